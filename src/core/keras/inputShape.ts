@@ -1,0 +1,122 @@
+/**
+ * Where a model's input shape comes from, in this order: a leading `Input`/`InputLayer`; the first layer's
+ * `batch_input_shape`, `input_shape`, `input_dim` or `input_length`; `model.build(...)`; a
+ * `# layerlens: input_shape=(...)` comment on the line above the model. Several that disagree get a warning.
+ */
+import type { InternalShape } from '../layers/rule';
+import { shapeRepr } from '../layers/rule';
+import type { SourceText } from '../python/sourceText';
+import type { ModelBuilder, Value } from '../python/values';
+import type { Severity } from '../types';
+
+type Report = (severity: Severity, code: string, message: string, from: number, to: number) => void;
+
+interface Candidate {
+  shape: InternalShape | null;
+  label: string;
+  from: number;
+  to: number;
+}
+
+export interface InputShape {
+  shape: InternalShape | null;
+  /** The first entry was an Input/InputLayer that only gave the shape. */
+  consumedFirst: boolean;
+}
+
+/** A shape value (without or with the batch dimension) as internal dims; null when its rank is unknown. */
+function dims(value: Value | undefined, report: Report, label: string): InternalShape | null {
+  if (!value) return null;
+  if (value.kind === 'number') return [value.value];
+  if (value.kind !== 'seq') {
+    if (value.kind === 'unknown')
+      report('information', 'unresolved-value', `Cannot resolve \`${value.text}\` statically (${value.why}): the input shape given by ${label} is unknown.`, value.from, value.to);
+    return null;
+  }
+  return value.items.map((v) => {
+    if (v.kind === 'number') return v.value;
+    if (v.kind === 'none') return null;
+    if (v.kind === 'unknown') report('information', 'unresolved-value', `Cannot resolve \`${v.text}\` statically (${v.why}): that input dimension is unknown.`, v.from, v.to);
+    return NaN;
+  });
+}
+
+function batchOf(args: Map<string, Value>): number | null {
+  const b = args.get('batch_size');
+  return b && b.kind === 'number' ? b.value : null;
+}
+
+export function findInputShape(model: ModelBuilder, source: SourceText, report: Report): InputShape {
+  const candidates: Candidate[] = [];
+  let consumedFirst = false;
+  const first = model.layers[0]?.value;
+  if (first && first.kind === 'layer' && first.layer.type === 'InputLayer') {
+    consumedFirst = true;
+    const a = first.layer.args;
+    const batchShape = a.get('batch_shape') ?? a.get('batch_input_shape');
+    const shape = batchShape ? dims(batchShape, report, 'Input') : withBatch(dims(a.get('shape'), report, 'Input'), batchOf(a));
+    candidates.push({ shape, label: 'Input', from: first.layer.from, to: first.layer.to });
+  } else if (first && first.kind === 'layer') {
+    const a = first.layer.args;
+    const range = { from: first.layer.from, to: first.layer.to };
+    if (a.has('batch_input_shape')) candidates.push({ shape: dims(a.get('batch_input_shape'), report, 'batch_input_shape'), label: 'batch_input_shape', ...range });
+    else if (a.has('input_shape')) candidates.push({ shape: withBatch(dims(a.get('input_shape'), report, 'input_shape'), batchOf(a)), label: 'input_shape', ...range });
+    else if (a.has('input_dim')) candidates.push({ shape: withBatch(dims(a.get('input_dim'), report, 'input_dim'), batchOf(a)), label: 'input_dim', ...range });
+    else if (a.has('input_length')) candidates.push({ shape: withBatch(dims(a.get('input_length'), report, 'input_length'), null), label: 'input_length', ...range });
+  }
+  if (model.build) candidates.push({ shape: dims(model.build.value, report, 'model.build'), label: 'model.build', from: model.build.from, to: model.build.to });
+  const comment = commentShape(model, source);
+  if (comment) candidates.push({ shape: withBatch(comment.shape, null), label: 'the layerlens comment', from: comment.from, to: comment.to });
+
+  if (candidates.length === 0) {
+    report(
+      'information',
+      'missing-input-shape',
+      'No input shape: the layers show only the parameters that do not depend on it. Give the first layer `input_shape=`, start with `keras.Input(shape=...)`, call `model.build(...)`, or write `# layerlens: input_shape=(...)` on the line above the model.',
+      model.from,
+      model.to,
+    );
+    return { shape: null, consumedFirst };
+  }
+  const chosen = candidates[0];
+  for (const other of candidates.slice(1)) {
+    if (!sameShape(chosen.shape, other.shape))
+      report(
+        'warning',
+        'input-shape-conflict',
+        `The input shape is given twice and they disagree: ${shapeRepr(chosen.shape)} by ${chosen.label}, ${shapeRepr(other.shape)} here. LayerLens uses the first.`,
+        other.from,
+        other.to,
+      );
+  }
+  return { shape: chosen.shape, consumedFirst };
+}
+
+function withBatch(shape: InternalShape | null, batch: number | null): InternalShape | null {
+  return shape ? [batch, ...shape] : null;
+}
+
+function sameShape(a: InternalShape | null, b: InternalShape | null): boolean {
+  if (!a || !b) return true;
+  return a.length === b.length && a.every((d, i) => i === 0 || d === b[i] || Number.isNaN(d as number) || Number.isNaN(b[i] as number));
+}
+
+const COMMENT = /#\s*layerlens:\s*input_shape\s*=\s*\(([^)]*)\)/;
+
+/** `# layerlens: input_shape=(28, 28, 1)` on the line above the statement that makes the model. */
+function commentShape(model: ModelBuilder, source: SourceText): { shape: InternalShape; from: number; to: number } | null {
+  const line = source.lineIndex(model.statementFrom);
+  for (let l = line - 1; l >= 0 && l >= line - 1; l--) {
+    const text = source.lineText(l);
+    const m = COMMENT.exec(text);
+    if (!m) continue;
+    const shape = m[1]
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0)
+      .map((s) => (s === 'None' ? null : /^\d+$/.test(s) ? Number(s) : NaN));
+    const start = source.lineStart(l) + m.index;
+    return { shape, from: start, to: start + m[0].length };
+  }
+  return null;
+}

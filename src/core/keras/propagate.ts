@@ -1,0 +1,304 @@
+/**
+ * Runs a model's layers through the catalogue's rules: input shape, then for each layer its output shape,
+ * parameters, MACs and receptive field, with diagnostics in Keras' words. A layer that fails leaves the
+ * layers after it unknown, but the summary always covers the layers before it.
+ */
+import { OPAQUE_LAYERS, ruleFor } from '../layers/catalogue';
+import { Args, LayerError, Unresolved, product, shapeRepr, type FieldStep, type InternalShape, type ParamPart, type Rule } from '../layers/rule';
+import type { SourceText } from '../python/sourceText';
+import { toJson, type AddedLayer, type LayerCall, type ModelBuilder, type Value } from '../python/values';
+import type { Diagnostic, LayerResult, ModelResult, ReceptiveField, Severity, Shape } from '../types';
+import { findInputShape } from './inputShape';
+import { largeDenseWarning } from './warnings';
+
+export const BYTES_PER_PARAM = 4;
+
+/** Receptive field state along the spatial axes of the model's input. */
+interface FieldState {
+  size: number[];
+  jump: number[];
+  offset: number[];
+}
+
+interface Walk {
+  source: SourceText;
+  diagnostics: Diagnostic[];
+  names: Map<string, number>;
+  reported: Set<string>;
+}
+
+export function analyzeModel(model: ModelBuilder, source: SourceText): ModelResult {
+  const walk: Walk = { source, diagnostics: [], names: new Map(), reported: new Set() };
+  for (const n of model.notes) report(walk, n.severity, n.code, n.message, n.from, n.to);
+  const input = findInputShape(model, source, (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to));
+  const entries = input.consumedFirst ? model.layers.slice(1) : model.layers;
+  const { layers } = runLayers(entries, input.shape, walk);
+  const sum = (f: (l: LayerResult) => number | null) => layers.reduce<number | null>((s, l) => (s === null || f(l) === null ? null : s + (f(l) as number)), 0);
+  const result: ModelResult = {
+    name: model.name,
+    line: source.position(model.from).line,
+    range: source.range(model.from, model.to),
+    inputShape: toShape(input.shape),
+    layers,
+    totalParams: sum((l) => l.params),
+    trainableParams: sum((l) => l.trainableParams),
+    nonTrainableParams: sum((l) => l.nonTrainableParams),
+    macs: sum((l) => l.macs),
+    activationBytes: sum((l) => (l.outputShape ? nullIfNaN(product(l.outputShape.slice(1))) : null)),
+    diagnostics: walk.diagnostics,
+  };
+  if (result.activationBytes !== null) result.activationBytes *= BYTES_PER_PARAM;
+  const warning = largeDenseWarning(result);
+  if (warning) walk.diagnostics.push(warning);
+  return result;
+}
+
+function report(walk: Walk, severity: Severity, code: string, message: string, from: number, to: number): void {
+  const key = `${code}:${from}:${to}:${message}`;
+  if (walk.reported.has(key)) return;
+  walk.reported.add(key);
+  walk.diagnostics.push({ severity, code, message, range: walk.source.range(from, to) });
+}
+
+function runLayers(entries: AddedLayer[], input: InternalShape | null, walk: Walk): { layers: LayerResult[]; output: InternalShape | null } {
+  let shape = input;
+  let field = initialField(input);
+  const layers: LayerResult[] = [];
+  for (const entry of entries) {
+    const r = runLayer(entry, shape, field, walk, layers.length);
+    layers.push(r.result);
+    shape = r.output;
+    field = r.field;
+    if (entry.conditional) {
+      report(
+        walk,
+        'warning',
+        'conditional-layer',
+        `This layer is added inside \`${entry.conditionalKeyword ?? 'if'}\`: whether or how often it runs cannot be known statically, so shapes after it are unknown.`,
+        entry.from,
+        entry.to,
+      );
+      shape = null;
+      field = null;
+    }
+  }
+  return { layers, output: shape };
+}
+
+/** Each input pixel sees itself: the field before any layer, over the input's spatial axes (batch and channels excluded). */
+function initialField(input: InternalShape | null): FieldState | null {
+  if (!input || input.length < 3) return null;
+  const n = input.length - 2;
+  return { size: new Array(n).fill(1), jump: new Array(n).fill(1), offset: new Array(n).fill(0) };
+}
+
+interface LayerRun {
+  result: LayerResult;
+  output: InternalShape | null;
+  field: FieldState | null;
+}
+
+function runLayer(entry: AddedLayer, input: InternalShape | null, field: FieldState | null, walk: Walk, index: number): LayerRun {
+  const value = entry.value;
+  const blank = (type: string, name: string): LayerResult => ({
+    index,
+    type,
+    name,
+    range: walk.source.range(entry.from, entry.to),
+    inputShape: toShape(input),
+    outputShape: null,
+    params: null,
+    trainableParams: null,
+    nonTrainableParams: null,
+    macs: null,
+    receptiveField: null,
+    config: {},
+  });
+  if (value.kind === 'model') return runNested(value.model, input, walk, blank);
+  if (value.kind !== 'layer') {
+    if (value.kind === 'unknown')
+      report(walk, 'information', 'unresolved-value', `Cannot resolve \`${value.text}\` statically (${value.why}): shapes after it are unknown.`, value.from, value.to);
+    else report(walk, 'warning', 'not-a-layer', `This is not a layer LayerLens can read: shapes after it are unknown.`, entry.from, entry.to);
+    return { result: blank('?', '?'), output: null, field: null };
+  }
+  const call = value.layer;
+  const name = layerName(call, walk);
+  const rule = call.origin === 'keras' ? ruleFor(call.type) : undefined;
+  if (call.type === 'InputLayer') {
+    report(walk, 'warning', 'misplaced-input', 'An Input can only be the first layer of a Sequential model; LayerLens ignores this one.', call.calleeFrom, call.calleeTo);
+    return { result: { ...blank('InputLayer', name), outputShape: toShape(input), params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 }, output: input, field };
+  }
+  if (!rule) {
+    unknownLayer(call, walk);
+    const result = blank(call.type, name);
+    result.config = configOf(call, undefined);
+    return { result, output: null, field: null };
+  }
+  return runRule(rule, call, entry, input, field, walk, blank(rule.type, name));
+}
+
+function unknownLayer(call: LayerCall, walk: Walk): void {
+  if (call.type === 'Lambda' || OPAQUE_LAYERS.has(call.type))
+    report(walk, 'warning', 'lambda-layer', `A ${call.type} layer runs arbitrary code: LayerLens cannot know its output, so shapes after it are unknown.`, call.calleeFrom, call.calleeTo);
+  else if (call.origin === 'custom')
+    report(walk, 'warning', 'custom-layer', `\`${call.type}\` is a custom layer defined in this file: LayerLens does not run its code, so shapes after it are unknown.`, call.calleeFrom, call.calleeTo);
+  else
+    report(walk, 'warning', 'unknown-layer', `LayerLens does not know the layer \`${call.type}\`: shapes after it are unknown.`, call.calleeFrom, call.calleeTo);
+}
+
+function runRule(rule: Rule, call: LayerCall, entry: AddedLayer, input: InternalShape | null, field: FieldState | null, walk: Walk, result: LayerResult): LayerRun {
+  const args = new Args(rule, call);
+  const ctx = { args, input };
+  result.config = configOf(call, rule);
+  const inner = rule.wraps ? call.args.get('layer') : undefined;
+  if (inner?.kind === 'layer') {
+    const innerRule = ruleFor(inner.layer.type);
+    result.inner = { type: innerRule?.type ?? inner.layer.type, config: configOf(inner.layer, innerRule) };
+  }
+  const fail = (e: unknown): null => {
+    if (e instanceof LayerError) report(walk, 'error', e.code, e.message, call.calleeFrom, call.to);
+    else if (!(e instanceof Unresolved)) throw e;
+    return null;
+  };
+
+  let output: InternalShape | null = null;
+  const rankError = input ? inputSpecError(rule, input, result.name) : null;
+  if (rankError) report(walk, 'error', 'incompatible-rank', rankError, call.calleeFrom, call.to);
+  else {
+    try {
+      output = rule.outputShape(ctx);
+    } catch (e) {
+      output = fail(e);
+    }
+  }
+
+  let parts: ParamPart[] | null = null;
+  if (!rankError) {
+    try {
+      parts = rule.params?.(ctx) ?? [];
+    } catch (e) {
+      parts = fail(e);
+    }
+  }
+  if (parts) {
+    const count = (p: ParamPart) => p.factors.reduce((a, b) => a * b, 1);
+    const frozen = call.args.get('trainable');
+    const allFrozen = frozen?.kind === 'bool' && !frozen.value;
+    const trainable = parts.filter((p) => p.trainable && !allFrozen).reduce((s, p) => s + count(p), 0);
+    const total = parts.reduce((s, p) => s + count(p), 0);
+    result.params = nullIfNaN(total);
+    result.trainableParams = nullIfNaN(trainable);
+    result.nonTrainableParams = nullIfNaN(total - trainable);
+    if (parts.length && result.params !== null) result.paramsBreakdown = parts.map((p) => `${p.factors.join('×')} ${p.label}`).join(' + ');
+  }
+
+  if (output) {
+    try {
+      result.macs = nullIfNaN(rule.macs ? rule.macs(ctx, output) : 0);
+    } catch (e) {
+      result.macs = fail(e);
+    }
+  }
+
+  let nextField: FieldState | null = null;
+  if (field && output) {
+    let step: FieldStep = null;
+    try {
+      step = rule.receptiveField ? rule.receptiveField(ctx, output) : null;
+    } catch (e) {
+      step = fail(e);
+    }
+    nextField = applyField(field, step);
+  }
+  result.receptiveField = nextField ? toField(nextField) : null;
+  result.outputShape = toShape(output);
+
+  checkRepeatedInputShape(call, entry, input, walk);
+  for (const u of args.unresolvedRead)
+    report(walk, 'information', 'unresolved-value', `Cannot resolve \`${u.text}\` statically (${u.why}): the numbers that depend on it are unknown.`, u.from, u.to);
+  return { result, output, field: nextField };
+}
+
+/** A nested Sequential used as a layer: its layers run on this input and show as one row. */
+function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk, blank: (t: string, n: string) => LayerResult): LayerRun {
+  const inner = runLayers(model.layers, input, { ...walk, diagnostics: [], names: new Map(), reported: new Set() });
+  const result = blank('Sequential', model.name);
+  const sum = (f: (l: LayerResult) => number | null) => inner.layers.reduce<number | null>((s, l) => (s === null || f(l) === null ? null : s + (f(l) as number)), 0);
+  result.outputShape = toShape(inner.output);
+  result.params = sum((l) => l.params);
+  result.trainableParams = sum((l) => l.trainableParams);
+  result.nonTrainableParams = sum((l) => l.nonTrainableParams);
+  result.macs = sum((l) => l.macs);
+  return { result, output: inner.output, field: null };
+}
+
+/** Keras 2 ignored `input_shape` on any layer but the first; one that disagrees is worth a word. */
+function checkRepeatedInputShape(call: LayerCall, entry: AddedLayer, input: InternalShape | null, walk: Walk): void {
+  const given = call.args.get('input_shape');
+  if (!given || given.kind !== 'seq' || !input) return;
+  const dims = given.items.map((v) => (v.kind === 'number' ? v.value : v.kind === 'none' ? null : NaN));
+  const actual = input.slice(1);
+  const same = dims.length === actual.length && dims.every((d, i) => d === actual[i] || Number.isNaN(d as number));
+  if (!same)
+    report(walk, 'warning', 'input-shape-conflict', `This layer's input_shape=${shapeRepr([null, ...dims]).replace(/^\(None, /, '(')} is ignored: its input is ${shapeRepr(input)}.`, entry.from, entry.to);
+}
+
+/** The rank check of Keras' InputSpec, in its words. */
+function inputSpecError(rule: Rule, input: InternalShape, name: string): string | null {
+  const spec = rule.inputSpec;
+  if (!spec) return null;
+  const ndim = input.length;
+  const head = `Input 0 of layer "${name}" is incompatible with the layer:`;
+  if (spec.ndim !== undefined && ndim !== spec.ndim) return `${head} expected ndim=${spec.ndim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
+  if (spec.minNdim !== undefined && ndim < spec.minNdim) return `${head} expected min_ndim=${spec.minNdim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
+  if (spec.maxNdim !== undefined && ndim > spec.maxNdim) return `${head} expected max_ndim=${spec.maxNdim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
+  return null;
+}
+
+function applyField(field: FieldState, step: FieldStep): FieldState | null {
+  if (step === null) return null;
+  if (step === 'keep') return field;
+  if (step.kernel.length !== field.size.length) return null;
+  return {
+    size: field.size.map((s, i) => s + ((step.kernel[i] - 1) * step.dilation[i]) * field.jump[i]),
+    offset: field.offset.map((o, i) => (step.padBefore[i] === null ? NaN : o - (step.padBefore[i] as number) * field.jump[i])),
+    jump: field.jump.map((j, i) => j * step.stride[i]),
+  };
+}
+
+function toField(f: FieldState): ReceptiveField {
+  const clean = (xs: number[]) => xs.map((x) => nullIfNaN(x));
+  return { size: clean(f.size), jump: clean(f.jump), offset: clean(f.offset) };
+}
+
+/** Keras' default layer name: the class in snake case, numbered per model from the second on. */
+function layerName(call: LayerCall, walk: Walk): string {
+  const given = call.args.get('name');
+  if (given?.kind === 'string') return given.value;
+  const base = toSnakeCase(ruleFor(call.type)?.type ?? call.type);
+  const n = walk.names.get(base) ?? 0;
+  walk.names.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+/** Keras' `to_snake_case`. */
+export function toSnakeCase(name: string): string {
+  const s = name.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return s.startsWith('_') ? `private${s}` : s;
+}
+
+/** The layer's arguments by name with Keras' defaults filled in, as plain JSON. */
+function configOf(call: LayerCall, rule: Rule | undefined): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  if (rule) for (const name of rule.signature) config[name] = name in rule.defaults ? rule.defaults[name] : null;
+  for (const [k, v] of call.args) config[k] = toJson(v as Value);
+  return config;
+}
+
+function nullIfNaN(x: number | null): number | null {
+  return x === null || Number.isNaN(x) ? null : x;
+}
+
+export function toShape(shape: InternalShape | null): Shape | null {
+  return shape ? shape.map((d) => nullIfNaN(d)) : null;
+}

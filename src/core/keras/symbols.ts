@@ -1,0 +1,60 @@
+/** What an imported name refers to in Keras, whichever way it was imported. */
+import { OPAQUE_LAYERS, ruleFor } from '../layers/catalogue';
+
+/** Maps the many spellings of the Keras package to one: `tensorflow.keras.layers` → `keras.layers`. */
+export function canonicalPath(path: string): string {
+  return path
+    .replace(/^tensorflow\.python\.keras(?=\.|$)/, 'keras')
+    .replace(/^tensorflow\.compat\.v[12]\.keras(?=\.|$)/, 'keras')
+    .replace(/^tensorflow\.keras(?=\.|$)/, 'keras')
+    .replace(/^tf_keras(?=\.|$)/, 'keras')
+    .replace(/^keras\._tf_keras\.keras(?=\.|$)/, 'keras')
+    .replace(/^keras\.api\._v2\.keras(?=\.|$)/, 'keras')
+    .replace(/^keras\.src(?=\.|$)/, 'keras');
+}
+
+export type SymbolKind =
+  | { kind: 'sequential' }
+  | { kind: 'input'; type: 'Input' | 'InputLayer' }
+  | { kind: 'layer'; type: string }
+  | { kind: 'opaque-layer'; type: string }
+  | { kind: 'unknown-layer'; type: string }
+  | { kind: 'other' };
+
+export function classifySymbol(path: string): SymbolKind {
+  const segments = path.split('.');
+  if (segments[0] !== 'keras') return { kind: 'other' };
+  const last = segments[segments.length - 1];
+  if (last === 'Sequential') return { kind: 'sequential' };
+  if (last === 'Input' || last === 'InputLayer') return { kind: 'input', type: last };
+  if (!segments.includes('layers')) return { kind: 'other' };
+  const rule = ruleFor(last);
+  if (rule) return { kind: 'layer', type: rule.type };
+  if (OPAQUE_LAYERS.has(last)) return { kind: 'opaque-layer', type: last };
+  if (/^[A-Z]/.test(last) && last !== 'Layer') return { kind: 'unknown-layer', type: last };
+  return { kind: 'other' };
+}
+
+/** Where a name that nothing binds most likely comes from, by the conventions of Keras code. */
+export function conventionalBinding(name: string): string | null {
+  switch (name) {
+    case 'tf':
+      return 'tensorflow';
+    case 'keras':
+      return 'keras';
+    case 'layers':
+      return 'keras.layers';
+    case 'models':
+      return 'keras.models';
+    case 'Sequential':
+      return 'keras.Sequential';
+    case 'Input':
+    case 'InputLayer':
+      return `keras.layers.${name}`;
+  }
+  if (ruleFor(name) || OPAQUE_LAYERS.has(name)) return `keras.layers.${name}`;
+  return null;
+}
+
+/** Builtins the evaluator can compute. */
+export const BUILTINS = new Set(['int', 'float', 'tuple', 'list', 'len', 'max', 'min', 'abs', 'round', 'sum', 'range']);

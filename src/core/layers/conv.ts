@@ -1,0 +1,204 @@
+/** Convolutions: Conv1D/2D/3D, SeparableConv1D/2D, DepthwiseConv1D/2D, Conv1D/2D/3DTranspose. */
+import {
+  LayerError,
+  channelAxis,
+  dataFormat,
+  requireInput,
+  spatialAxes,
+  shapeRepr,
+  type FieldStep,
+  type InternalShape,
+  type LayerContext,
+  type ParamPart,
+  type Rule,
+} from './rule';
+import { checkPadding, checkPositive, padBefore, transposedOutputLength, tupleRepr, windowOutputLength, type Padding } from './spatial';
+
+type ConvKind = 'conv' | 'separable' | 'depthwise' | 'transpose';
+
+interface ConvGeometry {
+  format: 'channels_last' | 'channels_first';
+  axes: number[];
+  channelAxis: number;
+  inChannels: number;
+  kernel: number[];
+  strides: number[];
+  dilation: number[];
+  padding: Padding;
+}
+
+function geometry(ctx: LayerContext, rank: number, kind: ConvKind): ConvGeometry {
+  const a = ctx.args;
+  const format = dataFormat(a);
+  const input = ctx.input;
+  const r = input ? input.length : rank + 2;
+  const axes = spatialAxes(r, format);
+  const ch = channelAxis(r, format);
+  const c = input ? input[ch] : NaN;
+  if (input && c === null)
+    throw new LayerError(
+      'undefined-dimension',
+      `The channel dimension of the inputs should be defined. The input_shape received is ${shapeRepr(input)}, where axis ${ch} (0-based) is the channel dimension, which found to be \`None\`.`,
+    );
+  const allowed: Padding[] = kind === 'transpose' ? ['valid', 'same'] : rank === 1 && kind === 'conv' ? ['valid', 'same', 'causal'] : ['valid', 'same'];
+  return {
+    format,
+    axes,
+    channelAxis: ch,
+    inChannels: c as number,
+    kernel: a.ints('kernel_size', rank),
+    strides: a.ints('strides', rank),
+    dilation: a.ints('dilation_rate', rank),
+    padding: checkPadding(a.str('padding') || 'valid', allowed),
+  };
+}
+
+function outChannels(ctx: LayerContext, kind: ConvKind, inChannels: number): number {
+  return kind === 'depthwise' ? inChannels * ctx.args.int('depth_multiplier') : ctx.args.int('filters');
+}
+
+function convOutput(rank: number, kind: ConvKind) {
+  return (ctx: LayerContext): InternalShape => {
+    const input = requireInput(ctx);
+    const g = geometry(ctx, rank, kind);
+    const groups = kind === 'conv' ? ctx.args.int('groups') : 1;
+    const filters = outChannels(ctx, kind, g.inChannels);
+    if (kind === 'conv' && groups > 1) {
+      if (!Number.isNaN(g.inChannels) && g.inChannels % groups !== 0)
+        throw new LayerError('invalid-argument', `The number of input channels must be evenly divisible by the number of groups. Received groups=${groups}, but the input has ${g.inChannels} channels (full input shape is ${shapeRepr(input)}).`);
+      if (!Number.isNaN(filters) && filters % groups !== 0)
+        throw new LayerError('invalid-argument', `The number of filters must be evenly divisible by the number of groups. Received: groups=${groups}, filters=${filters}.`);
+    }
+    const out = input.slice();
+    const spatial: (number | null)[] = [];
+    g.axes.forEach((axis, i) => {
+      const len = input[axis];
+      const o =
+        kind === 'transpose'
+          ? transposedOutputLength(len, g.kernel[i], g.strides[i], g.dilation[i], g.padding, outputPadding(ctx, rank)[i])
+          : windowOutputLength(len, g.kernel[i], g.strides[i], g.dilation[i], g.padding);
+      out[axis] = o;
+      spatial.push(o);
+    });
+    out[g.channelAxis] = filters;
+    if (g.padding === 'valid' && kind !== 'transpose') {
+      checkPositive(spatial, {
+        input,
+        detail: `\`kernel shape=${tupleRepr([...g.kernel, g.inChannels, filters])}\`, \`dilation_rate=${tupleRepr(g.dilation)}\`, \`strides=${tupleRepr(g.strides)}\`, \`padding=valid\``,
+      });
+    }
+    return out;
+  };
+}
+
+function outputPadding(ctx: LayerContext, rank: number): (number | null)[] {
+  const v = ctx.args.value('output_padding');
+  if (v === null || v === undefined || (typeof v === 'object' && !Array.isArray(v) && v.kind === 'none')) return new Array(rank).fill(null);
+  return ctx.args.ints('output_padding', rank);
+}
+
+function convParams(rank: number, kind: ConvKind) {
+  return (ctx: LayerContext): ParamPart[] => {
+    const a = ctx.args;
+    const format = dataFormat(a);
+    const r = ctx.input ? ctx.input.length : rank + 2;
+    const cin = ctx.input ? (ctx.input[channelAxis(r, format)] ?? NaN) : NaN;
+    const k = a.ints('kernel_size', rank);
+    const useBias = a.bool('use_bias');
+    const parts: ParamPart[] = [];
+    if (kind === 'conv') {
+      const groups = a.int('groups');
+      const filters = a.int('filters');
+      parts.push({ label: 'kernel', factors: [...k, cin / groups, filters], trainable: true });
+      if (useBias) parts.push({ label: 'bias', factors: [filters], trainable: true });
+    } else if (kind === 'transpose') {
+      const filters = a.int('filters');
+      parts.push({ label: 'kernel', factors: [...k, filters, cin], trainable: true });
+      if (useBias) parts.push({ label: 'bias', factors: [filters], trainable: true });
+    } else if (kind === 'depthwise') {
+      const dm = a.int('depth_multiplier');
+      parts.push({ label: 'depthwise kernel', factors: [...k, cin, dm], trainable: true });
+      if (useBias) parts.push({ label: 'bias', factors: [cin * dm], trainable: true });
+    } else {
+      const dm = a.int('depth_multiplier');
+      const filters = a.int('filters');
+      parts.push({ label: 'depthwise kernel', factors: [...k, cin, dm], trainable: true });
+      parts.push({ label: 'pointwise kernel', factors: [cin * dm, filters], trainable: true });
+      if (useBias) parts.push({ label: 'bias', factors: [filters], trainable: true });
+    }
+    return parts;
+  };
+}
+
+function convMacs(rank: number, kind: ConvKind) {
+  return (ctx: LayerContext, output: InternalShape): number => {
+    const input = requireInput(ctx);
+    const g = geometry(ctx, rank, kind);
+    const kprod = g.kernel.reduce((x, y) => x * y, 1);
+    const outPositions = g.axes.reduce((p, axis) => p * (output[axis] ?? NaN), 1);
+    const inPositions = g.axes.reduce((p, axis) => p * (input[axis] ?? NaN), 1);
+    const cin = g.inChannels;
+    switch (kind) {
+      case 'conv':
+        return outPositions * ctx.args.int('filters') * kprod * (cin / ctx.args.int('groups'));
+      case 'transpose':
+        return inPositions * cin * kprod * ctx.args.int('filters');
+      case 'depthwise':
+        return outPositions * cin * ctx.args.int('depth_multiplier') * kprod;
+      case 'separable': {
+        const dm = ctx.args.int('depth_multiplier');
+        return outPositions * cin * dm * kprod + outPositions * cin * dm * ctx.args.int('filters');
+      }
+    }
+  };
+}
+
+function convField(rank: number, kind: ConvKind) {
+  return (ctx: LayerContext, output: InternalShape): FieldStep => {
+    if (kind === 'transpose') return null; // a fractional stride: one output unit's window is not a box
+    const input = requireInput(ctx);
+    const g = geometry(ctx, rank, kind);
+    return {
+      kernel: g.kernel,
+      stride: g.strides,
+      dilation: g.dilation,
+      padBefore: g.axes.map((axis, i) => padBefore(input[axis], output[axis], g.kernel[i], g.strides[i], g.dilation[i], g.padding)),
+    };
+  };
+}
+
+function convRule(type: string, rank: number, kind: ConvKind, aliases: string[] = []): Rule {
+  const ones = rank === 1 ? 1 : new Array(rank).fill(1);
+  const common = { strides: ones, padding: 'valid', data_format: null, dilation_rate: ones, activation: null, use_bias: true };
+  const signatures: Record<ConvKind, [string[], Record<string, unknown>]> = {
+    conv: [['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'groups', 'activation', 'use_bias'], { groups: 1 }],
+    separable: [['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'depth_multiplier', 'activation', 'use_bias'], { depth_multiplier: 1 }],
+    depthwise: [['kernel_size', 'strides', 'padding', 'depth_multiplier', 'data_format', 'dilation_rate', 'activation', 'use_bias'], { depth_multiplier: 1 }],
+    transpose: [['filters', 'kernel_size', 'strides', 'padding', 'output_padding', 'data_format', 'dilation_rate', 'activation', 'use_bias'], { output_padding: null }],
+  };
+  const [signature, extra] = signatures[kind];
+  return {
+    type,
+    aliases,
+    signature,
+    defaults: { ...common, ...(extra as Record<string, null | number>) },
+    inputSpec: { minNdim: rank + 2, maxNdim: rank + 2 },
+    outputShape: convOutput(rank, kind),
+    params: convParams(rank, kind),
+    macs: convMacs(rank, kind),
+    receptiveField: convField(rank, kind),
+  };
+}
+
+export const convRules: Rule[] = [
+  convRule('Conv1D', 1, 'conv', ['Convolution1D']),
+  convRule('Conv2D', 2, 'conv', ['Convolution2D']),
+  convRule('Conv3D', 3, 'conv', ['Convolution3D']),
+  convRule('SeparableConv1D', 1, 'separable', ['SeparableConvolution1D']),
+  convRule('SeparableConv2D', 2, 'separable', ['SeparableConvolution2D']),
+  convRule('DepthwiseConv1D', 1, 'depthwise'),
+  convRule('DepthwiseConv2D', 2, 'depthwise'),
+  convRule('Conv1DTranspose', 1, 'transpose', ['Convolution1DTranspose']),
+  convRule('Conv2DTranspose', 2, 'transpose', ['Convolution2DTranspose']),
+  convRule('Conv3DTranspose', 3, 'transpose', ['Convolution3DTranspose']),
+];

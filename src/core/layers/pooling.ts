@@ -1,0 +1,72 @@
+/** Pooling: Max/AveragePooling1D/2D/3D and their global forms. */
+import { channelAxis, dataFormat, requireInput, spatialAxes, type FieldStep, type InternalShape, type LayerContext, type Rule } from './rule';
+import { checkPadding, checkPositive, padBefore, tupleRepr, windowOutputLength } from './spatial';
+
+function windows(ctx: LayerContext, rank: number) {
+  const a = ctx.args;
+  const pool = a.ints('pool_size', rank);
+  const strides = a.value('strides') === null || isNone(a.value('strides')) ? pool : a.ints('strides', rank);
+  return { pool, strides, padding: checkPadding(a.str('padding') || 'valid', ['valid', 'same']), format: dataFormat(a) };
+}
+
+function isNone(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind?: string }).kind === 'none';
+}
+
+function poolRule(type: string, rank: number, aliases: string[]): Rule {
+  const two = rank === 1 ? 2 : new Array(rank).fill(2);
+  return {
+    type,
+    aliases,
+    signature: ['pool_size', 'strides', 'padding', 'data_format'],
+    defaults: { pool_size: two, strides: null, padding: 'valid', data_format: null },
+    inputSpec: { ndim: rank + 2 },
+    outputShape(ctx) {
+      const input = requireInput(ctx);
+      const w = windows(ctx, rank);
+      const out = input.slice();
+      const spatial = spatialAxes(input.length, w.format).map((axis, i) => (out[axis] = windowOutputLength(input[axis], w.pool[i], w.strides[i], 1, w.padding)));
+      if (w.padding === 'valid')
+        checkPositive(spatial, { input, detail: `\`pool_size=${tupleRepr(w.pool)}\`, \`strides=${tupleRepr(w.strides)}\`, \`padding=valid\`` });
+      return out;
+    },
+    receptiveField(ctx, output): FieldStep {
+      const input = requireInput(ctx);
+      const w = windows(ctx, rank);
+      return {
+        kernel: w.pool,
+        stride: w.strides,
+        dilation: w.pool.map(() => 1),
+        padBefore: spatialAxes(input.length, w.format).map((axis, i) => padBefore(input[axis], output[axis], w.pool[i], w.strides[i], 1, w.padding)),
+      };
+    },
+  };
+}
+
+function globalRule(type: string, rank: number, aliases: string[]): Rule {
+  return {
+    type,
+    aliases,
+    signature: ['data_format', 'keepdims'],
+    defaults: { data_format: null, keepdims: false },
+    inputSpec: { ndim: rank + 2 },
+    outputShape(ctx): InternalShape {
+      const input = requireInput(ctx);
+      const format = dataFormat(ctx.args);
+      if (ctx.args.bool('keepdims')) {
+        const out = input.slice();
+        for (const axis of spatialAxes(input.length, format)) out[axis] = 1;
+        return out;
+      }
+      return [input[0], input[channelAxis(input.length, format)]];
+    },
+    receptiveField: () => null,
+  };
+}
+
+export const poolingRules: Rule[] = [1, 2, 3].flatMap((r) => [
+  poolRule(`MaxPooling${r}D`, r, [`MaxPool${r}D`]),
+  poolRule(`AveragePooling${r}D`, r, [`AvgPool${r}D`]),
+  globalRule(`GlobalMaxPooling${r}D`, r, [`GlobalMaxPool${r}D`]),
+  globalRule(`GlobalAveragePooling${r}D`, r, [`GlobalAvgPool${r}D`]),
+]);

@@ -1,0 +1,134 @@
+/** Embedding, SimpleRNN, LSTM, GRU and the wrappers Bidirectional and TimeDistributed. */
+import { Args, LayerError, lastDim, pyRepr, requireInput, shapeRepr, type InternalShape, type LayerContext, type ParamPart, type Rule } from './rule';
+import { ruleFor } from './registry';
+
+const rnnDefaults = { activation: 'tanh', use_bias: true, return_sequences: false, return_state: false, go_backwards: false, stateful: false, unroll: false };
+
+/** Weight matrices per gate: SimpleRNN 1, LSTM 4, GRU 3. */
+function recurrentRule(type: string, gates: number, extraDefaults: Record<string, string | boolean | number> = {}): Rule {
+  return {
+    type,
+    signature: ['units', 'activation'],
+    defaults: { ...rnnDefaults, ...extraDefaults },
+    inputSpec: { ndim: 3 },
+    recurrent: true,
+    outputShape(ctx) {
+      const input = requireInput(ctx);
+      if (ctx.args.bool('return_state'))
+        throw new LayerError('unsupported', `${type}(return_state=True) returns a list of tensors, which a Sequential model cannot pass on.`);
+      const units = ctx.args.int('units');
+      return ctx.args.bool('return_sequences') ? [input[0], input[1], units] : [input[0], units];
+    },
+    params(ctx) {
+      const units = ctx.args.int('units');
+      const parts: ParamPart[] = [
+        { label: 'kernel', factors: [lastDim(ctx), gates * units], trainable: true },
+        { label: 'recurrent kernel', factors: [units, gates * units], trainable: true },
+      ];
+      if (ctx.args.bool('use_bias')) {
+        // GRU with reset_after (Keras' default) keeps separate input and recurrent biases.
+        const resetAfter = type === 'GRU' && ctx.args.bool('reset_after');
+        parts.push({ label: 'bias', factors: resetAfter ? [2, gates * units] : [gates * units], trainable: true });
+      }
+      return parts;
+    },
+    macs(ctx) {
+      const input = requireInput(ctx);
+      const units = ctx.args.int('units');
+      return (input[1] ?? NaN) * gates * units * (lastDim(ctx) + units);
+    },
+    receptiveField: () => null,
+  };
+}
+
+const embedding: Rule = {
+  type: 'Embedding',
+  signature: ['input_dim', 'output_dim', 'embeddings_initializer', 'embeddings_regularizer', 'embeddings_constraint', 'mask_zero'],
+  defaults: { embeddings_initializer: 'uniform', embeddings_regularizer: null, embeddings_constraint: null, mask_zero: false },
+  outputShape: (ctx) => [...requireInput(ctx), ctx.args.int('output_dim')],
+  params: (ctx) => [{ label: 'embeddings', factors: [ctx.args.int('input_dim'), ctx.args.int('output_dim')], trainable: true }],
+  receptiveField: () => null,
+};
+
+/** The wrapped layer's rule and arguments, or a LayerError naming what is wrong. */
+export function innerLayer(ctx: LayerContext, wrapper: string): { rule: Rule; args: Args } {
+  const call = ctx.args.layer('layer');
+  if (!call) throw new LayerError('invalid-argument', `Please initialize \`${wrapper}\` layer with a \`keras.layers.Layer\` instance. Received: layer=${pyRepr(ctx.args.plain('layer'))}`);
+  const rule = ruleFor(call.type);
+  if (!rule) throw new LayerError('unknown-layer', `LayerLens does not know the layer \`${call.type}\` inside ${wrapper}: shapes from here on are unknown.`);
+  const args = new Args(rule, call);
+  return { rule, args };
+}
+
+function sumParts(parts: ParamPart[]): number {
+  return parts.reduce((s, p) => s + p.factors.reduce((a, b) => a * b, 1), 0);
+}
+
+const bidirectional: Rule = {
+  type: 'Bidirectional',
+  signature: ['layer', 'merge_mode', 'weights', 'backward_layer'],
+  defaults: { merge_mode: 'concat', weights: null, backward_layer: null },
+  wraps: true,
+  outputShape(ctx) {
+    const { rule, args } = innerLayer(ctx, 'Bidirectional');
+    if (!rule.recurrent) throw new LayerError('invalid-argument', `Bidirectional wraps a recurrent layer (SimpleRNN, LSTM, GRU). Received: layer=${rule.type}`);
+    const out = rule.outputShape({ args, input: ctx.input });
+    const mode = ctx.args.plain('merge_mode');
+    if (mode === 'concat') out[out.length - 1] = (out[out.length - 1] ?? NaN) * 2;
+    else if (mode === null) throw new LayerError('unsupported', 'Bidirectional(merge_mode=None) returns two tensors, which a Sequential model cannot pass on.');
+    return out;
+  },
+  params(ctx) {
+    const { rule, args } = innerLayer(ctx, 'Bidirectional');
+    const parts = rule.params?.({ args, input: ctx.input }) ?? [];
+    return [...parts.map((p) => ({ ...p, label: `forward ${p.label}` })), ...parts.map((p) => ({ ...p, label: `backward ${p.label}` }))];
+  },
+  macs(ctx, output) {
+    const { rule, args } = innerLayer(ctx, 'Bidirectional');
+    return 2 * (rule.macs?.({ args, input: ctx.input }, output) ?? 0);
+  },
+  receptiveField: () => null,
+};
+
+/** TimeDistributed applies the inner layer to each step: the inner layer sees the input without axis 1. */
+function stepInput(ctx: LayerContext): InternalShape {
+  const input = requireInput(ctx);
+  if (input.length < 3)
+    throw new LayerError('incompatible-rank', `Input 0 of layer "time_distributed" is incompatible with the layer: expected min_ndim=3, found ndim=${input.length}. Full shape received: ${shapeRepr(input)}`);
+  return [input[0], ...input.slice(2)];
+}
+
+const timeDistributed: Rule = {
+  type: 'TimeDistributed',
+  signature: ['layer'],
+  defaults: {},
+  wraps: true,
+  inputSpec: { minNdim: 3 },
+  outputShape(ctx) {
+    const input = requireInput(ctx);
+    const { rule, args } = innerLayer(ctx, 'TimeDistributed');
+    const inner = rule.outputShape({ args, input: stepInput(ctx) });
+    return [input[0], input[1], ...inner.slice(1)];
+  },
+  params(ctx) {
+    const { rule, args } = innerLayer(ctx, 'TimeDistributed');
+    return rule.params?.({ args, input: ctx.input ? stepInput(ctx) : null }) ?? [];
+  },
+  macs(ctx, output) {
+    const input = requireInput(ctx);
+    const { rule, args } = innerLayer(ctx, 'TimeDistributed');
+    return (input[1] ?? NaN) * (rule.macs?.({ args, input: stepInput(ctx) }, [output[0], ...output.slice(2)]) ?? 0);
+  },
+  receptiveField: () => null,
+};
+
+export const recurrentRules: Rule[] = [
+  embedding,
+  recurrentRule('SimpleRNN', 1),
+  recurrentRule('LSTM', 4, { recurrent_activation: 'sigmoid' }),
+  recurrentRule('GRU', 3, { recurrent_activation: 'sigmoid', reset_after: true }),
+  bidirectional,
+  timeDistributed,
+];
+
+export { sumParts };

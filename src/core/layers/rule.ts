@@ -1,0 +1,255 @@
+/**
+ * What a layer rule is, and the tools rules share. A rule knows one Keras layer: its signature (argument
+ * names in positional order, with Keras' defaults), and pure arithmetic for its output shape, parameters,
+ * MACs and receptive field. Rules never see syntax: they read bound arguments through `Args`.
+ *
+ * Unknown numbers: a dimension Keras itself leaves open is `null` (None); a number that cannot be
+ * resolved statically is `NaN` inside the core, so arithmetic carries it, and it leaves the core as `null`.
+ */
+import type { LayerCall, Value } from '../python/values';
+
+export type Dim = number | null;
+export type InternalShape = Dim[];
+
+/** A plain Python default value, as Keras' signature writes it. */
+export type PyDefault = number | string | boolean | null | PyDefault[];
+
+export interface ParamPart {
+  /** e.g. `kernel`, `bias`, `moving_mean`. */
+  label: string;
+  /** Factors that multiply to the count, e.g. [3, 3, 32, 64]. */
+  factors: number[];
+  trainable: boolean;
+}
+
+/** How a layer changes the receptive field along each spatial axis. */
+export type FieldStep =
+  | 'keep' // spatial axes unchanged (activations, BN, dropout, Dense on rank > 2)
+  | null // spatial structure gone or not definable (Flatten, global pooling, upsampling)
+  | { kernel: number[]; stride: number[]; dilation: number[]; padBefore: Dim[] };
+
+export interface LayerContext {
+  args: Args;
+  /** Input shape with the batch dimension, or null when even the rank is unknown. */
+  input: InternalShape | null;
+}
+
+export interface Rule {
+  type: string;
+  /** Other class names Keras exports for the same class (MaxPool2D → MaxPooling2D). */
+  aliases?: string[];
+  /** Argument names in Keras' positional order. */
+  signature: string[];
+  defaults: Record<string, PyDefault>;
+  /** Keras' InputSpec: the rank the input must have. */
+  inputSpec?: { ndim?: number; minNdim?: number; maxNdim?: number };
+  /** A wrapper (Bidirectional, TimeDistributed) whose `layer` argument is another layer. */
+  wraps?: boolean;
+  /** Recurrent layers can be wrapped by Bidirectional. */
+  recurrent?: boolean;
+  outputShape(ctx: LayerContext): InternalShape;
+  /** Weights of the layer; omitted means none. */
+  params?(ctx: LayerContext): ParamPart[];
+  /** Multiply-accumulates for one sample. Omitted means 0. */
+  macs?(ctx: LayerContext, output: InternalShape): number;
+  receptiveField?(ctx: LayerContext, output: InternalShape): FieldStep;
+}
+
+/** A number the rule needs could not be resolved; the result it was computing is unknown. */
+export class Unresolved extends Error {
+  constructor(readonly value?: Value & { kind: 'unknown' }) {
+    super(value ? `cannot resolve ${value.text}` : 'unknown');
+  }
+}
+
+/** Keras would refuse this layer: a shape error, in Keras' words where it has them. */
+export class LayerError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Bound arguments of one layer call, read with Keras' defaults and type expectations. */
+export class Args {
+  /** Unknown values a rule tried to read, for `unresolved-value` diagnostics. */
+  readonly unresolvedRead = new Set<Value & { kind: 'unknown' }>();
+
+  constructor(
+    readonly rule: Rule,
+    readonly call: LayerCall,
+  ) {}
+
+  /** The value as written, or the default. */
+  value(name: string): Value | PyDefault | undefined {
+    const v = this.call.args.get(name);
+    if (v !== undefined) return v;
+    if (name in this.rule.defaults) return this.rule.defaults[name];
+    return undefined;
+  }
+
+  has(name: string): boolean {
+    return this.call.args.has(name);
+  }
+
+  private known(name: string): Value | PyDefault | undefined {
+    const v = this.value(name);
+    if (v !== undefined && v !== null && typeof v === 'object' && !Array.isArray(v) && v.kind === 'unknown') {
+      this.unresolvedRead.add(v);
+      throw new Unresolved(v);
+    }
+    return v;
+  }
+
+  /** A plain value: number, string, boolean, null or an array of those. Throws Unresolved. */
+  plain(name: string): PyDefault | undefined {
+    return toPlain(this.known(name), (u) => {
+      this.unresolvedRead.add(u);
+      throw new Unresolved(u);
+    });
+  }
+
+  /** An integer argument; NaN when it cannot be resolved, so shapes keep their rank. */
+  int(name: string): number {
+    try {
+      const v = this.plain(name);
+      if (typeof v === 'number') return v;
+      if (typeof v === 'boolean') return Number(v);
+      if (v === undefined || v === null) return NaN;
+      throw new LayerError('invalid-argument', `Argument \`${name}\` must be a number. Received: ${name}=${pyRepr(v)}`);
+    } catch (e) {
+      if (e instanceof Unresolved) return NaN;
+      throw e;
+    }
+  }
+
+  /** An int or a tuple of `n` ints (Keras' `standardize_tuple`); unknown items become NaN. */
+  ints(name: string, n: number): number[] {
+    let v: PyDefault | undefined;
+    try {
+      v = this.plain(name);
+    } catch (e) {
+      if (e instanceof Unresolved) return new Array(n).fill(NaN);
+      throw e;
+    }
+    if (typeof v === 'number') return new Array(n).fill(v);
+    if (Array.isArray(v)) {
+      if (v.length !== n)
+        throw new LayerError('invalid-argument', `The \`${name}\` argument must be a tuple of ${n} integers. Received ${name}=${pyRepr(v)} including element(s) of the wrong count`);
+      return v.map((x) => (typeof x === 'number' ? x : NaN));
+    }
+    if (v === null || v === undefined) return new Array(n).fill(NaN);
+    throw new LayerError('invalid-argument', `The \`${name}\` argument must be a tuple of ${n} integers. Received: ${name}=${pyRepr(v)}`);
+  }
+
+  /** A string argument, lower-cased where Keras lower-cases it. Throws Unresolved. */
+  str(name: string): string {
+    const v = this.plain(name);
+    if (typeof v === 'string') return v;
+    if (v === null || v === undefined) return '';
+    throw new LayerError('invalid-argument', `Argument \`${name}\` must be a string. Received: ${name}=${pyRepr(v)}`);
+  }
+
+  bool(name: string): boolean {
+    const v = this.plain(name);
+    return Boolean(v);
+  }
+
+  /** The wrapped layer of Bidirectional / TimeDistributed. */
+  layer(name: string): LayerCall | null {
+    const v = this.call.args.get(name);
+    if (v && v.kind === 'layer') return v.layer;
+    if (v && v.kind === 'unknown') {
+      this.unresolvedRead.add(v);
+      throw new Unresolved(v);
+    }
+    return null;
+  }
+}
+
+function toPlain(v: Value | PyDefault | undefined, onUnknown: (u: Value & { kind: 'unknown' }) => never): PyDefault | undefined {
+  if (v === undefined || v === null || typeof v !== 'object' || Array.isArray(v)) return v as PyDefault | undefined;
+  switch (v.kind) {
+    case 'number':
+    case 'string':
+    case 'bool':
+      return v.value;
+    case 'none':
+      return null;
+    case 'seq':
+      return v.items.map((x) => {
+        const p = toPlain(x, onUnknown);
+        return p === undefined ? null : p;
+      });
+    case 'unknown':
+      return onUnknown(v);
+    case 'symbol':
+      return v.path.split('.').pop() ?? v.path;
+    default:
+      return String(v.kind);
+  }
+}
+
+/** Python's repr of a plain value, for messages in Keras' words. */
+export function pyRepr(v: PyDefault | undefined): string {
+  if (v === undefined) return 'None';
+  if (v === null) return 'None';
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (Array.isArray(v)) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
+  return Number.isNaN(v) ? 'None' : String(v);
+}
+
+/** A shape as Keras prints it: `(None, 26, 26, 32)`. */
+export function shapeRepr(shape: readonly Dim[] | null): string {
+  if (!shape) return '?';
+  const dims = shape.map((d) => (d === null || Number.isNaN(d) ? 'None' : String(d)));
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+}
+
+/** Product of dims; NaN when one is unknown, null when one is None. */
+export function product(dims: readonly Dim[]): number | null {
+  let p = 1;
+  for (const d of dims) {
+    if (d === null) return null;
+    p *= d;
+  }
+  return p;
+}
+
+/** The input's shape, or Unresolved when its rank is unknown. */
+export function requireInput(ctx: LayerContext): InternalShape {
+  if (!ctx.input) throw new Unresolved();
+  return ctx.input;
+}
+
+/** The input's last dimension as a number: NaN when unknown. */
+export function lastDim(ctx: LayerContext): number {
+  if (!ctx.input) return NaN;
+  const d = ctx.input[ctx.input.length - 1];
+  return d === null ? NaN : d;
+}
+
+export function dataFormat(args: Args): 'channels_last' | 'channels_first' {
+  if (!('data_format' in args.rule.defaults)) return 'channels_last';
+  let f = '';
+  try {
+    f = args.str('data_format');
+  } catch (e) {
+    if (!(e instanceof Unresolved)) throw e;
+  }
+  return f === 'channels_first' ? 'channels_first' : 'channels_last';
+}
+
+/** Indices of the spatial axes of a shape of rank `rank` (batch included). */
+export function spatialAxes(rank: number, format: 'channels_last' | 'channels_first'): number[] {
+  const axes: number[] = [];
+  for (let i = format === 'channels_first' ? 2 : 1; i < (format === 'channels_first' ? rank : rank - 1); i++) axes.push(i);
+  return axes;
+}
+
+export function channelAxis(rank: number, format: 'channels_last' | 'channels_first'): number {
+  return format === 'channels_first' ? 1 : rank - 1;
+}

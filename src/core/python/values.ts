@@ -1,0 +1,98 @@
+/**
+ * Values of the small, static Python evaluator: what an expression is known to be without running it.
+ * `unknown` carries the expression's text and offsets, so a rule that needs it can say which
+ * expression could not be resolved — never a guess.
+ */
+
+export type Value =
+  | { kind: 'number'; value: number; isInt: boolean }
+  | { kind: 'string'; value: string }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'none' }
+  | { kind: 'seq'; items: Value[]; tuple: boolean }
+  | { kind: 'dict'; entries: Map<string, Value> }
+  /** A module, class or function reached through imports, by its canonical dotted path (`keras.layers.Conv2D`). */
+  | { kind: 'symbol'; path: string }
+  /** A class or function defined in the user's file. */
+  | { kind: 'local'; what: 'class' | 'function'; name: string; bases: string[] }
+  | { kind: 'layer'; layer: LayerCall }
+  | { kind: 'model'; model: ModelBuilder }
+  | { kind: 'method'; model: ModelBuilder; method: string }
+  | { kind: 'unknown'; text: string; from: number; to: number; why: string };
+
+/** A layer constructor call found in the source, with its arguments bound to names. */
+export interface LayerCall {
+  /** Canonical Keras class name, or the name as written when the layer is not Keras'. */
+  type: string;
+  /** What kind of layer the call makes, which decides how the analysis treats it. */
+  origin: 'keras' | 'keras-unknown' | 'custom' | 'unknown';
+  /** Arguments bound by name (positional ones already mapped to Keras' order); unknown for `*args`. */
+  args: Map<string, Value>;
+  /** Extra positional arguments the signature has no name for. */
+  extraPositional: number;
+  /** `**kwargs` passed: any argument may have been set there. */
+  hasStarKwargs: boolean;
+  from: number;
+  to: number;
+  /** Offsets of the callee name, for diagnostics that point at the layer's name. */
+  calleeFrom: number;
+  calleeTo: number;
+}
+
+export interface AddedLayer {
+  value: Value;
+  from: number;
+  to: number;
+  /** Added inside an if/for/while relative to where the model was made: its presence is uncertain. */
+  conditional: boolean;
+  /** Text of the control-flow keyword that makes it conditional (`for`, `if`, `while`). */
+  conditionalKeyword?: string;
+}
+
+export interface ModelBuilder {
+  /** The name shown: `name=` if given, else the variable, else the enclosing function, else `sequential`. */
+  name: string;
+  /** Offsets of the `Sequential(...)` call. */
+  from: number;
+  to: number;
+  layers: AddedLayer[];
+  build?: { value: Value; from: number; to: number };
+  /** Offset of the start of the statement that made the model, for the `# layerlens:` comment above it. */
+  statementFrom: number;
+  conditionalDepth: number;
+  notes: { code: string; severity: 'error' | 'warning' | 'information'; message: string; from: number; to: number }[];
+}
+
+export const NONE: Value = { kind: 'none' };
+
+export function unknown(text: string, from: number, to: number, why = 'it cannot be resolved statically'): Value {
+  return { kind: 'unknown', text, from, to, why };
+}
+
+export function num(value: number): Value {
+  return { kind: 'number', value, isInt: Number.isInteger(value) };
+}
+
+/** Converts a value to plain JSON for configs: tuples become arrays, unknowns become null. */
+export function toJson(v: Value): unknown {
+  switch (v.kind) {
+    case 'number':
+    case 'string':
+    case 'bool':
+      return v.value;
+    case 'none':
+      return null;
+    case 'seq':
+      return v.items.map(toJson);
+    case 'dict':
+      return Object.fromEntries([...v.entries].map(([k, x]) => [k, toJson(x)]));
+    case 'symbol':
+      return v.path.split('.').pop();
+    case 'local':
+      return v.name;
+    case 'layer':
+      return v.layer.type;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,90 @@
+/** Public result types of the analysis core. They are the JSON schema documented in README.md. */
+
+/** A position in the source: 1-based line and column. `cell` is the notebook cell index, when there is one. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+  /** Index of the notebook cell (in the notebook's `cells` array) the range lies in; lines are then cell-relative. */
+  cell?: number;
+}
+
+/** A shape in Keras notation: the batch dimension first, `null` where a dimension is unknown or dynamic. */
+export type Shape = (number | null)[];
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export interface Diagnostic {
+  severity: Severity;
+  /** A stable, kebab-case identifier (documented in README.md). */
+  code: string;
+  message: string;
+  range: Range;
+}
+
+/** Receptive field per spatial axis of the model's input. */
+export interface ReceptiveField {
+  size: (number | null)[];
+  jump: (number | null)[];
+  offset: (number | null)[];
+}
+
+export interface LayerResult {
+  index: number;
+  /** The Keras class name. */
+  type: string;
+  name: string;
+  range: Range;
+  inputShape: Shape | null;
+  outputShape: Shape | null;
+  params: number | null;
+  trainableParams: number | null;
+  nonTrainableParams: number | null;
+  macs: number | null;
+  receptiveField: ReceptiveField | null;
+  /** How the parameter count is made up, e.g. `3×3×32×64 kernel + 64 bias`. */
+  paramsBreakdown?: string;
+  /** The layer's arguments after binding to Keras' signature, defaults included (plain JSON values). */
+  config: Record<string, unknown>;
+  /** For Bidirectional / TimeDistributed: the wrapped layer's class and config. */
+  inner?: { type: string; config: Record<string, unknown> };
+}
+
+export interface ModelResult {
+  name: string;
+  /** 1-based line of the `Sequential(` call. */
+  line: number;
+  range: Range;
+  inputShape: Shape | null;
+  layers: LayerResult[];
+  totalParams: number | null;
+  trainableParams: number | null;
+  nonTrainableParams: number | null;
+  macs: number | null;
+  /** Bytes of all layer outputs for one sample (float32). */
+  activationBytes: number | null;
+  diagnostics: Diagnostic[];
+}
+
+export interface AnalysisResult {
+  models: ModelResult[];
+  /** Diagnostics that belong to no model (a syntax error elsewhere, an unreadable notebook). */
+  diagnostics: Diagnostic[];
+}
+
+export interface AnalyzeOptions {
+  /** Treat the source as a Jupyter notebook (.ipynb JSON). Inferred from `fileName` when omitted. */
+  notebook?: boolean;
+  fileName?: string;
+}
+
+/** One code cell of a notebook, as an editor hands it over. */
+export interface CellSource {
+  /** Index in the notebook's cells. */
+  index: number;
+  text: string;
+}
