@@ -1,3 +1,4 @@
 /** The analysis core: no `vscode`, no DOM. Used by the CLI, the extension, the webview, tests and benchmarks. */
-export { analyze, analyzeCells } from './analyze';
+export { analyze, analyzeCells, clearParseCache } from './analyze';
+export { formatBytes, formatCount, formatField, formatMarkdown, formatShape, formatTable, diagnosticLine } from './format';
 export * from './types';

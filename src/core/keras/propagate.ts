@@ -11,7 +11,7 @@ import type { Diagnostic, LayerResult, ModelResult, ReceptiveField, Severity, Sh
 import { findInputShape } from './inputShape';
 import { largeDenseWarning } from './warnings';
 
-export const BYTES_PER_PARAM = 4;
+import { BYTES_PER_PARAM } from '../format';
 
 /** Receptive field state along the spatial axes of the model's input. */
 interface FieldState {

@@ -1,0 +1,23 @@
+// Bundles: the analysis core (CommonJS, the package's "./core" export), the CLI, the extension host
+// (vscode external; tfjs never enters it) and the webview (browser IIFE with tfjs).
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const node = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning' };
+
+const builds = [
+  { ...node, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+if (existsSync('src/extension.ts')) builds.push({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
+if (existsSync('webview/main.ts'))
+  builds.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', minify: true, sourcemap: !production, logLevel: 'warning' });
+
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

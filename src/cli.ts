@@ -1,0 +1,81 @@
+/**
+ * `layerlens summary FILE [--json | --markdown]`: the analysis of a .py or .ipynb file, without TensorFlow.
+ * Exit codes: 0 on success (also with no model, or with diagnostics); 2 for bad arguments or a file
+ * that cannot be read, with one line on stderr. Nothing is written but to stdout and stderr.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { analyze, diagnosticLine, formatMarkdown, formatTable } from './core';
+
+/** Larger files are refused: no model definition is that long, and reading one would stall a CI job. */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+const USAGE = 'usage: layerlens summary FILE [--json | --markdown]';
+
+class UsageError extends Error {}
+
+function readSource(file: string): string {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    throw new UsageError(`layerlens: cannot read ${file}: no such file`);
+  }
+  if (stat.isDirectory()) throw new UsageError(`layerlens: cannot read ${file}: it is a directory`);
+  if (stat.size > MAX_FILE_BYTES) throw new UsageError(`layerlens: cannot read ${file}: it is ${(stat.size / 1048576).toFixed(1)} MB, over the 20 MB limit`);
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`layerlens: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (buf.subarray(0, 8192).includes(0)) throw new UsageError(`layerlens: cannot read ${file}: it is a binary file, not Python source or a notebook`);
+  return buf.toString('utf8');
+}
+
+export function main(argv: string[]): number {
+  const args = argv.slice();
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.includes('--version')) {
+    process.stdout.write(`${require('../package.json').version}\n`);
+    return 0;
+  }
+  const json = args.includes('--json');
+  const markdown = args.includes('--markdown');
+  const rest = args.filter((a) => a !== '--json' && a !== '--markdown');
+  const unknownFlag = rest.find((a) => a.startsWith('-'));
+  if (rest[0] !== 'summary' || rest.length !== 2 || unknownFlag || (json && markdown)) {
+    process.stderr.write(`layerlens: ${unknownFlag ? `unknown option ${unknownFlag}` : json && markdown ? 'choose one of --json and --markdown' : 'expected: summary FILE'}; ${USAGE}\n`);
+    return 2;
+  }
+  const file = rest[1];
+  let text: string;
+  try {
+    text = readSource(file);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const result = analyze(text, { fileName: file });
+  const unreadable = result.diagnostics.find((d) => d.code === 'notebook-format');
+  if (unreadable) {
+    process.stderr.write(`layerlens: cannot read ${file}: ${unreadable.message}\n`);
+    return 2;
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ file, models: result.models, diagnostics: result.diagnostics }, null, 2)}\n`);
+    return 0;
+  }
+  const blocks = result.models.map((m) => (markdown ? formatMarkdown(m, file) : formatTable(m, file)));
+  if (result.models.length === 0) blocks.push(`${file}: no Sequential model found`);
+  const fileDiagnostics = result.diagnostics.map((d) => (markdown ? `- ${diagnosticLine(d, file)}` : diagnosticLine(d, file)));
+  process.stdout.write(`${[...blocks, ...fileDiagnostics].join('\n\n')}\n`);
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

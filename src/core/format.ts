@@ -1,0 +1,101 @@
+/** Text renderings of an analysis: a Keras-like summary table, Markdown, and helpers the editor shares. */
+import type { Diagnostic, LayerResult, ModelResult, ReceptiveField, Shape } from './types';
+
+export const BYTES_PER_PARAM = 4;
+
+/** A shape as Keras prints it: `(None, 26, 26, 32)`; `?` when unknown. */
+export function formatShape(shape: Shape | null): string {
+  if (!shape) return '?';
+  const dims = shape.map((d) => (d === null ? 'None' : String(d)));
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+}
+
+/** 93322 → "93,322"; null → "?". */
+export function formatCount(n: number | null): string {
+  return n === null ? '?' : n.toLocaleString('en-US');
+}
+
+/** Bytes as Keras' `readable_memory_size` prints them: 373288 → "364.54 KB". */
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null) return '?';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let size = bytes;
+  for (const unit of units) {
+    if (size / 1024 < 1) return `${size.toFixed(2)} ${unit}`;
+    size /= 1024;
+  }
+  return `${size.toFixed(2)} PB`;
+}
+
+/** "18×18" for a square field, "3×5" otherwise; "?" when unknown, "—" where it is not defined. */
+export function formatField(field: ReceptiveField | null): string {
+  if (!field) return '—';
+  return field.size.map((s) => (s === null ? '?' : String(s))).join('×');
+}
+
+export function paramsBytes(model: ModelResult): number | null {
+  return model.totalParams === null ? null : model.totalParams * BYTES_PER_PARAM;
+}
+
+interface Column {
+  title: string;
+  width: number;
+  cell(l: LayerResult): string;
+}
+
+const COLUMNS: Column[] = [
+  { title: 'Layer (type)', width: 32, cell: (l) => `${l.name} (${l.type})` },
+  { title: 'Output Shape', width: 24, cell: (l) => formatShape(l.outputShape) },
+  { title: 'Param #', width: 12, cell: (l) => formatCount(l.params) },
+  { title: 'Receptive field', width: 17, cell: (l) => formatField(l.receptiveField) },
+  { title: 'MACs', width: 14, cell: (l) => formatCount(l.macs) },
+];
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? `${text} ` : text + ' '.repeat(width - text.length);
+}
+
+function footer(model: ModelResult): string[] {
+  const bytes = (n: number | null) => (n === null ? '' : ` (${formatBytes(n * BYTES_PER_PARAM)})`);
+  return [
+    `Total params: ${formatCount(model.totalParams)}${bytes(model.totalParams)}`,
+    `Trainable params: ${formatCount(model.trainableParams)}${bytes(model.trainableParams)}`,
+    `Non-trainable params: ${formatCount(model.nonTrainableParams)}${bytes(model.nonTrainableParams)}`,
+    `Total MACs: ${formatCount(model.macs)}`,
+    `Activation memory per sample: ${formatBytes(model.activationBytes)}`,
+  ];
+}
+
+export function diagnosticLine(d: Diagnostic, file?: string): string {
+  const where = `${d.range.cell !== undefined ? `cell ${d.range.cell}, ` : ''}${d.range.start.line}:${d.range.start.column}`;
+  return `${file ? `${file}:` : ''}${where}: ${d.severity}: ${d.message} [${d.code}]`;
+}
+
+/** A summary table in the style of Keras' `model.summary()`, with receptive field and MACs columns. */
+export function formatTable(model: ModelResult, file?: string): string {
+  const width = COLUMNS.reduce((s, c) => s + c.width, 0);
+  const lines = [`Model: "${model.name}"  (line ${model.line}, input ${formatShape(model.inputShape)})`, '_'.repeat(width)];
+  lines.push(COLUMNS.map((c) => pad(c.title, c.width)).join('').trimEnd(), '='.repeat(width));
+  model.layers.forEach((l, i) => {
+    lines.push(COLUMNS.map((c) => pad(c.cell(l), c.width)).join('').trimEnd());
+    lines.push(i === model.layers.length - 1 ? '='.repeat(width) : '_'.repeat(width));
+  });
+  if (model.layers.length === 0) lines.push('(no layers)', '='.repeat(width));
+  lines.push(...footer(model));
+  for (const d of model.diagnostics) lines.push(diagnosticLine(d, file));
+  return lines.join('\n');
+}
+
+/** The same summary as a Markdown table, for pull requests. */
+export function formatMarkdown(model: ModelResult, file?: string): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = [`### Model \`${model.name}\`${file ? ` (${file}:${model.line})` : ''}`, ''];
+  lines.push(`| # | ${COLUMNS.map((c) => c.title).join(' | ')} |`, `|---:|${COLUMNS.map((_c, i) => (i >= 2 ? '---:' : '---')).join('|')}|`);
+  model.layers.forEach((l, i) => lines.push(`| ${i} | ${COLUMNS.map((c) => esc(c.cell(l))).join(' | ')} |`));
+  lines.push('', ...footer(model).map((f) => `- ${f}`));
+  if (model.diagnostics.length) {
+    lines.push('', '**Diagnostics**', '');
+    for (const d of model.diagnostics) lines.push(`- ${esc(diagnosticLine(d))}`);
+  }
+  return lines.join('\n');
+}
