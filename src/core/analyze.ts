@@ -64,8 +64,9 @@ function analyzeSource(source: SourceText): AnalysisResult {
   );
   const walked = chunks.map((c) => WALKED.test(c.text));
   const definitions = new Map<string, number[]>();
-  chunks.forEach((chunk, index) => {
-    for (const name of definedNames(chunk)) {
+  const chunkNames = chunks.map(definedNames);
+  chunks.forEach((_chunk, index) => {
+    for (const name of chunkNames[index]) {
       const list = definitions.get(name);
       if (list) list.push(index);
       else definitions.set(name, [index]);
@@ -77,6 +78,7 @@ function analyzeSource(source: SourceText): AnalysisResult {
     chunks,
     walked,
     definitions,
+    chunkNames,
     tree(index) {
       let t = trees.get(index);
       if (!t) {
@@ -92,8 +94,9 @@ function analyzeSource(source: SourceText): AnalysisResult {
   const diagnostics: Diagnostic[] = [];
   for (const u of unclosed)
     diagnostics.push({ severity: 'error', code: 'syntax-error', message: `'${u.char}' was never closed`, range: source.range(u.at, u.at + 1) });
+  const unclosedChunks = chunks.filter((c) => unclosed.some((u) => u.at >= c.start && u.at < c.end));
   for (const n of interpreter.syntaxNotes) {
-    if (unclosed.some((u) => n.from >= u.at)) continue; // the unclosed bracket explains it
+    if (unclosedChunks.some((c) => n.from >= c.start && n.from <= c.end)) continue; // the unclosed bracket explains it
     diagnostics.push({ severity: 'error', code: 'syntax-error', message: n.message, range: source.range(n.from, n.to) });
   }
   const models = interpreter.models.map((m) => analyzeModel(m, source));

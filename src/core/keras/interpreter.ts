@@ -21,6 +21,8 @@ export interface Program {
   tree(chunkIndex: number): Tree;
   /** Top-level chunks that bind a name (assignment, def, class), in source order. */
   definitions: Map<string, number[]>;
+  /** The names each chunk binds at top level (the inverse of `definitions`). */
+  chunkNames: string[][];
 }
 
 export interface SyntaxNote {
@@ -67,7 +69,10 @@ export class Interpreter {
 
   run(): void {
     this.program.chunks.forEach((chunk, index) => {
-      if (!this.program.walked[index]) return;
+      // A statement that re-binds a model's variable ends that model, even if it mentions nothing of Keras.
+      const rebindsModel = this.program.chunkNames[index].some((n) => this.module.vars.get(n)?.value.kind === 'model');
+      if (!this.program.walked[index] && !rebindsModel) return;
+      if (rebindsModel) this.rebinding.add(index);
       const tree = this.program.tree(index);
       this.cur = { chunk, text: chunk.text };
       this.collectSyntaxErrors(tree);
@@ -206,23 +211,25 @@ export class Interpreter {
   }
 
   private execAssign(node: SyntaxNode, scope: Scope): void {
-    const targets: SyntaxNode[] = [];
-    let valueNode: SyntaxNode | null = null;
-    for (let c = node.firstChild; c; c = c.nextSibling) {
-      if (c.name === 'AssignOp' || c.name === 'TypeDef' || c.name === ',') continue;
-      if (c.nextSibling && (c.nextSibling.name === 'AssignOp' || c.nextSibling.name === 'TypeDef' || c.nextSibling.name === ',')) targets.push(c);
-      else valueNode = c;
-    }
+    // `a = b = value`, `a, b = value`, `a: T = value`: the value follows the last `=`; the targets come
+    // before it. Anything after the value only exists in broken code, where the parser recovered.
+    const children: SyntaxNode[] = [];
+    for (let c = node.firstChild; c; c = c.nextSibling) children.push(c);
+    const lastOp = children.map((c) => c.name).lastIndexOf('AssignOp');
+    if (lastOp < 0) return;
+    const valueNode = children.slice(lastOp + 1).find((c) => c.name !== ',' && !c.type.isError);
     if (!valueNode) return;
+    const firstOp = children.findIndex((c) => c.name === 'AssignOp' || c.name === 'TypeDef');
+    const targets = children.slice(0, lastOp).filter((c) => c.name === 'VariableName' || c.name === 'MemberExpression');
+    const tupleTarget = children.slice(0, firstOp).some((c) => c.name === ',');
     const first = targets[0];
-    this.pendingName = first && (first.name === 'VariableName' || first.name === 'MemberExpression') ? this.text(first) : null;
+    this.pendingName = first && !tupleTarget ? this.text(first) : null;
     const value = this.evalExpr(valueNode, scope);
     this.pendingName = null;
-    const tupleTarget = targets.length > 1 && node.getChildren(',').length > 0;
     if (tupleTarget) {
       targets.forEach((t, i) => {
         const item = value.kind === 'seq' ? value.items[i] : undefined;
-        this.assignTarget(t, item ?? this.unknownNode(valueNode!), scope);
+        this.assignTarget(t, item ?? this.unknownNode(valueNode), scope);
       });
     } else for (const t of targets) this.assignTarget(t, value, scope);
   }
@@ -341,10 +348,16 @@ export class Interpreter {
     if (!list) return undefined;
     let best: number | undefined;
     for (const idx of list) {
-      if (this.program.walked[idx]) continue;
+      if (this.program.walked[idx] || this.isModelRebinding(idx)) continue;
       if (this.program.chunks[idx].start < at) best = idx;
     }
     return best;
+  }
+
+  private readonly rebinding = new Set<number>();
+
+  private isModelRebinding(chunkIndex: number): boolean {
+    return this.rebinding.has(chunkIndex);
   }
 
   /** Evaluates the top-level definition of `name` in a chunk that is not walked. */

@@ -4,7 +4,7 @@
  * layers after it unknown, but the summary always covers the layers before it.
  */
 import { OPAQUE_LAYERS, ruleFor } from '../layers/catalogue';
-import { Args, LayerError, Unresolved, product, shapeRepr, type FieldStep, type InternalShape, type ParamPart, type Rule } from '../layers/rule';
+import { Args, LayerError, Unresolved, product, pyRepr, shapeRepr, type FieldStep, type InternalShape, type ParamPart, type Rule } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
 import { toJson, type AddedLayer, type LayerCall, type ModelBuilder, type Value } from '../python/values';
 import type { Diagnostic, LayerResult, ModelResult, ReceptiveField, Severity, Shape } from '../types';
@@ -148,7 +148,7 @@ function unknownLayer(call: LayerCall, walk: Walk): void {
 
 function runRule(rule: Rule, call: LayerCall, entry: AddedLayer, input: InternalShape | null, field: FieldState | null, walk: Walk, result: LayerResult): LayerRun {
   const args = new Args(rule, call);
-  const ctx = { args, input };
+  const ctx = { args, input, warn: (code: string, message: string) => report(walk, 'warning', code, message, call.calleeFrom, call.to) };
   result.config = configOf(call, rule);
   const inner = rule.wraps ? call.args.get('layer') : undefined;
   if (inner?.kind === 'layer') {
@@ -240,7 +240,7 @@ function checkRepeatedInputShape(call: LayerCall, entry: AddedLayer, input: Inte
   const actual = input.slice(1);
   const same = dims.length === actual.length && dims.every((d, i) => d === actual[i] || Number.isNaN(d as number));
   if (!same)
-    report(walk, 'warning', 'input-shape-conflict', `This layer's input_shape=${shapeRepr([null, ...dims]).replace(/^\(None, /, '(')} is ignored: its input is ${shapeRepr(input)}.`, entry.from, entry.to);
+    report(walk, 'warning', 'input-shape-conflict', `This layer's input_shape=${pyRepr(dims)} is ignored: its input is ${shapeRepr(input)}.`, entry.from, entry.to);
 }
 
 /** The rank check of Keras' InputSpec, in its words. */

@@ -40,6 +40,11 @@ const flatten: Rule = {
     const input = requireInput(ctx);
     if (input.length === 1) return [input[0], 1];
     const size = product(input.slice(1));
+    if (size === null)
+      ctx.warn?.(
+        'flatten-unknown',
+        `Flatten of ${shapeRepr(input)}: a dimension other than the batch is None (known only when the model runs), so the flattened size is unknown and a Dense layer after it cannot be built.`,
+      );
     return [input[0], size];
   },
   receptiveField: () => null,

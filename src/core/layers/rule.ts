@@ -32,6 +32,8 @@ export interface LayerContext {
   args: Args;
   /** Input shape with the batch dimension, or null when even the rank is unknown. */
   input: InternalShape | null;
+  /** Reports a warning that does not stop the layer (the shape is still computed). */
+  warn?(code: string, message: string): void;
 }
 
 export interface Rule {

@@ -147,7 +147,9 @@ function chunkSegment(
       if (ch === '(' || ch === '[' || ch === '{') {
         stack.push({ char: ch, at: i, indent: stack.length ? stack[stack.length - 1].indent : lineIndent });
       } else if (ch === ')' || ch === ']' || ch === '}') {
-        if (stack.length) stack.pop();
+        // A closer that does not match the innermost opener is a typo; skipping it keeps the
+        // statement's real structure (popping would end the statement early and split it).
+        if (stack.length && CLOSER[stack[stack.length - 1].char] === ch) stack.pop();
       }
       if (ch !== ' ' && ch !== '\t' && ch !== '\r') lastCodeEnd = i + 1;
       i++;
