@@ -1,0 +1,135 @@
+/** The CLI as CI runs it: the built dist/cli.js in a child process, its stdout, stderr and exit code. */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXAMPLES } from './support/fixtures';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('CLI: layerlens summary', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'layerlens-cli-'));
+
+  it('prints a Keras-like table with receptive field and MACs columns and a footer', () => {
+    const r = cli('summary', join(EXAMPLES, 'mnist_convnet.py'));
+    assert.equal(r.code, 0);
+    assert.equal(r.err, '');
+    assert.match(r.out, /Layer \(type\)\s+Output Shape\s+Param #\s+Receptive field\s+MACs/);
+    assert.match(r.out, /conv2d_2 \(Conv2D\)\s+\(None, 3, 3, 64\)\s+36,928\s+18×18\s+331,776/);
+    assert.match(r.out, /Total params: 93,322 \(364\.54 KB\)/);
+    assert.match(r.out, /Trainable params: 93,322/);
+    assert.match(r.out, /Non-trainable params: 0/);
+    assert.match(r.out, /Total MACs: 2,794,240/);
+    assert.match(r.out, /Activation memory per sample: /);
+  });
+
+  it('--json follows the documented schema', () => {
+    const r = cli('summary', join(EXAMPLES, 'mnist_convnet.py'), '--json');
+    assert.equal(r.code, 0);
+    const json = JSON.parse(r.out);
+    assert.equal(json.file, join(EXAMPLES, 'mnist_convnet.py'));
+    const m = json.models[0];
+    assert.equal(m.name, 'model');
+    assert.equal(m.line, 5);
+    assert.deepEqual(m.inputShape, [null, 28, 28, 1]);
+    assert.deepEqual(
+      { ...m.layers[0], config: undefined, paramsBreakdown: undefined },
+      {
+        index: 0,
+        type: 'Conv2D',
+        name: 'conv2d',
+        range: { start: { line: 6, column: 11 }, end: { line: 6, column: 80 } },
+        inputShape: [null, 28, 28, 1],
+        outputShape: [null, 26, 26, 32],
+        params: 320,
+        trainableParams: 320,
+        nonTrainableParams: 0,
+        macs: 194688,
+        receptiveField: { size: [3, 3], jump: [1, 1], offset: [0, 0] },
+        config: undefined,
+        paramsBreakdown: undefined,
+      },
+    );
+    assert.equal(m.totalParams, 93322);
+    assert.equal(m.trainableParams, 93322);
+    assert.equal(m.nonTrainableParams, 0);
+    assert.equal(m.macs, 2794240);
+    assert.deepEqual(m.diagnostics, []);
+  });
+
+  it('--markdown gives a table a pull request can show', () => {
+    const r = cli('summary', join(EXAMPLES, 'mnist_convnet_no_pooling.py'), '--markdown');
+    assert.equal(r.code, 0);
+    assert.match(r.out, /^### Model `model_no_max_pool`/m);
+    assert.match(r.out, /\| 4 \| dense \(Dense\) \| \(None, 512\) \| 15,860,224 \| — \| 15,859,712 \|/);
+    assert.match(r.out, /- Total params: 15,921,098/);
+    assert.match(r.out, /large-dense/);
+  });
+
+  it('a file with no model, and one with diagnostics, exit 0', () => {
+    const none = join(dir, 'none.py');
+    writeFileSync(none, 'print("hello")\n');
+    const r = cli('summary', none);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /no Sequential model found/);
+    const bad = join(dir, 'bad.py');
+    writeFileSync(bad, 'from keras import layers, models\nm = models.Sequential([layers.Dense(3, input_shape=(4,)), layers.Conv2D(2, 3)])\n');
+    const b = cli('summary', bad);
+    assert.equal(b.code, 0);
+    assert.match(b.out, /bad\.py:2:\d+: error: Input 0 of layer "conv2d" is incompatible/);
+  });
+
+  it('reads notebooks', () => {
+    const nb = join(dir, 'book.ipynb');
+    writeFileSync(nb, JSON.stringify({ cells: [{ cell_type: 'code', source: 'from keras import layers, models\nm = models.Sequential()' }, { cell_type: 'code', source: 'm.add(layers.Dense(2, input_shape=(3,)))' }] }));
+    const r = cli('summary', nb, '--json');
+    assert.equal(r.code, 0);
+    const layer = JSON.parse(r.out).models[0].layers[0];
+    assert.equal(layer.params, 8);
+    assert.equal(layer.range.cell, 1);
+  });
+
+  for (const [what, args, pattern] of [
+    ['no arguments', [], /expected: summary FILE/],
+    ['an unknown option', ['summary', 'x.py', '--yaml'], /unknown option --yaml/],
+    ['both formats', ['summary', 'x.py', '--json', '--markdown'], /choose one of --json and --markdown/],
+    ['a missing file', ['summary', join(dir, 'missing.py')], /cannot read .*missing\.py: no such file/],
+    ['a directory', ['summary', dir], /it is a directory/],
+  ] as const) {
+    it(`${what}: exit 2 with one line on stderr`, () => {
+      const r = cli(...args);
+      assert.equal(r.code, 2);
+      assert.equal(r.out, '');
+      assert.match(r.err, pattern);
+      assert.equal(r.err.trim().split('\n').length, 1);
+    });
+  }
+
+  it('a binary file, a 50 MB file and invalid notebook JSON: exit 2, one line, nothing written', () => {
+    const bin = join(dir, 'weights.py');
+    writeFileSync(bin, Buffer.from([0x89, 0x48, 0x44, 0x46, 0, 0, 1, 2, 3]));
+    const big = join(dir, 'big.py');
+    writeFileSync(big, Buffer.alloc(50 * 1024 * 1024, 0x20));
+    const nb = join(dir, 'broken.ipynb');
+    writeFileSync(nb, '{"cells": [');
+    const files = readdirSync(dir).sort();
+    for (const [file, pattern] of [
+      [bin, /binary file/],
+      [big, /50\.0 MB, over the 20 MB limit/],
+      [nb, /not a valid notebook: the file is not JSON/],
+    ] as const) {
+      const r = cli('summary', file);
+      assert.equal(r.code, 2, file);
+      assert.equal(r.out, '');
+      assert.match(r.err, pattern);
+      assert.equal(r.err.trim().split('\n').length, 1);
+    }
+    assert.deepEqual(readdirSync(dir).sort(), files, 'the CLI wrote nothing');
+  });
+});
