@@ -1,0 +1,98 @@
+/**
+ * One analysis per document version. Providers ask here and never parse anything themselves. A notebook
+ * cell's analysis is its notebook's: all code cells joined in order, so a model built across cells is whole.
+ */
+import * as vscode from 'vscode';
+import { analyze, analyzeCells, type AnalysisResult, type ModelResult, type Range as CoreRange } from './core';
+
+export interface DocumentAnalysis {
+  result: AnalysisResult;
+  /** The notebook when the document is one of its cells. */
+  notebook?: vscode.NotebookDocument;
+}
+
+const PYTHON_CELL_LANGUAGES = new Set(['python']);
+
+export function notebookOf(doc: vscode.TextDocument): vscode.NotebookDocument | undefined {
+  if (doc.uri.scheme !== 'vscode-notebook-cell') return undefined;
+  return vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document === doc));
+}
+
+function notebookKey(nb: vscode.NotebookDocument): string {
+  return `${nb.uri.toString()}@${nb.version}:${nb
+    .getCells()
+    .map((c) => c.document.version)
+    .join(',')}`;
+}
+
+export class AnalysisCache {
+  private readonly entries = new Map<string, { key: string; analysis: DocumentAnalysis }>();
+
+  /** The analysis of the document (or of the notebook it is a cell of), computed once per version. */
+  get(doc: vscode.TextDocument): DocumentAnalysis {
+    const nb = notebookOf(doc);
+    if (nb) return this.forNotebook(nb);
+    const id = doc.uri.toString();
+    const key = `${id}@${doc.version}`;
+    const hit = this.entries.get(id);
+    if (hit && hit.key === key) return hit.analysis;
+    const analysis = { result: analyze(doc.getText(), { fileName: doc.fileName }) };
+    this.entries.set(id, { key, analysis });
+    return analysis;
+  }
+
+  forNotebook(nb: vscode.NotebookDocument): DocumentAnalysis {
+    const id = nb.uri.toString();
+    const key = notebookKey(nb);
+    const hit = this.entries.get(id);
+    if (hit && hit.key === key) return hit.analysis;
+    const cells = nb
+      .getCells()
+      .filter((c) => c.kind === vscode.NotebookCellKind.Code && PYTHON_CELL_LANGUAGES.has(c.document.languageId))
+      .map((c) => ({ index: c.index, text: c.document.getText() }));
+    const analysis = { result: analyzeCells(cells), notebook: nb };
+    this.entries.set(id, { key, analysis });
+    return analysis;
+  }
+
+  forget(uri: vscode.Uri): void {
+    this.entries.delete(uri.toString());
+  }
+}
+
+/** A core range (1-based, end exclusive) as a VS Code range in its own document. */
+export function toRange(r: CoreRange): vscode.Range {
+  return new vscode.Range(r.start.line - 1, r.start.column - 1, r.end.line - 1, r.end.column - 1);
+}
+
+/** Whether a core range lies in this document: the whole file, or this notebook cell. */
+export function inDocument(r: CoreRange, doc: vscode.TextDocument, analysis: DocumentAnalysis): boolean {
+  if (!analysis.notebook) return r.cell === undefined;
+  const cell = analysis.notebook.getCells().find((c) => c.document === doc);
+  return cell !== undefined && r.cell === cell.index;
+}
+
+/** The text document a core range lies in. */
+export function documentOf(r: CoreRange, doc: vscode.TextDocument, analysis: DocumentAnalysis): vscode.TextDocument | undefined {
+  if (!analysis.notebook || r.cell === undefined) return doc;
+  return analysis.notebook.cellAt(r.cell)?.document;
+}
+
+/** The span from a model's `Sequential(` call to its last layer, in this document. */
+export function modelSpan(model: ModelResult): { start: CoreRange; end: CoreRange } {
+  const last = model.layers[model.layers.length - 1];
+  return { start: model.range, end: last ? last.range : model.range };
+}
+
+/** The model the position belongs to: inside one of its layer calls or its `Sequential(` call, else inside its span. */
+export function modelAt(analysis: DocumentAnalysis, doc: vscode.TextDocument, pos: vscode.Position): ModelResult | undefined {
+  const models = analysis.result.models;
+  const hits = (r: CoreRange) => inDocument(r, doc, analysis) && toRange(r).contains(pos);
+  const direct = models.find((m) => hits(m.range) || m.layers.some((l) => hits(l.range)));
+  if (direct) return direct;
+  return models.find((m) => {
+    const { start, end } = modelSpan(m);
+    if (start.cell !== end.cell || !inDocument(start, doc, analysis)) return false;
+    return pos.line >= start.start.line - 1 && pos.line <= end.end.line - 1;
+  });
+}

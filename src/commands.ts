@@ -1,0 +1,106 @@
+/** One table of palette commands → handlers, each for "the model at the cursor" (or a model a link names). */
+import * as vscode from 'vscode';
+import { formatCount, formatMarkdown, formatShape, type ModelResult } from './core';
+import { modelAt, notebookOf, toRange, type AnalysisCache } from './analysisCache';
+import { COMMANDS } from './commandIds';
+import { logError } from './log';
+import { showSummaryPanel } from './panel/summaryPanel';
+
+export interface ModelTarget {
+  doc: vscode.TextDocument;
+  model: ModelResult;
+  layerIndex: number | null;
+}
+
+function findDocument(uri: string): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+}
+
+/**
+ * The model a command is for: the one a hover/lens link names ([uri, modelIndex, layerIndex]), else the one
+ * at the cursor, else one the user picks from the file's models.
+ */
+export async function resolveTarget(cache: AnalysisCache, args: unknown[]): Promise<ModelTarget | undefined> {
+  const [uri, modelIndex, layerIndex] = args;
+  if (typeof uri === 'string' && typeof modelIndex === 'number') {
+    const doc = findDocument(uri);
+    const model = doc ? cache.get(doc).result.models[modelIndex] : undefined;
+    if (doc && model) return { doc, model, layerIndex: typeof layerIndex === 'number' ? layerIndex : null };
+  }
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== 'python') {
+    void vscode.window.showInformationMessage('LayerLens: open a Python file or notebook with a Keras Sequential model first.');
+    return undefined;
+  }
+  const doc = editor.document;
+  const analysis = cache.get(doc);
+  const models = analysis.result.models;
+  const here = modelAt(analysis, doc, editor.selection.active);
+  if (here) {
+    const layer = here.layers.find((l) => toRange(l.range).contains(editor.selection.active));
+    return { doc, model: here, layerIndex: layer?.index ?? null };
+  }
+  if (models.length === 0) {
+    void vscode.window.showInformationMessage('LayerLens: no Keras Sequential model in this file.');
+    return undefined;
+  }
+  if (models.length === 1) return { doc, model: models[0], layerIndex: null };
+  const picked = await vscode.window.showQuickPick(
+    models.map((m) => ({ label: m.name, description: `line ${m.line}${m.range.cell !== undefined ? ` of cell ${m.range.cell}` : ''}`, detail: `${m.layers.length} layers · ${formatCount(m.totalParams)} params · input ${formatShape(m.inputShape)}`, model: m })),
+    { placeHolder: 'Which model?' },
+  );
+  return picked ? { doc, model: picked.model, layerIndex: null } : undefined;
+}
+
+type Handler = (cache: AnalysisCache, target: ModelTarget) => Promise<void> | void;
+
+const HANDLERS: Record<(typeof COMMANDS)[keyof typeof COMMANDS], Handler> = {
+  [COMMANDS.showSummary]: (_cache, { doc, model }) => showSummaryPanel(model, { uri: notebookOf(doc)?.uri ?? doc.uri, modelName: model.name }),
+  [COMMANDS.previewActivations]: () => {
+    void vscode.window.showInformationMessage('LayerLens: the activation preview is not part of this version yet. Use "Show Model Summary" for the table.');
+  },
+  [COMMANDS.copySummaryMarkdown]: async (_cache, { model }) => {
+    await vscode.env.clipboard.writeText(formatMarkdown(model));
+    void vscode.window.showInformationMessage(`LayerLens: copied the summary of "${model.name}" as Markdown.`);
+  },
+  [COMMANDS.setInputShape]: (_cache, target) => setInputShape(target),
+};
+
+/** Registers every command; a handler's exception goes to the output channel and a short message. */
+export function registerCommands(cache: AnalysisCache): vscode.Disposable[] {
+  return Object.entries(HANDLERS).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        const target = await resolveTarget(cache, args);
+        if (target) await handler(cache, target);
+      } catch (e) {
+        logError(id, e);
+        void vscode.window.showErrorMessage(`LayerLens: ${id} failed; see the LayerLens output channel.`);
+      }
+    }),
+  );
+}
+
+const SHAPE_INPUT = /^\(?\s*((?:\d+|None)(?:\s*,\s*(?:\d+|None))*)\s*,?\s*\)?$/;
+const LAYERLENS_COMMENT = /^\s*#\s*layerlens:\s*input_shape\s*=/;
+
+/** "Set Input Shape…": writes `# layerlens: input_shape=(...)` on the line above the model (replacing an old one). */
+async function setInputShape({ doc, model }: ModelTarget): Promise<void> {
+  const current = model.inputShape ? formatShape(model.inputShape.slice(1)) : '';
+  const value = await vscode.window.showInputBox({
+    title: `Input shape of "${model.name}", without the batch dimension`,
+    prompt: 'For example (28, 28, 1) for MNIST images, or (100,) for vectors',
+    value: current === '?' ? '' : current,
+    validateInput: (v) => (SHAPE_INPUT.test(v.trim()) ? undefined : 'Write a tuple of sizes, e.g. (28, 28, 1); None for a size that varies'),
+  });
+  if (value === undefined) return;
+  const dims = SHAPE_INPUT.exec(value.trim())![1].split(',').map((s) => s.trim());
+  const tuple = dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+  const line = toRange(model.range).start.line;
+  const indent = /^\s*/.exec(doc.lineAt(line).text)![0];
+  const comment = `${indent}# layerlens: input_shape=${tuple}`;
+  const edit = new vscode.WorkspaceEdit();
+  if (line > 0 && LAYERLENS_COMMENT.test(doc.lineAt(line - 1).text)) edit.replace(doc.uri, doc.lineAt(line - 1).range, comment);
+  else edit.insert(doc.uri, new vscode.Position(line, 0), `${comment}\n`);
+  await vscode.workspace.applyEdit(edit);
+}

@@ -1,0 +1,73 @@
+/**
+ * Plain-language descriptions of a layer and a model, shared by hovers, code lenses, the summary view and
+ * the webview so that they all say the same thing the same way. Markdown, no `vscode`.
+ */
+import { formatBytes, formatCount, formatField, formatShape } from './format';
+import type { LayerResult, ModelResult, ReceptiveField } from './types';
+
+/** `3×3×32×64 kernel + 64 bias = 18,496`, with trainable / non-trainable when they differ. */
+export function describeParams(layer: LayerResult): string {
+  if (layer.params === null) return 'unknown';
+  const total = formatCount(layer.params);
+  const base = layer.paramsBreakdown ? `${layer.paramsBreakdown} = ${total}` : total;
+  if (layer.nonTrainableParams) return `${base} (${formatCount(layer.trainableParams)} trainable, ${formatCount(layer.nonTrainableParams)} non-trainable)`;
+  return base;
+}
+
+/** `8×8 (jump 2, offset 0)`. */
+export function describeField(field: ReceptiveField | null): string {
+  if (!field) return 'not defined here';
+  const axis = (xs: (number | null)[]) => (xs.every((x) => x === xs[0]) ? String(xs[0] ?? '?') : xs.map((x) => x ?? '?').join('×'));
+  return `${formatField(field)} (jump ${axis(field.jump)}, offset ${axis(field.offset)})`;
+}
+
+/** One plain sentence on what the receptive field means for this layer. */
+export function explainField(field: ReceptiveField | null): string {
+  if (!field) return '';
+  return `Each unit of this layer sees a ${formatField(field)} window of the input; neighbouring units are ${field.jump.every((j) => j === field.jump[0]) ? field.jump[0] : field.jump.join('×')} input pixel(s) apart.`;
+}
+
+export function outputBytes(layer: LayerResult): number | null {
+  if (!layer.outputShape) return null;
+  let n = 1;
+  for (const d of layer.outputShape.slice(1)) {
+    if (d === null) return null;
+    n *= d;
+  }
+  return n * 4;
+}
+
+/** The hover on a layer, as Markdown lines (command links are added by the editor). */
+export function layerMarkdown(layer: LayerResult): string[] {
+  const lines = [`**${layer.name}** · \`${layer.type}\``, '', `\`${formatShape(layer.inputShape)}\` → \`${formatShape(layer.outputShape)}\``, ''];
+  lines.push(`**Parameters:** ${describeParams(layer)}  `);
+  if (layer.receptiveField) lines.push(`**Receptive field:** ${describeField(layer.receptiveField)} — ${explainField(layer.receptiveField)}  `);
+  lines.push(`**MACs:** ${formatCount(layer.macs)} · **Output:** ${formatBytes(outputBytes(layer))} per sample`);
+  return lines;
+}
+
+/** The largest receptive field in the model (its last spatial layer's). */
+export function modelField(model: ModelResult): ReceptiveField | null {
+  let field: ReceptiveField | null = null;
+  for (const l of model.layers) if (l.receptiveField) field = l.receptiveField;
+  return field;
+}
+
+/** `8 layers · 93,322 params (364.5 KB) · RF 18×18`. */
+export function modelLensTitle(model: ModelResult): string {
+  const parts = [`${model.layers.length} layer${model.layers.length === 1 ? '' : 's'}`];
+  const kb = model.totalParams === null ? null : (model.totalParams * 4) / 1024;
+  const size = kb === null ? '' : kb < 1024 ? ` (${kb.toFixed(1)} KB)` : ` (${(kb / 1024).toFixed(1)} MB)`;
+  parts.push(`${formatCount(model.totalParams)} params${size}`);
+  const field = modelField(model);
+  if (field) parts.push(`RF ${formatField(field)}`);
+  return parts.join(' · ');
+}
+
+/** The model as a Markdown table, for the hover on the model and the copy command. */
+export function modelMarkdownTable(model: ModelResult): string[] {
+  const lines = [`**${model.name}** · input \`${formatShape(model.inputShape)}\``, '', '| Layer (type) | Output shape | Params | RF |', '|---|---|---:|---:|'];
+  for (const l of model.layers) lines.push(`| ${l.name} (${l.type}) | ${formatShape(l.outputShape)} | ${formatCount(l.params)} | ${formatField(l.receptiveField)} |`);
+  lines.push('', `Total params: **${formatCount(model.totalParams)}** · MACs: ${formatCount(model.macs)}`);
+  return lines;
+}
