@@ -93,3 +93,12 @@ describe('the book\'s models', () => {
     assert.equal(m.totalParams, 328353);
   });
 });
+
+describe('the book\'s convnet as a notebook spread over cells', () => {
+  it('gives the same 93,322 parameters, with each layer in its own cell', () => {
+    const m = modelNamed(example('mnist_convnet.ipynb'), 'model', 'mnist_convnet.ipynb');
+    assert.equal(m.totalParams, 93322);
+    assert.deepEqual(m.layers.map((l) => l.range.cell), [2, 2, 4, 4, 4, 5, 5, 5]);
+    assert.deepEqual(m.layers[7].outputShape, [null, 10]);
+  });
+});
