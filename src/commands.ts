@@ -52,7 +52,8 @@ export async function resolveTarget(cache: AnalysisCache, args: unknown[]): Prom
   return picked ? { doc, model: picked.model, layerIndex: null } : undefined;
 }
 
-type Handler = (cache: AnalysisCache, target: ModelTarget) => Promise<void> | void;
+/** Handlers get the target and the command's extra arguments (after [uri, modelIndex, layerIndex]). */
+type Handler = (cache: AnalysisCache, target: ModelTarget, extra: unknown[]) => Promise<void> | void;
 
 const HANDLERS: Record<(typeof COMMANDS)[keyof typeof COMMANDS], Handler> = {
   [COMMANDS.showSummary]: (_cache, { doc, model }) => showSummaryPanel(model, { uri: notebookOf(doc)?.uri ?? doc.uri, modelName: model.name }),
@@ -63,7 +64,7 @@ const HANDLERS: Record<(typeof COMMANDS)[keyof typeof COMMANDS], Handler> = {
     await vscode.env.clipboard.writeText(formatMarkdown(model));
     void vscode.window.showInformationMessage(`LayerLens: copied the summary of "${model.name}" as Markdown.`);
   },
-  [COMMANDS.setInputShape]: (_cache, target) => setInputShape(target),
+  [COMMANDS.setInputShape]: (_cache, target, [shape]) => setInputShape(target, typeof shape === 'string' ? shape : undefined),
 };
 
 /** Registers every command; a handler's exception goes to the output channel and a short message. */
@@ -72,7 +73,7 @@ export function registerCommands(cache: AnalysisCache): vscode.Disposable[] {
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         const target = await resolveTarget(cache, args);
-        if (target) await handler(cache, target);
+        if (target) await handler(cache, target, args.slice(3));
       } catch (e) {
         logError(id, e);
         void vscode.window.showErrorMessage(`LayerLens: ${id} failed; see the LayerLens output channel.`);
@@ -84,17 +85,25 @@ export function registerCommands(cache: AnalysisCache): vscode.Disposable[] {
 const SHAPE_INPUT = /^\(?\s*((?:\d+|None)(?:\s*,\s*(?:\d+|None))*)\s*,?\s*\)?$/;
 const LAYERLENS_COMMENT = /^\s*#\s*layerlens:\s*input_shape\s*=/;
 
-/** "Set Input Shape…": writes `# layerlens: input_shape=(...)` on the line above the model (replacing an old one). */
-async function setInputShape({ doc, model }: ModelTarget): Promise<void> {
+/**
+ * "Set Input Shape…": writes `# layerlens: input_shape=(...)` on the line above the model (replacing an old one).
+ * The shape can be passed as a fourth argument (scripts, tests); otherwise the user is asked.
+ */
+async function setInputShape({ doc, model }: ModelTarget, given?: string): Promise<void> {
   const current = model.inputShape ? formatShape(model.inputShape.slice(1)) : '';
-  const value = await vscode.window.showInputBox({
+  const value = given ?? await vscode.window.showInputBox({
     title: `Input shape of "${model.name}", without the batch dimension`,
     prompt: 'For example (28, 28, 1) for MNIST images, or (100,) for vectors',
     value: current === '?' ? '' : current,
     validateInput: (v) => (SHAPE_INPUT.test(v.trim()) ? undefined : 'Write a tuple of sizes, e.g. (28, 28, 1); None for a size that varies'),
   });
   if (value === undefined) return;
-  const dims = SHAPE_INPUT.exec(value.trim())![1].split(',').map((s) => s.trim());
+  const parsed = SHAPE_INPUT.exec(value.trim());
+  if (!parsed) {
+    void vscode.window.showErrorMessage(`LayerLens: "${value}" is not an input shape; write a tuple such as (28, 28, 1).`);
+    return;
+  }
+  const dims = parsed[1].split(',').map((s) => s.trim());
   const tuple = dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
   const line = toRange(model.range).start.line;
   const indent = /^\s*/.exec(doc.lineAt(line).text)![0];
