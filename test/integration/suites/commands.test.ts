@@ -7,16 +7,16 @@ function webviewTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
 }
 
-suite('palette commands', () => {
-  teardown(closeAll);
+describe('palette commands', () => {
+  afterEach(closeAll);
 
-  test('every command is registered under the LayerLens category', async () => {
+  it('every command is registered under the LayerLens category', async () => {
     await openExample('mnist_convnet.py');
     const all = await vscode.commands.getCommands(true);
     for (const id of ['layerlens.showSummary', 'layerlens.previewActivations', 'layerlens.copySummaryMarkdown', 'layerlens.setInputShape']) assert.ok(all.includes(id), id);
   });
 
-  test('Show Model Summary opens a summary beside the editor for the model at the cursor', async () => {
+  it('Show Model Summary opens a summary beside the editor for the model at the cursor', async () => {
     const editor = await openExample('mnist_convnet.py');
     editor.selection = new vscode.Selection(8, 5, 8, 5);
     await vscode.commands.executeCommand('layerlens.showSummary');
@@ -24,7 +24,7 @@ suite('palette commands', () => {
     assert.ok(tab.group.viewColumn !== editor.viewColumn, 'beside the editor');
   });
 
-  test('Copy Model Summary as Markdown puts the table on the clipboard', async () => {
+  it('Copy Model Summary as Markdown puts the table on the clipboard', async () => {
     const editor = await openExample('imdb.py');
     editor.selection = new vscode.Selection(23, 3, 23, 3); // inside lstm_model
     await vscode.commands.executeCommand('layerlens.copySummaryMarkdown');
@@ -34,7 +34,7 @@ suite('palette commands', () => {
     assert.match(text, /- Total params: 328,353/);
   });
 
-  test('Set Input Shape… writes the layerlens comment above the model, and the hints appear', async () => {
+  it('Set Input Shape… writes the layerlens comment above the model, and the hints appear', async () => {
     const editor = await openUntitled('from keras import layers, models\n\nmodel = models.Sequential()\nmodel.add(layers.Conv2D(8, 3))\n');
     const doc = editor.document;
     assert.equal((await inlayLabels(doc)).length, 0, 'no input shape, no hints');

@@ -3,10 +3,10 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { closeAll, layerlensDiagnostics, openExample, openUntitled, setConfig, waitFor } from '../support';
 
-suite('diagnostics', () => {
-  teardown(closeAll);
+describe('diagnostics', () => {
+  afterEach(closeAll);
 
-  test('the no-pooling convnet: the giant Dense after Flatten is warned on its own line', async () => {
+  it('the no-pooling convnet: the giant Dense after Flatten is warned on its own line', async () => {
     const { document } = await openExample('mnist_convnet_no_pooling.py');
     const diags = await waitFor(() => layerlensDiagnostics(document.uri).filter((d) => d.code === 'large-dense'), 'the large-dense warning');
     assert.equal(diags.length, 1);
@@ -15,7 +15,7 @@ suite('diagnostics', () => {
     assert.match(diags[0].message, /15,860,224 of the model's 15,921,098/);
   });
 
-  test('a shape error appears while typing, in Keras\' words, and goes when it is fixed', async () => {
+  it('a shape error appears while typing, in Keras\' words, and goes when it is fixed', async () => {
     const src = 'from keras import layers, models\nm = models.Sequential()\nm.add(layers.Conv2D(32, 3, input_shape=(8, 8, 1)))\nm.add(layers.MaxPooling2D(2))\n';
     const editor = await openUntitled(src);
     const doc = editor.document;
@@ -28,7 +28,7 @@ suite('diagnostics', () => {
     await waitFor(() => layerlensDiagnostics(doc.uri).every((d) => d.code !== 'negative-dimension'), 'the error to go');
   });
 
-  test('diagnostics are cleared when the document closes, and can be turned off', async () => {
+  it('diagnostics are cleared when the document closes, and can be turned off', async () => {
     const { document } = await openExample('mnist_convnet_no_pooling.py');
     await waitFor(() => layerlensDiagnostics(document.uri).length > 0, 'diagnostics');
     await setConfig('diagnostics.enabled', false);

@@ -7,10 +7,10 @@ function cell(source: string): vscode.NotebookCellData {
   return new vscode.NotebookCellData(vscode.NotebookCellKind.Code, source, 'python');
 }
 
-suite('notebooks', () => {
-  teardown(closeAll);
+describe('notebooks', () => {
+  afterEach(closeAll);
 
-  test('imports, constants and model.add calls in earlier cells count', async () => {
+  it('imports, constants and model.add calls in earlier cells count', async () => {
     const data = new vscode.NotebookData([
       cell('from keras import layers, models\nIMG = 28'),
       cell('model = models.Sequential()\nmodel.add(layers.Conv2D(32, (3, 3), input_shape=(IMG, IMG, 1)))'),

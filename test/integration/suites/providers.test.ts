@@ -3,10 +3,10 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { closeAll, hoverAt, inlayLabels, openExample, setConfig, waitFor } from '../support';
 
-suite('hover, inlay hints, code lens on the book\'s convnet', () => {
-  teardown(closeAll);
+describe('hover, inlay hints, code lens on the book\'s convnet', () => {
+  afterEach(closeAll);
 
-  test('hover on a layer call: type and name, shapes, parameter breakdown, receptive field, MACs, links', async () => {
+  it('hover on a layer call: type and name, shapes, parameter breakdown, receptive field, MACs, links', async () => {
     const { document } = await openExample('mnist_convnet.py');
     // line 8: model.add(layers.Conv2D(64, (3, 3), activation='relu'))
     const text = await hoverAt(document, 7, 30);
@@ -20,7 +20,7 @@ suite('hover, inlay hints, code lens on the book\'s convnet', () => {
     assert.match(text, /\[Show model summary\]\(command:layerlens\.showSummary\?/);
   });
 
-  test('hover on the Sequential( call and on the model variable shows the model summary', async () => {
+  it('hover on the Sequential( call and on the model variable shows the model summary', async () => {
     const { document } = await openExample('mnist_convnet.py');
     for (const col of [12, 1]) {
       const text = await hoverAt(document, 4, col);
@@ -29,7 +29,7 @@ suite('hover, inlay hints, code lens on the book\'s convnet', () => {
     }
   });
 
-  test('inlay hints give each layer\'s output shape at the end of its call, optionally with params', async () => {
+  it('inlay hints give each layer\'s output shape at the end of its call, optionally with params', async () => {
     const { document } = await openExample('mnist_convnet.py');
     const labels = await inlayLabels(document);
     assert.deepEqual(
@@ -56,7 +56,7 @@ suite('hover, inlay hints, code lens on the book\'s convnet', () => {
     }
   });
 
-  test('code lens above the model: layers, params with bytes, receptive field, and two actions', async () => {
+  it('code lens above the model: layers, params with bytes, receptive field, and two actions', async () => {
     const { document } = await openExample('mnist_convnet.py');
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 10);
     const titles = lenses.map((l) => l.command?.title);
@@ -65,7 +65,7 @@ suite('hover, inlay hints, code lens on the book\'s convnet', () => {
     assert.deepEqual(lenses.map((l) => l.command?.command), ['layerlens.showSummary', 'layerlens.previewActivations', 'layerlens.showSummary']);
   });
 
-  test('hints follow the document as it is edited, never stale', async () => {
+  it('hints follow the document as it is edited, never stale', async () => {
     const editor = await openExample('mnist_convnet.py');
     const doc = editor.document;
     // Delete the first pooling layer (line 7): the later shapes grow.
