@@ -4,6 +4,7 @@ import { formatCount, formatMarkdown, formatShape, type ModelResult } from './co
 import { modelAt, notebookOf, toRange, type AnalysisCache } from './analysisCache';
 import { COMMANDS } from './commandIds';
 import { logError } from './log';
+import { ActivationPanel } from './panel/activationPanel';
 import { showSummaryPanel } from './panel/summaryPanel';
 
 export interface ModelTarget {
@@ -53,27 +54,33 @@ export async function resolveTarget(cache: AnalysisCache, args: unknown[]): Prom
 }
 
 /** Handlers get the target and the command's extra arguments (after [uri, modelIndex, layerIndex]). */
-type Handler = (cache: AnalysisCache, target: ModelTarget, extra: unknown[]) => Promise<void> | void;
+type Handler = (ctx: CommandContext, target: ModelTarget, extra: unknown[]) => Promise<void> | void;
+
+export interface CommandContext {
+  cache: AnalysisCache;
+  extensionUri: vscode.Uri;
+}
 
 const HANDLERS: Record<(typeof COMMANDS)[keyof typeof COMMANDS], Handler> = {
-  [COMMANDS.showSummary]: (_cache, { doc, model }) => showSummaryPanel(model, { uri: notebookOf(doc)?.uri ?? doc.uri, modelName: model.name }),
-  [COMMANDS.previewActivations]: () => {
-    void vscode.window.showInformationMessage('LayerLens: the activation preview is not part of this version yet. Use "Show Model Summary" for the table.');
+  [COMMANDS.showSummary]: (_ctx, { doc, model }) => showSummaryPanel(model, { uri: notebookOf(doc)?.uri ?? doc.uri, modelName: model.name }),
+  [COMMANDS.previewActivations]: (ctx, { doc, model, layerIndex }) => {
+    const panel = ActivationPanel.show(ctx.extensionUri, ctx.cache, doc, model);
+    if (layerIndex !== null) panel.select(layerIndex);
   },
-  [COMMANDS.copySummaryMarkdown]: async (_cache, { model }) => {
+  [COMMANDS.copySummaryMarkdown]: async (_ctx, { model }) => {
     await vscode.env.clipboard.writeText(formatMarkdown(model));
     void vscode.window.showInformationMessage(`LayerLens: copied the summary of "${model.name}" as Markdown.`);
   },
-  [COMMANDS.setInputShape]: (_cache, target, [shape]) => setInputShape(target, typeof shape === 'string' ? shape : undefined),
+  [COMMANDS.setInputShape]: (_ctx, target, [shape]) => setInputShape(target, typeof shape === 'string' ? shape : undefined),
 };
 
 /** Registers every command; a handler's exception goes to the output channel and a short message. */
-export function registerCommands(cache: AnalysisCache): vscode.Disposable[] {
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return Object.entries(HANDLERS).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
-        const target = await resolveTarget(cache, args);
-        if (target) await handler(cache, target, args.slice(3));
+        const target = await resolveTarget(ctx.cache, args);
+        if (target) await handler(ctx, target, args.slice(3));
       } catch (e) {
         logError(id, e);
         void vscode.window.showErrorMessage(`LayerLens: ${id} failed; see the LayerLens output channel.`);

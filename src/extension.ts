@@ -8,6 +8,7 @@ import { AnalysisCache, notebookOf } from './analysisCache';
 import { registerCommands } from './commands';
 import { onConfigChange } from './config';
 import { initLog, logError, logInfo } from './log';
+import { ActivationPanel } from './panel/activationPanel';
 import { updateSummaryPanel } from './panel/summaryPanel';
 import { CodeLensProvider } from './providers/codeLens';
 import { DiagnosticsPublisher } from './providers/diagnostics';
@@ -22,7 +23,13 @@ const PYTHON: vscode.DocumentSelector = [
   { language: 'python', scheme: 'vscode-vfs' },
 ];
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: read by the integration tests, which run in another extension. */
+export interface LayerLensApi {
+  /** What the activation preview last reported: backend, layers shown, time of the last run. */
+  previewStatus(): ActivationPanel['lastStatus'];
+}
+
+export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const channel = initLog();
   context.subscriptions.push(channel);
   try {
@@ -39,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.languages.registerHoverProvider(PYTHON, hoverProvider(cache)),
       vscode.languages.registerInlayHintsProvider(PYTHON, inlayHints),
       vscode.languages.registerCodeLensProvider(PYTHON, codeLenses),
-      ...registerCommands(cache),
+      ...registerCommands({ cache, extensionUri: context.extensionUri }),
       vscode.workspace.onDidOpenTextDocument((doc) => isPython(doc) && diagnostics.publish(doc)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!isPython(e.document) || e.contentChanges.length === 0) return;
@@ -71,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
     logError('activate', e);
     void vscode.window.showErrorMessage('LayerLens could not start; see the LayerLens output channel.');
   }
+  return { previewStatus: () => ActivationPanel.active?.lastStatus };
 }
 
 export function deactivate(): void {}

@@ -41,14 +41,19 @@ function geometry(ctx: LayerContext, rank: number, kind: ConvKind): ConvGeometry
       `The channel dimension of the inputs should be defined. The input_shape received is ${shapeRepr(input)}, where axis ${ch} (0-based) is the channel dimension, which found to be \`None\`.`,
     );
   const allowed: Padding[] = kind === 'transpose' ? ['valid', 'same'] : rank === 1 && kind === 'conv' ? ['valid', 'same', 'causal'] : ['valid', 'same'];
+  const strides = a.ints('strides', rank);
+  const dilation = a.ints('dilation_rate', rank);
+  // Every Keras convolution refuses this pair in its constructor.
+  if (Math.max(...strides) > 1 && Math.max(...dilation) > 1)
+    throw new LayerError('invalid-argument', `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=${tupleRepr(strides)} and dilation_rate=${tupleRepr(dilation)}`);
   return {
     format,
     axes,
     channelAxis: ch,
     inChannels: c as number,
     kernel: a.ints('kernel_size', rank),
-    strides: a.ints('strides', rank),
-    dilation: a.ints('dilation_rate', rank),
+    strides,
+    dilation,
     padding: checkPadding(a.str('padding') || 'valid', allowed),
   };
 }
@@ -94,7 +99,11 @@ function convOutput(rank: number, kind: ConvKind) {
 function outputPadding(ctx: LayerContext, rank: number): (number | null)[] {
   const v = ctx.args.value('output_padding');
   if (v === null || v === undefined || (typeof v === 'object' && !Array.isArray(v) && v.kind === 'none')) return new Array(rank).fill(null);
-  return ctx.args.ints('output_padding', rank);
+  const padding = ctx.args.ints('output_padding', rank);
+  const strides = ctx.args.ints('strides', rank);
+  if (padding.some((p, i) => p >= strides[i]))
+    throw new LayerError('invalid-argument', `\`output_padding\` must be < \`strides\`. output_padding=${tupleRepr(padding)}, strides=${tupleRepr(strides)}`);
+  return padding;
 }
 
 function convParams(rank: number, kind: ConvKind) {

@@ -1,0 +1,187 @@
+/**
+ * "Preview Activations": the webview beside the editor that runs the model with TensorFlow.js and shows
+ * every layer's feature maps. The host owns the truth (the analysis); the webview renders what it is sent.
+ */
+import * as vscode from 'vscode';
+import { modelAt, notebookOf, toRange, type AnalysisCache } from '../analysisCache';
+import type { ModelResult } from '../core';
+import { config } from '../config';
+import { logError, logInfo } from '../log';
+import { assertNever, isWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
+import { memoryRefusal, toPreviewModel } from './previewModel';
+
+/** Edits pausing shorter than this do not rebuild the model in the webview. */
+const UPDATE_DEBOUNCE_MS = 300;
+
+export class ActivationPanel implements vscode.Disposable {
+  private static current: ActivationPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private ready = false;
+  private pendingSelection: number | null = null;
+  /** What the webview last reported, for tests and the status bar. */
+  lastStatus: Extract<WebviewMessage, { type: 'status' }> | undefined;
+
+  static show(extensionUri: vscode.Uri, cache: AnalysisCache, doc: vscode.TextDocument, model: ModelResult): ActivationPanel {
+    if (ActivationPanel.current && ActivationPanel.current.doc !== doc) ActivationPanel.current.dispose();
+    if (ActivationPanel.current) {
+      ActivationPanel.current.modelName = model.name;
+      ActivationPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      ActivationPanel.current.sendModel();
+      return ActivationPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel('layerlens.activations', `Activations: ${model.name}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    });
+    ActivationPanel.current = new ActivationPanel(panel, extensionUri, cache, doc, model.name);
+    return ActivationPanel.current;
+  }
+
+  static get active(): ActivationPanel | undefined {
+    return ActivationPanel.current;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly cache: AnalysisCache,
+    private readonly doc: vscode.TextDocument,
+    private modelName: string,
+  ) {
+    panel.webview.html = this.html();
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.owns(e.document)) this.scheduleUpdate();
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (this.owns(e.textEditor.document)) this.syncSelection(e.textEditor);
+      }),
+    );
+  }
+
+  private owns(doc: vscode.TextDocument): boolean {
+    const nb = notebookOf(this.doc);
+    return doc === this.doc || (nb !== undefined && notebookOf(doc) === nb);
+  }
+
+  private model(): ModelResult | undefined {
+    return this.cache.get(this.doc).result.models.find((m) => m.name === this.modelName);
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private scheduleUpdate(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.sendModel(), UPDATE_DEBOUNCE_MS);
+  }
+
+  sendModel(): void {
+    if (!this.ready) return;
+    const model = this.model();
+    if (!model) {
+      this.post({ type: 'refused', message: `The model "${this.modelName}" is no longer in ${this.doc.fileName}.` });
+      return;
+    }
+    this.panel.title = `Activations: ${model.name}`;
+    const preview = toPreviewModel(model, `${(notebookOf(this.doc)?.uri ?? this.doc.uri).toString()}#${model.name}`);
+    const limit = config.previewMemoryLimitMB();
+    const refusal = memoryRefusal(preview, limit);
+    if (refusal) this.post({ type: 'refused', message: refusal });
+    else this.post({ type: 'model', model: preview, memoryLimitMB: limit });
+  }
+
+  /** Highlights a layer in the webview (from a hover link or the editor cursor). */
+  select(index: number | null): void {
+    this.pendingSelection = index;
+    if (this.ready) this.post({ type: 'selectLayer', index });
+  }
+
+  private syncSelection(editor: vscode.TextEditor): void {
+    const analysis = this.cache.get(editor.document);
+    const model = modelAt(analysis, editor.document, editor.selection.active);
+    if (!model || model.name !== this.modelName) return;
+    const layer = model.layers.find((l) => toRange(l.range).contains(editor.selection.active) || toRange(l.range).start.line === editor.selection.active.line);
+    this.select(layer ? layer.index : null);
+  }
+
+  private async revealLayer(index: number): Promise<void> {
+    const layer = this.model()?.layers[index];
+    if (!layer) return;
+    const analysis = this.cache.get(this.doc);
+    const target = analysis.notebook && layer.range.cell !== undefined ? analysis.notebook.cellAt(layer.range.cell).document : this.doc;
+    const range = toRange(layer.range);
+    const column = vscode.window.visibleTextEditors.find((e) => e.document === target)?.viewColumn ?? vscode.ViewColumn.One;
+    const editor = await vscode.window.showTextDocument(target, { viewColumn: column, selection: range, preserveFocus: false });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private async pickImage(): Promise<void> {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, defaultUri: vscode.Uri.joinPath(this.doc.uri, '..') });
+    if (!picked?.[0]) return;
+    const bytes = await vscode.workspace.fs.readFile(picked[0]);
+    const mime = /\.png$/i.test(picked[0].path) ? 'image/png' : 'image/jpeg';
+    this.post({ type: 'image', name: picked[0].path.split('/').pop() ?? 'image', dataUrl: `data:${mime};base64,${Buffer.from(bytes).toString('base64')}` });
+  }
+
+  private receive(message: unknown): void {
+    if (!isWebviewMessage(message)) {
+      logError('webview message', new Error(`dropped a malformed message: ${JSON.stringify(message)?.slice(0, 200)}`));
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendModel();
+        if (this.pendingSelection !== null) this.select(this.pendingSelection);
+        return;
+      case 'revealLayer':
+        void this.revealLayer(message.index);
+        return;
+      case 'pickImage':
+        void this.pickImage().catch((e) => logError('pick image', e));
+        return;
+      case 'pickWeights':
+      case 'resetWeights':
+        void vscode.window.showInformationMessage('LayerLens: loading trained weights is not part of this version yet.');
+        return;
+      case 'status':
+        this.lastStatus = message;
+        logInfo(`preview: ${message.layersShown} layers on ${message.backend} in ${message.runMs.toFixed(1)} ms${message.notice ? ` (${message.notice})` : ''}`);
+        return;
+      case 'error':
+        logError('webview', new Error(message.message));
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = Array.from({ length: 32 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
+    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `img-src ${webview.cspSource} blob: data:`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>LayerLens activations</title>
+</head><body>
+<ll-app></ll-app>
+<script nonce="${nonce}" src="${script}"></script>
+</body></html>`;
+  }
+
+  dispose(): void {
+    if (ActivationPanel.current === this) ActivationPanel.current = undefined;
+    clearTimeout(this.timer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}

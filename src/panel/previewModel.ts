@@ -1,0 +1,34 @@
+/** The model as the activation webview receives it: the core's analysis plus how tfjs builds each layer. */
+import type { ModelResult } from '../core';
+import { toTfjs } from '../core/tfjs/toTfjs';
+import type { PreviewModel } from '../protocol';
+
+export function toPreviewModel(model: ModelResult, key: string): PreviewModel {
+  const params = model.totalParams;
+  const activations = model.activationBytes;
+  return {
+    key,
+    name: model.name,
+    inputShape: model.inputShape,
+    layers: model.layers.map((l, i) => ({
+      index: l.index,
+      name: l.name,
+      type: l.type,
+      inputShape: l.inputShape,
+      outputShape: l.outputShape,
+      params: l.params,
+      receptiveField: l.receptiveField,
+      tfjs: toTfjs(l, i === 0 && model.inputShape ? { batchInputShape: model.inputShape } : {}),
+      activation: typeof l.config.activation === 'string' ? l.config.activation : l.type === 'Softmax' ? 'softmax' : null,
+    })),
+    estimatedBytes: params === null || activations === null ? null : params * 4 + activations,
+  };
+}
+
+/** Whether the preview may build the model, and if not, the message that says why and what to do. */
+export function memoryRefusal(preview: PreviewModel, limitMB: number): string | null {
+  if (preview.estimatedBytes === null) return null;
+  const mb = preview.estimatedBytes / (1024 * 1024);
+  if (mb <= limitMB) return null;
+  return `This model needs about ${mb.toFixed(0)} MB (weights plus one input's activations), over the preview's limit of ${limitMB} MB. Raise "layerlens.preview.memoryLimitMB" in the settings to preview it anyway.`;
+}

@@ -1,0 +1,293 @@
+/**
+ * The activation preview: input controls, then every layer's feature maps. It holds no truth about the
+ * model — it builds and runs what the host sends, and tells the host which layer the user picked.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { formatCount, formatShape } from '../../src/core/format';
+import { COLORMAPS, PATTERNS, type HostMessage, type LayerWeights, type PersistedState, type PreviewModel, type WebviewMessage } from '../../src/protocol';
+import { restoreState } from '../state';
+import { centreCrop, fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry } from '../tfjs/inputs';
+import { ModelRunner, type LayerMap } from '../tfjs/runner';
+import type { PadElement } from './ll-pad';
+import { base } from './styles';
+import './ll-layer';
+import './ll-pad';
+
+export interface Host {
+  post(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: PersistedState): void;
+  /** The active backend's name, and a notice when it is a fallback. */
+  backend(): { name: string; notice: string | null };
+}
+
+const PATTERN_LABELS: Record<string, string> = {
+  'vertical-edges': 'Vertical edges',
+  'horizontal-edges': 'Horizontal edges',
+  checkerboard: 'Checkerboard',
+  digit: 'Digit',
+  'digit-shifted': 'Digit, shifted',
+  noise: 'Noise',
+};
+
+export class AppElement extends LitElement {
+  static properties = { model: { state: true }, maps: { state: true }, message: { state: true }, ui: { state: true }, stopReason: { state: true }, field: { state: true } };
+  static styles = [
+    base,
+    css`
+      :host { display: block; padding: 8px 12px; }
+      .top { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+      .controls { display: flex; flex-direction: column; gap: 6px; }
+      .row { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; }
+      .badge { font-family: var(--vscode-editor-font-family); padding: 1px 6px; border-radius: 8px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
+      .notice { color: var(--vscode-editorWarning-foreground); }
+      .message { padding: 8px; border: 1px solid var(--vscode-inputValidation-warningBorder, var(--vscode-contrastBorder)); }
+      table { border-collapse: collapse; }
+      td, th { padding: 2px 8px; text-align: left; border-bottom: 1px solid var(--vscode-panel-border, transparent); }
+    `,
+  ];
+
+  host!: Host;
+  private model: PreviewModel | null = null;
+  private maps = new Map<number, LayerMap>();
+  private message: string | null = null;
+  private stopReason: string | null = null;
+  private ui: PersistedState = restoreState(undefined);
+  private field: [number, number, number, number] | null = null;
+  private runner = new ModelRunner();
+  private input: Float32Array | null = null;
+  private geometry: InputGeometry | null = null;
+  private weights: LayerWeights[] | null = null;
+  private frame = 0;
+
+  /** Connects the app to the host (VS Code's webview API) and restores what it showed before it was hidden. */
+  start(host: Host): void {
+    this.host = host;
+    this.ui = restoreState(host.getState());
+    this.requestUpdate();
+  }
+
+  private save(patch: Partial<PersistedState>): void {
+    this.ui = { ...this.ui, ...patch };
+    this.host.setState(this.ui);
+  }
+
+  /** A message from the host, already validated. */
+  receive(m: HostMessage): void {
+    switch (m.type) {
+      case 'model':
+        this.message = null;
+        this.setModel(m.model);
+        return;
+      case 'refused':
+        this.runner.dispose();
+        this.model = null;
+        this.maps = new Map();
+        this.message = m.message;
+        return;
+      case 'selectLayer':
+        this.save({ selectedLayer: m.index });
+        if (m.index !== null) this.renderRoot.querySelector(`ll-layer[data-index="${m.index}"]`)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+        return;
+      case 'weights':
+        this.weights = m.layers;
+        if (this.model) this.setModel(this.model);
+        return;
+      case 'weightsError':
+        this.message = m.message;
+        return;
+      case 'image':
+        this.loadImage(m.dataUrl);
+        return;
+    }
+  }
+
+  private setModel(model: PreviewModel): void {
+    this.model = model;
+    this.geometry = inputGeometry(model.inputShape);
+    this.maps = new Map();
+    this.stopReason = null;
+    if (!this.geometry) return;
+    try {
+      const built = this.runner.build(model, this.weights);
+      this.stopReason = built.stopReason;
+    } catch (e) {
+      this.message = (e as Error).message;
+      this.weights = null;
+      this.runner.build(model);
+    }
+    if (!this.input || this.input.length !== this.geometry.height * this.geometry.width * this.geometry.channels) this.input = this.initialInput();
+    this.schedule();
+  }
+
+  private initialInput(): Float32Array {
+    const g = this.geometry!;
+    if (this.ui.inputKind === 'draw' && this.ui.drawing && this.ui.drawing.length === g.height * g.width) return toChannels(Float32Array.from(this.ui.drawing), g);
+    return toChannels(patternPlane(this.ui.inputKind === 'pattern' ? this.ui.pattern : 'digit', g.height, g.width), g);
+  }
+
+  /** Runs at most once per animation frame however fast inputs arrive. */
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.run();
+    });
+  }
+
+  private run(): void {
+    const g = this.geometry;
+    if (!g || !this.input || !this.model) return;
+    const t0 = performance.now();
+    try {
+      const maps = this.runner.run(this.input, [g.height, g.width, g.channels]);
+      this.maps = new Map(maps.map((m) => [m.index, m]));
+    } catch (e) {
+      this.host.post({ type: 'error', message: `running the model failed: ${(e as Error).message}` });
+      this.message = `Running the model failed: ${(e as Error).message}`;
+      return;
+    }
+    const backend = this.host.backend();
+    this.host.post({ type: 'status', backend: backend.name, layersShown: this.maps.size, runMs: performance.now() - t0, notice: backend.notice });
+    this.showInput();
+  }
+
+  /** Puts the current input on the pad (grey), so the receptive field can be drawn over it. */
+  private showInput(): void {
+    const pad = this.renderRoot.querySelector<PadElement>('ll-pad');
+    const g = this.geometry;
+    if (!pad || !g || !this.input) return;
+    const grey = new Float32Array(g.height * g.width);
+    for (let i = 0; i < grey.length; i++) {
+      let s = 0;
+      for (let c = 0; c < g.channels; c++) s += this.input[i * g.channels + c];
+      grey[i] = s / g.channels;
+    }
+    pad.setValues(grey);
+  }
+
+  private choosePattern(pattern: PersistedState['pattern']): void {
+    this.save({ inputKind: 'pattern', pattern });
+    this.field = null;
+    if (this.geometry) this.input = toChannels(patternPlane(pattern, this.geometry.height, this.geometry.width), this.geometry);
+    this.schedule();
+  }
+
+  private startDrawing(): void {
+    this.save({ inputKind: 'draw' });
+    this.renderRoot.querySelector<PadElement>('ll-pad')?.clear();
+  }
+
+  private drawn(values: Float32Array): void {
+    if (!this.geometry) return;
+    if (this.ui.inputKind !== 'draw') this.save({ inputKind: 'draw' });
+    this.ui = { ...this.ui, drawing: Array.from(values) };
+    this.host.setState(this.ui);
+    this.input = toChannels(values, this.geometry);
+    this.schedule();
+  }
+
+  private loadImage(dataUrl: string): void {
+    const g = this.geometry;
+    if (!g) return;
+    const img = new Image();
+    img.onload = () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = g.width;
+      canvas.height = g.height;
+      const ctx = canvas.getContext('2d')!;
+      const crop = centreCrop(img.naturalWidth, img.naturalHeight, g.width, g.height);
+      ctx.drawImage(img, crop.x, crop.y, crop.w, crop.h, 0, 0, g.width, g.height);
+      this.input = fromRgba(ctx.getImageData(0, 0, g.width, g.height).data, g);
+      this.save({ inputKind: 'image' });
+      this.message = null;
+      this.schedule();
+    };
+    img.onerror = () => {
+      this.message = 'That image could not be decoded. Choose a PNG or JPEG file.';
+      this.host.post({ type: 'error', message: 'an image did not decode' });
+    };
+    img.src = dataUrl;
+  }
+
+  /** A click on a unit: outline its receptive field on the input, from the core's size, jump and offset. */
+  private unitClicked(e: CustomEvent<{ layer: number; y: number; x: number }>): void {
+    const layer = this.model?.layers[e.detail.layer];
+    const rf = layer?.receptiveField;
+    if (!rf || rf.size.length !== 2 || rf.size.some((s) => s === null) || rf.offset.some((o) => o === null)) {
+      this.field = null;
+      return;
+    }
+    const [sh, sw] = rf.size as number[];
+    const [jh, jw] = rf.jump as number[];
+    const [oh, ow] = rf.offset as number[];
+    this.field = [oh + e.detail.y * jh, ow + e.detail.x * jw, sh, sw];
+  }
+
+  private renderControls() {
+    const g = this.geometry!;
+    const backend = this.host.backend();
+    return html`<div class="top">
+      <ll-pad .rows=${g.height} .cols=${g.width} .field=${this.field} @pad-input=${(e: CustomEvent<Float32Array>) => this.drawn(e.detail)}></ll-pad>
+      <div class="controls">
+        <div class="row"><b>${this.model!.name}</b><span class="muted">input ${formatShape(this.model!.inputShape)}</span><span class="badge" title="TensorFlow.js backend">${backend.name}</span></div>
+        ${backend.notice ? html`<div class="notice">${backend.notice}</div>` : nothing}
+        <div class="row">
+          <button aria-pressed=${this.ui.inputKind === 'draw'} @click=${() => this.startDrawing()}>Draw</button>
+          <button @click=${() => this.host.post({ type: 'pickImage' })}>Image…</button>
+        </div>
+        <div class="row">
+          ${PATTERNS.map((p) => html`<button aria-pressed=${this.ui.inputKind === 'pattern' && this.ui.pattern === p} @click=${() => this.choosePattern(p)}>${PATTERN_LABELS[p]}</button>`)}
+        </div>
+        <div class="row">
+          <label>Colours <select @change=${(e: Event) => this.save({ colormap: (e.target as HTMLSelectElement).value as PersistedState['colormap'] })}>
+            ${COLORMAPS.map((c) => html`<option value=${c} ?selected=${this.ui.colormap === c}>${c}</option>`)}
+          </select></label>
+          <label><input type="checkbox" .checked=${this.ui.layerScale} @change=${(e: Event) => this.save({ layerScale: (e.target as HTMLInputElement).checked })} /> one scale per layer</label>
+        </div>
+        <div class="muted">Click a unit to outline the input pixels it sees.</div>
+      </div>
+    </div>`;
+  }
+
+  private renderTable() {
+    return html`<table>
+      <tr><th>Layer</th><th>Output shape</th><th>Params</th></tr>
+      ${this.model!.layers.map((l) => html`<tr><td>${l.name} (${l.type})</td><td>${formatShape(l.outputShape)}</td><td>${formatCount(l.params)}</td></tr>`)}
+    </table>`;
+  }
+
+  render() {
+    if (!this.host) return nothing;
+    if (this.message && !this.model) return html`<div class="message">${this.message}</div>`;
+    if (!this.model) return html`<div class="muted">Waiting for the model…</div>`;
+    if (!this.geometry)
+      return html`<p class="message">Feature maps need a spatial input (height, width, channels); "${this.model.name}" takes ${formatShape(this.model.inputShape)}.</p>
+        ${this.renderTable()}`;
+    const last = this.model.layers[this.model.layers.length - 1];
+    return html`
+      ${this.renderControls()}
+      ${this.message ? html`<div class="message">${this.message}</div>` : nothing}
+      ${this.stopReason ? html`<div class="message">Maps stop before ${this.stopReason}</div>` : nothing}
+      <div @unit-click=${(e: CustomEvent) => this.unitClicked(e)} @layer-select=${(e: CustomEvent<number>) => this.host.post({ type: 'revealLayer', index: e.detail })}>
+        ${this.model.layers.map(
+          (l) => html`<ll-layer
+            data-index=${l.index}
+            .layer=${l}
+            .map=${this.maps.get(l.index) ?? null}
+            .colormap=${this.ui.colormap}
+            .layerScale=${this.ui.layerScale}
+            .bars=${l === last && (l.activation === 'softmax' || l.activation === 'sigmoid') && (l.outputShape?.length ?? 0) === 2}
+            ?selected=${this.ui.selectedLayer === l.index}
+          ></ll-layer>`,
+        )}
+      </div>
+    `;
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.runner.dispose();
+  }
+}
+customElements.define('ll-app', AppElement);
