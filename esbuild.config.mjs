@@ -14,7 +14,20 @@ const builds = [
 ];
 if (existsSync('src/extension.ts')) builds.push({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 if (existsSync('webview/main.ts'))
-  builds.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', minify: true, sourcemap: !production, logLevel: 'warning' });
+  builds.push({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+    minify: true,
+    sourcemap: !production,
+    logLevel: 'warning',
+    // long.js (inside tfjs-core) probes WebAssembly in a try/catch; under the webview's CSP (no
+    // 'wasm-unsafe-eval') the probe is a CSP violation. Without WebAssembly it takes its plain-JS path.
+    define: { WebAssembly: 'undefined' },
+  });
 
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();

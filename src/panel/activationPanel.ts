@@ -9,6 +9,7 @@ import { config } from '../config';
 import { logError, logInfo } from '../log';
 import { assertNever, isWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
 import { memoryRefusal, toPreviewModel } from './previewModel';
+import { newNonce, webviewHtml } from './webviewHtml';
 
 /** Edits pausing shorter than this do not rebuild the model in the webview. */
 const UPDATE_DEBOUNCE_MS = 300;
@@ -164,18 +165,8 @@ export class ActivationPanel implements vscode.Disposable {
 
   private html(): string {
     const webview = this.panel.webview;
-    const nonce = Array.from({ length: 32 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
-    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `img-src ${webview.cspSource} blob: data:`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>LayerLens activations</title>
-</head><body>
-<ll-app></ll-app>
-<script nonce="${nonce}" src="${script}"></script>
-</body></html>`;
+    const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString();
+    return webviewHtml({ cspSource: webview.cspSource, scriptUri, nonce: newNonce() });
   }
 
   dispose(): void {

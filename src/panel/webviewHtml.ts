@@ -1,0 +1,29 @@
+/** The activation webview's page: one script, a strict CSP with a nonce, no `unsafe-eval` or `unsafe-inline`. */
+
+export interface WebviewHtmlOptions {
+  /** `webview.cspSource`: where the webview may load the bundle and images from. */
+  cspSource: string;
+  scriptUri: string;
+  nonce: string;
+}
+
+export function newNonce(): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from({ length: 32 }, () => chars[Math.floor(Math.random() * chars.length)]).join('');
+}
+
+export function contentSecurityPolicy({ cspSource, nonce }: Omit<WebviewHtmlOptions, 'scriptUri'>): string {
+  return [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${cspSource} 'nonce-${nonce}'`, `img-src ${cspSource} blob: data:`].join('; ');
+}
+
+export function webviewHtml(o: WebviewHtmlOptions): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(o)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>LayerLens activations</title>
+</head><body>
+<ll-app></ll-app>
+<script nonce="${o.nonce}" src="${o.scriptUri}"></script>
+</body></html>`;
+}

@@ -1,0 +1,76 @@
+/**
+ * The activation webview in a real headless Chromium (Debian's, driven by playwright-core), loaded exactly as
+ * VS Code loads it: the same HTML and CSP, the built dist/webview.js, and a stand-in for VS Code's
+ * `acquireVsCodeApi` that records what the webview posts and lets the test send host messages.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { webviewHtml } from '../../../src/panel/webviewHtml';
+import type { HostMessage, WebviewMessage } from '../../../src/protocol';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const ORIGIN = 'https://webview.layerlens.test';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export interface WebviewPage {
+  page: Page;
+  posted(): Promise<WebviewMessage[]>;
+  send(message: HostMessage | unknown): Promise<void>;
+  waitForPosted<T extends WebviewMessage['type']>(type: T, after?: number): Promise<Extract<WebviewMessage, { type: T }>>;
+  cspViolations(): Promise<string[]>;
+  /** Requests that left the page for anything but the webview's own origin. */
+  outsideRequests: string[];
+}
+
+export async function openWebview(browser: Browser, savedState: unknown = undefined): Promise<WebviewPage> {
+  const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
+  const outsideRequests: string[] = [];
+  await page.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (!url.startsWith(ORIGIN)) {
+      outsideRequests.push(url);
+      return route.abort();
+    }
+    if (url === `${ORIGIN}/index.html`)
+      return route.fulfill({ contentType: 'text/html', body: webviewHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview.js`, nonce: 'testnonce0123456789' }) });
+    if (url === `${ORIGIN}/dist/webview.js`) return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(ROOT, 'dist', 'webview.js'), 'utf8') });
+    return route.fulfill({ status: 404, body: '' });
+  });
+  // tsx compiles this file with esbuild's keepNames, which wraps functions in `__name(...)`; the functions
+  // playwright sends to the page need that helper there too.
+  await page.addInitScript({ content: 'window.__name = (f) => f;' });
+  await page.addInitScript((state) => {
+    const w = window as unknown as Record<string, unknown>;
+    w.__posted = [];
+    w.__csp = [];
+    w.__state = state;
+    document.addEventListener('securitypolicyviolation', (e) => (w.__csp as string[]).push(`${e.violatedDirective}: ${e.blockedURI}`));
+    w.acquireVsCodeApi = () => ({
+      postMessage: (m: unknown) => (w.__posted as unknown[]).push(m),
+      getState: () => w.__state,
+      setState: (s: unknown) => (w.__state = s),
+    });
+  }, savedState);
+  await page.goto(`${ORIGIN}/index.html`);
+  const posted = () => page.evaluate(() => (window as unknown as { __posted: WebviewMessage[] }).__posted);
+  return {
+    page,
+    outsideRequests,
+    posted,
+    send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
+    async waitForPosted(type, after = 0) {
+      const handle = await page.waitForFunction(
+        ([t, a]) => (window as unknown as { __posted: { type: string }[] }).__posted.slice(a as number).find((m) => m.type === t),
+        [type, after] as const,
+        { timeout: 30000 },
+      );
+      return (await handle.jsonValue()) as never;
+    },
+    cspViolations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp),
+  };
+}

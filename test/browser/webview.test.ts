@@ -1,0 +1,144 @@
+/**
+ * The activation webview in headless Chromium with WebGL: it boots under the strict CSP, builds the book's
+ * convnet, shows the backend and every layer's grid, redraws while the user draws, outlines a unit's
+ * receptive field, follows the editor's layer, keeps its state, and drops malformed messages.
+ */
+import { strict as assert } from 'node:assert';
+import type { Browser } from 'playwright-core';
+import { toPreviewModel } from '../../src/panel/previewModel';
+import type { HostMessage } from '../../src/protocol';
+import { example, modelNamed } from '../unit/support/fixtures';
+import { launch, openWebview, type WebviewPage } from './support/webviewPage';
+
+const convnet = (): HostMessage => ({ type: 'model', model: toPreviewModel(modelNamed(example('mnist_convnet.py'), 'model'), 'test#model'), memoryLimitMB: 1024 });
+
+/** A cheap fingerprint of a layer's first channel canvas. */
+async function channelPixels(w: WebviewPage, layer: number, channel = 0): Promise<number[]> {
+  return w.page.evaluate(
+    ([l, c]) => {
+      const app = document.querySelector('ll-app')!.shadowRoot!;
+      const canvas = app.querySelector(`ll-layer[data-index="${l}"]`)!.shadowRoot!.querySelector<HTMLCanvasElement>(`canvas[data-channel="${c}"]`)!;
+      return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data.filter((_, i) => i % 4 === 0));
+    },
+    [layer, channel] as const,
+  );
+}
+
+describe('activation webview in Chromium', function () {
+  this.timeout(120000);
+  let browser: Browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => browser?.close());
+
+  it('boots under the CSP, says ready, runs the convnet on WebGL and shows every layer', async () => {
+    const w = await openWebview(browser);
+    await w.waitForPosted('ready');
+    await w.send(convnet());
+    const status = await w.waitForPosted('status');
+    assert.equal(status.backend, 'webgl');
+    assert.equal(status.layersShown, 8);
+    assert.equal(status.notice, null);
+    const counts = await w.page.evaluate(() =>
+      Array.from(document.querySelector('ll-app')!.shadowRoot!.querySelectorAll('ll-layer'), (el) => el.shadowRoot!.querySelectorAll('.grid canvas').length),
+    );
+    assert.deepEqual(counts, [32, 32, 64, 64, 64, 1, 1, 0], 'a canvas per channel; the softmax shows bars');
+    const bars = await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.querySelector('ll-layer[data-index="7"]')!.shadowRoot!.querySelectorAll('meter').length);
+    assert.equal(bars, 10);
+    const badge = await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.querySelector('.badge')!.textContent);
+    assert.equal(badge, 'webgl');
+    await w.page.screenshot({ path: 'test-results/webview-convnet.png' });
+    assert.deepEqual(await w.cspViolations(), []);
+    assert.deepEqual(w.outsideRequests, []);
+    await w.page.close();
+  });
+
+  it('drawing on the pad changes the maps', async () => {
+    const w = await openWebview(browser);
+    await w.waitForPosted('ready');
+    await w.send(convnet());
+    await w.waitForPosted('status');
+    const before = await channelPixels(w, 0);
+    const drawButton = w.page.locator('ll-app button', { hasText: 'Draw' });
+    await drawButton.click();
+    const pad = w.page.locator('ll-pad canvas.ink');
+    const box = (await pad.boundingBox())!;
+    const n = (await w.posted()).length;
+    await w.page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.2);
+    await w.page.mouse.down();
+    await w.page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 12 });
+    await w.page.mouse.up();
+    await w.waitForPosted('status', n);
+    const after = await channelPixels(w, 0);
+    assert.notDeepEqual(after, before);
+    assert.deepEqual(await w.cspViolations(), []);
+    await w.page.close();
+  });
+
+  it('clicking a unit outlines its receptive field on the input', async () => {
+    const w = await openWebview(browser);
+    await w.waitForPosted('ready');
+    await w.send(convnet());
+    await w.waitForPosted('status');
+    // conv2d_2 (index 4) is 3×3; its units see 18×18 windows, 4 pixels apart.
+    const unit = w.page.locator('ll-layer[data-index="4"] canvas[data-channel="0"]').first();
+    await unit.scrollIntoViewIfNeeded();
+    const box = (await unit.boundingBox())!;
+    await unit.click({ position: { x: box.width * (2.5 / 3), y: box.height * (0.5 / 3) } }); // unit (0, 2)
+    const red = await w.page.waitForFunction(() => {
+      const o = document.querySelector('ll-app')!.shadowRoot!.querySelector('ll-pad')!.shadowRoot!.querySelector<HTMLCanvasElement>('canvas.overlay')!;
+      const d = o.getContext('2d')!.getImageData(0, 0, o.width, o.height).data;
+      let minX = Infinity, maxX = -1, minY = Infinity, maxY = -1;
+      for (let y = 0; y < o.height; y++)
+        for (let x = 0; x < o.width; x++) {
+          if (d[(y * o.width + x) * 4 + 3] === 0) continue;
+          minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+        }
+      return maxX < 0 ? null : { minX, maxX, minY, maxY, size: o.width };
+    });
+    const r = (await red.jsonValue())!;
+    const k = r.size / 28;
+    // Window rows 0..17, columns 8..25 of the 28×28 input.
+    assert.ok(Math.abs(r.minX / k - 8) < 0.6 && Math.abs((r.maxX + 1) / k - 26) < 0.6, JSON.stringify(r));
+    assert.ok(Math.abs(r.minY / k - 0) < 0.6 && Math.abs((r.maxY + 1) / k - 18) < 0.6, JSON.stringify(r));
+    await w.page.close();
+  });
+
+  it('clicking a layer header asks the host to reveal its line; the editor\'s layer is highlighted', async () => {
+    const w = await openWebview(browser);
+    await w.waitForPosted('ready');
+    await w.send(convnet());
+    await w.waitForPosted('status');
+    await w.page.locator('ll-layer[data-index="2"] header').click();
+    const reveal = await w.waitForPosted('revealLayer');
+    assert.equal(reveal.index, 2);
+    await w.send({ type: 'selectLayer', index: 3 });
+    await w.page.waitForSelector('ll-layer[data-index="3"][selected]');
+    await w.page.close();
+  });
+
+  it('keeps its input and selection across hiding (vscode state), and drops malformed messages', async () => {
+    const w = await openWebview(browser, { inputKind: 'pattern', pattern: 'checkerboard', drawing: null, selectedLayer: 5, colormap: 'magma', layerScale: true });
+    await w.waitForPosted('ready');
+    await w.send({ type: 'model', model: 'not a model' });
+    await w.send({ type: 'launch-missiles' });
+    const error = await w.waitForPosted('error');
+    assert.match(error.message, /dropped a malformed message/);
+    await w.send(convnet());
+    await w.waitForPosted('status');
+    const pressed = await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.querySelector('button[aria-pressed="true"]')!.textContent);
+    assert.equal(pressed, 'Checkerboard');
+    await w.page.waitForSelector('ll-layer[data-index="5"][selected]');
+    await w.page.close();
+  });
+
+  it('a model without a spatial input gets a plain message and the layer table', async () => {
+    const w = await openWebview(browser);
+    await w.waitForPosted('ready');
+    await w.send({ type: 'model', model: toPreviewModel(modelNamed(example('imdb.py'), 'model'), 'k'), memoryLimitMB: 1024 });
+    const text = await w.page.waitForFunction(() => document.querySelector('ll-app')!.shadowRoot!.textContent);
+    assert.match((await text.jsonValue()) as string, /Feature maps need a spatial input/);
+    await w.page.close();
+  });
+});
