@@ -1,0 +1,392 @@
+// LayerLens benchmark (`npm run bench`, which builds dist/ first).
+//
+// On a generated 20,000-line Python file with Keras Sequential models spread among ordinary code, it
+// measures, in one run:
+//   - CPython's ast.parse of the text (python3 is spawned once; it warms up, times several parses with
+//     time.perf_counter and prints the median), as the yardstick;
+//   - a cold analyze() (clearParseCache() before each timed run), the same number of runs;
+//   - a plain full lezer parse of the whole text, for reference;
+//   - analyze() of the unchanged text with a warm cache, for reference;
+//   - re-analysis after a one-character edit inside one model (warm cache, as the editor does on each
+//     keystroke): median and p95 over many edits, each at a different model;
+//   - the heap taken by one cold analysis;
+// and checks that every model the generator wrote is found, at its line, and that every edit shows in
+// the result. A missed model or a stale edit is a correctness bug: it prints FAIL and exits non-zero.
+// Times are only compared with the targets and printed; a missed time target never fails the run.
+//
+// Options: --lines N (20000)  --seed N (1)  --runs N (15)  --warmup N (3)  --edits N (50)
+//          --mentions P (0.3: share of ordinary docstrings/strings that mention Sequential or model.add()
+//          --json (also print the results as JSON; they are always written to bench/.data/results.json)
+//
+// The text handed to analyze() is always a flat string, as an editor's getText() or a file read gives:
+// V8 strings built by concatenation (ropes) make character-by-character scanning markedly slower, which
+// would charge the core for the benchmark's own string handling.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { DEFAULT_MENTIONS, generate } from './generate.mjs';
+
+const require = createRequire(import.meta.url);
+const { analyze, clearParseCache } = require('../dist/core.js');
+const { parser: lezerPython } = require('@lezer/python');
+
+const TARGET_RATIO = 0.5; // analyze (cold) / ast.parse
+const TARGET_EDIT_MS = 5; // re-analysis after one keystroke
+
+// ---- options -----------------------------------------------------------------------------------
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) {
+    console.error(`--${name} needs a positive number`);
+    process.exit(2);
+  }
+  return Math.floor(v);
+}
+const LINES = option('lines', 20000);
+const SEED = option('seed', 1);
+const RUNS = option('runs', 15);
+const WARMUP = option('warmup', 3);
+const EDITS = option('edits', 50);
+const JSON_OUT = process.argv.includes('--json');
+const MENTIONS = (() => {
+  const i = process.argv.indexOf('--mentions');
+  if (i < 0) return DEFAULT_MENTIONS;
+  const v = Number(process.argv[i + 1]);
+  if (!(v >= 0 && v <= 1)) {
+    console.error('--mentions needs a number from 0 to 1');
+    process.exit(2);
+  }
+  return v;
+})();
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dataDir = join(here, '.data');
+
+// ---- helpers -----------------------------------------------------------------------------------
+
+const failures = [];
+function fail(message) {
+  failures.push(message);
+  console.log(`FAIL: ${message}`);
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+/** Nearest-rank percentile. */
+function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+function stats(times) {
+  return { median: median(times), p95: percentile(times, 95), min: Math.min(...times), max: Math.max(...times), runs: times.length };
+}
+
+/** Times fn() `runs` times after `warmup` untimed calls; setup() runs before each call, untimed. */
+function timeRuns(fn, { runs = RUNS, warmup = WARMUP, setup = () => {} } = {}) {
+  let keep;
+  for (let i = 0; i < warmup; i++) {
+    setup();
+    keep = fn();
+  }
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    setup();
+    const t0 = performance.now();
+    keep = fn();
+    times.push(performance.now() - t0);
+  }
+  void keep;
+  return stats(times);
+}
+
+/** A flat (non-rope) copy of a string. */
+function flat(s) {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
+/** A gc() function without needing --expose-gc on the command line. */
+function getGc() {
+  if (typeof globalThis.gc === 'function') return globalThis.gc;
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc');
+  } catch {
+    return null;
+  }
+}
+
+const ms = (x) => (x === null || x === undefined ? 'n/a' : `${x.toFixed(x < 10 ? 2 : 1)} ms`);
+const mb = (x) => `${x < 0 ? '-' : '+'}${(Math.abs(x) / 1024 / 1024).toFixed(1)} MB`;
+const ratio = (a, b) => (a === null || b === null || !b ? 'n/a' : (a / b).toFixed(2));
+
+// ---- CPython ast.parse ---------------------------------------------------------------------------
+
+const PYTHON = `
+import ast, gc, json, platform, statistics, sys, time
+path, runs, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+with open(path, encoding="utf-8") as f:
+    text = f.read()
+for _ in range(warmup):
+    ast.parse(text)
+times = []
+for _ in range(runs):
+    t0 = time.perf_counter()
+    tree = ast.parse(text)
+    t1 = time.perf_counter()
+    times.append((t1 - t0) * 1000.0)
+    del tree
+times.sort()
+print(json.dumps({
+    "median": statistics.median(times),
+    "min": times[0],
+    "max": times[-1],
+    "p95": times[min(len(times) - 1, max(0, -(-95 * len(times) // 100) - 1))],
+    "runs": len(times),
+    "version": platform.python_version(),
+    "implementation": platform.python_implementation(),
+}))
+`;
+
+function timeAstParse(file) {
+  const python = process.env.PYTHON || 'python3';
+  const r = spawnSync(python, ['-c', PYTHON, file, String(RUNS), String(WARMUP)], { encoding: 'utf8', timeout: 120_000 });
+  if (r.error) return { error: `${python}: ${r.error.message}`, missing: r.error.code === 'ENOENT' };
+  if (r.status !== 0) return { error: `${python} exited ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  } catch {
+    return { error: `unreadable output from ${python}: ${r.stdout.slice(0, 200)}` };
+  }
+}
+
+// ---- the run -----------------------------------------------------------------------------------
+
+const t0 = performance.now();
+const gen = generate({ lines: LINES, seed: SEED, mentions: MENTIONS });
+mkdirSync(dataDir, { recursive: true });
+const file = join(dataDir, `bench-${LINES}-${SEED}-${MENTIONS}.py`);
+writeFileSync(file, gen.text);
+writeFileSync(`${file}.json`, JSON.stringify({ lines: gen.lines, seed: SEED, mentions: MENTIONS, models: gen.models }, null, 2));
+// Read back: the exact bytes python3 parses, as one flat string.
+const text = readFileSync(file, 'utf8');
+if (text !== gen.text) fail('the generated file does not read back as written');
+const expected = gen.models;
+const lineOf = (() => {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+})();
+
+console.log(
+  `LayerLens benchmark: ${relative(process.cwd(), file)} — ${gen.lines.toLocaleString('en')} lines, ` +
+    `${(text.length / 1024).toFixed(0)} KiB, ${expected.length} models (seed ${SEED}, mentions ${MENTIONS}); ${RUNS} timed runs after ${WARMUP} warm-ups`,
+);
+
+// 1. Correctness: every model written is found, at its line, and nothing else.
+clearParseCache();
+const first = analyze(text);
+{
+  const foundLines = first.models.map((m) => m.line);
+  if (first.models.length !== expected.length)
+    fail(`analyze found ${first.models.length} models, the generator wrote ${expected.length}`);
+  const found = new Set(foundLines);
+  const wrote = new Set(expected.map((m) => m.line));
+  const missed = expected.filter((m) => !found.has(m.line));
+  const extra = first.models.filter((m) => !wrote.has(m.line));
+  for (const m of missed.slice(0, 10)) fail(`model written at line ${m.line} (${m.style}) was not found`);
+  for (const m of extra.slice(0, 10)) fail(`analyze reported a model \`${m.name}\` at line ${m.line}, where the generator wrote none`);
+  const syntax = first.diagnostics.filter((d) => d.code === 'syntax-error' || d.code === 'internal-error');
+  for (const d of syntax.slice(0, 5)) fail(`${d.code} on valid Python at line ${d.range.start.line}: ${d.message}`);
+}
+
+// 2. CPython ast.parse, in a separate process (run first, while nothing else competes for the CPU).
+const py = timeAstParse(file);
+if (py.error) {
+  if (py.missing) console.log(`note: ast.parse not measured (${py.error})`);
+  else fail(`ast.parse not measured: ${py.error}`);
+}
+const astMs = py.error ? null : py.median;
+const astMin = py.error ? null : py.min;
+
+// 3. Cold analysis.
+const cold = timeRuns(() => analyze(text), { setup: clearParseCache });
+
+// 4. Plain full lezer parse of the whole text.
+const lezer = timeRuns(() => lezerPython.parse(text));
+
+// 5. Warm, unchanged text (chunking, walking and propagation; no parsing).
+clearParseCache();
+analyze(text);
+const unchanged = timeRuns(() => analyze(text));
+
+// 6. Memory of one cold analysis.
+const gc = getGc();
+let memory = null;
+{
+  let result = null;
+  clearParseCache();
+  if (gc) {
+    gc();
+    gc();
+  }
+  const before = process.memoryUsage().heapUsed;
+  result = analyze(text);
+  const during = process.memoryUsage().heapUsed - before;
+  if (gc) {
+    gc();
+    gc();
+  }
+  const retained = process.memoryUsage().heapUsed - before;
+  memory = { during, retained: gc ? retained : null, models: result.models.length };
+  result = null;
+}
+
+// 7. Re-analysis after a one-character edit inside one model, warm cache; each edit at another model.
+const editTimes = [];
+const editedModels = new Set();
+{
+  clearParseCache();
+  let current = text;
+  analyze(current); // warm cache, as after the file was opened
+  const n = expected.length;
+  const order = [];
+  // Spread the edits over the file, starting in the middle; each model once as long as there are enough.
+  const mid = n >> 1;
+  for (let i = 0; i < EDITS && n > 0; i++) {
+    const step = n >= EDITS ? Math.floor((i * n) / EDITS) : i;
+    order.push((mid + step) % n);
+  }
+  const toggled = new Array(n).fill(false);
+  for (const index of order) {
+    const m = expected[index];
+    editedModels.add(index);
+    const original = m.editValue;
+    const alternate = original === '9' ? '8' : String(Number(original) + 1);
+    toggled[index] = !toggled[index];
+    const ch = toggled[index] ? alternate : original;
+    // A flat copy, untimed, like the document text an editor hands over after a keystroke.
+    current = flat(current.slice(0, m.editOffset) + ch + current.slice(m.editOffset + 1));
+    const s = performance.now();
+    const r = analyze(current);
+    editTimes.push(performance.now() - s);
+    // The edit must show: the Dense layer at that line now has the new units.
+    let start = m.editOffset;
+    while (start > 0 && /\d/.test(current[start - 1])) start--;
+    const units = Number(current.slice(start, m.editOffset + 1));
+    const editLine = lineOf(m.editOffset);
+    const model = r.models.find((x) => x.line === m.line);
+    const layer = model?.layers.find((l) => l.range.start.line <= editLine && l.range.end.line >= editLine);
+    if (r.models.length !== n) fail(`after an edit at line ${editLine}, analyze found ${r.models.length} models instead of ${n}`);
+    else if (!model) fail(`after an edit at line ${editLine}, the model at line ${m.line} is gone`);
+    else if (!layer || layer.config.units !== units)
+      fail(`after editing line ${editLine} to units=${units}, the layer there reads ${layer ? `units=${layer.config.units}` : 'nothing'} (stale result?)`);
+  }
+}
+const edit = editTimes.length ? stats(editTimes) : null;
+
+const totalS = (performance.now() - t0) / 1000;
+
+// ---- report ------------------------------------------------------------------------------------
+
+const rows = [
+  ['measurement', 'median', 'p95', 'min', 'max', 'vs ast.parse', 'min vs min', 'target'],
+  [
+    `CPython ast.parse${py.version ? ` (${py.implementation} ${py.version})` : ''}`,
+    ms(astMs),
+    ms(py.p95),
+    ms(py.min),
+    ms(py.max),
+    astMs === null ? 'n/a' : '1.00',
+    astMs === null ? 'n/a' : '1.00',
+    '',
+  ],
+  [
+    'analyze(), cold (parse cache cleared)',
+    ms(cold.median),
+    ms(cold.p95),
+    ms(cold.min),
+    ms(cold.max),
+    ratio(cold.median, astMs),
+    ratio(cold.min, astMin),
+    astMs === null ? `<= ${TARGET_RATIO} (not measured)` : `<= ${TARGET_RATIO}: ${cold.median / astMs <= TARGET_RATIO ? 'met' : 'MISSED'}`,
+  ],
+  ['lezer full parse of the text (reference)', ms(lezer.median), ms(lezer.p95), ms(lezer.min), ms(lezer.max), ratio(lezer.median, astMs), ratio(lezer.min, astMin), ''],
+  ['analyze(), warm cache, unchanged text', ms(unchanged.median), ms(unchanged.p95), ms(unchanged.min), ms(unchanged.max), ratio(unchanged.median, astMs), ratio(unchanged.min, astMin), ''],
+  [
+    `analyze() after a 1-char edit (${editTimes.length} edits)`,
+    ms(edit?.median),
+    ms(edit?.p95),
+    ms(edit?.min),
+    ms(edit?.max),
+    edit ? ratio(edit.median, astMs) : 'n/a',
+    edit ? ratio(edit.min, astMin) : 'n/a',
+    edit ? `< ${TARGET_EDIT_MS} ms: median ${edit.median < TARGET_EDIT_MS ? 'met' : 'MISSED'}, p95 ${edit.p95 < TARGET_EDIT_MS ? 'met' : 'MISSED'}` : '',
+  ],
+];
+const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+console.log('');
+rows.forEach((r, i) => {
+  console.log(r.map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
+  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+});
+console.log('');
+console.log(
+  `memory, one cold analysis (process.memoryUsage().heapUsed): ` +
+    `${memory.retained === null ? 'n/a (no gc)' : `${mb(memory.retained)} retained after GC (result and parse cache)`}, ` +
+    `${mb(memory.during)} just after the call, before GC (a lower bound on what it allocates)`,
+);
+const diagCodes = {};
+for (const m of first.models) for (const d of m.diagnostics) diagCodes[d.code] = (diagCodes[d.code] ?? 0) + 1;
+const diagSummary = Object.entries(diagCodes).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none';
+console.log(`models: found ${first.models.length}, written ${expected.length} — ${first.models.length === expected.length && !failures.length ? 'OK' : 'FAIL'}; model diagnostics: ${diagSummary}`);
+console.log(`edits: ${editTimes.length} one-character edits (a Dense layer's units, e.g. 64 -> 65) at ${editedModels.size} different models, warm cache, each result checked`);
+console.log(`total benchmark time: ${totalS.toFixed(1)} s`);
+
+const results = {
+  file: relative(process.cwd(), file),
+  lines: gen.lines,
+  bytes: text.length,
+  seed: SEED,
+  mentions: MENTIONS,
+  runs: RUNS,
+  warmup: WARMUP,
+  modelsWritten: expected.length,
+  modelsFound: first.models.length,
+  astParse: py.error ? { error: py.error } : py,
+  analyzeCold: cold,
+  lezerFullParse: lezer,
+  analyzeUnchanged: unchanged,
+  analyzeAfterEdit: edit,
+  ratioColdToAst: astMs === null ? null : cold.median / astMs,
+  ratioLezerToAst: astMs === null ? null : lezer.median / astMs,
+  memory,
+  failures,
+};
+writeFileSync(join(dataDir, 'results.json'), JSON.stringify(results, null, 2));
+if (JSON_OUT) console.log(JSON.stringify(results, null, 2));
+
+if (failures.length) {
+  console.log(`\nFAIL: ${failures.length} correctness problem(s); see above.`);
+  process.exit(1);
+}
