@@ -3,42 +3,58 @@
  * layers' shapes, parameters, MACs, receptive fields and diagnostics out. It never throws.
  *
  * Speed: the source is cut into top-level statements; only those that can make or change a model
- * (they mention `Sequential`, `import`, `.add(`, `.build(` or `.pop(`) are parsed and walked. Any other
- * statement is parsed only when a name it defines is needed (a constant such as `IMG = 28`). Parse trees
- * are cached by statement text, so after a keystroke only the edited statement is parsed again.
+ * (they import, name `Sequential` or an alias of it, or call `.add(`, `.build(`, `.pop(`) are walked. Any
+ * other statement is parsed only when a name it defines is needed (a constant such as `IMG = 28`). Parse
+ * trees are cached by statement text, and each file's last chunking is kept, so after a keystroke only the
+ * edited statement is chunked and parsed again.
  */
-import { parser } from '@lezer/python';
 import type { Tree } from '@lezer/common';
-import { chunkSource, type Chunk } from './python/chunks';
+import { chunkInfo, clearChunkCache, MAY_TOUCH_MODELS } from './python/chunkInfo';
+import { chunkSource, chunkToSource, commonEnds, rechunk, type Chunk } from './python/chunks';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
 import { Interpreter, type Program } from './keras/interpreter';
 import { analyzeModel } from './keras/propagate';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic } from './types';
 
-const WALKED = /Sequential|import|\.add\s*\(|\.build\s*\(|\.pop\s*\(/;
 const DEFINES = [
   /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+([A-Za-z_]\w*)/,
   /^(?:@[^\n]*\n\s*)*class\s+([A-Za-z_]\w*)/,
 ];
 const ASSIGNED = /^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=)\s*/;
 
-/** Parse trees by statement text. Bounded: cleared when it grows past its limit. */
-const treeCache = new Map<string, Tree>();
-const TREE_CACHE_LIMIT = 20000;
+/** The last analysed version of each file, so that an edit re-chunks and re-scans only what it touched. */
+const previousVersions = new Map<string, { source: SourceText; chunks: Chunk[] }>();
+const PREVIOUS_LIMIT = 16;
 
-/** Forgets every cached parse tree (benchmarks use it to time a cold analysis). */
+/** Forgets every cached parse and chunking (benchmarks use it to time a cold analysis). */
 export function clearParseCache(): void {
-  treeCache.clear();
+  clearChunkCache();
+  previousVersions.clear();
 }
 
-function parseChunk(text: string): Tree {
-  let tree = treeCache.get(text);
-  if (!tree) {
-    if (treeCache.size >= TREE_CACHE_LIMIT) treeCache.clear();
-    tree = parser.parse(text);
-    treeCache.set(text, tree);
+function remember(key: string, source: SourceText, chunks: Chunk[]): void {
+  previousVersions.delete(key);
+  if (previousVersions.size >= PREVIOUS_LIMIT) previousVersions.delete(previousVersions.keys().next().value as string);
+  previousVersions.set(key, { source, chunks });
+}
+
+/** A plain file's text and chunks, reusing the previous version's where the edit left them alone. */
+function prepareFile(text: string, key: string): { source: SourceText; chunks: Chunk[] } {
+  const prev = previousVersions.get(key);
+  let prepared: { source: SourceText; chunks: Chunk[] };
+  if (prev) {
+    const ends = commonEnds(prev.source.text, text);
+    prepared = { source: new SourceText(text, undefined, { source: prev.source, ...ends }), chunks: rechunk({ text: prev.source.text, chunks: prev.chunks }, text, ends).chunks };
+  } else {
+    const source = new SourceText(text);
+    prepared = { source, chunks: chunkSource(text).chunks };
   }
-  return tree;
+  remember(key, prepared.source, prepared.chunks);
+  return prepared;
+}
+
+function prepareCells(source: SourceText): { source: SourceText; chunks: Chunk[] } {
+  return { source, chunks: chunkSource(source.text, source.segments.map((s) => [s.start, s.end])).chunks };
 }
 
 /** Names a top-level statement binds, read from its first characters without parsing it. */
@@ -57,12 +73,17 @@ function definedNames(chunk: Chunk): string[] {
   return names;
 }
 
-function analyzeSource(source: SourceText): AnalysisResult {
-  const { chunks, unclosed } = chunkSource(
-    source.text,
-    source.segments.map((s) => [s.start, s.end]),
-  );
-  const walked = chunks.map((c) => WALKED.test(c.text));
+function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[] }): AnalysisResult {
+  const unclosed = chunks.flatMap((c) => c.unclosed);
+  const aliases = new Set(chunks.flatMap((c) => (c.text.includes('Sequential') ? chunkInfo(c.text).sequentialAliases : [])));
+  const aliasPattern = aliases.size ? new RegExp(`\\b(?:${[...aliases].join('|')})\\s*\\(`) : null;
+  // Walk a statement if it can touch a model: a cheap text test first, then its syntax (strings and comments never count).
+  const walked = chunks.map((c) => {
+    const byText = MAY_TOUCH_MODELS.test(c.text) || (aliasPattern !== null && aliasPattern.test(c.text));
+    if (!byText) return false;
+    const info = chunkInfo(c.text);
+    return info.touchesModels || [...aliases].some((a) => info.calledNames.has(a));
+  });
   const definitions = new Map<string, number[]>();
   const chunkNames = chunks.map(definedNames);
   chunks.forEach((_chunk, index) => {
@@ -72,21 +93,13 @@ function analyzeSource(source: SourceText): AnalysisResult {
       else definitions.set(name, [index]);
     }
   });
-  const trees = new Map<number, Tree>();
   const program: Program = {
     source,
     chunks,
     walked,
     definitions,
     chunkNames,
-    tree(index) {
-      let t = trees.get(index);
-      if (!t) {
-        t = parseChunk(chunks[index].text);
-        trees.set(index, t);
-      }
-      return t;
-    },
+    tree: (index): Tree => chunkInfo(chunks[index].text).tree,
   };
   const interpreter = new Interpreter(program);
   interpreter.run();
@@ -94,11 +107,13 @@ function analyzeSource(source: SourceText): AnalysisResult {
   const diagnostics: Diagnostic[] = [];
   for (const u of unclosed)
     diagnostics.push({ severity: 'error', code: 'syntax-error', message: `'${u.char}' was never closed`, range: source.range(u.at, u.at + 1) });
-  const unclosedChunks = chunks.filter((c) => unclosed.some((u) => u.at >= c.start && u.at < c.end));
-  for (const n of interpreter.syntaxNotes) {
-    if (unclosedChunks.some((c) => n.from >= c.start && n.from <= c.end)) continue; // the unclosed bracket explains it
-    diagnostics.push({ severity: 'error', code: 'syntax-error', message: n.message, range: source.range(n.from, n.to) });
-  }
+  chunks.forEach((c, i) => {
+    const error = walked[i] && c.unclosed.length === 0 ? chunkInfo(c.text).syntaxError : null;
+    if (!error) return; // an unclosed bracket is the syntax error of its chunk, reported above
+    const from = chunkToSource(c, error.from);
+    const to = Math.max(chunkToSource(c, error.to), from + 1);
+    diagnostics.push({ severity: 'error', code: 'syntax-error', message: error.snippet ? `invalid syntax near \`${error.snippet.slice(0, 40)}\`` : 'invalid syntax', range: source.range(from, to) });
+  });
   const models = interpreter.models.map((m) => analyzeModel(m, source));
   return { models, diagnostics };
 }
@@ -113,8 +128,8 @@ function failure(e: unknown): AnalysisResult {
 export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisResult {
   const notebook = options.notebook ?? options.fileName?.toLowerCase().endsWith('.ipynb') ?? false;
   try {
-    if (notebook) return analyzeSource(joinCells(readNotebook(source)));
-    return analyzeSource(new SourceText(source));
+    if (notebook) return analyzeSource(prepareCells(joinCells(readNotebook(source))));
+    return analyzeSource(prepareFile(source, options.fileName ?? ''));
   } catch (e) {
     return failure(e);
   }
@@ -123,7 +138,7 @@ export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisR
 /** Analyses a notebook's code cells, in order, as one program; ranges carry the cell index. */
 export function analyzeCells(cells: CellSource[]): AnalysisResult {
   try {
-    return analyzeSource(joinCells(cells));
+    return analyzeSource(prepareCells(joinCells(cells)));
   } catch (e) {
     return failure(e);
   }

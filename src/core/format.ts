@@ -12,7 +12,11 @@ export function formatShape(shape: Shape | null): string {
 
 /** 93322 → "93,322"; null → "?". */
 export function formatCount(n: number | null): string {
-  return n === null ? '?' : n.toLocaleString('en-US');
+  if (n === null) return '?';
+  // Plain digit grouping: toLocaleString is slow enough to show up when typing in a large file.
+  const [int, frac] = String(Math.abs(n)).split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${n < 0 ? '-' : ''}${grouped}${frac ? `.${frac}` : ''}`;
 }
 
 /** Bytes as Keras' `readable_memory_size` prints them: 373288 → "364.54 KB". */

@@ -25,12 +25,6 @@ export interface Program {
   chunkNames: string[][];
 }
 
-export interface SyntaxNote {
-  from: number;
-  to: number;
-  message: string;
-}
-
 interface Binding {
   value: Value;
   at: number;
@@ -55,7 +49,6 @@ const EXPRESSION_STATEMENTS = new Set(['ExpressionStatement', 'ReturnStatement']
 
 export class Interpreter {
   readonly models: ModelBuilder[] = [];
-  readonly syntaxNotes: SyntaxNote[] = [];
   private readonly module = new Scope(null);
   private cur!: Cursor;
   private conditional: string[] = [];
@@ -75,7 +68,6 @@ export class Interpreter {
       if (rebindsModel) this.rebinding.add(index);
       const tree = this.program.tree(index);
       this.cur = { chunk, text: chunk.text };
-      this.collectSyntaxErrors(tree);
       this.execBlock(tree.topNode, this.module);
     });
   }
@@ -92,24 +84,6 @@ export class Interpreter {
 
   private unknownNode(node: SyntaxNode, why?: string): Value {
     return unknown(this.text(node), this.abs(node.from), this.abs(node.to), why);
-  }
-
-  private collectSyntaxErrors(tree: Tree): void {
-    let reported = false;
-    tree.iterate({
-      enter: (n) => {
-        if (reported) return false;
-        if (n.type.isError) {
-          reported = true;
-          const from = this.abs(n.from);
-          const to = Math.max(this.abs(n.to), from + 1);
-          const snippet = this.cur.text.slice(n.from, n.to).trim();
-          this.syntaxNotes.push({ from, to, message: snippet ? `invalid syntax near \`${snippet.slice(0, 40)}\`` : 'invalid syntax' });
-          return false;
-        }
-        return undefined;
-      },
-    });
   }
 
   // ---- statements ------------------------------------------------------------------------------

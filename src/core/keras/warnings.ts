@@ -1,4 +1,5 @@
 /** The seed's lesson as a warning: a Dense layer right after Flatten that holds most of the model. */
+import { formatCount } from '../format';
 import type { Diagnostic, ModelResult } from '../types';
 
 /** The Dense layer must hold more than this share of all the model's parameters… */
@@ -39,5 +40,5 @@ export function largeDenseWarning(model: ModelResult): Diagnostic | null {
 }
 
 function fmt(n: number | null): string {
-  return n === null || Number.isNaN(n) ? '?' : n.toLocaleString('en-US');
+  return n === null || Number.isNaN(n) ? '?' : formatCount(n);
 }

@@ -60,6 +60,12 @@ export function innerLayer(ctx: LayerContext, wrapper: string): { rule: Rule; ar
   return { rule, args };
 }
 
+/** Keras freezes a wrapped layer written with `trainable=False`: its weights stay in the count, not trainable. */
+function frozenIfSo(args: Args, parts: ParamPart[]): ParamPart[] {
+  const trainable = args.call.args.get('trainable');
+  return trainable?.kind === 'bool' && !trainable.value ? parts.map((p) => ({ ...p, trainable: false })) : parts;
+}
+
 function sumParts(parts: ParamPart[]): number {
   return parts.reduce((s, p) => s + p.factors.reduce((a, b) => a * b, 1), 0);
 }
@@ -80,7 +86,7 @@ const bidirectional: Rule = {
   },
   params(ctx) {
     const { rule, args } = innerLayer(ctx, 'Bidirectional');
-    const parts = rule.params?.({ args, input: ctx.input }) ?? [];
+    const parts = frozenIfSo(args, rule.params?.({ args, input: ctx.input }) ?? []);
     return [...parts.map((p) => ({ ...p, label: `forward ${p.label}` })), ...parts.map((p) => ({ ...p, label: `backward ${p.label}` }))];
   },
   macs(ctx, output) {
@@ -112,7 +118,7 @@ const timeDistributed: Rule = {
   },
   params(ctx) {
     const { rule, args } = innerLayer(ctx, 'TimeDistributed');
-    return rule.params?.({ args, input: ctx.input ? stepInput(ctx) : null }) ?? [];
+    return frozenIfSo(args, rule.params?.({ args, input: ctx.input ? stepInput(ctx) : null }) ?? []);
   },
   macs(ctx, output) {
     const input = requireInput(ctx);

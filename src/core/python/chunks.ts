@@ -24,6 +24,8 @@ export interface Chunk {
   insertions: Insertion[];
   /** The segment (notebook cell) the chunk belongs to. */
   segment: number;
+  /** Brackets this chunk left open (closed by the inserted text). */
+  unclosed: UnclosedBracket[];
 }
 
 export interface UnclosedBracket {
@@ -34,7 +36,6 @@ export interface UnclosedBracket {
 
 export interface ChunkedSource {
   chunks: Chunk[];
-  unclosed: UnclosedBracket[];
 }
 
 const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
@@ -52,20 +53,18 @@ const CONTINUATION_KEYWORD = /^(?:else|elif|except|finally|case)\b/;
  */
 export function chunkSource(source: string, segments: [number, number][] = [[0, source.length]]): ChunkedSource {
   const chunks: Chunk[] = [];
-  const unclosed: UnclosedBracket[] = [];
-  segments.forEach(([segStart, segEnd], segIndex) => chunkSegment(source, segStart, segEnd, segIndex, chunks, unclosed));
-  return { chunks, unclosed };
+  segments.forEach(([segStart, segEnd], segIndex) => chunkSegment(source, segStart, segEnd, segIndex, chunks));
+  return { chunks };
 }
 
-function chunkSegment(
-  src: string,
-  segStart: number,
-  segEnd: number,
-  segment: number,
-  chunks: Chunk[],
-  unclosed: UnclosedBracket[],
-): void {
+/**
+ * Chunks `src` from `segStart` (which must be the start of a top-level statement). With `stopAt`, stops
+ * when a new chunk would begin at one of those offsets, and returns that offset: from there on the
+ * caller's earlier chunks still hold.
+ */
+function chunkSegment(src: string, segStart: number, segEnd: number, segment: number, chunks: Chunk[], stopAt?: Set<number>): number | null {
   let chunkStart = -1;
+  let unclosed: UnclosedBracket[] = [];
   let insertions: Insertion[] = [];
   let inserted: string[] = [];
   const stack: { char: string; at: number; indent: number }[] = [];
@@ -82,10 +81,11 @@ function chunkSegment(
       const rel = insertions[k].at - chunkStart;
       text = text.slice(0, rel) + inserted[k] + text.slice(rel);
     }
-    chunks.push({ start: chunkStart, end, text, insertions, segment });
+    chunks.push({ start: chunkStart, end, text, insertions, segment, unclosed });
     chunkStart = -1;
     insertions = [];
     inserted = [];
+    unclosed = [];
   };
 
   const closeBrackets = () => {
@@ -116,6 +116,7 @@ function chunkSegment(
         if (chunkStart < 0) chunkStart = lineStart;
         else if (atTop && !CONTINUATION_KEYWORD.test(head) && !(prevLineDecorator && /^(?:def|class|async|@)\b/.test(head)) && c0 !== ')' && c0 !== ']' && c0 !== '}') {
           closeChunk(lineStart);
+          if (stopAt?.has(lineStart)) return lineStart;
           chunkStart = lineStart;
         }
         prevLineDecorator = atTop && c0 === '@';
@@ -157,6 +158,65 @@ function chunkSegment(
   }
   closeBrackets();
   closeChunk(segEnd);
+  return null;
+}
+
+const BLOCK = 4096;
+
+/**
+ * Lengths of the longest common prefix and suffix of two texts (not overlapping). Compares blocks of
+ * characters as strings first (a memory compare), then characters, so an edit in a large file costs little.
+ */
+export function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+  const max = Math.min(a.length, b.length);
+  let prefix = 0;
+  while (prefix + BLOCK <= max && a.substring(prefix, prefix + BLOCK) === b.substring(prefix, prefix + BLOCK)) prefix += BLOCK;
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  const room = max - prefix;
+  while (suffix + BLOCK <= room && a.substring(a.length - suffix - BLOCK, a.length - suffix) === b.substring(b.length - suffix - BLOCK, b.length - suffix)) suffix += BLOCK;
+  while (suffix < room && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
+  return { prefix, suffix };
+}
+
+/** A chunk moved by `delta` characters: the same text (and string object), shifted offsets. */
+function shifted(c: Chunk, delta: number): Chunk {
+  if (delta === 0) return c;
+  return {
+    ...c,
+    start: c.start + delta,
+    end: c.end + delta,
+    insertions: c.insertions.map((i) => ({ at: i.at + delta, length: i.length })),
+    unclosed: c.unclosed.map((u) => ({ at: u.at + delta, char: u.char })),
+  };
+}
+
+/**
+ * The chunks of `text` given the chunks of `previous`, an earlier version of the same one-segment source:
+ * chunks before the edit are kept, the edited region is chunked again until its chunks line up with the old
+ * ones after the edit, and those are kept, moved. Gives exactly what `chunkSource(text)` gives.
+ */
+export function rechunk(previous: { text: string; chunks: Chunk[] }, text: string, ends = commonEnds(previous.text, text)): ChunkedSource {
+  const old = previous.text;
+  const oldChunks = previous.chunks;
+  if (oldChunks.length === 0 || oldChunks.some((c) => c.segment !== 0)) return chunkSource(text);
+  const { prefix, suffix } = ends;
+  if (prefix === old.length && prefix === text.length) return { chunks: oldChunks };
+  const delta = text.length - old.length;
+  // Restart one chunk before the one holding the edit: an edit at a chunk's start can join it to the previous one.
+  let first = oldChunks.findIndex((c) => c.end > prefix || c === oldChunks[oldChunks.length - 1]);
+  first = Math.max(0, first - 1);
+  // Before the first chunk lie only blank and comment lines, which an edit can turn into code.
+  const restart = first === 0 ? 0 : oldChunks[first].start;
+  const oldSuffixStart = old.length - suffix;
+  const sync = new Map<number, number>();
+  oldChunks.forEach((c, i) => {
+    if (i > first && c.start > oldSuffixStart) sync.set(c.start + delta, i);
+  });
+  const chunks = oldChunks.slice(0, first);
+  const stoppedAt = chunkSegment(text, restart, text.length, 0, chunks, new Set(sync.keys()));
+  if (stoppedAt !== null) for (const c of oldChunks.slice(sync.get(stoppedAt))) chunks.push(shifted(c, delta));
+  return { chunks };
 }
 
 /** Returns the offset just after the string literal starting at `i` (a quote character). */

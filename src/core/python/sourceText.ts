@@ -16,12 +16,28 @@ export interface Segment {
 export class SourceText {
   private readonly lineStarts: number[];
 
+  /**
+   * With `previous` (an earlier version of the same file) and the lengths of the text both share at the
+   * start and the end, only the edited lines are scanned for line breaks.
+   */
   constructor(
     readonly text: string,
     readonly segments: Segment[] = [{ start: 0, end: text.length }],
+    previous?: { source: SourceText; prefix: number; suffix: number },
   ) {
-    this.lineStarts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+    if (!previous) {
+      this.lineStarts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+      return;
+    }
+    const old = previous.source;
+    const delta = text.length - old.text.length;
+    const oldSuffixStart = old.text.length - previous.suffix;
+    // Line starts up to the edit are kept; those after it move by the length change; between, scan.
+    const starts = old.lineStarts.filter((s) => s <= previous.prefix);
+    for (let i = text.indexOf('\n', previous.prefix); i >= 0 && i + 1 <= oldSuffixStart + delta; i = text.indexOf('\n', i + 1)) if (i + 1 > previous.prefix) starts.push(i + 1);
+    for (const s of old.lineStarts) if (s > oldSuffixStart) starts.push(s + delta);
+    this.lineStarts = starts;
   }
 
   /** The 0-based line that holds `offset`. */

@@ -3,11 +3,14 @@
  * keys and values, as `tf.serialization` / `Sequential.fromConfig` read them), so that a model read from
  * Python can be rebuilt with `tf.sequential`. Pure: no tfjs import, no DOM, no vscode.
  *
- * A layer converts only where tfjs computes the same thing as Keras. Where tfjs has no such layer or
- * option (GRU with Keras' default `reset_after=True`, grouped convolutions, Conv1DTranspose, 1D/3D
- * padding…), the result is `{ unsupported }` with the reason in plain words. Keras' defaults come from
- * the layer catalogue, because an analysed layer's `config` holds only its signature's arguments and the
- * ones the source wrote.
+ * A layer converts only where tfjs computes the same thing as Keras, in a model. Where tfjs has no such
+ * layer or option (GRU with Keras' default `reset_after=True`, grouped convolutions, Conv1DTranspose, 1D/3D
+ * padding…), or has it but builds or runs it wrong in tfjs-layers 4.22 (Resizing, CenterCrop, causal or
+ * channels_first Conv1D, Cropping2D of a None dimension, normalisation on rank > 4…), the result is
+ * `{ unsupported }` with the reason in plain words. Where tfjs' defaults differ from Keras' (recurrent
+ * activation, LSTM's unit_forget_bias), Keras' are written out. Keras' defaults come from the layer
+ * catalogue, because an analysed layer's `config` holds only its signature's arguments and the ones the
+ * source wrote. test/unit/oracle.test.ts and randomModels.test.ts check the conversions against tfjs.
  */
 import { ruleFor } from '../layers/catalogue';
 import type { ModelResult, Shape } from '../types';
@@ -30,7 +33,7 @@ export interface LayerSpec {
   config: Record<string, unknown>;
   inner?: { type: string; config: Record<string, unknown> };
   name?: string;
-  /** With the batch dimension; used where tfjs' support depends on the input (Flatten, BatchNormalization). */
+  /** With the batch dimension; used where tfjs' support depends on the input (its rank, None dimensions). */
   inputShape?: Shape | null;
   /** With the batch dimension; gives Reshape's -1 its value. */
   outputShape?: Shape | null;
@@ -42,9 +45,10 @@ export interface ToTfjsOptions {
   /** Leave out the layer's `name` (tfjs then makes a unique one). Default: the analysed layer's name is kept. */
   omitName?: boolean;
   /**
-   * Also convert the layers tfjs computes correctly on a tensor given to the layer itself, but whose symbolic
-   * output shape tfjs gets wrong, so that `tf.sequential` cannot build the layers after them: Resizing (and
-   * tfjs 4.22's Resizing also fails inside a model) and Conv1D with padding="causal". Default: refused.
+   * Also convert Resizing and CenterCrop, which tfjs 4.22 computes correctly on a tensor given to the layer
+   * itself but not inside a model: Resizing's symbolic output shape is wrong (so `tf.sequential` cannot build
+   * the layers after it) and its call fails there; CenterCrop overwrites its input's symbolic shape with its
+   * output's (so the model's input shape is wrong). Default: refused.
    */
   allowWrongSymbolicShape?: boolean;
 }
@@ -349,6 +353,9 @@ function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
     case 'Softmax': {
       const axis = r.get('axis');
       if (typeof axis !== 'number' || !Number.isInteger(axis)) return refuse(Array.isArray(axis) ? 'tfjs’ Softmax takes a single axis.' : unknownValue('axis', axis));
+      // tfjs builds a Softmax over any axis but runs it only over the last.
+      const rank = spec.inputShape?.length;
+      if (axis !== -1 && !(rank !== undefined && axis === rank - 1)) refuse('tfjs runs Softmax only over the last axis.');
       return layer('Softmax', { axis });
     }
 
@@ -360,13 +367,15 @@ function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
     case 'Conv2D':
     case 'Conv3D': {
       if (r.int('groups') !== 1) refuse('tfjs’ convolutions have no `groups`.');
-      if (rank === 1 && padding(r, ['valid', 'same', 'causal']) === 'causal' && !options.allowWrongSymbolicShape)
-        refuse('tfjs’ Conv1D computes padding="causal" but reports the output length of padding="valid", so tf.sequential would build the next layers for the wrong shape.');
+      // tfjs' Conv1D accepts padding="causal" but does not implement it, and with channels_first it reports
+      // a channels-first shape but computes a channels-last tensor.
+      if (rank === 1 && padding(r, ['valid', 'same', 'causal']) === 'causal') refuse('tfjs’ Conv1D does not implement padding="causal".');
+      if (rank === 1 && dataFormat(r) === 'channelsFirst') refuse('tfjs’ Conv1D computes data_format="channels_first" as channels_last.');
       return layer(type, {
         filters: r.int('filters'),
         kernelSize: r.ints('kernel_size', rank),
         strides: r.ints('strides', rank),
-        padding: padding(r, rank === 1 ? ['valid', 'same', 'causal'] : ['valid', 'same']),
+        padding: padding(r, ['valid', 'same']),
         dataFormat: dataFormat(r),
         dilationRate: r.ints('dilation_rate', rank),
         activation: activation(r),
@@ -375,6 +384,8 @@ function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
     }
 
     case 'SeparableConv2D':
+      // tfjs adds the bias of a channels_first SeparableConv2D to its channels-last intermediate, which fails.
+      if (dataFormat(r) === 'channelsFirst' && r.bool('use_bias')) refuse('tfjs’ SeparableConv2D fails with data_format="channels_first" and a bias.');
       return layer('SeparableConv2D', {
         filters: r.int('filters'),
         kernelSize: r.ints('kernel_size', 2),
@@ -471,6 +482,7 @@ function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
       const axes = Array.isArray(axis) ? axis : [axis];
       if (!axes.every((a) => typeof a === 'number' && Number.isInteger(a))) refuse(unknownValue('axis', axis));
       if (r.bool('rms_scaling')) refuse('tfjs’ LayerNormalization has no `rms_scaling`.');
+      if (spec.inputShape && spec.inputShape.length > 4) refuse('tfjs’ LayerNormalization runs only on inputs of rank 2 to 4.');
       return layer('LayerNormalization', { axis: Array.isArray(axis) ? axes : axis, epsilon: r.num('epsilon'), center: r.bool('center'), scale: r.bool('scale') });
     }
 
@@ -478,8 +490,14 @@ function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
     case 'ZeroPadding2D':
       return layer('ZeroPadding2D', { padding: pairs(r, 'padding', 2), dataFormat: dataFormat(r) });
 
-    case 'Cropping2D':
-      return layer('Cropping2D', { cropping: pairs(r, 'cropping', 2), dataFormat: dataFormat(r) });
+    case 'Cropping2D': {
+      const format = dataFormat(r);
+      const input = spec.inputShape;
+      // tfjs subtracts the cropping from a None dimension as if it were 0.
+      if (input && (format === 'channelsFirst' ? input.slice(2) : input.slice(1, -1)).some((d) => d === null))
+        refuse('tfjs’ Cropping2D cannot crop a dimension of unknown size (None).');
+      return layer('Cropping2D', { cropping: pairs(r, 'cropping', 2), dataFormat: format });
+    }
 
     case 'UpSampling2D': {
       const interpolation = r.str('interpolation') ?? 'nearest';
@@ -505,6 +523,8 @@ function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
     }
 
     case 'CenterCrop':
+      if (!options.allowWrongSymbolicShape)
+        refuse('tfjs’ CenterCrop writes its output shape over its input’s, which breaks the model’s input shape.');
       return layer('CenterCrop', { height: r.int('height'), width: r.int('width') });
 
     // Embedding and recurrent layers.
@@ -523,15 +543,14 @@ function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
       const mode = r.get('merge_mode');
       if (mode === null) refuse('Bidirectional(merge_mode=None) returns two tensors, which a Sequential model cannot pass on.');
       if (!['concat', 'sum', 'mul', 'ave'].includes(mode as string)) refuse(unknownValue('merge_mode', mode));
-      return layer('Bidirectional', { layer: inner(spec.inner, 'Bidirectional', options), mergeMode: mode });
+      return layer('Bidirectional', { layer: inner(spec, 'Bidirectional', options, { inputShape: spec.inputShape }), mergeMode: mode });
     }
 
     case 'TimeDistributed': {
       if (!spec.inner) return refuse('The wrapped layer is not known statically.');
       const input = spec.inputShape;
-      const output = spec.outputShape;
       const step = (s: Shape | null | undefined) => (s ? [s[0], ...s.slice(2)] : s);
-      return layer('TimeDistributed', { layer: inner({ ...spec.inner, inputShape: step(input), outputShape: step(output) }, 'TimeDistributed', options) });
+      return layer('TimeDistributed', { layer: inner(spec, 'TimeDistributed', options, { inputShape: step(input), outputShape: step(spec.outputShape) }) });
     }
   }
 
@@ -545,9 +564,13 @@ function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
   return refuse(`tfjs has no ${type} layer.`);
 }
 
-function inner(spec: LayerSpec, wrapper: string, options: ToTfjsOptions): TfjsLayerConfig {
+/** The wrapped layer of `wrapper`, converted; `shapes` are the ones it sees. */
+function inner(wrapper: LayerSpec, name: string, options: ToTfjsOptions, shapes: Pick<LayerSpec, 'inputShape' | 'outputShape'>): TfjsLayerConfig {
+  const spec: LayerSpec = { ...wrapper.inner!, ...shapes };
   const c = toTfjs(spec, { omitName: true, allowWrongSymbolicShape: options.allowWrongSymbolicShape });
-  if (isUnsupported(c)) refuse(`${wrapper}(${spec.type}): ${c.unsupported}`);
+  if (isUnsupported(c)) refuse(`${name}(${spec.type}): ${c.unsupported}`);
+  // Keras freezes the wrapped layer with its wrapper; tfjs' wrappers ignore their own `trainable`.
+  if (wrapper.config.trainable === false) c.config.trainable = false;
   return c;
 }
 
@@ -562,7 +585,7 @@ function recurrent(r: Reader, type: string): TfjsLayerConfig {
     returnSequences: r.bool('return_sequences'),
     goBackwards: r.bool('go_backwards'),
     stateful: r.bool('stateful'),
-    unroll: r.bool('unroll'),
+    // `unroll` changes nothing in the result; tfjs ignores it (with a console warning), so it is left out.
   };
   // tfjs' default recurrent activation is Keras 2's hard sigmoid; Keras' is sigmoid.
   if (type !== 'SimpleRNN') config.recurrentActivation = activation(r, 'recurrent_activation');

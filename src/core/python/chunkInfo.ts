@@ -1,0 +1,68 @@
+/**
+ * What the analysis needs to know about one top-level statement, computed once per statement text and
+ * cached: its parse tree, whether it can make or change a model, and its syntax errors.
+ */
+import { parser } from '@lezer/python';
+import type { Tree } from '@lezer/common';
+
+export interface ChunkInfo {
+  tree: Tree;
+  /** It imports something, or names `Sequential`, or calls `.add(` / `.build(` / `.pop(` — in code, not in strings or comments. */
+  touchesModels: boolean;
+  /** Plain names called in it (`S(...)`), to find aliases of Sequential. */
+  calledNames: Set<string>;
+  /** Names this statement makes other names for Sequential (`import Sequential as S`, `S = keras.Sequential`). */
+  sequentialAliases: string[];
+  /** The first syntax error, in offsets of the chunk's text. */
+  syntaxError: { from: number; to: number; snippet: string } | null;
+}
+
+const MODEL_METHODS = new Set(['add', 'build', 'pop']);
+const SEQUENTIAL_ALIAS = /\bSequential\s+as\s+([A-Za-z_]\w*)|^[ \t]*([A-Za-z_]\w*)\s*=\s*[\w.]*\bSequential[ \t]*(?:#.*)?$/gm;
+
+/** Cheap text test that any statement that touches models passes (strings and comments may pass it too). */
+export const MAY_TOUCH_MODELS = /Sequential|import|\.add\s*\(|\.build\s*\(|\.pop\s*\(/;
+
+const cache = new Map<string, ChunkInfo>();
+const CACHE_LIMIT = 20000;
+
+/** Forgets every cached statement (benchmarks use it to time a cold analysis). */
+export function clearChunkCache(): void {
+  cache.clear();
+}
+
+export function chunkInfo(text: string): ChunkInfo {
+  const hit = cache.get(text);
+  if (hit) return hit;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  const tree = parser.parse(text);
+  let touchesModels = false;
+  const calledNames = new Set<string>();
+  let syntaxError: ChunkInfo['syntaxError'] = null;
+  tree.iterate({
+    enter: (n) => {
+      if (n.type.isError) {
+        if (!syntaxError) syntaxError = { from: n.from, to: n.to, snippet: text.slice(n.from, n.to).trim() };
+        return;
+      }
+      switch (n.name) {
+        case 'ImportStatement':
+          touchesModels = true;
+          return;
+        case 'VariableName':
+        case 'PropertyName': {
+          const name = text.slice(n.from, n.to);
+          if (name === 'Sequential' || (n.name === 'PropertyName' && MODEL_METHODS.has(name))) touchesModels = true;
+          if (n.name === 'VariableName' && n.node.parent?.name === 'CallExpression' && n.node.prevSibling === null) calledNames.add(name);
+          return;
+        }
+        default:
+          return;
+      }
+    },
+  });
+  const sequentialAliases = [...text.matchAll(SEQUENTIAL_ALIAS)].map((m) => m[1] ?? m[2]);
+  const info = { tree, touchesModels, calledNames, syntaxError, sequentialAliases };
+  cache.set(text, info);
+  return info;
+}
