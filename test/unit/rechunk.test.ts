@@ -1,0 +1,36 @@
+/** Incremental re-chunking gives exactly the chunks of chunking from scratch, for any edit. */
+import { strict as assert } from 'node:assert';
+import { readdirSync } from 'node:fs';
+import { chunkSource, rechunk } from '../../src/core/python/chunks';
+import { EXAMPLES, example } from './support/fixtures';
+import { MUTATIONS } from './support/mutate';
+import { pick, rng } from './support/random';
+
+const plain = (chunks: ReturnType<typeof chunkSource>['chunks']) => chunks.map((c) => ({ ...c }));
+
+describe('incremental re-chunking', () => {
+  const sources = readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith('.py'))
+    .map((f) => example(f));
+
+  it('equals chunking from scratch after 3,000 seeded edits, chained like keystrokes', () => {
+    const names = Object.keys(MUTATIONS);
+    for (let seed = 1; seed <= 300; seed++) {
+      const r = rng(seed);
+      let text = pick(r, sources);
+      let previous = { text, chunks: chunkSource(text).chunks };
+      for (let step = 0; step < 10; step++) {
+        const next = MUTATIONS[pick(r, names)](text, r);
+        const got = rechunk(previous, next).chunks;
+        const want = chunkSource(next).chunks;
+        assert.deepEqual(plain(got), plain(want), `seed ${seed}, step ${step}`);
+        previous = { text: next, chunks: got };
+        text = next;
+      }
+    }
+  });
+
+  it('between unrelated texts too', () => {
+    for (const a of sources) for (const b of sources) assert.deepEqual(plain(rechunk({ text: a, chunks: chunkSource(a).chunks }, b).chunks), plain(chunkSource(b).chunks));
+  });
+});
