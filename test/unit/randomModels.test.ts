@@ -117,25 +117,20 @@ describe('random models: core vs tfjs-layers', function () {
       assert.ok(seen.has(want), `no generated model with ${want}`);
   });
 
-  // Bugs found in the core outside the layer rules, left to its owners. Each case is skipped until fixed.
-  describe('known core bugs (skipped)', () => {
-    // src/core/keras/interpreter.ts `execFunction`: the loop over ParamList children takes every
-    // VariableName for a parameter, so in `def f(n=N)` the default `N` is bound as a second parameter
-    // "without a default" (unknown), shadowing the module constant N inside the function.
-    it.skip('a parameter default naming a module constant does not shadow the constant', () => {
+  // Bugs the generator found in the core outside the layer rules, kept as regression tests.
+  describe('regressions found by the generator', () => {
+    // `def f(n=N)`: the default `N` was once bound as a second parameter, shadowing the module constant.
+    it('a parameter default naming a module constant does not shadow the constant', () => {
       const source = 'import keras\nfrom keras import layers\nN = 10\ndef build_model(n=N):\n    model = keras.Sequential([keras.Input(shape=(N, 3)), layers.LSTM(4)])\n    return model\n';
       const model = analyze(source).models[0];
-      // Actual: [null, null, 3] and "Cannot resolve `N` statically (it is a parameter of `build_model` without a default)".
       assert.deepEqual(model.inputShape, [null, 10, 3]);
     });
 
     // A float literal with a trailing dot (`1.`, as in the common `Rescaling(1./255)`) is read by
-    // @lezer/python as a member expression with an error node: the core reports "syntax-error: invalid
-    // syntax" and the value is unknown.
-    it.skip('a float with a trailing dot (1./255) is a number', () => {
+    // @lezer/python as a member expression with an error node.
+    it('a float with a trailing dot (1./255) is a number', () => {
       const source = 'from tensorflow import keras\nmodel = keras.Sequential([keras.Input(shape=(4, 4, 3)), keras.layers.Rescaling(1./255)])\n';
       const result = analyze(source);
-      // Actual: a syntax-error diagnostic, and config.scale === null.
       assert.deepEqual(result.diagnostics, []);
       assert.equal(result.models[0].layers[0].config.scale, 1 / 255);
     });

@@ -245,10 +245,11 @@ export class Interpreter {
       for (let c = params.firstChild; c; c = c.nextSibling) {
         if (c.name !== 'VariableName') continue;
         const pname = this.text(c);
-        const hasDefault = c.nextSibling?.name === 'AssignOp' && c.nextSibling.nextSibling;
+        const defaultNode = c.nextSibling?.name === 'AssignOp' ? c.nextSibling.nextSibling : null;
         // A parameter takes its default, as when the function is called without arguments (README: Limits).
-        const value = hasDefault ? this.evalExpr(c.nextSibling!.nextSibling!, scope) : this.unknownNode(c, `it is a parameter of \`${name}\` without a default`);
+        const value = defaultNode ? this.evalExpr(defaultNode, scope) : this.unknownNode(c, `it is a parameter of \`${name}\` without a default`);
         this.bind(fnScope, pname, value, this.abs(c.from));
+        if (defaultNode) c = defaultNode; // the default is an expression, not another parameter
       }
     }
     const body = node.getChild('Body');

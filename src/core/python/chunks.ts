@@ -145,6 +145,12 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
         lastCodeEnd = i;
         continue;
       }
+      // `1.` (as in `Rescaling(1./255)`) is a float to Python, but the parser reads `1.` as the start of an
+      // attribute; a `0` inserted after the dot (mapped back like the closers) makes it `1.0`.
+      if (ch === '.' && i > j && isDigit(src.charCodeAt(i - 1)) && !isNameChar(src.charCodeAt(i + 1)) && src[i + 1] !== '.' && startsNumber(src, i - 1)) {
+        insertions.push({ at: i + 1, length: 1 });
+        inserted.push('0');
+      }
       if (ch === '(' || ch === '[' || ch === '{') {
         stack.push({ char: ch, at: i, indent: stack.length ? stack[stack.length - 1].indent : lineIndent });
       } else if (ch === ')' || ch === ']' || ch === '}') {
@@ -217,6 +223,21 @@ export function rechunk(previous: { text: string; chunks: Chunk[] }, text: strin
   const stoppedAt = chunkSegment(text, restart, text.length, 0, chunks, new Set(sync.keys()));
   if (stoppedAt !== null) for (const c of oldChunks.slice(sync.get(stoppedAt))) chunks.push(shifted(c, delta));
   return { chunks };
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isNameChar(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+}
+
+/** The digits ending at `end` start a number literal (not the tail of a name like `x1` or of `1.5`). */
+function startsNumber(src: string, end: number): boolean {
+  let k = end;
+  while (k >= 0 && (isDigit(src.charCodeAt(k)) || src[k] === '_')) k--;
+  return k < 0 || (!isNameChar(src.charCodeAt(k)) && src[k] !== '.');
 }
 
 /** Returns the offset just after the string literal starting at `i` (a quote character). */
