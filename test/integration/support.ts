@@ -70,6 +70,13 @@ export async function setConfig(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('layerlens').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
+/** Closes every editor, reverting unsaved changes first so that no "save?" dialog waits for an answer. */
 export async function closeAll(): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const dirty = vscode.window.visibleTextEditors.find((e) => e.document.isDirty);
+    if (!dirty) break;
+    await vscode.window.showTextDocument(dirty.document);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
