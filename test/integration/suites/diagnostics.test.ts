@@ -30,7 +30,7 @@ describe('diagnostics', () => {
     assert.equal(errors[0].severity, vscode.DiagnosticSeverity.Error);
     assert.equal(errors[0].range.start.line, 4);
     assert.match(errors[0].message, /^Computed output size would be zero or negative\. Received `inputs shape=\(None, 3, 3, 32\)`/);
-    await editor.edit((b) => b.replace(new vscode.Range(4, 23, 4, 24), '2'));
+    await editor.edit((b) => b.replace(new vscode.Range(4, 24, 4, 25), '2'));
     await waitFor(() => layerlensDiagnostics(doc.uri).every((d) => d.code !== 'negative-dimension'), 'the error to go');
   });
 
