@@ -5,6 +5,18 @@ import { inDocument, toRange, type AnalysisCache } from '../analysisCache';
 import { config } from '../config';
 import { guard } from '../log';
 
+/**
+ * Where a layer's hint goes: at the end of its line (after `)`, `,` and the like, before a comment), so it
+ * reads like the shape column of a summary; at the end of the call itself when another layer call ends later
+ * on the same line.
+ */
+export function hintPosition(doc: vscode.TextDocument, callEnd: vscode.Position, allEnds: vscode.Position[]): vscode.Position {
+  if (allEnds.some((e) => e.line === callEnd.line && e.character > callEnd.character)) return callEnd;
+  const text = doc.lineAt(callEnd.line).text;
+  const code = text.slice(callEnd.character).replace(/\s*#.*$/, '').trimEnd();
+  return new vscode.Position(callEnd.line, callEnd.character + code.length);
+}
+
 export class InlayHintsProvider implements vscode.InlayHintsProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeInlayHints = this.changed.event;
@@ -25,18 +37,18 @@ export class InlayHintsProvider implements vscode.InlayHintsProvider {
       const analysis = this.cache.get(doc);
       const withParams = config.inlayHintsParams();
       const hints: vscode.InlayHint[] = [];
-      for (const model of analysis.result.models) {
-        for (const layer of model.layers) {
-          if (!layer.outputShape || !inDocument(layer.range, doc, analysis)) continue;
-          const end = toRange(layer.range).end;
-          if (!range.contains(end)) continue;
-          const label = withParams && layer.params !== null ? `${formatShape(layer.outputShape)} · ${formatCount(layer.params)} params` : formatShape(layer.outputShape);
-          const hint = new vscode.InlayHint(end, label, vscode.InlayHintKind.Type);
-          hint.paddingLeft = true;
-          hint.tooltip = `${layer.name} (${layer.type}) output shape`;
-          hints.push(hint);
-        }
-      }
+      const layers = analysis.result.models.flatMap((m) => m.layers).filter((l) => inDocument(l.range, doc, analysis));
+      const ends = layers.map((l) => toRange(l.range).end);
+      layers.forEach((layer, i) => {
+        if (!layer.outputShape) return;
+        const at = hintPosition(doc, ends[i], ends);
+        if (!range.contains(at)) return;
+        const label = withParams && layer.params !== null ? `${formatShape(layer.outputShape)} · ${formatCount(layer.params)} params` : formatShape(layer.outputShape);
+        const hint = new vscode.InlayHint(at, label, vscode.InlayHintKind.Type);
+        hint.paddingLeft = true;
+        hint.tooltip = `${layer.name} (${layer.type}) output shape`;
+        hints.push(hint);
+      });
       return hints;
     });
   }

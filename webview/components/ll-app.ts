@@ -36,7 +36,7 @@ export class AppElement extends LitElement {
     base,
     css`
       :host { display: block; padding: 8px 12px; }
-      .top { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+      .top { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; position: sticky; top: 0; z-index: 1; padding: 6px 0; background: var(--vscode-editor-background, Canvas); border-bottom: 1px solid var(--vscode-panel-border, transparent); }
       .controls { display: flex; flex-direction: column; gap: 6px; }
       .row { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; }
       .badge { font-family: var(--vscode-editor-font-family); padding: 1px 6px; border-radius: 8px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }

@@ -1,0 +1,99 @@
+// The activation preview in code-server: the palette opens it beside the code, the maps and the backend name
+// appear, drawing changes the maps, a click on a unit outlines its receptive field, and the editor cursor
+// selects the layer. No CSP violation and no request beyond localhost on the way.
+import * as assert from 'assert';
+import type { Frame } from 'playwright-core';
+import { startWorkbench, type Workbench } from './support/workbench';
+
+const OUTLINE = `(() => {
+  const o = document.querySelector('ll-app').shadowRoot.querySelector('ll-pad').shadowRoot.querySelector('canvas.overlay');
+  const d = o.getContext('2d').getImageData(0, 0, o.width, o.height).data;
+  let n = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+  return n;
+})()`;
+
+const FIRST_CHANNEL = (layer: number) => `(() => {
+  const c = document.querySelector('ll-app').shadowRoot.querySelector('ll-layer[data-index="${layer}"]').shadowRoot.querySelector('canvas[data-channel="0"]');
+  return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).join(',');
+})()`;
+
+describe('Preview Activations (code-server, Chromium, WebGL)', function () {
+  this.timeout(300_000);
+  let wb: Workbench;
+  let frame: Frame;
+  let csp: () => unknown[];
+  const outside: string[] = [];
+
+  before(async () => {
+    wb = await startWorkbench({ viewport: { width: 1600, height: 1000 } });
+    csp = wb.collectCspViolations();
+    // The webview's requests (code-server's own workbench asks its extension gallery; that is not LayerLens).
+    wb.page.context().on('request', (r) => {
+      let frameUrl = '';
+      try {
+        frameUrl = r.frame().url();
+      } catch {
+        return;
+      }
+      const u = new URL(r.url());
+      // *.vscode-resource.vscode-cdn.net is how a webview names the extension's own files; VS Code's service
+      // worker answers those from the extension folder, so they never leave the machine.
+      const local = ['127.0.0.1', 'localhost'].includes(u.hostname) || u.hostname.endsWith('.vscode-resource.vscode-cdn.net') || ['data:', 'blob:'].includes(u.protocol);
+      if (frameUrl.includes('webview') && !local) outside.push(r.url());
+    });
+  });
+  after(async () => wb?.close());
+
+  it('opens from the palette beside the editor, with every layer\'s maps and the backend name', async () => {
+    await wb.openFile('mnist_convnet.py');
+    await wb.waitForEditorLineText(8, /\(None, 11, 11, 64\)/, 60_000);
+    await wb.goTo(8, 20);
+    await wb.runCommand('LayerLens: Preview Activations');
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Activations: model' }).waitFor({ timeout: 30_000 });
+    frame = await wb.webviewFrame(60_000);
+    await frame.locator('ll-layer[data-index="7"] meter').first().waitFor({ timeout: 60_000 });
+    assert.equal(await frame.locator('ll-layer').count(), 8);
+    assert.equal(await frame.locator('ll-layer[data-index="0"] .grid canvas').count(), 32);
+    assert.equal((await frame.locator('.badge').innerText()).trim(), 'webgl');
+    await frame.locator('ll-layer[data-index="2"][selected]').waitFor({ timeout: 10_000 });
+    await wb.screenshot('preview-convnet');
+  });
+
+  it('drawing changes the maps', async () => {
+    const before = await frame.evaluate(FIRST_CHANNEL(0));
+    await frame.locator('button', { hasText: 'Draw' }).click();
+    const pad = frame.locator('ll-pad canvas.ink');
+    const box = (await pad.boundingBox())!;
+    await wb.page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.25);
+    await wb.page.mouse.down();
+    await wb.page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.75, { steps: 15 });
+    await wb.page.mouse.up();
+    await wb.page.waitForTimeout(300);
+    const after = await frame.evaluate(FIRST_CHANNEL(0));
+    assert.notEqual(after, before);
+    await wb.screenshot('preview-drawn');
+  });
+
+  it('clicking a unit outlines its receptive field on the input', async () => {
+    assert.equal(await frame.evaluate(OUTLINE), 0);
+    const unit = frame.locator('ll-layer[data-index="4"] .grid canvas[data-channel="1"]');
+    await unit.scrollIntoViewIfNeeded();
+    const box = (await unit.boundingBox())!;
+    await unit.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    await frame.waitForFunction(`${OUTLINE} > 0`, undefined, { timeout: 10_000 });
+    await wb.screenshot('preview-receptive-field');
+  });
+
+  it('moving the editor cursor selects the layer in the preview', async () => {
+    await wb.runCommand('View: Focus First Editor Group');
+    await wb.goTo(10, 20); // conv2d_2
+    await frame.locator('ll-layer[data-index="4"][selected]').waitFor({ timeout: 15_000 });
+    assert.equal(await frame.locator('ll-layer[selected]').count(), 1);
+  });
+
+  it('had no CSP violation, and the webview sent nothing beyond localhost', () => {
+    assert.deepEqual(csp(), []);
+    assert.deepEqual(outside, []);
+  });
+});
