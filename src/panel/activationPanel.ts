@@ -10,6 +10,8 @@ import { logError, logInfo } from '../log';
 import { assertNever, isWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
 import { memoryRefusal, toPreviewModel } from './previewModel';
 import { newNonce, webviewHtml } from './webviewHtml';
+import { loadWeights, pickWeightsFile } from './weightsPicker';
+import { WeightsError } from '../weights/readWeights';
 
 /** Edits pausing shorter than this do not rebuild the model in the webview. */
 const UPDATE_DEBOUNCE_MS = 300;
@@ -130,6 +132,23 @@ export class ActivationPanel implements vscode.Disposable {
     this.post({ type: 'image', name: picked[0].path.split('/').pop() ?? 'image', dataUrl: `data:${mime};base64,${Buffer.from(bytes).toString('base64')}` });
   }
 
+  private async pickWeights(): Promise<void> {
+    const model = this.model();
+    if (!model) return;
+    const sourceUri = notebookOf(this.doc)?.uri ?? this.doc.uri;
+    try {
+      const uri = await pickWeightsFile(this.doc, sourceUri);
+      if (!uri) return;
+      const layers = await loadWeights(uri, model.layers);
+      this.post({ type: 'weights', source: vscode.workspace.asRelativePath(uri), layers });
+    } catch (e) {
+      const message = e instanceof WeightsError ? e.message : `The weights could not be loaded: ${(e as Error).message}`;
+      if (!(e instanceof WeightsError)) logError('load weights', e);
+      this.post({ type: 'weightsError', message });
+      void vscode.window.showWarningMessage(`LayerLens: ${message}`);
+    }
+  }
+
   private receive(message: unknown): void {
     if (!isWebviewMessage(message)) {
       logError('webview message', new Error(`dropped a malformed message: ${JSON.stringify(message)?.slice(0, 200)}`));
@@ -148,8 +167,10 @@ export class ActivationPanel implements vscode.Disposable {
         void this.pickImage().catch((e) => logError('pick image', e));
         return;
       case 'pickWeights':
+        void this.pickWeights();
+        return;
       case 'resetWeights':
-        void vscode.window.showInformationMessage('LayerLens: loading trained weights is not part of this version yet.');
+        this.post({ type: 'weights', source: '', layers: [] });
         return;
       case 'status':
         this.lastStatus = message;

@@ -133,6 +133,38 @@ describe('activation webview in Chromium', function () {
     await w.page.close();
   });
 
+  it('trained weights change the maps; weights that do not fit are refused naming the layer, and the weights it had stay', async () => {
+    const w = await openWebview(browser);
+    await w.waitForPosted('ready');
+    await w.send(convnet());
+    await w.waitForPosted('status');
+    const seeded = await channelPixels(w, 0);
+    const t = (shape: number[], value: number) => ({ shape, values: new Array(shape.reduce((a, b) => a * b, 1)).fill(value) });
+    const shapes: [string, number[], number[]][] = [
+      ['conv2d', [3, 3, 1, 32], [32]],
+      ['conv2d_1', [3, 3, 32, 64], [64]],
+      ['conv2d_2', [3, 3, 64, 64], [64]],
+      ['dense', [576, 64], [64]],
+      ['dense_1', [64, 10], [10]],
+    ];
+    // A kernel of ones: each first-layer unit sums its 3×3 window, so the map is a blurred copy of the input.
+    const n = (await w.posted()).length;
+    await w.send({ type: 'weights', source: 'trained.h5', layers: shapes.map(([layer, k, b]) => ({ layer, tensors: [t(k, 1), t(b, 0)] })) });
+    await w.waitForPosted('status', n);
+    const trained = await channelPixels(w, 0);
+    assert.notDeepEqual(trained, seeded);
+    const label = await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.textContent);
+    assert.match(label ?? '', /Weights: trained\.h5/);
+    const m = (await w.posted()).length;
+    await w.send({ type: 'weights', source: 'other.h5', layers: shapes.map(([layer, k, b], i) => ({ layer, tensors: [t(i === 1 ? [5, 5, 32, 64] : k, 1), t(b, 0)] })) });
+    await w.waitForPosted('status', m);
+    const text = (await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.textContent)) ?? '';
+    assert.match(text, /Layer "conv2d_1" \(Conv2D\) expects weights of shapes \[\[3,3,32,64\],\[64\]\] but the file has \[\[5,5,32,64\],\[64\]\]/);
+    assert.deepEqual(await channelPixels(w, 0), trained, 'nothing partly loaded: the trained weights stay');
+    assert.match(text, /Weights: trained\.h5/);
+    await w.page.close();
+  });
+
   it('a model without a spatial input gets a plain message and the layer table', async () => {
     const w = await openWebview(browser);
     await w.waitForPosted('ready');

@@ -58,6 +58,10 @@ export class AppElement extends LitElement {
   private input: Float32Array | null = null;
   private geometry: InputGeometry | null = null;
   private weights: LayerWeights[] | null = null;
+  /** Where the loaded weights came from; null while the seeded initial weights are used. */
+  private weightsSource: string | null = null;
+  /** The weights before the last load, to go back to when a file does not fit the model. */
+  private previousWeights: { weights: LayerWeights[] | null; source: string | null } = { weights: null, source: null };
   private frame = 0;
 
   /** Connects the app to the host (VS Code's webview API) and restores what it showed before it was hidden. */
@@ -90,7 +94,10 @@ export class AppElement extends LitElement {
         if (m.index !== null) this.renderRoot.querySelector(`ll-layer[data-index="${m.index}"]`)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
         return;
       case 'weights':
-        this.weights = m.layers;
+        this.previousWeights = { weights: this.weights, source: this.weightsSource };
+        this.weights = m.layers.length ? m.layers : null;
+        this.weightsSource = m.layers.length ? m.source : null;
+        this.message = null;
         if (this.model) this.setModel(this.model);
         return;
       case 'weightsError':
@@ -112,9 +119,17 @@ export class AppElement extends LitElement {
       const built = this.runner.build(model, this.weights);
       this.stopReason = built.stopReason;
     } catch (e) {
+      // Weights that do not fit: say which layer, and keep showing the model with the weights it had.
       this.message = (e as Error).message;
-      this.weights = null;
-      this.runner.build(model);
+      this.weights = this.previousWeights.weights;
+      this.weightsSource = this.previousWeights.source;
+      try {
+        this.stopReason = this.runner.build(model, this.weights).stopReason;
+      } catch {
+        this.weights = null;
+        this.weightsSource = null;
+        this.stopReason = this.runner.build(model).stopReason;
+      }
     }
     if (!this.input || this.input.length !== this.geometry.height * this.geometry.width * this.geometry.channels) this.input = this.initialInput();
     this.schedule();
@@ -232,6 +247,11 @@ export class AppElement extends LitElement {
       <div class="controls">
         <div class="row"><b>${this.model!.name}</b><span class="muted">input ${formatShape(this.model!.inputShape)}</span><span class="badge" title="TensorFlow.js backend">${backend.name}</span></div>
         ${backend.notice ? html`<div class="notice">${backend.notice}</div>` : nothing}
+        <div class="row">
+          <span class="muted">Weights: ${this.weightsSource ?? 'initial (seeded)'}</span>
+          <button @click=${() => this.host.post({ type: 'pickWeights' })}>Load weights…</button>
+          ${this.weightsSource ? html`<button @click=${() => this.host.post({ type: 'resetWeights' })}>Reset</button>` : nothing}
+        </div>
         <div class="row">
           <button aria-pressed=${this.ui.inputKind === 'draw'} @click=${() => this.startDrawing()}>Draw</button>
           <button @click=${() => this.host.post({ type: 'pickImage' })}>Image…</button>

@@ -1,0 +1,59 @@
+/**
+ * Choosing trained weights for the preview: the weight files next to the source, and the ones a
+ * `model.save('…')`, `save_weights('…')` or `load_weights('…')` call in the source names; or any file.
+ */
+import * as vscode from 'vscode';
+import type { LayerWeights } from '../protocol';
+import { matchLayers, readKerasWeights, readTfjsWeights, WeightsError } from '../weights/readWeights';
+
+const WEIGHT_FILE = /\.(h5|hdf5|keras)$|(^|\/)model\.json$/i;
+const NAMED_IN_SOURCE = /\.(?:save|save_weights|load_weights)\(\s*(?:filepath\s*=\s*)?['"]([^'"]+\.(?:h5|hdf5|keras|json))['"]/g;
+
+/** Candidate files: named in the source first, then those in the source's folder. */
+export async function weightCandidates(doc: vscode.TextDocument, sourceUri: vscode.Uri): Promise<vscode.Uri[]> {
+  const folder = vscode.Uri.joinPath(sourceUri, '..');
+  const found: vscode.Uri[] = [];
+  const add = async (uri: vscode.Uri) => {
+    if (found.some((u) => u.toString() === uri.toString())) return;
+    try {
+      await vscode.workspace.fs.stat(uri);
+      found.push(uri);
+    } catch {
+      // named but not there (yet): not offered
+    }
+  };
+  for (const m of doc.getText().matchAll(NAMED_IN_SOURCE)) await add(m[1].startsWith('/') ? vscode.Uri.file(m[1]) : vscode.Uri.joinPath(folder, m[1]));
+  try {
+    for (const [name, type] of await vscode.workspace.fs.readDirectory(folder)) if (type === vscode.FileType.File && WEIGHT_FILE.test(name)) await add(vscode.Uri.joinPath(folder, name));
+  } catch {
+    // an unsaved or virtual document has no folder to list
+  }
+  return found;
+}
+
+/** Asks which file to load; undefined when the user cancels. */
+export async function pickWeightsFile(doc: vscode.TextDocument, sourceUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const candidates = await weightCandidates(doc, sourceUri);
+  const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
+  const items = [...candidates.map((uri) => ({ label: uri.path.split('/').pop() ?? uri.path, description: vscode.workspace.asRelativePath(uri), uri })), browse];
+  const picked = items.length === 1 ? browse : await vscode.window.showQuickPick(items, { placeHolder: 'Trained weights for the preview (.h5, .weights.h5, .keras, model.json)' });
+  if (!picked) return undefined;
+  if (picked.uri) return picked.uri;
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, defaultUri: vscode.Uri.joinPath(sourceUri, '..'), filters: { 'Keras and TF.js weights': ['h5', 'hdf5', 'keras', 'json'] } });
+  return chosen?.[0];
+}
+
+/** Reads a weight file and matches it to the model's layers; throws WeightsError with a message for the user. */
+export async function loadWeights(uri: vscode.Uri, modelLayers: { name: string; type: string; params: number | null }[]): Promise<LayerWeights[]> {
+  const name = uri.path.split('/').pop() ?? uri.path;
+  let bytes: Uint8Array;
+  try {
+    bytes = await vscode.workspace.fs.readFile(uri);
+  } catch (e) {
+    throw new WeightsError(`${name} could not be read: ${(e as Error).message}`);
+  }
+  const file = /\.json$/i.test(name)
+    ? await readTfjsWeights(new TextDecoder().decode(bytes), name, (p) => Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(uri, '..', p))))
+    : readKerasWeights(bytes, name);
+  return matchLayers(file, modelLayers);
+}
