@@ -1,0 +1,54 @@
+// Bundled into the benchmark page: the webview's runner and colour mapping, timed on one backend or the other.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import type { PreviewModel } from '../src/protocol';
+import { colormapTable, paintChannel } from '../webview/render/colormap';
+import { inputGeometry, patternPlane, toChannels } from '../webview/tfjs/inputs';
+import { ModelRunner } from '../webview/tfjs/runner';
+
+/** Paints every channel of every map, as the webview does, into scratch pixel buffers. */
+function paintAll(maps: { shape: number[]; values: Float32Array }[]): void {
+  const table = colormapTable('viridis');
+  for (const m of maps) {
+    if (m.shape.length !== 3) continue;
+    const [h, w, c] = m.shape;
+    const out = new Uint8ClampedArray(h * w * 4);
+    for (let ch = 0; ch < c; ch++) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < h * w; i++) {
+        const v = m.values[i * c + ch];
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      paintChannel(m.values, h * w, c, ch, lo, hi, table, out);
+    }
+  }
+}
+
+(window as unknown as Record<string, unknown>).bench = async (model: PreviewModel, backend: string, runs: number) => {
+  await tf.setBackend(backend);
+  const g = inputGeometry(model.inputShape)!;
+  const input = toChannels(patternPlane('digit', g.height, g.width), g);
+  const shape = [g.height, g.width, g.channels];
+  const t0 = performance.now();
+  const runner = new ModelRunner();
+  runner.build(model);
+  const first = runner.run(input, shape);
+  paintAll(first);
+  const firstMs = performance.now() - t0;
+  const mem = tf.memory() as { numBytes: number; numBytesInGPU?: number; numTensors: number };
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    input[i % input.length] = (i % 7) / 7;
+    const s = performance.now();
+    paintAll(runner.run(input, shape));
+    times.push(performance.now() - s);
+  }
+  const tensorsAfter = tf.memory().numTensors;
+  runner.dispose();
+  times.sort((a, b) => a - b);
+  const heap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null;
+  return { backend: tf.getBackend(), firstMs, medianMs: times[Math.floor(times.length / 2)] ?? null, tensorBytes: mem.numBytes, gpuBytes: mem.numBytesInGPU ?? null, tensors: mem.numTensors, tensorsAfter, heap };
+};

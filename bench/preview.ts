@@ -1,0 +1,96 @@
+/**
+ * Preview benchmarks in headless Chromium (software WebGL here; a real GPU is faster):
+ * - the real webview bundle: from the model message to the first maps, and maps per second while drawing;
+ * - the webview's runner on WebGL against the CPU backend, side by side, on the book's convnet;
+ * - a VGG-16-sized convolution stack at 224×224×3: time to all maps, and memory.
+ * Prints a table; never fails on a time.
+ */
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { analyze } from '../src/core';
+import { toPreviewModel } from '../src/panel/previewModel';
+import type { PreviewModel } from '../src/protocol';
+import { launch, openWebview } from '../test/browser/support/webviewPage';
+import { example, modelNamed } from '../test/unit/support/fixtures';
+
+const VGG_CONV = `from keras import layers, models
+vgg = models.Sequential([layers.Input(shape=(224, 224, 3)),
+${[[64, 2], [128, 2], [256, 3], [512, 3], [512, 3]].map(([f, n]) => `${`    layers.Conv2D(${f}, 3, padding='same', activation='relu'),\n`.repeat(n)}    layers.MaxPooling2D(2),\n`).join('')}])
+`;
+
+async function main(): Promise<void> {
+  const browser = await launch();
+  const convnet = toPreviewModel(modelNamed(example('mnist_convnet.py'), 'model'), 'bench#model');
+  const rows: string[][] = [];
+
+  // 1. The real webview: boot, then model → first maps; then drawing.
+  const t0 = Date.now();
+  const w = await openWebview(browser);
+  await w.waitForPosted('ready');
+  const boot = Date.now() - t0;
+  const t1 = Date.now();
+  await w.send({ type: 'model', model: convnet, memoryLimitMB: 1024 });
+  await w.waitForPosted('status');
+  const firstMaps = Date.now() - t1;
+  rows.push(['webview: page load to ready', `${boot} ms`, '']);
+  rows.push(['webview: model message to first maps (convnet)', `${firstMaps} ms`, '']);
+  await w.page.locator('ll-app button', { hasText: 'Draw' }).click();
+  const pad = w.page.locator('ll-pad canvas.ink');
+  const box = (await pad.boundingBox())!;
+  const before = (await w.posted()).length;
+  const drawStart = Date.now();
+  await w.page.mouse.move(box.x + 20, box.y + 20);
+  await w.page.mouse.down();
+  for (let i = 0; i < 120; i++) await w.page.mouse.move(box.x + 20 + (i % 60) * 2.5, box.y + 20 + Math.floor(i / 60) * 60 + (i % 60));
+  await w.page.mouse.up();
+  await w.page.waitForTimeout(200);
+  const seconds = (Date.now() - drawStart) / 1000;
+  const statuses = (await w.posted()).slice(before).filter((m) => m.type === 'status') as { runMs: number }[];
+  const perSecond = statuses.length / seconds;
+  rows.push(['webview: maps redrawn per second while drawing', perSecond.toFixed(1), perSecond >= 30 ? 'target >= 30/s: met' : 'target >= 30/s: MISSED']);
+  rows.push(['webview: inference per redraw (median)', `${median(statuses.map((s) => s.runMs)).toFixed(1)} ms`, '']);
+  await w.page.close();
+
+  // 2. and 3. The runner on each backend, side by side.
+  const bundle = await esbuild.build({ entryPoints: [join(__dirname, 'preview.entry.ts')], bundle: true, write: false, format: 'iife', platform: 'browser', define: { WebAssembly: 'undefined' }, logLevel: 'silent' });
+  const run = async (model: PreviewModel, backend: string, runs: number) => {
+    const page = await browser.newPage();
+    await page.addInitScript({ content: 'window.__name = (f) => f;' });
+    await page.setContent('<html><body></body></html>');
+    await page.addScriptTag({ content: bundle.outputFiles[0].text });
+    const r = (await page.evaluate(([m, b, n]) => (window as unknown as { bench(...a: unknown[]): Promise<unknown> }).bench(m, b, n), [model, backend, runs] as const)) as {
+      backend: string; firstMs: number; medianMs: number | null; tensorBytes: number; gpuBytes: number | null; tensors: number; tensorsAfter: number; heap: number | null;
+    };
+    await page.close();
+    return r;
+  };
+  const gl = await run(convnet, 'webgl', 30);
+  const cpu = await run(convnet, 'cpu', 30);
+  rows.push(['convnet run + paint all maps, webgl (median)', `${gl.medianMs!.toFixed(1)} ms`, `${(1000 / gl.medianMs!).toFixed(0)} runs/s`]);
+  rows.push(['convnet run + paint all maps, cpu (median)', `${cpu.medianMs!.toFixed(1)} ms`, `${(1000 / cpu.medianMs!).toFixed(0)} runs/s`]);
+  rows.push(['  webgl vs cpu', `${(gl.medianMs! / cpu.medianMs!).toFixed(2)}×`, gl.medianMs! < cpu.medianMs! ? 'webgl faster' : 'cpu faster (software WebGL here)']);
+  rows.push(['convnet tensors before/after runs', `${gl.tensors} / ${gl.tensorsAfter}`, gl.tensors === gl.tensorsAfter ? 'no leak' : 'LEAK']);
+
+  const vggModel = analyze(VGG_CONV).models[0];
+  const vgg = toPreviewModel(vggModel, 'bench#vgg');
+  const v = await run(vgg, 'webgl', 2);
+  rows.push(['VGG-16 conv stack 224×224×3: build + first maps (webgl)', `${(v.firstMs / 1000).toFixed(1)} s`, `${vggModel.layers.length} layers, ${(vggModel.totalParams! / 1e6).toFixed(1)} M params`]);
+  rows.push(['  one more run + paint (webgl)', `${(v.medianMs! / 1000).toFixed(1)} s`, '']);
+  rows.push(['  tensor memory (weights + maps)', `${(v.tensorBytes / 1048576).toFixed(0)} MB`, `estimate: ${(vgg.estimatedBytes! / 1048576).toFixed(0)} MB`]);
+  if (v.heap !== null) rows.push(['  JS heap after run', `${(v.heap / 1048576).toFixed(0)} MB`, '']);
+  await browser.close();
+
+  const width = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
+  console.log('\nLayerLens preview benchmark (headless Chromium, software WebGL)\n');
+  for (const r of rows) console.log(`${r[0].padEnd(width[0])}  ${r[1].padStart(width[1])}  ${r[2]}`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
