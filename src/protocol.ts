@@ -53,8 +53,17 @@ export interface LayerWeights {
   tensors: { shape: number[]; values: number[] }[];
 }
 
+/** One way to downsample at a pooling layer, with the whole model re-analysed with it in place. */
+export interface DownsamplingVariant {
+  label: string;
+  /** The call that would stand in the source (the source itself is never changed). */
+  code: string;
+  model: PreviewModel;
+}
+
 export type HostMessage =
   | { type: 'model'; model: PreviewModel; memoryLimitMB: number }
+  | { type: 'whatIf'; index: number; variants: DownsamplingVariant[] }
   | { type: 'refused'; message: string }
   | { type: 'selectLayer'; index: number | null }
   | { type: 'weights'; source: string; layers: LayerWeights[] }
@@ -64,6 +73,7 @@ export type HostMessage =
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'revealLayer'; index: number }
+  | { type: 'whatIf'; index: number }
   | { type: 'pickImage' }
   | { type: 'pickWeights' }
   | { type: 'resetWeights' }
@@ -92,6 +102,8 @@ export function isHostMessage(x: unknown): x is HostMessage {
       return typeof x.source === 'string' && Array.isArray(x.layers) && x.layers.every((l) => isObject(l) && typeof l.layer === 'string' && Array.isArray(l.tensors));
     case 'image':
       return typeof x.name === 'string' && typeof x.dataUrl === 'string' && /^data:image\/(png|jpeg);base64,/.test(x.dataUrl);
+    case 'whatIf':
+      return isInt(x.index) && Array.isArray(x.variants) && x.variants.every((v) => isObject(v) && typeof v.label === 'string' && typeof v.code === 'string' && isObject(v.model) && Array.isArray(v.model.layers));
     default:
       return false;
   }
@@ -107,6 +119,7 @@ export function isWebviewMessage(x: unknown): x is WebviewMessage {
     case 'resetWeights':
       return true;
     case 'revealLayer':
+    case 'whatIf':
       return isInt(x.index) && (x.index as number) >= 0;
     case 'status':
       return typeof x.backend === 'string' && isInt(x.layersShown) && typeof x.runMs === 'number' && (x.notice === null || typeof x.notice === 'string');

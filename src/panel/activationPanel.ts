@@ -8,6 +8,7 @@ import type { ModelResult } from '../core';
 import { config } from '../config';
 import { logError, logInfo } from '../log';
 import { assertNever, isWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
+import { downsamplingVariants, isPooling } from './downsampling';
 import { memoryRefusal, toPreviewModel } from './previewModel';
 import { newNonce, webviewHtml } from './webviewHtml';
 import { loadWeights, pickWeightsFile } from './weightsPicker';
@@ -132,6 +133,29 @@ export class ActivationPanel implements vscode.Disposable {
     this.post({ type: 'image', name: picked[0].path.split('/').pop() ?? 'image', dataUrl: `data:${mime};base64,${Buffer.from(bytes).toString('base64')}` });
   }
 
+  /** The downsampling variants at a pooling layer, analysed by the core from the source with that call replaced. */
+  private sendWhatIf(index: number): void {
+    const model = this.model();
+    const layer = model?.layers[index];
+    if (!model || !layer || !isPooling(layer.type)) return;
+    const analysis = this.cache.get(this.doc);
+    const range = toRange(layer.range);
+    const nb = analysis.notebook;
+    const key = `${(nb?.uri ?? this.doc.uri).toString()}#${model.name}`;
+    let variants;
+    if (nb && layer.range.cell !== undefined) {
+      const cellDoc = nb.cellAt(layer.range.cell).document;
+      const cells = nb
+        .getCells()
+        .filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python')
+        .map((c) => ({ index: c.index, text: c.document.getText() }));
+      variants = downsamplingVariants(model, layer, { cells, cell: layer.range.cell, from: cellDoc.offsetAt(range.start), to: cellDoc.offsetAt(range.end) }, key);
+    } else {
+      variants = downsamplingVariants(model, layer, { text: this.doc.getText(), from: this.doc.offsetAt(range.start), to: this.doc.offsetAt(range.end), fileName: this.doc.fileName }, key);
+    }
+    this.post({ type: 'whatIf', index, variants });
+  }
+
   private async pickWeights(): Promise<void> {
     const model = this.model();
     if (!model) return;
@@ -171,6 +195,9 @@ export class ActivationPanel implements vscode.Disposable {
         return;
       case 'resetWeights':
         this.post({ type: 'weights', source: '', layers: [] });
+        return;
+      case 'whatIf':
+        this.sendWhatIf(message.index);
         return;
       case 'status':
         this.lastStatus = message;

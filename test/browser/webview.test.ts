@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { Browser } from 'playwright-core';
+import { downsamplingVariants } from '../../src/panel/downsampling';
 import { toPreviewModel } from '../../src/panel/previewModel';
 import type { HostMessage } from '../../src/protocol';
 import { example, modelNamed } from '../unit/support/fixtures';
@@ -162,6 +163,31 @@ describe('activation webview in Chromium', function () {
     assert.match(text, /Layer "conv2d_1" \(Conv2D\) expects weights of shapes \[\[3,3,32,64\],\[64\]\] but the file has \[\[5,5,32,64\],\[64\]\]/);
     assert.deepEqual(await channelPixels(w, 0), trained, 'nothing partly loaded: the trained weights stay');
     assert.match(text, /Weights: trained\.h5/);
+    await w.page.close();
+  });
+
+  it('at a pooling layer, compares max pooling, average pooling and a strided convolution side by side', async () => {
+    const w = await openWebview(browser);
+    await w.waitForPosted('ready');
+    await w.send(convnet());
+    await w.waitForPosted('status');
+    await w.page.locator('ll-layer[data-index="1"] button', { hasText: 'Compare downsampling' }).click();
+    const ask = await w.waitForPosted('whatIf');
+    assert.equal(ask.index, 1);
+    const text = example('mnist_convnet.py');
+    const model = modelNamed(text, 'model');
+    const layer = model.layers[1];
+    const lineStart = text.split('\n').slice(0, layer.range.start.line - 1).join('\n').length + 1;
+    const variants = downsamplingVariants(model, layer, { text, from: lineStart + layer.range.start.column - 1, to: lineStart + layer.range.end.column - 1 }, 'k');
+    const n = (await w.posted()).length;
+    await w.send({ type: 'whatIf', index: 1, variants });
+    await w.waitForPosted('status', n);
+    const block = w.page.locator('.whatif');
+    await block.waitFor();
+    assert.equal(await block.locator('.variant').count(), 3);
+    assert.match(await block.innerText(), /Strided convolution[\s\S]*4,128 params here · 97,450 in the model/);
+    assert.equal(await block.locator('ll-layer canvas[data-channel]').count(), 96);
+    await w.page.screenshot({ path: 'test-results/webview-what-if.png' });
     await w.page.close();
   });
 

@@ -4,7 +4,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { formatCount, formatShape } from '../../src/core/format';
-import { COLORMAPS, PATTERNS, type HostMessage, type LayerWeights, type PersistedState, type PreviewModel, type WebviewMessage } from '../../src/protocol';
+import { COLORMAPS, PATTERNS, type DownsamplingVariant, type HostMessage, type LayerWeights, type PersistedState, type PreviewModel, type WebviewMessage } from '../../src/protocol';
 import { restoreState } from '../state';
 import { centreCrop, fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry } from '../tfjs/inputs';
 import { ModelRunner, type LayerMap } from '../tfjs/runner';
@@ -31,7 +31,7 @@ const PATTERN_LABELS: Record<string, string> = {
 };
 
 export class AppElement extends LitElement {
-  static properties = { model: { state: true }, maps: { state: true }, message: { state: true }, ui: { state: true }, stopReason: { state: true }, field: { state: true } };
+  static properties = { model: { state: true }, maps: { state: true }, message: { state: true }, ui: { state: true }, stopReason: { state: true }, field: { state: true }, whatIf: { state: true } };
   static styles = [
     base,
     css`
@@ -43,6 +43,9 @@ export class AppElement extends LitElement {
       .notice { color: var(--vscode-editorWarning-foreground); }
       .message { padding: 8px; border: 1px solid var(--vscode-inputValidation-warningBorder, var(--vscode-contrastBorder)); }
       table { border-collapse: collapse; }
+      .whatif { margin: 4px 0 12px 12px; padding: 6px; border: 1px dashed var(--vscode-focusBorder); }
+      .variants { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 8px; }
+      .variant code { font-family: var(--vscode-editor-font-family); font-size: 0.9em; word-break: break-all; }
       td, th { padding: 2px 8px; text-align: left; border-bottom: 1px solid var(--vscode-panel-border, transparent); }
     `,
   ];
@@ -63,6 +66,8 @@ export class AppElement extends LitElement {
   /** The weights before the last load, to go back to when a file does not fit the model. */
   private previousWeights: { weights: LayerWeights[] | null; source: string | null } = { weights: null, source: null };
   private frame = 0;
+  /** The downsampling comparison shown under a pooling layer, each variant with its own runner. */
+  private whatIf: { index: number; variants: { variant: DownsamplingVariant; runner: ModelRunner; map: LayerMap | null }[] } | null = null;
 
   /** Connects the app to the host (VS Code's webview API) and restores what it showed before it was hidden. */
   start(host: Host): void {
@@ -106,10 +111,28 @@ export class AppElement extends LitElement {
       case 'image':
         this.loadImage(m.dataUrl);
         return;
+      case 'whatIf':
+        this.closeWhatIf();
+        this.whatIf = {
+          index: m.index,
+          variants: m.variants.map((variant) => {
+            const runner = new ModelRunner();
+            runner.build(variant.model);
+            return { variant, runner, map: null };
+          }),
+        };
+        this.schedule();
+        return;
     }
   }
 
+  private closeWhatIf(): void {
+    for (const v of this.whatIf?.variants ?? []) v.runner.dispose();
+    this.whatIf = null;
+  }
+
   private setModel(model: PreviewModel): void {
+    this.closeWhatIf();
     this.model = model;
     this.geometry = inputGeometry(model.inputShape);
     this.maps = new Map();
@@ -157,6 +180,11 @@ export class AppElement extends LitElement {
     try {
       const maps = this.runner.run(this.input, [g.height, g.width, g.channels]);
       this.maps = new Map(maps.map((m) => [m.index, m]));
+      if (this.whatIf) {
+        const index = this.whatIf.index;
+        for (const v of this.whatIf.variants) v.map = v.runner.run(this.input, [g.height, g.width, g.channels]).find((m) => m.index === index) ?? null;
+        this.whatIf = { ...this.whatIf };
+      }
     } catch (e) {
       this.host.post({ type: 'error', message: `running the model failed: ${(e as Error).message}` });
       this.message = `Running the model failed: ${(e as Error).message}`;
@@ -277,6 +305,27 @@ export class AppElement extends LitElement {
     </table>`;
   }
 
+  /** Max pooling, average pooling and a strided convolution at one layer, side by side, with the core's numbers. */
+  private renderWhatIf() {
+    const w = this.whatIf!;
+    return html`<div class="whatif">
+      <div class="row"><b>Downsampling at this layer</b><span class="muted">your source is not changed</span><button @click=${() => this.closeWhatIf()}>Close</button></div>
+      <div class="variants">
+        ${w.variants.map(({ variant, map }) => {
+          const layer = variant.model.layers[w.index];
+          const total = variant.model.layers.reduce<number | null>((s, l) => (s === null || l.params === null ? null : s + l.params), 0);
+          const rf = variant.model.layers.reduce<PreviewModel['layers'][number]['receptiveField']>((f, l) => l.receptiveField ?? f, null);
+          return html`<div class="variant">
+            <div><b>${variant.label}</b></div>
+            <code>${variant.code}</code>
+            <div class="muted">${formatShape(layer?.outputShape ?? null)} · ${formatCount(layer?.params ?? null)} params here · ${formatCount(total)} in the model · deepest RF ${rf ? rf.size.join('×') : '—'}</div>
+            ${layer ? html`<ll-layer .layer=${layer} .map=${map} .colormap=${this.ui.colormap} .layerScale=${this.ui.layerScale}></ll-layer>` : nothing}
+          </div>`;
+        })}
+      </div>
+    </div>`;
+  }
+
   render() {
     if (!this.host) return nothing;
     if (this.message && !this.model) return html`<div class="message">${this.message}</div>`;
@@ -289,7 +338,7 @@ export class AppElement extends LitElement {
       ${this.renderControls()}
       ${this.message ? html`<div class="message">${this.message}</div>` : nothing}
       ${this.stopReason ? html`<div class="message">Maps stop before ${this.stopReason}</div>` : nothing}
-      <div @unit-click=${(e: CustomEvent) => this.unitClicked(e)} @layer-select=${(e: CustomEvent<number>) => this.host.post({ type: 'revealLayer', index: e.detail })}>
+      <div @what-if=${(e: CustomEvent<number>) => this.host.post({ type: 'whatIf', index: e.detail })} @unit-click=${(e: CustomEvent) => this.unitClicked(e)} @layer-select=${(e: CustomEvent<number>) => this.host.post({ type: 'revealLayer', index: e.detail })}>
         ${this.model.layers.map(
           (l) => html`<ll-layer
             data-index=${l.index}
@@ -299,7 +348,9 @@ export class AppElement extends LitElement {
             .layerScale=${this.ui.layerScale}
             .bars=${l === last && (l.activation === 'softmax' || l.activation === 'sigmoid') && (l.outputShape?.length ?? 0) === 2}
             ?selected=${this.ui.selectedLayer === l.index}
-          ></ll-layer>`,
+            ?comparable=${/^(Max|Average)Pooling[12]D$/.test(l.type)}
+          ></ll-layer>
+          ${this.whatIf?.index === l.index ? this.renderWhatIf() : nothing}`,
         )}
       </div>
     `;
@@ -307,6 +358,7 @@ export class AppElement extends LitElement {
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.closeWhatIf();
     this.runner.dispose();
   }
 }

@@ -21,6 +21,7 @@ export class LayerElement extends LitElement {
     layerScale: { type: Boolean },
     selected: { type: Boolean, reflect: true },
     bars: { type: Boolean },
+    comparable: { type: Boolean },
     enlarged: { state: true },
     readout: { state: true },
   };
@@ -30,7 +31,7 @@ export class LayerElement extends LitElement {
     css`
       :host { display: block; padding: 8px; border-left: 3px solid transparent; }
       :host([selected]) { border-left-color: var(--vscode-focusBorder); background: var(--vscode-list-inactiveSelectionBackground); }
-      header { display: flex; gap: 8px; align-items: baseline; cursor: pointer; }
+      header { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: baseline; cursor: pointer; }
       header b { font-family: var(--vscode-editor-font-family); }
       .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(56px, 1fr)); gap: 3px; margin-top: 6px; }
       .grid canvas { width: 100%; aspect-ratio: 1; cursor: crosshair; border: 1px solid transparent; }
@@ -49,6 +50,8 @@ export class LayerElement extends LitElement {
   layerScale = false;
   selected = false;
   bars = false;
+  /** A pooling layer: offers the downsampling comparison. */
+  comparable = false;
   private enlarged: number | null = null;
   private readout = '';
 
@@ -141,6 +144,15 @@ export class LayerElement extends LitElement {
     return html`
       <header @click=${() => this.dispatchEvent(new CustomEvent('layer-select', { detail: l.index, bubbles: true, composed: true }))}>
         <b>${l.name}</b><span>${l.type}</span><span class="muted">${formatShape(l.outputShape)}${rf}</span>
+        ${this.comparable
+          ? html`<button
+              title="Show this layer with max pooling, average pooling and a strided convolution side by side"
+              @click=${(e: Event) => {
+                e.stopPropagation();
+                this.dispatchEvent(new CustomEvent('what-if', { detail: l.index, bubbles: true, composed: true }));
+              }}
+            >Compare downsampling</button>`
+          : nothing}
       </header>
       ${!this.map
         ? html`<div class="muted">Not run.</div>`

@@ -1,0 +1,72 @@
+/**
+ * The seed's §16–18 as a what-if: at a pooling layer, the same model with max pooling, average pooling or a
+ * stride-2 convolution in its place. Each variant is the user's source with that one call replaced, analysed by
+ * the core like any source, so its shapes, parameters and receptive fields are the core's. The document is
+ * never edited.
+ */
+import { analyze, analyzeCells, type LayerResult, type ModelResult } from '../core';
+import type { DownsamplingVariant } from '../protocol';
+import { toPreviewModel } from './previewModel';
+
+const POOLING = /^(Max|Average)Pooling([123])D$/;
+
+export function isPooling(type: string): boolean {
+  return POOLING.test(type);
+}
+
+/** Python source of a tuple or value from a layer config. */
+function py(v: unknown): string {
+  if (Array.isArray(v)) return v.length === 1 ? `(${py(v[0])},)` : `(${v.map(py).join(', ')})`;
+  if (typeof v === 'string') return `'${v}'`;
+  if (v === null || v === undefined) return 'None';
+  return String(v);
+}
+
+/** The calls that can stand in for a pooling layer: its class written the way the source writes it. */
+export function replacements(layer: LayerResult, callText: string): { label: string; code: string }[] {
+  const m = POOLING.exec(layer.type);
+  if (!m) return [];
+  const rank = m[2];
+  const prefix = /^([\w.]*?)\w+\s*\(/.exec(callText)?.[1] ?? '';
+  const pool = layer.config.pool_size;
+  const strides = layer.config.strides ?? pool;
+  const padding = layer.config.padding ?? 'valid';
+  const window = `pool_size=${py(pool)}, strides=${py(strides)}, padding=${py(padding)}`;
+  const channels = layer.inputShape?.[layer.inputShape.length - 1];
+  const variants = [
+    { label: 'Max pooling', code: `${prefix}MaxPooling${rank}D(${window})` },
+    { label: 'Average pooling', code: `${prefix}AveragePooling${rank}D(${window})` },
+  ];
+  if (typeof channels === 'number')
+    variants.push({ label: 'Strided convolution', code: `${prefix}Conv${rank}D(${channels}, kernel_size=${py(pool)}, strides=${py(strides)}, padding=${py(padding)})` });
+  return variants;
+}
+
+/** Replaces [from, to) of `text` (offsets) with `code`. */
+function splice(text: string, from: number, to: number, code: string): string {
+  return text.slice(0, from) + code + text.slice(to);
+}
+
+export interface SourceForWhatIf {
+  /** The file's text, or the notebook's code cells. */
+  text?: string;
+  cells?: { index: number; text: string }[];
+  /** Offsets of the layer call in the file, or in its cell. */
+  from: number;
+  to: number;
+  cell?: number;
+  fileName?: string;
+}
+
+/** Each variant of the model, analysed, for the preview. */
+export function downsamplingVariants(model: ModelResult, layer: LayerResult, source: SourceForWhatIf, keyBase: string): DownsamplingVariant[] {
+  const callText = source.cells ? source.cells.find((c) => c.index === source.cell)?.text.slice(source.from, source.to) : source.text?.slice(source.from, source.to);
+  if (callText === undefined) return [];
+  return replacements(layer, callText).flatMap(({ label, code }) => {
+    const result = source.cells
+      ? analyzeCells(source.cells.map((c) => (c.index === source.cell ? { ...c, text: splice(c.text, source.from, source.to, code) } : c)))
+      : analyze(splice(source.text!, source.from, source.to, code), { fileName: `${source.fileName ?? 'source'}#what-if` });
+    const variant = result.models.find((m) => m.name === model.name && m.line === model.line);
+    return variant ? [{ label, code, model: toPreviewModel(variant, `${keyBase}#${label}`) }] : [];
+  });
+}
