@@ -2,7 +2,14 @@
 // appear, drawing changes the maps, a click on a unit outlines its receptive field, and the editor cursor
 // selects the layer. No CSP violation and no request beyond localhost on the way.
 import * as assert from 'assert';
+import * as path from 'path';
 import type { Frame } from 'playwright-core';
+
+interface H5Group {
+  create_group(name: string): H5Group;
+  create_attribute(name: string, value: string[]): void;
+  create_dataset(o: { name: string; data: Float32Array; shape: number[] }): void;
+}
 import { startWorkbench, type Workbench } from './support/workbench';
 
 const OUTLINE = `(() => {
@@ -83,6 +90,36 @@ describe('Preview Activations (code-server, Chromium, WebGL)', function () {
     await unit.click({ position: { x: box.width / 2, y: box.height / 2 } });
     await frame.waitForFunction(`${OUTLINE} > 0`, undefined, { timeout: 10_000 });
     await wb.screenshot('preview-receptive-field');
+  });
+
+  it('loading a weight file next to the source changes the maps', async () => {
+    // A Keras 2 model.save file for this convnet, written with h5wasm (the HDF5 C library): kernels of 0.1.
+    const specifier = 'h5wasm/node';
+    const h5 = ((await import(specifier)) as { default: { ready: Promise<unknown>; File: new (p: string, m: string) => H5Group & { close(): void } } }).default;
+    await h5.ready;
+    const file = new h5.File(path.join(wb.workspace, 'mnist_trained.h5'), 'w');
+    const weights = file.create_group('model_weights');
+    const layers: [string, number[], number][] = [['conv2d', [3, 3, 1, 32], 32], ['conv2d_1', [3, 3, 32, 64], 64], ['conv2d_2', [3, 3, 64, 64], 64], ['dense', [576, 64], 64], ['dense_1', [64, 10], 10]];
+    weights.create_attribute('layer_names', layers.map(([n]) => n));
+    for (const [name, kernel, units] of layers) {
+      const g = weights.create_group(name);
+      g.create_attribute('weight_names', [`${name}/kernel:0`, `${name}/bias:0`]);
+      const inner = g.create_group(name);
+      inner.create_dataset({ name: 'kernel:0', data: new Float32Array(kernel.reduce((a, b) => a * b, 1)).fill(0.1), shape: kernel });
+      inner.create_dataset({ name: 'bias:0', data: new Float32Array(units), shape: [units] });
+    }
+    file.close();
+    const before = await frame.evaluate(FIRST_CHANNEL(0));
+    await frame.locator('button', { hasText: 'Load weights…' }).click();
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 15_000 });
+    await input.fill('mnist_trained');
+    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'mnist_trained.h5' }).first().waitFor({ timeout: 15_000 });
+    await wb.page.keyboard.press('Enter');
+    await frame.locator('text=Weights: mnist_trained.h5').waitFor({ timeout: 30_000 });
+    await wb.page.waitForTimeout(300);
+    assert.notEqual(await frame.evaluate(FIRST_CHANNEL(0)), before);
+    await wb.screenshot('preview-trained-weights');
   });
 
   it('moving the editor cursor selects the layer in the preview', async () => {

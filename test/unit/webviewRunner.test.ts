@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { ModelRunner } from '../../webview/tfjs/runner';
 import { centreCrop, fromRgba, inputGeometry, patternPlane, toChannels } from '../../webview/tfjs/inputs';
-import { toPreviewModel } from '../../src/panel/previewModel';
+import { memoryRefusal, toPreviewModel } from '../../src/panel/previewModel';
 import { example, modelNamed } from './support/fixtures';
 
 describe('webview model runner (tfjs CPU backend)', () => {
@@ -82,5 +82,16 @@ describe('webview model runner (tfjs CPU backend)', () => {
     assert.ok(Math.abs(fromRgba(rgba, { height: 1, width: 2, channels: 1 })[0] - 0.299) < 1e-6);
     assert.deepEqual(centreCrop(200, 100, 28, 28), { x: 50, y: 0, w: 100, h: 100 });
     assert.equal(inputGeometry([null, 100]), null);
+  });
+});
+
+describe('preview memory limit', () => {
+  it('refuses a model over layerlens.preview.memoryLimitMB before anything is built, with the estimate and the setting', () => {
+    const vgg = `from keras import layers, models\nm = models.Sequential([layers.Input(shape=(224, 224, 3)), layers.Conv2D(64, 3, padding='same'), layers.Conv2D(64, 3, padding='same'), layers.Flatten(), layers.Dense(4096)])`;
+    const p = toPreviewModel(modelNamed(vgg, 'm'), 'k');
+    // 224·224·64·4096 weights in the Dense layer alone: about 49 GB.
+    const message = memoryRefusal(p, 1024);
+    assert.match(message ?? '', /^This model needs about \d+ MB \(weights plus one input's activations\), over the preview's limit of 1024 MB\. Raise "layerlens\.preview\.memoryLimitMB"/);
+    assert.equal(memoryRefusal(toPreviewModel(modelNamed(example('mnist_convnet.py'), 'model'), 'k'), 1024), null);
   });
 });
