@@ -5,19 +5,13 @@ import { inDocument, toRange, type AnalysisCache } from '../analysisCache';
 import { COMMANDS } from '../commandIds';
 import { config } from '../config';
 import { guard } from '../log';
+import { Refreshable } from './refreshable';
 
-export class CodeLensProvider implements vscode.CodeLensProvider {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeCodeLenses = this.changed.event;
+export class CodeLensProvider extends Refreshable implements vscode.CodeLensProvider {
+  readonly onDidChangeCodeLenses = this.onChange;
 
-  constructor(private readonly cache: AnalysisCache) {}
-
-  refresh(): void {
-    this.changed.fire();
-  }
-
-  dispose(): void {
-    this.changed.dispose();
+  constructor(private readonly cache: AnalysisCache) {
+    super();
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {

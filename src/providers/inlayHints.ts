@@ -4,6 +4,7 @@ import { formatCount, formatShape } from '../core';
 import { inDocument, toRange, type AnalysisCache } from '../analysisCache';
 import { config } from '../config';
 import { guard } from '../log';
+import { Refreshable } from './refreshable';
 
 /**
  * Where a layer's hint goes: at the end of its line (after `)`, `,` and the like, before a comment), so it
@@ -17,18 +18,11 @@ export function hintPosition(doc: vscode.TextDocument, callEnd: vscode.Position,
   return new vscode.Position(callEnd.line, callEnd.character + code.length);
 }
 
-export class InlayHintsProvider implements vscode.InlayHintsProvider {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeInlayHints = this.changed.event;
+export class InlayHintsProvider extends Refreshable implements vscode.InlayHintsProvider {
+  readonly onDidChangeInlayHints = this.onChange;
 
-  constructor(private readonly cache: AnalysisCache) {}
-
-  refresh(): void {
-    this.changed.fire();
-  }
-
-  dispose(): void {
-    this.changed.dispose();
+  constructor(private readonly cache: AnalysisCache) {
+    super();
   }
 
   provideInlayHints(doc: vscode.TextDocument, range: vscode.Range): vscode.InlayHint[] {

@@ -31,8 +31,8 @@ function digitMask(h: number, w: number, shift: number): Float32Array {
   return out;
 }
 
-/** A seeded generator so that "noise" is the same picture every time. */
-function seeded(seed: number): () => number {
+/** A seeded generator (mulberry32) so that "noise" is the same picture every time; the tests use it too. */
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
