@@ -9,7 +9,7 @@ import { downsamplingVariants } from '../../src/panel/downsampling';
 import { toPreviewModel } from '../../src/panel/previewModel';
 import type { HostMessage } from '../../src/protocol';
 import { example, modelNamed } from '../unit/support/fixtures';
-import { launch, openWebview, type WebviewPage } from './support/webviewPage';
+import { launch, NO_WEBGL, openWebview, type WebviewPage } from './support/webviewPage';
 
 const convnet = (): HostMessage => ({ type: 'model', model: toPreviewModel(modelNamed(example('mnist_convnet.py'), 'model'), 'test#model'), memoryLimitMB: 1024 });
 
@@ -189,6 +189,22 @@ describe('activation webview in Chromium', function () {
     assert.equal(await block.locator('ll-layer canvas[data-channel]').count(), 96);
     await w.page.screenshot({ path: 'test-results/webview-what-if.png' });
     await w.page.close();
+  });
+
+  it('without WebGL it runs on the CPU backend and says so', async () => {
+    {
+      const w = await openWebview(browser, undefined, NO_WEBGL);
+      await w.waitForPosted('ready');
+      await w.send(convnet());
+      const status = await w.waitForPosted('status');
+      assert.equal(status.backend, 'cpu');
+      assert.match(status.notice ?? '', /WebGL is not available: running on the CPU backend/);
+      assert.equal(status.layersShown, 8);
+      const text = await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.textContent);
+      assert.match(text ?? '', /WebGL is not available/);
+      assert.equal((await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.querySelector('.badge')!.textContent)), 'cpu');
+      await w.page.close();
+    }
   });
 
   it('a model without a spatial input gets a plain message and the layer table', async () => {

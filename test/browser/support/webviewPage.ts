@@ -13,8 +13,8 @@ const ROOT = join(__dirname, '..', '..', '..');
 const ORIGIN = 'https://webview.layerlens.test';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 
-export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 export interface WebviewPage {
@@ -27,8 +27,15 @@ export interface WebviewPage {
   outsideRequests: string[];
 }
 
-export async function openWebview(browser: Browser, savedState: unknown = undefined): Promise<WebviewPage> {
+/** Page script that makes WebGL unavailable, as on a machine without it: every WebGL context request returns null. */
+export const NO_WEBGL = `for (const C of [HTMLCanvasElement, globalThis.OffscreenCanvas].filter(Boolean)) {
+  const original = C.prototype.getContext;
+  C.prototype.getContext = function (kind, ...rest) { return /webgl/.test(kind) ? null : original.call(this, kind, ...rest); };
+}`;
+
+export async function openWebview(browser: Browser, savedState: unknown = undefined, initScript?: string): Promise<WebviewPage> {
   const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
+  if (initScript) await page.addInitScript({ content: initScript });
   const outsideRequests: string[] = [];
   await page.route('**/*', async (route) => {
     const url = route.request().url();
