@@ -207,6 +207,21 @@ describe('activation webview in Chromium', function () {
     }
   });
 
+  it('an image that does not decode gets a clear message, and the maps stay', async () => {
+    const w = await openWebview(browser);
+    await w.waitForPosted('ready');
+    await w.send(convnet());
+    await w.waitForPosted('status');
+    const before = await channelPixels(w, 0);
+    await w.send({ type: 'image', name: 'broken.png', dataUrl: 'data:image/png;base64,iVBORw0KGgoAAAAbroken' });
+    const error = await w.waitForPosted('error');
+    assert.match(error.message, /an image did not decode/);
+    const text = await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.textContent);
+    assert.match(text ?? '', /That image could not be decoded\. Choose a PNG or JPEG file\./);
+    assert.deepEqual(await channelPixels(w, 0), before);
+    await w.page.close();
+  });
+
   it('a model without a spatial input gets a plain message and the layer table', async () => {
     const w = await openWebview(browser);
     await w.waitForPosted('ready');
