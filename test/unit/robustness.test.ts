@@ -47,6 +47,13 @@ describe('robustness: analyze never throws', () => {
     }
   });
 
+  it('regression (npm run fuzz, seed 41309): a wrapped layer on an input of the wrong rank is an error, not a crash', () => {
+    const r = run('from keras import layers, models\nm = models.Sequential([layers.TimeDistributed(layers.ZeroPadding2D(1), input_shape=(5, 8))])\n', 'TimeDistributed rank');
+    const d = r.models[0].diagnostics.find((x) => x.code === 'incompatible-rank');
+    assert.ok(d);
+    assert.match(d.message, /^Input 0 of layer "zero_padding2d" is incompatible with the layer: expected ndim=4, found ndim=2/);
+  });
+
   it('a 1 MB line', () => {
     const line = `x = [${'1, '.repeat(350_000)}]`;
     run(`${example('mnist_convnet.py')}\n${line}\n`, '1 MB list line');

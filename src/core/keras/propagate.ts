@@ -4,7 +4,7 @@
  * layers after it unknown, but the summary always covers the layers before it.
  */
 import { OPAQUE_LAYERS, ruleFor } from '../layers/catalogue';
-import { Args, LayerError, Unresolved, product, pyRepr, shapeRepr, type FieldStep, type InternalShape, type ParamPart, type Rule } from '../layers/rule';
+import { Args, LayerError, Unresolved, inputSpecError, product, pyRepr, shapeRepr, toSnakeCase, type FieldStep, type InternalShape, type ParamPart, type Rule } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
 import { toJson, type AddedLayer, type LayerCall, type ModelBuilder, type Value } from '../python/values';
 import type { Diagnostic, LayerResult, ModelResult, ReceptiveField, Severity, Shape } from '../types';
@@ -243,18 +243,6 @@ function checkRepeatedInputShape(call: LayerCall, entry: AddedLayer, input: Inte
     report(walk, 'warning', 'input-shape-conflict', `This layer's input_shape=${pyRepr(dims)} is ignored: its input is ${shapeRepr(input)}.`, entry.from, entry.to);
 }
 
-/** The rank check of Keras' InputSpec, in its words. */
-function inputSpecError(rule: Rule, input: InternalShape, name: string): string | null {
-  const spec = rule.inputSpec;
-  if (!spec) return null;
-  const ndim = input.length;
-  const head = `Input 0 of layer "${name}" is incompatible with the layer:`;
-  if (spec.ndim !== undefined && ndim !== spec.ndim) return `${head} expected ndim=${spec.ndim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
-  if (spec.minNdim !== undefined && ndim < spec.minNdim) return `${head} expected min_ndim=${spec.minNdim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
-  if (spec.maxNdim !== undefined && ndim > spec.maxNdim) return `${head} expected max_ndim=${spec.maxNdim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
-  return null;
-}
-
 function applyField(field: FieldState, step: FieldStep): FieldState | null {
   if (step === null) return null;
   if (step === 'keep') return field;
@@ -281,11 +269,6 @@ function layerName(call: LayerCall, walk: Walk): string {
   return n === 0 ? base : `${base}_${n}`;
 }
 
-/** Keras' `to_snake_case`. */
-export function toSnakeCase(name: string): string {
-  const s = name.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-  return s.startsWith('_') ? `private${s}` : s;
-}
 
 /** The layer's arguments by name with Keras' defaults filled in, as plain JSON. */
 function configOf(call: LayerCall, rule: Rule | undefined): Record<string, unknown> {

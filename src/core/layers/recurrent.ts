@@ -1,5 +1,5 @@
 /** Embedding, SimpleRNN, LSTM, GRU and the wrappers Bidirectional and TimeDistributed. */
-import { Args, LayerError, lastDim, pyRepr, requireInput, shapeRepr, type InternalShape, type LayerContext, type ParamPart, type Rule } from './rule';
+import { Args, LayerError, inputSpecError, lastDim, toSnakeCase, pyRepr, requireInput, shapeRepr, type InternalShape, type LayerContext, type ParamPart, type Rule } from './rule';
 import { ruleFor } from './registry';
 
 const rnnDefaults = { activation: 'tanh', use_bias: true, return_sequences: false, return_state: false, go_backwards: false, stateful: false, unroll: false };
@@ -60,6 +60,14 @@ export function innerLayer(ctx: LayerContext, wrapper: string): { rule: Rule; ar
   return { rule, args };
 }
 
+/** The wrapped layer's rule checked against the input it will see, as Keras checks any layer's input. */
+function checkedInner(ctx: LayerContext, wrapper: string, input: InternalShape | null): { rule: Rule; args: Args } {
+  const inner = innerLayer(ctx, wrapper);
+  const error = input ? inputSpecError(inner.rule, input, toSnakeCase(inner.rule.type)) : null;
+  if (error) throw new LayerError('incompatible-rank', error);
+  return inner;
+}
+
 /** Keras freezes a wrapped layer written with `trainable=False`: its weights stay in the count, not trainable. */
 function frozenIfSo(args: Args, parts: ParamPart[]): ParamPart[] {
   const trainable = args.call.args.get('trainable');
@@ -76,7 +84,7 @@ const bidirectional: Rule = {
   defaults: { merge_mode: 'concat', weights: null, backward_layer: null },
   wraps: true,
   outputShape(ctx) {
-    const { rule, args } = innerLayer(ctx, 'Bidirectional');
+    const { rule, args } = checkedInner(ctx, 'Bidirectional', ctx.input);
     if (!rule.recurrent) throw new LayerError('invalid-argument', `Bidirectional wraps a recurrent layer (SimpleRNN, LSTM, GRU). Received: layer=${rule.type}`);
     const out = rule.outputShape({ args, input: ctx.input });
     const mode = ctx.args.plain('merge_mode');
@@ -112,7 +120,7 @@ const timeDistributed: Rule = {
   inputSpec: { minNdim: 3 },
   outputShape(ctx) {
     const input = requireInput(ctx);
-    const { rule, args } = innerLayer(ctx, 'TimeDistributed');
+    const { rule, args } = checkedInner(ctx, 'TimeDistributed', stepInput(ctx));
     const inner = rule.outputShape({ args, input: stepInput(ctx) });
     return [input[0], input[1], ...inner.slice(1)];
   },

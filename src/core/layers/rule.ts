@@ -255,3 +255,22 @@ export function spatialAxes(rank: number, format: 'channels_last' | 'channels_fi
 export function channelAxis(rank: number, format: 'channels_last' | 'channels_first'): number {
   return format === 'channels_first' ? 1 : rank - 1;
 }
+
+/** The rank check of Keras' InputSpec, in its words. */
+export function inputSpecError(rule: Rule, input: InternalShape, name: string): string | null {
+  const spec = rule.inputSpec;
+  if (!spec) return null;
+  const ndim = input.length;
+  const head = `Input 0 of layer "${name}" is incompatible with the layer:`;
+  if (spec.ndim !== undefined && ndim !== spec.ndim) return `${head} expected ndim=${spec.ndim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
+  if (spec.minNdim !== undefined && ndim < spec.minNdim) return `${head} expected min_ndim=${spec.minNdim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
+  if (spec.maxNdim !== undefined && ndim > spec.maxNdim) return `${head} expected max_ndim=${spec.maxNdim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
+  return null;
+}
+
+
+/** Keras' `to_snake_case`: the default layer name of a class (`MaxPooling2D` → `max_pooling2d`). */
+export function toSnakeCase(name: string): string {
+  const s = name.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return s.startsWith('_') ? `private${s}` : s;
+}
