@@ -30,8 +30,8 @@ async function chooseBackend(): Promise<void> {
 async function fallBack(why: string): Promise<void> {
   await tf.setBackend('cpu');
   notice = `${why}: running on the CPU backend, which is slower.`;
-  app?.requestUpdate();
-  app?.receive({ type: 'selectLayer', index: null });
+  // The model's weights lived on the lost context: build and run it again on the CPU.
+  app?.backendChanged();
 }
 
 const post = (m: WebviewMessage) => vscode.postMessage(m);

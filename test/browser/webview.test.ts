@@ -9,7 +9,7 @@ import { downsamplingVariants } from '../../src/panel/downsampling';
 import { toPreviewModel } from '../../src/panel/previewModel';
 import type { HostMessage } from '../../src/protocol';
 import { example, modelNamed } from '../unit/support/fixtures';
-import { launch, NO_WEBGL, openWebview, type WebviewPage } from './support/webviewPage';
+import { launch, NO_WEBGL, openWebview, RECORD_WEBGL, type WebviewPage } from './support/webviewPage';
 
 const convnet = (): HostMessage => ({ type: 'model', model: toPreviewModel(modelNamed(example('mnist_convnet.py'), 'model'), 'test#model'), memoryLimitMB: 1024 });
 
@@ -205,6 +205,26 @@ describe('activation webview in Chromium', function () {
       assert.equal((await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.querySelector('.badge')!.textContent)), 'cpu');
       await w.page.close();
     }
+  });
+
+  it('a lost WebGL context (WEBGL_lose_context) falls back to the CPU backend with a notice, and the maps come back', async () => {
+    const w = await openWebview(browser, undefined, RECORD_WEBGL);
+    await w.waitForPosted('ready');
+    await w.send(convnet());
+    const first = await w.waitForPosted('status');
+    assert.equal(first.backend, 'webgl');
+    const n = (await w.posted()).length;
+    const lost = await w.page.evaluate(() => {
+      const contexts = (window as unknown as { __glContexts: WebGLRenderingContext[] }).__glContexts;
+      contexts.forEach((gl) => gl.getExtension('WEBGL_lose_context')?.loseContext());
+      return contexts.length;
+    });
+    assert.ok(lost > 0, 'tfjs made a WebGL context');
+    const after = await w.waitForPosted('status', n);
+    assert.equal(after.backend, 'cpu');
+    assert.match(after.notice ?? '', /WebGL context was lost: running on the CPU backend/);
+    assert.equal(after.layersShown, 8);
+    await w.page.close();
   });
 
   it('an image that does not decode gets a clear message, and the maps stay', async () => {

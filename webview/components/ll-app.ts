@@ -126,6 +126,12 @@ export class AppElement extends LitElement {
     }
   }
 
+  /** The backend changed under the app (WebGL context lost): rebuild what it shows on the new one. */
+  backendChanged(): void {
+    if (this.model) this.setModel(this.model);
+    else this.requestUpdate();
+  }
+
   private closeWhatIf(): void {
     for (const v of this.whatIf?.variants ?? []) v.runner.dispose();
     this.whatIf = null;

@@ -33,6 +33,17 @@ export const NO_WEBGL = `for (const C of [HTMLCanvasElement, globalThis.Offscree
   C.prototype.getContext = function (kind, ...rest) { return /webgl/.test(kind) ? null : original.call(this, kind, ...rest); };
 }`;
 
+/** Page script that records every WebGL context the page makes, so a test can lose them (WEBGL_lose_context). */
+export const RECORD_WEBGL = `window.__glContexts = [];
+for (const C of [HTMLCanvasElement, globalThis.OffscreenCanvas].filter(Boolean)) {
+  const original = C.prototype.getContext;
+  C.prototype.getContext = function (kind, ...rest) {
+    const ctx = original.call(this, kind, ...rest);
+    if (ctx && /webgl/.test(kind) && !window.__glContexts.includes(ctx)) window.__glContexts.push(ctx);
+    return ctx;
+  };
+}`;
+
 export async function openWebview(browser: Browser, savedState: unknown = undefined, initScript?: string): Promise<WebviewPage> {
   const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
   if (initScript) await page.addInitScript({ content: initScript });
