@@ -52,3 +52,26 @@ function paintAll(maps: { shape: number[]; values: Float32Array }[]): void {
   const heap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null;
   return { backend: tf.getBackend(), firstMs, medianMs: times[Math.floor(times.length / 2)] ?? null, tensorBytes: mem.numBytes, gpuBytes: mem.numBytesInGPU ?? null, tensors: mem.numTensors, tensorsAfter, heap };
 };
+
+/** Runs the model `n` times on one backend, as the webview does on each input change; tensors and heap around them. */
+(window as unknown as Record<string, unknown>).memoryRuns = async (model: PreviewModel, backend: string, n: number) => {
+  await tf.setBackend(backend);
+  const g = inputGeometry(model.inputShape)!;
+  const input = toChannels(patternPlane('noise', g.height, g.width), g);
+  const shape = [g.height, g.width, g.channels];
+  const runner = new ModelRunner();
+  runner.build(model);
+  paintAll(runner.run(input, shape));
+  const heap = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN;
+  const tensorsBefore = tf.memory().numTensors;
+  const heapBefore = heap();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    input[i % input.length] = (i % 11) / 11;
+    paintAll(runner.run(input, shape));
+  }
+  const ms = performance.now() - t0;
+  const result = { tensorsBefore, tensorsAfter: tf.memory().numTensors, heapBefore, heapAfter: heap(), ms };
+  runner.dispose();
+  return result;
+};

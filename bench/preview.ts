@@ -19,7 +19,8 @@ ${[[64, 2], [128, 2], [256, 3], [512, 3], [512, 3]].map(([f, n]) => `${`    laye
 `;
 
 async function main(): Promise<void> {
-  const browser = await launch();
+  // Precise heap figures: Chromium otherwise rounds performance.memory to coarse buckets.
+  const browser = await launch(['--enable-precise-memory-info']);
   const convnet = toPreviewModel(modelNamed(example('mnist_convnet.py'), 'model'), 'bench#model');
   const rows: string[][] = [];
 
@@ -70,6 +71,20 @@ async function main(): Promise<void> {
   rows.push(['convnet run + paint all maps, cpu (median)', `${cpu.medianMs!.toFixed(1)} ms`, `${(1000 / cpu.medianMs!).toFixed(0)} runs/s`]);
   rows.push(['  webgl vs cpu', `${(gl.medianMs! / cpu.medianMs!).toFixed(2)}×`, gl.medianMs! < cpu.medianMs! ? 'webgl faster' : 'cpu faster (software WebGL here)']);
   rows.push(['convnet tensors before/after runs', `${gl.tensors} / ${gl.tensorsAfter}`, gl.tensors === gl.tensorsAfter ? 'no leak' : 'LEAK']);
+
+  // 1,000 consecutive runs of the convnet, as while drawing: tensors must stay constant; heap growth is reported.
+  {
+    const page = await browser.newPage();
+    await page.addInitScript({ content: 'window.__name = (f) => f;' });
+    await page.setContent('<html><body></body></html>');
+    await page.addScriptTag({ content: bundle.outputFiles[0].text });
+    const m = (await page.evaluate((p) => (window as unknown as { memoryRuns(...a: unknown[]): Promise<unknown> }).memoryRuns(p, 'webgl', 1000), convnet)) as {
+      tensorsBefore: number; tensorsAfter: number; heapBefore: number; heapAfter: number; ms: number;
+    };
+    await page.close();
+    rows.push(['1,000 consecutive convnet runs (webgl): tf.memory().numTensors', `${m.tensorsBefore} → ${m.tensorsAfter}`, m.tensorsBefore === m.tensorsAfter ? 'constant' : 'GREW']);
+    rows.push(['  JS heap over those runs (no forced GC)', `${((m.heapAfter - m.heapBefore) / 1048576).toFixed(1)} MB`, `${(m.ms / 1000).toFixed(0)} s for 1,000 runs`]);
+  }
 
   const vggModel = analyze(VGG_CONV).models[0];
   const vgg = toPreviewModel(vggModel, 'bench#vgg');
