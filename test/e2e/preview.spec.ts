@@ -2,6 +2,7 @@
 // appear, drawing changes the maps, a click on a unit outlines its receptive field, and the editor cursor
 // selects the layer. No CSP violation and no request beyond localhost on the way.
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame } from 'playwright-core';
 
@@ -127,6 +128,25 @@ describe('Preview Activations (code-server, Chromium, WebGL)', function () {
     await wb.goTo(10, 20); // conv2d_2
     await frame.locator('ll-layer[data-index="4"][selected]').waitFor({ timeout: 15_000 });
     assert.equal(await frame.locator('ll-layer[selected]').count(), 1);
+  });
+
+  it('loads only from its localResourceRoots: the extension media loads, a workspace file does not', async () => {
+    // A PNG in the workspace: outside the roots (the extension's dist/ and media/).
+    fs.copyFileSync(path.join(__dirname, '..', '..', 'media', 'icon.png'), path.join(wb.workspace, 'outside.png'));
+    const probe = (target: string) => `new Promise((resolve) => {
+      const script = document.querySelector('script[src]').src;
+      const marker = '/dist/webview.js';
+      const extensionRoot = decodeURIComponent(new URL(script).pathname).slice(0, -marker.length);
+      const url = new URL(script);
+      url.pathname = ${JSON.stringify(target)}.replace('EXT', extensionRoot);
+      const img = new Image();
+      img.onload = () => resolve('loaded');
+      img.onerror = () => resolve('refused');
+      img.src = url.toString();
+      setTimeout(() => resolve('timeout'), 10000);
+    })`;
+    assert.equal(await frame.evaluate(probe('EXT/media/icon.png')), 'loaded');
+    assert.equal(await frame.evaluate(probe(path.join(wb.workspace, 'outside.png'))), 'refused');
   });
 
   it('had no CSP violation, and the webview sent nothing beyond localhost', () => {
