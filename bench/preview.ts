@@ -6,11 +6,10 @@
  * Prints a table; never fails on a time.
  */
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import { analyze } from '../src/core';
 import { toPreviewModel } from '../src/panel/previewModel';
 import type { PreviewModel } from '../src/protocol';
-import { launch, openWebview } from '../test/browser/support/webviewPage';
+import { launch, openBundlePage, openWebview } from '../test/browser/support/webviewPage';
 import { example, modelNamed } from '../test/unit/support/fixtures';
 
 const VGG_CONV = `from keras import layers, models
@@ -53,12 +52,9 @@ async function main(): Promise<void> {
   await w.page.close();
 
   // 2. and 3. The runner on each backend, side by side.
-  const bundle = await esbuild.build({ entryPoints: [join(__dirname, 'preview.entry.ts')], bundle: true, write: false, format: 'iife', platform: 'browser', define: { WebAssembly: 'undefined' }, logLevel: 'silent' });
+  const entry = join(__dirname, 'preview.entry.ts');
   const run = async (model: PreviewModel, backend: string, runs: number) => {
-    const page = await browser.newPage();
-    await page.addInitScript({ content: 'window.__name = (f) => f;' });
-    await page.setContent('<html><body></body></html>');
-    await page.addScriptTag({ content: bundle.outputFiles[0].text });
+    const page = await openBundlePage(browser, entry);
     const r = (await page.evaluate(([m, b, n]) => (window as unknown as { bench(...a: unknown[]): Promise<unknown> }).bench(m, b, n), [model, backend, runs] as const)) as {
       backend: string; firstMs: number; medianMs: number | null; tensorBytes: number; gpuBytes: number | null; tensors: number; tensorsAfter: number; heap: number | null;
     };
@@ -74,10 +70,7 @@ async function main(): Promise<void> {
 
   // 1,000 consecutive runs of the convnet, as while drawing: tensors must stay constant; heap growth is reported.
   {
-    const page = await browser.newPage();
-    await page.addInitScript({ content: 'window.__name = (f) => f;' });
-    await page.setContent('<html><body></body></html>');
-    await page.addScriptTag({ content: bundle.outputFiles[0].text });
+    const page = await openBundlePage(browser, entry);
     const m = (await page.evaluate((p) => (window as unknown as { memoryRuns(...a: unknown[]): Promise<unknown> }).memoryRuns(p, 'webgl', 1000), convnet)) as {
       tensorsBefore: number; tensorsAfter: number; heapBefore: number; heapAfter: number; ms: number;
     };

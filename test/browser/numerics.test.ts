@@ -1,11 +1,10 @@
 /** Feature maps computed on WebGL in headless Chromium match tfjs' CPU backend within 1e-3, layer by layer. */
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { toPreviewModel } from '../../src/panel/previewModel';
 import { example, modelNamed } from '../unit/support/fixtures';
-import { launch } from './support/webviewPage';
+import { launch, openBundlePage } from './support/webviewPage';
 
 describe('WebGL against the CPU backend', function () {
   this.timeout(120000);
@@ -20,11 +19,7 @@ describe('WebGL against the CPU backend', function () {
     ['mnist_convnet_no_pooling.py', 'model_no_max_pool'],
   ] as const) {
     it(`${file}: every layer's maps agree within 1e-3`, async () => {
-      const bundle = await esbuild.build({ entryPoints: [join(__dirname, 'numerics.entry.ts')], bundle: true, write: false, format: 'iife', platform: 'browser', define: { WebAssembly: 'undefined' }, logLevel: 'silent' });
-      const page = await browser.newPage();
-      await page.addInitScript({ content: 'window.__name = (f) => f;' });
-      await page.setContent('<html><body></body></html>');
-      await page.addScriptTag({ content: bundle.outputFiles[0].text });
+      const page = await openBundlePage(browser, join(__dirname, 'numerics.entry.ts'));
       const preview = toPreviewModel(modelNamed(example(file), name), 'k');
       const result = (await page.evaluate((m) => (window as unknown as { compareBackends(m: unknown): Promise<unknown> }).compareBackends(m), preview)) as {
         backend: string;

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { webviewHtml } from '../../../src/panel/webviewHtml';
 import type { HostMessage, WebviewMessage } from '../../../src/protocol';
@@ -91,4 +92,17 @@ export async function openWebview(browser: Browser, savedState: unknown = undefi
     },
     cspViolations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp),
   };
+}
+
+/**
+ * A blank page running `entry` (a TypeScript file bundled for the browser the way the webview is): for tests and
+ * benchmarks that drive the webview's own modules directly.
+ */
+export async function openBundlePage(browser: Browser, entry: string): Promise<Page> {
+  const bundle = await esbuild.build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', platform: 'browser', define: { WebAssembly: 'undefined' }, logLevel: 'silent' });
+  const page = await browser.newPage();
+  await page.addInitScript({ content: 'window.__name = (f) => f;' });
+  await page.setContent('<html><body></body></html>');
+  await page.addScriptTag({ content: bundle.outputFiles[0].text });
+  return page;
 }
