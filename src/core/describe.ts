@@ -2,7 +2,7 @@
  * Plain-language descriptions of a layer and a model, shared by hovers, code lenses, the summary view and
  * the webview so that they all say the same thing the same way. Markdown, no `vscode`.
  */
-import { formatBytes, formatCount, formatField, formatShape } from './format';
+import { BYTES_PER_PARAM, formatBytes, formatCount, formatField, formatShape } from './format';
 import type { LayerResult, ModelResult, ReceptiveField } from './types';
 
 /** `3×3×32×64 kernel + 64 bias = 18,496`, with trainable / non-trainable when they differ. */
@@ -34,7 +34,7 @@ export function outputBytes(layer: LayerResult): number | null {
     if (d === null) return null;
     n *= d;
   }
-  return n * 4;
+  return n * BYTES_PER_PARAM;
 }
 
 /** The hover on a layer, as Markdown lines (command links are added by the editor). */
@@ -56,7 +56,7 @@ export function modelField(model: ModelResult): ReceptiveField | null {
 /** `8 layers · 93,322 params (364.5 KB) · RF 18×18`. */
 export function modelLensTitle(model: ModelResult): string {
   const parts = [`${model.layers.length} layer${model.layers.length === 1 ? '' : 's'}`];
-  const kb = model.totalParams === null ? null : (model.totalParams * 4) / 1024;
+  const kb = model.totalParams === null ? null : (model.totalParams * BYTES_PER_PARAM) / 1024;
   const size = kb === null ? '' : kb < 1024 ? ` (${kb.toFixed(1)} KB)` : ` (${(kb / 1024).toFixed(1)} MB)`;
   parts.push(`${formatCount(model.totalParams)} params${size}`);
   const field = modelField(model);

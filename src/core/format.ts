@@ -37,10 +37,6 @@ export function formatField(field: ReceptiveField | null): string {
   return field.size.map((s) => (s === null ? '?' : String(s))).join('×');
 }
 
-export function paramsBytes(model: ModelResult): number | null {
-  return model.totalParams === null ? null : model.totalParams * BYTES_PER_PARAM;
-}
-
 interface Column {
   title: string;
   width: number;

@@ -1,4 +1,5 @@
 /** The model as the activation webview receives it: the core's analysis plus how tfjs builds each layer. */
+import { BYTES_PER_PARAM } from '../core/format';
 import type { ModelResult } from '../core';
 import { toTfjs } from '../core/tfjs/toTfjs';
 import type { PreviewModel } from '../protocol';
@@ -21,7 +22,7 @@ export function toPreviewModel(model: ModelResult, key: string): PreviewModel {
       tfjs: toTfjs(l, i === 0 && model.inputShape ? { batchInputShape: model.inputShape } : {}),
       activation: typeof l.config.activation === 'string' ? l.config.activation : l.type === 'Softmax' ? 'softmax' : null,
     })),
-    estimatedBytes: params === null || activations === null ? null : params * 4 + activations,
+    estimatedBytes: params === null || activations === null ? null : params * BYTES_PER_PARAM + activations,
   };
 }
 

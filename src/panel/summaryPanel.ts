@@ -1,5 +1,6 @@
 /** "Show Model Summary": the model's table in a themed webview beside the editor. No script runs in it. */
 import * as vscode from 'vscode';
+import { BYTES_PER_PARAM } from '../core/format';
 import { formatBytes, formatCount, formatField, formatShape, describeParams, type ModelResult } from '../core';
 
 let panel: vscode.WebviewPanel | undefined;
@@ -57,7 +58,7 @@ li.warning b { color: var(--vscode-editorWarning-foreground); }
 </style></head><body>
 <h2>${esc(model.name)} <span class="type">input ${esc(formatShape(model.inputShape))}</span></h2>
 <table><thead><tr><th>Layer (type)</th><th>Output shape</th><th class="num">Params</th><th class="num">Receptive field</th><th class="num">MACs</th></tr></thead><tbody>${rows}</tbody></table>
-<p>Total params: <b>${formatCount(model.totalParams)}</b> (${formatBytes(model.totalParams === null ? null : model.totalParams * 4)}) · trainable ${formatCount(model.trainableParams)} · non-trainable ${formatCount(model.nonTrainableParams)}<br>
+<p>Total params: <b>${formatCount(model.totalParams)}</b> (${formatBytes(model.totalParams === null ? null : model.totalParams * BYTES_PER_PARAM)}) · trainable ${formatCount(model.trainableParams)} · non-trainable ${formatCount(model.nonTrainableParams)}<br>
 Total MACs: ${formatCount(model.macs)} · activation memory per sample: ${formatBytes(model.activationBytes)}</p>
 ${diags ? `<ul>${diags}</ul>` : ''}
 </body></html>`;

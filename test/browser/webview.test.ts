@@ -25,6 +25,15 @@ async function channelPixels(w: WebviewPage, layer: number, channel = 0): Promis
   );
 }
 
+/** The webview, booted, with the book's convnet built and run once. */
+async function openConvnet(browser: Browser): Promise<WebviewPage> {
+  const w = await openWebview(browser);
+  await w.waitForPosted('ready');
+  await w.send(convnet());
+  await w.waitForPosted('status');
+  return w;
+}
+
 describe('activation webview in Chromium', function () {
   this.timeout(120000);
   let browser: Browser;
@@ -56,10 +65,7 @@ describe('activation webview in Chromium', function () {
   });
 
   it('drawing on the pad changes the maps', async () => {
-    const w = await openWebview(browser);
-    await w.waitForPosted('ready');
-    await w.send(convnet());
-    await w.waitForPosted('status');
+    const w = await openConvnet(browser);
     const before = await channelPixels(w, 0);
     const drawButton = w.page.locator('ll-app button', { hasText: 'Draw' });
     await drawButton.click();
@@ -78,10 +84,7 @@ describe('activation webview in Chromium', function () {
   });
 
   it('clicking a unit outlines its receptive field on the input', async () => {
-    const w = await openWebview(browser);
-    await w.waitForPosted('ready');
-    await w.send(convnet());
-    await w.waitForPosted('status');
+    const w = await openConvnet(browser);
     // conv2d_2 (index 4) is 3×3; its units see 18×18 windows, 4 pixels apart.
     const unit = w.page.locator('ll-layer[data-index="4"] canvas[data-channel="0"]').first();
     await unit.scrollIntoViewIfNeeded();
@@ -107,10 +110,7 @@ describe('activation webview in Chromium', function () {
   });
 
   it('clicking a layer header asks the host to reveal its line; the editor\'s layer is highlighted', async () => {
-    const w = await openWebview(browser);
-    await w.waitForPosted('ready');
-    await w.send(convnet());
-    await w.waitForPosted('status');
+    const w = await openConvnet(browser);
     await w.page.locator('ll-layer[data-index="2"] header').click();
     const reveal = await w.waitForPosted('revealLayer');
     assert.equal(reveal.index, 2);
@@ -135,10 +135,7 @@ describe('activation webview in Chromium', function () {
   });
 
   it('trained weights change the maps; weights that do not fit are refused naming the layer, and the weights it had stay', async () => {
-    const w = await openWebview(browser);
-    await w.waitForPosted('ready');
-    await w.send(convnet());
-    await w.waitForPosted('status');
+    const w = await openConvnet(browser);
     const seeded = await channelPixels(w, 0);
     const t = (shape: number[], value: number) => ({ shape, values: new Array(shape.reduce((a, b) => a * b, 1)).fill(value) });
     const shapes: [string, number[], number[]][] = [
@@ -167,10 +164,7 @@ describe('activation webview in Chromium', function () {
   });
 
   it('at a pooling layer, compares max pooling, average pooling and a strided convolution side by side', async () => {
-    const w = await openWebview(browser);
-    await w.waitForPosted('ready');
-    await w.send(convnet());
-    await w.waitForPosted('status');
+    const w = await openConvnet(browser);
     await w.page.locator('ll-layer[data-index="1"] button', { hasText: 'Compare downsampling' }).click();
     const ask = await w.waitForPosted('whatIf');
     assert.equal(ask.index, 1);
@@ -228,10 +222,7 @@ describe('activation webview in Chromium', function () {
   });
 
   it('an image that does not decode gets a clear message, and the maps stay', async () => {
-    const w = await openWebview(browser);
-    await w.waitForPosted('ready');
-    await w.send(convnet());
-    await w.waitForPosted('status');
+    const w = await openConvnet(browser);
     const before = await channelPixels(w, 0);
     await w.send({ type: 'image', name: 'broken.png', dataUrl: 'data:image/png;base64,iVBORw0KGgoAAAAbroken' });
     const error = await w.waitForPosted('error');

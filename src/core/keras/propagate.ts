@@ -33,7 +33,7 @@ export function analyzeModel(model: ModelBuilder, source: SourceText): ModelResu
   const input = findInputShape(model, source, (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to));
   const entries = input.consumedFirst ? model.layers.slice(1) : model.layers;
   const { layers } = runLayers(entries, input.shape, walk);
-  const sum = (f: (l: LayerResult) => number | null) => layers.reduce<number | null>((s, l) => (s === null || f(l) === null ? null : s + (f(l) as number)), 0);
+  const sum = (f: (l: LayerResult) => number | null) => sumOf(layers, f);
   const result: ModelResult = {
     name: model.name,
     line: source.position(model.from).line,
@@ -51,6 +51,17 @@ export function analyzeModel(model: ModelBuilder, source: SourceText): ModelResu
   const warning = largeDenseWarning(result);
   if (warning) walk.diagnostics.push(warning);
   return result;
+}
+
+/** The sum over layers of a number, null as soon as one layer's is unknown. */
+function sumOf(layers: LayerResult[], f: (l: LayerResult) => number | null): number | null {
+  let total = 0;
+  for (const l of layers) {
+    const v = f(l);
+    if (v === null) return null;
+    total += v;
+  }
+  return total;
 }
 
 function report(walk: Walk, severity: Severity, code: string, message: string, from: number, to: number): void {
@@ -223,7 +234,7 @@ function runRule(rule: Rule, call: LayerCall, entry: AddedLayer, input: Internal
 function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk, blank: (t: string, n: string) => LayerResult): LayerRun {
   const inner = runLayers(model.layers, input, { ...walk, diagnostics: [], names: new Map(), reported: new Set() });
   const result = blank('Sequential', model.name);
-  const sum = (f: (l: LayerResult) => number | null) => inner.layers.reduce<number | null>((s, l) => (s === null || f(l) === null ? null : s + (f(l) as number)), 0);
+  const sum = (f: (l: LayerResult) => number | null) => sumOf(inner.layers, f);
   result.outputShape = toShape(inner.output);
   result.params = sum((l) => l.params);
   result.trainableParams = sum((l) => l.trainableParams);

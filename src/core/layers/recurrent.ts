@@ -74,10 +74,6 @@ function frozenIfSo(args: Args, parts: ParamPart[]): ParamPart[] {
   return trainable?.kind === 'bool' && !trainable.value ? parts.map((p) => ({ ...p, trainable: false })) : parts;
 }
 
-function sumParts(parts: ParamPart[]): number {
-  return parts.reduce((s, p) => s + p.factors.reduce((a, b) => a * b, 1), 0);
-}
-
 const bidirectional: Rule = {
   type: 'Bidirectional',
   signature: ['layer', 'merge_mode', 'weights', 'backward_layer'],
@@ -145,4 +141,3 @@ export const recurrentRules: Rule[] = [
   timeDistributed,
 ];
 
-export { sumParts };
