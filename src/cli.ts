@@ -1,10 +1,11 @@
 /**
  * `layerlens summary FILE [--json | --markdown]`: the analysis of a .py or .ipynb file, without TensorFlow.
- * Exit codes: 0 on success (also with no model, or with diagnostics); 2 for bad arguments or a file
- * that cannot be read, with one line on stderr. Nothing is written but to stdout and stderr.
+ * Exit codes: 0 on success (also with no model, or with diagnostics; a notebook with no code cells adds a
+ * line on stderr); 2 for bad arguments or a file that cannot be read, with one line on stderr. Nothing is written but to stdout and stderr.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { analyze, diagnosticLine, formatMarkdown, formatTable } from './core';
+import { readNotebook } from './core/python/sourceText';
 
 /** Larger files are refused: no model definition is that long, and reading one would stall a CI job. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -67,6 +68,8 @@ export function main(argv: string[]): number {
     process.stderr.write(`layerlens: cannot read ${file}: ${unreadable.message}\n`);
     return 2;
   }
+  // Not an error (there is simply no model), but worth a word: the user may have opened the wrong notebook.
+  if (file.toLowerCase().endsWith('.ipynb') && readNotebook(text).length === 0) process.stderr.write(`layerlens: ${file}: the notebook has no code cells\n`);
   if (json) {
     process.stdout.write(`${JSON.stringify({ file, models: result.models, diagnostics: result.diagnostics }, null, 2)}\n`);
     return 0;

@@ -95,6 +95,18 @@ describe('CLI: layerlens summary', () => {
     assert.equal(layer.range.cell, 1);
   });
 
+  it('a notebook with no code cells: exit 0, no model, one line on stderr saying so', () => {
+    const nb = join(dir, 'notes.ipynb');
+    writeFileSync(nb, JSON.stringify({ cells: [{ cell_type: 'markdown', source: '# Notes\nkeras.Sequential' }], nbformat: 4 }));
+    for (const format of [[], ['--json']]) {
+      const r = cli('summary', nb, ...format);
+      assert.equal(r.code, 0);
+      assert.equal(r.err.trim(), `layerlens: ${nb}: the notebook has no code cells`);
+      if (format.length) assert.deepEqual(JSON.parse(r.out).models, []);
+      else assert.match(r.out, /no Sequential model found/);
+    }
+  });
+
   for (const [what, args, pattern] of [
     ['no arguments', [], /expected: summary FILE/],
     ['an unknown option', ['summary', 'x.py', '--yaml'], /unknown option --yaml/],
