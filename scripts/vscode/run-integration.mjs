@@ -14,6 +14,8 @@
 //   --timeout <seconds>         for the whole run inside the extension host, default 300 (LAYERLENS_TEST_TIMEOUT)
 //   --request-file              pass the request through <workspace>/.layerlens-test/request.json instead of the environment
 //   --keep                      keep the temporary folder (always kept on failure)
+//   --restricted                workspace trust on and the workspace untrusted (Restricted Mode); runs only the
+//                               suite titled "restricted mode", which is skipped in a normal run
 //   LAYERLENS_EXTENSION_DIR     install this built extension folder instead of building the repo (harness checks)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
@@ -26,12 +28,13 @@ import { copyFolder, installExtensionFolder, launchBrowser, makeTempDir, openWor
 
 const argv = process.argv.slice(2);
 const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
-const grep = opt('--grep') ?? process.env.LAYERLENS_TEST_GREP;
+const restricted = argv.includes('--restricted');
+const grep = opt('--grep') ?? process.env.LAYERLENS_TEST_GREP ?? (restricted ? '^restricted mode' : undefined);
 const timeoutS = Number(opt('--timeout') ?? process.env.LAYERLENS_TEST_TIMEOUT ?? 300);
 const useRequestFile = argv.includes('--request-file');
 const keep = argv.includes('--keep') || process.env.LAYERLENS_KEEP_TMP === '1';
 
-const log = (m) => console.log(`[integration] ${m}`);
+const log = (m) => console.log(`[integration${restricted ? ', restricted mode' : ''}] ${m}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let server, browser, tmp;
@@ -157,7 +160,7 @@ async function main() {
   const host = await buildHostExtension(path.join(extensionsDir, 'layerlens-test.layerlens-test-host-0.0.1'));
   log(`built the test host with ${host.suites.length} suite(s): ${host.suites.map((s) => path.basename(s)).join(', ')}`);
 
-  const env = {};
+  const env = restricted ? { LAYERLENS_TEST_RESTRICTED: '1' } : {};
   if (useRequestFile) {
     mkdirSync(path.join(workspace, '.layerlens-test'), { recursive: true });
     writeFileSync(path.join(workspace, '.layerlens-test', 'request.json'), JSON.stringify({ results, grep }, null, 2));
@@ -167,7 +170,7 @@ async function main() {
   }
 
   let t = Date.now();
-  server = await startCodeServer({ workspace, extensionsDir, userDataDir, env, logFile: path.join(tmp, 'code-server.log') });
+  server = await startCodeServer({ workspace, extensionsDir, userDataDir, env, workspaceTrust: restricted, logFile: path.join(tmp, 'code-server.log') });
   log(`code-server up in ${((Date.now() - t) / 1000).toFixed(1)} s at ${server.url}`);
   t = Date.now();
   browser = await launchBrowser();

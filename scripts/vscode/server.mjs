@@ -98,9 +98,11 @@ export const DEFAULT_SETTINGS = {
  * and resolves once it answers HTTP. `env` is added to code-server's environment, which its extension host inherits.
  * `settings` go into the user settings.json (over quiet defaults: no welcome page, telemetry, update checks, ...).
  * The server's output goes to `logFile` (default: <userDataDir>/../code-server.log).
+ * `workspaceTrust: true` turns workspace trust on without the startup prompt, so that `workspace`, never trusted
+ * by anyone, opens in Restricted Mode (by default trust is off and every folder is trusted).
  * @returns {{ url: string, folderUrl: string, port: number, pid: number, logFile: string, logTail: (n?: number) => string, stop: () => Promise<void> }}
  */
-export async function startCodeServer({ workspace, extensionsDir, userDataDir, port, env = {}, settings = {}, logFile, timeoutMs = 60_000, quiet = true } = {}) {
+export async function startCodeServer({ workspace, extensionsDir, userDataDir, port, env = {}, settings = {}, workspaceTrust = false, logFile, timeoutMs = 60_000, quiet = true } = {}) {
   assertInstalled();
   if (!workspace || !existsSync(workspace)) throw new Error(`startCodeServer: workspace folder ${workspace} does not exist`);
   if (!extensionsDir || !userDataDir) throw new Error('startCodeServer: extensionsDir and userDataDir are required');
@@ -113,6 +115,7 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, p
   const settingsDir = path.join(userDataDir, 'User');
   mkdirSync(settingsDir, { recursive: true });
   const settingsFile = path.join(settingsDir, 'settings.json');
+  if (workspaceTrust) settings = { ...settings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' };
   let current;
   if (existsSync(settingsFile)) { try { current = JSON.parse(readFileSync(settingsFile, 'utf8')); } catch { /* JSONC: leave it */ } }
   if (!existsSync(settingsFile) || (current && Object.keys(settings).length))
@@ -133,7 +136,7 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, p
       '--bind-addr', `127.0.0.1:${p}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--config', configFile,
       '--extensions-dir', path.resolve(extensionsDir),
