@@ -64,6 +64,26 @@ describe('activation webview in Chromium', function () {
     await w.page.close();
   });
 
+  it('a progress bar says what it is doing while the model builds and first runs, and goes once the maps are there', async () => {
+    const w = await openWebview(browser);
+    await w.waitForPosted('ready');
+    // Record every text the busy line shows: building and the first run are one synchronous step each.
+    await w.page.evaluate(() => {
+      const root = document.querySelector('ll-app')!.shadowRoot!;
+      const seen: string[] = [];
+      (window as unknown as { busySeen: string[] }).busySeen = seen;
+      new MutationObserver(() => {
+        const text = root.querySelector('.busy[role="status"]')?.textContent?.trim();
+        if (text && seen[seen.length - 1] !== text) seen.push(text);
+      }).observe(root, { childList: true, subtree: true, characterData: true });
+    });
+    await w.send(convnet());
+    await w.waitForPosted('status');
+    await w.page.waitForFunction(() => !document.querySelector('ll-app')!.shadowRoot!.querySelector('.busy'));
+    const seen = await w.page.evaluate(() => (window as unknown as { busySeen: string[] }).busySeen);
+    assert.deepEqual(seen, ['Building model (93,322 parameters)…', 'Running model…']);
+  });
+
   it('drawing on the pad changes the maps', async () => {
     const w = await openConvnet(browser);
     const before = await channelPixels(w, 0);

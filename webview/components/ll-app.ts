@@ -21,6 +21,9 @@ export interface Host {
   backend(): { name: string; notice: string | null };
 }
 
+/** A run slower than this is taken to be slow again next time, and gets the progress bar before it starts. */
+const SLOW_RUN_MS = 250;
+
 const PATTERN_LABELS: Record<string, string> = {
   'vertical-edges': 'Vertical edges',
   'horizontal-edges': 'Horizontal edges',
@@ -31,7 +34,7 @@ const PATTERN_LABELS: Record<string, string> = {
 };
 
 export class AppElement extends LitElement {
-  static properties = { model: { state: true }, maps: { state: true }, message: { state: true }, ui: { state: true }, stopReason: { state: true }, field: { state: true }, whatIf: { state: true } };
+  static properties = { model: { state: true }, maps: { state: true }, message: { state: true }, ui: { state: true }, stopReason: { state: true }, field: { state: true }, whatIf: { state: true }, busy: { state: true } };
   static styles = [
     base,
     css`
@@ -42,6 +45,11 @@ export class AppElement extends LitElement {
       .badge { font-family: var(--vscode-editor-font-family); padding: 1px 6px; border-radius: 8px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
       .notice { color: var(--vscode-editorWarning-foreground); }
       .message { padding: 8px; border: 1px solid var(--vscode-inputValidation-warningBorder, var(--vscode-contrastBorder)); }
+      .busy { position: sticky; top: 0; z-index: 2; padding: 2px 0 4px; background: var(--vscode-editor-background, Canvas); }
+      .busy .bar { height: 2px; overflow: hidden; position: relative; }
+      .busy .bar::before { content: ''; position: absolute; inset: 0 auto 0 0; width: 30%; background: var(--vscode-progressBar-background, Highlight); animation: slide 1.2s linear infinite; }
+      @keyframes slide { from { left: -30%; } to { left: 100%; } }
+      @media (prefers-reduced-motion: reduce) { .busy .bar::before { animation: none; width: 100%; } }
       table { border-collapse: collapse; }
       .whatif { margin: 4px 0 12px 12px; padding: 6px; border: 1px dashed var(--vscode-focusBorder); }
       .variants { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 8px; }
@@ -65,7 +73,14 @@ export class AppElement extends LitElement {
   private weightsSource: string | null = null;
   /** The weights before the last load, to go back to when a file does not fit the model. */
   private previousWeights: { weights: LayerWeights[] | null; source: string | null } = { weights: null, source: null };
-  private frame = 0;
+  /** A run is waiting for its animation frame: inputs arriving meanwhile are taken by that run. */
+  private runPending = false;
+  /** What the app is building or running, shown with a progress bar; building and running a large model take seconds. */
+  private busy: string | null = null;
+  /** How long the last run took; null before the first run of a model (it compiles the WebGL shaders). */
+  private lastRunMs: number | null = null;
+  /** Counts models, so that a build waiting for its progress bar to show gives way to a newer model. */
+  private generation = 0;
   /** The downsampling comparison shown under a pooling layer, each variant with its own runner. */
   private whatIf: { index: number; variants: { variant: DownsamplingVariant; runner: ModelRunner; map: LayerMap | null }[] } | null = null;
 
@@ -86,7 +101,7 @@ export class AppElement extends LitElement {
     switch (m.type) {
       case 'model':
         this.message = null;
-        this.setModel(m.model);
+        void this.setModel(m.model);
         return;
       case 'refused':
         this.runner.dispose();
@@ -103,7 +118,7 @@ export class AppElement extends LitElement {
         this.weights = m.layers.length ? m.layers : null;
         this.weightsSource = m.layers.length ? m.source : null;
         this.message = null;
-        if (this.model) this.setModel(this.model);
+        if (this.model) void this.setModel(this.model);
         return;
       case 'weightsError':
         this.message = m.message;
@@ -128,7 +143,7 @@ export class AppElement extends LitElement {
 
   /** The backend changed under the app (WebGL context lost): rebuild what it shows on the new one. */
   backendChanged(): void {
-    if (this.model) this.setModel(this.model);
+    if (this.model) void this.setModel(this.model);
     else this.requestUpdate();
   }
 
@@ -137,16 +152,18 @@ export class AppElement extends LitElement {
     this.whatIf = null;
   }
 
-  private setModel(model: PreviewModel): void {
-    this.closeWhatIf();
-    this.model = model;
-    this.geometry = inputGeometry(model.inputShape);
-    this.maps = new Map();
-    this.stopReason = null;
-    if (!this.geometry) return;
+  /** Shows `what` with the progress bar and resolves once that is painted, before a long synchronous step. */
+  private async showBusy(what: string): Promise<void> {
+    this.busy = what;
+    await this.updateComplete;
+    // The frame's callback runs before it is painted; a task queued from there runs after.
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  }
+
+  /** Builds the runner with the loaded weights; weights that do not fit give way to those it had, then to none. */
+  private build(model: PreviewModel): void {
     try {
-      const built = this.runner.build(model, this.weights);
-      this.stopReason = built.stopReason;
+      this.stopReason = this.runner.build(model, this.weights).stopReason;
     } catch (e) {
       // Weights that do not fit: say which layer, and keep showing the model with the weights it had.
       this.message = (e as Error).message;
@@ -160,6 +177,31 @@ export class AppElement extends LitElement {
         this.stopReason = this.runner.build(model).stopReason;
       }
     }
+  }
+
+  private async setModel(model: PreviewModel): Promise<void> {
+    const generation = ++this.generation;
+    this.closeWhatIf();
+    this.model = model;
+    this.geometry = inputGeometry(model.inputShape);
+    this.maps = new Map();
+    this.stopReason = null;
+    this.lastRunMs = null;
+    if (!this.geometry) {
+      this.busy = null;
+      return;
+    }
+    const params = model.layers.reduce((sum, l) => sum + (l.params ?? 0), 0);
+    await this.showBusy(`Building ${model.name} (${formatCount(params)} parameters)…`);
+    if (generation !== this.generation) return;
+    try {
+      this.build(model);
+    } catch (e) {
+      this.busy = null;
+      this.message = `Building the model failed: ${(e as Error).message}`;
+      this.host.post({ type: 'error', message: `building the model failed: ${(e as Error).message}` });
+      return;
+    }
     if (!this.input || this.input.length !== this.geometry.height * this.geometry.width * this.geometry.channels) this.input = this.initialInput();
     this.schedule();
   }
@@ -170,12 +212,18 @@ export class AppElement extends LitElement {
     return toChannels(patternPlane(this.ui.inputKind === 'pattern' ? this.ui.pattern : 'digit', g.height, g.width), g);
   }
 
-  /** Runs at most once per animation frame however fast inputs arrive. */
+  /**
+   * Runs at most once per animation frame however fast inputs arrive. A run expected to take more than a
+   * moment (a model's first, or one after a slow run) shows the progress bar first.
+   */
   private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
+    if (this.runPending) return;
+    this.runPending = true;
+    requestAnimationFrame(async () => {
+      if (this.lastRunMs === null || this.lastRunMs > SLOW_RUN_MS) await this.showBusy(`Running ${this.model?.name ?? 'the model'}…`);
+      this.runPending = false;
       this.run();
+      this.busy = null;
     });
   }
 
@@ -196,8 +244,9 @@ export class AppElement extends LitElement {
       this.message = `Running the model failed: ${(e as Error).message}`;
       return;
     }
+    this.lastRunMs = performance.now() - t0;
     const backend = this.host.backend();
-    this.host.post({ type: 'status', backend: backend.name, layersShown: this.maps.size, runMs: performance.now() - t0, notice: backend.notice });
+    this.host.post({ type: 'status', backend: backend.name, layersShown: this.maps.size, runMs: this.lastRunMs, notice: backend.notice });
     this.showInput();
   }
 
@@ -341,6 +390,7 @@ export class AppElement extends LitElement {
         ${this.renderTable()}`;
     const last = this.model.layers[this.model.layers.length - 1];
     return html`
+      ${this.busy ? html`<div class="busy" role="status"><div class="bar"></div><span class="muted">${this.busy}</span></div>` : nothing}
       ${this.renderControls()}
       ${this.message ? html`<div class="message">${this.message}</div>` : nothing}
       ${this.stopReason ? html`<div class="message">Maps stop before ${this.stopReason}</div>` : nothing}
