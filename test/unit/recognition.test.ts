@@ -48,6 +48,43 @@ other = keras.Sequential([layers.Dense(2, input_shape=(5,))])
     assert.deepEqual(models.map((m) => m.totalParams), [40, 27, 12]);
   });
 
+  it('models built inside expressions: tuples, conditionals, walrus, comprehensions and calls nothing evaluates', () => {
+    const dense = (units: string) => `keras.Sequential([layers.Dense(${units}, input_shape=(3,))])`;
+    const src = `import keras
+from keras import layers
+
+small, large = ${dense('2')}, ${dense('4')}
+wide = True
+picked = ${dense('8')} if wide else ${dense('1')}
+either = ${dense('5')} if len(sys.argv) > 1 else ${dense('6')}
+if (probe := ${dense('7')}):
+    pass
+ensemble = [${dense('n')} for n in (2, 4)]
+history = train(${dense('9')}, epochs=3)
+zoo = []
+zoo.append(${dense('10')})
+`;
+    const { models } = analyze(src);
+    assert.deepEqual(
+      models.map((m) => [m.name, m.line, m.totalParams]),
+      [
+        ['small', 4, 8],
+        ['large', 4, 16],
+        // A known condition picks its branch; an unknown one shows both.
+        ['picked', 6, 32],
+        ['either', 7, 20],
+        ['either', 7, 24],
+        ['probe', 8, 28],
+        // Evaluated once, with the loop variable unknown.
+        ['ensemble', 10, null],
+        // An argument of a call takes no name from the assignment around the call: Keras' default.
+        ['sequential', 11, 36],
+        ['sequential', 13, 40],
+      ],
+    );
+    assert.match(models[6].diagnostics[0].message, /Cannot resolve `n` statically \(it is a loop variable\)/);
+  });
+
   it('text inside strings and comments is never a model', () => {
     const src = `# model = keras.Sequential([layers.Dense(3)])
 doc = """

@@ -141,6 +141,8 @@ export class Interpreter {
       for (let c = node.firstChild; c && c.name !== 'in'; c = c.nextSibling)
         if (c.name === 'VariableName') this.bind(scope, this.text(c), this.unknownNode(c, 'it is a loop variable'), this.abs(c.from));
     }
+    // A condition can bind a name: `if (m := keras.Sequential(...)):`.
+    for (let c = node.firstChild; c; c = c.nextSibling) if (c.name !== 'Body' && !c.type.isError && this.text(c).includes(':=')) this.evalExpr(c, scope);
     this.conditional.push(keyword);
     for (let c = node.firstChild; c; c = c.nextSibling) if (c.name === 'Body') this.execBlock(c, scope);
     this.conditional.pop();
@@ -191,14 +193,28 @@ export class Interpreter {
     for (let c = node.firstChild; c; c = c.nextSibling) children.push(c);
     const lastOp = children.map((c) => c.name).lastIndexOf('AssignOp');
     if (lastOp < 0) return;
-    const valueNode = children.slice(lastOp + 1).find((c) => c.name !== ',' && !c.type.isError);
+    // `a = X, Y` has a bare tuple after the `=`: one value node per item.
+    const valueNodes = children.slice(lastOp + 1).filter((c) => c.name !== ',' && !c.type.isError);
+    const valueNode = valueNodes[0];
     if (!valueNode) return;
     const firstOp = children.findIndex((c) => c.name === 'AssignOp' || c.name === 'TypeDef');
     const targets = children.slice(0, lastOp).filter((c) => c.name === 'VariableName' || c.name === 'MemberExpression');
     const tupleTarget = children.slice(0, firstOp).some((c) => c.name === ',');
+    // `a, b = X, Y` (or `= (X, Y)`, `= [X, Y]`): each item is assigned as if alone, so a model built there takes its target's name.
+    const items = valueNodes.length > 1 ? valueNodes : ['TupleExpression', 'ArrayExpression'].includes(valueNode.name) ? this.elements(valueNode) : null;
+    const plainTargets = children.slice(0, firstOp).every((c) => c.name === 'VariableName' || c.name === 'MemberExpression' || c.name === ',');
+    if (tupleTarget && items && plainTargets && items.length === targets.length) {
+      targets.forEach((t, i) => {
+        this.pendingName = this.text(t);
+        const value = this.evalExpr(items[i], scope);
+        this.pendingName = null;
+        this.assignTarget(t, value, scope);
+      });
+      return;
+    }
     const first = targets[0];
-    this.pendingName = first && !tupleTarget ? this.text(first) : null;
-    const value = this.evalExpr(valueNode, scope);
+    this.pendingName = first && !tupleTarget && valueNodes.length === 1 ? this.text(first) : null;
+    const value = valueNodes.length > 1 ? { kind: 'seq' as const, items: valueNodes.map((n) => this.evalExpr(n, scope)), tuple: true } : this.evalExpr(valueNode, scope);
     this.pendingName = null;
     if (tupleTarget) {
       targets.forEach((t, i) => {
@@ -417,9 +433,72 @@ export class Interpreter {
         return this.evalCall(node, scope);
       case 'LambdaExpression':
         return this.unknownNode(node, 'it is a lambda');
+      case 'ConditionalExpression':
+        return this.evalConditional(node, scope);
+      case 'NamedExpression': {
+        // `(m := keras.Sequential(...))` binds like an assignment.
+        const target = node.firstChild;
+        const valueNode = target?.nextSibling?.nextSibling;
+        if (!target || target.name !== 'VariableName' || !valueNode) return this.unknownNode(node);
+        const saved = this.pendingName;
+        this.pendingName = this.text(target);
+        const value = this.evalExpr(valueNode, scope);
+        this.pendingName = saved;
+        this.assignTarget(target, value, scope);
+        return value;
+      }
+      case 'ArrayComprehensionExpression':
+      case 'SetComprehensionExpression':
+      case 'DictionaryComprehensionExpression':
+      case 'ComprehensionExpression':
+        return this.evalComprehension(node, scope);
       default:
         return this.unknownNode(node);
     }
+  }
+
+  /**
+   * `a if cond else b`: the branch a known condition picks. Otherwise both branches are evaluated, so a model
+   * built in either is shown, and the value is unknown.
+   */
+  private evalConditional(node: SyntaxNode, scope: Scope): Value {
+    const [yes, cond, no] = this.elements(node).filter((c) => c.name !== 'if' && c.name !== 'else');
+    if (!yes || !cond || !no) return this.unknownNode(node);
+    const c = this.evalExpr(cond, scope);
+    const truth = c.kind === 'bool' ? c.value : c.kind === 'number' ? c.value !== 0 : c.kind === 'none' ? false : c.kind === 'string' ? c.value !== '' : c.kind === 'seq' ? c.items.length > 0 : null;
+    if (truth !== null) return this.evalExpr(truth ? yes : no, scope);
+    this.evalExpr(yes, scope);
+    this.evalExpr(no, scope);
+    return this.unknownNode(node, 'it depends on a condition LayerLens cannot evaluate');
+  }
+
+  /**
+   * A comprehension's element is evaluated once, its loop variables unknown (as in a `for` statement), so a
+   * model built per item is shown once. The collection itself is unknown.
+   */
+  private evalComprehension(node: SyntaxNode, scope: Scope): Value {
+    const inner = new Scope(scope, scope.functionName);
+    const parts = this.elements(node).filter((c) => c.name !== '{' && c.name !== '}');
+    const firstFor = parts.findIndex((c) => c.name === 'for');
+    if (firstFor < 0) return this.unknownNode(node);
+    let inTargets = false;
+    for (const c of parts.slice(firstFor)) {
+      if (c.name === 'for') inTargets = true;
+      else if (c.name === 'in') inTargets = false;
+      else if (inTargets && c.name === 'VariableName') this.bind(inner, this.text(c), this.unknownNode(c, 'it is a loop variable'), this.abs(c.from));
+    }
+    for (const c of parts.slice(0, firstFor)) if (c.name !== ':') this.evalExpr(c, inner);
+    return this.unknownNode(node, 'it is a comprehension');
+  }
+
+  /** Arguments of a call LayerLens does not evaluate may still build a model: `train(keras.Sequential([...]))`. */
+  private evalArgsForModels(argList: SyntaxNode | null, scope: Scope): void {
+    if (!argList) return;
+    const saved = this.pendingName;
+    this.pendingName = null;
+    // Only an argument with a call in it can build a model; names and literals are left alone.
+    for (let c = argList.firstChild; c; c = c.nextSibling) if (!c.type.isError && c.name !== 'VariableName' && this.text(c).includes('(')) this.evalExpr(c, scope);
+    this.pendingName = saved;
   }
 
   /** Element nodes of a tuple, list or argument list (punctuation skipped). */
@@ -610,6 +689,7 @@ export class Interpreter {
         case 'unknown-layer':
           return this.makeLayer(sym.type, 'keras-unknown', node, calleeNode, argList, scope);
         default:
+          this.evalArgsForModels(argList, scope);
           return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
       }
     }
@@ -617,6 +697,7 @@ export class Interpreter {
     if (callee.kind === 'unknown' && calleeNode.name === 'VariableName' && /^[A-Z]/.test(this.text(calleeNode)))
       // An undefined class-like name used as a layer: probably a layer LayerLens does not know.
       return this.makeLayer(this.text(calleeNode), 'unknown', node, calleeNode, argList, scope);
+    this.evalArgsForModels(argList, scope);
     return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
   }
 
