@@ -127,18 +127,32 @@ export class AppElement extends LitElement {
         this.loadImage(m.dataUrl);
         return;
       case 'whatIf':
-        this.closeWhatIf();
-        this.whatIf = {
-          index: m.index,
-          variants: m.variants.map((variant) => {
-            const runner = new ModelRunner();
-            runner.build(variant.model);
-            return { variant, runner, map: null };
-          }),
-        };
-        this.schedule();
+        void this.openWhatIf(m);
         return;
     }
+  }
+
+  /** Builds one runner per downsampling variant (three more models: for a large one, seconds), then runs them. */
+  private async openWhatIf(m: Extract<HostMessage, { type: 'whatIf' }>): Promise<void> {
+    const generation = this.generation;
+    this.closeWhatIf();
+    await this.showBusy('Building the downsampling comparison…');
+    if (generation !== this.generation) return;
+    const variants: NonNullable<AppElement['whatIf']>['variants'] = [];
+    try {
+      for (const variant of m.variants) {
+        const runner = new ModelRunner();
+        variants.push({ variant, runner, map: null });
+        runner.build(variant.model);
+      }
+      this.whatIf = { index: m.index, variants };
+    } catch (e) {
+      for (const v of variants) v.runner.dispose();
+      this.busy = null;
+      this.message = `Building the comparison failed: ${(e as Error).message}`;
+      return;
+    }
+    this.schedule();
   }
 
   /** The backend changed under the app (WebGL context lost): rebuild what it shows on the new one. */
