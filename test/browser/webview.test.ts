@@ -129,6 +129,57 @@ describe('activation webview in Chromium', function () {
     await w.page.close();
   });
 
+  it('works from the keyboard: headers are buttons, the grid is one tab stop with arrow keys, the enlarged channel has a unit cursor', async () => {
+    const w = await openConvnet(browser);
+    /** The focused element through the shadow roots: its layer, and the channel if it is a canvas. */
+    const focused = () =>
+      w.page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        const layers: string[] = [];
+        while (el?.shadowRoot?.activeElement) {
+          el = el.shadowRoot.activeElement;
+          if (el.tagName === 'LL-LAYER') layers.push((el as HTMLElement).dataset.index!);
+        }
+        return { layer: layers.pop() ?? null, tag: el?.tagName ?? null, channel: (el as HTMLElement | null)?.dataset.channel ?? null, big: !!el?.closest('.big') };
+      });
+    // The header: Enter asks the host to reveal the layer's line.
+    await w.page.locator('ll-layer[data-index="2"] header').focus();
+    await w.page.keyboard.press('Enter');
+    assert.equal((await w.waitForPosted('revealLayer')).index, 2);
+    // One tab stop per grid: Tab from conv2d_2's header lands on its channel 0, not on each of its 64 channels.
+    await w.page.locator('ll-layer[data-index="4"] header').focus();
+    await w.page.keyboard.press('Tab');
+    assert.deepEqual(await focused(), { layer: '4', tag: 'CANVAS', channel: '0', big: false });
+    await w.page.keyboard.press('ArrowRight');
+    assert.equal((await focused()).channel, '1');
+    await w.page.keyboard.press('End');
+    assert.equal((await focused()).channel, '63');
+    await w.page.keyboard.press('Home');
+    await w.page.keyboard.press('ArrowRight');
+    await w.page.keyboard.press('ArrowRight');
+    // Enter enlarges channel 2 and moves focus into it; the first arrow key puts the cursor on the centre unit.
+    await w.page.keyboard.press('Enter');
+    assert.deepEqual(await focused(), { layer: '4', tag: 'CANVAS', channel: '2', big: true });
+    await w.page.keyboard.press('ArrowUp');
+    const readout = () => w.page.locator('ll-layer[data-index="4"] .readout').innerText();
+    assert.match(await readout(), /^channel 2, unit \(1, 1\): -?\d/);
+    await w.page.keyboard.press('ArrowUp');
+    await w.page.keyboard.press('ArrowRight');
+    assert.match(await readout(), /^channel 2, unit \(0, 2\): /);
+    // The cursor's unit gets its receptive field outlined on the pad, as a click would: rows 0..17, columns 8..25.
+    const field = await w.page.evaluate(() => (document.querySelector('ll-app')!.shadowRoot!.querySelector('ll-pad') as unknown as { field: number[] }).field);
+    assert.deepEqual(field, [0, 8, 18, 18]);
+    // The cursor is drawn over unit (0, 2) of the 3×3 map.
+    const marker = await w.page.locator('ll-layer[data-index="4"] .big .unit').evaluate((el) => [parseFloat((el as HTMLElement).style.top), parseFloat((el as HTMLElement).style.left)]);
+    assert.deepEqual(marker.map((p) => Math.round(p)), [0, 67]);
+    // Escape closes it and gives focus back to that channel in the grid.
+    await w.page.keyboard.press('Escape');
+    assert.deepEqual(await focused(), { layer: '4', tag: 'CANVAS', channel: '2', big: false });
+    assert.equal(await w.page.locator('ll-layer[data-index="4"] .big').count(), 0);
+    assert.deepEqual(await w.cspViolations(), []);
+    await w.page.close();
+  });
+
   it('clicking a layer header asks the host to reveal its line; the editor\'s layer is highlighted', async () => {
     const w = await openConvnet(browser);
     await w.page.locator('ll-layer[data-index="2"] header').click();

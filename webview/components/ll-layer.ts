@@ -2,6 +2,10 @@
  * One layer of the preview: a header with its name, type and shape over a grid of all its channels, each a
  * small heatmap normalised per channel (or across the layer). Click a channel to enlarge it; hover a unit
  * to read its value; click a unit to see its receptive field on the input.
+ *
+ * By keyboard, as in VS Code's lists: the header is a button (Enter reveals the layer's line); the grid is one
+ * tab stop whose arrow keys, Home and End move between channels, Enter or Space enlarges one; in the enlarged
+ * channel the arrow keys move a unit cursor (value and receptive field follow) and Escape goes back to the grid.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { formatShape } from '../../src/core/format';
@@ -24,6 +28,8 @@ export class LayerElement extends LitElement {
     comparable: { type: Boolean },
     enlarged: { state: true },
     readout: { state: true },
+    focusChannel: { state: true },
+    cursor: { state: true },
   };
 
   static styles = [
@@ -37,7 +43,10 @@ export class LayerElement extends LitElement {
       .grid canvas { width: 100%; aspect-ratio: 1; cursor: crosshair; border: 1px solid transparent; }
       .grid canvas.strip { aspect-ratio: auto; height: 12px; }
       .grid canvas.on { border-color: var(--vscode-focusBorder); }
-      .big canvas { width: min(100%, 320px); aspect-ratio: 1; cursor: crosshair; }
+      header:focus-visible { outline: 1px solid var(--vscode-focusBorder, Highlight); outline-offset: 1px; }
+      .big { position: relative; width: min(100%, 320px); }
+      .big canvas { width: 100%; aspect-ratio: 1; cursor: crosshair; display: block; }
+      .big .unit { position: absolute; outline: 2px solid var(--vscode-focusBorder, Highlight); outline-offset: -1px; pointer-events: none; }
       .bar { display: grid; grid-template-columns: 2em 1fr 4em; gap: 6px; align-items: center; font-family: var(--vscode-editor-font-family); }
       .bar meter { width: 100%; }
       .readout { min-height: 1.4em; font-family: var(--vscode-editor-font-family); }
@@ -54,6 +63,10 @@ export class LayerElement extends LitElement {
   comparable = false;
   private enlarged: number | null = null;
   private readout = '';
+  /** The grid's one tab stop (a roving tabindex). */
+  private focusChannel = 0;
+  /** The unit the keyboard cursor is on in the enlarged channel. */
+  private cursor: { y: number; x: number } | null = null;
 
   /** (height, width, channels) of the map; 1D maps are one row; vectors one row of one channel. */
   private geometry(): { h: number; w: number; c: number } | null {
@@ -83,6 +96,9 @@ export class LayerElement extends LitElement {
   protected updated(): void {
     const g = this.geometry();
     if (!g || this.bars) return;
+    // Placed through the CSSOM: the CSP blocks style="" attributes (and Lit's styleMap writes one at first).
+    const unit = this.renderRoot.querySelector<HTMLElement>('.big .unit');
+    if (unit && this.cursor) Object.assign(unit.style, { left: `${(this.cursor.x / g.w) * 100}%`, top: `${(this.cursor.y / g.h) * 100}%`, width: `${100 / g.w}%`, height: `${100 / g.h}%` });
     const table = colormapTable(this.colormap);
     for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[data-channel]')) {
       const c = Number(canvas.dataset.channel);
@@ -106,17 +122,72 @@ export class LayerElement extends LitElement {
     };
   }
 
-  private hover(e: MouseEvent): void {
-    const u = this.unitAt(e);
+  private showValue(u: { x: number; y: number; c: number }): void {
     const g = this.geometry()!;
     const v = this.map!.values[(u.y * g.w + u.x) * g.c + u.c];
     this.readout = `channel ${u.c}, unit (${u.y}, ${u.x}): ${v.toPrecision(4)}`;
   }
 
+  private pickUnit(u: { x: number; y: number }): void {
+    this.dispatchEvent(new CustomEvent('unit-click', { detail: { layer: this.layer.index, y: u.y, x: u.x }, bubbles: true, composed: true }));
+  }
+
   private clickUnit(e: MouseEvent, enlarge: boolean): void {
     const u = this.unitAt(e);
-    if (enlarge) this.enlarged = this.enlarged === u.c ? null : u.c;
-    this.dispatchEvent(new CustomEvent('unit-click', { detail: { layer: this.layer.index, y: u.y, x: u.x }, bubbles: true, composed: true }));
+    if (enlarge) this.toggleEnlarged(u.c);
+    this.pickUnit(u);
+  }
+
+  private toggleEnlarged(c: number): void {
+    this.enlarged = this.enlarged === c ? null : c;
+    this.focusChannel = c;
+    this.cursor = null;
+  }
+
+  private async focusCanvas(selector: string): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLCanvasElement>(selector)?.focus();
+  }
+
+  /** Arrow keys, Home and End move between channels (Up and Down by a row of the grid); Enter or Space enlarges. */
+  private gridKey(e: KeyboardEvent, c: number): void {
+    const g = this.geometry();
+    if (!g) return;
+    const last = Math.min(g.c, MAX_CHANNELS) - 1;
+    const grid = this.renderRoot.querySelector<HTMLElement>('.grid');
+    const columns = grid ? Math.max(1, getComputedStyle(grid).gridTemplateColumns.split(' ').length) : 1;
+    const moves: Record<string, number> = { ArrowLeft: c - 1, ArrowRight: c + 1, ArrowUp: c - columns, ArrowDown: c + columns, Home: 0, End: last };
+    if (e.key in moves) {
+      e.preventDefault();
+      this.focusChannel = Math.max(0, Math.min(last, moves[e.key]));
+      void this.focusCanvas(`.grid canvas[data-channel="${this.focusChannel}"]`);
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      this.toggleEnlarged(c);
+      if (this.enlarged !== null) void this.focusCanvas('.big canvas');
+    }
+  }
+
+  /** Arrow keys move the unit cursor, starting at the centre; Enter picks the unit again; Escape closes. */
+  private bigKey(e: KeyboardEvent, c: number): void {
+    const g = this.geometry();
+    if (!g) return;
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      this.toggleEnlarged(c);
+      void this.focusCanvas(`.grid canvas[data-channel="${c}"]`);
+      return;
+    }
+    const at = this.cursor ?? { y: g.h >> 1, x: g.w >> 1 };
+    const moves: Record<string, [number, number]> = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0], Enter: [0, 0], ' ': [0, 0] };
+    const move = moves[e.key];
+    if (!move) return;
+    e.preventDefault();
+    const [dy, dx] = this.cursor ? move : [0, 0]; // the first key puts the cursor on the centre unit
+    const next = { y: Math.max(0, Math.min(g.h - 1, at.y + dy)), x: Math.max(0, Math.min(g.w - 1, at.x + dx)) };
+    this.cursor = next;
+    this.showValue({ ...next, c });
+    this.pickUnit(next);
   }
 
   private channelCanvas(c: number, g: { h: number; w: number }, big = false) {
@@ -126,9 +197,26 @@ export class LayerElement extends LitElement {
       width=${g.w}
       height=${g.h}
       title=${`channel ${c}`}
-      @mousemove=${(e: MouseEvent) => this.hover(e)}
+      tabindex=${big || c === this.focusChannel ? 0 : -1}
+      role=${big ? 'application' : 'button'}
+      aria-label=${big ? `channel ${c} of ${this.layer.name}, enlarged: arrow keys move between units, Escape closes` : `channel ${c} of ${this.layer.name}`}
+      aria-pressed=${big ? nothing : String(this.enlarged === c)}
+      @mousemove=${(e: MouseEvent) => this.showValue(this.unitAt(e))}
       @click=${(e: MouseEvent) => this.clickUnit(e, !big)}
+      @keydown=${(e: KeyboardEvent) => (big ? this.bigKey(e, c) : this.gridKey(e, c))}
     ></canvas>`;
+  }
+
+  /** The enlarged channel, with the keyboard's unit cursor over it. */
+  private renderBig(c: number, g: { h: number; w: number }) {
+    return html`<div class="big">
+      ${this.channelCanvas(c, g, true)}
+      ${this.cursor ? html`<div class="unit"></div>` : nothing}
+    </div>`;
+  }
+
+  private select(): void {
+    this.dispatchEvent(new CustomEvent('layer-select', { detail: this.layer.index, bubbles: true, composed: true }));
   }
 
   private renderBars() {
@@ -142,7 +230,17 @@ export class LayerElement extends LitElement {
     const shown = g ? Math.min(g.c, MAX_CHANNELS) : 0;
     const rf = l.receptiveField ? ` · RF ${l.receptiveField.size.map((s) => s ?? '?').join('×')}` : '';
     return html`
-      <header @click=${() => this.dispatchEvent(new CustomEvent('layer-select', { detail: l.index, bubbles: true, composed: true }))}>
+      <header
+        role="button"
+        tabindex="0"
+        aria-label=${`${l.name} (${l.type}), ${formatShape(l.outputShape)}: reveal in the editor`}
+        @click=${() => this.select()}
+        @keydown=${(e: KeyboardEvent) => {
+          if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' ')) return;
+          e.preventDefault();
+          this.select();
+        }}
+      >
         <b>${l.name}</b><span>${l.type}</span><span class="muted">${formatShape(l.outputShape)}${rf}</span>
         ${this.comparable
           ? html`<button
@@ -159,7 +257,7 @@ export class LayerElement extends LitElement {
         : this.bars
           ? this.renderBars()
           : html`
-              ${this.enlarged !== null && g ? html`<div class="big">${this.channelCanvas(this.enlarged, g, true)}</div>` : nothing}
+              ${this.enlarged !== null && g ? this.renderBig(this.enlarged, g) : nothing}
               <div class="grid">${Array.from({ length: shown }, (_, c) => this.channelCanvas(c, g!))}</div>
               ${g && g.c > shown ? html`<div class="muted">${g.c - shown} more channels not shown</div>` : nothing}
             `}

@@ -24,7 +24,7 @@ export const base = css`
   button:focus-visible,
   select:focus-visible,
   canvas:focus-visible {
-    outline: 1px solid var(--vscode-focusBorder);
+    outline: 1px solid var(--vscode-focusBorder, Highlight);
     outline-offset: 1px;
   }
   .muted {
