@@ -48,7 +48,7 @@ other = keras.Sequential([layers.Dense(2, input_shape=(5,))])
     assert.deepEqual(models.map((m) => m.totalParams), [40, 27, 12]);
   });
 
-  it('models built inside expressions: tuples, conditionals, walrus, comprehensions and calls nothing evaluates', () => {
+  it('models built inside expressions: tuples, conditionals, walrus, comprehensions, lambdas and calls nothing evaluates', () => {
     const dense = (units: string) => `keras.Sequential([layers.Dense(${units}, input_shape=(3,))])`;
     const src = `import keras
 from keras import layers
@@ -63,6 +63,7 @@ ensemble = [${dense('n')} for n in (2, 4)]
 history = train(${dense('9')}, epochs=3)
 zoo = []
 zoo.append(${dense('10')})
+make = lambda: ${dense('11')}
 `;
     const { models } = analyze(src);
     assert.deepEqual(
@@ -80,6 +81,8 @@ zoo.append(${dense('10')})
         // An argument of a call takes no name from the assignment around the call: Keras' default.
         ['sequential', 11, 36],
         ['sequential', 13, 40],
+        // A lambda's body is evaluated once, as a function's is.
+        ['make', 14, 44],
       ],
     );
     assert.match(models[6].diagnostics[0].message, /Cannot resolve `n` statically \(it is a loop variable\)/);

@@ -255,25 +255,28 @@ export class Interpreter {
     const nameNode = node.getChild('VariableName');
     const name = nameNode ? this.text(nameNode) : '<function>';
     this.bind(scope, name, { kind: 'local', what: 'function', name, bases: [] }, this.abs(node.from));
-    const fnScope = new Scope(scope, name);
-    const params = node.getChild('ParamList');
-    if (params) {
-      for (let c = params.firstChild; c; c = c.nextSibling) {
-        if (c.name !== 'VariableName') continue;
-        const pname = this.text(c);
-        const defaultNode = c.nextSibling?.name === 'AssignOp' ? c.nextSibling.nextSibling : null;
-        // A parameter takes its default, as when the function is called without arguments (README: Limits).
-        const value = defaultNode ? this.evalExpr(defaultNode, scope) : this.unknownNode(c, `it is a parameter of \`${name}\` without a default`);
-        this.bind(fnScope, pname, value, this.abs(c.from));
-        if (defaultNode) c = defaultNode; // the default is an expression, not another parameter
-      }
-    }
+    const fnScope = this.parameterScope(node, scope, name);
     const body = node.getChild('Body');
     if (!body) return;
     const saved = this.conditional;
     this.conditional = [];
     this.execBlock(body, fnScope);
     this.conditional = saved;
+  }
+
+  /** A function's or lambda's scope with its parameters bound. */
+  private parameterScope(node: SyntaxNode, scope: Scope, name: string): Scope {
+    const fnScope = new Scope(scope, name);
+    const params = node.getChild('ParamList');
+    for (let c = params?.firstChild ?? null; c; c = c.nextSibling) {
+      if (c.name !== 'VariableName') continue;
+      const defaultNode = c.nextSibling?.name === 'AssignOp' ? c.nextSibling.nextSibling : null;
+      // A parameter takes its default, as when the function is called without arguments (README: Limits).
+      const value = defaultNode ? this.evalExpr(defaultNode, scope) : this.unknownNode(c, `it is a parameter of \`${name}\` without a default`);
+      this.bind(fnScope, this.text(c), value, this.abs(c.from));
+      if (defaultNode) c = defaultNode; // the default is an expression, not another parameter
+    }
+    return fnScope;
   }
 
   private execClass(node: SyntaxNode, scope: Scope): void {
@@ -431,8 +434,12 @@ export class Interpreter {
         return this.evalMember(node, scope);
       case 'CallExpression':
         return this.evalCall(node, scope);
-      case 'LambdaExpression':
+      case 'LambdaExpression': {
+        // Its body is evaluated once, as a function's is, so a model a lambda builds is shown.
+        const body = node.lastChild;
+        if (body && body.name !== ':' && !body.type.isError) this.evalExpr(body, this.parameterScope(node, scope, this.pendingName ?? 'lambda'));
         return this.unknownNode(node, 'it is a lambda');
+      }
       case 'ConditionalExpression':
         return this.evalConditional(node, scope);
       case 'NamedExpression': {
