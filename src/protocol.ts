@@ -39,7 +39,11 @@ export interface PersistedState {
   selectedLayer: number | null;
   colormap: ColormapName;
   layerScale: boolean;
+  /** The backend the user chose; WebGL unless they switched to the CPU. */
+  backend: BackendName;
 }
+
+export type BackendName = 'webgl' | 'cpu';
 
 export type InputKind = 'draw' | 'pattern' | 'image';
 export type PatternName = 'vertical-edges' | 'horizontal-edges' | 'checkerboard' | 'digit' | 'digit-shifted' | 'noise';

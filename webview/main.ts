@@ -1,24 +1,38 @@
 /**
- * Boot: pick the backend (WebGL, else CPU with a visible notice), mount the app, then the handshake:
- * the webview says `ready`, the host answers with the model. Messages are validated on arrival.
+ * Boot: pick the backend (WebGL, else CPU with a visible notice; the CPU if the user chose it), mount the app,
+ * then the handshake: the webview says `ready`, the host answers with the model. Messages are validated on arrival.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
-import { isHostMessage, type PersistedState, type WebviewMessage } from '../src/protocol';
+import { isHostMessage, type BackendName, type PersistedState, type WebviewMessage } from '../src/protocol';
+import { restoreState } from './state';
 import type { AppElement } from './components/ll-app';
 import './components/ll-app';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
 
 const vscode = acquireVsCodeApi();
-let notice: string | null = null;
+/** Why WebGL cannot be used; null while it can. */
+let webglLost: string | null = null;
+/** The WebGL renderer when it is software (SwiftShader, llvmpipe): there the CPU backend is often faster. */
+let softwareRenderer: string | null = null;
 
-async function chooseBackend(): Promise<void> {
+/** The renderer's name if it draws in software, from WEBGL_debug_renderer_info where the browser exposes it. */
+function softwareRendererOf(gl: WebGLRenderingContext): string | null {
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+  const m = /SwiftShader|llvmpipe|softpipe|Software Rasterizer/i.exec(name);
+  return m ? m[0] : null;
+}
+
+async function chooseBackend(preferred: BackendName): Promise<void> {
   try {
     if (await tf.setBackend('webgl')) {
       const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+      if (gl) softwareRenderer = softwareRendererOf(gl);
       gl?.canvas.addEventListener('webglcontextlost', () => void fallBack('WebGL context was lost'));
+      if (preferred === 'cpu') await tf.setBackend('cpu');
       return;
     }
   } catch {
@@ -29,23 +43,37 @@ async function chooseBackend(): Promise<void> {
 
 async function fallBack(why: string): Promise<void> {
   await tf.setBackend('cpu');
-  notice = `${why}: running on the CPU backend, which is slower.`;
+  webglLost = why;
   // The model's weights lived on the lost context: build and run it again on the CPU.
   app?.backendChanged();
+}
+
+/** The user's choice: rebuild and run the model on the other backend. */
+async function useBackend(name: BackendName): Promise<void> {
+  if (name === tf.getBackend() || (name === 'webgl' && webglLost)) return;
+  await tf.setBackend(name);
+  app?.backendChanged();
+}
+
+function backendNotice(): string | null {
+  if (webglLost) return `${webglLost}: running on the CPU backend, which is slower.`;
+  if (softwareRenderer && tf.getBackend() === 'webgl') return `WebGL is drawn in software here (${softwareRenderer}): the CPU backend may well be faster.`;
+  return null;
 }
 
 const post = (m: WebviewMessage) => vscode.postMessage(m);
 let app: AppElement | null = null;
 
 async function boot(): Promise<void> {
-  await chooseBackend();
+  await chooseBackend(restoreState(vscode.getState()).backend);
   app = document.querySelector('ll-app');
   if (!app) return;
   app.start({
     post,
     getState: () => vscode.getState(),
     setState: (s: PersistedState) => vscode.setState(s),
-    backend: () => ({ name: tf.getBackend(), notice }),
+    backend: () => ({ name: tf.getBackend(), notice: backendNotice(), choices: webglLost ? ['cpu'] : ['webgl', 'cpu'] }),
+    useBackend,
   });
   window.addEventListener('message', (e: MessageEvent) => {
     if (isHostMessage(e.data)) app!.receive(e.data);

@@ -1,5 +1,5 @@
 /** The webview's small, pure UI state, kept across hiding the panel through vscode.setState. */
-import type { ColormapName, InputKind, PatternName, PersistedState } from '../src/protocol';
+import type { BackendName, ColormapName, InputKind, PatternName, PersistedState } from '../src/protocol';
 import { COLORMAPS, PATTERNS } from '../src/protocol';
 
 export const INITIAL_STATE: PersistedState = {
@@ -9,6 +9,7 @@ export const INITIAL_STATE: PersistedState = {
   selectedLayer: null,
   colormap: 'viridis',
   layerScale: false,
+  backend: 'webgl',
 };
 
 /** Restores saved state, ignoring anything that is not what this version writes. */
@@ -22,5 +23,6 @@ export function restoreState(saved: unknown): PersistedState {
     selectedLayer: typeof s.selectedLayer === 'number' ? s.selectedLayer : null,
     colormap: COLORMAPS.includes(s.colormap as ColormapName) ? (s.colormap as ColormapName) : INITIAL_STATE.colormap,
     layerScale: s.layerScale === true,
+    backend: (['webgl', 'cpu'] as BackendName[]).includes(s.backend as BackendName) ? (s.backend as BackendName) : INITIAL_STATE.backend,
   };
 }

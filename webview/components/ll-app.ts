@@ -4,7 +4,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { formatCount, formatShape } from '../../src/core/format';
-import { COLORMAPS, PATTERNS, type DownsamplingVariant, type HostMessage, type LayerWeights, type PersistedState, type PreviewModel, type WebviewMessage } from '../../src/protocol';
+import { COLORMAPS, PATTERNS, type BackendName, type DownsamplingVariant, type HostMessage, type LayerWeights, type PersistedState, type PreviewModel, type WebviewMessage } from '../../src/protocol';
 import { restoreState } from '../state';
 import { centreCrop, fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry } from '../tfjs/inputs';
 import { ModelRunner, type LayerMap } from '../tfjs/runner';
@@ -17,8 +17,10 @@ export interface Host {
   post(message: WebviewMessage): void;
   getState(): unknown;
   setState(state: PersistedState): void;
-  /** The active backend's name, and a notice when it is a fallback. */
-  backend(): { name: string; notice: string | null };
+  /** The active backend's name, a notice when it is a fallback or drawn in software, and those that can be chosen. */
+  backend(): { name: string; notice: string | null; choices: BackendName[] };
+  /** Switches to another backend; the host calls backendChanged() once it is active. */
+  useBackend(name: BackendName): Promise<void>;
 }
 
 /** A run slower than this is taken to be slow again next time, and gets the progress bar before it starts. */
@@ -155,7 +157,12 @@ export class AppElement extends LitElement {
     this.schedule();
   }
 
-  /** The backend changed under the app (WebGL context lost): rebuild what it shows on the new one. */
+  private switchBackend(name: BackendName): void {
+    this.save({ backend: name });
+    void this.host.useBackend(name);
+  }
+
+  /** The backend changed (the user's choice, or the WebGL context was lost): rebuild what it shows on the new one. */
   backendChanged(): void {
     if (this.model) void this.setModel(this.model);
     else this.requestUpdate();
@@ -342,7 +349,12 @@ export class AppElement extends LitElement {
     return html`<div class="top">
       <ll-pad .rows=${g.height} .cols=${g.width} .field=${this.field} @pad-input=${(e: CustomEvent<Float32Array>) => this.drawn(e.detail)}></ll-pad>
       <div class="controls">
-        <div class="row"><b>${this.model!.name}</b><span class="muted">input ${formatShape(this.model!.inputShape)}</span><span class="badge" title="TensorFlow.js backend">${backend.name}</span></div>
+        <div class="row">
+          <b>${this.model!.name}</b><span class="muted">input ${formatShape(this.model!.inputShape)}</span><span class="badge" title="TensorFlow.js backend">${backend.name}</span>
+          ${backend.choices
+            .filter((b) => b !== backend.name)
+            .map((b) => html`<button title="Build and run the model on the ${b === 'cpu' ? 'CPU' : 'WebGL'} backend" @click=${() => this.switchBackend(b)}>Use ${b === 'cpu' ? 'CPU' : 'WebGL'}</button>`)}
+        </div>
         ${backend.notice ? html`<div class="notice">${backend.notice}</div>` : nothing}
         <div class="row">
           <span class="muted">Weights: ${this.weightsSource ?? 'initial (seeded)'}</span>
