@@ -104,6 +104,23 @@ describe('activation webview in Chromium', function () {
     await w.page.close();
   });
 
+  it('a layer off screen is painted when it scrolls into view, not on every run', async () => {
+    const w = await openWebview(browser);
+    await w.page.setViewportSize({ width: 900, height: 500 });
+    await w.waitForPosted('ready');
+    await w.send(convnet());
+    await w.waitForPosted('status');
+    const painted = async (layer: number) => (await channelPixels(w, layer)).some((r) => r > 0);
+    assert.equal(await painted(0), true, 'the first layer is on screen');
+    assert.equal(await painted(4), false, 'conv2d_2 is below the fold: not painted yet');
+    await w.page.locator('ll-layer[data-index="4"]').scrollIntoViewIfNeeded();
+    await w.page.waitForFunction(() => {
+      const c = document.querySelector('ll-app')!.shadowRoot!.querySelector('ll-layer[data-index="4"]')!.shadowRoot!.querySelector<HTMLCanvasElement>('canvas[data-channel="0"]')!;
+      return c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 0 && v > 0);
+    });
+    await w.page.close();
+  });
+
   it('clicking a unit outlines its receptive field on the input', async () => {
     const w = await openConvnet(browser);
     // conv2d_2 (index 4) is 3×3; its units see 18×18 windows, 4 pixels apart.

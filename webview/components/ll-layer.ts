@@ -67,6 +67,25 @@ export class LayerElement extends LitElement {
   private focusChannel = 0;
   /** The unit the keyboard cursor is on in the enlarged channel. */
   private cursor: { y: number; x: number } | null = null;
+  /** Whether the layer is on screen: off screen its canvases are painted when it scrolls in, not on every run. */
+  private onScreen = true;
+  private unpainted = false;
+  private observer: IntersectionObserver | null = null;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    this.observer = new IntersectionObserver((entries) => {
+      this.onScreen = entries[entries.length - 1].isIntersecting;
+      if (this.onScreen && this.unpainted) this.paint();
+    });
+    this.observer.observe(this);
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.observer?.disconnect();
+    this.observer = null;
+  }
 
   /** (height, width, channels) of the map; 1D maps are one row; vectors one row of one channel. */
   private geometry(): { h: number; w: number; c: number } | null {
@@ -94,8 +113,14 @@ export class LayerElement extends LitElement {
   }
 
   protected updated(): void {
+    this.paint();
+  }
+
+  private paint(): void {
     const g = this.geometry();
     if (!g || this.bars) return;
+    this.unpainted = !this.onScreen;
+    if (this.unpainted) return;
     // Placed through the CSSOM: the CSP blocks style="" attributes (and Lit's styleMap writes one at first).
     const unit = this.renderRoot.querySelector<HTMLElement>('.big .unit');
     if (unit && this.cursor) Object.assign(unit.style, { left: `${(this.cursor.x / g.w) * 100}%`, top: `${(this.cursor.y / g.h) * 100}%`, width: `${100 / g.w}%`, height: `${100 / g.h}%` });
