@@ -77,6 +77,8 @@ export class AppElement extends LitElement {
   private previousWeights: { weights: LayerWeights[] | null; source: string | null } = { weights: null, source: null };
   /** A run is waiting for its animation frame: inputs arriving meanwhile are taken by that run. */
   private runPending = false;
+  /** The pad's latest drawing, not yet taken as the input. */
+  private pendingDrawing: Float32Array | null = null;
   /** What the app is building or running, shown with a progress bar; building and running a large model take seconds. */
   private busy: string | null = null;
   /** How long the last run took; null before the first run of a model (it compiles the WebGL shaders). */
@@ -243,6 +245,7 @@ export class AppElement extends LitElement {
     requestAnimationFrame(async () => {
       if (this.lastRunMs === null || this.lastRunMs > SLOW_RUN_MS) await this.showBusy(`Running ${this.model?.name ?? 'the model'}…`);
       this.runPending = false;
+      this.takeDrawing();
       this.run();
       this.busy = null;
     });
@@ -287,6 +290,7 @@ export class AppElement extends LitElement {
 
   private choosePattern(pattern: PersistedState['pattern']): void {
     this.save({ inputKind: 'pattern', pattern });
+    this.pendingDrawing = null;
     this.field = null;
     if (this.geometry) this.input = toChannels(patternPlane(pattern, this.geometry.height, this.geometry.width), this.geometry);
     this.schedule();
@@ -297,13 +301,20 @@ export class AppElement extends LitElement {
     this.renderRoot.querySelector<PadElement>('ll-pad')?.clear();
   }
 
+  /** The pad sends a stroke's every move; they are taken once per frame, when the model runs. */
   private drawn(values: Float32Array): void {
     if (!this.geometry) return;
-    if (this.ui.inputKind !== 'draw') this.save({ inputKind: 'draw' });
-    this.ui = { ...this.ui, drawing: Array.from(values) };
-    this.host.setState(this.ui);
-    this.input = toChannels(values, this.geometry);
+    this.pendingDrawing = values;
     this.schedule();
+  }
+
+  /** Makes the latest drawing the input and saves it (one state update and one re-render per frame, not per move). */
+  private takeDrawing(): void {
+    const values = this.pendingDrawing;
+    this.pendingDrawing = null;
+    if (!values || !this.geometry || values.length !== this.geometry.height * this.geometry.width) return;
+    this.save({ inputKind: 'draw', drawing: Array.from(values) });
+    this.input = toChannels(values, this.geometry);
   }
 
   private loadImage(dataUrl: string): void {
@@ -318,6 +329,7 @@ export class AppElement extends LitElement {
       const crop = centreCrop(img.naturalWidth, img.naturalHeight, g.width, g.height);
       ctx.drawImage(img, crop.x, crop.y, crop.w, crop.h, 0, 0, g.width, g.height);
       this.input = fromRgba(ctx.getImageData(0, 0, g.width, g.height).data, g);
+      this.pendingDrawing = null;
       this.save({ inputKind: 'image' });
       this.message = null;
       this.schedule();
