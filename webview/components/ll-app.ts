@@ -85,6 +85,8 @@ export class AppElement extends LitElement {
   private lastRunMs: number | null = null;
   /** Counts models, so that a build waiting for its progress bar to show gives way to a newer model. */
   private generation = 0;
+  /** The generation the runner was built for: a run waits until it is the current one. */
+  private builtGeneration = 0;
   /** The downsampling comparison shown under a pooling layer, each variant with its own runner. */
   private whatIf: { index: number; variants: { variant: DownsamplingVariant; runner: ModelRunner; map: LayerMap | null }[] } | null = null;
 
@@ -225,6 +227,7 @@ export class AppElement extends LitElement {
       this.host.post({ type: 'error', message: `building the model failed: ${(e as Error).message}` });
       return;
     }
+    this.builtGeneration = generation;
     if (!this.input || this.input.length !== this.geometry.height * this.geometry.width * this.geometry.channels) this.input = this.initialInput();
     this.schedule();
   }
@@ -245,6 +248,8 @@ export class AppElement extends LitElement {
     requestAnimationFrame(async () => {
       if (this.lastRunMs === null || this.lastRunMs > SLOW_RUN_MS) await this.showBusy(`Running ${this.model?.name ?? 'the model'}…`);
       this.runPending = false;
+      // A newer model arrived while this run waited: its build schedules the run once the runner is ready.
+      if (this.builtGeneration !== this.generation) return;
       this.takeDrawing();
       this.run();
       this.busy = null;
