@@ -88,6 +88,22 @@ make = lambda: ${dense('11')}
     assert.match(models[6].diagnostics[0].message, /Cannot resolve `n` statically \(it is a loop variable\)/);
   });
 
+  it('a variable bound to what a builder function returns is that model: layers added after the call extend it', () => {
+    const src = `from keras import layers, models
+
+def build_model():
+    model = models.Sequential()
+    model.add(layers.Dense(4, input_shape=(3,)))
+    return model
+
+model = build_model()
+model.add(layers.Dense(2))
+model.fit(x, y)
+`;
+    const { models } = analyze(src);
+    assert.deepEqual(models.map((m) => [m.name, m.line, m.layers.map((l) => l.outputShape), m.totalParams]), [['model', 4, [[null, 4], [null, 2]], 26]]);
+  });
+
   it('text inside strings and comments is never a model', () => {
     const src = `# model = keras.Sequential([layers.Dense(3)])
 doc = """

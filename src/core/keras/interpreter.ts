@@ -33,6 +33,8 @@ interface Binding {
 class Scope {
   readonly vars = new Map<string, Binding>();
   readonly stars: string[] = [];
+  /** In a function's scope: the model a `return` gave. */
+  returnedModel: ModelBuilder | null = null;
   constructor(
     readonly parent: Scope | null,
     readonly functionName?: string,
@@ -122,8 +124,9 @@ export class Interpreter {
         const expr = node.lastChild;
         if (expr && expr.name !== 'return') {
           this.pendingName = scope.functionName ?? null;
-          this.evalExpr(expr, scope);
+          const value = this.evalExpr(expr, scope);
           this.pendingName = null;
+          if (value.kind === 'model') scope.returnedModel = value.model;
         }
         return;
       }
@@ -254,7 +257,8 @@ export class Interpreter {
   private execFunction(node: SyntaxNode, scope: Scope): void {
     const nameNode = node.getChild('VariableName');
     const name = nameNode ? this.text(nameNode) : '<function>';
-    this.bind(scope, name, { kind: 'local', what: 'function', name, bases: [] }, this.abs(node.from));
+    const fn: Extract<Value, { kind: 'local' }> = { kind: 'local', what: 'function', name, bases: [] };
+    this.bind(scope, name, fn, this.abs(node.from));
     const fnScope = this.parameterScope(node, scope, name);
     const body = node.getChild('Body');
     if (!body) return;
@@ -262,6 +266,7 @@ export class Interpreter {
     this.conditional = [];
     this.execBlock(body, fnScope);
     this.conditional = saved;
+    if (fnScope.returnedModel) fn.returns = fnScope.returnedModel;
   }
 
   /** A function's or lambda's scope with its parameters bound. */
@@ -701,6 +706,8 @@ export class Interpreter {
       }
     }
     if (callee.kind === 'local' && callee.what === 'class') return this.makeLayer(callee.name, 'custom', node, calleeNode, argList, scope);
+    // `model = build_model()`: the model its body built, so that `model.add(...)` after the call extends it.
+    if (callee.kind === 'local' && callee.returns) return { kind: 'model', model: callee.returns };
     if (callee.kind === 'unknown' && calleeNode.name === 'VariableName' && /^[A-Z]/.test(this.text(calleeNode)))
       // An undefined class-like name used as a layer: probably a layer LayerLens does not know.
       return this.makeLayer(this.text(calleeNode), 'unknown', node, calleeNode, argList, scope);

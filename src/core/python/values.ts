@@ -14,7 +14,14 @@ export type Value =
   /** A module, class or function reached through imports, by its canonical dotted path (`keras.layers.Conv2D`). */
   | { kind: 'symbol'; path: string }
   /** A class or function defined in the user's file. */
-  | { kind: 'local'; what: 'class' | 'function'; name: string; bases: string[] }
+  | {
+      kind: 'local';
+      what: 'class' | 'function';
+      name: string;
+      bases: string[];
+      /** The model a function returns, built when its body was walked: the same model for every call. */
+      returns?: ModelBuilder;
+    }
   | { kind: 'layer'; layer: LayerCall }
   | { kind: 'model'; model: ModelBuilder }
   | { kind: 'method'; model: ModelBuilder; method: string }
