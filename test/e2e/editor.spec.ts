@@ -19,7 +19,10 @@ describe('LayerLens in the editor (code-server, Chromium)', function () {
     const line8 = await wb.waitForEditorLineText(8, /\(None, 11, 11, 64\)/, 60_000);
     assert.match(line8, /^model\.add\(layers\.Conv2D\(64, \(3, 3\), activation='relu'\)\)\s*\(None, 11, 11, 64\)/);
     await wb.waitForEditorLineText(13, /\(None, 10\)/);
-    const lens = await wb.page.locator('.monaco-editor .codelens-decoration').first().innerText();
+    // The lens element can be on screen a moment before its text: wait for the text, then read it all.
+    const lensLocator = wb.page.locator('.monaco-editor .codelens-decoration', { hasText: 'params' }).first();
+    await lensLocator.waitFor({ timeout: 30_000 });
+    const lens = await lensLocator.innerText();
     assert.match(lens, /8 layers · 93,322 params \(364\.5 KB\) · RF 18×18/);
     assert.match(lens, /Preview activations/);
     await wb.screenshot('editor-hints-codelens');
