@@ -163,7 +163,8 @@ export class ActivationPanel implements vscode.Disposable {
     try {
       const uri = await pickWeightsFile(this.doc, sourceUri);
       if (!uri) return;
-      const layers = await loadWeights(uri, model.layers);
+      // A large file takes seconds to read and match: say so in the status bar meanwhile.
+      const layers = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `LayerLens: loading weights from ${vscode.workspace.asRelativePath(uri)}` }, () => loadWeights(uri, model.layers));
       this.post({ type: 'weights', source: vscode.workspace.asRelativePath(uri), layers });
     } catch (e) {
       const message = e instanceof WeightsError ? e.message : `The weights could not be loaded: ${(e as Error).message}`;
