@@ -4,8 +4,8 @@
  * line on stderr); 2 for bad arguments or a file that cannot be read, with one line on stderr. Nothing is written but to stdout and stderr.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { analyze, diagnosticLine, formatMarkdown, formatTable } from './core';
-import { readNotebook } from './core/python/sourceText';
+import { analyze, analyzeCells, diagnosticLine, formatMarkdown, formatTable, type AnalysisResult } from './core';
+import { NotebookFormatError, readNotebook } from './core/python/sourceText';
 
 /** Larger files are refused: no model definition is that long, and reading one would stall a CI job. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -62,14 +62,20 @@ export function main(argv: string[]): number {
     }
     throw e;
   }
-  const result = analyze(text, { fileName: file });
-  const unreadable = result.diagnostics.find((d) => d.code === 'notebook-format');
-  if (unreadable) {
-    process.stderr.write(`layerlens: cannot read ${file}: ${unreadable.message}\n`);
-    return 2;
-  }
-  // Not an error (there is simply no model), but worth a word: the user may have opened the wrong notebook.
-  if (file.toLowerCase().endsWith('.ipynb') && readNotebook(text).length === 0) process.stderr.write(`layerlens: ${file}: the notebook has no code cells\n`);
+  let result: AnalysisResult;
+  if (file.toLowerCase().endsWith('.ipynb')) {
+    let cells;
+    try {
+      cells = readNotebook(text);
+    } catch (e) {
+      if (!(e instanceof NotebookFormatError)) throw e;
+      process.stderr.write(`layerlens: cannot read ${file}: ${e.message}\n`);
+      return 2;
+    }
+    // Not an error (there is simply no model), but worth a word: the user may have opened the wrong notebook.
+    if (cells.length === 0) process.stderr.write(`layerlens: ${file}: the notebook has no code cells\n`);
+    result = analyzeCells(cells);
+  } else result = analyze(text, { fileName: file });
   if (json) {
     process.stdout.write(`${JSON.stringify({ file, models: result.models, diagnostics: result.diagnostics }, null, 2)}\n`);
     return 0;

@@ -25,9 +25,13 @@ async function channelPixels(w: WebviewPage, layer: number, channel = 0): Promis
   );
 }
 
-/** The webview, booted, with the book's convnet built and run once. */
-async function openConvnet(browser: Browser): Promise<WebviewPage> {
-  const w = await openWebview(browser);
+/**
+ * The webview, booted (with saved state, a page script, a viewport if given), with the book's convnet built and
+ * run once; `w.waitForPosted('status')` gives that first run's status.
+ */
+async function openConvnet(browser: Browser, o: { savedState?: unknown; initScript?: string; viewport?: { width: number; height: number } } = {}): Promise<WebviewPage> {
+  const w = await openWebview(browser, o.savedState, o.initScript);
+  if (o.viewport) await w.page.setViewportSize(o.viewport);
   await w.waitForPosted('ready');
   await w.send(convnet());
   await w.waitForPosted('status');
@@ -43,9 +47,7 @@ describe('activation webview in Chromium', function () {
   after(async () => browser?.close());
 
   it('boots under the CSP, says ready, runs the convnet on WebGL and shows every layer', async () => {
-    const w = await openWebview(browser);
-    await w.waitForPosted('ready');
-    await w.send(convnet());
+    const w = await openConvnet(browser);
     const status = await w.waitForPosted('status');
     assert.equal(status.backend, 'webgl');
     assert.equal(status.layersShown, 8);
@@ -105,11 +107,7 @@ describe('activation webview in Chromium', function () {
   });
 
   it('a layer off screen is painted when it scrolls into view, not on every run', async () => {
-    const w = await openWebview(browser);
-    await w.page.setViewportSize({ width: 900, height: 500 });
-    await w.waitForPosted('ready');
-    await w.send(convnet());
-    await w.waitForPosted('status');
+    const w = await openConvnet(browser, { viewport: { width: 900, height: 500 } });
     const painted = async (layer: number) => (await channelPixels(w, layer)).some((r) => r > 0);
     assert.equal(await painted(0), true, 'the first layer is on screen');
     assert.equal(await painted(4), false, 'conv2d_2 is below the fold: not painted yet');
@@ -297,9 +295,7 @@ describe('activation webview in Chromium', function () {
     // The choice is in the webview's state, so a restored panel starts on the CPU.
     const state = (await w.page.evaluate(() => (window as unknown as { __state: { backend: string } }).__state)) as { backend: string };
     assert.equal(state.backend, 'cpu');
-    const restored = await openWebview(browser, state);
-    await restored.waitForPosted('ready');
-    await restored.send(convnet());
+    const restored = await openConvnet(browser, { savedState: state });
     assert.equal((await restored.waitForPosted('status')).backend, 'cpu');
     await restored.page.close();
     // And back.
@@ -312,9 +308,7 @@ describe('activation webview in Chromium', function () {
 
   it('without WebGL it runs on the CPU backend and says so', async () => {
     {
-      const w = await openWebview(browser, undefined, NO_WEBGL);
-      await w.waitForPosted('ready');
-      await w.send(convnet());
+      const w = await openConvnet(browser, { initScript: NO_WEBGL });
       const status = await w.waitForPosted('status');
       assert.equal(status.backend, 'cpu');
       assert.match(status.notice ?? '', /WebGL is not available: running on the CPU backend/);
@@ -327,9 +321,7 @@ describe('activation webview in Chromium', function () {
   });
 
   it('a lost WebGL context (WEBGL_lose_context) falls back to the CPU backend with a notice, and the maps come back', async () => {
-    const w = await openWebview(browser, undefined, RECORD_WEBGL);
-    await w.waitForPosted('ready');
-    await w.send(convnet());
+    const w = await openConvnet(browser, { initScript: RECORD_WEBGL });
     const first = await w.waitForPosted('status');
     assert.equal(first.backend, 'webgl');
     const n = (await w.posted()).length;

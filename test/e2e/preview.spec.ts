@@ -11,6 +11,7 @@ interface H5Group {
   create_attribute(name: string, value: string[]): void;
   create_dataset(o: { name: string; data: Float32Array; shape: number[] }): void;
 }
+import { openConvnetPreview } from './support/preview';
 import { startWorkbench, type Workbench } from './support/workbench';
 
 const OUTLINE = `(() => {
@@ -54,13 +55,7 @@ describe('Preview Activations (code-server, Chromium, WebGL)', function () {
   after(async () => wb?.close());
 
   it('opens from the palette beside the editor, with every layer\'s maps and the backend name', async () => {
-    await wb.openFile('mnist_convnet.py');
-    await wb.waitForEditorLineText(8, /\(None, 11, 11, 64\)/, 60_000);
-    await wb.goTo(8, 20);
-    await wb.runCommand('LayerLens: Preview Activations');
-    await wb.page.locator('.tabs-container .tab', { hasText: 'Activations: model' }).waitFor({ timeout: 30_000 });
-    frame = await wb.webviewFrame(60_000);
-    await frame.locator('ll-layer[data-index="7"] meter').first().waitFor({ timeout: 60_000 });
+    frame = await openConvnetPreview(wb);
     assert.equal(await frame.locator('ll-layer').count(), 8);
     assert.equal(await frame.locator('ll-layer[data-index="0"] .grid canvas').count(), 32);
     assert.equal((await frame.locator('.badge').innerText()).trim(), 'webgl');

@@ -3,6 +3,7 @@
 // layer the editor cursor is in. A screenshot goes to test-results/preview-high-contrast.png.
 import * as assert from 'assert';
 import type { Frame } from 'playwright-core';
+import { openConvnetPreview } from './support/preview';
 import { startWorkbench, type Workbench } from './support/workbench';
 
 /** Computed colours of the webview, read in its content frame (plain JS text: see PAGE_HELPERS in workbench.ts). */
@@ -44,12 +45,8 @@ describe('High Contrast theme (code-server, Chromium)', function () {
   after(async () => wb?.close());
 
   it('hints show in the editor, and the preview takes the theme\'s colours', async () => {
-    await wb.openFile('mnist_convnet.py');
-    await wb.waitForEditorLineText(8, /\(None, 11, 11, 64\)/, 60_000);
-    await wb.goTo(8, 20);
-    await wb.runCommand('LayerLens: Preview Activations');
-    frame = await wb.webviewFrame(60_000);
-    await frame.locator('ll-layer[data-index="7"] meter').first().waitFor({ timeout: 60_000 });
+    // openConvnetPreview waits for the hints first: they show in the editor in this theme too.
+    frame = await openConvnetPreview(wb);
     await frame.locator('ll-layer[data-index="2"][selected]').waitFor({ timeout: 10_000 });
     const c = (await frame.evaluate(COLOURS)) as Record<string, string>;
     assert.match(c.bodyClass, /vscode-high-contrast/);

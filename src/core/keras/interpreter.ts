@@ -9,7 +9,7 @@ import { ruleFor } from '../layers/catalogue';
 import { chunkToSource, type Chunk } from '../python/chunks';
 import { parseNumber, parseString } from '../python/literals';
 import type { SourceText } from '../python/sourceText';
-import { NONE, num, unknown, type AddedLayer, type LayerCall, type ModelBuilder, type Value } from '../python/values';
+import { NONE, num, truthOf, unknown, type AddedLayer, type LayerCall, type ModelBuilder, type Value } from '../python/values';
 import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding } from './symbols';
 
 /** What the interpreter needs from the program: its text, chunks, their trees, and an index of top-level names. */
@@ -476,8 +476,7 @@ export class Interpreter {
   private evalConditional(node: SyntaxNode, scope: Scope): Value {
     const [yes, cond, no] = this.elements(node).filter((c) => c.name !== 'if' && c.name !== 'else');
     if (!yes || !cond || !no) return this.unknownNode(node);
-    const c = this.evalExpr(cond, scope);
-    const truth = c.kind === 'bool' ? c.value : c.kind === 'number' ? c.value !== 0 : c.kind === 'none' ? false : c.kind === 'string' ? c.value !== '' : c.kind === 'seq' ? c.items.length > 0 : null;
+    const truth = truthOf(this.evalExpr(cond, scope));
     if (truth !== null) return this.evalExpr(truth ? yes : no, scope);
     this.evalExpr(yes, scope);
     this.evalExpr(no, scope);

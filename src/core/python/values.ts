@@ -72,6 +72,24 @@ export interface ModelBuilder {
 
 export const NONE: Value = { kind: 'none' };
 
+/** Python's truthiness of a value LayerLens knows (False, 0, None, '' and empty sequences are false); null when it cannot tell. */
+export function truthOf(v: Value): boolean | null {
+  switch (v.kind) {
+    case 'bool':
+      return v.value;
+    case 'number':
+      return v.value !== 0;
+    case 'none':
+      return false;
+    case 'string':
+      return v.value !== '';
+    case 'seq':
+      return v.items.length > 0;
+    default:
+      return null;
+  }
+}
+
 export function unknown(text: string, from: number, to: number, why = 'it cannot be resolved statically'): Value {
   return { kind: 'unknown', text, from, to, why };
 }
