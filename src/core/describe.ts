@@ -21,10 +21,23 @@ export function describeField(field: ReceptiveField | null): string {
   return `${formatField(field)} (jump ${axis(field.jump)}, offset ${axis(field.offset)})`;
 }
 
+/**
+ * "a" or "an" before a number, by how it is spoken: "an 8", "an 11", "an 18", "an 80", "an 800", "an 8,000".
+ * The words start with the number's leading group of three digits (8,000 is "eight thousand").
+ */
+export function articleFor(n: number | null): 'a' | 'an' {
+  if (n === null || !Number.isFinite(n) || n < 1) return 'a';
+  let lead = Math.floor(n);
+  while (lead >= 1000) lead = Math.floor(lead / 1000);
+  return lead === 8 || lead === 11 || lead === 18 || (lead >= 80 && lead <= 89) || (lead >= 800 && lead <= 899) ? 'an' : 'a';
+}
+
 /** One plain sentence on what the receptive field means for this layer. */
 export function explainField(field: ReceptiveField | null): string {
   if (!field) return '';
-  return `Each unit of this layer sees a ${formatField(field)} window of the input; neighbouring units are ${field.jump.every((j) => j === field.jump[0]) ? field.jump[0] : field.jump.join('×')} input pixel(s) apart.`;
+  const jumps = field.jump.every((j) => j === field.jump[0]) ? [field.jump[0]] : field.jump;
+  const apart = `${jumps.map((j) => j ?? '?').join('×')} input ${jumps.length === 1 && jumps[0] === 1 ? 'pixel' : 'pixels'} apart`;
+  return `Each unit of this layer sees ${articleFor(field.size[0])} ${formatField(field)} window of the input; neighbouring units are ${apart}.`;
 }
 
 export function outputBytes(layer: LayerResult): number | null {
