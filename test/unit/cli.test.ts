@@ -63,6 +63,68 @@ describe('CLI: layerlens summary', () => {
     assert.deepEqual(m.diagnostics, []);
   });
 
+  it('--json config: every tuple argument as Keras normalises it in its constructor (an int written becomes a tuple)', () => {
+    const file = join(dir, 'tuples.py');
+    writeFileSync(
+      file,
+      [
+        'from keras import layers, models',
+        'a = models.Sequential([layers.Conv1D(4, 3, input_shape=(20, 2)), layers.MaxPooling1D(2), layers.AveragePooling1D(3, strides=1),',
+        '    layers.UpSampling1D(3), layers.ZeroPadding1D(2), layers.Cropping1D(1)])',
+        "b = models.Sequential([layers.Conv2D(32, 3, activation='relu', input_shape=(28, 28, 1)), layers.MaxPooling2D(2),",
+        '    layers.AveragePooling2D((2, 3), strides=1), layers.UpSampling2D(2), layers.ZeroPadding2D(1), layers.ZeroPadding2D((1, 2)),',
+        '    layers.ZeroPadding2D(((1, 2), (3, 4))), layers.Cropping2D(2), layers.Cropping2D(((1, 0), 2)), layers.Conv2D(8, (3, 1), strides=2),',
+        '    layers.Conv2DTranspose(4, 3, strides=2, output_padding=1), layers.Conv2DTranspose(4, 3), layers.DepthwiseConv2D(3, dilation_rate=2),',
+        '    layers.SeparableConv2D(4, 3)])',
+        'c = models.Sequential([layers.Conv3D(4, 3, strides=2, input_shape=(16, 16, 16, 1)), layers.MaxPooling3D(2), layers.AveragePooling3D(1, strides=(1, 1, 1)),',
+        '    layers.UpSampling3D(2), layers.ZeroPadding3D(1), layers.Cropping3D(1)])',
+        'd = models.Sequential([layers.TimeDistributed(layers.Conv2D(4, 3), input_shape=(5, 8, 8, 1))])',
+      ].join('\n'),
+    );
+    const r = cli('summary', file, '--json');
+    assert.equal(r.code, 0);
+    const json = JSON.parse(r.out);
+    const configs = (i: number, ...keys: string[]) =>
+      json.models[i].layers.map((l: { type: string; config: Record<string, unknown> }) => [l.type, ...keys.filter((k) => k in l.config).map((k) => [k, l.config[k]])]);
+    const keys = ['kernel_size', 'strides', 'dilation_rate', 'output_padding', 'pool_size', 'size', 'padding', 'cropping'];
+    assert.deepEqual(configs(0, ...keys), [
+      ['Conv1D', ['kernel_size', [3]], ['strides', [1]], ['dilation_rate', [1]], ['padding', 'valid']],
+      ['MaxPooling1D', ['strides', null], ['pool_size', [2]], ['padding', 'valid']], // None: the pool size, as Keras reads it
+      ['AveragePooling1D', ['strides', [1]], ['pool_size', [3]], ['padding', 'valid']],
+      ['UpSampling1D', ['size', 3]], // Keras keeps UpSampling1D's size an int
+      ['ZeroPadding1D', ['padding', [2, 2]]],
+      ['Cropping1D', ['cropping', [1, 1]]],
+    ]);
+    assert.deepEqual(configs(1, ...keys), [
+      ['Conv2D', ['kernel_size', [3, 3]], ['strides', [1, 1]], ['dilation_rate', [1, 1]], ['padding', 'valid']],
+      ['MaxPooling2D', ['strides', null], ['pool_size', [2, 2]], ['padding', 'valid']],
+      ['AveragePooling2D', ['strides', [1, 1]], ['pool_size', [2, 3]], ['padding', 'valid']],
+      ['UpSampling2D', ['size', [2, 2]]],
+      ['ZeroPadding2D', ['padding', [[1, 1], [1, 1]]]],
+      ['ZeroPadding2D', ['padding', [[1, 1], [2, 2]]]],
+      ['ZeroPadding2D', ['padding', [[1, 2], [3, 4]]]],
+      ['Cropping2D', ['cropping', [[2, 2], [2, 2]]]],
+      ['Cropping2D', ['cropping', [[1, 0], [2, 2]]]],
+      ['Conv2D', ['kernel_size', [3, 1]], ['strides', [2, 2]], ['dilation_rate', [1, 1]], ['padding', 'valid']],
+      ['Conv2DTranspose', ['kernel_size', [3, 3]], ['strides', [2, 2]], ['dilation_rate', [1, 1]], ['output_padding', [1, 1]], ['padding', 'valid']],
+      ['Conv2DTranspose', ['kernel_size', [3, 3]], ['strides', [1, 1]], ['dilation_rate', [1, 1]], ['output_padding', null], ['padding', 'valid']],
+      ['DepthwiseConv2D', ['kernel_size', [3, 3]], ['strides', [1, 1]], ['dilation_rate', [2, 2]], ['padding', 'valid']],
+      ['SeparableConv2D', ['kernel_size', [3, 3]], ['strides', [1, 1]], ['dilation_rate', [1, 1]], ['padding', 'valid']],
+    ]);
+    assert.deepEqual(configs(2, ...keys), [
+      ['Conv3D', ['kernel_size', [3, 3, 3]], ['strides', [2, 2, 2]], ['dilation_rate', [1, 1, 1]], ['padding', 'valid']],
+      ['MaxPooling3D', ['strides', null], ['pool_size', [2, 2, 2]], ['padding', 'valid']],
+      ['AveragePooling3D', ['strides', [1, 1, 1]], ['pool_size', [1, 1, 1]], ['padding', 'valid']],
+      ['UpSampling3D', ['size', [2, 2, 2]]],
+      ['ZeroPadding3D', ['padding', [[1, 1], [1, 1], [1, 1]]]],
+      ['Cropping3D', ['cropping', [[1, 1], [1, 1], [1, 1]]]],
+    ]);
+    const inner = json.models[3].layers[0].inner;
+    assert.deepEqual([inner.config.kernel_size, inner.config.strides], [[3, 3], [1, 1]]);
+    for (const m of json.models) assert.deepEqual(m.diagnostics, [], m.name);
+    assert.deepEqual(json.models[1].layers.at(-1).outputShape, [null, 22, 26, 4]);
+  });
+
   it('--markdown gives a table a pull request can show', () => {
     const r = cli('summary', join(EXAMPLES, 'mnist_convnet_no_pooling.py'), '--markdown');
     assert.equal(r.code, 0);

@@ -4,7 +4,7 @@
  * layers after it unknown, but the summary always covers the layers before it.
  */
 import { OPAQUE_LAYERS, ruleFor } from '../layers/catalogue';
-import { Args, LayerError, Unresolved, inputSpecError, product, pyRepr, shapeRepr, toSnakeCase, type FieldStep, type InternalShape, type ParamPart, type Rule } from '../layers/rule';
+import { Args, LayerError, Unresolved, inputSpecError, normalizeTuple, product, pyRepr, shapeRepr, toSnakeCase, type FieldStep, type InternalShape, type ParamPart, type Rule } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
 import { toJson, type AddedLayer, type LayerCall, type ModelBuilder, type Value } from '../python/values';
 import type { Diagnostic, LayerResult, ModelResult, ReceptiveField, Severity, Shape } from '../types';
@@ -281,11 +281,12 @@ function layerName(call: LayerCall, walk: Walk): string {
 }
 
 
-/** The layer's arguments by name with Keras' defaults filled in, as plain JSON. */
+/** The layer's arguments by name with Keras' defaults filled in, as plain JSON, tuples as Keras normalises them. */
 function configOf(call: LayerCall, rule: Rule | undefined): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   if (rule) for (const name of rule.signature) config[name] = name in rule.defaults ? rule.defaults[name] : null;
   for (const [k, v] of call.args) config[k] = toJson(v as Value);
+  for (const [name, spec] of Object.entries(rule?.tuples ?? {})) if (name in config) config[name] = normalizeTuple(config[name], spec);
   return config;
 }
 

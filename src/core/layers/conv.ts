@@ -191,6 +191,7 @@ function convRule(type: string, rank: number, kind: ConvKind, aliases: string[] 
     aliases,
     signature,
     defaults: { ...common, ...(extra as Record<string, null | number>) },
+    tuples: { kernel_size: { n: rank }, strides: { n: rank }, dilation_rate: { n: rank }, ...(kind === 'transpose' ? { output_padding: { n: rank } } : {}) },
     inputSpec: { minNdim: rank + 2, maxNdim: rank + 2 },
     outputShape: convOutput(rank, kind),
     params: convParams(rank, kind),

@@ -20,6 +20,7 @@ function poolRule(type: string, rank: number, aliases: string[]): Rule {
     aliases,
     signature: ['pool_size', 'strides', 'padding', 'data_format'],
     defaults: { pool_size: two, strides: null, padding: 'valid', data_format: null },
+    tuples: { pool_size: { n: rank }, strides: { n: rank } },
     inputSpec: { ndim: rank + 2 },
     outputShape(ctx) {
       const input = requireInput(ctx);

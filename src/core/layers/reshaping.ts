@@ -21,6 +21,7 @@ function paddingRule(type: string, rank: number, crop: boolean): Rule {
     type,
     signature: rank === 1 ? [arg] : [arg, 'data_format'],
     defaults: rank === 1 ? { [arg]: def } : { [arg]: def, data_format: null },
+    tuples: { [arg]: rank === 1 ? { n: 2 } : { n: rank, pairs: true } },
     inputSpec: { ndim: rank + 2 },
     outputShape(ctx) {
       const input = requireInput(ctx);
@@ -48,6 +49,7 @@ function upSampling(rank: number): Rule {
     type: `UpSampling${rank}D`,
     signature: rank === 1 ? ['size'] : rank === 2 ? ['size', 'data_format', 'interpolation'] : ['size', 'data_format'],
     defaults: rank === 1 ? { size: 2 } : rank === 2 ? { size: [2, 2], data_format: null, interpolation: 'nearest' } : { size: [2, 2, 2], data_format: null },
+    tuples: rank === 1 ? undefined : { size: { n: rank } }, // Keras keeps UpSampling1D's size an int
     inputSpec: { ndim: rank + 2 },
     outputShape(ctx) {
       const input = requireInput(ctx);

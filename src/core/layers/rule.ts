@@ -28,6 +28,16 @@ export type FieldStep =
   | null // spatial structure gone or not definable (Flatten, global pooling, upsampling)
   | { kernel: number[]; stride: number[]; dilation: number[]; padBefore: Dim[] };
 
+/**
+ * An argument Keras' constructor normalises to a tuple (`standardize_tuple`, `conv_utils.normalize_tuple`): an
+ * int becomes `n` of it. With `pairs`, each of the `n` items becomes a (before, after) pair (ZeroPadding and
+ * Cropping in 2 and 3 dimensions). None stays None: a pooling layer's `strides=None` means its pool size.
+ */
+export interface TupleArg {
+  n: number;
+  pairs?: boolean;
+}
+
 export interface LayerContext {
   args: Args;
   /** Input shape with the batch dimension, or null when even the rank is unknown. */
@@ -43,6 +53,8 @@ export interface Rule {
   /** Argument names in Keras' positional order. */
   signature: string[];
   defaults: Record<string, PyDefault>;
+  /** Arguments Keras' constructor turns into tuples; the JSON config carries them so (`kernel_size: [3, 3]`). */
+  tuples?: Record<string, TupleArg>;
   /** Keras' InputSpec: the rank the input must have. */
   inputSpec?: { ndim?: number; minNdim?: number; maxNdim?: number };
   /** A wrapper (Bidirectional, TimeDistributed) whose `layer` argument is another layer. */
@@ -192,6 +204,21 @@ function toPlain(v: Value | PyDefault | undefined, onUnknown: (u: Value & { kind
     default:
       return String(v.kind);
   }
+}
+
+/**
+ * A config value (plain JSON) as Keras' constructor stores it: `3` → `[3, 3]`, ZeroPadding2D's `1` →
+ * `[[1, 1], [1, 1]]` and `(1, 2)` → `[[1, 1], [2, 2]]`. Anything else (unknown, a tuple of the wrong
+ * length, which the rule reports) is left as written.
+ */
+export function normalizeTuple(v: unknown, spec: TupleArg): unknown {
+  const isNum = (x: unknown): x is number => typeof x === 'number';
+  if (spec.pairs) {
+    if (isNum(v)) return Array.from({ length: spec.n }, () => [v, v]);
+    if (Array.isArray(v) && v.length === spec.n) return v.map((item) => (isNum(item) ? [item, item] : item));
+    return v;
+  }
+  return isNum(v) ? new Array(spec.n).fill(v) : v;
 }
 
 /** Python's repr of a plain value, for messages in Keras' words. */
