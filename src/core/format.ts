@@ -1,5 +1,5 @@
 /** Text renderings of an analysis: a Keras-like summary table, Markdown, and helpers the editor shares. */
-import type { Diagnostic, LayerResult, ModelResult, ReceptiveField, Shape } from './types';
+import type { Diagnostic, LayerResult, ModelResult, Range, ReceptiveField, Shape } from './types';
 
 export const BYTES_PER_PARAM = 4;
 
@@ -66,15 +66,24 @@ function footer(model: ModelResult): string[] {
   ];
 }
 
+/**
+ * Where a range starts, as the CLI prints it: `LINE:COL`, or `cell N:LINE:COL` in a notebook, with cells
+ * counted from 1 as VS Code shows them ("Cell 3 of 3"); `range.cell` is the 0-based index.
+ */
+export function positionText(range: Range): string {
+  return `${range.cell !== undefined ? `cell ${range.cell + 1}:` : ''}${range.start.line}:${range.start.column}`;
+}
+
+/** `FILE:LINE:COL: severity: message [code]` (`FILE:cell N:LINE:COL` in a notebook). */
 export function diagnosticLine(d: Diagnostic, file?: string): string {
-  const where = `${d.range.cell !== undefined ? `cell ${d.range.cell}, ` : ''}${d.range.start.line}:${d.range.start.column}`;
-  return `${file ? `${file}:` : ''}${where}: ${d.severity}: ${d.message} [${d.code}]`;
+  return `${file ? `${file}:` : ''}${positionText(d.range)}: ${d.severity}: ${d.message} [${d.code}]`;
 }
 
 /** A summary table in the style of Keras' `model.summary()`, with receptive field and MACs columns. */
 export function formatTable(model: ModelResult, file?: string): string {
   const width = COLUMNS.reduce((s, c) => s + c.width, 0);
-  const lines = [`Model: "${model.name}"  (line ${model.line}, input ${formatShape(model.inputShape)})`, '_'.repeat(width)];
+  const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}, ` : '';
+  const lines = [`Model: "${model.name}"  (${cell}line ${model.line}, input ${formatShape(model.inputShape)})`, '_'.repeat(width)];
   lines.push(COLUMNS.map((c) => pad(c.title, c.width)).join('').trimEnd(), '='.repeat(width));
   model.layers.forEach((l, i) => {
     lines.push(COLUMNS.map((c) => pad(c.cell(l), c.width)).join('').trimEnd());
@@ -89,7 +98,8 @@ export function formatTable(model: ModelResult, file?: string): string {
 /** The same summary as a Markdown table, for pull requests. */
 export function formatMarkdown(model: ModelResult, file?: string): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
-  const lines = [`### Model \`${model.name}\`${file ? ` (${file}:${model.line})` : ''}`, ''];
+  const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}:` : '';
+  const lines = [`### Model \`${model.name}\`${file ? ` (${file}:${cell}${model.line})` : ''}`, ''];
   lines.push(`| # | ${COLUMNS.map((c) => c.title).join(' | ')} |`, `|---:|${COLUMNS.map((_c, i) => (i >= 2 ? '---:' : '---')).join('|')}|`);
   model.layers.forEach((l, i) => lines.push(`| ${i} | ${COLUMNS.map((c) => esc(c.cell(l))).join(' | ')} |`));
   lines.push('', ...footer(model).map((f) => `- ${f}`));

@@ -9,7 +9,7 @@ export interface Position {
 export interface Range {
   start: Position;
   end: Position;
-  /** Index of the notebook cell (in the notebook's `cells` array) the range lies in; lines are then cell-relative. */
+  /** 0-based index of the notebook cell (in the notebook's `cells` array) the range lies in; lines are then cell-relative. VS Code and the CLI's text show it plus one (`cell 3` for index 2). */
   cell?: number;
 }
 

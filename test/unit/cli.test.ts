@@ -157,6 +157,44 @@ describe('CLI: layerlens summary', () => {
     assert.equal(layer.range.cell, 1);
   });
 
+  /** A markdown cell, an import cell and a model cell: the model is in the third cell, as VS Code counts ("Cell 3 of 3"). */
+  function threeCellNotebook(name: string): string {
+    const nb = join(dir, name);
+    const model = [
+      'x = 1',
+      '',
+      '',
+      'model = keras.Sequential([',
+      "    layers.Conv2D(32, 3, activation='relu', input_shape=(28, 28, 1)),",
+      '    layers.Conv2D(8, 30),',
+      '])',
+    ].join('\n');
+    writeFileSync(nb, JSON.stringify({ cells: [{ cell_type: 'markdown', source: '# A model' }, { cell_type: 'code', source: 'from tensorflow import keras\nfrom keras import layers' }, { cell_type: 'code', source: model }], nbformat: 4 }));
+    return nb;
+  }
+
+  it('notebook positions count cells from 1, as VS Code shows them: FILE:cell N:LINE:COL, and the model header names its cell', () => {
+    const nb = threeCellNotebook('mine.ipynb');
+    const r = cli('summary', nb);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /^Model: "model"  \(cell 3, line 4, input \(None, 28, 28, 1\)\)$/m);
+    assert.match(r.out, /^.*mine\.ipynb:cell 3:6:5: error: Computed output size would be zero or negative\..*\[negative-dimension\]$/m);
+    assert.doesNotMatch(r.out, /cell \d+, \d+:\d+/);
+    const md = cli('summary', nb, '--markdown');
+    assert.match(md.out, /^### Model `model` \(.*mine\.ipynb:cell 3:4\)$/m);
+    assert.match(md.out, /^- .*cell 3:6:5: error: Computed output size/m);
+    // JSON keeps the cell's index in the notebook's `cells` array, counted from 0 (README: JSON schema).
+    const json = JSON.parse(cli('summary', nb, '--json').out);
+    assert.equal(json.models[0].range.cell, 2);
+    assert.equal(json.models[0].layers[1].range.cell, 2);
+    assert.equal(json.models[0].diagnostics[0].range.cell, 2);
+  });
+
+  it('a .py file has no cell in its positions', () => {
+    const r = cli('summary', join(EXAMPLES, 'mnist_convnet.py'));
+    assert.match(r.out, /^Model: "model"  \(line 5, input \(None, 28, 28, 1\)\)$/m);
+  });
+
   it('a notebook with no code cells: exit 0, no model, one line on stderr saying so', () => {
     const nb = join(dir, 'notes.ipynb');
     writeFileSync(nb, JSON.stringify({ cells: [{ cell_type: 'markdown', source: '# Notes\nkeras.Sequential' }], nbformat: 4 }));
