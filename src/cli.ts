@@ -5,6 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { analyze, analyzeCells, diagnosticLine, formatMarkdown, formatTable, type AnalysisResult } from './core';
+import { sortedDiagnostics } from './core/format';
 import { NotebookFormatError, readNotebook } from './core/python/sourceText';
 
 /** Larger files are refused: no model definition is that long, and reading one would stall a CI job. */
@@ -80,10 +81,12 @@ export function main(argv: string[]): number {
     process.stdout.write(`${JSON.stringify({ file, models: result.models, diagnostics: result.diagnostics }, null, 2)}\n`);
     return 0;
   }
-  const blocks = result.models.map((m) => (markdown ? formatMarkdown(m, file) : formatTable(m, file)));
+  // The tables, then every diagnostic (the models' and the file's syntax errors) in one list in source order.
+  const blocks = result.models.map((m) => (markdown ? formatMarkdown(m, file, { diagnostics: false }) : formatTable(m, file, { diagnostics: false })));
   if (result.models.length === 0) blocks.push(`${file}: no Sequential model found`);
-  const fileDiagnostics = result.diagnostics.map((d) => (markdown ? `- ${diagnosticLine(d, file)}` : diagnosticLine(d, file)));
-  process.stdout.write(`${[...blocks, ...fileDiagnostics].join('\n\n')}\n`);
+  const diagnostics = sortedDiagnostics(result).map((d) => (markdown ? `- ${diagnosticLine(d, file)}` : diagnosticLine(d, file)));
+  if (diagnostics.length) blocks.push(markdown ? `### Diagnostics\n\n${diagnostics.join('\n')}` : diagnostics.join('\n'));
+  process.stdout.write(`${blocks.join('\n\n')}\n`);
   return 0;
 }
 

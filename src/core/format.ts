@@ -1,5 +1,5 @@
 /** Text renderings of an analysis: a Keras-like summary table, Markdown, and helpers the editor shares. */
-import type { Diagnostic, LayerResult, ModelResult, Range, ReceptiveField, Shape } from './types';
+import type { AnalysisResult, Diagnostic, LayerResult, ModelResult, Range, ReceptiveField, Shape } from './types';
 
 export const BYTES_PER_PARAM = 4;
 
@@ -79,8 +79,33 @@ export function diagnosticLine(d: Diagnostic, file?: string): string {
   return `${file ? `${file}:` : ''}${positionText(d.range)}: ${d.severity}: ${d.message} [${d.code}]`;
 }
 
+/** Cell, then line, then column: the order a reader meets positions in the file. */
+export function compareRanges(a: Range, b: Range): number {
+  return (a.cell ?? -1) - (b.cell ?? -1) || a.start.line - b.start.line || a.start.column - b.start.column;
+}
+
+/**
+ * Every diagnostic of an analysis, the models' and the file's (syntax errors), in source order; one reported
+ * twice at the same place (by two models) once.
+ */
+export function sortedDiagnostics(result: AnalysisResult): Diagnostic[] {
+  const seen = new Set<string>();
+  const all = [...result.models.flatMap((m) => m.diagnostics), ...result.diagnostics].filter((d) => {
+    const key = `${positionText(d.range)} ${d.severity} ${d.code} ${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return all.sort((a, b) => compareRanges(a.range, b.range));
+}
+
+export interface FormatOptions {
+  /** List the model's diagnostics under its table (default); the CLI lists all of a file's together instead. */
+  diagnostics?: boolean;
+}
+
 /** A summary table in the style of Keras' `model.summary()`, with receptive field and MACs columns. */
-export function formatTable(model: ModelResult, file?: string): string {
+export function formatTable(model: ModelResult, file?: string, options: FormatOptions = {}): string {
   const width = COLUMNS.reduce((s, c) => s + c.width, 0);
   const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}, ` : '';
   const lines = [`Model: "${model.name}"  (${cell}line ${model.line}, input ${formatShape(model.inputShape)})`, '_'.repeat(width)];
@@ -91,19 +116,19 @@ export function formatTable(model: ModelResult, file?: string): string {
   });
   if (model.layers.length === 0) lines.push('(no layers)', '='.repeat(width));
   lines.push(...footer(model));
-  for (const d of model.diagnostics) lines.push(diagnosticLine(d, file));
+  if (options.diagnostics !== false) for (const d of model.diagnostics) lines.push(diagnosticLine(d, file));
   return lines.join('\n');
 }
 
 /** The same summary as a Markdown table, for pull requests. */
-export function formatMarkdown(model: ModelResult, file?: string): string {
+export function formatMarkdown(model: ModelResult, file?: string, options: FormatOptions = {}): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}:` : '';
   const lines = [`### Model \`${model.name}\`${file ? ` (${file}:${cell}${model.line})` : ''}`, ''];
   lines.push(`| # | ${COLUMNS.map((c) => c.title).join(' | ')} |`, `|---:|${COLUMNS.map((_c, i) => (i >= 2 ? '---:' : '---')).join('|')}|`);
   model.layers.forEach((l, i) => lines.push(`| ${i} | ${COLUMNS.map((c) => esc(c.cell(l))).join(' | ')} |`));
   lines.push('', ...footer(model).map((f) => `- ${f}`));
-  if (model.diagnostics.length) {
+  if (options.diagnostics !== false && model.diagnostics.length) {
     lines.push('', '**Diagnostics**', '');
     for (const d of model.diagnostics) lines.push(`- ${esc(diagnosticLine(d))}`);
   }

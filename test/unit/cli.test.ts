@@ -182,7 +182,7 @@ describe('CLI: layerlens summary', () => {
     assert.doesNotMatch(r.out, /cell \d+, \d+:\d+/);
     const md = cli('summary', nb, '--markdown');
     assert.match(md.out, /^### Model `model` \(.*mine\.ipynb:cell 3:4\)$/m);
-    assert.match(md.out, /^- .*cell 3:6:5: error: Computed output size/m);
+    assert.match(md.out, /^- .*mine\.ipynb:cell 3:6:5: error: Computed output size/m);
     // JSON keeps the cell's index in the notebook's `cells` array, counted from 0 (README: JSON schema).
     const json = JSON.parse(cli('summary', nb, '--json').out);
     assert.equal(json.models[0].range.cell, 2);
@@ -193,6 +193,61 @@ describe('CLI: layerlens summary', () => {
   it('a .py file has no cell in its positions', () => {
     const r = cli('summary', join(EXAMPLES, 'mnist_convnet.py'));
     assert.match(r.out, /^Model: "model"  \(line 5, input \(None, 28, 28, 1\)\)$/m);
+  });
+
+  /** A syntax error (line 2) before three models with an error, a warning and an information. */
+  function mixedFile(): string {
+    const file = join(dir, 'order.py');
+    writeFileSync(
+      file,
+      [
+        'from keras import layers, models',
+        'def broken(:',
+        '    pass',
+        'a = models.Sequential([layers.Dense(3, input_shape=(4,)), layers.Conv2D(2, 3)])',
+        'b = models.Sequential([layers.Flatten(input_shape=(None, 4)), layers.Dense(2)])',
+        'c = models.Sequential([layers.Dense(3)])',
+        '',
+      ].join('\n'),
+    );
+    return file;
+  }
+  const EXPECTED_ORDER = ['2:11: error', '4:59: error', '5:24: warning', '5:63: error', '6:5: information'];
+
+  it('diagnostics: all of them together after the model tables, in source order, the syntax error first', () => {
+    const file = mixedFile();
+    const r = cli('summary', file);
+    assert.equal(r.code, 0);
+    const lines = r.out.trimEnd().split('\n');
+    const isDiagnostic = (l: string) => /^.*order\.py:\d+:\d+: (error|warning|information): /.test(l);
+    const first = lines.findIndex(isDiagnostic);
+    assert.deepEqual(lines.slice(first).map((l) => /order\.py:(\d+:\d+: \w+)/.exec(l)?.[1]), EXPECTED_ORDER, 'one block at the end, nothing else in it');
+    assert.ok(lines.slice(0, first).some((l) => l.startsWith('Model: "c"')), 'after every model table');
+    assert.equal(lines[first - 1], '', 'a blank line before the block');
+    assert.ok(lines.slice(0, first).every((l) => !isDiagnostic(l)));
+  });
+
+  it('--markdown: the same diagnostics, in the same order, as one list after the model tables', () => {
+    const r = cli('summary', mixedFile(), '--markdown');
+    assert.equal(r.code, 0);
+    const [tables, list] = r.out.split(/^### Diagnostics$/m);
+    assert.ok(list, r.out);
+    assert.match(tables, /^### Model `c`/m);
+    assert.doesNotMatch(tables, /: (error|warning|information): /);
+    const items = list.trim().split('\n');
+    assert.deepEqual(items.map((l) => /^- .*order\.py:(\d+:\d+: \w+)/.exec(l)?.[1]), EXPECTED_ORDER);
+  });
+
+  it('diagnostics in a notebook are sorted by cell, then line and column', () => {
+    const nb = join(dir, 'cells.ipynb');
+    const cells = [
+      'from keras import layers, models\n\n\n\ndef broken(:\n    pass',
+      'm = models.Sequential([layers.Dense(3, input_shape=(4,)),\n    layers.Conv2D(2, 3)])',
+    ];
+    writeFileSync(nb, JSON.stringify({ cells: cells.map((source) => ({ cell_type: 'code', source })), nbformat: 4 }));
+    const r = cli('summary', nb);
+    const positions = r.out.split('\n').flatMap((l) => /cells\.ipynb:(cell \d+:\d+:\d+): (\w+)/.exec(l)?.slice(1, 3).join(' ') ?? []);
+    assert.deepEqual(positions, ['cell 1:5:11 error', 'cell 2:2:5 error']);
   });
 
   it('a notebook with no code cells: exit 0, no model, one line on stderr saying so', () => {
