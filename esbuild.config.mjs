@@ -1,7 +1,9 @@
 // Bundles: the analysis core (CommonJS, the package's "./core" export), the CLI, the extension host
 // (vscode external; tfjs never enters it) and the webview (browser IIFE with tfjs).
+// `--production` (npm run package): minified, no source maps, into an emptied dist/ so that nothing stale
+// (old .map files, declarations of deleted modules) is packaged.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -29,6 +31,7 @@ if (existsSync('webview/main.ts'))
     define: { WebAssembly: 'undefined' },
   });
 
+if (production) rmSync('dist', { recursive: true, force: true });
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {

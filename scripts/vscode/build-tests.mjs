@@ -53,7 +53,10 @@ export async function buildElectronTests(outDir) {
   return { index: path.join(outDir, 'electron', 'index.js'), suites };
 }
 
-/** `npm run build` of the repo (LayerLens's dist/extension.js, when src/extension.ts exists). */
+/**
+ * `npm run build` of the repo (LayerLens's dist/extension.js, when src/extension.ts exists), for run-electron.mjs,
+ * which loads the repo as an extension under development. The other runners install the .vsix (vsix.mjs).
+ */
 export function buildExtension({ log = console.log } = {}) {
   log('$ npm run build');
   const t0 = Date.now();
@@ -61,22 +64,6 @@ export function buildExtension({ log = console.log } = {}) {
   if (r.error || r.status !== 0) throw new Error(`npm run build failed (${r.error?.message ?? `exit ${r.status}`})`);
   const bundle = path.join(repoRoot, 'dist', 'extension.js');
   if (!existsSync(bundle))
-    throw new Error(`npm run build did not produce dist/extension.js (${existsSync(path.join(repoRoot, 'src', 'extension.ts')) ? 'check esbuild.config.mjs' : 'src/extension.ts does not exist yet'}); set LAYERLENS_EXTENSION_DIR to run with another extension folder`);
+    throw new Error(`npm run build did not produce dist/extension.js (${existsSync(path.join(repoRoot, 'src', 'extension.ts')) ? 'check esbuild.config.mjs' : 'src/extension.ts does not exist yet'})`);
   log(`built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-}
-
-/**
- * The extension folder to install as "LayerLens": the repo after `npm run build`, or, for trying the harness with
- * another extension, the already built folder named by LAYERLENS_EXTENSION_DIR (no build then).
- */
-export function prepareExtension({ log = console.log, build = true } = {}) {
-  const other = process.env.LAYERLENS_EXTENSION_DIR;
-  if (other) {
-    const dir = path.resolve(other);
-    if (!existsSync(path.join(dir, 'package.json'))) throw new Error(`LAYERLENS_EXTENSION_DIR=${other}: no package.json there`);
-    log(`using the extension folder ${dir} (LAYERLENS_EXTENSION_DIR), not this repo`);
-    return dir;
-  }
-  if (build) buildExtension({ log });
-  return repoRoot;
 }

@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // `npm run test:e2e`: end-to-end specs (test/e2e/*.spec.ts) in a real VS Code workbench (code-server) driven
-// through headless Chromium with playwright-core. Installs code-server if needed, builds LayerLens, then runs
-// mocha (TypeScript through tsx) with the repo's counting reporter, which ends with `N passed, M failed`.
-// Each spec starts its own code-server through test/e2e/support/workbench.ts. Screenshots go to test-results/.
-//   extra arguments go to mocha (e.g. --grep hover); LAYERLENS_EXTENSION_DIR installs another built extension.
+// through headless Chromium with playwright-core. Installs code-server if needed, packages layerlens-<version>.vsix
+// unless one newer than its sources exists, then runs mocha (TypeScript through tsx) with the repo's counting
+// reporter, which ends with `N passed, M failed`. Each spec starts its own code-server through
+// test/e2e/support/workbench.ts and installs that one .vsix (LAYERLENS_VSIX, set here for mocha) with
+// `code-server --install-extension`. Screenshots go to test-results/.
+//   extra arguments go to mocha (e.g. --grep hover); LAYERLENS_VSIX installs another .vsix as it is,
+//   LAYERLENS_EXTENSION_DIR another built, unpacked extension folder.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { ensureInstalled } from './install.mjs';
 import { chromiumPath, repoRoot } from './paths.mjs';
-import { prepareExtension } from './build-tests.mjs';
+import { prepareExtension } from './vsix.mjs';
 
 const log = (m) => console.log(`[e2e] ${m}`);
 const fail = (m) => { console.error(`[e2e] ERROR: ${m}`); console.log('\n0 passed, 1 failed'); process.exit(1); };
@@ -18,7 +21,9 @@ const fail = (m) => { console.error(`[e2e] ERROR: ${m}`); console.log('\n0 passe
 try {
   await ensureInstalled({ quiet: true });
   if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}`);
-  prepareExtension({ log });
+  const ext = prepareExtension({ log });
+  // Every spec installs this same file; none packages again while the specs run.
+  if (ext.kind === 'vsix') process.env.LAYERLENS_VSIX = ext.path;
 } catch (e) {
   fail(e.message);
 }

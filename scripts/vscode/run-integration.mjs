@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Integration tests inside a real extension host (code-server + headless Chromium), for `npm run test:integration`.
 //
-// Builds LayerLens (npm run build) and the test-host extension (test/integration/host, mocha bundled) with the
-// suites (test/integration/suites/*.test.ts), installs both into a fresh extensions folder, copies examples/ into
-// a temporary workspace, starts code-server with LAYERLENS_TEST_RESULTS=<file> in its environment (its extension
-// host inherits it), and opens the workbench in headless Chromium (an extension host only starts when a workbench
-// connects). The test host runs the suites and writes the result file; this script prints it like mocha's spec
-// reporter, ending with the line `N passed, M failed`, and exits non-zero on any failure or on timeout. code-server
-// and the browser are always stopped.
+// Builds the test-host extension (test/integration/host, mocha bundled) with the suites
+// (test/integration/suites/*.test.ts) unpacked into a fresh extensions folder, installs LayerLens's .vsix there with
+// `code-server --install-extension` as a user does (layerlens-<version>.vsix, packaged by npm run package unless one
+// newer than its sources exists), copies examples/ into a temporary workspace, starts code-server with
+// LAYERLENS_TEST_RESULTS=<file> in its environment (its extension host inherits it), and opens the workbench in
+// headless Chromium (an extension host only starts when a workbench connects). The test host runs the suites and
+// writes the result file; this script prints it like mocha's spec reporter, ending with the line
+// `N passed, M failed`, and exits non-zero on any failure or on timeout. code-server and the browser are always
+// stopped.
 //
 // Options / environment:
 //   --grep <regexp>             only tests whose full title matches (LAYERLENS_TEST_GREP)
@@ -16,15 +18,17 @@
 //   --keep                      keep the temporary folder (always kept on failure)
 //   --restricted                workspace trust on and the workspace untrusted (Restricted Mode); runs only the
 //                               suite titled "restricted mode", which is skipped in a normal run
-//   LAYERLENS_EXTENSION_DIR     install this built extension folder instead of building the repo (harness checks)
+//   LAYERLENS_VSIX              install this .vsix as it is instead of this repo's (no packaging)
+//   LAYERLENS_EXTENSION_DIR     install this built, unpacked extension folder instead (harness checks)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureInstalled } from './install.mjs';
 import { repoRoot } from './paths.mjs';
-import { buildHostExtension, prepareExtension } from './build-tests.mjs';
-import { copyFolder, installExtensionFolder, launchBrowser, makeTempDir, openWorkbench, removeDir, startCodeServer } from './server.mjs';
+import { buildHostExtension } from './build-tests.mjs';
+import { prepareExtension } from './vsix.mjs';
+import { copyFolder, installExtension, launchBrowser, makeTempDir, openWorkbench, removeDir, startCodeServer } from './server.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
@@ -155,10 +159,12 @@ async function main() {
   const workspace = copyFolder(path.join(repoRoot, 'examples'), path.join(tmp, 'workspace'));
   const results = path.join(tmp, 'results', 'results.json');
 
-  const ext = installExtensionFolder(extensionsDir, extensionSource);
-  log(`installed ${ext.id} -> ${path.relative(tmp, ext.dir)}`);
+  // The test host first: installing the .vsix then records both in extensions.json (a folder added after it is not
+  // listed there, and VS Code skips it).
   const host = await buildHostExtension(path.join(extensionsDir, 'layerlens-test.layerlens-test-host-0.0.1'));
   log(`built the test host with ${host.suites.length} suite(s): ${host.suites.map((s) => path.basename(s)).join(', ')}`);
+  const ext = installExtension(extensionsDir, extensionSource);
+  log(`installed ${ext.id} from ${path.basename(extensionSource.path)} -> ${path.relative(tmp, ext.dir)} (${ext.files} files)`);
 
   const env = restricted ? { LAYERLENS_TEST_RESTRICTED: '1' } : {};
   if (useRequestFile) {

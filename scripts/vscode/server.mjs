@@ -1,7 +1,8 @@
 // Starting code-server (a real VS Code workbench and extension host, for the browser) on this machine, installing
-// unpacked extensions into an extensions folder, and launching headless Chromium (Debian's) with playwright-core.
+// extensions into an extensions folder (a .vsix with `code-server --install-extension`, as a user does, or an
+// unpacked folder), and launching headless Chromium (Debian's) with playwright-core.
 // Used by start.mjs (npm start), run-integration.mjs (npm run test:integration) and test/e2e (npm run test:e2e).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, createWriteStream, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -9,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromiumPath, codeServerEntry, node24Bin, repoRoot } from './paths.mjs';
 import { isInstalled } from './install.mjs';
+import { unzipSync } from 'fflate';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -78,6 +80,12 @@ function assertInstalled() {
     throw new Error(`code-server is not installed${missing.length ? `: missing ${missing.join(', ')}` : ' completely'}; run: node scripts/vscode/install.mjs`);
 }
 
+/** Launched from a VS Code terminal, code-server would hand its work to that instance instead of doing it. */
+function withoutVscodeEnv(env) {
+  for (const k of Object.keys(env)) if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
+  return env;
+}
+
 export const DEFAULT_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -124,8 +132,7 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, p
 
   // code-server keeps its own logs and state under $XDG_DATA_HOME/code-server: in the user data folder, not ~/.local.
   const childEnv = { ...process.env, XDG_DATA_HOME: path.join(path.resolve(userDataDir), 'xdg-data'), ...env };
-  // Launched from a VS Code terminal, code-server would hand the folder to that instance instead of starting.
-  for (const k of Object.keys(childEnv)) if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete childEnv[k];
+  withoutVscodeEnv(childEnv);
 
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -240,6 +247,9 @@ export function installExtensionFolder(extensionsDir, sourceDir = repoRoot) {
   const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => patternToRegExp(p.slice(1)));
   const files = walkFiles(sourceDir).filter((f) => include.some((r) => r.test(f)) && !exclude.some((r) => r.test(f)));
   const dir = path.join(extensionsDir, `${id}-${pkg.version}`);
+  // A folder added after a .vsix install (which writes extensions.json) is not listed there, and VS Code skips it.
+  if (existsSync(path.join(extensionsDir, 'extensions.json')) && !listedExtensionFolders(extensionsDir).some((e) => e.folder === path.basename(dir)))
+    throw new Error(`${extensionsDir} already has an extensions.json (a .vsix was installed), which would not list ${path.basename(dir)}: install unpacked folders first`);
   rmSync(dir, { recursive: true, force: true });
   for (const f of files) {
     mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
@@ -248,6 +258,58 @@ export function installExtensionFolder(extensionsDir, sourceDir = repoRoot) {
   if (pkg.main && !files.some((f) => path.resolve(dir, f) === path.resolve(dir, pkg.main) || path.resolve(dir, f) === path.resolve(dir, `${pkg.main}.js`)))
     throw new Error(`${id}: package.json files does not include its main ${pkg.main}`);
   return { id, dir, files: files.length };
+}
+
+/**
+ * Installs a .vsix into `extensionsDir` as a user does: `code-server --install-extension X.vsix --extensions-dir DIR`
+ * (with a throwaway user data folder and config, so nothing lands in ~/.config or ~/.local). About a second.
+ * @returns {{ id: string, dir: string, files: number }} the installed folder, as recorded in DIR/extensions.json
+ */
+export function installExtensionVsix(extensionsDir, vsixFile) {
+  assertInstalled();
+  const vsix = path.resolve(vsixFile);
+  if (!existsSync(vsix)) throw new Error(`no such .vsix: ${vsix}`);
+  const entries = unzipSync(readFileSync(vsix), { filter: (f) => f.name === 'extension/package.json' });
+  if (!entries['extension/package.json']) throw new Error(`${vsix} holds no extension/package.json: not a VS Code extension package`);
+  const pkg = JSON.parse(Buffer.from(entries['extension/package.json']).toString('utf8'));
+  const id = `${pkg.publisher}.${pkg.name}`;
+  mkdirSync(extensionsDir, { recursive: true });
+  const foldersBefore = readdirSync(extensionsDir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(path.join(extensionsDir, e.name, 'package.json'))).map((e) => e.name);
+  const scratch = makeTempDir('layerlens-install-');
+  try {
+    const configFile = path.join(scratch, 'config.yaml');
+    writeFileSync(configFile, 'auth: none\n');
+    const r = spawnSync(node24Bin, [
+      codeServerEntry, '--config', configFile, '--user-data-dir', path.join(scratch, 'user-data'),
+      '--extensions-dir', path.resolve(extensionsDir), '--install-extension', vsix,
+    ], { encoding: 'utf8', timeout: 120_000, env: withoutVscodeEnv({ ...process.env, XDG_DATA_HOME: path.join(scratch, 'xdg-data') }) });
+    const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+    if (r.error || r.status !== 0 || !/successfully installed/i.test(out))
+      throw new Error(`code-server --install-extension ${path.basename(vsix)} failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`}):\n${out}`);
+  } finally {
+    removeDir(scratch);
+  }
+  const recorded = listedExtensionFolders(extensionsDir);
+  const entry = recorded.find((e) => e.id.toLowerCase() === id.toLowerCase() && e.version === pkg.version);
+  const dir = entry && path.join(extensionsDir, entry.folder);
+  if (!dir || !existsSync(path.join(dir, 'package.json')))
+    throw new Error(`code-server reported ${id} ${pkg.version} installed, but ${path.join(extensionsDir, 'extensions.json')} does not list it`);
+  // The first install records the folders already there; VS Code ignores (and marks removed) any it does not list.
+  const unlisted = foldersBefore.filter((f) => !recorded.some((e) => e.folder === f));
+  if (unlisted.length) throw new Error(`after installing ${path.basename(vsix)}, ${path.join(extensionsDir, 'extensions.json')} does not list ${unlisted.join(', ')}: VS Code would not load them`);
+  return { id, dir, files: walkFiles(dir).length };
+}
+
+/** The extensions VS Code loads from `extensionsDir` once it has an extensions.json: `{ id, version, folder }[]`. */
+function listedExtensionFolders(extensionsDir) {
+  let recorded = [];
+  try { recorded = JSON.parse(readFileSync(path.join(extensionsDir, 'extensions.json'), 'utf8')); } catch { return []; }
+  return recorded.map((e) => ({ id: e.identifier?.id ?? '', version: e.version, folder: e.relativeLocation ?? path.basename(e.location?.path ?? '') }));
+}
+
+/** Installs what `prepareExtension()` (vsix.mjs) chose: `{ kind: 'vsix' | 'folder', path }`. */
+export function installExtension(extensionsDir, ext) {
+  return ext.kind === 'folder' ? installExtensionFolder(extensionsDir, ext.path) : installExtensionVsix(extensionsDir, ext.path);
 }
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];

@@ -2,8 +2,10 @@
 // playwright-core. Start with `startWorkbench()` in a `before` hook and `close()` it in `after`.
 //
 // The server side lives in scripts/vscode/server.mjs (ESM); it is loaded with a dynamic import(), which works from
-// the CommonJS that tsx makes of these files. Which extension is installed: this repo (run `npm run build` first;
-// scripts/vscode/run-e2e.mjs does) or the built folder named by LAYERLENS_EXTENSION_DIR.
+// the CommonJS that tsx makes of these files. What is installed, as a user installs it (code-server
+// --install-extension): the .vsix named by LAYERLENS_VSIX (scripts/vscode/run-e2e.mjs packages this repo's once and
+// names it), else this repo's layerlens-<version>.vsix, packaged when missing or older than its sources
+// (scripts/vscode/vsix.mjs); or the unpacked, built folder named by LAYERLENS_EXTENSION_DIR.
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
@@ -24,15 +26,24 @@ interface CodeServer {
 
 interface ServerModule {
   startCodeServer(o: { workspace: string; extensionsDir: string; userDataDir: string; port?: number; env?: Record<string, string>; settings?: Record<string, unknown>; logFile?: string }): Promise<CodeServer>;
-  installExtensionFolder(extensionsDir: string, sourceDir?: string): { id: string; dir: string; files: number };
+  installExtension(extensionsDir: string, ext: ExtensionToInstall): { id: string; dir: string; files: number };
   launchBrowser(o?: { headless?: boolean; args?: string[] }): Promise<Browser>;
   makeTempDir(prefix?: string): string;
   copyFolder(from: string, to: string): string;
   removeDir(dir: string): void;
 }
 
+interface ExtensionToInstall { kind: 'vsix' | 'folder'; path: string }
+interface VsixModule {
+  prepareExtension(o?: { log?: (m: string) => void; build?: boolean }): ExtensionToInstall;
+}
+
 async function serverModule(): Promise<ServerModule> {
   return (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'vscode', 'server.mjs')).href)) as ServerModule;
+}
+
+async function vsixModule(): Promise<VsixModule> {
+  return (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'vscode', 'vsix.mjs')).href)) as VsixModule;
 }
 
 export interface CspViolation {
@@ -138,7 +149,7 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
   const workspace = srv.copyFolder(opts.examples ?? path.join(repoRoot, 'examples'), path.join(tmp, 'workspace'));
   const extensionsDir = path.join(tmp, 'extensions');
   const userDataDir = path.join(tmp, 'user-data');
-  srv.installExtensionFolder(extensionsDir, process.env.LAYERLENS_EXTENSION_DIR ? path.resolve(process.env.LAYERLENS_EXTENSION_DIR) : repoRoot);
+  srv.installExtension(extensionsDir, (await vsixModule()).prepareExtension({ log: () => undefined }));
 
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
