@@ -250,6 +250,64 @@ describe('CLI: layerlens summary', () => {
     assert.deepEqual(positions, ['cell 1:5:11 error', 'cell 2:2:5 error']);
   });
 
+  describe('--fail-on error|warning', () => {
+    const info = join(dir, 'info.py');
+    const syntax = join(dir, 'syntax.py');
+    before(() => {
+      writeFileSync(info, 'from keras import layers, models\nc = models.Sequential([layers.Dense(3)])\n');
+      writeFileSync(syntax, 'def broken(:\n    pass\n');
+    });
+    const warnings = join(EXAMPLES, 'mnist_convnet_no_pooling.py');
+    const clean = join(EXAMPLES, 'mnist_convnet.py');
+
+    it('exit 1 when a diagnostic of that severity or worse is found, the output written all the same', () => {
+      for (const [file, level, code, count] of [
+        [mixedFile(), 'error', 1, '3 errors'],
+        [mixedFile(), 'warning', 1, '3 errors and 1 warning'],
+        [warnings, 'error', 0, ''],
+        [warnings, 'warning', 1, '1 warning'],
+        [info, 'error', 0, ''],
+        [info, 'warning', 0, ''],
+        [clean, 'warning', 0, ''],
+        [syntax, 'error', 1, '1 error'], // a syntax error belongs to no model; it counts too
+      ] as const) {
+        for (const format of [[], ['--json'], ['--markdown']]) {
+          const r = cli('summary', file, ...format, '--fail-on', level);
+          assert.equal(r.code, code, `${file} --fail-on ${level} ${format.join(' ')}`);
+          assert.equal(r.err, code ? `layerlens: ${file}: ${count} (--fail-on ${level})\n` : '');
+          if (format[0] === '--json') JSON.parse(r.out);
+          else assert.match(r.out, /Total params|no Sequential model found/);
+        }
+      }
+      assert.equal(cli('summary', warnings, '--fail-on=warning').code, 1, '--fail-on=LEVEL works too');
+      assert.equal(cli('summary', '--fail-on', 'error', mixedFile()).code, 1, 'before the file too');
+    });
+
+    it('without the flag a file with errors still exits 0', () => {
+      assert.equal(cli('summary', mixedFile()).code, 0);
+      assert.equal(cli('summary', mixedFile(), '--json').code, 0);
+    });
+
+    for (const args of [['--fail-on', 'fatal'], ['--fail-on=information'], ['--fail-on'], ['--fail-on', '--json']]) {
+      it(`${args.join(' ')}: exit 2 with a usage line`, () => {
+        const r = cli('summary', clean, ...args);
+        assert.equal(r.code, 2);
+        assert.equal(r.out, '');
+        assert.equal(r.err.trim().split('\n').length, 1);
+        assert.match(r.err, /--fail-on takes error or warning.*usage: layerlens summary FILE \[--json \| --markdown\] \[--fail-on error\|warning\]/);
+      });
+    }
+
+    it('--help names the option and the exit codes', () => {
+      const r = cli('--help');
+      assert.equal(r.code, 0);
+      assert.match(r.out, /^usage: layerlens summary FILE \[--json \| --markdown\] \[--fail-on error\|warning\]$/m);
+      assert.match(r.out, /--fail-on/);
+      assert.match(r.out, /exit (status|code)/i);
+      assert.match(r.out, /\b1\b.*--fail-on|--fail-on.*\b1\b/);
+    });
+  });
+
   it('a notebook with no code cells: exit 0, no model, one line on stderr saying so', () => {
     const nb = join(dir, 'notes.ipynb');
     writeFileSync(nb, JSON.stringify({ cells: [{ cell_type: 'markdown', source: '# Notes\nkeras.Sequential' }], nbformat: 4 }));
