@@ -3,7 +3,8 @@
  * its exact range. The summary always covers the layers before the error.
  */
 import { strict as assert } from 'node:assert';
-import { analyze, type Diagnostic } from '../../src/core';
+import type { Diagnostic } from '../../src/core';
+import { analyze } from './support/metamorphic';
 
 const HEAD = 'import keras\nfrom keras import layers, models\n';
 

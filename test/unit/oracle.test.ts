@@ -5,7 +5,7 @@
  * here: tfjs is the oracle.
  */
 import assert from 'node:assert/strict';
-import { analyze } from '../../src/core/analyze';
+import { analyze } from './support/metamorphic';
 import { allRules } from '../../src/core/layers/catalogue';
 import { isUnsupported, toTfjs, toTfjsModelConfig } from '../../src/core/tfjs/toTfjs';
 import type { ModelResult } from '../../src/core/types';

@@ -8,7 +8,7 @@
  * Run more or fewer models with LAYERLENS_MODELS=<count> (default 1000).
  */
 import assert from 'node:assert/strict';
-import { analyze } from '../../src/core/analyze';
+import { analyze } from './support/metamorphic';
 import type { Diagnostic, ModelResult } from '../../src/core/types';
 import { generateModel, type GeneratedModel } from './support/modelGenerator';
 import { checkModel, tfjs, type CheckKind } from './support/tfjsOracle';

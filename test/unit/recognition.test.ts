@@ -1,6 +1,6 @@
 /** Every common way people write a Sequential model, and the values LayerLens resolves statically. */
 import { strict as assert } from 'node:assert';
-import { analyze, analyzeCells } from '../../src/core';
+import { analyze, analyzeCells } from './support/metamorphic';
 import { codes, onlyModel } from './support/fixtures';
 
 describe('recognising models', () => {

@@ -19,7 +19,11 @@ export interface Chunk {
   /** Absolute offsets of the chunk in the source. */
   start: number;
   end: number;
-  /** The text given to the parser: the source slice with any inserted closers. */
+  /**
+   * The text given to the parser: the source slice with comments blanked (spaces, so offsets hold) and any
+   * inserted closers. Blanking comments here, once, means no reader of the syntax tree ever meets one: a
+   * comment inside brackets can never be taken for an element or an argument.
+   */
   text: string;
   insertions: Insertion[];
   /** The segment (notebook cell) the chunk belongs to. */
@@ -67,15 +71,19 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
   let unclosed: UnclosedBracket[] = [];
   let insertions: Insertion[] = [];
   let inserted: string[] = [];
+  let comments: [number, number][] = [];
   const stack: { char: string; at: number; indent: number }[] = [];
   let lastCodeEnd = segStart; // offset just after the last code character (not comment, not whitespace)
   let prevLineContinues = false; // previous line ended with a backslash
   let prevLineDecorator = false;
   let lineIndent = 0;
+  // Indentation of the line the current logical line (statement) began on: a bracket opened on a later
+  // physical line of the same statement still belongs to a statement at this indentation.
+  let logicalIndent = 0;
 
   const closeChunk = (end: number) => {
     if (chunkStart < 0) return;
-    let text = src.slice(chunkStart, end);
+    let text = blankComments(src, chunkStart, end, comments);
     // Apply insertions from the back so earlier offsets stay valid.
     for (let k = insertions.length - 1; k >= 0; k--) {
       const rel = insertions[k].at - chunkStart;
@@ -86,6 +94,7 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
     insertions = [];
     inserted = [];
     unclosed = [];
+    comments = [];
   };
 
   const closeBrackets = () => {
@@ -111,6 +120,7 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
         closeBrackets();
       }
       if (stack.length === 0 && !prevLineContinues) {
+        logicalIndent = lineIndent;
         const atTop = lineIndent === 0;
         const head = src.slice(j, Math.min(j + 12, segEnd));
         if (chunkStart < 0) chunkStart = lineStart;
@@ -132,7 +142,9 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
         break;
       }
       if (ch === '#') {
+        const from = i;
         while (i < segEnd && src[i] !== '\n') i++;
+        comments.push([from, src[i - 1] === '\r' ? i - 1 : i]);
         continue;
       }
       if (ch === '\\' && (src[i + 1] === '\n' || (src[i + 1] === '\r' && src[i + 2] === '\n'))) {
@@ -152,7 +164,7 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
         inserted.push('0');
       }
       if (ch === '(' || ch === '[' || ch === '{') {
-        stack.push({ char: ch, at: i, indent: stack.length ? stack[stack.length - 1].indent : lineIndent });
+        stack.push({ char: ch, at: i, indent: logicalIndent });
       } else if (ch === ')' || ch === ']' || ch === '}') {
         // A closer that does not match the innermost opener is a typo; skipping it keeps the
         // statement's real structure (popping would end the statement early and split it).
@@ -165,6 +177,18 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
   closeBrackets();
   closeChunk(segEnd);
   return null;
+}
+
+/** `src[start, end)` with the comments in it replaced by spaces of the same length. */
+function blankComments(src: string, start: number, end: number, comments: [number, number][]): string {
+  let text = '';
+  let at = start;
+  for (const [from, to] of comments) {
+    if (from < start || to > end) continue;
+    text += src.slice(at, from) + ' '.repeat(to - from);
+    at = to;
+  }
+  return text + src.slice(at, end);
 }
 
 const BLOCK = 4096;
