@@ -84,7 +84,7 @@ def f(a, b=2, *args, **kw):
     assert.match(out, /= \\\n/, 'backslash continuations');
     assert.match(out, /\n\treturn/, 'tab indentation');
     assert.match(out, /\s1:2\]/, 'a slice gets no parentheses');
-    assert.match(out, /\sx for x in range\(\s*(?:#[^\n]*\s*)*\(3\),\s*\)\]/, 'a comprehension gets no parentheses or trailing comma');
+    assert.match(out, /\sx\s+for\s+x\s+in\s+range\(\s*(?:#[^\n]*\s*)*\(3\),\)\]/, 'a comprehension gets no parentheses or trailing comma');
   });
 
   it('the book models and every example analyse the same after rewriting', () => {
