@@ -3,16 +3,19 @@
 // `--production` (npm run package): minified, no source maps, into an emptied dist/ so that nothing stale
 // (old .map files, declarations of deleted modules) is packaged.
 import * as esbuild from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+
+const executable = (file) => ({ name: 'executable', setup: (b) => b.onEnd((r) => { if (!r.errors.length) chmodSync(file, 0o755); }) });
 
 const node = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning' };
 
 const builds = [
   { ...node, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
-  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Executable, as package.json `bin` needs it: `npx layerlens` runs it directly, and a new file is 0644.
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [executable('dist/cli.js')] },
 ];
 if (existsSync('src/extension.ts')) builds.push({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 if (existsSync('webview/main.ts'))
