@@ -2,7 +2,9 @@
 // `npm test`: every step in order, each one run even when an earlier one failed, then the total over all suites.
 //
 //   package       npm run package: the production build in dist/ and layerlens-<version>.vsix, the file that ships;
-//                 the unit tests read it, the integration and e2e runners install it (code-server --install-extension)
+//                 the later steps get its path in LAYERLENS_VSIX (unless already set), so the unit tests read and
+//                 the integration and e2e runners install (code-server --install-extension) that one file, even if
+//                 a source changes while they run
 //   typecheck     npm run typecheck
 //   unit          mocha (.mocharc.json: test/unit, test/browser) against that build
 //   integration   scripts/vscode/run-integration.mjs, then again with --restricted
@@ -15,6 +17,7 @@
 // .ci/run to add). The exit status is non-zero when any step failed.
 //   --only a,b   run only these steps (names as above; `integration:restricted` for the second run)
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +28,7 @@ const mochaBin = path.join(path.dirname(require.resolve('mocha/package.json')), 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const STEPS = [
-  { name: 'package', cmd: npm, args: ['run', 'package'] },
+  { name: 'package', cmd: npm, args: ['run', 'package'], pin: true },
   { name: 'typecheck', cmd: npm, args: ['run', 'typecheck'] },
   { name: 'unit', cmd: process.execPath, args: [mochaBin], counts: true },
   { name: 'integration', cmd: process.execPath, args: ['scripts/vscode/run-integration.mjs'], counts: true },
@@ -85,6 +88,10 @@ for (const step of steps) {
   let note = '';
   if (r.code !== 0 && failed === 0) { failed = 1; note = r.signal ? ` (killed by ${r.signal})` : ` (exit ${r.code})`; }
   else if (step.counts && r.counts.length === 0) { failed += 1; note = ' (reported no count)'; }
+  if (step.pin && r.code === 0 && !process.env.LAYERLENS_VSIX) {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+    process.env.LAYERLENS_VSIX = path.join(repoRoot, `${pkg.name}-${pkg.version}.vsix`);
+  }
   results.push({ name: step.name, ok: r.code === 0 && failed === 0, passed, failed, counted: step.counts || r.counts.length > 0, note, seconds: (Date.now() - t0) / 1000 });
 }
 

@@ -1,14 +1,15 @@
 /**
  * What ships: the .vsix that `npm run package` writes, read as the zip it is.
  *
- * `npm test` packages first, so this reads that file. Run alone (`npm run test:unit`, `npx mocha`), the `before`
- * hook packages it when it is missing or older than its sources (scripts/vscode/vsix.mjs, the same check the
- * integration and e2e runners make before installing it; about 10 s), so the list is never a stale one.
+ * `npm test` packages first and names the file in LAYERLENS_VSIX, so this reads that one file, the one the
+ * integration and e2e runs install. Run alone (`npm run test:unit`, `npx mocha`), the `before` hook packages it when
+ * it is missing or older than its sources (scripts/vscode/vsix.mjs, the same check the runners make before
+ * installing it; about 10 s), so the list is never a stale one.
  */
 import { strict as assert } from 'node:assert';
 import { builtinModules } from 'node:module';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 
@@ -39,7 +40,7 @@ describe('the packaged extension (.vsix)', function () {
 
   before(async () => {
     const mod = (await import(pathToFileURL(join(root, 'scripts', 'vscode', 'vsix.mjs')).href)) as VsixModule;
-    vsix = mod.ensureVsix({ log: () => undefined, quiet: true });
+    vsix = process.env.LAYERLENS_VSIX ? resolve(process.env.LAYERLENS_VSIX) : mod.ensureVsix({ log: () => undefined, quiet: true });
     zip = unzipSync(readFileSync(vsix));
     files = Object.keys(zip).filter((f) => f.startsWith('extension/') && !f.endsWith('/')).map((f) => f.slice('extension/'.length)).sort();
   });
