@@ -73,6 +73,27 @@ function definedNames(chunk: Chunk): string[] {
   return names;
 }
 
+/**
+ * A statement that calls a function whose body makes or changes a model makes one too (each call builds its
+ * own): it is walked, and so, in turn, is a function that makes such a call.
+ */
+function walkCallers(chunks: Chunk[], walked: boolean[], chunkNames: string[][]): void {
+  const isDef = (c: Chunk) => DEFINES[0].test(c.text);
+  let builders = new Set(chunks.flatMap((c, i) => (walked[i] && isDef(c) ? chunkNames[i] : [])));
+  while (builders.size > 0) {
+    const pattern = new RegExp(`\\b(?:${[...builders].join('|')})\\s*\\(`);
+    const found = new Set<string>();
+    chunks.forEach((c, i) => {
+      if (walked[i] || !pattern.test(c.text)) return;
+      const called = chunkInfo(c.text).calledNames;
+      if (![...builders].some((b) => called.has(b))) return;
+      walked[i] = true;
+      if (isDef(c)) for (const n of chunkNames[i]) found.add(n);
+    });
+    builders = found;
+  }
+}
+
 function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[] }): AnalysisResult {
   const unclosed = chunks.flatMap((c) => c.unclosed);
   const aliases = new Set(chunks.flatMap((c) => (c.text.includes('Sequential') ? chunkInfo(c.text).sequentialAliases : [])));
@@ -84,8 +105,9 @@ function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[]
     const info = chunkInfo(c.text);
     return info.touchesModels || [...aliases].some((a) => info.calledNames.has(a));
   });
-  const definitions = new Map<string, number[]>();
   const chunkNames = chunks.map(definedNames);
+  walkCallers(chunks, walked, chunkNames);
+  const definitions = new Map<string, number[]>();
   chunks.forEach((_chunk, index) => {
     for (const name of chunkNames[index]) {
       const list = definitions.get(name);
@@ -114,6 +136,7 @@ function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[]
     const to = Math.max(chunkToSource(c, error.to), from + 1);
     diagnostics.push({ severity: 'error', code: 'syntax-error', message: error.snippet ? `invalid syntax near \`${error.snippet.slice(0, 40)}\`` : 'invalid syntax', range: source.range(from, to) });
   });
+  for (const n of interpreter.notes) diagnostics.push({ severity: n.severity, code: n.code, message: n.message, range: source.range(n.from, n.to) });
   const models = interpreter.models.map((m) => analyzeModel(m, source));
   return { models, diagnostics };
 }

@@ -68,6 +68,11 @@ export interface ModelResult {
   /** Bytes of all layer outputs for one sample (float32). */
   activationBytes: number | null;
   diagnostics: Diagnostic[];
+  /**
+   * For a model a function in the file builds: the function, and the call that built this one (each call site is
+   * a model of its own). Without `call`, nothing in the file calls the function and its defaults were used.
+   */
+  builtBy?: { function: string; call?: Range };
 }
 
 export interface AnalysisResult {

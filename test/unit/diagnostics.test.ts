@@ -84,8 +84,8 @@ const ROWS: Row[] = [
     knownBefore: 1,
   },
   {
-    what: 'model.add inside for',
-    source: `${HEAD}m = keras.Sequential([layers.Dense(4, input_shape=(3,))])\nfor _ in range(3):\n    m.add(layers.Dense(8))\n`,
+    what: 'model.add inside a for over values that cannot be known',
+    source: `${HEAD}m = keras.Sequential([layers.Dense(4, input_shape=(3,))])\nfor _ in range(len(sys.argv)):\n    m.add(layers.Dense(8))\n`,
     code: 'conditional-layer',
     severity: 'warning',
     message: /added inside `for`/,

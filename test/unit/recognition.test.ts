@@ -64,6 +64,7 @@ history = train(${dense('9')}, epochs=3)
 zoo = []
 zoo.append(${dense('10')})
 make = lambda: ${dense('11')}
+guess = [${dense('k')} for k in load_sizes()]
 `;
     const { models } = analyze(src);
     assert.deepEqual(
@@ -76,16 +77,19 @@ make = lambda: ${dense('11')}
         ['either', 7, 20],
         ['either', 7, 24],
         ['probe', 8, 28],
-        // Evaluated once, with the loop variable unknown.
-        ['ensemble', 10, null],
+        // A comprehension over known values: one model per item.
+        ['ensemble', 10, 8],
+        ['ensemble', 10, 16],
         // An argument of a call takes no name from the assignment around the call: Keras' default.
         ['sequential', 11, 36],
         ['sequential', 13, 40],
         // A lambda's body is evaluated once, as a function's is.
         ['make', 14, 44],
+        // Over values that cannot be known: evaluated once, with the loop variable unknown.
+        ['guess', 15, null],
       ],
     );
-    assert.match(models[6].diagnostics[0].message, /Cannot resolve `n` statically \(it is a loop variable\)/);
+    assert.match(models[models.length - 1].diagnostics[0].message, /Cannot resolve `k` statically \(it is a loop variable\)/);
   });
 
   it('a variable bound to what a builder function returns is that model: layers added after the call extend it', () => {
@@ -195,8 +199,8 @@ def build():
     assert.equal(d.severity, 'information');
   });
 
-  it('a loop variable is unknown, and layers added in a loop make later shapes uncertain', () => {
-    const m = onlyModel('from keras import layers, models\nm = models.Sequential([layers.Input((8,))])\nfor u in [16, 8]:\n    m.add(layers.Dense(u))\nm.add(layers.Dense(1))');
+  it('a loop over values that cannot be known: its variable is unknown, and layers added in it make later shapes uncertain', () => {
+    const m = onlyModel('from keras import layers, models\nimport json\nm = models.Sequential([layers.Input((8,))])\nfor u in json.load(open("sizes.json")):\n    m.add(layers.Dense(u))\nm.add(layers.Dense(1))');
     assert.ok(codes(m).includes('conditional-layer'));
     assert.equal(m.layers[1].outputShape, null);
     assert.ok(m.diagnostics.some((d) => d.code === 'unresolved-value' && d.message.includes('`u`')));

@@ -1,15 +1,22 @@
 /**
  * Reads the parsed chunks of a program the way Python would run them, as far as that can be known without
  * running anything: imports and aliases, constants, and every `Sequential` model with the layers given to
- * it or added later. Functions are read where they are defined (their models are recorded once), and
- * values are looked up in the function first, then in the module.
+ * it or added later.
+ *
+ * Control flow the source decides is followed: an `if` whose condition is known takes its branch, a `for`
+ * over a known iterable is unrolled with each iteration's values (`break`/`continue` included), a `while`
+ * with known conditions too, all within a bound. Each call of a function defined in the file runs its body
+ * with that call's arguments, so each call site builds its own model; a function nothing calls is run once
+ * with its defaults, so its model is still shown. Values are looked up in the function first, then in the
+ * module.
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { ruleFor } from '../layers/catalogue';
 import { chunkToSource, type Chunk } from '../python/chunks';
 import { parseNumber, parseString } from '../python/literals';
+import { arith, builtin, callMethod, compare, iterate, MAX_SEQUENCE } from '../python/operators';
 import type { SourceText } from '../python/sourceText';
-import { NONE, num, truthOf, unknown, type AddedLayer, type LayerCall, type ModelBuilder, type Value } from '../python/values';
+import { NONE, truthOf, unknown, type AddedLayer, type FunctionDefinition, type LayerCall, type ModelBuilder, type Value } from '../python/values';
 import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding } from './symbols';
 
 /** What the interpreter needs from the program: its text, chunks, their trees, and an index of top-level names. */
@@ -33,8 +40,8 @@ interface Binding {
 class Scope {
   readonly vars = new Map<string, Binding>();
   readonly stars: string[] = [];
-  /** In a function's scope: the model a `return` gave. */
-  returnedModel: ModelBuilder | null = null;
+  /** In a function's scope: what a `return` under a condition LayerLens cannot decide gave, used if no other return comes. */
+  uncertainReturn: Value | null = null;
   constructor(
     readonly parent: Scope | null,
     readonly functionName?: string,
@@ -49,9 +56,36 @@ interface Cursor {
 
 const EXPRESSION_STATEMENTS = new Set(['ExpressionStatement', 'ReturnStatement']);
 
+/** How a statement ended: normally (null), or by `break`, `continue` or `return` (with its value). */
+type Signal = null | 'break' | 'continue' | { returned: Value };
+
+/** Bounds that keep a pathological program from stalling the editor. */
+const MAX_LOOP_ITERATIONS = MAX_SEQUENCE;
+const MAX_STATEMENTS = 200_000;
+const MAX_CALL_DEPTH = 24;
+
+/** Notes that belong to no model (a loop left unrolled because of the bounds). */
+export interface FileNote {
+  code: string;
+  severity: 'error' | 'warning' | 'information';
+  message: string;
+  from: number;
+  to: number;
+}
+
 export class Interpreter {
   readonly models: ModelBuilder[] = [];
+  readonly notes: FileNote[] = [];
   private readonly module = new Scope(null);
+  /** Functions defined while walking, in order: those nothing called are run with their defaults at the end. */
+  private readonly functions: Extract<Value, { kind: 'local' }>[] = [];
+  private statements = 0;
+  private callDepth = 0;
+  private lazyDepth = 0;
+  /** Start of the top-level statement being walked: what runs lazily must come before it. */
+  private walkPosition = Infinity;
+  /** The function being run with its defaults because nothing calls it. */
+  private runningDefaults: string | null = null;
   private cur!: Cursor;
   private conditional: string[] = [];
   /** Name of the assignment target whose value is being evaluated: names a new model. */
@@ -63,6 +97,8 @@ export class Interpreter {
   constructor(private readonly program: Program) {}
 
   run(): void {
+    // A script's `if __name__ == '__main__':` block runs, as when the file is run.
+    this.bind(this.module, '__name__', { kind: 'string', value: '__main__' }, 0);
     this.program.chunks.forEach((chunk, index) => {
       // A statement that re-binds a model's variable ends that model, even if it mentions nothing of Keras.
       const rebindsModel = this.program.chunkNames[index].some((n) => this.module.vars.get(n)?.value.kind === 'model');
@@ -70,8 +106,28 @@ export class Interpreter {
       if (rebindsModel) this.rebinding.add(index);
       const tree = this.program.tree(index);
       this.cur = { chunk, text: chunk.text };
+      this.walkPosition = chunk.start;
       this.execBlock(tree.topNode, this.module);
     });
+    this.walkPosition = Infinity;
+    this.runUncalledFunctions();
+    // Models in source order; several calls of one function keep the order of the calls.
+    this.models.sort((a, b) => a.from - b.from);
+  }
+
+  /** A function nothing in the file calls still shows its model: its body runs once with the defaults. */
+  private runUncalledFunctions(): void {
+    for (let i = 0; i < this.functions.length; i++) {
+      const fn = this.functions[i];
+      const def = fn.definition!;
+      if (def.calls > 0) continue;
+      const before = this.models.length;
+      const saved = this.runningDefaults;
+      this.runningDefaults = fn.name;
+      this.runFunction(fn, [], new Map(), null);
+      this.runningDefaults = saved;
+      for (const m of this.models.slice(before)) m.builtBy ??= { function: fn.name, call: null };
+    }
   }
 
   // ---- positions -------------------------------------------------------------------------------
@@ -90,65 +146,196 @@ export class Interpreter {
 
   // ---- statements ------------------------------------------------------------------------------
 
-  private execBlock(block: SyntaxNode, scope: Scope): void {
-    for (let n = block.firstChild; n; n = n.nextSibling) this.execStatement(n, scope);
+  private execBlock(block: SyntaxNode, scope: Scope): Signal {
+    for (let n = block.firstChild; n; n = n.nextSibling) {
+      const signal = this.execStatement(n, scope);
+      if (signal) return signal;
+    }
+    return null;
   }
 
-  private execStatement(node: SyntaxNode, scope: Scope): void {
+  private execStatement(node: SyntaxNode, scope: Scope): Signal {
     this.statementFrom = this.abs(node.from);
+    this.statements++;
     switch (node.name) {
       case 'ImportStatement':
-        return this.execImport(node, scope);
+        this.execImport(node, scope);
+        return null;
       case 'AssignStatement':
-        return this.execAssign(node, scope);
+        this.execAssign(node, scope);
+        return null;
       case 'UpdateStatement':
-        return this.execUpdate(node, scope);
+        this.execUpdate(node, scope);
+        return null;
       case 'FunctionDefinition':
-        return this.execFunction(node, scope);
+        this.execFunction(node, scope);
+        return null;
       case 'ClassDefinition':
-        return this.execClass(node, scope);
+        this.execClass(node, scope);
+        return null;
       case 'DecoratedStatement':
         for (let c = node.firstChild; c; c = c.nextSibling) if (c.name !== 'Decorator') this.execStatement(c, scope);
-        return;
+        return null;
       case 'IfStatement':
+        return this.execIf(node, scope);
       case 'ForStatement':
+        return this.execFor(node, scope);
       case 'WhileStatement':
-        return this.execConditional(node, scope);
+        return this.execWhile(node, scope);
+      case 'BreakStatement':
+        return 'break';
+      case 'ContinueStatement':
+        return 'continue';
       case 'WithStatement':
-      case 'TryStatement':
+      case 'TryStatement': {
+        let signal: Signal = null;
+        for (let c = node.firstChild; c; c = c.nextSibling) if (c.name === 'Body' && !signal) signal = this.execBlock(c, scope);
+        return signal;
+      }
       case 'Body':
-        for (let c = node.firstChild; c; c = c.nextSibling) if (c.name === 'Body') this.execBlock(c, scope);
-        if (node.name === 'Body') this.execBlock(node, scope);
-        return;
+        return this.execBlock(node, scope);
       case 'ReturnStatement': {
-        const expr = node.lastChild;
-        if (expr && expr.name !== 'return') {
-          this.pendingName = scope.functionName ?? null;
-          const value = this.evalExpr(expr, scope);
-          this.pendingName = null;
-          if (value.kind === 'model') scope.returnedModel = value.model;
-        }
-        return;
+        const values = this.elements(node).filter((c) => c.name !== 'return' && !c.type.isError);
+        if (values.length === 0) return { returned: NONE };
+        this.pendingName = scope.functionName ?? null;
+        const value = values.length === 1 ? this.evalExpr(values[0], scope) : { kind: 'seq' as const, items: values.map((v) => this.evalExpr(v, scope)), tuple: true };
+        this.pendingName = null;
+        return { returned: value };
       }
       default:
         if (EXPRESSION_STATEMENTS.has(node.name) || node.type.isError) {
           for (let c = node.firstChild; c; c = c.nextSibling) if (!c.type.isError || c.firstChild) this.evalExpr(c, scope);
         }
+        return null;
     }
   }
 
-  private execConditional(node: SyntaxNode, scope: Scope): void {
-    const keyword = node.firstChild ? this.text(node.firstChild) : 'if';
-    if (node.name === 'ForStatement') {
-      // The loop variable takes values LayerLens cannot know.
-      for (let c = node.firstChild; c && c.name !== 'in'; c = c.nextSibling)
-        if (c.name === 'VariableName') this.bind(scope, this.text(c), this.unknownNode(c, 'it is a loop variable'), this.abs(c.from));
-    }
-    // A condition can bind a name: `if (m := keras.Sequential(...)):`.
-    for (let c = node.firstChild; c; c = c.nextSibling) if (c.name !== 'Body' && !c.type.isError && this.text(c).includes(':=')) this.evalExpr(c, scope);
+  /**
+   * Bodies whose running cannot be decided (an unknown condition, an unknown iterable): each runs once, and a
+   * layer added there is marked conditional. A `return` there is kept in case no other return comes.
+   */
+  private execUncertain(keyword: string, bodies: SyntaxNode[], scope: Scope, before?: () => void): void {
     this.conditional.push(keyword);
-    for (let c = node.firstChild; c; c = c.nextSibling) if (c.name === 'Body') this.execBlock(c, scope);
-    this.conditional.pop();
+    try {
+      before?.();
+      for (const body of bodies) {
+        const signal = this.execBlock(body, scope);
+        if (signal && signal !== 'break' && signal !== 'continue') scope.uncertainReturn ??= signal.returned;
+      }
+    } finally {
+      this.conditional.pop();
+    }
+  }
+
+  /** `if`/`elif`/`else`: the branch a known condition picks; from the first unknown condition on, every branch left may run. */
+  private execIf(node: SyntaxNode, scope: Scope): Signal {
+    const parts: SyntaxNode[] = [];
+    for (let c = node.firstChild; c; c = c.nextSibling) if (!c.type.isError) parts.push(c);
+    for (let i = 0; i < parts.length; i++) {
+      const kw = parts[i].name;
+      if (kw === 'else') return parts[i + 1]?.name === 'Body' ? this.execBlock(parts[i + 1], scope) : null;
+      if (kw !== 'if' && kw !== 'elif') continue;
+      const cond = parts[i + 1];
+      const body = parts[i + 2];
+      if (!cond || cond.name === 'Body' || body?.name !== 'Body') continue;
+      const truth = truthOf(this.evalExpr(cond, scope));
+      if (truth === true) return this.execBlock(body, scope);
+      if (truth === false) continue;
+      const rest = parts.slice(i + 2).filter((p) => p.name === 'Body');
+      this.execUncertain(this.text(parts[i]), rest, scope);
+      return null;
+    }
+    return null;
+  }
+
+  /** `for targets in iterable:` unrolled over a known iterable, each iteration with its own values. */
+  private execFor(node: SyntaxNode, scope: Scope): Signal {
+    const targets: SyntaxNode[] = [];
+    const iterables: SyntaxNode[] = [];
+    const bodies: SyntaxNode[] = [];
+    let part: 'targets' | 'iter' | 'rest' = 'targets';
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      if (c.name === 'for' || c.name === 'async' || c.name === ',' || c.type.isError) continue;
+      if (c.name === 'in' && part === 'targets') part = 'iter';
+      else if (c.name === 'Body') {
+        part = 'rest';
+        bodies.push(c);
+      } else if (part === 'targets') targets.push(c);
+      else if (part === 'iter') iterables.push(c);
+    }
+    const [body, elseBody] = bodies;
+    if (!body) return null;
+    const iterable = iterables.length === 1 ? this.evalExpr(iterables[0], scope) : { kind: 'seq' as const, items: iterables.map((n) => this.evalExpr(n, scope)), tuple: true };
+    const items = iterate(iterable);
+    const keyword = 'for';
+    if (!items) {
+      // The loop variable takes values LayerLens cannot know; the body runs once, uncertain.
+      this.execUncertain(keyword, bodies, scope, () => this.bindTargets(targets, null, scope, 'it is a loop variable'));
+      return null;
+    }
+    for (let i = 0; i < items.length; i++) {
+      if (this.overBudget(node, i)) {
+        this.execUncertain(keyword, [body], scope, () => this.bindTargets(targets, null, scope, 'it is a loop variable'));
+        return null;
+      }
+      this.bindTargets(targets, items[i], scope, 'it is a loop variable');
+      const signal = this.execBlock(body, scope);
+      if (signal === 'break') return null;
+      if (signal && signal !== 'continue') return signal;
+    }
+    return elseBody ? this.execBlock(elseBody, scope) : null;
+  }
+
+  /** `while cond:` unrolled while its condition is known to hold, within the bounds. */
+  private execWhile(node: SyntaxNode, scope: Scope): Signal {
+    const cond = node.firstChild?.nextSibling;
+    const bodies = node.getChildren('Body');
+    const [body, elseBody] = bodies;
+    if (!cond || !body || cond.name === 'Body') return null;
+    for (let i = 0; ; i++) {
+      const truth = truthOf(this.evalExpr(cond, scope));
+      if (truth === false) return elseBody ? this.execBlock(elseBody, scope) : null;
+      if (truth === null || this.overBudget(node, i)) {
+        this.execUncertain('while', bodies, scope);
+        return null;
+      }
+      const signal = this.execBlock(body, scope);
+      if (signal === 'break') return null;
+      if (signal && signal !== 'continue') return signal;
+    }
+  }
+
+  /** Past the bounds on iterations or statements: says so once per loop, and the loop is left uncertain. */
+  private overBudget(node: SyntaxNode, iteration: number): boolean {
+    const tooMany = iteration >= MAX_LOOP_ITERATIONS;
+    if (!tooMany && this.statements < MAX_STATEMENTS) return false;
+    const from = this.abs(node.from);
+    if (!this.notes.some((n) => n.code === 'loop-limit' && n.from === from)) {
+      const what = tooMany ? `${MAX_LOOP_ITERATIONS.toLocaleString('en-US')} iterations` : `${MAX_STATEMENTS.toLocaleString('en-US')} statements in this file`;
+      this.notes.push({
+        code: 'loop-limit',
+        severity: 'warning',
+        message: `LayerLens stopped following this loop after ${what}; what the rest of it does is unknown.`,
+        from,
+        to: this.abs(node.firstChild?.to ?? node.to),
+      });
+    }
+    return true;
+  }
+
+  /** Binds `for` or comprehension targets (`i`, `i, (a, b)`, `[x, y]`) to an item; null binds them unknown. */
+  private bindTargets(targets: SyntaxNode[], item: Value | null, scope: Scope, why: string): void {
+    if (targets.length === 1) return this.bindPattern(targets[0], item, scope, why);
+    const items = item && item.kind === 'seq' && item.items.length === targets.length ? item.items : null;
+    targets.forEach((t, i) => this.bindPattern(t, items ? items[i] : null, scope, why));
+  }
+
+  private bindPattern(target: SyntaxNode, value: Value | null, scope: Scope, why: string): void {
+    if (target.name === 'VariableName') {
+      this.bind(scope, this.text(target), value ?? this.unknownNode(target, why), this.abs(target.from));
+    } else if (target.name === 'TupleExpression' || target.name === 'ArrayExpression' || target.name === 'ParenthesizedExpression') {
+      this.bindTargets(this.elements(target), value, scope, why);
+    }
   }
 
   private execImport(node: SyntaxNode, scope: Scope): void {
@@ -254,34 +441,117 @@ export class Interpreter {
     this.bind(scope, name, this.arith(this.text(op).slice(0, -1), left, right, node), this.abs(target.from));
   }
 
+  /** A `def` binds its function; the body runs when it is called (or, if nothing calls it, once with its defaults). */
   private execFunction(node: SyntaxNode, scope: Scope): void {
     const nameNode = node.getChild('VariableName');
     const name = nameNode ? this.text(nameNode) : '<function>';
-    const fn: Extract<Value, { kind: 'local' }> = { kind: 'local', what: 'function', name, bases: [] };
+    const defaults = new Map<string, Value>();
+    for (const p of this.parameters(node)) if (p.defaultNode) defaults.set(p.name, this.evalExpr(p.defaultNode, scope));
+    const fn: Extract<Value, { kind: 'local' }> = {
+      kind: 'local',
+      what: 'function',
+      name,
+      bases: [],
+      definition: { node, chunk: this.cur.chunk, closure: scope, defaults, calls: 0, walked: this.lazyDepth === 0 },
+    };
     this.bind(scope, name, fn, this.abs(node.from));
-    const fnScope = this.parameterScope(node, scope, name);
-    const body = node.getChild('Body');
-    if (!body) return;
-    const saved = this.conditional;
-    this.conditional = [];
-    this.execBlock(body, fnScope);
-    this.conditional = saved;
-    if (fnScope.returnedModel) fn.returns = fnScope.returnedModel;
+    if (fn.definition!.walked && node.getChild('Body')) this.functions.push(fn);
   }
 
-  /** A function's or lambda's scope with its parameters bound. */
-  private parameterScope(node: SyntaxNode, scope: Scope, name: string): Scope {
-    const fnScope = new Scope(scope, name);
+  /** A function's or lambda's parameters, in order: `*args` and `**kwargs` marked, `/` and a bare `*` skipped. */
+  private parameters(node: SyntaxNode): { name: string; node: SyntaxNode; defaultNode: SyntaxNode | null; star: '' | '*' | '**'; keywordOnly: boolean }[] {
+    const out: ReturnType<Interpreter['parameters']> = [];
     const params = node.getChild('ParamList');
+    let star: '' | '*' | '**' = '';
+    let keywordOnly = false;
     for (let c = params?.firstChild ?? null; c; c = c.nextSibling) {
+      if (c.name === '*' || c.name === '**') {
+        star = c.name;
+        if (c.name === '*') keywordOnly = true;
+        continue;
+      }
       if (c.name !== 'VariableName') continue;
-      const defaultNode = c.nextSibling?.name === 'AssignOp' ? c.nextSibling.nextSibling : null;
-      // A parameter takes its default, as when the function is called without arguments (README: Limits).
-      const value = defaultNode ? this.evalExpr(defaultNode, scope) : this.unknownNode(c, `it is a parameter of \`${name}\` without a default`);
-      this.bind(fnScope, this.text(c), value, this.abs(c.from));
+      let next = c.nextSibling;
+      if (next?.name === 'TypeDef') next = next.nextSibling;
+      const defaultNode = next?.name === 'AssignOp' ? next.nextSibling : null;
+      out.push({ name: this.text(c), node: c, defaultNode: defaultNode && !defaultNode.type.isError ? defaultNode : null, star, keywordOnly: keywordOnly && star === '' });
+      star = '';
       if (defaultNode) c = defaultNode; // the default is an expression, not another parameter
     }
+    return out;
+  }
+
+  /** A lambda's scope with its parameters at their defaults (a lambda's body is evaluated once, as written). */
+  private parameterScope(node: SyntaxNode, scope: Scope, name: string): Scope {
+    const fnScope = new Scope(scope, name);
+    for (const p of this.parameters(node)) {
+      const value = p.defaultNode ? this.evalExpr(p.defaultNode, scope) : this.unknownNode(p.node, `it is a parameter of \`${name}\` without a default`);
+      this.bind(fnScope, p.name, value, this.abs(p.node.from));
+    }
     return fnScope;
+  }
+
+  /**
+   * Runs a function's body with the call's arguments bound to its parameters (Python's rules: positional, then
+   * keywords, `*args`, `**kwargs`, defaults for the rest) and gives what it returns.
+   */
+  private runFunction(fn: Extract<Value, { kind: 'local' }>, positional: Value[], keywords: Map<string, Value>, unknownArgs: SyntaxNode | null): Value {
+    const def = fn.definition as FunctionDefinition;
+    const body = def.node.getChild('Body');
+    if (!body) return NONE;
+    const savedCursor = this.cur;
+    this.cur = { chunk: def.chunk, text: def.chunk.text };
+    const fnScope = new Scope(def.closure as Scope, fn.name);
+    const rest = [...positional];
+    const unusedKeywords = new Map(keywords);
+    const params = this.parameters(def.node);
+    for (const p of params) {
+      let value: Value | undefined;
+      if (p.star === '*') value = { kind: 'seq', items: rest.splice(0), tuple: true };
+      else if (p.star === '**') value = { kind: 'dict', entries: new Map([...unusedKeywords].map(([k, v]) => [k, v])) };
+      else {
+        value = !p.keywordOnly && rest.length ? rest.shift() : unusedKeywords.get(p.name);
+        unusedKeywords.delete(p.name);
+      }
+      if (value === undefined && unknownArgs) value = unknown(this.text(p.node), this.abs(p.node.from), this.abs(p.node.to), 'it may be set by *args or **kwargs');
+      value ??= def.defaults.get(p.name) ?? this.unknownNode(p.node, this.runningDefaults ? `it is a parameter of \`${fn.name}\` without a default, and nothing in this file calls \`${fn.name}\`` : 'no argument is given for it');
+      this.bind(fnScope, p.name, value, this.abs(p.node.from));
+    }
+    const saved = { pending: this.pendingName, from: this.statementFrom };
+    this.pendingName = null;
+    this.callDepth++;
+    let signal: Signal;
+    try {
+      signal = this.execBlock(body, fnScope);
+    } finally {
+      this.callDepth--;
+      this.cur = savedCursor;
+      this.pendingName = saved.pending;
+      this.statementFrom = saved.from;
+    }
+    if (signal && signal !== 'break' && signal !== 'continue') return signal.returned;
+    return fnScope.uncertainReturn ?? NONE;
+  }
+
+  /** `f(...)` of a function defined in the file: its body runs with these arguments; a model it builds is this call's. */
+  private callFunction(fn: Extract<Value, { kind: 'local' }>, node: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
+    const def = fn.definition as FunctionDefinition;
+    if (this.callDepth >= MAX_CALL_DEPTH) return this.unknownNode(node, 'its calls go deeper than LayerLens follows');
+    const { positional, keywords, starArgs, starKwargs } = this.parseArgs(argList, scope);
+    def.calls++;
+    const target = this.pendingName;
+    const before = this.models.length;
+    const value = this.runFunction(
+      fn,
+      positional.map((p) => p.value),
+      new Map([...keywords].map(([k, v]) => [k, v.value])),
+      starArgs || starKwargs ? argList : null,
+    );
+    const call = { from: this.abs(node.from), to: this.abs(node.to) };
+    for (const m of this.models.slice(before)) m.builtBy ??= { function: fn.name, call: this.runningDefaults ? null : call };
+    // `m2 = build_model(...)`: the model this call built is named after the call's variable.
+    if (value.kind === 'model' && target && !value.model.explicitName && this.models.indexOf(value.model) >= before) value.model.name = target;
+    return value;
   }
 
   private execClass(node: SyntaxNode, scope: Scope): void {
@@ -367,6 +637,7 @@ export class Interpreter {
     const chunk = this.program.chunks[chunkIndex];
     if (this.lazyInProgress.has(key)) return unknown(name, chunk.start, chunk.start + name.length, 'its definition refers to itself');
     this.lazyInProgress.add(key);
+    this.lazyDepth++;
     const saved = { cur: this.cur, pending: this.pendingName, from: this.statementFrom, cond: this.conditional };
     this.cur = { chunk, text: chunk.text };
     this.conditional = [];
@@ -383,10 +654,36 @@ export class Interpreter {
       this.statementFrom = saved.from;
       this.conditional = saved.cond;
       this.lazyInProgress.delete(key);
+      this.lazyDepth--;
     }
     const value = scratch.vars.get(name)?.value ?? unknown(name, chunk.start, chunk.start + name.length);
     this.lazyCache.set(key, value);
+    if (value.kind === 'seq' && !value.tuple) this.replayMutations(name, chunkIndex, scratch);
     return value;
+  }
+
+  /**
+   * `blocks = []` then, in statements of their own, `blocks.append(...)` / `extend` / `insert` / `+=`: when the
+   * list is needed, the later statements that are not walked and change it run too (in order), so it holds what
+   * they put in. Walked statements change it as they run.
+   */
+  private replayMutations(name: string, definedIn: number, scope: Scope): void {
+    const pattern = new RegExp(`(?:^|[^\\w.])${name}\\s*(?:\\.\\s*(?:append|extend|insert)\\s*\\(|\\+=)`);
+    const saved = this.cur;
+    this.lazyDepth++;
+    try {
+      for (let i = definedIn + 1; i < this.program.chunks.length; i++) {
+        const chunk = this.program.chunks[i];
+        if (chunk.start >= this.walkPosition) break;
+        if (this.program.walked[i] || this.program.chunkNames[i].includes(name) || !pattern.test(chunk.text)) continue;
+        this.cur = { chunk, text: chunk.text };
+        const top = this.program.tree(i).topNode;
+        for (let n = top.firstChild; n; n = n.nextSibling) this.execStatement(n, scope);
+      }
+    } finally {
+      this.cur = saved;
+      this.lazyDepth--;
+    }
   }
 
   // ---- expressions -----------------------------------------------------------------------------
@@ -424,17 +721,14 @@ export class Interpreter {
       }
       case 'TupleExpression':
       case 'ArrayExpression':
-        return { kind: 'seq', items: this.elements(node).map((e) => this.evalExpr(e, scope)), tuple: node.name === 'TupleExpression' };
+      case 'SetExpression':
+        return { kind: 'seq', items: this.evalItems(node, scope), tuple: node.name === 'TupleExpression' };
       case 'DictionaryExpression':
         return this.evalDict(node, scope);
       case 'UnaryExpression':
         return this.evalUnary(node, scope);
-      case 'BinaryExpression': {
-        const [l, op, r] = [node.firstChild, node.firstChild?.nextSibling, node.lastChild];
-        if (!l || !op || !r || l === r) return this.unknownNode(node);
-        if (op.name !== 'ArithOp') return this.unknownNode(node, 'LayerLens does not evaluate comparisons or logic');
-        return this.arith(this.text(op), this.evalExpr(l, scope), this.evalExpr(r, scope), node);
-      }
+      case 'BinaryExpression':
+        return this.evalBinary(node, scope);
       case 'MemberExpression':
         return this.evalMember(node, scope);
       case 'CallExpression':
@@ -483,23 +777,94 @@ export class Interpreter {
     return this.unknownNode(node, 'it depends on a condition LayerLens cannot evaluate');
   }
 
+  /** A tuple's, list's or set's items, with `*spread` of a known iterable unpacked in place. */
+  private evalItems(node: SyntaxNode, scope: Scope): Value[] {
+    const items: Value[] = [];
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      if (['(', ')', '[', ']', '{', '}', ','].includes(c.name) || c.type.isError) continue;
+      if (c.name === '*' && c.nextSibling) {
+        c = c.nextSibling;
+        const spread = this.evalExpr(c, scope);
+        const inner = iterate(spread);
+        if (inner) items.push(...inner);
+        else items.push(spread.kind === 'unknown' ? spread : this.unknownNode(c));
+        continue;
+      }
+      items.push(this.evalExpr(c, scope));
+    }
+    return items;
+  }
+
   /**
-   * A comprehension's element is evaluated once, its loop variables unknown (as in a `for` statement), so a
-   * model built per item is shown once. The collection itself is unknown.
+   * A comprehension over known iterables gives its items, each element evaluated with its own loop values
+   * (`[layers.Dense(8) for _ in range(2)]` is two layers). Over an unknown iterable the element is evaluated
+   * once, its loop variables unknown, so a model built per item is shown once; the collection is unknown.
    */
   private evalComprehension(node: SyntaxNode, scope: Scope): Value {
-    const inner = new Scope(scope, scope.functionName);
-    const parts = this.elements(node).filter((c) => c.name !== '{' && c.name !== '}');
+    const parts = this.elements(node).filter((c) => c.name !== '{' && c.name !== '}' && !c.type.isError);
     const firstFor = parts.findIndex((c) => c.name === 'for');
     if (firstFor < 0) return this.unknownNode(node);
-    let inTargets = false;
-    for (const c of parts.slice(firstFor)) {
-      if (c.name === 'for') inTargets = true;
-      else if (c.name === 'in') inTargets = false;
-      else if (inTargets && c.name === 'VariableName') this.bind(inner, this.text(c), this.unknownNode(c, 'it is a loop variable'), this.abs(c.from));
+    const element = parts.slice(0, firstFor).filter((c) => c.name !== ':' && c.name !== 'async');
+    // Clauses: `for targets in iterable` and `if condition`, in order.
+    const clauses: ({ kind: 'for'; targets: SyntaxNode[]; iterable: SyntaxNode } | { kind: 'if'; cond: SyntaxNode })[] = [];
+    for (let i = firstFor; i < parts.length; i++) {
+      if (parts[i].name === 'for') {
+        const targets: SyntaxNode[] = [];
+        let j = i + 1;
+        for (; j < parts.length && parts[j].name !== 'in'; j++) targets.push(parts[j]);
+        if (!parts[j + 1]) return this.unknownNode(node);
+        clauses.push({ kind: 'for', targets, iterable: parts[j + 1] });
+        i = j + 1;
+      } else if (parts[i].name === 'if' && parts[i + 1]) {
+        clauses.push({ kind: 'if', cond: parts[i + 1] });
+        i++;
+      }
     }
-    for (const c of parts.slice(0, firstFor)) if (c.name !== ':') this.evalExpr(c, inner);
-    return this.unknownNode(node, 'it is a comprehension');
+    const inner = new Scope(scope, scope.functionName);
+    const items: Value[] = [];
+    let known = true;
+    const run = (k: number): void => {
+      if (!known) return;
+      if (k === clauses.length) {
+        const values = element.map((e) => this.evalExpr(e, inner));
+        items.push(values.length === 2 ? { kind: 'seq', items: values, tuple: true } : values[0] ?? NONE);
+        if (items.length > MAX_SEQUENCE) known = false;
+        return;
+      }
+      const clause = clauses[k];
+      if (clause.kind === 'if') {
+        const truth = truthOf(this.evalExpr(clause.cond, inner));
+        if (truth === null) known = false;
+        else if (truth) run(k + 1);
+        return;
+      }
+      const values = iterate(this.evalExpr(clause.iterable, inner));
+      if (!values) {
+        known = false;
+        return;
+      }
+      for (const v of values) {
+        this.bindTargets(clause.targets, v, inner, 'it is a loop variable');
+        run(k + 1);
+        if (!known) return;
+      }
+    };
+    run(0);
+    if (known) {
+      if (node.name === 'DictionaryComprehensionExpression') {
+        const entries = new Map<string, Value>();
+        for (const item of items) {
+          if (item.kind !== 'seq' || item.items[0]?.kind !== 'string') return this.unknownNode(node);
+          entries.set(item.items[0].value, item.items[1]);
+        }
+        return { kind: 'dict', entries };
+      }
+      return { kind: 'seq', items, tuple: node.name === 'ComprehensionExpression' };
+    }
+    // Unknown: the element once, with every loop variable unknown.
+    for (const clause of clauses) if (clause.kind === 'for') this.bindTargets(clause.targets, null, inner, 'it is a loop variable');
+    for (const e of element) this.evalExpr(e, inner);
+    return this.unknownNode(node, 'it is a comprehension over values LayerLens cannot know');
   }
 
   /** Arguments of a call LayerLens does not evaluate may still build a model: `train(keras.Sequential([...]))`. */
@@ -530,14 +895,42 @@ export class Interpreter {
     return { kind: 'dict', entries };
   }
 
+  private evalBinary(node: SyntaxNode, scope: Scope): Value {
+    const l = node.firstChild;
+    const r = node.lastChild;
+    if (!l || !r || l.from === r.from) return this.unknownNode(node);
+    // The operator: `+`, `<`, `and`, or the two words of `not in` / `is not`.
+    const ops: string[] = [];
+    for (let c = l.nextSibling; c && c.from < r.from; c = c.nextSibling) ops.push(this.text(c));
+    const op = ops.join(' ');
+    if (op === 'and' || op === 'or') {
+      // Python's short circuit: the right side is evaluated only when the left does not decide.
+      const left = this.evalExpr(l, scope);
+      const truth = truthOf(left);
+      if (truth === null) return this.unknownNode(node);
+      if ((op === 'and' && !truth) || (op === 'or' && truth)) return left;
+      return this.evalExpr(r, scope);
+    }
+    const a = this.evalExpr(l, scope);
+    const b = this.evalExpr(r, scope);
+    if (node.getChild('ArithOp')) return this.arith(op, a, b, node);
+    if (a.kind === 'unknown') return a;
+    if (b.kind === 'unknown') return b;
+    const truth = compare(op, a, b);
+    return truth === null ? this.unknownNode(node) : { kind: 'bool', value: truth };
+  }
+
   private evalUnary(node: SyntaxNode, scope: Scope): Value {
     const op = node.firstChild;
     const operand = node.lastChild;
-    if (!op || !operand || op === operand) return this.unknownNode(node);
+    if (!op || !operand || op.from === operand.from) return this.unknownNode(node);
     const v = this.evalExpr(operand, scope);
     const t = this.text(op);
     if (v.kind === 'unknown') return v;
-    if (t === 'not') return v.kind === 'bool' ? { kind: 'bool', value: !v.value } : this.unknownNode(node);
+    if (t === 'not') {
+      const truth = truthOf(v);
+      return truth === null ? this.unknownNode(node) : { kind: 'bool', value: !truth };
+    }
     if (v.kind !== 'number') return this.unknownNode(node);
     if (t === '-') return { kind: 'number', value: -v.value, isInt: v.isInt };
     if (t === '+') return v;
@@ -547,31 +940,8 @@ export class Interpreter {
   private arith(op: string, a: Value, b: Value, node: SyntaxNode): Value {
     if (a.kind === 'unknown') return a;
     if (b.kind === 'unknown') return b;
-    if (a.kind === 'seq' && b.kind === 'seq' && op === '+') return { kind: 'seq', items: [...a.items, ...b.items], tuple: a.tuple };
-    if (a.kind === 'seq' && b.kind === 'number' && op === '*' && b.isInt) return { kind: 'seq', items: new Array(Math.max(0, b.value)).fill(a.items).flat(), tuple: a.tuple };
-    const x = a.kind === 'number' ? a : a.kind === 'bool' ? num(Number(a.value)) : null;
-    const y = b.kind === 'number' ? b : b.kind === 'bool' ? num(Number(b.value)) : null;
-    if (a.kind === 'string' && b.kind === 'string' && op === '+') return { kind: 'string', value: a.value + b.value };
-    if (!x || !y || x.kind !== 'number' || y.kind !== 'number') return this.unknownNode(node);
-    const ints = x.isInt && y.isInt;
-    switch (op) {
-      case '+':
-        return { kind: 'number', value: x.value + y.value, isInt: ints };
-      case '-':
-        return { kind: 'number', value: x.value - y.value, isInt: ints };
-      case '*':
-        return { kind: 'number', value: x.value * y.value, isInt: ints };
-      case '/':
-        return y.value === 0 ? this.unknownNode(node, 'it divides by zero') : { kind: 'number', value: x.value / y.value, isInt: false };
-      case '//':
-        return y.value === 0 ? this.unknownNode(node, 'it divides by zero') : { kind: 'number', value: Math.floor(x.value / y.value), isInt: ints };
-      case '%':
-        return y.value === 0 ? this.unknownNode(node, 'it divides by zero') : { kind: 'number', value: ((x.value % y.value) + y.value) % y.value, isInt: ints };
-      case '**':
-        return { kind: 'number', value: x.value ** y.value, isInt: ints && y.value >= 0 };
-      default:
-        return this.unknownNode(node);
-    }
+    const result = arith(op, a, b);
+    return typeof result === 'string' ? this.unknownNode(node, result === 'it cannot be resolved statically' ? undefined : result) : result;
   }
 
   private evalMember(node: SyntaxNode, scope: Scope): Value {
@@ -585,6 +955,7 @@ export class Interpreter {
     const name = this.text(prop);
     if (obj.kind === 'symbol') return { kind: 'symbol', path: canonicalPath(`${obj.path}.${name}`) };
     if (obj.kind === 'model') return { kind: 'method', model: obj.model, method: name };
+    if (obj.kind === 'seq' || obj.kind === 'dict') return { kind: 'bound', self: obj, method: name };
     if (obj.kind === 'unknown') {
       // `self.model` and other attribute targets are bound by their full text.
       const local = this.lookupAttribute(this.text(node), scope);
@@ -654,10 +1025,16 @@ export class Interpreter {
       for (let c = argList.firstChild; c; c = c.nextSibling) {
         if (c.name === '(' || c.name === ')' || c.name === ',') continue;
         if (c.name === '*' || c.name === '**') {
-          if (c.name === '*') starArgs = true;
-          else starKwargs = true;
+          const star = c.name;
           c = c.nextSibling;
           if (!c) break;
+          const spread = this.evalExpr(c, scope);
+          // `*args` of a known sequence and `**kwargs` of a known dict are arguments like any other.
+          const items = star === '*' ? iterate(spread) : null;
+          if (items) for (const value of items) positional.push({ value, node: c });
+          else if (star === '**' && spread.kind === 'dict') for (const [k, value] of spread.entries) keywords.set(k, { value, node: c });
+          else if (star === '*') starArgs = true;
+          else starKwargs = true;
           continue;
         }
         if (c.name === 'VariableName' && c.nextSibling?.name === 'AssignOp') {
@@ -684,9 +1061,17 @@ export class Interpreter {
     if (!calleeNode) return this.unknownNode(node);
     const argList = node.getChild('ArgList');
     const callee = this.evalExpr(calleeNode, scope);
-    if (callee.kind === 'method') return this.callMethod(callee.model, callee.method, node, argList, scope);
+    if (callee.kind === 'method') return this.callModelMethod(callee.model, callee.method, node, argList, scope);
+    if (callee.kind === 'bound') {
+      const result = callMethod(callee.self, callee.method, this.parseArgs(argList, scope).positional.map((p) => p.value));
+      return typeof result === 'string' ? this.unknownNode(node, result) : result;
+    }
     if (callee.kind === 'symbol') {
-      if (callee.path.startsWith('builtins.')) return this.callBuiltin(callee.path.slice(9), node, argList, scope);
+      if (callee.path.startsWith('builtins.')) {
+        const { positional, keywords } = this.parseArgs(argList, scope);
+        const result = builtin(callee.path.slice(9), positional.map((p) => p.value), new Map([...keywords].map(([k, v]) => [k, v.value])));
+        return typeof result === 'string' ? this.unknownNode(node, result) : result;
+      }
       const sym = classifySymbol(callee.path);
       switch (sym.kind) {
         case 'sequential':
@@ -705,48 +1090,12 @@ export class Interpreter {
       }
     }
     if (callee.kind === 'local' && callee.what === 'class') return this.makeLayer(callee.name, 'custom', node, calleeNode, argList, scope);
-    // `model = build_model()`: the model its body built, so that `model.add(...)` after the call extends it.
-    if (callee.kind === 'local' && callee.returns) return { kind: 'model', model: callee.returns };
+    if (callee.kind === 'local' && callee.definition) return this.callFunction(callee, node, argList, scope);
     if (callee.kind === 'unknown' && calleeNode.name === 'VariableName' && /^[A-Z]/.test(this.text(calleeNode)))
       // An undefined class-like name used as a layer: probably a layer LayerLens does not know.
       return this.makeLayer(this.text(calleeNode), 'unknown', node, calleeNode, argList, scope);
     this.evalArgsForModels(argList, scope);
     return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
-  }
-
-  private callBuiltin(name: string, node: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
-    const { positional } = this.parseArgs(argList, scope);
-    const vals = positional.map((p) => p.value);
-    const bad = vals.find((v) => v.kind === 'unknown');
-    if (bad) return bad;
-    const nums = (vs: Value[]) => (vs.every((v) => v.kind === 'number') ? (vs as { value: number; isInt: boolean }[]) : null);
-    const seqArg = vals.length === 1 && vals[0].kind === 'seq' ? vals[0].items : vals;
-    switch (name) {
-      case 'int':
-        return vals[0]?.kind === 'number' ? num(Math.trunc(vals[0].value)) : vals[0]?.kind === 'string' && /^\s*-?\d+\s*$/.test(vals[0].value) ? num(parseInt(vals[0].value, 10)) : this.unknownNode(node);
-      case 'float':
-        return vals[0]?.kind === 'number' ? { kind: 'number', value: vals[0].value, isInt: false } : this.unknownNode(node);
-      case 'tuple':
-      case 'list':
-        return vals[0]?.kind === 'seq' ? { kind: 'seq', items: vals[0].items, tuple: name === 'tuple' } : this.unknownNode(node);
-      case 'len':
-        return vals[0]?.kind === 'seq' ? num(vals[0].items.length) : vals[0]?.kind === 'string' ? num(vals[0].value.length) : this.unknownNode(node);
-      case 'abs':
-        return vals[0]?.kind === 'number' ? { ...vals[0], value: Math.abs(vals[0].value) } : this.unknownNode(node);
-      case 'round':
-        return vals[0]?.kind === 'number' && vals.length === 1 ? num(Math.round(vals[0].value)) : this.unknownNode(node);
-      case 'max':
-      case 'min':
-      case 'sum': {
-        const ns = nums(seqArg);
-        if (!ns || ns.length === 0) return this.unknownNode(node);
-        const values = ns.map((n) => n.value);
-        const value = name === 'max' ? Math.max(...values) : name === 'min' ? Math.min(...values) : values.reduce((a, b) => a + b, 0);
-        return { kind: 'number', value, isInt: ns.every((n) => n.isInt) };
-      }
-      default:
-        return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
-    }
   }
 
   private makeLayer(
@@ -787,6 +1136,7 @@ export class Interpreter {
     const nameArg = keywords.get('name')?.value;
     const model: ModelBuilder = {
       name: nameArg?.kind === 'string' ? nameArg.value : (this.pendingName ?? scope.functionName ?? 'sequential'),
+      explicitName: nameArg?.kind === 'string',
       from: this.abs(node.from),
       to: this.abs(node.to),
       layers: [],
@@ -818,7 +1168,7 @@ export class Interpreter {
     model.layers.push(entry);
   }
 
-  private callMethod(model: ModelBuilder, method: string, node: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
+  private callModelMethod(model: ModelBuilder, method: string, node: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
     const { positional, keywords } = this.parseArgs(argList, scope);
     switch (method) {
       case 'add': {

@@ -47,6 +47,7 @@ export function analyzeModel(model: ModelBuilder, source: SourceText): ModelResu
     activationBytes: sum((l) => (l.outputShape ? nullIfNaN(product(l.outputShape.slice(1))) : null)),
     diagnostics: walk.diagnostics,
   };
+  if (model.builtBy) result.builtBy = { function: model.builtBy.function, ...(model.builtBy.call ? { call: source.range(model.builtBy.call.from, model.builtBy.call.to) } : {}) };
   if (result.activationBytes !== null) result.activationBytes *= BYTES_PER_PARAM;
   const warning = largeDenseWarning(result);
   if (warning) walk.diagnostics.push(warning);

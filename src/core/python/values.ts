@@ -1,3 +1,6 @@
+import type { SyntaxNode } from '@lezer/common';
+import type { Chunk } from './chunks';
+
 /**
  * Values of the small, static Python evaluator: what an expression is known to be without running it.
  * `unknown` carries the expression's text and offsets, so a rule that needs it can say which
@@ -19,12 +22,14 @@ export type Value =
       what: 'class' | 'function';
       name: string;
       bases: string[];
-      /** The model a function returns, built when its body was walked: the same model for every call. */
-      returns?: ModelBuilder;
+      /** A function's definition, so that each call runs its body with that call's arguments. */
+      definition?: FunctionDefinition;
     }
   | { kind: 'layer'; layer: LayerCall }
   | { kind: 'model'; model: ModelBuilder }
   | { kind: 'method'; model: ModelBuilder; method: string }
+  /** A method of a list or dict value (`blocks.append`): mutating ones change that value in place. */
+  | { kind: 'bound'; self: Value; method: string }
   | { kind: 'unknown'; text: string; from: number; to: number; why: string };
 
 /** A layer constructor call found in the source, with its arguments bound to names. */
@@ -46,6 +51,20 @@ export interface LayerCall {
   calleeTo: number;
 }
 
+/** A `def` as the interpreter keeps it: where its body is, the scope it closes over, its defaults, its calls. */
+export interface FunctionDefinition {
+  node: SyntaxNode;
+  chunk: Chunk;
+  /** The defining scope (the interpreter's own type; opaque here). */
+  closure: unknown;
+  /** Default values, evaluated once where the function is defined, as Python does. */
+  defaults: Map<string, Value>;
+  /** Calls evaluated so far; a function nothing calls is run once with its defaults. */
+  calls: number;
+  /** Defined while walking the program (not while resolving a name lazily). */
+  walked: boolean;
+}
+
 export interface AddedLayer {
   value: Value;
   from: number;
@@ -59,6 +78,10 @@ export interface AddedLayer {
 export interface ModelBuilder {
   /** The name shown: `name=` if given, else the variable, else the enclosing function, else `sequential`. */
   name: string;
+  /** `name=` was given: a call site's variable does not rename it. */
+  explicitName: boolean;
+  /** Built by a call of a function in the file (its name and the call's offsets), or by running it with its defaults (no call). */
+  builtBy?: { function: string; call: { from: number; to: number } | null };
   /** Offsets of the `Sequential(...)` call. */
   from: number;
   to: number;
