@@ -60,7 +60,7 @@ const EXPRESSION_STATEMENTS = new Set(['ExpressionStatement', 'ReturnStatement']
 type Signal = null | 'break' | 'continue' | { returned: Value };
 
 /** Bounds that keep a pathological program from stalling the editor. */
-const MAX_LOOP_ITERATIONS = MAX_SEQUENCE;
+const MAX_LOOP_ITERATIONS = 1_000;
 const MAX_STATEMENTS = 200_000;
 const MAX_CALL_DEPTH = 24;
 
@@ -87,7 +87,8 @@ export class Interpreter {
   /** The function being run with its defaults because nothing calls it. */
   private runningDefaults: string | null = null;
   private cur!: Cursor;
-  private conditional: string[] = [];
+  /** The control flow LayerLens cannot decide around the current statement: its keyword, and why it is undecided. */
+  private conditional: { keyword: string; why?: string }[] = [];
   /** Name of the assignment target whose value is being evaluated: names a new model. */
   private pendingName: string | null = null;
   private statementFrom = 0;
@@ -214,8 +215,8 @@ export class Interpreter {
    * Bodies whose running cannot be decided (an unknown condition, an unknown iterable): each runs once, and a
    * layer added there is marked conditional. A `return` there is kept in case no other return comes.
    */
-  private execUncertain(keyword: string, bodies: SyntaxNode[], scope: Scope, before?: () => void): void {
-    this.conditional.push(keyword);
+  private execUncertain(keyword: string, why: string | undefined, bodies: SyntaxNode[], scope: Scope, before?: () => void): void {
+    this.conditional.push({ keyword, why });
     try {
       before?.();
       for (const body of bodies) {
@@ -242,7 +243,7 @@ export class Interpreter {
       if (truth === true) return this.execBlock(body, scope);
       if (truth === false) continue;
       const rest = parts.slice(i + 2).filter((p) => p.name === 'Body');
-      this.execUncertain(this.text(parts[i]), rest, scope);
+      this.execUncertain(this.text(parts[i]), this.undecided(cond), rest, scope);
       return null;
     }
     return null;
@@ -270,12 +271,13 @@ export class Interpreter {
     const keyword = 'for';
     if (!items) {
       // The loop variable takes values LayerLens cannot know; the body runs once, uncertain.
-      this.execUncertain(keyword, bodies, scope, () => this.bindTargets(targets, null, scope, 'it is a loop variable'));
+      const why = iterables.length === 1 ? this.describeUnknown(iterables[0], iterable) : undefined;
+      this.execUncertain(keyword, why, bodies, scope, () => this.bindTargets(targets, null, scope, 'it is a loop variable'));
       return null;
     }
     for (let i = 0; i < items.length; i++) {
       if (this.overBudget(node, i)) {
-        this.execUncertain(keyword, [body], scope, () => this.bindTargets(targets, null, scope, 'it is a loop variable'));
+        this.execUncertain(keyword, 'the loop runs past the bounds LayerLens follows', [body], scope, () => this.bindTargets(targets, null, scope, 'it is a loop variable'));
         return null;
       }
       this.bindTargets(targets, items[i], scope, 'it is a loop variable');
@@ -296,13 +298,24 @@ export class Interpreter {
       const truth = truthOf(this.evalExpr(cond, scope));
       if (truth === false) return elseBody ? this.execBlock(elseBody, scope) : null;
       if (truth === null || this.overBudget(node, i)) {
-        this.execUncertain('while', bodies, scope);
+        this.execUncertain('while', truth === null ? this.undecided(cond) : 'the loop runs past the bounds LayerLens follows', bodies, scope);
         return null;
       }
       const signal = this.execBlock(body, scope);
       if (signal === 'break') return null;
       if (signal && signal !== 'continue') return signal;
     }
+  }
+
+  /** Why a condition is undecided, for the diagnostic on the layers under it: its text. */
+  private undecided(cond: SyntaxNode): string {
+    return `\`${this.text(cond).replace(/\s+/g, ' ').slice(0, 60)}\` is not known`;
+  }
+
+  /** Why an iterable is not known: its text, and the reason its value gave. */
+  private describeUnknown(node: SyntaxNode, value: Value): string {
+    const text = this.text(node).replace(/\s+/g, ' ').slice(0, 60);
+    return value.kind === 'unknown' && value.why !== 'it cannot be resolved statically' ? `\`${text}\`: ${value.why}` : `\`${text}\` is not known`;
   }
 
   /** Past the bounds on iterations or statements: says so once per loop, and the loop is left uncertain. */
@@ -1164,7 +1177,11 @@ export class Interpreter {
     const from = value.kind === 'layer' ? value.layer.from : this.abs(node.from);
     const to = value.kind === 'layer' ? value.layer.to : this.abs(node.to);
     const entry: AddedLayer = { value, from, to, conditional: this.conditional.length > model.conditionalDepth };
-    if (entry.conditional) entry.conditionalKeyword = this.conditional[this.conditional.length - 1];
+    if (entry.conditional) {
+      const innermost = this.conditional[this.conditional.length - 1];
+      entry.conditionalKeyword = innermost.keyword;
+      entry.conditionalWhy = innermost.why;
+    }
     model.layers.push(entry);
   }
 

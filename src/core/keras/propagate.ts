@@ -86,7 +86,7 @@ function runLayers(entries: AddedLayer[], input: InternalShape | null, walk: Wal
         walk,
         'warning',
         'conditional-layer',
-        `This layer is added inside \`${entry.conditionalKeyword ?? 'if'}\`: whether or how often it runs cannot be known statically, so shapes after it are unknown.`,
+        `This layer is added inside \`${entry.conditionalKeyword ?? 'if'}\`: whether or how often it runs cannot be known statically${entry.conditionalWhy ? ` (${entry.conditionalWhy})` : ''}, so shapes after it are unknown.`,
         entry.from,
         entry.to,
       );

@@ -57,4 +57,4 @@ export function conventionalBinding(name: string): string | null {
 }
 
 /** Builtins the evaluator can compute. */
-export const BUILTINS = new Set(['int', 'float', 'tuple', 'list', 'len', 'max', 'min', 'abs', 'round', 'sum', 'range']);
+export const BUILTINS = new Set(['int', 'float', 'bool', 'str', 'tuple', 'list', 'len', 'max', 'min', 'abs', 'round', 'sum', 'range', 'enumerate', 'zip', 'reversed', 'sorted']);

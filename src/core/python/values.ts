@@ -73,6 +73,8 @@ export interface AddedLayer {
   conditional: boolean;
   /** Text of the control-flow keyword that makes it conditional (`for`, `if`, `while`). */
   conditionalKeyword?: string;
+  /** Why that control flow could not be decided (the condition or iterable, and the reason), for the diagnostic. */
+  conditionalWhy?: string;
 }
 
 export interface ModelBuilder {

@@ -1,0 +1,317 @@
+/**
+ * Loops, conditions, factories and built lists, as real Keras code writes them (issue 10 §2–4). Each case is
+ * checked two ways, neither of them written here as numbers:
+ * - tfjs-layers rebuilds the analysed model and must agree on every layer's shape and parameters;
+ * - the same model written out by hand, without the idiom, must analyse identically (apart from positions).
+ */
+import { strict as assert } from 'node:assert';
+import type { ModelResult } from '../../src/core';
+import { analyze, withoutPositions } from './support/metamorphic';
+import { checkModel } from './support/tfjsOracle';
+
+const HEAD = 'from tensorflow import keras\nfrom tensorflow.keras import layers\n';
+
+interface Case {
+  idiom: string;
+  source: string;
+  /** The model written out without the idiom. */
+  plain: string;
+  /** Which model of `source` (by name); the only one by default. */
+  model?: string;
+}
+
+const CONV_PLAIN = `${HEAD}model = keras.Sequential([
+    keras.Input(shape=(32, 32, 3)),
+    layers.Conv2D(32, 3, padding="same", activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Conv2D(64, 3, padding="same", activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Conv2D(128, 3, padding="same", activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Flatten(),
+    layers.Dense(10, activation="softmax"),
+])
+`;
+
+const CASES: Case[] = [
+  {
+    idiom: 'for over a list literal, model.add in the body',
+    source: `${HEAD}model = keras.Sequential([keras.Input(shape=(32, 32, 3))])
+for filters in [32, 64, 128]:
+    model.add(layers.Conv2D(filters, 3, padding="same", activation="relu"))
+    model.add(layers.MaxPooling2D())
+model.add(layers.Flatten())
+model.add(layers.Dense(10, activation="softmax"))
+`,
+    plain: CONV_PLAIN,
+  },
+  {
+    idiom: 'for over range(n) with a module constant, values computed from the loop variable',
+    source: `${HEAD}NUM_BLOCKS = 3
+BASE = 32
+model = keras.Sequential()
+model.add(keras.Input(shape=(32, 32, 3)))
+for i in range(NUM_BLOCKS):
+    model.add(layers.Conv2D(BASE * 2 ** i, 3, padding="same", activation="relu"))
+    model.add(layers.MaxPooling2D())
+model.add(layers.Flatten())
+model.add(layers.Dense(10, activation="softmax"))
+`,
+    plain: CONV_PLAIN,
+  },
+  {
+    idiom: 'enumerate with a tuple target, and an if on the index giving the first layer its input shape',
+    source: `${HEAD}FILTERS = (32, 64, 128)
+model = keras.Sequential()
+for i, f in enumerate(FILTERS):
+    if i == 0:
+        model.add(layers.Conv2D(f, 3, padding="same", activation="relu", input_shape=(32, 32, 3)))
+    else:
+        model.add(layers.Conv2D(f, 3, padding="same", activation="relu"))
+    model.add(layers.MaxPooling2D())
+model.add(layers.Flatten())
+model.add(layers.Dense(10, activation="softmax"))
+`,
+    plain: CONV_PLAIN.replace('    keras.Input(shape=(32, 32, 3)),\n    layers.Conv2D(32, 3, padding="same", activation="relu"),', '    layers.Conv2D(32, 3, padding="same", activation="relu", input_shape=(32, 32, 3)),'),
+  },
+  {
+    idiom: 'zip over two lists, nested loops, break and continue under known conditions',
+    source: `${HEAD}model = keras.Sequential([keras.Input(shape=(64, 64, 1))])
+for filters, kernel in zip([16, 32, 64, 128], [5, 3, 3, 3]):
+    if filters == 32:
+        continue
+    if filters > 64:
+        break
+    for _ in range(2):
+        model.add(layers.Conv2D(filters, kernel, activation="relu"))
+    model.add(layers.MaxPooling2D(2))
+model.add(layers.GlobalAveragePooling2D())
+`,
+    plain: `${HEAD}model = keras.Sequential([
+    keras.Input(shape=(64, 64, 1)),
+    layers.Conv2D(16, 5, activation="relu"),
+    layers.Conv2D(16, 5, activation="relu"),
+    layers.MaxPooling2D(2),
+    layers.Conv2D(64, 3, activation="relu"),
+    layers.Conv2D(64, 3, activation="relu"),
+    layers.MaxPooling2D(2),
+    layers.GlobalAveragePooling2D(),
+])
+`,
+  },
+  {
+    idiom: 'while with a counter, and if/elif/else on a string constant',
+    source: `${HEAD}ARCH = "mlp"
+model = keras.Sequential([keras.Input(shape=(784,))])
+if ARCH == "cnn":
+    model.add(layers.Reshape((28, 28, 1)))
+elif ARCH in ("mlp", "dense"):
+    units = 512
+    while units >= 128:
+        model.add(layers.Dense(units, activation="relu"))
+        model.add(layers.Dropout(0.2))
+        units //= 2
+else:
+    model.add(layers.Dense(1))
+model.add(layers.Dense(10, activation="softmax"))
+`,
+    plain: `${HEAD}model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(512, activation="relu"),
+    layers.Dropout(0.2),
+    layers.Dense(256, activation="relu"),
+    layers.Dropout(0.2),
+    layers.Dense(128, activation="relu"),
+    layers.Dropout(0.2),
+    layers.Dense(10, activation="softmax"),
+])
+`,
+  },
+  {
+    idiom: 'a factory called with positional and keyword arguments (the call site decides the numbers)',
+    source: `${HEAD}def build_model(input_shape=(28, 28, 1), num_classes=10, width=32):
+    model = keras.Sequential([
+        keras.Input(shape=input_shape),
+        layers.Conv2D(width, 3, activation="relu"),
+        layers.MaxPooling2D(),
+        layers.Conv2D(width * 2, 3, activation="relu"),
+        layers.GlobalAveragePooling2D(),
+        layers.Dense(num_classes, activation="softmax" if num_classes > 2 else "sigmoid"),
+    ])
+    return model
+
+model = build_model((64, 64, 3), num_classes=5, width=16)
+`,
+    plain: `${HEAD}model = keras.Sequential([
+    keras.Input(shape=(64, 64, 3)),
+    layers.Conv2D(16, 3, activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Conv2D(32, 3, activation="relu"),
+    layers.GlobalAveragePooling2D(),
+    layers.Dense(5, activation="softmax"),
+])
+`,
+  },
+  {
+    idiom: 'a factory called with **kwargs of a dict literal and *args of a tuple',
+    source: `${HEAD}def make(n_inputs, *hidden, dropout=0.0, **head):
+    model = keras.Sequential([keras.Input(shape=(n_inputs,))])
+    for units in hidden:
+        model.add(layers.Dense(units, activation="relu"))
+        if dropout:
+            model.add(layers.Dropout(dropout))
+    model.add(layers.Dense(head.get("classes", 1), activation=head.get("activation", "sigmoid")))
+    return model
+
+config = {"classes": 3, "activation": "softmax"}
+sizes = (64, 32)
+model = make(20, *sizes, dropout=0.5, **config)
+`,
+    plain: `${HEAD}model = keras.Sequential([
+    keras.Input(shape=(20,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dropout(0.5),
+    layers.Dense(32, activation="relu"),
+    layers.Dropout(0.5),
+    layers.Dense(3, activation="softmax"),
+])
+`,
+  },
+  {
+    idiom: 'a helper returning a list of layers, spread into the list and looped over',
+    source: `${HEAD}def conv_block(filters, kernel_size=3):
+    return [layers.Conv2D(filters, kernel_size, padding="same", activation="relu"), layers.MaxPooling2D()]
+
+model = keras.Sequential([keras.Input(shape=(32, 32, 3)), *conv_block(32), *conv_block(64)])
+for layer in conv_block(128):
+    model.add(layer)
+model.add(layers.Flatten())
+model.add(layers.Dense(10, activation="softmax"))
+`,
+    plain: CONV_PLAIN,
+  },
+  {
+    idiom: 'a list built with append, extend and insert, then Sequential(blocks)',
+    source: `${HEAD}blocks = [layers.MaxPooling2D()]
+blocks.insert(0, layers.Conv2D(32, 3, padding="same", activation="relu"))
+for f in [64, 128]:
+    blocks.append(layers.Conv2D(f, 3, padding="same", activation="relu"))
+    blocks.append(layers.MaxPooling2D())
+blocks.extend([layers.Flatten(), layers.Dense(10, activation="softmax")])
+model = keras.Sequential([keras.Input(shape=(32, 32, 3))] + blocks)
+`,
+    plain: CONV_PLAIN,
+  },
+  {
+    idiom: 'a list concatenated with a comprehension, list() and a slice of a known list',
+    source: `${HEAD}hidden = [layers.Dense(8, activation="relu") for _ in range(2)]
+head = list([layers.Dense(4), layers.Dense(2), layers.Dense(1)])[1:]
+model = keras.Sequential([keras.Input(shape=(16,)), layers.Dense(32)] + hidden + head)
+`,
+    plain: `${HEAD}model = keras.Sequential([
+    keras.Input(shape=(16,)),
+    layers.Dense(32),
+    layers.Dense(8, activation="relu"),
+    layers.Dense(8, activation="relu"),
+    layers.Dense(2),
+    layers.Dense(1),
+])
+`,
+  },
+  {
+    idiom: "if __name__ == '__main__': the script's model",
+    source: `${HEAD}def get_model(units):
+    return keras.Sequential([keras.Input(shape=(4,)), layers.Dense(units)], name="model")
+
+if __name__ == "__main__":
+    model = get_model(3)
+`,
+    plain: `${HEAD}model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3)], name="model")\n`,
+  },
+];
+
+/** The analysis without what differs by design between an idiom and its written-out form. */
+function comparable(m: ModelResult): unknown {
+  const { builtBy: _builtBy, ...rest } = m;
+  return withoutPositions({ ...rest, name: 'model' });
+}
+
+describe('real Keras idioms: loops, conditions, factories, built lists', () => {
+  for (const c of CASES) {
+    it(c.idiom, () => {
+      const models = analyze(c.source).models;
+      const model = c.model ? models.find((m) => m.name === c.model) : models[models.length - 1];
+      assert.ok(model, `no model in:\n${c.source}`);
+      assert.ok(model.layers.every((l) => l.outputShape && l.params !== null), `a layer is unknown: ${JSON.stringify(model.diagnostics)}`);
+      const report = checkModel(model, { run: true });
+      assert.deepEqual(report.mismatches, []);
+      assert.ok(report.checks.every((ch) => ch.kind === 'tfjs' || ch.kind === 'emulated'), JSON.stringify(report.checks));
+      const plain = analyze(c.plain).models;
+      assert.equal(plain.length, 1);
+      assert.deepEqual(comparable(model), comparable(plain[0]));
+    });
+  }
+
+  it('each call of a factory is a model of its own, named by its variable; the call is recorded', () => {
+    const src = `${HEAD}def build_model(input_shape=(28, 28, 1), num_classes=10):
+    model = keras.Sequential([keras.Input(shape=input_shape), layers.Flatten(), layers.Dense(num_classes)])
+    return model
+
+small = build_model((8, 8, 1), 3)
+default = build_model()
+`;
+    const { models } = analyze(src);
+    assert.deepEqual(models.map((m) => [m.name, m.inputShape, m.totalParams]), [
+      ['small', [null, 8, 8, 1], 64 * 3 + 3],
+      ['default', [null, 28, 28, 1], 784 * 10 + 10],
+    ]);
+    assert.deepEqual(models.map((m) => [m.builtBy?.function, m.builtBy?.call?.start.line]), [
+      ['build_model', 7],
+      ['build_model', 8],
+    ]);
+  });
+
+  it('a factory nothing calls is shown with its defaults, and says so', () => {
+    const { models } = analyze(`${HEAD}def build_model(num_classes=10):\n    return keras.Sequential([keras.Input(shape=(4,)), layers.Dense(num_classes)])\n`);
+    assert.equal(models.length, 1);
+    assert.equal(models[0].totalParams, 50);
+    assert.deepEqual(models[0].builtBy, { function: 'build_model' });
+  });
+
+  it('model = build_model() then model.add(...): the call\'s model is extended, and only it', () => {
+    const { models } = analyze(`${HEAD}def build_model():
+    return keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2)])
+
+a = build_model()
+b = build_model()
+b.add(layers.Dense(1))
+`);
+    assert.deepEqual(models.map((m) => [m.name, m.layers.length]), [['a', 1], ['b', 2]]);
+  });
+
+  it('a parameter without a default, in a function nothing calls, is unknown and named', () => {
+    const { models } = analyze(`${HEAD}def build_model(n):\n    return keras.Sequential([keras.Input(shape=(4,)), layers.Dense(n)])\n`);
+    assert.equal(models[0].totalParams, null);
+    assert.match(models[0].diagnostics.map((d) => d.message).join('\n'), /`n`.*nothing in this file calls `build_model`/);
+  });
+
+  it('a loop that would not end is cut off with a warning, and the editor is not stalled', () => {
+    const result = analyze(`${HEAD}model = keras.Sequential([keras.Input(shape=(4,))])\nwhile True:\n    model.add(layers.Dense(4))\n`);
+    const warning = result.diagnostics.find((d) => d.code === 'loop-limit');
+    assert.ok(warning, JSON.stringify(result.diagnostics));
+    assert.equal(warning.severity, 'warning');
+    assert.equal(warning.range.start.line, 4);
+    assert.ok(result.models[0].diagnostics.some((d) => d.code === 'conditional-layer'));
+  });
+
+  it('range() too long to unroll is unknown, with a diagnostic naming it', () => {
+    const { models } = analyze(`${HEAD}model = keras.Sequential([keras.Input(shape=(4,))])\nfor i in range(10 ** 9):\n    model.add(layers.Dense(4))\n`);
+    assert.match(models[0].diagnostics.map((d) => d.message).join('\n'), /more than LayerLens unrolls/);
+  });
+
+  it('recursion is bounded', () => {
+    const { models } = analyze(`${HEAD}def f(n):\n    return f(n + 1)\n\nmodel = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(f(0))])\n`);
+    assert.equal(models[0].layers[0].params, null);
+    assert.match(models[0].diagnostics.map((d) => d.message).join('\n'), /deeper than LayerLens follows/);
+  });
+});
