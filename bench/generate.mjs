@@ -452,7 +452,7 @@ function modelGuarded(g) {
   ];
 }
 
-/** A hyper-parameter loop at top level: one Sequential call, written once. */
+/** A hyper-parameter loop at top level: one Sequential call, written once, making one model per rate (3). */
 function modelLoop(g) {
   const n = g.id();
   return [
@@ -482,7 +482,30 @@ function modelReturned(g) {
   ];
 }
 
+/** A factory with a loop over its argument, called with arguments: the call's numbers, not the defaults. */
+function modelFactory(g) {
+  const n = g.id();
+  const w = g.word();
+  return [
+    `def make_${w}_${n}(input_shape=(32, 32, 3), filters=(16, 32), classes=10):`,
+    `${SEQ}    model = keras.Sequential([keras.Input(shape=input_shape)])`,
+    `    for i, f in enumerate(filters):`,
+    `        model.add(layers.Conv2D(f, 3, padding="same", activation="relu"))`,
+    `        if i < len(filters) - 1:`,
+    `            model.add(layers.MaxPooling2D())`,
+    `    model.add(layers.GlobalAveragePooling2D())`,
+    `    model.add(layers.Dense(${EDIT}${g.units()}, activation="relu"))`,
+    `    model.add(layers.Dense(classes, activation="softmax"))`,
+    `    return model`,
+    ``,
+    ``,
+    `${w}_model_${n} = make_${w}_${n}((${g.pick([28, 32, 64])}, ${g.pick([28, 32, 64])}, ${g.pick([1, 3])}), filters=(${g.pick([16, 32])}, ${g.pick([32, 64])}, ${g.pick([64, 128])}), classes=${g.int(2, 20)})`,
+    ``,
+  ];
+}
+
 const MODELS = [
+  [modelFactory, 2],
   [modelList, 3],
   [modelAdd, 3],
   [modelBuilder, 4],
@@ -597,7 +620,8 @@ export function generate({ lines: target = 20000, seed = 1, mentions = DEFAULT_M
     out[i] = line;
     offset += line.length + 1;
   }
-  for (const m of marks) models.push({ style: m.style, line: m.seqLine + 1, editOffset: m.editOffset, editValue: m.editValue });
+  // A loop unrolls: its Sequential call makes one model per iteration.
+  for (const m of marks) models.push({ style: m.style, line: m.seqLine + 1, editOffset: m.editOffset, editValue: m.editValue, count: m.style === 'modelLoop' ? 3 : 1 });
   const text = out.join('\n') + '\n';
   return { text, lines: out.length, seed, mentions, models };
 }

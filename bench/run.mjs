@@ -183,6 +183,8 @@ writeFileSync(`${file}.json`, JSON.stringify({ lines: gen.lines, seed: SEED, men
 const text = readFileSync(file, 'utf8');
 if (text !== gen.text) fail('the generated file does not read back as written');
 const expected = gen.models;
+/** Models analyze must find: one per Sequential call written, one per iteration for a call in a loop. */
+const expectedCount = expected.reduce((s, m) => s + m.count, 0);
 const lineOf = (() => {
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
@@ -208,8 +210,8 @@ clearParseCache();
 const first = analyze(text);
 {
   const foundLines = first.models.map((m) => m.line);
-  if (first.models.length !== expected.length)
-    fail(`analyze found ${first.models.length} models, the generator wrote ${expected.length}`);
+  if (first.models.length !== expectedCount)
+    fail(`analyze found ${first.models.length} models, the generator wrote ${expectedCount}`);
   const found = new Set(foundLines);
   const wrote = new Set(expected.map((m) => m.line));
   const missed = expected.filter((m) => !found.has(m.line));
@@ -231,6 +233,21 @@ const astMin = py.error ? null : py.min;
 
 // 3. Cold analysis.
 const cold = timeRuns(() => analyze(text), { setup: clearParseCache });
+
+// 3b. A file where most statements build models (functions with loops, called with arguments), between
+// ordinary code: the unrolling and binding must not slow a cold analysis past the same ratio.
+const denseGen = generate({ lines: LINES, seed: SEED + 1, mentions: MENTIONS, minGap: 6, maxGap: 24 });
+const denseFile = join(dataDir, `bench-dense-${LINES}-${SEED}.py`);
+writeFileSync(denseFile, denseGen.text);
+const denseText = readFileSync(denseFile, 'utf8');
+const densePy = timeAstParse(denseFile);
+const denseCold = timeRuns(() => analyze(denseText), { setup: clearParseCache });
+{
+  const want = denseGen.models.reduce((s, m) => s + m.count, 0);
+  const got = analyze(denseText).models.length;
+  if (got !== want) fail(`model-dense file: analyze found ${got} models, the generator wrote ${want}`);
+}
+const denseAst = densePy.error ? null : densePy.median;
 
 // 4. Plain full lezer parse of the whole text.
 const lezer = timeRuns(() => lezerPython.parse(text));
@@ -297,7 +314,7 @@ const editedModels = new Set();
     const editLine = lineOf(m.editOffset);
     const model = r.models.find((x) => x.line === m.line);
     const layer = model?.layers.find((l) => l.range.start.line <= editLine && l.range.end.line >= editLine);
-    if (r.models.length !== n) fail(`after an edit at line ${editLine}, analyze found ${r.models.length} models instead of ${n}`);
+    if (r.models.length !== expectedCount) fail(`after an edit at line ${editLine}, analyze found ${r.models.length} models instead of ${expectedCount}`);
     else if (!model) fail(`after an edit at line ${editLine}, the model at line ${m.line} is gone`);
     else if (!layer || layer.config.units !== units)
       fail(`after editing line ${editLine} to units=${units}, the layer there reads ${layer ? `units=${layer.config.units}` : 'nothing'} (stale result?)`);
@@ -331,6 +348,26 @@ const rows = [
     ratio(cold.min, astMin),
     astMs === null ? `<= ${TARGET_RATIO} (not measured)` : `<= ${TARGET_RATIO}: ${cold.median / astMs <= TARGET_RATIO ? 'met' : 'MISSED'}`,
   ],
+  [
+    `model-dense file (${denseGen.models.length} models): ast.parse`,
+    ms(denseAst),
+    ms(densePy.p95),
+    ms(densePy.min),
+    ms(densePy.max),
+    denseAst === null ? 'n/a' : '1.00',
+    denseAst === null ? 'n/a' : '1.00',
+    '',
+  ],
+  [
+    'model-dense file: analyze(), cold',
+    ms(denseCold.median),
+    ms(denseCold.p95),
+    ms(denseCold.min),
+    ms(denseCold.max),
+    ratio(denseCold.median, denseAst),
+    ratio(denseCold.min, densePy.min ?? null),
+    denseAst === null ? `<= ${TARGET_RATIO} (not measured)` : `<= ${TARGET_RATIO}: ${denseCold.median / denseAst <= TARGET_RATIO ? 'met' : 'MISSED'}`,
+  ],
   ['lezer full parse of the text (reference)', ms(lezer.median), ms(lezer.p95), ms(lezer.min), ms(lezer.max), ratio(lezer.median, astMs), ratio(lezer.min, astMin), ''],
   ['analyze(), warm cache, unchanged text', ms(unchanged.median), ms(unchanged.p95), ms(unchanged.min), ms(unchanged.max), ratio(unchanged.median, astMs), ratio(unchanged.min, astMin), ''],
   [
@@ -359,7 +396,7 @@ console.log(
 const diagCodes = {};
 for (const m of first.models) for (const d of m.diagnostics) diagCodes[d.code] = (diagCodes[d.code] ?? 0) + 1;
 const diagSummary = Object.entries(diagCodes).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none';
-console.log(`models: found ${first.models.length}, written ${expected.length} — ${first.models.length === expected.length && !failures.length ? 'OK' : 'FAIL'}; model diagnostics: ${diagSummary}`);
+console.log(`models: found ${first.models.length}, written ${expectedCount} (${expected.length} Sequential calls) — ${first.models.length === expectedCount && !failures.length ? 'OK' : 'FAIL'}; model diagnostics: ${diagSummary}`);
 console.log(`edits: ${editTimes.length} one-character edits (a Dense layer's units, e.g. 64 -> 65) at ${editedModels.size} different models, warm cache, each result checked`);
 console.log(`total benchmark time: ${totalS.toFixed(1)} s`);
 
@@ -371,7 +408,7 @@ const results = {
   mentions: MENTIONS,
   runs: RUNS,
   warmup: WARMUP,
-  modelsWritten: expected.length,
+  modelsWritten: expectedCount,
   modelsFound: first.models.length,
   astParse: py.error ? { error: py.error } : py,
   analyzeCold: cold,
@@ -380,6 +417,7 @@ const results = {
   analyzeAfterEdit: edit,
   ratioColdToAst: astMs === null ? null : cold.median / astMs,
   ratioLezerToAst: astMs === null ? null : lezer.median / astMs,
+  denseFile: { models: denseGen.models.length, astParse: densePy.error ? { error: densePy.error } : densePy, analyzeCold: denseCold, ratioColdToAst: denseAst === null ? null : denseCold.median / denseAst },
   memory,
   failures,
 };
