@@ -96,3 +96,47 @@ export function modelAt(analysis: DocumentAnalysis, doc: vscode.TextDocument, po
     return pos.line >= start.start.line - 1 && pos.line <= end.end.line - 1;
   });
 }
+
+function rangeId(r: CoreRange): string {
+  return `${r.cell ?? ''}:${r.start.line}:${r.start.column}-${r.end.line}:${r.end.column}`;
+}
+
+/**
+ * A model's id within one analysis, for command links and lenses: its name, where it is made and the call that built
+ * it, and an ordinal among models alike in all that (a comprehension's calls). Unlike the index it does not point at
+ * another model when one is added above; unlike the name it tells apart the models one function builds.
+ */
+export function modelId(models: ModelResult[], index: number): string {
+  const m = models[index];
+  const base = `${m.name}@${rangeId(m.range)}<${m.builtBy?.call ? rangeId(m.builtBy.call) : ''}`;
+  let ordinal = 0;
+  for (let i = 0; i < index; i++) {
+    const o = models[i];
+    if (o.name === m.name && `${o.name}@${rangeId(o.range)}<${o.builtBy?.call ? rangeId(o.builtBy.call) : ''}` === base) ordinal++;
+  }
+  return `${base}#${ordinal}`;
+}
+
+/** The index of the model with this id (see modelId), or -1. */
+export function modelIndexOf(models: ModelResult[], id: string): number {
+  for (let i = 0; i < models.length; i++) if (modelId(models, i) === id) return i;
+  return -1;
+}
+
+/** Models whose `builtBy.call` is on the position's line in this document: the call the cursor is on. */
+export function modelsCalledAt(analysis: DocumentAnalysis, doc: vscode.TextDocument, pos: vscode.Position): ModelResult[] {
+  return analysis.result.models.filter((m) => {
+    const call = m.builtBy?.call;
+    if (!call || !inDocument(call, doc, analysis)) return false;
+    const r = toRange(call);
+    return pos.line >= r.start.line && pos.line <= r.end.line;
+  });
+}
+
+/** Every model the position belongs to, as modelAt decides, with the others made by the same code (one per call). */
+export function modelsAt(analysis: DocumentAnalysis, doc: vscode.TextDocument, pos: vscode.Position): ModelResult[] {
+  const first = modelAt(analysis, doc, pos);
+  if (!first) return [];
+  const key = rangeId(first.range);
+  return analysis.result.models.filter((m) => m === first || (m.builtBy && rangeId(m.range) === key));
+}

@@ -1,7 +1,7 @@
 /** One table of palette commands → handlers, each for "the model at the cursor" (or a model a link names). */
 import * as vscode from 'vscode';
-import { formatCount, formatMarkdown, formatShape, type ModelResult } from './core';
-import { modelAt, notebookOf, toRange, type AnalysisCache } from './analysisCache';
+import { formatCount, formatMarkdown, formatShape, type ModelResult, type Range as CoreRange } from './core';
+import { documentOf, modelIndexOf, modelsAt, modelsCalledAt, notebookOf, toRange, type AnalysisCache, type DocumentAnalysis } from './analysisCache';
 import { COMMANDS } from './commandIds';
 import { logError } from './log';
 import { ActivationPanel } from './panel/activationPanel';
@@ -18,14 +18,16 @@ function findDocument(uri: string): vscode.TextDocument | undefined {
 }
 
 /**
- * The model a command is for: the one a hover/lens link names ([uri, modelIndex, layerIndex]), else the one
- * at the cursor, else one the user picks from the file's models.
+ * The model a command is for: the one a hover/lens link names ([uri, modelId or modelIndex, layerIndex]), else the
+ * one whose function call the cursor is on, else the one at the cursor (asking which when the cursor is in a
+ * function that builds several, one per call), else one the user picks from the file's models.
  */
 export async function resolveTarget(cache: AnalysisCache, args: unknown[]): Promise<ModelTarget | undefined> {
-  const [uri, modelIndex, layerIndex] = args;
-  if (typeof uri === 'string' && typeof modelIndex === 'number') {
+  const [uri, which, layerIndex] = args;
+  if (typeof uri === 'string' && (typeof which === 'number' || typeof which === 'string')) {
     const doc = findDocument(uri);
-    const model = doc ? cache.get(doc).result.models[modelIndex] : undefined;
+    const models = doc ? cache.get(doc).result.models : [];
+    const model = models[typeof which === 'number' ? which : modelIndexOf(models, which)];
     if (doc && model) return { doc, model, layerIndex: typeof layerIndex === 'number' ? layerIndex : null };
   }
   const editor = vscode.window.activeTextEditor;
@@ -36,24 +38,42 @@ export async function resolveTarget(cache: AnalysisCache, args: unknown[]): Prom
   const doc = editor.document;
   const analysis = cache.get(doc);
   const models = analysis.result.models;
-  const here = modelAt(analysis, doc, editor.selection.active);
-  if (here) {
-    const layer = here.layers.find((l) => toRange(l.range).contains(editor.selection.active));
-    return { doc, model: here, layerIndex: layer?.index ?? null };
+  const cursor = editor.selection.active;
+  const called = modelsCalledAt(analysis, doc, cursor);
+  if (called.length === 1) return { doc, model: called[0], layerIndex: null };
+  const here = called.length > 1 ? called : modelsAt(analysis, doc, cursor);
+  if (here.length === 1) {
+    const layer = here[0].layers.find((l) => toRange(l.range).contains(cursor));
+    return { doc, model: here[0], layerIndex: layer?.index ?? null };
   }
   if (models.length === 0) {
     void vscode.window.showInformationMessage('LayerLens: no Keras Sequential model in this file.');
     return undefined;
   }
   if (models.length === 1) return { doc, model: models[0], layerIndex: null };
+  const choices = here.length > 1 ? here : models;
   const picked = await vscode.window.showQuickPick(
-    models.map((m) => ({ label: m.name, description: `line ${m.line}${m.range.cell !== undefined ? ` of cell ${m.range.cell}` : ''}`, detail: `${m.layers.length} layers · ${formatCount(m.totalParams)} params · input ${formatShape(m.inputShape)}`, model: m })),
-    { placeHolder: 'Which model?' },
+    choices.map((m) => ({ label: m.name, description: modelPlace(m, doc, analysis), detail: `${m.layers.length} layers · ${formatCount(m.totalParams)} params · input ${formatShape(m.inputShape)}`, model: m })),
+    { placeHolder: here.length > 1 ? `Which model? The code at the cursor builds ${here.length}, one per call.` : 'Which model?' },
   );
-  return picked ? { doc, model: picked.model, layerIndex: null } : undefined;
+  if (!picked) return undefined;
+  const layer = here.includes(picked.model) ? picked.model.layers.find((l) => toRange(l.range).contains(cursor)) : undefined;
+  return { doc, model: picked.model, layerIndex: layer?.index ?? null };
 }
 
-/** Handlers get the target and the command's extra arguments (after [uri, modelIndex, layerIndex]). */
+/** Where a model comes from, for the quick pick: `line 5`, `line 4 of cell 3` (cells counted from 1, as VS Code does), or the call that built it. */
+function modelPlace(m: ModelResult, doc: vscode.TextDocument, analysis: DocumentAnalysis): string {
+  const where = (r: CoreRange) => `line ${r.start.line}${r.cell !== undefined ? ` of cell ${r.cell + 1}` : ''}`;
+  const call = m.builtBy?.call;
+  if (call) {
+    const text = documentOf(call, doc, analysis)?.getText(toRange(call)).replace(/\s+/g, ' ').trim();
+    return `${text && text.length <= 60 ? text : `${m.builtBy!.function}(…)`}, ${where(call)}`;
+  }
+  if (m.builtBy) return `${where(m.range)}, defaults of ${m.builtBy.function}()`;
+  return where(m.range);
+}
+
+/** Handlers get the target and the command's extra arguments (after [uri, modelId, layerIndex]). */
 type Handler = (ctx: CommandContext, target: ModelTarget, extra: unknown[]) => Promise<void> | void;
 
 export interface CommandContext {

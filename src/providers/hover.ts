@@ -1,17 +1,41 @@
-/** Hover on a layer call: shapes, parameters, receptive field, cost. On the model: its summary. */
+/**
+ * Hover on a layer call: shapes, parameters, receptive field, cost; where the call made several layers (a loop, a
+ * function called more than once), one row per layer and the call that built each. On the model (its variable, its
+ * `Sequential(` call, or the call of the function that built it): its summary.
+ */
 import * as vscode from 'vscode';
-import { layerMarkdown, modelMarkdownTable, type LayerResult, type ModelResult } from '../core';
-import { inDocument, toRange, type AnalysisCache } from '../analysisCache';
+import { formatShape, layerMarkdown, modelLensTitle, modelMarkdownTable, type LayerResult, type ModelResult } from '../core';
+import { documentOf, inDocument, modelId, toRange, type AnalysisCache, type DocumentAnalysis } from '../analysisCache';
 import { COMMANDS } from '../commandIds';
 import { guard } from '../log';
+import { builtBySentence, codeSpan, oneLine, defaultsNote, groupLayersByRange, groupMarkdown, rangeKey, whereText, type LayerGroup } from './layerGroups';
 
 function commandLink(title: string, command: string, args: unknown[]): string {
   return `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
 }
 
-function links(doc: vscode.TextDocument, modelIndex: number, layer?: LayerResult): string {
-  const target = [doc.uri.toString(), modelIndex, layer?.index ?? null];
-  return `${commandLink('Preview activations', COMMANDS.previewActivations, target)} · ${commandLink('Show model summary', COMMANDS.showSummary, target)}`;
+/** What a hover link passes to a command: the document, the model's id (see modelId) and a layer index. */
+function target(doc: vscode.TextDocument, models: ModelResult[], modelIndex: number, layer?: LayerResult): unknown[] {
+  return [doc.uri.toString(), modelId(models, modelIndex), layer?.index ?? null];
+}
+
+function links(doc: vscode.TextDocument, models: ModelResult[], modelIndex: number, layer?: LayerResult): string {
+  const t = target(doc, models, modelIndex, layer);
+  return `${commandLink('Preview activations', COMMANDS.previewActivations, t)} · ${commandLink('Show model summary', COMMANDS.showSummary, t)}`;
+}
+
+/** The source text of the call that built a model (in this document or, in a notebook, another cell). */
+export function callSource(model: ModelResult, doc: vscode.TextDocument, analysis: DocumentAnalysis): string | undefined {
+  const call = model.builtBy?.call;
+  if (!call) return undefined;
+  const where = documentOf(call, doc, analysis);
+  return where?.getText(toRange(call)) || undefined;
+}
+
+function markdown(): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = { enabledCommands: [COMMANDS.previewActivations, COMMANDS.showSummary] };
+  return md;
 }
 
 export function hoverProvider(cache: AnalysisCache): vscode.HoverProvider {
@@ -19,32 +43,87 @@ export function hoverProvider(cache: AnalysisCache): vscode.HoverProvider {
     provideHover(doc, pos) {
       return guard('hover', undefined, () => {
         const analysis = cache.get(doc);
-        for (const [index, model] of analysis.result.models.entries()) {
-          const mine = (r: LayerResult['range']) => inDocument(r, doc, analysis) && toRange(r).contains(pos);
-          // The innermost layer call under the cursor (a wrapper's inner layer is part of its call).
-          const layer = model.layers.find((l) => mine(l.range));
-          const md = new vscode.MarkdownString(undefined, true);
-          md.isTrusted = { enabledCommands: [COMMANDS.previewActivations, COMMANDS.showSummary] };
-          if (layer) {
-            md.appendMarkdown([...layerMarkdown(layer), '', links(doc, index, layer)].join('\n'));
-            return new vscode.Hover(md, toRange(layer.range));
-          }
-          if (mine(model.range) || onModelName(doc, pos, model, analysis)) {
-            md.appendMarkdown([...modelMarkdownTable(model), '', links(doc, index)].join('\n'));
-            return new vscode.Hover(md);
-          }
+        const models = analysis.result.models;
+        const here = (r: LayerResult['range']) => inDocument(r, doc, analysis) && toRange(r).contains(pos);
+
+        // The layer call under the cursor, with every layer that call made (loop iterations, calls of its function).
+        const hit = models.flatMap((m) => m.layers).find((l) => here(l.range));
+        if (hit) {
+          const key = rangeKey(hit.range);
+          const group = groupLayersByRange(models, (l) => rangeKey(l.range) === key)[0];
+          return new vscode.Hover(layerHover(group, doc, analysis), toRange(hit.range));
         }
+
+        // The call of a function that built a model: that model (several when the call builds several, as in a comprehension).
+        const called = [...models.entries()].filter(([, m]) => m.builtBy?.call && here(m.builtBy.call));
+        if (called.length) return new vscode.Hover(modelsHover(called, doc, analysis), toRange(called[0][1].builtBy!.call!));
+
+        // The `Sequential(` call or the model's variable: every model made there (one per call of its function).
+        const made = [...models.entries()].filter(([, m]) => here(m.range) || onModelName(doc, pos, m, analysis));
+        if (made.length) return new vscode.Hover(modelsHover(made, doc, analysis));
         return undefined;
       });
     },
   };
 }
 
-/** The cursor is on the model's variable where the model is made (`model = models.Sequential()`). */
-function onModelName(doc: vscode.TextDocument, pos: vscode.Position, model: ModelResult, analysis: ReturnType<AnalysisCache['get']>): boolean {
-  if (!inDocument(model.range, doc, analysis)) return false;
+/** One layer: its full description; several: a row each, then the links of each model. */
+function layerHover(group: LayerGroup, doc: vscode.TextDocument, analysis: DocumentAnalysis): vscode.MarkdownString {
+  const models = analysis.result.models;
+  const md = markdown();
+  if (group.members.length === 1) {
+    const { model, modelIndex, layer } = group.members[0];
+    const by = builtBySentence(model, callSource(model, doc, analysis));
+    md.appendMarkdown([...layerMarkdown(layer), ...(by ? ['', by] : []), '', links(doc, models, modelIndex, layer)].join('\n'));
+    return md;
+  }
+  const lines = groupMarkdown(group, {
+    callSource: (m) => callSource(m, doc, analysis),
+    layerLink: ({ modelIndex, layer }) => commandLink(layer.name, COMMANDS.previewActivations, target(doc, models, modelIndex, layer)),
+  });
+  const perModel = [...new Map(group.members.map((m) => [m.modelIndex, m])).values()];
+  const summaries = perModel.map(({ model, modelIndex }) => commandLink(perModel.length > 1 ? model.name : 'Show model summary', COMMANDS.showSummary, target(doc, models, modelIndex)));
+  lines.push('', `${perModel.length > 1 ? 'Show model summary: ' : ''}${summaries.join(' · ')} · Click a layer to preview its activations.`);
+  md.appendMarkdown(lines.join('\n'));
+  return md;
+}
+
+/** One model: its table (and what built it); several made at one place: a row each, with links. */
+function modelsHover(entries: [number, ModelResult][], doc: vscode.TextDocument, analysis: DocumentAnalysis): vscode.MarkdownString {
+  const models = analysis.result.models;
+  const md = markdown();
+  if (entries.length === 1) {
+    const [index, model] = entries[0];
+    const by = builtBySentence(model, callSource(model, doc, analysis));
+    md.appendMarkdown([...modelMarkdownTable(model), ...(by ? ['', by] : []), '', links(doc, models, index)].join('\n'));
+    return md;
+  }
+  const fns = [...new Set(entries.map(([, m]) => m.builtBy?.function).filter((f): f is string => !!f))];
+  const lines = [`${fns.length ? fns.map((f) => codeSpan(f)).join(', ') : 'This code'} builds **${entries.length} models** here, one per call:`, ''];
+  lines.push('| Model | Built by | Summary | Output |', '|---|---|---|---|');
+  for (const [index, model] of entries) {
+    const call = model.builtBy?.call;
+    const by = call ? `${codeSpan(oneLine(callSource(model, doc, analysis) ?? `${model.builtBy!.function}(…)`))} at ${whereText(call)}` : model.builtBy ? `the defaults of ${codeSpan(model.builtBy.function)}` : '—';
+    const last = model.layers[model.layers.length - 1];
+    lines.push(`| ${commandLink(model.name, COMMANDS.showSummary, target(doc, models, index))} | ${by} | ${modelLensTitle(model)} | \`${formatShape(last?.outputShape ?? model.inputShape)}\` |`);
+  }
+  const notes = [...new Set(entries.map(([, m]) => defaultsNote(m)).filter((n): n is string => !!n))];
+  for (const n of notes) lines.push('', n);
+  lines.push('', 'Click a model for its summary.');
+  md.appendMarkdown(lines.join('\n'));
+  return md;
+}
+
+/**
+ * The cursor is on the model's variable where the model is made (`model = models.Sequential()`) or where the call
+ * of the function that built it is assigned (`small = build_model(...)`).
+ */
+function onModelName(doc: vscode.TextDocument, pos: vscode.Position, model: ModelResult, analysis: DocumentAnalysis): boolean {
   const word = doc.getWordRangeAtPosition(pos, /[A-Za-z_][\w.]*/);
   if (!word || doc.getText(word) !== model.name) return false;
+  const call = model.builtBy?.call;
+  if (call && inDocument(call, doc, analysis) && call.start.line - 1 === pos.line) return true;
+  if (!inDocument(model.range, doc, analysis)) return false;
   // Any use of the name inside the model's own statements counts (`model.add`, `model.build`).
   return model.layers.some((l) => inDocument(l.range, doc, analysis) && l.range.start.line - 1 === pos.line) || model.range.start.line - 1 === pos.line;
 }

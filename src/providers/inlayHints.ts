@@ -1,9 +1,12 @@
-/** The output shape at the end of each layer call, e.g. `(None, 11, 11, 64)`; parameters optional. */
+/**
+ * The output shape at the end of each layer call, e.g. `(None, 11, 11, 64)`; parameters optional. A call that made
+ * several layers (a loop, a function called more than once) gets one hint listing them (see hintLabel).
+ */
 import * as vscode from 'vscode';
-import { formatCount, formatShape } from '../core';
 import { inDocument, toRange, type AnalysisCache } from '../analysisCache';
 import { config } from '../config';
 import { guard } from '../log';
+import { groupLayersByRange, hintLabel, hintTooltip } from './layerGroups';
 import { Refreshable } from './refreshable';
 
 /**
@@ -29,18 +32,22 @@ export class InlayHintsProvider extends Refreshable implements vscode.InlayHints
     return guard('inlay hints', [], () => {
       if (!config.inlayHintsEnabled()) return [];
       const analysis = this.cache.get(doc);
-      const withParams = config.inlayHintsParams();
+      const options = {
+        params: config.inlayHintsParams(),
+        // VS Code cuts a line's hints after this many characters (0: never): shorten lists to fit instead.
+        maxLength: vscode.workspace.getConfiguration('editor', doc).get<number>('inlayHints.maximumLength', 43),
+      };
+      // One hint per layer call: a call a loop runs (or a function called several times) made several layers.
+      const groups = groupLayersByRange(analysis.result.models, (l) => inDocument(l.range, doc, analysis)).filter((g) => g.members.some((m) => m.layer.outputShape));
+      const ends = groups.map((g) => toRange(g.range).end);
       const hints: vscode.InlayHint[] = [];
-      const layers = analysis.result.models.flatMap((m) => m.layers).filter((l) => inDocument(l.range, doc, analysis));
-      const ends = layers.map((l) => toRange(l.range).end);
-      layers.forEach((layer, i) => {
-        if (!layer.outputShape) return;
+      groups.forEach((group, i) => {
         const at = hintPosition(doc, ends[i], ends);
         if (!range.contains(at)) return;
-        const label = withParams && layer.params !== null ? `${formatShape(layer.outputShape)} · ${formatCount(layer.params)} params` : formatShape(layer.outputShape);
-        const hint = new vscode.InlayHint(at, label, vscode.InlayHintKind.Type);
+        const hint = new vscode.InlayHint(at, hintLabel(group, options), vscode.InlayHintKind.Type);
         hint.paddingLeft = true;
-        hint.tooltip = `${layer.name} (${layer.type}) output shape`;
+        const only = group.members.length === 1 ? group.members[0].layer : undefined;
+        hint.tooltip = only ? `${only.name} (${only.type}) output shape` : `${group.members.length} layers from this call (output shapes):\n${hintTooltip(group)}`;
         hints.push(hint);
       });
       return hints;

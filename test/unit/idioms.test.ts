@@ -297,7 +297,7 @@ b.add(layers.Dense(1))
 
   it('a loop that would not end is cut off with a warning, and the editor is not stalled', () => {
     const result = analyze(`${HEAD}model = keras.Sequential([keras.Input(shape=(4,))])\nwhile True:\n    model.add(layers.Dense(4))\n`);
-    const warning = result.diagnostics.find((d) => d.code === 'loop-limit');
+    const warning = result.diagnostics.find((d) => d.code === 'evaluation-limit');
     assert.ok(warning, JSON.stringify(result.diagnostics));
     assert.equal(warning.severity, 'warning');
     assert.equal(warning.range.start.line, 4);

@@ -61,7 +61,7 @@ type Signal = null | 'break' | 'continue' | { returned: Value };
 
 /** Bounds that keep a pathological program from stalling the editor. */
 const MAX_LOOP_ITERATIONS = 1_000;
-const MAX_STATEMENTS = 200_000;
+const MAX_STATEMENTS = 50_000;
 const MAX_CALL_DEPTH = 24;
 
 /** Notes that belong to no model (a loop left unrolled because of the bounds). */
@@ -322,19 +322,18 @@ export class Interpreter {
   private overBudget(node: SyntaxNode, iteration: number): boolean {
     const tooMany = iteration >= MAX_LOOP_ITERATIONS;
     if (!tooMany && this.statements < MAX_STATEMENTS) return false;
-    const from = this.abs(node.from);
-    if (!this.notes.some((n) => n.code === 'loop-limit' && n.from === from)) {
-      const what = tooMany ? `${MAX_LOOP_ITERATIONS.toLocaleString('en-US')} iterations` : `${MAX_STATEMENTS.toLocaleString('en-US')} statements in this file`;
-      this.notes.push({
-        code: 'loop-limit',
-        severity: 'warning',
-        message: `LayerLens stopped following this loop after ${what}; what the rest of it does is unknown.`,
-        from,
-        to: this.abs(node.firstChild?.to ?? node.to),
-      });
-    }
+    const what = tooMany ? `${MAX_LOOP_ITERATIONS.toLocaleString('en-US')} iterations` : `${MAX_STATEMENTS.toLocaleString('en-US')} statements in this file`;
+    this.limitNote(node, `LayerLens stopped following this loop after ${what}; what the rest of it does is unknown.`);
     return true;
   }
+
+  /** Says once, at the loop or call, that LayerLens stopped evaluating there (the bounds that keep the editor responsive). */
+  private limitNote(node: SyntaxNode, message: string): void {
+    const from = this.abs(node.from);
+    if (this.notes.some((n) => n.code === 'evaluation-limit' && n.from === from)) return;
+    this.notes.push({ code: 'evaluation-limit', severity: 'warning', message, from, to: this.abs(node.firstChild?.to ?? node.to) });
+  }
+
 
   /** Binds `for` or comprehension targets (`i`, `i, (a, b)`, `[x, y]`) to an item; null binds them unknown. */
   private bindTargets(targets: SyntaxNode[], item: Value | null, scope: Scope, why: string): void {
@@ -549,7 +548,16 @@ export class Interpreter {
   /** `f(...)` of a function defined in the file: its body runs with these arguments; a model it builds is this call's. */
   private callFunction(fn: Extract<Value, { kind: 'local' }>, node: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
     const def = fn.definition as FunctionDefinition;
-    if (this.callDepth >= MAX_CALL_DEPTH) return this.unknownNode(node, 'its calls go deeper than LayerLens follows');
+    const limit =
+      this.callDepth >= MAX_CALL_DEPTH
+        ? `its calls go deeper than LayerLens follows (${MAX_CALL_DEPTH} calls)`
+        : this.statements >= MAX_STATEMENTS
+          ? `the file runs more than ${MAX_STATEMENTS.toLocaleString('en-US')} statements, more than LayerLens follows`
+          : null;
+    if (limit) {
+      this.limitNote(node, `LayerLens stopped following calls here: ${limit}; what this call returns is unknown.`);
+      return this.unknownNode(node, limit);
+    }
     const { positional, keywords, starArgs, starKwargs } = this.parseArgs(argList, scope);
     def.calls++;
     const target = this.pendingName;
@@ -857,6 +865,10 @@ export class Interpreter {
         return;
       }
       for (const v of values) {
+        if (++this.statements >= MAX_STATEMENTS) {
+          known = false;
+          return;
+        }
         this.bindTargets(clause.targets, v, inner, 'it is a loop variable');
         run(k + 1);
         if (!known) return;
