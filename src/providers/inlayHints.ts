@@ -24,8 +24,18 @@ export function hintPosition(doc: vscode.TextDocument, callEnd: vscode.Position,
 export class InlayHintsProvider extends Refreshable implements vscode.InlayHintsProvider {
   readonly onDidChangeInlayHints = this.onChange;
 
+  /** The editor's own limit on a line's hints decides how much a list shows: follow it when it changes. */
+  private readonly lengthWatch = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('editor.inlayHints.maximumLength')) this.refresh();
+  });
+
   constructor(private readonly cache: AnalysisCache) {
     super();
+  }
+
+  override dispose(): void {
+    this.lengthWatch.dispose();
+    super.dispose();
   }
 
   provideInlayHints(doc: vscode.TextDocument, range: vscode.Range): vscode.InlayHint[] {
@@ -38,10 +48,11 @@ export class InlayHintsProvider extends Refreshable implements vscode.InlayHints
         maxLength: vscode.workspace.getConfiguration('editor', doc).get<number>('inlayHints.maximumLength', 43),
       };
       // One hint per layer call: a call a loop runs (or a function called several times) made several layers.
-      const groups = groupLayersByRange(analysis.result.models, (l) => inDocument(l.range, doc, analysis)).filter((g) => g.members.some((m) => m.layer.outputShape));
+      const groups = groupLayersByRange(analysis.result.models, (l) => inDocument(l.range, doc, analysis));
       const ends = groups.map((g) => toRange(g.range).end);
       const hints: vscode.InlayHint[] = [];
       groups.forEach((group, i) => {
+        if (!group.members.some((m) => m.layer.outputShape)) return;
         const at = hintPosition(doc, ends[i], ends);
         if (!range.contains(at)) return;
         const hint = new vscode.InlayHint(at, hintLabel(group, options), vscode.InlayHintKind.Type);
