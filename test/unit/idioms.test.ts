@@ -315,3 +315,36 @@ b.add(layers.Dense(1))
     assert.match(models[0].diagnostics.map((d) => d.message).join('\n'), /deeper than LayerLens follows/);
   });
 });
+
+describe('nothing silent: models LayerLens does not analyse say so at their line', () => {
+  const src = `import keras
+from keras import layers
+import keras_hub
+inputs = keras.Input(shape=(28, 28, 1))
+outputs = layers.Dense(10)(layers.Flatten()(inputs))
+model = keras.Model(inputs, outputs)
+saved = keras.models.load_model("m.keras")
+bert = keras_hub.models.BertClassifier.from_preset("bert_base_en")
+base = keras.applications.VGG16(weights="imagenet", include_top=False)
+class Net(keras.Model):
+    def call(self, x):
+        return x
+`;
+  const expected: [number, RegExp][] = [
+    [6, /^A Functional model \(`Model\(inputs, outputs\)`\): LayerLens reads only Sequential models so far/],
+    [7, /^`load_model\(\.\.\.\)` reads a saved model when the code runs/],
+    [8, /^`BertClassifier\.from_preset\(\.\.\.\)` loads a preset when the code runs/],
+    [9, /^`VGG16` from keras\.applications is not analysed yet/],
+    [10, /^`Net` subclasses keras\.Model: its layers are wired in `call\(\)`/],
+  ];
+  it('a Functional model, load_model, from_preset, keras.applications and a subclassed Model each get an information diagnostic', () => {
+    const { diagnostics } = analyze(src);
+    const notes = diagnostics.filter((d) => d.code === 'not-analysed');
+    assert.equal(notes.length, expected.length, JSON.stringify(diagnostics));
+    expected.forEach(([line, message], i) => {
+      assert.equal(notes[i].range.start.line, line);
+      assert.equal(notes[i].severity, 'information');
+      assert.match(notes[i].message, message);
+    });
+  });
+});

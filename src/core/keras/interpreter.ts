@@ -327,6 +327,13 @@ export class Interpreter {
     return true;
   }
 
+  /** A model LayerLens sees but does not analyse says so at its line, rather than showing nothing. */
+  private notAnalysed(node: SyntaxNode, message: string): void {
+    const from = this.abs(node.from);
+    if (this.notes.some((n) => n.code === 'not-analysed' && n.from === from)) return;
+    this.notes.push({ code: 'not-analysed', severity: 'information', message, from, to: this.abs(node.to) });
+  }
+
   /** Says once, at the loop or call, that LayerLens stopped evaluating there (the bounds that keep the editor responsive). */
   private limitNote(node: SyntaxNode, message: string): void {
     const from = this.abs(node.from);
@@ -581,6 +588,15 @@ export class Interpreter {
     const bases = node.getChild('ArgList')?.getChildren('MemberExpression').map((b) => this.text(b)) ?? [];
     for (const v of node.getChild('ArgList')?.getChildren('VariableName') ?? []) bases.push(this.text(v));
     this.bind(scope, name, { kind: 'local', what: 'class', name, bases }, this.abs(node.from));
+    // Bases are evaluated as expressions (`(keras.Model)` is keras.Model); keyword arguments (metaclass=) are not bases.
+    const argList = node.getChild('ArgList');
+    const baseNodes = argList ? this.elements(argList).filter((c) => c.name !== 'AssignOp' && c.nextSibling?.name !== 'AssignOp' && c.prevSibling?.name !== 'AssignOp' && !c.type.isError) : [];
+    const subclassesModel = baseNodes.some((b) => {
+      const v = this.evalExpr(b, scope);
+      return v.kind === 'symbol' && /^keras\.(?:models\.)?Model$/.test(v.path);
+    });
+    if (subclassesModel && nameNode)
+      this.notAnalysed(nameNode, `\`${name}\` subclasses keras.Model: its layers are wired in \`call()\`, Python that LayerLens does not run, so LayerLens shows no shapes or parameters for it.`);
     const body = node.getChild('Body');
     if (body) this.execBlock(body, new Scope(scope, name));
   }
@@ -1109,6 +1125,10 @@ export class Interpreter {
           return this.makeLayer(sym.type, 'unknown', node, calleeNode, argList, scope);
         case 'unknown-layer':
           return this.makeLayer(sym.type, 'keras-unknown', node, calleeNode, argList, scope);
+        case 'unanalysed-model':
+          this.notAnalysed(calleeNode, `${sym.what}, so LayerLens shows no shapes or parameters for it.`);
+          this.evalArgsForModels(argList, scope);
+          return this.unknownNode(node, 'it is a model LayerLens does not analyse');
         default:
           this.evalArgsForModels(argList, scope);
           return this.unknownNode(node, 'it is a call LayerLens does not evaluate');

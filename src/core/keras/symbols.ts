@@ -19,13 +19,20 @@ export type SymbolKind =
   | { kind: 'layer'; type: string }
   | { kind: 'opaque-layer'; type: string }
   | { kind: 'unknown-layer'; type: string }
+  /** Makes a model LayerLens does not analyse (yet): what it is, in a few words. */
+  | { kind: 'unanalysed-model'; what: string }
   | { kind: 'other' };
 
 export function classifySymbol(path: string): SymbolKind {
   const segments = path.split('.');
-  if (segments[0] !== 'keras') return { kind: 'other' };
   const last = segments[segments.length - 1];
+  if (last === 'from_preset') return { kind: 'unanalysed-model', what: `\`${segments.slice(-2).join('.')}(...)\` loads a preset when the code runs` };
+  if (segments[0] !== 'keras') return { kind: 'other' };
   if (last === 'Sequential') return { kind: 'sequential' };
+  if ((last === 'Model' || last === 'Functional') && !segments.includes('layers'))
+    return { kind: 'unanalysed-model', what: `A Functional model (\`${last}(inputs, outputs)\`): LayerLens reads only Sequential models so far` };
+  if (last === 'load_model') return { kind: 'unanalysed-model', what: '`load_model(...)` reads a saved model when the code runs, and LayerLens does not open the file' };
+  if (segments[1] === 'applications' && /^[A-Z]/.test(last)) return { kind: 'unanalysed-model', what: `\`${last}\` from keras.applications is not analysed yet` };
   if (last === 'Input' || last === 'InputLayer') return { kind: 'input', type: last };
   if (!segments.includes('layers')) return { kind: 'other' };
   const rule = ruleFor(last);

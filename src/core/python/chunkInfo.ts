@@ -18,10 +18,12 @@ export interface ChunkInfo {
 }
 
 const MODEL_METHODS = new Set(['add', 'build', 'pop']);
+/** Names that make a model LayerLens does not analyse: their statements are walked so that they say so. */
+const UNANALYSED_MODEL_NAMES = new Set(['Model', 'Functional', 'load_model', 'from_preset', 'applications']);
 const SEQUENTIAL_ALIAS = /\bSequential\s+as\s+([A-Za-z_]\w*)|^[ \t]*([A-Za-z_]\w*)\s*=\s*[\w.]*\bSequential[ \t]*(?:#.*)?$/gm;
 
 /** Cheap text test that any statement that touches models passes (strings and comments may pass it too). */
-export const MAY_TOUCH_MODELS = /Sequential|import|\.add\s*\(|\.build\s*\(|\.pop\s*\(/;
+export const MAY_TOUCH_MODELS = /Sequential|Model\b|Functional|load_model|from_preset|applications|import|\.add\s*\(|\.build\s*\(|\.pop\s*\(/;
 
 const cache = new Map<string, ChunkInfo>();
 const CACHE_LIMIT = 20000;
@@ -52,7 +54,7 @@ export function chunkInfo(text: string): ChunkInfo {
         case 'VariableName':
         case 'PropertyName': {
           const name = text.slice(n.from, n.to);
-          if (name === 'Sequential' || (n.name === 'PropertyName' && MODEL_METHODS.has(name))) touchesModels = true;
+          if (name === 'Sequential' || UNANALYSED_MODEL_NAMES.has(name) || (n.name === 'PropertyName' && MODEL_METHODS.has(name))) touchesModels = true;
           if (n.name === 'VariableName' && n.node.parent?.name === 'CallExpression' && n.node.prevSibling === null) calledNames.add(name);
           return;
         }
