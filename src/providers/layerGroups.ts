@@ -56,10 +56,12 @@ const SEP = ' · ';
 /**
  * Items joined with ` · `, shortened when there are more than `maxItems` or the text would exceed `maxLength`
  * (0: no limit): the first items that fit (at most maxItems − 1), ` … `, the last item and the count,
- * e.g. `(None, 512) · (None, 256) … (None, 32) ×5`. Never fewer than the first and the last item.
+ * e.g. `(None, 512) · (None, 256) … (None, 32) ×5`. Never fewer than the first and the last item. Items all alike
+ * are one with the count: `(None, 64) ×3`.
  */
 export function shortenList(items: string[], maxLength: number, maxItems = 4): string {
   const n = items.length;
+  if (n > 1 && items.every((x) => x === items[0])) return `${items[0]} ×${n}`;
   const full = items.join(SEP);
   if (n <= 2) return full;
   const fits = (s: string) => maxLength <= 0 || s.length <= maxLength;
@@ -134,6 +136,16 @@ export function hintLabel(group: LayerGroup, opts: HintOptions): string {
   return shown < short.length ? `${label} | +${short.length - shown} more` : label;
 }
 
+/** A hover or tooltip lists at most this many layers (a loop may run up to 1,000 times): the first ones and the last. */
+export const MAX_ROWS = 16;
+
+/** The first max − 3 items, one standing for the k left out, and the last 2; all of them when they are few. */
+export function elide<T>(items: T[], max: number, gap: (k: number) => T): T[] {
+  if (items.length <= max) return items;
+  const head = Math.max(1, max - 3);
+  return [...items.slice(0, head), gap(items.length - head - 2), ...items.slice(-2)];
+}
+
 /** The hint's tooltip: every layer of the group on a line of its own, with its model where there are several. */
 export function hintTooltip(group: LayerGroup): string {
   const models = byModel(group);
@@ -142,7 +154,7 @@ export function hintTooltip(group: LayerGroup): string {
     if (models.length > 1) lines.push(`${model.name}:`);
     layers.forEach((l, i) => lines.push(`${models.length > 1 ? '  ' : ''}${layers.length > 1 ? `${i + 1}. ` : ''}${l.name} (${l.type}) → ${formatShape(l.outputShape)}`));
   }
-  return lines.join('\n');
+  return elide(lines, MAX_ROWS, (k) => `  … ${k} more`).join('\n');
 }
 
 /** A code span that survives a Markdown table cell (`|` escaped, backticks fenced). */
@@ -217,17 +229,17 @@ export function groupMarkdown(group: LayerGroup, opts: GroupHoverOptions): strin
   const lines = [`${types} · this line makes **${n} layers**${how ? ` (${how})` : ''}`, ''];
   const head = ['#', ...(withCalls ? ['Built by'] : []), 'Layer', 'Input → output', 'Params', 'RF'];
   lines.push(`| ${head.join(' | ')} |`, `|${head.map((h) => (h === '#' || h === 'Params' || h === 'RF' ? '---:' : '---')).join('|')}|`);
-  let row = 0;
+  const rows: string[] = [];
   for (const { model, modelIndex, layers } of models) {
     const by = withCalls ? builtByCell(model, opts.callSource(model)) : undefined;
     layers.forEach((layer, i) => {
-      row++;
-      const index = layers.length > 1 && models.length > 1 ? `${row} (iteration ${i + 1})` : String(row);
+      const index = layers.length > 1 && models.length > 1 ? `${rows.length + 1} (iteration ${i + 1})` : String(rows.length + 1);
       const shapes = `\`${formatShape(layer.inputShape)}\` → \`${formatShape(layer.outputShape)}\``;
       const cells = [index, ...(by !== undefined ? [by] : []), opts.layerLink({ model, modelIndex, layer }), shapes, formatCount(layer.params), formatField(layer.receptiveField)];
-      lines.push(`| ${cells.join(' | ')} |`);
+      rows.push(`| ${cells.join(' | ')} |`);
     });
   }
+  lines.push(...elide(rows, MAX_ROWS, (k) => `| … | ${k} more: see the model summary |${' |'.repeat(head.length - 2)}`));
   for (const { model } of models) {
     const note = defaultsNote(model);
     if (note && !lines.includes(note)) lines.push('', note);

@@ -8,10 +8,12 @@ import {
   builtBySentence,
   builtByText,
   codeSpan,
+  elide,
   groupLayersByRange,
   groupMarkdown,
   hintLabel,
   hintTooltip,
+  MAX_ROWS,
   oneLine,
   shortenList,
   whereText,
@@ -50,6 +52,7 @@ describe('layer groups: one call, several layers', () => {
     assert.equal(shortenList(['(None, 32, 32, 32)', '(None, 16, 16, 64)'], 10), '(None, 32, 32, 32) · (None, 16, 16, 64)', 'two stay two');
     assert.equal(shortenList(['(None, 10)'], 5), '(None, 10)');
     assert.equal(shortenList([], 43), '');
+    assert.equal(shortenList(['(None, 64)', '(None, 64)', '(None, 64)'], 0), '(None, 64) ×3');
   });
 
   it('the hint of a loop lists its outputs in order, shortened to what the editor shows', () => {
@@ -103,6 +106,21 @@ describe('layer groups: one call, several layers', () => {
     assert.equal(builtBySentence(result.models[1], 'build_model(\n    (64, 64, 3),\n    num_classes=5,\n)'), 'Built by `build_model((64, 64, 3), num_classes=5,)` at line 28 → model `small`.');
     assert.equal(builtBySentence(result.models[0], undefined), undefined);
     assert.equal(builtByText(result.models[2], undefined), '`build_model(…)` at line 29 → model `big`');
+  });
+
+  it('a long loop: the hover and the tooltip list the first layers and the last, and say how many are left out', () => {
+    const long = analyze('import keras\nfrom keras import layers\nm = keras.Sequential([keras.Input((8,))])\nfor i in range(200):\n    m.add(layers.Dense(8))\n');
+    const g = groupLayersByRange(long.models)[0];
+    assert.equal(g.members.length, 200);
+    const rows = hover(g).split('\n').filter((l) => /^\| (\d+|…) \|/.test(l));
+    assert.equal(rows.length, MAX_ROWS);
+    assert.match(rows[MAX_ROWS - 3], /^\| … \| 185 more: see the model summary \|/);
+    assert.match(rows[MAX_ROWS - 1], /^\| 200 \| dense_199 \|/);
+    const tip = hintTooltip(g).split('\n');
+    assert.equal(tip.length, MAX_ROWS);
+    assert.equal(tip[MAX_ROWS - 3], '  … 185 more');
+    assert.equal(hintLabel(g, { params: false, maxLength: 43 }), '(None, 8) ×200', 'alike outputs: one with the count');
+    assert.deepEqual(elide([1, 2, 3], 3, () => 0), [1, 2, 3]);
   });
 
   it('text helpers: one-line calls, places in notebooks counted from 1, table-safe code spans', () => {
