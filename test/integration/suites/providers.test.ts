@@ -14,7 +14,7 @@ describe('hover, inlay hints, code lens on the book\'s convnet', () => {
     assert.match(text, /`\(None, 13, 13, 32\)` → `\(None, 11, 11, 64\)`/);
     assert.match(text, /3×3×32×64 kernel \+ 64 bias = 18,496/);
     assert.match(text, /\*\*Receptive field:\*\* 8×8 \(jump 2, offset 0\)/);
-    assert.match(text, /sees a 8×8 window of the input/);
+    assert.match(text, /sees an 8×8 window of the input/);
     assert.match(text, /\*\*MACs:\*\* 2,230,272/);
     assert.match(text, /\[Preview activations\]\(command:layerlens\.previewActivations\?/);
     assert.match(text, /\[Show model summary\]\(command:layerlens\.showSummary\?/);
