@@ -348,3 +348,36 @@ class Net(keras.Model):
     });
   });
 });
+
+describe('Keras 1 and early Keras 2 spellings', () => {
+  it('read as Keras 2 reads them, each with an information note, and the same numbers as today\'s spelling', () => {
+    const old = `from keras.models import Sequential
+from keras.layers.convolutional import Convolution2D, MaxPooling2D
+from keras.layers.core import Dense, Flatten, Dropout
+model = Sequential()
+model.add(Convolution2D(32, 3, 3, border_mode='same', input_shape=(28, 28, 1), dim_ordering='tf'))
+model.add(MaxPooling2D(pool_size=(2, 2)))
+model.add(Flatten())
+model.add(Dropout(p=0.5))
+model.add(Dense(output_dim=10, activation='softmax'))
+`;
+    const today = `from keras import layers, models
+model = models.Sequential()
+model.add(layers.Conv2D(32, (3, 3), padding='same', input_shape=(28, 28, 1), data_format='channels_last'))
+model.add(layers.MaxPooling2D(pool_size=(2, 2)))
+model.add(layers.Flatten())
+model.add(layers.Dropout(rate=0.5))
+model.add(layers.Dense(units=10, activation='softmax'))
+`;
+    const [a] = analyze(old).models;
+    const [b] = analyze(today).models;
+    const notes = a.diagnostics.filter((d) => d.code === 'legacy-spelling');
+    assert.deepEqual(notes.map((d) => [d.range.start.line, d.severity]), [[5, 'information'], [5, 'information'], [5, 'information'], [8, 'information'], [9, 'information']]);
+    assert.match(notes[0].message, /Keras 1's spelling of `Conv2D\(filters, kernel_size\)`/);
+    assert.match(notes[1].message, /`border_mode=` is the Keras 1 spelling of `padding=`/);
+    const strip = (m: ModelResult) => comparable({ ...m, diagnostics: m.diagnostics.filter((d) => d.code !== 'legacy-spelling') });
+    assert.deepEqual(strip(a), strip(b));
+    assert.deepEqual(checkModel(a, { run: true }).mismatches, []);
+    assert.equal(a.totalParams, 320 + 14 * 14 * 32 * 10 + 10);
+  });
+});

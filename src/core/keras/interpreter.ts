@@ -12,6 +12,7 @@
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { ruleFor } from '../layers/catalogue';
+import { readLegacyArguments } from '../layers/legacy';
 import { chunkToSource, type Chunk } from '../python/chunks';
 import { parseNumber, parseString } from '../python/literals';
 import { arith, builtin, callMethod, compare, iterate, MAX_SEQUENCE } from '../python/operators';
@@ -1152,16 +1153,28 @@ export class Interpreter {
     scope: Scope,
     signature?: string[],
   ): Value {
-    const { positional, keywords, starArgs, starKwargs } = this.parseArgs(argList, scope);
-    const names = signature ?? (origin === 'keras' ? (ruleFor(type)?.signature ?? []) : []);
+    const parsed = this.parseArgs(argList, scope);
+    const { starArgs, starKwargs } = parsed;
+    const rule = origin === 'keras' ? ruleFor(type) : undefined;
+    const names = signature ?? rule?.signature ?? [];
+    // Keras 1/2 spellings (`border_mode=`, `Convolution2D(32, 3, 3)`) read as Keras 2 reads them, with a note.
+    const positionalValues = parsed.positional.map((p) => p.value);
+    const keywordValues = new Map([...parsed.keywords].map(([k, v]) => [k, v.value]));
+    const written = this.text(calleeNode).split('.').pop() ?? type;
+    const legacy = origin === 'keras' ? readLegacyArguments(written, names, rule, positionalValues, keywordValues) : [];
     const args = new Map<string, Value>();
     let extraPositional = 0;
-    positional.forEach((p, i) => {
-      if (i < names.length) args.set(names[i], starArgs ? this.unknownNode(p.node, 'it follows *args') : p.value);
+    positionalValues.forEach((value, i) => {
+      const at = parsed.positional[Math.min(i, parsed.positional.length - 1)].node;
+      if (i < names.length) args.set(names[i], starArgs ? this.unknownNode(at, 'it follows *args') : value);
       else extraPositional++;
     });
-    for (const [k, v] of keywords) args.set(KWARG_ALIASES[type]?.[k] ?? k, v.value);
-    if (starArgs) for (const n of names.slice(positional.length)) if (!args.has(n)) args.set(n, this.unknownNode(argList!, 'it may be set by *args'));
+    for (const [k, v] of keywordValues) args.set(k, v);
+    if (starArgs) for (const n of names.slice(positionalValues.length)) if (!args.has(n)) args.set(n, this.unknownNode(argList!, 'it may be set by *args'));
+    const notes = legacy.map((n) => {
+      const at = typeof n.at === 'number' ? parsed.positional[n.at]?.node : (parsed.keywords.get(n.at)?.node.prevSibling?.prevSibling ?? null);
+      return { severity: 'information' as const, code: 'legacy-spelling', message: n.message, from: this.abs((at ?? calleeNode).from), to: this.abs((at ?? calleeNode).to) };
+    }).sort((a, b) => a.from - b.from);
     const layer: LayerCall = {
       type,
       origin,
@@ -1173,6 +1186,7 @@ export class Interpreter {
       calleeFrom: this.abs(calleeNode.from),
       calleeTo: this.abs(calleeNode.to),
     };
+    if (notes.length) layer.notes = notes;
     return { kind: 'layer', layer };
   }
 
@@ -1243,9 +1257,3 @@ export class Interpreter {
 const INPUT_SIGNATURE = ['shape', 'batch_size', 'dtype', 'sparse', 'batch_shape', 'name', 'tensor'];
 /** `InputLayer(input_shape, batch_size, dtype, input_tensor, sparse, name)` (Keras 2; Keras 3 calls the first `shape`). */
 const INPUT_LAYER_SIGNATURE = ['shape', 'batch_size', 'dtype', 'input_tensor', 'sparse', 'name'];
-
-/** Keyword names older Keras used for the same argument. */
-const KWARG_ALIASES: Record<string, Record<string, string>> = {
-  LeakyReLU: { alpha: 'negative_slope' },
-  InputLayer: { input_shape: 'shape', batch_input_shape: 'batch_shape' },
-};

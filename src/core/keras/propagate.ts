@@ -134,6 +134,7 @@ function runLayer(entry: AddedLayer, input: InternalShape | null, field: FieldSt
     return { result: blank('?', '?'), output: null, field: null };
   }
   const call = value.layer;
+  for (const n of call.notes ?? []) report(walk, n.severity, n.code, n.message, n.from, n.to);
   const name = layerName(call, walk);
   const rule = call.origin === 'keras' ? ruleFor(call.type) : undefined;
   if (call.type === 'InputLayer') {

@@ -49,6 +49,8 @@ export interface LayerCall {
   /** Offsets of the callee name, for diagnostics that point at the layer's name. */
   calleeFrom: number;
   calleeTo: number;
+  /** Notes about how the call was read (an old Keras spelling), reported with the model's diagnostics. */
+  notes?: { severity: 'information'; code: string; message: string; from: number; to: number }[];
 }
 
 /** A `def` as the interpreter keeps it: where its body is, the scope it closes over, its defaults, its calls. */

@@ -638,7 +638,10 @@ function layerCall(w: Writer, layer: Layer, extra: string[] = []): string {
   const parts = layer.args.map((a, i) => (i < k ? pyValue(w, a.value) : `${a.name}=${pyValue(w, a.value)}`));
   // Now and then a frozen layer (or a frozen wrapped layer).
   const frozen = w.r() < 0.04 ? ['trainable=False'] : [];
-  return `${className(w, layer.type)}(${[...parts, ...extra, ...frozen].join(', ')})`;
+  const cls = className(w, layer.type);
+  // `Convolution2D(f, a, b)` with three positional arguments is Keras 1's kernel (a, b), as Keras 2 reads it.
+  if (/Convolution\dD$/.test(cls) && k === 3) parts[2] = `${layer.args[2].name}=${parts[2]}`;
+  return `${cls}(${[...parts, ...extra, ...frozen].join(', ')})`;
 }
 
 /** `keras.Input(shape=...)` and its spellings; `batch` writes `batch_shape=` instead. */

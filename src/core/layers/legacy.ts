@@ -1,0 +1,72 @@
+/**
+ * Keras 1 and early Keras 2 spellings that the first edition of Deep Learning with Python and older tutorials
+ * use, read as Keras 2's legacy interfaces read them (keras/legacy/interfaces.py): `border_mode=` is `padding=`,
+ * `Convolution2D(32, 3, 3)` is `Conv2D(32, (3, 3))`, `output_dim=` on Dense is `units=`, and so on. Each use
+ * gets an information note saying what it means today.
+ */
+import type { Value } from '../python/values';
+import type { Rule } from './rule';
+
+/** Old keyword → today's, where today's signature has no argument of the old name. */
+const KEYWORDS: Record<string, string> = {
+  nb_filter: 'filters',
+  filter_length: 'kernel_size',
+  output_dim: 'units',
+  border_mode: 'padding',
+  subsample: 'strides',
+  subsample_length: 'strides',
+  pool_length: 'pool_size',
+  stride: 'strides',
+  init: 'kernel_initializer',
+  inner_init: 'recurrent_initializer',
+  W_regularizer: 'kernel_regularizer',
+  b_regularizer: 'bias_regularizer',
+  U_regularizer: 'recurrent_regularizer',
+  W_constraint: 'kernel_constraint',
+  b_constraint: 'bias_constraint',
+  bias: 'use_bias',
+  dim_ordering: 'data_format',
+  dropout_W: 'dropout',
+  dropout_U: 'recurrent_dropout',
+  p: 'rate',
+};
+
+/** Keras 2 names that Keras 3 renamed: read without a note (README: they are understood, as the book uses them). */
+const KERAS2_KEYWORDS: Record<string, string> = {
+  alpha: 'negative_slope',
+  input_shape: 'shape',
+  batch_input_shape: 'batch_shape',
+};
+
+/** Keras 1's class names whose positional arguments after the first are the kernel's sides. */
+const KERAS1_CONV = /^(?:Atrous)?Convolution([123])D$/;
+
+export interface LegacyNote {
+  message: string;
+  /** The argument (keyword or positional index) the note is about. */
+  at: string | number;
+}
+
+/**
+ * Rewrites old arguments in place (`args` holds keyword arguments by name, `positional` the rest) and returns
+ * what was rewritten. `written` is the class name as written (`Convolution2D`), `rule` today's rule, if any.
+ */
+export function readLegacyArguments(written: string, signature: string[], rule: Rule | undefined, positional: Value[], keywords: Map<string, Value>): LegacyNote[] {
+  const notes: LegacyNote[] = [];
+  for (const [old, value] of [...keywords]) {
+    const now = KEYWORDS[old] ?? KERAS2_KEYWORDS[old];
+    if (!now || signature.includes(old) || !signature.includes(now) || keywords.has(now)) continue;
+    keywords.delete(old);
+    keywords.set(now, old === 'dim_ordering' && value.kind === 'string' ? { kind: 'string', value: value.value === 'th' ? 'channels_first' : 'channels_last' } : value);
+    if (KEYWORDS[old]) notes.push({ message: `\`${old}=\` is the Keras 1 spelling of \`${now}=\`; LayerLens reads it as Keras 2 does.`, at: old });
+  }
+  const conv = KERAS1_CONV.exec(written);
+  const rank = conv ? Number(conv[1]) : 0;
+  // Keras 2's conv2d/conv3d_args_preprocessor: exactly the filters and the sides, every side an integer.
+  if (rule && rank > 1 && positional.length === rank + 1 && positional.slice(1).every((v) => v.kind === 'number' && v.isInt)) {
+    const sides = positional.splice(1, rank);
+    positional.splice(1, 0, { kind: 'seq', items: sides, tuple: true });
+    notes.push({ message: `\`${written}(filters, ${['rows', 'cols', 'depth'].slice(0, rank).join(', ')})\` is Keras 1's spelling of \`Conv${rank}D(filters, kernel_size)\`; LayerLens reads the kernel size from them, as Keras 2 does.`, at: 1 });
+  }
+  return notes;
+}
