@@ -381,3 +381,31 @@ model.add(layers.Dense(units=10, activation='softmax'))
     assert.equal(a.totalParams, 320 + 14 * 14 * 32 * 10 + 10);
   });
 });
+
+describe('models built by a call, and models inside models', () => {
+  for (const [call, batch] of [
+    ['model(ops.ones((1, 4)))', 1],
+    ['y = model(np.zeros((3, 4)))', 3],
+    ['model(tf.random.normal(shape=(2, 4)))', 2],
+    ['model(keras.random.normal((5, 4)))', 5],
+  ] as const) {
+    it(`${call} builds the model for that input, batch size included, as Keras shows it`, () => {
+      const { models } = analyze(`import keras\nfrom keras import layers, ops\nimport numpy as np\nimport tensorflow as tf\nmodel = keras.Sequential([layers.Dense(2, activation="relu"), layers.Dense(1)])\n${call}\n`);
+      assert.deepEqual(models[0].layers.map((l) => l.outputShape), [[batch, 2], [batch, 1]]);
+      assert.equal(models[0].totalParams, 13);
+    });
+  }
+
+  it('a model added to itself is not walked forever', () => {
+    const { models } = analyze(`${HEAD}m = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2)])\nm.add(m)\n`);
+    assert.deepEqual(models[0].layers.map((l) => l.type), ['Dense', 'Sequential']);
+  });
+
+  it('a chain of models each nesting the last is walked once per model and input', () => {
+    const src = `${HEAD}m = keras.Sequential([layers.Dense(4)])\nfor i in range(150):\n    m = keras.Sequential([m, layers.Dense(4)])\nfinal = keras.Sequential([keras.Input(shape=(4,)), m])\n`;
+    const { models } = analyze(src);
+    const final = models.find((x) => x.name === 'final');
+    assert.ok(final);
+    assert.equal(final.totalParams, 151 * 20);
+  });
+});

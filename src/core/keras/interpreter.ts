@@ -18,7 +18,7 @@ import { parseNumber, parseString } from '../python/literals';
 import { arith, builtin, callMethod, compare, iterate, MAX_SEQUENCE } from '../python/operators';
 import type { SourceText } from '../python/sourceText';
 import { NONE, truthOf, unknown, type AddedLayer, type FunctionDefinition, type LayerCall, type ModelBuilder, type Value } from '../python/values';
-import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding } from './symbols';
+import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
 
 /** What the interpreter needs from the program: its text, chunks, their trees, and an index of top-level names. */
 export interface Program {
@@ -64,6 +64,8 @@ type Signal = null | 'break' | 'continue' | { returned: Value };
 const MAX_LOOP_ITERATIONS = 1_000;
 const MAX_STATEMENTS = 50_000;
 const MAX_CALL_DEPTH = 24;
+/** Models a file may make: a loop making one per iteration stops here (a sweep of a few dozen is ordinary). */
+const MAX_MODELS = 200;
 
 /** Notes that belong to no model (a loop left unrolled because of the bounds). */
 export interface FileNote {
@@ -104,7 +106,9 @@ export class Interpreter {
     this.program.chunks.forEach((chunk, index) => {
       // A statement that re-binds a model's variable ends that model, even if it mentions nothing of Keras.
       const rebindsModel = this.program.chunkNames[index].some((n) => this.module.vars.get(n)?.value.kind === 'model');
-      if (!this.program.walked[index] && !rebindsModel) return;
+      // `model(np.zeros((1, 28, 28, 1)))` builds a model: a statement calling a model's variable is walked too.
+      const callsModel = !this.program.walked[index] && [...this.moduleModels].some((n) => chunk.text.includes(`${n}(`));
+      if (!this.program.walked[index] && !rebindsModel && !callsModel) return;
       if (rebindsModel) this.rebinding.add(index);
       const tree = this.program.tree(index);
       this.cur = { chunk, text: chunk.text };
@@ -322,8 +326,13 @@ export class Interpreter {
   /** Past the bounds on iterations or statements: says so once per loop, and the loop is left uncertain. */
   private overBudget(node: SyntaxNode, iteration: number): boolean {
     const tooMany = iteration >= MAX_LOOP_ITERATIONS;
-    if (!tooMany && this.statements < MAX_STATEMENTS) return false;
-    const what = tooMany ? `${MAX_LOOP_ITERATIONS.toLocaleString('en-US')} iterations` : `${MAX_STATEMENTS.toLocaleString('en-US')} statements in this file`;
+    const tooManyModels = this.models.length >= MAX_MODELS;
+    if (!tooMany && !tooManyModels && this.statements < MAX_STATEMENTS) return false;
+    const what = tooMany
+      ? `${MAX_LOOP_ITERATIONS.toLocaleString('en-US')} iterations`
+      : tooManyModels
+        ? `${MAX_MODELS} models in this file`
+        : `${MAX_STATEMENTS.toLocaleString('en-US')} statements in this file`;
     this.limitNote(node, `LayerLens stopped following this loop after ${what}; what the rest of it does is unknown.`);
     return true;
   }
@@ -561,7 +570,9 @@ export class Interpreter {
         ? `its calls go deeper than LayerLens follows (${MAX_CALL_DEPTH} calls)`
         : this.statements >= MAX_STATEMENTS
           ? `the file runs more than ${MAX_STATEMENTS.toLocaleString('en-US')} statements, more than LayerLens follows`
-          : null;
+          : this.models.length >= MAX_MODELS
+            ? `the file has made ${MAX_MODELS} models, more than LayerLens follows`
+            : null;
     if (limit) {
       this.limitNote(node, `LayerLens stopped following calls here: ${limit}; what this call returns is unknown.`);
       return this.unknownNode(node, limit);
@@ -604,8 +615,15 @@ export class Interpreter {
 
   // ---- names -----------------------------------------------------------------------------------
 
+  /** Module-level names bound to a model, for the cheap test of which statements may call one. */
+  private readonly moduleModels = new Set<string>();
+
   private bind(scope: Scope, name: string, value: Value, at: number): void {
     scope.vars.set(name, { value, at });
+    if (scope === this.module) {
+      if (value.kind === 'model') this.moduleModels.add(name);
+      else this.moduleModels.delete(name);
+    }
   }
 
   private lookupLocal(name: string, scope: Scope): Value | undefined {
@@ -1130,10 +1148,25 @@ export class Interpreter {
           this.notAnalysed(calleeNode, `${sym.what}, so LayerLens shows no shapes or parameters for it.`);
           this.evalArgsForModels(argList, scope);
           return this.unknownNode(node, 'it is a model LayerLens does not analyse');
-        default:
+        default: {
+          const maker = TENSOR_MAKER.exec(callee.path);
+          if (maker) {
+            const { positional, keywords } = this.parseArgs(argList, scope);
+            const sides = maker[1] === 'rand' || maker[1] === 'randn';
+            const shape = sides ? { kind: 'seq' as const, items: positional.map((p) => p.value), tuple: true } : (keywords.get('shape') ?? keywords.get('size') ?? positional[0])?.value;
+            if (shape && shape.kind === 'seq') return { kind: 'tensor', shape };
+          }
           this.evalArgsForModels(argList, scope);
           return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
+        }
       }
+    }
+    // `model(ops.ones((1, 4)))` builds the model for that input, batch size included, as Keras shows it.
+    if (callee.kind === 'model') {
+      const { positional, keywords } = this.parseArgs(argList, scope);
+      const input = positional[0] ?? keywords.get('inputs');
+      if (input?.value.kind === 'tensor' && !callee.model.build) callee.model.build = { value: input.value.shape, from: this.abs(input.node.from), to: this.abs(input.node.to) };
+      return this.unknownNode(node, 'it is the output of a model');
     }
     if (callee.kind === 'local' && callee.what === 'class') return this.makeLayer(callee.name, 'custom', node, calleeNode, argList, scope);
     if (callee.kind === 'local' && callee.definition) return this.callFunction(callee, node, argList, scope);

@@ -233,16 +233,36 @@ function runRule(rule: Rule, call: LayerCall, entry: AddedLayer, input: Internal
 }
 
 /** A nested Sequential used as a layer: its layers run on this input and show as one row. */
+/**
+ * A nested model's numbers for an input shape, computed once: models nested in models nested in models (code
+ * that builds each from the last) would otherwise be walked again at every level. ModelBuilders are made anew
+ * by each analysis, so the cache lives as long as the analysis does.
+ */
+const nestedRuns = new WeakMap<ModelBuilder, Map<string, { output: InternalShape | null; totals: Pick<LayerResult, 'params' | 'trainableParams' | 'nonTrainableParams' | 'macs'> }>>();
+/** Models being walked as layers right now: a model added to itself (or to a model inside it) is not walked again. */
+const walkingNested = new Set<ModelBuilder>();
+
 function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk, blank: (t: string, n: string) => LayerResult): LayerRun {
-  const inner = runLayers(model.layers, input, { ...walk, diagnostics: [], names: new Map(), reported: new Set() });
   const result = blank('Sequential', model.name);
-  const sum = (f: (l: LayerResult) => number | null) => sumOf(inner.layers, f);
-  result.outputShape = toShape(inner.output);
-  result.params = sum((l) => l.params);
-  result.trainableParams = sum((l) => l.trainableParams);
-  result.nonTrainableParams = sum((l) => l.nonTrainableParams);
-  result.macs = sum((l) => l.macs);
-  return { result, output: inner.output, field: null };
+  if (walkingNested.has(model)) return { result, output: null, field: null };
+  const key = input ? input.map(String).join(',') : 'unknown';
+  let byInput = nestedRuns.get(model);
+  if (!byInput) nestedRuns.set(model, (byInput = new Map()));
+  let run = byInput.get(key);
+  if (!run) {
+    walkingNested.add(model);
+    try {
+      const inner = runLayers(model.layers, input, { ...walk, diagnostics: [], names: new Map(), reported: new Set() });
+      const sum = (f: (l: LayerResult) => number | null) => sumOf(inner.layers, f);
+      run = { output: inner.output, totals: { params: sum((l) => l.params), trainableParams: sum((l) => l.trainableParams), nonTrainableParams: sum((l) => l.nonTrainableParams), macs: sum((l) => l.macs) } };
+    } finally {
+      walkingNested.delete(model);
+    }
+    byInput.set(key, run);
+  }
+  Object.assign(result, run.totals);
+  result.outputShape = toShape(run.output);
+  return { result, output: run.output, field: null };
 }
 
 /** Keras 2 ignored `input_shape` on any layer but the first; one that disagrees is worth a word. */

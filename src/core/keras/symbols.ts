@@ -53,6 +53,10 @@ export function conventionalBinding(name: string): string | null {
       return 'keras.layers';
     case 'models':
       return 'keras.models';
+    case 'np':
+      return 'numpy';
+    case 'ops':
+      return 'keras.ops';
     case 'Sequential':
       return 'keras.Sequential';
     case 'Input':
@@ -62,6 +66,9 @@ export function conventionalBinding(name: string): string | null {
   if (ruleFor(name) || OPAQUE_LAYERS.has(name)) return `keras.layers.${name}`;
   return null;
 }
+
+/** Functions that make an array of a literal shape: `shape=` or the first argument (`rand`/`randn`: every argument is a side). */
+export const TENSOR_MAKER = /^(?:numpy|tensorflow|keras|jax)(?:\.\w+)*\.(ones|zeros|empty|full|normal|uniform|truncated_normal|rand|randn)$/;
 
 /** Builtins the evaluator can compute. */
 export const BUILTINS = new Set(['int', 'float', 'bool', 'str', 'tuple', 'list', 'len', 'max', 'min', 'abs', 'round', 'sum', 'range', 'enumerate', 'zip', 'reversed', 'sorted']);

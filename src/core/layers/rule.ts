@@ -69,10 +69,15 @@ export interface Rule {
   receptiveField?(ctx: LayerContext, output: InternalShape): FieldStep;
 }
 
-/** A number the rule needs could not be resolved; the result it was computing is unknown. */
-export class Unresolved extends Error {
-  constructor(readonly value?: Value & { kind: 'unknown' }) {
-    super(value ? `cannot resolve ${value.text}` : 'unknown');
+/**
+ * A number the rule needs could not be resolved; the result it was computing is unknown. Thrown as control
+ * flow (once per layer after an unknown shape, thousands of times in a long model), so it is not an Error:
+ * capturing a stack trace each time made such a model take seconds.
+ */
+export class Unresolved {
+  constructor(readonly value?: Value & { kind: 'unknown' }) {}
+  get message(): string {
+    return this.value ? `cannot resolve ${this.value.text}` : 'unknown';
   }
 }
 

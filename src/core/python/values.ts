@@ -26,6 +26,8 @@ export type Value =
       definition?: FunctionDefinition;
     }
   | { kind: 'layer'; layer: LayerCall }
+  /** An array made with a literal shape (`np.zeros((1, 28, 28, 1))`, `ops.ones((1, 4))`): what calling a model on it builds. */
+  | { kind: 'tensor'; shape: Value }
   | { kind: 'model'; model: ModelBuilder }
   | { kind: 'method'; model: ModelBuilder; method: string }
   /** A method of a list or dict value (`blocks.append`): mutating ones change that value in place. */
@@ -90,6 +92,7 @@ export interface ModelBuilder {
   from: number;
   to: number;
   layers: AddedLayer[];
+  /** `model.build(shape)`, or the shape of a tensor the model was called on (`model(ops.ones((1, 4)))`), batch included. */
   build?: { value: Value; from: number; to: number };
   /** Offset of the start of the statement that made the model, for the `# layerlens:` comment above it. */
   statementFrom: number;
