@@ -35,8 +35,10 @@ export interface ReceptiveField {
 
 export interface LayerResult {
   index: number;
-  /** The Keras class name. */
+  /** The Keras class name (for a subclass of a Keras layer that keeps its rules, the subclass's name). */
   type: string;
+  /** For such a subclass: the Keras class whose rules (and tfjs equivalent) it follows. */
+  baseType?: string;
   name: string;
   range: Range;
   inputShape: Shape | null;

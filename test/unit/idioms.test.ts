@@ -409,3 +409,47 @@ describe('models built by a call, and models inside models', () => {
     assert.equal(final.totalParams, 151 * 20);
   });
 });
+
+describe('subclassed layers', () => {
+  const src = `import keras
+from keras import layers
+import tensorflow as tf
+
+class StandardizedConv2D(layers.Conv2D):
+    def convolution_op(self, inputs, kernel):
+        mean, var = tf.nn.moments(kernel, axes=[0, 1, 2], keepdims=True)
+        return tf.nn.conv2d(inputs, (kernel - mean) / tf.sqrt(var + 1e-10), padding="VALID", strides=list(self.strides))
+
+class Widened(layers.Dense):
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units * 2))
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    StandardizedConv2D(32, 3, activation="relu"),
+    layers.Flatten(),
+    Widened(10),
+])
+`;
+  it("a subclass overriding only call-time methods keeps its parent's rules, under its own name, with a note", () => {
+    const [m] = analyze(src).models;
+    const conv = m.layers[0];
+    assert.deepEqual([conv.type, conv.baseType, conv.name, conv.outputShape, conv.params], ['StandardizedConv2D', 'Conv2D', 'standardized_conv2d', [null, 26, 26, 32], 320]);
+    const note = m.diagnostics.find((d) => d.code === 'subclassed-layer');
+    assert.ok(note);
+    assert.match(note.message, /`StandardizedConv2D` subclasses Conv2D and overrides only `convolution_op`: LayerLens uses Conv2D's shape and parameter rules/);
+  });
+
+  it('a subclass overriding build is unknown, with a diagnostic naming the override', () => {
+    const [m] = analyze(src).models;
+    assert.equal(m.layers[2].outputShape, null);
+    const d = m.diagnostics.find((x) => x.code === 'custom-layer');
+    assert.ok(d);
+    assert.match(d.message, /`Widened` subclasses Dense but overrides `build`/);
+  });
+
+  it('the subclass is built in tfjs as its parent', () => {
+    const m = analyze(src.replace('    Widened(10),\n', '    layers.Dense(10),\n')).models[0];
+    assert.deepEqual(checkModel(m, { run: true }).mismatches, []);
+  });
+});

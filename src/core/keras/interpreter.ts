@@ -67,6 +67,9 @@ const MAX_CALL_DEPTH = 24;
 /** Models a file may make: a loop making one per iteration stops here (a sweep of a few dozen is ordinary). */
 const MAX_MODELS = 200;
 
+/** Methods a layer subclass may override that change what LayerLens computes from the parent's rules. */
+const SHAPE_CHANGING_METHODS = new Set(['__init__', 'build', 'compute_output_shape']);
+
 /** Notes that belong to no model (a loop left unrolled because of the bounds). */
 export interface FileNote {
   code: string;
@@ -599,19 +602,55 @@ export class Interpreter {
     const name = nameNode ? this.text(nameNode) : '<class>';
     const bases = node.getChild('ArgList')?.getChildren('MemberExpression').map((b) => this.text(b)) ?? [];
     for (const v of node.getChild('ArgList')?.getChildren('VariableName') ?? []) bases.push(this.text(v));
-    this.bind(scope, name, { kind: 'local', what: 'class', name, bases }, this.abs(node.from));
+    const cls: Extract<Value, { kind: 'local' }> = { kind: 'local', what: 'class', name, bases };
+    this.bind(scope, name, cls, this.abs(node.from));
     // Bases are evaluated as expressions (`(keras.Model)` is keras.Model); keyword arguments (metaclass=) are not bases.
     const argList = node.getChild('ArgList');
     const baseNodes = argList ? this.elements(argList).filter((c) => c.name !== 'AssignOp' && c.nextSibling?.name !== 'AssignOp' && c.prevSibling?.name !== 'AssignOp' && !c.type.isError) : [];
-    const subclassesModel = baseNodes.some((b) => {
-      const v = this.evalExpr(b, scope);
-      return v.kind === 'symbol' && /^keras\.(?:models\.)?Model$/.test(v.path);
-    });
-    if (subclassesModel && nameNode)
+    const baseValues = baseNodes.map((b) => this.evalExpr(b, scope));
+    if (baseValues.some((v) => v.kind === 'symbol' && /^keras\.(?:models\.)?Model$/.test(v.path)) && nameNode)
       this.notAnalysed(nameNode, `\`${name}\` subclasses keras.Model: its layers are wired in \`call()\`, Python that LayerLens does not run, so LayerLens shows no shapes or parameters for it.`);
     const body = node.getChild('Body');
+    // A subclass of a Keras layer (`class StandardizedConv2D(layers.Conv2D)`) keeps its parent's rules unless it overrides how its shape or weights are made.
+    const overrides: string[] = [];
+    for (let c = body?.firstChild ?? null; c; c = c.nextSibling) {
+      const def = c.name === 'DecoratedStatement' ? c.getChild('FunctionDefinition') : c.name === 'FunctionDefinition' ? c : null;
+      const defName = def?.getChild('VariableName');
+      if (defName) overrides.push(this.text(defName));
+    }
+    for (const v of baseValues) {
+      const parent = v.kind === 'symbol' ? classifySymbol(v.path) : null;
+      const type = parent?.kind === 'layer' ? parent.type : v.kind === 'local' ? v.layerBase?.type : undefined;
+      if (type) cls.layerBase = { type, overrides: [...overrides, ...(v.kind === 'local' ? (v.layerBase?.overrides ?? []) : [])] };
+    }
     if (body) this.execBlock(body, new Scope(scope, name));
   }
+
+  /** `Sub(...)` of a class subclassing a Keras layer: the parent's layer, shown under the subclass's name, when its overrides keep the parent's shape and weights. */
+  private makeSubclassLayer(cls: Extract<Value, { kind: 'local' }>, node: SyntaxNode, calleeNode: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
+    const base = cls.layerBase!;
+    const changing = base.overrides.filter((o) => SHAPE_CHANGING_METHODS.has(o));
+    if (changing.length) {
+      const value = this.makeLayer(cls.name, 'custom', node, calleeNode, argList, scope);
+      if (value.kind === 'layer')
+        value.layer.customWhy = `\`${cls.name}\` subclasses ${base.type} but overrides ${changing.map((o) => `\`${o}\``).join(' and ')}, which can change its shape or weights: LayerLens does not run that code, so shapes after it are unknown.`;
+      return value;
+    }
+    const value = this.makeLayer(base.type, 'keras', node, calleeNode, argList, scope);
+    if (value.kind === 'layer') {
+      value.layer.subclass = cls.name;
+      const kept = base.overrides.length ? `overrides only ${base.overrides.map((o) => `\`${o}\``).join(', ')}` : 'overrides nothing';
+      (value.layer.notes ??= []).push({
+        severity: 'information',
+        code: 'subclassed-layer',
+        message: `\`${cls.name}\` subclasses ${base.type} and ${kept}: LayerLens uses ${base.type}'s shape and parameter rules.`,
+        from: this.abs(calleeNode.from),
+        to: this.abs(calleeNode.to),
+      });
+    }
+    return value;
+  }
+
 
   // ---- names -----------------------------------------------------------------------------------
 
@@ -1168,7 +1207,8 @@ export class Interpreter {
       if (input?.value.kind === 'tensor' && !callee.model.build) callee.model.build = { value: input.value.shape, from: this.abs(input.node.from), to: this.abs(input.node.to) };
       return this.unknownNode(node, 'it is the output of a model');
     }
-    if (callee.kind === 'local' && callee.what === 'class') return this.makeLayer(callee.name, 'custom', node, calleeNode, argList, scope);
+    if (callee.kind === 'local' && callee.what === 'class')
+      return callee.layerBase ? this.makeSubclassLayer(callee, node, calleeNode, argList, scope) : this.makeLayer(callee.name, 'custom', node, calleeNode, argList, scope);
     if (callee.kind === 'local' && callee.definition) return this.callFunction(callee, node, argList, scope);
     if (callee.kind === 'unknown' && calleeNode.name === 'VariableName' && /^[A-Z]/.test(this.text(calleeNode)))
       // An undefined class-like name used as a layer: probably a layer LayerLens does not know.

@@ -147,14 +147,16 @@ function runLayer(entry: AddedLayer, input: InternalShape | null, field: FieldSt
     result.config = configOf(call, undefined);
     return { result, output: null, field: null };
   }
-  return runRule(rule, call, entry, input, field, walk, blank(rule.type, name));
+  const run = runRule(rule, call, entry, input, field, walk, blank(call.subclass ?? rule.type, name));
+  if (call.subclass) run.result.baseType = rule.type;
+  return run;
 }
 
 function unknownLayer(call: LayerCall, walk: Walk): void {
   if (call.type === 'Lambda' || OPAQUE_LAYERS.has(call.type))
     report(walk, 'warning', 'lambda-layer', `A ${call.type} layer runs arbitrary code: LayerLens cannot know its output, so shapes after it are unknown.`, call.calleeFrom, call.calleeTo);
   else if (call.origin === 'custom')
-    report(walk, 'warning', 'custom-layer', `\`${call.type}\` is a custom layer defined in this file: LayerLens does not run its code, so shapes after it are unknown.`, call.calleeFrom, call.calleeTo);
+    report(walk, 'warning', 'custom-layer', call.customWhy ?? `\`${call.type}\` is a custom layer defined in this file: LayerLens does not run its code, so shapes after it are unknown.`, call.calleeFrom, call.calleeTo);
   else
     report(walk, 'warning', 'unknown-layer', `LayerLens does not know the layer \`${call.type}\`: shapes after it are unknown.`, call.calleeFrom, call.calleeTo);
 }
@@ -296,7 +298,7 @@ function toField(f: FieldState): ReceptiveField {
 function layerName(call: LayerCall, walk: Walk): string {
   const given = call.args.get('name');
   if (given?.kind === 'string') return given.value;
-  const base = toSnakeCase(ruleFor(call.type)?.type ?? call.type);
+  const base = toSnakeCase(call.subclass ?? ruleFor(call.type)?.type ?? call.type);
   const n = walk.names.get(base) ?? 0;
   walk.names.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;

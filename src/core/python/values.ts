@@ -24,6 +24,8 @@ export type Value =
       bases: string[];
       /** A function's definition, so that each call runs its body with that call's arguments. */
       definition?: FunctionDefinition;
+      /** A class subclassing a Keras layer: the parent's class name, and the methods the subclass (chain) defines. */
+      layerBase?: { type: string; overrides: string[] };
     }
   | { kind: 'layer'; layer: LayerCall }
   /** An array made with a literal shape (`np.zeros((1, 28, 28, 1))`, `ops.ones((1, 4))`): what calling a model on it builds. */
@@ -53,6 +55,10 @@ export interface LayerCall {
   calleeTo: number;
   /** Notes about how the call was read (an old Keras spelling), reported with the model's diagnostics. */
   notes?: { severity: 'information'; code: string; message: string; from: number; to: number }[];
+  /** The user's class when it subclasses this Keras layer and keeps its rules (`StandardizedConv2D`). */
+  subclass?: string;
+  /** For a custom layer: why LayerLens cannot read it, when more is known than that it is custom. */
+  customWhy?: string;
 }
 
 /** A `def` as the interpreter keeps it: where its body is, the scope it closes over, its defaults, its calls. */

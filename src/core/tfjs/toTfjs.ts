@@ -30,6 +30,8 @@ export type TfjsConversion = TfjsLayerConfig | TfjsUnsupported;
 /** What `toTfjs` reads of a layer: an analysed layer, or the `inner` of a wrapper. */
 export interface LayerSpec {
   type: string;
+  /** A subclass that keeps its Keras parent's rules is built as that parent. */
+  baseType?: string;
   config: Record<string, unknown>;
   inner?: { type: string; config: Record<string, unknown> };
   name?: string;
@@ -86,7 +88,8 @@ function refuse(reason: string): never {
 }
 
 /** Converts one analysed layer (or a wrapper's inner layer) to its tfjs serialisation. */
-export function toTfjs(layer: LayerSpec, options: ToTfjsOptions = {}): TfjsConversion {
+export function toTfjs(spec: LayerSpec, options: ToTfjsOptions = {}): TfjsConversion {
+  const layer = spec.baseType ? { ...spec, type: spec.baseType } : spec;
   try {
     const out = convert(layer, options);
     if (!options.omitName && layer.name && layer.name !== '?') out.config.name = layer.name;
