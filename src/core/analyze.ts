@@ -20,7 +20,11 @@ const DEFINES = [
   /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+([A-Za-z_]\w*)/,
   /^(?:@[^\n]*\n\s*)*class\s+([A-Za-z_]\w*)/,
 ];
-const ASSIGNED = /^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=)\s*/;
+/** `name = `, `a, b = `, `(a, b) = `, `name: T = ` at the start of a statement. */
+const ASSIGNED = /^(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?::[^=\n]*)?=(?!=)\s*/;
+const COMPOUND = /^(?:if|try|for|while|with|async)\b/;
+/** Inside a block: an assignment at the start of any line, or a `for` loop's targets. */
+const ASSIGNED_IN_BLOCK = /^[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?:(?::[^=\n]*)?=(?!=)|\s+in\b)/gm;
 
 /** The last analysed version of each file, so that an edit re-chunks and re-scans only what it touched. */
 const previousVersions = new Map<string, { source: SourceText; chunks: Chunk[] }>();
@@ -57,20 +61,27 @@ function prepareCells(source: SourceText): { source: SourceText; chunks: Chunk[]
   return { source, chunks: chunkSource(source.text, source.segments.map((s) => [s.start, s.end])).chunks };
 }
 
-/** Names a top-level statement binds, read from its first characters without parsing it. */
+/** Names a top-level statement binds, read from its text without parsing it. */
 function definedNames(chunk: Chunk): string[] {
   const text = chunk.text;
   for (const re of DEFINES) {
     const m = re.exec(text);
     if (m) return [m[1]];
   }
+  // `if`/`try`/`for`/`while`/`with` blocks bind what is assigned anywhere inside them (and a `for`'s targets).
+  if (COMPOUND.test(text)) return [...new Set([...text.matchAll(ASSIGNED_IN_BLOCK)].flatMap((m) => splitTargets(m[1])))];
   const names: string[] = [];
   let rest = text;
   for (let m = ASSIGNED.exec(rest); m; m = ASSIGNED.exec(rest)) {
-    names.push(m[1]);
+    names.push(...splitTargets(m[1]));
     rest = rest.slice(m[0].length);
   }
   return names;
+}
+
+/** `a`, `a, b`, `(a, b)` → the names. */
+function splitTargets(targets: string): string[] {
+  return targets.split(/[\s,()]+/).filter((n) => /^[A-Za-z_]\w*$/.test(n));
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { InternalShape } from '../layers/rule';
 import { shapeRepr } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
-import type { ModelBuilder, Value } from '../python/values';
+import { cannotResolve, type ModelBuilder, type Value } from '../python/values';
 import type { Severity } from '../types';
 
 type Report = (severity: Severity, code: string, message: string, from: number, to: number) => void;
@@ -30,13 +30,13 @@ function dims(value: Value | undefined, report: Report, label: string): Internal
   if (value.kind === 'number') return [value.value];
   if (value.kind !== 'seq') {
     if (value.kind === 'unknown')
-      report('information', 'unresolved-value', `Cannot resolve \`${value.text}\` statically (${value.why}): the input shape given by ${label} is unknown.`, value.from, value.to);
+      report('information', 'unresolved-value', `${cannotResolve(value)}: the input shape given by ${label} is unknown.`, value.from, value.to);
     return null;
   }
   return value.items.map((v) => {
     if (v.kind === 'number') return v.value;
     if (v.kind === 'none') return null;
-    if (v.kind === 'unknown') report('information', 'unresolved-value', `Cannot resolve \`${v.text}\` statically (${v.why}): that input dimension is unknown.`, v.from, v.to);
+    if (v.kind === 'unknown') report('information', 'unresolved-value', `${cannotResolve(v)}: that input dimension is unknown.`, v.from, v.to);
     return NaN;
   });
 }

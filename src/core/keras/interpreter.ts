@@ -15,7 +15,7 @@ import { ruleFor } from '../layers/catalogue';
 import { readLegacyArguments } from '../layers/legacy';
 import { chunkToSource, type Chunk } from '../python/chunks';
 import { parseNumber, parseString } from '../python/literals';
-import { arith, builtin, callMethod, compare, iterate, MAX_SEQUENCE } from '../python/operators';
+import { arith, builtin, callMethod, compare, equal, iterate, MAX_SEQUENCE } from '../python/operators';
 import type { SourceText } from '../python/sourceText';
 import { NONE, truthOf, unknown, type AddedLayer, type FunctionDefinition, type LayerCall, type ModelBuilder, type Value } from '../python/values';
 import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
@@ -220,19 +220,53 @@ export class Interpreter {
   }
 
   /**
-   * Bodies whose running cannot be decided (an unknown condition, an unknown iterable): each runs once, and a
-   * layer added there is marked conditional. A `return` there is kept in case no other return comes.
+   * Code whose running cannot be decided (an unknown condition, an unknown iterable): each branch (a list of
+   * bodies run in turn) runs once from the same state, and a layer added there is marked conditional. A name the
+   * branches leave with different values (or that a branch may skip, unless the branches are `exhaustive`, as an
+   * `if` with an `else` is) becomes unknown, naming the condition: never the last branch's value as a guess.
+   * A `return` there is kept in case no other return comes.
    */
-  private execUncertain(keyword: string, why: string | undefined, bodies: SyntaxNode[], scope: Scope, before?: () => void): void {
+  private execUncertain(keyword: string, why: string | undefined, branches: SyntaxNode[][], exhaustive: boolean, scope: Scope, before?: () => void): void {
     this.conditional.push({ keyword, why });
+    const start = new Map(scope.vars);
+    const outcomes: Map<string, Binding>[] = [];
     try {
-      before?.();
-      for (const body of bodies) {
-        const signal = this.execBlock(body, scope);
-        if (signal && signal !== 'break' && signal !== 'continue') scope.uncertainReturn ??= signal.returned;
+      for (const bodies of branches) {
+        this.restoreVars(scope, start);
+        before?.();
+        for (const body of bodies) {
+          const signal = this.execBlock(body, scope);
+          if (signal && signal !== 'break' && signal !== 'continue') scope.uncertainReturn ??= signal.returned;
+          if (signal) break;
+        }
+        outcomes.push(new Map(scope.vars));
       }
     } finally {
       this.conditional.pop();
+    }
+    if (!exhaustive) outcomes.push(start);
+    const merged = new Map<string, Binding>();
+    const names = new Set(outcomes.flatMap((o) => [...o.keys()]));
+    for (const name of names) {
+      const bindings = outcomes.map((o) => o.get(name));
+      const first = bindings[0];
+      const same = first && bindings.every((b) => b && (b.value === first.value || equal(b.value, first.value) === true));
+      if (same) merged.set(name, first);
+      else {
+        const at = bindings.find((b) => b)?.at ?? 0;
+        const reason = `it is set under \`${keyword}\`${why ? ` (${why})` : ''}, so its value depends on how the code runs`;
+        merged.set(name, { value: unknown(name, at, at + name.length, reason), at });
+      }
+    }
+    this.restoreVars(scope, merged);
+  }
+
+  private restoreVars(scope: Scope, vars: Map<string, Binding>): void {
+    scope.vars.clear();
+    for (const [k, v] of vars) scope.vars.set(k, v);
+    if (scope === this.module) {
+      this.moduleModels.clear();
+      for (const [k, v] of vars) if (v.value.kind === 'model') this.moduleModels.add(k);
     }
   }
 
@@ -251,7 +285,7 @@ export class Interpreter {
       if (truth === true) return this.execBlock(body, scope);
       if (truth === false) continue;
       const rest = parts.slice(i + 2).filter((p) => p.name === 'Body');
-      this.execUncertain(this.text(parts[i]), this.undecided(cond), rest, scope);
+      this.execUncertain(this.text(parts[i]), this.undecided(cond), rest.map((b) => [b]), parts.some((p) => p.name === 'else'), scope);
       return null;
     }
     return null;
@@ -280,12 +314,12 @@ export class Interpreter {
     if (!items) {
       // The loop variable takes values LayerLens cannot know; the body runs once, uncertain.
       const why = iterables.length === 1 ? this.describeUnknown(iterables[0], iterable) : undefined;
-      this.execUncertain(keyword, why, bodies, scope, () => this.bindTargets(targets, null, scope, 'it is a loop variable'));
+      this.execUncertain(keyword, why, [bodies], false, scope, () => this.bindTargets(targets, null, scope, 'it is a loop variable'));
       return null;
     }
     for (let i = 0; i < items.length; i++) {
       if (this.overBudget(node, i)) {
-        this.execUncertain(keyword, 'the loop runs past the bounds LayerLens follows', [body], scope, () => this.bindTargets(targets, null, scope, 'it is a loop variable'));
+        this.execUncertain(keyword, 'the loop runs past the bounds LayerLens follows', [[body]], false, scope, () => this.bindTargets(targets, null, scope, 'it is a loop variable'));
         return null;
       }
       this.bindTargets(targets, items[i], scope, 'it is a loop variable');
@@ -306,7 +340,7 @@ export class Interpreter {
       const truth = truthOf(this.evalExpr(cond, scope));
       if (truth === false) return elseBody ? this.execBlock(elseBody, scope) : null;
       if (truth === null || this.overBudget(node, i)) {
-        this.execUncertain('while', truth === null ? this.undecided(cond) : 'the loop runs past the bounds LayerLens follows', bodies, scope);
+        this.execUncertain('while', truth === null ? this.undecided(cond) : 'the loop runs past the bounds LayerLens follows', [bodies], false, scope);
         return null;
       }
       const signal = this.execBlock(body, scope);

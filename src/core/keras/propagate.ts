@@ -6,7 +6,7 @@
 import { OPAQUE_LAYERS, ruleFor } from '../layers/catalogue';
 import { Args, LayerError, Unresolved, inputSpecError, normalizeTuple, product, pyRepr, shapeRepr, toSnakeCase, type FieldStep, type InternalShape, type ParamPart, type Rule } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
-import { toJson, type AddedLayer, type LayerCall, type ModelBuilder, type Value } from '../python/values';
+import { cannotResolve, toJson, type AddedLayer, type LayerCall, type ModelBuilder, type Value } from '../python/values';
 import type { Diagnostic, LayerResult, ModelResult, ReceptiveField, Severity, Shape } from '../types';
 import { findInputShape } from './inputShape';
 import { largeDenseWarning } from './warnings';
@@ -129,7 +129,7 @@ function runLayer(entry: AddedLayer, input: InternalShape | null, field: FieldSt
   if (value.kind === 'model') return runNested(value.model, input, walk, blank);
   if (value.kind !== 'layer') {
     if (value.kind === 'unknown')
-      report(walk, 'information', 'unresolved-value', `Cannot resolve \`${value.text}\` statically (${value.why}): shapes after it are unknown.`, value.from, value.to);
+      report(walk, 'information', 'unresolved-value', `${cannotResolve(value)}: shapes after it are unknown.`, value.from, value.to);
     else report(walk, 'warning', 'not-a-layer', `This is not a layer LayerLens can read: shapes after it are unknown.`, entry.from, entry.to);
     return { result: blank('?', '?'), output: null, field: null };
   }
@@ -230,7 +230,7 @@ function runRule(rule: Rule, call: LayerCall, entry: AddedLayer, input: Internal
 
   checkRepeatedInputShape(call, entry, input, walk);
   for (const u of args.unresolvedRead)
-    report(walk, 'information', 'unresolved-value', `Cannot resolve \`${u.text}\` statically (${u.why}): the numbers that depend on it are unknown.`, u.from, u.to);
+    report(walk, 'information', 'unresolved-value', `${cannotResolve(u)}: the numbers that depend on it are unknown.`, u.from, u.to);
   return { result, output, field: nextField };
 }
 

@@ -126,7 +126,14 @@ export function truthOf(v: Value): boolean | null {
   }
 }
 
-export function unknown(text: string, from: number, to: number, why = 'it cannot be resolved statically'): Value {
+/** "Cannot resolve `x` statically (why)", without repeating the default reason. */
+export function cannotResolve(v: { text: string; why: string }): string {
+  return v.why === DEFAULT_WHY ? `Cannot resolve \`${v.text}\` statically` : `Cannot resolve \`${v.text}\` statically (${v.why})`;
+}
+
+const DEFAULT_WHY = 'it cannot be resolved statically';
+
+export function unknown(text: string, from: number, to: number, why = DEFAULT_WHY): Value {
   return { kind: 'unknown', text, from, to, why };
 }
 

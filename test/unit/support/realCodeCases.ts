@@ -367,21 +367,6 @@ model.add(Dense(100, activation='sigmoid'))
 model.add(Dense(2, activation='sigmoid'))
 model.summary()
 `,
-    knownFailure: {
-      reason: 'a module-level tuple assignment (w, h = 5, 5) binds nothing: `w` is "not defined in this file", so the kernel size and every number after it are unknown',
-      plain: `from keras.models import Sequential
-from keras.layers import Conv2D, MaxPooling2D, Flatten, Dense
-
-model = Sequential()
-model.add(Conv2D(24, (5, 5), input_shape=(64, 64, 3), activation='relu', padding='same'))
-model.add(MaxPooling2D(pool_size=(4, 4)))
-model.add(Conv2D(24, (5, 5), activation='relu', padding='same'))
-model.add(MaxPooling2D((4, 4)))
-model.add(Flatten())
-model.add(Dense(100, activation='sigmoid'))
-model.add(Dense(2, activation='sigmoid'))
-`,
-    },
   },
   {
     name: 'text CNN from named hyperparameters: Embedding, valid Conv1D, global max pooling',
@@ -823,18 +808,6 @@ model = K.models.Sequential([
     K.layers.Conv2D(1, 1, data_format=data_format, activation="sigmoid"),
 ])
 `,
-    knownFailure: {
-      reason: 'module-level assignments inside an if/else (here on a True constant), try or for block are invisible to a model after the block: "not defined in this file"',
-      plain: `import keras as K
-
-model = K.models.Sequential([
-    K.layers.Conv2D(8, 3, padding="same", data_format="channels_last", input_shape=(32, 32, 4)),
-    K.layers.BatchNormalization(axis=-1),
-    K.layers.MaxPooling2D(data_format="channels_last"),
-    K.layers.Conv2D(1, 1, data_format="channels_last", activation="sigmoid"),
-])
-`,
-    },
   },
 
   // ---- nested Sequential, build -----------------------------------------------------------------
@@ -1301,18 +1274,6 @@ model.add(RepeatVector(n_steps_out))
 model.add(LSTM(100, activation='relu', return_sequences=True))
 model.add(TimeDistributed(Dense(1)))
 `,
-    knownFailure: {
-      reason: 'module-level tuple assignment again (n_steps_in, n_steps_out = 3, 2): the timesteps and RepeatVector(n_steps_out) are unknown',
-      plain: `from keras.models import Sequential
-from keras.layers import LSTM, Dense, RepeatVector, TimeDistributed
-
-model = Sequential()
-model.add(LSTM(100, activation='relu', input_shape=(3, 2)))
-model.add(RepeatVector(2))
-model.add(LSTM(100, activation='relu', return_sequences=True))
-model.add(TimeDistributed(Dense(1)))
-`,
-    },
   },
   {
     name: 'Bidirectional(LSTM) carrying the input_shape',
@@ -1918,10 +1879,6 @@ model.add(Dense(64, activation='relu'))
 model.add(Dropout(0.5))
 model.add(Dense(10, activation='softmax'))
 `,
-    },
-    knownFailure: {
-      reason:
-        "the diagnostic says `input_shape` is \"not defined in this file\" although both branches define it; it should name the undecided condition, K.image_data_format() == 'channels_first'",
     },
   },
   {
