@@ -22,6 +22,7 @@ const DEFINES = [
 ];
 /** `name = `, `a, b = `, `(a, b) = `, `name: T = ` at the start of a statement. */
 const ASSIGNED = /^(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?::[^=\n]*)?=(?!=)\s*/;
+const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?=[ \t\r\n]|$)[^\n]*/gm;
 const COMPOUND = /^(?:if|try|for|while|with|async)\b/;
 /** Inside a block: an assignment at the start of any line, or a `for` loop's targets. */
 const ASSIGNED_IN_BLOCK = /^[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?:(?::[^=\n]*)?=(?!=)|\s+in\b)/gm;
@@ -147,6 +148,12 @@ function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[]
     const to = Math.max(chunkToSource(c, error.to), from + 1);
     diagnostics.push({ severity: 'error', code: 'syntax-error', message: error.snippet ? `invalid syntax near \`${error.snippet.slice(0, 40)}\`` : 'invalid syntax', range: source.range(from, to) });
   });
+  // Version-control conflict markers: Python cannot run the file, even where no model statement holds one. Both
+  // ends must be there (a lone `=======` line is more likely a heading's underline in a docstring).
+  const markers = [...source.text.matchAll(CONFLICT_MARKER)];
+  if (markers.some((m) => m[1][0] === '<') && markers.some((m) => m[1][0] === '>'))
+    for (const m of markers)
+      diagnostics.push({ severity: 'error', code: 'syntax-error', message: `a merge conflict marker (\`${m[1].slice(0, 1).repeat(7)}\`): Python cannot run the file until the conflict is resolved`, range: source.range(m.index!, m.index! + m[0].trimEnd().length) });
   for (const n of interpreter.notes) diagnostics.push({ severity: n.severity, code: n.code, message: n.message, range: source.range(n.from, n.to) });
   const models = interpreter.models.map((m) => analyzeModel(m, source));
   return { models, diagnostics };

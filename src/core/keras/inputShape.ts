@@ -56,6 +56,10 @@ export function findInputShape(model: ModelBuilder, source: SourceText, report: 
     const batchShape = a.get('batch_shape') ?? a.get('batch_input_shape');
     const shape = batchShape ? dims(batchShape, report, 'Input') : withBatch(dims(a.get('shape'), report, 'Input'), batchOf(a));
     candidates.push({ shape, label: 'Input', from: first.layer.from, to: first.layer.to });
+  } else if (first && first.kind === 'model') {
+    // A nested Sequential that knows its input (`data_augmentation` with `input_shape=` on its first layer) gives it to the outer model, as Keras does.
+    const nested = findInputShape(first.model, source, () => undefined);
+    if (nested.shape) candidates.push({ shape: nested.shape, label: `the nested model \`${first.model.name}\``, from: first.model.from, to: first.model.to });
   } else if (first && first.kind === 'layer') {
     const a = first.layer.args;
     const range = { from: first.layer.from, to: first.layer.to };

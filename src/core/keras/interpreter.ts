@@ -482,6 +482,13 @@ export class Interpreter {
 
   private assignTarget(target: SyntaxNode, value: Value, scope: Scope): void {
     if (target.name !== 'VariableName' && target.name !== 'MemberExpression') return;
+    // `layer.trainable = False`, `model.layers[0].trainable = False`, `conv_base.trainable = False`: freezing after construction.
+    if (target.name === 'MemberExpression' && target.lastChild?.name === 'PropertyName' && this.text(target.lastChild) === 'trainable' && target.firstChild) {
+      const owner = this.evalExpr(target.firstChild, scope);
+      if (owner.kind === 'layer') owner.layer.args.set('trainable', value);
+      else if (owner.kind === 'model') owner.model.trainable = value;
+      if (owner.kind === 'layer' || owner.kind === 'model') return;
+    }
     const name = this.text(target);
     const previous = this.lookupLocal(name, scope);
     if (previous && previous.kind === 'model' && !(value.kind === 'model' && value.model === previous.model)) {
@@ -837,7 +844,7 @@ export class Interpreter {
         return { kind: 'string', value: out };
       }
       case 'FormatString':
-        return this.unknownNode(node, 'it is a formatted string');
+        return this.evalFormatString(node, scope);
       case 'Boolean':
         return { kind: 'bool', value: this.text(node) === 'True' };
       case 'None':
@@ -1028,6 +1035,32 @@ export class Interpreter {
     return { kind: 'dict', entries };
   }
 
+  /** `f"block{i}_conv"` with known values and no format spec or conversion (names of layers in loops). */
+  private evalFormatString(node: SyntaxNode, scope: Scope): Value {
+    const text = this.text(node);
+    const prefix = /^[A-Za-z]*/.exec(text)![0];
+    const quote = text.startsWith(text[prefix.length].repeat(3), prefix.length) ? 3 : 1;
+    if (/r/i.test(prefix)) return this.unknownNode(node, 'it is a formatted string');
+    const literal = (from: number, to: number) => text.slice(from, to).replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+    let out = '';
+    let at = prefix.length + quote;
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      if (c.name !== 'FormatReplacement') continue;
+      const piece = literal(at, c.from - node.from);
+      if (piece.includes('\\') || c.getChild('FormatSpec') || c.getChild('FormatConversion')) return this.unknownNode(node, 'it is a formatted string');
+      const expr = c.firstChild?.nextSibling;
+      const value = expr && expr.name !== '}' ? this.evalExpr(expr, scope) : null;
+      if (!value || value.kind === 'unknown') return value ?? this.unknownNode(node, 'it is a formatted string');
+      if (value.kind === 'string') out += piece + value.value;
+      else if (value.kind === 'number' && value.isInt) out += piece + String(value.value);
+      else return this.unknownNode(node, 'it is a formatted string');
+      at = c.to - node.from;
+    }
+    const tail = literal(at, text.length - quote);
+    if (tail.includes('\\')) return this.unknownNode(node, 'it is a formatted string');
+    return { kind: 'string', value: out + tail };
+  }
+
   private evalBinary(node: SyntaxNode, scope: Scope): Value {
     const l = node.firstChild;
     const r = node.lastChild;
@@ -1087,6 +1120,8 @@ export class Interpreter {
     const obj = this.evalExpr(objNode, scope);
     const name = this.text(prop);
     if (obj.kind === 'symbol') return { kind: 'symbol', path: canonicalPath(`${obj.path}.${name}`) };
+    // `model.layers`: a new list of its layers so far, as Keras returns it.
+    if (obj.kind === 'model' && name === 'layers') return { kind: 'seq', items: obj.model.layers.map((e) => e.value), tuple: false };
     if (obj.kind === 'model') return { kind: 'method', model: obj.model, method: name };
     if (obj.kind === 'seq' || obj.kind === 'dict') return { kind: 'bound', self: obj, method: name };
     if (obj.kind === 'unknown') {
@@ -1112,6 +1147,11 @@ export class Interpreter {
     for (let c = objNode.nextSibling?.nextSibling ?? null; c && c.name !== ']'; c = c.nextSibling) {
       if (c.name === ':') colon = true;
       else inside.push(c);
+    }
+    if (obj.kind === 'dict' && !colon && inside.length === 1) {
+      const key = this.evalExpr(inside[0], scope);
+      if (key.kind !== 'string') return this.unknownNode(node);
+      return obj.entries.get(key.value) ?? this.unknownNode(node, `the dict has no key '${key.value}'`);
     }
     if (obj.kind !== 'seq') return this.unknownNode(node);
     if (!colon && inside.length === 1) {

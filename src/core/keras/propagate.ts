@@ -4,12 +4,13 @@
  * layers after it unknown, but the summary always covers the layers before it.
  */
 import { OPAQUE_LAYERS, ruleFor } from '../layers/catalogue';
-import { Args, LayerError, Unresolved, inputSpecError, normalizeTuple, product, pyRepr, shapeRepr, toSnakeCase, type FieldStep, type InternalShape, type ParamPart, type Rule } from '../layers/rule';
+import { Args, LayerError, Unresolved, inputSpecError, normalizeTuple, product, pyRepr, shapeRepr, toSnakeCase, type FieldStep, type InternalShape, type ParamPart, type PyDefault, type Rule } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
 import { cannotResolve, toJson, type AddedLayer, type LayerCall, type ModelBuilder, type Value } from '../python/values';
 import type { Diagnostic, LayerResult, ModelResult, ReceptiveField, Severity, Shape } from '../types';
 import { findInputShape } from './inputShape';
 import { largeDenseWarning } from './warnings';
+import { misspeltKeyword } from '../layers/keywords';
 
 import { BYTES_PER_PARAM } from '../format';
 
@@ -33,6 +34,7 @@ export function analyzeModel(model: ModelBuilder, source: SourceText): ModelResu
   const input = findInputShape(model, source, (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to));
   const entries = input.consumedFirst ? model.layers.slice(1) : model.layers;
   const { layers } = runLayers(entries, input.shape, walk);
+  if (isFrozen(model)) layers.forEach(freeze);
   const sum = (f: (l: LayerResult) => number | null) => sumOf(layers, f);
   const result: ModelResult = {
     name: model.name,
@@ -175,6 +177,13 @@ function runRule(rule: Rule, call: LayerCall, entry: AddedLayer, input: Internal
     else if (!(e instanceof Unresolved)) throw e;
     return null;
   };
+  // A misspelt keyword (`actiavtion=`): Keras refuses the layer, so its output is unknown.
+  for (const key of call.args.keys()) {
+    const meant = misspeltKeyword(rule, key);
+    if (!meant) continue;
+    report(walk, 'error', 'invalid-argument', `Unrecognized keyword arguments passed to ${rule.type}: {'${key}': ${pyRepr(toJson(call.args.get(key)!) as PyDefault)}} (did you mean \`${meant}\`?)`, call.calleeFrom, call.to);
+    return { result, output: null, field: null };
+  }
 
   let output: InternalShape | null = null;
   const rankError = input ? inputSpecError(rule, input, result.name) : null;
@@ -244,6 +253,18 @@ const nestedRuns = new WeakMap<ModelBuilder, Map<string, { output: InternalShape
 /** Models being walked as layers right now: a model added to itself (or to a model inside it) is not walked again. */
 const walkingNested = new Set<ModelBuilder>();
 
+/** `model.trainable = False`. */
+function isFrozen(model: ModelBuilder): boolean {
+  return model.trainable?.kind === 'bool' && !model.trainable.value;
+}
+
+/** Every weight of the layer becomes non-trainable. */
+function freeze(layer: LayerResult): void {
+  if (layer.params === null) return;
+  layer.trainableParams = 0;
+  layer.nonTrainableParams = layer.params;
+}
+
 function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk, blank: (t: string, n: string) => LayerResult): LayerRun {
   const result = blank('Sequential', model.name);
   if (walkingNested.has(model)) return { result, output: null, field: null };
@@ -263,6 +284,7 @@ function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk,
     byInput.set(key, run);
   }
   Object.assign(result, run.totals);
+  if (isFrozen(model)) freeze(result);
   result.outputShape = toShape(run.output);
   return { result, output: run.output, field: null };
 }

@@ -71,4 +71,4 @@ export function conventionalBinding(name: string): string | null {
 export const TENSOR_MAKER = /^(?:numpy|tensorflow|keras|jax)(?:\.\w+)*\.(ones|zeros|empty|full|normal|uniform|truncated_normal|rand|randn)$/;
 
 /** Builtins the evaluator can compute. */
-export const BUILTINS = new Set(['int', 'float', 'bool', 'str', 'tuple', 'list', 'len', 'max', 'min', 'abs', 'round', 'sum', 'range', 'enumerate', 'zip', 'reversed', 'sorted']);
+export const BUILTINS = new Set(['int', 'float', 'bool', 'str', 'dict', 'tuple', 'list', 'len', 'max', 'min', 'abs', 'round', 'sum', 'range', 'enumerate', 'zip', 'reversed', 'sorted']);

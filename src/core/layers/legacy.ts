@@ -68,5 +68,16 @@ export function readLegacyArguments(written: string, signature: string[], rule: 
     positional.splice(1, 0, { kind: 'seq', items: sides, tuple: true });
     notes.push({ message: `\`${written}(filters, ${['rows', 'cols', 'depth'].slice(0, rank).join(', ')})\` is Keras 1's spelling of \`Conv${rank}D(filters, kernel_size)\`; LayerLens reads the kernel size from them, as Keras 2 does.`, at: 1 });
   }
+  // `Conv2D(64, 3, 3)`: Keras 2's legacy interface read a 3×3 kernel here too; Keras 3 and tf.keras read `strides=3`.
+  // Said only where the Keras 2 reading is the likely intent: equal sides of 3 or more (a stride as large as
+  // the kernel is rare, while `Conv2D(32, 3, 2)` and `Conv2D(32, 2, 2)` are ordinary Keras 3).
+  const today = /^Conv([23])D$/.exec(written);
+  const sides = today ? Number(today[1]) : 0;
+  const ints = positional.slice(1).map((v) => (v.kind === 'number' && v.isInt ? v.value : NaN));
+  if (rule && sides && positional.length === sides + 1 && ints.every((n) => n === ints[0] && n >= 3))
+    notes.push({
+      message: `\`${written}(filters, ${positional.slice(1).map((v) => (v.kind === 'number' ? v.value : '?')).join(', ')})\`: Keras 3 reads the third argument as \`strides\`, and LayerLens follows it; Keras 2 read ${sides === 2 ? 'rows, cols' : 'the sides'} of the kernel here (Keras 1's \`Convolution${sides}D\`). Write \`kernel_size=(…)\` or \`strides=\` to say which.`,
+      at: 2,
+    });
   return notes;
 }

@@ -17,13 +17,14 @@ export interface ChunkInfo {
   syntaxError: { from: number; to: number; snippet: string } | null;
 }
 
-const MODEL_METHODS = new Set(['add', 'build', 'pop']);
+/** Attributes of a model or layer whose use changes what LayerLens shows (`.trainable = False` freezes weights). */
+const MODEL_METHODS = new Set(['add', 'build', 'pop', 'trainable']);
 /** Names that make a model LayerLens does not analyse: their statements are walked so that they say so. */
 const UNANALYSED_MODEL_NAMES = new Set(['Model', 'Functional', 'load_model', 'from_preset', 'applications']);
 const SEQUENTIAL_ALIAS = /\bSequential\s+as\s+([A-Za-z_]\w*)|^[ \t]*([A-Za-z_]\w*)\s*=\s*[\w.]*\bSequential[ \t]*(?:#.*)?$/gm;
 
 /** Cheap text test that any statement that touches models passes (strings and comments may pass it too). */
-export const MAY_TOUCH_MODELS = /Sequential|Model\b|Functional|load_model|from_preset|applications|import|\.add\s*\(|\.build\s*\(|\.pop\s*\(/;
+export const MAY_TOUCH_MODELS = /Sequential|Model\b|Functional|load_model|from_preset|applications|import|\.add\s*\(|\.build\s*\(|\.pop\s*\(|\.trainable\b/;
 
 const cache = new Map<string, ChunkInfo>();
 const CACHE_LIMIT = 20000;

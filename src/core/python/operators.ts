@@ -158,6 +158,17 @@ export function builtin(name: string, args: Value[], keywords: Map<string, Value
       const items = iterate(first);
       return items ? { kind: 'seq', items: [...items], tuple: name === 'tuple' } : 'it cannot be resolved statically';
     }
+    case 'dict': {
+      const entries = new Map<string, Value>();
+      const pairs = first ? (first.kind === 'dict' ? [...first.entries].map(([k, v]) => tuple([{ kind: 'string', value: k }, v])) : iterate(first)) : [];
+      for (const p of pairs ?? []) {
+        if (p.kind !== 'seq' || p.items[0]?.kind !== 'string' || p.items.length !== 2) return 'it cannot be resolved statically';
+        entries.set(p.items[0].value, p.items[1]);
+      }
+      if (!pairs) return 'it cannot be resolved statically';
+      for (const [k, v] of keywords) entries.set(k, v);
+      return { kind: 'dict', entries };
+    }
     case 'len':
       return first?.kind === 'seq' ? num(first.items.length) : first?.kind === 'string' ? num(first.value.length) : first?.kind === 'dict' ? num(first.entries.size) : 'it cannot be resolved statically';
     case 'abs':

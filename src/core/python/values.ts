@@ -98,6 +98,8 @@ export interface ModelBuilder {
   from: number;
   to: number;
   layers: AddedLayer[];
+  /** `model.trainable = False` after it was built: every weight in it is non-trainable (as `conv_base` in the book). */
+  trainable?: Value;
   /** `model.build(shape)`, or the shape of a tensor the model was called on (`model(ops.ones((1, 4)))`), batch included. */
   build?: { value: Value; from: number; to: number };
   /** Offset of the start of the statement that made the model, for the `# layerlens:` comment above it. */

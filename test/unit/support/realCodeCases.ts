@@ -716,7 +716,6 @@ def get_base_learner(neurons, depth, pred_size):
 learner = get_base_learner(16, 2, 3)
 `,
     names: ['base_model_in', 'base_model_0', 'base_model_1', 'base_model_output'],
-    knownFailure: { reason: 'f-string layer names are not evaluated: the layers show Keras default names (dense, dense_1) instead of base_model_0, base_model_1' },
   },
   {
     name: 'input list + comprehension of hidden layers + output list, regularizers from constants',
@@ -973,10 +972,6 @@ model = Sequential([
 ])
 `,
       groups: [3, 1, 1, 1, 1, 1, 1, 1, 1, 1],
-    },
-    knownFailure: {
-      reason:
-        "the outer model does not take its input shape from a nested Sequential whose first layer has input_shape= (Keras does): every shape is unknown, with a wrong 'No input shape' note",
     },
   },
   {
@@ -1453,10 +1448,6 @@ model.add(Flatten())
 model.add(Dense(7, activation='softmax'))
 `,
     refused: { code: 'syntax-error' },
-    knownFailure: {
-      reason:
-        'Python refuses the file (SyntaxError at <<<<<<<), but LayerLens reports no syntax-error: the marker lines are skipped as non-model statements and both sides of the conflict are added as layers',
-    },
   },
 
   {
@@ -1474,7 +1465,6 @@ model = tf.keras.models.Sequential([
 ])
 `,
     refused: { layer: 2, code: 'invalid-argument', keras: "TypeError: ('Keyword argument not understood:', 'actiavtion') (Keras 3: Unrecognized keyword arguments passed to Dense)" },
-    knownFailure: { reason: 'an unknown keyword argument (a typo such as actiavtion=) is accepted silently; Keras refuses the layer' },
   },
 
   // ---- freezing, dict configs -------------------------------------------------------------------------
@@ -1499,18 +1489,6 @@ model.summary()
 model.layers[0].set_weights([embedding_matrix])
 model.layers[0].trainable = False
 `,
-    knownFailure: {
-      reason: 'model.layers[i].trainable = False after construction is ignored: the frozen weights are still counted as trainable (no diagnostic)',
-      plain: `from keras.models import Sequential
-from keras.layers import Embedding, Flatten, Dense
-
-model = Sequential()
-model.add(Embedding(2000, 32, input_length=50, trainable=False))
-model.add(Flatten())
-model.add(Dense(32, activation='relu'))
-model.add(Dense(4, activation='softmax'))
-`,
-    },
   },
   {
     name: 'for layer in model.layers[:-1]: layer.trainable = False',
@@ -1532,19 +1510,6 @@ for layer in model.layers[:-1]:
     layer.trainable = False
 model.layers[-1].trainable = True
 `,
-    knownFailure: {
-      reason: 'layer.trainable = False on model.layers in a loop is ignored: all parameters stay trainable (no diagnostic)',
-      plain: `from tensorflow import keras
-from tensorflow.keras import layers
-
-model = keras.Sequential([
-    keras.Input(shape=(64,)),
-    layers.Dense(16, activation='relu', name='dense1', trainable=False),
-    layers.Dense(16, activation='relu', name='dense2', trainable=False),
-    layers.Dense(5, activation='softmax', name='output'),
-])
-`,
-    },
   },
   {
     name: "LSTM sizes from kwargs['...'] of a dict literal passed to the builder",
@@ -1571,20 +1536,6 @@ model = lstm_model({
     'window_size': 20, 'feature_size': 5, 'dropout': 0.2,
 })
 `,
-    knownFailure: {
-      reason: "a dict indexed by a string key (d['k']) is unknown although the dict is a known literal (d.get('k') works): every size read that way is unresolved",
-      plain: `from tensorflow.keras import Sequential
-from tensorflow.keras.layers import Dense, LSTM, Dropout
-
-model = Sequential([
-    LSTM(units=32, activation='tanh', return_sequences=True, input_shape=(20, 5)),
-    Dropout(0.2),
-    LSTM(units=16, activation='tanh'),
-    Dropout(0.2),
-    Dense(1),
-])
-`,
-    },
   },
 
   // ---- what LayerLens states it cannot read -------------------------------------------------------------
