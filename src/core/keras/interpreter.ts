@@ -1252,7 +1252,7 @@ export class Interpreter {
         case 'input':
           return this.makeLayer('InputLayer', 'keras', node, calleeNode, argList, scope, sym.type === 'Input' ? INPUT_SIGNATURE : INPUT_LAYER_SIGNATURE);
         case 'layer':
-          return this.makeLayer(sym.type, 'keras', node, calleeNode, argList, scope);
+          return this.makeLayer(sym.type, 'keras', node, calleeNode, argList, scope, undefined, callee.path);
         case 'opaque-layer':
           return this.makeLayer(sym.type, 'unknown', node, calleeNode, argList, scope);
         case 'unknown-layer':
@@ -1299,6 +1299,8 @@ export class Interpreter {
     argList: SyntaxNode | null,
     scope: Scope,
     signature?: string[],
+    /** The canonical path the class was reached by (`keras.layers.convolutional.Conv2D`), which can date the code. */
+    path?: string,
   ): Value {
     const parsed = this.parseArgs(argList, scope);
     const { starArgs, starKwargs } = parsed;
@@ -1308,7 +1310,7 @@ export class Interpreter {
     const positionalValues = parsed.positional.map((p) => p.value);
     const keywordValues = new Map([...parsed.keywords].map(([k, v]) => [k, v.value]));
     const written = this.text(calleeNode).split('.').pop() ?? type;
-    const legacy = origin === 'keras' ? readLegacyArguments(written, names, rule, positionalValues, keywordValues) : [];
+    const legacy = origin === 'keras' ? readLegacyArguments(written, path ?? '', names, rule, positionalValues, keywordValues) : [];
     const args = new Map<string, Value>();
     let extraPositional = 0;
     positionalValues.forEach((value, i) => {

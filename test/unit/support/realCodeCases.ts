@@ -1158,27 +1158,6 @@ def VGG_mini(input_shape=(32, 32, 3), num_classes=10):
     model.add(Dense(num_classes, activation='softmax'))
     return model
 `,
-    knownFailure: {
-      reason:
-        "Keras 2's legacy interface (keras.layers.convolutional) reads Conv2D(64, 3, 3) as Keras 1 rows/cols, a 3x3 kernel, as LayerLens already does for Convolution2D(64, 3, 3); LayerLens reads strides=3, silently",
-      plain: `from keras.models import Sequential
-from keras.layers.core import Flatten, Dense, Dropout
-from keras.layers.convolutional import Conv2D, MaxPooling2D, ZeroPadding2D
-
-def VGG_mini(input_shape=(32, 32, 3), num_classes=10):
-    model = Sequential()
-    model.add(ZeroPadding2D((1, 1), input_shape=input_shape))
-    model.add(Conv2D(32, (3, 3), activation='relu'))
-    model.add(ZeroPadding2D((1, 1)))
-    model.add(Conv2D(32, (3, 3), activation='relu'))
-    model.add(MaxPooling2D((2, 2), strides=(2, 2)))
-    model.add(Flatten())
-    model.add(Dense(64, activation='relu'))
-    model.add(Dropout(0.5))
-    model.add(Dense(num_classes, activation='softmax'))
-    return model
-`,
-    },
   },
 
   // ---- text and sequences -----------------------------------------------------------------------------
