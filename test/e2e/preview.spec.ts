@@ -27,6 +27,18 @@ const FIRST_CHANNEL = (layer: number) => `(() => {
   return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).join(',');
 })()`;
 
+/**
+ * Waits until the first channel of layer `layer` no longer paints as `before` (the run that a new input or new
+ * weights start has painted its maps), and returns its pixels then. A run is debounced and coalesced to an
+ * animation frame, so how long it takes is not fixed; 15 s without a change fails, naming `what`.
+ */
+async function mapChanged(frame: Frame, layer: number, before: string, what: string): Promise<string> {
+  await frame.waitForFunction(`${FIRST_CHANNEL(layer)} !== ${JSON.stringify(before)}`, undefined, { timeout: 15_000 }).catch(() => {
+    throw new Error(`the maps of layer ${layer} did not change within 15 s ${what}`);
+  });
+  return (await frame.evaluate(FIRST_CHANNEL(layer))) as string;
+}
+
 describe('Preview Activations (code-server, Chromium, WebGL)', function () {
   this.timeout(300_000);
   let wb: Workbench;
@@ -64,7 +76,7 @@ describe('Preview Activations (code-server, Chromium, WebGL)', function () {
   });
 
   it('drawing changes the maps', async () => {
-    const before = await frame.evaluate(FIRST_CHANNEL(0));
+    const before = (await frame.evaluate(FIRST_CHANNEL(0))) as string;
     await frame.locator('button', { hasText: 'Draw' }).click();
     const pad = frame.locator('ll-pad canvas.ink');
     const box = (await pad.boundingBox())!;
@@ -72,8 +84,7 @@ describe('Preview Activations (code-server, Chromium, WebGL)', function () {
     await wb.page.mouse.down();
     await wb.page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.75, { steps: 15 });
     await wb.page.mouse.up();
-    await wb.page.waitForTimeout(300);
-    const after = await frame.evaluate(FIRST_CHANNEL(0));
+    const after = await mapChanged(frame, 0, before, 'after drawing');
     assert.notEqual(after, before);
     await wb.screenshot('preview-drawn');
   });
@@ -105,7 +116,7 @@ describe('Preview Activations (code-server, Chromium, WebGL)', function () {
       inner.create_dataset({ name: 'bias:0', data: new Float32Array(units), shape: [units] });
     }
     file.close();
-    const before = await frame.evaluate(FIRST_CHANNEL(0));
+    const before = (await frame.evaluate(FIRST_CHANNEL(0))) as string;
     await frame.locator('button', { hasText: 'Load weights…' }).click();
     const input = wb.page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: 15_000 });
@@ -113,8 +124,7 @@ describe('Preview Activations (code-server, Chromium, WebGL)', function () {
     await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'mnist_trained.h5' }).first().waitFor({ timeout: 15_000 });
     await wb.page.keyboard.press('Enter');
     await frame.locator('text=Weights: mnist_trained.h5').waitFor({ timeout: 30_000 });
-    await wb.page.waitForTimeout(300);
-    assert.notEqual(await frame.evaluate(FIRST_CHANNEL(0)), before);
+    assert.notEqual(await mapChanged(frame, 0, before, 'after loading the weights'), before);
     await wb.screenshot('preview-trained-weights');
   });
 

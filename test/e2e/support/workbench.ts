@@ -74,7 +74,10 @@ export interface Workbench {
   openFile(name: string): Promise<void>;
   /** Runs a command from the palette (F1) by its title, e.g. 'LayerLens: Show Model Summary'. */
   runCommand(title: string): Promise<void>;
-  /** Puts the cursor at line:column (1-based) with Go to Line, so that the position is on screen. */
+  /**
+   * Puts the cursor at line:column (1-based) with Go to Line, so that the position is on screen; resolves once the
+   * editor shows the cursor there (its line number active, the status bar's `Ln, Col`).
+   */
   goTo(line: number, column?: number): Promise<void>;
   /**
    * Rests the mouse on line:column (1-based) of the active editor and returns the text of the hover widget
@@ -243,9 +246,27 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
 
       async goTo(line: number, column = 1) {
         await activeEditor().waitFor({ timeout: 10_000 });
-        await quickInput(':', `${line}:${column}`);
+        const input = await quickInput(':', `${line}:${column}`);
         await page.keyboard.press('Enter');
-        await sleep(150);
+        // Go to Line sets the selection when it accepts, then closes; the editor view and the status bar catch up
+        // on a later frame. Done when the palette is gone, the active editor renders line `line`'s number as the
+        // cursor's (Monaco's .active-line-number) and the status bar reads `Ln line, Col column`.
+        await input.waitFor({ state: 'hidden', timeout: 10_000 });
+        const arrived = `(() => {
+          const editor = document.querySelector('.editor-group-container.active .monaco-editor[data-uri]');
+          const number = editor && editor.querySelector('.margin-view-overlays .line-numbers.active-line-number');
+          const status = document.getElementById('status.editor.selection');
+          return !!number && number.textContent.trim() === '${line}' && !!status && /\\bLn ${line}, Col ${column}(?!\\d)/.test(status.textContent);
+        })()`;
+        await page.waitForFunction(arrived, undefined, { timeout: 10_000 }).catch(async () => {
+          const where = await page.evaluate(`(() => {
+            const editor = document.querySelector('.editor-group-container.active .monaco-editor[data-uri]');
+            const number = editor && editor.querySelector('.margin-view-overlays .line-numbers.active-line-number');
+            const status = document.getElementById('status.editor.selection');
+            return 'active line number ' + (number ? number.textContent.trim() : 'none') + ', status bar ' + JSON.stringify(status ? status.textContent.trim() : null);
+          })()`);
+          throw new Error(`goTo(${line}, ${column}): the cursor did not arrive within 10 s (${where as string}; a column past the line's end is clamped)`);
+        });
       },
 
       async hoverText(line: number, column: number, timeoutMs = 20_000) {
