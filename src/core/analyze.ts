@@ -13,6 +13,7 @@ import { chunkInfo, clearChunkCache, MAY_TOUCH_MODELS } from './python/chunkInfo
 import { chunkSource, chunkToSource, commonEnds, rechunk, type Chunk } from './python/chunks';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
 import { Interpreter, type Program } from './keras/interpreter';
+import { analyzeFunctional } from './keras/graph';
 import { analyzeModel } from './keras/propagate';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic } from './types';
 
@@ -155,7 +156,13 @@ function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[]
     for (const m of markers)
       diagnostics.push({ severity: 'error', code: 'syntax-error', message: `a merge conflict marker (\`${m[1].slice(0, 1).repeat(7)}\`): Python cannot run the file until the conflict is resolved`, range: source.range(m.index!, m.index! + m[0].trimEnd().length) });
   for (const n of interpreter.notes) diagnostics.push({ severity: n.severity, code: n.code, message: n.message, range: source.range(n.from, n.to) });
-  const models = interpreter.models.map((m) => analyzeModel(m, source));
+  // Sequential and Functional models, in source order.
+  const models = [
+    ...interpreter.models.map((m) => ({ from: m.from, result: () => analyzeModel(m, source) })),
+    ...interpreter.functionals.map((m) => ({ from: m.from, result: () => analyzeFunctional(m, source) })),
+  ]
+    .sort((a, b) => a.from - b.from)
+    .map((m) => m.result());
   return { models, diagnostics };
 }
 

@@ -39,6 +39,8 @@ export interface LayerResult {
   type: string;
   /** For such a subclass: the Keras class whose rules (and tfjs equivalent) it follows. */
   baseType?: string;
+  /** Functional models: the layers whose outputs this layer is called on, in order, one list per call (a shared layer has several). */
+  inbound?: string[][];
   name: string;
   range: Range;
   inputShape: Shape | null;
@@ -58,6 +60,8 @@ export interface LayerResult {
 
 export interface ModelResult {
   name: string;
+  /** `functional` for `keras.Model(inputs, outputs)`: its layers are in topological order, with `inbound`, Input rows included. */
+  kind?: 'sequential' | 'functional';
   /** 1-based line of the `Sequential(` call. */
   line: number;
   range: Range;

@@ -444,7 +444,9 @@ describe('MACs against counts made in tfjs', function () {
   });
 
   it('covers every layer type of the catalogue', () => {
+    // Merge layers take several tensors and have no weights: their 0 MACs are checked in functional.test.ts.
     const missing = allRules()
+      .filter((r) => !r.multiInput)
       .map((r) => r.type)
       .filter((t) => !covered.has(t));
     assert.deepEqual(missing, []);

@@ -17,7 +17,7 @@ import { chunkToSource, type Chunk } from '../python/chunks';
 import { parseNumber, parseString } from '../python/literals';
 import { arith, builtin, callMethod, compare, equal, iterate, MAX_SEQUENCE } from '../python/operators';
 import type { SourceText } from '../python/sourceText';
-import { NONE, truthOf, unknown, type AddedLayer, type FunctionDefinition, type LayerCall, type ModelBuilder, type Value } from '../python/values';
+import { NONE, truthOf, unknown, type AddedLayer, type FunctionalBuilder, type FunctionDefinition, type GraphNode, type LayerCall, type ModelBuilder, type Value } from '../python/values';
 import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
 
 /** What the interpreter needs from the program: its text, chunks, their trees, and an index of top-level names. */
@@ -754,7 +754,8 @@ export class Interpreter {
     let best: number | undefined;
     for (const idx of list) {
       if (this.program.walked[idx] || this.isModelRebinding(idx)) continue;
-      if (this.program.chunks[idx].start < at) best = idx;
+      // A definition in a statement that ends before `at` (`x = f(x)` reads the `x` of an earlier statement, not its own).
+      if (this.program.chunks[idx].end <= at) best = idx;
     }
     return best;
   }
@@ -1035,6 +1036,69 @@ export class Interpreter {
     return { kind: 'dict', entries };
   }
 
+  // ---- Functional graphs -----------------------------------------------------------------------
+
+  private nodeCount = 0;
+  /** The node of each `keras.Input(...)`, made when it is first used as a tensor. */
+  private readonly inputNodes = new Map<LayerCall, GraphNode>();
+  readonly functionals: FunctionalBuilder[] = [];
+
+  /** A node; `from`/`to` are source offsets of the call. */
+  private newNode(layer: LayerCall | ModelBuilder, inputs: GraphNode[], from: number, to: number): GraphNode {
+    return { id: this.nodeCount++, layer, inputs, from, to };
+  }
+
+  /** A Keras tensor: a layer's output, or a `keras.Input(...)` (an InputLayer call, so that it also works as a Sequential's first element). */
+  private asNode(v: Value): GraphNode | null {
+    if (v.kind === 'symbolic') return v.node;
+    if (v.kind === 'layer' && v.layer.type === 'InputLayer') {
+      let node = this.inputNodes.get(v.layer);
+      if (!node) this.inputNodes.set(v.layer, (node = this.newNode(v.layer, [], v.layer.from, v.layer.to)));
+      return node;
+    }
+    return null;
+  }
+
+  /** `layer(x)` or `layer([x, y])`: a new node when every input is a Keras tensor; else the result is unknown. */
+  private callLayerOnTensors(layer: LayerCall, input: Value | undefined, call: SyntaxNode): Value {
+    const values = input?.kind === 'seq' ? input.items : input ? [input] : [];
+    const nodes = values.map((v) => this.asNode(v));
+    if (values.length === 0 || nodes.some((n) => !n)) return this.unknownNode(call, 'it is a layer called on something that is not a Keras tensor LayerLens can follow');
+    return { kind: 'symbolic', node: this.newNode(layer, nodes as GraphNode[], this.abs(call.from), this.abs(call.to)) };
+  }
+
+  /** The tensors of `inputs=` / `outputs=`: one, a list or tuple, or a dict's values; null when any is not a Keras tensor. */
+  private tensorsOf(v: Value | undefined): GraphNode[] | null {
+    if (!v) return null;
+    const items = v.kind === 'seq' ? v.items : v.kind === 'dict' ? [...v.entries.values()] : [v];
+    const nodes = items.map((x) => this.asNode(x));
+    return nodes.length && nodes.every((n) => n) ? (nodes as GraphNode[]) : null;
+  }
+
+  /** `keras.Model(inputs, outputs, name=)`: a Functional model, when its inputs and outputs are Keras tensors LayerLens followed. */
+  private makeFunctional(node: SyntaxNode, calleeNode: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
+    const { positional, keywords } = this.parseArgs(argList, scope);
+    const inputs = this.tensorsOf((keywords.get('inputs') ?? positional[0])?.value);
+    const outputs = this.tensorsOf((keywords.get('outputs') ?? positional[1])?.value);
+    if (!inputs || !outputs) {
+      const what = argList && (positional.length || keywords.size) ? 'a Functional model whose inputs or outputs LayerLens could not follow' : 'a model built without inputs and outputs (a subclass, or one built later)';
+      this.notAnalysed(calleeNode, `\`${this.text(calleeNode)}(...)\` makes ${what}, so LayerLens shows no shapes or parameters for it.`);
+      return this.unknownNode(node, 'it is a model LayerLens does not analyse');
+    }
+    const nameArg = keywords.get('name')?.value;
+    const model: FunctionalBuilder = {
+      name: nameArg?.kind === 'string' ? nameArg.value : (this.pendingName ?? scope.functionName ?? 'functional'),
+      explicitName: nameArg?.kind === 'string',
+      inputs,
+      outputs,
+      from: this.abs(node.from),
+      to: this.abs(node.to),
+      notes: [],
+    };
+    this.functionals.push(model);
+    return { kind: 'functional', model };
+  }
+
   /** `f"block{i}_conv"` with known values and no format spec or conversion (names of layers in loops). */
   private evalFormatString(node: SyntaxNode, scope: Scope): Value {
     const text = this.text(node);
@@ -1257,6 +1321,18 @@ export class Interpreter {
           return this.makeLayer(sym.type, 'unknown', node, calleeNode, argList, scope);
         case 'unknown-layer':
           return this.makeLayer(sym.type, 'keras-unknown', node, calleeNode, argList, scope);
+        case 'functional':
+          return this.makeFunctional(node, calleeNode, argList, scope);
+        case 'merge-function': {
+          // `layers.concatenate([x, y], axis=1)`: the layer, called at once on the list.
+          const { positional } = this.parseArgs(argList, scope);
+          const layer = this.makeLayer(sym.type, 'keras', node, calleeNode, null, scope);
+          if (layer.kind !== 'layer') return layer;
+          const signature = ruleFor(sym.type)?.signature ?? [];
+          positional.slice(1).forEach((p, i) => signature[i] && layer.layer.args.set(signature[i], p.value));
+          for (const [k, v] of this.parseArgs(argList, scope).keywords) if (k !== 'inputs') layer.layer.args.set(k, v.value);
+          return this.callLayerOnTensors(layer.layer, positional[0]?.value, node);
+        }
         case 'unanalysed-model':
           this.notAnalysed(calleeNode, `${sym.what}, so LayerLens shows no shapes or parameters for it.`);
           this.evalArgsForModels(argList, scope);
@@ -1274,10 +1350,18 @@ export class Interpreter {
         }
       }
     }
-    // `model(ops.ones((1, 4)))` builds the model for that input, batch size included, as Keras shows it.
+    // `layers.Dense(4)(x)`: a node of a Functional graph.
+    if (callee.kind === 'layer') {
+      const { positional, keywords } = this.parseArgs(argList, scope);
+      return this.callLayerOnTensors(callee.layer, (positional[0] ?? keywords.get('inputs'))?.value, node);
+    }
+    // `model(ops.ones((1, 4)))` builds the model for that input, batch size included, as Keras shows it; a
+    // Sequential called on a Keras tensor is one layer of a Functional graph.
     if (callee.kind === 'model') {
       const { positional, keywords } = this.parseArgs(argList, scope);
       const input = positional[0] ?? keywords.get('inputs');
+      const tensor = input ? this.asNode(input.value) : null;
+      if (tensor) return { kind: 'symbolic', node: this.newNode(callee.model, [tensor], this.abs(node.from), this.abs(node.to)) };
       if (input?.value.kind === 'tensor' && !callee.model.build) callee.model.build = { value: input.value.shape, from: this.abs(input.node.from), to: this.abs(input.node.to) };
       return this.unknownNode(node, 'it is the output of a model');
     }

@@ -15,15 +15,16 @@ import { misspeltKeyword } from '../layers/keywords';
 import { BYTES_PER_PARAM } from '../format';
 
 /** Receptive field state along the spatial axes of the model's input. */
-interface FieldState {
+export interface FieldState {
   size: number[];
   jump: number[];
   offset: number[];
 }
 
-interface Walk {
+export interface Walk {
   source: SourceText;
   diagnostics: Diagnostic[];
+  /** How many layers of each default name so far (`dense`, `dense_1`…). */
   names: Map<string, number>;
   reported: Set<string>;
 }
@@ -57,7 +58,7 @@ export function analyzeModel(model: ModelBuilder, source: SourceText): ModelResu
 }
 
 /** The sum over layers of a number, null as soon as one layer's is unknown. */
-function sumOf(layers: LayerResult[], f: (l: LayerResult) => number | null): number | null {
+export function sumOf(layers: LayerResult[], f: (l: LayerResult) => number | null): number | null {
   let total = 0;
   for (const l of layers) {
     const v = f(l);
@@ -67,7 +68,7 @@ function sumOf(layers: LayerResult[], f: (l: LayerResult) => number | null): num
   return total;
 }
 
-function report(walk: Walk, severity: Severity, code: string, message: string, from: number, to: number): void {
+export function report(walk: Walk, severity: Severity, code: string, message: string, from: number, to: number): void {
   const key = `${code}:${from}:${to}:${message}`;
   if (walk.reported.has(key)) return;
   walk.reported.add(key);
@@ -100,7 +101,7 @@ function runLayers(entries: AddedLayer[], input: InternalShape | null, walk: Wal
 }
 
 /** Each input pixel sees itself: the field before any layer, over the input's spatial axes (batch and channels excluded). */
-function initialField(input: InternalShape | null): FieldState | null {
+export function initialField(input: InternalShape | null): FieldState | null {
   if (!input || input.length < 3) return null;
   const n = input.length - 2;
   return { size: new Array(n).fill(1), jump: new Array(n).fill(1), offset: new Array(n).fill(0) };
@@ -112,7 +113,7 @@ interface LayerRun {
   field: FieldState | null;
 }
 
-function runLayer(entry: AddedLayer, input: InternalShape | null, field: FieldState | null, walk: Walk, index: number): LayerRun {
+export function runLayer(entry: AddedLayer, input: InternalShape | null, field: FieldState | null, walk: Walk, index: number, inputs?: InternalShape[]): LayerRun {
   const value = entry.value;
   const blank = (type: string, name: string): LayerResult => ({
     index,
@@ -149,7 +150,7 @@ function runLayer(entry: AddedLayer, input: InternalShape | null, field: FieldSt
     result.config = configOf(call, undefined);
     return { result, output: null, field: null };
   }
-  const run = runRule(rule, call, entry, input, field, walk, blank(call.subclass ?? rule.type, name));
+  const run = runRule(rule, call, entry, input, field, walk, blank(call.subclass ?? rule.type, name), inputs);
   if (call.subclass) run.result.baseType = rule.type;
   return run;
 }
@@ -163,9 +164,9 @@ function unknownLayer(call: LayerCall, walk: Walk): void {
     report(walk, 'warning', 'unknown-layer', `LayerLens does not know the layer \`${call.type}\`: shapes after it are unknown.`, call.calleeFrom, call.calleeTo);
 }
 
-function runRule(rule: Rule, call: LayerCall, entry: AddedLayer, input: InternalShape | null, field: FieldState | null, walk: Walk, result: LayerResult): LayerRun {
+function runRule(rule: Rule, call: LayerCall, entry: AddedLayer, input: InternalShape | null, field: FieldState | null, walk: Walk, result: LayerResult, inputs?: InternalShape[]): LayerRun {
   const args = new Args(rule, call);
-  const ctx = { args, input, warn: (code: string, message: string) => report(walk, 'warning', code, message, call.calleeFrom, call.to) };
+  const ctx = { args, input, inputs, warn: (code: string, message: string) => report(walk, 'warning', code, message, call.calleeFrom, call.to) };
   result.config = configOf(call, rule);
   const inner = rule.wraps ? call.args.get('layer') : undefined;
   if (inner?.kind === 'layer') {
@@ -186,7 +187,7 @@ function runRule(rule: Rule, call: LayerCall, entry: AddedLayer, input: Internal
   }
 
   let output: InternalShape | null = null;
-  const rankError = input ? inputSpecError(rule, input, result.name) : null;
+  const rankError = input && !rule.multiInput ? inputSpecError(rule, input, result.name) : null;
   if (rankError) report(walk, 'error', 'incompatible-rank', rankError, call.calleeFrom, call.to);
   else {
     try {
@@ -254,12 +255,12 @@ const nestedRuns = new WeakMap<ModelBuilder, Map<string, { output: InternalShape
 const walkingNested = new Set<ModelBuilder>();
 
 /** `model.trainable = False`. */
-function isFrozen(model: ModelBuilder): boolean {
+export function isFrozen(model: ModelBuilder): boolean {
   return model.trainable?.kind === 'bool' && !model.trainable.value;
 }
 
 /** Every weight of the layer becomes non-trainable. */
-function freeze(layer: LayerResult): void {
+export function freeze(layer: LayerResult): void {
   if (layer.params === null) return;
   layer.trainableParams = 0;
   layer.nonTrainableParams = layer.params;

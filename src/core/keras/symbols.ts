@@ -1,5 +1,6 @@
 /** What an imported name refers to in Keras, whichever way it was imported. */
 import { OPAQUE_LAYERS, ruleFor } from '../layers/catalogue';
+import { MERGE_FUNCTIONS } from '../layers/merge';
 
 /** Maps the many spellings of the Keras package to one: `tensorflow.keras.layers` → `keras.layers`. */
 export function canonicalPath(path: string): string {
@@ -21,6 +22,10 @@ export type SymbolKind =
   | { kind: 'unknown-layer'; type: string }
   /** Makes a model LayerLens does not analyse (yet): what it is, in a few words. */
   | { kind: 'unanalysed-model'; what: string }
+  /** `keras.Model(inputs, outputs)`. */
+  | { kind: 'functional' }
+  /** `layers.add([x, y])` and the other merge functions: the layer class they make. */
+  | { kind: 'merge-function'; type: string }
   | { kind: 'other' };
 
 export function classifySymbol(path: string): SymbolKind {
@@ -29,8 +34,8 @@ export function classifySymbol(path: string): SymbolKind {
   if (last === 'from_preset') return { kind: 'unanalysed-model', what: `\`${segments.slice(-2).join('.')}(...)\` loads a preset when the code runs` };
   if (segments[0] !== 'keras') return { kind: 'other' };
   if (last === 'Sequential') return { kind: 'sequential' };
-  if ((last === 'Model' || last === 'Functional') && !segments.includes('layers'))
-    return { kind: 'unanalysed-model', what: `A Functional model (\`${last}(inputs, outputs)\`): LayerLens reads only Sequential models so far` };
+  if ((last === 'Model' || last === 'Functional') && !segments.includes('layers')) return { kind: 'functional' };
+  if (segments.includes('layers') && MERGE_FUNCTIONS[last]) return { kind: 'merge-function', type: MERGE_FUNCTIONS[last] };
   if (last === 'load_model') return { kind: 'unanalysed-model', what: '`load_model(...)` reads a saved model when the code runs, and LayerLens does not open the file' };
   if (segments[1] === 'applications' && /^[A-Z]/.test(last)) return { kind: 'unanalysed-model', what: `\`${last}\` from keras.applications is not analysed yet` };
   if (last === 'Input' || last === 'InputLayer') return { kind: 'input', type: last };

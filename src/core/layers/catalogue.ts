@@ -5,6 +5,7 @@
 import { activationRules } from './activation';
 import { convRules } from './conv';
 import { coreRules } from './core';
+import { mergeRules } from './merge';
 import { normRules } from './norm';
 import { poolingRules } from './pooling';
 import { preprocessingRules } from './preprocessing';
@@ -12,7 +13,7 @@ import { recurrentRules } from './recurrent';
 import { allRules, registerRules, ruleFor } from './registry';
 import { reshapingRules } from './reshaping';
 
-registerRules([...coreRules, ...activationRules, ...convRules, ...poolingRules, ...normRules, ...reshapingRules, ...preprocessingRules, ...recurrentRules]);
+registerRules([...coreRules, ...activationRules, ...convRules, ...poolingRules, ...normRules, ...reshapingRules, ...preprocessingRules, ...recurrentRules, ...mergeRules]);
 
 /** Keyword arguments every Keras layer takes, beyond its own signature. */
 export const COMMON_LAYER_KWARGS = ['name', 'trainable', 'dtype', 'input_shape', 'batch_input_shape', 'input_dim', 'input_length', 'batch_size'];

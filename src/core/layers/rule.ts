@@ -42,6 +42,8 @@ export interface LayerContext {
   args: Args;
   /** Input shape with the batch dimension, or null when even the rank is unknown. */
   input: InternalShape | null;
+  /** A merge layer's inputs (Functional models), every one known; `input` is the first. */
+  inputs?: InternalShape[];
   /** Reports a warning that does not stop the layer (the shape is still computed). */
   warn?(code: string, message: string): void;
 }
@@ -61,6 +63,8 @@ export interface Rule {
   wraps?: boolean;
   /** Recurrent layers can be wrapped by Bidirectional. */
   recurrent?: boolean;
+  /** Takes a list of tensors (merge layers): its shape comes from `ctx.inputs`. */
+  multiInput?: boolean;
   outputShape(ctx: LayerContext): InternalShape;
   /** Weights of the layer; omitted means none. */
   params?(ctx: LayerContext): ParamPart[];

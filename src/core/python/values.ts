@@ -28,6 +28,10 @@ export type Value =
       layerBase?: { type: string; overrides: string[] };
     }
   | { kind: 'layer'; layer: LayerCall }
+  /** A Keras tensor of a Functional graph: the output of one node (an Input, or a layer called on tensors). */
+  | { kind: 'symbolic'; node: GraphNode }
+  /** `keras.Model(inputs, outputs)`: a Functional model. */
+  | { kind: 'functional'; model: FunctionalBuilder }
   /** An array made with a literal shape (`np.zeros((1, 28, 28, 1))`, `ops.ones((1, 4))`): what calling a model on it builds. */
   | { kind: 'tensor'; shape: Value }
   | { kind: 'model'; model: ModelBuilder }
@@ -106,6 +110,29 @@ export interface ModelBuilder {
   statementFrom: number;
   conditionalDepth: number;
   notes: { code: string; severity: 'error' | 'warning' | 'information'; message: string; from: number; to: number }[];
+}
+
+/** One call of a layer on tensors in a Functional graph (or an Input). Ids follow creation, so a node's inputs are older than it. */
+export interface GraphNode {
+  id: number;
+  /** The layer called (for an Input, its InputLayer call), or a Sequential model used as a layer. */
+  layer: LayerCall | ModelBuilder;
+  inputs: GraphNode[];
+  /** Offsets of the call (`layers.Dense(4)(x)`, `keras.Input(...)`). */
+  from: number;
+  to: number;
+}
+
+export interface FunctionalBuilder {
+  name: string;
+  explicitName: boolean;
+  inputs: GraphNode[];
+  outputs: GraphNode[];
+  /** Offsets of the `keras.Model(...)` call. */
+  from: number;
+  to: number;
+  builtBy?: ModelBuilder['builtBy'];
+  notes: ModelBuilder['notes'];
 }
 
 export const NONE: Value = { kind: 'none' };

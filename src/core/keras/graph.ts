@@ -1,0 +1,129 @@
+/**
+ * Functional models: `keras.Model(inputs, outputs)` over a graph of layer calls. The nodes between the inputs and
+ * the outputs run in topological order (creation order: a node's inputs are always older) through the same
+ * layer rules as a Sequential model's; a merge layer gets every input's shape. Rows are layers, as Keras prints
+ * them: a layer called twice (shared weights) is one row, its parameters counted once, with each call's inbound
+ * layers; the Input layers have rows of their own.
+ */
+import { product, type InternalShape } from '../layers/rule';
+import type { SourceText } from '../python/sourceText';
+import type { FunctionalBuilder, GraphNode, LayerCall, ModelBuilder } from '../python/values';
+import type { LayerResult, ModelResult } from '../types';
+import { BYTES_PER_PARAM } from '../format';
+import { findInputShape } from './inputShape';
+import { initialField, report, runLayer, sumOf, toShape, type FieldState, type Walk } from './propagate';
+
+interface NodeRun {
+  shape: InternalShape | null;
+  field: FieldState | null;
+}
+
+export function analyzeFunctional(model: FunctionalBuilder, source: SourceText): ModelResult {
+  const walk: Walk = { source, diagnostics: [], names: new Map(), reported: new Set() };
+  for (const n of model.notes) report(walk, n.severity, n.code, n.message, n.from, n.to);
+  const nodes = reachable(model, walk);
+  const runs = new Map<GraphNode, NodeRun>();
+  const rows = new Map<LayerCall | ModelBuilder, LayerResult>();
+  for (const node of nodes) {
+    const entry = { value: 'type' in node.layer ? { kind: 'layer' as const, layer: node.layer } : { kind: 'model' as const, model: node.layer }, from: node.from, to: node.to, conditional: false };
+    let run: NodeRun;
+    let result: LayerResult;
+    if (node.inputs.length === 0) {
+      // An Input: its shape, and a row of its own, as Keras prints Functional models.
+      const input = findInputShape({ name: '', explicitName: false, from: node.from, to: node.to, layers: [entry], statementFrom: node.from, conditionalDepth: 0, notes: [] }, source, (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to));
+      run = { shape: input.shape, field: initialField(input.shape) };
+      result = { index: 0, type: 'InputLayer', name: inputName(walk, node.layer as LayerCall), range: source.range(node.from, node.to), inputShape: toShape(input.shape), outputShape: toShape(input.shape), params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0, receptiveField: null, config: {} };
+    } else {
+      const inputs = node.inputs.map((n) => runs.get(n) ?? { shape: null, field: null });
+      const known = inputs.every((i) => i.shape);
+      const field = mergeFields(inputs.map((i) => i.field));
+      // A shared layer's later calls run for their shapes, but must not take a new name.
+      const names = rows.has(node.layer) ? new Map(walk.names) : null;
+      const layerRun = runLayer(entry, inputs[0].shape, field, walk, 0, known && inputs.length > 1 ? (inputs.map((i) => i.shape) as InternalShape[]) : undefined);
+      if (names) walk.names = names;
+      run = { shape: known || inputs.length === 1 ? layerRun.output : null, field: layerRun.field };
+      result = layerRun.result;
+    }
+    runs.set(node, run);
+    const inbound = node.inputs.map((n) => rows.get(n.layer)?.name ?? '?');
+    const row = rows.get(node.layer);
+    if (row) {
+      // A shared layer: one row, its weights once, its MACs for every call; each call's inbound layers listed.
+      row.inbound = [...(row.inbound ?? []), inbound];
+      row.macs = row.macs === null || result.macs === null ? null : row.macs + result.macs;
+      continue;
+    }
+    result.inbound = node.inputs.length ? [inbound] : [];
+    rows.set(node.layer, result);
+  }
+  const layers = [...rows.values()];
+  layers.forEach((l, i) => (l.index = i));
+  const sum = (f: (l: LayerResult) => number | null) => sumOf(layers, f);
+  const first = model.inputs[0] ? runs.get(model.inputs[0]) : undefined;
+  const result: ModelResult = {
+    name: model.name,
+    kind: 'functional',
+    line: source.position(model.from).line,
+    range: source.range(model.from, model.to),
+    inputShape: toShape(first?.shape ?? null),
+    layers,
+    totalParams: sum((l) => l.params),
+    trainableParams: sum((l) => l.trainableParams),
+    nonTrainableParams: sum((l) => l.nonTrainableParams),
+    macs: sum((l) => l.macs),
+    activationBytes: sum((l) => (l.outputShape ? nullIfNaN(product(l.outputShape.slice(1))) : null)),
+    diagnostics: walk.diagnostics,
+  };
+  if (model.builtBy) result.builtBy = { function: model.builtBy.function, ...(model.builtBy.call ? { call: source.range(model.builtBy.call.from, model.builtBy.call.to) } : {}) };
+  if (result.activationBytes !== null) result.activationBytes *= BYTES_PER_PARAM;
+  return result;
+}
+
+function nullIfNaN(n: number | null): number | null {
+  return n === null || Number.isNaN(n) ? null : n;
+}
+
+/**
+ * The nodes the outputs depend on, in topological order. An Input reached that is not among the model's inputs
+ * is Keras' "Graph disconnected" error.
+ */
+function reachable(model: FunctionalBuilder, walk: Walk): GraphNode[] {
+  const seen = new Set<GraphNode>();
+  const stack = [...model.outputs];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...n.inputs);
+  }
+  const declared = new Set(model.inputs);
+  for (const n of seen)
+    if (n.inputs.length === 0 && !declared.has(n))
+      report(walk, 'error', 'graph-disconnected', `Graph disconnected: cannot find parent for the Input at this line, which the outputs depend on; it is not among the model's \`inputs\`.`, n.from, n.to);
+  for (const i of model.inputs) seen.add(i);
+  return [...seen].sort((a, b) => a.id - b.id);
+}
+
+/** Keras 3 names Inputs `input_layer`, `input_layer_1`…, unless `name=` is given. */
+function inputName(walk: Walk, call: LayerCall): string {
+  const given = call.args.get('name');
+  if (given?.kind === 'string') return given.value;
+  const n = walk.names.get('input_layer') ?? 0;
+  walk.names.set('input_layer', n + 1);
+  return n === 0 ? 'input_layer' : `input_layer_${n}`;
+}
+
+/**
+ * The receptive field where branches meet: the union of the inputs' windows when their jumps agree (one window
+ * covers both), else unknown.
+ */
+function mergeFields(fields: (FieldState | null)[]): FieldState | null {
+  if (fields.length === 1) return fields[0];
+  if (fields.some((f) => !f)) return null;
+  const fs = fields as FieldState[];
+  const axes = fs[0].size.length;
+  if (fs.some((f) => f.size.length !== axes || f.jump.some((j, i) => j !== fs[0].jump[i]))) return null;
+  const offset = fs[0].offset.map((_, i) => Math.min(...fs.map((f) => f.offset[i])));
+  const end = fs[0].offset.map((_, i) => Math.max(...fs.map((f) => f.offset[i] + f.size[i])));
+  return { size: end.map((e, i) => e - offset[i]), jump: fs[0].jump.slice(), offset };
+}
