@@ -47,12 +47,24 @@ function failureCount(diagnostics: Diagnostic[], level: FailOn): string {
 
 class UsageError extends Error {}
 
+/** The one line for a file the system would not open or stat: "no such file" and "permission denied" told apart. */
+export function readErrorMessage(file: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === 'ENOENT' ? 'no such file'
+    : code === 'ENOTDIR' ? 'no such file (a part of its path is a file, not a folder)'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ELOOP' ? 'too many symbolic links (a link that points to itself?)'
+    : e instanceof Error ? e.message : String(e);
+  return `layerlens: cannot read ${file}: ${why}`;
+}
+
 function readSource(file: string): string {
   let stat;
   try {
     stat = statSync(file);
-  } catch {
-    throw new UsageError(`layerlens: cannot read ${file}: no such file`);
+  } catch (e) {
+    throw new UsageError(readErrorMessage(file, e));
   }
   if (stat.isDirectory()) throw new UsageError(`layerlens: cannot read ${file}: it is a directory`);
   if (stat.size > MAX_FILE_BYTES) throw new UsageError(`layerlens: cannot read ${file}: it is ${(stat.size / 1048576).toFixed(1)} MB, over the 20 MB limit`);
@@ -60,7 +72,7 @@ function readSource(file: string): string {
   try {
     buf = readFileSync(file);
   } catch (e) {
-    throw new UsageError(`layerlens: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(readErrorMessage(file, e));
   }
   if (buf.subarray(0, 8192).includes(0)) throw new UsageError(`layerlens: cannot read ${file}: it is a binary file, not Python source or a notebook`);
   return buf.toString('utf8');
@@ -139,7 +151,7 @@ export function main(argv: string[]): number {
 function writeText(result: AnalysisResult, diagnostics: Diagnostic[], file: string, markdown: boolean): void {
   // The tables, then every diagnostic (the models' and the file's syntax errors) in one list in source order.
   const blocks = result.models.map((m) => (markdown ? formatMarkdown(m, file, { diagnostics: false }) : formatTable(m, file, { diagnostics: false })));
-  if (result.models.length === 0) blocks.push(`${file}: no Sequential model found`);
+  if (result.models.length === 0) blocks.push(`${file}: no model found`);
   const lines = diagnostics.map((d) => (markdown ? `- ${diagnosticLine(d, file)}` : diagnosticLine(d, file)));
   if (lines.length) blocks.push(markdown ? `### Diagnostics\n\n${lines.join('\n')}` : lines.join('\n'));
   process.stdout.write(`${blocks.join('\n\n')}\n`);

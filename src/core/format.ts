@@ -51,6 +51,17 @@ const COLUMNS: Column[] = [
   { title: 'MACs', width: 14, cell: (l) => formatCount(l.macs) },
 ];
 
+/** Keras' "Connected to" for a Functional model's layer: each call's inbound layers, `conv2d[0][0]` style. */
+function connectedTo(l: LayerResult): string {
+  return (l.inbound ?? []).flatMap((call) => call.map((name) => `${name}[0][0]`)).join(', ') || '-';
+}
+
+/** The columns for a model, each as wide as its widest cell (at least the classic width); Functional models add "Connected to". */
+function columnsFor(model: ModelResult): Column[] {
+  const base = model.kind === 'functional' ? [...COLUMNS, { title: 'Connected to', width: 24, cell: connectedTo }] : COLUMNS;
+  return base.map((c) => ({ ...c, width: Math.max(c.width, ...model.layers.map((l) => c.cell(l).length + 2)) }));
+}
+
 function pad(text: string, width: number): string {
   return text.length >= width ? `${text} ` : text + ' '.repeat(width - text.length);
 }
@@ -106,12 +117,13 @@ export interface FormatOptions {
 
 /** A summary table in the style of Keras' `model.summary()`, with receptive field and MACs columns. */
 export function formatTable(model: ModelResult, file?: string, options: FormatOptions = {}): string {
-  const width = COLUMNS.reduce((s, c) => s + c.width, 0);
+  const columns = columnsFor(model);
+  const width = columns.reduce((s, c) => s + c.width, 0);
   const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}, ` : '';
   const lines = [`Model: "${model.name}"  (${cell}line ${model.line}, input ${formatShape(model.inputShape)})`, '_'.repeat(width)];
-  lines.push(COLUMNS.map((c) => pad(c.title, c.width)).join('').trimEnd(), '='.repeat(width));
+  lines.push(columns.map((c) => pad(c.title, c.width)).join('').trimEnd(), '='.repeat(width));
   model.layers.forEach((l, i) => {
-    lines.push(COLUMNS.map((c) => pad(c.cell(l), c.width)).join('').trimEnd());
+    lines.push(columns.map((c) => pad(c.cell(l), c.width)).join('').trimEnd());
     lines.push(i === model.layers.length - 1 ? '='.repeat(width) : '_'.repeat(width));
   });
   if (model.layers.length === 0) lines.push('(no layers)', '='.repeat(width));
@@ -124,9 +136,10 @@ export function formatTable(model: ModelResult, file?: string, options: FormatOp
 export function formatMarkdown(model: ModelResult, file?: string, options: FormatOptions = {}): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}:` : '';
+  const columns = columnsFor(model);
   const lines = [`### Model \`${model.name}\`${file ? ` (${file}:${cell}${model.line})` : ''}`, ''];
-  lines.push(`| # | ${COLUMNS.map((c) => c.title).join(' | ')} |`, `|---:|${COLUMNS.map((_c, i) => (i >= 2 ? '---:' : '---')).join('|')}|`);
-  model.layers.forEach((l, i) => lines.push(`| ${i} | ${COLUMNS.map((c) => esc(c.cell(l))).join(' | ')} |`));
+  lines.push(`| # | ${columns.map((c) => c.title).join(' | ')} |`, `|---:|${columns.map((c, i) => (i >= 2 && c.title !== 'Connected to' ? '---:' : '---')).join('|')}|`);
+  model.layers.forEach((l, i) => lines.push(`| ${i} | ${columns.map((c) => esc(c.cell(l))).join(' | ')} |`));
   lines.push('', ...footer(model).map((f) => `- ${f}`));
   if (options.diagnostics !== false && model.diagnostics.length) {
     lines.push('', '**Diagnostics**', '');

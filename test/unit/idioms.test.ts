@@ -331,14 +331,16 @@ class Net(keras.Model):
         return x
 `;
   const expected: [number, RegExp][] = [
-    [6, /^A Functional model \(`Model\(inputs, outputs\)`\): LayerLens reads only Sequential models so far/],
     [7, /^`load_model\(\.\.\.\)` reads a saved model when the code runs/],
     [8, /^`BertClassifier\.from_preset\(\.\.\.\)` loads a preset when the code runs/],
     [9, /^`VGG16` from keras\.applications is not analysed yet/],
     [10, /^`Net` subclasses keras\.Model: its layers are wired in `call\(\)`/],
   ];
-  it('a Functional model, load_model, from_preset, keras.applications and a subclassed Model each get an information diagnostic', () => {
-    const { diagnostics } = analyze(src);
+  it('load_model, from_preset, keras.applications and a subclassed Model each get an information diagnostic; the Functional model is analysed', () => {
+    const { diagnostics, models } = analyze(src);
+    assert.deepEqual(models.map((m) => [m.name, m.kind, m.totalParams]), [['model', 'functional', 7850]]);
+    const unfollowed = analyze('import keras\nmodel = keras.Model(inputs=make_inputs(), outputs=head)\n').diagnostics;
+    assert.match(unfollowed[0].message, /`keras\.Model\(\.\.\.\)` makes a Functional model whose inputs or outputs LayerLens could not follow/);
     const notes = diagnostics.filter((d) => d.code === 'not-analysed');
     assert.equal(notes.length, expected.length, JSON.stringify(diagnostics));
     expected.forEach(([line, message], i) => {

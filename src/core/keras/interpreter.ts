@@ -130,6 +130,8 @@ export class Interpreter {
       const fn = this.functions[i];
       const def = fn.definition!;
       if (def.calls > 0) continue;
+      // The bounds hold here too: a file that already made this much is not run further.
+      if (this.models.length >= MAX_MODELS || this.statements >= MAX_STATEMENTS) break;
       const before = this.models.length;
       const saved = this.runningDefaults;
       this.runningDefaults = fn.name;
@@ -780,8 +782,10 @@ export class Interpreter {
     this.conditional = [];
     const scratch = new Scope(null);
     scratch.stars.push(...this.module.stars);
-    // Module names other than `name` resolve through the module as usual.
-    for (const [k, v] of this.module.vars) if (k !== name) scratch.vars.set(k, v);
+    // Module names resolve through the module as usual, `name` too: `x = f(x)` reads the `x` bound before this
+    // statement, walked or not (lookupGlobal compares where each was bound).
+    for (const [k, v] of this.module.vars) scratch.vars.set(k, v);
+    const before = scratch.vars.get(name);
     try {
       const top = this.program.tree(chunkIndex).topNode;
       for (let n = top.firstChild; n; n = n.nextSibling) this.execStatement(n, scratch);
@@ -793,7 +797,8 @@ export class Interpreter {
       this.lazyInProgress.delete(key);
       this.lazyDepth--;
     }
-    const value = scratch.vars.get(name)?.value ?? unknown(name, chunk.start, chunk.start + name.length);
+    const bound = scratch.vars.get(name);
+    const value = bound && bound !== before ? bound.value : unknown(name, chunk.start, chunk.start + name.length);
     this.lazyCache.set(key, value);
     if (value.kind === 'seq' && !value.tuple) this.replayMutations(name, chunkIndex, scratch);
     return value;
