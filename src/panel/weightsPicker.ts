@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { LayerWeights } from '../protocol';
-import { matchLayers, readKerasWeights, readTfjsWeights, WeightsError } from '../weights/readWeights';
+import { fileErrorKind, matchLayers, readKerasWeights, readTfjsWeights, unreadableReason, WeightsError } from '../weights/readWeights';
 
 const WEIGHT_FILE = /\.(h5|hdf5|keras)$|(^|\/)model\.json$/i;
 const NAMED_IN_SOURCE = /\.(?:save|save_weights|load_weights)\(\s*(?:filepath\s*=\s*)?['"]([^'"]+\.(?:h5|hdf5|keras|json))['"]/g;
@@ -50,7 +50,8 @@ export async function loadWeights(uri: vscode.Uri, modelLayers: { name: string; 
   try {
     bytes = await vscode.workspace.fs.readFile(uri);
   } catch (e) {
-    throw new WeightsError(`${name} could not be read: ${(e as Error).message}`);
+    if (fileErrorKind(e) === 'missing') throw new WeightsError(`${name} is not there any more (no such file).`);
+    throw new WeightsError(`${name} cannot be read: ${unreadableReason(e)}`);
   }
   const file = /\.json$/i.test(name)
     ? await readTfjsWeights(new TextDecoder().decode(bytes), name, (p) => Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(uri, '..', p))))

@@ -14,6 +14,33 @@ import type { LayerWeights } from '../protocol';
 
 export class WeightsError extends Error {}
 
+/**
+ * Why a file could not be read, from the error Node (`code: 'ENOENT'`…) or VS Code's file system
+ * (`FileSystemError`, `code: 'FileNotFound'`…) threw: `missing` (no such file), `permission` (permission denied),
+ * `folder` (a folder where a file should be), or `other`.
+ */
+export function fileErrorKind(e: unknown): 'missing' | 'permission' | 'folder' | 'other' {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  // Without a code (a remote file system, a wrapped error), the name or message says it: `EntryNotFound (FileSystemError)`, `ENOENT: …`.
+  const text = code || (e instanceof Error ? `${e.name} ${e.message}` : '');
+  if (/\b(ENOENT|ENOTDIR|FileNotFound|EntryNotFound)\b/.test(text)) return 'missing';
+  if (/\b(EACCES|EPERM|NoPermissions)\b/.test(text)) return 'permission';
+  if (/\b(EISDIR|FileIsADirectory|EntryIsADirectory)\b/.test(text)) return 'folder';
+  return 'other';
+}
+
+/** What follows "cannot be read: " for an error that is not a missing file. */
+export function unreadableReason(e: unknown): string {
+  switch (fileErrorKind(e)) {
+    case 'permission':
+      return 'permission denied.';
+    case 'folder':
+      return 'it is a folder, not a file (EISDIR).';
+    default:
+      return e instanceof Error ? e.message : String(e);
+  }
+}
+
 export interface WeightsFile {
   /** Layers with weights, in the file's order. */
   layers: LayerWeights[];
@@ -135,7 +162,10 @@ interface Manifest {
   weightsManifest?: { paths?: unknown; weights?: { name?: unknown; shape?: unknown; dtype?: unknown }[] }[];
 }
 
-/** Reads a TF.js `model.json`; `readShard` returns a shard's bytes by its path relative to the json, or throws. */
+/**
+ * Reads a TF.js `model.json`; `readShard` returns a shard's bytes by its path relative to the json, or throws the
+ * file system's error, which tells a missing shard from one that cannot be read (see fileErrorKind).
+ */
 export async function readTfjsWeights(json: string, fileName: string, readShard: (path: string) => Promise<Uint8Array>): Promise<WeightsFile> {
   let manifest: Manifest;
   try {
@@ -151,8 +181,9 @@ export async function readTfjsWeights(json: string, fileName: string, readShard:
     for (const p of paths) {
       try {
         chunks.push(await readShard(p));
-      } catch {
-        throw new WeightsError(`${fileName} needs the shard "${p}", which is missing.`);
+      } catch (e) {
+        if (fileErrorKind(e) === 'missing') throw new WeightsError(`${fileName} needs the shard "${p}", which is missing.`);
+        throw new WeightsError(`${fileName} needs the shard "${p}", which cannot be read: ${unreadableReason(e)}`);
       }
     }
     const total = chunks.reduce((s, c) => s + c.length, 0);

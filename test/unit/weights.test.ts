@@ -3,7 +3,8 @@
  * h5wasm (the HDF5 C library compiled to wasm, not the reader under test), zips through fflate.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
@@ -141,5 +142,46 @@ describe('trained weights', () => {
     assert.throws(() => runner.build(model, matchLayers(read, model.layers)), /Layer "dense" \(Dense\) expects weights of shapes \[\[5,3\],\[3\]\] but the file has \[\[4,3\],\[3\]\]/);
     const two = toPreviewModel(modelNamed('from keras import layers, models\nm = models.Sequential([layers.Dense(3, input_shape=(4,)), layers.Dense(2)])', 'm'), 'k');
     assert.throws(() => matchLayers(read, two.layers), /The file has weights for 1 layer\(s\) \(dense\), the model 2; none is named "dense_1" \(Dense\)/);
+  });
+
+  it('weights whose later layer does not fit: the tensors made for the earlier layers are disposed (tf.memory().numTensors)', async () => {
+    await tf.setBackend('cpu');
+    const model = toPreviewModel(modelNamed('from keras import layers, models\nm = models.Sequential([layers.Dense(3, input_shape=(4,)), layers.Dense(2)])', 'm'), 'k');
+    const runner = new ModelRunner();
+    const before = tf.memory().numTensors;
+    runner.build(model);
+    runner.dispose();
+    assert.equal(tf.memory().numTensors, before, 'building and disposing leaves no tensor');
+    const dense = { layer: 'dense', tensors: [{ shape: [4, 3], values: Array.from(KERNEL) }, { shape: [3], values: Array.from(BIAS) }] };
+    const wrong = { layer: 'dense_1', tensors: [{ shape: [5, 2], values: new Array(10).fill(0) }, { shape: [2], values: [0, 0] }] };
+    assert.throws(() => runner.build(model, [dense, wrong]), /Layer "dense_1" \(Dense\) expects weights of shapes \[\[3,2\],\[2\]\]/);
+    runner.dispose();
+    assert.equal(tf.memory().numTensors, before, 'the refused load leaves no tensor behind');
+  });
+
+  describe('a TF.js shard that is missing is told from one that cannot be read', () => {
+    const json = JSON.stringify({ weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [{ name: 'dense/bias', shape: [3], dtype: 'float32' }] }] });
+    const failing = (e: unknown) => async (): Promise<Uint8Array> => {
+      throw e;
+    };
+    const errno = (code: string) => Object.assign(new Error(`${code}: open 'group1-shard1of1.bin'`), { code });
+
+    it('missing: no such file (Node\'s ENOENT, VS Code\'s FileNotFound)', async () => {
+      await assert.rejects(readTfjsWeights(json, 'model.json', failing(errno('ENOENT'))), /^Error: model\.json needs the shard "group1-shard1of1\.bin", which is missing\.$/);
+      await assert.rejects(readTfjsWeights(json, 'model.json', failing(Object.assign(new Error('file not found'), { code: 'FileNotFound' }))), /which is missing\.$/);
+      // A real file system: the shard's file is not there.
+      const folder = mkdtempSync(join(tmpdir(), 'layerlens-shards-'));
+      await assert.rejects(readTfjsWeights(json, 'model.json', (p) => readFile(join(folder, p))), /which is missing\.$/);
+    });
+
+    it('unreadable: permission denied (EACCES, VS Code\'s NoPermissions), or not a file', async () => {
+      await assert.rejects(readTfjsWeights(json, 'model.json', failing(errno('EACCES'))), /^Error: model\.json needs the shard "group1-shard1of1\.bin", which cannot be read: permission denied\.$/);
+      await assert.rejects(readTfjsWeights(json, 'model.json', failing(Object.assign(new Error('no permissions'), { code: 'NoPermissions' }))), /which cannot be read: permission denied\.$/);
+      // A real file system: a folder where the shard should be (root reads any file, so EACCES cannot be made here).
+      const folder = mkdtempSync(join(tmpdir(), 'layerlens-shards-'));
+      mkdirSync(join(folder, 'group1-shard1of1.bin'));
+      await assert.rejects(readTfjsWeights(json, 'model.json', (p) => readFile(join(folder, p))), /which cannot be read: it is a folder, not a file \(EISDIR\)\.$/);
+      await assert.rejects(readTfjsWeights(json, 'model.json', failing(new Error('the disk is on fire'))), /which cannot be read: the disk is on fire$/);
+    });
   });
 });

@@ -101,29 +101,34 @@ export class ModelRunner {
     this.sequential = seq;
     if (this.indices.length > 0) {
       this.model = tfl.model({ inputs: seq.inputs, outputs: seq.layers.map((l) => l.output as tfl.SymbolicTensor) });
-      if (weights) this.loadWeights(preview, weights);
+      if (weights) this.loadWeights(seq, preview, weights);
     }
     return { built: this.indices.length, stopReason };
   }
 
-  /** Puts trained weights in place; throws naming the first layer whose weights do not match, before changing any. */
-  private loadWeights(preview: PreviewModel, weights: LayerWeights[]): void {
-    const seq = this.sequential!;
+  /**
+   * Puts trained weights in place; throws naming the first layer whose weights do not match, before changing any.
+   * The tensors made for the layers before that one are disposed on the way out, whether it throws or not.
+   */
+  private loadWeights(seq: tfl.Sequential, preview: PreviewModel, weights: LayerWeights[]): void {
     const plan: { layer: tfl.layers.Layer; values: tf.Tensor[] }[] = [];
-    seq.layers.forEach((tfLayer, i) => {
-      const meta = preview.layers[this.indices[i]];
-      const expected = tfLayer.getWeights().map((w) => w.shape);
-      if (expected.length === 0) return;
-      const found = weights.find((w) => w.layer === meta.name);
-      if (!found) throw new Error(`The weights have no layer "${meta.name}" (${meta.type}).`);
-      const got = found.tensors.map((t) => t.shape);
-      const same = got.length === expected.length && got.every((s, k) => s.length === expected[k].length && s.every((d, j) => d === expected[k][j]));
-      if (!same) throw new Error(`Layer "${meta.name}" (${meta.type}) expects weights of shapes ${JSON.stringify(expected)} but the file has ${JSON.stringify(got)}.`);
-      plan.push({ layer: tfLayer, values: found.tensors.map((t) => tf.tensor(t.values, t.shape, 'float32')) });
-    });
-    for (const p of plan) {
-      p.layer.setWeights(p.values);
-      p.values.forEach((t) => t.dispose());
+    try {
+      seq.layers.forEach((tfLayer, i) => {
+        const meta = preview.layers[this.indices[i]];
+        const expected = tfLayer.getWeights().map((w) => w.shape);
+        if (expected.length === 0) return;
+        const found = weights.find((w) => w.layer === meta.name);
+        if (!found) throw new Error(`The weights have no layer "${meta.name}" (${meta.type}).`);
+        const got = found.tensors.map((t) => t.shape);
+        const same = got.length === expected.length && got.every((s, k) => s.length === expected[k].length && s.every((d, j) => d === expected[k][j]));
+        if (!same) throw new Error(`Layer "${meta.name}" (${meta.type}) expects weights of shapes ${JSON.stringify(expected)} but the file has ${JSON.stringify(got)}.`);
+        const values: tf.Tensor[] = [];
+        plan.push({ layer: tfLayer, values });
+        for (const t of found.tensors) values.push(tf.tensor(t.values, t.shape, 'float32'));
+      });
+      for (const p of plan) p.layer.setWeights(p.values);
+    } finally {
+      for (const p of plan) p.values.forEach((t) => t.dispose());
     }
   }
 
