@@ -37,6 +37,7 @@ export class AnalysisCache {
     const hit = this.entries.get(id);
     if (hit && hit.key === key) return hit.analysis;
     const analysis = { result: analyze(doc.getText(), { fileName: doc.fileName }) };
+    rememberIds(analysis.result.models);
     this.entries.set(id, { key, analysis });
     return analysis;
   }
@@ -51,6 +52,7 @@ export class AnalysisCache {
       .filter((c) => c.kind === vscode.NotebookCellKind.Code && PYTHON_CELL_LANGUAGES.has(c.document.languageId))
       .map((c) => ({ index: c.index, text: c.document.getText() }));
     const analysis = { result: analyzeCells(cells), notebook: nb };
+    rememberIds(analysis.result.models);
     this.entries.set(id, { key, analysis });
     return analysis;
   }
@@ -102,25 +104,45 @@ function rangeId(r: CoreRange): string {
 }
 
 /**
- * A model's id within one analysis, for command links and lenses: its name, where it is made and the call that built
- * it, and an ordinal among models alike in all that (a comprehension's calls). Unlike the index it does not point at
- * another model when one is added above; unlike the name it tells apart the models one function builds.
+ * A model's id, for command links, lenses and the panels that keep showing one model while its source changes: its
+ * name and its ordinal among the models of that name, in the order the analysis makes them — `model#0` and `model#1`
+ * for a file (or a notebook) that assigns `model` twice, `ms#0` and `ms#1` for `ms = [build(s) for s in (16, 32)]`.
+ * Lines and cells are left out on purpose: typing above a model, or adding a cell above it, does not change its id.
+ * Only adding or removing a model of the same name before it (or renaming it) does.
  */
 export function modelId(models: ModelResult[], index: number): string {
-  const m = models[index];
-  const base = `${m.name}@${rangeId(m.range)}<${m.builtBy?.call ? rangeId(m.builtBy.call) : ''}`;
+  const name = models[index].name;
   let ordinal = 0;
-  for (let i = 0; i < index; i++) {
-    const o = models[i];
-    if (o.name === m.name && `${o.name}@${rangeId(o.range)}<${o.builtBy?.call ? rangeId(o.builtBy.call) : ''}` === base) ordinal++;
-  }
-  return `${base}#${ordinal}`;
+  for (let i = 0; i < index; i++) if (models[i].name === name) ordinal++;
+  return `${name}#${ordinal}`;
 }
 
 /** The index of the model with this id (see modelId), or -1. */
 export function modelIndexOf(models: ModelResult[], id: string): number {
-  for (let i = 0; i < models.length; i++) if (modelId(models, i) === id) return i;
+  const hash = id.lastIndexOf('#');
+  const name = id.slice(0, hash);
+  const ordinal = Number(id.slice(hash + 1));
+  if (hash < 0 || !Number.isInteger(ordinal)) return -1;
+  let seen = 0;
+  for (let i = 0; i < models.length; i++) if (models[i].name === name && seen++ === ordinal) return i;
   return -1;
+}
+
+/** Each analysed model's id (see modelId), for code that holds the model and not the list it came from. */
+const ids = new WeakMap<ModelResult, string>();
+
+function rememberIds(models: ModelResult[]): void {
+  const seen = new Map<string, number>();
+  for (const m of models) {
+    const ordinal = seen.get(m.name) ?? 0;
+    seen.set(m.name, ordinal + 1);
+    ids.set(m, `${m.name}#${ordinal}`);
+  }
+}
+
+/** The id of a model this cache analysed (see modelId). */
+export function modelIdOf(model: ModelResult): string | undefined {
+  return ids.get(model);
 }
 
 /** Models whose `builtBy.call` is on the position's line in this document: the call the cursor is on. */

@@ -4,12 +4,13 @@
  * because VS Code shows nothing when activate() throws.
  */
 import * as vscode from 'vscode';
-import { AnalysisCache, notebookOf } from './analysisCache';
+import { AnalysisCache, notebookOf, type DocumentAnalysis } from './analysisCache';
 import { registerCommands } from './commands';
 import { onConfigChange } from './config';
-import { initLog, logError, logInfo } from './log';
+import { initLog, logError, logInfo, recentLog, reportInternalError } from './log';
 import { ActivationPanel } from './panel/activationPanel';
-import { updateSummaryPanel } from './panel/summaryPanel';
+import type { ShownModel } from './panel/previewModel';
+import { summaryShown, updateSummaryPanel } from './panel/summaryPanel';
 import { CodeLensProvider } from './providers/codeLens';
 import { DiagnosticsPublisher } from './providers/diagnostics';
 import { hoverProvider } from './providers/hover';
@@ -29,6 +30,34 @@ export interface LayerLensApi {
   previewStatus(): ActivationPanel['lastStatus'];
   /** How long activate() took, in milliseconds. */
   activationMs: number;
+  /** For tests: the model the preview shows and its highlighted layer; undefined when no preview is open. */
+  previewShown(): ShownModel | undefined;
+  /** For tests: the model the summary panel shows; undefined when it is closed. */
+  summaryShown(): ShownModel | undefined;
+  /** For tests: hands the open preview a message as if its webview had posted it; resolves once it is handled. */
+  previewReceive(message: unknown): Promise<void>;
+  /** For tests: the LayerLens output channel's recent entries. */
+  recentLog(): string[];
+}
+
+/** The analysis cache, reporting each analysis that ended in an internal error (the core caught an exception). */
+class ReportingCache extends AnalysisCache {
+  private readonly seen = new WeakSet<DocumentAnalysis>();
+
+  override get(doc: vscode.TextDocument): DocumentAnalysis {
+    return this.report(super.get(doc), notebookOf(doc)?.uri ?? doc.uri);
+  }
+
+  override forNotebook(nb: vscode.NotebookDocument): DocumentAnalysis {
+    return this.report(super.forNotebook(nb), nb.uri);
+  }
+
+  private report(analysis: DocumentAnalysis, uri: vscode.Uri): DocumentAnalysis {
+    if (this.seen.has(analysis)) return analysis;
+    this.seen.add(analysis);
+    for (const d of analysis.result.diagnostics) if (d.code === 'internal-error') reportInternalError(uri.scheme === 'file' ? uri.fsPath : uri.toString(), d);
+    return analysis;
+  }
 }
 
 export function activate(context: vscode.ExtensionContext): LayerLensApi {
@@ -36,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
   const channel = initLog();
   context.subscriptions.push(channel);
   try {
-    const cache = new AnalysisCache();
+    const cache = new ReportingCache();
     const inlayHints = new InlayHintsProvider(cache);
     const codeLenses = new CodeLensProvider(cache);
     const diagnostics = new DiagnosticsPublisher(cache);
@@ -68,6 +97,8 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         const first = e.notebook.getCells().find((c) => isPython(c.document));
         if (first) diagnostics.schedule(first.document);
+        // Cells added, removed or moved: the summary follows its model (by id) to its new cell.
+        if (e.contentChanges.length > 0) updateSummaryPanel(e.notebook.uri, cache.forNotebook(e.notebook).result.models);
       }),
       onConfigChange(() => {
         inlayHints.refresh();
@@ -85,7 +116,18 @@ export function activate(context: vscode.ExtensionContext): LayerLensApi {
     logError('activate', e);
     void vscode.window.showErrorMessage('LayerLens could not start; see the LayerLens output channel.');
   }
-  return { previewStatus: () => ActivationPanel.active?.lastStatus, activationMs: performance.now() - started };
+  return {
+    previewStatus: () => ActivationPanel.active?.lastStatus,
+    activationMs: performance.now() - started,
+    previewShown: () => ActivationPanel.active?.shown(),
+    summaryShown,
+    previewReceive: async (message) => {
+      const panel = ActivationPanel.active;
+      if (!panel) throw new Error('no preview is open');
+      await panel.receive(message);
+    },
+    recentLog,
+  };
 }
 
 export function deactivate(): void {}

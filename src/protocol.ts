@@ -22,7 +22,7 @@ export interface PreviewLayer {
 }
 
 export interface PreviewModel {
-  /** Identifies the model for state that survives re-analysis: document URI and model name. */
+  /** Identifies the model for state that survives re-analysis: the file's or notebook's URI and the model's id (`uri#model#1`). */
   key: string;
   name: string;
   inputShape: Shape | null;
@@ -67,17 +67,19 @@ export interface DownsamplingVariant {
 
 export type HostMessage =
   | { type: 'model'; model: PreviewModel; memoryLimitMB: number }
-  | { type: 'whatIf'; index: number; variants: DownsamplingVariant[] }
+  /** The downsampling variants at layer `index` of the model whose key is `model`. */
+  | { type: 'whatIf'; model: string; index: number; variants: DownsamplingVariant[] }
   | { type: 'refused'; message: string }
   | { type: 'selectLayer'; index: number | null }
   | { type: 'weights'; source: string; layers: LayerWeights[] }
   | { type: 'weightsError'; message: string }
   | { type: 'image'; name: string; dataUrl: string };
 
+/** `model` in a message about a layer is the key of the model the webview shows: the host ignores one about another. */
 export type WebviewMessage =
   | { type: 'ready' }
-  | { type: 'revealLayer'; index: number }
-  | { type: 'whatIf'; index: number }
+  | { type: 'revealLayer'; model: string; index: number }
+  | { type: 'whatIf'; model: string; index: number }
   | { type: 'pickImage' }
   | { type: 'pickWeights' }
   | { type: 'resetWeights' }
@@ -107,7 +109,7 @@ export function isHostMessage(x: unknown): x is HostMessage {
     case 'image':
       return typeof x.name === 'string' && typeof x.dataUrl === 'string' && /^data:image\/(png|jpeg);base64,/.test(x.dataUrl);
     case 'whatIf':
-      return isInt(x.index) && Array.isArray(x.variants) && x.variants.every((v) => isObject(v) && typeof v.label === 'string' && typeof v.code === 'string' && isObject(v.model) && Array.isArray(v.model.layers));
+      return typeof x.model === 'string' && isInt(x.index) && Array.isArray(x.variants) && x.variants.every((v) => isObject(v) && typeof v.label === 'string' && typeof v.code === 'string' && isObject(v.model) && Array.isArray(v.model.layers));
     default:
       return false;
   }
@@ -124,7 +126,7 @@ export function isWebviewMessage(x: unknown): x is WebviewMessage {
       return true;
     case 'revealLayer':
     case 'whatIf':
-      return isInt(x.index) && (x.index as number) >= 0;
+      return typeof x.model === 'string' && isInt(x.index) && (x.index as number) >= 0;
     case 'status':
       return typeof x.backend === 'string' && isInt(x.layersShown) && typeof x.runMs === 'number' && (x.notice === null || typeof x.notice === 'string');
     case 'error':

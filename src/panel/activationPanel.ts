@@ -3,13 +3,13 @@
  * every layer's feature maps. The host owns the truth (the analysis); the webview renders what it is sent.
  */
 import * as vscode from 'vscode';
-import { modelAt, notebookOf, toRange, type AnalysisCache } from '../analysisCache';
+import { inDocument, modelId, modelIdOf, modelIndexOf, modelsAt, notebookOf, toRange, type AnalysisCache, type DocumentAnalysis } from '../analysisCache';
 import type { ModelResult } from '../core';
 import { config } from '../config';
 import { logError, logInfo } from '../log';
 import { assertNever, isWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
 import { downsamplingVariants, isPooling } from './downsampling';
-import { memoryRefusal, toPreviewModel } from './previewModel';
+import { describeShown, memoryRefusal, toPreviewModel, type ShownModel } from './previewModel';
 import { newNonce, webviewHtml } from './webviewHtml';
 import { loadWeights, pickWeightsFile } from './weightsPicker';
 import { WeightsError } from '../weights/readWeights';
@@ -17,19 +17,45 @@ import { WeightsError } from '../weights/readWeights';
 /** Edits pausing shorter than this do not rebuild the model in the webview. */
 const UPDATE_DEBOUNCE_MS = 300;
 
+/** The URI of the file, or of the notebook when `doc` is one of its cells. */
+function sourceUriOf(doc: vscode.TextDocument): string {
+  return (notebookOf(doc)?.uri ?? doc.uri).toString();
+}
+
+/** The id of a model of `doc`'s analysis (see modelId). */
+function idOf(cache: AnalysisCache, doc: vscode.TextDocument, model: ModelResult): string {
+  const known = modelIdOf(model);
+  if (known) return known;
+  const models = cache.get(doc).result.models;
+  const index = models.indexOf(model);
+  return index >= 0 ? modelId(models, index) : `${model.name}#0`;
+}
+
 export class ActivationPanel implements vscode.Disposable {
   private static current: ActivationPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The notebook when the model is a notebook's: its analysis is the notebook's, whichever cell the panel came from. */
+  private readonly notebook: vscode.NotebookDocument | undefined;
+  /** The file's or notebook's URI, as a string. */
+  private readonly sourceUri: string;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private ready = false;
-  private pendingSelection: number | null = null;
+  /** The layer last highlighted; sent again once the webview is ready. */
+  private selected: number | null = null;
   /** What the webview last reported, for tests and the status bar. */
   lastStatus: Extract<WebviewMessage, { type: 'status' }> | undefined;
 
+  /**
+   * Shows the preview of `model` (from the analysis of `doc`). The panel keeps the model's id (see modelId: its name
+   * and ordinal among models of that name), so it follows that model through edits, also when another has its name.
+   */
   static show(extensionUri: vscode.Uri, cache: AnalysisCache, doc: vscode.TextDocument, model: ModelResult): ActivationPanel {
-    if (ActivationPanel.current && ActivationPanel.current.doc !== doc) ActivationPanel.current.dispose();
+    const id = idOf(cache, doc, model);
+    // One panel per file or notebook: a model of another one gets a new panel (a notebook's cells share one).
+    if (ActivationPanel.current && ActivationPanel.current.sourceUri !== sourceUriOf(doc)) ActivationPanel.current.dispose();
     if (ActivationPanel.current) {
-      ActivationPanel.current.modelName = model.name;
+      ActivationPanel.current.modelId = id;
+      ActivationPanel.current.selected = null;
       ActivationPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
       ActivationPanel.current.sendModel();
       return ActivationPanel.current;
@@ -38,7 +64,7 @@ export class ActivationPanel implements vscode.Disposable {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
     });
-    ActivationPanel.current = new ActivationPanel(panel, extensionUri, cache, doc, model.name);
+    ActivationPanel.current = new ActivationPanel(panel, extensionUri, cache, doc, id);
     return ActivationPanel.current;
   }
 
@@ -51,15 +77,21 @@ export class ActivationPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly cache: AnalysisCache,
     private readonly doc: vscode.TextDocument,
-    private modelName: string,
+    private modelId: string,
   ) {
+    this.notebook = notebookOf(doc);
+    this.sourceUri = sourceUriOf(doc);
     panel.webview.html = this.html();
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (this.owns(e.document)) this.scheduleUpdate();
+      }),
+      // Cells added, removed or moved change the notebook's analysis without changing any cell's text.
+      vscode.workspace.onDidChangeNotebookDocument((e) => {
+        if (e.contentChanges.length > 0 && e.notebook === this.notebook) this.scheduleUpdate();
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (this.owns(e.textEditor.document)) this.syncSelection(e.textEditor);
@@ -68,12 +100,23 @@ export class ActivationPanel implements vscode.Disposable {
   }
 
   private owns(doc: vscode.TextDocument): boolean {
-    const nb = notebookOf(this.doc);
-    return doc === this.doc || (nb !== undefined && notebookOf(doc) === nb);
+    return doc === this.doc || (this.notebook !== undefined && notebookOf(doc) === this.notebook);
   }
 
+  /** The panel's model in the document's current analysis, by its id. */
   private model(): ModelResult | undefined {
-    return this.cache.get(this.doc).result.models.find((m) => m.name === this.modelName);
+    const models = this.analysis().result.models;
+    return models[modelIndexOf(models, this.modelId)];
+  }
+
+  /** The analysis of the panel's file, or of its whole notebook. */
+  private analysis(): DocumentAnalysis {
+    return this.notebook ? this.cache.forNotebook(this.notebook) : this.cache.get(this.doc);
+  }
+
+  /** The key of the model the webview is sent: the document (or notebook) and the model's id. */
+  private key(): string {
+    return `${this.sourceUri}#${this.modelId}`;
   }
 
   private post(message: HostMessage): void {
@@ -89,36 +132,51 @@ export class ActivationPanel implements vscode.Disposable {
     if (!this.ready) return;
     const model = this.model();
     if (!model) {
-      this.post({ type: 'refused', message: `The model "${this.modelName}" is no longer in ${this.doc.fileName}.` });
+      const [name] = this.modelId.split(/#(?=\d+$)/);
+      this.post({ type: 'refused', message: `The model "${name}" is no longer in ${this.notebook ? this.notebook.uri.path.split('/').pop() : this.doc.fileName}.` });
       return;
     }
     this.panel.title = `Activations: ${model.name}`;
-    const preview = toPreviewModel(model, `${(notebookOf(this.doc)?.uri ?? this.doc.uri).toString()}#${model.name}`);
+    const preview = toPreviewModel(model, this.key());
     const limit = config.previewMemoryLimitMB();
     const refusal = memoryRefusal(preview, limit);
     if (refusal) this.post({ type: 'refused', message: refusal });
     else this.post({ type: 'model', model: preview, memoryLimitMB: limit });
   }
 
+  /** What the panel shows, for the integration tests: its model, found as the panel finds it, and the highlighted layer. */
+  shown(): ShownModel | undefined {
+    const model = this.model();
+    return model && { ...describeShown(model), selectedLayer: this.selected, key: this.key() };
+  }
+
   /** Highlights a layer in the webview (from a hover link or the editor cursor). */
   select(index: number | null): void {
-    this.pendingSelection = index;
+    this.selected = index;
     if (this.ready) this.post({ type: 'selectLayer', index });
   }
 
+  /**
+   * Highlights the layer under the editor's cursor when it belongs to the panel's model: the layer call that
+   * contains the cursor, else one starting on the cursor's line, in the cursor's own document (in a notebook, its
+   * cell: lines are counted per cell).
+   */
   private syncSelection(editor: vscode.TextEditor): void {
-    const analysis = this.cache.get(editor.document);
-    const model = modelAt(analysis, editor.document, editor.selection.active);
-    if (!model || model.name !== this.modelName) return;
-    const layer = model.layers.find((l) => toRange(l.range).contains(editor.selection.active) || toRange(l.range).start.line === editor.selection.active.line);
+    const doc = editor.document;
+    const analysis = this.cache.get(doc);
+    const pos = editor.selection.active;
+    const model = this.model();
+    // The models made by the code at the cursor (several where a function or comprehension builds more than one).
+    if (!model || !modelsAt(analysis, doc, pos).includes(model)) return;
+    const here = model.layers.filter((l) => inDocument(l.range, doc, analysis));
+    const layer = here.find((l) => toRange(l.range).contains(pos)) ?? here.find((l) => toRange(l.range).start.line === pos.line);
     this.select(layer ? layer.index : null);
   }
 
   private async revealLayer(index: number): Promise<void> {
     const layer = this.model()?.layers[index];
     if (!layer) return;
-    const analysis = this.cache.get(this.doc);
-    const target = analysis.notebook && layer.range.cell !== undefined ? analysis.notebook.cellAt(layer.range.cell).document : this.doc;
+    const target = this.notebook && layer.range.cell !== undefined ? this.notebook.cellAt(layer.range.cell).document : this.doc;
     const range = toRange(layer.range);
     const column = vscode.window.visibleTextEditors.find((e) => e.document === target)?.viewColumn ?? vscode.ViewColumn.One;
     const editor = await vscode.window.showTextDocument(target, { viewColumn: column, selection: range, preserveFocus: false });
@@ -126,7 +184,7 @@ export class ActivationPanel implements vscode.Disposable {
   }
 
   private async pickImage(): Promise<void> {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, defaultUri: vscode.Uri.joinPath(this.doc.uri, '..') });
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, defaultUri: vscode.Uri.joinPath(this.notebook?.uri ?? this.doc.uri, '..') });
     if (!picked?.[0]) return;
     const bytes = await vscode.workspace.fs.readFile(picked[0]);
     const mime = /\.png$/i.test(picked[0].path) ? 'image/png' : 'image/jpeg';
@@ -138,10 +196,11 @@ export class ActivationPanel implements vscode.Disposable {
     const model = this.model();
     const layer = model?.layers[index];
     if (!model || !layer || !isPooling(layer.type)) return;
-    const analysis = this.cache.get(this.doc);
+    const analysis = this.analysis();
     const range = toRange(layer.range);
-    const nb = analysis.notebook;
-    const key = `${(nb?.uri ?? this.doc.uri).toString()}#${model.name}`;
+    const nb = this.notebook;
+    const key = this.key();
+    const modelIndex = analysis.result.models.indexOf(model);
     let variants;
     if (nb && layer.range.cell !== undefined) {
       const cellDoc = nb.cellAt(layer.range.cell).document;
@@ -149,17 +208,17 @@ export class ActivationPanel implements vscode.Disposable {
         .getCells()
         .filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python')
         .map((c) => ({ index: c.index, text: c.document.getText() }));
-      variants = downsamplingVariants(model, layer, { cells, cell: layer.range.cell, from: cellDoc.offsetAt(range.start), to: cellDoc.offsetAt(range.end) }, key);
+      variants = downsamplingVariants(model, layer, { cells, cell: layer.range.cell, from: cellDoc.offsetAt(range.start), to: cellDoc.offsetAt(range.end) }, key, modelIndex);
     } else {
-      variants = downsamplingVariants(model, layer, { text: this.doc.getText(), from: this.doc.offsetAt(range.start), to: this.doc.offsetAt(range.end), fileName: this.doc.fileName }, key);
+      variants = downsamplingVariants(model, layer, { text: this.doc.getText(), from: this.doc.offsetAt(range.start), to: this.doc.offsetAt(range.end), fileName: this.doc.fileName }, key, modelIndex);
     }
-    this.post({ type: 'whatIf', index, variants });
+    this.post({ type: 'whatIf', model: key, index, variants });
   }
 
   private async pickWeights(): Promise<void> {
     const model = this.model();
     if (!model) return;
-    const sourceUri = notebookOf(this.doc)?.uri ?? this.doc.uri;
+    const sourceUri = this.notebook?.uri ?? this.doc.uri;
     try {
       const uri = await pickWeightsFile(this.doc, sourceUri);
       if (!uri) return;
@@ -174,31 +233,51 @@ export class ActivationPanel implements vscode.Disposable {
     }
   }
 
-  private receive(message: unknown): void {
+  /**
+   * A message from the webview (or from a test, through the API); resolves once it is handled and never rejects:
+   * a failure goes to the LayerLens output channel.
+   */
+  async receive(message: unknown): Promise<void> {
     if (!isWebviewMessage(message)) {
       logError('webview message', new Error(`dropped a malformed message: ${JSON.stringify(message)?.slice(0, 200)}`));
       return;
     }
+    try {
+      await this.handle(message);
+    } catch (e) {
+      logError(message.type === 'revealLayer' ? `reveal layer ${message.index} of ${this.key()}` : `webview message ${message.type}`, e);
+    }
+  }
+
+  /** Whether a message about a layer is about the model the panel shows now (not one it showed before a switch). */
+  private about(message: { type: string; model: string; index: number }): boolean {
+    if (message.model === this.key()) return true;
+    logInfo(`preview: ignored ${message.type} ${message.index} for ${message.model}, which the preview no longer shows (it shows ${this.key()})`);
+    return false;
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.ready = true;
         this.sendModel();
-        if (this.pendingSelection !== null) this.select(this.pendingSelection);
+        if (this.selected !== null) this.select(this.selected);
         return;
       case 'revealLayer':
-        void this.revealLayer(message.index);
+        // The document may be gone (closed and deleted): receive() logs the failure.
+        if (this.about(message)) await this.revealLayer(message.index);
         return;
       case 'pickImage':
-        void this.pickImage().catch((e) => logError('pick image', e));
+        await this.pickImage();
         return;
       case 'pickWeights':
-        void this.pickWeights();
+        await this.pickWeights();
         return;
       case 'resetWeights':
         this.post({ type: 'weights', source: '', layers: [] });
         return;
       case 'whatIf':
-        this.sendWhatIf(message.index);
+        if (this.about(message)) this.sendWhatIf(message.index);
         return;
       case 'status':
         this.lastStatus = message;

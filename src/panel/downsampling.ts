@@ -58,15 +58,21 @@ export interface SourceForWhatIf {
   fileName?: string;
 }
 
-/** Each variant of the model, analysed, for the preview. */
-export function downsamplingVariants(model: ModelResult, layer: LayerResult, source: SourceForWhatIf, keyBase: string): DownsamplingVariant[] {
+/**
+ * Each variant of the model, analysed, for the preview. `modelIndex` is the model's place among the models of the
+ * source's analysis: replacing one layer call makes the same models in the same order, so the variant is the model
+ * at that place. (Its name and line do not tell it apart: two models named `ms` from one comprehension share both,
+ * and in a notebook lines are counted per cell.) Without it, the first model of that name and `Sequential(` call.
+ */
+export function downsamplingVariants(model: ModelResult, layer: LayerResult, source: SourceForWhatIf, keyBase: string, modelIndex?: number): DownsamplingVariant[] {
   const callText = source.cells ? source.cells.find((c) => c.index === source.cell)?.text.slice(source.from, source.to) : source.text?.slice(source.from, source.to);
   if (callText === undefined) return [];
   return replacements(layer, callText).flatMap(({ label, code }) => {
     const result = source.cells
       ? analyzeCells(source.cells.map((c) => (c.index === source.cell ? { ...c, text: splice(c.text, source.from, source.to, code) } : c)))
       : analyze(splice(source.text!, source.from, source.to, code), { fileName: `${source.fileName ?? 'source'}#what-if` });
-    const variant = result.models.find((m) => m.name === model.name && m.line === model.line);
+    const at = modelIndex === undefined ? undefined : result.models[modelIndex];
+    const variant = modelIndex === undefined ? result.models.find((m) => m.name === model.name && m.line === model.line) : at?.name === model.name ? at : undefined;
     return variant ? [{ label, code, model: toPreviewModel(variant, `${keyBase}#${label}`) }] : [];
   });
 }

@@ -33,3 +33,20 @@ export function memoryRefusal(preview: PreviewModel, limitMB: number): string | 
   if (mb <= limitMB) return null;
   return `This model needs about ${mb.toFixed(0)} MB (weights plus one input's activations), over the preview's limit of ${limitMB} MB. Raise "layerlens.preview.memoryLimitMB" in the settings to preview it anyway.`;
 }
+
+/** A model as a panel shows it, for the integration tests (through the extension's API). */
+export interface ShownModel {
+  name: string;
+  /** Where its `Sequential(` call is: 1-based line, and the cell's index in a notebook. */
+  line: number;
+  cell: number | null;
+  layers: number;
+  totalParams: number | null;
+  selectedLayer?: number | null;
+  /** The preview's key for the model (PreviewModel.key), which the webview's messages about a layer carry. */
+  key?: string;
+}
+
+export function describeShown(model: ModelResult): ShownModel {
+  return { name: model.name, line: model.range.start.line, cell: model.range.cell ?? null, layers: model.layers.length, totalParams: model.totalParams };
+}

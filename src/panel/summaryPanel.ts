@@ -1,6 +1,8 @@
 /** "Show Model Summary": the model's table in a themed webview beside the editor. No script runs in it. */
 import * as vscode from 'vscode';
 import { BYTES_PER_PARAM } from '../core/format';
+import { modelIdOf, modelIndexOf } from '../analysisCache';
+import { describeShown, type ShownModel } from './previewModel';
 import { formatBytes, formatCount, formatField, formatShape, describeParams, type ModelResult } from '../core';
 
 let panel: vscode.WebviewPanel | undefined;
@@ -8,8 +10,17 @@ let panel: vscode.WebviewPanel | undefined;
 export interface SummaryTarget {
   uri: vscode.Uri;
   modelName: string;
+  /** The model's id (see modelId); when not given, the id the analysis cache gave `model`. */
+  modelId?: string;
 }
 let shown: SummaryTarget | undefined;
+/** The model the panel last rendered. */
+let rendered: ModelResult | undefined;
+
+/** What the summary panel shows, for the integration tests; undefined when it is closed. */
+export function summaryShown(): ShownModel | undefined {
+  return panel && rendered ? describeShown(rendered) : undefined;
+}
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -19,21 +30,23 @@ export function showSummaryPanel(model: ModelResult, target: SummaryTarget): voi
     panel.onDidDispose(() => {
       panel = undefined;
       shown = undefined;
+      rendered = undefined;
     });
   } else panel.reveal(vscode.ViewColumn.Beside, true);
-  shown = target;
+  shown = { ...target, modelId: target.modelId ?? modelIdOf(model) ?? `${model.name}#0` };
   render(model);
 }
 
-/** Re-renders the open summary when the model it shows was re-analysed. */
+/** Re-renders the open summary when the model it shows was re-analysed: the model with its id, not its name. */
 export function updateSummaryPanel(uri: vscode.Uri, models: ModelResult[]): void {
-  if (!panel || !shown || shown.uri.toString() !== uri.toString()) return;
-  const model = models.find((m) => m.name === shown!.modelName);
+  if (!panel || !shown?.modelId || shown.uri.toString() !== uri.toString()) return;
+  const model = models[modelIndexOf(models, shown.modelId)];
   if (model) render(model);
 }
 
 function render(model: ModelResult): void {
   if (!panel) return;
+  rendered = model;
   panel.title = `Summary: ${model.name}`;
   const nonce = Array.from({ length: 24 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
   const rows = model.layers

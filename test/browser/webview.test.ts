@@ -201,6 +201,7 @@ describe('activation webview in Chromium', function () {
     await w.page.locator('ll-layer[data-index="2"] header').click();
     const reveal = await w.waitForPosted('revealLayer');
     assert.equal(reveal.index, 2);
+    assert.equal(reveal.model, 'test#model', 'the request names the model it is about');
     await w.send({ type: 'selectLayer', index: 3 });
     await w.page.waitForSelector('ll-layer[data-index="3"][selected]');
     await w.page.close();
@@ -255,13 +256,14 @@ describe('activation webview in Chromium', function () {
     await w.page.locator('ll-layer[data-index="1"] button', { hasText: 'Compare downsampling' }).click();
     const ask = await w.waitForPosted('whatIf');
     assert.equal(ask.index, 1);
+    assert.equal(ask.model, 'test#model');
     const text = example('mnist_convnet.py');
     const model = modelNamed(text, 'model');
     const layer = model.layers[1];
     const lineStart = text.split('\n').slice(0, layer.range.start.line - 1).join('\n').length + 1;
-    const variants = downsamplingVariants(model, layer, { text, from: lineStart + layer.range.start.column - 1, to: lineStart + layer.range.end.column - 1 }, 'k');
+    const variants = downsamplingVariants(model, layer, { text, from: lineStart + layer.range.start.column - 1, to: lineStart + layer.range.end.column - 1 }, 'k', 0);
     const n = (await w.posted()).length;
-    await w.send({ type: 'whatIf', index: 1, variants });
+    await w.send({ type: 'whatIf', model: ask.model, index: 1, variants });
     await w.waitForPosted('status', n);
     const block = w.page.locator('.whatif');
     await block.waitFor();

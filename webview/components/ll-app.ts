@@ -133,7 +133,8 @@ export class AppElement extends LitElement {
         this.loadImage(m.dataUrl);
         return;
       case 'whatIf':
-        void this.openWhatIf(m);
+        // A comparison asked for under a model that has since been replaced is not this model's.
+        if (m.model === this.model?.key) void this.openWhatIf(m);
         return;
     }
   }
@@ -432,12 +433,14 @@ export class AppElement extends LitElement {
       return html`<p class="message">Feature maps need a spatial input (height, width, channels); "${this.model.name}" takes ${formatShape(this.model.inputShape)}.</p>
         ${this.renderTable()}`;
     const last = this.model.layers[this.model.layers.length - 1];
+    // Requests about a layer name the model they are about: the host ignores one about a model it no longer shows.
+    const key = this.model.key;
     return html`
       ${this.busy ? html`<div class="busy" role="status"><div class="bar"></div><span class="muted">${this.busy}</span></div>` : nothing}
       ${this.renderControls()}
       ${this.message ? html`<div class="message">${this.message}</div>` : nothing}
       ${this.stopReason ? html`<div class="message">Maps stop before ${this.stopReason}</div>` : nothing}
-      <div @what-if=${(e: CustomEvent<number>) => this.host.post({ type: 'whatIf', index: e.detail })} @unit-click=${(e: CustomEvent) => this.unitClicked(e)} @layer-select=${(e: CustomEvent<number>) => this.host.post({ type: 'revealLayer', index: e.detail })}>
+      <div @what-if=${(e: CustomEvent<number>) => this.host.post({ type: 'whatIf', model: key, index: e.detail })} @unit-click=${(e: CustomEvent) => this.unitClicked(e)} @layer-select=${(e: CustomEvent<number>) => this.host.post({ type: 'revealLayer', model: key, index: e.detail })}>
         ${this.model.layers.map(
           (l) => html`<ll-layer
             data-index=${l.index}
