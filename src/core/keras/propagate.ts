@@ -39,6 +39,7 @@ export function analyzeModel(model: ModelBuilder, source: SourceText): ModelResu
   const sum = (f: (l: LayerResult) => number | null) => sumOf(layers, f);
   const result: ModelResult = {
     name: model.name,
+    kind: 'sequential',
     line: source.position(model.from).line,
     range: source.range(model.from, model.to),
     inputShape: toShape(input.shape),
