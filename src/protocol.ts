@@ -1,7 +1,8 @@
 /**
  * The one message protocol between the extension host and the activation webview, imported by both sides.
- * Each direction is a discriminated union; `assertNever` makes a message type that is not handled fail to
- * compile. Messages from the other side are checked with `isHostMessage` / `isWebviewMessage` on arrival:
+ * Each direction is a discriminated union, and each side's handler ends in `assertNever`, so a message type that
+ * either side does not handle fails to compile (test/unit/protocol.test.ts compiles both against one more type).
+ * Messages from the other side are checked in depth with `isHostMessage` / `isWebviewMessage` on arrival:
  * anything else is dropped and logged.
  */
 import type { ReceptiveField, Shape } from './core/types';
@@ -90,48 +91,91 @@ export function assertNever(x: never): never {
   throw new Error(`unhandled message: ${JSON.stringify(x)}`);
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const isInt = (x: unknown) => typeof x === 'number' && Number.isInteger(x);
+type Fields = Record<string, unknown>;
+type Check = (x: unknown) => boolean;
 
-/** Checks a message from the extension host before the webview acts on it. */
-export function isHostMessage(x: unknown): x is HostMessage {
-  if (!isObject(x)) return false;
-  switch (x.type) {
-    case 'model':
-      return isObject(x.model) && Array.isArray(x.model.layers) && typeof x.memoryLimitMB === 'number';
-    case 'refused':
-    case 'weightsError':
-      return typeof x.message === 'string';
-    case 'selectLayer':
-      return x.index === null || isInt(x.index);
-    case 'weights':
-      return typeof x.source === 'string' && Array.isArray(x.layers) && x.layers.every((l) => isObject(l) && typeof l.layer === 'string' && Array.isArray(l.tensors));
-    case 'image':
-      return typeof x.name === 'string' && typeof x.dataUrl === 'string' && /^data:image\/(png|jpeg);base64,/.test(x.dataUrl);
-    case 'whatIf':
-      return typeof x.model === 'string' && isInt(x.index) && Array.isArray(x.variants) && x.variants.every((v) => isObject(v) && typeof v.label === 'string' && typeof v.code === 'string' && isObject(v.model) && Array.isArray(v.model.layers));
-    default:
-      return false;
-  }
+const isObject = (x: unknown): x is Fields => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isString = (x: unknown): x is string => typeof x === 'string';
+const isNumber = (x: unknown): x is number => typeof x === 'number';
+const isFinite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+const isCount = (x: unknown): x is number => isInt(x) && x >= 0;
+const orNull = (check: Check): Check => (x) => x === null || check(x);
+const arrayOf = (check: Check): Check => (x) => Array.isArray(x) && x.every(check);
+
+/** A Keras shape: a list of sizes, `null` where a size is unknown. */
+const isShape = arrayOf(orNull(isCount));
+const isReceptiveField: Check = (x) => isObject(x) && ['size', 'jump', 'offset'].every((k) => arrayOf(orNull(isFinite))(x[k]));
+const isTfjs: Check = (x) => isObject(x) && (isString(x.unsupported) || (isString(x.className) && isObject(x.config)));
+
+function isPreviewLayer(x: unknown, place: number): boolean {
+  return (
+    isObject(x) &&
+    x.index === place &&
+    isString(x.name) &&
+    isString(x.type) &&
+    orNull(isShape)(x.inputShape) &&
+    orNull(isShape)(x.outputShape) &&
+    orNull(isCount)(x.params) &&
+    orNull(isReceptiveField)(x.receptiveField) &&
+    isTfjs(x.tfjs) &&
+    orNull(isString)(x.activation)
+  );
 }
 
-/** Checks a message from the webview before the host acts on it. */
+/** A PreviewModel in every field; each layer's index is its place in the list (the webview looks layers up by it). */
+export function isPreviewModel(x: unknown): x is PreviewModel {
+  return (
+    isObject(x) &&
+    isString(x.key) &&
+    isString(x.name) &&
+    orNull(isShape)(x.inputShape) &&
+    Array.isArray(x.layers) &&
+    x.layers.every((l, i) => isPreviewLayer(l, i)) &&
+    orNull((b) => isFinite(b) && b >= 0)(x.estimatedBytes)
+  );
+}
+
+/** A tensor whose values fill its shape: as many numbers as the product of its sizes. */
+const isTensor: Check = (x) => isObject(x) && isShape(x.shape) && !(x.shape as unknown[]).includes(null) && arrayOf(isNumber)(x.values) && (x.values as number[]).length === (x.shape as number[]).reduce((a, b) => a * b, 1);
+const isLayerWeights: Check = (x) => isObject(x) && isString(x.layer) && arrayOf(isTensor)(x.tensors);
+const isVariant: Check = (x) => isObject(x) && isString(x.label) && isString(x.code) && isPreviewModel(x.model);
+
+/**
+ * One check per message type, of every field in depth. A mapped type over the union: a message type added to the
+ * protocol without its check does not compile.
+ */
+const HOST_CHECKS: { [T in HostMessage['type']]: (x: Fields) => boolean } = {
+  model: (x) => isPreviewModel(x.model) && isFinite(x.memoryLimitMB) && x.memoryLimitMB > 0,
+  whatIf: (x) => isString(x.model) && isCount(x.index) && arrayOf(isVariant)(x.variants),
+  refused: (x) => isString(x.message),
+  selectLayer: (x) => orNull(isCount)(x.index),
+  weights: (x) => isString(x.source) && arrayOf(isLayerWeights)(x.layers),
+  weightsError: (x) => isString(x.message),
+  image: (x) => isString(x.name) && isString(x.dataUrl) && /^data:image\/(png|jpeg);base64,/.test(x.dataUrl),
+};
+
+const WEBVIEW_CHECKS: { [T in WebviewMessage['type']]: (x: Fields) => boolean } = {
+  ready: () => true,
+  revealLayer: (x) => isString(x.model) && isCount(x.index),
+  whatIf: (x) => isString(x.model) && isCount(x.index),
+  pickImage: () => true,
+  pickWeights: () => true,
+  resetWeights: () => true,
+  status: (x) => isString(x.backend) && isCount(x.layersShown) && isFinite(x.runMs) && x.runMs >= 0 && orNull(isString)(x.notice),
+  error: (x) => isString(x.message),
+};
+
+function checkWith(checks: Record<string, (x: Fields) => boolean>, x: unknown): boolean {
+  return isObject(x) && isString(x.type) && Object.prototype.hasOwnProperty.call(checks, x.type) && checks[x.type](x);
+}
+
+/** Checks a message from the extension host, in depth, before the webview acts on it. */
+export function isHostMessage(x: unknown): x is HostMessage {
+  return checkWith(HOST_CHECKS, x);
+}
+
+/** Checks a message from the webview, in depth, before the host acts on it. */
 export function isWebviewMessage(x: unknown): x is WebviewMessage {
-  if (!isObject(x)) return false;
-  switch (x.type) {
-    case 'ready':
-    case 'pickImage':
-    case 'pickWeights':
-    case 'resetWeights':
-      return true;
-    case 'revealLayer':
-    case 'whatIf':
-      return typeof x.model === 'string' && isInt(x.index) && (x.index as number) >= 0;
-    case 'status':
-      return typeof x.backend === 'string' && isInt(x.layersShown) && typeof x.runMs === 'number' && (x.notice === null || typeof x.notice === 'string');
-    case 'error':
-      return typeof x.message === 'string';
-    default:
-      return false;
-  }
+  return checkWith(WEBVIEW_CHECKS, x);
 }

@@ -214,6 +214,14 @@ describe('activation webview in Chromium', function () {
     await w.send({ type: 'launch-missiles' });
     const error = await w.waitForPosted('error');
     assert.match(error.message, /dropped a malformed message/);
+    // Malformed deep inside: a layer without its tfjs mapping, a weights tensor whose values do not fill its shape.
+    const good = convnet() as Extract<HostMessage, { type: 'model' }>;
+    const n = (await w.posted()).filter((m) => m.type === 'error').length;
+    await w.send({ ...good, model: { ...good.model, layers: good.model.layers.map((l, i) => (i === 3 ? { ...l, tfjs: undefined } : l)) } });
+    await w.send({ type: 'weights', source: 'x.h5', layers: [{ layer: 'dense', tensors: [{ shape: [576, 64], values: [1, 2, 3] }] }] });
+    await w.page.waitForFunction((k) => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'error').length >= k, n + 2);
+    const dropped = (await w.posted()).filter((m): m is Extract<typeof m, { type: 'error' }> => m.type === 'error').slice(n);
+    assert.ok(dropped.every((m) => /dropped a malformed message/.test(m.message)), JSON.stringify(dropped));
     await w.send(convnet());
     await w.waitForPosted('status');
     const pressed = await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.querySelector('button[aria-pressed="true"]')!.textContent);

@@ -4,7 +4,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { formatCount, formatShape } from '../../src/core/format';
-import { COLORMAPS, PATTERNS, type BackendName, type DownsamplingVariant, type HostMessage, type LayerWeights, type PersistedState, type PreviewModel, type WebviewMessage } from '../../src/protocol';
+import { assertNever, COLORMAPS, PATTERNS, type BackendName, type DownsamplingVariant, type HostMessage, type LayerWeights, type PersistedState, type PreviewModel, type WebviewMessage } from '../../src/protocol';
 import { restoreState } from '../state';
 import { centreCrop, fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry } from '../tfjs/inputs';
 import { ModelRunner, type LayerMap } from '../tfjs/runner';
@@ -136,6 +136,9 @@ export class AppElement extends LitElement {
         // A comparison asked for under a model that has since been replaced is not this model's.
         if (m.model === this.model?.key) void this.openWhatIf(m);
         return;
+      default:
+        // Every message type is handled above: one more in the protocol makes this fail to compile.
+        assertNever(m);
     }
   }
 
