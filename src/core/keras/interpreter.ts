@@ -64,8 +64,8 @@ type Signal = null | 'break' | 'continue' | { returned: Value };
 const MAX_LOOP_ITERATIONS = 1_000;
 const MAX_STATEMENTS = 50_000;
 const MAX_CALL_DEPTH = 24;
-/** Models a file may make: a loop making one per iteration stops here (a sweep of a few dozen is ordinary). */
-const MAX_MODELS = 200;
+/** Models a file may make: a loop or recursion making one per iteration stops here (a file of a few hundred model functions is ordinary). */
+const MAX_MODELS = 2_000;
 
 /** Methods a layer subclass may override that change what LayerLens computes from the parent's rules. */
 const SHAPE_CHANGING_METHODS = new Set(['__init__', 'build', 'compute_output_shape']);
