@@ -29,6 +29,18 @@ model = models.Sequential([
 /** The webview's heading row: the model's name and input shape. */
 const HEADING = `(() => document.querySelector('ll-app').shadowRoot.querySelector('.controls .row').textContent.replace(/\\s+/g, ' ').trim())()`;
 
+/**
+ * Polls `expression` in the webview until it is true. (frame.waitForFunction compiles its predicate with eval inside
+ * the page, which the webview's CSP forbids; frame.evaluate does not.)
+ */
+async function until(frame: Frame, expression: string, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await frame.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('two models with one name (code-server, Chromium)', function () {
   this.timeout(240_000);
   let wb: Workbench;
@@ -70,7 +82,7 @@ describe('two models with one name (code-server, Chromium)', function () {
     await wb.page.keyboard.type('# two models\n');
     await wb.waitForEditorLineText(13, /\(None, 28, 28, 16\)/, 30_000);
     // The host sends the model again after a pause in typing: wait for that build to be done.
-    await frame.waitForFunction(`globalThis.__builds.length > 0 && !document.querySelector('ll-app').shadowRoot.querySelector('.busy')`, undefined, { timeout: 15_000 });
+    await until(frame, `globalThis.__builds.length > 0 && !document.querySelector('ll-app').shadowRoot.querySelector('.busy')`, 'the webview has built the model sent after the edit');
     // Conv2D(16, 5) on 32×32×3: 1,216; Dense(4) after 14×14×16: 12,548 — the first model has 54,170.
     assert.deepEqual(await frame.evaluate('globalThis.__builds'), ['Building model (13,764 parameters)…']);
     assert.equal(await frame.locator('ll-layer').count(), 4);
