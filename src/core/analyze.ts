@@ -154,7 +154,7 @@ function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[]
   const markers = [...source.text.matchAll(CONFLICT_MARKER)];
   if (markers.some((m) => m[1][0] === '<') && markers.some((m) => m[1][0] === '>'))
     for (const m of markers)
-      diagnostics.push({ severity: 'error', code: 'syntax-error', message: `a merge conflict marker (\`${m[1].slice(0, 1).repeat(7)}\`): Python cannot run the file until the conflict is resolved`, range: source.range(m.index!, m.index! + m[0].trimEnd().length) });
+      diagnostics.push({ severity: 'error', code: 'syntax-error', message: `a merge conflict marker (\`${m[1].slice(0, 1).repeat(7)}\`): Python cannot run the file until the conflict is resolved`, range: source.range(m.index ?? 0, (m.index ?? 0) + m[0].trimEnd().length) });
   for (const n of interpreter.notes) diagnostics.push({ severity: n.severity, code: n.code, message: n.message, range: source.range(n.from, n.to) });
   // Sequential and Functional models, in source order.
   const models = [

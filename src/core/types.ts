@@ -41,6 +41,13 @@ export interface LayerResult {
   baseType?: string;
   /** Functional models: the layers whose outputs this layer is called on, in order, one list per call (a shared layer has several). */
   inbound?: string[][];
+  /** Functional models: the shapes of those inputs, parallel to `inbound` (a shared layer's output differs per call). */
+  inboundShapes?: (Shape | null)[][];
+  /**
+   * Functional models, a layer called more than once (shared weights): each call in order, where it is and its
+   * shapes (the row's `range` and shapes are the first call's).
+   */
+  calls?: LayerCallResult[];
   name: string;
   range: Range;
   inputShape: Shape | null;
@@ -58,6 +65,23 @@ export interface LayerResult {
   inner?: { type: string; config: Record<string, unknown> };
 }
 
+/** One call of a shared layer in a Functional model. */
+export interface LayerCallResult {
+  range: Range;
+  inputShape: Shape | null;
+  outputShape: Shape | null;
+}
+
+/** Functional models: a variable bound to a Keras tensor (`block_1_output = layers.add([...])`, `inputs = keras.Input(...)`). */
+export interface TensorResult {
+  name: string;
+  /** The variable where it is assigned. */
+  range: Range;
+  /** The layer whose output it is (its row's `name`). */
+  layer: string;
+  shape: Shape | null;
+}
+
 export interface ModelResult {
   name: string;
   /** `functional` for `keras.Model(inputs, outputs)`: its layers are in topological order, with `inbound`, Input rows included. */
@@ -67,6 +91,8 @@ export interface ModelResult {
   range: Range;
   inputShape: Shape | null;
   layers: LayerResult[];
+  /** Functional models: the variables bound to the outputs of its layers (and to its Inputs), in source order. */
+  tensors?: TensorResult[];
   totalParams: number | null;
   trainableParams: number | null;
   nonTrainableParams: number | null;

@@ -8,22 +8,39 @@
 import { product, type InternalShape } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
 import type { FunctionalBuilder, GraphNode, LayerCall, ModelBuilder } from '../python/values';
-import type { LayerResult, ModelResult } from '../types';
+import type { LayerResult, ModelResult, TensorResult } from '../types';
 import { BYTES_PER_PARAM } from '../format';
 import { findInputShape } from './inputShape';
 import { initialField, report, runLayer, sumOf, toShape, type FieldState, type Walk } from './propagate';
+
+/**
+ * A variable assigned a Keras tensor (`x = layers.Conv2D(...)(x)`, `inputs = keras.Input(...)`): the interpreter
+ * records each assignment; a model lists those whose tensor is one of its nodes. An Input is its InputLayer call
+ * (its node is made when it is first used as a tensor).
+ */
+export interface TensorBinding {
+  name: string;
+  from: number;
+  to: number;
+  tensor: GraphNode | LayerCall;
+}
+
+/** A Functional model with the tensor assignments of its file (the interpreter's list, shared by its models). */
+export type FunctionalGraph = FunctionalBuilder & { tensors?: readonly TensorBinding[] };
 
 interface NodeRun {
   shape: InternalShape | null;
   field: FieldState | null;
 }
 
-export function analyzeFunctional(model: FunctionalBuilder, source: SourceText): ModelResult {
+export function analyzeFunctional(model: FunctionalGraph, source: SourceText): ModelResult {
   const walk: Walk = { source, diagnostics: [], names: new Map(), reported: new Set() };
   for (const n of model.notes) report(walk, n.severity, n.code, n.message, n.from, n.to);
   const nodes = reachable(model, walk);
   const runs = new Map<GraphNode, NodeRun>();
   const rows = new Map<LayerCall | ModelBuilder, LayerResult>();
+  /** Each node's row, and its own output shape (a shared layer's calls differ). */
+  const outputs = new Map<GraphNode, { row: LayerResult; shape: LayerResult['outputShape'] }>();
   for (const node of nodes) {
     const entry = { value: 'type' in node.layer ? { kind: 'layer' as const, layer: node.layer } : { kind: 'model' as const, model: node.layer }, from: node.from, to: node.to, conditional: false };
     let run: NodeRun;
@@ -46,15 +63,23 @@ export function analyzeFunctional(model: FunctionalBuilder, source: SourceText):
     }
     runs.set(node, run);
     const inbound = node.inputs.map((n) => rows.get(n.layer)?.name ?? '?');
+    const inboundShapes = node.inputs.map((n) => toShape(runs.get(n)?.shape ?? null));
     const row = rows.get(node.layer);
+    const call = { range: source.range(node.from, node.to), inputShape: result.inputShape, outputShape: result.outputShape };
     if (row) {
-      // A shared layer: one row, its weights once, its MACs for every call; each call's inbound layers listed.
+      // A shared layer: one row, its weights once, its MACs for every call; each call's inbound layers, place and shapes listed.
       row.inbound = [...(row.inbound ?? []), inbound];
+      row.inboundShapes = [...(row.inboundShapes ?? []), inboundShapes];
       row.macs = row.macs === null || result.macs === null ? null : row.macs + result.macs;
+      row.calls ??= [{ range: row.range, inputShape: row.inputShape, outputShape: row.outputShape }];
+      row.calls.push(call);
+      outputs.set(node, { row, shape: call.outputShape });
       continue;
     }
     result.inbound = node.inputs.length ? [inbound] : [];
+    result.inboundShapes = node.inputs.length ? [inboundShapes] : [];
     rows.set(node.layer, result);
+    outputs.set(node, { row: result, shape: result.outputShape });
   }
   const layers = [...rows.values()];
   layers.forEach((l, i) => (l.index = i));
@@ -74,9 +99,32 @@ export function analyzeFunctional(model: FunctionalBuilder, source: SourceText):
     activationBytes: sum((l) => (l.outputShape ? nullIfNaN(product(l.outputShape.slice(1))) : null)),
     diagnostics: walk.diagnostics,
   };
+  const tensors = tensorsOf(model, nodes, outputs, source);
+  if (tensors.length) result.tensors = tensors;
   if (model.builtBy) result.builtBy = { function: model.builtBy.function, ...(model.builtBy.call ? { call: source.range(model.builtBy.call.from, model.builtBy.call.to) } : {}) };
   if (result.activationBytes !== null) result.activationBytes *= BYTES_PER_PARAM;
   return result;
+}
+
+/** The variables assigned this model's tensors, in source order (one per assignment and tensor: a loop's are several). */
+function tensorsOf(model: FunctionalGraph, nodes: GraphNode[], outputs: Map<GraphNode, { row: LayerResult; shape: LayerResult['outputShape'] }>, source: SourceText): TensorResult[] {
+  if (!model.tensors?.length) return [];
+  const byTensor = new Map<GraphNode | LayerCall, GraphNode>();
+  for (const n of nodes) byTensor.set(n, n);
+  // An Input is known by its InputLayer call: the binding saw the call, the graph made the node later.
+  for (const n of nodes) if (n.inputs.length === 0 && 'type' in n.layer) byTensor.set(n.layer, n);
+  const seen = new Set<string>();
+  const out: { from: number; tensor: TensorResult }[] = [];
+  for (const b of model.tensors) {
+    const node = byTensor.get(b.tensor);
+    const made = node && outputs.get(node);
+    if (!made) continue;
+    const key = `${b.from}:${node.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ from: b.from, tensor: { name: b.name, range: source.range(b.from, b.to), layer: made.row.name, shape: made.shape } });
+  }
+  return out.sort((a, b) => a.from - b.from).map((t) => t.tensor);
 }
 
 function nullIfNaN(n: number | null): number | null {
@@ -90,8 +138,7 @@ function nullIfNaN(n: number | null): number | null {
 function reachable(model: FunctionalBuilder, walk: Walk): GraphNode[] {
   const seen = new Set<GraphNode>();
   const stack = [...model.outputs];
-  while (stack.length) {
-    const n = stack.pop()!;
+  for (let n = stack.pop(); n; n = stack.pop()) {
     if (seen.has(n)) continue;
     seen.add(n);
     stack.push(...n.inputs);

@@ -18,6 +18,7 @@ import { parseNumber, parseString } from '../python/literals';
 import { arith, builtin, callMethod, compare, equal, iterate, MAX_SEQUENCE } from '../python/operators';
 import type { SourceText } from '../python/sourceText';
 import { NONE, truthOf, unknown, type AddedLayer, type FunctionalBuilder, type FunctionDefinition, type GraphNode, type LayerCall, type ModelBuilder, type Value } from '../python/values';
+import type { FunctionalGraph, TensorBinding } from './graph';
 import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
 
 /** What the interpreter needs from the program: its text, chunks, their trees, and an index of top-level names. */
@@ -128,8 +129,7 @@ export class Interpreter {
   private runUncalledFunctions(): void {
     for (let i = 0; i < this.functions.length; i++) {
       const fn = this.functions[i];
-      const def = fn.definition!;
-      if (def.calls > 0) continue;
+      if (!fn.definition || fn.definition.calls > 0) continue;
       // The bounds hold here too: a file that already made this much is not run further.
       if (this.models.length >= MAX_MODELS || this.statements >= MAX_STATEMENTS) break;
       const before = this.models.length;
@@ -502,6 +502,7 @@ export class Interpreter {
         to: this.abs(target.to),
       });
     }
+    this.noteTensor(name, target, value);
     this.bind(scope, name, value, this.abs(target.from));
   }
 
@@ -530,7 +531,7 @@ export class Interpreter {
       definition: { node, chunk: this.cur.chunk, closure: scope, defaults, calls: 0, walked: this.lazyDepth === 0 },
     };
     this.bind(scope, name, fn, this.abs(node.from));
-    if (fn.definition!.walked && node.getChild('Body')) this.functions.push(fn);
+    if (fn.definition?.walked && node.getChild('Body')) this.functions.push(fn);
   }
 
   /** A function's or lambda's parameters, in order: `*args` and `**kwargs` marked, `/` and a bare `*` skipped. */
@@ -670,8 +671,7 @@ export class Interpreter {
   }
 
   /** `Sub(...)` of a class subclassing a Keras layer: the parent's layer, shown under the subclass's name, when its overrides keep the parent's shape and weights. */
-  private makeSubclassLayer(cls: Extract<Value, { kind: 'local' }>, node: SyntaxNode, calleeNode: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
-    const base = cls.layerBase!;
+  private makeSubclassLayer(cls: Extract<Value, { kind: 'local' }>, base: { type: string; overrides: string[] }, node: SyntaxNode, calleeNode: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
     const changing = base.overrides.filter((o) => SHAPE_CHANGING_METHODS.has(o));
     if (changing.length) {
       const value = this.makeLayer(cls.name, 'custom', node, calleeNode, argList, scope);
@@ -1047,6 +1047,14 @@ export class Interpreter {
   /** The node of each `keras.Input(...)`, made when it is first used as a tensor. */
   private readonly inputNodes = new Map<LayerCall, GraphNode>();
   readonly functionals: FunctionalBuilder[] = [];
+  /** Every assignment of a Keras tensor to a variable, in the order they ran: the models' `tensors` (see TensorBinding). */
+  private readonly tensorBindings: TensorBinding[] = [];
+
+  /** Records `name = <Keras tensor>`: a layer's output, or a `keras.Input(...)`. */
+  private noteTensor(name: string, target: SyntaxNode, value: Value): void {
+    const tensor = value.kind === 'symbolic' ? value.node : value.kind === 'layer' && value.layer.type === 'InputLayer' ? value.layer : null;
+    if (tensor && target.name === 'VariableName') this.tensorBindings.push({ name, from: this.abs(target.from), to: this.abs(target.to), tensor });
+  }
 
   /** A node; `from`/`to` are source offsets of the call. */
   private newNode(layer: LayerCall | ModelBuilder, inputs: GraphNode[], from: number, to: number): GraphNode {
@@ -1091,7 +1099,7 @@ export class Interpreter {
       return this.unknownNode(node, 'it is a model LayerLens does not analyse');
     }
     const nameArg = keywords.get('name')?.value;
-    const model: FunctionalBuilder = {
+    const model: FunctionalGraph = {
       name: nameArg?.kind === 'string' ? nameArg.value : (this.pendingName ?? scope.functionName ?? 'functional'),
       explicitName: nameArg?.kind === 'string',
       inputs,
@@ -1099,6 +1107,7 @@ export class Interpreter {
       from: this.abs(node.from),
       to: this.abs(node.to),
       notes: [],
+      tensors: this.tensorBindings,
     };
     this.functionals.push(model);
     return { kind: 'functional', model };
@@ -1107,7 +1116,7 @@ export class Interpreter {
   /** `f"block{i}_conv"` with known values and no format spec or conversion (names of layers in loops). */
   private evalFormatString(node: SyntaxNode, scope: Scope): Value {
     const text = this.text(node);
-    const prefix = /^[A-Za-z]*/.exec(text)![0];
+    const prefix = /^[A-Za-z]*/.exec(text)?.[0] ?? '';
     const quote = text.startsWith(text[prefix.length].repeat(3), prefix.length) ? 3 : 1;
     if (/r/i.test(prefix)) return this.unknownNode(node, 'it is a formatted string');
     const literal = (from: number, to: number) => text.slice(from, to).replace(/\{\{/g, '{').replace(/\}\}/g, '}');
@@ -1371,7 +1380,7 @@ export class Interpreter {
       return this.unknownNode(node, 'it is the output of a model');
     }
     if (callee.kind === 'local' && callee.what === 'class')
-      return callee.layerBase ? this.makeSubclassLayer(callee, node, calleeNode, argList, scope) : this.makeLayer(callee.name, 'custom', node, calleeNode, argList, scope);
+      return callee.layerBase ? this.makeSubclassLayer(callee, callee.layerBase, node, calleeNode, argList, scope) : this.makeLayer(callee.name, 'custom', node, calleeNode, argList, scope);
     if (callee.kind === 'local' && callee.definition) return this.callFunction(callee, node, argList, scope);
     if (callee.kind === 'unknown' && calleeNode.name === 'VariableName' && /^[A-Z]/.test(this.text(calleeNode)))
       // An undefined class-like name used as a layer: probably a layer LayerLens does not know.
@@ -1408,7 +1417,7 @@ export class Interpreter {
       else extraPositional++;
     });
     for (const [k, v] of keywordValues) args.set(k, v);
-    if (starArgs) for (const n of names.slice(positionalValues.length)) if (!args.has(n)) args.set(n, this.unknownNode(argList!, 'it may be set by *args'));
+    if (starArgs && argList) for (const n of names.slice(positionalValues.length)) if (!args.has(n)) args.set(n, this.unknownNode(argList, 'it may be set by *args'));
     const notes = legacy.map((n) => {
       const at = typeof n.at === 'number' ? parsed.positional[n.at]?.node : (parsed.keywords.get(n.at)?.node.prevSibling?.prevSibling ?? null);
       return { severity: 'information' as const, code: 'legacy-spelling', message: n.message, from: this.abs((at ?? calleeNode).from), to: this.abs((at ?? calleeNode).to) };

@@ -180,10 +180,10 @@ function runRule(rule: Rule, call: LayerCall, entry: AddedLayer, input: Internal
     return null;
   };
   // A misspelt keyword (`actiavtion=`): Keras refuses the layer, so its output is unknown.
-  for (const key of call.args.keys()) {
+  for (const [key, value] of call.args) {
     const meant = misspeltKeyword(rule, key);
     if (!meant) continue;
-    report(walk, 'error', 'invalid-argument', `Unrecognized keyword arguments passed to ${rule.type}: {'${key}': ${pyRepr(toJson(call.args.get(key)!) as PyDefault)}} (did you mean \`${meant}\`?)`, call.calleeFrom, call.to);
+    report(walk, 'error', 'invalid-argument', `Unrecognized keyword arguments passed to ${rule.type}: {'${key}': ${pyRepr(toJson(value) as PyDefault)}} (did you mean \`${meant}\`?)`, call.calleeFrom, call.to);
     return { result, output: null, field: null };
   }
 

@@ -200,10 +200,14 @@ export function builtin(name: string, args: Value[], keywords: Map<string, Value
       return items ? list(items.map((v, i) => tuple([num(start + i), v]))) : 'it cannot be resolved statically';
     }
     case 'zip': {
-      const all = args.map(iterate);
-      if (all.some((a) => a === null)) return 'it cannot be resolved statically';
-      const n = Math.min(...all.map((a) => a!.length));
-      return list(Array.from({ length: all.length ? n : 0 }, (_, i) => tuple(all.map((a) => a![i]))));
+      const all: Value[][] = [];
+      for (const a of args) {
+        const items = iterate(a);
+        if (!items) return 'it cannot be resolved statically';
+        all.push(items);
+      }
+      const n = Math.min(...all.map((a) => a.length));
+      return list(Array.from({ length: all.length ? n : 0 }, (_, i) => tuple(all.map((a) => a[i]))));
     }
     case 'reversed': {
       const items = first ? iterate(first) : null;
@@ -245,7 +249,7 @@ export function callMethod(self: Value, method: string, args: Value[]): Result {
       case 'pop': {
         const at = args[0];
         if (self.items.length === 0) return 'it pops from an empty list';
-        if (!at) return self.items.pop()!;
+        if (!at) return self.items.pop() ?? 'it pops from an empty list';
         if (at.kind !== 'number' || !at.isInt) return 'it cannot be resolved statically';
         const i = at.value < 0 ? self.items.length + at.value : at.value;
         return self.items.splice(i, 1)[0] ?? 'the index is out of range';

@@ -570,7 +570,8 @@ function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
 
 /** The wrapped layer of `wrapper`, converted; `shapes` are the ones it sees. */
 function inner(wrapper: LayerSpec, name: string, options: ToTfjsOptions, shapes: Pick<LayerSpec, 'inputShape' | 'outputShape'>): TfjsLayerConfig {
-  const spec: LayerSpec = { ...wrapper.inner!, ...shapes };
+  if (!wrapper.inner) return refuse(`${name} wraps no layer LayerLens can read.`);
+  const spec: LayerSpec = { ...wrapper.inner, ...shapes };
   const c = toTfjs(spec, { omitName: true, allowWrongSymbolicShape: options.allowWrongSymbolicShape });
   if (isUnsupported(c)) refuse(`${name}(${spec.type}): ${c.unsupported}`);
   // Keras freezes the wrapped layer with its wrapper; tfjs' wrappers ignore their own `trainable`.
