@@ -67,6 +67,10 @@ const MAX_STATEMENTS = 50_000;
 const MAX_CALL_DEPTH = 24;
 /** Models a file may make: a loop or recursion making one per iteration stops here (a file of a few hundred model functions is ordinary). */
 const MAX_MODELS = 2_000;
+/** Layer calls on tensors (Functional graph nodes) a file may make. */
+const MAX_GRAPH_NODES = 10_000;
+/** Models one loop may make (one per iteration of a sweep): past this the loop is left uncertain. */
+const MAX_MODELS_PER_LOOP = 100;
 
 /** Methods a layer subclass may override that change what LayerLens computes from the parent's rules. */
 const SHAPE_CHANGING_METHODS = new Set(['__init__', 'build', 'compute_output_shape']);
@@ -131,7 +135,7 @@ export class Interpreter {
       const fn = this.functions[i];
       if (!fn.definition || fn.definition.calls > 0) continue;
       // The bounds hold here too: a file that already made this much is not run further.
-      if (this.models.length >= MAX_MODELS || this.statements >= MAX_STATEMENTS) break;
+      if (this.modelCount() >= MAX_MODELS || this.statements >= MAX_STATEMENTS) break;
       const before = this.models.length;
       const saved = this.runningDefaults;
       this.runningDefaults = fn.name;
@@ -319,8 +323,9 @@ export class Interpreter {
       this.execUncertain(keyword, why, [bodies], false, scope, () => this.bindTargets(targets, null, scope, 'it is a loop variable'));
       return null;
     }
+    const modelsBefore = this.modelCount();
     for (let i = 0; i < items.length; i++) {
-      if (this.overBudget(node, i)) {
+      if (this.overBudget(node, i, modelsBefore)) {
         this.execUncertain(keyword, 'the loop runs past the bounds LayerLens follows', [[body]], false, scope, () => this.bindTargets(targets, null, scope, 'it is a loop variable'));
         return null;
       }
@@ -338,10 +343,11 @@ export class Interpreter {
     const bodies = node.getChildren('Body');
     const [body, elseBody] = bodies;
     if (!cond || !body || cond.name === 'Body') return null;
+    const modelsBefore = this.modelCount();
     for (let i = 0; ; i++) {
       const truth = truthOf(this.evalExpr(cond, scope));
       if (truth === false) return elseBody ? this.execBlock(elseBody, scope) : null;
-      if (truth === null || this.overBudget(node, i)) {
+      if (truth === null || this.overBudget(node, i, modelsBefore)) {
         this.execUncertain('while', truth === null ? this.undecided(cond) : 'the loop runs past the bounds LayerLens follows', [bodies], false, scope);
         return null;
       }
@@ -363,15 +369,21 @@ export class Interpreter {
   }
 
   /** Past the bounds on iterations or statements: says so once per loop, and the loop is left uncertain. */
-  private overBudget(node: SyntaxNode, iteration: number): boolean {
+  private overBudget(node: SyntaxNode, iteration: number, modelsBefore: number): boolean {
     const tooMany = iteration >= MAX_LOOP_ITERATIONS;
-    const tooManyModels = this.models.length >= MAX_MODELS;
-    if (!tooMany && !tooManyModels && this.statements < MAX_STATEMENTS) return false;
+    const loopModels = this.modelCount() - modelsBefore >= MAX_MODELS_PER_LOOP;
+    const tooManyModels = this.modelCount() >= MAX_MODELS;
+    const tooManyNodes = this.nodeCount >= MAX_GRAPH_NODES;
+    if (!tooMany && !loopModels && !tooManyModels && !tooManyNodes && this.statements < MAX_STATEMENTS) return false;
     const what = tooMany
       ? `${MAX_LOOP_ITERATIONS.toLocaleString('en-US')} iterations`
-      : tooManyModels
-        ? `${MAX_MODELS} models in this file`
-        : `${MAX_STATEMENTS.toLocaleString('en-US')} statements in this file`;
+      : loopModels
+        ? `it made ${MAX_MODELS_PER_LOOP} models`
+        : tooManyModels
+          ? `${MAX_MODELS.toLocaleString('en-US')} models in this file`
+          : tooManyNodes
+            ? `${MAX_GRAPH_NODES.toLocaleString('en-US')} layer calls in this file`
+            : `${MAX_STATEMENTS.toLocaleString('en-US')} statements in this file`;
     this.limitNote(node, `LayerLens stopped following this loop after ${what}; what the rest of it does is unknown.`);
     return true;
   }
@@ -617,8 +629,8 @@ export class Interpreter {
         ? `its calls go deeper than LayerLens follows (${MAX_CALL_DEPTH} calls)`
         : this.statements >= MAX_STATEMENTS
           ? `the file runs more than ${MAX_STATEMENTS.toLocaleString('en-US')} statements, more than LayerLens follows`
-          : this.models.length >= MAX_MODELS
-            ? `the file has made ${MAX_MODELS} models, more than LayerLens follows`
+          : this.modelCount() >= MAX_MODELS || this.nodeCount >= MAX_GRAPH_NODES
+            ? `the file has made ${MAX_MODELS.toLocaleString('en-US')} models or ${MAX_GRAPH_NODES.toLocaleString('en-US')} layer calls, more than LayerLens follows`
             : null;
     if (limit) {
       this.limitNote(node, `LayerLens stopped following calls here: ${limit}; what this call returns is unknown.`);
@@ -1044,6 +1056,11 @@ export class Interpreter {
   // ---- Functional graphs -----------------------------------------------------------------------
 
   private nodeCount = 0;
+
+  /** Sequential and Functional models made so far, for the bounds. */
+  private modelCount(): number {
+    return this.models.length + this.functionals.length;
+  }
   /** The node of each `keras.Input(...)`, made when it is first used as a tensor. */
   private readonly inputNodes = new Map<LayerCall, GraphNode>();
   readonly functionals: FunctionalBuilder[] = [];
