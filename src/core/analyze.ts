@@ -169,7 +169,10 @@ function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[]
 function failure(e: unknown): AnalysisResult {
   const range = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
   const message = e instanceof NotebookFormatError ? e.message : `LayerLens failed on this file: ${(e as Error)?.message ?? String(e)}`;
-  return { models: [], diagnostics: [{ severity: 'error', code: e instanceof NotebookFormatError ? 'notebook-format' : 'internal-error', message, range }] };
+  const diagnostic: Diagnostic = { severity: 'error', code: e instanceof NotebookFormatError ? 'notebook-format' : 'internal-error', message, range };
+  // The stack goes to the extension's output channel with the report; not enumerable, so --json leaves it out.
+  if (e instanceof Error && e.stack && !(e instanceof NotebookFormatError)) Object.defineProperty(diagnostic, 'stack', { value: e.stack, enumerable: false });
+  return { models: [], diagnostics: [diagnostic] };
 }
 
 /** Analyses Python source, or a notebook's JSON when `options.notebook` is set or the file name ends in .ipynb. */
