@@ -65,9 +65,9 @@ export async function resolveTarget(cache: AnalysisCache, args: unknown[]): Prom
 function modelPlace(m: ModelResult, doc: vscode.TextDocument, analysis: DocumentAnalysis): string {
   const where = (r: CoreRange) => `line ${r.start.line}${r.cell !== undefined ? ` of cell ${r.cell + 1}` : ''}`;
   const call = m.builtBy?.call;
-  if (call) {
+  if (m.builtBy && call) {
     const text = documentOf(call, doc, analysis)?.getText(toRange(call)).replace(/\s+/g, ' ').trim();
-    return `${text && text.length <= 60 ? text : `${m.builtBy!.function}(…)`}, ${where(call)}`;
+    return `${text && text.length <= 60 ? text : `${m.builtBy.function}(…)`}, ${where(call)}`;
   }
   if (m.builtBy) return `${where(m.range)}, defaults of ${m.builtBy.function}()`;
   return where(m.range);
@@ -133,7 +133,7 @@ async function setInputShape({ doc, model }: ModelTarget, given?: string): Promi
   const dims = parsed[1].split(',').map((s) => s.trim());
   const tuple = dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
   const line = toRange(model.range).start.line;
-  const indent = /^\s*/.exec(doc.lineAt(line).text)![0];
+  const indent = /^\s*/.exec(doc.lineAt(line).text)?.[0] ?? '';
   const comment = `${indent}# layerlens: input_shape=${tuple}`;
   const edit = new vscode.WorkspaceEdit();
   if (line > 0 && LAYERLENS_COMMENT.test(doc.lineAt(line - 1).text)) edit.replace(doc.uri, doc.lineAt(line - 1).range, comment);

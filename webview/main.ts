@@ -66,9 +66,10 @@ let app: AppElement | null = null;
 
 async function boot(): Promise<void> {
   await chooseBackend(restoreState(vscode.getState()).backend);
-  app = document.querySelector('ll-app');
-  if (!app) return;
-  app.start({
+  const element = document.querySelector<AppElement>('ll-app');
+  if (!element) return;
+  app = element;
+  element.start({
     post,
     getState: () => vscode.getState(),
     setState: (s: PersistedState) => vscode.setState(s),
@@ -76,7 +77,7 @@ async function boot(): Promise<void> {
     useBackend,
   });
   window.addEventListener('message', (e: MessageEvent) => {
-    if (isHostMessage(e.data)) app!.receive(e.data);
+    if (isHostMessage(e.data)) element.receive(e.data);
     else post({ type: 'error', message: `dropped a malformed message from the host: ${JSON.stringify(e.data)?.slice(0, 200)}` });
   });
   post({ type: 'ready' });

@@ -65,12 +65,13 @@ export interface SourceForWhatIf {
  * and in a notebook lines are counted per cell.) Without it, the first model of that name and `Sequential(` call.
  */
 export function downsamplingVariants(model: ModelResult, layer: LayerResult, source: SourceForWhatIf, keyBase: string, modelIndex?: number): DownsamplingVariant[] {
-  const callText = source.cells ? source.cells.find((c) => c.index === source.cell)?.text.slice(source.from, source.to) : source.text?.slice(source.from, source.to);
+  const text = source.text;
+  const callText = source.cells ? source.cells.find((c) => c.index === source.cell)?.text.slice(source.from, source.to) : text?.slice(source.from, source.to);
   if (callText === undefined) return [];
   return replacements(layer, callText).flatMap(({ label, code }) => {
     const result = source.cells
       ? analyzeCells(source.cells.map((c) => (c.index === source.cell ? { ...c, text: splice(c.text, source.from, source.to, code) } : c)))
-      : analyze(splice(source.text!, source.from, source.to, code), { fileName: `${source.fileName ?? 'source'}#what-if` });
+      : analyze(splice(text ?? '', source.from, source.to, code), { fileName: `${source.fileName ?? 'source'}#what-if` });
     const at = modelIndex === undefined ? undefined : result.models[modelIndex];
     const variant = modelIndex === undefined ? result.models.find((m) => m.name === model.name && m.line === model.line) : at?.name === model.name ? at : undefined;
     return variant ? [{ label, code, model: toPreviewModel(variant, `${keyBase}#${label}`) }] : [];

@@ -221,7 +221,8 @@ export async function readTfjsWeights(json: string, fileName: string, readShard:
 export function matchLayers(file: WeightsFile, modelLayers: { name: string; type: string; params: number | null }[]): LayerWeights[] {
   const weighted = modelLayers.filter((l) => (l.params ?? 0) > 0);
   const byName = new Map(file.layers.map((l) => [l.layer, l]));
-  if (weighted.every((l) => byName.has(l.name))) return weighted.map((l) => ({ layer: l.name, tensors: byName.get(l.name)!.tensors }));
+  const named = weighted.map((l) => byName.get(l.name));
+  if (named.every((l) => l !== undefined)) return named.map((l) => ({ layer: l.layer, tensors: l.tensors }));
   if (file.layers.length !== weighted.length) {
     const missing = weighted.find((l) => !byName.has(l.name));
     throw new WeightsError(

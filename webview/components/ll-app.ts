@@ -35,6 +35,12 @@ const PATTERN_LABELS: Record<string, string> = {
   noise: 'Noise',
 };
 
+/** The downsampling what-if on show: the pooling layer's index and each variant with its runner and map. */
+interface WhatIfState {
+  index: number;
+  variants: { variant: DownsamplingVariant; runner: ModelRunner; map: LayerMap | null }[];
+}
+
 export class AppElement extends LitElement {
   static properties = { model: { state: true }, maps: { state: true }, message: { state: true }, ui: { state: true }, stopReason: { state: true }, field: { state: true }, whatIf: { state: true }, busy: { state: true } };
   static styles = [
@@ -88,7 +94,7 @@ export class AppElement extends LitElement {
   /** The generation the runner was built for: a run waits until it is the current one. */
   private builtGeneration = 0;
   /** The downsampling comparison shown under a pooling layer, each variant with its own runner. */
-  private whatIf: { index: number; variants: { variant: DownsamplingVariant; runner: ModelRunner; map: LayerMap | null }[] } | null = null;
+  private whatIf: WhatIfState | null = null;
 
   /** Connects the app to the host (VS Code's webview API) and restores what it showed before it was hidden. */
   start(host: Host): void {
@@ -232,12 +238,11 @@ export class AppElement extends LitElement {
       return;
     }
     this.builtGeneration = generation;
-    if (!this.input || this.input.length !== this.geometry.height * this.geometry.width * this.geometry.channels) this.input = this.initialInput();
+    if (!this.input || this.input.length !== this.geometry.height * this.geometry.width * this.geometry.channels) this.input = this.initialInput(this.geometry);
     this.schedule();
   }
 
-  private initialInput(): Float32Array {
-    const g = this.geometry!;
+  private initialInput(g: InputGeometry): Float32Array {
     if (this.ui.inputKind === 'draw' && this.ui.drawing && this.ui.drawing.length === g.height * g.width) return toChannels(Float32Array.from(this.ui.drawing), g);
     return toChannels(patternPlane(this.ui.inputKind === 'pattern' ? this.ui.pattern : 'digit', g.height, g.width), g);
   }
@@ -334,7 +339,8 @@ export class AppElement extends LitElement {
       const canvas = document.createElement('canvas');
       canvas.width = g.width;
       canvas.height = g.height;
-      const ctx = canvas.getContext('2d')!;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return;
       const crop = centreCrop(img.naturalWidth, img.naturalHeight, g.width, g.height);
       ctx.drawImage(img, crop.x, crop.y, crop.w, crop.h, 0, 0, g.width, g.height);
       this.input = fromRgba(ctx.getImageData(0, 0, g.width, g.height).data, g);
@@ -364,14 +370,13 @@ export class AppElement extends LitElement {
     this.field = [oh + e.detail.y * jh, ow + e.detail.x * jw, sh, sw];
   }
 
-  private renderControls() {
-    const g = this.geometry!;
+  private renderControls(g: InputGeometry, model: PreviewModel) {
     const backend = this.host.backend();
     return html`<div class="top">
       <ll-pad .rows=${g.height} .cols=${g.width} .field=${this.field} @pad-input=${(e: CustomEvent<Float32Array>) => this.drawn(e.detail)}></ll-pad>
       <div class="controls">
         <div class="row">
-          <b>${this.model!.name}</b><span class="muted">input ${formatShape(this.model!.inputShape)}</span><span class="badge" title="TensorFlow.js backend">${backend.name}</span>
+          <b>${model.name}</b><span class="muted">input ${formatShape(model.inputShape)}</span><span class="badge" title="TensorFlow.js backend">${backend.name}</span>
           ${backend.choices
             .filter((b) => b !== backend.name)
             .map((b) => html`<button title="Build and run the model on the ${b === 'cpu' ? 'CPU' : 'WebGL'} backend" @click=${() => this.switchBackend(b)}>Use ${b === 'cpu' ? 'CPU' : 'WebGL'}</button>`)}
@@ -400,16 +405,15 @@ export class AppElement extends LitElement {
     </div>`;
   }
 
-  private renderTable() {
+  private renderTable(model: PreviewModel) {
     return html`<table>
       <tr><th>Layer</th><th>Output shape</th><th>Params</th></tr>
-      ${this.model!.layers.map((l) => html`<tr><td>${l.name} (${l.type})</td><td>${formatShape(l.outputShape)}</td><td>${formatCount(l.params)}</td></tr>`)}
+      ${model.layers.map((l) => html`<tr><td>${l.name} (${l.type})</td><td>${formatShape(l.outputShape)}</td><td>${formatCount(l.params)}</td></tr>`)}
     </table>`;
   }
 
   /** Max pooling, average pooling and a strided convolution at one layer, side by side, with the core's numbers. */
-  private renderWhatIf() {
-    const w = this.whatIf!;
+  private renderWhatIf(w: WhatIfState) {
     return html`<div class="whatif">
       <div class="row"><b>Downsampling at this layer</b><span class="muted">your source is not changed</span><button @click=${() => this.closeWhatIf()}>Close</button></div>
       <div class="variants">
@@ -434,13 +438,13 @@ export class AppElement extends LitElement {
     if (!this.model) return html`<div class="muted">Waiting for the model…</div>`;
     if (!this.geometry)
       return html`<p class="message">Feature maps need a spatial input (height, width, channels); "${this.model.name}" takes ${formatShape(this.model.inputShape)}.</p>
-        ${this.renderTable()}`;
+        ${this.renderTable(this.model)}`;
     const last = this.model.layers[this.model.layers.length - 1];
     // Requests about a layer name the model they are about: the host ignores one about a model it no longer shows.
     const key = this.model.key;
     return html`
       ${this.busy ? html`<div class="busy" role="status"><div class="bar"></div><span class="muted">${this.busy}</span></div>` : nothing}
-      ${this.renderControls()}
+      ${this.renderControls(this.geometry, this.model)}
       ${this.message ? html`<div class="message">${this.message}</div>` : nothing}
       ${this.stopReason ? html`<div class="message">Maps stop before ${this.stopReason}</div>` : nothing}
       <div @what-if=${(e: CustomEvent<number>) => this.host.post({ type: 'whatIf', model: key, index: e.detail })} @unit-click=${(e: CustomEvent) => this.unitClicked(e)} @layer-select=${(e: CustomEvent<number>) => this.host.post({ type: 'revealLayer', model: key, index: e.detail })}>
@@ -455,7 +459,7 @@ export class AppElement extends LitElement {
             ?selected=${this.ui.selectedLayer === l.index}
             ?comparable=${/^(Max|Average)Pooling[12]D$/.test(l.type)}
           ></ll-layer>
-          ${this.whatIf?.index === l.index ? this.renderWhatIf() : nothing}`,
+          ${this.whatIf?.index === l.index ? this.renderWhatIf(this.whatIf) : nothing}`,
         )}
       </div>
     `;

@@ -98,8 +98,9 @@ export class LayerElement extends LitElement {
   }
 
   private range(channel: number): [number, number] {
-    const g = this.geometry()!;
-    const v = this.map!.values;
+    const g = this.geometry();
+    const v = this.map?.values;
+    if (!g || !v) return [0, 1];
     let lo = Infinity;
     let hi = -Infinity;
     const all = this.layerScale;
@@ -118,7 +119,8 @@ export class LayerElement extends LitElement {
 
   private paint(): void {
     const g = this.geometry();
-    if (!g || this.bars) return;
+    const values = this.map?.values;
+    if (!g || !values || this.bars) return;
     this.unpainted = !this.onScreen;
     if (this.unpainted) return;
     // Placed through the CSSOM: the CSP blocks style="" attributes (and Lit's styleMap writes one at first).
@@ -131,14 +133,14 @@ export class LayerElement extends LitElement {
       if (!ctx) continue;
       const img = ctx.createImageData(g.w, g.h);
       const [lo, hi] = this.range(c);
-      paintChannel(this.map!.values, g.h * g.w, g.c, c, lo, hi, table, img.data);
+      paintChannel(values, g.h * g.w, g.c, c, lo, hi, table, img.data);
       ctx.putImageData(img, 0, 0);
     }
   }
 
   private unitAt(e: MouseEvent): { x: number; y: number; c: number } {
     const canvas = e.currentTarget as HTMLCanvasElement;
-    const g = this.geometry()!;
+    const g = this.geometry() ?? { h: 1, w: 1, c: 1 };
     const r = canvas.getBoundingClientRect();
     return {
       x: Math.min(g.w - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * g.w))),
@@ -148,8 +150,10 @@ export class LayerElement extends LitElement {
   }
 
   private showValue(u: { x: number; y: number; c: number }): void {
-    const g = this.geometry()!;
-    const v = this.map!.values[(u.y * g.w + u.x) * g.c + u.c];
+    const g = this.geometry();
+    const values = this.map?.values;
+    if (!g || !values) return;
+    const v = values[(u.y * g.w + u.x) * g.c + u.c];
     this.readout = `channel ${u.c}, unit (${u.y}, ${u.x}): ${v.toPrecision(4)}`;
   }
 
@@ -244,8 +248,7 @@ export class LayerElement extends LitElement {
     this.dispatchEvent(new CustomEvent('layer-select', { detail: this.layer.index, bubbles: true, composed: true }));
   }
 
-  private renderBars() {
-    const v = this.map!.values;
+  private renderBars(v: Float32Array) {
     return html`${Array.from(v, (p, i) => html`<div class="bar"><span>${i}</span><meter min="0" max="1" value=${p}></meter><span>${(p * 100).toFixed(1)}%</span></div>`)}`;
   }
 
@@ -280,10 +283,10 @@ export class LayerElement extends LitElement {
       ${!this.map
         ? html`<div class="muted">Not run.</div>`
         : this.bars
-          ? this.renderBars()
+          ? this.renderBars(this.map.values)
           : html`
               ${this.enlarged !== null && g ? this.renderBig(this.enlarged, g) : nothing}
-              <div class="grid">${Array.from({ length: shown }, (_, c) => this.channelCanvas(c, g!))}</div>
+              ${g ? html`<div class="grid">${Array.from({ length: shown }, (_, c) => this.channelCanvas(c, g))}</div>` : nothing}
               ${g && g.c > shown ? html`<div class="muted">${g.c - shown} more channels not shown</div>` : nothing}
             `}
       <div class="readout muted">${this.readout}</div>
