@@ -1,7 +1,7 @@
 /** One table of palette commands → handlers, each for "the model at the cursor" (or a model a link names). */
 import * as vscode from 'vscode';
 import { formatCount, formatMarkdown, formatShape, type ModelResult, type Range as CoreRange } from './core';
-import { documentOf, modelIndexOf, modelsAt, modelsCalledAt, notebookOf, toRange, type AnalysisCache, type DocumentAnalysis } from './analysisCache';
+import { documentOf, inDocument, modelIndexOf, modelsAt, modelsCalledAt, notebookOf, toRange, type AnalysisCache, type DocumentAnalysis } from './analysisCache';
 import { COMMANDS } from './commandIds';
 import { logError } from './log';
 import { ActivationPanel } from './panel/activationPanel';
@@ -42,12 +42,14 @@ export async function resolveTarget(cache: AnalysisCache, args: unknown[]): Prom
   const called = modelsCalledAt(analysis, doc, cursor);
   if (called.length === 1) return { doc, model: called[0], layerIndex: null };
   const here = called.length > 1 ? called : modelsAt(analysis, doc, cursor);
+  // A layer at the cursor: in a notebook, only one in the cursor's own cell (ranges' lines count from each cell's top).
+  const layerAt = (m: ModelResult) => m.layers.find((l) => inDocument(l.range, doc, analysis) && toRange(l.range).contains(cursor));
   if (here.length === 1) {
-    const layer = here[0].layers.find((l) => toRange(l.range).contains(cursor));
+    const layer = layerAt(here[0]);
     return { doc, model: here[0], layerIndex: layer?.index ?? null };
   }
   if (models.length === 0) {
-    void vscode.window.showInformationMessage('LayerLens: no Keras Sequential model in this file.');
+    void vscode.window.showInformationMessage('LayerLens: no Keras model in this file.');
     return undefined;
   }
   if (models.length === 1) return { doc, model: models[0], layerIndex: null };
@@ -57,7 +59,7 @@ export async function resolveTarget(cache: AnalysisCache, args: unknown[]): Prom
     { placeHolder: here.length > 1 ? `Which model? The code at the cursor builds ${here.length}, one per call.` : 'Which model?' },
   );
   if (!picked) return undefined;
-  const layer = here.includes(picked.model) ? picked.model.layers.find((l) => toRange(l.range).contains(cursor)) : undefined;
+  const layer = here.includes(picked.model) ? layerAt(picked.model) : undefined;
   return { doc, model: picked.model, layerIndex: layer?.index ?? null };
 }
 
