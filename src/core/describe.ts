@@ -3,7 +3,7 @@
  * the webview so that they all say the same thing the same way. Markdown, no `vscode`.
  */
 import { BYTES_PER_PARAM, formatBytes, formatCount, formatField, formatShape } from './format';
-import type { LayerResult, ModelResult, ReceptiveField } from './types';
+import type { LayerResult, ModelResult, ReceptiveField, TensorResult } from './types';
 
 /** `3×3×32×64 kernel + 64 bias = 18,496`, with trainable / non-trainable when they differ. */
 export function describeParams(layer: LayerResult): string {
@@ -59,6 +59,57 @@ export function layerMarkdown(layer: LayerResult): string[] {
   return lines;
 }
 
+/** `` `conv2d_3` (`Conv2D`) ``: a layer of the model, by name, with its type when the model has it. */
+function layerRef(model: ModelResult, name: string): string {
+  const type = model.layers.find((l) => l.name === name)?.type;
+  return `\`${name}\`${type ? ` (\`${type}\`)` : ''}`;
+}
+
+/**
+ * Functional models: which layers feed one call of a layer, for its hover: `**Input from:** …` for one input; for
+ * several (a merge layer), each with its shape; for a shared layer, which call this is. Nothing for a Sequential's.
+ */
+export function inboundMarkdown(model: ModelResult, layer: LayerResult, call = 0): string[] {
+  if (!layer.inbound) return [];
+  // An Input row has no calls.
+  if (layer.inbound.length === 0) return [`**Input** of the model \`${model.name}\`.`];
+  const inbound = layer.inbound[call] ?? [];
+  const lines: string[] = [];
+  const calls = layer.inbound.length;
+  if (calls > 1) lines.push(`**Shared layer:** called ${calls} times, its weights counted once; this is call ${call + 1} of ${calls}.  `);
+  if (inbound.length === 1) lines.push(`**Input from:** ${layerRef(model, inbound[0])}`);
+  else if (inbound.length > 1) {
+    const shapes = layer.inboundShapes?.[call] ?? [];
+    lines.push(`**Inputs (${inbound.length}):**`, '');
+    inbound.forEach((name, i) => lines.push(`- ${layerRef(model, name)} \`${formatShape(shapes[i] ?? null)}\``));
+  }
+  return lines;
+}
+
+/** Keras' "Connected to" of a Functional model's layer: `conv2d_3[0][0], max_pooling2d[0][0]`; `-` for an Input. */
+export function connectedTo(layer: LayerResult): string {
+  return (layer.inbound ?? []).flatMap((call) => call.map((name) => `${name}[0][0]`)).join(', ') || '-';
+}
+
+/**
+ * The hover on a variable holding a Keras tensor: its shape and the layer it is the output of. Several where the
+ * code ran more than once (a loop, a block helper called several times, a model per call): one line each.
+ */
+export function tensorMarkdown(tensors: { model: ModelResult; tensor: TensorResult }[]): string[] {
+  if (tensors.length === 0) return [];
+  const name = tensors[0].tensor.name;
+  const where = (t: TensorResult) => `line ${t.range.start.line}${t.range.cell !== undefined ? ` of cell ${t.range.cell + 1}` : ''}`;
+  if (tensors.length === 1) {
+    const { model, tensor } = tensors[0];
+    return [`**\`${name}\`** · \`${formatShape(tensor.shape)}\``, '', `A Keras tensor: the output of ${layerRef(model, tensor.layer)}, assigned at ${where(tensor)}.`];
+  }
+  const lines = [`**\`${name}\`** · ${tensors.length} Keras tensors: this code runs more than once (a loop, or a function called more than once)`, ''];
+  const models = new Set(tensors.map((t) => t.model)).size;
+  const item = ({ model, tensor }: { model: ModelResult; tensor: TensorResult }) => `- \`${formatShape(tensor.shape)}\`, the output of ${layerRef(model, tensor.layer)} (${where(tensor)}${models > 1 ? `, model \`${model.name}\`` : ''})`;
+  const shown = tensors.length > 16 ? [...tensors.slice(0, 13).map(item), `- … ${tensors.length - 15} more`, ...tensors.slice(-2).map(item)] : tensors.map(item);
+  return [...lines, ...shown];
+}
+
 /** The largest receptive field in the model (its last spatial layer's). */
 export function modelField(model: ModelResult): ReceptiveField | null {
   let field: ReceptiveField | null = null;
@@ -79,8 +130,10 @@ export function modelLensTitle(model: ModelResult): string {
 
 /** The model as a Markdown table, for the hover on the model and the copy command. */
 export function modelMarkdownTable(model: ModelResult): string[] {
-  const lines = [`**${model.name}** · input \`${formatShape(model.inputShape)}\``, '', '| Layer (type) | Output shape | Params | RF |', '|---|---|---:|---:|'];
-  for (const l of model.layers) lines.push(`| ${l.name} (${l.type}) | ${formatShape(l.outputShape)} | ${formatCount(l.params)} | ${formatField(l.receptiveField)} |`);
+  // A Functional model's table says what each layer is connected to, as Keras' summary does.
+  const functional = model.kind === 'functional';
+  const lines = [`**${model.name}** · input \`${formatShape(model.inputShape)}\``, '', `| Layer (type) | Output shape | Params | RF |${functional ? ' Connected to |' : ''}`, `|---|---|---:|---:|${functional ? '---|' : ''}`];
+  for (const l of model.layers) lines.push(`| ${l.name} (${l.type}) | ${formatShape(l.outputShape)} | ${formatCount(l.params)} | ${formatField(l.receptiveField)} |${functional ? ` ${connectedTo(l)} |` : ''}`);
   lines.push('', `Total params: **${formatCount(model.totalParams)}** · MACs: ${formatCount(model.macs)}`);
   return lines;
 }

@@ -5,10 +5,12 @@
  */
 import * as vscode from 'vscode';
 import { formatShape, layerMarkdown, modelLensTitle, modelMarkdownTable, type LayerResult, type ModelResult } from '../core';
+import { inboundMarkdown, tensorMarkdown } from '../core/describe';
 import { documentOf, inDocument, modelId, toRange, type AnalysisCache, type DocumentAnalysis } from '../analysisCache';
 import { COMMANDS } from '../commandIds';
 import { guard } from '../log';
-import { builtBySentence, codeSpan, oneLine, defaultsNote, groupLayersByRange, groupMarkdown, rangeKey, whereText, type LayerGroup } from './layerGroups';
+import { builtBySentence, codeSpan, oneLine, defaultsNote, groupAt, groupLayersByRange, groupMarkdown, whereText, type LayerGroup } from './layerGroups';
+import { allTensors, callAssigned, tensorsAssignedAt, tensorsFeeding, tensorsReadAt, type PlacedTensor } from './tensors';
 
 function commandLink(title: string, command: string, args: unknown[]): string {
   return `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
@@ -45,18 +47,41 @@ export function hoverProvider(cache: AnalysisCache): vscode.HoverProvider {
         const analysis = cache.get(doc);
         const models = analysis.result.models;
         const here = (r: LayerResult['range']) => inDocument(r, doc, analysis) && toRange(r).contains(pos);
+        const groups = groupLayersByRange(models, (l) => inDocument(l.range, doc, analysis));
+        const everyTensor = allTensors(models);
+        const tensors = everyTensor.filter((t) => inDocument(t.tensor.range, doc, analysis));
 
-        // The layer call under the cursor, with every layer that call made (loop iterations, calls of its function).
-        const hit = models.flatMap((m) => m.layers).find((l) => here(l.range));
-        if (hit) {
-          const key = rangeKey(hit.range);
-          const group = groupLayersByRange(models, (l) => rangeKey(l.range) === key)[0];
-          return new vscode.Hover(layerHover(group, doc, analysis), toRange(hit.range));
+        // Functional models: the variable an assignment binds (`x = layers.Conv2D(...)(x)`): the card of the call it
+        // takes (the same as on the call); a variable bound to another variable's tensor: that tensor.
+        const assigned = tensorsAssignedAt(tensors, pos.line + 1, pos.character + 1);
+        if (assigned.length) {
+          const call = callAssigned(groups, assigned);
+          const range = toRange(assigned[0].tensor.range);
+          return new vscode.Hover(call ? layerHover(call, doc, analysis) : tensorHover(assigned), range);
         }
+
+        // The layer call under the cursor (the innermost of nested Functional calls), with every layer that call made
+        // (loop iterations, calls of its function).
+        const group = groupAt(groups, pos.line + 1, pos.character + 1);
+        // A variable holding a Keras tensor: its shape; in a layer call, the tensor that feeds the call, then the call's card.
+        const word = everyTensor.length ? doc.getWordRangeAtPosition(pos, /[A-Za-z_]\w*/) : undefined;
+        if (word) {
+          const name = doc.getText(word);
+          const cell = analysis.notebook?.getCells().find((c) => c.document === doc)?.index;
+          const read = group
+            ? tensorsFeeding(everyTensor, group, name)
+            : tensorsReadAt(everyTensor, name, { line: pos.line + 1, cell }, (c, line) => {
+                const d = c === cell ? doc : analysis.notebook?.cellAt(c ?? -1)?.document;
+                return d && line >= 1 && line <= d.lineCount ? d.lineAt(line - 1).text : undefined;
+              });
+          if (read.length) return new vscode.Hover(group ? [tensorHover(read), layerHover(group, doc, analysis)] : tensorHover(read), word);
+        }
+        if (group) return new vscode.Hover(layerHover(group, doc, analysis), toRange(group.range));
 
         // The call of a function that built a model: that model (several when the call builds several, as in a comprehension).
         const called = [...models.entries()].filter(([, m]) => m.builtBy?.call && here(m.builtBy.call));
-        if (called.length) return new vscode.Hover(modelsHover(called, doc, analysis), toRange(called[0][1].builtBy!.call!));
+        const callRange = called[0]?.[1].builtBy?.call;
+        if (callRange) return new vscode.Hover(modelsHover(called, doc, analysis), toRange(callRange));
 
         // The `Sequential(` call or the model's variable: every model made there (one per call of its function).
         const made = [...models.entries()].filter(([, m]) => here(m.range) || onModelName(doc, pos, m, analysis));
@@ -72,9 +97,11 @@ function layerHover(group: LayerGroup, doc: vscode.TextDocument, analysis: Docum
   const models = analysis.result.models;
   const md = markdown();
   if (group.members.length === 1) {
-    const { model, modelIndex, layer } = group.members[0];
+    const { model, modelIndex, layer, call } = group.members[0];
     const by = builtBySentence(model, callSource(model, doc, analysis));
-    md.appendMarkdown([...layerMarkdown(layer), ...(by ? ['', by] : []), '', links(doc, models, modelIndex, layer)].join('\n'));
+    // A Functional model's layer: which layers feed it (for a merge, each input with its shape).
+    const inbound = inboundMarkdown(model, layer, call);
+    md.appendMarkdown([...layerMarkdown(layer), ...(inbound.length ? ['', ...inbound] : []), ...(by ? ['', by] : []), '', links(doc, models, modelIndex, layer)].join('\n'));
     return md;
   }
   const lines = groupMarkdown(group, {
@@ -85,6 +112,13 @@ function layerHover(group: LayerGroup, doc: vscode.TextDocument, analysis: Docum
   const summaries = perModel.map(({ model, modelIndex }) => commandLink(perModel.length > 1 ? model.name : 'Show model summary', COMMANDS.showSummary, target(doc, models, modelIndex)));
   lines.push('', `${perModel.length > 1 ? 'Show model summary: ' : ''}${summaries.join(' · ')} · Click a layer to preview its activations.`);
   md.appendMarkdown(lines.join('\n'));
+  return md;
+}
+
+/** A variable holding a Keras tensor: its shape and the layer it comes from (one line per run of the code that assigns it). */
+function tensorHover(tensors: PlacedTensor[]): vscode.MarkdownString {
+  const md = markdown();
+  md.appendMarkdown(tensorMarkdown(tensors).join('\n'));
   return md;
 }
 
@@ -102,8 +136,8 @@ function modelsHover(entries: [number, ModelResult][], doc: vscode.TextDocument,
   const lines = [`${fns.length ? fns.map((f) => codeSpan(f)).join(', ') : 'This code'} builds **${entries.length} models** here, one per call:`, ''];
   lines.push('| Model | Built by | Summary | Output |', '|---|---|---|---|');
   for (const [index, model] of entries) {
-    const call = model.builtBy?.call;
-    const by = call ? `${codeSpan(oneLine(callSource(model, doc, analysis) ?? `${model.builtBy!.function}(…)`))} at ${whereText(call)}` : model.builtBy ? `the defaults of ${codeSpan(model.builtBy.function)}` : '—';
+    const builtBy = model.builtBy;
+    const by = builtBy?.call ? `${codeSpan(oneLine(callSource(model, doc, analysis) ?? `${builtBy.function}(…)`))} at ${whereText(builtBy.call)}` : builtBy ? `the defaults of ${codeSpan(builtBy.function)}` : '—';
     const last = model.layers[model.layers.length - 1];
     lines.push(`| ${commandLink(model.name, COMMANDS.showSummary, target(doc, models, index))} | ${by} | ${modelLensTitle(model)} | \`${formatShape(last?.outputShape ?? model.inputShape)}\` |`);
   }

@@ -10,7 +10,10 @@ import { formatCount, formatField, formatShape, type LayerResult, type ModelResu
 export interface PlacedLayer {
   model: ModelResult;
   modelIndex: number;
+  /** For a shared layer's call (see `calls`): the layer with that call's range and shapes. */
   layer: LayerResult;
+  /** A Functional model's shared layer: which of its calls this is (0-based). */
+  call?: number;
 }
 
 /** The layers one call in the source made: in model order, then in each model's layer order (iteration order). */
@@ -25,19 +28,51 @@ export function rangeKey(r: Range): string {
   return `${r.cell ?? ''}:${r.start.line}:${r.start.column}-${r.end.line}:${r.end.column}`;
 }
 
-/** Layers grouped by their call's range, groups in order of first appearance. `keep` filters layers (e.g. this document's). */
+/**
+ * A layer as each of its calls: itself, or for a Functional model's shared layer (one row, several calls), the layer
+ * once per call with that call's range and shapes, so that every call gets its hint and its hover.
+ */
+export function layerCalls(layer: LayerResult): { layer: LayerResult; call?: number }[] {
+  if (!layer.calls || layer.calls.length < 2) return [{ layer }];
+  return layer.calls.map((c, call) => ({ layer: call === 0 ? layer : { ...layer, range: c.range, inputShape: c.inputShape, outputShape: c.outputShape }, call }));
+}
+
+/**
+ * Layers grouped by their call's range, groups in order of first appearance. `keep` filters layers (e.g. this
+ * document's); a shared layer's calls are kept or not one by one.
+ */
 export function groupLayersByRange(models: ModelResult[], keep: (l: LayerResult) => boolean = () => true): LayerGroup[] {
   const groups = new Map<string, LayerGroup>();
   models.forEach((model, modelIndex) => {
-    for (const layer of model.layers) {
-      if (!keep(layer)) continue;
-      const key = rangeKey(layer.range);
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { key, range: layer.range, members: [] }));
-      g.members.push({ model, modelIndex, layer });
-    }
+    for (const row of model.layers)
+      for (const { layer, call } of layerCalls(row)) {
+        if (!keep(layer)) continue;
+        const key = rangeKey(layer.range);
+        let g = groups.get(key);
+        if (!g) groups.set(key, (g = { key, range: layer.range, members: [] }));
+        g.members.push(call === undefined ? { model, modelIndex, layer } : { model, modelIndex, layer, call });
+      }
   });
   return [...groups.values()];
+}
+
+/** Whether a range contains a 1-based position, as VS Code's Range.contains does (the position just past the end included). */
+export function rangeContains(r: Range, line: number, column: number): boolean {
+  if (line < r.start.line || line > r.end.line) return false;
+  if (line === r.start.line && column < r.start.column) return false;
+  return !(line === r.end.line && column > r.end.column);
+}
+
+/**
+ * The layer call at a 1-based position: where calls nest (`layers.Dense(10)(layers.Flatten()(x))` in a Functional
+ * model) the innermost; else the first group containing it, as for Sequential models.
+ */
+export function groupAt(groups: LayerGroup[], line: number, column: number): LayerGroup | undefined {
+  const hits = groups.filter((g) => rangeContains(g.range, line, column));
+  const functional = hits.filter((g) => g.members.some((m) => m.model.kind === 'functional'));
+  if (!functional.length) return hits[0];
+  const size = (r: Range) => (r.end.line - r.start.line) * 1e6 + (r.end.column - r.start.column);
+  return functional.reduce((best, g) => (size(g.range) < size(best.range) ? g : best));
 }
 
 /** The members of a group model by model, each with its layers in order. */
