@@ -4,6 +4,7 @@ import { BYTES_PER_PARAM } from '../core/format';
 import { modelIdOf, modelIndexOf } from '../analysisCache';
 import { describeShown, type ShownModel } from './previewModel';
 import { formatBytes, formatCount, formatField, formatShape, describeParams, type ModelResult } from '../core';
+import { connectedTo } from '../core/describe';
 
 let panel: vscode.WebviewPanel | undefined;
 
@@ -49,10 +50,13 @@ function render(model: ModelResult): void {
   rendered = model;
   panel.title = `Summary: ${model.name}`;
   const nonce = Array.from({ length: 24 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
+  // A Functional model's table has Keras' "Connected to" column.
+  const functional = model.kind === 'functional';
   const rows = model.layers
     .map(
       (l) => `<tr><td>${esc(l.name)} <span class="type">(${esc(l.type)})</span></td><td class="mono">${esc(formatShape(l.outputShape))}</td>` +
-        `<td class="num" title="${esc(describeParams(l))}">${formatCount(l.params)}</td><td class="num">${esc(formatField(l.receptiveField))}</td><td class="num">${formatCount(l.macs)}</td></tr>`,
+        `<td class="num" title="${esc(describeParams(l))}">${formatCount(l.params)}</td><td class="num">${esc(formatField(l.receptiveField))}</td><td class="num">${formatCount(l.macs)}</td>` +
+        `${functional ? `<td class="mono">${esc(connectedTo(l))}</td>` : ''}</tr>`,
     )
     .join('');
   const diags = model.diagnostics.map((d) => `<li class="${d.severity}"><b>${d.severity}</b> line ${d.range.start.line}: ${esc(d.message)}</li>`).join('');
@@ -70,7 +74,7 @@ li.error b { color: var(--vscode-errorForeground); }
 li.warning b { color: var(--vscode-editorWarning-foreground); }
 </style></head><body>
 <h2>${esc(model.name)} <span class="type">input ${esc(formatShape(model.inputShape))}</span></h2>
-<table><thead><tr><th>Layer (type)</th><th>Output shape</th><th class="num">Params</th><th class="num">Receptive field</th><th class="num">MACs</th></tr></thead><tbody>${rows}</tbody></table>
+<table><thead><tr><th>Layer (type)</th><th>Output shape</th><th class="num">Params</th><th class="num">Receptive field</th><th class="num">MACs</th>${functional ? '<th>Connected to</th>' : ''}</tr></thead><tbody>${rows}</tbody></table>
 <p>Total params: <b>${formatCount(model.totalParams)}</b> (${formatBytes(model.totalParams === null ? null : model.totalParams * BYTES_PER_PARAM)}) · trainable ${formatCount(model.trainableParams)} · non-trainable ${formatCount(model.nonTrainableParams)}<br>
 Total MACs: ${formatCount(model.macs)} · activation memory per sample: ${formatBytes(model.activationBytes)}</p>
 ${diags ? `<ul>${diags}</ul>` : ''}
