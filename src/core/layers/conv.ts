@@ -2,6 +2,7 @@
 import {
   LayerError,
   channelAxis,
+  noTfjs,
   dataFormat,
   requireInput,
   spatialAxes,
@@ -12,6 +13,7 @@ import {
   type ParamPart,
   type Rule,
 } from './rule';
+import type { Reader, TfjsLayerConfig, TfjsUnsupported } from '../tfjs/toTfjs';
 import { checkPadding, checkPositive, padBefore, transposedOutputLength, tupleRepr, windowOutputLength, type Padding } from './spatial';
 
 type ConvKind = 'conv' | 'separable' | 'depthwise' | 'transpose';
@@ -176,6 +178,90 @@ function convField(rank: number, kind: ConvKind) {
   };
 }
 
+/** tfjs' Conv1D/2D/3D, SeparableConv2D, DepthwiseConv2D and Conv2D/3DTranspose; tfjs has no 1D separable, depthwise or transposed convolution. */
+function convTfjs(type: string, rank: number, kind: ConvKind): ((r: Reader) => TfjsLayerConfig) | TfjsUnsupported {
+  if (kind !== 'conv' && rank === 1) return noTfjs(type);
+  switch (kind) {
+    case 'conv':
+      return (r) => {
+        if (r.int('groups') !== 1) r.refuse('tfjs’ convolutions have no `groups`.');
+        // tfjs' Conv1D accepts padding="causal" but does not implement it, and with channels_first it reports
+        // a channels-first shape but computes a channels-last tensor.
+        if (rank === 1 && r.padding(['valid', 'same', 'causal']) === 'causal') r.refuse('tfjs’ Conv1D does not implement padding="causal".');
+        if (rank === 1 && r.dataFormat() === 'channelsFirst') r.refuse('tfjs’ Conv1D computes data_format="channels_first" as channels_last.');
+        return {
+          className: type,
+          config: {
+            filters: r.int('filters'),
+            kernelSize: r.ints('kernel_size', rank),
+            strides: r.ints('strides', rank),
+            padding: r.padding(['valid', 'same']),
+            dataFormat: r.dataFormat(),
+            dilationRate: r.ints('dilation_rate', rank),
+            activation: r.activation(),
+            useBias: r.bool('use_bias'),
+          },
+        };
+      };
+    case 'separable':
+      return (r) => {
+        // tfjs adds the bias of a channels_first SeparableConv2D to its channels-last intermediate, which fails.
+        if (r.dataFormat() === 'channelsFirst' && r.bool('use_bias')) r.refuse('tfjs’ SeparableConv2D fails with data_format="channels_first" and a bias.');
+        return {
+          className: type,
+          config: {
+            filters: r.int('filters'),
+            kernelSize: r.ints('kernel_size', 2),
+            strides: r.ints('strides', 2),
+            padding: r.padding(['valid', 'same']),
+            dataFormat: r.dataFormat(),
+            dilationRate: r.ints('dilation_rate', 2),
+            depthMultiplier: r.int('depth_multiplier'),
+            activation: r.activation(),
+            useBias: r.bool('use_bias'),
+          },
+        };
+      };
+    case 'depthwise':
+      return (r) => {
+        const dilation = r.ints('dilation_rate', 2);
+        // tfjs' DepthwiseConv2D accepts dilationRate but neither its shape nor its kernel use it.
+        if (dilation.some((d) => d !== 1)) r.refuse('tfjs’ DepthwiseConv2D ignores `dilation_rate`.');
+        return {
+          className: type,
+          config: {
+            kernelSize: r.ints('kernel_size', 2),
+            strides: r.ints('strides', 2),
+            padding: r.padding(['valid', 'same']),
+            depthMultiplier: r.int('depth_multiplier'),
+            dataFormat: r.dataFormat(),
+            activation: r.activation(),
+            useBias: r.bool('use_bias'),
+          },
+        };
+      };
+    case 'transpose':
+      return (r) => {
+        const kernel = r.ints('kernel_size', rank);
+        const strides = r.ints('strides', rank);
+        const pad = r.padding(['valid', 'same']);
+        if (r.ints('dilation_rate', rank).some((d) => d !== 1)) r.refuse(`tfjs’ ${type} has no \`dilation_rate\`.`);
+        const op = r.get('output_padding');
+        if (op !== null && op !== undefined) {
+          // tfjs has no output_padding; it infers the output length as Keras does when output_padding is None,
+          // which is the same as the output_padding that gives that length.
+          const given = r.ints('output_padding', rank);
+          const implied = kernel.map((k, i) => (pad === 'valid' ? Math.max(strides[i] - k, 0) : strides[i] - (k % 2)));
+          if (given.some((p, i) => p !== implied[i])) r.refuse(`tfjs’ ${type} has no \`output_padding\`; it infers output_padding=${JSON.stringify(implied)} here.`);
+        }
+        return {
+          className: type,
+          config: { filters: r.int('filters'), kernelSize: kernel, strides, padding: pad, dataFormat: r.dataFormat(), activation: r.activation(), useBias: r.bool('use_bias') },
+        };
+      };
+  }
+}
+
 function convRule(type: string, rank: number, kind: ConvKind, aliases: string[] = []): Rule {
   const ones = rank === 1 ? 1 : new Array(rank).fill(1);
   const common = { strides: ones, padding: 'valid', data_format: null, dilation_rate: ones, activation: null, use_bias: true };
@@ -197,6 +283,7 @@ function convRule(type: string, rank: number, kind: ConvKind, aliases: string[] 
     params: convParams(rank, kind),
     macs: convMacs(rank, kind),
     receptiveField: convField(rank, kind),
+    tfjs: convTfjs(type, rank, kind),
   };
 }
 

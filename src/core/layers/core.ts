@@ -1,5 +1,6 @@
 /** Dense, Flatten, Reshape, Permute, RepeatVector and the layers that keep their input's shape. */
-import { LayerError, lastDim, product, pyRepr, requireInput, shapeRepr, type PyDefault, type Rule } from './rule';
+import type { Reader } from '../tfjs/toTfjs';
+import { LayerError, lastDim, noTfjs, product, pyRepr, requireInput, shapeRepr, type PyDefault, type Rule } from './rule';
 
 /** A layer that returns its input's shape and has no weights (activations, dropout, noise…). */
 export function shapeKeeping(type: string, signature: string[], defaults: Record<string, PyDefault> = {}, extra: Partial<Rule> = {}): Rule {
@@ -30,6 +31,7 @@ const dense: Rule = {
   },
   // On rank > 2 Dense works per position, so the spatial axes and their windows are kept.
   receptiveField: (ctx) => (ctx.input && ctx.input.length > 2 ? 'keep' : null),
+  tfjs: (r) => ({ className: 'Dense', config: { units: r.int('units'), activation: r.activation(), useBias: r.bool('use_bias') } }),
 };
 
 const flatten: Rule = {
@@ -48,6 +50,13 @@ const flatten: Rule = {
     return [input[0], size];
   },
   receptiveField: () => null,
+  tfjs(r) {
+    const input = r.spec.inputShape;
+    if (input && input.slice(1).some((d) => d === null)) r.refuse('tfjs’ Flatten needs every input dimension known.');
+    // tfjs' Flatten wants rank ≥ 3; on rank 2 Keras' Flatten changes nothing.
+    if (input && input.length === 2) return { className: 'Activation', config: { activation: 'linear' } };
+    return { className: 'Flatten', config: { dataFormat: r.dataFormat() } };
+  },
 };
 
 const reshape: Rule = {
@@ -73,6 +82,16 @@ const reshape: Rule = {
     return [input[0], ...dims.map((d) => (d === -1 ? inSize / known : d))];
   },
   receptiveField: () => null,
+  tfjs(r) {
+    const target = r.get('target_shape');
+    const dims = Array.isArray(target) ? target : [target];
+    if (!dims.every((d) => typeof d === 'number' && Number.isInteger(d))) r.refuseValue('target_shape', target);
+    // tfjs leaves -1 unresolved in its symbolic shape whenever the batch size is unknown, so the layers after
+    // it would be built for an unknown dimension; Keras resolves it from the input, as the core did.
+    const out = r.spec.outputShape;
+    const resolved = dims.includes(-1) && out && out.length === dims.length + 1 && out.slice(1).every((d) => d !== null) ? out.slice(1) : dims;
+    return { className: 'Reshape', config: { targetShape: resolved } };
+  },
 };
 
 const permute: Rule = {
@@ -89,6 +108,11 @@ const permute: Rule = {
     return [input[0], ...dims.map((d) => input[Number(d)])];
   },
   receptiveField: () => null,
+  tfjs(r) {
+    const dims = r.get('dims');
+    if (!Array.isArray(dims) || !dims.every((d) => typeof d === 'number')) return r.refuseValue('dims', dims);
+    return { className: 'Permute', config: { dims: dims.slice() } };
+  },
 };
 
 const repeatVector: Rule = {
@@ -101,7 +125,22 @@ const repeatVector: Rule = {
     return [input[0], ctx.args.int('n'), input[1]];
   },
   receptiveField: () => null,
+  tfjs: (r) => ({ className: 'RepeatVector', config: { n: r.int('n') } }),
 };
+
+/** Dropout and AlphaDropout: the rate, the noise shape where given, and (Dropout only in tfjs) the seed. */
+function dropoutTfjs(type: 'Dropout' | 'AlphaDropout') {
+  return (r: Reader) => {
+    const config: Record<string, unknown> = { rate: r.num('rate') };
+    const noise = r.get('noise_shape');
+    if (noise !== null && noise !== undefined) {
+      if (!Array.isArray(noise)) r.refuseValue('noise_shape', noise);
+      config.noiseShape = noise.slice();
+    }
+    if (type === 'Dropout' && r.has('seed')) config.seed = r.int('seed');
+    return { className: type, config };
+  };
+}
 
 export const coreRules: Rule[] = [
   dense,
@@ -109,15 +148,28 @@ export const coreRules: Rule[] = [
   reshape,
   permute,
   repeatVector,
-  shapeKeeping('Activation', ['activation']),
-  shapeKeeping('Dropout', ['rate', 'noise_shape', 'seed'], { noise_shape: null, seed: null }),
-  shapeKeeping('SpatialDropout1D', ['rate', 'seed'], { seed: null }, { inputSpec: { ndim: 3 } }),
-  shapeKeeping('SpatialDropout2D', ['rate', 'data_format', 'seed'], { data_format: null, seed: null }, { inputSpec: { ndim: 4 } }),
-  shapeKeeping('SpatialDropout3D', ['rate', 'data_format', 'seed'], { data_format: null, seed: null }, { inputSpec: { ndim: 5 } }),
-  shapeKeeping('GaussianNoise', ['stddev', 'seed'], { seed: null }),
-  shapeKeeping('GaussianDropout', ['rate', 'seed'], { seed: null }),
-  shapeKeeping('AlphaDropout', ['rate', 'noise_shape', 'seed'], { noise_shape: null, seed: null }),
-  shapeKeeping('ActivityRegularization', ['l1', 'l2'], { l1: 0, l2: 0 }),
-  shapeKeeping('Masking', ['mask_value'], { mask_value: 0 }),
-  shapeKeeping('Identity', []),
+  shapeKeeping('Activation', ['activation'], {}, { tfjs: (r) => ({ className: 'Activation', config: { activation: r.activation() } }) }),
+  shapeKeeping('Dropout', ['rate', 'noise_shape', 'seed'], { noise_shape: null, seed: null }, { tfjs: dropoutTfjs('Dropout') }),
+  shapeKeeping(
+    'SpatialDropout1D',
+    ['rate', 'seed'],
+    { seed: null },
+    {
+      inputSpec: { ndim: 3 },
+      tfjs(r) {
+        const config: Record<string, unknown> = { rate: r.num('rate') };
+        if (r.has('seed')) config.seed = r.int('seed');
+        return { className: 'SpatialDropout1D', config };
+      },
+    },
+  ),
+  shapeKeeping('SpatialDropout2D', ['rate', 'data_format', 'seed'], { data_format: null, seed: null }, { inputSpec: { ndim: 4 }, tfjs: noTfjs('SpatialDropout2D') }),
+  shapeKeeping('SpatialDropout3D', ['rate', 'data_format', 'seed'], { data_format: null, seed: null }, { inputSpec: { ndim: 5 }, tfjs: noTfjs('SpatialDropout3D') }),
+  shapeKeeping('GaussianNoise', ['stddev', 'seed'], { seed: null }, { tfjs: (r) => ({ className: 'GaussianNoise', config: { stddev: r.num('stddev') } }) }),
+  shapeKeeping('GaussianDropout', ['rate', 'seed'], { seed: null }, { tfjs: (r) => ({ className: 'GaussianDropout', config: { rate: r.num('rate') } }) }),
+  shapeKeeping('AlphaDropout', ['rate', 'noise_shape', 'seed'], { noise_shape: null, seed: null }, { tfjs: dropoutTfjs('AlphaDropout') }),
+  shapeKeeping('ActivityRegularization', ['l1', 'l2'], { l1: 0, l2: 0 }, { tfjs: noTfjs('ActivityRegularization') }),
+  shapeKeeping('Masking', ['mask_value'], { mask_value: 0 }, { tfjs: (r) => ({ className: 'Masking', config: { maskValue: r.num('mask_value') } }) }),
+  // tfjs has no Identity layer (its `Identity` class is an initializer); a linear Activation is the same function.
+  shapeKeeping('Identity', [], {}, { tfjs: () => ({ className: 'Activation', config: { activation: 'linear' } }) }),
 ];

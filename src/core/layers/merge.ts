@@ -3,7 +3,7 @@
  * Minimum (element-wise, with Keras' broadcasting) and Concatenate. No weights, no MACs (README: Definitions).
  * Shapes and errors follow Keras 3's `keras/src/layers/merging`.
  */
-import { LayerError, shapeRepr, type Dim, type InternalShape, type LayerContext, type Rule } from './rule';
+import { LayerError, noTfjs, shapeRepr, type Dim, type InternalShape, type LayerContext, type Rule } from './rule';
 
 function inputsOf(ctx: LayerContext, type: string): InternalShape[] {
   const inputs = ctx.inputs ?? (ctx.input ? [ctx.input] : []);
@@ -45,6 +45,8 @@ function elementwise(type: string, exactlyTwo = false): Rule {
       return [batch, ...rest];
     },
     receptiveField: () => 'keep',
+    // tfjs has the merge layers, but only a Functional model can call one, and the preview builds tf.sequential.
+    tfjs: noTfjs(type),
   };
 }
 
@@ -78,6 +80,7 @@ const concatenate: Rule = {
     const raw = ctx.args.int('axis');
     return (raw < 0 ? rank + raw : raw) === rank - 1 ? 'keep' : null;
   },
+  tfjs: noTfjs('Concatenate'),
 };
 
 export const mergeRules: Rule[] = [

@@ -40,6 +40,13 @@ const batchNorm: Rule = {
   // At inference a scale and a shift per element (folded into one multiply-add).
   macs: (_ctx, output) => product(output.slice(1)) ?? NaN,
   receptiveField: () => 'keep',
+  tfjs(r) {
+    const axis = r.get('axis');
+    const single = Array.isArray(axis) && axis.length === 1 ? (axis[0] as unknown) : axis;
+    if (typeof single !== 'number' || !Number.isInteger(single)) return Array.isArray(axis) ? r.refuse('tfjs’ BatchNormalization takes a single axis.') : r.refuseValue('axis', axis);
+    if (r.spec.inputShape && r.spec.inputShape.length > 4) r.refuse('tfjs’ BatchNormalization runs only on inputs of rank 2 to 4.');
+    return { className: 'BatchNormalization', config: { axis: single, momentum: r.num('momentum'), epsilon: r.num('epsilon'), center: r.bool('center'), scale: r.bool('scale') } };
+  },
 };
 
 const layerNorm: Rule = {
@@ -56,6 +63,14 @@ const layerNorm: Rule = {
   },
   macs: (_ctx, output) => product(output.slice(1)) ?? NaN,
   receptiveField: () => 'keep',
+  tfjs(r) {
+    const axis = r.get('axis');
+    const axes = Array.isArray(axis) ? axis : [axis];
+    if (!axes.every((a) => typeof a === 'number' && Number.isInteger(a))) r.refuseValue('axis', axis);
+    if (r.bool('rms_scaling')) r.refuse('tfjs’ LayerNormalization has no `rms_scaling`.');
+    if (r.spec.inputShape && r.spec.inputShape.length > 4) r.refuse('tfjs’ LayerNormalization runs only on inputs of rank 2 to 4.');
+    return { className: 'LayerNormalization', config: { axis: Array.isArray(axis) ? axes : axis, epsilon: r.num('epsilon'), center: r.bool('center'), scale: r.bool('scale') } };
+  },
 };
 
 export const normRules: Rule[] = [batchNorm, layerNorm];

@@ -41,6 +41,15 @@ function poolRule(type: string, rank: number, aliases: string[]): Rule {
         padBefore: spatialAxes(input.length, w.format).map((axis, i) => padBefore(input[axis], output[axis], w.pool[i], w.strides[i], 1, w.padding)),
       };
     },
+    tfjs(r) {
+      const format = r.dataFormat();
+      const config: Record<string, unknown> = { poolSize: r.ints('pool_size', rank), padding: r.padding(['valid', 'same']) };
+      if (r.has('strides')) config.strides = r.ints('strides', rank);
+      // tfjs' 1D pooling reads (batch, steps, channels) only.
+      if (rank === 1 && format === 'channelsFirst') r.refuse(`tfjs’ ${type} has no data_format="channels_first".`);
+      if (rank > 1) config.dataFormat = format;
+      return { className: type, config };
+    },
   };
 }
 
@@ -62,6 +71,18 @@ function globalRule(type: string, rank: number, aliases: string[]): Rule {
       return [input[0], input[channelAxis(input.length, format)]];
     },
     receptiveField: () => null,
+    tfjs:
+      rank === 3
+        ? { unsupported: `tfjs has no ${type}.` }
+        : (r) => {
+            if (r.bool('keepdims')) r.refuse(`tfjs’ ${type} has no \`keepdims\`.`);
+            const format = r.dataFormat();
+            if (rank === 1) {
+              if (format === 'channelsFirst') r.refuse(`tfjs’ ${type} has no data_format="channels_first".`);
+              return { className: type, config: {} };
+            }
+            return { className: type, config: { dataFormat: format } };
+          },
   };
 }
 

@@ -1,5 +1,5 @@
 /** Preprocessing layers: Rescaling, Resizing, CenterCrop, Normalization and the Random* augmentations. */
-import { LayerError, requireInput, shapeRepr, type LayerContext, type Rule } from './rule';
+import { LayerError, noTfjs, requireInput, shapeRepr, type LayerContext, type Rule } from './rule';
 import { shapeKeeping } from './core';
 
 /** (batch, height, width, channels) with new height and width; the input must be an image batch. */
@@ -34,26 +34,56 @@ const normalization: Rule = {
   },
   macs: (_ctx, output) => output.slice(1).reduce<number>((p, d) => p * (d ?? NaN), 1),
   receptiveField: () => 'keep',
+  tfjs: noTfjs('Normalization'),
 };
 
 const keepImage = { receptiveField: () => 'keep' as const };
 
 export const preprocessingRules: Rule[] = [
-  shapeKeeping('Rescaling', ['scale', 'offset'], { offset: 0 }),
+  shapeKeeping(
+    'Rescaling',
+    ['scale', 'offset'],
+    { offset: 0 },
+    {
+      tfjs(r) {
+        const scale = r.get('scale');
+        const offset = r.get('offset');
+        if (typeof scale !== 'number') return r.refuseValue('scale', scale);
+        if (typeof offset !== 'number') return r.refuseValue('offset', offset);
+        return { className: 'Rescaling', config: { scale, offset } };
+      },
+    },
+  ),
   {
     type: 'Resizing',
     signature: ['height', 'width', 'interpolation', 'crop_to_aspect_ratio'],
     defaults: { interpolation: 'bilinear', crop_to_aspect_ratio: false },
     outputShape: resized,
     receptiveField: () => null,
+    tfjs(r) {
+      if (!r.options.allowWrongSymbolicShape) r.refuse('tfjs’ Resizing reports a wrong output shape ([height, width, channels], no batch axis) and fails inside a model.');
+      const interpolation = r.str('interpolation') ?? 'bilinear';
+      if (interpolation !== 'nearest' && interpolation !== 'bilinear') r.refuse(`tfjs’ Resizing has no interpolation="${interpolation}".`);
+      return { className: 'Resizing', config: { height: r.int('height'), width: r.int('width'), interpolation, cropToAspectRatio: r.bool('crop_to_aspect_ratio') } };
+    },
   },
-  { type: 'CenterCrop', signature: ['height', 'width'], defaults: {}, outputShape: resized, receptiveField: () => null },
-  { type: 'RandomCrop', signature: ['height', 'width', 'seed'], defaults: { seed: null }, outputShape: resized, receptiveField: () => null },
+  {
+    type: 'CenterCrop',
+    signature: ['height', 'width'],
+    defaults: {},
+    outputShape: resized,
+    receptiveField: () => null,
+    tfjs(r) {
+      if (!r.options.allowWrongSymbolicShape) r.refuse('tfjs’ CenterCrop writes its output shape over its input’s, which breaks the model’s input shape.');
+      return { className: 'CenterCrop', config: { height: r.int('height'), width: r.int('width') } };
+    },
+  },
+  { type: 'RandomCrop', signature: ['height', 'width', 'seed'], defaults: { seed: null }, outputShape: resized, receptiveField: () => null, tfjs: noTfjs('RandomCrop') },
   normalization,
-  shapeKeeping('RandomFlip', ['mode', 'seed'], { mode: 'horizontal_and_vertical', seed: null }, keepImage),
-  shapeKeeping('RandomRotation', ['factor', 'fill_mode', 'interpolation', 'seed'], { fill_mode: 'reflect', interpolation: 'bilinear', seed: null }, keepImage),
-  shapeKeeping('RandomZoom', ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed'], { width_factor: null, fill_mode: 'reflect', interpolation: 'bilinear', seed: null }, keepImage),
-  shapeKeeping('RandomTranslation', ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed'], { fill_mode: 'reflect', interpolation: 'bilinear', seed: null }, keepImage),
-  shapeKeeping('RandomContrast', ['factor', 'seed'], { seed: null }, keepImage),
-  shapeKeeping('RandomBrightness', ['factor', 'value_range', 'seed'], { value_range: [0, 255], seed: null }, keepImage),
+  shapeKeeping('RandomFlip', ['mode', 'seed'], { mode: 'horizontal_and_vertical', seed: null }, { ...keepImage, tfjs: noTfjs('RandomFlip') }),
+  shapeKeeping('RandomRotation', ['factor', 'fill_mode', 'interpolation', 'seed'], { fill_mode: 'reflect', interpolation: 'bilinear', seed: null }, { ...keepImage, tfjs: noTfjs('RandomRotation') }),
+  shapeKeeping('RandomZoom', ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed'], { width_factor: null, fill_mode: 'reflect', interpolation: 'bilinear', seed: null }, { ...keepImage, tfjs: noTfjs('RandomZoom') }),
+  shapeKeeping('RandomTranslation', ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed'], { fill_mode: 'reflect', interpolation: 'bilinear', seed: null }, { ...keepImage, tfjs: noTfjs('RandomTranslation') }),
+  shapeKeeping('RandomContrast', ['factor', 'seed'], { seed: null }, { ...keepImage, tfjs: noTfjs('RandomContrast') }),
+  shapeKeeping('RandomBrightness', ['factor', 'value_range', 'seed'], { value_range: [0, 255], seed: null }, { ...keepImage, tfjs: noTfjs('RandomBrightness') }),
 ];

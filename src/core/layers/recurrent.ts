@@ -1,6 +1,7 @@
 /** Embedding, SimpleRNN, LSTM, GRU and the wrappers Bidirectional and TimeDistributed. */
 import { Args, LayerError, inputSpecError, lastDim, toSnakeCase, pyRepr, requireInput, shapeRepr, type InternalShape, type LayerContext, type ParamPart, type Rule } from './rule';
 import { ruleFor } from './registry';
+import type { Shape } from '../types';
 
 const rnnDefaults = { activation: 'tanh', use_bias: true, return_sequences: false, return_state: false, go_backwards: false, stateful: false, unroll: false };
 
@@ -38,6 +39,26 @@ function recurrentRule(type: string, gates: number, extraDefaults: Record<string
       return (input[1] ?? NaN) * gates * units * (lastDim(ctx) + units);
     },
     receptiveField: () => null,
+    tfjs(r) {
+      if (r.bool('return_state')) r.refuse(`${type}(return_state=True) returns several tensors, which a Sequential model cannot pass on.`);
+      if (type === 'GRU' && r.bool('reset_after'))
+        r.refuse('tfjs’ GRU has only reset_after=False; Keras’ default is reset_after=True (separate input and recurrent biases).');
+      const config: Record<string, unknown> = {
+        units: r.int('units'),
+        activation: r.activation(),
+        useBias: r.bool('use_bias'),
+        returnSequences: r.bool('return_sequences'),
+        goBackwards: r.bool('go_backwards'),
+        stateful: r.bool('stateful'),
+        // `unroll` changes nothing in the result; tfjs ignores it (with a console warning), so it is left out.
+      };
+      // tfjs' default recurrent activation is Keras 2's hard sigmoid; Keras' is sigmoid.
+      if (type !== 'SimpleRNN') config.recurrentActivation = r.activation('recurrent_activation');
+      if (type === 'LSTM') config.unitForgetBias = r.get('unit_forget_bias') === undefined ? true : r.bool('unit_forget_bias');
+      if (r.has('dropout')) config.dropout = r.num('dropout');
+      if (r.has('recurrent_dropout')) config.recurrentDropout = r.num('recurrent_dropout');
+      return { className: type, config };
+    },
   };
 }
 
@@ -48,6 +69,7 @@ const embedding: Rule = {
   outputShape: (ctx) => [...requireInput(ctx), ctx.args.int('output_dim')],
   params: (ctx) => [{ label: 'embeddings', factors: [ctx.args.int('input_dim'), ctx.args.int('output_dim')], trainable: true }],
   receptiveField: () => null,
+  tfjs: (r) => ({ className: 'Embedding', config: { inputDim: r.int('input_dim'), outputDim: r.int('output_dim'), maskZero: r.bool('mask_zero') } }),
 };
 
 /** The wrapped layer's rule and arguments, or a LayerError naming what is wrong. */
@@ -98,6 +120,16 @@ const bidirectional: Rule = {
     return 2 * (rule.macs?.({ args, input: ctx.input }, output) ?? 0);
   },
   receptiveField: () => null,
+  tfjs(r) {
+    if (r.has('backward_layer')) r.refuse('A Bidirectional with its own `backward_layer` has no tfjs equivalent.');
+    const inner = r.spec.inner;
+    if (!inner) return r.refuse('The wrapped layer is not known statically.');
+    if (!ruleFor(inner.type)?.recurrent) r.refuse(`Bidirectional wraps ${inner.type}, which is not a recurrent layer tfjs knows.`);
+    const mode = r.get('merge_mode');
+    if (mode === null) r.refuse('Bidirectional(merge_mode=None) returns two tensors, which a Sequential model cannot pass on.');
+    if (!['concat', 'sum', 'mul', 'ave'].includes(mode as string)) r.refuseValue('merge_mode', mode);
+    return { className: 'Bidirectional', config: { layer: r.inner('Bidirectional', { inputShape: r.spec.inputShape }), mergeMode: mode } };
+  },
 };
 
 /** TimeDistributed applies the inner layer to each step: the inner layer sees the input without axis 1. */
@@ -130,6 +162,11 @@ const timeDistributed: Rule = {
     return (input[1] ?? NaN) * (rule.macs?.({ args, input: stepInput(ctx) }, [output[0], ...output.slice(2)]) ?? 0);
   },
   receptiveField: () => null,
+  tfjs(r) {
+    if (!r.spec.inner) return r.refuse('The wrapped layer is not known statically.');
+    const step = (s: Shape | null | undefined) => (s ? [s[0], ...s.slice(2)] : s);
+    return { className: 'TimeDistributed', config: { layer: r.inner('TimeDistributed', { inputShape: step(r.spec.inputShape), outputShape: step(r.spec.outputShape) }) } };
+  },
 };
 
 export const recurrentRules: Rule[] = [

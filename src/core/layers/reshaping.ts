@@ -1,4 +1,5 @@
 /** ZeroPadding, Cropping and UpSampling in 1, 2 and 3 dimensions. */
+import type { TfjsUnsupported } from '../tfjs/toTfjs';
 import { LayerError, dataFormat, pyRepr, requireInput, shapeRepr, spatialAxes, type LayerContext, type PyDefault, type Rule } from './rule';
 
 /** Keras' normalisation of padding/cropping arguments to one (before, after) pair per spatial axis. */
@@ -12,6 +13,11 @@ function pairs(ctx: LayerContext, name: string, rank: number): [number, number][
       return v.map((item) => (Array.isArray(item) ? [asNum(item[0]), asNum(item[1])] : [asNum(item), asNum(item)]) as [number, number]);
   }
   throw new LayerError('invalid-argument', `\`${name}\` should have ${rank === 1 ? 'two elements' : `${rank} elements`}. Received: ${name}=${pyRepr(v)}.`);
+}
+
+/** tfjs has the 2D forms of ZeroPadding, Cropping and UpSampling only. */
+function only2D(type: string): TfjsUnsupported {
+  return { unsupported: `tfjs has ${type.replace(/[13]D$/, '2D')} only, no ${type}.` };
 }
 
 function paddingRule(type: string, rank: number, crop: boolean): Rule {
@@ -41,6 +47,19 @@ function paddingRule(type: string, rank: number, crop: boolean): Rule {
       const p = pairs(ctx, arg, rank);
       return { kernel: p.map(() => 1), stride: p.map(() => 1), dilation: p.map(() => 1), padBefore: p.map(([b]) => (crop ? -b : b)) };
     },
+    tfjs:
+      rank !== 2
+        ? only2D(type)
+        : crop
+          ? (r) => {
+              const format = r.dataFormat();
+              const input = r.spec.inputShape;
+              // tfjs subtracts the cropping from a None dimension as if it were 0.
+              if (input && (format === 'channelsFirst' ? input.slice(2) : input.slice(1, -1)).some((d) => d === null))
+                r.refuse('tfjs’ Cropping2D cannot crop a dimension of unknown size (None).');
+              return { className: 'Cropping2D', config: { cropping: r.pairs('cropping', 2), dataFormat: format } };
+            }
+          : (r) => ({ className: 'ZeroPadding2D', config: { padding: r.pairs('padding', 2), dataFormat: r.dataFormat() } }),
   };
 }
 
@@ -62,6 +81,14 @@ function upSampling(rank: number): Rule {
       return out;
     },
     receptiveField: () => null, // a fractional jump: neighbouring outputs share input pixels
+    tfjs:
+      rank !== 2
+        ? only2D(`UpSampling${rank}D`)
+        : (r) => {
+            const interpolation = r.str('interpolation') ?? 'nearest';
+            if (interpolation !== 'nearest' && interpolation !== 'bilinear') r.refuse(`tfjs’ UpSampling2D has no interpolation="${interpolation}".`);
+            return { className: 'UpSampling2D', config: { size: r.ints('size', 2), dataFormat: r.dataFormat(), interpolation } };
+          },
   };
 }
 

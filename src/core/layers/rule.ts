@@ -7,6 +7,7 @@
  * resolved statically is `NaN` inside the core, so arithmetic carries it, and it leaves the core as `null`.
  */
 import type { LayerCall, Value } from '../python/values';
+import type { Reader, TfjsLayerConfig, TfjsUnsupported } from '../tfjs/toTfjs';
 
 export type Dim = number | null;
 export type InternalShape = Dim[];
@@ -71,6 +72,18 @@ export interface Rule {
   /** Multiply-accumulates for one sample. Omitted means 0. */
   macs?(ctx: LayerContext, output: InternalShape): number;
   receptiveField?(ctx: LayerContext, output: InternalShape): FieldStep;
+  /**
+   * How tfjs-layers builds this layer (`src/core/tfjs/toTfjs.ts` applies it): a function from the layer's
+   * arguments (read, with Keras' defaults, by toTfjs' `Reader`) to the tfjs class and its camelCase config,
+   * which refuses through the Reader where tfjs computes something else; or `{ unsupported }`, the reason tfjs
+   * has no such layer. Names, `trainable` and `batchInputShape` are added by toTfjs.
+   */
+  tfjs?: ((r: Reader) => TfjsLayerConfig) | TfjsUnsupported;
+}
+
+/** The `tfjs` of a rule whose layer tfjs-layers does not have. */
+export function noTfjs(type: string): TfjsUnsupported {
+  return { unsupported: `tfjs has no ${type} layer.` };
 }
 
 /**
@@ -95,22 +108,40 @@ export class LayerError extends Error {
   }
 }
 
+/**
+ * A layer's arguments by name: as written, else Keras' default from its rule. `W` is how written values come:
+ * syntax values for the rules (`Args`), the analysed layer's plain JSON config for the tfjs mappings
+ * (toTfjs' `Reader`). The two differ in what an unreadable value means (unknown for a rule, a refusal for tfjs).
+ */
+export abstract class ArgumentLookup<W> {
+  constructor(readonly rule: Rule) {}
+
+  /** The value as written, `undefined` where it is not. */
+  protected abstract written(name: string): W | undefined;
+
+  /** The value as written, or the default; `undefined` when neither. */
+  value(name: string): W | PyDefault | undefined {
+    const v = this.written(name);
+    if (v !== undefined) return v;
+    if (name in this.rule.defaults) return this.rule.defaults[name];
+    return undefined;
+  }
+}
+
 /** Bound arguments of one layer call, read with Keras' defaults and type expectations. */
-export class Args {
+export class Args extends ArgumentLookup<Value> {
   /** Unknown values a rule tried to read, for `unresolved-value` diagnostics. */
   readonly unresolvedRead = new Set<Value & { kind: 'unknown' }>();
 
   constructor(
-    readonly rule: Rule,
+    rule: Rule,
     readonly call: LayerCall,
-  ) {}
+  ) {
+    super(rule);
+  }
 
-  /** The value as written, or the default. */
-  value(name: string): Value | PyDefault | undefined {
-    const v = this.call.args.get(name);
-    if (v !== undefined) return v;
-    if (name in this.rule.defaults) return this.rule.defaults[name];
-    return undefined;
+  protected written(name: string): Value | undefined {
+    return this.call.args.get(name);
   }
 
   has(name: string): boolean {
@@ -157,11 +188,11 @@ export class Args {
       if (e instanceof Unresolved) return new Array(n).fill(NaN);
       throw e;
     }
-    if (typeof v === 'number') return new Array(n).fill(v);
-    if (Array.isArray(v)) {
-      if (v.length !== n)
+    const t = normalizeTuple(v, { n });
+    if (Array.isArray(t)) {
+      if (t.length !== n)
         throw new LayerError('invalid-argument', `The \`${name}\` argument must be a tuple of ${n} integers. Received ${name}=${pyRepr(v)} including element(s) of the wrong count`);
-      return v.map((x) => (typeof x === 'number' ? x : NaN));
+      return t.map((x) => (typeof x === 'number' ? x : NaN));
     }
     if (v === null || v === undefined) return new Array(n).fill(NaN);
     throw new LayerError('invalid-argument', `The \`${name}\` argument must be a tuple of ${n} integers. Received: ${name}=${pyRepr(v)}`);
