@@ -154,7 +154,13 @@ function modelsHover(entries: [number, ModelResult][], doc: vscode.TextDocument,
  */
 function onModelName(doc: vscode.TextDocument, pos: vscode.Position, model: ModelResult, analysis: DocumentAnalysis): boolean {
   const word = doc.getWordRangeAtPosition(pos, /[A-Za-z_][\w.]*/);
-  if (!word || doc.getText(word) !== model.name) return false;
+  if (!word) return false;
+  // The variable a model is assigned to where it is made, whatever its name= (`model = keras.Model(..., name="toy_resnet")`).
+  if (inDocument(model.range, doc, analysis)) {
+    const call = toRange(model.range).start;
+    if (call.line === word.end.line && /^\s*=\s*$/.test(doc.lineAt(call.line).text.slice(word.end.character, call.character))) return true;
+  }
+  if (doc.getText(word) !== model.name) return false;
   const call = model.builtBy?.call;
   if (call && inDocument(call, doc, analysis) && call.start.line - 1 === pos.line) return true;
   if (!inDocument(model.range, doc, analysis)) return false;
