@@ -3,6 +3,7 @@ import {
   LayerError,
   channelAxis,
   noTfjs,
+  pyRepr,
   dataFormat,
   requireInput,
   spatialAxes,
@@ -14,7 +15,7 @@ import {
   type Rule,
 } from './rule';
 import type { Reader, TfjsLayerConfig, TfjsUnsupported } from '../tfjs/toTfjs';
-import { checkPadding, checkPositive, padBefore, transposedOutputLength, tupleRepr, windowOutputLength, type Padding } from './spatial';
+import { checkPadding, checkPositive, padBefore, transposedOutputLength, windowOutputLength, type Padding } from './spatial';
 
 type ConvKind = 'conv' | 'separable' | 'depthwise' | 'transpose';
 
@@ -47,7 +48,7 @@ function geometry(ctx: LayerContext, rank: number, kind: ConvKind): ConvGeometry
   const dilation = a.ints('dilation_rate', rank);
   // Every Keras convolution refuses this pair in its constructor.
   if (Math.max(...strides) > 1 && Math.max(...dilation) > 1)
-    throw new LayerError('invalid-argument', `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=${tupleRepr(strides)} and dilation_rate=${tupleRepr(dilation)}`);
+    throw new LayerError('invalid-argument', `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=${pyRepr(strides)} and dilation_rate=${pyRepr(dilation)}`);
   return {
     format,
     axes,
@@ -91,7 +92,7 @@ function convOutput(rank: number, kind: ConvKind) {
     if (g.padding === 'valid' && kind !== 'transpose') {
       checkPositive(spatial, {
         input,
-        detail: `\`kernel shape=${tupleRepr([...g.kernel, g.inChannels, filters])}\`, \`dilation_rate=${tupleRepr(g.dilation)}\`, \`strides=${tupleRepr(g.strides)}\`, \`padding=valid\``,
+        detail: `\`kernel shape=${pyRepr([...g.kernel, g.inChannels, filters])}\`, \`dilation_rate=${pyRepr(g.dilation)}\`, \`strides=${pyRepr(g.strides)}\`, \`padding=valid\``,
       });
     }
     return out;
@@ -104,7 +105,7 @@ function outputPadding(ctx: LayerContext, rank: number): (number | null)[] {
   const padding = ctx.args.ints('output_padding', rank);
   const strides = ctx.args.ints('strides', rank);
   if (padding.some((p, i) => p >= strides[i]))
-    throw new LayerError('invalid-argument', `\`output_padding\` must be < \`strides\`. output_padding=${tupleRepr(padding)}, strides=${tupleRepr(strides)}`);
+    throw new LayerError('invalid-argument', `\`output_padding\` must be < \`strides\`. output_padding=${pyRepr(padding)}, strides=${pyRepr(strides)}`);
   return padding;
 }
 

@@ -1,6 +1,6 @@
 /** Pooling: Max/AveragePooling1D/2D/3D and their global forms. */
-import { channelAxis, dataFormat, requireInput, spatialAxes, type FieldStep, type InternalShape, type LayerContext, type Rule } from './rule';
-import { checkPadding, checkPositive, padBefore, tupleRepr, windowOutputLength } from './spatial';
+import { channelAxis, dataFormat, pyRepr, requireInput, spatialAxes, type FieldStep, type InternalShape, type LayerContext, type Rule } from './rule';
+import { checkPadding, checkPositive, padBefore, windowOutputLength } from './spatial';
 
 function windows(ctx: LayerContext, rank: number) {
   const a = ctx.args;
@@ -28,7 +28,7 @@ function poolRule(type: string, rank: number, aliases: string[]): Rule {
       const out = input.slice();
       const spatial = spatialAxes(input.length, w.format).map((axis, i) => (out[axis] = windowOutputLength(input[axis], w.pool[i], w.strides[i], 1, w.padding)));
       if (w.padding === 'valid')
-        checkPositive(spatial, { input, detail: `\`pool_size=${tupleRepr(w.pool)}\`, \`strides=${tupleRepr(w.strides)}\`, \`padding=valid\`` });
+        checkPositive(spatial, { input, detail: `\`pool_size=${pyRepr(w.pool)}\`, \`strides=${pyRepr(w.strides)}\`, \`padding=valid\`` });
       return out;
     },
     receptiveField(ctx, output): FieldStep {

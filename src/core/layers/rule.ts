@@ -271,11 +271,9 @@ export function pyRepr(v: PyDefault | undefined): string {
   return Number.isNaN(v) ? 'None' : String(v);
 }
 
-/** A shape as Keras prints it: `(None, 26, 26, 32)`. */
+/** A shape as Keras prints it, a tuple with None for unknown dimensions: `(None, 26, 26, 32)`; `?` without one. */
 export function shapeRepr(shape: readonly Dim[] | null): string {
-  if (!shape) return '?';
-  const dims = shape.map((d) => (d === null || Number.isNaN(d) ? 'None' : String(d)));
-  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+  return shape ? pyRepr(shape.slice()) : '?';
 }
 
 /** Product of dims; NaN when one is unknown, null when one is None. */

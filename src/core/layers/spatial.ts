@@ -47,7 +47,3 @@ export function checkPositive(
   if (out.some((d) => d !== null && !Number.isNaN(d) && d <= 0))
     throw new LayerError('negative-dimension', `Computed output size would be zero or negative. Received \`inputs shape=${shapeRepr(what.input)}\`, ${what.detail}.`);
 }
-
-export function tupleRepr(xs: number[]): string {
-  return xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`;
-}
