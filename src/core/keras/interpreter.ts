@@ -70,7 +70,7 @@ const MAX_MODELS = 2_000;
 /** Layer calls on tensors (Functional graph nodes) a file may make. */
 const MAX_GRAPH_NODES = 10_000;
 /** Models one loop may make (one per iteration of a sweep): past this the loop is left uncertain. */
-const MAX_MODELS_PER_LOOP = 100;
+const MAX_MODELS_PER_LOOP = 50;
 
 /** Methods a layer subclass may override that change what LayerLens computes from the parent's rules. */
 const SHAPE_CHANGING_METHODS = new Set(['__init__', 'build', 'compute_output_shape']);
