@@ -23,7 +23,10 @@ export interface BuildResult {
   stopReason: string | null;
 }
 
-/** The initialiser arguments that decide a layer's starting weights, each given a seed. */
+/**
+ * Keras' default initialiser for each initialiser argument that decides a layer's starting weights, each given a
+ * seed. Which of these arguments a layer has is not listed here: its tfjs class says so (see `seeded`).
+ */
 const SEEDED: Record<string, string> = {
   kernelInitializer: 'GlorotUniform',
   depthwiseInitializer: 'GlorotUniform',
@@ -32,39 +35,26 @@ const SEEDED: Record<string, string> = {
   embeddingsInitializer: 'RandomUniform',
 };
 
-function seeded(config: Record<string, unknown>, className: string, seed: number): Record<string, unknown> {
-  const out = { ...config };
+/**
+ * The layer's config with a seeded Keras default for each initialiser argument its tfjs class takes: the ones
+ * an unbuilt instance's `getConfig()` lists (building it would make weights; constructing it makes none), and
+ * a wrapper's inner layer likewise.
+ */
+function seeded(layer: TfjsLayerConfig, seed: number): Record<string, unknown> {
+  const takes = deserialize(layer).getConfig();
+  const out = { ...layer.config };
   for (const [key, init] of Object.entries(SEEDED)) {
-    if (!(key in out) && !layerTakes(className, key)) continue;
+    if (!(key in out) && !(key in takes)) continue;
     const given = out[key] as { className?: string; config?: Record<string, unknown> } | undefined;
     const cls = given?.className ?? init;
     const base = cls === 'RandomUniform' ? { minval: -0.05, maxval: 0.05 } : {};
     out[key] = { className: cls, config: { ...base, ...(given?.config ?? {}), seed: seed + key.length } };
   }
   if (out.layer && typeof out.layer === 'object') {
-    const inner = out.layer as { className: string; config: Record<string, unknown> };
-    out.layer = { className: inner.className, config: seeded(inner.config, inner.className, seed + 7) };
+    const inner = out.layer as TfjsLayerConfig;
+    out.layer = { className: inner.className, config: seeded(inner, seed + 7) };
   }
   return out;
-}
-
-/** Which initialiser arguments a tfjs layer class has. */
-function layerTakes(className: string, key: string): boolean {
-  const conv = /Conv|Dense/.test(className) && !/Depthwise|Separable/.test(className);
-  switch (key) {
-    case 'kernelInitializer':
-      return conv || /^(SimpleRNN|LSTM|GRU)$/.test(className);
-    case 'depthwiseInitializer':
-      return /Depthwise|Separable/.test(className);
-    case 'pointwiseInitializer':
-      return /Separable/.test(className);
-    case 'recurrentInitializer':
-      return /^(SimpleRNN|LSTM|GRU)$/.test(className);
-    case 'embeddingsInitializer':
-      return className === 'Embedding';
-    default:
-      return false;
-  }
 }
 
 function deserialize(c: TfjsLayerConfig): tfl.layers.Layer {
@@ -90,7 +80,7 @@ export class ModelRunner {
         break;
       }
       try {
-        const config = { ...seeded(layer.tfjs.config, layer.tfjs.className, 4242 + layer.index * 101), name: `l${layer.index}_${layer.name}` };
+        const config = { ...seeded(layer.tfjs, 4242 + layer.index * 101), name: `l${layer.index}_${layer.name}` };
         seq.add(deserialize({ className: layer.tfjs.className, config }));
         this.indices.push(layer.index);
       } catch (e) {
