@@ -1,5 +1,6 @@
 /** The seed's lesson as a warning: a Dense layer right after Flatten that holds most of the model. */
 import { formatCount } from '../format';
+import { allRules } from '../layers/catalogue';
 import type { Diagnostic, ModelResult } from '../types';
 
 /** The Dense layer must hold more than this share of all the model's parameters… */
@@ -7,8 +8,11 @@ export const LARGE_DENSE_SHARE = 0.5;
 /** …and the map Flatten receives must still have at least this many spatial positions (10×10). */
 export const LARGE_DENSE_MIN_POSITIONS = 100;
 
-/** Layers between Flatten and Dense that change nothing about the weights. */
-const PASS_THROUGH = new Set(['Dropout', 'Activation', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ReLU', 'LeakyReLU', 'ELU']);
+/**
+ * Layers between Flatten and Dense that change nothing about the Dense's weights: the catalogue's layers that
+ * keep their input's shape and have no weights of their own (activations, dropout, noise, Identity…; not PReLU).
+ */
+const PASS_THROUGH = new Set(allRules().filter((r) => r.keepsShape && !r.params).map((r) => r.type));
 
 export function largeDenseWarning(model: ModelResult): Diagnostic | null {
   const total = model.totalParams;

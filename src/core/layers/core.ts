@@ -4,7 +4,7 @@ import { LayerError, lastDim, noTfjs, product, pyRepr, requireInput, shapeRepr, 
 
 /** A layer that returns its input's shape and has no weights (activations, dropout, noise…). */
 export function shapeKeeping(type: string, signature: string[], defaults: Record<string, PyDefault> = {}, extra: Partial<Rule> = {}): Rule {
-  return { type, signature, defaults, outputShape: (ctx) => requireInput(ctx).slice(), receptiveField: () => 'keep', ...extra };
+  return { type, signature, defaults, keepsShape: true, outputShape: (ctx) => requireInput(ctx).slice(), receptiveField: () => 'keep', ...extra };
 }
 
 const dense: Rule = {

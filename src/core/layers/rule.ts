@@ -66,6 +66,8 @@ export interface Rule {
   recurrent?: boolean;
   /** Takes a list of tensors (merge layers): its shape comes from `ctx.inputs`. */
   multiInput?: boolean;
+  /** Returns its input's shape unchanged, whatever its arguments (activations, dropout, noise…). */
+  keepsShape?: boolean;
   outputShape(ctx: LayerContext): InternalShape;
   /** Weights of the layer; omitted means none. */
   params?(ctx: LayerContext): ParamPart[];
