@@ -8,7 +8,13 @@ import { chmodSync, existsSync, rmSync } from 'node:fs';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-const executable = (file) => ({ name: 'executable', setup: (b) => b.onEnd((r) => { if (!r.errors.length) chmodSync(file, 0o755); }) });
+const executable = (file) => ({
+  name: 'executable',
+  setup: (b) =>
+    b.onEnd((r) => {
+      if (!r.errors.length) chmodSync(file, 0o755);
+    }),
+});
 
 const node = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning' };
 

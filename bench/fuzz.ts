@@ -13,7 +13,9 @@ import { generateModel } from '../test/unit/support/modelGenerator';
 
 const count = Number(process.argv[2] ?? 100000);
 const seed0 = Number(process.argv[3] ?? 1);
-const examples = readdirSync(EXAMPLES).filter((f) => f.endsWith('.py')).map(example);
+const examples = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.py'))
+  .map(example);
 const names = Object.keys(MUTATIONS);
 
 /** Inputs no mutation of a small file reaches. */
@@ -56,6 +58,8 @@ times.sort((a, b) => a - b);
 const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
 console.log(`fuzzed ${count} inputs (seeds ${seed0}–${seed0 + count - 1}) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(`exceptions and internal errors: ${failures.length}`);
-console.log(`time per input: p50 ${q(0.5).toFixed(2)} ms, p99 ${q(0.99).toFixed(2)} ms, max ${times[times.length - 1].toFixed(1)} ms at seed ${slowest.seed} (aim: p99 < 50 ms)`);
+console.log(
+  `time per input: p50 ${q(0.5).toFixed(2)} ms, p99 ${q(0.99).toFixed(2)} ms, max ${times[times.length - 1].toFixed(1)} ms at seed ${slowest.seed} (aim: p99 < 50 ms)`,
+);
 for (const f of failures.slice(0, 10)) console.log(f);
 process.exitCode = failures.length ? 1 : 0;

@@ -32,9 +32,40 @@ const SEQ = '\u0001';
 const EDIT = '\u0002';
 
 const WORDS = [
-  'alpha', 'beta', 'gamma', 'delta', 'sigma', 'omega', 'vector', 'matrix', 'tensor', 'batch', 'record', 'sample',
-  'feature', 'label', 'metric', 'signal', 'buffer', 'stream', 'window', 'cache', 'report', 'config', 'schedule',
-  'dataset', 'loader', 'reader', 'writer', 'parser', 'token', 'vocab', 'image', 'pixel', 'frame', 'series',
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'sigma',
+  'omega',
+  'vector',
+  'matrix',
+  'tensor',
+  'batch',
+  'record',
+  'sample',
+  'feature',
+  'label',
+  'metric',
+  'signal',
+  'buffer',
+  'stream',
+  'window',
+  'cache',
+  'report',
+  'config',
+  'schedule',
+  'dataset',
+  'loader',
+  'reader',
+  'writer',
+  'parser',
+  'token',
+  'vocab',
+  'image',
+  'pixel',
+  'frame',
+  'series',
 ];
 /**
  * Share of docstrings and strings in ordinary code that mention `Sequential` or `model.add(` (they are
@@ -621,7 +652,8 @@ export function generate({ lines: target = 20000, seed = 1, mentions = DEFAULT_M
     offset += line.length + 1;
   }
   // A loop unrolls: its Sequential call makes one model per iteration.
-  for (const m of marks) models.push({ style: m.style, line: m.seqLine + 1, editOffset: m.editOffset, editValue: m.editValue, count: m.style === 'modelLoop' ? 3 : 1 });
+  for (const m of marks)
+    models.push({ style: m.style, line: m.seqLine + 1, editOffset: m.editOffset, editValue: m.editValue, count: m.style === 'modelLoop' ? 3 : 1 });
   const text = out.join('\n') + '\n';
   return { text, lines: out.length, seed, mentions, models };
 }

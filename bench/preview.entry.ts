@@ -50,7 +50,16 @@ function paintAll(maps: { shape: number[]; values: Float32Array }[]): void {
   runner.dispose();
   times.sort((a, b) => a - b);
   const heap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null;
-  return { backend: tf.getBackend(), firstMs, medianMs: times[Math.floor(times.length / 2)] ?? null, tensorBytes: mem.numBytes, gpuBytes: mem.numBytesInGPU ?? null, tensors: mem.numTensors, tensorsAfter, heap };
+  return {
+    backend: tf.getBackend(),
+    firstMs,
+    medianMs: times[Math.floor(times.length / 2)] ?? null,
+    tensorBytes: mem.numBytes,
+    gpuBytes: mem.numBytesInGPU ?? null,
+    tensors: mem.numTensors,
+    tensorsAfter,
+    heap,
+  };
 };
 
 /** Runs the model `n` times on one backend, as the webview does on each input change; tensors and heap around them. */

@@ -14,7 +14,15 @@ import { example, modelNamed } from '../test/unit/support/fixtures';
 
 const VGG_CONV = `from keras import layers, models
 vgg = models.Sequential([layers.Input(shape=(224, 224, 3)),
-${[[64, 2], [128, 2], [256, 3], [512, 3], [512, 3]].map(([f, n]) => `${`    layers.Conv2D(${f}, 3, padding='same', activation='relu'),\n`.repeat(n)}    layers.MaxPooling2D(2),\n`).join('')}])
+${[
+  [64, 2],
+  [128, 2],
+  [256, 3],
+  [512, 3],
+  [512, 3],
+]
+  .map(([f, n]) => `${`    layers.Conv2D(${f}, 3, padding='same', activation='relu'),\n`.repeat(n)}    layers.MaxPooling2D(2),\n`)
+  .join('')}])
 `;
 
 async function main(): Promise<void> {
@@ -54,7 +62,11 @@ async function main(): Promise<void> {
     const seconds = (Date.now() - drawStart) / 1000;
     const statuses = (await w.posted()).slice(before).filter((m) => m.type === 'status') as { runMs: number }[];
     const perSecond = statuses.length / seconds;
-    rows.push([`webview: maps redrawn per second while drawing, ${backend}`, perSecond.toFixed(1), perSecond >= 30 ? 'target >= 30/s: met' : 'target >= 30/s: MISSED']);
+    rows.push([
+      `webview: maps redrawn per second while drawing, ${backend}`,
+      perSecond.toFixed(1),
+      perSecond >= 30 ? 'target >= 30/s: met' : 'target >= 30/s: MISSED',
+    ]);
     rows.push([`webview: inference per redraw (median), ${backend}`, `${median(statuses.map((s) => s.runMs)).toFixed(1)} ms`, '']);
   }
   await w.page.close();
@@ -63,8 +75,19 @@ async function main(): Promise<void> {
   const entry = join(__dirname, 'preview.entry.ts');
   const run = async (model: PreviewModel, backend: string, runs: number) => {
     const page = await openBundlePage(browser, entry);
-    const r = (await page.evaluate(([m, b, n]) => (window as unknown as { bench(...a: unknown[]): Promise<unknown> }).bench(m, b, n), [model, backend, runs] as const)) as {
-      backend: string; firstMs: number; medianMs: number | null; tensorBytes: number; gpuBytes: number | null; tensors: number; tensorsAfter: number; heap: number | null;
+    const r = (await page.evaluate(([m, b, n]) => (window as unknown as { bench(...a: unknown[]): Promise<unknown> }).bench(m, b, n), [
+      model,
+      backend,
+      runs,
+    ] as const)) as {
+      backend: string;
+      firstMs: number;
+      medianMs: number | null;
+      tensorBytes: number;
+      gpuBytes: number | null;
+      tensors: number;
+      tensorsAfter: number;
+      heap: number | null;
     };
     await page.close();
     return r;
@@ -73,24 +96,44 @@ async function main(): Promise<void> {
   const cpu = await run(convnet, 'cpu', 30);
   rows.push(['convnet run + paint all maps, webgl (median)', `${gl.medianMs!.toFixed(1)} ms`, `${(1000 / gl.medianMs!).toFixed(0)} runs/s`]);
   rows.push(['convnet run + paint all maps, cpu (median)', `${cpu.medianMs!.toFixed(1)} ms`, `${(1000 / cpu.medianMs!).toFixed(0)} runs/s`]);
-  rows.push(['  webgl vs cpu', `${(gl.medianMs! / cpu.medianMs!).toFixed(2)}×`, gl.medianMs! < cpu.medianMs! ? 'webgl faster' : 'cpu faster (software WebGL here)']);
+  rows.push([
+    '  webgl vs cpu',
+    `${(gl.medianMs! / cpu.medianMs!).toFixed(2)}×`,
+    gl.medianMs! < cpu.medianMs! ? 'webgl faster' : 'cpu faster (software WebGL here)',
+  ]);
   rows.push(['convnet tensors before/after runs', `${gl.tensors} / ${gl.tensorsAfter}`, gl.tensors === gl.tensorsAfter ? 'no leak' : 'LEAK']);
 
   // 1,000 consecutive runs of the convnet, as while drawing: tensors must stay constant; heap growth is reported.
   {
     const page = await openBundlePage(browser, entry);
     const m = (await page.evaluate((p) => (window as unknown as { memoryRuns(...a: unknown[]): Promise<unknown> }).memoryRuns(p, 'webgl', 1000), convnet)) as {
-      tensorsBefore: number; tensorsAfter: number; heapBefore: number; heapAfter: number; ms: number;
+      tensorsBefore: number;
+      tensorsAfter: number;
+      heapBefore: number;
+      heapAfter: number;
+      ms: number;
     };
     await page.close();
-    rows.push(['1,000 consecutive convnet runs (webgl): tf.memory().numTensors', `${m.tensorsBefore} → ${m.tensorsAfter}`, m.tensorsBefore === m.tensorsAfter ? 'constant' : 'GREW']);
-    rows.push(['  JS heap over those runs (no forced GC)', `${((m.heapAfter - m.heapBefore) / 1048576).toFixed(1)} MB`, `${(m.ms / 1000).toFixed(0)} s for 1,000 runs`]);
+    rows.push([
+      '1,000 consecutive convnet runs (webgl): tf.memory().numTensors',
+      `${m.tensorsBefore} → ${m.tensorsAfter}`,
+      m.tensorsBefore === m.tensorsAfter ? 'constant' : 'GREW',
+    ]);
+    rows.push([
+      '  JS heap over those runs (no forced GC)',
+      `${((m.heapAfter - m.heapBefore) / 1048576).toFixed(1)} MB`,
+      `${(m.ms / 1000).toFixed(0)} s for 1,000 runs`,
+    ]);
   }
 
   const vggModel = analyze(VGG_CONV).models[0];
   const vgg = toPreviewModel(vggModel, 'bench#vgg');
   const v = await run(vgg, 'webgl', 2);
-  rows.push(['VGG-16 conv stack 224×224×3: build + first maps (webgl)', `${(v.firstMs / 1000).toFixed(1)} s`, `${vggModel.layers.length} layers, ${(vggModel.totalParams! / 1e6).toFixed(1)} M params`]);
+  rows.push([
+    'VGG-16 conv stack 224×224×3: build + first maps (webgl)',
+    `${(v.firstMs / 1000).toFixed(1)} s`,
+    `${vggModel.layers.length} layers, ${(vggModel.totalParams! / 1e6).toFixed(1)} M params`,
+  ]);
   rows.push(['  one more run + paint (webgl)', `${(v.medianMs! / 1000).toFixed(1)} s`, '']);
   rows.push(['  tensor memory (weights + maps)', `${(v.tensorBytes / 1048576).toFixed(0)} MB`, `estimate: ${(vgg.estimatedBytes! / 1048576).toFixed(0)} MB`]);
   if (v.heap !== null) rows.push(['  JS heap after run', `${(v.heap / 1048576).toFixed(0)} MB`, '']);

@@ -210,8 +210,7 @@ clearParseCache();
 const first = analyze(text);
 {
   const foundLines = first.models.map((m) => m.line);
-  if (first.models.length !== expectedCount)
-    fail(`analyze found ${first.models.length} models, the generator wrote ${expectedCount}`);
+  if (first.models.length !== expectedCount) fail(`analyze found ${first.models.length} models, the generator wrote ${expectedCount}`);
   const found = new Set(foundLines);
   const wrote = new Set(expected.map((m) => m.line));
   const missed = expected.filter((m) => !found.has(m.line));
@@ -368,8 +367,26 @@ const rows = [
     ratio(denseCold.min, densePy.min ?? null),
     denseAst === null ? `<= ${TARGET_RATIO} (not measured)` : `<= ${TARGET_RATIO}: ${denseCold.median / denseAst <= TARGET_RATIO ? 'met' : 'MISSED'}`,
   ],
-  ['lezer full parse of the text (reference)', ms(lezer.median), ms(lezer.p95), ms(lezer.min), ms(lezer.max), ratio(lezer.median, astMs), ratio(lezer.min, astMin), ''],
-  ['analyze(), warm cache, unchanged text', ms(unchanged.median), ms(unchanged.p95), ms(unchanged.min), ms(unchanged.max), ratio(unchanged.median, astMs), ratio(unchanged.min, astMin), ''],
+  [
+    'lezer full parse of the text (reference)',
+    ms(lezer.median),
+    ms(lezer.p95),
+    ms(lezer.min),
+    ms(lezer.max),
+    ratio(lezer.median, astMs),
+    ratio(lezer.min, astMin),
+    '',
+  ],
+  [
+    'analyze(), warm cache, unchanged text',
+    ms(unchanged.median),
+    ms(unchanged.p95),
+    ms(unchanged.min),
+    ms(unchanged.max),
+    ratio(unchanged.median, astMs),
+    ratio(unchanged.min, astMin),
+    '',
+  ],
   [
     `analyze() after a 1-char edit (${editTimes.length} edits)`,
     ms(edit?.median),
@@ -384,7 +401,12 @@ const rows = [
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 console.log('');
 rows.forEach((r, i) => {
-  console.log(r.map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
+  console.log(
+    r
+      .map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join('  ')
+      .trimEnd(),
+  );
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 });
 console.log('');
@@ -395,9 +417,16 @@ console.log(
 );
 const diagCodes = {};
 for (const m of first.models) for (const d of m.diagnostics) diagCodes[d.code] = (diagCodes[d.code] ?? 0) + 1;
-const diagSummary = Object.entries(diagCodes).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none';
-console.log(`models: found ${first.models.length}, written ${expectedCount} (${expected.length} Sequential calls) — ${first.models.length === expectedCount && !failures.length ? 'OK' : 'FAIL'}; model diagnostics: ${diagSummary}`);
-console.log(`edits: ${editTimes.length} one-character edits (a Dense layer's units, e.g. 64 -> 65) at ${editedModels.size} different models, warm cache, each result checked`);
+const diagSummary =
+  Object.entries(diagCodes)
+    .map(([k, v]) => `${k} ×${v}`)
+    .join(', ') || 'none';
+console.log(
+  `models: found ${first.models.length}, written ${expectedCount} (${expected.length} Sequential calls) — ${first.models.length === expectedCount && !failures.length ? 'OK' : 'FAIL'}; model diagnostics: ${diagSummary}`,
+);
+console.log(
+  `edits: ${editTimes.length} one-character edits (a Dense layer's units, e.g. 64 -> 65) at ${editedModels.size} different models, warm cache, each result checked`,
+);
 console.log(`total benchmark time: ${totalS.toFixed(1)} s`);
 
 const results = {
@@ -417,7 +446,12 @@ const results = {
   analyzeAfterEdit: edit,
   ratioColdToAst: astMs === null ? null : cold.median / astMs,
   ratioLezerToAst: astMs === null ? null : lezer.median / astMs,
-  denseFile: { models: denseGen.models.length, astParse: densePy.error ? { error: densePy.error } : densePy, analyzeCold: denseCold, ratioColdToAst: denseAst === null ? null : denseCold.median / denseAst },
+  denseFile: {
+    models: denseGen.models.length,
+    astParse: densePy.error ? { error: densePy.error } : densePy,
+    analyzeCold: denseCold,
+    ratioColdToAst: denseAst === null ? null : denseCold.median / denseAst,
+  },
   memory,
   failures,
 };

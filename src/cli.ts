@@ -51,11 +51,17 @@ class UsageError extends Error {}
 export function readErrorMessage(file: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   const why =
-    code === 'ENOENT' ? 'no such file'
-    : code === 'ENOTDIR' ? 'no such file (a part of its path is a file, not a folder)'
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'ELOOP' ? 'too many symbolic links (a link that points to itself?)'
-    : e instanceof Error ? e.message : String(e);
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'ENOTDIR'
+        ? 'no such file (a part of its path is a file, not a folder)'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'ELOOP'
+            ? 'too many symbolic links (a link that points to itself?)'
+            : e instanceof Error
+              ? e.message
+              : String(e);
   return `layerlens: cannot read ${file}: ${why}`;
 }
 
@@ -109,7 +115,9 @@ export function main(argv: string[]): number {
   const rest = others.filter((a) => a !== '--json' && a !== '--markdown');
   const unknownFlag = rest.find((a) => a.startsWith('-'));
   if (rest[0] !== 'summary' || rest.length !== 2 || unknownFlag || (json && markdown)) {
-    process.stderr.write(`layerlens: ${unknownFlag ? `unknown option ${unknownFlag}` : json && markdown ? 'choose one of --json and --markdown' : 'expected: summary FILE'}; ${USAGE}\n`);
+    process.stderr.write(
+      `layerlens: ${unknownFlag ? `unknown option ${unknownFlag}` : json && markdown ? 'choose one of --json and --markdown' : 'expected: summary FILE'}; ${USAGE}\n`,
+    );
     return 2;
   }
   const file = rest[1];

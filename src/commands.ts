@@ -1,7 +1,17 @@
 /** One table of palette commands → handlers, each for "the model at the cursor" (or a model a link names). */
 import * as vscode from 'vscode';
 import { formatCount, formatMarkdown, formatShape, type ModelResult, type Range as CoreRange } from './core';
-import { documentOf, inDocument, modelIndexOf, modelsAt, modelsCalledAt, notebookOf, toRange, type AnalysisCache, type DocumentAnalysis } from './analysisCache';
+import {
+  documentOf,
+  inDocument,
+  modelIndexOf,
+  modelsAt,
+  modelsCalledAt,
+  notebookOf,
+  toRange,
+  type AnalysisCache,
+  type DocumentAnalysis,
+} from './analysisCache';
 import { COMMANDS } from './commandIds';
 import { logError } from './log';
 import { ActivationPanel } from './panel/activationPanel';
@@ -55,7 +65,12 @@ export async function resolveTarget(cache: AnalysisCache, args: unknown[]): Prom
   if (models.length === 1) return { doc, model: models[0], layerIndex: null };
   const choices = here.length > 1 ? here : models;
   const picked = await vscode.window.showQuickPick(
-    choices.map((m) => ({ label: m.name, description: modelPlace(m, doc, analysis), detail: `${m.layers.length} layers · ${formatCount(m.totalParams)} params · input ${formatShape(m.inputShape)}`, model: m })),
+    choices.map((m) => ({
+      label: m.name,
+      description: modelPlace(m, doc, analysis),
+      detail: `${m.layers.length} layers · ${formatCount(m.totalParams)} params · input ${formatShape(m.inputShape)}`,
+      model: m,
+    })),
     { placeHolder: here.length > 1 ? `Which model? The code at the cursor builds ${here.length}, one per call.` : 'Which model?' },
   );
   if (!picked) return undefined;
@@ -120,12 +135,14 @@ const LAYERLENS_COMMENT = /^\s*#\s*layerlens:\s*input_shape\s*=/;
  */
 async function setInputShape({ doc, model }: ModelTarget, given?: string): Promise<void> {
   const current = model.inputShape ? formatShape(model.inputShape.slice(1)) : '';
-  const value = given ?? await vscode.window.showInputBox({
-    title: `Input shape of "${model.name}", without the batch dimension`,
-    prompt: 'For example (28, 28, 1) for MNIST images, or (100,) for vectors',
-    value: current === '?' ? '' : current,
-    validateInput: (v) => (SHAPE_INPUT.test(v.trim()) ? undefined : 'Write a tuple of sizes, e.g. (28, 28, 1); None for a size that varies'),
-  });
+  const value =
+    given ??
+    (await vscode.window.showInputBox({
+      title: `Input shape of "${model.name}", without the batch dimension`,
+      prompt: 'For example (28, 28, 1) for MNIST images, or (100,) for vectors',
+      value: current === '?' ? '' : current,
+      validateInput: (v) => (SHAPE_INPUT.test(v.trim()) ? undefined : 'Write a tuple of sizes, e.g. (28, 28, 1); None for a size that varies'),
+    }));
   if (value === undefined) return;
   const parsed = SHAPE_INPUT.exec(value.trim());
   if (!parsed) {

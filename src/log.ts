@@ -59,11 +59,19 @@ export function reportInternalError(file: string, diagnostic: { message: string 
   if (reportedInternal.has(key)) return;
   reportedInternal.add(key);
   const stack = (diagnostic as { stack?: unknown }).stack;
-  append(`[${new Date().toISOString()}] internal error analysing ${file}: ${diagnostic.message}\n${typeof stack === 'string' ? stack : '(no stack trace came with it)'}\n${HOW_TO_REPORT}`);
+  append(
+    `[${new Date().toISOString()}] internal error analysing ${file}: ${diagnostic.message}\n${typeof stack === 'string' ? stack : '(no stack trace came with it)'}\n${HOW_TO_REPORT}`,
+  );
   const name = file.split(/[\\/]/).pop() ?? file;
   void Promise.resolve(
-    vscode.window.showErrorMessage(`LayerLens could not analyse ${name} (an internal error: ${diagnostic.message}). Please report it with the LayerLens output, which has the details.`, 'Show Output'),
-  ).then((choice) => {
-    if (choice) channel?.show(true);
-  }, (e: unknown) => logError('internal error message', e));
+    vscode.window.showErrorMessage(
+      `LayerLens could not analyse ${name} (an internal error: ${diagnostic.message}). Please report it with the LayerLens output, which has the details.`,
+      'Show Output',
+    ),
+  ).then(
+    (choice) => {
+      if (choice) channel?.show(true);
+    },
+    (e: unknown) => logError('internal error message', e),
+  );
 }

@@ -100,8 +100,14 @@ const isNumber = (x: unknown): x is number => typeof x === 'number';
 const isFinite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 const isCount = (x: unknown): x is number => isInt(x) && x >= 0;
-const orNull = (check: Check): Check => (x) => x === null || check(x);
-const arrayOf = (check: Check): Check => (x) => Array.isArray(x) && x.every(check);
+const orNull =
+  (check: Check): Check =>
+  (x) =>
+    x === null || check(x);
+const arrayOf =
+  (check: Check): Check =>
+  (x) =>
+    Array.isArray(x) && x.every(check);
 
 /** A Keras shape: a list of sizes, `null` where a size is unknown. */
 const isShape = arrayOf(orNull(isCount));
@@ -137,7 +143,12 @@ export function isPreviewModel(x: unknown): x is PreviewModel {
 }
 
 /** A tensor whose values fill its shape: as many numbers as the product of its sizes. */
-const isTensor: Check = (x) => isObject(x) && isShape(x.shape) && !(x.shape as unknown[]).includes(null) && arrayOf(isNumber)(x.values) && (x.values as number[]).length === (x.shape as number[]).reduce((a, b) => a * b, 1);
+const isTensor: Check = (x) =>
+  isObject(x) &&
+  isShape(x.shape) &&
+  !(x.shape as unknown[]).includes(null) &&
+  arrayOf(isNumber)(x.values) &&
+  (x.values as number[]).length === (x.shape as number[]).reduce((a, b) => a * b, 1);
 const isLayerWeights: Check = (x) => isObject(x) && isString(x.layer) && arrayOf(isTensor)(x.tensors);
 const isVariant: Check = (x) => isObject(x) && isString(x.label) && isString(x.code) && isPreviewModel(x.model);
 

@@ -24,7 +24,10 @@ const common = {
 
 export function suiteEntryPoints() {
   if (!existsSync(suitesSrcDir)) return [];
-  return readdirSync(suitesSrcDir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => path.join(suitesSrcDir, f));
+  return readdirSync(suitesSrcDir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => path.join(suitesSrcDir, f));
 }
 
 /** Bundles each suite to `<outDir>/<name>.test.js` (CommonJS, mocha's globals and `vscode` left to the host). */
@@ -64,6 +67,8 @@ export function buildExtension({ log = console.log } = {}) {
   if (r.error || r.status !== 0) throw new Error(`npm run build failed (${r.error?.message ?? `exit ${r.status}`})`);
   const bundle = path.join(repoRoot, 'dist', 'extension.js');
   if (!existsSync(bundle))
-    throw new Error(`npm run build did not produce dist/extension.js (${existsSync(path.join(repoRoot, 'src', 'extension.ts')) ? 'check esbuild.config.mjs' : 'src/extension.ts does not exist yet'})`);
+    throw new Error(
+      `npm run build did not produce dist/extension.js (${existsSync(path.join(repoRoot, 'src', 'extension.ts')) ? 'check esbuild.config.mjs' : 'src/extension.ts does not exist yet'})`,
+    );
   log(`built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

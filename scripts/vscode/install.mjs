@@ -16,8 +16,18 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync,
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  APT_PACKAGES, CODE_SERVER_VERSION, NODE_MAJOR, cacheDir, chromiumPath, codeServerDir, codeServerEntry,
-  codeServerPkgDir, installMarker, node24Bin, node24Dir, repoRoot,
+  APT_PACKAGES,
+  CODE_SERVER_VERSION,
+  NODE_MAJOR,
+  cacheDir,
+  chromiumPath,
+  codeServerDir,
+  codeServerEntry,
+  codeServerPkgDir,
+  installMarker,
+  node24Bin,
+  node24Dir,
+  repoRoot,
 } from './paths.mjs';
 
 const log = (msg) => console.log(`[vscode-install] ${msg}`);
@@ -31,7 +41,11 @@ function run(cmd, args, opts = {}) {
 }
 
 function readJson(file) {
-  try { return JSON.parse(readFileSync(file, 'utf8')); } catch { return undefined; }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 function dpkgInstalled(pkg) {
@@ -44,7 +58,7 @@ const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'i
 /** Debian packages to install: chromium, libkrb5-dev, and a compiler toolchain for node-gyp when there is none. */
 export function missingAptPackages() {
   const hasDpkg = spawnSync('dpkg-query', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!hasDpkg) return APT_PACKAGES.filter((p) => p === 'chromium' ? !existsSync(chromiumPath) : false);
+  if (!hasDpkg) return APT_PACKAGES.filter((p) => (p === 'chromium' ? !existsSync(chromiumPath) : false));
   const missing = APT_PACKAGES.filter((p) => !dpkgInstalled(p));
   // code-server's native modules (kerberos, spdlog, node-pty, sqlite3, ...) are compiled by node-gyp.
   if (!onPath('make') || !onPath('g++')) missing.push('build-essential');
@@ -54,15 +68,18 @@ export function missingAptPackages() {
 
 function installAptPackages() {
   const missing = missingAptPackages();
-  if (missing.length === 0) { log(`Debian packages present: ${APT_PACKAGES.join(', ')} (and make, g++, python3)`); return; }
+  if (missing.length === 0) {
+    log(`Debian packages present: ${APT_PACKAGES.join(', ')} (and make, g++, python3)`);
+    return;
+  }
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!hasApt) throw new Error(`missing ${missing.join(', ')} and apt-get is not available; install them by hand`);
   const sudo = root ? [] : ['sudo', '-n'];
   if (!root && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status !== 0)
     throw new Error(`missing Debian packages ${missing.join(', ')}; run as root: apt-get install -y ${missing.join(' ')}`);
-  const apt = (...args) => run(sudo[0] ?? 'apt-get', sudo.length ? [...sudo.slice(1), 'apt-get', ...args] : args,
-    { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const apt = (...args) =>
+    run(sudo[0] ?? 'apt-get', sudo.length ? [...sudo.slice(1), 'apt-get', ...args] : args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   log(`installing Debian packages: ${missing.join(', ')}`);
   const listsDir = '/var/lib/apt/lists';
   let updated = false;
@@ -70,9 +87,14 @@ function installAptPackages() {
     try {
       const ents = spawnSync('sh', ['-c', `ls ${listsDir} | grep -c _Packages`], { encoding: 'utf8' }).stdout.trim();
       return Number(ents) === 0;
-    } catch { return true; }
+    } catch {
+      return true;
+    }
   };
-  if (listsStale()) { apt('update'); updated = true; }
+  if (listsStale()) {
+    apt('update');
+    updated = true;
+  }
   try {
     apt('install', '-y', '--no-install-recommends', ...missing);
   } catch (e) {
@@ -103,7 +125,10 @@ function installNode24() {
     log(`Node ${nodeVersion(node24Bin)} present at ${path.relative(repoRoot, node24Bin)}`);
     return;
   }
-  if (existsSync(node24Dir)) { log(`wiping half-finished ${path.relative(repoRoot, node24Dir)}`); rmSync(node24Dir, { recursive: true, force: true }); }
+  if (existsSync(node24Dir)) {
+    log(`wiping half-finished ${path.relative(repoRoot, node24Dir)}`);
+    rmSync(node24Dir, { recursive: true, force: true });
+  }
   mkdirSync(node24Dir, { recursive: true });
   writeFileSync(path.join(node24Dir, 'package.json'), JSON.stringify({ name: 'layerlens-node24', private: true }, null, 2) + '\n');
   run('npm', ['install', '--prefix', node24Dir, '--no-audit', '--no-fund', '--loglevel=error', `node@${NODE_MAJOR}`]);
@@ -136,7 +161,8 @@ function checkNativeModules() {
   for (const f of files) {
     const t = spawnSync(node24Bin, ['-e', 'process.dlopen({exports:{}}, process.argv[1])', f], { encoding: 'utf8' });
     // Windows-only modules compile to empty stubs on Linux ("did not self-register"); a wrong ABI says NODE_MODULE_VERSION.
-    if (t.status !== 0 && !/did not self-register/.test(t.stderr)) bad.push(`${path.relative(codeServerPkgDir, f)}: ${(t.stderr.split('\n').find((l) => /Error/.test(l)) ?? t.stderr).trim()}`);
+    if (t.status !== 0 && !/did not self-register/.test(t.stderr))
+      bad.push(`${path.relative(codeServerPkgDir, f)}: ${(t.stderr.split('\n').find((l) => /Error/.test(l)) ?? t.stderr).trim()}`);
   }
   if (bad.length) throw new Error(`native modules that do not load in Node ${NODE_MAJOR}:\n  ${bad.join('\n  ')}`);
   log(`${files.length} native modules load in Node ${NODE_MAJOR}`);
@@ -148,7 +174,10 @@ function installCodeServer() {
     return;
   }
   // A half-installed tree leaves broken links; always start from an empty folder.
-  if (existsSync(codeServerDir)) { log(`wiping half-finished ${path.relative(repoRoot, codeServerDir)}`); rmSync(codeServerDir, { recursive: true, force: true }); }
+  if (existsSync(codeServerDir)) {
+    log(`wiping half-finished ${path.relative(repoRoot, codeServerDir)}`);
+    rmSync(codeServerDir, { recursive: true, force: true });
+  }
   mkdirSync(codeServerDir, { recursive: true });
   writeFileSync(path.join(codeServerDir, 'package.json'), JSON.stringify({ name: 'layerlens-code-server', private: true }, null, 2) + '\n');
   log(`installing code-server@${CODE_SERVER_VERSION} with Node ${NODE_MAJOR} (takes about 5 minutes)`);
@@ -168,16 +197,26 @@ function installCodeServer() {
     npm_config_nodedir: node24HeadersDir(),
   };
   const t0 = Date.now();
-  run('npm', ['install', '--prefix', codeServerDir, '--no-audit', '--no-fund', '--loglevel=error', '--unsafe-perm', `code-server@${CODE_SERVER_VERSION}`], { env, cwd: codeServerDir });
+  run('npm', ['install', '--prefix', codeServerDir, '--no-audit', '--no-fund', '--loglevel=error', '--unsafe-perm', `code-server@${CODE_SERVER_VERSION}`], {
+    env,
+    cwd: codeServerDir,
+  });
   if (!existsSync(codeServerEntry)) throw new Error(`code-server installed, but ${codeServerEntry} is missing`);
   checkNativeModules();
   // An explicit config file: without one, code-server writes ~/.config/code-server/config.yaml.
   const config = path.join(codeServerDir, 'config.yaml');
   writeFileSync(config, 'auth: none\n');
-  const r = spawnSync(node24Bin, [codeServerEntry, '--config', config, '--version'],
-    { encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_DATA_HOME: path.join(codeServerDir, 'xdg-data') } });
+  const r = spawnSync(node24Bin, [codeServerEntry, '--config', config, '--version'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, XDG_DATA_HOME: path.join(codeServerDir, 'xdg-data') },
+  });
   if (r.status !== 0) throw new Error(`code-server --version failed (exit ${r.status}): ${r.stderr || r.stdout}`);
-  const version = r.stdout.split('\n').find((l) => /^\d+\.\d+\.\d+/.test(l.trim()))?.trim() ?? r.stdout.trim();
+  const version =
+    r.stdout
+      .split('\n')
+      .find((l) => /^\d+\.\d+\.\d+/.test(l.trim()))
+      ?.trim() ?? r.stdout.trim();
   markComponent(codeServerDir, { codeServer: CODE_SERVER_VERSION, version });
   log(`code-server installed in ${Math.round((Date.now() - t0) / 1000)} s: ${version}`);
 }
@@ -185,14 +224,28 @@ function installCodeServer() {
 /** True when the marker records a completed install of the current versions and the binaries are in place. */
 export function isInstalled() {
   const m = readJson(installMarker);
-  return !!m && m.codeServer === CODE_SERVER_VERSION && m.nodeMajor === NODE_MAJOR &&
-    existsSync(node24Bin) && existsSync(codeServerEntry) && existsSync(chromiumPath) &&
-    componentDone(node24Dir) && componentDone(codeServerDir);
+  return (
+    !!m &&
+    m.codeServer === CODE_SERVER_VERSION &&
+    m.nodeMajor === NODE_MAJOR &&
+    existsSync(node24Bin) &&
+    existsSync(codeServerEntry) &&
+    existsSync(chromiumPath) &&
+    componentDone(node24Dir) &&
+    componentDone(codeServerDir)
+  );
 }
 
 // Only one install at a time (npm start and a test runner started together): a lock folder holding the owner's pid.
 const lockDir = path.join(cacheDir, '.install.lock');
-function pidAlive(pid) { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } }
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
 async function withLock(fn) {
   mkdirSync(cacheDir, { recursive: true });
   const deadline = Date.now() + 30 * 60_000;
@@ -204,19 +257,32 @@ async function withLock(fn) {
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
       const pid = Number(readFileSync(path.join(lockDir, 'pid'), 'utf8').trim() || 0) || 0;
-      let age = 0; try { age = Date.now() - statSync(lockDir).mtimeMs; } catch {}
-      if ((pid && !pidAlive(pid)) || (!pid && age > 10_000)) { rmSync(lockDir, { recursive: true, force: true }); continue; }
+      let age = 0;
+      try {
+        age = Date.now() - statSync(lockDir).mtimeMs;
+      } catch {}
+      if ((pid && !pidAlive(pid)) || (!pid && age > 10_000)) {
+        rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
       if (!waited) log(`another install (pid ${pid}) is running; waiting for it`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for the install lock ${lockDir}`);
       await new Promise((r) => setTimeout(r, 2000));
     }
   }
-  try { return await fn(); } finally { rmSync(lockDir, { recursive: true, force: true }); }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
 }
 
 /** Installs whatever is missing. Quiet and fast (no processes spawned) when already installed. */
 export async function ensureInstalled({ force = false, quiet = false } = {}) {
-  if (!force && isInstalled()) { if (!quiet) log(`already installed (${path.relative(repoRoot, installMarker)}); nothing to do`); return; }
+  if (!force && isInstalled()) {
+    if (!quiet) log(`already installed (${path.relative(repoRoot, installMarker)}); nothing to do`);
+    return;
+  }
   await withLock(async () => {
     if (!force && isInstalled()) return; // someone else finished while we waited
     const t0 = Date.now();
@@ -226,10 +292,21 @@ export async function ensureInstalled({ force = false, quiet = false } = {}) {
     installNode24();
     installCodeServer();
     if (!existsSync(chromiumPath)) throw new Error(`chromium is not at ${chromiumPath} (set LAYERLENS_CHROMIUM to its path)`);
-    writeFileSync(installMarker, JSON.stringify({
-      nodeMajor: NODE_MAJOR, node: nodeVersion(node24Bin), codeServer: CODE_SERVER_VERSION, chromium: chromiumPath,
-      seconds: Math.round((Date.now() - t0) / 1000), at: new Date().toISOString(),
-    }, null, 2) + '\n');
+    writeFileSync(
+      installMarker,
+      JSON.stringify(
+        {
+          nodeMajor: NODE_MAJOR,
+          node: nodeVersion(node24Bin),
+          codeServer: CODE_SERVER_VERSION,
+          chromium: chromiumPath,
+          seconds: Math.round((Date.now() - t0) / 1000),
+          at: new Date().toISOString(),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     log(`done in ${Math.round((Date.now() - t0) / 1000)} s`);
   });
 }

@@ -16,7 +16,11 @@ import { chromiumPath, repoRoot } from './paths.mjs';
 import { prepareExtension } from './vsix.mjs';
 
 const log = (m) => console.log(`[e2e] ${m}`);
-const fail = (m) => { console.error(`[e2e] ERROR: ${m}`); console.log('\n0 passed, 1 failed'); process.exit(1); };
+const fail = (m) => {
+  console.error(`[e2e] ERROR: ${m}`);
+  console.log('\n0 passed, 1 failed');
+  process.exit(1);
+};
 
 try {
   await ensureInstalled({ quiet: true });
@@ -29,18 +33,28 @@ try {
 }
 
 const e2eDir = path.join(repoRoot, 'test', 'e2e');
-const specs = existsSync(e2eDir) ? readdirSync(e2eDir).filter((f) => f.endsWith('.spec.ts')).sort().map((f) => path.join('test', 'e2e', f)) : [];
+const specs = existsSync(e2eDir)
+  ? readdirSync(e2eDir)
+      .filter((f) => f.endsWith('.spec.ts'))
+      .sort()
+      .map((f) => path.join('test', 'e2e', f))
+  : [];
 if (specs.length === 0) fail('no specs (test/e2e/*.spec.ts)');
 
 const require = createRequire(import.meta.url);
 const mochaBin = path.join(path.dirname(require.resolve('mocha/package.json')), 'bin', 'mocha.js');
 const args = [
   mochaBin,
-  '--no-config', '--no-package', // not the unit tests' .mocharc.json
-  '--require', 'tsx/cjs',
-  '--reporter', './test/support/countingReporter.js',
-  '--timeout', '180000',
-  '--slow', '10000',
+  '--no-config',
+  '--no-package', // not the unit tests' .mocharc.json
+  '--require',
+  'tsx/cjs',
+  '--reporter',
+  './test/support/countingReporter.js',
+  '--timeout',
+  '180000',
+  '--slow',
+  '10000',
   '--exit', // a stray handle must not keep CI waiting; each spec stops its own server and browser
   ...process.argv.slice(2),
   ...specs,
@@ -50,6 +64,9 @@ log(`mocha ${specs.join(' ')}`);
 const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => {
-  if (signal) { console.log('\n0 passed, 1 failed'); process.exit(1); }
+  if (signal) {
+    console.log('\n0 passed, 1 failed');
+    process.exit(1);
+  }
   process.exit(code ?? 1);
 });

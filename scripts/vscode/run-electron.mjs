@@ -33,8 +33,10 @@ try {
       '--disable-workspace-trust',
       '--skip-welcome',
       '--skip-release-notes',
-      '--user-data-dir', path.join(tmp, 'user-data'),
-      '--extensions-dir', path.join(tmp, 'extensions'),
+      '--user-data-dir',
+      path.join(tmp, 'user-data'),
+      '--extensions-dir',
+      path.join(tmp, 'extensions'),
     ],
   });
 } catch (e) {

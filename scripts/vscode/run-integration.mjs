@@ -31,7 +31,10 @@ import { prepareExtension } from './vsix.mjs';
 import { copyFolder, installExtension, launchBrowser, makeTempDir, openWorkbench, removeDir, startCodeServer } from './server.mjs';
 
 const argv = process.argv.slice(2);
-const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+const opt = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
 const restricted = argv.includes('--restricted');
 const grep = opt('--grep') ?? process.env.LAYERLENS_TEST_GREP ?? (restricted ? '^restricted mode' : undefined);
 const timeoutS = Number(opt('--timeout') ?? process.env.LAYERLENS_TEST_TIMEOUT ?? 300);
@@ -45,8 +48,16 @@ let server, browser, tmp;
 let cleaning = null;
 async function cleanup() {
   cleaning ??= (async () => {
-    try { await browser?.close(); } catch { /* already gone */ }
-    try { await server?.stop(); } catch { /* already gone */ }
+    try {
+      await browser?.close();
+    } catch {
+      /* already gone */
+    }
+    try {
+      await server?.stop();
+    } catch {
+      /* already gone */
+    }
   })();
   return cleaning;
 }
@@ -62,7 +73,15 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 
 // Spec-reporter-like output, printed live from the progress events: suites nested, ✔ / numbered failure / - pending.
 class LivePrinter {
-  constructor(file) { this.file = file; this.offset = 0; this.buf = ''; this.failures = []; this.passes = 0; this.pending = 0; this.current = undefined; }
+  constructor(file) {
+    this.file = file;
+    this.offset = 0;
+    this.buf = '';
+    this.failures = [];
+    this.passes = 0;
+    this.pending = 0;
+    this.current = undefined;
+  }
   poll() {
     if (!existsSync(this.file)) return;
     const data = readFileSync(this.file);
@@ -71,7 +90,14 @@ class LivePrinter {
     this.offset = data.length;
     const lines = this.buf.split('\n');
     this.buf = lines.pop();
-    for (const l of lines) if (l.trim()) { try { this.event(JSON.parse(l)); } catch { /* torn line */ } }
+    for (const l of lines)
+      if (l.trim()) {
+        try {
+          this.event(JSON.parse(l));
+        } catch {
+          /* torn line */
+        }
+      }
   }
   event(e) {
     const depth = e.titlePath.length;
@@ -79,9 +105,18 @@ class LivePrinter {
     const indent = '  '.repeat(depth);
     if (e.type === 'suite') console.log(`${depth === 1 ? '\n' : ''}${indent}${title}`);
     else if (e.type === 'test') this.current = e.titlePath;
-    else if (e.type === 'pass') { this.passes++; this.current = undefined; console.log(`${indent}✔ ${title}${e.durationMs > 75 ? ` (${e.durationMs}ms)` : ''}`); }
-    else if (e.type === 'pending') { this.pending++; console.log(`${indent}- ${title}`); }
-    else if (e.type === 'fail') { this.failures.push(e); this.current = undefined; console.log(`${indent}${this.failures.length}) ${title}`); }
+    else if (e.type === 'pass') {
+      this.passes++;
+      this.current = undefined;
+      console.log(`${indent}✔ ${title}${e.durationMs > 75 ? ` (${e.durationMs}ms)` : ''}`);
+    } else if (e.type === 'pending') {
+      this.pending++;
+      console.log(`${indent}- ${title}`);
+    } else if (e.type === 'fail') {
+      this.failures.push(e);
+      this.current = undefined;
+      console.log(`${indent}${this.failures.length}) ${title}`);
+    }
   }
 }
 
@@ -94,7 +129,9 @@ function sourceMapOf(file) {
     try {
       const m = /\/\/# sourceMappingURL=data:application\/json;(?:charset=utf-8;)?base64,([A-Za-z0-9+/=]+)\s*$/.exec(readFileSync(file, 'utf8'));
       if (m) map = new SourceMap(JSON.parse(Buffer.from(m[1], 'base64').toString('utf8')));
-    } catch { /* no map */ }
+    } catch {
+      /* no map */
+    }
     sourceMaps.set(file, map);
   }
   return sourceMaps.get(file);
@@ -112,8 +149,11 @@ function mapStackLine(line) {
 function printFailure(i, t) {
   console.log('');
   console.log(`  ${i}) ${t.titlePath.join('\n       ')}:`);
-  const stack = (t.error?.stack ?? t.error?.message ?? 'unknown error').split('\n').map(mapStackLine)
-    .filter((l) => !/^\s+at .*(node_modules|extensionHostProcess|node:internal|\/dist\/host\.js)/.test(l)).slice(0, 40);
+  const stack = (t.error?.stack ?? t.error?.message ?? 'unknown error')
+    .split('\n')
+    .map(mapStackLine)
+    .filter((l) => !/^\s+at .*(node_modules|extensionHostProcess|node:internal|\/dist\/host\.js)/.test(l))
+    .slice(0, 40);
   for (const l of stack) console.log(`     ${l}`);
 }
 
@@ -136,7 +176,13 @@ async function answerDialogs(page, answered) {
   try {
     const box = page.locator('.monaco-dialog-box').first();
     if (!(await box.isVisible())) return;
-    const message = (await box.locator('.dialog-message-text, .dialog-message').first().innerText().catch(() => '')).trim();
+    const message = (
+      await box
+        .locator('.dialog-message-text, .dialog-message')
+        .first()
+        .innerText()
+        .catch(() => '')
+    ).trim();
     const buttons = box.locator('.dialog-buttons .monaco-button');
     const labels = await buttons.allInnerTexts();
     const dontSave = labels.findIndex((l) => /^don.t save$/i.test(l.trim()));
@@ -145,7 +191,9 @@ async function answerDialogs(page, answered) {
     const what = `dialog "${message.replace(/\s+/g, ' ').slice(0, 120)}" [${labels.join(' | ')}] -> ${dontSave >= 0 ? "Don't Save" : 'Escape (cancel)'}`;
     answered.push(what);
     console.log(`[integration] answered ${what}`);
-  } catch { /* the page is busy or gone; try again next time */ }
+  } catch {
+    /* the page is busy or gone; try again next time */
+  }
 }
 
 async function main() {
@@ -185,33 +233,52 @@ async function main() {
   // Workbench errors, for a timeout's report; without what this offline machine always logs (the extension
   // gallery, GitHub sign-in, name resolution).
   const noise = /open-vsx\.org|ERR_NAME_NOT_RESOLVED|authentication provider 'github'|getaddrinfo/;
-  const keepError = (text) => { if (!noise.test(text)) pageErrors.push(text.replace(/%c\s*/g, '').split('\n').slice(0, 4).join('\n    ')); };
+  const keepError = (text) => {
+    if (!noise.test(text)) pageErrors.push(text.replace(/%c\s*/g, '').split('\n').slice(0, 4).join('\n    '));
+  };
   page.on('pageerror', (e) => keepError(e.stack ?? e.message));
-  page.on('console', (m) => { if (m.type() === 'error') keepError(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') keepError(m.text());
+  });
   log(`workbench open in ${((Date.now() - t) / 1000).toFixed(1)} s; waiting for the test host (timeout ${timeoutS} s)`);
 
   const deadline = Date.now() + timeoutS * 1000;
   const live = new LivePrinter(`${results}.events.jsonl`);
   const answered = [];
   let broken;
-  page.on('crash', () => { broken = 'the workbench page crashed'; });
+  page.on('crash', () => {
+    broken = 'the workbench page crashed';
+  });
   while (!existsSync(results) && Date.now() < deadline && !broken) {
     live.poll();
     await answerDialogs(page, answered);
-    try { process.kill(server.pid, 0); } catch { broken = 'code-server exited'; }
+    try {
+      process.kill(server.pid, 0);
+    } catch {
+      broken = 'code-server exited';
+    }
     await sleep(250);
   }
   live.poll();
   if (broken && !existsSync(results)) {
-    console.error(`\n[integration] ERROR: ${broken} during the run${live.current ? ` (running: ${live.current.join(' > ')})` : ''}; code-server log: ${server.logFile}\n${server.logTail(30)}`);
+    console.error(
+      `\n[integration] ERROR: ${broken} during the run${live.current ? ` (running: ${live.current.join(' > ')})` : ''}; code-server log: ${server.logFile}\n${server.logTail(30)}`,
+    );
     live.failures.forEach((f, i) => printFailure(i + 1, f));
     return { passed: live.passes, failed: live.failures.length + 1, ok: false };
   }
   if (!existsSync(results)) {
     const shot = path.join(repoRoot, 'test-results', 'integration-timeout.png');
-    try { mkdirSync(path.dirname(shot), { recursive: true }); await page.screenshot({ path: shot }); } catch { /* the page may be gone */ }
+    try {
+      mkdirSync(path.dirname(shot), { recursive: true });
+      await page.screenshot({ path: shot });
+    } catch {
+      /* the page may be gone */
+    }
     const started = existsSync(`${results}.lock`);
-    console.error(`\n[integration] TIMEOUT after ${timeoutS} s: ${started ? 'the test host started but did not finish' : 'the test host never started (no extension host, or the request did not reach it)'}`);
+    console.error(
+      `\n[integration] TIMEOUT after ${timeoutS} s: ${started ? 'the test host started but did not finish' : 'the test host never started (no extension host, or the request did not reach it)'}`,
+    );
     if (live.current) console.error(`[integration] still running: ${live.current.join(' > ')}`);
     live.failures.forEach((f, i) => printFailure(i + 1, f));
     console.error(`[integration] screenshot: ${path.relative(repoRoot, shot)}; code-server log: ${server.logFile}; last lines:\n${server.logTail(30)}`);
@@ -220,12 +287,15 @@ async function main() {
   }
   const r = JSON.parse(readFileSync(results, 'utf8'));
   console.log('');
-  log(`results from the extension host (VS Code ${r.vscodeVersion}, ${r.appName}, Node ${r.node}, request via ${r.requestSource}) after ${((Date.now() - t0) / 1000).toFixed(1)} s in all${answered.length ? `; ${answered.length} dialog(s) answered` : ''}`);
+  log(
+    `results from the extension host (VS Code ${r.vscodeVersion}, ${r.appName}, Node ${r.node}, request via ${r.requestSource}) after ${((Date.now() - t0) / 1000).toFixed(1)} s in all${answered.length ? `; ${answered.length} dialog(s) answered` : ''}`,
+  );
   if (r.fatal) {
     console.error(`[integration] ERROR: ${r.fatal}`);
     return { passed: r.passes ?? 0, failed: Math.max(1, r.failures ?? 0), ok: false };
   }
-  if (live.passes + live.failures.length + live.pending === 0 && r.tests.length) for (const t of r.tests) live.event({ type: t.state === 'passed' ? 'pass' : t.state === 'failed' ? 'fail' : 'pending', ...t });
+  if (live.passes + live.failures.length + live.pending === 0 && r.tests.length)
+    for (const t of r.tests) live.event({ type: t.state === 'passed' ? 'pass' : t.state === 'failed' ? 'fail' : 'pending', ...t });
   printSummary(r);
   const ok = r.failures === 0 && r.passes > 0;
   if (r.passes === 0 && r.failures === 0) console.error('[integration] ERROR: no tests ran');

@@ -3,7 +3,19 @@
 // unpacked folder), and launching headless Chromium (Debian's) with playwright-core.
 // Used by start.mjs (npm start), run-integration.mjs (npm run test:integration) and test/e2e (npm run test:e2e).
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, createWriteStream, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  createWriteStream,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -33,7 +45,10 @@ function httpStatus(url, timeoutMs = 2000) {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
-    req.on('timeout', () => { req.destroy(); resolve(0); });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(0);
+    });
     req.on('error', () => resolve(0));
   });
 }
@@ -48,7 +63,10 @@ export function copyFolder(from, to) {
   mkdirSync(to, { recursive: true });
   cpSync(from, to, {
     recursive: true,
-    filter: (src) => { const b = path.basename(src); return src === from || (b !== '__pycache__' && b !== 'node_modules' && !b.startsWith('.')); },
+    filter: (src) => {
+      const b = path.basename(src);
+      return src === from || (b !== '__pycache__' && b !== 'node_modules' && !b.startsWith('.'));
+    },
   });
   return to;
 }
@@ -56,17 +74,27 @@ export function copyFolder(from, to) {
 const live = new Set(); // process groups to kill if this process exits without stopping them
 let exitHookInstalled = false;
 function killGroup(pid, signal) {
-  try { process.kill(-pid, signal); return true; } catch { return false; }
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
 }
 function installExitHook() {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => { for (const pid of live) killGroup(pid, 'SIGKILL'); });
+  process.on('exit', () => {
+    for (const pid of live) killGroup(pid, 'SIGKILL');
+  });
   // Ctrl-C or a CI timeout: kill the servers still running; when nobody else handles the signal, die of it as usual.
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     const handler = () => {
       for (const pid of live) killGroup(pid, 'SIGKILL');
-      if (process.listenerCount(sig) === 1) { process.removeListener(sig, handler); process.kill(process.pid, sig); }
+      if (process.listenerCount(sig) === 1) {
+        process.removeListener(sig, handler);
+        process.kill(process.pid, sig);
+      }
     };
     process.on(sig, handler);
   }
@@ -110,7 +138,18 @@ export const DEFAULT_SETTINGS = {
  * by anyone, opens in Restricted Mode (by default trust is off and every folder is trusted).
  * @returns {{ url: string, folderUrl: string, port: number, pid: number, logFile: string, logTail: (n?: number) => string, stop: () => Promise<void> }}
  */
-export async function startCodeServer({ workspace, extensionsDir, userDataDir, port, env = {}, settings = {}, workspaceTrust = false, logFile, timeoutMs = 60_000, quiet = true } = {}) {
+export async function startCodeServer({
+  workspace,
+  extensionsDir,
+  userDataDir,
+  port,
+  env = {},
+  settings = {},
+  workspaceTrust = false,
+  logFile,
+  timeoutMs = 60_000,
+  quiet = true,
+} = {}) {
   assertInstalled();
   if (!workspace || !existsSync(workspace)) throw new Error(`startCodeServer: workspace folder ${workspace} does not exist`);
   if (!extensionsDir || !userDataDir) throw new Error('startCodeServer: extensionsDir and userDataDir are required');
@@ -125,7 +164,13 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, p
   const settingsFile = path.join(settingsDir, 'settings.json');
   if (workspaceTrust) settings = { ...settings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' };
   let current;
-  if (existsSync(settingsFile)) { try { current = JSON.parse(readFileSync(settingsFile, 'utf8')); } catch { /* JSONC: leave it */ } }
+  if (existsSync(settingsFile)) {
+    try {
+      current = JSON.parse(readFileSync(settingsFile, 'utf8'));
+    } catch {
+      /* JSONC: leave it */
+    }
+  }
   if (!existsSync(settingsFile) || (current && Object.keys(settings).length))
     writeFileSync(settingsFile, JSON.stringify({ ...(current ?? DEFAULT_SETTINGS), ...settings }, null, 2) + '\n');
   writeFileSync(configFile, '# every option is on the command line\nauth: none\n');
@@ -139,16 +184,22 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, p
     const p = port ?? (await freePort());
     const args = [
       codeServerEntry,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${p}`,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${p}`,
       '--disable-telemetry',
       '--disable-update-check',
       ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
-      '--config', configFile,
-      '--extensions-dir', path.resolve(extensionsDir),
-      '--user-data-dir', path.resolve(userDataDir),
-      '--session-socket', path.join(path.resolve(userDataDir), 'session.sock'),
+      '--config',
+      configFile,
+      '--extensions-dir',
+      path.resolve(extensionsDir),
+      '--user-data-dir',
+      path.resolve(userDataDir),
+      '--session-socket',
+      path.join(path.resolve(userDataDir), 'session.sock'),
       workspace,
     ];
     const out = createWriteStream(logFile, { flags: 'a' });
@@ -157,8 +208,16 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, p
     installExitHook();
     live.add(child.pid);
     let exited = null;
-    const exitPromise = new Promise((resolve) => child.once('exit', (code, signal) => { exited = { code, signal }; live.delete(child.pid); resolve(); }));
-    child.once('error', (e) => { exited = { code: -1, signal: null, error: e }; });
+    const exitPromise = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        exited = { code, signal };
+        live.delete(child.pid);
+        resolve();
+      }),
+    );
+    child.once('error', (e) => {
+      exited = { code: -1, signal: null, error: e };
+    });
     for (const s of [child.stdout, child.stderr]) {
       s.on('data', (d) => {
         out.write(d);
@@ -169,10 +228,16 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, p
     const url = `http://127.0.0.1:${p}`;
     const logTail = (n = 40) => tail.split('\n').slice(-n).join('\n');
     const stop = async () => {
-      if (exited) { out.end(); return; }
+      if (exited) {
+        out.end();
+        return;
+      }
       killGroup(child.pid, 'SIGTERM');
       const done = await Promise.race([exitPromise.then(() => true), sleep(5000).then(() => false)]);
-      if (!done) { killGroup(child.pid, 'SIGKILL'); await Promise.race([exitPromise, sleep(3000)]); }
+      if (!done) {
+        killGroup(child.pid, 'SIGKILL');
+        await Promise.race([exitPromise, sleep(3000)]);
+      }
       killGroup(child.pid, 'SIGKILL'); // stragglers of the group (extension host, pty host, file watcher)
       live.delete(child.pid);
       out.end();
@@ -181,7 +246,10 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, p
     const deadline = Date.now() + timeoutMs;
     let up = false;
     while (!exited && Date.now() < deadline) {
-      if ((await httpStatus(`${url}/healthz`)) === 200) { up = true; break; }
+      if ((await httpStatus(`${url}/healthz`)) === 200) {
+        up = true;
+        break;
+      }
       await sleep(200);
     }
     if (up) {
@@ -189,10 +257,15 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, p
       return { url, folderUrl, port: p, pid: child.pid, logFile, logTail, stop };
     }
     await stop();
-    if (exited && /EADDRINUSE/.test(tail) && port === undefined) { lastError = new Error(`port ${p} taken; retrying`); continue; }
-    throw new Error(exited
-      ? `code-server exited before answering HTTP (exit ${exited.code ?? exited.signal}${exited.error ? `, ${exited.error.message}` : ''}); log ${logFile}:\n${logTail()}`
-      : `code-server did not answer HTTP on ${url} within ${timeoutMs} ms; log ${logFile}:\n${logTail()}`);
+    if (exited && /EADDRINUSE/.test(tail) && port === undefined) {
+      lastError = new Error(`port ${p} taken; retrying`);
+      continue;
+    }
+    throw new Error(
+      exited
+        ? `code-server exited before answering HTTP (exit ${exited.code ?? exited.signal}${exited.error ? `, ${exited.error.message}` : ''}); log ${logFile}:\n${logTail()}`
+        : `code-server did not answer HTTP on ${url} within ${timeoutMs} ms; log ${logFile}:\n${logTail()}`,
+    );
   }
   throw lastError;
 }
@@ -206,8 +279,10 @@ function patternToRegExp(pattern) {
   let re = '';
   for (let i = 0; i < p.length; i++) {
     const c = p[i];
-    if (c === '*' && p[i + 1] === '*') { re += p[i + 2] === '/' ? '(?:.*/)?' : '.*'; i += p[i + 2] === '/' ? 2 : 1; }
-    else if (c === '*') re += '[^/]*';
+    if (c === '*' && p[i + 1] === '*') {
+      re += p[i + 2] === '/' ? '(?:.*/)?' : '.*';
+      i += p[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
@@ -217,8 +292,9 @@ function patternToRegExp(pattern) {
 function walkFiles(root, rel = '', out = []) {
   for (const e of readdirSync(path.join(root, rel), { withFileTypes: true })) {
     const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) { if (!['node_modules', '.git', '.cache', 'out', '.vscode-test'].includes(e.name)) walkFiles(root, r, out); }
-    else if (e.isFile()) out.push(r);
+    if (e.isDirectory()) {
+      if (!['node_modules', '.git', '.cache', 'out', '.vscode-test'].includes(e.name)) walkFiles(root, r, out);
+    } else if (e.isFile()) out.push(r);
   }
   return out;
 }
@@ -239,9 +315,11 @@ export function installExtensionFolder(extensionsDir, sourceDir = repoRoot) {
   if (pkg.main) {
     const main = path.resolve(sourceDir, pkg.main);
     if (!existsSync(main) && !existsSync(`${main}.js`))
-      throw new Error(`${id}: its main ${pkg.main} does not exist in ${sourceDir}${sourceDir === repoRoot ? ' (run npm run build; src/extension.ts must exist)' : ''}`);
+      throw new Error(
+        `${id}: its main ${pkg.main} does not exist in ${sourceDir}${sourceDir === repoRoot ? ' (run npm run build; src/extension.ts must exist)' : ''}`,
+      );
   }
-  const patterns = (Array.isArray(pkg.files) ? [...ALWAYS, ...pkg.files] : DEFAULT_EXTENSION_FILES);
+  const patterns = Array.isArray(pkg.files) ? [...ALWAYS, ...pkg.files] : DEFAULT_EXTENSION_FILES;
   if (pkg.icon) patterns.push(pkg.icon);
   const include = patterns.filter((p) => !p.startsWith('!')).map(patternToRegExp);
   const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => patternToRegExp(p.slice(1)));
@@ -249,7 +327,9 @@ export function installExtensionFolder(extensionsDir, sourceDir = repoRoot) {
   const dir = path.join(extensionsDir, `${id}-${pkg.version}`);
   // A folder added after a .vsix install (which writes extensions.json) is not listed there, and VS Code skips it.
   if (existsSync(path.join(extensionsDir, 'extensions.json')) && !listedExtensionFolders(extensionsDir).some((e) => e.folder === path.basename(dir)))
-    throw new Error(`${extensionsDir} already has an extensions.json (a .vsix was installed), which would not list ${path.basename(dir)}: install unpacked folders first`);
+    throw new Error(
+      `${extensionsDir} already has an extensions.json (a .vsix was installed), which would not list ${path.basename(dir)}: install unpacked folders first`,
+    );
   rmSync(dir, { recursive: true, force: true });
   for (const f of files) {
     mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
@@ -274,15 +354,28 @@ export function installExtensionVsix(extensionsDir, vsixFile) {
   const pkg = JSON.parse(Buffer.from(entries['extension/package.json']).toString('utf8'));
   const id = `${pkg.publisher}.${pkg.name}`;
   mkdirSync(extensionsDir, { recursive: true });
-  const foldersBefore = readdirSync(extensionsDir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(path.join(extensionsDir, e.name, 'package.json'))).map((e) => e.name);
+  const foldersBefore = readdirSync(extensionsDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(path.join(extensionsDir, e.name, 'package.json')))
+    .map((e) => e.name);
   const scratch = makeTempDir('layerlens-install-');
   try {
     const configFile = path.join(scratch, 'config.yaml');
     writeFileSync(configFile, 'auth: none\n');
-    const r = spawnSync(node24Bin, [
-      codeServerEntry, '--config', configFile, '--user-data-dir', path.join(scratch, 'user-data'),
-      '--extensions-dir', path.resolve(extensionsDir), '--install-extension', vsix,
-    ], { encoding: 'utf8', timeout: 120_000, env: withoutVscodeEnv({ ...process.env, XDG_DATA_HOME: path.join(scratch, 'xdg-data') }) });
+    const r = spawnSync(
+      node24Bin,
+      [
+        codeServerEntry,
+        '--config',
+        configFile,
+        '--user-data-dir',
+        path.join(scratch, 'user-data'),
+        '--extensions-dir',
+        path.resolve(extensionsDir),
+        '--install-extension',
+        vsix,
+      ],
+      { encoding: 'utf8', timeout: 120_000, env: withoutVscodeEnv({ ...process.env, XDG_DATA_HOME: path.join(scratch, 'xdg-data') }) },
+    );
     const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
     if (r.error || r.status !== 0 || !/successfully installed/i.test(out))
       throw new Error(`code-server --install-extension ${path.basename(vsix)} failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`}):\n${out}`);
@@ -296,14 +389,21 @@ export function installExtensionVsix(extensionsDir, vsixFile) {
     throw new Error(`code-server reported ${id} ${pkg.version} installed, but ${path.join(extensionsDir, 'extensions.json')} does not list it`);
   // The first install records the folders already there; VS Code ignores (and marks removed) any it does not list.
   const unlisted = foldersBefore.filter((f) => !recorded.some((e) => e.folder === f));
-  if (unlisted.length) throw new Error(`after installing ${path.basename(vsix)}, ${path.join(extensionsDir, 'extensions.json')} does not list ${unlisted.join(', ')}: VS Code would not load them`);
+  if (unlisted.length)
+    throw new Error(
+      `after installing ${path.basename(vsix)}, ${path.join(extensionsDir, 'extensions.json')} does not list ${unlisted.join(', ')}: VS Code would not load them`,
+    );
   return { id, dir, files: walkFiles(dir).length };
 }
 
 /** The extensions VS Code loads from `extensionsDir` once it has an extensions.json: `{ id, version, folder }[]`. */
 function listedExtensionFolders(extensionsDir) {
   let recorded = [];
-  try { recorded = JSON.parse(readFileSync(path.join(extensionsDir, 'extensions.json'), 'utf8')); } catch { return []; }
+  try {
+    recorded = JSON.parse(readFileSync(path.join(extensionsDir, 'extensions.json'), 'utf8'));
+  } catch {
+    return [];
+  }
   return recorded.map((e) => ({ id: e.identifier?.id ?? '', version: e.version, folder: e.relativeLocation ?? path.basename(e.location?.path ?? '') }));
 }
 
@@ -312,12 +412,21 @@ export function installExtension(extensionsDir, ext) {
   return ext.kind === 'folder' ? installExtensionFolder(extensionsDir, ext.path) : installExtensionVsix(extensionsDir, ext.path);
 }
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 
 /** Headless Debian Chromium driven by playwright-core (never `npx playwright install`: it cannot download here). */
 export async function launchBrowser({ headless = true, args = [] } = {}) {
   if (!existsSync(chromiumPath))
-    throw new Error(`Chromium not found at ${chromiumPath}; install it (apt-get install -y chromium, or node scripts/vscode/install.mjs) or set LAYERLENS_CHROMIUM`);
+    throw new Error(
+      `Chromium not found at ${chromiumPath}; install it (apt-get install -y chromium, or node scripts/vscode/install.mjs) or set LAYERLENS_CHROMIUM`,
+    );
   let chromium;
   try {
     ({ chromium } = await import('playwright-core'));
@@ -343,5 +452,9 @@ export async function openWorkbench(browser, url, { timeoutMs = 60_000, viewport
 
 /** Deletes a temporary folder, ignoring errors (a process may still be writing there). */
 export function removeDir(dir) {
-  try { if (dir && existsSync(dir) && statSync(dir).isDirectory()) rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* best effort */ }
+  try {
+    if (dir && existsSync(dir) && statSync(dir).isDirectory()) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  } catch {
+    /* best effort */
+  }
 }

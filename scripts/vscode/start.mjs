@@ -42,7 +42,9 @@ try {
     logFile: path.join(runDir, 'code-server.log'),
   });
   log(`code-server is up (${((Date.now() - t0) / 1000).toFixed(1)} s); log: ${path.relative(repoRoot, server.logFile)}`);
-  console.log(`\n  Open ${server.folderUrl}\n\n  (no password; listening on 127.0.0.1 only; forward the port to reach it from another machine)\n  Ctrl-C stops it.\n`);
+  console.log(
+    `\n  Open ${server.folderUrl}\n\n  (no password; listening on 127.0.0.1 only; forward the port to reach it from another machine)\n  Ctrl-C stops it.\n`,
+  );
   let stopping = false;
   const stop = async (sig) => {
     if (stopping) return;
@@ -56,7 +58,9 @@ try {
   process.on('SIGHUP', () => stop('SIGHUP'));
   // Keep running; if code-server dies on its own, say so and exit.
   const watch = setInterval(() => {
-    try { process.kill(server.pid, 0); } catch {
+    try {
+      process.kill(server.pid, 0);
+    } catch {
       clearInterval(watch);
       console.error(`[start] code-server exited; last lines of its log:\n${server.logTail(20)}`);
       process.exit(1);

@@ -11,8 +11,17 @@ import { repoRoot } from './paths.mjs';
 
 /** Files and folders the .vsix is built or copied from: when one is newer than the .vsix, it is packaged again. */
 export const PACKAGE_INPUTS = [
-  'src', 'webview', 'media', 'package.json', 'package-lock.json', 'README.md', 'LICENSE', '.vscodeignore',
-  'esbuild.config.mjs', 'tsconfig.json', 'tsconfig.types.json',
+  'src',
+  'webview',
+  'media',
+  'package.json',
+  'package-lock.json',
+  'README.md',
+  'LICENSE',
+  '.vscodeignore',
+  'esbuild.config.mjs',
+  'tsconfig.json',
+  'tsconfig.types.json',
 ];
 
 /** `<repo>/<name>-<version>.vsix`, the file `npm run package` (vsce) writes. */
@@ -24,7 +33,11 @@ export function vsixPath(root = repoRoot) {
 function newestFile(root, rel, best) {
   const abs = path.join(root, rel);
   let st;
-  try { st = statSync(abs); } catch { return best; }
+  try {
+    st = statSync(abs);
+  } catch {
+    return best;
+  }
   if (st.isDirectory()) {
     for (const e of readdirSync(abs)) if (e !== 'node_modules' && e !== '__pycache__') best = newestFile(root, path.join(rel, e), best);
     return best;
@@ -63,7 +76,10 @@ export function packageVsix({ log = console.log, quiet = false } = {}) {
 export function ensureVsix({ log = console.log, build = true, quiet = false } = {}) {
   const vsix = vsixPath();
   const stale = vsixStaleReason(vsix);
-  if (!stale) { log(`using ${path.basename(vsix)} (newer than its sources)`); return vsix; }
+  if (!stale) {
+    log(`using ${path.basename(vsix)} (newer than its sources)`);
+    return vsix;
+  }
   if (!build) {
     if (!existsSync(vsix)) throw new Error(`${stale}; run npm run package`);
     log(`using ${path.basename(vsix)} as it is, although ${stale.replace(/ is newer than .*/, ' is newer')}`);

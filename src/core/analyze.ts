@@ -17,10 +17,7 @@ import { analyzeFunctional } from './keras/graph';
 import { analyzeModel } from './keras/propagate';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic } from './types';
 
-const DEFINES = [
-  /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+([A-Za-z_]\w*)/,
-  /^(?:@[^\n]*\n\s*)*class\s+([A-Za-z_]\w*)/,
-];
+const DEFINES = [/^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+([A-Za-z_]\w*)/, /^(?:@[^\n]*\n\s*)*class\s+([A-Za-z_]\w*)/];
 /** `name = `, `a, b = `, `(a, b) = `, `name: T = ` at the start of a statement. */
 const ASSIGNED = /^(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?::[^=\n]*)?=(?!=)\s*/;
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?=[ \t\r\n]|$)[^\n]*/gm;
@@ -50,7 +47,10 @@ function prepareFile(text: string, key: string): { source: SourceText; chunks: C
   let prepared: { source: SourceText; chunks: Chunk[] };
   if (prev) {
     const ends = commonEnds(prev.source.text, text);
-    prepared = { source: new SourceText(text, undefined, { source: prev.source, ...ends }), chunks: rechunk({ text: prev.source.text, chunks: prev.chunks }, text, ends).chunks };
+    prepared = {
+      source: new SourceText(text, undefined, { source: prev.source, ...ends }),
+      chunks: rechunk({ text: prev.source.text, chunks: prev.chunks }, text, ends).chunks,
+    };
   } else {
     const source = new SourceText(text);
     prepared = { source, chunks: chunkSource(text).chunks };
@@ -60,7 +60,13 @@ function prepareFile(text: string, key: string): { source: SourceText; chunks: C
 }
 
 function prepareCells(source: SourceText): { source: SourceText; chunks: Chunk[] } {
-  return { source, chunks: chunkSource(source.text, source.segments.map((s) => [s.start, s.end])).chunks };
+  return {
+    source,
+    chunks: chunkSource(
+      source.text,
+      source.segments.map((s) => [s.start, s.end]),
+    ).chunks,
+  };
 }
 
 /** Names a top-level statement binds, read from its text without parsing it. */
@@ -147,14 +153,24 @@ function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[]
     if (!error) return; // an unclosed bracket is the syntax error of its chunk, reported above
     const from = chunkToSource(c, error.from);
     const to = Math.max(chunkToSource(c, error.to), from + 1);
-    diagnostics.push({ severity: 'error', code: 'syntax-error', message: error.snippet ? `invalid syntax near \`${error.snippet.slice(0, 40)}\`` : 'invalid syntax', range: source.range(from, to) });
+    diagnostics.push({
+      severity: 'error',
+      code: 'syntax-error',
+      message: error.snippet ? `invalid syntax near \`${error.snippet.slice(0, 40)}\`` : 'invalid syntax',
+      range: source.range(from, to),
+    });
   });
   // Version-control conflict markers: Python cannot run the file, even where no model statement holds one. Both
   // ends must be there (a lone `=======` line is more likely a heading's underline in a docstring).
   const markers = [...source.text.matchAll(CONFLICT_MARKER)];
   if (markers.some((m) => m[1][0] === '<') && markers.some((m) => m[1][0] === '>'))
     for (const m of markers)
-      diagnostics.push({ severity: 'error', code: 'syntax-error', message: `a merge conflict marker (\`${m[1].slice(0, 1).repeat(7)}\`): Python cannot run the file until the conflict is resolved`, range: source.range(m.index ?? 0, (m.index ?? 0) + m[0].trimEnd().length) });
+      diagnostics.push({
+        severity: 'error',
+        code: 'syntax-error',
+        message: `a merge conflict marker (\`${m[1].slice(0, 1).repeat(7)}\`): Python cannot run the file until the conflict is resolved`,
+        range: source.range(m.index ?? 0, (m.index ?? 0) + m[0].trimEnd().length),
+      });
   for (const n of interpreter.notes) diagnostics.push({ severity: n.severity, code: n.code, message: n.message, range: source.range(n.from, n.to) });
   // Sequential and Functional models, in source order.
   const models = [

@@ -101,12 +101,18 @@ export function tensorMarkdown(tensors: { model: ModelResult; tensor: TensorResu
   const where = (t: TensorResult) => `line ${t.range.start.line}${t.range.cell !== undefined ? ` of cell ${t.range.cell + 1}` : ''}`;
   if (tensors.length === 1) {
     const { model, tensor } = tensors[0];
-    return [`**\`${name}\`** · \`${formatShape(tensor.shape)}\``, '', `A Keras tensor: the output of ${layerRef(model, tensor.layer)}, assigned at ${where(tensor)}.`];
+    return [
+      `**\`${name}\`** · \`${formatShape(tensor.shape)}\``,
+      '',
+      `A Keras tensor: the output of ${layerRef(model, tensor.layer)}, assigned at ${where(tensor)}.`,
+    ];
   }
   const lines = [`**\`${name}\`** · ${tensors.length} Keras tensors: this code runs more than once (a loop, or a function called more than once)`, ''];
   const models = new Set(tensors.map((t) => t.model)).size;
-  const item = ({ model, tensor }: { model: ModelResult; tensor: TensorResult }) => `- \`${formatShape(tensor.shape)}\`, the output of ${layerRef(model, tensor.layer)} (${where(tensor)}${models > 1 ? `, model \`${model.name}\`` : ''})`;
-  const shown = tensors.length > 16 ? [...tensors.slice(0, 13).map(item), `- … ${tensors.length - 15} more`, ...tensors.slice(-2).map(item)] : tensors.map(item);
+  const item = ({ model, tensor }: { model: ModelResult; tensor: TensorResult }) =>
+    `- \`${formatShape(tensor.shape)}\`, the output of ${layerRef(model, tensor.layer)} (${where(tensor)}${models > 1 ? `, model \`${model.name}\`` : ''})`;
+  const shown =
+    tensors.length > 16 ? [...tensors.slice(0, 13).map(item), `- … ${tensors.length - 15} more`, ...tensors.slice(-2).map(item)] : tensors.map(item);
   return [...lines, ...shown];
 }
 
@@ -132,8 +138,16 @@ export function modelLensTitle(model: ModelResult): string {
 export function modelMarkdownTable(model: ModelResult): string[] {
   // A Functional model's table says what each layer is connected to, as Keras' summary does.
   const functional = model.kind === 'functional';
-  const lines = [`**${model.name}** · input \`${formatShape(model.inputShape)}\``, '', `| Layer (type) | Output shape | Params | RF |${functional ? ' Connected to |' : ''}`, `|---|---|---:|---:|${functional ? '---|' : ''}`];
-  for (const l of model.layers) lines.push(`| ${l.name} (${l.type}) | ${formatShape(l.outputShape)} | ${formatCount(l.params)} | ${formatField(l.receptiveField)} |${functional ? ` ${connectedTo(l)} |` : ''}`);
+  const lines = [
+    `**${model.name}** · input \`${formatShape(model.inputShape)}\``,
+    '',
+    `| Layer (type) | Output shape | Params | RF |${functional ? ' Connected to |' : ''}`,
+    `|---|---|---:|---:|${functional ? '---|' : ''}`,
+  ];
+  for (const l of model.layers)
+    lines.push(
+      `| ${l.name} (${l.type}) | ${formatShape(l.outputShape)} | ${formatCount(l.params)} | ${formatField(l.receptiveField)} |${functional ? ` ${connectedTo(l)} |` : ''}`,
+    );
   lines.push('', `Total params: **${formatCount(model.totalParams)}** · MACs: ${formatCount(model.macs)}`);
   return lines;
 }

@@ -121,9 +121,20 @@ export function formatTable(model: ModelResult, file?: string, options: FormatOp
   const width = columns.reduce((s, c) => s + c.width, 0);
   const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}, ` : '';
   const lines = [`Model: "${model.name}"  (${cell}line ${model.line}, input ${formatShape(model.inputShape)})`, '_'.repeat(width)];
-  lines.push(columns.map((c) => pad(c.title, c.width)).join('').trimEnd(), '='.repeat(width));
+  lines.push(
+    columns
+      .map((c) => pad(c.title, c.width))
+      .join('')
+      .trimEnd(),
+    '='.repeat(width),
+  );
   model.layers.forEach((l, i) => {
-    lines.push(columns.map((c) => pad(c.cell(l), c.width)).join('').trimEnd());
+    lines.push(
+      columns
+        .map((c) => pad(c.cell(l), c.width))
+        .join('')
+        .trimEnd(),
+    );
     lines.push(i === model.layers.length - 1 ? '='.repeat(width) : '_'.repeat(width));
   });
   if (model.layers.length === 0) lines.push('(no layers)', '='.repeat(width));
@@ -138,7 +149,10 @@ export function formatMarkdown(model: ModelResult, file?: string, options: Forma
   const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}:` : '';
   const columns = columnsFor(model);
   const lines = [`### Model \`${model.name}\`${file ? ` (${file}:${cell}${model.line})` : ''}`, ''];
-  lines.push(`| # | ${columns.map((c) => c.title).join(' | ')} |`, `|---:|${columns.map((c, i) => (i >= 2 && c.title !== 'Connected to' ? '---:' : '---')).join('|')}|`);
+  lines.push(
+    `| # | ${columns.map((c) => c.title).join(' | ')} |`,
+    `|---:|${columns.map((c, i) => (i >= 2 && c.title !== 'Connected to' ? '---:' : '---')).join('|')}|`,
+  );
   model.layers.forEach((l, i) => lines.push(`| ${i} | ${columns.map((c) => esc(c.cell(l))).join(' | ')} |`));
   lines.push('', ...footer(model).map((f) => `- ${f}`));
   if (options.diagnostics !== false && model.diagnostics.length) {

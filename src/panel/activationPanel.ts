@@ -61,10 +61,15 @@ export class ActivationPanel implements vscode.Disposable {
       ActivationPanel.current.sendModel();
       return ActivationPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel('layerlens.activations', `Activations: ${model.name}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      'layerlens.activations',
+      `Activations: ${model.name}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+      },
+    );
     ActivationPanel.current = new ActivationPanel(panel, extensionUri, cache, doc, id);
     return ActivationPanel.current;
   }
@@ -134,7 +139,10 @@ export class ActivationPanel implements vscode.Disposable {
     const model = this.model();
     if (!model) {
       const [name] = this.modelId.split(/#(?=\d+$)/);
-      this.post({ type: 'refused', message: `The model "${name}" is no longer in ${this.notebook ? this.notebook.uri.path.split('/').pop() : this.doc.fileName}.` });
+      this.post({
+        type: 'refused',
+        message: `The model "${name}" is no longer in ${this.notebook ? this.notebook.uri.path.split('/').pop() : this.doc.fileName}.`,
+      });
       return;
     }
     this.panel.title = `Activations: ${model.name}`;
@@ -192,7 +200,11 @@ export class ActivationPanel implements vscode.Disposable {
   }
 
   private async pickImage(): Promise<void> {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, defaultUri: vscode.Uri.joinPath(this.notebook?.uri ?? this.doc.uri, '..') });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      filters: { Images: ['png', 'jpg', 'jpeg'] },
+      defaultUri: vscode.Uri.joinPath(this.notebook?.uri ?? this.doc.uri, '..'),
+    });
     if (!picked?.[0]) return;
     const bytes = await vscode.workspace.fs.readFile(picked[0]);
     const mime = /\.png$/i.test(picked[0].path) ? 'image/png' : 'image/jpeg';
@@ -216,9 +228,21 @@ export class ActivationPanel implements vscode.Disposable {
         .getCells()
         .filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python')
         .map((c) => ({ index: c.index, text: c.document.getText() }));
-      variants = downsamplingVariants(model, layer, { cells, cell: layer.range.cell, from: cellDoc.offsetAt(range.start), to: cellDoc.offsetAt(range.end) }, key, modelIndex);
+      variants = downsamplingVariants(
+        model,
+        layer,
+        { cells, cell: layer.range.cell, from: cellDoc.offsetAt(range.start), to: cellDoc.offsetAt(range.end) },
+        key,
+        modelIndex,
+      );
     } else {
-      variants = downsamplingVariants(model, layer, { text: this.doc.getText(), from: this.doc.offsetAt(range.start), to: this.doc.offsetAt(range.end), fileName: this.doc.fileName }, key, modelIndex);
+      variants = downsamplingVariants(
+        model,
+        layer,
+        { text: this.doc.getText(), from: this.doc.offsetAt(range.start), to: this.doc.offsetAt(range.end), fileName: this.doc.fileName },
+        key,
+        modelIndex,
+      );
     }
     this.post({ type: 'whatIf', model: key, index, variants });
   }
@@ -231,7 +255,10 @@ export class ActivationPanel implements vscode.Disposable {
       const uri = await pickWeightsFile(this.doc, sourceUri);
       if (!uri) return;
       // A large file takes seconds to read and match: say so in the status bar meanwhile.
-      const layers = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `LayerLens: loading weights from ${vscode.workspace.asRelativePath(uri)}` }, () => loadWeights(uri, model.layers));
+      const layers = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `LayerLens: loading weights from ${vscode.workspace.asRelativePath(uri)}` },
+        () => loadWeights(uri, model.layers),
+      );
       this.post({ type: 'weights', source: vscode.workspace.asRelativePath(uri), layers });
     } catch (e) {
       const message = e instanceof WeightsError ? e.message : `The weights could not be loaded: ${(e as Error).message}`;
@@ -289,7 +316,9 @@ export class ActivationPanel implements vscode.Disposable {
         return;
       case 'status':
         this.lastStatus = message;
-        logInfo(`preview: ${message.layersShown} layers on ${message.backend} in ${message.runMs.toFixed(1)} ms${message.notice ? ` (${message.notice})` : ''}`);
+        logInfo(
+          `preview: ${message.layersShown} layers on ${message.backend} in ${message.runMs.toFixed(1)} ms${message.notice ? ` (${message.notice})` : ''}`,
+        );
         return;
       case 'error':
         logError('webview', new Error(message.message));

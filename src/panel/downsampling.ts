@@ -38,7 +38,10 @@ export function replacements(layer: LayerResult, callText: string): { label: str
     { label: 'Average pooling', code: `${prefix}AveragePooling${rank}D(${window})` },
   ];
   if (typeof channels === 'number')
-    variants.push({ label: 'Strided convolution', code: `${prefix}Conv${rank}D(${channels}, kernel_size=${py(pool)}, strides=${py(strides)}, padding=${py(padding)})` });
+    variants.push({
+      label: 'Strided convolution',
+      code: `${prefix}Conv${rank}D(${channels}, kernel_size=${py(pool)}, strides=${py(strides)}, padding=${py(padding)})`,
+    });
   return variants;
 }
 
@@ -64,7 +67,13 @@ export interface SourceForWhatIf {
  * at that place. (Its name and line do not tell it apart: two models named `ms` from one comprehension share both,
  * and in a notebook lines are counted per cell.) Without it, the first model of that name and `Sequential(` call.
  */
-export function downsamplingVariants(model: ModelResult, layer: LayerResult, source: SourceForWhatIf, keyBase: string, modelIndex?: number): DownsamplingVariant[] {
+export function downsamplingVariants(
+  model: ModelResult,
+  layer: LayerResult,
+  source: SourceForWhatIf,
+  keyBase: string,
+  modelIndex?: number,
+): DownsamplingVariant[] {
   const text = source.text;
   const callText = source.cells ? source.cells.find((c) => c.index === source.cell)?.text.slice(source.from, source.to) : text?.slice(source.from, source.to);
   if (callText === undefined) return [];
@@ -73,7 +82,8 @@ export function downsamplingVariants(model: ModelResult, layer: LayerResult, sou
       ? analyzeCells(source.cells.map((c) => (c.index === source.cell ? { ...c, text: splice(c.text, source.from, source.to, code) } : c)))
       : analyze(splice(text ?? '', source.from, source.to, code), { fileName: `${source.fileName ?? 'source'}#what-if` });
     const at = modelIndex === undefined ? undefined : result.models[modelIndex];
-    const variant = modelIndex === undefined ? result.models.find((m) => m.name === model.name && m.line === model.line) : at?.name === model.name ? at : undefined;
+    const variant =
+      modelIndex === undefined ? result.models.find((m) => m.name === model.name && m.line === model.line) : at?.name === model.name ? at : undefined;
     return variant ? [{ label, code, model: toPreviewModel(variant, `${keyBase}#${label}`) }] : [];
   });
 }

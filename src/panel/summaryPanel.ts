@@ -27,7 +27,12 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export function showSummaryPanel(model: ModelResult, target: SummaryTarget): void {
   if (!panel) {
-    panel = vscode.window.createWebviewPanel('layerlens.summary', `Summary: ${model.name}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false, localResourceRoots: [] });
+    panel = vscode.window.createWebviewPanel(
+      'layerlens.summary',
+      `Summary: ${model.name}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: false, localResourceRoots: [] },
+    );
     panel.onDidDispose(() => {
       panel = undefined;
       shown = undefined;
@@ -54,7 +59,8 @@ function render(model: ModelResult): void {
   const functional = model.kind === 'functional';
   const rows = model.layers
     .map(
-      (l) => `<tr><td>${esc(l.name)} <span class="type">(${esc(l.type)})</span></td><td class="mono">${esc(formatShape(l.outputShape))}</td>` +
+      (l) =>
+        `<tr><td>${esc(l.name)} <span class="type">(${esc(l.type)})</span></td><td class="mono">${esc(formatShape(l.outputShape))}</td>` +
         `<td class="num" title="${esc(describeParams(l))}">${formatCount(l.params)}</td><td class="num">${esc(formatField(l.receptiveField))}</td><td class="num">${formatCount(l.macs)}</td>` +
         `${functional ? `<td class="mono">${esc(connectedTo(l))}</td>` : ''}</tr>`,
     )

@@ -24,7 +24,8 @@ export async function weightCandidates(doc: vscode.TextDocument, sourceUri: vsco
   };
   for (const m of doc.getText().matchAll(NAMED_IN_SOURCE)) await add(m[1].startsWith('/') ? vscode.Uri.file(m[1]) : vscode.Uri.joinPath(folder, m[1]));
   try {
-    for (const [name, type] of await vscode.workspace.fs.readDirectory(folder)) if (type === vscode.FileType.File && WEIGHT_FILE.test(name)) await add(vscode.Uri.joinPath(folder, name));
+    for (const [name, type] of await vscode.workspace.fs.readDirectory(folder))
+      if (type === vscode.FileType.File && WEIGHT_FILE.test(name)) await add(vscode.Uri.joinPath(folder, name));
   } catch {
     // an unsaved or virtual document has no folder to list
   }
@@ -35,11 +36,21 @@ export async function weightCandidates(doc: vscode.TextDocument, sourceUri: vsco
 export async function pickWeightsFile(doc: vscode.TextDocument, sourceUri: vscode.Uri): Promise<vscode.Uri | undefined> {
   const candidates = await weightCandidates(doc, sourceUri);
   const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
-  const items = [...candidates.map((uri) => ({ label: uri.path.split('/').pop() ?? uri.path, description: vscode.workspace.asRelativePath(uri), uri })), browse];
-  const picked = items.length === 1 ? browse : await vscode.window.showQuickPick(items, { placeHolder: 'Trained weights for the preview (.h5, .weights.h5, .keras, model.json)' });
+  const items = [
+    ...candidates.map((uri) => ({ label: uri.path.split('/').pop() ?? uri.path, description: vscode.workspace.asRelativePath(uri), uri })),
+    browse,
+  ];
+  const picked =
+    items.length === 1
+      ? browse
+      : await vscode.window.showQuickPick(items, { placeHolder: 'Trained weights for the preview (.h5, .weights.h5, .keras, model.json)' });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, defaultUri: vscode.Uri.joinPath(sourceUri, '..'), filters: { 'Keras and TF.js weights': ['h5', 'hdf5', 'keras', 'json'] } });
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    defaultUri: vscode.Uri.joinPath(sourceUri, '..'),
+    filters: { 'Keras and TF.js weights': ['h5', 'hdf5', 'keras', 'json'] },
+  });
   return chosen?.[0];
 }
 

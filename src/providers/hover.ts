@@ -101,7 +101,9 @@ function layerHover(group: LayerGroup, doc: vscode.TextDocument, analysis: Docum
     const by = builtBySentence(model, callSource(model, doc, analysis));
     // A Functional model's layer: which layers feed it (for a merge, each input with its shape).
     const inbound = inboundMarkdown(model, layer, call);
-    md.appendMarkdown([...layerMarkdown(layer), ...(inbound.length ? ['', ...inbound] : []), ...(by ? ['', by] : []), '', links(doc, models, modelIndex, layer)].join('\n'));
+    md.appendMarkdown(
+      [...layerMarkdown(layer), ...(inbound.length ? ['', ...inbound] : []), ...(by ? ['', by] : []), '', links(doc, models, modelIndex, layer)].join('\n'),
+    );
     return md;
   }
   const lines = groupMarkdown(group, {
@@ -109,7 +111,9 @@ function layerHover(group: LayerGroup, doc: vscode.TextDocument, analysis: Docum
     layerLink: ({ modelIndex, layer }) => commandLink(layer.name, COMMANDS.previewActivations, target(doc, models, modelIndex, layer)),
   });
   const perModel = [...new Map(group.members.map((m) => [m.modelIndex, m])).values()];
-  const summaries = perModel.map(({ model, modelIndex }) => commandLink(perModel.length > 1 ? model.name : 'Show model summary', COMMANDS.showSummary, target(doc, models, modelIndex)));
+  const summaries = perModel.map(({ model, modelIndex }) =>
+    commandLink(perModel.length > 1 ? model.name : 'Show model summary', COMMANDS.showSummary, target(doc, models, modelIndex)),
+  );
   lines.push('', `${perModel.length > 1 ? 'Show model summary: ' : ''}${summaries.join(' · ')} · Click a layer to preview its activations.`);
   md.appendMarkdown(lines.join('\n'));
   return md;
@@ -137,9 +141,15 @@ function modelsHover(entries: [number, ModelResult][], doc: vscode.TextDocument,
   lines.push('| Model | Built by | Summary | Output |', '|---|---|---|---|');
   for (const [index, model] of entries) {
     const builtBy = model.builtBy;
-    const by = builtBy?.call ? `${codeSpan(oneLine(callSource(model, doc, analysis) ?? `${builtBy.function}(…)`))} at ${whereText(builtBy.call)}` : builtBy ? `the defaults of ${codeSpan(builtBy.function)}` : '—';
+    const by = builtBy?.call
+      ? `${codeSpan(oneLine(callSource(model, doc, analysis) ?? `${builtBy.function}(…)`))} at ${whereText(builtBy.call)}`
+      : builtBy
+        ? `the defaults of ${codeSpan(builtBy.function)}`
+        : '—';
     const last = model.layers[model.layers.length - 1];
-    lines.push(`| ${commandLink(model.name, COMMANDS.showSummary, target(doc, models, index))} | ${by} | ${modelLensTitle(model)} | \`${formatShape(last?.outputShape ?? model.inputShape)}\` |`);
+    lines.push(
+      `| ${commandLink(model.name, COMMANDS.showSummary, target(doc, models, index))} | ${by} | ${modelLensTitle(model)} | \`${formatShape(last?.outputShape ?? model.inputShape)}\` |`,
+    );
   }
   const notes = [...new Set(entries.map(([, m]) => defaultsNote(m)).filter((n): n is string => !!n))];
   for (const n of notes) lines.push('', n);

@@ -17,7 +17,10 @@ import { Refreshable } from './refreshable';
 export function hintPosition(doc: vscode.TextDocument, callEnd: vscode.Position, allEnds: vscode.Position[]): vscode.Position {
   if (allEnds.some((e) => e.line === callEnd.line && e.character > callEnd.character)) return callEnd;
   const text = doc.lineAt(callEnd.line).text;
-  const code = text.slice(callEnd.character).replace(/\s*#.*$/, '').trimEnd();
+  const code = text
+    .slice(callEnd.character)
+    .replace(/\s*#.*$/, '')
+    .trimEnd();
   return new vscode.Position(callEnd.line, callEnd.character + code.length);
 }
 
@@ -58,7 +61,9 @@ export class InlayHintsProvider extends Refreshable implements vscode.InlayHints
         const hint = new vscode.InlayHint(at, hintLabel(group, options), vscode.InlayHintKind.Type);
         hint.paddingLeft = true;
         const only = group.members.length === 1 ? group.members[0].layer : undefined;
-        hint.tooltip = only ? `${only.name} (${only.type}) output shape` : `${group.members.length} layers from this call (output shapes):\n${hintTooltip(group)}`;
+        hint.tooltip = only
+          ? `${only.name} (${only.type}) output shape`
+          : `${group.members.length} layers from this call (output shapes):\n${hintTooltip(group)}`;
         hints.push(hint);
       });
       return hints;

@@ -34,7 +34,10 @@ export function rangeKey(r: Range): string {
  */
 export function layerCalls(layer: LayerResult): { layer: LayerResult; call?: number }[] {
   if (!layer.calls || layer.calls.length < 2) return [{ layer }];
-  return layer.calls.map((c, call) => ({ layer: call === 0 ? layer : { ...layer, range: c.range, inputShape: c.inputShape, outputShape: c.outputShape }, call }));
+  return layer.calls.map((c, call) => ({
+    layer: call === 0 ? layer : { ...layer, range: c.range, inputShape: c.inputShape, outputShape: c.outputShape },
+    call,
+  }));
 }
 
 /**
@@ -187,7 +190,9 @@ export function hintTooltip(group: LayerGroup): string {
   const lines: string[] = [];
   for (const { model, layers } of models) {
     if (models.length > 1) lines.push(`${model.name}:`);
-    layers.forEach((l, i) => lines.push(`${models.length > 1 ? '  ' : ''}${layers.length > 1 ? `${i + 1}. ` : ''}${l.name} (${l.type}) → ${formatShape(l.outputShape)}`));
+    layers.forEach((l, i) =>
+      lines.push(`${models.length > 1 ? '  ' : ''}${layers.length > 1 ? `${i + 1}. ` : ''}${l.name} (${l.type}) → ${formatShape(l.outputShape)}`),
+    );
   }
   return elide(lines, MAX_ROWS, (k) => `  … ${k} more`).join('\n');
 }
@@ -258,7 +263,10 @@ export function groupMarkdown(group: LayerGroup, opts: GroupHoverOptions): strin
   const fn = [...new Set(models.map((m) => m.model.builtBy?.function).filter((f): f is string => !!f))];
   const withCalls = models.length > 1 || models.some((m) => m.model.builtBy?.call);
   const looped = models.some((m) => m.layers.length > 1);
-  const how = [looped ? 'a loop runs this call once per iteration' : '', models.length > 1 ? `${fn.length ? fn.map((f) => `\`${f}\``).join(', ') : 'the file'} builds one model per call` : '']
+  const how = [
+    looped ? 'a loop runs this call once per iteration' : '',
+    models.length > 1 ? `${fn.length ? fn.map((f) => `\`${f}\``).join(', ') : 'the file'} builds one model per call` : '',
+  ]
     .filter(Boolean)
     .join('; ');
   const lines = [`${types} · this line makes **${n} layers**${how ? ` (${how})` : ''}`, ''];
@@ -270,7 +278,14 @@ export function groupMarkdown(group: LayerGroup, opts: GroupHoverOptions): strin
     layers.forEach((layer, i) => {
       const index = layers.length > 1 && models.length > 1 ? `${rows.length + 1} (iteration ${i + 1})` : String(rows.length + 1);
       const shapes = `\`${formatShape(layer.inputShape)}\` → \`${formatShape(layer.outputShape)}\``;
-      const cells = [index, ...(by !== undefined ? [by] : []), opts.layerLink({ model, modelIndex, layer }), shapes, formatCount(layer.params), formatField(layer.receptiveField)];
+      const cells = [
+        index,
+        ...(by !== undefined ? [by] : []),
+        opts.layerLink({ model, modelIndex, layer }),
+        shapes,
+        formatCount(layer.params),
+        formatField(layer.receptiveField),
+      ];
       rows.push(`| ${cells.join(' | ')} |`);
     });
   }

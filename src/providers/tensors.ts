@@ -56,7 +56,10 @@ export function tensorsFeeding(tensors: PlacedTensor[], group: LayerGroup, name:
 }
 
 function after(a: Range, b: Range): boolean {
-  return (a.cell ?? -1) - (b.cell ?? -1) > 0 || ((a.cell ?? -1) === (b.cell ?? -1) && (a.start.line > b.start.line || (a.start.line === b.start.line && a.start.column > b.start.column)));
+  return (
+    (a.cell ?? -1) - (b.cell ?? -1) > 0 ||
+    ((a.cell ?? -1) === (b.cell ?? -1) && (a.start.line > b.start.line || (a.start.line === b.start.line && a.start.column > b.start.column)))
+  );
 }
 
 const DEF = /^\s*(async\s+)?def\s/;
@@ -89,7 +92,12 @@ export function enclosingDef(line: number, lineText: (line: number) => string | 
  * assignment of `name` on an earlier line of the same function (or, at module level, an earlier line or cell), as
  * Python would read it where nothing rebinds the name. `lineText(cell, line)` reads the source.
  */
-export function tensorsReadAt(tensors: PlacedTensor[], name: string, at: { line: number; cell?: number }, lineText: (cell: number | undefined, line: number) => string | undefined): PlacedTensor[] {
+export function tensorsReadAt(
+  tensors: PlacedTensor[],
+  name: string,
+  at: { line: number; cell?: number },
+  lineText: (cell: number | undefined, line: number) => string | undefined,
+): PlacedTensor[] {
   const scope = enclosingDef(at.line, (l) => lineText(at.cell, l));
   const candidates = tensors.filter((t) => {
     const r = t.tensor.range;

@@ -11,7 +11,11 @@ import type { HostMessage } from '../../src/protocol';
 import { example, modelNamed } from '../unit/support/fixtures';
 import { launch, NO_WEBGL, openWebview, RECORD_WEBGL, type WebviewPage } from './support/webviewPage';
 
-const convnet = (): HostMessage => ({ type: 'model', model: toPreviewModel(modelNamed(example('mnist_convnet.py'), 'model'), 'test#model'), memoryLimitMB: 1024 });
+const convnet = (): HostMessage => ({
+  type: 'model',
+  model: toPreviewModel(modelNamed(example('mnist_convnet.py'), 'model'), 'test#model'),
+  memoryLimitMB: 1024,
+});
 
 /** A cheap fingerprint of a layer's first channel canvas. */
 async function channelPixels(w: WebviewPage, layer: number, channel = 0): Promise<number[]> {
@@ -19,7 +23,12 @@ async function channelPixels(w: WebviewPage, layer: number, channel = 0): Promis
     ([l, c]) => {
       const app = document.querySelector('ll-app')!.shadowRoot!;
       const canvas = app.querySelector(`ll-layer[data-index="${l}"]`)!.shadowRoot!.querySelector<HTMLCanvasElement>(`canvas[data-channel="${c}"]`)!;
-      return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data.filter((_, i) => i % 4 === 0));
+      return Array.from(
+        canvas
+          .getContext('2d')!
+          .getImageData(0, 0, canvas.width, canvas.height)
+          .data.filter((_, i) => i % 4 === 0),
+      );
     },
     [layer, channel] as const,
   );
@@ -29,7 +38,10 @@ async function channelPixels(w: WebviewPage, layer: number, channel = 0): Promis
  * The webview, booted (with saved state, a page script, a viewport if given), with the book's convnet built and
  * run once; `w.waitForPosted('status')` gives that first run's status.
  */
-async function openConvnet(browser: Browser, o: { savedState?: unknown; initScript?: string; viewport?: { width: number; height: number } } = {}): Promise<WebviewPage> {
+async function openConvnet(
+  browser: Browser,
+  o: { savedState?: unknown; initScript?: string; viewport?: { width: number; height: number } } = {},
+): Promise<WebviewPage> {
   const w = await openWebview(browser, o.savedState, o.initScript);
   if (o.viewport) await w.page.setViewportSize(o.viewport);
   await w.waitForPosted('ready');
@@ -57,7 +69,9 @@ describe('activation webview in Chromium', function () {
       Array.from(document.querySelector('ll-app')!.shadowRoot!.querySelectorAll('ll-layer'), (el) => el.shadowRoot!.querySelectorAll('.grid canvas').length),
     );
     assert.deepEqual(counts, [32, 32, 64, 64, 64, 1, 1, 0], 'a canvas per channel; the softmax shows bars');
-    const bars = await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.querySelector('ll-layer[data-index="7"]')!.shadowRoot!.querySelectorAll('meter').length);
+    const bars = await w.page.evaluate(
+      () => document.querySelector('ll-app')!.shadowRoot!.querySelector('ll-layer[data-index="7"]')!.shadowRoot!.querySelectorAll('meter').length,
+    );
     assert.equal(bars, 10);
     const badge = await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.querySelector('.badge')!.textContent);
     assert.equal(badge, 'webgl');
@@ -113,8 +127,14 @@ describe('activation webview in Chromium', function () {
     assert.equal(await painted(4), false, 'conv2d_2 is below the fold: not painted yet');
     await w.page.locator('ll-layer[data-index="4"]').scrollIntoViewIfNeeded();
     await w.page.waitForFunction(() => {
-      const c = document.querySelector('ll-app')!.shadowRoot!.querySelector('ll-layer[data-index="4"]')!.shadowRoot!.querySelector<HTMLCanvasElement>('canvas[data-channel="0"]')!;
-      return c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 0 && v > 0);
+      const c = document
+        .querySelector('ll-app')!
+        .shadowRoot!.querySelector('ll-layer[data-index="4"]')!
+        .shadowRoot!.querySelector<HTMLCanvasElement>('canvas[data-channel="0"]')!;
+      return c
+        .getContext('2d')!
+        .getImageData(0, 0, c.width, c.height)
+        .data.some((v, i) => i % 4 === 0 && v > 0);
     });
     await w.page.close();
   });
@@ -129,11 +149,17 @@ describe('activation webview in Chromium', function () {
     const red = await w.page.waitForFunction(() => {
       const o = document.querySelector('ll-app')!.shadowRoot!.querySelector('ll-pad')!.shadowRoot!.querySelector<HTMLCanvasElement>('canvas.overlay')!;
       const d = o.getContext('2d')!.getImageData(0, 0, o.width, o.height).data;
-      let minX = Infinity, maxX = -1, minY = Infinity, maxY = -1;
+      let minX = Infinity,
+        maxX = -1,
+        minY = Infinity,
+        maxY = -1;
       for (let y = 0; y < o.height; y++)
         for (let x = 0; x < o.width; x++) {
           if (d[(y * o.width + x) * 4 + 3] === 0) continue;
-          minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+          minX = Math.min(minX, x);
+          maxX = Math.max(maxX, x);
+          minY = Math.min(minY, y);
+          maxY = Math.max(maxY, y);
         }
       return maxX < 0 ? null : { minX, maxX, minY, maxY, size: o.width };
     });
@@ -156,7 +182,12 @@ describe('activation webview in Chromium', function () {
           el = el.shadowRoot.activeElement;
           if (el.tagName === 'LL-LAYER') layers.push((el as HTMLElement).dataset.index!);
         }
-        return { layer: layers.pop() ?? null, tag: el?.tagName ?? null, channel: (el as HTMLElement | null)?.dataset.channel ?? null, big: !!el?.closest('.big') };
+        return {
+          layer: layers.pop() ?? null,
+          tag: el?.tagName ?? null,
+          channel: (el as HTMLElement | null)?.dataset.channel ?? null,
+          big: !!el?.closest('.big'),
+        };
       });
     // The header: Enter asks the host to reveal the layer's line.
     await w.page.locator('ll-layer[data-index="2"] header').focus();
@@ -186,8 +217,13 @@ describe('activation webview in Chromium', function () {
     const field = await w.page.evaluate(() => (document.querySelector('ll-app')!.shadowRoot!.querySelector('ll-pad') as unknown as { field: number[] }).field);
     assert.deepEqual(field, [0, 8, 18, 18]);
     // The cursor is drawn over unit (0, 2) of the 3×3 map.
-    const marker = await w.page.locator('ll-layer[data-index="4"] .big .unit').evaluate((el) => [parseFloat((el as HTMLElement).style.top), parseFloat((el as HTMLElement).style.left)]);
-    assert.deepEqual(marker.map((p) => Math.round(p)), [0, 67]);
+    const marker = await w.page
+      .locator('ll-layer[data-index="4"] .big .unit')
+      .evaluate((el) => [parseFloat((el as HTMLElement).style.top), parseFloat((el as HTMLElement).style.left)]);
+    assert.deepEqual(
+      marker.map((p) => Math.round(p)),
+      [0, 67],
+    );
     // Escape closes it and gives focus back to that channel in the grid.
     await w.page.keyboard.press('Escape');
     assert.deepEqual(await focused(), { layer: '4', tag: 'CANVAS', channel: '2', big: false });
@@ -196,7 +232,7 @@ describe('activation webview in Chromium', function () {
     await w.page.close();
   });
 
-  it('clicking a layer header asks the host to reveal its line; the editor\'s layer is highlighted', async () => {
+  it("clicking a layer header asks the host to reveal its line; the editor's layer is highlighted", async () => {
     const w = await openConvnet(browser);
     await w.page.locator('ll-layer[data-index="2"] header').click();
     const reveal = await w.waitForPosted('revealLayer');
@@ -208,7 +244,14 @@ describe('activation webview in Chromium', function () {
   });
 
   it('keeps its input and selection across hiding (vscode state), and drops malformed messages', async () => {
-    const w = await openWebview(browser, { inputKind: 'pattern', pattern: 'checkerboard', drawing: null, selectedLayer: 5, colormap: 'magma', layerScale: true });
+    const w = await openWebview(browser, {
+      inputKind: 'pattern',
+      pattern: 'checkerboard',
+      drawing: null,
+      selectedLayer: 5,
+      colormap: 'magma',
+      layerScale: true,
+    });
     await w.waitForPosted('ready');
     await w.send({ type: 'model', model: 'not a model' });
     await w.send({ type: 'launch-missiles' });
@@ -221,7 +264,10 @@ describe('activation webview in Chromium', function () {
     await w.send({ type: 'weights', source: 'x.h5', layers: [{ layer: 'dense', tensors: [{ shape: [576, 64], values: [1, 2, 3] }] }] });
     await w.page.waitForFunction((k) => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'error').length >= k, n + 2);
     const dropped = (await w.posted()).filter((m): m is Extract<typeof m, { type: 'error' }> => m.type === 'error').slice(n);
-    assert.ok(dropped.every((m) => /dropped a malformed message/.test(m.message)), JSON.stringify(dropped));
+    assert.ok(
+      dropped.every((m) => /dropped a malformed message/.test(m.message)),
+      JSON.stringify(dropped),
+    );
     await w.send(convnet());
     await w.waitForPosted('status');
     const pressed = await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.querySelector('button[aria-pressed="true"]')!.textContent);
@@ -250,7 +296,11 @@ describe('activation webview in Chromium', function () {
     const label = await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.textContent);
     assert.match(label ?? '', /Weights: trained\.h5/);
     const m = (await w.posted()).length;
-    await w.send({ type: 'weights', source: 'other.h5', layers: shapes.map(([layer, k, b], i) => ({ layer, tensors: [t(i === 1 ? [5, 5, 32, 64] : k, 1), t(b, 0)] })) });
+    await w.send({
+      type: 'weights',
+      source: 'other.h5',
+      layers: shapes.map(([layer, k, b], i) => ({ layer, tensors: [t(i === 1 ? [5, 5, 32, 64] : k, 1), t(b, 0)] })),
+    });
     await w.waitForPosted('status', m);
     const text = (await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.textContent)) ?? '';
     assert.match(text, /Layer "conv2d_1" \(Conv2D\) expects weights of shapes \[\[3,3,32,64\],\[64\]\] but the file has \[\[5,5,32,64\],\[64\]\]/);
@@ -268,8 +318,18 @@ describe('activation webview in Chromium', function () {
     const text = example('mnist_convnet.py');
     const model = modelNamed(text, 'model');
     const layer = model.layers[1];
-    const lineStart = text.split('\n').slice(0, layer.range.start.line - 1).join('\n').length + 1;
-    const variants = downsamplingVariants(model, layer, { text, from: lineStart + layer.range.start.column - 1, to: lineStart + layer.range.end.column - 1 }, 'k', 0);
+    const lineStart =
+      text
+        .split('\n')
+        .slice(0, layer.range.start.line - 1)
+        .join('\n').length + 1;
+    const variants = downsamplingVariants(
+      model,
+      layer,
+      { text, from: lineStart + layer.range.start.column - 1, to: lineStart + layer.range.end.column - 1 },
+      'k',
+      0,
+    );
     const n = (await w.posted()).length;
     await w.send({ type: 'whatIf', model: ask.model, index: 1, variants });
     await w.waitForPosted('status', n);
@@ -325,7 +385,7 @@ describe('activation webview in Chromium', function () {
       assert.equal(status.layersShown, 8);
       const text = await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.textContent);
       assert.match(text ?? '', /WebGL is not available/);
-      assert.equal((await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.querySelector('.badge')!.textContent)), 'cpu');
+      assert.equal(await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.querySelector('.badge')!.textContent), 'cpu');
       await w.page.close();
     }
   });

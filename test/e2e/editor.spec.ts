@@ -14,7 +14,7 @@ describe('LayerLens in the editor (code-server, Chromium)', function () {
   });
   after(async () => wb?.close());
 
-  it('shows each layer\'s output shape at the end of its line, and the model\'s code lens', async () => {
+  it("shows each layer's output shape at the end of its line, and the model's code lens", async () => {
     await wb.openFile('mnist_convnet.py');
     const line8 = await wb.waitForEditorLineText(8, /\(None, 11, 11, 64\)/, 60_000);
     assert.match(line8, /^model\.add\(layers\.Conv2D\(64, \(3, 3\), activation='relu'\)\)\s*\(None, 11, 11, 64\)/);

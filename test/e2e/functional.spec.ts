@@ -23,13 +23,19 @@ describe('a Functional model in the editor (code-server, Chromium)', function ()
     for (;;) {
       await wb.webviewFrame(timeoutMs);
       for (const f of wb.page.frames().filter((x) => /\/webview\/browser\/pre\/fake\.html/.test(x.url()) && !x.isDetached()))
-        if (await f.locator(selector).count().catch(() => 0)) return f;
+        if (
+          await f
+            .locator(selector)
+            .count()
+            .catch(() => 0)
+        )
+          return f;
       if (Date.now() > deadline) throw new Error(`no webview shows ${selector} within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
 
-  it('reads each layer\'s output shape at the end of its line, the Input\'s included', async () => {
+  it("reads each layer's output shape at the end of its line, the Input's included", async () => {
     await wb.openFile('functional_resnet.py');
     const line14 = await wb.waitForEditorLineText(14, /\(None, 9, 9, 64\)/, 60_000);
     assert.match(line14, /^block_2_output = layers\.add\(\[x, block_1_output\]\)\s*\(None, 9, 9, 64\)$/);
@@ -55,7 +61,7 @@ describe('a Functional model in the editor (code-server, Chromium)', function ()
     await wb.page.keyboard.press('Escape');
   });
 
-  it('sees the code lens above keras.Model(, and its Summary has Keras\' Connected to column', async () => {
+  it("sees the code lens above keras.Model(, and its Summary has Keras' Connected to column", async () => {
     await wb.goTo(26, 1);
     const lens = wb.page.locator('.monaco-editor .codelens-decoration', { hasText: '223,242 params' }).first();
     await lens.waitFor({ timeout: 30_000 });

@@ -55,7 +55,7 @@ describe('two models with one name (code-server, Chromium)', function () {
   });
   after(async () => wb?.close());
 
-  it('the second model\'s lens previews the second model', async () => {
+  it("the second model's lens previews the second model", async () => {
     await wb.openFile('two_models.py');
     await wb.waitForEditorLineText(12, /\(None, 28, 28, 16\)/, 60_000);
     const lenses = wb.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Preview activations' });
@@ -82,7 +82,11 @@ describe('two models with one name (code-server, Chromium)', function () {
     await wb.page.keyboard.type('# two models\n');
     await wb.waitForEditorLineText(13, /\(None, 28, 28, 16\)/, 30_000);
     // The host sends the model again after a pause in typing: wait for that build to be done.
-    await until(frame, `globalThis.__builds.length > 0 && !document.querySelector('ll-app').shadowRoot.querySelector('.busy')`, 'the webview has built the model sent after the edit');
+    await until(
+      frame,
+      `globalThis.__builds.length > 0 && !document.querySelector('ll-app').shadowRoot.querySelector('.busy')`,
+      'the webview has built the model sent after the edit',
+    );
     // Conv2D(16, 5) on 32×32×3: 1,216; Dense(4) after 14×14×16: 12,548 — the first model has 54,170.
     assert.deepEqual(await frame.evaluate('globalThis.__builds'), ['Building model (13,764 parameters)…']);
     assert.equal(await frame.locator('ll-layer').count(), 4);
@@ -92,6 +96,8 @@ describe('two models with one name (code-server, Chromium)', function () {
   it('a click on a layer header puts the cursor on that layer of the second model', async () => {
     await frame.locator('ll-layer[data-index="1"] header').click();
     // MaxPooling2D(2) is on line 14 now (one line was added above).
-    await wb.page.waitForFunction(`/\\bLn 14, Col \\d+/.test(document.getElementById('status.editor.selection')?.textContent ?? '')`, undefined, { timeout: 15_000 });
+    await wb.page.waitForFunction(`/\\bLn 14, Col \\d+/.test(document.getElementById('status.editor.selection')?.textContent ?? '')`, undefined, {
+      timeout: 15_000,
+    });
   });
 });

@@ -15,7 +15,7 @@ describe('loops and factory functions (code-server, Chromium)', function () {
   });
   after(async () => wb?.close());
 
-  it('the loop\'s layer line shows the outputs of its iterations in one hint', async () => {
+  it("the loop's layer line shows the outputs of its iterations in one hint", async () => {
     await wb.openFile('loops_and_factories.py');
     const line9 = await wb.waitForEditorLineText(9, /\(None, 8, 8, 128\)/, 60_000);
     assert.match(line9, /^ {4}model\.add\(layers\.Conv2D\(filters, 3, padding="same", activation="relu"\)\)\s*\(None, 32, 32, 32\) … \(None, 8, 8, 128\) ×3$/);
@@ -26,7 +26,7 @@ describe('loops and factory functions (code-server, Chromium)', function () {
     await wb.screenshot('loops-hints');
   });
 
-  it('hovering the loop\'s Conv2D shows one row per iteration', async () => {
+  it("hovering the loop's Conv2D shows one row per iteration", async () => {
     const text = await wb.hoverText(9, 30);
     assert.match(text, /this line makes 3 layers/);
     assert.match(text, /1\s+conv2d\s+\(None, 32, 32, 3\) → \(None, 32, 32, 32\)\s+896\s+3×3/);
@@ -36,7 +36,7 @@ describe('loops and factory functions (code-server, Chromium)', function () {
     await wb.page.keyboard.press('Escape');
   });
 
-  it('the factory\'s models have their code lens above each call, and a lens opens its own model', async () => {
+  it("the factory's models have their code lens above each call, and a lens opens its own model", async () => {
     await wb.goTo(28, 1);
     const small = wb.page.locator('.monaco-editor .codelens-decoration', { hasText: '19,717 params' }).first();
     await small.waitFor({ timeout: 30_000 });
@@ -45,16 +45,25 @@ describe('loops and factory functions (code-server, Chromium)', function () {
     await big.waitFor({ timeout: 30_000 });
     // Each lens sits just above its call's line: between the line before and the call.
     const top = async (n: number) => {
-      const box = await wb.page.locator('.editor-group-container.active .margin-view-overlays .line-numbers', { hasText: new RegExp(`^\\s*${n}\\s*$`) }).first().boundingBox();
+      const box = await wb.page
+        .locator('.editor-group-container.active .margin-view-overlays .line-numbers', { hasText: new RegExp(`^\\s*${n}\\s*$`) })
+        .first()
+        .boundingBox();
       assert.ok(box, `line ${n} is on screen`);
       return box;
     };
-    for (const [lens, line] of [[small, 28], [big, 29]] as const) {
+    for (const [lens, line] of [
+      [small, 28],
+      [big, 29],
+    ] as const) {
       const box = await lens.boundingBox();
       assert.ok(box);
       const before = await top(line - 1);
       const call = await top(line);
-      assert.ok(box.y >= before.y + before.height - 1 && box.y + box.height <= call.y + 1, `the lens of line ${line} is between lines ${line - 1} and ${line}: ${JSON.stringify({ lens: box, before, call })}`);
+      assert.ok(
+        box.y >= before.y + before.height - 1 && box.y + box.height <= call.y + 1,
+        `the lens of line ${line} is between lines ${line - 1} and ${line}: ${JSON.stringify({ lens: box, before, call })}`,
+      );
     }
     // No lens inside build_model, above its Sequential( (line 18).
     const inside = await top(18);

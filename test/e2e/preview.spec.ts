@@ -60,13 +60,14 @@ describe('Preview Activations (code-server, Chromium, WebGL)', function () {
       const u = new URL(r.url());
       // *.vscode-resource.vscode-cdn.net is how a webview names the extension's own files; VS Code's service
       // worker answers those from the extension folder, so they never leave the machine.
-      const local = ['127.0.0.1', 'localhost'].includes(u.hostname) || u.hostname.endsWith('.vscode-resource.vscode-cdn.net') || ['data:', 'blob:'].includes(u.protocol);
+      const local =
+        ['127.0.0.1', 'localhost'].includes(u.hostname) || u.hostname.endsWith('.vscode-resource.vscode-cdn.net') || ['data:', 'blob:'].includes(u.protocol);
       if (frameUrl.includes('webview') && !local) outside.push(r.url());
     });
   });
   after(async () => wb?.close());
 
-  it('opens from the palette beside the editor, with every layer\'s maps and the backend name', async () => {
+  it("opens from the palette beside the editor, with every layer's maps and the backend name", async () => {
     frame = await openConvnetPreview(wb);
     assert.equal(await frame.locator('ll-layer').count(), 8);
     assert.equal(await frame.locator('ll-layer[data-index="0"] .grid canvas').count(), 32);
@@ -106,8 +107,17 @@ describe('Preview Activations (code-server, Chromium, WebGL)', function () {
     await h5.ready;
     const file = new h5.File(path.join(wb.workspace, 'mnist_trained.h5'), 'w');
     const weights = file.create_group('model_weights');
-    const layers: [string, number[], number][] = [['conv2d', [3, 3, 1, 32], 32], ['conv2d_1', [3, 3, 32, 64], 64], ['conv2d_2', [3, 3, 64, 64], 64], ['dense', [576, 64], 64], ['dense_1', [64, 10], 10]];
-    weights.create_attribute('layer_names', layers.map(([n]) => n));
+    const layers: [string, number[], number][] = [
+      ['conv2d', [3, 3, 1, 32], 32],
+      ['conv2d_1', [3, 3, 32, 64], 64],
+      ['conv2d_2', [3, 3, 64, 64], 64],
+      ['dense', [576, 64], 64],
+      ['dense_1', [64, 10], 10],
+    ];
+    weights.create_attribute(
+      'layer_names',
+      layers.map(([n]) => n),
+    );
     for (const [name, kernel, units] of layers) {
       const g = weights.create_group(name);
       g.create_attribute('weight_names', [`${name}/kernel:0`, `${name}/bias:0`]);

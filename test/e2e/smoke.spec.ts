@@ -19,7 +19,10 @@ describe('workbench smoke', function () {
 
   it('loads the workbench with the examples folder in the Explorer', async () => {
     const rows = await wb.page.locator('.explorer-folders-view .monaco-list-row').allInnerTexts();
-    assert.ok(rows.some((r) => r.includes('mnist_convnet.py')), `Explorer rows: ${rows.join(', ')}`);
+    assert.ok(
+      rows.some((r) => r.includes('mnist_convnet.py')),
+      `Explorer rows: ${rows.join(', ')}`,
+    );
   });
 
   it('opens mnist_convnet.py from the Explorer and shows its text', async () => {

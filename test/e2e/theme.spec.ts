@@ -44,7 +44,7 @@ describe('High Contrast theme (code-server, Chromium)', function () {
   });
   after(async () => wb?.close());
 
-  it('hints show in the editor, and the preview takes the theme\'s colours', async () => {
+  it("hints show in the editor, and the preview takes the theme's colours", async () => {
     // openConvnetPreview waits for the hints first: they show in the editor in this theme too.
     frame = await openConvnetPreview(wb);
     await frame.locator('ll-layer[data-index="2"][selected]').waitFor({ timeout: 10_000 });

@@ -58,7 +58,11 @@ export async function hoverAt(doc: vscode.TextDocument, line: number, character:
 
 export async function inlayLabels(doc: vscode.TextDocument): Promise<{ line: number; label: string }[]> {
   const end = doc.lineAt(doc.lineCount - 1).range.end;
-  const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, new vscode.Range(0, 0, end.line, end.character));
+  const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>(
+    'vscode.executeInlayHintProvider',
+    doc.uri,
+    new vscode.Range(0, 0, end.line, end.character),
+  );
   return (hints ?? []).map((h) => ({ line: h.position.line, label: typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('') }));
 }
 

@@ -8,7 +8,7 @@ import { example, modelNamed } from './support/fixtures';
 const shapes = (m: { layers: { outputShape: unknown }[] }) => m.layers.map((l) => l.outputShape);
 const params = (m: { layers: { params: number | null }[] }) => m.layers.map((l) => l.params);
 
-describe('the book\'s models', () => {
+describe("the book's models", () => {
   it('MNIST convnet (§5.1): shapes, 93,322 parameters, 2,794,240 MACs, receptive fields 3, 4, 8, 10, 18', () => {
     const m = modelNamed(example('mnist_convnet.py'), 'model');
     assert.deepEqual(shapes(m), [
@@ -28,18 +28,44 @@ describe('the book\'s models', () => {
     assert.equal(m.macs, 2794240);
     assert.deepEqual(
       m.layers.slice(0, 5).map((l) => l.receptiveField?.size),
-      [[3, 3], [4, 4], [8, 8], [10, 10], [18, 18]],
+      [
+        [3, 3],
+        [4, 4],
+        [8, 8],
+        [10, 10],
+        [18, 18],
+      ],
     );
     assert.deepEqual(m.layers[4].receptiveField?.jump, [4, 4]);
-    assert.deepEqual(m.layers.slice(5).map((l) => l.receptiveField), [null, null, null]);
-    assert.deepEqual(m.layers.map((l) => l.name), ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'conv2d_2', 'flatten', 'dense', 'dense_1']);
+    assert.deepEqual(
+      m.layers.slice(5).map((l) => l.receptiveField),
+      [null, null, null],
+    );
+    assert.deepEqual(
+      m.layers.map((l) => l.name),
+      ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'conv2d_2', 'flatten', 'dense', 'dense_1'],
+    );
     assert.equal(m.diagnostics.length, 0);
   });
 
   it('the same convnet without pooling: 7×7 field at the third convolution and a warned Dense(512) of 15,860,224', () => {
     const m = modelNamed(example('mnist_convnet_no_pooling.py'), 'model_no_max_pool');
-    assert.deepEqual(shapes(m), [[null, 26, 26, 32], [null, 24, 24, 64], [null, 22, 22, 64], [null, 30976], [null, 512], [null, 10]]);
-    assert.deepEqual(m.layers.slice(0, 3).map((l) => l.receptiveField?.size), [[3, 3], [5, 5], [7, 7]]);
+    assert.deepEqual(shapes(m), [
+      [null, 26, 26, 32],
+      [null, 24, 24, 64],
+      [null, 22, 22, 64],
+      [null, 30976],
+      [null, 512],
+      [null, 10],
+    ]);
+    assert.deepEqual(
+      m.layers.slice(0, 3).map((l) => l.receptiveField?.size),
+      [
+        [3, 3],
+        [5, 5],
+        [7, 7],
+      ],
+    );
     assert.equal(m.layers[4].params, 15860224);
     assert.equal(m.totalParams, 15921098);
     const warning = m.diagnostics.find((d) => d.code === 'large-dense');
@@ -72,7 +98,11 @@ describe('the book\'s models', () => {
 
   it('IMDB Dense net (§3.4): 160,305 parameters', () => {
     const m = modelNamed(example('imdb.py'), 'model');
-    assert.deepEqual(shapes(m), [[null, 16], [null, 16], [null, 1]]);
+    assert.deepEqual(shapes(m), [
+      [null, 16],
+      [null, 16],
+      [null, 1],
+    ]);
     assert.deepEqual(params(m), [160016, 272, 17]);
     assert.equal(m.totalParams, 160305);
   });
@@ -80,7 +110,11 @@ describe('the book\'s models', () => {
   it('Embedding + Flatten (§6.1): 80,161 parameters', () => {
     const m = modelNamed(example('imdb.py'), 'embedding_model');
     assert.deepEqual(m.inputShape, [null, 20]);
-    assert.deepEqual(shapes(m), [[null, 20, 8], [null, 160], [null, 1]]);
+    assert.deepEqual(shapes(m), [
+      [null, 20, 8],
+      [null, 160],
+      [null, 1],
+    ]);
     assert.deepEqual(params(m), [80000, 0, 161]);
     assert.equal(m.totalParams, 80161);
     assert.deepEqual(m.diagnostics, []);
@@ -88,17 +122,24 @@ describe('the book\'s models', () => {
 
   it('Embedding + LSTM (§6.2): 328,353 parameters with no input length given', () => {
     const m = modelNamed(example('imdb.py'), 'lstm_model');
-    assert.deepEqual(shapes(m), [[null, null, 32], [null, 32], [null, 1]]);
+    assert.deepEqual(shapes(m), [
+      [null, null, 32],
+      [null, 32],
+      [null, 1],
+    ]);
     assert.deepEqual(params(m), [320000, 8320, 33]);
     assert.equal(m.totalParams, 328353);
   });
 });
 
-describe('the book\'s convnet as a notebook spread over cells', () => {
+describe("the book's convnet as a notebook spread over cells", () => {
   it('gives the same 93,322 parameters, with each layer in its own cell', () => {
     const m = modelNamed(example('mnist_convnet.ipynb'), 'model', 'mnist_convnet.ipynb');
     assert.equal(m.totalParams, 93322);
-    assert.deepEqual(m.layers.map((l) => l.range.cell), [2, 2, 4, 4, 4, 5, 5, 5]);
+    assert.deepEqual(
+      m.layers.map((l) => l.range.cell),
+      [2, 2, 4, 4, 4, 5, 5, 5],
+    );
     assert.deepEqual(m.layers[7].outputShape, [null, 10]);
   });
 });

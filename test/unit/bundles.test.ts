@@ -21,8 +21,8 @@ describe('bundles', () => {
   });
 });
 
-describe('the package\'s ./core export', () => {
-  it('is a CommonJS module whose analyze() returns the CLI\'s JSON (without file), with type declarations', () => {
+describe("the package's ./core export", () => {
+  it("is a CommonJS module whose analyze() returns the CLI's JSON (without file), with type declarations", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const core = require('layerlens/core') as typeof import('../../src/core');
     const result = core.analyze(readFileSync(join(__dirname, '..', '..', 'examples', 'mnist_convnet.py'), 'utf8'));

@@ -86,7 +86,10 @@ describe('CLI: layerlens summary', () => {
     assert.equal(r.code, 0);
     const json = JSON.parse(r.out);
     const configs = (i: number, ...keys: string[]) =>
-      json.models[i].layers.map((l: { type: string; config: Record<string, unknown> }) => [l.type, ...keys.filter((k) => k in l.config).map((k) => [k, l.config[k]])]);
+      json.models[i].layers.map((l: { type: string; config: Record<string, unknown> }) => [
+        l.type,
+        ...keys.filter((k) => k in l.config).map((k) => [k, l.config[k]]),
+      ]);
     const keys = ['kernel_size', 'strides', 'dilation_rate', 'output_padding', 'pool_size', 'size', 'padding', 'cropping'];
     assert.deepEqual(configs(0, ...keys), [
       ['Conv1D', ['kernel_size', [3]], ['strides', [1]], ['dilation_rate', [1]], ['padding', 'valid']],
@@ -101,11 +104,56 @@ describe('CLI: layerlens summary', () => {
       ['MaxPooling2D', ['strides', null], ['pool_size', [2, 2]], ['padding', 'valid']],
       ['AveragePooling2D', ['strides', [1, 1]], ['pool_size', [2, 3]], ['padding', 'valid']],
       ['UpSampling2D', ['size', [2, 2]]],
-      ['ZeroPadding2D', ['padding', [[1, 1], [1, 1]]]],
-      ['ZeroPadding2D', ['padding', [[1, 1], [2, 2]]]],
-      ['ZeroPadding2D', ['padding', [[1, 2], [3, 4]]]],
-      ['Cropping2D', ['cropping', [[2, 2], [2, 2]]]],
-      ['Cropping2D', ['cropping', [[1, 0], [2, 2]]]],
+      [
+        'ZeroPadding2D',
+        [
+          'padding',
+          [
+            [1, 1],
+            [1, 1],
+          ],
+        ],
+      ],
+      [
+        'ZeroPadding2D',
+        [
+          'padding',
+          [
+            [1, 1],
+            [2, 2],
+          ],
+        ],
+      ],
+      [
+        'ZeroPadding2D',
+        [
+          'padding',
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ],
+      ],
+      [
+        'Cropping2D',
+        [
+          'cropping',
+          [
+            [2, 2],
+            [2, 2],
+          ],
+        ],
+      ],
+      [
+        'Cropping2D',
+        [
+          'cropping',
+          [
+            [1, 0],
+            [2, 2],
+          ],
+        ],
+      ],
       ['Conv2D', ['kernel_size', [3, 1]], ['strides', [2, 2]], ['dilation_rate', [1, 1]], ['padding', 'valid']],
       ['Conv2DTranspose', ['kernel_size', [3, 3]], ['strides', [2, 2]], ['dilation_rate', [1, 1]], ['output_padding', [1, 1]], ['padding', 'valid']],
       ['Conv2DTranspose', ['kernel_size', [3, 3]], ['strides', [1, 1]], ['dilation_rate', [1, 1]], ['output_padding', null], ['padding', 'valid']],
@@ -117,11 +165,37 @@ describe('CLI: layerlens summary', () => {
       ['MaxPooling3D', ['strides', null], ['pool_size', [2, 2, 2]], ['padding', 'valid']],
       ['AveragePooling3D', ['strides', [1, 1, 1]], ['pool_size', [1, 1, 1]], ['padding', 'valid']],
       ['UpSampling3D', ['size', [2, 2, 2]]],
-      ['ZeroPadding3D', ['padding', [[1, 1], [1, 1], [1, 1]]]],
-      ['Cropping3D', ['cropping', [[1, 1], [1, 1], [1, 1]]]],
+      [
+        'ZeroPadding3D',
+        [
+          'padding',
+          [
+            [1, 1],
+            [1, 1],
+            [1, 1],
+          ],
+        ],
+      ],
+      [
+        'Cropping3D',
+        [
+          'cropping',
+          [
+            [1, 1],
+            [1, 1],
+            [1, 1],
+          ],
+        ],
+      ],
     ]);
     const inner = json.models[3].layers[0].inner;
-    assert.deepEqual([inner.config.kernel_size, inner.config.strides], [[3, 3], [1, 1]]);
+    assert.deepEqual(
+      [inner.config.kernel_size, inner.config.strides],
+      [
+        [3, 3],
+        [1, 1],
+      ],
+    );
     for (const m of json.models) assert.deepEqual(m.diagnostics, [], m.name);
     assert.deepEqual(json.models[1].layers.at(-1).outputShape, [null, 22, 26, 4]);
   });
@@ -150,7 +224,15 @@ describe('CLI: layerlens summary', () => {
 
   it('reads notebooks', () => {
     const nb = join(dir, 'book.ipynb');
-    writeFileSync(nb, JSON.stringify({ cells: [{ cell_type: 'code', source: 'from keras import layers, models\nm = models.Sequential()' }, { cell_type: 'code', source: 'm.add(layers.Dense(2, input_shape=(3,)))' }] }));
+    writeFileSync(
+      nb,
+      JSON.stringify({
+        cells: [
+          { cell_type: 'code', source: 'from keras import layers, models\nm = models.Sequential()' },
+          { cell_type: 'code', source: 'm.add(layers.Dense(2, input_shape=(3,)))' },
+        ],
+      }),
+    );
     const r = cli('summary', nb, '--json');
     assert.equal(r.code, 0);
     const layer = JSON.parse(r.out).models[0].layers[0];
@@ -170,7 +252,17 @@ describe('CLI: layerlens summary', () => {
       '    layers.Conv2D(8, 30),',
       '])',
     ].join('\n');
-    writeFileSync(nb, JSON.stringify({ cells: [{ cell_type: 'markdown', source: '# A model' }, { cell_type: 'code', source: 'from tensorflow import keras\nfrom keras import layers' }, { cell_type: 'code', source: model }], nbformat: 4 }));
+    writeFileSync(
+      nb,
+      JSON.stringify({
+        cells: [
+          { cell_type: 'markdown', source: '# A model' },
+          { cell_type: 'code', source: 'from tensorflow import keras\nfrom keras import layers' },
+          { cell_type: 'code', source: model },
+        ],
+        nbformat: 4,
+      }),
+    );
     return nb;
   }
 
@@ -222,8 +314,15 @@ describe('CLI: layerlens summary', () => {
     const lines = r.out.trimEnd().split('\n');
     const isDiagnostic = (l: string) => /^.*order\.py:\d+:\d+: (error|warning|information): /.test(l);
     const first = lines.findIndex(isDiagnostic);
-    assert.deepEqual(lines.slice(first).map((l) => /order\.py:(\d+:\d+: \w+)/.exec(l)?.[1]), EXPECTED_ORDER, 'one block at the end, nothing else in it');
-    assert.ok(lines.slice(0, first).some((l) => l.startsWith('Model: "c"')), 'after every model table');
+    assert.deepEqual(
+      lines.slice(first).map((l) => /order\.py:(\d+:\d+: \w+)/.exec(l)?.[1]),
+      EXPECTED_ORDER,
+      'one block at the end, nothing else in it',
+    );
+    assert.ok(
+      lines.slice(0, first).some((l) => l.startsWith('Model: "c"')),
+      'after every model table',
+    );
     assert.equal(lines[first - 1], '', 'a blank line before the block');
     assert.ok(lines.slice(0, first).every((l) => !isDiagnostic(l)));
   });
@@ -236,7 +335,10 @@ describe('CLI: layerlens summary', () => {
     assert.match(tables, /^### Model `c`/m);
     assert.doesNotMatch(tables, /: (error|warning|information): /);
     const items = list.trim().split('\n');
-    assert.deepEqual(items.map((l) => /^- .*order\.py:(\d+:\d+: \w+)/.exec(l)?.[1]), EXPECTED_ORDER);
+    assert.deepEqual(
+      items.map((l) => /^- .*order\.py:(\d+:\d+: \w+)/.exec(l)?.[1]),
+      EXPECTED_ORDER,
+    );
   });
 
   it('diagnostics in a notebook are sorted by cell, then line and column', () => {

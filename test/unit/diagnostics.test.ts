@@ -184,13 +184,21 @@ describe('diagnostics for bad input', () => {
   }
 
   it('a stray line inside a layer list keeps the model and the layers around it', () => {
-    const m = analyze(`${HEAD}vgg = keras.Sequential([\n    keras.Input(shape=(32, 32, 3)),\n    layers.Conv2D(8, 3),\n, 3, padding='same'),\n    layers.MaxPooling2D(2),\n])\n`).models[0];
+    const m = analyze(
+      `${HEAD}vgg = keras.Sequential([\n    keras.Input(shape=(32, 32, 3)),\n    layers.Conv2D(8, 3),\n, 3, padding='same'),\n    layers.MaxPooling2D(2),\n])\n`,
+    ).models[0];
     assert.ok(m, 'the model is still found');
     assert.deepEqual(m.layers[0].outputShape, [null, 30, 30, 8]);
   });
 
   it('a big model still analyses: a VGG-16 sized stack of 138 million parameters', () => {
-    const blocks = [[64, 2], [128, 2], [256, 3], [512, 3], [512, 3]]
+    const blocks = [
+      [64, 2],
+      [128, 2],
+      [256, 3],
+      [512, 3],
+      [512, 3],
+    ]
       .map(([f, n]) => `${`    layers.Conv2D(${f}, 3, padding='same', activation='relu'),\n`.repeat(n)}    layers.MaxPooling2D(2),\n`)
       .join('');
     const src = `${HEAD}vgg = keras.Sequential([\n    keras.Input(shape=(224, 224, 3)),\n${blocks}    layers.Flatten(),\n    layers.Dense(4096),\n    layers.Dense(4096),\n    layers.Dense(1000),\n])\n`;

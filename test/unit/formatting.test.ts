@@ -20,9 +20,22 @@ describe('comments inside brackets', () => {
     layers.Dense(10),
 ])
 `);
-    assert.deepEqual(models[0].layers.map((l) => l.type), ['Conv2D', 'Flatten', 'Dense']);
-    assert.deepEqual(models[0].layers.map((l) => l.outputShape), [[null, 26, 26, 32], [null, 21632], [null, 10]]);
-    assert.deepEqual(models[0].diagnostics.filter((d) => d.severity !== 'warning'), []);
+    assert.deepEqual(
+      models[0].layers.map((l) => l.type),
+      ['Conv2D', 'Flatten', 'Dense'],
+    );
+    assert.deepEqual(
+      models[0].layers.map((l) => l.outputShape),
+      [
+        [null, 26, 26, 32],
+        [null, 21632],
+        [null, 10],
+      ],
+    );
+    assert.deepEqual(
+      models[0].diagnostics.filter((d) => d.severity !== 'warning'),
+      [],
+    );
   });
 
   it('a comment after an argument is not an argument, and one inside a tuple is not a dimension', () => {
@@ -64,7 +77,10 @@ def f(a, b=2, *args, **kw):
 
   it('never touches a string, and keeps every token of the program in order', () => {
     const out = reformat(tricky, ALL_REWRITES);
-    const strings = (src: string) => tokenize(src).filter((t) => t.kind === 'string').map((t) => t.text);
+    const strings = (src: string) =>
+      tokenize(src)
+        .filter((t) => t.kind === 'string')
+        .map((t) => t.text);
     assert.deepEqual(strings(out), strings(tricky));
     const code = (src: string) =>
       tokenize(src)

@@ -67,7 +67,9 @@ function generate(seed: number): Generated {
         ? `${nm} = layers.Conv2D(${filters}, ${kernel}, padding="same", activation="relu", name="${nm}")\n${varName} = ${nm}(${from})`
         : `${varName} = layers.Conv2D(${filters}, ${kernel}, padding="same", activation="relu", name="${nm}")(${from})`,
     );
-    ops.push((tf, t) => t.set(varName, tf.layers.conv2d({ filters, kernelSize: kernel, padding: 'same', activation: 'relu', name: nm }).apply(t.get(from)!) as SymbolicTensor));
+    ops.push((tf, t) =>
+      t.set(varName, tf.layers.conv2d({ filters, kernelSize: kernel, padding: 'same', activation: 'relu', name: nm }).apply(t.get(from)!) as SymbolicTensor),
+    );
   };
   const dense = (units: number, varName: string, from: string) => {
     const nm = name('dense');
@@ -121,12 +123,18 @@ function generate(seed: number): Generated {
     ops.push((tf, t) => t.set('x', tf.layers.globalAveragePooling2d({ name: `${head}_pool` }).apply(t.get('x')!) as SymbolicTensor));
   }
   const classes = int(r, 2, 10);
-  lines.push(`outputs = layers.Dense(${classes}, activation="softmax", name="${head}")(x)`, `model = keras.Model(inputs=inputs, outputs=outputs, name="generated")`);
+  lines.push(
+    `outputs = layers.Dense(${classes}, activation="softmax", name="${head}")(x)`,
+    `model = keras.Model(inputs=inputs, outputs=outputs, name="generated")`,
+  );
   ops.push((tf, t) => t.set('out', tf.layers.dense({ units: classes, activation: 'softmax', name: head }).apply(t.get('x')!) as SymbolicTensor));
   let body = lines.join('\n');
   if (style === 'functions') {
     // The same graph written inside a builder function that is called.
-    body = `def build():\n${body.split('\n').map((l) => `    ${l}`).join('\n')}\n    return model\n\nmodel = build()`;
+    body = `def build():\n${body
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n')}\n    return model\n\nmodel = build()`;
   }
   return {
     source: `${HEAD}${body}\n`,
@@ -185,8 +193,20 @@ model = keras.Model(inputs=[title, body, tags], outputs={"priority": priority, "
     const ti = tf.input({ shape: [10], name: 'title' });
     const bi = tf.input({ shape: [20], name: 'body' });
     const gi = tf.input({ shape: [12], name: 'tags' });
-    const x = tf.layers.concatenate({ name: 'joined' }).apply([tf.layers.dense({ units: 8, name: 't' }).apply(ti) as SymbolicTensor, tf.layers.dense({ units: 8, name: 'b' }).apply(bi) as SymbolicTensor, gi]) as SymbolicTensor;
-    const tm = tf.model({ inputs: [ti, bi, gi], outputs: [tf.layers.dense({ units: 1, name: 'priority' }).apply(x) as SymbolicTensor, tf.layers.dense({ units: 4, name: 'department' }).apply(x) as SymbolicTensor] });
+    const x = tf.layers
+      .concatenate({ name: 'joined' })
+      .apply([
+        tf.layers.dense({ units: 8, name: 't' }).apply(ti) as SymbolicTensor,
+        tf.layers.dense({ units: 8, name: 'b' }).apply(bi) as SymbolicTensor,
+        gi,
+      ]) as SymbolicTensor;
+    const tm = tf.model({
+      inputs: [ti, bi, gi],
+      outputs: [
+        tf.layers.dense({ units: 1, name: 'priority' }).apply(x) as SymbolicTensor,
+        tf.layers.dense({ units: 4, name: 'department' }).apply(x) as SymbolicTensor,
+      ],
+    });
     assert.deepEqual(compare(m, tm), []);
     assert.deepEqual(m.layers.find((l) => l.name === 'joined')?.outputShape, [null, 28]);
   });
@@ -205,16 +225,23 @@ model = keras.Model(inputs=[title, body, tags], outputs={"priority": priority, "
       assert.deepEqual(m.layers[2].outputShape, expected);
       assert.equal(m.layers[2].macs, 0);
       const tf = tfjs();
-      const parse = (s: string) => s.replace(/[()]/g, '').split(',').filter((d) => d.trim()).map(Number);
+      const parse = (s: string) =>
+        s
+          .replace(/[()]/g, '')
+          .split(',')
+          .filter((d) => d.trim())
+          .map(Number);
       const ta = tf.input({ shape: parse(a) });
       const tb = tf.input({ shape: parse(b) });
       // tfjs-layers has no Subtract layer; the others are checked against it.
-      const make = (tf.layers as unknown as Record<string, (() => import('@tensorflow/tfjs').layers.Layer) | undefined>)[op.charAt(0).toLowerCase() + op.slice(1)];
+      const make = (tf.layers as unknown as Record<string, (() => import('@tensorflow/tfjs').layers.Layer) | undefined>)[
+        op.charAt(0).toLowerCase() + op.slice(1)
+      ];
       if (make) assert.deepEqual((make().apply([ta, tb]) as SymbolicTensor).shape, expected);
     });
   }
 
-  it('incompatible shapes are an error at the merge, in Keras\' words; the layers before keep their shapes', () => {
+  it("incompatible shapes are an error at the merge, in Keras' words; the layers before keep their shapes", () => {
     const src = `${HEAD}a = keras.Input(shape=(4,))\nb = keras.Input(shape=(5,))\nx = layers.Dense(3)(a)\nout = layers.add([x, b])\nmodel = keras.Model([a, b], out)\n`;
     const [m] = analyze(src).models;
     const d = m.diagnostics.find((x) => x.code === 'incompatible-shapes');
@@ -227,8 +254,12 @@ model = keras.Model(inputs=[title, body, tags], outputs={"priority": priority, "
   });
 
   it('Concatenate on mismatched shapes, and a graph whose output does not depend on a declared input', () => {
-    const bad = analyze(`${HEAD}a = keras.Input(shape=(4, 4, 3))\nb = keras.Input(shape=(5, 5, 3))\nmodel = keras.Model([a, b], layers.concatenate([a, b]))\n`).models[0];
-    assert.match(bad.diagnostics.map((d) => d.message).join('\n'), /A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis/);
+    const bad = analyze(`${HEAD}a = keras.Input(shape=(4, 4, 3))\nb = keras.Input(shape=(5, 5, 3))\nmodel = keras.Model([a, b], layers.concatenate([a, b]))\n`)
+      .models[0];
+    assert.match(
+      bad.diagnostics.map((d) => d.message).join('\n'),
+      /A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis/,
+    );
     const disconnected = analyze(`${HEAD}a = keras.Input(shape=(4,))\nb = keras.Input(shape=(4,))\nmodel = keras.Model(a, layers.Dense(2)(b))\n`).models[0];
     assert.ok(disconnected.diagnostics.some((d) => d.code === 'graph-disconnected'));
   });

@@ -39,7 +39,7 @@ const names = (ts: PlacedTensor[]) => ts.map((t) => `${t.tensor.name}@${t.tensor
 
 describe('Functional models in the editor', () => {
   describe('the core: tensors and calls', () => {
-    it('examples/functional_resnet.py is keras.io\'s toy ResNet: 223,242 parameters, Input row first', () => {
+    it("examples/functional_resnet.py is keras.io's toy ResNet: 223,242 parameters, Input row first", () => {
       assert.equal(resnet.length, 1);
       assert.equal(resnet[0].kind, 'functional');
       assert.equal(resnet[0].totalParams, 223242);
@@ -75,22 +75,42 @@ describe('Functional models in the editor', () => {
     it('a shared layer: one row, each call with its place and shapes; inbound shapes per call', () => {
       const shared = branch[0].layers.find((l) => l.name === 'shared');
       assert.ok(shared);
-      assert.deepEqual(shared.calls?.map((c) => [c.range.start.line, c.inputShape, c.outputShape]), [
-        [7, [null, 32, 32, 16], [null, 32, 32, 16]],
-        [9, [null, 16, 16, 16], [null, 16, 16, 16]],
-      ]);
+      assert.deepEqual(
+        shared.calls?.map((c) => [c.range.start.line, c.inputShape, c.outputShape]),
+        [
+          [7, [null, 32, 32, 16], [null, 32, 32, 16]],
+          [9, [null, 16, 16, 16], [null, 16, 16, 16]],
+        ],
+      );
       assert.deepEqual(shared.inbound, [['conv2d'], ['max_pooling2d']]);
       // The concatenate takes the shared layer's second call: its shape, not the row's (the first call's).
       const concat = branch[0].layers.find((l) => l.type === 'Concatenate');
       assert.deepEqual(concat?.inbound, [['conv2d_1', 'shared']]);
-      assert.deepEqual(concat?.inboundShapes, [[[null, 16, 16, 16], [null, 16, 16, 16]]]);
+      assert.deepEqual(concat?.inboundShapes, [
+        [
+          [null, 16, 16, 16],
+          [null, 16, 16, 16],
+        ],
+      ]);
       assert.equal(branch[0].layers.filter((l) => l.calls).length, 1, 'only a shared layer lists its calls');
       // The variable of each call holds that call's output.
-      assert.deepEqual(branch[0].tensors?.filter((t) => t.layer === 'shared').map((t) => [t.name, t.shape]), [['a', [null, 32, 32, 16]], ['c', [null, 16, 16, 16]]]);
+      assert.deepEqual(
+        branch[0].tensors?.filter((t) => t.layer === 'shared').map((t) => [t.name, t.shape]),
+        [
+          ['a', [null, 32, 32, 16]],
+          ['c', [null, 16, 16, 16]],
+        ],
+      );
     });
 
     it('a loop assigns one variable once per iteration; a block helper called twice, once per call', () => {
-      assert.deepEqual(branch[0].tensors?.filter((t) => t.range.start.line === 13).map((t) => [t.layer, t.shape]), [['conv2d_2', [null, 14, 14, 8]], ['conv2d_3', [null, 12, 12, 8]]]);
+      assert.deepEqual(
+        branch[0].tensors?.filter((t) => t.range.start.line === 13).map((t) => [t.layer, t.shape]),
+        [
+          ['conv2d_2', [null, 14, 14, 8]],
+          ['conv2d_3', [null, 12, 12, 8]],
+        ],
+      );
       const helper = analyze(`import keras
 from keras import layers
 
@@ -103,7 +123,16 @@ x = block(inputs, 4)
 x = block(x, 4)
 model = keras.Model(inputs, x)
 `).models[0];
-      assert.deepEqual(helper.tensors?.map((t) => [t.name, t.range.start.line, t.layer]), [['y', 5, 'conv2d'], ['y', 5, 'conv2d_1'], ['inputs', 8, 'input_layer'], ['x', 9, 'add'], ['x', 10, 'add_1']]);
+      assert.deepEqual(
+        helper.tensors?.map((t) => [t.name, t.range.start.line, t.layer]),
+        [
+          ['y', 5, 'conv2d'],
+          ['y', 5, 'conv2d_1'],
+          ['inputs', 8, 'input_layer'],
+          ['x', 9, 'add'],
+          ['x', 10, 'add_1'],
+        ],
+      );
     });
 
     it('tensors belong to their model: two models from one graph each list their own', () => {
@@ -115,7 +144,13 @@ encoder = keras.Model(inputs, h)
 out = layers.Dense(2)(h)
 full = keras.Model(inputs, out)
 `).models;
-      assert.deepEqual(two.map((m) => m.tensors?.map((t) => t.name)), [['inputs', 'h'], ['inputs', 'h', 'out']]);
+      assert.deepEqual(
+        two.map((m) => m.tensors?.map((t) => t.name)),
+        [
+          ['inputs', 'h'],
+          ['inputs', 'h', 'out'],
+        ],
+      );
     });
 
     it('a Sequential model has no tensors, calls or inbound', () => {
@@ -154,15 +189,31 @@ full = keras.Model(inputs, out)
       );
     });
 
-    it('each call of a shared layer gets its own hint with its own output; a loop\'s calls one hint', () => {
+    it("each call of a shared layer gets its own hint with its own output; a loop's calls one hint", () => {
       const groups = groupLayersByRange(branch);
       const byLine = groups.map((g) => [g.range.start.line, g.range.start.column, hint(g)]);
-      assert.deepEqual(byLine.filter(([line]) => line === 7 || line === 9), [[7, 5, '(None, 32, 32, 16)'], [9, 5, '(None, 16, 16, 16)']]);
-      assert.deepEqual(byLine.filter(([line]) => line === 13), [[13, 9, '(None, 14, 14, 8) · (None, 12, 12, 8)']]);
-      assert.deepEqual(byLine.filter(([line]) => line === 14), [[14, 28, '(None, 8)'], [14, 11, '(None, 10)']], 'two calls on one line');
+      assert.deepEqual(
+        byLine.filter(([line]) => line === 7 || line === 9),
+        [
+          [7, 5, '(None, 32, 32, 16)'],
+          [9, 5, '(None, 16, 16, 16)'],
+        ],
+      );
+      assert.deepEqual(
+        byLine.filter(([line]) => line === 13),
+        [[13, 9, '(None, 14, 14, 8) · (None, 12, 12, 8)']],
+      );
+      assert.deepEqual(
+        byLine.filter(([line]) => line === 14),
+        [
+          [14, 28, '(None, 8)'],
+          [14, 11, '(None, 10)'],
+        ],
+        'two calls on one line',
+      );
       const second = groups.find((g) => g.range.start.line === 9);
       assert.equal(second?.members[0].call, 1);
-      assert.equal(second?.members[0].layer.index, branch[0].layers.find((l) => l.name === 'shared')?.index, 'the call keeps its row\'s index');
+      assert.equal(second?.members[0].layer.index, branch[0].layers.find((l) => l.name === 'shared')?.index, "the call keeps its row's index");
     });
 
     it('layerCalls: a layer called once is itself', () => {
@@ -177,7 +228,10 @@ full = keras.Model(inputs, out)
 
     it('rangeContains counts the position just past the end, as VS Code does', () => {
       const r = { start: { line: 2, column: 3 }, end: { line: 2, column: 6 } };
-      assert.deepEqual([1, 2, 3, 6, 7].map((c) => rangeContains(r, 2, c)), [false, false, true, true, false]);
+      assert.deepEqual(
+        [1, 2, 3, 6, 7].map((c) => rangeContains(r, 2, c)),
+        [false, false, true, true, false],
+      );
       assert.equal(rangeContains(r, 3, 1), false);
     });
 
@@ -193,7 +247,9 @@ full = keras.Model(inputs, out)
       assert.equal(callAssigned(groupLayersByRange(resnet), assigned)?.members[0].layer.name, 'add');
       const outputs = tensorsAssignedAt(tensors, 14, 1);
       assert.equal(callAssigned(groups, outputs)?.members[0].layer.type, 'Dense', 'the outer call of the line');
-      const alias = analyze('import keras\nfrom keras import layers\ni = keras.Input(shape=(3,))\nx = layers.Dense(2)(i)\ny = x\nm = keras.Model(i, y)\n').models;
+      const alias = analyze(
+        'import keras\nfrom keras import layers\ni = keras.Input(shape=(3,))\nx = layers.Dense(2)(i)\ny = x\nm = keras.Model(i, y)\n',
+      ).models;
       const y = tensorsAssignedAt(allTensors(alias), 5, 1);
       assert.deepEqual(names(y), ['y@5:dense']);
       assert.equal(callAssigned(groupLayersByRange(alias), y), undefined);
@@ -241,7 +297,7 @@ x = block(x)
 model = keras.Model(inputs, x)
 `;
       const ms = analyze(src).models;
-      assert.deepEqual(read(src, ms, 'x', 8), [], 'inside block, x is its parameter, not the module\'s x');
+      assert.deepEqual(read(src, ms, 'x', 8), [], "inside block, x is its parameter, not the module's x");
       assert.deepEqual(read(src, ms, 'y', 8), ['y@7:conv2d_1']);
       assert.deepEqual(read(src, ms, 'y', 12), [], 'y is local to block');
       assert.deepEqual(read(src, ms, 'x', 12), ['x@11:add']);
@@ -250,7 +306,10 @@ model = keras.Model(inputs, x)
     it('enclosingDef: the def whose body holds a line, through nested blocks', () => {
       const src = 'import keras\n\ndef f(a):\n    if a:\n        b = 1\n\n    # note\n    return b\n\nc = 2\nclass K:\n    def g(self):\n        return 1\n';
       const text = (l: number) => src.split('\n')[l - 1];
-      assert.deepEqual([1, 3, 5, 8, 10, 12, 13].map((l) => enclosingDef(l, text)), [0, 0, 3, 3, 0, 0, 12]);
+      assert.deepEqual(
+        [1, 3, 5, 8, 10, 12, 13].map((l) => enclosingDef(l, text)),
+        [0, 0, 3, 3, 0, 0, 12],
+      );
     });
   });
 
@@ -265,23 +324,44 @@ model = keras.Model(inputs, x)
     it('a layer: where its input comes from; an Input: whose input it is', () => {
       assert.deepEqual(inboundMarkdown(model, layer('max_pooling2d')), ['**Input from:** `conv2d` (`Conv2D`)']);
       assert.deepEqual(inboundMarkdown(model, layer('img')), ['**Input** of the model `model`.']);
-      assert.deepEqual(inboundMarkdown(analyze(example('mnist_convnet.py')).models[0], analyze(example('mnist_convnet.py')).models[0].layers[1]), [], 'nothing for a Sequential layer');
+      assert.deepEqual(
+        inboundMarkdown(analyze(example('mnist_convnet.py')).models[0], analyze(example('mnist_convnet.py')).models[0].layers[1]),
+        [],
+        'nothing for a Sequential layer',
+      );
     });
 
     it('a merge layer lists its inputs with their shapes', () => {
-      assert.deepEqual(inboundMarkdown(model, layer('concatenate')), ['**Inputs (2):**', '', '- `conv2d_1` (`Conv2D`) `(None, 16, 16, 16)`', '- `shared` (`Conv2D`) `(None, 16, 16, 16)`']);
+      assert.deepEqual(inboundMarkdown(model, layer('concatenate')), [
+        '**Inputs (2):**',
+        '',
+        '- `conv2d_1` (`Conv2D`) `(None, 16, 16, 16)`',
+        '- `shared` (`Conv2D`) `(None, 16, 16, 16)`',
+      ]);
       const add = resnet[0].layers.find((l) => l.name === 'add');
       assert.ok(add);
-      assert.deepEqual(inboundMarkdown(resnet[0], add), ['**Inputs (2):**', '', '- `conv2d_3` (`Conv2D`) `(None, 9, 9, 64)`', '- `max_pooling2d` (`MaxPooling2D`) `(None, 9, 9, 64)`']);
+      assert.deepEqual(inboundMarkdown(resnet[0], add), [
+        '**Inputs (2):**',
+        '',
+        '- `conv2d_3` (`Conv2D`) `(None, 9, 9, 64)`',
+        '- `max_pooling2d` (`MaxPooling2D`) `(None, 9, 9, 64)`',
+      ]);
     });
 
     it('a shared layer says which call it is', () => {
-      assert.deepEqual(inboundMarkdown(model, layer('shared'), 1), ['**Shared layer:** called 2 times, its weights counted once; this is call 2 of 2.  ', '**Input from:** `max_pooling2d` (`MaxPooling2D`)']);
+      assert.deepEqual(inboundMarkdown(model, layer('shared'), 1), [
+        '**Shared layer:** called 2 times, its weights counted once; this is call 2 of 2.  ',
+        '**Input from:** `max_pooling2d` (`MaxPooling2D`)',
+      ]);
     });
 
     it('a tensor: its shape and its layer; several: one line each', () => {
       const t = allTensors(resnet).filter((x) => x.tensor.name === 'block_1_output');
-      assert.deepEqual(tensorMarkdown(t), ['**`block_1_output`** · `(None, 9, 9, 64)`', '', 'A Keras tensor: the output of `max_pooling2d` (`MaxPooling2D`), assigned at line 10.']);
+      assert.deepEqual(tensorMarkdown(t), [
+        '**`block_1_output`** · `(None, 9, 9, 64)`',
+        '',
+        'A Keras tensor: the output of `max_pooling2d` (`MaxPooling2D`), assigned at line 10.',
+      ]);
       const loop = allTensors(branch).filter((x) => x.tensor.range.start.line === 13);
       assert.deepEqual(tensorMarkdown(loop), [
         '**`x`** · 2 Keras tensors: this code runs more than once (a loop, or a function called more than once)',

@@ -72,7 +72,10 @@ for i, f in enumerate(FILTERS):
 model.add(layers.Flatten())
 model.add(layers.Dense(10, activation="softmax"))
 `,
-    plain: CONV_PLAIN.replace('    keras.Input(shape=(32, 32, 3)),\n    layers.Conv2D(32, 3, padding="same", activation="relu"),', '    layers.Conv2D(32, 3, padding="same", activation="relu", input_shape=(32, 32, 3)),'),
+    plain: CONV_PLAIN.replace(
+      '    keras.Input(shape=(32, 32, 3)),\n    layers.Conv2D(32, 3, padding="same", activation="relu"),',
+      '    layers.Conv2D(32, 3, padding="same", activation="relu", input_shape=(32, 32, 3)),',
+    ),
   },
   {
     idiom: 'zip over two lists, nested loops, break and continue under known conditions',
@@ -242,10 +245,16 @@ describe('real Keras idioms: loops, conditions, factories, built lists', () => {
       const models = analyze(c.source).models;
       const model = c.model ? models.find((m) => m.name === c.model) : models[models.length - 1];
       assert.ok(model, `no model in:\n${c.source}`);
-      assert.ok(model.layers.every((l) => l.outputShape && l.params !== null), `a layer is unknown: ${JSON.stringify(model.diagnostics)}`);
+      assert.ok(
+        model.layers.every((l) => l.outputShape && l.params !== null),
+        `a layer is unknown: ${JSON.stringify(model.diagnostics)}`,
+      );
       const report = checkModel(model, { run: true });
       assert.deepEqual(report.mismatches, []);
-      assert.ok(report.checks.every((ch) => ch.kind === 'tfjs' || ch.kind === 'emulated'), JSON.stringify(report.checks));
+      assert.ok(
+        report.checks.every((ch) => ch.kind === 'tfjs' || ch.kind === 'emulated'),
+        JSON.stringify(report.checks),
+      );
       const plain = analyze(c.plain).models;
       assert.equal(plain.length, 1);
       assert.deepEqual(comparable(model), comparable(plain[0]));
@@ -261,14 +270,20 @@ small = build_model((8, 8, 1), 3)
 default = build_model()
 `;
     const { models } = analyze(src);
-    assert.deepEqual(models.map((m) => [m.name, m.inputShape, m.totalParams]), [
-      ['small', [null, 8, 8, 1], 64 * 3 + 3],
-      ['default', [null, 28, 28, 1], 784 * 10 + 10],
-    ]);
-    assert.deepEqual(models.map((m) => [m.builtBy?.function, m.builtBy?.call?.start.line]), [
-      ['build_model', 7],
-      ['build_model', 8],
-    ]);
+    assert.deepEqual(
+      models.map((m) => [m.name, m.inputShape, m.totalParams]),
+      [
+        ['small', [null, 8, 8, 1], 64 * 3 + 3],
+        ['default', [null, 28, 28, 1], 784 * 10 + 10],
+      ],
+    );
+    assert.deepEqual(
+      models.map((m) => [m.builtBy?.function, m.builtBy?.call?.start.line]),
+      [
+        ['build_model', 7],
+        ['build_model', 8],
+      ],
+    );
   });
 
   it('a factory nothing calls is shown with its defaults, and says so', () => {
@@ -278,7 +293,7 @@ default = build_model()
     assert.deepEqual(models[0].builtBy, { function: 'build_model' });
   });
 
-  it('model = build_model() then model.add(...): the call\'s model is extended, and only it', () => {
+  it("model = build_model() then model.add(...): the call's model is extended, and only it", () => {
     const { models } = analyze(`${HEAD}def build_model():
     return keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2)])
 
@@ -286,7 +301,13 @@ a = build_model()
 b = build_model()
 b.add(layers.Dense(1))
 `);
-    assert.deepEqual(models.map((m) => [m.name, m.layers.length]), [['a', 1], ['b', 2]]);
+    assert.deepEqual(
+      models.map((m) => [m.name, m.layers.length]),
+      [
+        ['a', 1],
+        ['b', 2],
+      ],
+    );
   });
 
   it('a parameter without a default, in a function nothing calls, is unknown and named', () => {
@@ -338,7 +359,10 @@ class Net(keras.Model):
   ];
   it('load_model, from_preset, keras.applications and a subclassed Model each get an information diagnostic; the Functional model is analysed', () => {
     const { diagnostics, models } = analyze(src);
-    assert.deepEqual(models.map((m) => [m.name, m.kind, m.totalParams]), [['model', 'functional', 7850]]);
+    assert.deepEqual(
+      models.map((m) => [m.name, m.kind, m.totalParams]),
+      [['model', 'functional', 7850]],
+    );
     const unfollowed = analyze('import keras\nmodel = keras.Model(inputs=make_inputs(), outputs=head)\n').diagnostics;
     assert.match(unfollowed[0].message, /`keras\.Model\(\.\.\.\)` makes a Functional model whose inputs or outputs LayerLens could not follow/);
     const notes = diagnostics.filter((d) => d.code === 'not-analysed');
@@ -352,7 +376,7 @@ class Net(keras.Model):
 });
 
 describe('Keras 1 and early Keras 2 spellings', () => {
-  it('read as Keras 2 reads them, each with an information note, and the same numbers as today\'s spelling', () => {
+  it("read as Keras 2 reads them, each with an information note, and the same numbers as today's spelling", () => {
     const old = `from keras.models import Sequential
 from keras.layers.convolutional import Convolution2D, MaxPooling2D
 from keras.layers.core import Dense, Flatten, Dropout
@@ -374,7 +398,16 @@ model.add(layers.Dense(units=10, activation='softmax'))
     const [a] = analyze(old).models;
     const [b] = analyze(today).models;
     const notes = a.diagnostics.filter((d) => d.code === 'legacy-spelling');
-    assert.deepEqual(notes.map((d) => [d.range.start.line, d.severity]), [[5, 'information'], [5, 'information'], [5, 'information'], [8, 'information'], [9, 'information']]);
+    assert.deepEqual(
+      notes.map((d) => [d.range.start.line, d.severity]),
+      [
+        [5, 'information'],
+        [5, 'information'],
+        [5, 'information'],
+        [8, 'information'],
+        [9, 'information'],
+      ],
+    );
     assert.match(notes[0].message, /Keras 1's spelling of `Conv2D\(filters, kernel_size\)`/);
     assert.match(notes[1].message, /`border_mode=` is the Keras 1 spelling of `padding=`/);
     const strip = (m: ModelResult) => comparable({ ...m, diagnostics: m.diagnostics.filter((d) => d.code !== 'legacy-spelling') });
@@ -392,15 +425,26 @@ describe('models built by a call, and models inside models', () => {
     ['model(keras.random.normal((5, 4)))', 5],
   ] as const) {
     it(`${call} builds the model for that input, batch size included, as Keras shows it`, () => {
-      const { models } = analyze(`import keras\nfrom keras import layers, ops\nimport numpy as np\nimport tensorflow as tf\nmodel = keras.Sequential([layers.Dense(2, activation="relu"), layers.Dense(1)])\n${call}\n`);
-      assert.deepEqual(models[0].layers.map((l) => l.outputShape), [[batch, 2], [batch, 1]]);
+      const { models } = analyze(
+        `import keras\nfrom keras import layers, ops\nimport numpy as np\nimport tensorflow as tf\nmodel = keras.Sequential([layers.Dense(2, activation="relu"), layers.Dense(1)])\n${call}\n`,
+      );
+      assert.deepEqual(
+        models[0].layers.map((l) => l.outputShape),
+        [
+          [batch, 2],
+          [batch, 1],
+        ],
+      );
       assert.equal(models[0].totalParams, 13);
     });
   }
 
   it('a model added to itself is not walked forever', () => {
     const { models } = analyze(`${HEAD}m = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2)])\nm.add(m)\n`);
-    assert.deepEqual(models[0].layers.map((l) => l.type), ['Dense', 'Sequential']);
+    assert.deepEqual(
+      models[0].layers.map((l) => l.type),
+      ['Dense', 'Sequential'],
+    );
   });
 
   it('a chain of models each nesting the last is walked once per model and input', () => {
@@ -436,7 +480,10 @@ model = keras.Sequential([
   it("a subclass overriding only call-time methods keeps its parent's rules, under its own name, with a note", () => {
     const [m] = analyze(src).models;
     const conv = m.layers[0];
-    assert.deepEqual([conv.type, conv.baseType, conv.name, conv.outputShape, conv.params], ['StandardizedConv2D', 'Conv2D', 'standardized_conv2d', [null, 26, 26, 32], 320]);
+    assert.deepEqual(
+      [conv.type, conv.baseType, conv.name, conv.outputShape, conv.params],
+      ['StandardizedConv2D', 'Conv2D', 'standardized_conv2d', [null, 26, 26, 32], 320],
+    );
     const note = m.diagnostics.find((d) => d.code === 'subclassed-layer');
     assert.ok(note);
     assert.match(note.message, /`StandardizedConv2D` subclasses Conv2D and overrides only `convolution_op`: LayerLens uses Conv2D's shape and parameter rules/);

@@ -35,11 +35,40 @@ describe('layer groups: one call, several layers', () => {
   it('groups the layers of examples/loops_and_factories.py by their call, in model and iteration order', () => {
     assert.deepEqual(
       result.models.map((m) => [m.name, m.layers.length, m.builtBy?.function ?? null, m.builtBy?.call?.start.line ?? null]),
-      [['model', 8, null, null], ['small', 5, 'build_model', 28], ['big', 5, 'build_model', 29], ['mlp', 6, 'build_mlp', null]],
+      [
+        ['model', 8, null, null],
+        ['small', 5, 'build_model', 28],
+        ['big', 5, 'build_model', 29],
+        ['mlp', 6, 'build_mlp', null],
+      ],
     );
-    assert.deepEqual(groups.map((g) => [g.range.start.line, g.members.length]), [[9, 3], [10, 3], [11, 1], [12, 1], [20, 2], [21, 2], [22, 2], [23, 2], [24, 2], [36, 5], [37, 1]]);
-    assert.deepEqual(at(9).members.map((m) => m.layer.name), ['conv2d', 'conv2d_1', 'conv2d_2']);
-    assert.deepEqual(at(20).members.map((m) => [m.model.name, m.modelIndex]), [['small', 1], ['big', 2]]);
+    assert.deepEqual(
+      groups.map((g) => [g.range.start.line, g.members.length]),
+      [
+        [9, 3],
+        [10, 3],
+        [11, 1],
+        [12, 1],
+        [20, 2],
+        [21, 2],
+        [22, 2],
+        [23, 2],
+        [24, 2],
+        [36, 5],
+        [37, 1],
+      ],
+    );
+    assert.deepEqual(
+      at(9).members.map((m) => m.layer.name),
+      ['conv2d', 'conv2d_1', 'conv2d_2'],
+    );
+    assert.deepEqual(
+      at(20).members.map((m) => [m.model.name, m.modelIndex]),
+      [
+        ['small', 1],
+        ['big', 2],
+      ],
+    );
     assert.equal(groupLayersByRange(result.models, (l) => l.range.start.line === 9).length, 1, 'the filter keeps only the layers asked for');
   });
 
@@ -63,7 +92,11 @@ describe('layer groups: one call, several layers', () => {
     assert.equal(hintLabel(at(36), { params: false, maxLength: 43 }), '(None, 512) · (None, 256) … (None, 32) ×5');
     assert.equal(hintLabel(at(12), { params: false, maxLength: 43 }), '(None, 10)', 'one layer: its shape, as before');
     assert.equal(hintLabel(at(12), { params: true, maxLength: 43 }), '(None, 10) · 1,290 params');
-    assert.equal(hintLabel(at(9), { params: true, maxLength: 0 }), '(None, 32, 32, 32) · (None, 16, 16, 64) · (None, 8, 8, 128) · 93,248 params', 'the parameters of all the listed layers');
+    assert.equal(
+      hintLabel(at(9), { params: true, maxLength: 0 }),
+      '(None, 32, 32, 32) · (None, 16, 16, 64) · (None, 8, 8, 128) · 93,248 params',
+      'the parameters of all the listed layers',
+    );
   });
 
   it('where several calls share the line, equal outputs are shown once and different ones by model', () => {
@@ -72,7 +105,9 @@ describe('layer groups: one call, several layers', () => {
     assert.equal(hintLabel(at(20), { params: false, maxLength: 0 }), 'small: (None, 62, 62, 32) | big: (None, 26, 26, 32)');
     assert.equal(hintLabel(at(20), { params: false, maxLength: 43 }), 'small: (None, 62, 62, 32) | +1 more');
     // Equal shapes with different parameters are one shape, but told apart when parameters are shown.
-    const two = analyze('import keras\nfrom keras import layers\ndef f(n):\n    return keras.Sequential([keras.Input((n,)), layers.Dense(4)])\na = f(3)\nb = f(5)\n');
+    const two = analyze(
+      'import keras\nfrom keras import layers\ndef f(n):\n    return keras.Sequential([keras.Input((n,)), layers.Dense(4)])\na = f(3)\nb = f(5)\n',
+    );
     const dense = groupLayersByRange(two.models)[0];
     assert.equal(hintLabel(dense, { params: false, maxLength: 43 }), '(None, 4)');
     assert.equal(hintLabel(dense, { params: true, maxLength: 0 }), 'a: (None, 4) · 16 params | b: (None, 4) · 24 params');
@@ -89,10 +124,13 @@ describe('layer groups: one call, several layers', () => {
     assert.doesNotMatch(text, /Built by/, 'no function built this model');
   });
 
-  it('the hover on a factory\'s layer has a row per call, with the call and the model it built', () => {
+  it("the hover on a factory's layer has a row per call, with the call and the model it built", () => {
     const text = hover(at(24));
     assert.match(text, /`build_model` builds one model per call/);
-    assert.match(text, /\| 1 \| `build_model\(\(64, 64, 3\), num_classes=5\)` at line 28 → model `small` \| dense \| `\(None, 64\)` → `\(None, 5\)` \| 325 \| — \|/);
+    assert.match(
+      text,
+      /\| 1 \| `build_model\(\(64, 64, 3\), num_classes=5\)` at line 28 → model `small` \| dense \| `\(None, 64\)` → `\(None, 5\)` \| 325 \| — \|/,
+    );
     assert.match(text, /\| 2 \| `build_model\(\)` at line 29 → model `big` \| dense \| `\(None, 64\)` → `\(None, 10\)` \| 650 \| — \|/);
   });
 
@@ -103,16 +141,23 @@ describe('layer groups: one call, several layers', () => {
     assert.match(text, /The numbers use the defaults of `build_mlp`'s parameters: nothing in this file calls it\./);
     const mlp = result.models[3];
     assert.equal(builtBySentence(mlp, undefined), "The numbers use the defaults of `build_mlp`'s parameters: nothing in this file calls it.");
-    assert.equal(builtBySentence(result.models[1], 'build_model(\n    (64, 64, 3),\n    num_classes=5,\n)'), 'Built by `build_model((64, 64, 3), num_classes=5,)` at line 28 → model `small`.');
+    assert.equal(
+      builtBySentence(result.models[1], 'build_model(\n    (64, 64, 3),\n    num_classes=5,\n)'),
+      'Built by `build_model((64, 64, 3), num_classes=5,)` at line 28 → model `small`.',
+    );
     assert.equal(builtBySentence(result.models[0], undefined), undefined);
     assert.equal(builtByText(result.models[2], undefined), '`build_model(…)` at line 29 → model `big`');
   });
 
   it('a long loop: the hover and the tooltip list the first layers and the last, and say how many are left out', () => {
-    const long = analyze('import keras\nfrom keras import layers\nm = keras.Sequential([keras.Input((8,))])\nfor i in range(200):\n    m.add(layers.Dense(8))\n');
+    const long = analyze(
+      'import keras\nfrom keras import layers\nm = keras.Sequential([keras.Input((8,))])\nfor i in range(200):\n    m.add(layers.Dense(8))\n',
+    );
     const g = groupLayersByRange(long.models)[0];
     assert.equal(g.members.length, 200);
-    const rows = hover(g).split('\n').filter((l) => /^\| (\d+|…) \|/.test(l));
+    const rows = hover(g)
+      .split('\n')
+      .filter((l) => /^\| (\d+|…) \|/.test(l));
     assert.equal(rows.length, MAX_ROWS);
     assert.match(rows[MAX_ROWS - 3], /^\| … \| 185 more: see the model summary \|/);
     assert.match(rows[MAX_ROWS - 1], /^\| 200 \| dense_199 \|/);
@@ -120,7 +165,10 @@ describe('layer groups: one call, several layers', () => {
     assert.equal(tip.length, MAX_ROWS);
     assert.equal(tip[MAX_ROWS - 3], '  … 185 more');
     assert.equal(hintLabel(g, { params: false, maxLength: 43 }), '(None, 8) ×200', 'alike outputs: one with the count');
-    assert.deepEqual(elide([1, 2, 3], 3, () => 0), [1, 2, 3]);
+    assert.deepEqual(
+      elide([1, 2, 3], 3, () => 0),
+      [1, 2, 3],
+    );
   });
 
   it('text helpers: one-line calls, places in notebooks counted from 1, table-safe code spans', () => {

@@ -79,7 +79,8 @@ function disagreements(outcomes: Outcome[]): string[] {
   for (const o of outcomes) {
     if (o.core !== o.convention) out.push(`${o.line}: core ${o.core} vs ${o.convention} by tfjs' shapes (${o.products} products on ones)`);
     if (!o.padded && o.products !== o.convention) out.push(`${o.line}: no padding, yet ${o.products} products on ones vs ${o.convention} by the convention`);
-    if (o.padded && !(o.products < o.convention)) out.push(`${o.line}: padded, yet ${o.products} products on ones, not fewer than ${o.convention} counted with the padding`);
+    if (o.padded && !(o.products < o.convention))
+      out.push(`${o.line}: padded, yet ${o.products} products on ones, not fewer than ${o.convention} counted with the padding`);
   }
   return out;
 }
@@ -105,10 +106,25 @@ describe('MACs against counts made in tfjs', function () {
       ['Conv2D(2, (3, 2), strides=(2, 1))', [11, 8, 2], () => tf.layers.conv2d({ filters: 2, kernelSize: [3, 2], strides: [2, 1], ...ONES }), false],
       ['Conv2D(3, 3, dilation_rate=(2, 1))', [12, 9, 2], () => tf.layers.conv2d({ filters: 3, kernelSize: 3, dilationRate: [2, 1], ...ONES }), false],
       ['Conv2D(5, 3, strides=2, padding="same")', [9, 8, 2], () => tf.layers.conv2d({ filters: 5, kernelSize: 3, strides: 2, padding: 'same', ...ONES }), true],
-      ['Conv2D(2, 1, strides=2, padding="same")', [8, 8, 3], () => tf.layers.conv2d({ filters: 2, kernelSize: 1, strides: 2, padding: 'same', ...ONES }), false],
-      ['Conv2D(2, 3, data_format="channels_first")', [3, 8, 9], () => tf.layers.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst', ...ONES }), false],
+      [
+        'Conv2D(2, 1, strides=2, padding="same")',
+        [8, 8, 3],
+        () => tf.layers.conv2d({ filters: 2, kernelSize: 1, strides: 2, padding: 'same', ...ONES }),
+        false,
+      ],
+      [
+        'Conv2D(2, 3, data_format="channels_first")',
+        [3, 8, 9],
+        () => tf.layers.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst', ...ONES }),
+        false,
+      ],
       ['Conv3D(2, 3)', [7, 6, 8, 2], () => tf.layers.conv3d({ filters: 2, kernelSize: 3, ...ONES }), false],
-      ['Conv3D(3, (1, 2, 3), strides=(1, 2, 2))', [5, 8, 9, 2], () => tf.layers.conv3d({ filters: 3, kernelSize: [1, 2, 3], strides: [1, 2, 2], ...ONES }), false],
+      [
+        'Conv3D(3, (1, 2, 3), strides=(1, 2, 2))',
+        [5, 8, 9, 2],
+        () => tf.layers.conv3d({ filters: 3, kernelSize: [1, 2, 3], strides: [1, 2, 2], ...ONES }),
+        false,
+      ],
       ['Conv3D(2, 3, padding="same")', [5, 6, 5, 1], () => tf.layers.conv3d({ filters: 2, kernelSize: 3, padding: 'same', ...ONES }), true],
     ];
     const outcomes: Outcome[] = cases.map(([line, input, make, padded]) => {
@@ -122,17 +138,42 @@ describe('MACs against counts made in tfjs', function () {
       return outcome;
     });
     // padding="causal": Keras pads dilation × (kernel - 1) zeros on the left, then convolves as 'valid'.
-    for (const [k, d] of [[3, 1], [2, 4]]) {
+    for (const [k, d] of [
+      [3, 1],
+      [2, 4],
+    ]) {
       const line = `Conv1D(2, ${k}, padding="causal", dilation_rate=${d})`;
       const input = [10, 3];
       const layer = analysed(input, line);
       const conv = tf.layers.conv1d({ filters: 2, kernelSize: k, dilationRate: d, ...ONES });
-      const out = tf.tidy(() => conv.apply(tf.pad(tf.ones([1, ...input]), [[0, 0], [d * (k - 1), 0], [0, 0]])) as Tensor);
+      const out = tf.tidy(
+        () =>
+          conv.apply(
+            tf.pad(tf.ones([1, ...input]), [
+              [0, 0],
+              [d * (k - 1), 0],
+              [0, 0],
+            ]),
+          ) as Tensor,
+      );
       const kernel = conv.weights[0].shape as number[];
       const convention = size(out.shape.slice(1)) * (size(kernel) / kernel[kernel.length - 1]);
       outcomes.push({ line, core: layer.macs, convention, products: total(out), padded: true });
       // Padded with ones instead, the taps on the padding are products too, and the count is the convention's.
-      const withTaps = tf.tidy(() => conv.apply(tf.pad(tf.ones([1, ...input]), [[0, 0], [d * (k - 1), 0], [0, 0]], 1)) as Tensor);
+      const withTaps = tf.tidy(
+        () =>
+          conv.apply(
+            tf.pad(
+              tf.ones([1, ...input]),
+              [
+                [0, 0],
+                [d * (k - 1), 0],
+                [0, 0],
+              ],
+              1,
+            ),
+          ) as Tensor,
+      );
       assert.equal(total(withTaps), convention, `${line}: products with the padding counted`);
       out.dispose();
       withTaps.dispose();
@@ -145,7 +186,11 @@ describe('MACs against counts made in tfjs', function () {
   it('grouped Conv2D: each group convolves its share of the input channels', () => {
     // tfjs has no `groups`: one ones convolution per group, on that group's channels, as Keras computes it.
     const outcomes: Outcome[] = [];
-    for (const [filters, groups, k, input] of [[8, 4, 3, [7, 8, 8]], [6, 3, 2, [6, 5, 6]], [4, 2, 1, [5, 5, 4]]] as [number, number, number, number[]][]) {
+    for (const [filters, groups, k, input] of [
+      [8, 4, 3, [7, 8, 8]],
+      [6, 3, 2, [6, 5, 6]],
+      [4, 2, 1, [5, 5, 4]],
+    ] as [number, number, number, number[]][]) {
       const line = `Conv2D(${filters}, ${k}, groups=${groups})`;
       const layer = analysed(input, line);
       const cin = input[input.length - 1];
@@ -183,7 +228,16 @@ describe('MACs against counts made in tfjs', function () {
       const cin = input[input.length - 1];
       // The op (tfjs' DepthwiseConv2D layer ignores dilation and there is no 1D one), 1D as a height of 1.
       const x = input.length === 2 ? [1, 1, ...input] : [1, ...input];
-      const out = tf.tidy(() => tf.depthwiseConv2d(tf.ones(x as [number, number, number, number]) as import('@tensorflow/tfjs').Tensor4D, tf.ones([k[0], k[1], cin, dm]) as import('@tensorflow/tfjs').Tensor4D, s as [number, number], padding, 'NHWC', d as [number, number]));
+      const out = tf.tidy(() =>
+        tf.depthwiseConv2d(
+          tf.ones(x as [number, number, number, number]) as import('@tensorflow/tfjs').Tensor4D,
+          tf.ones([k[0], k[1], cin, dm]) as import('@tensorflow/tfjs').Tensor4D,
+          s as [number, number],
+          padding,
+          'NHWC',
+          d as [number, number],
+        ),
+      );
       // Each output element: one kernel's taps over its one input channel.
       outcomes.push({ line, core: layer.macs, convention: size(out.shape.slice(1)) * k[0] * k[1], products: total(out), padded: padding === 'same' });
       out.dispose();
@@ -211,7 +265,16 @@ describe('MACs against counts made in tfjs', function () {
       if (input.length === 3) {
         // tfjs' layer, whole: with ones kernels each of its outputs sums the whole depthwise stage at that
         // position once per filter, so the depthwise stage's products are the output's sum / filters.
-        const sep = tf.layers.separableConv2d({ filters, kernelSize: k, strides: s, padding, depthMultiplier: dm, depthwiseInitializer: 'ones', pointwiseInitializer: 'ones', useBias: false });
+        const sep = tf.layers.separableConv2d({
+          filters,
+          kernelSize: k,
+          strides: s,
+          padding,
+          depthMultiplier: dm,
+          depthwiseInitializer: 'ones',
+          pointwiseInitializer: 'ones',
+          useBias: false,
+        });
         const { out, weight } = onOnes(tf, sep, input);
         const dw = weight(/depthwise_kernel/);
         const pw = weight(/pointwise_kernel/);
@@ -229,8 +292,22 @@ describe('MACs against counts made in tfjs', function () {
         point.dispose();
       } else {
         // tfjs has no SeparableConv1D: its two stages as ops, over a height of 1.
-        const depth = tf.tidy(() => tf.depthwiseConv2d(tf.ones(x as [number, number, number, number]) as import('@tensorflow/tfjs').Tensor4D, tf.ones([k[0], k[1], cin, dm]) as import('@tensorflow/tfjs').Tensor4D, s as [number, number], padding));
-        const point = tf.tidy(() => tf.conv2d(tf.onesLike(depth) as import('@tensorflow/tfjs').Tensor4D, tf.ones([1, 1, cin * dm, filters]) as import('@tensorflow/tfjs').Tensor4D, 1, 'valid'));
+        const depth = tf.tidy(() =>
+          tf.depthwiseConv2d(
+            tf.ones(x as [number, number, number, number]) as import('@tensorflow/tfjs').Tensor4D,
+            tf.ones([k[0], k[1], cin, dm]) as import('@tensorflow/tfjs').Tensor4D,
+            s as [number, number],
+            padding,
+          ),
+        );
+        const point = tf.tidy(() =>
+          tf.conv2d(
+            tf.onesLike(depth) as import('@tensorflow/tfjs').Tensor4D,
+            tf.ones([1, 1, cin * dm, filters]) as import('@tensorflow/tfjs').Tensor4D,
+            1,
+            'valid',
+          ),
+        );
         products += total(depth) + total(point);
         convention += size(depth.shape.slice(1)) * k[0] * k[1] + size(point.shape.slice(1)) * cin * dm;
         depth.dispose();
@@ -247,7 +324,12 @@ describe('MACs against counts made in tfjs', function () {
     const cases: [string, number[], () => TfLayer, boolean][] = [
       ['Conv2DTranspose(3, 3)', [5, 6, 2], () => tf.layers.conv2dTranspose({ filters: 3, kernelSize: 3, ...ONES }), false],
       ['Conv2DTranspose(2, (3, 2), strides=2)', [4, 5, 3], () => tf.layers.conv2dTranspose({ filters: 2, kernelSize: [3, 2], strides: 2, ...ONES }), false],
-      ['Conv2DTranspose(2, 3, strides=2, padding="same")', [4, 4, 2], () => tf.layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', ...ONES }), true],
+      [
+        'Conv2DTranspose(2, 3, strides=2, padding="same")',
+        [4, 4, 2],
+        () => tf.layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', ...ONES }),
+        true,
+      ],
       ['Conv3DTranspose(2, 2, strides=2)', [3, 4, 3, 2], () => tf.layers.conv3dTranspose({ filters: 2, kernelSize: 2, strides: 2, ...ONES }), false],
       ['Conv3DTranspose(2, 3, padding="same")', [3, 4, 3, 1], () => tf.layers.conv3dTranspose({ filters: 2, kernelSize: 3, padding: 'same', ...ONES }), true],
       // tfjs has no Conv1DTranspose: the 2D layer over a height of 1 (the output has that extra axis of 1).
@@ -276,13 +358,23 @@ describe('MACs against counts made in tfjs', function () {
       ['Dense(5, activation="relu")', [7, 3], () => tf.layers.dense({ units: 5, ...ONES })],
       ['Dense(3)', [4, 5, 6], () => tf.layers.dense({ units: 3, ...ONES })],
       ['TimeDistributed(layers.Dense(4))', [6, 5], () => tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 4, ...ONES }) })],
-      ['TimeDistributed(layers.Conv2D(2, 3))', [3, 6, 7, 2], () => tf.layers.timeDistributed({ layer: tf.layers.conv2d({ filters: 2, kernelSize: 3, ...ONES }) })],
+      [
+        'TimeDistributed(layers.Conv2D(2, 3))',
+        [3, 6, 7, 2],
+        () => tf.layers.timeDistributed({ layer: tf.layers.conv2d({ filters: 2, kernelSize: 3, ...ONES }) }),
+      ],
     ];
     for (const [line, input, make] of cases) {
       const layer = analysed(input, line);
       const { out, weight } = onOnes(tf, make(), input);
       const kernel = weight(/kernel/);
-      outcomes.push({ line, core: layer.macs, convention: size(out.shape.slice(1)) * (size(kernel) / kernel[kernel.length - 1]), products: total(out), padded: false });
+      outcomes.push({
+        line,
+        core: layer.macs,
+        convention: size(out.shape.slice(1)) * (size(kernel) / kernel[kernel.length - 1]),
+        products: total(out),
+        padded: false,
+      });
       out.dispose();
     }
     checked += outcomes.length;
@@ -302,7 +394,11 @@ describe('MACs against counts made in tfjs', function () {
       ['GRU(5)', [8, 3], () => tf.layers.gru({ units: 5, resetAfter: false } as never)],
       ['GRU(4, reset_after=False, return_sequences=True)', [6, 2], () => tf.layers.gru({ units: 4, returnSequences: true } as never)],
       ['Bidirectional(layers.LSTM(4))', [5, 3], () => tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 4 }) as never })],
-      ['Bidirectional(layers.SimpleRNN(3, return_sequences=True), merge_mode="sum")', [4, 2], () => tf.layers.bidirectional({ layer: tf.layers.simpleRNN({ units: 3, returnSequences: true }) as never, mergeMode: 'sum' })],
+      [
+        'Bidirectional(layers.SimpleRNN(3, return_sequences=True), merge_mode="sum")',
+        [4, 2],
+        () => tf.layers.bidirectional({ layer: tf.layers.simpleRNN({ units: 3, returnSequences: true }) as never, mergeMode: 'sum' }),
+      ],
     ];
     const wrong: string[] = [];
     for (const [line, input, make] of cases) {
@@ -310,7 +406,11 @@ describe('MACs against counts made in tfjs', function () {
       const rnn = make();
       const out = tf.tidy(() => rnn.apply(tf.zeros([1, ...input])) as Tensor);
       const kernels = rnn.weights.filter((w) => /kernel/.test(w.originalName ?? w.name));
-      assert.equal(kernels.length, line.startsWith('Bidirectional') ? 4 : 2, `${line}: kernel and recurrent kernel (per direction) among ${rnn.weights.map((w) => w.name).join(', ')}`);
+      assert.equal(
+        kernels.length,
+        line.startsWith('Bidirectional') ? 4 : 2,
+        `${line}: kernel and recurrent kernel (per direction) among ${rnn.weights.map((w) => w.name).join(', ')}`,
+      );
       const perStep = kernels.reduce((s, w) => s + size(w.shape), 0);
       const expected = input[0] * perStep;
       if (layer.macs !== expected) wrong.push(`${line}: core ${layer.macs} vs ${input[0]} timesteps × ${perStep} kernel elements = ${expected}`);

@@ -14,7 +14,7 @@ function offsets(text: string, r: { start: { line: number; column: number }; end
 }
 
 describe('downsampling what-if of one of two models with one name', () => {
-  it('a comprehension building two models named ms: the variants of the second are the second\'s', () => {
+  it("a comprehension building two models named ms: the variants of the second are the second's", () => {
     const text = `from keras import layers, models
 
 def build_model(width):
@@ -23,23 +23,38 @@ def build_model(width):
 ms = [build_model(s) for s in (16, 32)]
 `;
     const { models } = analyze(text);
-    assert.deepEqual(models.map((m) => [m.name, m.layers[0].outputShape]), [['ms', [null, 6, 6, 16]], ['ms', [null, 6, 6, 32]]]);
+    assert.deepEqual(
+      models.map((m) => [m.name, m.layers[0].outputShape]),
+      [
+        ['ms', [null, 6, 6, 16]],
+        ['ms', [null, 6, 6, 32]],
+      ],
+    );
     const second = models[1];
     const pool = second.layers[1];
     const variants = downsamplingVariants(second, pool, { text, ...offsets(text, pool.range) }, 'k', 1);
-    assert.deepEqual(variants.map((v) => v.label), ['Max pooling', 'Average pooling', 'Strided convolution']);
+    assert.deepEqual(
+      variants.map((v) => v.label),
+      ['Max pooling', 'Average pooling', 'Strided convolution'],
+    );
     for (const v of variants) assert.deepEqual(v.model.layers[0].outputShape, [null, 6, 6, 32], `${v.label}: the second model's Conv2D(32)`);
     assert.equal(variants[2].code, "layers.Conv2D(32, kernel_size=(2, 2), strides=(2, 2), padding='valid')");
   });
 
-  it('a notebook that redefines model on the same line of another cell: the variants of the second are the second\'s', () => {
+  it("a notebook that redefines model on the same line of another cell: the variants of the second are the second's", () => {
     const cells = [
       { index: 0, text: 'from keras import layers, models' },
       { index: 1, text: 'model = models.Sequential([layers.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3), layers.MaxPooling2D(2)])' },
       { index: 2, text: 'model = models.Sequential([layers.Input(shape=(12, 12, 3)), layers.Conv2D(4, 3), layers.MaxPooling2D(2)])' },
     ];
     const { models } = analyzeCells(cells);
-    assert.deepEqual(models.map((m) => [m.name, m.line, m.range.cell]), [['model', 1, 1], ['model', 1, 2]]);
+    assert.deepEqual(
+      models.map((m) => [m.name, m.line, m.range.cell]),
+      [
+        ['model', 1, 1],
+        ['model', 1, 2],
+      ],
+    );
     const pool = models[1].layers[1];
     const variants = downsamplingVariants(models[1], pool, { cells, cell: 2, ...offsets(cells[2].text, pool.range) }, 'k', 1);
     assert.equal(variants.length, 3);

@@ -15,8 +15,14 @@ import { unzipSync } from 'fflate';
 
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  name: string; version: string; publisher: string; main: string; icon: string; bin: Record<string, string>;
-  exports: Record<string, string | Record<string, string>>; types: string;
+  name: string;
+  version: string;
+  publisher: string;
+  main: string;
+  icon: string;
+  bin: Record<string, string>;
+  exports: Record<string, string | Record<string, string>>;
+  types: string;
 };
 
 interface VsixModule {
@@ -27,7 +33,8 @@ interface VsixModule {
 /** Every .ts file under a folder of the repo. */
 function sources(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('the packaged extension (.vsix)', function () {
@@ -42,7 +49,10 @@ describe('the packaged extension (.vsix)', function () {
     const mod = (await import(pathToFileURL(join(root, 'scripts', 'vscode', 'vsix.mjs')).href)) as VsixModule;
     vsix = process.env.LAYERLENS_VSIX ? resolve(process.env.LAYERLENS_VSIX) : mod.ensureVsix({ log: () => undefined, quiet: true });
     zip = unzipSync(readFileSync(vsix));
-    files = Object.keys(zip).filter((f) => f.startsWith('extension/') && !f.endsWith('/')).map((f) => f.slice('extension/'.length)).sort();
+    files = Object.keys(zip)
+      .filter((f) => f.startsWith('extension/') && !f.endsWith('/'))
+      .map((f) => f.slice('extension/'.length))
+      .sort();
   });
 
   it('is layerlens-<version>.vsix, a VS Code package whose manifest names this publisher, name and version', () => {
@@ -56,7 +66,17 @@ describe('the packaged extension (.vsix)', function () {
   });
 
   it('holds what the extension, the CLI and the ./core export need', () => {
-    const required = ['package.json', 'readme.md', 'LICENSE.txt', 'dist/extension.js', 'dist/webview.js', 'dist/cli.js', 'dist/core.js', 'dist/types/core/index.d.ts', 'media/icon.png'];
+    const required = [
+      'package.json',
+      'readme.md',
+      'LICENSE.txt',
+      'dist/extension.js',
+      'dist/webview.js',
+      'dist/cli.js',
+      'dist/core.js',
+      'dist/types/core/index.d.ts',
+      'media/icon.png',
+    ];
     for (const f of required) assert.ok(files.includes(f), `${f} is missing from ${basename(vsix)}`);
     // Every path package.json points to: main, icon, bin, exports, types.
     const exportTargets = Object.values(pkg.exports).flatMap((v) => (typeof v === 'string' ? [v] : Object.values(v)));
@@ -75,7 +95,11 @@ describe('the packaged extension (.vsix)', function () {
     assert.ok(needed.has('dist/webview.js') && needed.has('media/icon.png'), `found ${[...needed].join(', ')}`);
     for (const n of needed) {
       if (/\.\w+$/.test(n)) assert.ok(files.includes(n), `the extension loads ${n}, which is not packaged`);
-      else assert.ok(files.some((f) => f.startsWith(`${n}/`)), `the extension reads from ${n}/, which is empty in the package`);
+      else
+        assert.ok(
+          files.some((f) => f.startsWith(`${n}/`)),
+          `the extension reads from ${n}/, which is empty in the package`,
+        );
     }
   });
 
@@ -87,7 +111,15 @@ describe('the packaged extension (.vsix)', function () {
 
   it('holds nothing else: no sources, tests, caches, source maps, other screenshots or node_modules', () => {
     const shown = new Set([...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]));
-    const allowed = [/^package\.json$/, /^readme\.md$/, /^LICENSE\.txt$/, /^dist\/[^/]+\.js$/, /^dist\/types\/.+\.d\.ts$/, /^media\/icon\.png$/, { test: (f: string) => shown.has(f) }];
+    const allowed = [
+      /^package\.json$/,
+      /^readme\.md$/,
+      /^LICENSE\.txt$/,
+      /^dist\/[^/]+\.js$/,
+      /^dist\/types\/.+\.d\.ts$/,
+      /^media\/icon\.png$/,
+      { test: (f: string) => shown.has(f) },
+    ];
     const extra = files.filter((f) => !allowed.some((r) => r.test(f)));
     assert.deepEqual(extra, [], `unexpected files in ${basename(vsix)}`);
     for (const f of files) {
@@ -114,7 +146,7 @@ describe('the packaged extension (.vsix)', function () {
     assert.equal(text('readme.md'), readFileSync(join(root, 'README.md'), 'utf8'));
   });
 
-  it('stays small: under 2 MB compressed (the bundles and the README\'s five screenshots)', () => {
+  it("stays small: under 2 MB compressed (the bundles and the README's five screenshots)", () => {
     const size = statSync(vsix).size;
     assert.ok(size < 2 * 1024 * 1024, `${basename(vsix)} is ${(size / 1024).toFixed(0)} KB`);
   });

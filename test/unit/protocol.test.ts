@@ -26,9 +26,25 @@ describe('protocol: messages are validated in depth', () => {
   const text = example('mnist_convnet.py');
   const model = toPreviewModel(modelNamed(text, 'model'), 'file:///mnist_convnet.py#model#0');
   const pool = modelNamed(text, 'model').layers[1];
-  const lineStart = text.split('\n').slice(0, pool.range.start.line - 1).join('\n').length + 1;
-  const variants = downsamplingVariants(modelNamed(text, 'model'), pool, { text, from: lineStart + pool.range.start.column - 1, to: lineStart + pool.range.end.column - 1 }, model.key, 0);
-  const weights = { layer: 'dense', tensors: [{ shape: [2, 3], values: [1, 2, 3, 4, 5, 6] }, { shape: [3], values: [0, 0, 0] }] };
+  const lineStart =
+    text
+      .split('\n')
+      .slice(0, pool.range.start.line - 1)
+      .join('\n').length + 1;
+  const variants = downsamplingVariants(
+    modelNamed(text, 'model'),
+    pool,
+    { text, from: lineStart + pool.range.start.column - 1, to: lineStart + pool.range.end.column - 1 },
+    model.key,
+    0,
+  );
+  const weights = {
+    layer: 'dense',
+    tensors: [
+      { shape: [2, 3], values: [1, 2, 3, 4, 5, 6] },
+      { shape: [3], values: [0, 0, 0] },
+    ],
+  };
   const valid: HostMessage[] = [
     { type: 'model', model, memoryLimitMB: 1024 },
     { type: 'whatIf', model: model.key, index: 1, variants },
@@ -41,7 +57,7 @@ describe('protocol: messages are validated in depth', () => {
     { type: 'image', name: 'a.png', dataUrl: 'data:image/png;base64,AAAA' },
   ];
 
-  it('the host\'s messages as the host makes them pass', () => {
+  it("the host's messages as the host makes them pass", () => {
     assert.equal(variants.length, 3);
     for (const m of valid) assert.ok(isHostMessage(m), m.type);
     // Survives the structured clone postMessage makes.
@@ -51,8 +67,8 @@ describe('protocol: messages are validated in depth', () => {
   const malformedHost: [string, unknown][] = [
     ['a layer without its tfjs mapping', mutate(valid[0], (m) => delete m.model.layers[2].tfjs)],
     ['a tfjs mapping that is neither a config nor a reason', mutate(valid[0], (m) => (m.model.layers[0].tfjs = { className: 'Conv2D' }))],
-    ['a layer\'s shape with a string in it', mutate(valid[0], (m) => (m.model.layers[3].outputShape = [null, '5', 5, 64]))],
-    ['a layer\'s shape that is a number', mutate(valid[0], (m) => (m.model.layers[3].inputShape = 5))],
+    ["a layer's shape with a string in it", mutate(valid[0], (m) => (m.model.layers[3].outputShape = [null, '5', 5, 64]))],
+    ["a layer's shape that is a number", mutate(valid[0], (m) => (m.model.layers[3].inputShape = 5))],
     ['a receptive field without its jump', mutate(valid[0], (m) => delete m.model.layers[0].receptiveField.jump)],
     ['a layer whose index is not its place', mutate(valid[0], (m) => (m.model.layers[1].index = 5))],
     ['params that are a string', mutate(valid[0], (m) => (m.model.layers[0].params = '320'))],
@@ -91,7 +107,7 @@ describe('protocol: messages are validated in depth', () => {
     { type: 'error', message: 'oops' },
   ];
 
-  it('the webview\'s messages as the webview makes them pass', () => {
+  it("the webview's messages as the webview makes them pass", () => {
     for (const m of validWebview) assert.ok(isWebviewMessage(m), m.type);
   });
 
@@ -114,7 +130,9 @@ function errorsWithPatchedProtocol(rootNames: string[], options: ts.CompilerOpti
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, language, ...rest) =>
-    resolve(fileName) === PROTOCOL ? ts.createSourceFile(fileName, patch(readFileSync(PROTOCOL, 'utf8')), language) : getSourceFile(fileName, language, ...rest);
+    resolve(fileName) === PROTOCOL
+      ? ts.createSourceFile(fileName, patch(readFileSync(PROTOCOL, 'utf8')), language)
+      : getSourceFile(fileName, language, ...rest);
   const program = ts.createProgram({ rootNames, options: { ...options, noEmit: true }, host });
   return ts
     .getPreEmitDiagnostics(program)
@@ -123,7 +141,11 @@ function errorsWithPatchedProtocol(rootNames: string[], options: ts.CompilerOpti
 }
 
 function projectOptions(tsconfig: string): ts.ParsedCommandLine {
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(ROOT, tsconfig), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, ' ')) });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, tsconfig),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, ' ')) },
+  );
   assert.ok(parsed);
   return parsed;
 }
@@ -133,14 +155,24 @@ describe('protocol: each side handles every message type, or does not compile', 
 
   it('a host message type the webview does not handle is a compile error in the webview', () => {
     const webview = projectOptions('webview/tsconfig.json');
-    const errors = errorsWithPatchedProtocol(webview.fileNames, webview.options, (t) => t.replace(/export type HostMessage =/, "export type HostMessage =\n  | { type: 'zzUnhandled' }"), 'zzUnhandled');
+    const errors = errorsWithPatchedProtocol(
+      webview.fileNames,
+      webview.options,
+      (t) => t.replace(/export type HostMessage =/, "export type HostMessage =\n  | { type: 'zzUnhandled' }"),
+      'zzUnhandled',
+    );
     const inWebview = errors.filter((e) => e.startsWith('webview/'));
     assert.ok(inWebview.length > 0, `the webview compiles although it does not handle 'zzUnhandled'; errors: ${JSON.stringify(errors)}`);
   });
 
   it('a webview message type the host does not handle is a compile error in the host', () => {
     const host = projectOptions('tsconfig.json');
-    const errors = errorsWithPatchedProtocol([join(ROOT, 'src', 'extension.ts')], host.options, (t) => t.replace(/export type WebviewMessage =/, "export type WebviewMessage =\n  | { type: 'zzUnhandled' }"), 'zzUnhandled');
+    const errors = errorsWithPatchedProtocol(
+      [join(ROOT, 'src', 'extension.ts')],
+      host.options,
+      (t) => t.replace(/export type WebviewMessage =/, "export type WebviewMessage =\n  | { type: 'zzUnhandled' }"),
+      'zzUnhandled',
+    );
     const inHost = errors.filter((e) => e.startsWith('src/panel/'));
     assert.ok(inHost.length > 0, `the host compiles although it does not handle 'zzUnhandled'; errors: ${JSON.stringify(errors)}`);
   });

@@ -30,7 +30,8 @@ function problems(g: GeneratedModel, tally: Record<CheckKind, number>, run: bool
   const model: ModelResult = result.models[0];
   const diagnostics: Diagnostic[] = [...result.diagnostics, ...model.diagnostics].filter((d) => !EXPECTED_DIAGNOSTICS.has(d.code));
   for (const d of diagnostics) out.push(`diagnostic ${d.severity} ${d.code} at line ${d.range.start.line}: ${d.message}`);
-  if (JSON.stringify(model.inputShape) !== JSON.stringify(g.inputShape)) out.push(`input shape: core ${JSON.stringify(model.inputShape)}, source ${JSON.stringify(g.inputShape)}`);
+  if (JSON.stringify(model.inputShape) !== JSON.stringify(g.inputShape))
+    out.push(`input shape: core ${JSON.stringify(model.inputShape)}, source ${JSON.stringify(g.inputShape)}`);
   if (model.layers.length !== g.layerCount) out.push(`layers: core ${model.layers.length}, source ${g.layerCount}`);
   for (const l of model.layers) if (!l.outputShape) out.push(`layer ${l.index} ${l.type}: the core has no output shape`);
   const report = checkModel(model, { run });
@@ -76,7 +77,9 @@ describe('random models: core vs tfjs-layers', function () {
         if (failures.length < 3) failures.push(describeFailure(g, found));
       }
     }
-    console.log(`      ${COUNT} models, ${layers} layers: ${tally.tfjs} compared in tfjs, ${tally.emulated} emulated, ${tally['shape-only']} shape only, ${tally.skipped} without tfjs equivalent`);
+    console.log(
+      `      ${COUNT} models, ${layers} layers: ${tally.tfjs} compared in tfjs, ${tally.emulated} emulated, ${tally['shape-only']} shape only, ${tally.skipped} without tfjs equivalent`,
+    );
     assert.equal(failingSeeds.length, 0, `${failingSeeds.length} of ${COUNT} models disagree (seeds ${failingSeeds.join(', ')}):\n\n${failures.join('\n\n')}`);
   });
 
@@ -122,7 +125,8 @@ describe('random models: core vs tfjs-layers', function () {
   describe('regressions found by the generator', () => {
     // `def f(n=N)`: the default `N` was once bound as a second parameter, shadowing the module constant.
     it('a parameter default naming a module constant does not shadow the constant', () => {
-      const source = 'import keras\nfrom keras import layers\nN = 10\ndef build_model(n=N):\n    model = keras.Sequential([keras.Input(shape=(N, 3)), layers.LSTM(4)])\n    return model\n';
+      const source =
+        'import keras\nfrom keras import layers\nN = 10\ndef build_model(n=N):\n    model = keras.Sequential([keras.Input(shape=(N, 3)), layers.LSTM(4)])\n    return model\n';
       const model = analyze(source).models[0];
       assert.deepEqual(model.inputShape, [null, 10, 3]);
     });

@@ -64,14 +64,17 @@ function tfjsProblems(m: ModelResult, where: string, options: { partial?: boolea
 }
 
 function unknownLayers(m: ModelResult): string[] {
-  return m.layers.filter((l) => !l.outputShape || l.params === null).map((l) => `layer ${l.index} ${l.type} (${l.name}) is unknown: ${shape(l.outputShape)}, ${l.params} params`);
+  return m.layers
+    .filter((l) => !l.outputShape || l.params === null)
+    .map((l) => `layer ${l.index} ${l.type} (${l.name}) is unknown: ${shape(l.outputShape)}, ${l.params} params`);
 }
 
 /** Why the case is not exact (empty when it is). */
 function exactProblems(c: RealCodeCase, result: AnalysisResult): string[] {
   const problems: string[] = [];
   const models = c.allModels !== undefined ? result.models : [pick(result, c.model)];
-  if (c.allModels !== undefined && models.length !== c.allModels) problems.push(`expected ${c.allModels} models, found ${models.length}: ${models.map((m) => m.name).join(', ')}`);
+  if (c.allModels !== undefined && models.length !== c.allModels)
+    problems.push(`expected ${c.allModels} models, found ${models.length}: ${models.map((m) => m.name).join(', ')}`);
   for (const m of models) {
     problems.push(...unknownLayers(m).map((p) => `${m.name}: ${p}`));
     problems.push(...tfjsProblems(m, m.name, { nested: c.inlined !== undefined, buildOnly: c.buildOnly }));
@@ -84,7 +87,8 @@ function exactProblems(c: RealCodeCase, result: AnalysisResult): string[] {
     const got = m.layers.map((l) => shape(l.outputShape));
     const want = p.shapes?.map(shape);
     if (want && JSON.stringify(got) !== JSON.stringify(want)) problems.push(`printed output shapes ${want.join(' ')} but LayerLens ${got.join(' ')}`);
-    if (p.params && JSON.stringify(m.layers.map((l) => l.params)) !== JSON.stringify(p.params)) problems.push(`printed params ${p.params.join(', ')} but LayerLens ${m.layers.map((l) => l.params).join(', ')}`);
+    if (p.params && JSON.stringify(m.layers.map((l) => l.params)) !== JSON.stringify(p.params))
+      problems.push(`printed params ${p.params.join(', ')} but LayerLens ${m.layers.map((l) => l.params).join(', ')}`);
     if (p.total !== undefined && m.totalParams !== p.total) problems.push(`printed total ${p.total} but LayerLens ${m.totalParams}`);
   }
   if (c.inlined) {
@@ -98,13 +102,16 @@ function exactProblems(c: RealCodeCase, result: AnalysisResult): string[] {
       const last = group[group.length - 1];
       const layer = m.layers[i];
       if (!layer || !last) return;
-      if (shape(layer.outputShape) !== shape(last.outputShape)) problems.push(`layer ${i} ${layer.type}: ${shape(layer.outputShape)}, written inline ${shape(last.outputShape)}`);
+      if (shape(layer.outputShape) !== shape(last.outputShape))
+        problems.push(`layer ${i} ${layer.type}: ${shape(layer.outputShape)}, written inline ${shape(last.outputShape)}`);
       const sum = group.reduce((s, l) => s + (l.params ?? NaN), 0);
       if (layer.params !== sum) problems.push(`layer ${i} ${layer.type}: ${layer.params} params, written inline ${sum}`);
     });
-    if (m.totalParams !== flat.totalParams || m.trainableParams !== flat.trainableParams) problems.push(`totals ${m.totalParams}/${m.trainableParams}, written inline ${flat.totalParams}/${flat.trainableParams}`);
+    if (m.totalParams !== flat.totalParams || m.trainableParams !== flat.trainableParams)
+      problems.push(`totals ${m.totalParams}/${m.trainableParams}, written inline ${flat.totalParams}/${flat.trainableParams}`);
   }
-  if (c.names && JSON.stringify(m.layers.map((l) => l.name)) !== JSON.stringify(c.names)) problems.push(`layer names ${m.layers.map((l) => l.name).join(', ')}, Keras ${c.names.join(', ')}`);
+  if (c.names && JSON.stringify(m.layers.map((l) => l.name)) !== JSON.stringify(c.names))
+    problems.push(`layer names ${m.layers.map((l) => l.name).join(', ')}, Keras ${c.names.join(', ')}`);
   if (c.knownFailure?.plain) {
     const plain = pick(analyze(c.knownFailure.plain));
     problems.push(...unknownLayers(plain).map((p) => `plain: ${p}`), ...tfjsProblems(plain, 'plain'));
@@ -112,10 +119,14 @@ function exactProblems(c: RealCodeCase, result: AnalysisResult): string[] {
       const diff = m.layers
         .map((l, i) => {
           const q = plain.layers[i];
-          return q && (shape(l.outputShape) !== shape(q.outputShape) || l.params !== q.params || l.trainableParams !== q.trainableParams) ? `layer ${i} ${l.type}: ${shape(l.outputShape)} ${l.params} (${l.trainableParams} trainable) vs ${shape(q.outputShape)} ${q.params} (${q.trainableParams} trainable)` : null;
+          return q && (shape(l.outputShape) !== shape(q.outputShape) || l.params !== q.params || l.trainableParams !== q.trainableParams)
+            ? `layer ${i} ${l.type}: ${shape(l.outputShape)} ${l.params} (${l.trainableParams} trainable) vs ${shape(q.outputShape)} ${q.params} (${q.trainableParams} trainable)`
+            : null;
         })
         .filter(Boolean);
-      problems.push(`differs from the model written out: ${diff.join('; ') || `totals ${m.totalParams}/${m.trainableParams} vs ${plain.totalParams}/${plain.trainableParams}, ${m.layers.length} vs ${plain.layers.length} layers`}`);
+      problems.push(
+        `differs from the model written out: ${diff.join('; ') || `totals ${m.totalParams}/${m.trainableParams} vs ${plain.totalParams}/${plain.trainableParams}, ${m.layers.length} vs ${plain.layers.length} layers`}`,
+      );
     }
   }
   const syntax = result.diagnostics.filter((d) => d.code === 'syntax-error');
@@ -131,7 +142,12 @@ function tfjsRefuses(layer: LayerResult): string | null {
   const tf = tfjs();
   let seq: import('@tensorflow/tfjs').Sequential | null = null;
   try {
-    seq = tf.Sequential.fromConfig(tf.Sequential, { name: 'refusal', layers: [JSON.parse(JSON.stringify(c)) as TfjsLayerConfig] } as never, {}, true) as import('@tensorflow/tfjs').Sequential;
+    seq = tf.Sequential.fromConfig(
+      tf.Sequential,
+      { name: 'refusal', layers: [JSON.parse(JSON.stringify(c)) as TfjsLayerConfig] } as never,
+      {},
+      true,
+    ) as import('@tensorflow/tfjs').Sequential;
     const out = seq.outputs[0].shape;
     return out.slice(1).some((d) => d !== null && d < 1) ? null : `tfjs builds ${layer.type} on ${shape(layer.inputShape)} to ${shape(out as Shape)}`;
   } catch {
@@ -151,7 +167,10 @@ function refusedProblems(c: RealCodeCase, result: AnalysisResult): string[] {
   const problems: string[] = [];
   const layer = m.layers[at];
   if (!layer) return [`no layer ${at}`];
-  if (!m.diagnostics.some((d) => d.code === code && d.severity === 'error' && d.range.start.line === layer.range.start.line)) problems.push(`no ${code} error at layer ${at} (line ${layer.range.start.line}): ${m.diagnostics.map((d) => `${d.code}@${d.range.start.line}`).join(', ')}`);
+  if (!m.diagnostics.some((d) => d.code === code && d.severity === 'error' && d.range.start.line === layer.range.start.line))
+    problems.push(
+      `no ${code} error at layer ${at} (line ${layer.range.start.line}): ${m.diagnostics.map((d) => `${d.code}@${d.range.start.line}`).join(', ')}`,
+    );
   for (const l of m.layers.slice(0, at)) if (!l.outputShape || l.params === null) problems.push(`layer ${l.index} before the refusal is unknown`);
   for (const l of m.layers.slice(at)) if (l.outputShape) problems.push(`layer ${l.index} at or after the refusal has a shape ${shape(l.outputShape)}`);
   problems.push(...tfjsProblems(m, m.name, { partial: true }));
@@ -172,9 +191,11 @@ function agreesWhereKnown(m: ModelResult, plain: ModelResult): string[] {
       if (!q.outputShape || l.outputShape.length !== q.outputShape.length || l.outputShape.some((d, k) => d !== null && d !== q.outputShape![k]))
         problems.push(`layer ${i} ${l.type}: ${shape(l.outputShape)} but written out ${shape(q.outputShape)}`);
     }
-    for (const k of ['params', 'trainableParams', 'nonTrainableParams'] as const) if (l[k] !== null && l[k] !== q[k]) problems.push(`layer ${i} ${l.type}: ${k} ${l[k]} but written out ${q[k]}`);
+    for (const k of ['params', 'trainableParams', 'nonTrainableParams'] as const)
+      if (l[k] !== null && l[k] !== q[k]) problems.push(`layer ${i} ${l.type}: ${k} ${l[k]} but written out ${q[k]}`);
   });
-  for (const k of ['totalParams', 'trainableParams', 'nonTrainableParams'] as const) if (m[k] !== null && m[k] !== plain[k]) problems.push(`${k} ${m[k]} but written out ${plain[k]}`);
+  for (const k of ['totalParams', 'trainableParams', 'nonTrainableParams'] as const)
+    if (m[k] !== null && m[k] !== plain[k]) problems.push(`${k} ${m[k]} but written out ${plain[k]}`);
   return problems;
 }
 
@@ -183,7 +204,8 @@ function unsupportedProblems(c: RealCodeCase, result: AnalysisResult): string[] 
   const m = pick(result, c.model);
   const problems: string[] = [];
   const diagnostics = [...m.diagnostics, ...result.diagnostics];
-  for (const code of u.codes) if (!diagnostics.some((d) => d.code === code)) problems.push(`no ${code} diagnostic: ${diagnostics.map((d) => d.code).join(', ')}`);
+  for (const code of u.codes)
+    if (!diagnostics.some((d) => d.code === code)) problems.push(`no ${code} diagnostic: ${diagnostics.map((d) => d.code).join(', ')}`);
   const text = diagnostics.map((d) => d.message).join('\n');
   for (const quote of u.mentions) if (!text.includes(quote)) problems.push(`no diagnostic quotes \`${quote}\`: ${text}`);
   if (u.forbid?.test(text)) problems.push(`a diagnostic says ${u.forbid}: ${text}`);
@@ -193,7 +215,9 @@ function unsupportedProblems(c: RealCodeCase, result: AnalysisResult): string[] 
     // Nothing to compare with: at least no shape is given after the first layer LayerLens cannot know.
     const first = m.layers.findIndex((l) => !l.outputShape);
     if (first < 0) problems.push('no layer is unknown');
-    else for (const l of m.layers.slice(first)) if (l.outputShape) problems.push(`layer ${l.index} ${l.type} after the unknown layer ${first} has a shape ${shape(l.outputShape)}`);
+    else
+      for (const l of m.layers.slice(first))
+        if (l.outputShape) problems.push(`layer ${l.index} ${l.type} after the unknown layer ${first} has a shape ${shape(l.outputShape)}`);
   }
   if (u.plain) {
     const plain = pick(analyze(u.plain));
@@ -251,10 +275,13 @@ describe('real Keras code, by idiom: LayerLens against printed summaries and tfj
       })
       .filter((r) => r.cases > 0);
     const width = Math.max(...rows.map((r) => r.idiom.length), 5);
-    const line = (a: string, b: string | number, c: string | number, d: string | number, e: string | number) => `  ${a.padEnd(width)} | ${String(b).padStart(5)} | ${String(c).padStart(5)} | ${String(d).padStart(11)} | ${String(e).padStart(13)}`;
+    const line = (a: string, b: string | number, c: string | number, d: string | number, e: string | number) =>
+      `  ${a.padEnd(width)} | ${String(b).padStart(5)} | ${String(c).padStart(5)} | ${String(d).padStart(11)} | ${String(e).padStart(13)}`;
     const exact = outcomes.filter((o) => o.outcome === 'exact').length;
     const files = new Set(outcomes.map((o) => o.case.modelledOn.replace(/ \(.*$/, ''))).size;
-    console.log(`\n  Real code (${outcomes.length} cases modelled on ${files} real files): exact ${exact}/${outcomes.length} (${((100 * exact) / outcomes.length).toFixed(1)}%)`);
+    console.log(
+      `\n  Real code (${outcomes.length} cases modelled on ${files} real files): exact ${exact}/${outcomes.length} (${((100 * exact) / outcomes.length).toFixed(1)}%)`,
+    );
     console.log(line('idiom', 'cases', 'exact', 'unsupported', 'known failure'));
     console.log(`  ${'-'.repeat(width)}-|-------|-------|-------------|--------------`);
     for (const r of rows) console.log(line(r.idiom, r.cases, r.exact, r.unsupported, r.failing));

@@ -16,7 +16,20 @@
  */
 import assert from 'node:assert/strict';
 import { analyze } from './support/metamorphic';
-import { applyLayer, conv, depthwise, keep, measureFields, padOrCrop, pool, separable, source, windowStarts, type ConvOptions, type WindowSpec } from './support/impulse';
+import {
+  applyLayer,
+  conv,
+  depthwise,
+  keep,
+  measureFields,
+  padOrCrop,
+  pool,
+  separable,
+  source,
+  windowStarts,
+  type ConvOptions,
+  type WindowSpec,
+} from './support/impulse';
 import { tfjs } from './support/tfjsOracle';
 import type { ReceptiveField } from '../../src/core/types';
 
@@ -52,9 +65,11 @@ function check(cases: Case[]): string[] {
       tally.layers++;
       const m = measured[i];
       const at = `${where}, layer ${i} ${layer.type}`;
-      if (JSON.stringify(layer.outputShape?.slice(1)) !== JSON.stringify(m.shape)) problems.push(`${at}: output shape core ${JSON.stringify(layer.outputShape)} vs tfjs ${JSON.stringify(m.shape)}`);
+      if (JSON.stringify(layer.outputShape?.slice(1)) !== JSON.stringify(m.shape))
+        problems.push(`${at}: output shape core ${JSON.stringify(layer.outputShape)} vs tfjs ${JSON.stringify(m.shape)}`);
       if (m.problems.length) problems.push(`${at}: ${m.problems.slice(0, 3).join('; ')}`);
-      if (JSON.stringify(layer.receptiveField) !== JSON.stringify(m.field)) problems.push(`${at}: core ${fmt(layer.receptiveField)} vs impulse ${fmt(m.field)}`);
+      if (JSON.stringify(layer.receptiveField) !== JSON.stringify(m.field))
+        problems.push(`${at}: core ${fmt(layer.receptiveField)} vs impulse ${fmt(m.field)}`);
     });
   }
   return problems;
@@ -78,7 +93,11 @@ const STEPS: [number | number[], number | number[]][] = [
  * and the length is a multiple of the stride; its 2D rule clamps), so its 3D windows are then one pixel off
  * Keras'. 3D 'same' inputs are lengthened until that padding is not negative; 1D and 2D cover those cases.
  */
-function inputFor(rank: number, o: { kernel: number | number[]; strides?: number | number[]; dilation?: number | number[]; padding?: string }, longer: number[]): number[] {
+function inputFor(
+  rank: number,
+  o: { kernel: number | number[]; strides?: number | number[]; dilation?: number | number[]; padding?: string },
+  longer: number[],
+): number[] {
   const k = fill(o.kernel, rank);
   const s = fill(o.strides ?? 1, rank);
   const d = fill(o.dilation ?? 1, rank);
@@ -90,7 +109,15 @@ function inputFor(rank: number, o: { kernel: number | number[]; strides?: number
   });
 }
 
-function convGrid(rank: 1 | 2 | 3, kernels: (number | number[])[], steps: [number | number[], number | number[]][], paddings: ConvOptions['padding'][], lengths: number[][], channels: number, make: (o: ConvOptions) => WindowSpec): Case[] {
+function convGrid(
+  rank: 1 | 2 | 3,
+  kernels: (number | number[])[],
+  steps: [number | number[], number | number[]][],
+  paddings: ConvOptions['padding'][],
+  lengths: number[][],
+  channels: number,
+  make: (o: ConvOptions) => WindowSpec,
+): Case[] {
   const cases: Case[] = [];
   for (const kernel of kernels)
     for (const [strides, dilation] of steps)
@@ -127,13 +154,34 @@ describe('receptive fields by impulse response in tfjs', function () {
   });
 
   it('Conv2D: square and oblong kernels × per-axis strides / dilation × valid, same × mixed lengths', () => {
-    const steps: [number | number[], number | number[]][] = [[1, 1], [2, 1], [[2, 3], 1], [1, 2], [1, [2, 3]]];
-    const cases = convGrid(2, [2, 3, [3, 2], [1, 4]], steps, ['valid', 'same'], [[0, 1], [1, 0]], 2, (o) => conv(2, o, 2));
+    const steps: [number | number[], number | number[]][] = [
+      [1, 1],
+      [2, 1],
+      [[2, 3], 1],
+      [1, 2],
+      [1, [2, 3]],
+    ];
+    const cases = convGrid(
+      2,
+      [2, 3, [3, 2], [1, 4]],
+      steps,
+      ['valid', 'same'],
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      2,
+      (o) => conv(2, o, 2),
+    );
     assert.deepEqual(check(cases), []);
   });
 
   it('Conv2D and pooling with data_format="channels_first"', () => {
-    const steps: [number | number[], number | number[]][] = [[1, 1], [[2, 1], 1], [1, [1, 2]]];
+    const steps: [number | number[], number | number[]][] = [
+      [1, 1],
+      [[2, 1], 1],
+      [1, [1, 2]],
+    ];
     const cases = convGrid(2, [3, [2, 4]], steps, ['valid', 'same'], [[1, 0]], 2, (o) => conv(2, { ...o, channelsFirst: true }));
     for (const kind of ['Max', 'Average'] as const)
       for (const padding of ['valid', 'same'] as const)
@@ -142,13 +190,23 @@ describe('receptive fields by impulse response in tfjs', function () {
   });
 
   it('Conv3D: kernels × per-axis strides / dilation × valid, same', () => {
-    const steps: [number | number[], number | number[]][] = [[1, 1], [2, 1], [[1, 2, 3], 1], [1, 2], [1, [2, 1, 3]]];
+    const steps: [number | number[], number | number[]][] = [
+      [1, 1],
+      [2, 1],
+      [[1, 2, 3], 1],
+      [1, 2],
+      [1, [2, 1, 3]],
+    ];
     const cases = convGrid(3, [2, 3, [1, 2, 3]], steps, ['valid', 'same'], [[0, 1, 0]], 1, (o) => conv(3, o));
     assert.deepEqual(check(cases), []);
   });
 
   it('SeparableConv1D/2D and DepthwiseConv1D/2D: kernels × strides / dilation × valid, same, depth multipliers 1 and 2', () => {
-    const steps: [number | number[], number | number[]][] = [[1, 1], [2, 1], [1, 2]];
+    const steps: [number | number[], number | number[]][] = [
+      [1, 1],
+      [2, 1],
+      [1, 2],
+    ];
     const cases: Case[] = [];
     for (const rank of [1, 2] as const) {
       const lengths = rank === 1 ? [[0], [1]] : [[0, 1]];
@@ -163,7 +221,15 @@ describe('receptive fields by impulse response in tfjs', function () {
     const cases: Case[] = [];
     const grids: [1 | 2 | 3, (number | number[])[], (number | number[] | null)[], number[][]][] = [
       [1, [2, 3], [null, 1, 2, 3], [[0], [1]]],
-      [2, [2, 3, [2, 3]], [null, 1, 2, [3, 1]], [[0, 1], [1, 0]]],
+      [
+        2,
+        [2, 3, [2, 3]],
+        [null, 1, 2, [3, 1]],
+        [
+          [0, 1],
+          [1, 0],
+        ],
+      ],
       [3, [2, [1, 2, 3]], [null, 1, [2, 1, 2]], [[0, 1, 0]]],
     ];
     for (const kind of ['Max', 'Average'] as const)
@@ -172,7 +238,11 @@ describe('receptive fields by impulse response in tfjs', function () {
           for (const strides of stridesList)
             for (const padding of ['valid', 'same'] as const)
               for (const longer of lengths)
-                cases.push({ specs: [pool(kind, rank, { pool: p, strides, padding })], input: inputFor(rank, { kernel: p, strides: strides ?? p, padding }, longer), channels: rank === 3 ? 1 : 2 });
+                cases.push({
+                  specs: [pool(kind, rank, { pool: p, strides, padding })],
+                  input: inputFor(rank, { kernel: p, strides: strides ?? p, padding }, longer),
+                  channels: rank === 3 ? 1 : 2,
+                });
     assert.deepEqual(check(cases), []);
   });
 
@@ -182,15 +252,100 @@ describe('receptive fields by impulse response in tfjs', function () {
       { specs: [padOrCrop('ZeroPadding', 1, 'padding=(1, 3)', [[1, 3]])], input: [8], channels: 2 },
       { specs: [padOrCrop('Cropping', 1, '(1, 2)', [[1, 2]])], input: [9], channels: 2 },
       { specs: [padOrCrop('Cropping', 1, 'cropping=3', [[3, 3]])], input: [10], channels: 2 },
-      { specs: [padOrCrop('ZeroPadding', 2, '1', [[1, 1], [1, 1]])], input: [6, 7], channels: 2 },
-      { specs: [padOrCrop('ZeroPadding', 2, '(1, 2)', [[1, 1], [2, 2]])], input: [7, 6], channels: 2 },
-      { specs: [padOrCrop('ZeroPadding', 2, 'padding=((2, 0), (1, 3))', [[2, 0], [1, 3]])], input: [6, 6], channels: 2 },
-      { specs: [padOrCrop('Cropping', 2, '1', [[1, 1], [1, 1]])], input: [7, 8], channels: 2 },
-      { specs: [padOrCrop('Cropping', 2, '((2, 0), (1, 3))', [[2, 0], [1, 3]])], input: [8, 9], channels: 2 },
-      { specs: [padOrCrop('ZeroPadding', 3, '1', [[1, 1], [1, 1], [1, 1]])], input: [5, 4, 5], channels: 1 },
-      { specs: [padOrCrop('ZeroPadding', 3, '((1, 0), (0, 2), (2, 1))', [[1, 0], [0, 2], [2, 1]])], input: [5, 5, 4], channels: 1 },
-      { specs: [padOrCrop('Cropping', 3, '(1, 2, 0)', [[1, 1], [2, 2], [0, 0]])], input: [6, 7, 5], channels: 1 },
-      { specs: [padOrCrop('Cropping', 3, 'cropping=((1, 0), (0, 2), (2, 1))', [[1, 0], [0, 2], [2, 1]])], input: [6, 6, 7], channels: 1 },
+      {
+        specs: [
+          padOrCrop('ZeroPadding', 2, '1', [
+            [1, 1],
+            [1, 1],
+          ]),
+        ],
+        input: [6, 7],
+        channels: 2,
+      },
+      {
+        specs: [
+          padOrCrop('ZeroPadding', 2, '(1, 2)', [
+            [1, 1],
+            [2, 2],
+          ]),
+        ],
+        input: [7, 6],
+        channels: 2,
+      },
+      {
+        specs: [
+          padOrCrop('ZeroPadding', 2, 'padding=((2, 0), (1, 3))', [
+            [2, 0],
+            [1, 3],
+          ]),
+        ],
+        input: [6, 6],
+        channels: 2,
+      },
+      {
+        specs: [
+          padOrCrop('Cropping', 2, '1', [
+            [1, 1],
+            [1, 1],
+          ]),
+        ],
+        input: [7, 8],
+        channels: 2,
+      },
+      {
+        specs: [
+          padOrCrop('Cropping', 2, '((2, 0), (1, 3))', [
+            [2, 0],
+            [1, 3],
+          ]),
+        ],
+        input: [8, 9],
+        channels: 2,
+      },
+      {
+        specs: [
+          padOrCrop('ZeroPadding', 3, '1', [
+            [1, 1],
+            [1, 1],
+            [1, 1],
+          ]),
+        ],
+        input: [5, 4, 5],
+        channels: 1,
+      },
+      {
+        specs: [
+          padOrCrop('ZeroPadding', 3, '((1, 0), (0, 2), (2, 1))', [
+            [1, 0],
+            [0, 2],
+            [2, 1],
+          ]),
+        ],
+        input: [5, 5, 4],
+        channels: 1,
+      },
+      {
+        specs: [
+          padOrCrop('Cropping', 3, '(1, 2, 0)', [
+            [1, 1],
+            [2, 2],
+            [0, 0],
+          ]),
+        ],
+        input: [6, 7, 5],
+        channels: 1,
+      },
+      {
+        specs: [
+          padOrCrop('Cropping', 3, 'cropping=((1, 0), (0, 2), (2, 1))', [
+            [1, 0],
+            [0, 2],
+            [2, 1],
+          ]),
+        ],
+        input: [6, 6, 7],
+        channels: 1,
+      },
     ];
     assert.deepEqual(check(cases), []);
   });
@@ -198,16 +353,46 @@ describe('receptive fields by impulse response in tfjs', function () {
   it('stacks: every layer of each, padding, strides, dilation and pooling composed', () => {
     const cases: Case[] = [
       // The book's convnet, one filter a layer (the field does not depend on filters): 3, 4, 8, 10, 18.
-      { specs: [conv(2, { kernel: 3 }), pool('Max', 2, { pool: 2 }), conv(2, { kernel: 3 }), pool('Max', 2, { pool: 2 }), conv(2, { kernel: 3 })], input: [28, 28], channels: 1 },
+      {
+        specs: [conv(2, { kernel: 3 }), pool('Max', 2, { pool: 2 }), conv(2, { kernel: 3 }), pool('Max', 2, { pool: 2 }), conv(2, { kernel: 3 })],
+        input: [28, 28],
+        channels: 1,
+      },
       // WaveNet: causal convolutions with dilations 1, 2, 4, 8.
       { specs: [1, 2, 4, 8].map((d) => conv(1, { kernel: 2, dilation: d, padding: 'causal' })), input: [40], channels: 1 },
-      { specs: [conv(2, { kernel: 3, strides: 2, padding: 'same' }), pool('Max', 2, { pool: 3, strides: 2, padding: 'same' }), conv(2, { kernel: 3, dilation: 2, padding: 'same' })], input: [30, 29], channels: 1 },
       {
-        specs: [padOrCrop('ZeroPadding', 2, '((2, 1), (0, 3))', [[2, 1], [0, 3]]), conv(2, { kernel: [3, 4], strides: [2, 3] }), padOrCrop('Cropping', 2, '((1, 0), (0, 1))', [[1, 0], [0, 1]])],
+        specs: [
+          conv(2, { kernel: 3, strides: 2, padding: 'same' }),
+          pool('Max', 2, { pool: 3, strides: 2, padding: 'same' }),
+          conv(2, { kernel: 3, dilation: 2, padding: 'same' }),
+        ],
+        input: [30, 29],
+        channels: 1,
+      },
+      {
+        specs: [
+          padOrCrop('ZeroPadding', 2, '((2, 1), (0, 3))', [
+            [2, 1],
+            [0, 3],
+          ]),
+          conv(2, { kernel: [3, 4], strides: [2, 3] }),
+          padOrCrop('Cropping', 2, '((1, 0), (0, 1))', [
+            [1, 0],
+            [0, 1],
+          ]),
+        ],
         input: [14, 17],
         channels: 2,
       },
-      { specs: [separable(2, { kernel: 3, strides: 2, padding: 'same' }, 2), pool('Average', 2, { pool: 2, strides: 1, padding: 'same' }), depthwise(2, { kernel: 3, dilation: 2 }, 1)], input: [21, 20], channels: 2 },
+      {
+        specs: [
+          separable(2, { kernel: 3, strides: 2, padding: 'same' }, 2),
+          pool('Average', 2, { pool: 2, strides: 1, padding: 'same' }),
+          depthwise(2, { kernel: 3, dilation: 2 }, 1),
+        ],
+        input: [21, 20],
+        channels: 2,
+      },
       {
         specs: [
           conv(2, { kernel: 3 }, 2),
@@ -223,13 +408,28 @@ describe('receptive fields by impulse response in tfjs', function () {
       // A stride past the pool leaves holes between windows; the convolution after it sees across them.
       { specs: [pool('Max', 2, { pool: 2, strides: 3 }), conv(2, { kernel: 3 })], input: [20, 19], channels: 1 },
       { specs: [conv(3, { kernel: 3, strides: 2, padding: 'same' }), pool('Max', 3, { pool: 2 })], input: [13, 14, 13], channels: 1 },
-      { specs: [conv(1, { kernel: 4, strides: 2, padding: 'same' }), depthwise(1, { kernel: 3, dilation: 2 }, 1), separable(1, { kernel: 2, strides: 2 }, 1)], input: [41], channels: 1 },
       {
-        specs: [conv(2, { kernel: [3, 2], strides: [2, 1], padding: 'same', channelsFirst: true }), pool('Max', 2, { pool: 2, channelsFirst: true }), conv(2, { kernel: 3, channelsFirst: true })],
+        specs: [conv(1, { kernel: 4, strides: 2, padding: 'same' }), depthwise(1, { kernel: 3, dilation: 2 }, 1), separable(1, { kernel: 2, strides: 2 }, 1)],
+        input: [41],
+        channels: 1,
+      },
+      {
+        specs: [
+          conv(2, { kernel: [3, 2], strides: [2, 1], padding: 'same', channelsFirst: true }),
+          pool('Max', 2, { pool: 2, channelsFirst: true }),
+          conv(2, { kernel: 3, channelsFirst: true }),
+        ],
         input: [21, 14],
         channels: 2,
       },
-      { specs: [conv(3, { kernel: [2, 3, 1], strides: [1, 2, 2], padding: 'same', channelsFirst: true }), pool('Average', 3, { pool: 2, strides: 1, channelsFirst: true })], input: [6, 11, 9], channels: 2 },
+      {
+        specs: [
+          conv(3, { kernel: [2, 3, 1], strides: [1, 2, 2], padding: 'same', channelsFirst: true }),
+          pool('Average', 3, { pool: 2, strides: 1, channelsFirst: true }),
+        ],
+        input: [6, 11, 9],
+        channels: 2,
+      },
     ];
     assert.deepEqual(check(cases), []);
   });
@@ -245,7 +445,11 @@ describe('receptive fields by impulse response in tfjs', function () {
     ];
     const following: Record<number, string> = { 3: 'Conv1D(1, 3)', 4: 'Conv2D(1, 3)', 5: 'Conv3D(1, 3)' };
     for (const [layer, shape] of layersWithout) {
-      const src = source(shape, [{ py: `layers.Conv${shape.length - 1}D(1, 3, padding="same")` }, { py: `layers.${layer}` }, { py: `layers.${following[shape.length + 1]}` }]);
+      const src = source(shape, [
+        { py: `layers.Conv${shape.length - 1}D(1, 3, padding="same")` },
+        { py: `layers.${layer}` },
+        { py: `layers.${following[shape.length + 1]}` },
+      ]);
       const [first, middle, next] = analyze(src).models[0].layers;
       assert.ok(first.receptiveField, `${layer}: the convolution before it has a field`);
       assert.equal(middle.receptiveField, null, `${layer} has no field`);
@@ -254,7 +458,9 @@ describe('receptive fields by impulse response in tfjs', function () {
     }
     // Why: along an axis, the first input each output unit sees does not advance by a whole number per unit.
     const upsampling = keep('layers.UpSampling2D(2)', (tf, x) => applyLayer(tf.layers.upSampling2d({ size: [2, 2] }), x));
-    const transposed = keep('layers.Conv2DTranspose(1, 3, strides=2)', (tf, x) => applyLayer(tf.layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, kernelInitializer: 'ones', useBias: false }), x));
+    const transposed = keep('layers.Conv2DTranspose(1, 3, strides=2)', (tf, x) =>
+      applyLayer(tf.layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, kernelInitializer: 'ones', useBias: false }), x),
+    );
     for (const spec of [upsampling, transposed]) {
       const starts = windowStarts([spec], [6, 6], 1).filter((s): s is number => s !== null);
       const steps = new Set(starts.slice(1).map((s, i) => s - starts[i]));

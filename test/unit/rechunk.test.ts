@@ -31,6 +31,7 @@ describe('incremental re-chunking', () => {
   });
 
   it('between unrelated texts too', () => {
-    for (const a of sources) for (const b of sources) assert.deepEqual(plain(rechunk({ text: a, chunks: chunkSource(a).chunks }, b).chunks), plain(chunkSource(b).chunks));
+    for (const a of sources)
+      for (const b of sources) assert.deepEqual(plain(rechunk({ text: a, chunks: chunkSource(a).chunks }, b).chunks), plain(chunkSource(b).chunks));
   });
 });

@@ -5,19 +5,30 @@ import { codes, onlyModel } from './support/fixtures';
 
 describe('recognising models', () => {
   it('book style: models.Sequential() then model.add over several statements', () => {
-    const m = onlyModel(`from keras import layers, models\nmodel = models.Sequential()\nmodel.add(layers.Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1)))\nx = 1\nmodel.add(layers.Flatten())\n`);
-    assert.deepEqual(m.layers.map((l) => l.type), ['Conv2D', 'Flatten']);
+    const m = onlyModel(
+      `from keras import layers, models\nmodel = models.Sequential()\nmodel.add(layers.Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1)))\nx = 1\nmodel.add(layers.Flatten())\n`,
+    );
+    assert.deepEqual(
+      m.layers.map((l) => l.type),
+      ['Conv2D', 'Flatten'],
+    );
     assert.deepEqual(m.layers[1].outputShape, [null, 21632]);
     assert.equal(m.line, 2);
   });
 
   for (const [label, src] of [
     ['keras.Sequential([...])', 'import keras\nfrom keras import layers\nm = keras.Sequential([layers.Dense(4, input_shape=(3,))])'],
-    ['Sequential(layers=[...], name=...)', 'from keras.models import Sequential\nfrom keras.layers import Dense\nm = Sequential(layers=[Dense(4, input_shape=(3,))], name="tiny")'],
+    [
+      'Sequential(layers=[...], name=...)',
+      'from keras.models import Sequential\nfrom keras.layers import Dense\nm = Sequential(layers=[Dense(4, input_shape=(3,))], name="tiny")',
+    ],
     ['tf.keras.Sequential', 'import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Dense(4, input_shape=(3,))])'],
     ['keras.models.Sequential', 'import keras\nm = keras.models.Sequential([keras.layers.Dense(4, input_shape=(3,))])'],
     ['from tensorflow import keras', 'from tensorflow import keras\nm = keras.Sequential([keras.layers.Dense(4, input_shape=(3,))])'],
-    ['bare names from tensorflow.keras.layers', 'from tensorflow.keras.layers import Conv2D, Dense\nfrom tensorflow.keras import Sequential\nm = Sequential([Dense(4, input_shape=(3,))])'],
+    [
+      'bare names from tensorflow.keras.layers',
+      'from tensorflow.keras.layers import Conv2D, Dense\nfrom tensorflow.keras import Sequential\nm = Sequential([Dense(4, input_shape=(3,))])',
+    ],
     ['import *', 'from tensorflow.keras.layers import *\nfrom tensorflow.keras.models import *\nm = Sequential([Dense(4, input_shape=(3,))])'],
     ['aliases', 'import tensorflow.keras.layers as L\nimport tensorflow.keras as K\nm = K.Sequential([L.Dense(4, input_shape=(3,))])'],
   ] as const) {
@@ -44,8 +55,14 @@ def make_classifier(n_classes=3):
 other = keras.Sequential([layers.Dense(2, input_shape=(5,))])
 `;
     const { models } = analyze(src);
-    assert.deepEqual(models.map((m) => m.name), ['model', 'make_classifier', 'other']);
-    assert.deepEqual(models.map((m) => m.totalParams), [40, 27, 12]);
+    assert.deepEqual(
+      models.map((m) => m.name),
+      ['model', 'make_classifier', 'other'],
+    );
+    assert.deepEqual(
+      models.map((m) => m.totalParams),
+      [40, 27, 12],
+    );
   });
 
   it('models built inside expressions: tuples, conditionals, walrus, comprehensions, lambdas and calls nothing evaluates', () => {
@@ -105,7 +122,20 @@ model.add(layers.Dense(2))
 model.fit(x, y)
 `;
     const { models } = analyze(src);
-    assert.deepEqual(models.map((m) => [m.name, m.line, m.layers.map((l) => l.outputShape), m.totalParams]), [['model', 4, [[null, 4], [null, 2]], 26]]);
+    assert.deepEqual(
+      models.map((m) => [m.name, m.line, m.layers.map((l) => l.outputShape), m.totalParams]),
+      [
+        [
+          'model',
+          4,
+          [
+            [null, 4],
+            [null, 2],
+          ],
+          26,
+        ],
+      ],
+    );
   });
 
   it('text inside strings and comments is never a model', () => {
@@ -136,8 +166,14 @@ s = 'keras.Sequential([Dense(1)])'
 
   it('input shape from input_dim, batch_input_shape and Input(batch_size=...)', () => {
     assert.deepEqual(onlyModel('from keras import layers, models\nm = models.Sequential([layers.Dense(2, input_dim=7)])').layers[0].outputShape, [null, 2]);
-    assert.deepEqual(onlyModel('from keras import layers, models\nm = models.Sequential([layers.Dense(2, batch_input_shape=(16, 7))])').layers[0].outputShape, [16, 2]);
-    assert.deepEqual(onlyModel('import keras\nm = keras.Sequential([keras.Input(shape=(7,), batch_size=4), keras.layers.Dense(2)])').layers[0].outputShape, [4, 2]);
+    assert.deepEqual(
+      onlyModel('from keras import layers, models\nm = models.Sequential([layers.Dense(2, batch_input_shape=(16, 7))])').layers[0].outputShape,
+      [16, 2],
+    );
+    assert.deepEqual(
+      onlyModel('import keras\nm = keras.Sequential([keras.Input(shape=(7,), batch_size=4), keras.layers.Dense(2)])').layers[0].outputShape,
+      [4, 2],
+    );
   });
 
   it('input shape from model.build((None, ...))', () => {
@@ -178,18 +214,29 @@ def build():
     return m
 `;
     const m = onlyModel(src);
-    assert.deepEqual(m.layers.map((l) => l.outputShape), [[null, 28, 28, 32], [null, 784, 32], [null, 784, 28]]);
+    assert.deepEqual(
+      m.layers.map((l) => l.outputShape),
+      [
+        [null, 28, 28, 32],
+        [null, 784, 32],
+        [null, 784, 28],
+      ],
+    );
   });
 
   it('keyword or positional arguments in Keras order', () => {
     const a = onlyModel("from keras import layers, models\nm = models.Sequential([layers.Conv2D(8, 3, 2, 'same', input_shape=(9, 9, 1))])");
-    const b = onlyModel("from keras import layers, models\nm = models.Sequential([layers.Conv2D(kernel_size=3, filters=8, padding='same', strides=2, input_shape=(9, 9, 1))])");
+    const b = onlyModel(
+      "from keras import layers, models\nm = models.Sequential([layers.Conv2D(kernel_size=3, filters=8, padding='same', strides=2, input_shape=(9, 9, 1))])",
+    );
     assert.deepEqual(a.layers[0].outputShape, [null, 5, 5, 8]);
     assert.deepEqual(b.layers[0].outputShape, [null, 5, 5, 8]);
   });
 
   it('an unresolvable value makes what depends on it null, with a diagnostic naming the expression', () => {
-    const m = onlyModel('from keras import layers, models\nimport numpy as np\nn = np.random.randint(10)\nm = models.Sequential([layers.Dense(n, input_shape=(4,)), layers.Dense(2)])');
+    const m = onlyModel(
+      'from keras import layers, models\nimport numpy as np\nn = np.random.randint(10)\nm = models.Sequential([layers.Dense(n, input_shape=(4,)), layers.Dense(2)])',
+    );
     assert.deepEqual(m.layers[0].outputShape, [null, null]);
     assert.equal(m.layers[0].params, null);
     assert.equal(m.layers[1].params, null);
@@ -200,7 +247,9 @@ def build():
   });
 
   it('a loop over values that cannot be known: its variable is unknown, and layers added in it make later shapes uncertain', () => {
-    const m = onlyModel('from keras import layers, models\nimport json\nm = models.Sequential([layers.Input((8,))])\nfor u in json.load(open("sizes.json")):\n    m.add(layers.Dense(u))\nm.add(layers.Dense(1))');
+    const m = onlyModel(
+      'from keras import layers, models\nimport json\nm = models.Sequential([layers.Input((8,))])\nfor u in json.load(open("sizes.json")):\n    m.add(layers.Dense(u))\nm.add(layers.Dense(1))',
+    );
     assert.ok(codes(m).includes('conditional-layer'));
     assert.equal(m.layers[1].outputShape, null);
     assert.ok(m.diagnostics.some((d) => d.code === 'unresolved-value' && d.message.includes('`u`')));
@@ -218,7 +267,14 @@ def build():
     const { models } = analyze(JSON.stringify(nb), { fileName: 'book.ipynb' });
     assert.equal(models.length, 1);
     const m = models[0];
-    assert.deepEqual(m.layers.map((l) => l.outputShape), [[null, 26, 26, 32], [null, 13, 13, 32], [null, 13, 13, 5]]);
+    assert.deepEqual(
+      m.layers.map((l) => l.outputShape),
+      [
+        [null, 26, 26, 32],
+        [null, 13, 13, 32],
+        [null, 13, 13, 5],
+      ],
+    );
     assert.deepEqual(m.range.cell, 2);
     assert.deepEqual(m.layers[0].range, { start: { line: 2, column: 11 }, end: { line: 2, column: 63 }, cell: 2 });
     assert.deepEqual(m.layers[1].range.cell, 3);
@@ -235,7 +291,9 @@ def build():
   });
 
   it('ranges are 1-based lines and columns of the layer call, the end column just past it', () => {
-    const m = onlyModel("from keras import layers, models\n\nmodel = models.Sequential()\nmodel.add(layers.Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1)))\n");
+    const m = onlyModel(
+      "from keras import layers, models\n\nmodel = models.Sequential()\nmodel.add(layers.Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1)))\n",
+    );
     assert.deepEqual(m.layers[0].range, { start: { line: 4, column: 11 }, end: { line: 4, column: 80 } });
   });
 });

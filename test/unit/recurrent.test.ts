@@ -14,17 +14,26 @@ function kerasGruParams(inputDim: number, units: number, resetAfter: boolean): n
 }
 
 describe('GRU parameters as Keras builds them', () => {
-  for (const [inputDim, units] of [[16, 32], [1, 1], [300, 128], [7, 3]]) {
+  for (const [inputDim, units] of [
+    [16, 32],
+    [1, 1],
+    [300, 128],
+    [7, 3],
+  ]) {
     it(`GRU(${units}) on ${inputDim} features, reset_after default (True) and False`, () => {
       const byDefault = onlyModel(`from keras import layers, models\nm = models.Sequential([layers.GRU(${units}, input_shape=(10, ${inputDim}))])`);
       assert.equal(byDefault.layers[0].params, kerasGruParams(inputDim, units, true));
-      const legacy = onlyModel(`from keras import layers, models\nm = models.Sequential([layers.GRU(${units}, reset_after=False, input_shape=(10, ${inputDim}))])`);
+      const legacy = onlyModel(
+        `from keras import layers, models\nm = models.Sequential([layers.GRU(${units}, reset_after=False, input_shape=(10, ${inputDim}))])`,
+      );
       assert.equal(legacy.layers[0].params, kerasGruParams(inputDim, units, false));
     });
   }
 
   it('Bidirectional(GRU) doubles it and concatenates the outputs', () => {
-    const m = onlyModel('from keras import layers, models\nm = models.Sequential([layers.Bidirectional(layers.GRU(32, return_sequences=True), input_shape=(20, 16))])');
+    const m = onlyModel(
+      'from keras import layers, models\nm = models.Sequential([layers.Bidirectional(layers.GRU(32, return_sequences=True), input_shape=(20, 16))])',
+    );
     assert.equal(m.layers[0].params, 2 * kerasGruParams(16, 32, true));
     assert.deepEqual(m.layers[0].outputShape, [null, 20, 64]);
   });

@@ -48,7 +48,10 @@ describe('robustness: analyze never throws', () => {
   });
 
   it('regression (npm run fuzz, seed 41309): a wrapped layer on an input of the wrong rank is an error, not a crash', () => {
-    const r = run('from keras import layers, models\nm = models.Sequential([layers.TimeDistributed(layers.ZeroPadding2D(1), input_shape=(5, 8))])\n', 'TimeDistributed rank');
+    const r = run(
+      'from keras import layers, models\nm = models.Sequential([layers.TimeDistributed(layers.ZeroPadding2D(1), input_shape=(5, 8))])\n',
+      'TimeDistributed rank',
+    );
     const d = r.models[0].diagnostics.find((x) => x.code === 'incompatible-rank');
     assert.ok(d);
     assert.match(d.message, /^Input 0 of layer "zero_padding2d" is incompatible with the layer: expected ndim=4, found ndim=2/);
@@ -57,7 +60,10 @@ describe('robustness: analyze never throws', () => {
   it('a 1 MB line', () => {
     const line = `x = [${'1, '.repeat(350_000)}]`;
     run(`${example('mnist_convnet.py')}\n${line}\n`, '1 MB list line');
-    const r = run(`from keras import layers, models\nm = models.Sequential([layers.Dense(4, input_shape=(3,)), ${'layers.Dropout(0.1), '.repeat(40_000)}])`, '1 MB model line');
+    const r = run(
+      `from keras import layers, models\nm = models.Sequential([layers.Dense(4, input_shape=(3,)), ${'layers.Dropout(0.1), '.repeat(40_000)}])`,
+      '1 MB model line',
+    );
     assert.equal(r.models[0].layers.length, 40_001);
   });
 
@@ -65,7 +71,10 @@ describe('robustness: analyze never throws', () => {
     run(`x = ${'('.repeat(5000)}1${')'.repeat(5000)}\n`, 'deep parentheses');
     run(`x = ${'['.repeat(5000)}\n`, 'deep unclosed brackets');
     run(`${Array.from({ length: 300 }, (_, i) => `${'    '.repeat(i)}if x:\n`).join('')}${'    '.repeat(300)}pass\n`, 'deep blocks');
-    run(`from keras import layers, models\nm = models.Sequential([${'layers.TimeDistributed('.repeat(300)}layers.Dense(2)${')'.repeat(300)}])\n`, 'deep wrappers');
+    run(
+      `from keras import layers, models\nm = models.Sequential([${'layers.TimeDistributed('.repeat(300)}layers.Dense(2)${')'.repeat(300)}])\n`,
+      'deep wrappers',
+    );
   });
 
   it('junk that is not Python at all', () => {

@@ -17,14 +17,17 @@ describe('webview model runner (tfjs CPU backend)', () => {
 
   const preview = () => toPreviewModel(modelNamed(example('mnist_convnet.py'), 'model'), 'test#model');
 
-  it('builds the book\'s convnet and returns every layer\'s map with the core\'s shape', () => {
+  it("builds the book's convnet and returns every layer's map with the core's shape", () => {
     const p = preview();
     const runner = new ModelRunner();
     const built = runner.build(p);
     assert.deepEqual(built, { built: 8, stopReason: null });
     const g = inputGeometry(p.inputShape)!;
     const maps = runner.run(toChannels(patternPlane('digit', g.height, g.width), g), [g.height, g.width, g.channels]);
-    assert.deepEqual(maps.map((m) => [null, ...m.shape]), p.layers.map((l) => l.outputShape));
+    assert.deepEqual(
+      maps.map((m) => [null, ...m.shape]),
+      p.layers.map((l) => l.outputShape),
+    );
     const probs = maps[7].values;
     assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'softmax sums to 1');
     runner.dispose();
@@ -49,7 +52,8 @@ describe('webview model runner (tfjs CPU backend)', () => {
   });
 
   it('stops before a layer tfjs cannot build and says why', () => {
-    const src = 'from keras import layers, models\nm = models.Sequential([layers.Conv2D(4, 3, input_shape=(8, 8, 1)), layers.Conv2D(4, 3, groups=2), layers.Flatten()])';
+    const src =
+      'from keras import layers, models\nm = models.Sequential([layers.Conv2D(4, 3, input_shape=(8, 8, 1)), layers.Conv2D(4, 3, groups=2), layers.Flatten()])';
     const p = toPreviewModel(modelNamed(src, 'm'), 'k');
     const runner = new ModelRunner();
     const built = runner.build(p);
@@ -62,10 +66,30 @@ describe('webview model runner (tfjs CPU backend)', () => {
     const src = 'from keras import layers, models\nm = models.Sequential([layers.Dense(2, input_shape=(3,))])';
     const p = toPreviewModel(modelNamed(src, 'm'), 'k');
     const runner = new ModelRunner();
-    runner.build(p, [{ layer: 'dense', tensors: [{ shape: [3, 2], values: [1, 0, 0, 1, 1, 1] }, { shape: [2], values: [0.5, -0.5] }] }]);
+    runner.build(p, [
+      {
+        layer: 'dense',
+        tensors: [
+          { shape: [3, 2], values: [1, 0, 0, 1, 1, 1] },
+          { shape: [2], values: [0.5, -0.5] },
+        ],
+      },
+    ]);
     const out = runner.run(new Float32Array([1, 2, 3]), [3]);
     assert.deepEqual(Array.from(out[0].values), [4.5, 4.5]);
-    assert.throws(() => runner.build(p, [{ layer: 'dense', tensors: [{ shape: [4, 2], values: new Array(8).fill(0) }, { shape: [2], values: [0, 0] }] }]), /Layer "dense" \(Dense\) expects weights of shapes \[\[3,2\],\[2\]\] but the file has \[\[4,2\],\[2\]\]/);
+    assert.throws(
+      () =>
+        runner.build(p, [
+          {
+            layer: 'dense',
+            tensors: [
+              { shape: [4, 2], values: new Array(8).fill(0) },
+              { shape: [2], values: [0, 0] },
+            ],
+          },
+        ]),
+      /Layer "dense" \(Dense\) expects weights of shapes \[\[3,2\],\[2\]\] but the file has \[\[4,2\],\[2\]\]/,
+    );
     runner.dispose();
   });
 
@@ -76,7 +100,11 @@ describe('webview model runner (tfjs CPU backend)', () => {
     assert.equal(plane[0], plane[28], 'and not along y');
     const shifted = patternPlane('digit-shifted', 28, 28);
     const centred = patternPlane('digit', 28, 28);
-    assert.equal(shifted.reduce((a, b) => a + b, 0), centred.reduce((a, b) => a + b, 0), 'the same digit, moved');
+    assert.equal(
+      shifted.reduce((a, b) => a + b, 0),
+      centred.reduce((a, b) => a + b, 0),
+      'the same digit, moved',
+    );
     const rgba = new Uint8ClampedArray([255, 0, 0, 255, 0, 0, 255, 255]);
     assert.deepEqual(Array.from(fromRgba(rgba, { height: 1, width: 2, channels: 3 })), [1, 0, 0, 0, 0, 1]);
     assert.ok(Math.abs(fromRgba(rgba, { height: 1, width: 2, channels: 1 })[0] - 0.299) < 1e-6);
@@ -91,7 +119,10 @@ describe('preview memory limit', () => {
     const p = toPreviewModel(modelNamed(vgg, 'm'), 'k');
     // 224·224·64·4096 weights in the Dense layer alone: about 49 GB.
     const message = memoryRefusal(p, 1024);
-    assert.match(message ?? '', /^This model needs about \d+ MB \(weights plus one input's activations\), over the preview's limit of 1024 MB\. Raise "layerlens\.preview\.memoryLimitMB"/);
+    assert.match(
+      message ?? '',
+      /^This model needs about \d+ MB \(weights plus one input's activations\), over the preview's limit of 1024 MB\. Raise "layerlens\.preview\.memoryLimitMB"/,
+    );
     assert.equal(memoryRefusal(toPreviewModel(modelNamed(example('mnist_convnet.py'), 'model'), 'k'), 1024), null);
   });
 });

@@ -70,7 +70,10 @@ describe('trained weights', () => {
       const read = readKerasWeights(bytes, 'model.h5');
       assert.equal(read.format, 'keras-h5');
       assert.equal(read.layers[0].layer, 'dense');
-      assert.deepEqual(read.layers[0].tensors.map((t) => t.shape), [[4, 3], [3]]);
+      assert.deepEqual(
+        read.layers[0].tensors.map((t) => t.shape),
+        [[4, 3], [3]],
+      );
       assert.deepEqual(read.layers[0].tensors[1].values, Array.from(BIAS));
     }
   });
@@ -83,7 +86,10 @@ describe('trained weights', () => {
     });
     const read = readKerasWeights(bytes, 'model.weights.h5');
     assert.equal(read.format, 'keras3-weights-h5');
-    assert.deepEqual(read.layers[0].tensors.map((t) => t.shape), [[4, 3], [3]]);
+    assert.deepEqual(
+      read.layers[0].tensors.map((t) => t.shape),
+      [[4, 3], [3]],
+    );
     const zip = zipSync({ 'config.json': new TextEncoder().encode('{}'), 'model.weights.h5': bytes });
     const fromZip = readKerasWeights(zip, 'model.keras');
     assert.equal(fromZip.format, 'keras3-zip');
@@ -95,7 +101,17 @@ describe('trained weights', () => {
     const half = all.length * 2; // bytes: split the float32s over two shards
     const bin = new Uint8Array(all.buffer);
     const shards: Record<string, Uint8Array> = { 'group1-shard1of2.bin': bin.slice(0, half), 'group1-shard2of2.bin': bin.slice(half) };
-    const json = JSON.stringify({ weightsManifest: [{ paths: Object.keys(shards), weights: [{ name: 'dense/kernel', shape: [4, 3], dtype: 'float32' }, { name: 'dense/bias', shape: [3], dtype: 'float32' }] }] });
+    const json = JSON.stringify({
+      weightsManifest: [
+        {
+          paths: Object.keys(shards),
+          weights: [
+            { name: 'dense/kernel', shape: [4, 3], dtype: 'float32' },
+            { name: 'dense/bias', shape: [3], dtype: 'float32' },
+          ],
+        },
+      ],
+    });
     const read = await readTfjsWeights(json, 'model.json', async (p) => {
       if (!shards[p]) throw new Error('ENOENT');
       return shards[p];
@@ -122,38 +138,74 @@ describe('trained weights', () => {
     assert.throws(() => readKerasWeights(zipSync({ 'model.weights.h5': good }).slice(0, 100), 'x.keras'), WeightsError);
   });
 
-  it('matches the file\'s layers to the model by name, else in order, and loads them into the runner', async () => {
+  it("matches the file's layers to the model by name, else in order, and loads them into the runner", async () => {
     await tf.setBackend('cpu');
     const model = toPreviewModel(modelNamed(MODEL, 'm'), 'k');
-    const renamed = readKerasWeights(writeH5('renamed.h5', (f) => keras2(f, true)), 'renamed.h5'); // dense_7: trained in another session
+    const renamed = readKerasWeights(
+      writeH5('renamed.h5', (f) => keras2(f, true)),
+      'renamed.h5',
+    ); // dense_7: trained in another session
     const matched = matchLayers(renamed, model.layers);
-    assert.deepEqual(matched.map((l) => l.layer), ['dense']);
+    assert.deepEqual(
+      matched.map((l) => l.layer),
+      ['dense'],
+    );
     const runner = new ModelRunner();
     runner.build(model, matched);
     const out = runner.run(new Float32Array([1, 0, 0, 0]), [4]);
-    assert.deepEqual(Array.from(out[0].values).map((v) => +v.toFixed(4)), [0.5, -0.4, 0.45]); // row 0 of the kernel plus the bias
+    assert.deepEqual(
+      Array.from(out[0].values).map((v) => +v.toFixed(4)),
+      [0.5, -0.4, 0.45],
+    ); // row 0 of the kernel plus the bias
     runner.dispose();
   });
 
   it('weights for another model: a message naming the first mismatching layer, nothing loaded', () => {
-    const model = toPreviewModel(modelNamed('from keras import layers, models\nm = models.Sequential([layers.Dense(3, input_shape=(5,)), layers.Dropout(0.5)])', 'm'), 'k');
-    const read = readKerasWeights(writeH5('other.h5', (f) => keras2(f, true, ['dense', 'dropout'])), 'other.h5');
+    const model = toPreviewModel(
+      modelNamed('from keras import layers, models\nm = models.Sequential([layers.Dense(3, input_shape=(5,)), layers.Dropout(0.5)])', 'm'),
+      'k',
+    );
+    const read = readKerasWeights(
+      writeH5('other.h5', (f) => keras2(f, true, ['dense', 'dropout'])),
+      'other.h5',
+    );
     const runner = new ModelRunner();
-    assert.throws(() => runner.build(model, matchLayers(read, model.layers)), /Layer "dense" \(Dense\) expects weights of shapes \[\[5,3\],\[3\]\] but the file has \[\[4,3\],\[3\]\]/);
-    const two = toPreviewModel(modelNamed('from keras import layers, models\nm = models.Sequential([layers.Dense(3, input_shape=(4,)), layers.Dense(2)])', 'm'), 'k');
+    assert.throws(
+      () => runner.build(model, matchLayers(read, model.layers)),
+      /Layer "dense" \(Dense\) expects weights of shapes \[\[5,3\],\[3\]\] but the file has \[\[4,3\],\[3\]\]/,
+    );
+    const two = toPreviewModel(
+      modelNamed('from keras import layers, models\nm = models.Sequential([layers.Dense(3, input_shape=(4,)), layers.Dense(2)])', 'm'),
+      'k',
+    );
     assert.throws(() => matchLayers(read, two.layers), /The file has weights for 1 layer\(s\) \(dense\), the model 2; none is named "dense_1" \(Dense\)/);
   });
 
   it('weights whose later layer does not fit: the tensors made for the earlier layers are disposed (tf.memory().numTensors)', async () => {
     await tf.setBackend('cpu');
-    const model = toPreviewModel(modelNamed('from keras import layers, models\nm = models.Sequential([layers.Dense(3, input_shape=(4,)), layers.Dense(2)])', 'm'), 'k');
+    const model = toPreviewModel(
+      modelNamed('from keras import layers, models\nm = models.Sequential([layers.Dense(3, input_shape=(4,)), layers.Dense(2)])', 'm'),
+      'k',
+    );
     const runner = new ModelRunner();
     const before = tf.memory().numTensors;
     runner.build(model);
     runner.dispose();
     assert.equal(tf.memory().numTensors, before, 'building and disposing leaves no tensor');
-    const dense = { layer: 'dense', tensors: [{ shape: [4, 3], values: Array.from(KERNEL) }, { shape: [3], values: Array.from(BIAS) }] };
-    const wrong = { layer: 'dense_1', tensors: [{ shape: [5, 2], values: new Array(10).fill(0) }, { shape: [2], values: [0, 0] }] };
+    const dense = {
+      layer: 'dense',
+      tensors: [
+        { shape: [4, 3], values: Array.from(KERNEL) },
+        { shape: [3], values: Array.from(BIAS) },
+      ],
+    };
+    const wrong = {
+      layer: 'dense_1',
+      tensors: [
+        { shape: [5, 2], values: new Array(10).fill(0) },
+        { shape: [2], values: [0, 0] },
+      ],
+    };
     assert.throws(() => runner.build(model, [dense, wrong]), /Layer "dense_1" \(Dense\) expects weights of shapes \[\[3,2\],\[2\]\]/);
     runner.dispose();
     assert.equal(tf.memory().numTensors, before, 'the refused load leaves no tensor behind');
@@ -166,21 +218,39 @@ describe('trained weights', () => {
     };
     const errno = (code: string) => Object.assign(new Error(`${code}: open 'group1-shard1of1.bin'`), { code });
 
-    it('missing: no such file (Node\'s ENOENT, VS Code\'s FileNotFound)', async () => {
-      await assert.rejects(readTfjsWeights(json, 'model.json', failing(errno('ENOENT'))), /^Error: model\.json needs the shard "group1-shard1of1\.bin", which is missing\.$/);
-      await assert.rejects(readTfjsWeights(json, 'model.json', failing(Object.assign(new Error('file not found'), { code: 'FileNotFound' }))), /which is missing\.$/);
+    it("missing: no such file (Node's ENOENT, VS Code's FileNotFound)", async () => {
+      await assert.rejects(
+        readTfjsWeights(json, 'model.json', failing(errno('ENOENT'))),
+        /^Error: model\.json needs the shard "group1-shard1of1\.bin", which is missing\.$/,
+      );
+      await assert.rejects(
+        readTfjsWeights(json, 'model.json', failing(Object.assign(new Error('file not found'), { code: 'FileNotFound' }))),
+        /which is missing\.$/,
+      );
       // A real file system: the shard's file is not there.
       const folder = mkdtempSync(join(tmpdir(), 'layerlens-shards-'));
-      await assert.rejects(readTfjsWeights(json, 'model.json', (p) => readFile(join(folder, p))), /which is missing\.$/);
+      await assert.rejects(
+        readTfjsWeights(json, 'model.json', (p) => readFile(join(folder, p))),
+        /which is missing\.$/,
+      );
     });
 
-    it('unreadable: permission denied (EACCES, VS Code\'s NoPermissions), or not a file', async () => {
-      await assert.rejects(readTfjsWeights(json, 'model.json', failing(errno('EACCES'))), /^Error: model\.json needs the shard "group1-shard1of1\.bin", which cannot be read: permission denied\.$/);
-      await assert.rejects(readTfjsWeights(json, 'model.json', failing(Object.assign(new Error('no permissions'), { code: 'NoPermissions' }))), /which cannot be read: permission denied\.$/);
+    it("unreadable: permission denied (EACCES, VS Code's NoPermissions), or not a file", async () => {
+      await assert.rejects(
+        readTfjsWeights(json, 'model.json', failing(errno('EACCES'))),
+        /^Error: model\.json needs the shard "group1-shard1of1\.bin", which cannot be read: permission denied\.$/,
+      );
+      await assert.rejects(
+        readTfjsWeights(json, 'model.json', failing(Object.assign(new Error('no permissions'), { code: 'NoPermissions' }))),
+        /which cannot be read: permission denied\.$/,
+      );
       // A real file system: a folder where the shard should be (root reads any file, so EACCES cannot be made here).
       const folder = mkdtempSync(join(tmpdir(), 'layerlens-shards-'));
       mkdirSync(join(folder, 'group1-shard1of1.bin'));
-      await assert.rejects(readTfjsWeights(json, 'model.json', (p) => readFile(join(folder, p))), /which cannot be read: it is a folder, not a file \(EISDIR\)\.$/);
+      await assert.rejects(
+        readTfjsWeights(json, 'model.json', (p) => readFile(join(folder, p))),
+        /which cannot be read: it is a folder, not a file \(EISDIR\)\.$/,
+      );
       await assert.rejects(readTfjsWeights(json, 'model.json', failing(new Error('the disk is on fire'))), /which cannot be read: the disk is on fire$/);
     });
   });

@@ -4,7 +4,18 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { formatCount, formatShape } from '../../src/core/format';
-import { assertNever, COLORMAPS, PATTERNS, type BackendName, type DownsamplingVariant, type HostMessage, type LayerWeights, type PersistedState, type PreviewModel, type WebviewMessage } from '../../src/protocol';
+import {
+  assertNever,
+  COLORMAPS,
+  PATTERNS,
+  type BackendName,
+  type DownsamplingVariant,
+  type HostMessage,
+  type LayerWeights,
+  type PersistedState,
+  type PreviewModel,
+  type WebviewMessage,
+} from '../../src/protocol';
 import { restoreState } from '../state';
 import { centreCrop, fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry } from '../tfjs/inputs';
 import { ModelRunner, type LayerMap } from '../tfjs/runner';
@@ -42,27 +53,118 @@ interface WhatIfState {
 }
 
 export class AppElement extends LitElement {
-  static properties = { model: { state: true }, maps: { state: true }, message: { state: true }, ui: { state: true }, stopReason: { state: true }, field: { state: true }, whatIf: { state: true }, busy: { state: true } };
+  static properties = {
+    model: { state: true },
+    maps: { state: true },
+    message: { state: true },
+    ui: { state: true },
+    stopReason: { state: true },
+    field: { state: true },
+    whatIf: { state: true },
+    busy: { state: true },
+  };
   static styles = [
     base,
     css`
-      :host { display: block; padding: 8px 12px; }
-      .top { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; position: sticky; top: 0; z-index: 1; padding: 6px 0; background: var(--vscode-editor-background, Canvas); border-bottom: 1px solid var(--vscode-panel-border, transparent); }
-      .controls { display: flex; flex-direction: column; gap: 6px; }
-      .row { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; }
-      .badge { font-family: var(--vscode-editor-font-family); padding: 1px 6px; border-radius: 8px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
-      .notice { color: var(--vscode-editorWarning-foreground); }
-      .message { padding: 8px; border: 1px solid var(--vscode-inputValidation-warningBorder, var(--vscode-contrastBorder)); }
-      .busy { position: sticky; top: 0; z-index: 2; padding: 2px 0 4px; background: var(--vscode-editor-background, Canvas); }
-      .busy .bar { height: 2px; overflow: hidden; position: relative; }
-      .busy .bar::before { content: ''; position: absolute; inset: 0 auto 0 0; width: 30%; background: var(--vscode-progressBar-background, Highlight); animation: slide 1.2s linear infinite; }
-      @keyframes slide { from { left: -30%; } to { left: 100%; } }
-      @media (prefers-reduced-motion: reduce) { .busy .bar::before { animation: none; width: 100%; } }
-      table { border-collapse: collapse; }
-      .whatif { margin: 4px 0 12px 12px; padding: 6px; border: 1px dashed var(--vscode-focusBorder); }
-      .variants { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 8px; }
-      .variant code { font-family: var(--vscode-editor-font-family); font-size: 0.9em; word-break: break-all; }
-      td, th { padding: 2px 8px; text-align: left; border-bottom: 1px solid var(--vscode-panel-border, transparent); }
+      :host {
+        display: block;
+        padding: 8px 12px;
+      }
+      .top {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 16px;
+        align-items: flex-start;
+        position: sticky;
+        top: 0;
+        z-index: 1;
+        padding: 6px 0;
+        background: var(--vscode-editor-background, Canvas);
+        border-bottom: 1px solid var(--vscode-panel-border, transparent);
+      }
+      .controls {
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+      }
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+        align-items: center;
+      }
+      .badge {
+        font-family: var(--vscode-editor-font-family);
+        padding: 1px 6px;
+        border-radius: 8px;
+        background: var(--vscode-badge-background);
+        color: var(--vscode-badge-foreground);
+      }
+      .notice {
+        color: var(--vscode-editorWarning-foreground);
+      }
+      .message {
+        padding: 8px;
+        border: 1px solid var(--vscode-inputValidation-warningBorder, var(--vscode-contrastBorder));
+      }
+      .busy {
+        position: sticky;
+        top: 0;
+        z-index: 2;
+        padding: 2px 0 4px;
+        background: var(--vscode-editor-background, Canvas);
+      }
+      .busy .bar {
+        height: 2px;
+        overflow: hidden;
+        position: relative;
+      }
+      .busy .bar::before {
+        content: '';
+        position: absolute;
+        inset: 0 auto 0 0;
+        width: 30%;
+        background: var(--vscode-progressBar-background, Highlight);
+        animation: slide 1.2s linear infinite;
+      }
+      @keyframes slide {
+        from {
+          left: -30%;
+        }
+        to {
+          left: 100%;
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .busy .bar::before {
+          animation: none;
+          width: 100%;
+        }
+      }
+      table {
+        border-collapse: collapse;
+      }
+      .whatif {
+        margin: 4px 0 12px 12px;
+        padding: 6px;
+        border: 1px dashed var(--vscode-focusBorder);
+      }
+      .variants {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
+        gap: 8px;
+      }
+      .variant code {
+        font-family: var(--vscode-editor-font-family);
+        font-size: 0.9em;
+        word-break: break-all;
+      }
+      td,
+      th {
+        padding: 2px 8px;
+        text-align: left;
+        border-bottom: 1px solid var(--vscode-panel-border, transparent);
+      }
     `,
   ];
 
@@ -243,7 +345,8 @@ export class AppElement extends LitElement {
   }
 
   private initialInput(g: InputGeometry): Float32Array {
-    if (this.ui.inputKind === 'draw' && this.ui.drawing && this.ui.drawing.length === g.height * g.width) return toChannels(Float32Array.from(this.ui.drawing), g);
+    if (this.ui.inputKind === 'draw' && this.ui.drawing && this.ui.drawing.length === g.height * g.width)
+      return toChannels(Float32Array.from(this.ui.drawing), g);
     return toChannels(patternPlane(this.ui.inputKind === 'pattern' ? this.ui.pattern : 'digit', g.height, g.width), g);
   }
 
@@ -376,10 +479,16 @@ export class AppElement extends LitElement {
       <ll-pad .rows=${g.height} .cols=${g.width} .field=${this.field} @pad-input=${(e: CustomEvent<Float32Array>) => this.drawn(e.detail)}></ll-pad>
       <div class="controls">
         <div class="row">
-          <b>${model.name}</b><span class="muted">input ${formatShape(model.inputShape)}</span><span class="badge" title="TensorFlow.js backend">${backend.name}</span>
+          <b>${model.name}</b><span class="muted">input ${formatShape(model.inputShape)}</span
+          ><span class="badge" title="TensorFlow.js backend">${backend.name}</span>
           ${backend.choices
             .filter((b) => b !== backend.name)
-            .map((b) => html`<button title="Build and run the model on the ${b === 'cpu' ? 'CPU' : 'WebGL'} backend" @click=${() => this.switchBackend(b)}>Use ${b === 'cpu' ? 'CPU' : 'WebGL'}</button>`)}
+            .map(
+              (b) =>
+                html`<button title="Build and run the model on the ${b === 'cpu' ? 'CPU' : 'WebGL'} backend" @click=${() => this.switchBackend(b)}>
+                  Use ${b === 'cpu' ? 'CPU' : 'WebGL'}
+                </button>`,
+            )}
         </div>
         ${backend.notice ? html`<div class="notice">${backend.notice}</div>` : nothing}
         <div class="row">
@@ -395,10 +504,16 @@ export class AppElement extends LitElement {
           ${PATTERNS.map((p) => html`<button aria-pressed=${this.ui.inputKind === 'pattern' && this.ui.pattern === p} @click=${() => this.choosePattern(p)}>${PATTERN_LABELS[p]}</button>`)}
         </div>
         <div class="row">
-          <label>Colours <select @change=${(e: Event) => this.save({ colormap: (e.target as HTMLSelectElement).value as PersistedState['colormap'] })}>
-            ${COLORMAPS.map((c) => html`<option value=${c} ?selected=${this.ui.colormap === c}>${c}</option>`)}
-          </select></label>
-          <label><input type="checkbox" .checked=${this.ui.layerScale} @change=${(e: Event) => this.save({ layerScale: (e.target as HTMLInputElement).checked })} /> one scale per layer</label>
+          <label
+            >Colours
+            <select @change=${(e: Event) => this.save({ colormap: (e.target as HTMLSelectElement).value as PersistedState['colormap'] })}>
+              ${COLORMAPS.map((c) => html`<option value=${c} ?selected=${this.ui.colormap === c}>${c}</option>`)}
+            </select></label
+          >
+          <label
+            ><input type="checkbox" .checked=${this.ui.layerScale} @change=${(e: Event) => this.save({ layerScale: (e.target as HTMLInputElement).checked })} />
+            one scale per layer</label
+          >
         </div>
         <div class="muted">Click a unit to outline the input pixels it sees.</div>
       </div>
@@ -407,15 +522,28 @@ export class AppElement extends LitElement {
 
   private renderTable(model: PreviewModel) {
     return html`<table>
-      <tr><th>Layer</th><th>Output shape</th><th>Params</th></tr>
-      ${model.layers.map((l) => html`<tr><td>${l.name} (${l.type})</td><td>${formatShape(l.outputShape)}</td><td>${formatCount(l.params)}</td></tr>`)}
+      <tr>
+        <th>Layer</th>
+        <th>Output shape</th>
+        <th>Params</th>
+      </tr>
+      ${model.layers.map(
+        (l) =>
+          html`<tr>
+            <td>${l.name} (${l.type})</td>
+            <td>${formatShape(l.outputShape)}</td>
+            <td>${formatCount(l.params)}</td>
+          </tr>`,
+      )}
     </table>`;
   }
 
   /** Max pooling, average pooling and a strided convolution at one layer, side by side, with the core's numbers. */
   private renderWhatIf(w: WhatIfState) {
     return html`<div class="whatif">
-      <div class="row"><b>Downsampling at this layer</b><span class="muted">your source is not changed</span><button @click=${() => this.closeWhatIf()}>Close</button></div>
+      <div class="row">
+        <b>Downsampling at this layer</b><span class="muted">your source is not changed</span><button @click=${() => this.closeWhatIf()}>Close</button>
+      </div>
       <div class="variants">
         ${w.variants.map(({ variant, map }) => {
           const layer = variant.model.layers[w.index];
@@ -424,7 +552,10 @@ export class AppElement extends LitElement {
           return html`<div class="variant">
             <div><b>${variant.label}</b></div>
             <code>${variant.code}</code>
-            <div class="muted">${formatShape(layer?.outputShape ?? null)} · ${formatCount(layer?.params ?? null)} params here · ${formatCount(total)} in the model · deepest RF ${rf ? rf.size.join('×') : '—'}</div>
+            <div class="muted">
+              ${formatShape(layer?.outputShape ?? null)} · ${formatCount(layer?.params ?? null)} params here · ${formatCount(total)} in the model · deepest RF
+              ${rf ? rf.size.join('×') : '—'}
+            </div>
             ${layer ? html`<ll-layer .layer=${layer} .map=${map} .colormap=${this.ui.colormap} .layerScale=${this.ui.layerScale}></ll-layer>` : nothing}
           </div>`;
         })}
@@ -437,29 +568,42 @@ export class AppElement extends LitElement {
     if (this.message && !this.model) return html`<div class="message">${this.message}</div>`;
     if (!this.model) return html`<div class="muted">Waiting for the model…</div>`;
     if (!this.geometry)
-      return html`<p class="message">Feature maps need a spatial input (height, width, channels); "${this.model.name}" takes ${formatShape(this.model.inputShape)}.</p>
+      return html`<p class="message">
+          Feature maps need a spatial input (height, width, channels); "${this.model.name}" takes ${formatShape(this.model.inputShape)}.
+        </p>
         ${this.renderTable(this.model)}`;
     const last = this.model.layers[this.model.layers.length - 1];
     // Requests about a layer name the model they are about: the host ignores one about a model it no longer shows.
     const key = this.model.key;
     return html`
-      ${this.busy ? html`<div class="busy" role="status"><div class="bar"></div><span class="muted">${this.busy}</span></div>` : nothing}
-      ${this.renderControls(this.geometry, this.model)}
-      ${this.message ? html`<div class="message">${this.message}</div>` : nothing}
+      ${
+        this.busy
+          ? html`<div class="busy" role="status">
+              <div class="bar"></div>
+              <span class="muted">${this.busy}</span>
+            </div>`
+          : nothing
+      }
+      ${this.renderControls(this.geometry, this.model)} ${this.message ? html`<div class="message">${this.message}</div>` : nothing}
       ${this.stopReason ? html`<div class="message">Maps stop before ${this.stopReason}</div>` : nothing}
-      <div @what-if=${(e: CustomEvent<number>) => this.host.post({ type: 'whatIf', model: key, index: e.detail })} @unit-click=${(e: CustomEvent) => this.unitClicked(e)} @layer-select=${(e: CustomEvent<number>) => this.host.post({ type: 'revealLayer', model: key, index: e.detail })}>
+      <div
+        @what-if=${(e: CustomEvent<number>) => this.host.post({ type: 'whatIf', model: key, index: e.detail })}
+        @unit-click=${(e: CustomEvent) => this.unitClicked(e)}
+        @layer-select=${(e: CustomEvent<number>) => this.host.post({ type: 'revealLayer', model: key, index: e.detail })}
+      >
         ${this.model.layers.map(
-          (l) => html`<ll-layer
-            data-index=${l.index}
-            .layer=${l}
-            .map=${this.maps.get(l.index) ?? null}
-            .colormap=${this.ui.colormap}
-            .layerScale=${this.ui.layerScale}
-            .bars=${l === last && (l.activation === 'softmax' || l.activation === 'sigmoid') && (l.outputShape?.length ?? 0) === 2}
-            ?selected=${this.ui.selectedLayer === l.index}
-            ?comparable=${/^(Max|Average)Pooling[12]D$/.test(l.type)}
-          ></ll-layer>
-          ${this.whatIf?.index === l.index ? this.renderWhatIf(this.whatIf) : nothing}`,
+          (l) =>
+            html`<ll-layer
+                data-index=${l.index}
+                .layer=${l}
+                .map=${this.maps.get(l.index) ?? null}
+                .colormap=${this.ui.colormap}
+                .layerScale=${this.ui.layerScale}
+                .bars=${l === last && (l.activation === 'softmax' || l.activation === 'sigmoid') && (l.outputShape?.length ?? 0) === 2}
+                ?selected=${this.ui.selectedLayer === l.index}
+                ?comparable=${/^(Max|Average)Pooling[12]D$/.test(l.type)}
+              ></ll-layer>
+              ${this.whatIf?.index === l.index ? this.renderWhatIf(this.whatIf) : nothing}`,
         )}
       </div>
     `;

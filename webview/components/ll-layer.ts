@@ -35,21 +35,78 @@ export class LayerElement extends LitElement {
   static styles = [
     base,
     css`
-      :host { display: block; padding: 8px; border-left: 3px solid transparent; }
-      :host([selected]) { border-left-color: var(--vscode-focusBorder); background: var(--vscode-list-inactiveSelectionBackground); }
-      header { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: baseline; cursor: pointer; }
-      header b { font-family: var(--vscode-editor-font-family); }
-      .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(56px, 1fr)); gap: 3px; margin-top: 6px; }
-      .grid canvas { width: 100%; aspect-ratio: 1; cursor: crosshair; border: 1px solid transparent; }
-      .grid canvas.strip { aspect-ratio: auto; height: 12px; }
-      .grid canvas.on { border-color: var(--vscode-focusBorder); }
-      header:focus-visible { outline: 1px solid var(--vscode-focusBorder, Highlight); outline-offset: 1px; }
-      .big { position: relative; width: min(100%, 320px); }
-      .big canvas { width: 100%; aspect-ratio: 1; cursor: crosshair; display: block; }
-      .big .unit { position: absolute; outline: 2px solid var(--vscode-focusBorder, Highlight); outline-offset: -1px; pointer-events: none; }
-      .bar { display: grid; grid-template-columns: 2em 1fr 4em; gap: 6px; align-items: center; font-family: var(--vscode-editor-font-family); }
-      .bar meter { width: 100%; }
-      .readout { min-height: 1.4em; font-family: var(--vscode-editor-font-family); }
+      :host {
+        display: block;
+        padding: 8px;
+        border-left: 3px solid transparent;
+      }
+      :host([selected]) {
+        border-left-color: var(--vscode-focusBorder);
+        background: var(--vscode-list-inactiveSelectionBackground);
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px 8px;
+        align-items: baseline;
+        cursor: pointer;
+      }
+      header b {
+        font-family: var(--vscode-editor-font-family);
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(56px, 1fr));
+        gap: 3px;
+        margin-top: 6px;
+      }
+      .grid canvas {
+        width: 100%;
+        aspect-ratio: 1;
+        cursor: crosshair;
+        border: 1px solid transparent;
+      }
+      .grid canvas.strip {
+        aspect-ratio: auto;
+        height: 12px;
+      }
+      .grid canvas.on {
+        border-color: var(--vscode-focusBorder);
+      }
+      header:focus-visible {
+        outline: 1px solid var(--vscode-focusBorder, Highlight);
+        outline-offset: 1px;
+      }
+      .big {
+        position: relative;
+        width: min(100%, 320px);
+      }
+      .big canvas {
+        width: 100%;
+        aspect-ratio: 1;
+        cursor: crosshair;
+        display: block;
+      }
+      .big .unit {
+        position: absolute;
+        outline: 2px solid var(--vscode-focusBorder, Highlight);
+        outline-offset: -1px;
+        pointer-events: none;
+      }
+      .bar {
+        display: grid;
+        grid-template-columns: 2em 1fr 4em;
+        gap: 6px;
+        align-items: center;
+        font-family: var(--vscode-editor-font-family);
+      }
+      .bar meter {
+        width: 100%;
+      }
+      .readout {
+        min-height: 1.4em;
+        font-family: var(--vscode-editor-font-family);
+      }
     `,
   ];
 
@@ -125,7 +182,13 @@ export class LayerElement extends LitElement {
     if (this.unpainted) return;
     // Placed through the CSSOM: the CSP blocks style="" attributes (and Lit's styleMap writes one at first).
     const unit = this.renderRoot.querySelector<HTMLElement>('.big .unit');
-    if (unit && this.cursor) Object.assign(unit.style, { left: `${(this.cursor.x / g.w) * 100}%`, top: `${(this.cursor.y / g.h) * 100}%`, width: `${100 / g.w}%`, height: `${100 / g.h}%` });
+    if (unit && this.cursor)
+      Object.assign(unit.style, {
+        left: `${(this.cursor.x / g.w) * 100}%`,
+        top: `${(this.cursor.y / g.h) * 100}%`,
+        width: `${100 / g.w}%`,
+        height: `${100 / g.h}%`,
+      });
     const table = colormapTable(this.colormap);
     for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[data-channel]')) {
       const c = Number(canvas.dataset.channel);
@@ -238,10 +301,7 @@ export class LayerElement extends LitElement {
 
   /** The enlarged channel, with the keyboard's unit cursor over it. */
   private renderBig(c: number, g: { h: number; w: number }) {
-    return html`<div class="big">
-      ${this.channelCanvas(c, g, true)}
-      ${this.cursor ? html`<div class="unit"></div>` : nothing}
-    </div>`;
+    return html`<div class="big">${this.channelCanvas(c, g, true)} ${this.cursor ? html`<div class="unit"></div>` : nothing}</div>`;
   }
 
   private select(): void {
@@ -270,25 +330,31 @@ export class LayerElement extends LitElement {
         }}
       >
         <b>${l.name}</b><span>${l.type}</span><span class="muted">${formatShape(l.outputShape)}${rf}</span>
-        ${this.comparable
-          ? html`<button
-              title="Show this layer with max pooling, average pooling and a strided convolution side by side"
-              @click=${(e: Event) => {
-                e.stopPropagation();
-                this.dispatchEvent(new CustomEvent('what-if', { detail: l.index, bubbles: true, composed: true }));
-              }}
-            >Compare downsampling</button>`
-          : nothing}
+        ${
+          this.comparable
+            ? html`<button
+                title="Show this layer with max pooling, average pooling and a strided convolution side by side"
+                @click=${(e: Event) => {
+                  e.stopPropagation();
+                  this.dispatchEvent(new CustomEvent('what-if', { detail: l.index, bubbles: true, composed: true }));
+                }}
+              >
+                Compare downsampling
+              </button>`
+            : nothing
+        }
       </header>
-      ${!this.map
-        ? html`<div class="muted">Not run.</div>`
-        : this.bars
-          ? this.renderBars(this.map.values)
-          : html`
-              ${this.enlarged !== null && g ? this.renderBig(this.enlarged, g) : nothing}
-              ${g ? html`<div class="grid">${Array.from({ length: shown }, (_, c) => this.channelCanvas(c, g))}</div>` : nothing}
-              ${g && g.c > shown ? html`<div class="muted">${g.c - shown} more channels not shown</div>` : nothing}
-            `}
+      ${
+        !this.map
+          ? html`<div class="muted">Not run.</div>`
+          : this.bars
+            ? this.renderBars(this.map.values)
+            : html`
+                ${this.enlarged !== null && g ? this.renderBig(this.enlarged, g) : nothing}
+                ${g ? html`<div class="grid">${Array.from({ length: shown }, (_, c) => this.channelCanvas(c, g))}</div>` : nothing}
+                ${g && g.c > shown ? html`<div class="muted">${g.c - shown} more channels not shown</div>` : nothing}
+              `
+      }
       <div class="readout muted">${this.readout}</div>
     `;
   }

@@ -10,9 +10,22 @@ export class PadElement extends LitElement {
   static styles = [
     base,
     css`
-      .pad { position: relative; width: 196px; height: 196px; border: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, #888)); }
-      canvas { position: absolute; inset: 0; width: 100%; height: 100%; touch-action: none; }
-      .overlay { pointer-events: none; }
+      .pad {
+        position: relative;
+        width: 196px;
+        height: 196px;
+        border: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, #888));
+      }
+      canvas {
+        position: absolute;
+        inset: 0;
+        width: 100%;
+        height: 100%;
+        touch-action: none;
+      }
+      .overlay {
+        pointer-events: none;
+      }
     `,
   ];
 

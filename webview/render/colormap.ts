@@ -4,14 +4,35 @@ import type { ColormapName } from '../../src/protocol';
 /** Control points (r, g, b in 0–255) sampled evenly along matplotlib's maps; linearly interpolated. */
 const STOPS: Record<ColormapName, number[][]> = {
   viridis: [
-    [68, 1, 84], [72, 35, 116], [64, 67, 135], [52, 94, 141], [41, 120, 142], [32, 144, 140],
-    [34, 167, 132], [68, 190, 112], [121, 209, 81], [189, 222, 38], [253, 231, 37],
+    [68, 1, 84],
+    [72, 35, 116],
+    [64, 67, 135],
+    [52, 94, 141],
+    [41, 120, 142],
+    [32, 144, 140],
+    [34, 167, 132],
+    [68, 190, 112],
+    [121, 209, 81],
+    [189, 222, 38],
+    [253, 231, 37],
   ],
   magma: [
-    [0, 0, 4], [20, 14, 54], [59, 15, 112], [100, 26, 128], [140, 41, 129], [183, 55, 121],
-    [222, 73, 104], [247, 112, 92], [254, 159, 109], [254, 206, 145], [252, 253, 191],
+    [0, 0, 4],
+    [20, 14, 54],
+    [59, 15, 112],
+    [100, 26, 128],
+    [140, 41, 129],
+    [183, 55, 121],
+    [222, 73, 104],
+    [247, 112, 92],
+    [254, 159, 109],
+    [254, 206, 145],
+    [252, 253, 191],
   ],
-  gray: [[0, 0, 0], [255, 255, 255]],
+  gray: [
+    [0, 0, 0],
+    [255, 255, 255],
+  ],
 };
 
 const tables = new Map<ColormapName, Uint8ClampedArray>();
@@ -32,7 +53,16 @@ export function colormapTable(name: ColormapName): Uint8ClampedArray {
 }
 
 /** Writes one channel of a feature map into RGBA pixels, scaled so `lo` is the first colour and `hi` the last. */
-export function paintChannel(values: Float32Array, count: number, stride: number, offset: number, lo: number, hi: number, table: Uint8ClampedArray, out: Uint8ClampedArray): void {
+export function paintChannel(
+  values: Float32Array,
+  count: number,
+  stride: number,
+  offset: number,
+  lo: number,
+  hi: number,
+  table: Uint8ClampedArray,
+  out: Uint8ClampedArray,
+): void {
   const span = hi - lo || 1;
   for (let i = 0; i < count; i++) {
     const v = values[i * stride + offset];

@@ -111,7 +111,8 @@ export class ModelRunner {
         if (!found) throw new Error(`The weights have no layer "${meta.name}" (${meta.type}).`);
         const got = found.tensors.map((t) => t.shape);
         const same = got.length === expected.length && got.every((s, k) => s.length === expected[k].length && s.every((d, j) => d === expected[k][j]));
-        if (!same) throw new Error(`Layer "${meta.name}" (${meta.type}) expects weights of shapes ${JSON.stringify(expected)} but the file has ${JSON.stringify(got)}.`);
+        if (!same)
+          throw new Error(`Layer "${meta.name}" (${meta.type}) expects weights of shapes ${JSON.stringify(expected)} but the file has ${JSON.stringify(got)}.`);
         const values: tf.Tensor[] = [];
         plan.push({ layer: tfLayer, values });
         for (const t of found.tensors) values.push(tf.tensor(t.values, t.shape, 'float32'));

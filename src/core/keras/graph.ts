@@ -42,21 +42,50 @@ export function analyzeFunctional(model: FunctionalGraph, source: SourceText): M
   /** Each node's row, and its own output shape (a shared layer's calls differ). */
   const outputs = new Map<GraphNode, { row: LayerResult; shape: LayerResult['outputShape'] }>();
   for (const node of nodes) {
-    const entry = { value: 'type' in node.layer ? { kind: 'layer' as const, layer: node.layer } : { kind: 'model' as const, model: node.layer }, from: node.from, to: node.to, conditional: false };
+    const entry = {
+      value: 'type' in node.layer ? { kind: 'layer' as const, layer: node.layer } : { kind: 'model' as const, model: node.layer },
+      from: node.from,
+      to: node.to,
+      conditional: false,
+    };
     let run: NodeRun;
     let result: LayerResult;
     if (node.inputs.length === 0) {
       // An Input: its shape, and a row of its own, as Keras prints Functional models.
-      const input = findInputShape({ name: '', explicitName: false, from: node.from, to: node.to, layers: [entry], statementFrom: node.from, conditionalDepth: 0, notes: [] }, source, (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to));
+      const input = findInputShape(
+        { name: '', explicitName: false, from: node.from, to: node.to, layers: [entry], statementFrom: node.from, conditionalDepth: 0, notes: [] },
+        source,
+        (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to),
+      );
       run = { shape: input.shape, field: initialField(input.shape) };
-      result = { index: 0, type: 'InputLayer', name: inputName(walk, node.layer as LayerCall), range: source.range(node.from, node.to), inputShape: toShape(input.shape), outputShape: toShape(input.shape), params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0, receptiveField: null, config: {} };
+      result = {
+        index: 0,
+        type: 'InputLayer',
+        name: inputName(walk, node.layer as LayerCall),
+        range: source.range(node.from, node.to),
+        inputShape: toShape(input.shape),
+        outputShape: toShape(input.shape),
+        params: 0,
+        trainableParams: 0,
+        nonTrainableParams: 0,
+        macs: 0,
+        receptiveField: null,
+        config: {},
+      };
     } else {
       const inputs = node.inputs.map((n) => runs.get(n) ?? { shape: null, field: null });
       const known = inputs.every((i) => i.shape);
       const field = mergeFields(inputs.map((i) => i.field));
       // A shared layer's later calls run for their shapes, but must not take a new name.
       const names = rows.has(node.layer) ? new Map(walk.names) : null;
-      const layerRun = runLayer(entry, inputs[0].shape, field, walk, 0, known && inputs.length > 1 ? (inputs.map((i) => i.shape) as InternalShape[]) : undefined);
+      const layerRun = runLayer(
+        entry,
+        inputs[0].shape,
+        field,
+        walk,
+        0,
+        known && inputs.length > 1 ? (inputs.map((i) => i.shape) as InternalShape[]) : undefined,
+      );
       if (names) walk.names = names;
       run = { shape: known || inputs.length === 1 ? layerRun.output : null, field: layerRun.field };
       result = layerRun.result;
@@ -101,13 +130,22 @@ export function analyzeFunctional(model: FunctionalGraph, source: SourceText): M
   };
   const tensors = tensorsOf(model, nodes, outputs, source);
   if (tensors.length) result.tensors = tensors;
-  if (model.builtBy) result.builtBy = { function: model.builtBy.function, ...(model.builtBy.call ? { call: source.range(model.builtBy.call.from, model.builtBy.call.to) } : {}) };
+  if (model.builtBy)
+    result.builtBy = {
+      function: model.builtBy.function,
+      ...(model.builtBy.call ? { call: source.range(model.builtBy.call.from, model.builtBy.call.to) } : {}),
+    };
   if (result.activationBytes !== null) result.activationBytes *= BYTES_PER_PARAM;
   return result;
 }
 
 /** The variables assigned this model's tensors, in source order (one per assignment and tensor: a loop's are several). */
-function tensorsOf(model: FunctionalGraph, nodes: GraphNode[], outputs: Map<GraphNode, { row: LayerResult; shape: LayerResult['outputShape'] }>, source: SourceText): TensorResult[] {
+function tensorsOf(
+  model: FunctionalGraph,
+  nodes: GraphNode[],
+  outputs: Map<GraphNode, { row: LayerResult; shape: LayerResult['outputShape'] }>,
+  source: SourceText,
+): TensorResult[] {
   if (!model.tensors?.length) return [];
   const byTensor = new Map<GraphNode | LayerCall, GraphNode>();
   for (const n of nodes) byTensor.set(n, n);
@@ -146,7 +184,14 @@ function reachable(model: FunctionalBuilder, walk: Walk): GraphNode[] {
   const declared = new Set(model.inputs);
   for (const n of seen)
     if (n.inputs.length === 0 && !declared.has(n))
-      report(walk, 'error', 'graph-disconnected', `Graph disconnected: cannot find parent for the Input at this line, which the outputs depend on; it is not among the model's \`inputs\`.`, n.from, n.to);
+      report(
+        walk,
+        'error',
+        'graph-disconnected',
+        `Graph disconnected: cannot find parent for the Input at this line, which the outputs depend on; it is not among the model's \`inputs\`.`,
+        n.from,
+        n.to,
+      );
   for (const i of model.inputs) seen.add(i);
   return [...seen].sort((a, b) => a.id - b.id);
 }

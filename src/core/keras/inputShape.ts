@@ -63,11 +63,15 @@ export function findInputShape(model: ModelBuilder, source: SourceText, report: 
   } else if (first && first.kind === 'layer') {
     const a = first.layer.args;
     const range = { from: first.layer.from, to: first.layer.to };
-    if (a.has('batch_input_shape')) candidates.push({ shape: dims(a.get('batch_input_shape'), report, 'batch_input_shape'), label: 'batch_input_shape', ...range });
-    else if (a.has('input_shape')) candidates.push({ shape: withBatch(dims(a.get('input_shape'), report, 'input_shape'), batchOf(a)), label: 'input_shape', ...range });
+    if (a.has('batch_input_shape'))
+      candidates.push({ shape: dims(a.get('batch_input_shape'), report, 'batch_input_shape'), label: 'batch_input_shape', ...range });
+    else if (a.has('input_shape'))
+      candidates.push({ shape: withBatch(dims(a.get('input_shape'), report, 'input_shape'), batchOf(a)), label: 'input_shape', ...range });
     // Embedding's own first argument is also called input_dim (the vocabulary size), not an input shape.
-    else if (a.has('input_dim') && first.layer.type !== 'Embedding') candidates.push({ shape: withBatch(dims(a.get('input_dim'), report, 'input_dim'), batchOf(a)), label: 'input_dim', ...range });
-    else if (a.has('input_length')) candidates.push({ shape: withBatch(dims(a.get('input_length'), report, 'input_length'), null), label: 'input_length', ...range });
+    else if (a.has('input_dim') && first.layer.type !== 'Embedding')
+      candidates.push({ shape: withBatch(dims(a.get('input_dim'), report, 'input_dim'), batchOf(a)), label: 'input_dim', ...range });
+    else if (a.has('input_length'))
+      candidates.push({ shape: withBatch(dims(a.get('input_length'), report, 'input_length'), null), label: 'input_length', ...range });
     // Keras 2's Embedding declares its input as (None, None) when nothing else does; the book's models rely on it.
     else if (first.layer.type === 'Embedding' && first.layer.origin === 'keras' && !model.build && !commentShape(model, source))
       candidates.push({ shape: [null, null], label: 'Embedding', ...range });

@@ -17,7 +17,18 @@ import { chunkToSource, type Chunk } from '../python/chunks';
 import { parseNumber, parseString } from '../python/literals';
 import { arith, builtin, callMethod, compare, equal, iterate, MAX_SEQUENCE } from '../python/operators';
 import type { SourceText } from '../python/sourceText';
-import { NONE, truthOf, unknown, type AddedLayer, type FunctionalBuilder, type FunctionDefinition, type GraphNode, type LayerCall, type ModelBuilder, type Value } from '../python/values';
+import {
+  NONE,
+  truthOf,
+  unknown,
+  type AddedLayer,
+  type FunctionalBuilder,
+  type FunctionDefinition,
+  type GraphNode,
+  type LayerCall,
+  type ModelBuilder,
+  type Value,
+} from '../python/values';
 import type { FunctionalGraph, TensorBinding } from './graph';
 import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
 
@@ -213,7 +224,8 @@ export class Interpreter {
         const values = this.elements(node).filter((c) => c.name !== 'return' && !c.type.isError);
         if (values.length === 0) return { returned: NONE };
         this.pendingName = scope.functionName ?? null;
-        const value = values.length === 1 ? this.evalExpr(values[0], scope) : { kind: 'seq' as const, items: values.map((v) => this.evalExpr(v, scope)), tuple: true };
+        const value =
+          values.length === 1 ? this.evalExpr(values[0], scope) : { kind: 'seq' as const, items: values.map((v) => this.evalExpr(v, scope)), tuple: true };
         this.pendingName = null;
         return { returned: value };
       }
@@ -291,7 +303,13 @@ export class Interpreter {
       if (truth === true) return this.execBlock(body, scope);
       if (truth === false) continue;
       const rest = parts.slice(i + 2).filter((p) => p.name === 'Body');
-      this.execUncertain(this.text(parts[i]), this.undecided(cond), rest.map((b) => [b]), parts.some((p) => p.name === 'else'), scope);
+      this.execUncertain(
+        this.text(parts[i]),
+        this.undecided(cond),
+        rest.map((b) => [b]),
+        parts.some((p) => p.name === 'else'),
+        scope,
+      );
       return null;
     }
     return null;
@@ -314,7 +332,8 @@ export class Interpreter {
     }
     const [body, elseBody] = bodies;
     if (!body) return null;
-    const iterable = iterables.length === 1 ? this.evalExpr(iterables[0], scope) : { kind: 'seq' as const, items: iterables.map((n) => this.evalExpr(n, scope)), tuple: true };
+    const iterable =
+      iterables.length === 1 ? this.evalExpr(iterables[0], scope) : { kind: 'seq' as const, items: iterables.map((n) => this.evalExpr(n, scope)), tuple: true };
     const items = iterate(iterable);
     const keyword = 'for';
     if (!items) {
@@ -326,7 +345,9 @@ export class Interpreter {
     const modelsBefore = this.modelCount();
     for (let i = 0; i < items.length; i++) {
       if (this.overBudget(node, i, modelsBefore)) {
-        this.execUncertain(keyword, 'the loop runs past the bounds LayerLens follows', [[body]], false, scope, () => this.bindTargets(targets, null, scope, 'it is a loop variable'));
+        this.execUncertain(keyword, 'the loop runs past the bounds LayerLens follows', [[body]], false, scope, () =>
+          this.bindTargets(targets, null, scope, 'it is a loop variable'),
+        );
         return null;
       }
       this.bindTargets(targets, items[i], scope, 'it is a loop variable');
@@ -401,7 +422,6 @@ export class Interpreter {
     if (this.notes.some((n) => n.code === 'evaluation-limit' && n.from === from)) return;
     this.notes.push({ code: 'evaluation-limit', severity: 'warning', message, from, to: this.abs(node.firstChild?.to ?? node.to) });
   }
-
 
   /** Binds `for` or comprehension targets (`i`, `i, (a, b)`, `[x, y]`) to an item; null binds them unknown. */
   private bindTargets(targets: SyntaxNode[], item: Value | null, scope: Scope, why: string): void {
@@ -484,7 +504,8 @@ export class Interpreter {
     }
     const first = targets[0];
     this.pendingName = first && !tupleTarget && valueNodes.length === 1 ? this.text(first) : null;
-    const value = valueNodes.length > 1 ? { kind: 'seq' as const, items: valueNodes.map((n) => this.evalExpr(n, scope)), tuple: true } : this.evalExpr(valueNode, scope);
+    const value =
+      valueNodes.length > 1 ? { kind: 'seq' as const, items: valueNodes.map((n) => this.evalExpr(n, scope)), tuple: true } : this.evalExpr(valueNode, scope);
     this.pendingName = null;
     if (tupleTarget) {
       targets.forEach((t, i) => {
@@ -562,7 +583,13 @@ export class Interpreter {
       let next = c.nextSibling;
       if (next?.name === 'TypeDef') next = next.nextSibling;
       const defaultNode = next?.name === 'AssignOp' ? next.nextSibling : null;
-      out.push({ name: this.text(c), node: c, defaultNode: defaultNode && !defaultNode.type.isError ? defaultNode : null, star, keywordOnly: keywordOnly && star === '' });
+      out.push({
+        name: this.text(c),
+        node: c,
+        defaultNode: defaultNode && !defaultNode.type.isError ? defaultNode : null,
+        star,
+        keywordOnly: keywordOnly && star === '',
+      });
       star = '';
       if (defaultNode) c = defaultNode; // the default is an expression, not another parameter
     }
@@ -601,8 +628,16 @@ export class Interpreter {
         value = !p.keywordOnly && rest.length ? rest.shift() : unusedKeywords.get(p.name);
         unusedKeywords.delete(p.name);
       }
-      if (value === undefined && unknownArgs) value = unknown(this.text(p.node), this.abs(p.node.from), this.abs(p.node.to), 'it may be set by *args or **kwargs');
-      value ??= def.defaults.get(p.name) ?? this.unknownNode(p.node, this.runningDefaults ? `it is a parameter of \`${fn.name}\` without a default, and nothing in this file calls \`${fn.name}\`` : 'no argument is given for it');
+      if (value === undefined && unknownArgs)
+        value = unknown(this.text(p.node), this.abs(p.node.from), this.abs(p.node.to), 'it may be set by *args or **kwargs');
+      value ??=
+        def.defaults.get(p.name) ??
+        this.unknownNode(
+          p.node,
+          this.runningDefaults
+            ? `it is a parameter of \`${fn.name}\` without a default, and nothing in this file calls \`${fn.name}\``
+            : 'no argument is given for it',
+        );
       this.bind(fnScope, p.name, value, this.abs(p.node.from));
     }
     const saved = { pending: this.pendingName, from: this.statementFrom };
@@ -656,16 +691,27 @@ export class Interpreter {
   private execClass(node: SyntaxNode, scope: Scope): void {
     const nameNode = node.getChild('VariableName');
     const name = nameNode ? this.text(nameNode) : '<class>';
-    const bases = node.getChild('ArgList')?.getChildren('MemberExpression').map((b) => this.text(b)) ?? [];
+    const bases =
+      node
+        .getChild('ArgList')
+        ?.getChildren('MemberExpression')
+        .map((b) => this.text(b)) ?? [];
     for (const v of node.getChild('ArgList')?.getChildren('VariableName') ?? []) bases.push(this.text(v));
     const cls: Extract<Value, { kind: 'local' }> = { kind: 'local', what: 'class', name, bases };
     this.bind(scope, name, cls, this.abs(node.from));
     // Bases are evaluated as expressions (`(keras.Model)` is keras.Model); keyword arguments (metaclass=) are not bases.
     const argList = node.getChild('ArgList');
-    const baseNodes = argList ? this.elements(argList).filter((c) => c.name !== 'AssignOp' && c.nextSibling?.name !== 'AssignOp' && c.prevSibling?.name !== 'AssignOp' && !c.type.isError) : [];
+    const baseNodes = argList
+      ? this.elements(argList).filter(
+          (c) => c.name !== 'AssignOp' && c.nextSibling?.name !== 'AssignOp' && c.prevSibling?.name !== 'AssignOp' && !c.type.isError,
+        )
+      : [];
     const baseValues = baseNodes.map((b) => this.evalExpr(b, scope));
     if (baseValues.some((v) => v.kind === 'symbol' && /^keras\.(?:models\.)?Model$/.test(v.path)) && nameNode)
-      this.notAnalysed(nameNode, `\`${name}\` subclasses keras.Model: its layers are wired in \`call()\`, Python that LayerLens does not run, so LayerLens shows no shapes or parameters for it.`);
+      this.notAnalysed(
+        nameNode,
+        `\`${name}\` subclasses keras.Model: its layers are wired in \`call()\`, Python that LayerLens does not run, so LayerLens shows no shapes or parameters for it.`,
+      );
     const body = node.getChild('Body');
     // A subclass of a Keras layer (`class StandardizedConv2D(layers.Conv2D)`) keeps its parent's rules unless it overrides how its shape or weights are made.
     const overrides: string[] = [];
@@ -683,7 +729,14 @@ export class Interpreter {
   }
 
   /** `Sub(...)` of a class subclassing a Keras layer: the parent's layer, shown under the subclass's name, when its overrides keep the parent's shape and weights. */
-  private makeSubclassLayer(cls: Extract<Value, { kind: 'local' }>, base: { type: string; overrides: string[] }, node: SyntaxNode, calleeNode: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
+  private makeSubclassLayer(
+    cls: Extract<Value, { kind: 'local' }>,
+    base: { type: string; overrides: string[] },
+    node: SyntaxNode,
+    calleeNode: SyntaxNode,
+    argList: SyntaxNode | null,
+    scope: Scope,
+  ): Value {
     const changing = base.overrides.filter((o) => SHAPE_CHANGING_METHODS.has(o));
     if (changing.length) {
       const value = this.makeLayer(cls.name, 'custom', node, calleeNode, argList, scope);
@@ -705,7 +758,6 @@ export class Interpreter {
     }
     return value;
   }
-
 
   // ---- names -----------------------------------------------------------------------------------
 
@@ -981,7 +1033,7 @@ export class Interpreter {
       if (!known) return;
       if (k === clauses.length) {
         const values = element.map((e) => this.evalExpr(e, inner));
-        items.push(values.length === 2 ? { kind: 'seq', items: values, tuple: true } : values[0] ?? NONE);
+        items.push(values.length === 2 ? { kind: 'seq', items: values, tuple: true } : (values[0] ?? NONE));
         if (items.length > MAX_SEQUENCE) known = false;
         return;
       }
@@ -1031,7 +1083,8 @@ export class Interpreter {
     const saved = this.pendingName;
     this.pendingName = null;
     // Only an argument with a call in it can build a model; names and literals are left alone.
-    for (let c = argList.firstChild; c; c = c.nextSibling) if (!c.type.isError && c.name !== 'VariableName' && this.text(c).includes('(')) this.evalExpr(c, scope);
+    for (let c = argList.firstChild; c; c = c.nextSibling)
+      if (!c.type.isError && c.name !== 'VariableName' && this.text(c).includes('(')) this.evalExpr(c, scope);
     this.pendingName = saved;
   }
 
@@ -1093,7 +1146,8 @@ export class Interpreter {
   private callLayerOnTensors(layer: LayerCall, input: Value | undefined, call: SyntaxNode): Value {
     const values = input?.kind === 'seq' ? input.items : input ? [input] : [];
     const nodes = values.map((v) => this.asNode(v));
-    if (values.length === 0 || nodes.some((n) => !n)) return this.unknownNode(call, 'it is a layer called on something that is not a Keras tensor LayerLens can follow');
+    if (values.length === 0 || nodes.some((n) => !n))
+      return this.unknownNode(call, 'it is a layer called on something that is not a Keras tensor LayerLens can follow');
     return { kind: 'symbolic', node: this.newNode(layer, nodes as GraphNode[], this.abs(call.from), this.abs(call.to)) };
   }
 
@@ -1111,7 +1165,10 @@ export class Interpreter {
     const inputs = this.tensorsOf((keywords.get('inputs') ?? positional[0])?.value);
     const outputs = this.tensorsOf((keywords.get('outputs') ?? positional[1])?.value);
     if (!inputs || !outputs) {
-      const what = argList && (positional.length || keywords.size) ? 'a Functional model whose inputs or outputs LayerLens could not follow' : 'a model built without inputs and outputs (a subclass, or one built later)';
+      const what =
+        argList && (positional.length || keywords.size)
+          ? 'a Functional model whose inputs or outputs LayerLens could not follow'
+          : 'a model built without inputs and outputs (a subclass, or one built later)';
       this.notAnalysed(calleeNode, `\`${this.text(calleeNode)}(...)\` makes ${what}, so LayerLens shows no shapes or parameters for it.`);
       return this.unknownNode(node, 'it is a model LayerLens does not analyse');
     }
@@ -1331,13 +1388,21 @@ export class Interpreter {
     const callee = this.evalExpr(calleeNode, scope);
     if (callee.kind === 'method') return this.callModelMethod(callee.model, callee.method, node, argList, scope);
     if (callee.kind === 'bound') {
-      const result = callMethod(callee.self, callee.method, this.parseArgs(argList, scope).positional.map((p) => p.value));
+      const result = callMethod(
+        callee.self,
+        callee.method,
+        this.parseArgs(argList, scope).positional.map((p) => p.value),
+      );
       return typeof result === 'string' ? this.unknownNode(node, result) : result;
     }
     if (callee.kind === 'symbol') {
       if (callee.path.startsWith('builtins.')) {
         const { positional, keywords } = this.parseArgs(argList, scope);
-        const result = builtin(callee.path.slice(9), positional.map((p) => p.value), new Map([...keywords].map(([k, v]) => [k, v.value])));
+        const result = builtin(
+          callee.path.slice(9),
+          positional.map((p) => p.value),
+          new Map([...keywords].map(([k, v]) => [k, v.value])),
+        );
         return typeof result === 'string' ? this.unknownNode(node, result) : result;
       }
       const sym = classifySymbol(callee.path);
@@ -1373,7 +1438,9 @@ export class Interpreter {
           if (maker) {
             const { positional, keywords } = this.parseArgs(argList, scope);
             const sides = maker[1] === 'rand' || maker[1] === 'randn';
-            const shape = sides ? { kind: 'seq' as const, items: positional.map((p) => p.value), tuple: true } : (keywords.get('shape') ?? keywords.get('size') ?? positional[0])?.value;
+            const shape = sides
+              ? { kind: 'seq' as const, items: positional.map((p) => p.value), tuple: true }
+              : (keywords.get('shape') ?? keywords.get('size') ?? positional[0])?.value;
             if (shape && shape.kind === 'seq') return { kind: 'tensor', shape };
           }
           this.evalArgsForModels(argList, scope);
@@ -1393,11 +1460,14 @@ export class Interpreter {
       const input = positional[0] ?? keywords.get('inputs');
       const tensor = input ? this.asNode(input.value) : null;
       if (tensor) return { kind: 'symbolic', node: this.newNode(callee.model, [tensor], this.abs(node.from), this.abs(node.to)) };
-      if (input?.value.kind === 'tensor' && !callee.model.build) callee.model.build = { value: input.value.shape, from: this.abs(input.node.from), to: this.abs(input.node.to) };
+      if (input?.value.kind === 'tensor' && !callee.model.build)
+        callee.model.build = { value: input.value.shape, from: this.abs(input.node.from), to: this.abs(input.node.to) };
       return this.unknownNode(node, 'it is the output of a model');
     }
     if (callee.kind === 'local' && callee.what === 'class')
-      return callee.layerBase ? this.makeSubclassLayer(callee, callee.layerBase, node, calleeNode, argList, scope) : this.makeLayer(callee.name, 'custom', node, calleeNode, argList, scope);
+      return callee.layerBase
+        ? this.makeSubclassLayer(callee, callee.layerBase, node, calleeNode, argList, scope)
+        : this.makeLayer(callee.name, 'custom', node, calleeNode, argList, scope);
     if (callee.kind === 'local' && callee.definition) return this.callFunction(callee, node, argList, scope);
     if (callee.kind === 'unknown' && calleeNode.name === 'VariableName' && /^[A-Z]/.test(this.text(calleeNode)))
       // An undefined class-like name used as a layer: probably a layer LayerLens does not know.
@@ -1434,11 +1504,20 @@ export class Interpreter {
       else extraPositional++;
     });
     for (const [k, v] of keywordValues) args.set(k, v);
-    if (starArgs && argList) for (const n of names.slice(positionalValues.length)) if (!args.has(n)) args.set(n, this.unknownNode(argList, 'it may be set by *args'));
-    const notes = legacy.map((n) => {
-      const at = typeof n.at === 'number' ? parsed.positional[n.at]?.node : (parsed.keywords.get(n.at)?.node.prevSibling?.prevSibling ?? null);
-      return { severity: 'information' as const, code: 'legacy-spelling', message: n.message, from: this.abs((at ?? calleeNode).from), to: this.abs((at ?? calleeNode).to) };
-    }).sort((a, b) => a.from - b.from);
+    if (starArgs && argList)
+      for (const n of names.slice(positionalValues.length)) if (!args.has(n)) args.set(n, this.unknownNode(argList, 'it may be set by *args'));
+    const notes = legacy
+      .map((n) => {
+        const at = typeof n.at === 'number' ? parsed.positional[n.at]?.node : (parsed.keywords.get(n.at)?.node.prevSibling?.prevSibling ?? null);
+        return {
+          severity: 'information' as const,
+          code: 'legacy-spelling',
+          message: n.message,
+          from: this.abs((at ?? calleeNode).from),
+          to: this.abs((at ?? calleeNode).to),
+        };
+      })
+      .sort((a, b) => a.from - b.from);
     const layer: LayerCall = {
       type,
       origin,

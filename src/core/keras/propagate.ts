@@ -4,7 +4,22 @@
  * layers after it unknown, but the summary always covers the layers before it.
  */
 import { OPAQUE_LAYERS, ruleFor } from '../layers/catalogue';
-import { Args, LayerError, Unresolved, inputSpecError, normalizeTuple, product, pyRepr, shapeRepr, toSnakeCase, type FieldStep, type InternalShape, type ParamPart, type PyDefault, type Rule } from '../layers/rule';
+import {
+  Args,
+  LayerError,
+  Unresolved,
+  inputSpecError,
+  normalizeTuple,
+  product,
+  pyRepr,
+  shapeRepr,
+  toSnakeCase,
+  type FieldStep,
+  type InternalShape,
+  type ParamPart,
+  type PyDefault,
+  type Rule,
+} from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
 import { cannotResolve, toJson, type AddedLayer, type LayerCall, type ModelBuilder, type Value } from '../python/values';
 import type { Diagnostic, LayerResult, ModelResult, ReceptiveField, Severity, Shape } from '../types';
@@ -51,7 +66,11 @@ export function analyzeModel(model: ModelBuilder, source: SourceText): ModelResu
     activationBytes: sum((l) => (l.outputShape ? nullIfNaN(product(l.outputShape.slice(1))) : null)),
     diagnostics: walk.diagnostics,
   };
-  if (model.builtBy) result.builtBy = { function: model.builtBy.function, ...(model.builtBy.call ? { call: source.range(model.builtBy.call.from, model.builtBy.call.to) } : {}) };
+  if (model.builtBy)
+    result.builtBy = {
+      function: model.builtBy.function,
+      ...(model.builtBy.call ? { call: source.range(model.builtBy.call.from, model.builtBy.call.to) } : {}),
+    };
   if (result.activationBytes !== null) result.activationBytes *= BYTES_PER_PARAM;
   const warning = largeDenseWarning(result);
   if (warning) walk.diagnostics.push(warning);
@@ -114,7 +133,14 @@ interface LayerRun {
   field: FieldState | null;
 }
 
-export function runLayer(entry: AddedLayer, input: InternalShape | null, field: FieldState | null, walk: Walk, index: number, inputs?: InternalShape[]): LayerRun {
+export function runLayer(
+  entry: AddedLayer,
+  input: InternalShape | null,
+  field: FieldState | null,
+  walk: Walk,
+  index: number,
+  inputs?: InternalShape[],
+): LayerRun {
   const value = entry.value;
   const blank = (type: string, name: string): LayerResult => ({
     index,
@@ -142,8 +168,19 @@ export function runLayer(entry: AddedLayer, input: InternalShape | null, field: 
   const name = layerName(call, walk);
   const rule = call.origin === 'keras' ? ruleFor(call.type) : undefined;
   if (call.type === 'InputLayer') {
-    report(walk, 'warning', 'misplaced-input', 'An Input can only be the first layer of a Sequential model; LayerLens ignores this one.', call.calleeFrom, call.calleeTo);
-    return { result: { ...blank('InputLayer', name), outputShape: toShape(input), params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 }, output: input, field };
+    report(
+      walk,
+      'warning',
+      'misplaced-input',
+      'An Input can only be the first layer of a Sequential model; LayerLens ignores this one.',
+      call.calleeFrom,
+      call.calleeTo,
+    );
+    return {
+      result: { ...blank('InputLayer', name), outputShape: toShape(input), params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 },
+      output: input,
+      field,
+    };
   }
   if (!rule) {
     unknownLayer(call, walk);
@@ -158,14 +195,44 @@ export function runLayer(entry: AddedLayer, input: InternalShape | null, field: 
 
 function unknownLayer(call: LayerCall, walk: Walk): void {
   if (call.type === 'Lambda' || OPAQUE_LAYERS.has(call.type))
-    report(walk, 'warning', 'lambda-layer', `A ${call.type} layer runs arbitrary code: LayerLens cannot know its output, so shapes after it are unknown.`, call.calleeFrom, call.calleeTo);
+    report(
+      walk,
+      'warning',
+      'lambda-layer',
+      `A ${call.type} layer runs arbitrary code: LayerLens cannot know its output, so shapes after it are unknown.`,
+      call.calleeFrom,
+      call.calleeTo,
+    );
   else if (call.origin === 'custom')
-    report(walk, 'warning', 'custom-layer', call.customWhy ?? `\`${call.type}\` is a custom layer defined in this file: LayerLens does not run its code, so shapes after it are unknown.`, call.calleeFrom, call.calleeTo);
+    report(
+      walk,
+      'warning',
+      'custom-layer',
+      call.customWhy ?? `\`${call.type}\` is a custom layer defined in this file: LayerLens does not run its code, so shapes after it are unknown.`,
+      call.calleeFrom,
+      call.calleeTo,
+    );
   else
-    report(walk, 'warning', 'unknown-layer', `LayerLens does not know the layer \`${call.type}\`: shapes after it are unknown.`, call.calleeFrom, call.calleeTo);
+    report(
+      walk,
+      'warning',
+      'unknown-layer',
+      `LayerLens does not know the layer \`${call.type}\`: shapes after it are unknown.`,
+      call.calleeFrom,
+      call.calleeTo,
+    );
 }
 
-function runRule(rule: Rule, call: LayerCall, entry: AddedLayer, input: InternalShape | null, field: FieldState | null, walk: Walk, result: LayerResult, inputs?: InternalShape[]): LayerRun {
+function runRule(
+  rule: Rule,
+  call: LayerCall,
+  entry: AddedLayer,
+  input: InternalShape | null,
+  field: FieldState | null,
+  walk: Walk,
+  result: LayerResult,
+  inputs?: InternalShape[],
+): LayerRun {
   const args = new Args(rule, call);
   const ctx = { args, input, inputs, warn: (code: string, message: string) => report(walk, 'warning', code, message, call.calleeFrom, call.to) };
   result.config = configOf(call, rule);
@@ -183,7 +250,14 @@ function runRule(rule: Rule, call: LayerCall, entry: AddedLayer, input: Internal
   for (const [key, value] of call.args) {
     const meant = misspeltKeyword(rule, key);
     if (!meant) continue;
-    report(walk, 'error', 'invalid-argument', `Unrecognized keyword arguments passed to ${rule.type}: {'${key}': ${pyRepr(toJson(value) as PyDefault)}} (did you mean \`${meant}\`?)`, call.calleeFrom, call.to);
+    report(
+      walk,
+      'error',
+      'invalid-argument',
+      `Unrecognized keyword arguments passed to ${rule.type}: {'${key}': ${pyRepr(toJson(value) as PyDefault)}} (did you mean \`${meant}\`?)`,
+      call.calleeFrom,
+      call.to,
+    );
     return { result, output: null, field: null };
   }
 
@@ -251,7 +325,10 @@ function runRule(rule: Rule, call: LayerCall, entry: AddedLayer, input: Internal
  * that builds each from the last) would otherwise be walked again at every level. ModelBuilders are made anew
  * by each analysis, so the cache lives as long as the analysis does.
  */
-const nestedRuns = new WeakMap<ModelBuilder, Map<string, { output: InternalShape | null; totals: Pick<LayerResult, 'params' | 'trainableParams' | 'nonTrainableParams' | 'macs'> }>>();
+const nestedRuns = new WeakMap<
+  ModelBuilder,
+  Map<string, { output: InternalShape | null; totals: Pick<LayerResult, 'params' | 'trainableParams' | 'nonTrainableParams' | 'macs'> }>
+>();
 /** Models being walked as layers right now: a model added to itself (or to a model inside it) is not walked again. */
 const walkingNested = new Set<ModelBuilder>();
 
@@ -279,7 +356,15 @@ function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk,
     try {
       const inner = runLayers(model.layers, input, { ...walk, diagnostics: [], names: new Map(), reported: new Set() });
       const sum = (f: (l: LayerResult) => number | null) => sumOf(inner.layers, f);
-      run = { output: inner.output, totals: { params: sum((l) => l.params), trainableParams: sum((l) => l.trainableParams), nonTrainableParams: sum((l) => l.nonTrainableParams), macs: sum((l) => l.macs) } };
+      run = {
+        output: inner.output,
+        totals: {
+          params: sum((l) => l.params),
+          trainableParams: sum((l) => l.trainableParams),
+          nonTrainableParams: sum((l) => l.nonTrainableParams),
+          macs: sum((l) => l.macs),
+        },
+      };
     } finally {
       walkingNested.delete(model);
     }
@@ -299,7 +384,14 @@ function checkRepeatedInputShape(call: LayerCall, entry: AddedLayer, input: Inte
   const actual = input.slice(1);
   const same = dims.length === actual.length && dims.every((d, i) => d === actual[i] || Number.isNaN(d as number));
   if (!same)
-    report(walk, 'warning', 'input-shape-conflict', `This layer's input_shape=${pyRepr(dims)} is ignored: its input is ${shapeRepr(input)}.`, entry.from, entry.to);
+    report(
+      walk,
+      'warning',
+      'input-shape-conflict',
+      `This layer's input_shape=${pyRepr(dims)} is ignored: its input is ${shapeRepr(input)}.`,
+      entry.from,
+      entry.to,
+    );
 }
 
 function applyField(field: FieldState, step: FieldStep): FieldState | null {
@@ -307,7 +399,7 @@ function applyField(field: FieldState, step: FieldStep): FieldState | null {
   if (step === 'keep') return field;
   if (step.kernel.length !== field.size.length) return null;
   return {
-    size: field.size.map((s, i) => s + ((step.kernel[i] - 1) * step.dilation[i]) * field.jump[i]),
+    size: field.size.map((s, i) => s + (step.kernel[i] - 1) * step.dilation[i] * field.jump[i]),
     offset: field.offset.map((o, i) => (step.padBefore[i] === null ? NaN : o - (step.padBefore[i] as number) * field.jump[i])),
     jump: field.jump.map((j, i) => j * step.stride[i]),
   };
@@ -327,7 +419,6 @@ function layerName(call: LayerCall, walk: Walk): string {
   walk.names.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;
 }
-
 
 /** The layer's arguments by name with Keras' defaults filled in, as plain JSON, tuples as Keras normalises them. */
 function configOf(call: LayerCall, rule: Rule | undefined): Record<string, unknown> {

@@ -36,8 +36,10 @@ export function classifySymbol(path: string): SymbolKind {
   if (last === 'Sequential') return { kind: 'sequential' };
   if ((last === 'Model' || last === 'Functional') && !segments.includes('layers')) return { kind: 'functional' };
   if (segments.includes('layers') && MERGE_FUNCTIONS[last]) return { kind: 'merge-function', type: MERGE_FUNCTIONS[last] };
-  if (last === 'load_model') return { kind: 'unanalysed-model', what: '`load_model(...)` reads a saved model when the code runs, and LayerLens does not open the file' };
-  if (segments[1] === 'applications' && /^[A-Z]/.test(last)) return { kind: 'unanalysed-model', what: `\`${last}\` from keras.applications is not analysed yet` };
+  if (last === 'load_model')
+    return { kind: 'unanalysed-model', what: '`load_model(...)` reads a saved model when the code runs, and LayerLens does not open the file' };
+  if (segments[1] === 'applications' && /^[A-Z]/.test(last))
+    return { kind: 'unanalysed-model', what: `\`${last}\` from keras.applications is not analysed yet` };
   if (last === 'Input' || last === 'InputLayer') return { kind: 'input', type: last };
   if (!segments.includes('layers')) return { kind: 'other' };
   const rule = ruleFor(last);
@@ -76,4 +78,23 @@ export function conventionalBinding(name: string): string | null {
 export const TENSOR_MAKER = /^(?:numpy|tensorflow|keras|jax)(?:\.\w+)*\.(ones|zeros|empty|full|normal|uniform|truncated_normal|rand|randn)$/;
 
 /** Builtins the evaluator can compute. */
-export const BUILTINS = new Set(['int', 'float', 'bool', 'str', 'dict', 'tuple', 'list', 'len', 'max', 'min', 'abs', 'round', 'sum', 'range', 'enumerate', 'zip', 'reversed', 'sorted']);
+export const BUILTINS = new Set([
+  'int',
+  'float',
+  'bool',
+  'str',
+  'dict',
+  'tuple',
+  'list',
+  'len',
+  'max',
+  'min',
+  'abs',
+  'round',
+  'sum',
+  'range',
+  'enumerate',
+  'zip',
+  'reversed',
+  'sorted',
+]);

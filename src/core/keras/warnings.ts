@@ -12,7 +12,11 @@ export const LARGE_DENSE_MIN_POSITIONS = 100;
  * Layers between Flatten and Dense that change nothing about the Dense's weights: the catalogue's layers that
  * keep their input's shape and have no weights of their own (activations, dropout, noise, Identity…; not PReLU).
  */
-const PASS_THROUGH = new Set(allRules().filter((r) => r.keepsShape && !r.params).map((r) => r.type));
+const PASS_THROUGH = new Set(
+  allRules()
+    .filter((r) => r.keepsShape && !r.params)
+    .map((r) => r.type),
+);
 
 export function largeDenseWarning(model: ModelResult): Diagnostic | null {
   const total = model.totalParams;

@@ -75,7 +75,8 @@ export const activationRules: Rule[] = [
     {
       tfjs(r) {
         const axis = r.get('axis');
-        if (typeof axis !== 'number' || !Number.isInteger(axis)) return Array.isArray(axis) ? r.refuse('tfjs’ Softmax takes a single axis.') : r.refuseValue('axis', axis);
+        if (typeof axis !== 'number' || !Number.isInteger(axis))
+          return Array.isArray(axis) ? r.refuse('tfjs’ Softmax takes a single axis.') : r.refuseValue('axis', axis);
         // tfjs builds a Softmax over any axis but runs it only over the last.
         const rank = r.spec.inputShape?.length;
         if (axis !== -1 && !(rank !== undefined && axis === rank - 1)) r.refuse('tfjs runs Softmax only over the last axis.');

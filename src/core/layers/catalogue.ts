@@ -13,7 +13,17 @@ import { recurrentRules } from './recurrent';
 import { allRules, registerRules, ruleFor } from './registry';
 import { reshapingRules } from './reshaping';
 
-registerRules([...coreRules, ...activationRules, ...convRules, ...poolingRules, ...normRules, ...reshapingRules, ...preprocessingRules, ...recurrentRules, ...mergeRules]);
+registerRules([
+  ...coreRules,
+  ...activationRules,
+  ...convRules,
+  ...poolingRules,
+  ...normRules,
+  ...reshapingRules,
+  ...preprocessingRules,
+  ...recurrentRules,
+  ...mergeRules,
+]);
 
 /** Keyword arguments every Keras layer takes, beyond its own signature. */
 export const COMMON_LAYER_KWARGS = ['name', 'trainable', 'dtype', 'input_shape', 'batch_input_shape', 'input_dim', 'input_length', 'batch_size'];

@@ -48,7 +48,10 @@ function geometry(ctx: LayerContext, rank: number, kind: ConvKind): ConvGeometry
   const dilation = a.ints('dilation_rate', rank);
   // Every Keras convolution refuses this pair in its constructor.
   if (Math.max(...strides) > 1 && Math.max(...dilation) > 1)
-    throw new LayerError('invalid-argument', `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=${pyRepr(strides)} and dilation_rate=${pyRepr(dilation)}`);
+    throw new LayerError(
+      'invalid-argument',
+      `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=${pyRepr(strides)} and dilation_rate=${pyRepr(dilation)}`,
+    );
   return {
     format,
     axes,
@@ -73,9 +76,15 @@ function convOutput(rank: number, kind: ConvKind) {
     const filters = outChannels(ctx, kind, g.inChannels);
     if (kind === 'conv' && groups > 1) {
       if (!Number.isNaN(g.inChannels) && g.inChannels % groups !== 0)
-        throw new LayerError('invalid-argument', `The number of input channels must be evenly divisible by the number of groups. Received groups=${groups}, but the input has ${g.inChannels} channels (full input shape is ${shapeRepr(input)}).`);
+        throw new LayerError(
+          'invalid-argument',
+          `The number of input channels must be evenly divisible by the number of groups. Received groups=${groups}, but the input has ${g.inChannels} channels (full input shape is ${shapeRepr(input)}).`,
+        );
       if (!Number.isNaN(filters) && filters % groups !== 0)
-        throw new LayerError('invalid-argument', `The number of filters must be evenly divisible by the number of groups. Received: groups=${groups}, filters=${filters}.`);
+        throw new LayerError(
+          'invalid-argument',
+          `The number of filters must be evenly divisible by the number of groups. Received: groups=${groups}, filters=${filters}.`,
+        );
     }
     const out = input.slice();
     const spatial: (number | null)[] = [];
@@ -253,11 +262,20 @@ function convTfjs(type: string, rank: number, kind: ConvKind): ((r: Reader) => T
           // which is the same as the output_padding that gives that length.
           const given = r.ints('output_padding', rank);
           const implied = kernel.map((k, i) => (pad === 'valid' ? Math.max(strides[i] - k, 0) : strides[i] - (k % 2)));
-          if (given.some((p, i) => p !== implied[i])) r.refuse(`tfjs’ ${type} has no \`output_padding\`; it infers output_padding=${JSON.stringify(implied)} here.`);
+          if (given.some((p, i) => p !== implied[i]))
+            r.refuse(`tfjs’ ${type} has no \`output_padding\`; it infers output_padding=${JSON.stringify(implied)} here.`);
         }
         return {
           className: type,
-          config: { filters: r.int('filters'), kernelSize: kernel, strides, padding: pad, dataFormat: r.dataFormat(), activation: r.activation(), useBias: r.bool('use_bias') },
+          config: {
+            filters: r.int('filters'),
+            kernelSize: kernel,
+            strides,
+            padding: pad,
+            dataFormat: r.dataFormat(),
+            activation: r.activation(),
+            useBias: r.bool('use_bias'),
+          },
         };
       };
   }
@@ -268,9 +286,15 @@ function convRule(type: string, rank: number, kind: ConvKind, aliases: string[] 
   const common = { strides: ones, padding: 'valid', data_format: null, dilation_rate: ones, activation: null, use_bias: true };
   const signatures: Record<ConvKind, [string[], Record<string, unknown>]> = {
     conv: [['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'groups', 'activation', 'use_bias'], { groups: 1 }],
-    separable: [['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'depth_multiplier', 'activation', 'use_bias'], { depth_multiplier: 1 }],
+    separable: [
+      ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'depth_multiplier', 'activation', 'use_bias'],
+      { depth_multiplier: 1 },
+    ],
     depthwise: [['kernel_size', 'strides', 'padding', 'depth_multiplier', 'data_format', 'dilation_rate', 'activation', 'use_bias'], { depth_multiplier: 1 }],
-    transpose: [['filters', 'kernel_size', 'strides', 'padding', 'output_padding', 'data_format', 'dilation_rate', 'activation', 'use_bias'], { output_padding: null }],
+    transpose: [
+      ['filters', 'kernel_size', 'strides', 'padding', 'output_padding', 'data_format', 'dilation_rate', 'activation', 'use_bias'],
+      { output_padding: null },
+    ],
   };
   const [signature, extra] = signatures[kind];
   return {

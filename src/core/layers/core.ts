@@ -15,7 +15,10 @@ const dense: Rule = {
   outputShape(ctx) {
     const input = requireInput(ctx);
     if (input[input.length - 1] === null)
-      throw new LayerError('undefined-dimension', `The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: ${shapeRepr(input)}`);
+      throw new LayerError(
+        'undefined-dimension',
+        `The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: ${shapeRepr(input)}`,
+      );
     return [...input.slice(0, -1), ctx.args.int('units')];
   },
   params(ctx) {
@@ -74,11 +77,17 @@ const reshape: Rule = {
     const known = dims.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
     if (!dims.includes(-1)) {
       if (known !== inSize)
-        throw new LayerError('reshape-size', `The total size of the tensor must be unchanged. Received: input_shape=${shapeRepr(input.slice(1))}, target_shape=${pyRepr(dims)}`);
+        throw new LayerError(
+          'reshape-size',
+          `The total size of the tensor must be unchanged. Received: input_shape=${shapeRepr(input.slice(1))}, target_shape=${pyRepr(dims)}`,
+        );
       return [input[0], ...dims];
     }
     if (known === 0 || inSize % known !== 0)
-      throw new LayerError('reshape-size', `The total size of the tensor must be unchanged, however, the input size cannot by divided by the specified dimensions in target_shape. Received: input_shape=${shapeRepr(input.slice(1))}, target_shape=${pyRepr(dims)}`);
+      throw new LayerError(
+        'reshape-size',
+        `The total size of the tensor must be unchanged, however, the input size cannot by divided by the specified dimensions in target_shape. Received: input_shape=${shapeRepr(input.slice(1))}, target_shape=${pyRepr(dims)}`,
+      );
     return [input[0], ...dims.map((d) => (d === -1 ? inSize / known : d))];
   },
   receptiveField: () => null,
@@ -104,7 +113,10 @@ const permute: Rule = {
     if (!Array.isArray(dims)) throw new LayerError('invalid-argument', `Argument \`dims\` must be a tuple of axes. Received: dims=${pyRepr(dims)}`);
     const sorted = [...dims].map(Number).sort((a, b) => a - b);
     if (sorted.some((d, i) => d !== i + 1) || dims.length !== input.length - 1)
-      throw new LayerError('invalid-argument', `Invalid permutation argument \`dims\` for Permute Layer. The set of indices in \`dims\` must be consecutive and start from 1. Received dims=${pyRepr(dims)}`);
+      throw new LayerError(
+        'invalid-argument',
+        `Invalid permutation argument \`dims\` for Permute Layer. The set of indices in \`dims\` must be consecutive and start from 1. Received dims=${pyRepr(dims)}`,
+      );
     return [input[0], ...dims.map((d) => input[Number(d)])];
   },
   receptiveField: () => null,
@@ -163,8 +175,18 @@ export const coreRules: Rule[] = [
       },
     },
   ),
-  shapeKeeping('SpatialDropout2D', ['rate', 'data_format', 'seed'], { data_format: null, seed: null }, { inputSpec: { ndim: 4 }, tfjs: noTfjs('SpatialDropout2D') }),
-  shapeKeeping('SpatialDropout3D', ['rate', 'data_format', 'seed'], { data_format: null, seed: null }, { inputSpec: { ndim: 5 }, tfjs: noTfjs('SpatialDropout3D') }),
+  shapeKeeping(
+    'SpatialDropout2D',
+    ['rate', 'data_format', 'seed'],
+    { data_format: null, seed: null },
+    { inputSpec: { ndim: 4 }, tfjs: noTfjs('SpatialDropout2D') },
+  ),
+  shapeKeeping(
+    'SpatialDropout3D',
+    ['rate', 'data_format', 'seed'],
+    { data_format: null, seed: null },
+    { inputSpec: { ndim: 5 }, tfjs: noTfjs('SpatialDropout3D') },
+  ),
   shapeKeeping('GaussianNoise', ['stddev', 'seed'], { seed: null }, { tfjs: (r) => ({ className: 'GaussianNoise', config: { stddev: r.num('stddev') } }) }),
   shapeKeeping('GaussianDropout', ['rate', 'seed'], { seed: null }, { tfjs: (r) => ({ className: 'GaussianDropout', config: { rate: r.num('rate') } }) }),
   shapeKeeping('AlphaDropout', ['rate', 'noise_shape', 'seed'], { noise_shape: null, seed: null }, { tfjs: dropoutTfjs('AlphaDropout') }),

@@ -53,13 +53,23 @@ export interface LegacyNote {
  * Rewrites old arguments in place (`args` holds keyword arguments by name, `positional` the rest) and returns
  * what was rewritten. `written` is the class name as written (`Convolution2D`), `rule` today's rule, if any.
  */
-export function readLegacyArguments(written: string, path: string, signature: string[], rule: Rule | undefined, positional: Value[], keywords: Map<string, Value>): LegacyNote[] {
+export function readLegacyArguments(
+  written: string,
+  path: string,
+  signature: string[],
+  rule: Rule | undefined,
+  positional: Value[],
+  keywords: Map<string, Value>,
+): LegacyNote[] {
   const notes: LegacyNote[] = [];
   for (const [old, value] of [...keywords]) {
     const now = KEYWORDS[old] ?? KERAS2_KEYWORDS[old];
     if (!now || signature.includes(old) || !signature.includes(now) || keywords.has(now)) continue;
     keywords.delete(old);
-    keywords.set(now, old === 'dim_ordering' && value.kind === 'string' ? { kind: 'string', value: value.value === 'th' ? 'channels_first' : 'channels_last' } : value);
+    keywords.set(
+      now,
+      old === 'dim_ordering' && value.kind === 'string' ? { kind: 'string', value: value.value === 'th' ? 'channels_first' : 'channels_last' } : value,
+    );
     if (KEYWORDS[old]) notes.push({ message: `\`${old}=\` is the Keras 1 spelling of \`${now}=\`; LayerLens reads it as Keras 2 does.`, at: old });
   }
   // Under a Keras 2 module path, `Conv2D(32, 3, 3)` gets the same legacy reading as Keras 1's `Convolution2D`.
@@ -83,7 +93,12 @@ export function readLegacyArguments(written: string, path: string, signature: st
   const ints = positional.slice(1).map((v) => (v.kind === 'number' && v.isInt ? v.value : NaN));
   if (rule && sides && positional.length === sides + 1 && ints.every((n) => n === ints[0] && n >= 3))
     notes.push({
-      message: `\`${written}(filters, ${positional.slice(1).map((v) => (v.kind === 'number' ? v.value : '?')).join(', ')})\`: Keras 3 reads the third argument as \`strides\`, and LayerLens follows it; Keras 2 read ${sides === 2 ? 'rows, cols' : 'the sides'} of the kernel here (Keras 1's \`Convolution${sides}D\`). Write \`kernel_size=(…)\` or \`strides=\` to say which.`,
+      message: `\`${written}(filters, ${positional
+        .slice(1)
+        .map((v) => (v.kind === 'number' ? v.value : '?'))
+        .join(
+          ', ',
+        )})\`: Keras 3 reads the third argument as \`strides\`, and LayerLens follows it; Keras 2 read ${sides === 2 ? 'rows, cols' : 'the sides'} of the kernel here (Keras 1's \`Convolution${sides}D\`). Write \`kernel_size=(…)\` or \`strides=\` to say which.`,
       at: 2,
     });
   return notes;

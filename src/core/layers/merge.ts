@@ -8,7 +8,10 @@ import { LayerError, noTfjs, shapeRepr, type Dim, type InternalShape, type Layer
 function inputsOf(ctx: LayerContext, type: string): InternalShape[] {
   const inputs = ctx.inputs ?? (ctx.input ? [ctx.input] : []);
   if (inputs.length < 2)
-    throw new LayerError('invalid-argument', `A merge layer should be called on a list of at least 2 inputs. Got ${inputs.length} inputs. Full input_shape received: ${inputs.map(shapeRepr).join(', ')} (${type})`);
+    throw new LayerError(
+      'invalid-argument',
+      `A merge layer should be called on a list of at least 2 inputs. Got ${inputs.length} inputs. Full input_shape received: ${inputs.map(shapeRepr).join(', ')} (${type})`,
+    );
   return inputs;
 }
 
@@ -39,7 +42,8 @@ function elementwise(type: string, exactlyTwo = false): Rule {
     multiInput: true,
     outputShape(ctx) {
       const inputs = inputsOf(ctx, type);
-      if (exactlyTwo && inputs.length !== 2) throw new LayerError('invalid-argument', `A \`${type}\` layer should be called on exactly 2 inputs. Received: input_shape=${list(inputs)}`);
+      if (exactlyTwo && inputs.length !== 2)
+        throw new LayerError('invalid-argument', `A \`${type}\` layer should be called on exactly 2 inputs. Received: input_shape=${list(inputs)}`);
       const batch = inputs.map((s) => s[0]).find((d) => d !== null) ?? null;
       const rest = inputs.map((s) => s.slice(1)).reduce((a, b) => broadcast(a, b));
       return [batch, ...rest];
@@ -61,7 +65,10 @@ const concatenate: Rule = {
     const raw = ctx.args.int('axis');
     const axis = raw < 0 ? rank + raw : raw;
     const mismatch = () =>
-      new LayerError('incompatible-shapes', `A \`Concatenate\` layer requires inputs with matching shapes except for the concatenation axis. Received: input_shape=${list(inputs)}`);
+      new LayerError(
+        'incompatible-shapes',
+        `A \`Concatenate\` layer requires inputs with matching shapes except for the concatenation axis. Received: input_shape=${list(inputs)}`,
+      );
     if (inputs.some((s) => s.length !== rank) || axis < 0 || axis >= rank) throw mismatch();
     const out: Dim[] = inputs[0].slice();
     for (const s of inputs.slice(1))

@@ -10,7 +10,10 @@ function normAxes(ctx: LayerContext): number[] {
     const n = Number(a);
     const i = n < 0 ? input.length + n : n;
     if (!Number.isInteger(i) || i <= 0 || i >= input.length)
-      throw new LayerError('invalid-argument', `Invalid axis: ${pyRepr(axis as never)}. Expected an axis of the input shape ${shapeRepr(input)}, other than the batch axis.`);
+      throw new LayerError(
+        'invalid-argument',
+        `Invalid axis: ${pyRepr(axis as never)}. Expected an axis of the input shape ${shapeRepr(input)}, other than the batch axis.`,
+      );
     return i;
   });
 }
@@ -20,7 +23,10 @@ function weightShape(ctx: LayerContext): number[] {
   if (!input) return [NaN];
   const dims = normAxes(ctx).map((i) => input[i]);
   if (dims.some((d) => d === null))
-    throw new LayerError('undefined-dimension', `Axis ${pyRepr(ctx.args.plain('axis') as never)} of input tensor should have a defined dimension but the layer received an input with shape ${shapeRepr(input)}.`);
+    throw new LayerError(
+      'undefined-dimension',
+      `Axis ${pyRepr(ctx.args.plain('axis') as never)} of input tensor should have a defined dimension but the layer received an input with shape ${shapeRepr(input)}.`,
+    );
   return dims as number[];
 }
 
@@ -43,9 +49,13 @@ const batchNorm: Rule = {
   tfjs(r) {
     const axis = r.get('axis');
     const single = Array.isArray(axis) && axis.length === 1 ? (axis[0] as unknown) : axis;
-    if (typeof single !== 'number' || !Number.isInteger(single)) return Array.isArray(axis) ? r.refuse('tfjs’ BatchNormalization takes a single axis.') : r.refuseValue('axis', axis);
+    if (typeof single !== 'number' || !Number.isInteger(single))
+      return Array.isArray(axis) ? r.refuse('tfjs’ BatchNormalization takes a single axis.') : r.refuseValue('axis', axis);
     if (r.spec.inputShape && r.spec.inputShape.length > 4) r.refuse('tfjs’ BatchNormalization runs only on inputs of rank 2 to 4.');
-    return { className: 'BatchNormalization', config: { axis: single, momentum: r.num('momentum'), epsilon: r.num('epsilon'), center: r.bool('center'), scale: r.bool('scale') } };
+    return {
+      className: 'BatchNormalization',
+      config: { axis: single, momentum: r.num('momentum'), epsilon: r.num('epsilon'), center: r.bool('center'), scale: r.bool('scale') },
+    };
   },
 };
 
@@ -69,7 +79,10 @@ const layerNorm: Rule = {
     if (!axes.every((a) => typeof a === 'number' && Number.isInteger(a))) r.refuseValue('axis', axis);
     if (r.bool('rms_scaling')) r.refuse('tfjs’ LayerNormalization has no `rms_scaling`.');
     if (r.spec.inputShape && r.spec.inputShape.length > 4) r.refuse('tfjs’ LayerNormalization runs only on inputs of rank 2 to 4.');
-    return { className: 'LayerNormalization', config: { axis: Array.isArray(axis) ? axes : axis, epsilon: r.num('epsilon'), center: r.bool('center'), scale: r.bool('scale') } };
+    return {
+      className: 'LayerNormalization',
+      config: { axis: Array.isArray(axis) ? axes : axis, epsilon: r.num('epsilon'), center: r.bool('center'), scale: r.bool('scale') },
+    };
   },
 };
 

@@ -26,7 +26,9 @@ function poolRule(type: string, rank: number, aliases: string[]): Rule {
       const input = requireInput(ctx);
       const w = windows(ctx, rank);
       const out = input.slice();
-      const spatial = spatialAxes(input.length, w.format).map((axis, i) => (out[axis] = windowOutputLength(input[axis], w.pool[i], w.strides[i], 1, w.padding)));
+      const spatial = spatialAxes(input.length, w.format).map(
+        (axis, i) => (out[axis] = windowOutputLength(input[axis], w.pool[i], w.strides[i], 1, w.padding)),
+      );
       if (w.padding === 'valid')
         checkPositive(spatial, { input, detail: `\`pool_size=${pyRepr(w.pool)}\`, \`strides=${pyRepr(w.strides)}\`, \`padding=valid\`` });
       return out;

@@ -61,10 +61,14 @@ export const preprocessingRules: Rule[] = [
     outputShape: resized,
     receptiveField: () => null,
     tfjs(r) {
-      if (!r.options.allowWrongSymbolicShape) r.refuse('tfjs’ Resizing reports a wrong output shape ([height, width, channels], no batch axis) and fails inside a model.');
+      if (!r.options.allowWrongSymbolicShape)
+        r.refuse('tfjs’ Resizing reports a wrong output shape ([height, width, channels], no batch axis) and fails inside a model.');
       const interpolation = r.str('interpolation') ?? 'bilinear';
       if (interpolation !== 'nearest' && interpolation !== 'bilinear') r.refuse(`tfjs’ Resizing has no interpolation="${interpolation}".`);
-      return { className: 'Resizing', config: { height: r.int('height'), width: r.int('width'), interpolation, cropToAspectRatio: r.bool('crop_to_aspect_ratio') } };
+      return {
+        className: 'Resizing',
+        config: { height: r.int('height'), width: r.int('width'), interpolation, cropToAspectRatio: r.bool('crop_to_aspect_ratio') },
+      };
     },
   },
   {
@@ -78,12 +82,39 @@ export const preprocessingRules: Rule[] = [
       return { className: 'CenterCrop', config: { height: r.int('height'), width: r.int('width') } };
     },
   },
-  { type: 'RandomCrop', signature: ['height', 'width', 'seed'], defaults: { seed: null }, outputShape: resized, receptiveField: () => null, tfjs: noTfjs('RandomCrop') },
+  {
+    type: 'RandomCrop',
+    signature: ['height', 'width', 'seed'],
+    defaults: { seed: null },
+    outputShape: resized,
+    receptiveField: () => null,
+    tfjs: noTfjs('RandomCrop'),
+  },
   normalization,
   shapeKeeping('RandomFlip', ['mode', 'seed'], { mode: 'horizontal_and_vertical', seed: null }, { ...keepImage, tfjs: noTfjs('RandomFlip') }),
-  shapeKeeping('RandomRotation', ['factor', 'fill_mode', 'interpolation', 'seed'], { fill_mode: 'reflect', interpolation: 'bilinear', seed: null }, { ...keepImage, tfjs: noTfjs('RandomRotation') }),
-  shapeKeeping('RandomZoom', ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed'], { width_factor: null, fill_mode: 'reflect', interpolation: 'bilinear', seed: null }, { ...keepImage, tfjs: noTfjs('RandomZoom') }),
-  shapeKeeping('RandomTranslation', ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed'], { fill_mode: 'reflect', interpolation: 'bilinear', seed: null }, { ...keepImage, tfjs: noTfjs('RandomTranslation') }),
+  shapeKeeping(
+    'RandomRotation',
+    ['factor', 'fill_mode', 'interpolation', 'seed'],
+    { fill_mode: 'reflect', interpolation: 'bilinear', seed: null },
+    { ...keepImage, tfjs: noTfjs('RandomRotation') },
+  ),
+  shapeKeeping(
+    'RandomZoom',
+    ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed'],
+    { width_factor: null, fill_mode: 'reflect', interpolation: 'bilinear', seed: null },
+    { ...keepImage, tfjs: noTfjs('RandomZoom') },
+  ),
+  shapeKeeping(
+    'RandomTranslation',
+    ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed'],
+    { fill_mode: 'reflect', interpolation: 'bilinear', seed: null },
+    { ...keepImage, tfjs: noTfjs('RandomTranslation') },
+  ),
   shapeKeeping('RandomContrast', ['factor', 'seed'], { seed: null }, { ...keepImage, tfjs: noTfjs('RandomContrast') }),
-  shapeKeeping('RandomBrightness', ['factor', 'value_range', 'seed'], { value_range: [0, 255], seed: null }, { ...keepImage, tfjs: noTfjs('RandomBrightness') }),
+  shapeKeeping(
+    'RandomBrightness',
+    ['factor', 'value_range', 'seed'],
+    { value_range: [0, 255], seed: null },
+    { ...keepImage, tfjs: noTfjs('RandomBrightness') },
+  ),
 ];

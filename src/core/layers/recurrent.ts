@@ -1,5 +1,18 @@
 /** Embedding, SimpleRNN, LSTM, GRU and the wrappers Bidirectional and TimeDistributed. */
-import { Args, LayerError, inputSpecError, lastDim, toSnakeCase, pyRepr, requireInput, shapeRepr, type InternalShape, type LayerContext, type ParamPart, type Rule } from './rule';
+import {
+  Args,
+  LayerError,
+  inputSpecError,
+  lastDim,
+  toSnakeCase,
+  pyRepr,
+  requireInput,
+  shapeRepr,
+  type InternalShape,
+  type LayerContext,
+  type ParamPart,
+  type Rule,
+} from './rule';
 import { ruleFor } from './registry';
 import type { Shape } from '../types';
 
@@ -75,7 +88,11 @@ const embedding: Rule = {
 /** The wrapped layer's rule and arguments, or a LayerError naming what is wrong. */
 export function innerLayer(ctx: LayerContext, wrapper: string): { rule: Rule; args: Args } {
   const call = ctx.args.layer('layer');
-  if (!call) throw new LayerError('invalid-argument', `Please initialize \`${wrapper}\` layer with a \`keras.layers.Layer\` instance. Received: layer=${pyRepr(ctx.args.plain('layer'))}`);
+  if (!call)
+    throw new LayerError(
+      'invalid-argument',
+      `Please initialize \`${wrapper}\` layer with a \`keras.layers.Layer\` instance. Received: layer=${pyRepr(ctx.args.plain('layer'))}`,
+    );
   const rule = ruleFor(call.type);
   if (!rule) throw new LayerError('unknown-layer', `LayerLens does not know the layer \`${call.type}\` inside ${wrapper}: shapes from here on are unknown.`);
   const args = new Args(rule, call);
@@ -136,7 +153,10 @@ const bidirectional: Rule = {
 function stepInput(ctx: LayerContext): InternalShape {
   const input = requireInput(ctx);
   if (input.length < 3)
-    throw new LayerError('incompatible-rank', `Input 0 of layer "time_distributed" is incompatible with the layer: expected min_ndim=3, found ndim=${input.length}. Full shape received: ${shapeRepr(input)}`);
+    throw new LayerError(
+      'incompatible-rank',
+      `Input 0 of layer "time_distributed" is incompatible with the layer: expected min_ndim=3, found ndim=${input.length}. Full shape received: ${shapeRepr(input)}`,
+    );
   return [input[0], ...input.slice(2)];
 }
 
@@ -165,7 +185,10 @@ const timeDistributed: Rule = {
   tfjs(r) {
     if (!r.spec.inner) return r.refuse('The wrapped layer is not known statically.');
     const step = (s: Shape | null | undefined) => (s ? [s[0], ...s.slice(2)] : s);
-    return { className: 'TimeDistributed', config: { layer: r.inner('TimeDistributed', { inputShape: step(r.spec.inputShape), outputShape: step(r.spec.outputShape) }) } };
+    return {
+      className: 'TimeDistributed',
+      config: { layer: r.inner('TimeDistributed', { inputShape: step(r.spec.inputShape), outputShape: step(r.spec.outputShape) }) },
+    };
   },
 };
 
@@ -177,4 +200,3 @@ export const recurrentRules: Rule[] = [
   bidirectional,
   timeDistributed,
 ];
-

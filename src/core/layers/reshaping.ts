@@ -9,8 +9,7 @@ function pairs(ctx: LayerContext, name: string, rank: number): [number, number][
   if (typeof v === 'number') return new Array(rank).fill([v, v]);
   if (Array.isArray(v)) {
     if (rank === 1 && v.length === 2 && !Array.isArray(v[0])) return [[asNum(v[0]), asNum(v[1])]];
-    if (v.length === rank)
-      return v.map((item) => (Array.isArray(item) ? [asNum(item[0]), asNum(item[1])] : [asNum(item), asNum(item)]) as [number, number]);
+    if (v.length === rank) return v.map((item) => (Array.isArray(item) ? [asNum(item[0]), asNum(item[1])] : [asNum(item), asNum(item)]) as [number, number]);
   }
   throw new LayerError('invalid-argument', `\`${name}\` should have ${rank === 1 ? 'two elements' : `${rank} elements`}. Received: ${name}=${pyRepr(v)}.`);
 }
@@ -38,7 +37,10 @@ function paddingRule(type: string, rank: number, crop: boolean): Rule {
         if (d === null) return;
         const o = crop ? d - p[i][0] - p[i][1] : d + p[i][0] + p[i][1];
         if (crop && o <= 0)
-          throw new LayerError('negative-dimension', `\`cropping\` parameter of \`${type}\` layer must be smaller than the input shape. Received: inputs.shape=${shapeRepr(input)}, and cropping=${pyRepr(p as never)}`);
+          throw new LayerError(
+            'negative-dimension',
+            `\`cropping\` parameter of \`${type}\` layer must be smaller than the input shape. Received: inputs.shape=${shapeRepr(input)}, and cropping=${pyRepr(p as never)}`,
+          );
         out[axis] = o;
       });
       return out;
@@ -92,4 +94,8 @@ function upSampling(rank: number): Rule {
   };
 }
 
-export const reshapingRules: Rule[] = [1, 2, 3].flatMap((r) => [paddingRule(`ZeroPadding${r}D`, r, false), paddingRule(`Cropping${r}D`, r, true), upSampling(r)]);
+export const reshapingRules: Rule[] = [1, 2, 3].flatMap((r) => [
+  paddingRule(`ZeroPadding${r}D`, r, false),
+  paddingRule(`Cropping${r}D`, r, true),
+  upSampling(r),
+]);

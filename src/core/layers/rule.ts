@@ -193,7 +193,10 @@ export class Args extends ArgumentLookup<Value> {
     const t = normalizeTuple(v, { n });
     if (Array.isArray(t)) {
       if (t.length !== n)
-        throw new LayerError('invalid-argument', `The \`${name}\` argument must be a tuple of ${n} integers. Received ${name}=${pyRepr(v)} including element(s) of the wrong count`);
+        throw new LayerError(
+          'invalid-argument',
+          `The \`${name}\` argument must be a tuple of ${n} integers. Received ${name}=${pyRepr(v)} including element(s) of the wrong count`,
+        );
       return t.map((x) => (typeof x === 'number' ? x : NaN));
     }
     if (v === null || v === undefined) return new Array(n).fill(NaN);
@@ -330,14 +333,18 @@ export function inputSpecError(rule: Rule, input: InternalShape, name: string): 
   const ndim = input.length;
   const head = `Input 0 of layer "${name}" is incompatible with the layer:`;
   if (spec.ndim !== undefined && ndim !== spec.ndim) return `${head} expected ndim=${spec.ndim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
-  if (spec.minNdim !== undefined && ndim < spec.minNdim) return `${head} expected min_ndim=${spec.minNdim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
-  if (spec.maxNdim !== undefined && ndim > spec.maxNdim) return `${head} expected max_ndim=${spec.maxNdim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
+  if (spec.minNdim !== undefined && ndim < spec.minNdim)
+    return `${head} expected min_ndim=${spec.minNdim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
+  if (spec.maxNdim !== undefined && ndim > spec.maxNdim)
+    return `${head} expected max_ndim=${spec.maxNdim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
   return null;
 }
 
-
 /** Keras' `to_snake_case`: the default layer name of a class (`MaxPooling2D` → `max_pooling2d`). */
 export function toSnakeCase(name: string): string {
-  const s = name.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  const s = name
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
   return s.startsWith('_') ? `private${s}` : s;
 }

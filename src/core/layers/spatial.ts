@@ -40,10 +40,10 @@ export function padBefore(length: Dim, out: Dim, kernel: number, stride: number,
 }
 
 /** Keras' check after computing a valid-padded output: zero or negative sizes are an error. */
-export function checkPositive(
-  out: Dim[],
-  what: { input: InternalShape; detail: string },
-): void {
+export function checkPositive(out: Dim[], what: { input: InternalShape; detail: string }): void {
   if (out.some((d) => d !== null && !Number.isNaN(d) && d <= 0))
-    throw new LayerError('negative-dimension', `Computed output size would be zero or negative. Received \`inputs shape=${shapeRepr(what.input)}\`, ${what.detail}.`);
+    throw new LayerError(
+      'negative-dimension',
+      `Computed output size would be zero or negative. Received \`inputs shape=${shapeRepr(what.input)}\`, ${what.detail}.`,
+    );
 }

@@ -100,7 +100,10 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
   const closeBrackets = () => {
     if (stack.length === 0) return;
     unclosed.push({ at: stack[0].at, char: stack[0].char });
-    const closers = stack.map((s) => CLOSER[s.char]).reverse().join('');
+    const closers = stack
+      .map((s) => CLOSER[s.char])
+      .reverse()
+      .join('');
     insertions.push({ at: lastCodeEnd, length: closers.length });
     inserted.push(closers);
     stack.length = 0;
@@ -124,7 +127,14 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
         const atTop = lineIndent === 0;
         const head = src.slice(j, Math.min(j + 12, segEnd));
         if (chunkStart < 0) chunkStart = lineStart;
-        else if (atTop && !CONTINUATION_KEYWORD.test(head) && !(prevLineDecorator && /^(?:def|class|async|@)\b/.test(head)) && c0 !== ')' && c0 !== ']' && c0 !== '}') {
+        else if (
+          atTop &&
+          !CONTINUATION_KEYWORD.test(head) &&
+          !(prevLineDecorator && /^(?:def|class|async|@)\b/.test(head)) &&
+          c0 !== ')' &&
+          c0 !== ']' &&
+          c0 !== '}'
+        ) {
           closeChunk(lineStart);
           if (stopAt?.has(lineStart)) return lineStart;
           chunkStart = lineStart;
@@ -204,7 +214,8 @@ export function commonEnds(a: string, b: string): { prefix: number; suffix: numb
   while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
   let suffix = 0;
   const room = max - prefix;
-  while (suffix + BLOCK <= room && a.substring(a.length - suffix - BLOCK, a.length - suffix) === b.substring(b.length - suffix - BLOCK, b.length - suffix)) suffix += BLOCK;
+  while (suffix + BLOCK <= room && a.substring(a.length - suffix - BLOCK, a.length - suffix) === b.substring(b.length - suffix - BLOCK, b.length - suffix))
+    suffix += BLOCK;
   while (suffix < room && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
   return { prefix, suffix };
 }
@@ -308,4 +319,3 @@ export function chunkToSource(chunk: Chunk, local: number): number {
   }
   return chunk.start + local - shift;
 }
-

@@ -20,5 +20,5 @@ export function parseString(text: string): string | null {
   const q = m[2];
   let body = text.slice(m[0].length);
   if (body.endsWith(q)) body = body.slice(0, -q.length);
-  return raw ? body : body.replace(/\\(.)/gs, (_, c: string) => (c === '\n' ? '' : ESCAPES[c] ?? `\\${c}`));
+  return raw ? body : body.replace(/\\(.)/gs, (_, c: string) => (c === '\n' ? '' : (ESCAPES[c] ?? `\\${c}`)));
 }

@@ -143,7 +143,13 @@ export function builtin(name: string, args: Value[], keywords: Map<string, Value
   const [first] = args;
   switch (name) {
     case 'int':
-      return first?.kind === 'number' ? num(Math.trunc(first.value)) : first?.kind === 'bool' ? num(Number(first.value)) : first?.kind === 'string' && /^\s*-?\d+\s*$/.test(first.value) ? num(parseInt(first.value, 10)) : 'it cannot be resolved statically';
+      return first?.kind === 'number'
+        ? num(Math.trunc(first.value))
+        : first?.kind === 'bool'
+          ? num(Number(first.value))
+          : first?.kind === 'string' && /^\s*-?\d+\s*$/.test(first.value)
+            ? num(parseInt(first.value, 10))
+            : 'it cannot be resolved statically';
     case 'float':
       return first?.kind === 'number' ? { kind: 'number', value: first.value, isInt: false } : 'it cannot be resolved statically';
     case 'bool': {
@@ -170,7 +176,13 @@ export function builtin(name: string, args: Value[], keywords: Map<string, Value
       return { kind: 'dict', entries };
     }
     case 'len':
-      return first?.kind === 'seq' ? num(first.items.length) : first?.kind === 'string' ? num(first.value.length) : first?.kind === 'dict' ? num(first.entries.size) : 'it cannot be resolved statically';
+      return first?.kind === 'seq'
+        ? num(first.items.length)
+        : first?.kind === 'string'
+          ? num(first.value.length)
+          : first?.kind === 'dict'
+            ? num(first.entries.size)
+            : 'it cannot be resolved statically';
     case 'abs':
       return first?.kind === 'number' ? { ...first, value: Math.abs(first.value) } : 'it cannot be resolved statically';
     case 'round':

@@ -35,7 +35,8 @@ export class SourceText {
     const oldSuffixStart = old.text.length - previous.suffix;
     // Line starts up to the edit are kept; those after it move by the length change; between, scan.
     const starts = old.lineStarts.filter((s) => s <= previous.prefix);
-    for (let i = text.indexOf('\n', previous.prefix); i >= 0 && i + 1 <= oldSuffixStart + delta; i = text.indexOf('\n', i + 1)) if (i + 1 > previous.prefix) starts.push(i + 1);
+    for (let i = text.indexOf('\n', previous.prefix); i >= 0 && i + 1 <= oldSuffixStart + delta; i = text.indexOf('\n', i + 1))
+      if (i + 1 > previous.prefix) starts.push(i + 1);
     for (const s of old.lineStarts) if (s > oldSuffixStart) starts.push(s + delta);
     this.lineStarts = starts;
   }
@@ -93,7 +94,11 @@ const NON_PYTHON_CELL_MAGIC = /^%%(?!time\b|timeit\b|capture\b|prun\b)\w+/;
  * offset: such lines become comments of the same length.
  */
 export function maskIPython(cellText: string): string {
-  if (NON_PYTHON_CELL_MAGIC.test(cellText)) return cellText.split('\n').map((l) => (l.length ? '#' + l.slice(1) : l)).join('\n');
+  if (NON_PYTHON_CELL_MAGIC.test(cellText))
+    return cellText
+      .split('\n')
+      .map((l) => (l.length ? '#' + l.slice(1) : l))
+      .join('\n');
   return cellText.replace(/^([ \t]*)[%!]/gm, '$1#');
 }
 

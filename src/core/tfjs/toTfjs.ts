@@ -107,7 +107,8 @@ export function toTfjs(spec: LayerSpec, options: ToTfjsOptions = {}): TfjsConver
 /** The model's layers as tfjs serialisations for `tf.sequential`, with the layers that could not be converted. */
 export function toTfjsModelConfig(model: ModelResult): TfjsModelConfig {
   const result: TfjsModelConfig = { name: model.name, layers: [], unsupported: [] };
-  if (model.kind === 'functional') result.reason = 'The preview runs Sequential models only, so far; this Functional model is analysed in the editor (hints, hover, summary).';
+  if (model.kind === 'functional')
+    result.reason = 'The preview runs Sequential models only, so far; this Functional model is analysed in the editor (hints, hover, summary).';
   else if (!model.inputShape) result.reason = 'The model has no input shape, and tf.sequential needs one on its first layer.';
   let complete = !result.reason;
   model.layers.forEach((layer, index) => {

@@ -12,7 +12,15 @@ import type { HostMessage, WebviewMessage } from '../../../src/protocol';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const ORIGIN = 'https://webview.layerlens.test';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
 
 export async function launch(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
@@ -56,8 +64,12 @@ export async function openWebview(browser: Browser, savedState: unknown = undefi
       return route.abort();
     }
     if (url === `${ORIGIN}/index.html`)
-      return route.fulfill({ contentType: 'text/html', body: webviewHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview.js`, nonce: 'testnonce0123456789' }) });
-    if (url === `${ORIGIN}/dist/webview.js`) return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(ROOT, 'dist', 'webview.js'), 'utf8') });
+      return route.fulfill({
+        contentType: 'text/html',
+        body: webviewHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview.js`, nonce: 'testnonce0123456789' }),
+      });
+    if (url === `${ORIGIN}/dist/webview.js`)
+      return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(ROOT, 'dist', 'webview.js'), 'utf8') });
     return route.fulfill({ status: 404, body: '' });
   });
   // tsx compiles this file with esbuild's keepNames, which wraps functions in `__name(...)`; the functions
@@ -99,7 +111,15 @@ export async function openWebview(browser: Browser, savedState: unknown = undefi
  * benchmarks that drive the webview's own modules directly.
  */
 export async function openBundlePage(browser: Browser, entry: string): Promise<Page> {
-  const bundle = await esbuild.build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', platform: 'browser', define: { WebAssembly: 'undefined' }, logLevel: 'silent' });
+  const bundle = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    define: { WebAssembly: 'undefined' },
+    logLevel: 'silent',
+  });
   const page = await browser.newPage();
   await page.addInitScript({ content: 'window.__name = (f) => f;' });
   await page.setContent('<html><body></body></html>');

@@ -25,7 +25,15 @@ interface CodeServer {
 }
 
 interface ServerModule {
-  startCodeServer(o: { workspace: string; extensionsDir: string; userDataDir: string; port?: number; env?: Record<string, string>; settings?: Record<string, unknown>; logFile?: string }): Promise<CodeServer>;
+  startCodeServer(o: {
+    workspace: string;
+    extensionsDir: string;
+    userDataDir: string;
+    port?: number;
+    env?: Record<string, string>;
+    settings?: Record<string, unknown>;
+    logFile?: string;
+  }): Promise<CodeServer>;
   installExtension(extensionsDir: string, ext: ExtensionToInstall): { id: string; dir: string; files: number };
   launchBrowser(o?: { headless?: boolean; args?: string[] }): Promise<Browser>;
   makeTempDir(prefix?: string): string;
@@ -33,7 +41,10 @@ interface ServerModule {
   removeDir(dir: string): void;
 }
 
-interface ExtensionToInstall { kind: 'vsix' | 'folder'; path: string }
+interface ExtensionToInstall {
+  kind: 'vsix' | 'folder';
+  path: string;
+}
 interface VsixModule {
   prepareExtension(o?: { log?: (m: string) => void; build?: boolean }): ExtensionToInstall;
 }
@@ -157,8 +168,16 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   const cleanup = async () => {
-    try { await browser?.close(); } catch { /* gone */ }
-    try { await server?.stop(); } catch { /* gone */ }
+    try {
+      await browser?.close();
+    } catch {
+      /* gone */
+    }
+    try {
+      await server?.stop();
+    } catch {
+      /* gone */
+    }
   };
   try {
     server = await srv.startCodeServer({ workspace, extensionsDir, userDataDir, settings: opts.settings, logFile: path.join(tmp, 'code-server.log') });
@@ -177,12 +196,16 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
     const page = await context.newPage();
     page.on('console', (m: ConsoleMessage) => {
       const text = m.text();
-      if (/Content Security Policy|Refused to (load|execute|apply|connect|frame|create|evaluate)/i.test(text)) violations.push({ source: 'console', text, frameUrl: m.location()?.url || undefined });
+      if (/Content Security Policy|Refused to (load|execute|apply|connect|frame|create|evaluate)/i.test(text))
+        violations.push({ source: 'console', text, frameUrl: m.location()?.url || undefined });
     });
     await page.goto(server.folderUrl, { waitUntil: 'domcontentloaded', timeout: opts.timeoutMs ?? 60_000 });
     await page.waitForSelector('.monaco-workbench', { timeout: opts.timeoutMs ?? 60_000 });
     // The Explorer shows the workspace once the file service answered.
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: opts.timeoutMs ?? 60_000 });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row')
+      .first()
+      .waitFor({ timeout: opts.timeoutMs ?? 60_000 });
 
     const ensureHelpers = () => page.evaluate(PAGE_HELPERS);
     const activeEditor = (): Locator => page.locator('.editor-group-container.active .monaco-editor[data-uri]').first();
@@ -221,27 +244,37 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
           }
         }
         const base = parts[parts.length - 1];
-        await page.locator(`.tabs-container .tab.active[aria-label^="${base.replace(/"/g, '\\"')}"]`).waitFor({ timeout: 15_000 }).catch(() => {
-          throw new Error(`openFile(${name}): no active editor tab for ${base} after clicking its Explorer row`);
-        });
+        await page
+          .locator(`.tabs-container .tab.active[aria-label^="${base.replace(/"/g, '\\"')}"]`)
+          .waitFor({ timeout: 15_000 })
+          .catch(() => {
+            throw new Error(`openFile(${name}): no active editor tab for ${base} after clicking its Explorer row`);
+          });
         await activeEditor().locator('.view-lines .view-line').first().waitFor({ timeout: 15_000 });
       },
 
       async runCommand(title: string) {
         const input = await quickInput('>', title);
         const rows = page.locator('.quick-input-list .monaco-list-row');
-        await rows.first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
-          throw new Error(`runCommand(${title}): the palette shows no command for it`);
-        });
+        await rows
+          .first()
+          .waitFor({ state: 'visible', timeout: 10_000 })
+          .catch(() => {
+            throw new Error(`runCommand(${title}): the palette shows no command for it`);
+          });
         // Pick the row whose label is the title exactly (with or without its category), else the first one.
         const labels = await rows.evaluateAll((els) => els.map((e) => (e as any).getAttribute('aria-label') as string)); // eslint-disable-line @typescript-eslint/no-explicit-any
         const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
         const wanted = norm(title);
-        let index = labels.findIndex((l) => l && (norm(l) === wanted || norm(l).startsWith(`${wanted},`) || norm(l).endsWith(`: ${wanted}`) || norm(l).includes(`: ${wanted},`)));
+        let index = labels.findIndex(
+          (l) => l && (norm(l) === wanted || norm(l).startsWith(`${wanted},`) || norm(l).endsWith(`: ${wanted}`) || norm(l).includes(`: ${wanted},`)),
+        );
         if (index < 0) index = labels.findIndex((l) => l && norm(l).includes(wanted));
         if (index < 0) throw new Error(`runCommand(${title}): not among the palette's entries: ${labels.slice(0, 8).join(' | ')}`);
         await rows.nth(index).click();
-        await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => { /* a command may open its own input */ });
+        await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {
+          /* a command may open its own input */
+        });
       },
 
       async goTo(line: number, column = 1) {
@@ -296,7 +329,10 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
           const y = box.y + box.height / 2;
           await page.mouse.move(x - 3, y);
           await page.mouse.move(x, y, { steps: 3 });
-          const shown = await hoverBox.waitFor({ state: 'visible', timeout: Math.max(500, Math.min(4_000, deadline - Date.now())) }).then(() => true, () => false);
+          const shown = await hoverBox.waitFor({ state: 'visible', timeout: Math.max(500, Math.min(4_000, deadline - Date.now())) }).then(
+            () => true,
+            () => false,
+          );
           const after = await cursorBox();
           if (!after || Math.abs(after.y - box.y) > 1 || Math.abs(after.x - box.x) > 1) {
             why = 'the editor layout kept moving';

@@ -24,7 +24,13 @@ describe('LayerLens activation', function () {
 
   it('is installed', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(ext, `extension ${EXTENSION_ID} is installed; installed: ${vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.')).join(', ')}`);
+    assert.ok(
+      ext,
+      `extension ${EXTENSION_ID} is installed; installed: ${vscode.extensions.all
+        .map((e) => e.id)
+        .filter((id) => !id.startsWith('vscode.'))
+        .join(', ')}`,
+    );
   });
 
   it('becomes active after opening examples/mnist_convnet.py', async function () {
@@ -49,11 +55,14 @@ describe('LayerLens activation', function () {
     };
     assert.strictEqual(pkg.capabilities.untrustedWorkspaces.supported, true);
     assert.deepStrictEqual(pkg.activationEvents, ['onLanguage:python', 'onNotebook:jupyter-notebook']);
-    assert.deepStrictEqual(pkg.contributes.commands.map((c) => `${c.category}: ${c.command}`), [
-      'LayerLens: layerlens.showSummary',
-      'LayerLens: layerlens.previewActivations',
-      'LayerLens: layerlens.copySummaryMarkdown',
-      'LayerLens: layerlens.setInputShape',
-    ]);
+    assert.deepStrictEqual(
+      pkg.contributes.commands.map((c) => `${c.category}: ${c.command}`),
+      [
+        'LayerLens: layerlens.showSummary',
+        'LayerLens: layerlens.previewActivations',
+        'LayerLens: layerlens.copySummaryMarkdown',
+        'LayerLens: layerlens.setInputShape',
+      ],
+    );
   });
 });

@@ -13,7 +13,8 @@ describe('palette commands', () => {
   it('every command is registered under the LayerLens category', async () => {
     await openExample('mnist_convnet.py');
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['layerlens.showSummary', 'layerlens.previewActivations', 'layerlens.copySummaryMarkdown', 'layerlens.setInputShape']) assert.ok(all.includes(id), id);
+    for (const id of ['layerlens.showSummary', 'layerlens.previewActivations', 'layerlens.copySummaryMarkdown', 'layerlens.setInputShape'])
+      assert.ok(all.includes(id), id);
   });
 
   it('Show Model Summary opens a summary beside the editor for the model at the cursor', async () => {
@@ -41,7 +42,10 @@ describe('palette commands', () => {
     editor.selection = new vscode.Selection(3, 12, 3, 12);
     await vscode.commands.executeCommand('layerlens.setInputShape', doc.uri.toString(), 0, null, '(28, 28, 1)');
     assert.equal(doc.lineAt(2).text, '# layerlens: input_shape=(28, 28, 1)');
-    assert.deepEqual((await inlayLabels(doc)).map((l) => l.label), ['(None, 26, 26, 8)']);
+    assert.deepEqual(
+      (await inlayLabels(doc)).map((l) => l.label),
+      ['(None, 26, 26, 8)'],
+    );
     await vscode.commands.executeCommand('layerlens.setInputShape', doc.uri.toString(), 0, null, '32, 32, 3');
     assert.equal(doc.lineAt(2).text, '# layerlens: input_shape=(32, 32, 3)', 'the comment is replaced, not repeated');
     assert.equal(doc.lineAt(3).text, 'model = models.Sequential()');

@@ -18,8 +18,9 @@ describe('diagnostics', () => {
     assert.match(diags[0].message, /15,860,224 of the model's 15,921,098/);
   });
 
-  it('a shape error appears while typing, in Keras\' words, and goes when it is fixed', async () => {
-    const src = 'from keras import layers, models\nm = models.Sequential()\nm.add(layers.Conv2D(32, 3, input_shape=(8, 8, 1)))\nm.add(layers.MaxPooling2D(2))\n';
+  it("a shape error appears while typing, in Keras' words, and goes when it is fixed", async () => {
+    const src =
+      'from keras import layers, models\nm = models.Sequential()\nm.add(layers.Conv2D(32, 3, input_shape=(8, 8, 1)))\nm.add(layers.MaxPooling2D(2))\n';
     const editor = await openUntitled(src);
     const doc = editor.document;
     await editor.edit((b) => b.insert(new vscode.Position(4, 0), 'm.add(layers.Conv2D(64, 5))\n'));

@@ -24,11 +24,14 @@ function api(): Api {
 }
 
 async function lensesOn(doc: vscode.TextDocument, line: number): Promise<vscode.CodeLens[]> {
-  return waitFor(async () => {
-    const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
-    const here = (all ?? []).filter((l) => l.range.start.line === line);
-    return here.length ? here : undefined;
-  }, `code lenses on line ${line + 1}`);
+  return waitFor(
+    async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+      const here = (all ?? []).filter((l) => l.range.start.line === line);
+      return here.length ? here : undefined;
+    },
+    `code lenses on line ${line + 1}`,
+  );
 }
 
 async function runLens(doc: vscode.TextDocument, line: number, title: string): Promise<void> {
@@ -81,7 +84,11 @@ describe('Functional models in the editor', () => {
   it('hover on a layer call, on its call and on the assigned name: the card, and the layer feeding it', async () => {
     const { document } = await openExample(FILE);
     // line 12: x = layers.Conv2D(64, 3, activation="relu", padding="same")(block_1_output)
-    for (const [col, what] of [[15, 'the layer'], [59, 'the call'], [0, 'the assigned name']] as const) {
+    for (const [col, what] of [
+      [15, 'the layer'],
+      [59, 'the call'],
+      [0, 'the assigned name'],
+    ] as const) {
       const text = await hoverAt(document, 11, col);
       assert.match(text, /\*\*conv2d_2\*\* · `Conv2D`/, what);
       assert.match(text, /`\(None, 9, 9, 64\)` → `\(None, 9, 9, 64\)`/, what);
@@ -103,7 +110,7 @@ describe('Functional models in the editor', () => {
     assert.match(input, /\*\*Input\*\* of the model `toy_resnet`/);
   });
 
-  it('hover on a tensor\'s name: its shape and the layer it comes from', async () => {
+  it("hover on a tensor's name: its shape and the layer it comes from", async () => {
     const { document } = await openExample(FILE);
     // In the add's call: block_1_output is the max pooling's output; x is the second convolution's.
     const skip = await hoverAt(document, 13, 40);
@@ -141,17 +148,23 @@ describe('Functional models in the editor', () => {
     assert.deepEqual([shown.name, shown.line, shown.layers, shown.totalParams], ['toy_resnet', 26, 15, 223242]);
   });
 
-  it('Preview activations on a Functional model says why it shows no maps yet, in the core\'s words', async () => {
+  it("Preview activations on a Functional model says why it shows no maps yet, in the core's words", async () => {
     const { document } = await openExample(FILE);
     await runLens(document, 25, 'Preview activations');
     await waitFor(() => api().previewShown(), 'the preview opens');
     // The webview says it is ready once its script runs; say it again in case it already did before the log was read.
     await api().previewReceive({ type: 'ready' });
-    const said = await waitFor(() => api().recentLog().find((l) => l.includes('"toy_resnet" not shown')), 'the preview says why');
+    const said = await waitFor(
+      () =>
+        api()
+          .recentLog()
+          .find((l) => l.includes('"toy_resnet" not shown')),
+      'the preview says why',
+    );
     assert.match(said, /The preview runs Sequential models only, so far; this Functional model is analysed in the editor/);
   });
 
-  it('Copy Model Summary as Markdown: Keras\' Connected to column', async () => {
+  it("Copy Model Summary as Markdown: Keras' Connected to column", async () => {
     const editor = await openExample(FILE);
     editor.selection = new vscode.Selection(13, 25, 13, 25); // in the first add
     await vscode.commands.executeCommand('layerlens.copySummaryMarkdown');
@@ -182,7 +195,12 @@ describe('Functional models in the editor', () => {
     // A model whose outputs need an Input it is not given.
     const last = doc.lineCount - 2;
     assert.match(doc.lineAt(last).text, /^model = keras\.Model\(inputs, outputs/);
-    await editor.edit((b) => b.replace(new vscode.Range(last, 0, last, doc.lineAt(last).text.length), 'extra = keras.Input(shape=(10,))\nmodel = keras.Model(extra, outputs, name="toy_resnet")'));
+    await editor.edit((b) =>
+      b.replace(
+        new vscode.Range(last, 0, last, doc.lineAt(last).text.length),
+        'extra = keras.Input(shape=(10,))\nmodel = keras.Model(extra, outputs, name="toy_resnet")',
+      ),
+    );
     const [disconnected] = await waitFor(() => errorsWithCode(doc.uri, 'graph-disconnected'), 'the graph-disconnected error');
     assert.equal(disconnected.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(disconnected.range.start.line, 6, 'on the keras.Input( the outputs depend on');
@@ -208,7 +226,13 @@ model = keras.Model(inputs, x)
       const now = await inlayLabels(doc);
       return now.length ? now : undefined;
     }, 'hints');
-    assert.deepEqual(labels.filter((l) => l.line === 6 || l.line === 8).map((l) => [l.line + 1, l.label]), [[7, '(None, 32, 32, 16)'], [9, '(None, 16, 16, 16)']]);
+    assert.deepEqual(
+      labels.filter((l) => l.line === 6 || l.line === 8).map((l) => [l.line + 1, l.label]),
+      [
+        [7, '(None, 32, 32, 16)'],
+        [9, '(None, 16, 16, 16)'],
+      ],
+    );
     const second = await hoverAt(doc, 8, 6);
     assert.match(second, /\*\*shared\*\* · `Conv2D`/);
     assert.match(second, /`\(None, 16, 16, 16\)` → `\(None, 16, 16, 16\)`/);

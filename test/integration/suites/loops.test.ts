@@ -19,7 +19,7 @@ function webviewTabs(): vscode.Tab[] {
 describe('loops and factory functions in the editor', () => {
   afterEach(closeAll);
 
-  it('inlay hints: one per call, listing a loop\'s outputs in order, shortened to the editor\'s limit', async () => {
+  it("inlay hints: one per call, listing a loop's outputs in order, shortened to the editor's limit", async () => {
     const { document } = await openExample(FILE);
     const labels = await inlayLabels(document);
     assert.deepEqual(
@@ -46,13 +46,17 @@ describe('loops and factory functions in the editor', () => {
         return now.find((l) => l.line === 8)?.label === '(None, 32, 32, 32) · (None, 16, 16, 64) · (None, 8, 8, 128)' ? now : undefined;
       }, 'the loop line lists all three outputs');
       assert.equal(all.find((l) => l.line === 19)?.label, 'small: (None, 62, 62, 32) | big: (None, 26, 26, 32)');
-      assert.equal(all.find((l) => l.line === 35)?.label, '(None, 512) · (None, 256) · (None, 128) … (None, 32) ×5', 'more than four: the first three, the last and the count');
+      assert.equal(
+        all.find((l) => l.line === 35)?.label,
+        '(None, 512) · (None, 256) · (None, 128) … (None, 32) ×5',
+        'more than four: the first three, the last and the count',
+      );
     } finally {
       await setEditorConfig('inlayHints.maximumLength', undefined);
     }
   });
 
-  it('hover on the loop\'s Conv2D line: a row per iteration with its index, shapes and parameters', async () => {
+  it("hover on the loop's Conv2D line: a row per iteration with its index, shapes and parameters", async () => {
     const { document } = await openExample(FILE);
     const text = await hoverAt(document, 8, 30);
     assert.match(text, /this line makes \*\*3 layers\*\* \(a loop runs this call once per iteration\)/);
@@ -62,16 +66,22 @@ describe('loops and factory functions in the editor', () => {
     assert.match(text, /\[Show model summary\]\(command:layerlens\.showSummary\?/);
   });
 
-  it('hover on a factory\'s layer: a row per call, naming the call, its line and the model it built', async () => {
+  it("hover on a factory's layer: a row per call, naming the call, its line and the model it built", async () => {
     const { document } = await openExample(FILE);
     const text = await hoverAt(document, 23, 12); // layers.Dense(num_classes, activation="softmax")
     assert.match(text, /`build_model` builds one model per call/);
-    assert.match(text, /\| 1 \| `build_model\(\(64, 64, 3\), num_classes=5\)` at line 28 → model `small` \| \[dense\]\([^)]*\) \| `\(None, 64\)` → `\(None, 5\)` \| 325 \| — \|/);
+    assert.match(
+      text,
+      /\| 1 \| `build_model\(\(64, 64, 3\), num_classes=5\)` at line 28 → model `small` \| \[dense\]\([^)]*\) \| `\(None, 64\)` → `\(None, 5\)` \| 325 \| — \|/,
+    );
     assert.match(text, /\| 2 \| `build_model\(\)` at line 29 → model `big` \| \[dense\]\([^)]*\) \| `\(None, 64\)` → `\(None, 10\)` \| 650 \| — \|/);
     // On the Sequential( inside the function: one row per model it builds, each linking to its summary.
     const made = await hoverAt(document, 17, 15);
     assert.match(made, /`build_model` builds \*\*2 models\*\* here, one per call/);
-    assert.match(made, /\| \[small\]\(command:layerlens\.showSummary\?[^)]*\) \| `build_model\(\(64, 64, 3\), num_classes=5\)` at line 28 \| 5 layers · 19,717 params \(77\.0 KB\) · RF 8×8 \| `\(None, 5\)` \|/);
+    assert.match(
+      made,
+      /\| \[small\]\(command:layerlens\.showSummary\?[^)]*\) \| `build_model\(\(64, 64, 3\), num_classes=5\)` at line 28 \| 5 layers · 19,717 params \(77\.0 KB\) · RF 8×8 \| `\(None, 5\)` \|/,
+    );
     assert.match(made, /\| \[big\]\([^)]*\) \| `build_model\(\)` at line 29 \| 5 layers · 19,466 params/);
     // On the call itself: the model it built.
     const call = await hoverAt(document, 28, 10);
@@ -93,15 +103,21 @@ describe('loops and factory functions in the editor', () => {
     const { document } = await openExample(FILE);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 10);
     const rows = lenses.map((l) => [l.range.start.line + 1, l.command?.title]);
-    assert.deepEqual(rows.filter(([, t]) => /params/.test(String(t))), [
-      [7, '8 layers · 94,538 params (369.3 KB) · RF 22×22'],
-      [28, '5 layers · 19,717 params (77.0 KB) · RF 8×8'],
-      [29, '5 layers · 19,466 params (76.0 KB) · RF 8×8'],
-      [34, '6 layers · 576,810 params (2.2 MB) · defaults of build_mlp()'],
-    ]);
+    assert.deepEqual(
+      rows.filter(([, t]) => /params/.test(String(t))),
+      [
+        [7, '8 layers · 94,538 params (369.3 KB) · RF 22×22'],
+        [28, '5 layers · 19,717 params (77.0 KB) · RF 8×8'],
+        [29, '5 layers · 19,466 params (76.0 KB) · RF 8×8'],
+        [34, '6 layers · 576,810 params (2.2 MB) · defaults of build_mlp()'],
+      ],
+    );
     assert.ok(!rows.some(([line]) => line === 18), 'no lens above the Sequential( inside build_model');
     const summaryOf = (line: number) => lenses.find((l) => l.range.start.line + 1 === line && l.command?.title === 'Summary')!.command!;
-    for (const [line, name] of [[28, 'small'], [29, 'big']] as const) {
+    for (const [line, name] of [
+      [28, 'small'],
+      [29, 'big'],
+    ] as const) {
       const cmd = summaryOf(line);
       await vscode.commands.executeCommand(cmd.command, ...(cmd.arguments ?? []));
       await waitFor(() => webviewTabs().some((t) => t.label === `Summary: ${name}`), `the lens on line ${line} opens the summary of ${name}`);

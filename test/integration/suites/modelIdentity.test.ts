@@ -34,11 +34,14 @@ function cell(source: string): vscode.NotebookCellData {
 
 /** Runs the code lens titled `title` on `line` (0-based) of the document; `nth` picks among lenses alike there. */
 async function runLens(doc: vscode.TextDocument, line: number, title: string, nth = 0): Promise<void> {
-  const lenses = await waitFor(async () => {
-    const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
-    const here = (all ?? []).filter((l) => l.range.start.line === line && l.command?.title === title);
-    return here.length > nth ? here : undefined;
-  }, `${nth + 1} "${title}" lens(es) on line ${line + 1}`);
+  const lenses = await waitFor(
+    async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+      const here = (all ?? []).filter((l) => l.range.start.line === line && l.command?.title === title);
+      return here.length > nth ? here : undefined;
+    },
+    `${nth + 1} "${title}" lens(es) on line ${line + 1}`,
+  );
   const cmd = lenses[nth].command!;
   await vscode.commands.executeCommand(cmd.command, ...(cmd.arguments ?? []));
 }
@@ -64,7 +67,7 @@ model = models.Sequential([
 describe('model identity', () => {
   afterEach(closeAll);
 
-  it('two `model = Sequential(...)` in a file: the second\'s lens previews the second, also after typing above it', async () => {
+  it("two `model = Sequential(...)` in a file: the second's lens previews the second, also after typing above it", async () => {
     const { document } = await openUntitled(TWO_MODELS);
     await runLens(document, 9, 'Preview activations');
     const shown = await waitFor(() => api().previewShown(), 'the preview opens');
@@ -102,12 +105,15 @@ ms = [build_model(s) for s in (16, 32)]
     await runLens(document, 5, 'Preview activations', 1);
     const second = await waitFor(() => api().previewShown(), 'the preview opens');
     await runLens(document, 5, 'Preview activations', 0);
-    const first = await waitFor(() => (api().previewShown()?.totalParams !== second.totalParams ? api().previewShown() : undefined), 'the preview switches to the first ms');
+    const first = await waitFor(
+      () => (api().previewShown()?.totalParams !== second.totalParams ? api().previewShown() : undefined),
+      'the preview switches to the first ms',
+    );
     // Conv2D(16): 160 + 6·6·16·2 + 2 = 1,314; Conv2D(32): 320 + 6·6·32·2 + 2 = 2,626.
     assert.deepEqual([first.name, first.totalParams, second.name, second.totalParams], ['ms', 1314, 'ms', 2626]);
   });
 
-  it('a notebook that redefines model: the second\'s lens previews the second, also after a cell is added above', async () => {
+  it("a notebook that redefines model: the second's lens previews the second, also after a cell is added above", async () => {
     const data = new vscode.NotebookData([
       cell('from keras import layers, models'),
       cell('model = models.Sequential()\nmodel.add(layers.Conv2D(8, 3, input_shape=(28, 28, 1)))\nmodel.add(layers.Flatten())\nmodel.add(layers.Dense(10))'),
@@ -132,7 +138,7 @@ ms = [build_model(s) for s in (16, 32)]
     assert.deepEqual([api().previewShown()!.cell, api().previewShown()!.totalParams], [4, 244]);
   });
 
-  it('in a notebook the layer under the cursor is the one in the cursor\'s cell, not one on the same line of another cell', async () => {
+  it("in a notebook the layer under the cursor is the one in the cursor's cell, not one on the same line of another cell", async () => {
     const data = new vscode.NotebookData([
       cell('from keras import layers, models'),
       cell('model = models.Sequential()\nmodel.add(layers.Conv2D(8, 3, input_shape=(28, 28, 1)))'),
@@ -161,7 +167,10 @@ describe('error paths', () => {
 
   it('a layer that cannot be revealed (its file is closed and deleted) is logged, not an unhandled rejection', async () => {
     const uri = workspaceFile('reveal_gone.py');
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('from keras import layers, models\nmodel = models.Sequential([layers.Input(shape=(4,)), layers.Dense(2)])\n'));
+    await vscode.workspace.fs.writeFile(
+      uri,
+      new TextEncoder().encode('from keras import layers, models\nmodel = models.Sequential([layers.Input(shape=(4,)), layers.Dense(2)])\n'),
+    );
     // Opened by the workbench, not by this extension (which would keep the document open): closing the editor closes it.
     await vscode.commands.executeCommand('vscode.open', uri);
     const doc = await waitFor(() => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString())?.document, 'the file is open');
@@ -174,7 +183,14 @@ describe('error paths', () => {
     await vscode.workspace.fs.delete(uri);
     const before = api().recentLog().length;
     await api().previewReceive({ type: 'revealLayer', model: shown.key, index: 0 });
-    const entry = await waitFor(() => api().recentLog().slice(before).find((l) => /reveal layer/.test(l)), 'the failure in the LayerLens log');
+    const entry = await waitFor(
+      () =>
+        api()
+          .recentLog()
+          .slice(before)
+          .find((l) => /reveal layer/.test(l)),
+      'the failure in the LayerLens log',
+    );
     assert.match(entry, /reveal layer 0 of .*reveal_gone\.py#model#0: .*reveal_gone\.py/);
   });
 
@@ -186,7 +202,12 @@ describe('error paths', () => {
     await waitFor(() => api().previewShown()?.line === 10, 'the preview shows the second model');
     const before = api().recentLog().length;
     await api().previewReceive({ type: 'revealLayer', model: first.key, index: 1 });
-    assert.ok(api().recentLog().slice(before).some((l) => /ignored revealLayer 1 for .*#model#0, which the preview no longer shows/.test(l)));
+    assert.ok(
+      api()
+        .recentLog()
+        .slice(before)
+        .some((l) => /ignored revealLayer 1 for .*#model#0, which the preview no longer shows/.test(l)),
+    );
     assert.equal(vscode.window.activeTextEditor?.selection.active.line ?? 0, 0, 'the cursor did not move');
   });
 
@@ -194,11 +215,30 @@ describe('error paths', () => {
     const before = api().recentLog().length;
     // A chain of 100,000 unary minuses overflows the analysis' stack (the core catches the RangeError and returns an
     // internal-error diagnostic). Should the core learn to read it, this test needs another input the core fails on.
-    const { document } = await openUntitled(`from keras import layers, models\nx = ${'-'.repeat(100_000)}1\nmodel = models.Sequential([layers.Dense(x, input_shape=(3,))])\n`);
-    await waitFor(() => layerlensDiagnostics(document.uri).some((d) => d.code === 'internal-error'), 'the internal-error diagnostic (the premise of this test)');
-    const entry = await waitFor(() => api().recentLog().slice(before).find((l) => /internal error/i.test(l)), 'the internal error in the LayerLens log');
+    const { document } = await openUntitled(
+      `from keras import layers, models\nx = ${'-'.repeat(100_000)}1\nmodel = models.Sequential([layers.Dense(x, input_shape=(3,))])\n`,
+    );
+    await waitFor(
+      () => layerlensDiagnostics(document.uri).some((d) => d.code === 'internal-error'),
+      'the internal-error diagnostic (the premise of this test)',
+    );
+    const entry = await waitFor(
+      () =>
+        api()
+          .recentLog()
+          .slice(before)
+          .find((l) => /internal error/i.test(l)),
+      'the internal error in the LayerLens log',
+    );
     assert.match(entry, /internal error analysing untitled:Untitled-\d+: LayerLens failed on this file: Maximum call stack size exceeded/);
     assert.match(entry, /To report it, send the LayerLens maintainers this log \(View → Output → LayerLens\)/);
-    assert.equal(api().recentLog().slice(before).filter((l) => /internal error analysing/.test(l)).length, 1, 'once, not once per provider that asked');
+    assert.equal(
+      api()
+        .recentLog()
+        .slice(before)
+        .filter((l) => /internal error analysing/.test(l)).length,
+      1,
+      'once, not once per provider that asked',
+    );
   });
 });

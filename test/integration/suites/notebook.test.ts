@@ -22,8 +22,14 @@ describe('notebooks', () => {
     await activated();
     const second = nb.cellAt(1).document;
     const fourth = nb.cellAt(3).document;
-    assert.deepEqual((await inlayLabels(second)).map((l) => l.label), ['(None, 26, 26, 32)']);
-    assert.deepEqual((await inlayLabels(fourth)).map((l) => l.label), ['(None, 13, 13, 32)', '(None, 5408)', '(None, 50000)', '(None, 10)']);
+    assert.deepEqual(
+      (await inlayLabels(second)).map((l) => l.label),
+      ['(None, 26, 26, 32)'],
+    );
+    assert.deepEqual(
+      (await inlayLabels(fourth)).map((l) => l.label),
+      ['(None, 13, 13, 32)', '(None, 5408)', '(None, 50000)', '(None, 10)'],
+    );
     const text = await hoverAt(fourth, 0, 20);
     assert.match(text, /`\(None, 26, 26, 32\)` → `\(None, 13, 13, 32\)`/);
     assert.match(text, /4×4/);

@@ -3,7 +3,7 @@ import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { closeAll, hoverAt, inlayLabels, openExample, setConfig, waitFor } from '../support';
 
-describe('hover, inlay hints, code lens on the book\'s convnet', () => {
+describe("hover, inlay hints, code lens on the book's convnet", () => {
   afterEach(closeAll);
 
   it('hover on a layer call: type and name, shapes, parameter breakdown, receptive field, MACs, links', async () => {
@@ -29,7 +29,7 @@ describe('hover, inlay hints, code lens on the book\'s convnet', () => {
     }
   });
 
-  it('inlay hints give each layer\'s output shape at the end of its call, optionally with params', async () => {
+  it("inlay hints give each layer's output shape at the end of its call, optionally with params", async () => {
     const { document } = await openExample('mnist_convnet.py');
     const labels = await inlayLabels(document);
     assert.deepEqual(
@@ -62,7 +62,10 @@ describe('hover, inlay hints, code lens on the book\'s convnet', () => {
     const titles = lenses.map((l) => l.command?.title);
     assert.deepEqual(titles, ['8 layers · 93,322 params (364.5 KB) · RF 18×18', 'Preview activations', 'Summary']);
     assert.equal(lenses[0].range.start.line, 4);
-    assert.deepEqual(lenses.map((l) => l.command?.command), ['layerlens.showSummary', 'layerlens.previewActivations', 'layerlens.showSummary']);
+    assert.deepEqual(
+      lenses.map((l) => l.command?.command),
+      ['layerlens.showSummary', 'layerlens.previewActivations', 'layerlens.showSummary'],
+    );
   });
 
   it('hints follow the document as it is edited, never stale', async () => {
@@ -71,7 +74,10 @@ describe('hover, inlay hints, code lens on the book\'s convnet', () => {
     // Delete the first pooling layer (line 7): the later shapes grow.
     await editor.edit((b) => b.delete(doc.lineAt(6).rangeIncludingLineBreak));
     const labels = await inlayLabels(doc);
-    assert.deepEqual(labels.slice(0, 3).map((l) => l.label), ['(None, 26, 26, 32)', '(None, 24, 24, 64)', '(None, 12, 12, 64)']);
+    assert.deepEqual(
+      labels.slice(0, 3).map((l) => l.label),
+      ['(None, 26, 26, 32)', '(None, 24, 24, 64)', '(None, 12, 12, 64)'],
+    );
     const text = await hoverAt(doc, 6, 30);
     assert.match(text, /\*\*Receptive field:\*\* 5×5/);
     await vscode.commands.executeCommand('undo');

@@ -22,18 +22,21 @@ describe('restricted mode (an untrusted workspace)', function () {
     assert.strictEqual(vscode.workspace.isTrusted, false);
   });
 
-  it('LayerLens activates, and hints, hover and code lens read the book\'s convnet', async () => {
+  it("LayerLens activates, and hints, hover and code lens read the book's convnet", async () => {
     const { document } = await openExample('mnist_convnet.py');
-    assert.deepEqual((await inlayLabels(document)).map((l) => l.label), [
-      '(None, 26, 26, 32)', '(None, 13, 13, 32)', '(None, 11, 11, 64)', '(None, 5, 5, 64)',
-      '(None, 3, 3, 64)', '(None, 576)', '(None, 64)', '(None, 10)',
-    ]);
+    assert.deepEqual(
+      (await inlayLabels(document)).map((l) => l.label),
+      ['(None, 26, 26, 32)', '(None, 13, 13, 32)', '(None, 11, 11, 64)', '(None, 5, 5, 64)', '(None, 3, 3, 64)', '(None, 576)', '(None, 64)', '(None, 10)'],
+    );
     assert.match(await hoverAt(document, 4, 12), /Total params: \*\*93,322\*\*/);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
-    assert.ok((lenses ?? []).some((l) => /93,322 params/.test(l.command?.title ?? '')), 'the model lens');
+    assert.ok(
+      (lenses ?? []).some((l) => /93,322 params/.test(l.command?.title ?? '')),
+      'the model lens',
+    );
   });
 
-  it('diagnostics flag the no-pooling convnet\'s Dense layer', async () => {
+  it("diagnostics flag the no-pooling convnet's Dense layer", async () => {
     const { document } = await openExample('mnist_convnet_no_pooling.py');
     const warning = await waitFor(() => layerlensDiagnostics(document.uri).find((d) => d.code === 'large-dense'), 'the large-dense warning');
     assert.match(warning.message, /15,860,224 of the model's 15,921,098/);

@@ -90,8 +90,18 @@ export function conv(rank: 1 | 2 | 3, o: ConvOptions, filters = 1): WindowSpec {
       if (rank === 1) {
         // Keras' causal padding: the input padded on the left by dilation × (kernel - 1), then a valid convolution
         // (tfjs' Conv1D accepts "causal" but does not implement it).
-        const input = a.padding === 'causal' ? tf.pad(x, [[0, 0], [a.d[0] * (a.k[0] - 1), 0], [0, 0]]) : x;
-        return applyLayer(tf.layers.conv1d({ ...common, kernelSize: a.k[0], strides: a.s[0], dilationRate: a.d[0], padding: a.padding === 'same' ? 'same' : 'valid' }), input);
+        const input =
+          a.padding === 'causal'
+            ? tf.pad(x, [
+                [0, 0],
+                [a.d[0] * (a.k[0] - 1), 0],
+                [0, 0],
+              ])
+            : x;
+        return applyLayer(
+          tf.layers.conv1d({ ...common, kernelSize: a.k[0], strides: a.s[0], dilationRate: a.d[0], padding: a.padding === 'same' ? 'same' : 'valid' }),
+          input,
+        );
       }
       const padding = a.padding as 'valid' | 'same';
       if (rank === 2) return applyLayer(tf.layers.conv2d({ ...common, kernelSize: a.k as Pair, strides: a.s as Pair, dilationRate: a.d as Pair, padding }), x);
@@ -117,12 +127,23 @@ export function depthwise(rank: 1 | 2, o: ConvOptions, channels: number, depthMu
     run(tf, x) {
       const pad = a.padding as 'valid' | 'same';
       if (rank === 2 && a.d.every((d) => d === 1))
-        return applyLayer(tf.layers.depthwiseConv2d({ kernelSize: a.k as Pair, strides: a.s as Pair, padding: pad, depthMultiplier, depthwiseInitializer: 'ones', useBias: false }), x);
+        return applyLayer(
+          tf.layers.depthwiseConv2d({
+            kernelSize: a.k as Pair,
+            strides: a.s as Pair,
+            padding: pad,
+            depthMultiplier,
+            depthwiseInitializer: 'ones',
+            useBias: false,
+          }),
+          x,
+        );
       // tfjs' DepthwiseConv2D ignores dilation_rate and there is no DepthwiseConv1D: the op, as Keras computes it.
       const k2 = rank === 1 ? [1, a.k[0]] : a.k;
       const s2 = (rank === 1 ? [1, a.s[0]] : a.s) as [number, number];
       const d2 = (rank === 1 ? [1, a.d[0]] : a.d) as [number, number];
-      const op = (x4: import('@tensorflow/tfjs').Tensor4D) => tf.depthwiseConv2d(x4, tf.ones([k2[0], k2[1], channels, depthMultiplier]) as import('@tensorflow/tfjs').Tensor4D, s2, pad, 'NHWC', d2);
+      const op = (x4: import('@tensorflow/tfjs').Tensor4D) =>
+        tf.depthwiseConv2d(x4, tf.ones([k2[0], k2[1], channels, depthMultiplier]) as import('@tensorflow/tfjs').Tensor4D, s2, pad, 'NHWC', d2);
       return rank === 1 ? as2d(x, op) : op(x as import('@tensorflow/tfjs').Tensor4D);
     },
   };
@@ -139,12 +160,30 @@ export function separable(rank: 1 | 2, o: ConvOptions, channels: number, depthMu
       const pad = a.padding as 'valid' | 'same';
       if (rank === 2)
         return applyLayer(
-          tf.layers.separableConv2d({ filters, kernelSize: a.k as Pair, strides: a.s as Pair, dilationRate: a.d as Pair, padding: pad, depthMultiplier, depthwiseInitializer: 'ones', pointwiseInitializer: 'ones', useBias: false }),
+          tf.layers.separableConv2d({
+            filters,
+            kernelSize: a.k as Pair,
+            strides: a.s as Pair,
+            dilationRate: a.d as Pair,
+            padding: pad,
+            depthMultiplier,
+            depthwiseInitializer: 'ones',
+            pointwiseInitializer: 'ones',
+            useBias: false,
+          }),
           x,
         );
       // tfjs has no SeparableConv1D: Keras computes it as the 2D op over a height of 1.
       return as2d(x, (x4) =>
-        tf.separableConv2d(x4, tf.ones([1, a.k[0], channels, depthMultiplier]) as import('@tensorflow/tfjs').Tensor4D, tf.ones([1, 1, channels * depthMultiplier, filters]) as import('@tensorflow/tfjs').Tensor4D, [1, a.s[0]], pad, [1, a.d[0]], 'NHWC'),
+        tf.separableConv2d(
+          x4,
+          tf.ones([1, a.k[0], channels, depthMultiplier]) as import('@tensorflow/tfjs').Tensor4D,
+          tf.ones([1, 1, channels * depthMultiplier, filters]) as import('@tensorflow/tfjs').Tensor4D,
+          [1, a.s[0]],
+          pad,
+          [1, a.d[0]],
+          'NHWC',
+        ),
       );
     },
   };
@@ -171,13 +210,18 @@ export function pool(kind: 'Max' | 'Average', rank: 1 | 2 | 3, o: PoolOptions): 
   ].filter(Boolean);
   return {
     py: `layers.${kind}Pooling${rank}D(${args.join(', ')})`,
-    solid: solid(p, s, p.map(() => 1)),
+    solid: solid(
+      p,
+      s,
+      p.map(() => 1),
+    ),
     channelsFirst: o.channelsFirst,
     run(tf, x) {
       const dataFormat = (o.channelsFirst ? 'channelsFirst' : 'channelsLast') as 'channelsLast';
       const L = tf.layers;
       if (rank === 1) return applyLayer((kind === 'Max' ? L.maxPooling1d : L.averagePooling1d)({ poolSize: p[0], strides: s[0], padding }), x);
-      if (rank === 2) return applyLayer((kind === 'Max' ? L.maxPooling2d : L.averagePooling2d)({ poolSize: p as Pair, strides: s as Pair, padding, dataFormat }), x);
+      if (rank === 2)
+        return applyLayer((kind === 'Max' ? L.maxPooling2d : L.averagePooling2d)({ poolSize: p as Pair, strides: s as Pair, padding, dataFormat }), x);
       return applyLayer((kind === 'Max' ? L.maxPooling3d : L.averagePooling3d)({ poolSize: p as Triple, strides: s as Triple, padding, dataFormat }), x);
     },
   };
@@ -190,7 +234,10 @@ export function padOrCrop(kind: 'ZeroPadding' | 'Cropping', rank: 1 | 2 | 3, arg
     solid: true,
     run(tf, x) {
       if (rank === 2) {
-        const layer = kind === 'ZeroPadding' ? tf.layers.zeroPadding2d({ padding: pairs as [[number, number], [number, number]] }) : tf.layers.cropping2D({ cropping: pairs as [[number, number], [number, number]] });
+        const layer =
+          kind === 'ZeroPadding'
+            ? tf.layers.zeroPadding2d({ padding: pairs as [[number, number], [number, number]] })
+            : tf.layers.cropping2D({ cropping: pairs as [[number, number], [number, number]] });
         return applyLayer(layer, x);
       }
       // tfjs-layers has these only in 2D: padding adds zeros, cropping drops rows, as Keras does.
@@ -231,7 +278,14 @@ export interface Measured {
 }
 
 /** The input positions each output unit sees, projected on each spatial axis, from one layer's output. */
-function windowsPerAxis(out: Float32Array, inDims: number[], outDims: number[], channels: number, channelsFirst: boolean, problems: string[]): ({ lo: number; hi: number } | null)[][] {
+function windowsPerAxis(
+  out: Float32Array,
+  inDims: number[],
+  outDims: number[],
+  channels: number,
+  channelsFirst: boolean,
+  problems: string[],
+): ({ lo: number; hi: number } | null)[][] {
   const rank = inDims.length;
   const nIn = inDims.reduce((a, b) => a * b, 1);
   const nOut = outDims.reduce((a, b) => a * b, 1);
@@ -264,13 +318,15 @@ function windowsPerAxis(out: Float32Array, inDims: number[], outDims: number[], 
     }
     const oc = coords(o, outDims);
     // A box: the positions a unit sees are every combination of the positions it sees along each axis.
-    if (count > 0 && count !== seen.reduce((s, set) => s * set.size, 1)) problems.push(`output unit ${oc.join(',')}: the ${count} positions it sees are not a box`);
+    if (count > 0 && count !== seen.reduce((s, set) => s * set.size, 1))
+      problems.push(`output unit ${oc.join(',')}: the ${count} positions it sees are not a box`);
     for (let a = 0; a < rank; a++) {
       const w = count === 0 ? null : { lo: lo[a], hi: hi[a] };
       const prev = perAxis[a][oc[a]];
       // Along one axis, the window depends on the unit's index on that axis only.
       if (prev === undefined) perAxis[a][oc[a]] = w;
-      else if (w && prev && (prev.lo !== w.lo || prev.hi !== w.hi)) problems.push(`axis ${a}, output index ${oc[a]}: windows differ between units (${prev.lo}..${prev.hi} vs ${w.lo}..${w.hi})`);
+      else if (w && prev && (prev.lo !== w.lo || prev.hi !== w.hi))
+        problems.push(`axis ${a}, output index ${oc[a]}: windows differ between units (${prev.lo}..${prev.hi} vs ${w.lo}..${w.hi})`);
       else if (!prev) perAxis[a][oc[a]] = w;
     }
   }
@@ -305,7 +361,15 @@ export function measureFields(specs: WindowSpec[], inDims: number[], channels: n
   return results;
 }
 
-function derive(out: Float32Array, inDims: number[], outDims: number[], channels: number, channelsFirst: boolean, solidWindows: boolean, rank: number): Omit<Measured, 'shape'> {
+function derive(
+  out: Float32Array,
+  inDims: number[],
+  outDims: number[],
+  channels: number,
+  channelsFirst: boolean,
+  solidWindows: boolean,
+  rank: number,
+): Omit<Measured, 'shape'> {
   const problems: string[] = [];
   if (outDims.length !== rank) return { field: null, problems: [`the output has ${outDims.length} spatial axes, the input ${rank}`] };
   const perAxis = windowsPerAxis(out, inDims, outDims, channels, channelsFirst, problems);
@@ -319,7 +383,9 @@ function derive(out: Float32Array, inDims: number[], outDims: number[], channels
     const size = Math.max(0, ...inner.map((i) => spans[i]));
     const whole = inner.filter((i) => spans[i] === size);
     if (whole.length < 2) {
-      problems.push(`axis ${a}: fewer than two output units see a whole window away from the border (input ${inDims[a]}, output ${outDims[a]}): make the input larger`);
+      problems.push(
+        `axis ${a}: fewer than two output units see a whole window away from the border (input ${inDims[a]}, output ${outDims[a]}): make the input larger`,
+      );
       return { field: null, problems };
     }
     if (Math.max(...spans) > size) problems.push(`axis ${a}: a unit at the border sees ${Math.max(...spans)} positions, more than the whole windows' ${size}`);
@@ -331,7 +397,8 @@ function derive(out: Float32Array, inDims: number[], outDims: number[], channels
     }
     const jump = jumpNum / (i1 - i0);
     const offset = windows[i0]!.lo - i0 * jump;
-    for (const i of whole) if (windows[i]!.lo !== offset + i * jump) problems.push(`axis ${a}: unit ${i}'s whole window starts at ${windows[i]!.lo}, not ${offset + i * jump}`);
+    for (const i of whole)
+      if (windows[i]!.lo !== offset + i * jump) problems.push(`axis ${a}: unit ${i}'s whole window starts at ${windows[i]!.lo}, not ${offset + i * jump}`);
     // Every unit, whole or cut by the border: inside its window clipped to the input, and (windows without
     // holes) exactly that; a unit whose window lies wholly in the padding sees nothing.
     windows.forEach((w, i) => {
@@ -347,7 +414,8 @@ function derive(out: Float32Array, inDims: number[], outDims: number[], channels
       }
       const exact = w.lo === lo && w.hi === hi;
       const inside = w.lo >= lo && w.hi <= hi;
-      if (solidWindows ? !exact : !inside) problems.push(`axis ${a}: unit ${i} sees ${w.lo}..${w.hi}, the derived field clipped to the input says ${lo}..${hi}`);
+      if (solidWindows ? !exact : !inside)
+        problems.push(`axis ${a}: unit ${i} sees ${w.lo}..${w.hi}, the derived field clipped to the input says ${lo}..${hi}`);
     });
     field.size.push(size);
     field.jump.push(jump);

@@ -59,7 +59,11 @@ function check(original: AnalysisResult, run: (opts: ReformatOptions) => Analysi
   }
   const actual = withoutPositions(rewritten);
   if (JSON.stringify(actual) === JSON.stringify(expected)) return;
-  assert.deepEqual(actual, expected, `reformatting changed the analysis (rewrites that do it alone: ${culprits(run, expected).join(', ') || 'only the combination'}) of:\n${describeSource()}`);
+  assert.deepEqual(
+    actual,
+    expected,
+    `reformatting changed the analysis (rewrites that do it alone: ${culprits(run, expected).join(', ') || 'only the combination'}) of:\n${describeSource()}`,
+  );
 }
 
 function reformatNotebook(json: string, opts: ReformatOptions): string {

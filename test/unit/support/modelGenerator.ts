@@ -174,7 +174,8 @@ class Builder {
   }
 }
 
-const outLen = (len: number, k: number, s: number, d: number, pad: string) => (pad === 'valid' ? Math.floor((len - d * (k - 1) - 1) / s) + 1 : Math.floor((len - 1) / s) + 1);
+const outLen = (len: number, k: number, s: number, d: number, pad: string) =>
+  pad === 'valid' ? Math.floor((len - d * (k - 1) - 1) / s) + 1 : Math.floor((len - 1) / s) + 1;
 
 // ---------------------------------------------------------------------------------------------------------
 // Spatial layers, for 1, 2 and 3 spatial dimensions.
@@ -300,14 +301,40 @@ function shapeKeeping(b: Builder, spatialRank: number): boolean {
   const channelAxis = b.channelsFirst ? 1 : -1;
   // Not Softmax under a mask: Softmax adds a (batch, steps) mask to (batch, steps, features) logits, which
   // does not broadcast (tfjs fails running it).
-  const choice = pick(r, ['bn', 'bn', 'ln', 'act', 'relu', 'leaky', 'prelu', 'elu', 'dropout', 'dropout', 'spatial', 'noise', ...(b.masked ? [] : ['softmax'])]);
+  const choice = pick(r, [
+    'bn',
+    'bn',
+    'ln',
+    'act',
+    'relu',
+    'leaky',
+    'prelu',
+    'elu',
+    'dropout',
+    'dropout',
+    'spatial',
+    'noise',
+    ...(b.masked ? [] : ['softmax']),
+  ]);
   const same = b.shape.slice();
   switch (choice) {
     case 'bn':
-      b.add('BatchNormalization', [channelAxis === 1 ? { name: 'axis', value: 1 } : null, b.chance(0.2) ? { name: 'center', value: false } : null, b.chance(0.2) ? { name: 'momentum', value: { float: 0.9 } } : null], same);
+      b.add(
+        'BatchNormalization',
+        [
+          channelAxis === 1 ? { name: 'axis', value: 1 } : null,
+          b.chance(0.2) ? { name: 'center', value: false } : null,
+          b.chance(0.2) ? { name: 'momentum', value: { float: 0.9 } } : null,
+        ],
+        same,
+      );
       return true;
     case 'ln':
-      b.add('LayerNormalization', [b.chance(0.3) && b.shape.length > 1 && !b.variable ? { name: 'axis', value: { list: b.shape.map((_, i) => i + 1).slice(-2) } } : null], same);
+      b.add(
+        'LayerNormalization',
+        [b.chance(0.3) && b.shape.length > 1 && !b.variable ? { name: 'axis', value: { list: b.shape.map((_, i) => i + 1).slice(-2) } } : null],
+        same,
+      );
       return true;
     case 'act':
       b.add('Activation', [{ name: 'activation', value: pick(r, ACTIVATIONS) }], same);
@@ -319,7 +346,15 @@ function shapeKeeping(b: Builder, spatialRank: number): boolean {
       b.add('LeakyReLU', [b.chance(0.5) ? { name: 'negative_slope', value: { float: 0.2 } } : null], same);
       return true;
     case 'prelu':
-      b.add('PReLU', [spatialRank > 0 && (b.variable || b.chance(0.6)) ? { name: 'shared_axes', value: { list: b.spatial.map((_, i) => i + (b.channelsFirst ? 2 : 1)) } } : null], same);
+      b.add(
+        'PReLU',
+        [
+          spatialRank > 0 && (b.variable || b.chance(0.6))
+            ? { name: 'shared_axes', value: { list: b.spatial.map((_, i) => i + (b.channelsFirst ? 2 : 1)) } }
+            : null,
+        ],
+        same,
+      );
       return true;
     case 'elu':
       b.add('ELU', [], same);
@@ -343,7 +378,15 @@ function shapeKeeping(b: Builder, spatialRank: number): boolean {
 }
 
 function dense(b: Builder, units: number, activation?: string): void {
-  b.add('Dense', [{ name: 'units', value: units }, activation ? { name: 'activation', value: activation } : b.activation(0.6), b.chance(0.1) ? { name: 'use_bias', value: false } : null], [...b.shape.slice(0, -1), units]);
+  b.add(
+    'Dense',
+    [
+      { name: 'units', value: units },
+      activation ? { name: 'activation', value: activation } : b.activation(0.6),
+      b.chance(0.1) ? { name: 'use_bias', value: false } : null,
+    ],
+    [...b.shape.slice(0, -1), units],
+  );
 }
 
 /** Flatten, or global pooling (sometimes with keepdims, then Flatten). */
@@ -366,7 +409,14 @@ function head(b: Builder, classes: Py): void {
     if (b.chance(0.4)) b.add('Dropout', [{ name: 'rate', value: { float: 0.5 } }], b.shape);
   }
   const n = typeof classes === 'number' ? classes : 10;
-  b.add('Dense', [{ name: 'units', value: classes }, { name: 'activation', value: n === 1 ? 'sigmoid' : 'softmax' }], [n]);
+  b.add(
+    'Dense',
+    [
+      { name: 'units', value: classes },
+      { name: 'activation', value: n === 1 ? 'sigmoid' : 'softmax' },
+    ],
+    [n],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -393,15 +443,34 @@ function image(r: Rng, classes: Py): Plan {
   if (!channelsFirst && !b.variable && b.chance(0.25)) {
     const pre = pick(r, ['rescale', 'resize', 'crop', 'flip']);
     // Not `1./255`: a float with a trailing dot reads as a syntax error (see randomModels.test.ts).
-    if (pre === 'rescale') b.add('Rescaling', [{ name: 'scale', value: { expr: pick(r, ['1.0 / 255', '1 / 255.0', '1 / 127.5']) } }, b.chance(0.4) ? { name: 'offset', value: { float: -1 } } : null], b.shape);
+    if (pre === 'rescale')
+      b.add(
+        'Rescaling',
+        [{ name: 'scale', value: { expr: pick(r, ['1.0 / 255', '1 / 255.0', '1 / 127.5']) } }, b.chance(0.4) ? { name: 'offset', value: { float: -1 } } : null],
+        b.shape,
+      );
     if (pre === 'resize') {
       const s = pick(r, [16, 20, 24]);
-      b.add('Resizing', [{ name: 'height', value: s }, { name: 'width', value: s }], [s, s, c]);
+      b.add(
+        'Resizing',
+        [
+          { name: 'height', value: s },
+          { name: 'width', value: s },
+        ],
+        [s, s, c],
+      );
     }
     if (pre === 'crop') {
       const ch = int(r, 8, h);
       const cw = int(r, 8, w);
-      b.add('CenterCrop', [{ name: 'height', value: ch }, { name: 'width', value: cw }], [ch, cw, c]);
+      b.add(
+        'CenterCrop',
+        [
+          { name: 'height', value: ch },
+          { name: 'width', value: cw },
+        ],
+        [ch, cw, c],
+      );
     }
     if (pre === 'flip') b.add('RandomFlip', [{ name: 'mode', value: 'horizontal' }], b.shape);
   }
@@ -421,10 +490,18 @@ function image(r: Rng, classes: Py): Plan {
   const [sh, sw, sc] = b.shape;
   if (!channelsFirst && !b.variable && sh * sw <= 400 && b.chance(0.2)) {
     // The feature map read as a sequence of pixels.
-    const target = pick(r, [[-1, sc], [sh * sw, sc], [sh, -1]]);
+    const target = pick(r, [
+      [-1, sc],
+      [sh * sw, sc],
+      [sh, -1],
+    ]);
     const known = target.filter((d) => d !== -1).reduce((x, y) => x * y, 1);
-    b.add('Reshape', [{ name: 'target_shape', value: { tuple: target } }], target.map((d) => (d === -1 ? (sh * sw * sc) / known : d)));
-    for (let i = int(r, 0, 2); i > 0; i--) (b.chance(0.5) ? conv(b, 1, 'conv') : addRecurrent(b, true));
+    b.add(
+      'Reshape',
+      [{ name: 'target_shape', value: { tuple: target } }],
+      target.map((d) => (d === -1 ? (sh * sw * sc) / known : d)),
+    );
+    for (let i = int(r, 0, 2); i > 0; i--) b.chance(0.5) ? conv(b, 1, 'conv') : addRecurrent(b, true);
     sequenceEnd(b);
   } else collapse(b, 2);
   head(b, classes);
@@ -574,7 +651,9 @@ function video(r: Rng, classes: Py): Plan {
   const n = int(r, 1, 4);
   for (let tries = 0; b.layers.length < n && tries < 20; tries++) {
     const what = pick(r, ['conv', 'conv', 'pool', 'keep', 'pad']);
-    timeDistributed(b, (step) => (what === 'conv' ? conv(step, 2, 'conv') : what === 'pool' ? pool(step, 2) : what === 'pad' ? padCropUp(step, 2) : shapeKeeping(step, 2)));
+    timeDistributed(b, (step) =>
+      what === 'conv' ? conv(step, 2, 'conv') : what === 'pool' ? pool(step, 2) : what === 'pad' ? padCropUp(step, 2) : shapeKeeping(step, 2),
+    );
   }
   if (b.chance(0.3)) timeDistributed(b, (step) => step.add(pick(r, ['GlobalAveragePooling2D', 'GlobalMaxPooling2D']), [], [step.channels]));
   else timeDistributed(b, (step) => step.add('Flatten', [], [step.shape.reduce((a, x) => a * x, 1)]));
@@ -681,7 +760,11 @@ function header(w: Writer, seqName: string): string[] {
       lines.push('import tensorflow as tf');
       break;
     case 'keras.layers':
-      lines.push('import tensorflow as tf', 'from tensorflow import keras', seqName.startsWith('models.') ? 'from tensorflow.keras import layers, models' : 'from tensorflow.keras import layers');
+      lines.push(
+        'import tensorflow as tf',
+        'from tensorflow import keras',
+        seqName.startsWith('models.') ? 'from tensorflow.keras import layers, models' : 'from tensorflow.keras import layers',
+      );
       break;
     case 'keras 3':
       lines.push('import keras', 'from keras import layers');
@@ -718,7 +801,16 @@ export function generateModel(seed: number): GeneratedModel {
   const classes: Py = classesParam ? { expr: 'num_classes' } : constantsWanted ? { expr: 'NUM_CLASSES' } : numClasses;
 
   const family = pick(r, ['image', 'image', 'image', 'sequence', 'sequence', 'mlp', 'volume', 'video']);
-  const plan = family === 'image' ? image(r, classes) : family === 'sequence' ? sequence(r, classes) : family === 'mlp' ? mlp(r, classes) : family === 'volume' ? volume(r, classes) : video(r, classes);
+  const plan =
+    family === 'image'
+      ? image(r, classes)
+      : family === 'sequence'
+        ? sequence(r, classes)
+        : family === 'mlp'
+          ? mlp(r, classes)
+          : family === 'volume'
+            ? volume(r, classes)
+            : video(r, classes);
   const layers = plan.builder.layers;
 
   const styles: InputStyle[] = ['input_shape', 'input_shape', 'batch_input_shape', 'Input', 'Input', 'Input(batch_shape)', 'InputLayer', 'build', 'comment'];
@@ -764,7 +856,8 @@ export function generateModel(seed: number): GeneratedModel {
 
   const ind = inFunction ? '    ' : '';
   const body: string[] = [];
-  if (inputStyle === 'comment') body.push(`${ind}# layerlens: input_shape=(${written.map((d) => d ?? 'None').join(', ')}${plan.input.length === 1 ? ',' : ''})`);
+  if (inputStyle === 'comment')
+    body.push(`${ind}# layerlens: input_shape=(${written.map((d) => d ?? 'None').join(', ')}${plan.input.length === 1 ? ',' : ''})`);
   if (listStyle) {
     body.push(`${ind}model = ${seqName}([`);
     if (input) body.push(`${ind}    ${input},`);
@@ -780,11 +873,25 @@ export function generateModel(seed: number): GeneratedModel {
   const lines = [...header(w, seqName), ''];
   if (constLines.length) lines.push(...constLines, '');
   if (inFunction) {
-    lines.push(`def build_model(${classesParam ? `num_classes=${numClasses}` : ''}):`, `    """A generated model."""`, ...body, '    return model', '', '', 'model = build_model()');
+    lines.push(
+      `def build_model(${classesParam ? `num_classes=${numClasses}` : ''}):`,
+      `    """A generated model."""`,
+      ...body,
+      '    return model',
+      '',
+      '',
+      'model = build_model()',
+    );
   } else lines.push(...body);
   if (r() < 0.4) lines.push(`model.compile(optimizer=${w.quote}adam${w.quote}, loss=${w.quote}sparse_categorical_crossentropy${w.quote})`);
   if (r() < 0.3) lines.push('model.summary()');
 
-  const style = [imports, listStyle ? 'list' : 'model.add', inFunction ? 'in build_model()' : 'top level', `input via ${inputStyle}`, useConstants ? 'constants' : 'literals'].join(', ');
+  const style = [
+    imports,
+    listStyle ? 'list' : 'model.add',
+    inFunction ? 'in build_model()' : 'top level',
+    `input via ${inputStyle}`,
+    useConstants ? 'constants' : 'literals',
+  ].join(', ');
   return { seed, family: plan.family, style, source: `${lines.join('\n')}\n`, inputShape: [batchSize, ...written], layerCount: layers.length };
 }

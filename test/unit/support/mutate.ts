@@ -59,7 +59,15 @@ export const MUTATIONS: Record<string, Mutation> = {
   wrapInLoop: (s, r) => {
     const lines = s.split('\n');
     const i = int(r, 0, lines.length - 1);
-    const head = pick(r, ['for f in [16, 32, 64]:', 'for i, f in enumerate(range(3)):', `for _ in range(${int(r, 0, 100_000)}):`, 'for x in data:', 'while True:', `while n < ${int(r, 0, 50)}:`, 'if len(sys.argv) > 1:']);
+    const head = pick(r, [
+      'for f in [16, 32, 64]:',
+      'for i, f in enumerate(range(3)):',
+      `for _ in range(${int(r, 0, 100_000)}):`,
+      'for x in data:',
+      'while True:',
+      `while n < ${int(r, 0, 50)}:`,
+      'if len(sys.argv) > 1:',
+    ]);
     return [...lines.slice(0, i), head, ...lines.slice(i).map((l) => `    ${l}`), ...(r() < 0.5 ? ['    break'] : [])].join('\n');
   },
   /** Lines from one on become the body of a function that is then called (or calls itself), with arguments. */
@@ -68,6 +76,14 @@ export const MUTATIONS: Record<string, Mutation> = {
     const i = int(r, 0, lines.length - 1);
     const call = pick(r, ['model = build(3, width=8)', 'build(*[1, 2], **{"width": 4})', 'build()', 'm1, m2 = build(1), build(2)', '']);
     const recurse = r() < 0.2 ? ['    build(n + 1)'] : [];
-    return [...lines.slice(0, i), 'def build(n=1, *args, width=32, **kw):', ...lines.slice(i).map((l) => `    ${l}`), ...recurse, '    return model', '', call].join('\n');
+    return [
+      ...lines.slice(0, i),
+      'def build(n=1, *args, width=32, **kw):',
+      ...lines.slice(i).map((l) => `    ${l}`),
+      ...recurse,
+      '    return model',
+      '',
+      call,
+    ].join('\n');
   },
 };

@@ -123,7 +123,16 @@ regressor.add(Dense(3))
 regressor.add(Dense(1))
 regressor.summary()
 `,
-    printed: { total: 41, shapes: [[null, 3], [null, 4], [null, 3], [null, 1]], params: [6, 16, 15, 4] },
+    printed: {
+      total: 41,
+      shapes: [
+        [null, 3],
+        [null, 4],
+        [null, 3],
+        [null, 1],
+      ],
+      params: [6, 16, 15, 4],
+    },
   },
   {
     name: 'two 2x2 convolutions on a 5x5 map, summary in a docstring',
@@ -137,7 +146,14 @@ cnn.add(Conv2D(filters=10, kernel_size=(2, 2), input_shape=(5, 5, 1)))  # (4, 4,
 cnn.add(Conv2D(filters=5, kernel_size=2))                                  # (3, 3, 5)
 cnn.summary()
 `,
-    printed: { total: 255, shapes: [[null, 4, 4, 10], [null, 3, 3, 5]], params: [50, 205] },
+    printed: {
+      total: 255,
+      shapes: [
+        [null, 4, 4, 10],
+        [null, 3, 3, 5],
+      ],
+      params: [50, 205],
+    },
   },
   {
     name: "the book's MNIST convnet, summary() between the base and the head",
@@ -161,7 +177,16 @@ convnet.summary()
 `,
     printed: {
       total: 93322,
-      shapes: [[null, 26, 26, 32], [null, 13, 13, 32], [null, 11, 11, 64], [null, 5, 5, 64], [null, 3, 3, 64], [null, 576], [null, 64], [null, 10]],
+      shapes: [
+        [null, 26, 26, 32],
+        [null, 13, 13, 32],
+        [null, 11, 11, 64],
+        [null, 5, 5, 64],
+        [null, 3, 3, 64],
+        [null, 576],
+        [null, 64],
+        [null, 10],
+      ],
       params: [320, 0, 18496, 0, 36928, 0, 36928, 650],
     },
   },
@@ -183,7 +208,14 @@ digits.add(Dense(10, activation=tf.nn.softmax))
 `,
     printed: {
       total: 607394,
-      shapes: [[null, 26, 26, 28], [null, 13, 13, 28], [null, 4732], [null, 128], [null, 128], [null, 10]],
+      shapes: [
+        [null, 26, 26, 28],
+        [null, 13, 13, 28],
+        [null, 4732],
+        [null, 128],
+        [null, 128],
+        [null, 10],
+      ],
       params: [280, 0, 0, 605824, 0, 1290],
     },
   },
@@ -255,7 +287,15 @@ model = Sequential([
 `,
     printed: {
       total: 43946,
-      shapes: [[null, 29, 29, 32], [null, 14, 14, 32], [null, 11, 11, 32], [null, 5, 5, 32], [null, 800], [null, 32], [null, 10]],
+      shapes: [
+        [null, 29, 29, 32],
+        [null, 14, 14, 32],
+        [null, 11, 11, 32],
+        [null, 5, 5, 32],
+        [null, 800],
+        [null, 32],
+        [null, 10],
+      ],
       params: [1568, 0, 16416, 0, 0, 25632, 330],
     },
   },
@@ -296,7 +336,12 @@ model = Sequential([
 ])
 `,
     printed: {
-      shapes: [[null, 222, 222, 32], [null, 220, 220, 64], [null, 218, 218, 128], [null, 218, 218, 10]],
+      shapes: [
+        [null, 222, 222, 32],
+        [null, 220, 220, 64],
+        [null, 218, 218, 128],
+        [null, 218, 218, 10],
+      ],
       params: [896, 18496, 73856, 1290],
     },
     buildOnly: true,
@@ -327,7 +372,7 @@ model.summary()
 `,
   },
   {
-    name: "same-padded convs with MaxPool2D(strides=2), image_size a module variable",
+    name: 'same-padded convs with MaxPool2D(strides=2), image_size a module variable',
     idiom: IDIOMS.list,
     modelledOn: 'pavelzw/proseminar-pytorch-keras ausarbeitung/code/create-cnn-keras.py',
     source: `from tensorflow.keras.layers import Conv2D, MaxPool2D, Flatten, Dense
@@ -415,7 +460,16 @@ def make_mlp(n_inputs):
 model = make_mlp(2)
 model.summary()
 `,
-    printed: { total: 44, shapes: [[null, 3], [null, 4], [null, 3], [null, 1]], params: [9, 16, 15, 4] },
+    printed: {
+      total: 44,
+      shapes: [
+        [null, 3],
+        [null, 4],
+        [null, 3],
+        [null, 1],
+      ],
+      params: [9, 16, 15, 4],
+    },
   },
   {
     name: 'create_mlp(...) called under if __name__ == "__main__" with variables set there',
@@ -643,7 +697,8 @@ model.add(Dense(2, activation='softmax'))
   {
     name: 'NVIDIA driving net: Convolution2D with positional strides, input_shape on every conv',
     idiom: IDIOMS.repeatedInput,
-    modelledOn: 'Balaji-Ganesh/Rebuild-Self_Driving_car NVIDIA_Self-driving-car_simulation/utils.py (printed: NVIDIA_Self-driving-car_simulation/results/model_summary.md)',
+    modelledOn:
+      'Balaji-Ganesh/Rebuild-Self_Driving_car NVIDIA_Self-driving-car_simulation/utils.py (printed: NVIDIA_Self-driving-car_simulation/results/model_summary.md)',
     source: `from tensorflow.keras.models import Sequential
 from tensorflow.keras.layers import Convolution2D, Flatten, Dense
 
@@ -663,7 +718,18 @@ model = driving_model()
 `,
     printed: {
       total: 252219,
-      shapes: [[null, 31, 98, 24], [null, 14, 47, 36], [null, 5, 22, 48], [null, 3, 20, 64], [null, 1, 18, 64], [null, 1152], [null, 100], [null, 50], [null, 10], [null, 1]],
+      shapes: [
+        [null, 31, 98, 24],
+        [null, 14, 47, 36],
+        [null, 5, 22, 48],
+        [null, 3, 20, 64],
+        [null, 1, 18, 64],
+        [null, 1152],
+        [null, 100],
+        [null, 50],
+        [null, 10],
+        [null, 1],
+      ],
       params: [1824, 21636, 43248, 27712, 36928, 0, 115300, 5050, 510, 11],
     },
   },
@@ -679,7 +745,15 @@ for i, n in enumerate([4, 4, 2]):
     model.add(tf.keras.layers.Conv2D(n, kernel_size=(3, 3), activation="relu", **extra))
 model.summary()
 `,
-    printed: { total: 262, shapes: [[null, 5, 7, 4], [null, 3, 5, 4], [null, 1, 3, 2]], params: [40, 148, 74] },
+    printed: {
+      total: 262,
+      shapes: [
+        [null, 5, 7, 4],
+        [null, 3, 5, 4],
+        [null, 1, 3, 2],
+      ],
+      params: [40, 148, 74],
+    },
   },
   {
     name: 'five conv/pool blocks from a tuple of filter counts (MaxPool2D alias)',
@@ -1443,7 +1517,11 @@ model = tf.keras.models.Sequential([
     tf.keras.layers.Dense(10, activation='softmax'),
 ])
 `,
-    refused: { layer: 2, code: 'invalid-argument', keras: "TypeError: ('Keyword argument not understood:', 'actiavtion') (Keras 3: Unrecognized keyword arguments passed to Dense)" },
+    refused: {
+      layer: 2,
+      code: 'invalid-argument',
+      keras: "TypeError: ('Keyword argument not understood:', 'actiavtion') (Keras 3: Unrecognized keyword arguments passed to Dense)",
+    },
   },
 
   // ---- freezing, dict configs -------------------------------------------------------------------------

@@ -144,7 +144,8 @@ export function checkModel(model: ModelResult, options: CheckOptions = {}): Orac
   // Per layer, standalone: what the model config holds for it must be the same conversion.
   const standalone = model.layers.map((layer, i) => toTfjs(layer, i === 0 && model.inputShape ? { batchInputShape: model.inputShape } : {}));
   conversion.layers.forEach((c, i) => {
-    if (JSON.stringify(c) !== JSON.stringify(standalone[i])) report.mismatches.push(`layer ${i}: toTfjsModelConfig and toTfjs disagree: ${JSON.stringify(c)} vs ${JSON.stringify(standalone[i])}`);
+    if (JSON.stringify(c) !== JSON.stringify(standalone[i]))
+      report.mismatches.push(`layer ${i}: toTfjsModelConfig and toTfjs disagree: ${JSON.stringify(c)} vs ${JSON.stringify(standalone[i])}`);
   });
   if (conversion.layers.length < model.layers.length && conversion.unsupported.length === 0)
     report.mismatches.push('toTfjsModelConfig stopped early without naming an unsupported layer');
@@ -184,11 +185,19 @@ export function checkModel(model: ModelResult, options: CheckOptions = {}): Orac
         // The converted Reshape carries the core's value for -1; tfjs resolves the written -1 only on a tensor.
         const target = ml.type === 'Reshape' ? ml.config.target_shape : null;
         if (Array.isArray(target) && target.includes(-1) && ml.inputShape!.slice(1).every((d) => d !== null))
-          compare(report.mismatches, ml, runOnTensor(tf, { className: 'Reshape', config: { targetShape: target } }, ml.inputShape!), 'tfjs Reshape with -1 run on a tensor', true);
+          compare(
+            report.mismatches,
+            ml,
+            runOnTensor(tf, { className: 'Reshape', config: { targetShape: target } }, ml.inputShape!),
+            'tfjs Reshape with -1 run on a tensor',
+            true,
+          );
       }
       if (options.run) keptByRuns += runSegment(tf, seq, model.layers.slice(i, end), report);
     } catch (e) {
-      report.mismatches.push(`layers ${i}–${end - 1}: tfjs refused the converted layers: ${(e as Error).message.split('\n')[0]} — configs ${JSON.stringify(configs)}`);
+      report.mismatches.push(
+        `layers ${i}–${end - 1}: tfjs refused the converted layers: ${(e as Error).message.split('\n')[0]} — configs ${JSON.stringify(configs)}`,
+      );
     } finally {
       seq?.dispose();
     }
@@ -208,16 +217,22 @@ function runSegment(tf: Tf, seq: TfSequential, layers: LayerResult[], report: Or
   const probe = tf.model({ inputs: seq.inputs, outputs: seq.layers.map((l) => l.output as import('@tensorflow/tfjs').SymbolicTensor) });
   try {
     const shapes = tf.tidy(() => {
-      const ys = probe.predict(tf.zeros([input[0] ?? 1, ...(input.slice(1) as number[])])) as import('@tensorflow/tfjs').Tensor | import('@tensorflow/tfjs').Tensor[];
+      const ys = probe.predict(tf.zeros([input[0] ?? 1, ...(input.slice(1) as number[])])) as
+        import('@tensorflow/tfjs').Tensor | import('@tensorflow/tfjs').Tensor[];
       return (Array.isArray(ys) ? ys : [ys]).map((y) => y.shape);
     });
     shapes.forEach((shape, k) => {
       const l = layers[k];
       const got = [l.outputShape![0], ...shape.slice(1)];
-      if (shapeStr(got) !== shapeStr(l.outputShape)) report.mismatches.push(`layer ${l.index} ${l.type} (${l.name}), tfjs run on a tensor: output shape core ${shapeStr(l.outputShape)} vs tfjs ${shapeStr(got)}`);
+      if (shapeStr(got) !== shapeStr(l.outputShape))
+        report.mismatches.push(
+          `layer ${l.index} ${l.type} (${l.name}), tfjs run on a tensor: output shape core ${shapeStr(l.outputShape)} vs tfjs ${shapeStr(got)}`,
+        );
     });
   } catch (e) {
-    report.mismatches.push(`layers ${layers[0].index}–${layers[layers.length - 1].index}: tfjs builds but cannot run them: ${(e as Error).message.split('\n')[0]}`);
+    report.mismatches.push(
+      `layers ${layers[0].index}–${layers[layers.length - 1].index}: tfjs builds but cannot run them: ${(e as Error).message.split('\n')[0]}`,
+    );
   }
   // Tensors tfjs keeps from a run, such as the dropout masks its RNN cells cache and never dispose.
   return tf.memory().numTensors - before;
@@ -252,7 +267,8 @@ function checkAlone(tf: Tf, layer: LayerResult, c: TfjsUnsupported, report: Orac
       compare(report.mismatches, layer, runOnTensor(tf, run, input), `tfjs ${run.className} run on a tensor`);
       report.checks.push({ index: layer.index, type: layer.type, kind: 'emulated', note: `tfjs ${run.className} run on a tensor` });
     } catch (e) {
-      if (e instanceof EmulationRefused) report.checks.push({ index: layer.index, type: layer.type, kind: 'skipped', note: `${c.unsupported} (no emulation: ${e.message})` });
+      if (e instanceof EmulationRefused)
+        report.checks.push({ index: layer.index, type: layer.type, kind: 'skipped', note: `${c.unsupported} (no emulation: ${e.message})` });
       else report.mismatches.push(`layer ${layer.index} ${layer.type}: tfjs run failed: ${(e as Error).message.split('\n')[0]}`);
     }
     return;
@@ -273,10 +289,19 @@ function checkAlone(tf: Tf, layer: LayerResult, c: TfjsUnsupported, report: Orac
     };
     const out = emu.build!(add, input);
     compare(report.mismatches, layer, measure(model.layers, out), `emulated by ${added.map((a) => a.className).join(' → ')}`, emu.shapeOnly !== undefined);
-    report.checks.push({ index: layer.index, type: layer.type, kind: emu.shapeOnly !== undefined ? 'shape-only' : 'emulated', note: emu.shapeOnly ?? added.map((a) => a.className).join(' → ') });
+    report.checks.push({
+      index: layer.index,
+      type: layer.type,
+      kind: emu.shapeOnly !== undefined ? 'shape-only' : 'emulated',
+      note: emu.shapeOnly ?? added.map((a) => a.className).join(' → '),
+    });
   } catch (e) {
-    if (e instanceof EmulationRefused) report.checks.push({ index: layer.index, type: layer.type, kind: 'skipped', note: `${c.unsupported} (no emulation: ${e.message})` });
-    else report.mismatches.push(`layer ${layer.index} ${layer.type}: emulation ${added.map((a) => a.className).join(' → ')} failed: ${(e as Error).message.split('\n')[0]}`);
+    if (e instanceof EmulationRefused)
+      report.checks.push({ index: layer.index, type: layer.type, kind: 'skipped', note: `${c.unsupported} (no emulation: ${e.message})` });
+    else
+      report.mismatches.push(
+        `layer ${layer.index} ${layer.type}: emulation ${added.map((a) => a.className).join(' → ')} failed: ${(e as Error).message.split('\n')[0]}`,
+      );
   } finally {
     seq?.dispose();
   }
@@ -402,7 +427,10 @@ function emulation(layer: LayerResult): Emulation | null {
 
   // 1D pooling on channels_first data.
   if (/^(Max|Average)Pooling1D$/.test(t) && cf)
-    return { build: (add, input) => channelsLast(add, input, true, () => add(toTfjs({ type: t, config: { ...layer.config, data_format: 'channels_last' } }, { omitName: true }))) };
+    return {
+      build: (add, input) =>
+        channelsLast(add, input, true, () => add(toTfjs({ type: t, config: { ...layer.config, data_format: 'channels_last' } }, { omitName: true }))),
+    };
 
   // 1D convolutions tfjs lacks, through their 2D forms with a kernel of width 1.
   const twoD: Record<string, string> = { SeparableConv1D: 'SeparableConv2D', DepthwiseConv1D: 'DepthwiseConv2D', Conv1DTranspose: 'Conv2DTranspose' };
@@ -432,7 +460,8 @@ function emulation(layer: LayerResult): Emulation | null {
 
   // Layers tfjs computes right on a tensor but gets the symbolic shape of wrong.
   if (t === 'Resizing' || t === 'CenterCrop') return { run: toTfjs(layer, { omitName: true, allowWrongSymbolicShape: true }) };
-  if (t === 'RandomCrop') return { run: toTfjs({ type: 'CenterCrop', config: { height: arg(layer, 'height'), width: arg(layer, 'width') } }, { allowWrongSymbolicShape: true }) };
+  if (t === 'RandomCrop')
+    return { run: toTfjs({ type: 'CenterCrop', config: { height: arg(layer, 'height'), width: arg(layer, 'width') } }, { allowWrongSymbolicShape: true }) };
 
   // Layers tfjs gets wrong only with channels_first (Conv1D, SeparableConv2D with a bias): Permute around
   // their channels_last form.
@@ -450,7 +479,16 @@ function emulation(layer: LayerResult): Emulation | null {
       build: (add, input) =>
         channelsLast(add, input, cf, (x) => {
           add(reshape([x[1], 1, x[2]]));
-          const y = add({ className: 'ZeroPadding2D', config: { padding: [[left, 0], [0, 0]], dataFormat: 'channelsLast' } });
+          const y = add({
+            className: 'ZeroPadding2D',
+            config: {
+              padding: [
+                [left, 0],
+                [0, 0],
+              ],
+              dataFormat: 'channelsLast',
+            },
+          });
           add(reshape([y[1], y[3]]));
           return add(toTfjs({ type: t, config: { ...layer.config, padding: 'valid', data_format: 'channels_last' } }, { omitName: true }));
         }),

@@ -79,7 +79,13 @@ async function run(req: Request): Promise<void> {
     });
   } catch (e) {
     results = {
-      passes: 0, failures: 0, pending: 0, tests: [], console: [], files: [], durationMs: 0,
+      passes: 0,
+      failures: 0,
+      pending: 0,
+      tests: [],
+      console: [],
+      files: [],
+      durationMs: 0,
       fatal: `the test host crashed: ${e instanceof Error ? e.stack : String(e)}`,
     };
   }
