@@ -193,7 +193,39 @@ function reachable(model: FunctionalBuilder, walk: Walk): GraphNode[] {
         n.to,
       );
   for (const i of model.inputs) seen.add(i);
-  return [...seen].sort((a, b) => a.id - b.id);
+  return sourceOrder([...seen]);
+}
+
+/**
+ * A topological order that follows the source where it can: of the nodes whose inputs are placed, the one written
+ * first (then the one made first) comes next. Nodes are made as names are needed, which is not always the order
+ * they are written in, and Keras lists layers in the order the code runs.
+ */
+function sourceOrder(nodes: GraphNode[]): GraphNode[] {
+  const inGraph = new Set(nodes);
+  const waiting = new Map<GraphNode, number>();
+  const users = new Map<GraphNode, GraphNode[]>();
+  for (const n of nodes) {
+    const inputs = [...new Set(n.inputs.filter((i) => inGraph.has(i)))];
+    waiting.set(n, inputs.length);
+    for (const i of inputs) users.set(i, [...(users.get(i) ?? []), n]);
+  }
+  const before = (a: GraphNode, b: GraphNode) => a.from - b.from || a.id - b.id;
+  const ready = nodes.filter((n) => waiting.get(n) === 0);
+  const out: GraphNode[] = [];
+  while (ready.length) {
+    // A linear scan for the earliest: graphs here are at most a few thousand nodes.
+    let best = 0;
+    for (let i = 1; i < ready.length; i++) if (before(ready[i], ready[best]) < 0) best = i;
+    const [n] = ready.splice(best, 1);
+    out.push(n);
+    for (const u of users.get(n) ?? []) {
+      const left = (waiting.get(u) ?? 1) - 1;
+      waiting.set(u, left);
+      if (left === 0) ready.push(u);
+    }
+  }
+  return out;
 }
 
 /** Keras 3 names Inputs `input_layer`, `input_layer_1`…, unless `name=` is given. */
