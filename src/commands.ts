@@ -42,7 +42,7 @@ export async function resolveTarget(cache: AnalysisCache, args: unknown[]): Prom
   }
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'python') {
-    void vscode.window.showInformationMessage('LayerLens: open a Python file or notebook with a Keras Sequential model first.');
+    void vscode.window.showInformationMessage('LayerLens: open a Python file or notebook with a Keras model first.');
     return undefined;
   }
   const doc = editor.document;
