@@ -2,7 +2,7 @@
  * Plain-language descriptions of a layer and a model, shared by hovers, code lenses, the summary view and
  * the webview so that they all say the same thing the same way. Markdown, no `vscode`.
  */
-import { BYTES_PER_PARAM, formatBytes, formatCount, formatField, formatShape } from './format';
+import { BYTES_PER_PARAM, connectedTo, formatBytes, formatCount, formatField, formatShape } from './format';
 import type { LayerResult, ModelResult, ReceptiveField, TensorResult } from './types';
 
 /** `3×3×32×64 kernel + 64 bias = 18,496`, with trainable / non-trainable when they differ. */
@@ -84,11 +84,6 @@ export function inboundMarkdown(model: ModelResult, layer: LayerResult, call = 0
     inbound.forEach((name, i) => lines.push(`- ${layerRef(model, name)} \`${formatShape(shapes[i] ?? null)}\``));
   }
   return lines;
-}
-
-/** Keras' "Connected to" of a Functional model's layer: `conv2d_3[0][0], max_pooling2d[0][0]`; `-` for an Input. */
-export function connectedTo(layer: LayerResult): string {
-  return (layer.inbound ?? []).flatMap((call) => call.map((name) => `${name}[0][0]`)).join(', ') || '-';
 }
 
 /**

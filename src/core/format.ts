@@ -51,8 +51,8 @@ const COLUMNS: Column[] = [
   { title: 'MACs', width: 14, cell: (l) => formatCount(l.macs) },
 ];
 
-/** Keras' "Connected to" for a Functional model's layer: each call's inbound layers, `conv2d[0][0]` style. */
-function connectedTo(l: LayerResult): string {
+/** Keras' "Connected to" for a Functional model's layer: each call's inbound layers, `conv2d[0][0]` style; `-` for an Input. */
+export function connectedTo(l: LayerResult): string {
   return (l.inbound ?? []).flatMap((call) => call.map((name) => `${name}[0][0]`)).join(', ') || '-';
 }
 

@@ -4,7 +4,7 @@ import { BYTES_PER_PARAM } from '../core/format';
 import { modelIdOf, modelIndexOf } from '../analysisCache';
 import { describeShown, type ShownModel } from './previewModel';
 import { formatBytes, formatCount, formatField, formatShape, describeParams, type ModelResult } from '../core';
-import { connectedTo } from '../core/describe';
+import { connectedTo } from '../core/format';
 
 let panel: vscode.WebviewPanel | undefined;
 

@@ -5,7 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { analyze, type ModelResult } from '../../src/core';
-import { connectedTo, inboundMarkdown, modelMarkdownTable, tensorMarkdown } from '../../src/core/describe';
+import { inboundMarkdown, modelMarkdownTable, tensorMarkdown } from '../../src/core/describe';
+import { connectedTo } from '../../src/core/format';
 import { toTfjsModelConfig } from '../../src/core/tfjs/toTfjs';
 import { groupAt, groupLayersByRange, hintLabel, layerCalls, rangeContains, type LayerGroup } from '../../src/providers/layerGroups';
 import { allTensors, callAssigned, enclosingDef, tensorsAssignedAt, tensorsFeeding, tensorsReadAt, type PlacedTensor } from '../../src/providers/tensors';

@@ -5,13 +5,12 @@
  * them: a layer called twice (shared weights) is one row, its parameters counted once, with each call's inbound
  * layers; the Input layers have rows of their own.
  */
-import { product, type InternalShape } from '../layers/rule';
+import type { InternalShape } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
 import type { FunctionalBuilder, GraphNode, LayerCall, ModelBuilder } from '../python/values';
 import type { LayerResult, ModelResult, TensorResult } from '../types';
-import { BYTES_PER_PARAM } from '../format';
 import { findInputShape } from './inputShape';
-import { initialField, report, runLayer, sumOf, toShape, type FieldState, type Walk } from './propagate';
+import { initialField, modelResult, newWalk, report, runLayer, toShape, type FieldState, type Walk } from './propagate';
 
 /**
  * A variable assigned a Keras tensor (`x = layers.Conv2D(...)(x)`, `inputs = keras.Input(...)`): the interpreter
@@ -34,7 +33,7 @@ interface NodeRun {
 }
 
 export function analyzeFunctional(model: FunctionalGraph, source: SourceText): ModelResult {
-  const walk: Walk = { source, diagnostics: [], names: new Map(), reported: new Set() };
+  const walk = newWalk(source);
   for (const n of model.notes) report(walk, n.severity, n.code, n.message, n.from, n.to);
   const nodes = reachable(model, walk);
   const runs = new Map<GraphNode, NodeRun>();
@@ -112,30 +111,10 @@ export function analyzeFunctional(model: FunctionalGraph, source: SourceText): M
   }
   const layers = [...rows.values()];
   layers.forEach((l, i) => (l.index = i));
-  const sum = (f: (l: LayerResult) => number | null) => sumOf(layers, f);
   const first = model.inputs[0] ? runs.get(model.inputs[0]) : undefined;
-  const result: ModelResult = {
-    name: model.name,
-    kind: 'functional',
-    line: source.position(model.from).line,
-    range: source.range(model.from, model.to),
-    inputShape: toShape(first?.shape ?? null),
-    layers,
-    totalParams: sum((l) => l.params),
-    trainableParams: sum((l) => l.trainableParams),
-    nonTrainableParams: sum((l) => l.nonTrainableParams),
-    macs: sum((l) => l.macs),
-    activationBytes: sum((l) => (l.outputShape ? nullIfNaN(product(l.outputShape.slice(1))) : null)),
-    diagnostics: walk.diagnostics,
-  };
+  const result = modelResult('functional', model, first?.shape ?? null, layers, walk);
   const tensors = tensorsOf(model, nodes, outputs, source);
   if (tensors.length) result.tensors = tensors;
-  if (model.builtBy)
-    result.builtBy = {
-      function: model.builtBy.function,
-      ...(model.builtBy.call ? { call: source.range(model.builtBy.call.from, model.builtBy.call.to) } : {}),
-    };
-  if (result.activationBytes !== null) result.activationBytes *= BYTES_PER_PARAM;
   return result;
 }
 
@@ -163,10 +142,6 @@ function tensorsOf(
     out.push({ from: b.from, tensor: { name: b.name, range: source.range(b.from, b.to), layer: made.row.name, shape: made.shape } });
   }
   return out.sort((a, b) => a.from - b.from).map((t) => t.tensor);
-}
-
-function nullIfNaN(n: number | null): number | null {
-  return n === null || Number.isNaN(n) ? null : n;
 }
 
 /**

@@ -560,7 +560,6 @@ export class Interpreter {
       kind: 'local',
       what: 'function',
       name,
-      bases: [],
       definition: { node, chunk: this.cur.chunk, closure: scope, defaults, calls: 0, walked: this.lazyDepth === 0 },
     };
     this.bind(scope, name, fn, this.abs(node.from));
@@ -691,13 +690,7 @@ export class Interpreter {
   private execClass(node: SyntaxNode, scope: Scope): void {
     const nameNode = node.getChild('VariableName');
     const name = nameNode ? this.text(nameNode) : '<class>';
-    const bases =
-      node
-        .getChild('ArgList')
-        ?.getChildren('MemberExpression')
-        .map((b) => this.text(b)) ?? [];
-    for (const v of node.getChild('ArgList')?.getChildren('VariableName') ?? []) bases.push(this.text(v));
-    const cls: Extract<Value, { kind: 'local' }> = { kind: 'local', what: 'class', name, bases };
+    const cls: Extract<Value, { kind: 'local' }> = { kind: 'local', what: 'class', name };
     this.bind(scope, name, cls, this.abs(node.from));
     // Bases are evaluated as expressions (`(keras.Model)` is keras.Model); keyword arguments (metaclass=) are not bases.
     const argList = node.getChild('ArgList');
@@ -1421,12 +1414,13 @@ export class Interpreter {
           return this.makeFunctional(node, calleeNode, argList, scope);
         case 'merge-function': {
           // `layers.concatenate([x, y], axis=1)`: the layer, called at once on the list.
-          const { positional } = this.parseArgs(argList, scope);
+          // The arguments are evaluated once: the list of tensors first, then the layer's own arguments.
+          const { positional, keywords } = this.parseArgs(argList, scope);
           const layer = this.makeLayer(sym.type, 'keras', node, calleeNode, null, scope);
           if (layer.kind !== 'layer') return layer;
           const signature = ruleFor(sym.type)?.signature ?? [];
           positional.slice(1).forEach((p, i) => signature[i] && layer.layer.args.set(signature[i], p.value));
-          for (const [k, v] of this.parseArgs(argList, scope).keywords) if (k !== 'inputs') layer.layer.args.set(k, v.value);
+          for (const [k, v] of keywords) if (k !== 'inputs') layer.layer.args.set(k, v.value);
           return this.callLayerOnTensors(layer.layer, positional[0]?.value, node);
         }
         case 'unanalysed-model':

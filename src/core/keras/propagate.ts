@@ -44,26 +44,34 @@ export interface Walk {
   reported: Set<string>;
 }
 
-export function analyzeModel(model: ModelBuilder, source: SourceText): ModelResult {
-  const walk: Walk = { source, diagnostics: [], names: new Map(), reported: new Set() };
-  for (const n of model.notes) report(walk, n.severity, n.code, n.message, n.from, n.to);
-  const input = findInputShape(model, source, (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to));
-  const entries = input.consumedFirst ? model.layers.slice(1) : model.layers;
-  const { layers } = runLayers(entries, input.shape, walk);
-  if (isFrozen(model)) layers.forEach(freeze);
+/** A fresh walk over one model: its diagnostics, and the default names given so far. */
+export function newWalk(source: SourceText): Walk {
+  return { source, diagnostics: [], names: new Map(), reported: new Set() };
+}
+
+/** A model's result from its rows: totals, activation memory and where it was built, the same for Sequential and Functional models. */
+export function modelResult(
+  kind: NonNullable<ModelResult['kind']>,
+  model: Pick<ModelBuilder, 'name' | 'from' | 'to' | 'builtBy'>,
+  inputShape: InternalShape | null,
+  layers: LayerResult[],
+  walk: Walk,
+): ModelResult {
+  const { source } = walk;
   const sum = (f: (l: LayerResult) => number | null) => sumOf(layers, f);
+  const activations = sum((l) => (l.outputShape ? nullIfNaN(product(l.outputShape.slice(1))) : null));
   const result: ModelResult = {
     name: model.name,
-    kind: 'sequential',
+    kind,
     line: source.position(model.from).line,
     range: source.range(model.from, model.to),
-    inputShape: toShape(input.shape),
+    inputShape: toShape(inputShape),
     layers,
     totalParams: sum((l) => l.params),
     trainableParams: sum((l) => l.trainableParams),
     nonTrainableParams: sum((l) => l.nonTrainableParams),
     macs: sum((l) => l.macs),
-    activationBytes: sum((l) => (l.outputShape ? nullIfNaN(product(l.outputShape.slice(1))) : null)),
+    activationBytes: activations === null ? null : activations * BYTES_PER_PARAM,
     diagnostics: walk.diagnostics,
   };
   if (model.builtBy)
@@ -71,7 +79,17 @@ export function analyzeModel(model: ModelBuilder, source: SourceText): ModelResu
       function: model.builtBy.function,
       ...(model.builtBy.call ? { call: source.range(model.builtBy.call.from, model.builtBy.call.to) } : {}),
     };
-  if (result.activationBytes !== null) result.activationBytes *= BYTES_PER_PARAM;
+  return result;
+}
+
+export function analyzeModel(model: ModelBuilder, source: SourceText): ModelResult {
+  const walk = newWalk(source);
+  for (const n of model.notes) report(walk, n.severity, n.code, n.message, n.from, n.to);
+  const input = findInputShape(model, source, (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to));
+  const entries = input.consumedFirst ? model.layers.slice(1) : model.layers;
+  const { layers } = runLayers(entries, input.shape, walk);
+  if (isFrozen(model)) layers.forEach(freeze);
+  const result = modelResult('sequential', model, input.shape, layers, walk);
   const warning = largeDenseWarning(result);
   if (warning) walk.diagnostics.push(warning);
   return result;
@@ -354,7 +372,7 @@ function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk,
   if (!run) {
     walkingNested.add(model);
     try {
-      const inner = runLayers(model.layers, input, { ...walk, diagnostics: [], names: new Map(), reported: new Set() });
+      const inner = runLayers(model.layers, input, newWalk(walk.source));
       const sum = (f: (l: LayerResult) => number | null) => sumOf(inner.layers, f);
       run = {
         output: inner.output,

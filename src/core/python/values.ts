@@ -21,7 +21,6 @@ export type Value =
       kind: 'local';
       what: 'class' | 'function';
       name: string;
-      bases: string[];
       /** A function's definition, so that each call runs its body with that call's arguments. */
       definition?: FunctionDefinition;
       /** A class subclassing a Keras layer: the parent's class name, and the methods the subclass (chain) defines. */
