@@ -1,0 +1,66 @@
+/**
+ * Python shared by every architecture of `keras.applications` written here: Keras' checks of the
+ * arguments (with Keras' own messages, so that an invalid input size is a diagnostic in Keras' words),
+ * the input, and the classifier or pooling on top. It is prepended to each family's source, both when
+ * LayerLens interprets it and when `scripts/keras-oracle/check_source.py` runs it in real Keras.
+ *
+ * Only `channels_last` is written: it is Keras' default image data format.
+ */
+export const prelude = `
+import keras
+from keras import layers
+
+
+def validate_weights(weights, include_top, classes):
+    if not (weights in {"imagenet", None} or isinstance(weights, str)):
+        raise ValueError("The \`weights\` argument should be either \`None\` (random initialization), 'imagenet' (pre-training on ImageNet), or the path to the weights file to be loaded. Received: weights=" + str(weights))
+    if weights == "imagenet" and include_top and classes != 1000:
+        raise ValueError("If using \`weights='imagenet'\` with \`include_top=True\`, \`classes\` should be 1000. Received: classes=" + str(classes))
+
+
+def obtain_input_shape(input_shape, default_size, min_size, require_flatten, weights=None):
+    if weights != "imagenet" and input_shape and len(input_shape) == 3:
+        default_shape = (default_size, default_size, input_shape[-1])
+    else:
+        default_shape = (default_size, default_size, 3)
+    if weights == "imagenet" and require_flatten:
+        if input_shape is not None:
+            if tuple(input_shape) != default_shape:
+                raise ValueError("When setting \`include_top=True\` and loading \`imagenet\` weights, \`input_shape\` should be " + str(default_shape) + ".  Received: input_shape=" + str(input_shape))
+        return default_shape
+    if input_shape:
+        if len(input_shape) != 3:
+            raise ValueError("\`input_shape\` must be a tuple of three integers.")
+        if input_shape[-1] != 3 and weights == "imagenet":
+            raise ValueError("The input must have 3 channels; Received \`input_shape=" + str(input_shape) + "\`")
+        if (input_shape[0] is not None and input_shape[0] < min_size) or (input_shape[1] is not None and input_shape[1] < min_size):
+            raise ValueError("Input size must be at least " + str(min_size) + "x" + str(min_size) + "; Received: input_shape=" + str(input_shape))
+    else:
+        if require_flatten:
+            input_shape = default_shape
+        else:
+            input_shape = (None, None, 3)
+    if require_flatten:
+        if None in input_shape:
+            raise ValueError("If \`include_top\` is True, you should specify a static \`input_shape\`. Received: input_shape=" + str(input_shape))
+    return input_shape
+
+
+def image_input(input_tensor, input_shape):
+    if input_tensor is None:
+        return keras.Input(shape=input_shape)
+    return input_tensor
+
+
+def classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, dropout=None):
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        if dropout:
+            x = layers.Dropout(dropout, name="top_dropout")(x)
+        return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    if pooling == "avg":
+        return layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    if pooling == "max":
+        return layers.GlobalMaxPooling2D(name="max_pool")(x)
+    return x
+`;
