@@ -11,11 +11,12 @@ import keras
 from keras import layers
 
 
-def validate_weights(weights, include_top, classes):
-    if not (weights in {"imagenet", None} or isinstance(weights, str)):
-        raise ValueError("The \`weights\` argument should be either \`None\` (random initialization), 'imagenet' (pre-training on ImageNet), or the path to the weights file to be loaded. Received: weights=" + str(weights))
+def validate_weights(weights, include_top, classes, message=None):
+    # Keras also rejects a \`weights\` path that does not exist; whether it does is known only when the code runs.
     if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError("If using \`weights='imagenet'\` with \`include_top=True\`, \`classes\` should be 1000. Received: classes=" + str(classes))
+        if message is None:
+            message = "If using \`weights='imagenet'\` with \`include_top=True\`, \`classes\` should be 1000.  Received classes=" + str(classes)
+        raise ValueError(message)
 
 
 def obtain_input_shape(input_shape, default_size, min_size, require_flatten, weights=None):

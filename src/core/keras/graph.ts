@@ -7,10 +7,10 @@
  */
 import type { InternalShape } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
-import type { FunctionalBuilder, GraphNode, LayerCall, ModelBuilder } from '../python/values';
+import type { AddedLayer, FunctionalBuilder, GraphNode, LayerCall } from '../python/values';
 import type { LayerResult, ModelResult, TensorResult } from '../types';
 import { findInputShape } from './inputShape';
-import { initialField, modelResult, newWalk, report, runLayer, toShape, type FieldState, type Walk } from './propagate';
+import { freeze, initialField, isFrozen, modelResult, newWalk, report, runLayer, toShape, type FieldState, type Walk } from './propagate';
 
 /**
  * A variable assigned a Keras tensor (`x = layers.Conv2D(...)(x)`, `inputs = keras.Input(...)`): the interpreter
@@ -33,16 +33,21 @@ interface NodeRun {
 }
 
 export function analyzeFunctional(model: FunctionalGraph, source: SourceText): ModelResult {
+  return runFunctional(model, source).result;
+}
+
+/** The model's result, and the shape of each of its outputs (what a model that calls this one as a layer gets). */
+export function runFunctional(model: FunctionalGraph, source: SourceText): { result: ModelResult; outputs: (InternalShape | null)[] } {
   const walk = newWalk(source);
   for (const n of model.notes) report(walk, n.severity, n.code, n.message, n.from, n.to);
   const nodes = reachable(model, walk);
   const runs = new Map<GraphNode, NodeRun>();
-  const rows = new Map<LayerCall | ModelBuilder, LayerResult>();
+  const rows = new Map<GraphNode['layer'], LayerResult>();
   /** Each node's row, and its own output shape (a shared layer's calls differ). */
   const outputs = new Map<GraphNode, { row: LayerResult; shape: LayerResult['outputShape'] }>();
   for (const node of nodes) {
     const entry = {
-      value: 'type' in node.layer ? { kind: 'layer' as const, layer: node.layer } : { kind: 'model' as const, model: node.layer },
+      value: valueOf(node.layer),
       from: node.from,
       to: node.to,
       conditional: false,
@@ -111,11 +116,19 @@ export function analyzeFunctional(model: FunctionalGraph, source: SourceText): M
   }
   const layers = [...rows.values()];
   layers.forEach((l, i) => (l.index = i));
+  if (isFrozen(model)) layers.forEach(freeze);
   const first = model.inputs[0] ? runs.get(model.inputs[0]) : undefined;
   const result = modelResult('functional', model, first?.shape ?? null, layers, walk);
   const tensors = tensorsOf(model, nodes, outputs, source);
   if (tensors.length) result.tensors = tensors;
-  return result;
+  return { result, outputs: model.outputs.map((o) => runs.get(o)?.shape ?? null) };
+}
+
+/** A node's layer as an entry of a layer list: a layer call, or a Sequential or Functional model used as a layer. */
+function valueOf(layer: GraphNode['layer']): AddedLayer['value'] {
+  if ('type' in layer) return { kind: 'layer', layer };
+  if ('outputs' in layer) return { kind: 'functional', model: layer };
+  return { kind: 'model', model: layer };
 }
 
 /** The variables assigned this model's tensors, in source order (one per assignment and tensor: a loop's are several). */

@@ -6,7 +6,7 @@
 import type { InternalShape } from '../layers/rule';
 import { shapeRepr } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
-import { cannotResolve, type ModelBuilder, type Value } from '../python/values';
+import { cannotResolve, type LayerCall, type ModelBuilder, type Value } from '../python/values';
 import type { Severity } from '../types';
 
 type Report = (severity: Severity, code: string, message: string, from: number, to: number) => void;
@@ -46,16 +46,30 @@ function batchOf(args: Map<string, Value>): number | null {
   return b && b.kind === 'number' ? b.value : null;
 }
 
+/** The shape, batch included, of a `keras.Input(...)` / `InputLayer(...)` call. */
+export function inputLayerShape(call: LayerCall, report: Report): InternalShape | null {
+  const a = call.args;
+  const batchShape = a.get('batch_shape') ?? a.get('batch_input_shape');
+  return batchShape ? dims(batchShape, report, 'Input') : withBatch(dims(a.get('shape'), report, 'Input'), batchOf(a));
+}
+
 export function findInputShape(model: ModelBuilder, source: SourceText, report: Report): InputShape {
   const candidates: Candidate[] = [];
   let consumedFirst = false;
   const first = model.layers[0]?.value;
   if (first && first.kind === 'layer' && first.layer.type === 'InputLayer') {
     consumedFirst = true;
-    const a = first.layer.args;
-    const batchShape = a.get('batch_shape') ?? a.get('batch_input_shape');
-    const shape = batchShape ? dims(batchShape, report, 'Input') : withBatch(dims(a.get('shape'), report, 'Input'), batchOf(a));
-    candidates.push({ shape, label: 'Input', from: first.layer.from, to: first.layer.to });
+    candidates.push({ shape: inputLayerShape(first.layer, report), label: 'Input', from: first.layer.from, to: first.layer.to });
+  } else if (first && first.kind === 'functional') {
+    // A Functional model first (`Sequential([conv_base, layers.Flatten(), ...])`, as in the book) gives its Input's shape.
+    const input = first.model.inputs.length === 1 ? first.model.inputs[0].layer : null;
+    if (input && 'type' in input && input.type === 'InputLayer')
+      candidates.push({
+        shape: inputLayerShape(input, () => undefined),
+        label: `the model \`${first.model.name}\``,
+        from: first.model.from,
+        to: first.model.to,
+      });
   } else if (first && first.kind === 'model') {
     // A nested Sequential that knows its input (`data_augmentation` with `input_shape=` on its first layer) gives it to the outer model, as Keras does.
     const nested = findInputShape(first.model, source, () => undefined);

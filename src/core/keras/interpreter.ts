@@ -31,6 +31,7 @@ import {
 } from '../python/values';
 import type { FunctionalGraph, TensorBinding } from './graph';
 import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
+import { ApplicationError, buildApplication } from './applications';
 
 /** What the interpreter needs from the program: its text, chunks, their trees, and an index of top-level names. */
 export interface Program {
@@ -117,7 +118,24 @@ export class Interpreter {
   private readonly lazyCache = new Map<string, Value>();
   private readonly lazyInProgress = new Set<string>();
 
-  constructor(private readonly program: Program) {}
+  /**
+   * `library`: the program is an architecture of keras.applications (src/core/applications), run for a user's
+   * call: its `raise ValueError(...)` are Keras' errors for the call's arguments.
+   */
+  constructor(
+    private readonly program: Program,
+    private readonly library = false,
+  ) {}
+
+  /** The nodes this interpreter made (kept for a library run, whose nodes are placed at the user's call). */
+  readonly createdNodes = new Set<GraphNode>();
+
+  /** Calls a function of the module after `run()`: how an architecture of keras.applications is built. */
+  callModuleFunction(name: string, positional: Value[], keywords: Map<string, Value>): Value {
+    const fn = this.module.vars.get(name)?.value;
+    if (fn?.kind !== 'local' || !fn.definition) return unknown(name, 0, 0, `\`${name}\` is not defined`);
+    return this.runFunction(fn, positional, keywords, null);
+  }
 
   run(): void {
     // A script's `if __name__ == '__main__':` block runs, as when the file is run.
@@ -135,9 +153,17 @@ export class Interpreter {
       this.execBlock(tree.topNode, this.module);
     });
     this.walkPosition = Infinity;
-    this.runUncalledFunctions();
+    if (!this.library) this.runUncalledFunctions();
     // Models in source order; several calls of one function keep the order of the calls.
     this.models.sort((a, b) => a.from - b.from);
+  }
+
+  /** `raise ValueError(message)` in an architecture's Python: the message, as Keras words it, for the user's call. */
+  private raise(node: SyntaxNode, scope: Scope): never {
+    const args = node.getChild('CallExpression')?.getChild('ArgList');
+    const first = args ? this.elements(args)[0] : undefined;
+    const message = first ? this.evalExpr(first, scope) : null;
+    throw new ApplicationError(message?.kind === 'string' ? message.value : 'Keras rejects these arguments');
   }
 
   /** A function nothing in the file calls still shows its model: its body runs once with the defaults. */
@@ -208,6 +234,10 @@ export class Interpreter {
         return this.execFor(node, scope);
       case 'WhileStatement':
         return this.execWhile(node, scope);
+      case 'RaiseStatement':
+        // Only where the arguments decide it: a raise under a condition LayerLens cannot decide may not happen.
+        if (this.library && this.conditional.length === 0) this.raise(node, scope);
+        return null;
       case 'BreakStatement':
         return 'break';
       case 'ContinueStatement':
@@ -521,8 +551,8 @@ export class Interpreter {
     if (target.name === 'MemberExpression' && target.lastChild?.name === 'PropertyName' && this.text(target.lastChild) === 'trainable' && target.firstChild) {
       const owner = this.evalExpr(target.firstChild, scope);
       if (owner.kind === 'layer') owner.layer.args.set('trainable', value);
-      else if (owner.kind === 'model') owner.model.trainable = value;
-      if (owner.kind === 'layer' || owner.kind === 'model') return;
+      else if (owner.kind === 'model' || owner.kind === 'functional') owner.model.trainable = value;
+      if (owner.kind === 'layer' || owner.kind === 'model' || owner.kind === 'functional') return;
     }
     const name = this.text(target);
     const previous = this.lookupLocal(name, scope);
@@ -1120,8 +1150,10 @@ export class Interpreter {
   }
 
   /** A node; `from`/`to` are source offsets of the call. */
-  private newNode(layer: LayerCall | ModelBuilder, inputs: GraphNode[], from: number, to: number): GraphNode {
-    return { id: this.nodeCount++, layer, inputs, from, to };
+  private newNode(layer: GraphNode['layer'], inputs: GraphNode[], from: number, to: number): GraphNode {
+    const node = { id: this.nodeCount++, layer, inputs, from, to };
+    if (this.library) this.createdNodes.add(node);
+    return node;
   }
 
   /** A Keras tensor: a layer's output, or a `keras.Input(...)` (an InputLayer call, so that it also works as a Sequential's first element). */
@@ -1178,6 +1210,27 @@ export class Interpreter {
     };
     this.functionals.push(model);
     return { kind: 'functional', model };
+  }
+
+  /** `VGG16(include_top=False, input_shape=(150, 150, 3))`: the architecture's own graph, built for these arguments. */
+  private makeApplication(architecture: string, node: SyntaxNode, calleeNode: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
+    const { positional, keywords, starArgs, starKwargs } = this.parseArgs(argList, scope);
+    if (starArgs || starKwargs) return this.unknownNode(node, `its arguments to \`${architecture}\` come from *args or **kwargs`);
+    const at = { from: this.abs(node.from), to: this.abs(node.to) };
+    const built = buildApplication(
+      architecture,
+      positional.map((p) => p.value),
+      new Map([...keywords].map(([k, v]) => [k, v.value])),
+      at,
+      (program) => new Interpreter(program, true),
+    );
+    if ('error' in built) {
+      this.notes.push({ severity: 'error', code: 'keras-error', message: built.error, from: this.abs(calleeNode.from), to: this.abs(calleeNode.to) });
+      return this.unknownNode(node, `Keras rejects these arguments to \`${architecture}\``);
+    }
+    if ('why' in built) return this.unknownNode(node, built.why);
+    this.functionals.push(built.model);
+    return { kind: 'functional', model: built.model };
   }
 
   /** `f"block{i}_conv"` with known values and no format spec or conversion (names of layers in loops). */
@@ -1412,6 +1465,8 @@ export class Interpreter {
           return this.makeLayer(sym.type, 'keras-unknown', node, calleeNode, argList, scope);
         case 'functional':
           return this.makeFunctional(node, calleeNode, argList, scope);
+        case 'application':
+          return this.makeApplication(sym.name, node, calleeNode, argList, scope);
         case 'merge-function': {
           // `layers.concatenate([x, y], axis=1)`: the layer, called at once on the list.
           // The arguments are evaluated once: the list of tensors first, then the layer's own arguments.
@@ -1456,6 +1511,14 @@ export class Interpreter {
       if (tensor) return { kind: 'symbolic', node: this.newNode(callee.model, [tensor], this.abs(node.from), this.abs(node.to)) };
       if (input?.value.kind === 'tensor' && !callee.model.build)
         callee.model.build = { value: input.value.shape, from: this.abs(input.node.from), to: this.abs(input.node.to) };
+      return this.unknownNode(node, 'it is the output of a model');
+    }
+    // A Functional model called on a Keras tensor (`base(x)`, `conv_base(inputs)`): one node of the outer graph.
+    if (callee.kind === 'functional') {
+      const { positional, keywords } = this.parseArgs(argList, scope);
+      const input = positional[0] ?? keywords.get('inputs');
+      const tensor = input ? this.asNode(input.value) : null;
+      if (tensor) return { kind: 'symbolic', node: this.newNode(callee.model, [tensor], this.abs(node.from), this.abs(node.to)) };
       return this.unknownNode(node, 'it is the output of a model');
     }
     if (callee.kind === 'local' && callee.what === 'class')

@@ -21,7 +21,8 @@ import {
   type Rule,
 } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
-import { cannotResolve, toJson, type AddedLayer, type LayerCall, type ModelBuilder, type Value } from '../python/values';
+import { cannotResolve, toJson, type AddedLayer, type FunctionalBuilder, type LayerCall, type ModelBuilder, type Value } from '../python/values';
+import { runFunctional } from './graph';
 import type { Diagnostic, LayerResult, ModelResult, ReceptiveField, Severity, Shape } from '../types';
 import { findInputShape } from './inputShape';
 import { largeDenseWarning } from './warnings';
@@ -175,6 +176,7 @@ export function runLayer(
     config: {},
   });
   if (value.kind === 'model') return runNested(value.model, input, walk, blank);
+  if (value.kind === 'functional') return runNestedFunctional(value.model, input, walk, blank, entry);
   if (value.kind !== 'layer') {
     if (value.kind === 'unknown')
       report(walk, 'information', 'unresolved-value', `${cannotResolve(value)}: shapes after it are unknown.`, value.from, value.to);
@@ -348,10 +350,10 @@ const nestedRuns = new WeakMap<
   Map<string, { output: InternalShape | null; totals: Pick<LayerResult, 'params' | 'trainableParams' | 'nonTrainableParams' | 'macs'> }>
 >();
 /** Models being walked as layers right now: a model added to itself (or to a model inside it) is not walked again. */
-const walkingNested = new Set<ModelBuilder>();
+const walkingNested = new Set<ModelBuilder | FunctionalBuilder>();
 
 /** `model.trainable = False`. */
-export function isFrozen(model: ModelBuilder): boolean {
+export function isFrozen(model: ModelBuilder | FunctionalBuilder): boolean {
   return model.trainable?.kind === 'bool' && !model.trainable.value;
 }
 
@@ -393,6 +395,51 @@ function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk,
   result.outputShape = toShape(run.output);
   return { result, output: run.output, field: null };
 }
+
+/**
+ * A Functional model used as a layer (`conv_base` in `Sequential([conv_base, Flatten(), ...])`, `base(x)`): one row
+ * with its totals and its output, as Keras prints it. It runs on its own Input; an input of another shape is
+ * Keras' incompatible-input error.
+ */
+function runNestedFunctional(
+  model: FunctionalBuilder,
+  input: InternalShape | null,
+  walk: Walk,
+  blank: (t: string, n: string) => LayerRun['result'],
+  at: AddedLayer,
+): LayerRun {
+  const result = blank('Functional', model.name);
+  let run = functionalRuns.get(model);
+  if (!run) {
+    if (walkingNested.has(model)) return { result, output: null, field: null };
+    walkingNested.add(model);
+    try {
+      functionalRuns.set(model, (run = runFunctional(model, walk.source)));
+    } finally {
+      walkingNested.delete(model);
+    }
+  }
+  const { result: inner, outputs } = run;
+  const expected = inner.inputShape;
+  if (input && expected && (input.length !== expected.length || expected.some((d, i) => i > 0 && d !== null && input[i] !== d && !Number.isNaN(input[i])))) {
+    report(
+      walk,
+      'error',
+      'incompatible-input',
+      `Input 0 of layer "${model.name}" is incompatible with the layer: expected shape=${pyRepr(expected)}, found shape=${shapeRepr(input)}`,
+      at.from,
+      at.to,
+    );
+    return { result, output: null, field: null };
+  }
+  Object.assign(result, { params: inner.totalParams, trainableParams: inner.trainableParams, nonTrainableParams: inner.nonTrainableParams, macs: inner.macs });
+  const output = outputs.length === 1 ? outputs[0] : null;
+  result.outputShape = toShape(output);
+  return { result, output, field: null };
+}
+
+/** A Functional model's own run, once per analysis (it does not depend on what it is called on). */
+const functionalRuns = new WeakMap<FunctionalBuilder, ReturnType<typeof runFunctional>>();
 
 /** Keras 2 ignored `input_shape` on any layer but the first; one that disagrees is worth a word. */
 function checkRepeatedInputShape(call: LayerCall, entry: AddedLayer, input: InternalShape | null, walk: Walk): void {

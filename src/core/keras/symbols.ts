@@ -1,4 +1,5 @@
 /** What an imported name refers to in Keras, whichever way it was imported. */
+import { APPLICATIONS } from '../applications';
 import { OPAQUE_LAYERS, ruleFor } from '../layers/catalogue';
 import { MERGE_FUNCTIONS } from '../layers/merge';
 
@@ -24,6 +25,8 @@ export type SymbolKind =
   | { kind: 'unanalysed-model'; what: string }
   /** `keras.Model(inputs, outputs)`. */
   | { kind: 'functional' }
+  /** An architecture of `keras.applications` LayerLens knows (`VGG16`). */
+  | { kind: 'application'; name: string }
   /** `layers.add([x, y])` and the other merge functions: the layer class they make. */
   | { kind: 'merge-function'; type: string }
   | { kind: 'other' };
@@ -38,6 +41,7 @@ export function classifySymbol(path: string): SymbolKind {
   if (segments.includes('layers') && MERGE_FUNCTIONS[last]) return { kind: 'merge-function', type: MERGE_FUNCTIONS[last] };
   if (last === 'load_model')
     return { kind: 'unanalysed-model', what: '`load_model(...)` reads a saved model when the code runs, and LayerLens does not open the file' };
+  if (segments[1] === 'applications' && APPLICATIONS.includes(last)) return { kind: 'application', name: last };
   if (segments[1] === 'applications' && /^[A-Z]/.test(last))
     return { kind: 'unanalysed-model', what: `\`${last}\` from keras.applications is not analysed yet` };
   if (last === 'Input' || last === 'InputLayer') return { kind: 'input', type: last };

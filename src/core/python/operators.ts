@@ -156,8 +156,11 @@ export function builtin(name: string, args: Value[], keywords: Map<string, Value
       const t = first ? truthOf(first) : false;
       return t === null ? 'it cannot be resolved statically' : { kind: 'bool', value: t };
     }
-    case 'str':
-      return first?.kind === 'string' ? first : first?.kind === 'number' ? { kind: 'string', value: String(first.value) } : 'it cannot be resolved statically';
+    case 'str': {
+      if (first?.kind === 'string') return first;
+      const text = first ? reprOf(first) : '';
+      return text === null ? 'it cannot be resolved statically' : { kind: 'string', value: text };
+    }
     case 'tuple':
     case 'list': {
       if (!first) return name === 'tuple' ? tuple([]) : list([]);
@@ -286,4 +289,26 @@ export function callMethod(self: Value, method: string, args: Value[]): Result {
     }
   }
   return 'it is a call LayerLens does not evaluate';
+}
+
+/** Python's `repr` of a value LayerLens knows (`(150, 150, 3)`, `None`, `'avg'`, `1.0`); null for one it does not. */
+export function reprOf(v: Value): string | null {
+  switch (v.kind) {
+    case 'number':
+      return v.isInt || !Number.isInteger(v.value) ? String(v.value) : `${v.value}.0`;
+    case 'string':
+      return `'${v.value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    case 'bool':
+      return v.value ? 'True' : 'False';
+    case 'none':
+      return 'None';
+    case 'seq': {
+      const items = v.items.map(reprOf);
+      if (items.some((i) => i === null)) return null;
+      if (!v.tuple) return `[${items.join(', ')}]`;
+      return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+    }
+    default:
+      return null;
+  }
 }

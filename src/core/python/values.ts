@@ -114,8 +114,8 @@ export interface ModelBuilder {
 /** One call of a layer on tensors in a Functional graph (or an Input). Ids follow creation, so a node's inputs are older than it. */
 export interface GraphNode {
   id: number;
-  /** The layer called (for an Input, its InputLayer call), or a Sequential model used as a layer. */
-  layer: LayerCall | ModelBuilder;
+  /** The layer called (for an Input, its InputLayer call), or a Sequential or Functional model used as a layer. */
+  layer: LayerCall | ModelBuilder | FunctionalBuilder;
   inputs: GraphNode[];
   /** Offsets of the call (`layers.Dense(4)(x)`, `keras.Input(...)`). */
   from: number;
@@ -132,6 +132,10 @@ export interface FunctionalBuilder {
   to: number;
   builtBy?: ModelBuilder['builtBy'];
   notes: ModelBuilder['notes'];
+  /** `conv_base.trainable = False` after it was built: every weight in it is non-trainable. */
+  trainable?: Value;
+  /** Made by a `keras.applications` architecture (`VGG16`): its layers are the architecture's, all at the call. */
+  application?: string;
 }
 
 export const NONE: Value = { kind: 'none' };

@@ -1,0 +1,24 @@
+/**
+ * The architectures of `keras.applications` that LayerLens knows: each family's Python (written here from the
+ * published structure, see vgg.ts) and the names of the architectures it defines.
+ */
+import { prelude } from './prelude';
+import * as vgg from './vgg';
+
+interface Family {
+  architectures: string[];
+  source: string;
+}
+
+const FAMILIES: Record<string, Family> = { vgg };
+
+const FAMILY_OF = new Map(Object.entries(FAMILIES).flatMap(([family, f]) => f.architectures.map((a) => [a, family] as const)));
+
+/** Every architecture LayerLens analyses, by Keras' name (`VGG16`). */
+export const APPLICATIONS: readonly string[] = [...FAMILY_OF.keys()];
+
+/** The Python that defines an architecture (the prelude and its family's source), or null for one LayerLens does not know. */
+export function applicationSource(architecture: string): { family: string; text: string } | null {
+  const family = FAMILY_OF.get(architecture);
+  return family ? { family, text: `${prelude}\n${FAMILIES[family].source}` } : null;
+}
