@@ -57,13 +57,15 @@ function callOf(architecture: string, c: Case): string {
 function differences(model: ModelResult, c: Case): string[] {
   const out: string[] = [];
   const rows = c.layers ?? [];
+  // Keras' model.layers leaves out operations on tensors (`x + y`), which its summary prints as rows.
+  const layers = model.layers.filter((l) => !l.operation);
   rows.forEach(([name, type, shape, params], i) => {
-    const ours = model.layers[i];
+    const ours = layers[i];
     const theirs = `${name} (${type}) ${JSON.stringify(shape)} ${params}`;
     const mine = ours ? `${ours.name} (${ours.type}) ${JSON.stringify(ours.outputShape)} ${ours.params}` : 'nothing';
     if (mine !== theirs && out.length < 5) out.push(`layer ${i}: ${mine}, Keras ${theirs}`);
   });
-  if (c.layers && model.layers.length !== rows.length) out.push(`${model.layers.length} layers, Keras ${rows.length}`);
+  if (c.layers && layers.length !== rows.length) out.push(`${layers.length} layers, Keras ${rows.length}`);
   const last = model.layers[model.layers.length - 1];
   if (c.output_shape !== undefined && JSON.stringify(last?.outputShape) !== JSON.stringify(c.output_shape))
     out.push(`output ${JSON.stringify(last?.outputShape)}, Keras ${JSON.stringify(c.output_shape)}`);

@@ -13,6 +13,7 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { ruleFor } from '../layers/catalogue';
 import { readLegacyArguments } from '../layers/legacy';
+import { OPERATIONS, OPS_FUNCTIONS } from '../layers/merge';
 import { chunkToSource, type Chunk } from '../python/chunks';
 import { parseNumber, parseString } from '../python/literals';
 import { arith, builtin, callMethod, compare, equal, iterate, MAX_SEQUENCE } from '../python/operators';
@@ -1176,6 +1177,39 @@ export class Interpreter {
     return { kind: 'symbolic', node: this.newNode(layer, nodes as GraphNode[], this.abs(call.from), this.abs(call.to)) };
   }
 
+  /**
+   * `x + y`, `x * 0.5`, `-x`, `ops.add(x, y)` with a Keras tensor among the operands: a node of an operation that
+   * Keras prints as a row (`add (Add)`), on the tensors among them; null when no operand is a Keras tensor.
+   */
+  private tensorOperation(type: string, operands: Value[], node: SyntaxNode): Value | null {
+    const tensors = operands.map((v) => this.asNode(v));
+    if (!tensors.some((t) => t)) return null;
+    if (operands.some((v, i) => !tensors[i] && v.kind !== 'number' && v.kind !== 'bool'))
+      return this.unknownNode(node, 'it is arithmetic on a Keras tensor and a value LayerLens cannot follow');
+    const [from, to] = [this.abs(node.from), this.abs(node.to)];
+    const call: LayerCall = {
+      type,
+      origin: 'keras',
+      operation: true,
+      args: new Map(),
+      extraPositional: 0,
+      hasStarKwargs: false,
+      from,
+      to,
+      calleeFrom: from,
+      calleeTo: to,
+    };
+    return {
+      kind: 'symbolic',
+      node: this.newNode(
+        call,
+        tensors.filter((t): t is GraphNode => t !== null),
+        from,
+        to,
+      ),
+    };
+  }
+
   /** The tensors of `inputs=` / `outputs=`: one, a list or tuple, or a dict's values; null when any is not a Keras tensor. */
   private tensorsOf(v: Value | undefined): GraphNode[] | null {
     if (!v) return null;
@@ -1295,6 +1329,10 @@ export class Interpreter {
       const truth = truthOf(v);
       return truth === null ? this.unknownNode(node) : { kind: 'bool', value: !truth };
     }
+    if (t === '-') {
+      const operation = this.tensorOperation('Negative', [v], node);
+      if (operation) return operation;
+    }
     if (v.kind !== 'number') return this.unknownNode(node);
     if (t === '-') return { kind: 'number', value: -v.value, isInt: v.isInt };
     if (t === '+') return v;
@@ -1302,6 +1340,8 @@ export class Interpreter {
   }
 
   private arith(op: string, a: Value, b: Value, node: SyntaxNode): Value {
+    const operation = OPERATIONS[op] ? this.tensorOperation(OPERATIONS[op], [a, b], node) : null;
+    if (operation) return operation;
     if (a.kind === 'unknown') return a;
     if (b.kind === 'unknown') return b;
     const result = arith(op, a, b);
@@ -1483,6 +1523,16 @@ export class Interpreter {
           this.evalArgsForModels(argList, scope);
           return this.unknownNode(node, 'it is a model LayerLens does not analyse');
         default: {
+          const opsFunction = /^keras\.ops(?:\.numpy)?\.(\w+)$/.exec(callee.path);
+          if (opsFunction && OPS_FUNCTIONS[opsFunction[1]]) {
+            const { positional } = this.parseArgs(argList, scope);
+            const operation = this.tensorOperation(
+              OPS_FUNCTIONS[opsFunction[1]],
+              positional.map((p) => p.value),
+              node,
+            );
+            if (operation) return operation;
+          }
           const maker = TENSOR_MAKER.exec(callee.path);
           if (maker) {
             const { positional, keywords } = this.parseArgs(argList, scope);

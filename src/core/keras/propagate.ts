@@ -27,6 +27,7 @@ import type { Diagnostic, LayerResult, ModelResult, ReceptiveField, Severity, Sh
 import { findInputShape } from './inputShape';
 import { largeDenseWarning } from './warnings';
 import { misspeltKeyword } from '../layers/keywords';
+import { operationRule } from '../layers/merge';
 
 import { BYTES_PER_PARAM } from '../format';
 
@@ -186,7 +187,7 @@ export function runLayer(
   const call = value.layer;
   for (const n of call.notes ?? []) report(walk, n.severity, n.code, n.message, n.from, n.to);
   const name = layerName(call, walk);
-  const rule = call.origin === 'keras' ? ruleFor(call.type) : undefined;
+  const rule = call.operation ? operationRule(call.type) : call.origin === 'keras' ? ruleFor(call.type) : undefined;
   if (call.type === 'InputLayer') {
     report(
       walk,
@@ -210,6 +211,7 @@ export function runLayer(
   }
   const run = runRule(rule, call, entry, input, field, walk, blank(call.subclass ?? rule.type, name), inputs);
   if (call.subclass) run.result.baseType = rule.type;
+  if (call.operation) run.result.operation = true;
   return run;
 }
 

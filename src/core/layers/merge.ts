@@ -54,6 +54,44 @@ function elementwise(type: string, exactlyTwo = false): Rule {
   };
 }
 
+/**
+ * Arithmetic on Keras tensors (`x + y`, `x * 0.5`, `-x`, `ops.add(x, y)`): Keras 3 makes an operation (`Add`,
+ * `Multiply`, `TrueDivide`, `Negative`…) that its summary prints as a row, without weights. With one tensor (the
+ * other side a number) the shape is the tensor's; with two, Keras' broadcasting.
+ */
+export function operationRule(type: string): Rule {
+  return {
+    ...elementwise(type),
+    outputShape(ctx) {
+      const inputs = ctx.inputs ?? (ctx.input ? [ctx.input] : []);
+      if (inputs.length === 1) return inputs[0];
+      const batch = inputs.map((s) => s[0]).find((d) => d !== null) ?? null;
+      return [batch, ...inputs.map((s) => s.slice(1)).reduce((a, b) => broadcast(a, b))];
+    },
+  };
+}
+
+/** The operation each Python operator on Keras tensors makes, by Keras 3's class name. */
+export const OPERATIONS: Record<string, string> = {
+  '+': 'Add',
+  '-': 'Subtract',
+  '*': 'Multiply',
+  '/': 'TrueDivide',
+  '//': 'FloorDivide',
+  '%': 'Mod',
+  '**': 'Power',
+};
+
+/** `keras.ops` functions that are the same operations (`ops.add(x, y)`). */
+export const OPS_FUNCTIONS: Record<string, string> = {
+  add: 'Add',
+  subtract: 'Subtract',
+  multiply: 'Multiply',
+  divide: 'TrueDivide',
+  true_divide: 'TrueDivide',
+  negative: 'Negative',
+};
+
 const concatenate: Rule = {
   type: 'Concatenate',
   signature: ['axis'],

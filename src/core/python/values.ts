@@ -62,6 +62,8 @@ export interface LayerCall {
   subclass?: string;
   /** For a custom layer: why LayerLens cannot read it, when more is known than that it is custom. */
   customWhy?: string;
+  /** Arithmetic on Keras tensors (`x + y`): an operation Keras prints as a row, not a layer. */
+  operation?: boolean;
 }
 
 /** A `def` as the interpreter keeps it: where its body is, the scope it closes over, its defaults, its calls. */
