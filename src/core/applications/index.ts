@@ -3,14 +3,18 @@
  * published structure, see vgg.ts) and the names of the architectures it defines.
  */
 import { prelude } from './prelude';
+import * as inception_resnet_v2 from './inception_resnet_v2';
+import * as inception_v3 from './inception_v3';
+import * as resnet from './resnet';
 import * as vgg from './vgg';
+import * as xception from './xception';
 
 interface Family {
   architectures: string[];
   source: string;
 }
 
-const FAMILIES: Record<string, Family> = { vgg };
+const FAMILIES: Record<string, Family> = { inception_resnet_v2, inception_v3, resnet, vgg, xception };
 
 const FAMILY_OF = new Map(Object.entries(FAMILIES).flatMap(([family, f]) => f.architectures.map((a) => [a, family] as const)));
 

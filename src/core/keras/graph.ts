@@ -114,7 +114,7 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
     rows.set(node.layer, result);
     outputs.set(node, { row: result, shape: result.outputShape });
   }
-  const layers = [...rows.values()];
+  const layers = kerasOrder(model).flatMap((layer) => rows.get(layer) ?? []);
   layers.forEach((l, i) => (l.index = i));
   if (isFrozen(model)) layers.forEach(freeze);
   const first = model.inputs[0] ? runs.get(model.inputs[0]) : undefined;
@@ -214,6 +214,48 @@ function sourceOrder(nodes: GraphNode[]): GraphNode[] {
     }
   }
   return out;
+}
+
+/**
+ * The order Keras 3 lists a Functional model's layers in (`keras/src/ops/function.py`, `map_graph`): by depth,
+ * the longest path from the layer to an output, deepest first (the Inputs); layers of equal depth in the order
+ * a depth-first walk from the outputs first meets them.
+ */
+function kerasOrder(model: FunctionalBuilder): GraphNode['layer'][] {
+  const inputs = new Set(model.inputs);
+  const finished = new Set<GraphNode>();
+  const inProgress = new Set<GraphNode>();
+  const postOrder: GraphNode[] = [];
+  const firstSeen = new Map<GraphNode['layer'], number>();
+  const visit = (node: GraphNode): void => {
+    if (finished.has(node) || inProgress.has(node)) return;
+    if (node.inputs.length && inputs.has(node)) {
+      finished.add(node);
+      return;
+    }
+    if (!firstSeen.has(node.layer)) firstSeen.set(node.layer, firstSeen.size);
+    inProgress.add(node);
+    for (const input of node.inputs) visit(input);
+    inProgress.delete(node);
+    finished.add(node);
+    postOrder.push(node);
+  };
+  model.outputs.forEach(visit);
+  const inGraph = new Set(postOrder);
+  const nodeDepth = new Map<GraphNode, number>();
+  const layerDepth = new Map<GraphNode['layer'], number>();
+  for (const node of [...postOrder].reverse()) {
+    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+    layerDepth.set(node.layer, depth);
+    nodeDepth.set(node, depth);
+    for (const parent of node.inputs) if (inGraph.has(parent)) nodeDepth.set(parent, Math.max(depth + 1, nodeDepth.get(parent) ?? 0));
+  }
+  for (const input of model.inputs)
+    if (!layerDepth.has(input.layer)) {
+      layerDepth.set(input.layer, 0);
+      firstSeen.set(input.layer, -1);
+    }
+  return [...layerDepth.keys()].sort((a, b) => (layerDepth.get(b) ?? 0) - (layerDepth.get(a) ?? 0) || (firstSeen.get(a) ?? 0) - (firstSeen.get(b) ?? 0));
 }
 
 /** Keras 3 names Inputs `input_layer`, `input_layer_1`…, unless `name=` is given. */

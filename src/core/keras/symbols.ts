@@ -2,6 +2,7 @@
 import { APPLICATIONS } from '../applications';
 import { OPAQUE_LAYERS, ruleFor } from '../layers/catalogue';
 import { MERGE_FUNCTIONS } from '../layers/merge';
+import { APPLICATION_LAYERS } from '../layers/applicationLayers';
 
 /** Maps the many spellings of the Keras package to one: `tensorflow.keras.layers` → `keras.layers`. */
 export function canonicalPath(path: string): string {
@@ -42,11 +43,13 @@ export function classifySymbol(path: string): SymbolKind {
   if (last === 'load_model')
     return { kind: 'unanalysed-model', what: '`load_model(...)` reads a saved model when the code runs, and LayerLens does not open the file' };
   if (segments[1] === 'applications' && APPLICATIONS.includes(last)) return { kind: 'application', name: last };
+  // Layers an architecture defines for itself (`keras.src.applications.convnext.LayerScale`).
+  if (segments[1] === 'applications' && segments.length === 4 && APPLICATION_LAYERS.has(last)) return { kind: 'layer', type: last };
   if (segments[1] === 'applications' && /^[A-Z]/.test(last))
     return { kind: 'unanalysed-model', what: `\`${last}\` from keras.applications is not analysed yet` };
   if (last === 'Input' || last === 'InputLayer') return { kind: 'input', type: last };
   if (!segments.includes('layers')) return { kind: 'other' };
-  const rule = ruleFor(last);
+  const rule = APPLICATION_LAYERS.has(last) ? undefined : ruleFor(last);
   if (rule) return { kind: 'layer', type: rule.type };
   if (OPAQUE_LAYERS.has(last)) return { kind: 'opaque-layer', type: last };
   if (/^[A-Z]/.test(last) && last !== 'Layer') return { kind: 'unknown-layer', type: last };

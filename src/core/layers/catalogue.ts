@@ -3,6 +3,7 @@
  * Hovers, hints, the CLI and the webview all read layers through it.
  */
 import { activationRules } from './activation';
+import { applicationLayerRules } from './applicationLayers';
 import { convRules } from './conv';
 import { coreRules } from './core';
 import { mergeRules } from './merge';
@@ -23,6 +24,7 @@ registerRules([
   ...preprocessingRules,
   ...recurrentRules,
   ...mergeRules,
+  ...applicationLayerRules,
 ]);
 
 /** Keyword arguments every Keras layer takes, beyond its own signature. */
