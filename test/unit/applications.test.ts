@@ -160,6 +160,31 @@ conv_base.trainable = False
     assert.equal(model.nonTrainableParams, 14714688);
   });
 
+  it('a convolutional base added to a Sequential, Dense straight after its 4-D output (modelled on gema0000/bit2019 cslee201909/ml/m31_vgg16.py)', () => {
+    const { models } = analyze(`from keras.applications import VGG16
+from keras import models, layers
+
+conv_base = VGG16(weights='imagenet', include_top=False, input_shape=(150, 150, 3))
+conv_base.summary()
+
+model = models.Sequential()
+model.add(conv_base)
+model.add(layers.Dense(256, activation='relu'))
+model.add(layers.Dense(1, activation='sigmoid'))
+model.summary()
+`);
+    // Keras 3.15 prints, for the same code with weights=None (scripts/keras-oracle): 14,846,273 parameters.
+    assert.deepEqual(
+      models[1].layers.map((l) => [l.name, l.type, l.outputShape, l.params]),
+      [
+        ['vgg16', 'Functional', [null, 4, 4, 512], 14714688],
+        ['dense', 'Dense', [null, 4, 4, 256], 131328],
+        ['dense_1', 'Dense', [null, 4, 4, 1], 257],
+      ],
+    );
+    assert.equal(models[1].totalParams, 14846273);
+  });
+
   it('is a layer of a Functional model, with input_tensor or called on a tensor', () => {
     const result = analyzeOnce(`import keras
 from keras import layers

@@ -338,6 +338,7 @@ b.add(layers.Dense(1))
 });
 
 describe('nothing silent: models LayerLens does not analyse say so at their line', () => {
+  // keras.applications architectures are analysed (test/unit/applications.test.ts): VGG16 is a model here.
   const src = `import keras
 from keras import layers
 import keras_hub
@@ -354,14 +355,16 @@ class Net(keras.Model):
   const expected: [number, RegExp][] = [
     [7, /^`load_model\(\.\.\.\)` reads a saved model when the code runs/],
     [8, /^`BertClassifier\.from_preset\(\.\.\.\)` loads a preset when the code runs/],
-    [9, /^`VGG16` from keras\.applications is not analysed yet/],
     [10, /^`Net` subclasses keras\.Model: its layers are wired in `call\(\)`/],
   ];
-  it('load_model, from_preset, keras.applications and a subclassed Model each get an information diagnostic; the Functional model is analysed', () => {
+  it('load_model, from_preset and a subclassed Model each get an information diagnostic; the Functional model and VGG16 are analysed', () => {
     const { diagnostics, models } = analyze(src);
     assert.deepEqual(
       models.map((m) => [m.name, m.kind, m.totalParams]),
-      [['model', 'functional', 7850]],
+      [
+        ['model', 'functional', 7850],
+        ['vgg16', 'functional', 14714688],
+      ],
     );
     const unfollowed = analyze('import keras\nmodel = keras.Model(inputs=make_inputs(), outputs=head)\n').diagnostics;
     assert.match(unfollowed[0].message, /`keras\.Model\(\.\.\.\)` makes a Functional model whose inputs or outputs LayerLens could not follow/);

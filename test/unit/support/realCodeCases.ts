@@ -1890,24 +1890,6 @@ model.add(Dense(10, activation='softmax'))
     },
   },
   {
-    name: 'VGG16 convolutional base added to a Sequential, Dense straight after it',
-    idiom: IDIOMS.pretrained,
-    modelledOn: 'gema0000/bit2019 cslee201909/ml/m31_vgg16.py',
-    source: `from keras.applications import VGG16
-from keras import models, layers
-
-conv_base = VGG16(weights='imagenet', include_top=False, input_shape=(150, 150, 3))
-conv_base.summary()
-
-model = models.Sequential()
-model.add(conv_base)
-model.add(layers.Dense(256, activation='relu'))
-model.add(layers.Dense(1, activation='sigmoid'))
-model.summary()
-`,
-    unsupported: { codes: ['unresolved-value', 'not-analysed'], mentions: ['VGG16'] },
-  },
-  {
     name: 'Cropping2D, then a Lambda normalising pixels, then the convolutions',
     idiom: IDIOMS.unknownLayer,
     modelledOn: 'reinaldomaslim/CarND-Behavioral-Cloning reinaldomaslim-CarND-Behavioral-Cloning-e78643e/crop.py',
