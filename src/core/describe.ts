@@ -129,6 +129,50 @@ export function modelLensTitle(model: ModelResult): string {
   return parts.join(' · ');
 }
 
+/**
+ * The hover on a `keras.applications` call (`VGG16(...)`): the architecture's input, output, totals and deepest
+ * receptive field, then its stages — runs of layers at one spatial resolution, the hierarchy a convnet builds
+ * (edges at full size, larger patterns as the map shrinks) — instead of hundreds of rows.
+ */
+export function applicationMarkdown(model: ModelResult): string[] {
+  const last = model.layers[model.layers.length - 1];
+  const field = modelField(model);
+  const lines = [
+    `**${model.name}** · \`${model.application}\` from keras.applications · ${model.layers.length} layers`,
+    '',
+    `\`${formatShape(model.inputShape)}\` → \`${formatShape(last?.outputShape ?? null)}\``,
+    '',
+    `**Parameters:** ${formatCount(model.totalParams)} (${formatCount(model.trainableParams)} trainable, ${formatCount(model.nonTrainableParams)} non-trainable)  `,
+  ];
+  if (field) lines.push(`**Receptive field:** ${describeField(field)} — ${explainField(field)}  `);
+  lines.push(`**MACs:** ${formatCount(model.macs)} · **Activations:** ${formatBytes(model.activationBytes)} per sample`, '');
+  const stages = stagesOf(model.layers);
+  if (stages.length > 1) {
+    lines.push('| Stage | Layers | Output | Params |', '|---|---:|---|---:|');
+    for (const s of stages) lines.push(`| \`${s.first}\` … \`${s.last}\` | ${s.count} | \`${formatShape(s.output)}\` | ${formatCount(s.params)} |`);
+  }
+  return lines;
+}
+
+/** Consecutive layers whose outputs share a spatial size (all but batch and channels), with their parameters. */
+function stagesOf(layers: LayerResult[]): { first: string; last: string; count: number; output: LayerResult['outputShape']; params: number | null }[] {
+  const key = (l: LayerResult) => (l.outputShape && l.outputShape.length > 2 ? l.outputShape.slice(1, -1).join('×') : 'flat');
+  const stages: ReturnType<typeof stagesOf> = [];
+  let current = '';
+  for (const l of layers) {
+    const k = key(l);
+    const s = stages[stages.length - 1];
+    if (s && k === current) {
+      s.last = l.name;
+      s.count++;
+      s.output = l.outputShape;
+      s.params = s.params === null || l.params === null ? null : s.params + l.params;
+    } else stages.push({ first: l.name, last: l.name, count: 1, output: l.outputShape, params: l.params });
+    current = k;
+  }
+  return stages;
+}
+
 /** The model as a Markdown table, for the hover on the model and the copy command. */
 export function modelMarkdownTable(model: ModelResult): string[] {
   // A Functional model's table says what each layer is connected to, as Keras' summary does.

@@ -107,6 +107,11 @@ export interface ModelResult {
    * a model of its own). Without `call`, nothing in the file calls the function and its defaults were used.
    */
   builtBy?: { function: string; call?: Range };
+  /**
+   * A `keras.applications` architecture (`VGG16`) built by the call at `range`: its layers are the architecture's,
+   * all placed at that call, so the editor shows the model as one thing there (its output, totals and stages).
+   */
+  application?: string;
 }
 
 export interface AnalysisResult {

@@ -4,7 +4,7 @@
  * `Sequential(` call, or the call of the function that built it): its summary.
  */
 import * as vscode from 'vscode';
-import { formatShape, layerMarkdown, modelLensTitle, modelMarkdownTable, type LayerResult, type ModelResult } from '../core';
+import { applicationMarkdown, formatShape, layerMarkdown, modelLensTitle, modelMarkdownTable, type LayerResult, type ModelResult } from '../core';
 import { inboundMarkdown, tensorMarkdown } from '../core/describe';
 import { documentOf, inDocument, modelId, toRange, type AnalysisCache, type DocumentAnalysis } from '../analysisCache';
 import { COMMANDS } from '../commandIds';
@@ -133,7 +133,8 @@ function modelsHover(entries: [number, ModelResult][], doc: vscode.TextDocument,
   if (entries.length === 1) {
     const [index, model] = entries[0];
     const by = builtBySentence(model, callSource(model, doc, analysis));
-    md.appendMarkdown([...modelMarkdownTable(model), ...(by ? ['', by] : []), '', links(doc, models, index)].join('\n'));
+    const table = model.application ? applicationMarkdown(model) : modelMarkdownTable(model);
+    md.appendMarkdown([...table, ...(by ? ['', by] : []), '', links(doc, models, index)].join('\n'));
     return md;
   }
   const fns = [...new Set(entries.map(([, m]) => m.builtBy?.function).filter((f): f is string => !!f))];

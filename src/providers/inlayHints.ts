@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { inDocument, toRange, type AnalysisCache } from '../analysisCache';
 import { config } from '../config';
+import { formatCount, formatShape } from '../core';
 import { guard } from '../log';
 import { groupLayersByRange, hintLabel, hintTooltip } from './layerGroups';
 import { Refreshable } from './refreshable';
@@ -66,6 +67,18 @@ export class InlayHintsProvider extends Refreshable implements vscode.InlayHints
           : `${group.members.length} layers from this call (output shapes):\n${hintTooltip(group)}`;
         hints.push(hint);
       });
+      // A keras.applications call (`VGG16(...)`): the model's output, as a layer call shows its own.
+      for (const model of analysis.result.models) {
+        const last = model.layers[model.layers.length - 1];
+        if (!model.application || !last?.outputShape || !inDocument(model.range, doc, analysis)) continue;
+        const at = hintPosition(doc, toRange(model.range).end, ends);
+        if (!range.contains(at)) continue;
+        const params = options.params ? ` · ${formatCount(model.totalParams)} params` : '';
+        const hint = new vscode.InlayHint(at, `${formatShape(last.outputShape)}${params}`, vscode.InlayHintKind.Type);
+        hint.paddingLeft = true;
+        hint.tooltip = `${model.name} (${model.application}) output shape`;
+        hints.push(hint);
+      }
       return hints;
     });
   }

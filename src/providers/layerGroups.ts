@@ -41,12 +41,14 @@ export function layerCalls(layer: LayerResult): { layer: LayerResult; call?: num
 }
 
 /**
- * Layers grouped by their call's range, groups in order of first appearance. `keep` filters layers (e.g. this
+ * Layers grouped by their call's range (those of keras.applications models left out), groups in order of first appearance. `keep` filters layers (e.g. this
  * document's); a shared layer's calls are kept or not one by one.
  */
 export function groupLayersByRange(models: ModelResult[], keep: (l: LayerResult) => boolean = () => true): LayerGroup[] {
   const groups = new Map<string, LayerGroup>();
   models.forEach((model, modelIndex) => {
+    // A keras.applications model's layers are all at its call: the editor shows the model there as one thing.
+    if (model.application) return;
     for (const row of model.layers)
       for (const { layer, call } of layerCalls(row)) {
         if (!keep(layer)) continue;

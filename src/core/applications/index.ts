@@ -3,6 +3,8 @@
  * published structure, see vgg.ts) and the names of the architectures it defines.
  */
 import { prelude } from './prelude';
+import * as densenet from './densenet';
+import * as efficientnet from './efficientnet';
 import * as inception_resnet_v2 from './inception_resnet_v2';
 import * as inception_v3 from './inception_v3';
 import * as resnet from './resnet';
@@ -14,7 +16,7 @@ interface Family {
   source: string;
 }
 
-const FAMILIES: Record<string, Family> = { inception_resnet_v2, inception_v3, resnet, vgg, xception };
+const FAMILIES: Record<string, Family> = { densenet, efficientnet, inception_resnet_v2, inception_v3, resnet, vgg, xception };
 
 const FAMILY_OF = new Map(Object.entries(FAMILIES).flatMap(([family, f]) => f.architectures.map((a) => [a, family] as const)));
 

@@ -119,6 +119,7 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
   if (isFrozen(model)) layers.forEach(freeze);
   const first = model.inputs[0] ? runs.get(model.inputs[0]) : undefined;
   const result = modelResult('functional', model, first?.shape ?? null, layers, walk);
+  if (model.application) result.application = model.application;
   const tensors = tensorsOf(model, nodes, outputs, source);
   if (tensors.length) result.tensors = tensors;
   return { result, outputs: model.outputs.map((o) => runs.get(o)?.shape ?? null) };
