@@ -30,7 +30,7 @@ import {
   type ModelBuilder,
   type Value,
 } from '../python/values';
-import type { FunctionalGraph, TensorBinding } from './graph';
+import { runFunctional, type FunctionalGraph, type TensorBinding } from './graph';
 import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
 import { ApplicationError, buildApplication } from './applications';
 
@@ -1210,6 +1210,40 @@ export class Interpreter {
     };
   }
 
+  private readonly shapes = new Map<GraphNode, Value>();
+
+  /** A Keras tensor's static shape: the graph that makes it, run up to it (once per tensor). */
+  private tensorShape(tensor: GraphNode, at: SyntaxNode): Value {
+    const cached = this.shapes.get(tensor);
+    if (cached) return cached;
+    const inputs = new Set<GraphNode>();
+    const seen = new Set<GraphNode>();
+    const stack = [tensor];
+    for (let n = stack.pop(); n; n = stack.pop()) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      if (n.inputs.length === 0) inputs.add(n);
+      stack.push(...n.inputs);
+    }
+    const graph = { name: '', explicitName: false, inputs: [...inputs], outputs: [tensor], from: tensor.from, to: tensor.to, notes: [] };
+    const [shape] = runFunctional(graph, this.program.source).outputs;
+    const value: Value = shape
+      ? {
+          kind: 'seq',
+          items: shape.map((d) =>
+            d === null
+              ? NONE
+              : Number.isNaN(d)
+                ? this.unknownNode(at, 'LayerLens could not work out this dimension')
+                : { kind: 'number', value: d, isInt: true },
+          ),
+          tuple: true,
+        }
+      : this.unknownNode(at, "LayerLens could not work out this tensor's shape");
+    this.shapes.set(tensor, value);
+    return value;
+  }
+
   /** The tensors of `inputs=` / `outputs=`: one, a list or tuple, or a dict's values; null when any is not a Keras tensor. */
   private tensorsOf(v: Value | undefined): GraphNode[] | null {
     if (!v) return null;
@@ -1358,6 +1392,14 @@ export class Interpreter {
     const obj = this.evalExpr(objNode, scope);
     const name = this.text(prop);
     if (obj.kind === 'symbol') return { kind: 'symbol', path: canonicalPath(`${obj.path}.${name}`) };
+    // `x.shape` of a Keras tensor: its static shape, batch included, as Keras gives it (`(None, 112, 112, 32)`).
+    const tensor = name === 'shape' ? this.asNode(obj) : null;
+    if (tensor) return this.tensorShape(tensor, node);
+    // A Functional model's tensors (`base.output`, as code built on a pretrained base reads it).
+    if (obj.kind === 'functional' && (name === 'output' || name === 'input'))
+      return { kind: 'symbolic', node: (name === 'output' ? obj.model.outputs : obj.model.inputs)[0] };
+    if (obj.kind === 'functional' && (name === 'outputs' || name === 'inputs'))
+      return { kind: 'seq', items: (name === 'outputs' ? obj.model.outputs : obj.model.inputs).map((n) => ({ kind: 'symbolic', node: n })), tuple: false };
     // `model.layers`: a new list of its layers so far, as Keras returns it.
     if (obj.kind === 'model' && name === 'layers') return { kind: 'seq', items: obj.model.layers.map((e) => e.value), tuple: false };
     if (obj.kind === 'model') return { kind: 'method', model: obj.model, method: name };
@@ -1391,20 +1433,25 @@ export class Interpreter {
       if (key.kind !== 'string') return this.unknownNode(node);
       return obj.entries.get(key.value) ?? this.unknownNode(node, `the dict has no key '${key.value}'`);
     }
-    if (obj.kind !== 'seq') return this.unknownNode(node);
+    // A string indexes and slices as the sequence of its characters (`"abcdefg"[j]`).
+    const str = obj.kind === 'string' ? obj : null;
+    const seq: Value = str ? { kind: 'seq', items: [...str.value].map((c) => ({ kind: 'string', value: c })), tuple: true } : obj;
+    if (seq.kind !== 'seq') return this.unknownNode(node);
     if (!colon && inside.length === 1) {
       const i = this.evalExpr(inside[0], scope);
       if (i.kind !== 'number' || !i.isInt) return this.unknownNode(node);
-      const idx = i.value < 0 ? obj.items.length + i.value : i.value;
-      return obj.items[idx] ?? this.unknownNode(node, 'the index is out of range');
+      const idx = i.value < 0 ? seq.items.length + i.value : i.value;
+      return seq.items[idx] ?? this.unknownNode(node, 'the index is out of range');
     }
     if (colon && inside.length <= 2) {
       // Only simple `a[i:]`, `a[:j]`, `a[i:j]` slices.
       const bounds = this.sliceBounds(objNode, scope);
       if (!bounds) return this.unknownNode(node);
-      const n = obj.items.length;
+      const n = seq.items.length;
       const norm = (v: number | null, d: number) => (v === null ? d : v < 0 ? Math.max(0, n + v) : Math.min(n, v));
-      return { kind: 'seq', items: obj.items.slice(norm(bounds[0], 0), norm(bounds[1], n)), tuple: obj.tuple };
+      const items = seq.items.slice(norm(bounds[0], 0), norm(bounds[1], n));
+      if (str) return { kind: 'string', value: items.map((c) => (c as { value: string }).value).join('') };
+      return { kind: 'seq', items, tuple: seq.tuple };
     }
     return this.unknownNode(node);
   }
