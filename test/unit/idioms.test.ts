@@ -505,3 +505,27 @@ model = keras.Sequential([
     assert.deepEqual(checkModel(m, { run: true }).mismatches, []);
   });
 });
+
+describe('conditions as Python reads them', () => {
+  it('`not a and b` is `(not a) and b`, and a statement that binds a name only on a path not taken leaves its earlier value', () => {
+    // lezer-python parses `not a and b` as `not (a and b)`; NASNetMobile's `if not include_top and input_shape is None` showed it.
+    const { models } = analyze(`${HEAD}a, b, c = False, True, False
+n = 1
+if not a and b:
+    n = 2
+m = 1
+if not b or c:
+    m = 5
+k = 3 if not a and not c and b else 4
+model = keras.Sequential([keras.Input((4,)), layers.Dense(n), layers.Dense(m), layers.Dense(k)])
+`);
+    assert.deepEqual(
+      models[0].layers.map((l) => l.outputShape),
+      [
+        [null, 2],
+        [null, 1],
+        [null, 3],
+      ],
+    );
+  });
+});

@@ -7,6 +7,9 @@ import * as densenet from './densenet';
 import * as efficientnet from './efficientnet';
 import * as inception_resnet_v2 from './inception_resnet_v2';
 import * as inception_v3 from './inception_v3';
+import * as mobilenet from './mobilenet';
+import * as mobilenet_v3 from './mobilenet_v3';
+import * as nasnet from './nasnet';
 import * as resnet from './resnet';
 import * as vgg from './vgg';
 import * as xception from './xception';
@@ -16,7 +19,7 @@ interface Family {
   source: string;
 }
 
-const FAMILIES: Record<string, Family> = { densenet, efficientnet, inception_resnet_v2, inception_v3, resnet, vgg, xception };
+const FAMILIES: Record<string, Family> = { densenet, efficientnet, inception_resnet_v2, inception_v3, mobilenet, mobilenet_v3, nasnet, resnet, vgg, xception };
 
 const FAMILY_OF = new Map(Object.entries(FAMILIES).flatMap(([family, f]) => f.architectures.map((a) => [a, family] as const)));
 

@@ -49,6 +49,35 @@ function libraryProgram(family: string, text: string): Program {
 
 export type ApplicationResult = { model: FunctionalBuilder } | { error: string } | { why: string };
 
+/** An architecture as its Python built it (positions in the architecture's text), and the nodes it made. */
+type Built = { model: FunctionalBuilder; created: GraphNode[] } | { error: string } | { why: string };
+
+/**
+ * Built architectures by their arguments, when every argument is a plain value (no tensor): each keystroke
+ * re-analyses the file, and a base's graph (hundreds of layers) depends on nothing else.
+ */
+const built = new Map<string, Built>();
+const BUILT_LIMIT = 32;
+
+/** A plain value as a key (`(150, 150, 3)`), or null for one that is not plain (a tensor, something unknown). */
+function plainKey(v: Value): string | null {
+  switch (v.kind) {
+    case 'number':
+    case 'bool':
+      return String(v.value);
+    case 'string':
+      return JSON.stringify(v.value);
+    case 'none':
+      return 'None';
+    case 'seq': {
+      const items = v.items.map(plainKey);
+      return items.includes(null) ? null : `${v.tuple ? '(' : '['}${items.join(',')}${v.tuple ? ')' : ']'}`;
+    }
+    default:
+      return null;
+  }
+}
+
 /** Builds `architecture(*positional, **keywords)`; its layers are placed at `at` (the user's call). */
 export function buildApplication(
   architecture: string,
@@ -57,6 +86,20 @@ export function buildApplication(
   at: { from: number; to: number },
   makeRunner: (program: Program) => LibraryRunner,
 ): ApplicationResult {
+  const parts = [...positional.map(plainKey), ...[...keywords].map(([k, v]) => (plainKey(v) === null ? null : `${k}=${plainKey(v)}`))];
+  const key = parts.includes(null) ? null : `${architecture}(${parts.join(',')})`;
+  let result = key === null ? undefined : built.get(key);
+  if (!result) {
+    result = build(architecture, positional, keywords, makeRunner);
+    if (key !== null) {
+      if (built.size >= BUILT_LIMIT) built.delete(built.keys().next().value as string);
+      built.set(key, result);
+    }
+  }
+  return 'model' in result ? { model: placedCopy(result.model, result.created, at) } : result;
+}
+
+function build(architecture: string, positional: Value[], keywords: Map<string, Value>, makeRunner: (program: Program) => LibraryRunner): Built {
   const found = applicationSource(architecture);
   if (!found) return { why: `\`${architecture}\` is not an architecture LayerLens knows` };
   const runner = makeRunner(libraryProgram(found.family, found.text));
@@ -69,31 +112,51 @@ export function buildApplication(
     throw e;
   }
   if (value.kind !== 'functional') return { why: value.kind === 'unknown' ? value.why : 'its arguments could not be followed' };
-  relocate(value.model, runner.createdNodes, at);
   value.model.application = architecture;
-  return { model: value.model };
+  return { model: value.model, created: [...runner.createdNodes] };
 }
 
-/** Places the architecture's nodes, layers and unknown values at the user's call. */
-function relocate(model: FunctionalBuilder, created: ReadonlySet<GraphNode>, at: { from: number; to: number }): void {
-  const place = (o: { from: number; to: number }) => Object.assign(o, at);
-  const placeValue = (v: Value): void => {
-    if (v.kind === 'unknown') place(v);
-    else if (v.kind === 'seq') v.items.forEach(placeValue);
-    else if (v.kind === 'dict') v.entries.forEach(placeValue);
+/**
+ * A copy of the architecture's graph with its nodes, layers and unknown values placed at the user's call (each
+ * analysis gets its own: `conv_base.trainable = False` and the like change it). Nodes it did not make (an
+ * `input_tensor` of the user's) stay as they are.
+ */
+function placedCopy(model: FunctionalBuilder, created: GraphNode[], at: { from: number; to: number }): FunctionalBuilder {
+  const placeValue = (v: Value): Value =>
+    v.kind === 'unknown'
+      ? { ...v, ...at }
+      : v.kind === 'seq'
+        ? { ...v, items: v.items.map(placeValue) }
+        : v.kind === 'dict'
+          ? { ...v, entries: new Map([...v.entries].map(([k, x]) => [k, placeValue(x)])) }
+          : v;
+  const calls = new Map<LayerCall, LayerCall>();
+  const placeCall = (call: LayerCall): LayerCall => {
+    let copy = calls.get(call);
+    if (!copy) {
+      copy = {
+        ...call,
+        ...at,
+        calleeFrom: at.from,
+        calleeTo: at.to,
+        args: new Map([...call.args].map(([k, v]) => [k, placeValue(v)])),
+        ...(call.notes ? { notes: call.notes.map((n) => ({ ...n, ...at })) } : {}),
+      };
+      calls.set(call, copy);
+    }
+    return copy;
   };
-  const placeCall = (call: LayerCall) => {
-    place(call);
-    call.calleeFrom = at.from;
-    call.calleeTo = at.to;
-    call.notes?.forEach(place);
-    call.args.forEach(placeValue);
-  };
-  for (const node of created) {
-    place(node);
-    if ('type' in node.layer) placeCall(node.layer);
-  }
-  place(model);
-  model.notes.forEach(place);
-  (model as { tensors?: unknown }).tensors = [];
+  const nodes = new Map<GraphNode, GraphNode>();
+  const placed = (n: GraphNode) => nodes.get(n) ?? n;
+  // Creation order: a node's inputs are copied before it.
+  for (const node of created)
+    nodes.set(node, { ...node, ...at, inputs: node.inputs.map(placed), layer: 'type' in node.layer ? placeCall(node.layer) : node.layer });
+  return {
+    ...model,
+    ...at,
+    inputs: model.inputs.map(placed),
+    outputs: model.outputs.map(placed),
+    notes: model.notes.map((n) => ({ ...n, ...at })),
+    tensors: [],
+  } as FunctionalBuilder;
 }

@@ -886,7 +886,10 @@ export class Interpreter {
       this.lazyDepth--;
     }
     const bound = scratch.vars.get(name);
-    const value = bound && bound !== before ? bound.value : unknown(name, chunk.start, chunk.start + name.length);
+    // A statement that binds the name only on a path it did not take (`if not b: m = 5`) leaves the earlier value.
+    const earlier = bound && bound !== before ? undefined : (this.program.definitions.get(name) ?? []).filter((i) => i < chunkIndex).pop();
+    const value =
+      bound && bound !== before ? bound.value : earlier !== undefined ? this.lazyValue(name, earlier) : unknown(name, chunk.start, chunk.start + name.length);
     this.lazyCache.set(key, value);
     if (value.kind === 'seq' && !value.tuple) this.replayMutations(name, chunkIndex, scratch);
     return value;
@@ -1335,14 +1338,7 @@ export class Interpreter {
     const ops: string[] = [];
     for (let c = l.nextSibling; c && c.from < r.from; c = c.nextSibling) ops.push(this.text(c));
     const op = ops.join(' ');
-    if (op === 'and' || op === 'or') {
-      // Python's short circuit: the right side is evaluated only when the left does not decide.
-      const left = this.evalExpr(l, scope);
-      const truth = truthOf(left);
-      if (truth === null) return this.unknownNode(node);
-      if ((op === 'and' && !truth) || (op === 'or' && truth)) return left;
-      return this.evalExpr(r, scope);
-    }
+    if (op === 'and' || op === 'or') return this.evalJunction(node, op, scope, (left) => this.evalExpr(left, scope));
     const a = this.evalExpr(l, scope);
     const b = this.evalExpr(r, scope);
     if (node.getChild('ArithOp')) return this.arith(op, a, b, node);
@@ -1352,12 +1348,44 @@ export class Interpreter {
     return truth === null ? this.unknownNode(node) : { kind: 'bool', value: truth };
   }
 
+  /** `and` / `or` when that is the operator of a binary expression. */
+  private junction(node: SyntaxNode): 'and' | 'or' | null {
+    const op = node.firstChild?.nextSibling;
+    const text = op ? this.text(op) : '';
+    return text === 'and' || text === 'or' ? text : null;
+  }
+
+  /** `left and right`, `left or right` with Python's short circuit: the right side only when the left does not decide. */
+  private evalJunction(node: SyntaxNode, op: 'and' | 'or', scope: Scope, evalLeft: (left: SyntaxNode) => Value): Value {
+    const l = node.firstChild;
+    const r = node.lastChild;
+    if (!l || !r || l.from === r.from) return this.unknownNode(node);
+    const left = evalLeft(l);
+    const truth = truthOf(left);
+    if (truth === null) return this.unknownNode(node);
+    if ((op === 'and' && !truth) || (op === 'or' && truth)) return left;
+    return this.evalExpr(r, scope);
+  }
+
+  /** `not x`, where `x` is the leftmost operand of a junction `not` was parsed over (see evalUnary). */
+  private evalNot(operand: SyntaxNode, at: SyntaxNode, scope: Scope): Value {
+    const junction = operand.name === 'BinaryExpression' ? this.junction(operand) : null;
+    if (junction) return this.evalJunction(operand, junction, scope, (left) => this.evalNot(left, at, scope));
+    const v = this.evalExpr(operand, scope);
+    if (v.kind === 'unknown') return v;
+    const truth = truthOf(v);
+    return truth === null ? this.unknownNode(at) : { kind: 'bool', value: !truth };
+  }
+
   private evalUnary(node: SyntaxNode, scope: Scope): Value {
     const op = node.firstChild;
     const operand = node.lastChild;
     if (!op || !operand || op.from === operand.from) return this.unknownNode(node);
-    const v = this.evalExpr(operand, scope);
     const t = this.text(op);
+    // `not a and b` is `(not a) and b` in Python; lezer-python parses it as `not (a and b)`.
+    const junction = t === 'not' && operand.name === 'BinaryExpression' ? this.junction(operand) : null;
+    if (junction) return this.evalJunction(operand, junction, scope, (left) => this.evalNot(left, node, scope));
+    const v = this.evalExpr(operand, scope);
     if (v.kind === 'unknown') return v;
     if (t === 'not') {
       const truth = truthOf(v);

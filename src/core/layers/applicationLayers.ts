@@ -3,7 +3,7 @@
  * architectures written in src/core/applications call: InceptionResNetV2's residual scaling and ConvNeXt's
  * LayerScale and StochasticDepth. Their shapes and weights follow Keras 3's classes.
  */
-import { noTfjs, requireInput, type Rule } from './rule';
+import { noTfjs, product, requireInput, type Rule } from './rule';
 import { shapeKeeping } from './core';
 
 /** `CustomScaleLayer(scale)([x, up])`: `x + up * scale`, no weights. */
@@ -24,6 +24,8 @@ const layerScale = shapeKeeping(
   {},
   {
     params: (ctx) => [{ label: 'gamma', factors: [ctx.args.int('projection_dim')], trainable: true }],
+    // One multiply per element, as BatchNormalization's scale is counted.
+    macs: (_ctx, output) => product(output.slice(1)) ?? NaN,
     tfjs: noTfjs('LayerScale'),
   },
 );
