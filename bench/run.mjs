@@ -427,6 +427,28 @@ console.log(
 console.log(
   `edits: ${editTimes.length} one-character edits (a Dense layer's units, e.g. 64 -> 65) at ${editedModels.size} different models, warm cache, each result checked`,
 );
+// keras.applications: a file that builds a pretrained base, analysed after an edit elsewhere in the file (the graph
+// kept by its arguments) and with the graph built anew (a new argument), side by side with the book's convnet.
+const convnet = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'examples', 'mnist_convnet.py'), 'utf8');
+const baseline = timeRuns(() => analyze(flat(convnet + `# ${Math.random()}\n`)), { runs: 20, warmup: 3 });
+console.log('');
+console.log(`keras.applications (median of 5; ratio to the book's convnet, ${ms(baseline.median)} ms):`);
+for (const arch of ['VGG16', 'ResNet50', 'EfficientNetB0', 'EfficientNetB7', 'NASNetLarge']) {
+  let size = 96;
+  const built = timeRuns(
+    () => analyze(flat(`import keras\nbase = keras.applications.${arch}(weights=None, include_top=False, input_shape=(${size++}, 331, 3))\n`)),
+    {
+      runs: 5,
+      warmup: 1,
+    },
+  );
+  const edited = timeRuns(() => analyze(flat(`import keras\nbase = keras.applications.${arch}(weights=None)\n# ${Math.random()}\n`)), { runs: 5, warmup: 1 });
+  const layers = analyze(`import keras\nbase = keras.applications.${arch}(weights=None)\n`).models[0]?.layers.length ?? 0;
+  console.log(
+    `  ${arch.padEnd(15)} ${String(layers).padStart(5)} layers: built ${ms(built.median).padStart(9)} (${ratio(built.median, baseline.median)}×), ` +
+      `after an edit ${ms(edited.median).padStart(9)} (${ratio(edited.median, baseline.median)}×)`,
+  );
+}
 console.log(`total benchmark time: ${totalS.toFixed(1)} s`);
 
 const results = {

@@ -107,7 +107,9 @@ export function toTfjs(spec: LayerSpec, options: ToTfjsOptions = {}): TfjsConver
 /** The model's layers as tfjs serialisations for `tf.sequential`, with the layers that could not be converted. */
 export function toTfjsModelConfig(model: ModelResult): TfjsModelConfig {
   const result: TfjsModelConfig = { name: model.name, layers: [], unsupported: [] };
-  if (model.kind === 'functional')
+  if (model.application)
+    result.reason = `The preview does not run keras.applications models yet; ${model.application} is analysed in the editor (hints, hover, summary).`;
+  else if (model.kind === 'functional')
     result.reason = 'The preview runs Sequential models only, so far; this Functional model is analysed in the editor (hints, hover, summary).';
   else if (!model.inputShape) result.reason = 'The model has no input shape, and tf.sequential needs one on its first layer.';
   let complete = !result.reason;
@@ -127,6 +129,7 @@ export function toTfjsModelConfig(model: ModelResult): TfjsModelConfig {
 function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
   const type = spec.type;
   if (type === 'Sequential') refuse('A nested Sequential model has no single-layer tfjs equivalent.');
+  if (type === 'Functional') refuse('A Functional model used as a layer (a pretrained base) has no single-layer tfjs equivalent.');
   if (type === 'InputLayer') refuse('An InputLayer after the first layer has no tfjs equivalent in a Sequential model.');
   if (type === '?') refuse('This is not a layer LayerLens can read.');
   const rule = ruleFor(type);
