@@ -3,8 +3,10 @@
  * published structure, see vgg.ts) and the names of the architectures it defines.
  */
 import { prelude } from './prelude';
+import * as convnext from './convnext';
 import * as densenet from './densenet';
 import * as efficientnet from './efficientnet';
+import * as efficientnet_v2 from './efficientnet_v2';
 import * as inception_resnet_v2 from './inception_resnet_v2';
 import * as inception_v3 from './inception_v3';
 import * as mobilenet from './mobilenet';
@@ -19,7 +21,20 @@ interface Family {
   source: string;
 }
 
-const FAMILIES: Record<string, Family> = { densenet, efficientnet, inception_resnet_v2, inception_v3, mobilenet, mobilenet_v3, nasnet, resnet, vgg, xception };
+const FAMILIES: Record<string, Family> = {
+  convnext,
+  densenet,
+  efficientnet,
+  efficientnet_v2,
+  inception_resnet_v2,
+  inception_v3,
+  mobilenet,
+  mobilenet_v3,
+  nasnet,
+  resnet,
+  vgg,
+  xception,
+};
 
 const FAMILY_OF = new Map(Object.entries(FAMILIES).flatMap(([family, f]) => f.architectures.map((a) => [a, family] as const)));
 
