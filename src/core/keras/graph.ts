@@ -186,9 +186,10 @@ function reachable(model: FunctionalBuilder, walk: Walk): GraphNode[] {
 }
 
 /**
- * A topological order that follows the source where it can: of the nodes whose inputs are placed, the one written
- * first (then the one made first) comes next. Nodes are made as names are needed, which is not always the order
- * they are written in, and Keras lists layers in the order the code runs.
+ * The order the nodes run in: a topological order that follows the source where it can (of the nodes whose
+ * inputs are placed, the one written first, then the one made first). Nodes are made as names are needed, which
+ * is not always the order they are written in; Keras names unnamed layers in the order the code makes them, so
+ * names are given in this order. Rows are listed in Keras' own order (kerasOrder).
  */
 function sourceOrder(nodes: GraphNode[]): GraphNode[] {
   const inGraph = new Set(nodes);
