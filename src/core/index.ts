@@ -2,4 +2,14 @@
 export { analyze, analyzeCells, clearParseCache } from './analyze';
 export { formatBytes, formatCount, formatField, formatMarkdown, formatShape, formatTable, diagnosticLine } from './format';
 export * from './types';
-export { applicationMarkdown, describeField, describeParams, explainField, layerMarkdown, modelField, modelLensTitle, modelMarkdownTable, outputBytes } from './describe';
+export {
+  applicationMarkdown,
+  describeField,
+  describeParams,
+  explainField,
+  layerMarkdown,
+  modelField,
+  modelLensTitle,
+  modelMarkdownTable,
+  outputBytes,
+} from './describe';
