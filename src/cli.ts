@@ -1,5 +1,5 @@
 /**
- * `layerlens summary FILE [--json | --markdown] [--fail-on error|warning]`: the analysis of a .py or .ipynb
+ * `layerlens summary FILE [--json | --markdown] [--expand-nested] [--fail-on error|warning]`: the analysis of a .py or .ipynb
  * file, without TensorFlow.
  * Exit codes: 0 on success (also with no model, or with diagnostics; a notebook with no code cells adds a
  * line on stderr); 1 with `--fail-on LEVEL` when a diagnostic of that severity or worse (error > warning >
@@ -16,7 +16,7 @@ import { NotebookFormatError, readNotebook } from './core/python/sourceText';
 /** Larger files are refused: no model definition is that long, and reading one would stall a CI job. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-const USAGE = 'usage: layerlens summary FILE [--json | --markdown] [--fail-on error|warning]';
+const USAGE = 'usage: layerlens summary FILE [--json | --markdown] [--expand-nested] [--fail-on error|warning]';
 
 const HELP = `${USAGE}
 
@@ -25,6 +25,7 @@ shapes, parameters, MACs and receptive fields, then the file's diagnostics in so
 
   --json                    machine-readable output (the schema is in README.md)
   --markdown                Markdown tables, for a pull request
+  --expand-nested           list the layers of a model used as a layer (a pretrained base) under its row
   --fail-on error|warning   exit 1 when the file has a diagnostic of that severity or worse
                             (error > warning > information)
 
@@ -112,7 +113,8 @@ export function main(argv: string[]): number {
   }
   const json = others.includes('--json');
   const markdown = others.includes('--markdown');
-  const rest = others.filter((a) => a !== '--json' && a !== '--markdown');
+  const expandNested = others.includes('--expand-nested');
+  const rest = others.filter((a) => a !== '--json' && a !== '--markdown' && a !== '--expand-nested');
   const unknownFlag = rest.find((a) => a.startsWith('-'));
   if (rest[0] !== 'summary' || rest.length !== 2 || unknownFlag || (json && markdown)) {
     process.stderr.write(
@@ -147,7 +149,7 @@ export function main(argv: string[]): number {
   } else result = analyze(text, { fileName: file });
   const diagnostics = sortedDiagnostics(result);
   if (json) process.stdout.write(`${JSON.stringify({ file, models: result.models, diagnostics: result.diagnostics }, null, 2)}\n`);
-  else writeText(result, diagnostics, file, markdown);
+  else writeText(result, diagnostics, file, markdown, expandNested);
   const level = failOn;
   if (level === undefined) return 0;
   const failing = diagnostics.filter((d) => SEVERITY_RANK[d.severity] >= SEVERITY_RANK[level]);
@@ -156,9 +158,11 @@ export function main(argv: string[]): number {
   return 1;
 }
 
-function writeText(result: AnalysisResult, diagnostics: Diagnostic[], file: string, markdown: boolean): void {
+function writeText(result: AnalysisResult, diagnostics: Diagnostic[], file: string, markdown: boolean, expandNested: boolean): void {
   // The tables, then every diagnostic (the models' and the file's syntax errors) in one list in source order.
-  const blocks = result.models.map((m) => (markdown ? formatMarkdown(m, file, { diagnostics: false }) : formatTable(m, file, { diagnostics: false })));
+  const blocks = result.models.map((m) =>
+    markdown ? formatMarkdown(m, file, { diagnostics: false }) : formatTable(m, file, { diagnostics: false, expandNested }),
+  );
   if (result.models.length === 0) blocks.push(`${file}: no model found`);
   const lines = diagnostics.map((d) => (markdown ? `- ${diagnosticLine(d, file)}` : diagnosticLine(d, file)));
   if (lines.length) blocks.push(markdown ? `### Diagnostics\n\n${lines.join('\n')}` : lines.join('\n'));

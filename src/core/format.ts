@@ -113,6 +113,8 @@ export function sortedDiagnostics(result: AnalysisResult): Diagnostic[] {
 export interface FormatOptions {
   /** List the model's diagnostics under its table (default); the CLI lists all of a file's together instead. */
   diagnostics?: boolean;
+  /** Keras' `expand_nested`: a model used as a layer is followed by its own rows, indented. */
+  expandNested?: boolean;
 }
 
 /** A summary table in the style of Keras' `model.summary()`, with receptive field and MACs columns. */
@@ -128,13 +130,18 @@ export function formatTable(model: ModelResult, file?: string, options: FormatOp
       .trimEnd(),
     '='.repeat(width),
   );
+  const row = (l: LayerResult, depth: number) =>
+    columns
+      .map((c, i) => pad(i === 0 && depth ? `${'  '.repeat(depth - 1)}└ ${c.cell(l)}` : c.cell(l), c.width))
+      .join('')
+      .trimEnd();
+  // With expandNested, a nested model's rows follow its own, indented (as Keras' `summary(expand_nested=True)`).
+  const rowsOf = (l: LayerResult, depth: number): string[] => [
+    row(l, depth),
+    ...(options.expandNested && l.nested ? l.nested.flatMap((n) => rowsOf(n, depth + 1)) : []),
+  ];
   model.layers.forEach((l, i) => {
-    lines.push(
-      columns
-        .map((c) => pad(c.cell(l), c.width))
-        .join('')
-        .trimEnd(),
-    );
+    lines.push(...rowsOf(l, 0));
     lines.push(i === model.layers.length - 1 ? '='.repeat(width) : '_'.repeat(width));
   });
   if (model.layers.length === 0) lines.push('(no layers)', '='.repeat(width));

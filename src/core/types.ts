@@ -36,6 +36,8 @@ export interface ReceptiveField {
 export interface LayerResult {
   /** An operation on tensors (`x + y`): Keras 3 prints it as a row, but it is not one of `model.layers`. */
   operation?: boolean;
+  /** A model used as a layer (a pretrained base, a nested Sequential): its own rows, for `expand_nested`. */
+  nested?: LayerResult[];
   index: number;
   /** The Keras class name (for a subclass of a Keras layer that keeps its rules, the subclass's name). */
   type: string;

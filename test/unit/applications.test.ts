@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze as analyzeOnce, type ModelResult } from '../../src/core';
+import { analyze as analyzeOnce, formatTable, type ModelResult } from '../../src/core';
 import { APPLICATIONS } from '../../src/core/applications';
 import { analyze } from './support/metamorphic';
 
@@ -225,5 +225,25 @@ model = keras.Model(inputs, outputs)
         ],
       ],
     );
+  });
+});
+
+describe('keras.applications in the summary', () => {
+  it("--expand-nested lists the base's own rows under its row, as Keras' summary(expand_nested=True)", () => {
+    const { models } = analyzeOnce(`from keras.applications import VGG16
+from keras import layers, models
+conv_base = VGG16(weights=None, include_top=False, input_shape=(150, 150, 3))
+model = models.Sequential([conv_base, layers.Flatten(), layers.Dense(1)])
+`);
+    const model = models[1];
+    assert.equal(model.layers[0].nested?.length, 19);
+    const plain = formatTable(model, undefined, { diagnostics: false });
+    const expanded = formatTable(model, undefined, { diagnostics: false, expandNested: true });
+    assert.doesNotMatch(plain, /block5_pool/);
+    const lines = expanded.split('\n');
+    const base = lines.findIndex((l) => l.startsWith('vgg16 (Functional)'));
+    assert.match(lines[base + 1], /^└ input_layer \(InputLayer\)\s+\(None, 150, 150, 3\)/);
+    assert.match(lines[base + 19], /^└ block5_pool \(MaxPooling2D\)\s+\(None, 4, 4, 512\)/);
+    assert.match(lines[base + 21], /^flatten \(Flatten\)\s+\(None, 8192\)/);
   });
 });

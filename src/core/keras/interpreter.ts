@@ -1625,6 +1625,12 @@ export class Interpreter {
     // `layers.Dense(4)(x)`: a node of a Functional graph.
     if (callee.kind === 'layer') {
       const { positional, keywords } = this.parseArgs(argList, scope);
+      // A layer whose call takes several tensors as arguments (`mha(query, value)`, `mha(query=q, value=v, key=k)`).
+      const names = callee.layer.origin === 'keras' ? ruleFor(callee.layer.type)?.callInputs : undefined;
+      if (names) {
+        const given = names.map((n, i) => keywords.get(n) ?? positional[i]).filter((a) => a !== undefined);
+        return this.callLayerOnTensors(callee.layer, { kind: 'seq', items: given.map((a) => a.value), tuple: false }, node);
+      }
       return this.callLayerOnTensors(callee.layer, (positional[0] ?? keywords.get('inputs'))?.value, node);
     }
     // `model(ops.ones((1, 4)))` builds the model for that input, batch size included, as Keras shows it; a

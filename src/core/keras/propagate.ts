@@ -349,7 +349,7 @@ function runRule(
  */
 const nestedRuns = new WeakMap<
   ModelBuilder,
-  Map<string, { output: InternalShape | null; totals: Pick<LayerResult, 'params' | 'trainableParams' | 'nonTrainableParams' | 'macs'> }>
+  Map<string, { output: InternalShape | null; layers: LayerResult[]; totals: Pick<LayerResult, 'params' | 'trainableParams' | 'nonTrainableParams' | 'macs'> }>
 >();
 /** Models being walked as layers right now: a model added to itself (or to a model inside it) is not walked again. */
 const walkingNested = new Set<ModelBuilder | FunctionalBuilder>();
@@ -380,6 +380,7 @@ function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk,
       const sum = (f: (l: LayerResult) => number | null) => sumOf(inner.layers, f);
       run = {
         output: inner.output,
+        layers: inner.layers,
         totals: {
           params: sum((l) => l.params),
           trainableParams: sum((l) => l.trainableParams),
@@ -393,6 +394,7 @@ function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk,
     byInput.set(key, run);
   }
   Object.assign(result, run.totals);
+  result.nested = run.layers;
   if (isFrozen(model)) freeze(result);
   result.outputShape = toShape(run.output);
   return { result, output: run.output, field: null };
@@ -435,6 +437,7 @@ function runNestedFunctional(
     return { result, output: null, field: null };
   }
   Object.assign(result, { params: inner.totalParams, trainableParams: inner.trainableParams, nonTrainableParams: inner.nonTrainableParams, macs: inner.macs });
+  result.nested = inner.layers;
   const output = outputs.length === 1 ? outputs[0] : null;
   result.outputShape = toShape(output);
   return { result, output, field: null };

@@ -66,6 +66,11 @@ export interface Rule {
   recurrent?: boolean;
   /** Takes a list of tensors (merge layers): its shape comes from `ctx.inputs`. */
   multiInput?: boolean;
+  /**
+   * The tensors its call takes as separate arguments, in order (`mha(query, value, key)`, also by keyword):
+   * they become `ctx.inputs`, as a merge layer's list does.
+   */
+  callInputs?: string[];
   /** Returns its input's shape unchanged, whatever its arguments (activations, dropout, noise…). */
   keepsShape?: boolean;
   outputShape(ctx: LayerContext): InternalShape;
