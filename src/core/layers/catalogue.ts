@@ -4,6 +4,7 @@
  */
 import { activationRules } from './activation';
 import { applicationLayerRules } from './applicationLayers';
+import { attentionRules } from './attention';
 import { convRules } from './conv';
 import { coreRules } from './core';
 import { mergeRules } from './merge';
@@ -24,6 +25,7 @@ registerRules([
   ...preprocessingRules,
   ...recurrentRules,
   ...mergeRules,
+  ...attentionRules,
   ...applicationLayerRules,
 ]);
 

@@ -1,9 +1,10 @@
 /**
  * Merge layers, which take several tensors (Functional models): Add, Subtract, Multiply, Average, Maximum,
- * Minimum (element-wise, with Keras' broadcasting) and Concatenate. No weights, no MACs (README: Definitions).
+ * Minimum (element-wise, with Keras' broadcasting), Concatenate and Dot. No weights, no MACs (README: Definitions).
  * Shapes and errors follow Keras 3's `keras/src/layers/merging`.
  */
-import { LayerError, noTfjs, shapeRepr, type Dim, type InternalShape, type LayerContext, type Rule } from './rule';
+import type { Value } from '../python/values';
+import { LayerError, noTfjs, pyRepr, shapeRepr, Unresolved, type Dim, type InternalShape, type LayerContext, type PyDefault, type Rule } from './rule';
 
 function inputsOf(ctx: LayerContext, type: string): InternalShape[] {
   const inputs = ctx.inputs ?? (ctx.input ? [ctx.input] : []);
@@ -128,6 +129,69 @@ const concatenate: Rule = {
   tfjs: noTfjs('Concatenate'),
 };
 
+/** Python's repr of an argument as written: a list stays a list (`[1, 2, 3]`), a tuple a tuple. */
+function writtenRepr(v: Value | PyDefault | undefined, plain: PyDefault | undefined): string {
+  const isList = v !== null && typeof v === 'object' && !Array.isArray(v) && v.kind === 'seq' && !v.tuple;
+  return isList && Array.isArray(plain) ? `[${plain.map((x) => pyRepr(x)).join(', ')}]` : pyRepr(plain);
+}
+
+/**
+ * `Dot(axes, normalize=False)([x, y])`: Keras 3's `Dot.build` and `compute_output_shape`. Each input loses its
+ * dot axis, the second also its batch axis; a result of rank 1 gets a trailing 1. An int axis counts from the end
+ * of each input when negative; a pair is used as written (Python's negative indexing). `layers.dot([x, y])`
+ * leaves `axes` at that function's default, -1 (the class has none).
+ */
+const dot: Rule = {
+  type: 'Dot',
+  signature: ['axes', 'normalize'],
+  defaults: { normalize: false },
+  multiInput: true,
+  outputShape(ctx) {
+    const written = ctx.args.value('axes');
+    const raw = ctx.args.plain('axes') ?? -1;
+    if (typeof raw !== 'number') {
+      if (!Array.isArray(raw))
+        throw new LayerError(
+          'invalid-argument',
+          `Invalid type for argument \`axes\`: it should be a list or an int. Received: axes=${typeof raw === 'string' ? raw : pyRepr(raw)}`,
+        );
+      if (raw.length !== 2)
+        throw new LayerError(
+          'invalid-argument',
+          `Invalid format for argument \`axes\`: it should contain two elements. Received: axes=${writtenRepr(written, raw)}`,
+        );
+      if (!raw.every((a) => typeof a === 'number' && Number.isInteger(a)))
+        throw new LayerError(
+          'invalid-argument',
+          `Invalid format for argument \`axes\`: list elements should be integers. Received: axes=${writtenRepr(written, raw)}`,
+        );
+    }
+    // Without `ctx.inputs`: one tensor (Keras' error) or several with one unknown (none); the analysis cannot tell.
+    const inputs = ctx.inputs;
+    if (!inputs) throw new Unresolved();
+    if (inputs.length !== 2)
+      throw new LayerError('invalid-argument', `A \`Dot\` layer should be called on a list of 2 inputs. Received: input_shape=${list(inputs)}`);
+    const [shape1, shape2] = inputs;
+    // Keras' `%` for a negative int; a pair as written.
+    const mod = (a: number, n: number) => ((a % n) + n) % n;
+    const axes = typeof raw === 'number' ? (raw < 0 ? [mod(raw, shape1.length), mod(raw, shape2.length)] : [raw, raw]) : (raw as number[]);
+    const at = (shape: Dim[], a: number): Dim | undefined => shape[a < 0 ? shape.length + a : a];
+    const [d1, d2] = [at(shape1, axes[0]), at(shape2, axes[1])];
+    if (d1 === undefined || d2 === undefined) throw new LayerError('invalid-argument', 'tuple index out of range');
+    if (d1 !== d2)
+      throw new LayerError(
+        'incompatible-shapes',
+        `Incompatible input shapes: axis values ${pyRepr(d1)} (at axis ${axes[0]}) != ${pyRepr(d2)} (at axis ${axes[1]}). Full input shapes: ${shapeRepr(shape1)}, ${shapeRepr(shape2)}`,
+      );
+    const without = (shape: Dim[], a: number) => shape.filter((_, i) => i !== (a < 0 ? shape.length + a : a));
+    const out = [...without(shape1, axes[0]), ...without(shape2, axes[1]).slice(1)];
+    return out.length === 1 ? [...out, 1] : out;
+  },
+  receptiveField: () => null,
+  // tfjs has a Dot layer, but only a Functional model can call it, and the preview builds tf.sequential.
+  tfjs: { unsupported: 'tfjs’ Dot takes two tensors, which only a Functional model can pass, and the preview builds tf.sequential.' },
+};
+
 export const mergeRules: Rule[] = [
   elementwise('Add'),
   elementwise('Subtract', true),
@@ -136,6 +200,7 @@ export const mergeRules: Rule[] = [
   elementwise('Maximum'),
   elementwise('Minimum'),
   concatenate,
+  dot,
 ];
 
 /** `layers.add([x, y])` and the other function forms: the layer class each makes and calls at once. */
@@ -147,4 +212,5 @@ export const MERGE_FUNCTIONS: Record<string, string> = {
   maximum: 'Maximum',
   minimum: 'Minimum',
   concatenate: 'Concatenate',
+  dot: 'Dot',
 };

@@ -1,0 +1,272 @@
+"""Writes the ground truth for single Keras layers in Functional models: test/fixtures/layers.json, built by real
+Keras 3 (JAX backend, CPU). LayerLens' unit test (test/unit/kerasLayers.test.ts) analyses each case's source and
+compares; CI has no Python, so the file is committed.
+
+    KERAS_BACKEND=jax /path/kenv/bin/python scripts/keras-oracle/layers.py
+    KERAS_BACKEND=jax /path/kenv/bin/python scripts/keras-oracle/layers.py --only Dot,GroupNormalization
+
+The file: {"keras": version, "cases": [...]}. A case is
+  {"layer": the class under test, "source": the Python of the model, as LayerLens reads it,
+   "layers": [[name, class name, output shape, count_params()], ...] (model.layers, inputs included),
+   "total_params": model.count_params()}
+or, where Keras rejects the model, {"layer", "source", "error": str(the exception), "error_type": its class,
+"line": the source's line (1-based) that raised}. A case may also say "needs": what LayerLens must support
+before the case can run (MULTI, COUNT below); the test skips a case whose need is not met yet.
+
+Each source is run with exec() in a fresh namespace after `keras.backend.clear_session()`, so that generated names
+(`input_layer`, `dot_1`, ...) are numbered as in a fresh script; the model is the variable `model`.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import traceback
+import warnings
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+import keras  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = os.path.join(ROOT, "test", "fixtures", "layers.json")
+
+HEAD = "import keras\nfrom keras import layers\n\n"
+# What a case may need of LayerLens beyond its layer rules (the test skips a case whose need is not met yet):
+# the interpreter passing a call's several tensors (`mha(q, v)`) to the rule ...
+MULTI = "multi-input calls"
+# ... and the rule knowing how many tensors the call passed: one tensor, which Keras refuses, and several of
+# which one is unknown, which is no error, both reach a rule as a single input (LayerContext has no count).
+COUNT = "the count of tensors a call passes"
+
+
+def inputs(*shapes):
+    """`a = keras.Input(shape=(4,))` lines, one per shape, named a, b, c, ..."""
+    return "".join(f"{chr(97 + i)} = keras.Input(shape={shape})\n" for i, shape in enumerate(shapes))
+
+
+def model(n):
+    names = [chr(97 + i) for i in range(n)]
+    return f"model = keras.Model({names[0] if n == 1 else '[' + ', '.join(names) + ']'}, out)\n"
+
+
+def one(layer_src, shape):
+    """A model of one layer on one input."""
+    return HEAD + inputs(shape) + f"out = {layer_src}(a)\n" + model(1)
+
+
+def merged(layer_src, *shapes):
+    """A layer called on the list of its inputs (merge layers, Attention)."""
+    names = ", ".join(chr(97 + i) for i in range(len(shapes)))
+    return HEAD + inputs(*shapes) + f"out = {layer_src}([{names}])\n" + model(len(shapes))
+
+
+def called(layer_src, call_args, *shapes):
+    """A layer called with several tensors as arguments (`mha(a, b)`)."""
+    return HEAD + inputs(*shapes) + f"out = {layer_src}({call_args})\n" + model(len(shapes))
+
+
+CASES = {
+    "Dot": [
+        merged("layers.Dot(axes=1)", "(4,)", "(4,)"),
+        merged("layers.Dot(axes=-1)", "(3, 5)", "(4, 5)"),
+        merged("layers.Dot(axes=(1, 2))", "(5, 3)", "(4, 5)"),
+        merged("layers.Dot(axes=[2, 1])", "(6, 8)", "(8, 7)"),
+        merged("layers.Dot(axes=2, normalize=True)", "(6, 8)", "(7, 8)"),
+        merged("layers.Dot(axes=-1)", "(3, 5)", "(5,)"),
+        merged("layers.Dot(axes=-1)", "(5,)", "(3, 5)"),
+        merged("layers.Dot(axes=2)", "(None, 8)", "(None, 8)"),
+        merged("layers.Dot(axes=(2, 3))", "(2, 3, 4)", "(5, 6, 3)"),
+        merged("layers.Dot(1, name='similarity')", "(16,)", "(16,)"),
+        HEAD + inputs("(4,)", "(4,)") + "out = layers.dot([a, b], axes=1)\n" + model(2),
+        HEAD + inputs("(3, 4)", "(3, 4)") + "out = layers.dot([a, b], axes=1, normalize=True)\n" + model(2),
+        HEAD + inputs("(3, 4)", "(5, 4)") + "out = layers.dot([a, b])\n" + model(2),
+        HEAD + inputs("(10,)", "(10,)") + "x = layers.Dense(8)(a)\ny = layers.Dense(8)(b)\nout = layers.Dot(axes=1)([x, y])\n" + model(2),
+        # Rejected
+        merged("layers.Dot(axes=1)", "(4,)", "(5,)"),
+        merged("layers.Dot(axes=(1, 1))", "(3, 5)", "(4, 5)"),
+        merged("layers.Dot(axes=-1)", "(None,)", "(5,)"),
+        merged("layers.Dot(axes=1)", "(4,)", "(4,)", "(4,)"),
+        merged("layers.Dot(axes=(1, 2, 3))", "(4,)", "(4,)"),
+        merged("layers.Dot(axes=[1, 'x'])", "(4,)", "(4,)"),
+    ],
+    "UnitNormalization": [
+        one("layers.UnitNormalization()", "(8,)"),
+        one("layers.UnitNormalization(axis=[1, 2])", "(4, 5)"),
+        one("layers.UnitNormalization(axis=(-2, -1))", "(4, 5, 6)"),
+        one("layers.UnitNormalization(axis=1)", "(None, 3)"),
+        one("layers.UnitNormalization(-3)", "(4, 5)"),
+        # Rejected
+        one("layers.UnitNormalization(axis=3)", "(4, 5)"),
+        one("layers.UnitNormalization(axis=[1, 3])", "(4, 5)"),
+        one("layers.UnitNormalization(axis=-4)", "(4, 5)"),
+    ],
+    "GroupNormalization": [
+        one("layers.GroupNormalization(groups=4)", "(8, 8, 16)"),
+        one("layers.GroupNormalization()", "(10, 64)"),
+        one("layers.GroupNormalization(groups=-1)", "(5, 6)"),
+        one("layers.GroupNormalization(2, axis=1)", "(4, 6)"),
+        one("layers.GroupNormalization(groups=2, axis=-2)", "(4, 6)"),
+        one("layers.GroupNormalization(groups=4, center=False, scale=False)", "(8,)"),
+        one("layers.GroupNormalization(groups=4, scale=False)", "(16,)"),
+        one("layers.GroupNormalization(groups=8, epsilon=1e-5, center=False)", "(None, None, 32)"),
+        one("layers.GroupNormalization(groups=1)", "(7,)"),
+        # Rejected
+        one("layers.GroupNormalization(groups=3)", "(8,)"),
+        one("layers.GroupNormalization(groups=16)", "(8,)"),
+        one("layers.GroupNormalization()", "(4, 48)"),
+        one("layers.GroupNormalization(groups=2)", "(None,)"),
+        one("layers.GroupNormalization(groups=0)", "(8,)"),
+        one("layers.GroupNormalization(groups=-2)", "(8,)"),
+        one("layers.GroupNormalization(groups=2, axis=3)", "(4, 6)"),
+    ],
+    "LayerNormalization": [
+        one("layers.LayerNormalization(axis=[1, 2, 3])", "(4, 5, 6)"),
+        one("layers.LayerNormalization(axis=(1, 2))", "(4, 5, 6)"),
+        one("layers.LayerNormalization()", "(7, 3)"),
+        one("layers.LayerNormalization(axis=[-2, -1])", "(5, 6)"),
+        one("layers.LayerNormalization(axis=[3, 1])", "(4, 5, 6)"),
+        one("layers.LayerNormalization(axis=1)", "(4, 5)"),
+        one("layers.LayerNormalization(axis=(1, 2, 3), center=False)", "(2, 3, 4)"),
+        one("layers.LayerNormalization(axis=-1, scale=False)", "(10,)"),
+        one("layers.LayerNormalization(epsilon=1e-6)", "(None, 16)"),
+        one("layers.LayerNormalization(axis=-1, rms_scaling=True)", "(10,)"),
+        one("layers.LayerNormalization(axis=[1, -1])", "(4, 5, 6)"),
+        one("layers.LayerNormalization(axis=1, center=False, scale=False)", "(None, 8)"),
+        HEAD + inputs("(4, 5)") + "x = layers.LayerNormalization(axis=1)(a)\nout = layers.LayerNormalization(axis=[1, 2], name='ln')(x)\n" + model(1),
+        # Rejected
+        one("layers.LayerNormalization(axis=1)", "(None, 8)"),
+        one("layers.LayerNormalization(axis=3)", "(4, 5)"),
+        one("layers.LayerNormalization(axis=[1, 3])", "(4, 5)"),
+        one("layers.LayerNormalization(axis=0)", "(4,)"),
+        one("layers.LayerNormalization(axis=[1, 2], scale=False)", "(4, None)"),
+        one("layers.LayerNormalization(axis=-3)", "(4, 5)"),
+    ],
+    "MultiHeadAttention": [
+        called("layers.MultiHeadAttention(num_heads=2, key_dim=4)", "a, a", "(10, 16)"),
+        called("layers.MultiHeadAttention(num_heads=2, key_dim=4, value_dim=8)", "a, b", "(5, 12)", "(7, 6)"),
+        called("layers.MultiHeadAttention(4, 8)", "a, b, c", "(5, 12)", "(7, 6)", "(7, 10)"),
+        called("layers.MultiHeadAttention(num_heads=3, key_dim=5, output_shape=20)", "a, b", "(6, 16)", "(9, 16)"),
+        called("layers.MultiHeadAttention(num_heads=2, key_dim=3, output_shape=(4, 5))", "a, a", "(6, 16)"),
+        called("layers.MultiHeadAttention(num_heads=2, key_dim=4, use_bias=False)", "a, b", "(5, 12)", "(7, 6)"),
+        called("layers.MultiHeadAttention(num_heads=2, key_dim=2, attention_axes=(1, 2))", "a, a", "(4, 4, 8)"),
+        called("layers.MultiHeadAttention(num_heads=2, key_dim=2, attention_axes=2)", "a, b", "(3, 4, 8)", "(3, 5, 6)"),
+        called("layers.MultiHeadAttention(num_heads=8, key_dim=64, dropout=0.1)", "query=a, value=b", "(None, 512)", "(None, 512)"),
+        called("layers.MultiHeadAttention(num_heads=2, key_dim=4)", "a, b, key=c", "(5, 12)", "(7, 6)", "(7, 3)"),
+        called("layers.MultiHeadAttention(num_heads=2, key_dim=4)", "a, a", "(16,)"),
+        HEAD + inputs("(10, 32)")
+        + "mha = layers.MultiHeadAttention(num_heads=4, key_dim=8, name='self_attention')\n"
+        + "x = mha(a, a)\nx = layers.Add()([a, x])\nout = layers.LayerNormalization()(x)\n" + model(1),
+        # Rejected
+        called("layers.MultiHeadAttention(num_heads=2, key_dim=4)", "a, b, c", "(5, 12)", "(7, 6)", "(8, 6)"),
+        called("layers.MultiHeadAttention(num_heads=0, key_dim=4)", "a, a", "(5, 12)"),
+        called("layers.MultiHeadAttention(num_heads=2, key_dim=0)", "a, a", "(5, 12)"),
+        called("layers.MultiHeadAttention(num_heads=2, key_dim=4, value_dim=-1)", "a, a", "(5, 12)"),
+        called("layers.MultiHeadAttention(num_heads=2, key_dim=4)", "a, b", "(5, None)", "(7, 6)"),
+        called("layers.MultiHeadAttention(num_heads=2, key_dim=4)", "a, b", "(5, 6)", "(7, None)"),
+        (called("layers.MultiHeadAttention(num_heads=2, key_dim=4)", "a", "(5, 12)"), COUNT),
+    ],
+    "Attention": [
+        merged("layers.Attention()", "(5, 8)", "(7, 8)"),
+        merged("layers.Attention(use_scale=True)", "(5, 8)", "(7, 8)"),
+        merged("layers.Attention(score_mode='concat')", "(5, 8)", "(7, 8)"),
+        merged("layers.Attention(True, 'concat')", "(5, 8)", "(7, 8)"),
+        merged("layers.Attention()", "(5, 8)", "(7, 6)", "(7, 8)"),
+        merged("layers.Attention(dropout=0.2)", "(None, 16)", "(None, 16)"),
+        merged("layers.Attention()", "(2, 5, 8)", "(2, 7, 8)"),
+        # Rejected
+        merged("layers.Attention(score_mode='additive')", "(5, 8)", "(7, 8)"),
+        (merged("layers.Attention()", "(5, 8)"), COUNT),
+        merged("layers.Attention()", "(5, 8)", "(7, 8)", "(7, 8)", "(7, 8)"),
+    ],
+    "AdditiveAttention": [
+        merged("layers.AdditiveAttention()", "(5, 8)", "(7, 8)"),
+        merged("layers.AdditiveAttention(use_scale=False)", "(5, 8)", "(7, 8)"),
+        merged("layers.AdditiveAttention()", "(5, 8)", "(7, 6)", "(7, 8)"),
+        merged("layers.AdditiveAttention(False, dropout=0.1)", "(None, 4)", "(None, 4)"),
+        merged("layers.AdditiveAttention()", "(3, 5, 8)", "(3, 7, 8)"),
+        # Rejected
+        merged("layers.AdditiveAttention()", "(5, None)", "(7, 8)"),
+        (merged("layers.AdditiveAttention()", "(5, 8)"), COUNT),
+    ],
+}
+
+# Layers called with several tensors as arguments (`mha(q, v)`): every case needs the interpreter to pass them.
+NEEDS = {"MultiHeadAttention": MULTI}
+
+
+def shape_of(tensors):
+    if isinstance(tensors, (list, tuple)):
+        return [shape_of(t) for t in tensors]
+    return [None if d is None else int(d) for d in tensors.shape]
+
+
+def error_line(exc):
+    """The line of the case's source that raised (the innermost frame of the exec'd code)."""
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == "<case>":
+            line = frame.lineno
+    return line
+
+
+def run(layer, source):
+    """One case: `source`, or (source, what it needs of LayerLens)."""
+    source, needs = source if isinstance(source, tuple) else (source, NEEDS.get(layer))
+    keras.backend.clear_session()
+    case = {"layer": layer, "source": source}
+    if needs:
+        case["needs"] = needs
+    namespace = {}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(compile(source, "<case>", "exec"), namespace)
+    except Exception as e:  # noqa: BLE001 - Keras' error, whatever its class, is the ground truth
+        case.update({"error": str(e), "error_type": type(e).__name__, "line": error_line(e)})
+        return case
+    built = namespace["model"]
+    case["layers"] = [[l.name, type(l).__name__, shape_of(l.output), l.count_params()] for l in built.layers]
+    case["total_params"] = built.count_params()
+    assert case["total_params"] == sum(math.prod(w.shape) for w in built.weights), source
+    return case
+
+
+def dump(doc):
+    """Compact JSON: one line per case field, the layers one per line, so that diffs read well."""
+    out = ["{", f'"keras": {json.dumps(doc["keras"])},', '"cases": [']
+    for i, case in enumerate(doc["cases"]):
+        fields = []
+        for key, value in case.items():
+            if key == "layers":
+                rows = ",\n    ".join(json.dumps(r) for r in value)
+                fields.append(f'  "layers": [\n    {rows}\n  ]')
+            else:
+                fields.append(f"  {json.dumps(key)}: {json.dumps(value)}")
+        out.append("{\n" + ",\n".join(fields) + "\n}" + ("," if i < len(doc["cases"]) - 1 else ""))
+    out += ["]", "}"]
+    return "\n".join(out) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", help="comma-separated layer classes (prints, writes nothing)")
+    parser.add_argument("--out", default=OUT)
+    args = parser.parse_args()
+    only = [s.strip() for s in args.only.split(",")] if args.only else None
+    cases = [run(layer, src) for layer, sources in CASES.items() if not only or layer in only for src in sources]
+    if only:
+        for c in cases:
+            print(json.dumps(c, indent=1))
+        return
+    doc = {"keras": keras.__version__, "cases": cases}
+    text = dump(doc)
+    assert json.loads(text) == doc, "dump() changed the content"
+    with open(args.out + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(args.out + ".tmp", args.out)
+    errors = sum(1 for c in cases if "error" in c)
+    print(f"{len(cases)} cases ({errors} rejected by Keras) -> {os.path.relpath(args.out)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
