@@ -529,3 +529,36 @@ model = keras.Sequential([keras.Input((4,)), layers.Dense(n), layers.Dense(m), l
     );
   });
 });
+
+describe('Lambda layers', () => {
+  it('with output_shape=(...) take that shape, batch added, as Keras 3 does; without it the output is unknown, with a diagnostic', () => {
+    // Keras 3.15 prints lambda (None, 28, 28, 1) 0, dense (None, 10) 7,850; lambda (None, 4), dense (None, 2) 10.
+    const { models } = analyze(`import keras
+from keras import layers
+inputs = keras.Input((28, 28, 1))
+x = layers.Lambda(lambda t: t / 255.0, output_shape=(28, 28, 1))(inputs)
+x = layers.Flatten()(x)
+model = keras.Model(inputs, layers.Dense(10)(x))
+seq = keras.Sequential([keras.Input((8,)), layers.Lambda(lambda t: t[:, :4], output_shape=(4,)), layers.Dense(2)])
+bare = keras.Sequential([keras.Input((8,)), layers.Lambda(lambda t: t[:, :4]), layers.Dense(2)])
+`);
+    assert.deepEqual(
+      models[0].layers.map((l) => [l.name, l.outputShape, l.params]),
+      [
+        ['input_layer', [null, 28, 28, 1], 0],
+        ['lambda', [null, 28, 28, 1], 0],
+        ['flatten', [null, 784], 0],
+        ['dense', [null, 10], 7850],
+      ],
+    );
+    assert.deepEqual(
+      models[1].layers.map((l) => [l.outputShape, l.params]),
+      [
+        [[null, 4], 0],
+        [[null, 2], 10],
+      ],
+    );
+    assert.equal(models[2].layers[0].outputShape, null);
+    assert.ok(models[2].diagnostics.some((d) => d.code === 'lambda-layer'));
+  });
+});

@@ -204,15 +204,30 @@ export function runLayer(
     };
   }
   if (!rule) {
-    unknownLayer(call, walk);
     const result = blank(call.type, name);
     result.config = configOf(call, undefined);
+    // A Lambda given `output_shape=(...)`: Keras takes that shape (batch added) instead of tracing the function.
+    const declared = call.type === 'Lambda' ? lambdaOutput(call, input) : null;
+    if (declared) {
+      Object.assign(result, { outputShape: toShape(declared), params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 });
+      return { result, output: declared, field: null };
+    }
+    unknownLayer(call, walk);
     return { result, output: null, field: null };
   }
   const run = runRule(rule, call, entry, input, field, walk, blank(call.subclass ?? rule.type, name), inputs);
   if (call.subclass) run.result.baseType = rule.type;
   if (call.operation) run.result.operation = true;
   return run;
+}
+
+/** `Lambda(fn, output_shape=(7, 7, 64))`: the declared shape with the input's batch; null when not a known tuple. */
+function lambdaOutput(call: LayerCall, input: InternalShape | null): InternalShape | null {
+  const declared = call.args.get('output_shape');
+  if (declared?.kind !== 'seq') return null;
+  const dims = declared.items.map((v) => (v.kind === 'number' && v.isInt ? v.value : v.kind === 'none' ? null : undefined));
+  if (dims.some((d) => d === undefined)) return null;
+  return [input ? input[0] : null, ...(dims as (number | null)[])];
 }
 
 function unknownLayer(call: LayerCall, walk: Walk): void {

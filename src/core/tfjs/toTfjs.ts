@@ -129,6 +129,7 @@ export function toTfjsModelConfig(model: ModelResult): TfjsModelConfig {
 function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
   const type = spec.type;
   if (type === 'Sequential') refuse('A nested Sequential model has no single-layer tfjs equivalent.');
+  if (type === 'Lambda') refuse('A Lambda layer runs Python code, which the preview cannot run.');
   if (type === 'Functional') refuse('A Functional model used as a layer (a pretrained base) has no single-layer tfjs equivalent.');
   if (type === 'InputLayer') refuse('An InputLayer after the first layer has no tfjs equivalent in a Sequential model.');
   if (type === '?') refuse('This is not a layer LayerLens can read.');
