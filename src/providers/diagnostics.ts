@@ -4,6 +4,7 @@ import type { Diagnostic } from '../core';
 import { documentOf, notebookOf, toRange, type AnalysisCache } from '../analysisCache';
 import { config } from '../config';
 import { guard } from '../log';
+import { editorDiagnostics } from './diagnosticLabels';
 
 const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -44,8 +45,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
       const docs = analysis.notebook ? analysis.notebook.getCells().map((c) => c.document) : [doc];
       const byUri = new Map<string, vscode.Diagnostic[]>(docs.map((d) => [d.uri.toString(), []]));
       if (config.diagnosticsEnabled()) {
-        const all = [...analysis.result.diagnostics, ...analysis.result.models.flatMap((m) => m.diagnostics)];
-        for (const d of all) {
+        for (const d of editorDiagnostics(analysis.result)) {
           const target = documentOf(d.range, doc, analysis);
           if (!target) continue;
           const diag = new vscode.Diagnostic(toRange(d.range), d.message, SEVERITY[d.severity]);
