@@ -218,9 +218,11 @@ describe('error paths', () => {
     const { document } = await openUntitled(
       `from keras import layers, models\nx = ${'-'.repeat(100_000)}1\nmodel = models.Sequential([layers.Dense(x, input_shape=(3,))])\n`,
     );
+    // Parsing 100,000 nested minuses takes seconds on a loaded machine (lezer, then the overflow): a longer bound.
     await waitFor(
       () => layerlensDiagnostics(document.uri).some((d) => d.code === 'internal-error'),
       'the internal-error diagnostic (the premise of this test)',
+      60_000,
     );
     const entry = await waitFor(
       () =>
