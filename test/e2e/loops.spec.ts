@@ -56,14 +56,19 @@ describe('loops and factory functions (code-server, Chromium)', function () {
       [small, 28],
       [big, 29],
     ] as const) {
-      const box = await lens.boundingBox();
-      assert.ok(box);
-      const before = await top(line - 1);
-      const call = await top(line);
-      assert.ok(
-        box.y >= before.y + before.height - 1 && box.y + box.height <= call.y + 1,
-        `the lens of line ${line} is between lines ${line - 1} and ${line}: ${JSON.stringify({ lens: box, before, call })}`,
-      );
+      // Measured again while the editor is still laying out the lenses it just inserted (they move the lines).
+      let placed = false;
+      let seen = {};
+      for (let attempt = 0; attempt < 20 && !placed; attempt++) {
+        if (attempt) await wb.page.waitForTimeout(250);
+        const box = await lens.boundingBox();
+        assert.ok(box);
+        const before = await top(line - 1);
+        const call = await top(line);
+        placed = box.y >= before.y + before.height - 1 && box.y + box.height <= call.y + 1;
+        seen = { lens: box, before, call };
+      }
+      assert.ok(placed, `the lens of line ${line} is between lines ${line - 1} and ${line}: ${JSON.stringify(seen)}`);
     }
     // No lens inside build_model, above its Sequential( (line 18).
     const inside = await top(18);
