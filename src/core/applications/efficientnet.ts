@@ -18,18 +18,6 @@ export const architectures = [
 ];
 
 export const source = `
-def correct_pad(x, kernel_size):
-    # Zero padding before a stride-2 "valid" convolution: like "same", but one row (column) less on top (left)
-    # when the size is even.
-    size = x.shape[1:3]
-    if size[0] is None:
-        adjust = (1, 1)
-    else:
-        adjust = (1 - size[0] % 2, 1 - size[1] % 2)
-    k = kernel_size // 2
-    return ((k - adjust[0], k), (k - adjust[1], k))
-
-
 def round_filters(filters, width_coefficient):
     # Channels scaled by the width coefficient, rounded to a multiple of 8, never more than 10% down.
     filters *= width_coefficient
@@ -37,11 +25,6 @@ def round_filters(filters, width_coefficient):
     if new_filters < 0.9 * filters:
         new_filters += 8
     return int(new_filters)
-
-
-def round_repeats(repeats, depth_coefficient):
-    # Repeats scaled by the depth coefficient, rounded up (-(-x // 1) is the ceiling of x).
-    return int(-(-(depth_coefficient * repeats) // 1))
 
 
 def mbconv(inputs, activation, drop_rate, name, filters_in, filters_out, kernel_size, strides, expand_ratio, se_ratio):
@@ -54,7 +37,7 @@ def mbconv(inputs, activation, drop_rate, name, filters_in, filters_out, kernel_
         x = layers.BatchNormalization(axis=3, name=f"{name}expand_bn")(x)
         x = layers.Activation(activation, name=f"{name}expand_activation")(x)
     if strides == 2:
-        x = layers.ZeroPadding2D(padding=correct_pad(x, kernel_size), name=f"{name}dwconv_pad")(x)
+        x = layers.ZeroPadding2D(padding=correct_pad(x.shape[1:3], kernel_size), name=f"{name}dwconv_pad")(x)
     x = layers.DepthwiseConv2D(kernel_size, strides=strides, padding="valid" if strides == 2 else "same", use_bias=False, name=f"{name}dwconv")(x)
     x = layers.BatchNormalization(axis=3, name=f"{name}bn")(x)
     x = layers.Activation(activation, name=f"{name}activation")(x)
@@ -89,7 +72,7 @@ def efficientnet(width_coefficient, depth_coefficient, default_size, dropout_rat
         x = layers.Rescaling([1.0 / s**0.5 for s in [0.229, 0.224, 0.225]])(x)
 
     # Stem: 3×3 convolution, stride 2.
-    x = layers.ZeroPadding2D(padding=correct_pad(x, 3), name="stem_conv_pad")(x)
+    x = layers.ZeroPadding2D(padding=correct_pad(x.shape[1:3], 3), name="stem_conv_pad")(x)
     x = layers.Conv2D(round_filters(32, width_coefficient), 3, strides=2, padding="valid", use_bias=False, name="stem_conv")(x)
     x = layers.BatchNormalization(axis=3, name="stem_bn")(x)
     x = layers.Activation(activation, name="stem_activation")(x)

@@ -24,11 +24,6 @@ def round_filters(filters, width_coefficient):
     return int(max(8, int(filters + 4) // 8 * 8))
 
 
-def round_repeats(repeats, depth_coefficient):
-    # Repeats scaled by the depth coefficient, rounded up (-(-x // 1) is the ceiling of x).
-    return int(-(-(depth_coefficient * repeats) // 1))
-
-
 def squeeze_excite(x, name, filters, filters_se, activation):
     se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
     se = layers.Reshape((1, 1, filters), name=f"{name}se_reshape")(se)

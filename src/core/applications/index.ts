@@ -41,6 +41,11 @@ const FAMILY_OF = new Map(Object.entries(FAMILIES).flatMap(([family, f]) => f.ar
 /** Every architecture LayerLens analyses, by Keras' name (`VGG16`). */
 export const APPLICATIONS: readonly string[] = [...FAMILY_OF.keys()];
 
+/** Whether `name` is an architecture LayerLens analyses. */
+export function isApplication(name: string): boolean {
+  return FAMILY_OF.has(name);
+}
+
 /** The Python that defines an architecture (the prelude and its family's source), or null for one LayerLens does not know. */
 export function applicationSource(architecture: string): { family: string; text: string } | null {
   const family = FAMILY_OF.get(architecture);

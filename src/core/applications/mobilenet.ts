@@ -10,14 +10,6 @@
 export const architectures = ['MobileNet', 'MobileNetV2'];
 
 export const source = `
-def make_divisible(v, divisor=8):
-    # a channel count rounded to a multiple of divisor, never more than 10% below v
-    new_v = max(divisor, int(v + divisor / 2) // divisor * divisor)
-    if new_v < 0.9 * v:
-        new_v += divisor
-    return new_v
-
-
 def two_decimals(v):
     # v as Python's f"{v:0.2f}" writes it (halves to even), for the model's name
     cents = int(v * 100)
@@ -32,18 +24,6 @@ def size_with_weights(rows, cols, sizes):
     if rows == cols and rows in sizes:
         return rows
     return 224
-
-
-def correct_pad(size, kernel_size):
-    # the zero padding before a strided "valid" convolution that makes it match "same"
-    adjust = (1, 1) if size[0] is None else (1 - size[0] % 2, 1 - size[1] % 2)
-    c = kernel_size // 2
-    return ((c - adjust[0], c), (c - adjust[1], c))
-
-
-def downsample(size):
-    # the spatial size after a stride-2 convolution padded to "same"
-    return [None if n is None else (n + 1) // 2 for n in size]
 
 
 def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, include_top=True, weights="imagenet", input_tensor=None, pooling=None, classes=1000, classifier_activation="softmax", name=None):

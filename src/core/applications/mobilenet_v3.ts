@@ -10,26 +10,6 @@
 export const architectures = ['MobileNetV3Small', 'MobileNetV3Large'];
 
 export const source = `
-def make_divisible(v, divisor=8):
-    # a channel count rounded to a multiple of divisor, never more than 10% below v
-    new_v = max(divisor, int(v + divisor / 2) // divisor * divisor)
-    if new_v < 0.9 * v:
-        new_v += divisor
-    return new_v
-
-
-def correct_pad(size, kernel_size):
-    # the zero padding before a strided "valid" convolution that makes it match "same"
-    adjust = (1, 1) if size[0] is None else (1 - size[0] % 2, 1 - size[1] % 2)
-    c = kernel_size // 2
-    return ((c - adjust[0], c), (c - adjust[1], c))
-
-
-def downsample(size):
-    # the spatial size after a stride-2 convolution padded to "same"
-    return [None if n is None else (n + 1) // 2 for n in size]
-
-
 def activation(x, hard_swish):
     # the nonlinearity of a block: hard-swish ("HS" in the paper) or ReLU ("RE")
     if hard_swish:

@@ -47,6 +47,31 @@ def obtain_input_shape(input_shape, default_size, min_size, require_flatten, wei
     return input_shape
 
 
+def make_divisible(v, divisor=8):
+    # a channel count rounded to a multiple of divisor, never more than 10% below v (MobileNet V2/V3)
+    new_v = max(divisor, int(v + divisor / 2) // divisor * divisor)
+    if new_v < 0.9 * v:
+        new_v += divisor
+    return new_v
+
+
+def correct_pad(size, kernel_size):
+    # the zero padding before a strided "valid" convolution that makes it match "same" (MobileNet, EfficientNet)
+    adjust = (1, 1) if size[0] is None else (1 - size[0] % 2, 1 - size[1] % 2)
+    c = kernel_size // 2
+    return ((c - adjust[0], c), (c - adjust[1], c))
+
+
+def downsample(size):
+    # the spatial size after a stride-2 convolution padded to "same"
+    return [None if n is None else (n + 1) // 2 for n in size]
+
+
+def round_repeats(repeats, depth_coefficient):
+    # EfficientNet's repeats scaled by the depth coefficient, rounded up (-(-x // 1) is the ceiling of x)
+    return int(-(-(depth_coefficient * repeats) // 1))
+
+
 def image_input(input_tensor, input_shape):
     if input_tensor is None:
         return keras.Input(shape=input_shape)

@@ -1,5 +1,5 @@
 /** What an imported name refers to in Keras, whichever way it was imported. */
-import { APPLICATIONS } from '../applications';
+import { isApplication } from '../applications';
 import { OPAQUE_LAYERS, ruleFor } from '../layers/catalogue';
 import { MERGE_FUNCTIONS } from '../layers/merge';
 import { APPLICATION_LAYERS } from '../layers/applicationLayers';
@@ -42,7 +42,7 @@ export function classifySymbol(path: string): SymbolKind {
   if (segments.includes('layers') && MERGE_FUNCTIONS[last]) return { kind: 'merge-function', type: MERGE_FUNCTIONS[last] };
   if (last === 'load_model')
     return { kind: 'unanalysed-model', what: '`load_model(...)` reads a saved model when the code runs, and LayerLens does not open the file' };
-  if (segments[1] === 'applications' && APPLICATIONS.includes(last)) return { kind: 'application', name: last };
+  if (segments[1] === 'applications' && isApplication(last)) return { kind: 'application', name: last };
   // Layers an architecture defines for itself (`keras.src.applications.convnext.LayerScale`).
   if (segments[1] === 'applications' && segments.length === 4 && APPLICATION_LAYERS.has(last)) return { kind: 'layer', type: last };
   if (segments[1] === 'applications' && /^[A-Z]/.test(last))

@@ -61,6 +61,15 @@ function elementwise(type: string, exactlyTwo = false): Rule {
  * other side a number) the shape is the tensor's; with two, Keras' broadcasting.
  */
 export function operationRule(type: string): Rule {
+  let rule = operationRules.get(type);
+  if (!rule) operationRules.set(type, (rule = makeOperationRule(type)));
+  return rule;
+}
+
+/** One rule per operation, made when first needed. */
+const operationRules = new Map<string, Rule>();
+
+function makeOperationRule(type: string): Rule {
   return {
     ...elementwise(type),
     outputShape(ctx) {

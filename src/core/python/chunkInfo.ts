@@ -4,7 +4,7 @@
  */
 import { parser } from '@lezer/python';
 import type { Tree } from '@lezer/common';
-import { APPLICATIONS } from '../applications';
+import { APPLICATIONS, isApplication } from '../applications';
 
 export interface ChunkInfo {
   tree: Tree;
@@ -23,9 +23,6 @@ const MODEL_METHODS = new Set(['add', 'build', 'pop', 'trainable']);
 /** Names that make a model LayerLens does not analyse: their statements are walked so that they say so. */
 const UNANALYSED_MODEL_NAMES = new Set(['Model', 'Functional', 'load_model', 'from_preset', 'applications']);
 const SEQUENTIAL_ALIAS = /\bSequential\s+as\s+([A-Za-z_]\w*)|^[ \t]*([A-Za-z_]\w*)\s*=\s*[\w.]*\bSequential[ \t]*(?:#.*)?$/gm;
-
-/** Architectures of keras.applications (`VGG16(...)` makes a model). */
-const ARCHITECTURES = new Set(APPLICATIONS);
 
 /** Cheap text test that any statement that touches models passes (strings and comments may pass it too). */
 export const MAY_TOUCH_MODELS = new RegExp(
@@ -61,7 +58,7 @@ export function chunkInfo(text: string): ChunkInfo {
         case 'VariableName':
         case 'PropertyName': {
           const name = text.slice(n.from, n.to);
-          if (name === 'Sequential' || UNANALYSED_MODEL_NAMES.has(name) || ARCHITECTURES.has(name) || (n.name === 'PropertyName' && MODEL_METHODS.has(name)))
+          if (name === 'Sequential' || UNANALYSED_MODEL_NAMES.has(name) || isApplication(name) || (n.name === 'PropertyName' && MODEL_METHODS.has(name)))
             touchesModels = true;
           if (n.name === 'VariableName' && n.node.parent?.name === 'CallExpression' && n.node.prevSibling === null) calledNames.add(name);
           return;
