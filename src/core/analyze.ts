@@ -79,10 +79,13 @@ function definedNames(chunk: Chunk): string[] {
   // `if`/`try`/`for`/`while`/`with` blocks bind what is assigned anywhere inside them (and a `for`'s targets).
   if (COMPOUND.test(text)) return [...new Set([...text.matchAll(ASSIGNED_IN_BLOCK)].flatMap((m) => splitTargets(m[1])))];
   const names: string[] = [];
-  let rest = text;
-  for (let m = ASSIGNED.exec(rest); m; m = ASSIGNED.exec(rest)) {
-    names.push(...splitTargets(m[1]));
-    rest = rest.slice(m[0].length);
+  // `a = f(x); b = g(a)`: each statement of a line binds its own (a `;` inside a string only adds a name to look at).
+  for (const statement of text.includes(';') ? text.split(/;[ \t]*/) : [text]) {
+    let rest = statement;
+    for (let m = ASSIGNED.exec(rest); m; m = ASSIGNED.exec(rest)) {
+      names.push(...splitTargets(m[1]));
+      rest = rest.slice(m[0].length);
+    }
   }
   return names;
 }

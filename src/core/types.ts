@@ -48,6 +48,11 @@ export interface LayerResult {
   /** Functional models: the shapes of those inputs, parallel to `inbound` (a shared layer's output differs per call). */
   inboundShapes?: (Shape | null)[][];
   /**
+   * Functional models: parallel to `inbound`, which call of each inbound layer made the tensor taken (Keras' node
+   * index: 0 unless that layer is shared; `dense[1][0]` in Keras' "Connected to" is the second call's output).
+   */
+  inboundCalls?: number[][];
+  /**
    * Functional models, a layer called more than once (shared weights): each call in order, where it is and its
    * shapes (the row's `range` and shapes are the first call's).
    */

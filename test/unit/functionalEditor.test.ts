@@ -381,5 +381,47 @@ model = keras.Model(inputs, x)
       assert.equal(modelMarkdownTable(analyze(example('mnist_convnet.py')).models[0])[2], '| Layer (type) | Output shape | Params | RF |');
       assert.equal(connectedTo(layer('shared')), 'conv2d[0][0], max_pooling2d[0][0]');
     });
+
+    // Keras 3.15 printed these "Connected to" cells for the same code (the node index is the call's: `dense[1][0]`
+    // is the shared Dense's second output), with statements joined by semicolons as people write short scripts.
+    it("Connected to names the call of a shared layer or model whose output is taken, as Keras' node index", () => {
+      const shared = analyze(`import keras
+from keras import layers
+a = keras.Input((8,)); b = keras.Input((8,))
+d = layers.Dense(4)
+x = d(a); y = d(b)
+inner = keras.Sequential([layers.Dense(4)])
+z = layers.add([x, y])
+z2 = inner(z)
+z3 = inner(z2)
+m = keras.Model([a, b], layers.concatenate([z, z3]))
+`).models.find((mm) => mm.name === 'm');
+      assert.ok(shared);
+      assert.deepEqual(
+        shared.layers.map((l) => [l.name, connectedTo(l), l.outputShape]),
+        [
+          ['input_layer', '-', [null, 8]],
+          ['input_layer_1', '-', [null, 8]],
+          ['dense', 'input_layer[0][0], input_layer_1[0][0]', [null, 4]],
+          ['add', 'dense[0][0], dense[1][0]', [null, 4]],
+          ['inner', 'add[0][0], inner[0][0]', [null, 4]],
+          ['concatenate', 'add[0][0], inner[1][0]', [null, 8]],
+        ],
+      );
+      assert.equal(shared.totalParams, 56);
+      const nested = analyze(`import keras
+from keras import layers
+i = keras.Input((4,))
+inner = keras.Model(i, layers.Dense(4)(i))
+s = keras.Sequential([keras.Input((4,)), layers.Dense(4)])
+a = keras.Input((4,))
+z = inner(a)
+z = inner(z)
+z = s(z)
+z = s(z)
+m = keras.Model(a, z)
+`).models.find((mm) => mm.name === 'm');
+      assert.deepEqual(nested?.layers.map(connectedTo), ['-', 'input_layer[0][0], inner[0][0]', 'inner[1][0], s[0][0]']);
+    });
   });
 });

@@ -27,6 +27,13 @@ export interface TensorBinding {
 /** A Functional model with the tensor assignments of its file (the interpreter's list, shared by its models). */
 export type FunctionalGraph = FunctionalBuilder & { tensors?: readonly TensorBinding[] };
 
+/** A node's output: its layer's row, its shape, and which call of that layer made it (Keras' node index). */
+interface NodeOutput {
+  row: LayerResult;
+  shape: LayerResult['outputShape'];
+  call: number;
+}
+
 interface NodeRun {
   shape: InternalShape | null;
   field: FieldState | null;
@@ -43,8 +50,8 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
   const nodes = reachable(model, walk);
   const runs = new Map<GraphNode, NodeRun>();
   const rows = new Map<GraphNode['layer'], LayerResult>();
-  /** Each node's row, and its own output shape (a shared layer's calls differ). */
-  const outputs = new Map<GraphNode, { row: LayerResult; shape: LayerResult['outputShape'] }>();
+  /** Each node's row, its own output shape (a shared layer's calls differ) and which call of the row's layer it is. */
+  const outputs = new Map<GraphNode, NodeOutput>();
   for (const node of nodes) {
     const entry = {
       value: valueOf(node.layer),
@@ -101,21 +108,24 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
     const call = { range: source.range(node.from, node.to), inputShape: result.inputShape, outputShape: result.outputShape };
     if (row) {
       // A shared layer: one row, its weights once, its MACs for every call; each call's inbound layers, place and shapes listed.
+    const inboundCalls = node.inputs.map((n) => outputs.get(n)?.call ?? 0);
       row.inbound = [...(row.inbound ?? []), inbound];
       row.inboundShapes = [...(row.inboundShapes ?? []), inboundShapes];
       row.macs = row.macs === null || result.macs === null ? null : row.macs + result.macs;
       row.calls ??= [{ range: row.range, inputShape: row.inputShape, outputShape: row.outputShape }];
       row.calls.push(call);
-      outputs.set(node, { row, shape: call.outputShape });
+      outputs.set(node, { row, shape: call.outputShape, call: row.calls.length - 1 });
       continue;
+      row.inboundCalls = [...(row.inboundCalls ?? []), inboundCalls];
     }
     result.inbound = node.inputs.length ? [inbound] : [];
     result.inboundShapes = node.inputs.length ? [inboundShapes] : [];
     rows.set(node.layer, result);
-    outputs.set(node, { row: result, shape: result.outputShape });
+    outputs.set(node, { row: result, shape: result.outputShape, call: 0 });
   }
   const layers = kerasOrder(model).flatMap((layer) => rows.get(layer) ?? []);
   layers.forEach((l, i) => (l.index = i));
+    result.inboundCalls = node.inputs.length ? [inboundCalls] : [];
   if (isFrozen(model)) layers.forEach(freeze);
   const first = model.inputs[0] ? runs.get(model.inputs[0]) : undefined;
   const result = modelResult('functional', model, first?.shape ?? null, layers, walk);
@@ -133,12 +143,7 @@ function valueOf(layer: GraphNode['layer']): AddedLayer['value'] {
 }
 
 /** The variables assigned this model's tensors, in source order (one per assignment and tensor: a loop's are several). */
-function tensorsOf(
-  model: FunctionalGraph,
-  nodes: GraphNode[],
-  outputs: Map<GraphNode, { row: LayerResult; shape: LayerResult['outputShape'] }>,
-  source: SourceText,
-): TensorResult[] {
+function tensorsOf(model: FunctionalGraph, nodes: GraphNode[], outputs: Map<GraphNode, NodeOutput>, source: SourceText): TensorResult[] {
   if (!model.tensors?.length) return [];
   const byTensor = new Map<GraphNode | LayerCall, GraphNode>();
   for (const n of nodes) byTensor.set(n, n);

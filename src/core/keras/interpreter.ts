@@ -250,6 +250,8 @@ export class Interpreter {
         return signal;
       }
       case 'Body':
+      // `a = f(x); b = g(a)`: statements on one line, separated by semicolons.
+      case 'StatementGroup':
         return this.execBlock(node, scope);
       case 'ReturnStatement': {
         const values = this.elements(node).filter((c) => c.name !== 'return' && !c.type.isError);
@@ -873,6 +875,8 @@ export class Interpreter {
     // Module names resolve through the module as usual, `name` too: `x = f(x)` reads the `x` bound before this
     // statement, walked or not (lookupGlobal compares where each was bound).
     for (const [k, v] of this.module.vars) scratch.vars.set(k, v);
+    const names = this.program.chunkNames[chunkIndex];
+    const befores = new Map(names.map((n) => [n, scratch.vars.get(n)]));
     const before = scratch.vars.get(name);
     try {
       const top = this.program.tree(chunkIndex).topNode;
@@ -884,6 +888,12 @@ export class Interpreter {
       this.conditional = saved.cond;
       this.lazyInProgress.delete(key);
       this.lazyDepth--;
+    }
+    // The statement's other names (`x = d(a); y = d(b)`, `a = b = f()`) are kept from this run: running it again
+    // for each would call its layers again.
+    for (const n of names) {
+      const other = scratch.vars.get(n);
+      if (n !== name && other && other !== befores.get(n)) this.lazyCache.set(`${chunkIndex}:${n}`, other.value);
     }
     const bound = scratch.vars.get(name);
     // A statement that binds the name only on a path it did not take (`if not b: m = 5`) leaves the earlier value.
