@@ -1,6 +1,6 @@
 /** One table of palette commands → handlers, each for "the model at the cursor" (or a model a link names). */
 import * as vscode from 'vscode';
-import { formatCount, formatMarkdown, formatShape, type ModelResult, type Range as CoreRange } from './core';
+import { formatCount, formatMarkdown, formatShape, pyTuple, type ModelResult, type Range as CoreRange } from './core';
 import {
   documentOf,
   inDocument,
@@ -150,10 +150,9 @@ async function setInputShape({ doc, model }: ModelTarget, given?: string): Promi
     return;
   }
   const dims = parsed[1].split(',').map((s) => s.trim());
-  const tuple = dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
   const line = toRange(model.range).start.line;
   const indent = /^\s*/.exec(doc.lineAt(line).text)?.[0] ?? '';
-  const comment = `${indent}# layerlens: input_shape=${tuple}`;
+  const comment = `${indent}# layerlens: input_shape=${pyTuple(dims)}`;
   const edit = new vscode.WorkspaceEdit();
   if (line > 0 && LAYERLENS_COMMENT.test(doc.lineAt(line - 1).text)) edit.replace(doc.uri, doc.lineAt(line - 1).range, comment);
   else edit.insert(doc.uri, new vscode.Position(line, 0), `${comment}\n`);

@@ -34,8 +34,8 @@ HEAD = "import keras\nfrom keras import layers\n\n"
 # What a case may need of LayerLens beyond its layer rules (the test skips a case whose need is not met yet):
 # the interpreter passing a call's several tensors (`mha(q, v)`) to the rule ...
 MULTI = "multi-input calls"
-# ... and the rule knowing how many tensors the call passed: one tensor, which Keras refuses, and several of
-# which one is unknown, which is no error, both reach a rule as a single input (LayerContext has no count).
+# ... and the rule knowing how many tensors the call passed, and how: one tensor, which Keras refuses, and several
+# of which one is unknown, which is no error, must not reach a rule alike (LayerContext.called).
 COUNT = "the count of tensors a call passes"
 
 
@@ -164,6 +164,31 @@ CASES = {
         called("layers.MultiHeadAttention(num_heads=2, key_dim=4)", "a, b", "(5, None)", "(7, 6)"),
         called("layers.MultiHeadAttention(num_heads=2, key_dim=4)", "a, b", "(5, 6)", "(7, None)"),
         (called("layers.MultiHeadAttention(num_heads=2, key_dim=4)", "a", "(5, 12)"), COUNT),
+        (called("layers.MultiHeadAttention(2, 8)", "query=a", "(5, 12)"), COUNT),
+        (HEAD + "model = keras.Sequential([keras.Input(shape=(5, 12)), layers.MultiHeadAttention(2, 8)])\n", COUNT),
+        # Constructor checks come first
+        (called("layers.MultiHeadAttention(num_heads=0, key_dim=4)", "a", "(5, 12)"), COUNT),
+    ],
+    # Merge layers called on one tensor, on a list of one, or a tuple: Keras 3 takes a list or tuple of one or more.
+    "Merge": [
+        (one("layers.Add()", "(5, 8)"), COUNT),
+        (one("layers.Subtract()", "(5, 8)"), COUNT),
+        (one("layers.Multiply()", "(4,)"), COUNT),
+        (one("layers.Average()", "(None, 3)"), COUNT),
+        (one("layers.Concatenate()", "(5, 8)"), COUNT),
+        (one("layers.Dot(axes=1)", "(4,)"), COUNT),
+        (merged("layers.Add()", "(5, 8)"), COUNT),
+        (merged("layers.Concatenate()", "(5, 8)"), COUNT),
+        (merged("layers.Maximum(name='only')", "(6,)"), COUNT),
+        (merged("layers.Subtract()", "(5, 8)"), COUNT),
+        (merged("layers.Dot(axes=1)", "(4,)"), COUNT),
+        (HEAD + inputs("(4,)") + "out = layers.add([a])\n" + model(1), COUNT),
+        (HEAD + inputs("(4,)") + "out = layers.concatenate([a], axis=1)\n" + model(1), COUNT),
+        (HEAD + inputs("(4,)") + "out = layers.dot([a], axes=1)\n" + model(1), COUNT),
+        (HEAD + inputs("(5, 8)", "(5, 8)") + "out = layers.Subtract()((a, b))\n" + model(2), COUNT),
+        (HEAD + inputs("(3,)", "(4,)") + "out = layers.Concatenate()((a, b))\n" + model(2), COUNT),
+        (HEAD + "model = keras.Sequential([keras.Input(shape=(8,)), layers.Add()])\n", COUNT),
+        (HEAD + "model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(4), layers.Concatenate()])\n", COUNT),
     ],
     "Attention": [
         merged("layers.Attention()", "(5, 8)", "(7, 8)"),
@@ -176,6 +201,8 @@ CASES = {
         # Rejected
         merged("layers.Attention(score_mode='additive')", "(5, 8)", "(7, 8)"),
         (merged("layers.Attention()", "(5, 8)"), COUNT),
+        (one("layers.Attention()", "(5, 8)"), COUNT),
+        (HEAD + inputs("(5, 8)", "(7, 8)") + "out = layers.Attention()((a, b))\n" + model(2), COUNT),
         merged("layers.Attention()", "(5, 8)", "(7, 8)", "(7, 8)", "(7, 8)"),
     ],
     "AdditiveAttention": [
@@ -187,6 +214,7 @@ CASES = {
         # Rejected
         merged("layers.AdditiveAttention()", "(5, None)", "(7, 8)"),
         (merged("layers.AdditiveAttention()", "(5, 8)"), COUNT),
+        (one("layers.AdditiveAttention(use_scale=False)", "(4, 6)"), COUNT),
     ],
 }
 

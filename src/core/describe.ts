@@ -3,6 +3,7 @@
  * the webview so that they all say the same thing the same way. Markdown, no `vscode`.
  */
 import { BYTES_PER_PARAM, connectedTo, formatBytes, formatCount, formatField, formatShape } from './format';
+import { sizeText } from './repr';
 import type { LayerResult, ModelResult, ReceptiveField, TensorResult } from './types';
 
 /** `3×3×32×64 kernel + 64 bias = 18,496`, with trainable / non-trainable when they differ. */
@@ -17,7 +18,7 @@ export function describeParams(layer: LayerResult): string {
 /** `8×8 (jump 2, offset 0)`. */
 export function describeField(field: ReceptiveField | null): string {
   if (!field) return 'not defined here';
-  const axis = (xs: (number | null)[]) => (xs.every((x) => x === xs[0]) ? String(xs[0] ?? '?') : xs.map((x) => x ?? '?').join('×'));
+  const axis = (xs: (number | null)[]) => sizeText(xs.every((x) => x === xs[0]) ? [xs[0]] : xs);
   return `${formatField(field)} (jump ${axis(field.jump)}, offset ${axis(field.offset)})`;
 }
 
@@ -36,7 +37,7 @@ export function articleFor(n: number | null): 'a' | 'an' {
 export function explainField(field: ReceptiveField | null): string {
   if (!field) return '';
   const jumps = field.jump.every((j) => j === field.jump[0]) ? [field.jump[0]] : field.jump;
-  const apart = `${jumps.map((j) => j ?? '?').join('×')} input ${jumps.length === 1 && jumps[0] === 1 ? 'pixel' : 'pixels'} apart`;
+  const apart = `${sizeText(jumps)} input ${jumps.length === 1 && jumps[0] === 1 ? 'pixel' : 'pixels'} apart`;
   return `Each unit of this layer sees ${articleFor(field.size[0])} ${formatField(field)} window of the input; neighbouring units are ${apart}.`;
 }
 
@@ -156,7 +157,7 @@ export function applicationMarkdown(model: ModelResult): string[] {
 
 /** Consecutive layers whose outputs share a spatial size (all but batch and channels), with their parameters. */
 function stagesOf(layers: LayerResult[]): { first: string; last: string; count: number; output: LayerResult['outputShape']; params: number | null }[] {
-  const key = (l: LayerResult) => (l.outputShape && l.outputShape.length > 2 ? l.outputShape.slice(1, -1).join('×') : 'flat');
+  const key = (l: LayerResult) => (l.outputShape && l.outputShape.length > 2 ? sizeText(l.outputShape.slice(1, -1)) : 'flat');
   const stages: ReturnType<typeof stagesOf> = [];
   let current = '';
   for (const l of layers) {

@@ -1,14 +1,11 @@
 /** Text renderings of an analysis: a Keras-like summary table, Markdown, and helpers the editor shares. */
-import type { AnalysisResult, Diagnostic, LayerResult, ModelResult, Range, ReceptiveField, Shape } from './types';
+import { shapeRepr, sizeText } from './repr';
+import type { AnalysisResult, Diagnostic, LayerResult, ModelResult, Range, ReceptiveField } from './types';
 
 export const BYTES_PER_PARAM = 4;
 
-/** A shape as Keras prints it: `(None, 26, 26, 32)`; `?` when unknown. */
-export function formatShape(shape: Shape | null): string {
-  if (!shape) return '?';
-  const dims = shape.map((d) => (d === null ? 'None' : String(d)));
-  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
-}
+/** A shape as Keras prints it: `(None, 26, 26, 32)`; `?` when unknown (`shapeRepr`, by the name the editor uses). */
+export const formatShape = shapeRepr;
 
 /** 93322 → "93,322"; null → "?". */
 export function formatCount(n: number | null): string {
@@ -34,7 +31,7 @@ export function formatBytes(bytes: number | null): string {
 /** "18×18" for a square field, "3×5" otherwise; "?" when unknown, "—" where it is not defined. */
 export function formatField(field: ReceptiveField | null): string {
   if (!field) return '—';
-  return field.size.map((s) => (s === null ? '?' : String(s))).join('×');
+  return sizeText(field.size);
 }
 
 interface Column {

@@ -4,7 +4,7 @@
  * the core like any source, so its shapes, parameters and receptive fields are the core's. The document is
  * never edited.
  */
-import { analyze, analyzeCells, type LayerResult, type ModelResult } from '../core';
+import { analyze, analyzeCells, pyRepr, type LayerResult, type ModelResult, type PyPlain } from '../core';
 import type { DownsamplingVariant } from '../protocol';
 import { toPreviewModel } from './previewModel';
 
@@ -14,13 +14,8 @@ export function isPooling(type: string): boolean {
   return POOLING.test(type);
 }
 
-/** Python source of a tuple or value from a layer config. */
-function py(v: unknown): string {
-  if (Array.isArray(v)) return v.length === 1 ? `(${py(v[0])},)` : `(${v.map(py).join(', ')})`;
-  if (typeof v === 'string') return `'${v}'`;
-  if (v === null || v === undefined) return 'None';
-  return String(v);
-}
+/** Python source of a tuple or value from a layer config (plain JSON). */
+const py = (v: unknown) => pyRepr(v as PyPlain);
 
 /** The calls that can stand in for a pooling layer: its class written the way the source writes it. */
 export function replacements(layer: LayerResult, callText: string): { label: string; code: string }[] {

@@ -9,6 +9,8 @@ import type { LayerResult, ModelResult } from '../../src/core';
 import { analyze } from './support/metamorphic';
 import { int, pick, rng } from './support/random';
 import { tfjs } from './support/tfjsOracle';
+import { toPreviewModel } from '../../src/panel/previewModel';
+import { ModelRunner } from '../../webview/tfjs/runner';
 
 type Tf = ReturnType<typeof tfjs>;
 type SymbolicTensor = import('@tensorflow/tfjs').SymbolicTensor;
@@ -264,6 +266,49 @@ model = keras.Model(inputs=[title, body, tags], outputs={"priority": priority, "
     assert.ok(disconnected.diagnostics.some((d) => d.code === 'graph-disconnected'));
   });
 
+  it('a merge or attention layer on a tensor LayerLens cannot follow is unknown, with only the diagnostic that names the unknown', () => {
+    const cases: { tensors: string; call: string; expect: { code: string; line: number; message?: RegExp }[] }[] = [
+      // An unresolved value among the list: the model is still analysed; the value is named, the merge unknown.
+      {
+        tensors: 'y = foo(a)',
+        call: 'out = layers.add([a, y])',
+        expect: [{ code: 'unresolved-value', line: 4, message: /^Cannot resolve `foo\(a\)` statically .*: shapes after it are unknown\.$/ }],
+      },
+      { tensors: 'y = foo(a)', call: 'out = layers.Concatenate()([y, a])', expect: [{ code: 'unresolved-value', line: 4 }] },
+      { tensors: 'y = foo(a)', call: 'out = layers.Subtract()((a, y))', expect: [{ code: 'unresolved-value', line: 4 }] },
+      { tensors: 'y = foo(a)', call: 'out = layers.MultiHeadAttention(2, 4)(a, y)', expect: [{ code: 'unresolved-value', line: 4 }] },
+      // An unknown layer's output: its own warning, nothing at the merge.
+      { tensors: 'y = layers.Foo()(a)', call: 'out = layers.add([a, y])', expect: [{ code: 'unknown-layer', line: 4 }] },
+      { tensors: 'y = layers.Foo()(a)', call: 'out = layers.Dot(axes=1)([a, y])', expect: [{ code: 'unknown-layer', line: 4 }] },
+      { tensors: 'y = layers.Lambda(lambda t: t)(a)', call: 'out = layers.Attention()([a, y])', expect: [{ code: 'lambda-layer', line: 4 }] },
+      { tensors: 'y = layers.Foo()(a)', call: 'out = a + y', expect: [{ code: 'unknown-layer', line: 4 }] },
+    ];
+    for (const c of cases) {
+      const src = `${HEAD}a = keras.Input(shape=(4, 8))\n${c.tensors}\n${c.call}\nz = layers.Dense(3)(out)\nmodel = keras.Model(a, z)\n`;
+      const result = analyze(src);
+      assert.equal(result.models.length, 1, src);
+      const [m] = result.models;
+      const got = [...result.diagnostics, ...m.diagnostics].map((d) => ({ code: d.code, line: d.range.start.line, message: d.message }));
+      assert.deepEqual(
+        got.map(({ code, line }) => ({ code, line })),
+        c.expect.map(({ code, line }) => ({ code, line })),
+        `${src}\n${JSON.stringify(got)}`,
+      );
+      c.expect.forEach((e, i) => e.message && assert.match(got[i].message, e.message));
+      // Everything from the merge on is unknown; the Input keeps its shape.
+      const merge = m.layers.find((l) => l.range.start.line === 5);
+      assert.ok(merge, src);
+      assert.equal(merge.outputShape, null, src);
+      assert.deepEqual(m.layers[0].outputShape, [null, 4, 8]);
+      assert.equal(m.layers.at(-1)?.outputShape, null);
+      assert.equal(m.totalParams, null);
+    }
+    // The same merge on known tensors has its shape: the unknown, not the merge, made it unknown above.
+    const known = analyze(`${HEAD}a = keras.Input(shape=(4, 8))\ny = layers.Dense(8)(a)\nout = layers.add([a, y])\nmodel = keras.Model(a, out)\n`).models[0];
+    assert.deepEqual(known.layers.at(-1)?.outputShape, [null, 4, 8]);
+    assert.deepEqual(known.diagnostics, []);
+  });
+
   it('a layer called twice is one row, its weights counted once, each call listed', () => {
     const src = `${HEAD}a = keras.Input(shape=(6,))\nb = keras.Input(shape=(6,))\nshared = layers.Dense(4, name="shared")\nout = layers.concatenate([shared(a), shared(b)])\nmodel = keras.Model([a, b], out)\n`;
     const [m] = analyze(src).models;
@@ -311,6 +356,39 @@ model = keras.Model(inputs, layers.GlobalAveragePooling2D()(x))
       const problems = models.length === 1 ? compare(models[0], tm) : [`${models.length} functional models found`];
       if (problems.length) bad.push(`seed ${seed}: ${problems.join('; ')}\n${g.source}`);
       tm.dispose();
+    }
+    assert.deepEqual(bad.slice(0, 3), []);
+  });
+
+  it("the preview builds each of those models from its graph (tf.model) and runs it: every row's map has the core's shape, and tfjs' parameters are the core's", function () {
+    this.timeout(300_000);
+    tfjs();
+    const bad: string[] = [];
+    for (let seed = 1; seed <= 500; seed++) {
+      const g = generate(seed);
+      const model = analyze(g.source).models.find((m) => m.kind === 'functional');
+      if (!model?.inputShape) {
+        bad.push(`seed ${seed}: no Functional model with an input shape`);
+        continue;
+      }
+      const preview = toPreviewModel(model, `seed${seed}`);
+      const runner = new ModelRunner();
+      try {
+        const built = runner.build(preview);
+        const inputShape = model.inputShape.slice(1) as number[];
+        const maps = runner.run(new Float32Array(inputShape.reduce((a, b) => a * b, 1)).fill(0.5), inputShape);
+        const shapes = new Map(maps.map((m) => [m.index, JSON.stringify([null, ...m.shape])]));
+        const problems = [
+          ...(built.stopReason ? [`stopped: ${built.stopReason}`] : []),
+          ...model.layers
+            .filter((l) => shapes.get(l.index) !== JSON.stringify(l.outputShape))
+            .map((l) => `${l.name}: map ${shapes.get(l.index)} vs ${JSON.stringify(l.outputShape)}`),
+          ...(runner.paramCount() === model.totalParams ? [] : [`params ${runner.paramCount()} vs ${model.totalParams}`]),
+        ];
+        if (problems.length) bad.push(`seed ${seed}: ${problems.join('; ')}\n${g.source}`);
+      } finally {
+        runner.dispose();
+      }
     }
     assert.deepEqual(bad.slice(0, 3), []);
   });

@@ -27,10 +27,10 @@ interface Case {
 
 /**
  * Needs LayerLens meets: 'multi-input calls' since the interpreter passes a call's tensors to rules with
- * `callInputs` (`mha(query, value, key=k)`). Not yet: 'the count of tensors a call passes' (a layer called on one
- * tensor reaches its rule as one called on several of which one is unknown, so the rule cannot give Keras' error).
+ * `callInputs` (`mha(query, value, key=k)`); 'the count of tensors a call passes' since a rule knows how it was
+ * called (LayerContext.called: one tensor, a list or tuple, separate arguments, and how many, known or not).
  */
-const MET = new Set(['multi-input calls']);
+const MET = new Set(['multi-input calls', 'the count of tensors a call passes']);
 
 const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'layers.json'), 'utf8')) as { keras: string; cases: Case[] };
 
@@ -46,7 +46,8 @@ function kerasMessage(error: string): string {
 
 /** The line of the source that makes the layer under test, for the test's title. */
 function callLine(c: Case): string {
-  return c.source.split('\n').find((l) => l.includes(`${c.layer}(`) || l.includes('layers.dot(')) ?? c.source;
+  const lines = c.source.split('\n');
+  return lines.find((l) => l.includes(`${c.layer}(`) || l.includes('layers.dot(')) ?? lines.find((l) => /^out = |Sequential\(/.test(l)) ?? c.source;
 }
 
 describe(`Keras layers in Functional models against real Keras ${fixture.keras}`, () => {

@@ -7,7 +7,7 @@
  */
 import type { InternalShape } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
-import type { AddedLayer, FunctionalBuilder, GraphNode, LayerCall } from '../python/values';
+import { cannotResolve, type AddedLayer, type FunctionalBuilder, type GraphNode, type LayerCall } from '../python/values';
 import type { LayerResult, ModelResult, TensorResult } from '../types';
 import { findInputShape } from './inputShape';
 import { freeze, initialField, isFrozen, modelResult, newWalk, report, runLayer, toShape, type FieldState, type Walk } from './propagate';
@@ -85,47 +85,52 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
       };
     } else {
       const inputs = node.inputs.map((n) => runs.get(n) ?? { shape: null, field: null });
-      const known = inputs.every((i) => i.shape);
-      const field = mergeFields(inputs.map((i) => i.field));
+      // Values among the call's tensors that LayerLens could not follow: tensors of unknown shape.
+      const unknown = node.called?.unknown ?? [];
+      for (const u of unknown) report(walk, 'information', 'unresolved-value', `${cannotResolve(u)}: shapes after it are unknown.`, u.from, u.to);
+      const known = unknown.length === 0 && inputs.every((i) => i.shape);
+      const field = unknown.length ? null : mergeFields(inputs.map((i) => i.field));
       // A shared layer's later calls run for their shapes, but must not take a new name.
       const names = rows.has(node.layer) ? new Map(walk.names) : null;
+      const called = { form: node.called?.form ?? 'one', tensors: inputs.length + unknown.length } as const;
       const layerRun = runLayer(
         entry,
         inputs[0].shape,
         field,
         walk,
         0,
-        known && inputs.length > 1 ? (inputs.map((i) => i.shape) as InternalShape[]) : undefined,
+        known && (node.called || inputs.length > 1) ? (inputs.map((i) => i.shape) as InternalShape[]) : undefined,
+        called,
       );
       if (names) walk.names = names;
-      run = { shape: known || inputs.length === 1 ? layerRun.output : null, field: layerRun.field };
+      run = { shape: known || called.tensors === 1 ? layerRun.output : null, field: layerRun.field };
       result = layerRun.result;
     }
     runs.set(node, run);
     const inbound = node.inputs.map((n) => rows.get(n.layer)?.name ?? '?');
+    const inboundCalls = node.inputs.map((n) => outputs.get(n)?.call ?? 0);
     const inboundShapes = node.inputs.map((n) => toShape(runs.get(n)?.shape ?? null));
     const row = rows.get(node.layer);
     const call = { range: source.range(node.from, node.to), inputShape: result.inputShape, outputShape: result.outputShape };
     if (row) {
       // A shared layer: one row, its weights once, its MACs for every call; each call's inbound layers, place and shapes listed.
-    const inboundCalls = node.inputs.map((n) => outputs.get(n)?.call ?? 0);
       row.inbound = [...(row.inbound ?? []), inbound];
       row.inboundShapes = [...(row.inboundShapes ?? []), inboundShapes];
+      row.inboundCalls = [...(row.inboundCalls ?? []), inboundCalls];
       row.macs = row.macs === null || result.macs === null ? null : row.macs + result.macs;
       row.calls ??= [{ range: row.range, inputShape: row.inputShape, outputShape: row.outputShape }];
       row.calls.push(call);
       outputs.set(node, { row, shape: call.outputShape, call: row.calls.length - 1 });
       continue;
-      row.inboundCalls = [...(row.inboundCalls ?? []), inboundCalls];
     }
     result.inbound = node.inputs.length ? [inbound] : [];
     result.inboundShapes = node.inputs.length ? [inboundShapes] : [];
+    result.inboundCalls = node.inputs.length ? [inboundCalls] : [];
     rows.set(node.layer, result);
     outputs.set(node, { row: result, shape: result.outputShape, call: 0 });
   }
   const layers = kerasOrder(model).flatMap((layer) => rows.get(layer) ?? []);
   layers.forEach((l, i) => (l.index = i));
-    result.inboundCalls = node.inputs.length ? [inboundCalls] : [];
   if (isFrozen(model)) layers.forEach(freeze);
   const first = model.inputs[0] ? runs.get(model.inputs[0]) : undefined;
   const result = modelResult('functional', model, first?.shape ?? null, layers, walk);

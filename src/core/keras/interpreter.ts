@@ -1181,13 +1181,21 @@ export class Interpreter {
     return null;
   }
 
-  /** `layer(x)` or `layer([x, y])`: a new node when every input is a Keras tensor; else the result is unknown. */
-  private callLayerOnTensors(layer: LayerCall, input: Value | undefined, call: SyntaxNode): Value {
+  /**
+   * `layer(x)`, `layer([x, y])` or `mha(q, v)` (`separate`): a new node when every input is a Keras tensor, or
+   * some are and the others are unknown values (`add([x, foo(x)])`: the node's output is unknown, and the
+   * analysis says which value); else the result is unknown.
+   */
+  private callLayerOnTensors(layer: LayerCall, input: Value | undefined, call: SyntaxNode, separate = false): Value {
     const values = input?.kind === 'seq' ? input.items : input ? [input] : [];
     const nodes = values.map((v) => this.asNode(v));
-    if (values.length === 0 || nodes.some((n) => !n))
+    const known = nodes.filter((n): n is GraphNode => n !== null);
+    const unknown = values.filter((v, i): v is Value & { kind: 'unknown' } => !nodes[i] && v.kind === 'unknown');
+    if (known.length === 0 || known.length + unknown.length < values.length)
       return this.unknownNode(call, 'it is a layer called on something that is not a Keras tensor LayerLens can follow');
-    return { kind: 'symbolic', node: this.newNode(layer, nodes as GraphNode[], this.abs(call.from), this.abs(call.to)) };
+    const node = this.newNode(layer, known, this.abs(call.from), this.abs(call.to));
+    if (separate || input?.kind === 'seq') node.called = { form: separate ? 'arguments' : input?.kind === 'seq' && input.tuple ? 'tuple' : 'list', unknown };
+    return { kind: 'symbolic', node };
   }
 
   /**
@@ -1639,7 +1647,7 @@ export class Interpreter {
       const names = callee.layer.origin === 'keras' ? ruleFor(callee.layer.type)?.callInputs : undefined;
       if (names) {
         const given = names.map((n, i) => keywords.get(n) ?? positional[i]).filter((a) => a !== undefined);
-        return this.callLayerOnTensors(callee.layer, { kind: 'seq', items: given.map((a) => a.value), tuple: false }, node);
+        return this.callLayerOnTensors(callee.layer, { kind: 'seq', items: given.map((a) => a.value), tuple: false }, node, true);
       }
       return this.callLayerOnTensors(callee.layer, (positional[0] ?? keywords.get('inputs'))?.value, node);
     }

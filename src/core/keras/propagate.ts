@@ -14,6 +14,7 @@ import {
   pyRepr,
   shapeRepr,
   toSnakeCase,
+  type CallForm,
   type FieldStep,
   type InternalShape,
   type ParamPart,
@@ -160,6 +161,7 @@ export function runLayer(
   walk: Walk,
   index: number,
   inputs?: InternalShape[],
+  called?: CallForm,
 ): LayerRun {
   const value = entry.value;
   const blank = (type: string, name: string): LayerResult => ({
@@ -215,7 +217,7 @@ export function runLayer(
     unknownLayer(call, walk);
     return { result, output: null, field: null };
   }
-  const run = runRule(rule, call, entry, input, field, walk, blank(call.subclass ?? rule.type, name), inputs);
+  const run = runRule(rule, call, entry, input, field, walk, blank(call.subclass ?? rule.type, name), inputs, called);
   if (call.subclass) run.result.baseType = rule.type;
   if (call.operation) run.result.operation = true;
   return run;
@@ -269,9 +271,10 @@ function runRule(
   walk: Walk,
   result: LayerResult,
   inputs?: InternalShape[],
+  called?: CallForm,
 ): LayerRun {
   const args = new Args(rule, call);
-  const ctx = { args, input, inputs, warn: (code: string, message: string) => report(walk, 'warning', code, message, call.calleeFrom, call.to) };
+  const ctx = { args, input, inputs, called, warn: (code: string, message: string) => report(walk, 'warning', code, message, call.calleeFrom, call.to) };
   result.config = configOf(call, rule);
   const inner = rule.wraps ? call.args.get('layer') : undefined;
   if (inner?.kind === 'layer') {
@@ -292,6 +295,20 @@ function runRule(
       'error',
       'invalid-argument',
       `Unrecognized keyword arguments passed to ${rule.type}: {'${key}': ${pyRepr(toJson(value) as PyDefault)}} (did you mean \`${meant}\`?)`,
+      call.calleeFrom,
+      call.to,
+    );
+    return { result, output: null, field: null };
+  }
+
+  // Keras' Sequential.add: a layer whose call needs several tensors (`mha(query, value)`) cannot be one of its layers.
+  if (!called && (rule.callRequires ?? 1) > 1) {
+    const required = (rule.callInputs ?? []).slice(0, rule.callRequires).map((n) => `<Parameter "${n}">`);
+    report(
+      walk,
+      'error',
+      'invalid-argument',
+      `Layers added to a Sequential model can only have a single required positional argument, the input tensor. Layer ${rule.type} has multiple required positional arguments: [${required.join(', ')}]`,
       call.calleeFrom,
       call.to,
     );

@@ -9,17 +9,32 @@
  * scores with values are between two inputs, not with weights, and are not counted.
  */
 import { definedWeight } from './norm';
-import { LayerError, noTfjs, product, pyRepr, shapeRepr, Unresolved, type Dim, type InternalShape, type LayerContext, type ParamPart, type Rule } from './rule';
+import {
+  calledInputs,
+  LayerError,
+  noTfjs,
+  product,
+  pyRepr,
+  shapeRepr,
+  Unresolved,
+  type Dim,
+  type InternalShape,
+  type LayerContext,
+  type ParamPart,
+  type PyDefault,
+  type Rule,
+} from './rule';
 
 /**
- * query, value, key (the value when not given). Without `ctx.inputs` the layer got one tensor, which Keras
- * refuses, or several of which one is unknown, which is no error: the analysis cannot tell them apart, so the
- * output is unknown, without a diagnostic.
+ * query, value, key (the value when not given). MultiHeadAttention's call needs a value: one tensor is Keras'
+ * TypeError. Unresolved when a tensor is unknown.
  */
 function qvk(ctx: LayerContext): { query: InternalShape; value: InternalShape; key: InternalShape; given: number } {
-  if (!ctx.inputs || ctx.inputs.length === 0) throw new Unresolved();
-  const [query, value = query, key = value] = ctx.inputs;
-  return { query, value, key, given: ctx.inputs.length };
+  if ((ctx.called?.tensors ?? 1) < 2 && (ctx.called?.form ?? 'one') !== 'list')
+    throw new LayerError('invalid-argument', "missing a required argument: 'value'");
+  const inputs = calledInputs(ctx);
+  const [query, value = query, key = value] = inputs;
+  return { query, value, key, given: inputs.length };
 }
 
 const known = (d: Dim | undefined): number => (typeof d === 'number' ? d : NaN);
@@ -99,6 +114,7 @@ const multiHeadAttention: Rule = {
   defaults: { value_dim: null, dropout: 0, use_bias: true, output_shape: null, attention_axes: null, use_gate: false },
   multiInput: true,
   callInputs: ['query', 'value', 'key'],
+  callRequires: 2,
   outputShape(ctx) {
     // Keras builds the layer (its weights) before it computes the output's shape.
     mhaWeights(ctx);
@@ -129,6 +145,16 @@ const multiHeadAttention: Rule = {
 
 /** Attention and AdditiveAttention take `[query, value]` or `[query, value, key]` (`_validate_inputs`). */
 function attentionInputs(ctx: LayerContext, type: string): { query: InternalShape; value: InternalShape; key: InternalShape } {
+  const form = ctx.called?.form ?? 'one';
+  if (form !== 'list') {
+    // Keras prints what it got: one shape, or a tuple of them.
+    const got = form === 'tuple' && ctx.inputs ? pyRepr(ctx.inputs.map((s) => s.slice()) as PyDefault[]) : shapeRepr(ctx.input);
+    if (form === 'tuple' && !ctx.inputs) throw new Unresolved();
+    throw new LayerError(
+      'invalid-argument',
+      `${type} layer must be called on a list of inputs, namely [query, value] or [query, value, key]. Received: inputs=${got}.`,
+    );
+  }
   const { query, value, key, given } = qvk(ctx);
   if (given < 2 || given > 3)
     throw new LayerError(

@@ -4,19 +4,23 @@
  * Shapes and errors follow Keras 3's `keras/src/layers/merging`.
  */
 import type { Value } from '../python/values';
-import { LayerError, noTfjs, pyRepr, shapeRepr, Unresolved, type Dim, type InternalShape, type LayerContext, type PyDefault, type Rule } from './rule';
+import { pyList } from '../repr';
+import { calledInputs, LayerError, noTfjs, pyRepr, shapeRepr, type Dim, type InternalShape, type LayerContext, type PyDefault, type Rule } from './rule';
 
-function inputsOf(ctx: LayerContext, type: string): InternalShape[] {
-  const inputs = ctx.inputs ?? (ctx.input ? [ctx.input] : []);
-  if (inputs.length < 2)
+/**
+ * The inputs of a merge layer, as Keras 3's `Merge.build` checks them: a list (or tuple) of tensors, one or more;
+ * one tensor not in a list is refused. Unresolved when one of them is unknown.
+ */
+function inputsOf(ctx: LayerContext): InternalShape[] {
+  if ((ctx.called?.form ?? 'one') === 'one')
     throw new LayerError(
       'invalid-argument',
-      `A merge layer should be called on a list of at least 2 inputs. Got ${inputs.length} inputs. Full input_shape received: ${inputs.map(shapeRepr).join(', ')} (${type})`,
+      `A merge layer should be called on a list of inputs. Received: input_shape=${shapeRepr(ctx.input)} (not a list of shapes)`,
     );
-  return inputs;
+  return calledInputs(ctx);
 }
 
-const list = (inputs: InternalShape[]) => `[${inputs.map(shapeRepr).join(', ')}]`;
+const list = (inputs: InternalShape[]) => pyList(inputs.map(shapeRepr));
 
 /** Keras' `_compute_elemwise_op_output_shape`: the shapes without the batch, broadcast from the right. */
 function broadcast(a: Dim[], b: Dim[]): Dim[] {
@@ -42,7 +46,7 @@ function elementwise(type: string, exactlyTwo = false): Rule {
     defaults: {},
     multiInput: true,
     outputShape(ctx) {
-      const inputs = inputsOf(ctx, type);
+      const inputs = inputsOf(ctx);
       if (exactlyTwo && inputs.length !== 2)
         throw new LayerError('invalid-argument', `A \`${type}\` layer should be called on exactly 2 inputs. Received: input_shape=${list(inputs)}`);
       const batch = inputs.map((s) => s[0]).find((d) => d !== null) ?? null;
@@ -50,10 +54,17 @@ function elementwise(type: string, exactlyTwo = false): Rule {
       return [batch, ...rest];
     },
     receptiveField: () => 'keep',
-    // tfjs has the merge layers, but only a Functional model can call one, and the preview builds tf.sequential.
-    tfjs: noTfjs(type),
+    tfjs: TFJS_MERGE.has(type)
+      ? (r) => {
+          if (r.tensorCount() < 2) r.refuse(`tfjs’ ${type} takes two tensors or more; this one takes a tensor and a number.`);
+          return { className: type, config: {} };
+        }
+      : noTfjs(type),
   };
 }
+
+/** The element-wise merge layers tfjs has (not Subtract, nor the operations Keras 3 adds: TrueDivide, Power…). */
+const TFJS_MERGE = new Set(['Add', 'Multiply', 'Average', 'Maximum', 'Minimum']);
 
 /**
  * Arithmetic on Keras tensors (`x + y`, `x * 0.5`, `-x`, `ops.add(x, y)`): Keras 3 makes an operation (`Add`,
@@ -73,7 +84,7 @@ function makeOperationRule(type: string): Rule {
   return {
     ...elementwise(type),
     outputShape(ctx) {
-      const inputs = ctx.inputs ?? (ctx.input ? [ctx.input] : []);
+      const inputs = calledInputs(ctx);
       if (inputs.length === 1) return inputs[0];
       const batch = inputs.map((s) => s[0]).find((d) => d !== null) ?? null;
       return [batch, ...inputs.map((s) => s.slice(1)).reduce((a, b) => broadcast(a, b))];
@@ -108,7 +119,13 @@ const concatenate: Rule = {
   defaults: { axis: -1 },
   multiInput: true,
   outputShape(ctx) {
-    const inputs = inputsOf(ctx, 'Concatenate');
+    // Keras 3's `Concatenate.build`: a list of at least one tensor.
+    if ((ctx.called?.form ?? 'one') === 'one')
+      throw new LayerError(
+        'invalid-argument',
+        `A \`Concatenate\` layer should be called on a list of at least 1 input. Received: input_shape=${shapeRepr(ctx.input)}`,
+      );
+    const inputs = calledInputs(ctx);
     const rank = inputs[0].length;
     const raw = ctx.args.int('axis');
     const axis = raw < 0 ? rank + raw : raw;
@@ -135,13 +152,13 @@ const concatenate: Rule = {
     const raw = ctx.args.int('axis');
     return (raw < 0 ? rank + raw : raw) === rank - 1 ? 'keep' : null;
   },
-  tfjs: noTfjs('Concatenate'),
+  tfjs: (r) => ({ className: 'Concatenate', config: { axis: r.int('axis') } }),
 };
 
 /** Python's repr of an argument as written: a list stays a list (`[1, 2, 3]`), a tuple a tuple. */
 function writtenRepr(v: Value | PyDefault | undefined, plain: PyDefault | undefined): string {
   const isList = v !== null && typeof v === 'object' && !Array.isArray(v) && v.kind === 'seq' && !v.tuple;
-  return isList && Array.isArray(plain) ? `[${plain.map((x) => pyRepr(x)).join(', ')}]` : pyRepr(plain);
+  return pyRepr(plain, { list: isList });
 }
 
 /**
@@ -175,9 +192,9 @@ const dot: Rule = {
           `Invalid format for argument \`axes\`: list elements should be integers. Received: axes=${writtenRepr(written, raw)}`,
         );
     }
-    // Without `ctx.inputs`: one tensor (Keras' error) or several with one unknown (none); the analysis cannot tell.
-    const inputs = ctx.inputs;
-    if (!inputs) throw new Unresolved();
+    if ((ctx.called?.form ?? 'one') === 'one')
+      throw new LayerError('invalid-argument', `A \`Dot\` layer should be called on a list of 2 inputs. Received: input_shape=${shapeRepr(ctx.input)}`);
+    const inputs = calledInputs(ctx);
     if (inputs.length !== 2)
       throw new LayerError('invalid-argument', `A \`Dot\` layer should be called on a list of 2 inputs. Received: input_shape=${list(inputs)}`);
     const [shape1, shape2] = inputs;
@@ -197,8 +214,12 @@ const dot: Rule = {
     return out.length === 1 ? [...out, 1] : out;
   },
   receptiveField: () => null,
-  // tfjs has a Dot layer, but only a Functional model can call it, and the preview builds tf.sequential.
-  tfjs: { unsupported: 'tfjs’ Dot takes two tensors, which only a Functional model can pass, and the preview builds tf.sequential.' },
+  // tfjs' Dot gives the shapes above for int and pair axes, negative ones included (checked side by side).
+  tfjs: (r) => {
+    const axes = r.get('axes') ?? -1;
+    if (typeof axes !== 'number' && !(Array.isArray(axes) && axes.length === 2 && axes.every((a) => Number.isInteger(a)))) r.refuseValue('axes', axes);
+    return { className: 'Dot', config: { axes, normalize: r.bool('normalize') } };
+  },
 };
 
 export const mergeRules: Rule[] = [

@@ -132,7 +132,7 @@ const layerNorm: Rule = {
 
 /** An `axis` as Keras 3's constructors keep it: an int, or a list (a tuple becomes a list), printed so. */
 function axisRepr(axis: PyDefault | undefined): string {
-  return Array.isArray(axis) ? `[${axis.map((a) => pyRepr(a)).join(', ')}]` : pyRepr(axis);
+  return pyRepr(axis, { list: true });
 }
 
 /** Python's `shape[i]`: negative from the end; Keras' IndexError when out of range. */

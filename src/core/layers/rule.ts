@@ -8,6 +8,10 @@
  */
 import type { LayerCall, Value } from '../python/values';
 import type { Reader, TfjsLayerConfig, TfjsUnsupported } from '../tfjs/toTfjs';
+import { pyRepr, shapeRepr } from '../repr';
+
+// Rules print values and shapes through the core's one printer.
+export { pyRepr, shapeRepr };
 
 export type Dim = number | null;
 export type InternalShape = Dim[];
@@ -43,10 +47,29 @@ export interface LayerContext {
   args: Args;
   /** Input shape with the batch dimension, or null when even the rank is unknown. */
   input: InternalShape | null;
-  /** A merge layer's inputs (Functional models), every one known; `input` is the first. */
+  /**
+   * The shapes of the tensors the layer was called on as a list or tuple (`Add()([x, y])`) or as separate
+   * arguments (`mha(q, v)`), when every one is known; `input` is the first. Absent where one is unknown: then
+   * `called` still counts it (read them with `calledInputs`).
+   */
   inputs?: InternalShape[];
+  /** How the layer was called; absent means on one tensor (a Sequential model, a wrapped layer). */
+  called?: CallForm;
   /** Reports a warning that does not stop the layer (the shape is still computed). */
   warn?(code: string, message: string): void;
+}
+
+/**
+ * How a layer was called: on one tensor (`Dense(4)(x)`, every layer of a Sequential), on a list or a tuple of
+ * tensors (`Add()([x, y])`, `layers.add([x, y])`), or on tensors as separate arguments (`mha(q, v, key=k)`); and
+ * how many tensors it got, known or not (`add([x, foo(x)])` got two, one of which LayerLens could not follow).
+ * Keras refuses some layers called on one tensor in words of its own (`A merge layer should be called on a list
+ * of inputs`), which a rule can give only when it knows the call passed one tensor, not several of which some
+ * are unknown.
+ */
+export interface CallForm {
+  form: 'one' | 'list' | 'tuple' | 'arguments';
+  tensors: number;
 }
 
 export interface Rule {
@@ -71,6 +94,8 @@ export interface Rule {
    * they become `ctx.inputs`, as a merge layer's list does.
    */
   callInputs?: string[];
+  /** How many of `callInputs` the call requires (`query` and `value`); a Sequential model refuses such a layer. */
+  callRequires?: number;
   /** Returns its input's shape unchanged, whatever its arguments (activations, dropout, noise…). */
   keepsShape?: boolean;
   outputShape(ctx: LayerContext): InternalShape;
@@ -271,21 +296,6 @@ export function normalizeTuple(v: unknown, spec: TupleArg): unknown {
   return isNum(v) ? new Array(spec.n).fill(v) : v;
 }
 
-/** Python's repr of a plain value, for messages in Keras' words. */
-export function pyRepr(v: PyDefault | undefined): string {
-  if (v === undefined) return 'None';
-  if (v === null) return 'None';
-  if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (Array.isArray(v)) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
-  return Number.isNaN(v) ? 'None' : String(v);
-}
-
-/** A shape as Keras prints it, a tuple with None for unknown dimensions: `(None, 26, 26, 32)`; `?` without one. */
-export function shapeRepr(shape: readonly Dim[] | null): string {
-  return shape ? pyRepr(shape.slice()) : '?';
-}
-
 /** Product of dims; NaN when one is unknown, null when one is None. */
 export function product(dims: readonly Dim[]): number | null {
   let p = 1;
@@ -300,6 +310,16 @@ export function product(dims: readonly Dim[]): number | null {
 export function requireInput(ctx: LayerContext): InternalShape {
   if (!ctx.input) throw new Unresolved();
   return ctx.input;
+}
+
+/**
+ * The shapes of the tensors a layer that takes several was called on: `ctx.inputs`, or the one tensor it got.
+ * Unresolved when one of them is unknown: what depends on an unknown is unknown, not an error.
+ */
+export function calledInputs(ctx: LayerContext): InternalShape[] {
+  if (ctx.inputs) return ctx.inputs;
+  if ((ctx.called?.tensors ?? 1) !== 1 || !ctx.input) throw new Unresolved();
+  return [ctx.input];
 }
 
 /** The input's last dimension as a number: NaN when unknown. */

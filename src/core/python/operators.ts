@@ -3,6 +3,7 @@
  * a string saying why it cannot be known (the interpreter turns that into an `unknown` naming the expression).
  * Nothing here knows about Keras.
  */
+import { pyList, pyNumber, pyRepr, pyStr, pyTuple } from '../repr';
 import { num, truthOf, type Value } from './values';
 
 /** Longest sequence `range()` and friends unroll; a longer one is unknown (a bound on the editor's work). */
@@ -295,18 +296,17 @@ export function callMethod(self: Value, method: string, args: Value[]): Result {
 export function reprOf(v: Value): string | null {
   switch (v.kind) {
     case 'number':
-      return v.isInt || !Number.isInteger(v.value) ? String(v.value) : `${v.value}.0`;
+      return pyNumber(v.value, v.isInt);
     case 'string':
-      return `'${v.value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+      return pyStr(v.value);
     case 'bool':
-      return v.value ? 'True' : 'False';
+      return pyRepr(v.value);
     case 'none':
-      return 'None';
+      return pyRepr(null);
     case 'seq': {
       const items = v.items.map(reprOf);
       if (items.some((i) => i === null)) return null;
-      if (!v.tuple) return `[${items.join(', ')}]`;
-      return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+      return v.tuple ? pyTuple(items as string[]) : pyList(items as string[]);
     }
     default:
       return null;

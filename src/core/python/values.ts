@@ -119,6 +119,12 @@ export interface GraphNode {
   /** The layer called (for an Input, its InputLayer call), or a Sequential or Functional model used as a layer. */
   layer: LayerCall | ModelBuilder | FunctionalBuilder;
   inputs: GraphNode[];
+  /**
+   * A call on several tensors: as a list or tuple (`Add()([x, y])`) or as separate arguments (`mha(q, v)`), and
+   * the values among them that are not Keras tensors LayerLens followed (`add([x, foo(x)])`): they count as
+   * tensors of unknown shape. Absent for a call on one tensor.
+   */
+  called?: { form: 'list' | 'tuple' | 'arguments'; unknown: (Value & { kind: 'unknown' })[] };
   /** Offsets of the call (`layers.Dense(4)(x)`, `keras.Input(...)`). */
   from: number;
   to: number;
