@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { analyze, analyzeCells, type AnalysisResult, type ModelResult, type Range as CoreRange } from './core';
+import { modelAtPosition, modelSpan } from './modelSpan';
 
 export interface DocumentAnalysis {
   result: AnalysisResult;
@@ -80,23 +81,11 @@ export function documentOf(r: CoreRange, doc: vscode.TextDocument, analysis: Doc
   return analysis.notebook.cellAt(r.cell)?.document;
 }
 
-/** The span from a model's `Sequential(` call to its last layer, in this document. */
-export function modelSpan(model: ModelResult): { start: CoreRange; end: CoreRange } {
-  const last = model.layers[model.layers.length - 1];
-  return { start: model.range, end: last ? last.range : model.range };
-}
+export { modelSpan };
 
-/** The model the position belongs to: inside one of its layer calls or its `Sequential(` call, else inside its span. */
+/** The model the position belongs to (see modelAtPosition): inside one of its calls, else inside its span. */
 export function modelAt(analysis: DocumentAnalysis, doc: vscode.TextDocument, pos: vscode.Position): ModelResult | undefined {
-  const models = analysis.result.models;
-  const hits = (r: CoreRange) => inDocument(r, doc, analysis) && toRange(r).contains(pos);
-  const direct = models.find((m) => hits(m.range) || m.layers.some((l) => hits(l.range)));
-  if (direct) return direct;
-  return models.find((m) => {
-    const { start, end } = modelSpan(m);
-    if (start.cell !== end.cell || !inDocument(start, doc, analysis)) return false;
-    return pos.line >= start.start.line - 1 && pos.line <= end.end.line - 1;
-  });
+  return modelAtPosition(analysis.result.models, (r) => inDocument(r, doc, analysis), pos.line + 1, pos.character + 1);
 }
 
 function rangeId(r: CoreRange): string {
