@@ -6,7 +6,7 @@
  * anything else is dropped and logged.
  */
 import type { ReceptiveField, Shape } from './core/types';
-import type { TfjsConversion } from './core/tfjs/toTfjs';
+import type { GraphCall, TfjsConversion } from './core/tfjs/toTfjs';
 
 export interface PreviewLayer {
   index: number;
@@ -20,7 +20,15 @@ export interface PreviewLayer {
   tfjs: TfjsConversion;
   /** The layer's activation argument, when it has one (`softmax`, `sigmoid`…), for the class bars. */
   activation: string | null;
+  /** Whether the downsampling what-if can replace this layer (a pooling layer): the host decides. */
+  comparable: boolean;
+  /** Functional models: the layers this one takes its inputs from, and those that take its output (the graph, in names). */
+  from: string[];
+  to: string[];
 }
+
+/** A Functional model's graph: its layers' calls in an order tfjs can apply them (`graphCalls` in the core). */
+export type PreviewGraph = GraphCall[];
 
 export interface PreviewModel {
   /** Identifies the model for state that survives re-analysis: the file's or notebook's URI and the model's id (`uri#model#1`). */
@@ -28,8 +36,13 @@ export interface PreviewModel {
   name: string;
   inputShape: Shape | null;
   layers: PreviewLayer[];
+  /** Functional models: how the layers connect; null for a Sequential model (a chain, built with tf.sequential). */
+  graph: PreviewGraph | null;
   /** Estimated float32 bytes of weights plus one sample's activations. */
   estimatedBytes: number | null;
+  /** The model's parameters and its deepest receptive field, as the core counts them (the webview shows them as they are). */
+  totalParams: number | null;
+  deepestField: ReceptiveField | null;
 }
 
 /** What the webview keeps across hiding and re-showing the panel (vscode.setState). */
@@ -125,8 +138,24 @@ function isPreviewLayer(x: unknown, place: number): boolean {
     orNull(isCount)(x.params) &&
     orNull(isReceptiveField)(x.receptiveField) &&
     isTfjs(x.tfjs) &&
-    orNull(isString)(x.activation)
+    orNull(isString)(x.activation) &&
+    typeof x.comparable === 'boolean' &&
+    arrayOf(isString)(x.from) &&
+    arrayOf(isString)(x.to)
   );
+}
+
+/** A graph whose calls name layers of the model (`size` of them) and take only calls placed before them. */
+function isPreviewGraph(x: unknown, size: number): boolean {
+  if (!Array.isArray(x)) return false;
+  const placed = new Set<string>();
+  const isRow = (n: unknown) => isCount(n) && n < size;
+  return x.every((c: unknown) => {
+    if (!isObject(c) || !isRow(c.layer) || !isCount(c.call) || !Array.isArray(c.inputs)) return false;
+    const ok = c.inputs.every((i: unknown) => isObject(i) && isRow(i.layer) && isCount(i.call) && placed.has(`${i.layer}:${i.call}`));
+    placed.add(`${c.layer}:${c.call}`);
+    return ok;
+  });
 }
 
 /** A PreviewModel in every field; each layer's index is its place in the list (the webview looks layers up by it). */
@@ -138,7 +167,10 @@ export function isPreviewModel(x: unknown): x is PreviewModel {
     orNull(isShape)(x.inputShape) &&
     Array.isArray(x.layers) &&
     x.layers.every((l, i) => isPreviewLayer(l, i)) &&
-    orNull((b) => isFinite(b) && b >= 0)(x.estimatedBytes)
+    (x.graph === null || isPreviewGraph(x.graph, x.layers.length)) &&
+    orNull((b) => isFinite(b) && b >= 0)(x.estimatedBytes) &&
+    orNull(isCount)(x.totalParams) &&
+    orNull(isReceptiveField)(x.deepestField)
   );
 }
 

@@ -13,7 +13,6 @@ import { describeShown, memoryRefusal, toPreviewModel, type ShownModel } from '.
 import { newNonce, webviewHtml } from './webviewHtml';
 import { loadWeights, pickWeightsFile } from './weightsPicker';
 import { WeightsError } from '../weights/readWeights';
-import { toTfjsModelConfig } from '../core/tfjs/toTfjs';
 
 /** Edits pausing shorter than this do not rebuild the model in the webview. */
 const UPDATE_DEBOUNCE_MS = 300;
@@ -146,13 +145,6 @@ export class ActivationPanel implements vscode.Disposable {
       return;
     }
     this.panel.title = `Activations: ${model.name}`;
-    // A Functional model cannot be built as tf.sequential yet: say so, in the core's words, instead of a broken panel.
-    const notYet = model.kind === 'functional' ? toTfjsModelConfig(model).reason : undefined;
-    if (notYet) {
-      logInfo(`preview: "${model.name}" not shown: ${notYet}`);
-      this.post({ type: 'refused', message: notYet });
-      return;
-    }
     const preview = toPreviewModel(model, this.key());
     const limit = config.previewMemoryLimitMB();
     const refusal = memoryRefusal(preview, limit);

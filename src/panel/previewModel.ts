@@ -1,12 +1,18 @@
 /** The model as the activation webview receives it: the core's analysis plus how tfjs builds each layer. */
 import { BYTES_PER_PARAM } from '../core/format';
-import type { ModelResult } from '../core';
-import { toTfjs } from '../core/tfjs/toTfjs';
+import type { LayerResult, ModelResult } from '../core';
+import { modelField } from '../core/describe';
+import { graphCalls, toTfjs, toTfjsInput, type TfjsConversion } from '../core/tfjs/toTfjs';
+import { isPooling } from './downsampling';
 import type { PreviewModel } from '../protocol';
 
 export function toPreviewModel(model: ModelResult, key: string): PreviewModel {
   const params = model.totalParams;
   const activations = model.activationBytes;
+  const functional = model.kind === 'functional';
+  /** Functional models: the names of the layers that take each layer's output. */
+  const feeds = new Map<string, string[]>();
+  if (functional) for (const l of model.layers) for (const name of new Set(l.inbound?.flat() ?? [])) feeds.set(name, [...(feeds.get(name) ?? []), l.name]);
   return {
     key,
     name: model.name,
@@ -19,11 +25,23 @@ export function toPreviewModel(model: ModelResult, key: string): PreviewModel {
       outputShape: l.outputShape,
       params: l.params,
       receptiveField: l.receptiveField,
-      tfjs: toTfjs(l, i === 0 && model.inputShape ? { batchInputShape: model.inputShape } : {}),
+      tfjs: tfjsOf(model, l, i),
       activation: typeof l.config.activation === 'string' ? l.config.activation : l.type === 'Softmax' ? 'softmax' : null,
+      comparable: isPooling(l.type),
+      from: [...new Set(l.inbound?.flat() ?? [])],
+      to: feeds.get(l.name) ?? [],
     })),
+    graph: functional ? graphCalls(model) : null,
     estimatedBytes: params === null || activations === null ? null : params * BYTES_PER_PARAM + activations,
+    totalParams: params,
+    deepestField: modelField(model),
   };
+}
+
+/** How tfjs builds the layer: a Sequential model's first layer carries the input shape; a Functional model's Inputs are `tf.input`s. */
+function tfjsOf(model: ModelResult, layer: LayerResult, index: number): TfjsConversion {
+  if (model.kind === 'functional') return layer.type === 'InputLayer' ? toTfjsInput(layer) : toTfjs(layer);
+  return toTfjs(layer, index === 0 && model.inputShape ? { batchInputShape: model.inputShape } : {});
 }
 
 /** Whether the preview may build the model, and if not, the message that says why and what to do. */

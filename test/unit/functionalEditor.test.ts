@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { analyze, type ModelResult } from '../../src/core';
 import { inboundMarkdown, modelMarkdownTable, tensorMarkdown } from '../../src/core/describe';
 import { connectedTo } from '../../src/core/format';
-import { toTfjsModelConfig } from '../../src/core/tfjs/toTfjs';
+import { graphCalls, toTfjsModelConfig } from '../../src/core/tfjs/toTfjs';
 import { groupAt, groupLayersByRange, hintLabel, layerCalls, rangeContains, type LayerGroup } from '../../src/providers/layerGroups';
 import { allTensors, callAssigned, enclosingDef, tensorsAssignedAt, tensorsFeeding, tensorsReadAt, type PlacedTensor } from '../../src/providers/tensors';
 import { example } from './support/fixtures';
@@ -160,8 +160,30 @@ full = keras.Model(inputs, out)
       assert.ok(seq.layers.every((l) => l.calls === undefined && l.inbound === undefined && l.inboundShapes === undefined));
     });
 
-    it("the preview's reason for a Functional model is the core's", () => {
-      assert.match(toTfjsModelConfig(resnet[0]).reason ?? '', /^The preview runs Sequential models only, so far/);
+    it('the preview builds a Functional model from its graph: every call after the calls it takes, Inputs first', () => {
+      assert.match(toTfjsModelConfig(resnet[0]).reason ?? '', /^A Functional model is not a tf.sequential/);
+      const calls = graphCalls(resnet[0]);
+      const name = (i: number) => resnet[0].layers[i].name;
+      assert.deepEqual(
+        calls.map((c) => `${name(c.layer)}(${c.inputs.map((i) => name(i.layer)).join(', ')})`),
+        [
+          'img()',
+          'conv2d(img)',
+          'conv2d_1(conv2d)',
+          'max_pooling2d(conv2d_1)',
+          'conv2d_2(max_pooling2d)',
+          'conv2d_3(conv2d_2)',
+          'add(conv2d_3, max_pooling2d)',
+          'conv2d_4(add)',
+          'conv2d_5(conv2d_4)',
+          'add_1(conv2d_5, add)',
+          'conv2d_6(add_1)',
+          'global_average_pooling2d(conv2d_6)',
+          'dense(global_average_pooling2d)',
+          'dropout(dense)',
+          'dense_1(dropout)',
+        ],
+      );
     });
   });
 

@@ -55,6 +55,7 @@ describe('protocol: messages are validated in depth', () => {
     { type: 'weights', source: '', layers: [] },
     { type: 'weightsError', message: 'no' },
     { type: 'image', name: 'a.png', dataUrl: 'data:image/png;base64,AAAA' },
+    { type: 'model', model: toPreviewModel(modelNamed(example('functional_resnet.py'), 'toy_resnet'), 'f#1'), memoryLimitMB: 1024 },
   ];
 
   it("the host's messages as the host makes them pass", () => {
@@ -88,6 +89,11 @@ describe('protocol: messages are validated in depth', () => {
     ['a weights tensor without values', mutate(valid[5], (m) => delete m.layers[0].tensors[1].values)],
     ['weights for a layer without a name', mutate(valid[5], (m) => delete m.layers[0].layer)],
     ['an image that is not a PNG or JPEG data URL', mutate(valid[8], (m) => (m.dataUrl = 'https://example.com/a.png'))],
+    ['a graph call that takes a call placed after it', mutate(valid[9], (m) => m.model.graph.reverse())],
+    ['a graph call of a layer the model does not have', mutate(valid[9], (m) => (m.model.graph[3].layer = 99))],
+    ['a layer whose graph links are not names', mutate(valid[9], (m) => (m.model.layers[6].from = [3]))],
+    ['a comparable flag that is a string', mutate(valid[0], (m) => (m.model.layers[1].comparable = 'yes'))],
+    ['total parameters that are negative', mutate(valid[0], (m) => (m.model.totalParams = -1))],
     ['a message without a type', { model }],
     ['an unknown type', { type: 'selectLayers', index: 1 }],
     ['an array', [valid[3]]],

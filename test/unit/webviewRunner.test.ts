@@ -93,6 +93,107 @@ describe('webview model runner (tfjs CPU backend)', () => {
     runner.dispose();
   });
 
+  describe('Functional models, built from their graph with tf.model', () => {
+    /** Two inputs, a branch, a shared layer called on both branches, a merge: every kind of edge the graph has. */
+    const SHARED = `import keras
+from keras import layers
+img = keras.Input(shape=(12, 12, 2), name="img")
+side = keras.Input(shape=(12, 12, 2), name="side")
+conv = layers.Conv2D(4, 3, padding="same")
+a = conv(img)
+b = conv(layers.MaxPooling2D(1)(side))
+x = layers.concatenate([a, b])
+x = layers.Conv2D(3, 3, strides=2)(x)
+y = layers.add([x, layers.Conv2D(3, 3, strides=2)(layers.concatenate([a, b]))])
+out = layers.Dense(5, activation="softmax")(layers.Flatten()(y))
+model = keras.Model([img, side], out)
+`;
+
+    it("the toy ResNet: every row's map, tfjs' own shapes and parameters equal the core's", () => {
+      const p = toPreviewModel(modelNamed(example('functional_resnet.py'), 'toy_resnet'), 'k');
+      assert.ok(p.graph);
+      const runner = new ModelRunner();
+      assert.deepEqual(runner.build(p), { built: p.layers.length - 1, stopReason: null });
+      const maps = runner.run(toChannels(patternPlane('digit', 32, 32), { height: 32, width: 32, channels: 3 }), [32, 32, 3]);
+      assert.deepEqual(
+        maps.map((m) => [m.index, [null, ...m.shape]]).sort((x, y) => Number(x[0]) - Number(y[0])),
+        p.layers.map((l) => [l.index, l.outputShape]),
+      );
+      assert.equal(runner.paramCount(), 223_242);
+      runner.dispose();
+    });
+
+    it('a shared layer is built once (its weights once) and each call runs; every input is fed; nothing leaks', () => {
+      const p = toPreviewModel(modelNamed(SHARED, 'model'), 'k');
+      const conv = p.layers.find((l) => l.name === 'conv2d');
+      assert.deepEqual(conv && [conv.from, conv.to], [
+        ['img', 'max_pooling2d'],
+        ['concatenate', 'concatenate_1'],
+      ]);
+      const before = tf.memory().numTensors;
+      const runner = new ModelRunner();
+      assert.equal(runner.build(p).stopReason, null);
+      assert.equal(runner.paramCount(), p.totalParams);
+      const input = toChannels(patternPlane('checkerboard', 12, 12), { height: 12, width: 12, channels: 2 });
+      const maps = runner.run(input, [12, 12, 2]);
+      assert.deepEqual(
+        p.layers.map((l) => JSON.stringify(maps.find((m) => m.index === l.index)?.shape)),
+        p.layers.map((l) => JSON.stringify(l.outputShape?.slice(1))),
+      );
+      const side = maps.find((m) => m.index === p.layers.findIndex((l) => l.name === 'side'));
+      assert.deepEqual(Array.from(side?.values ?? []), Array.from(input), 'both inputs of that shape take the input');
+      const probs = maps.find((m) => m.index === p.layers.length - 1)?.values ?? new Float32Array();
+      assert.ok(Math.abs(probs.reduce((x, y) => x + y, 0) - 1) < 1e-5);
+      const during = tf.memory().numTensors;
+      runner.run(input, [12, 12, 2]);
+      assert.equal(tf.memory().numTensors, during);
+      runner.dispose();
+      assert.equal(tf.memory().numTensors, before, 'disposing frees the shared layer too');
+    });
+
+    it('a layer tfjs cannot build is left out with what depends on it; the other branch still runs', () => {
+      const src = `import keras
+from keras import layers
+inputs = keras.Input(shape=(8, 8, 4))
+a = layers.Conv2D(4, 3, groups=2)(inputs)
+b = layers.Conv2D(4, 3)(inputs)
+c = layers.Conv2D(2, 1)(b)
+model = keras.Model(inputs, [a, c])
+`;
+      const p = toPreviewModel(modelNamed(src, 'model'), 'k');
+      const runner = new ModelRunner();
+      const built = runner.build(p);
+      assert.match(built.stopReason ?? '', /^conv2d \(Conv2D\): /);
+      const shown = runner.run(new Float32Array(8 * 8 * 4), [8, 8, 4]).map((m) => p.layers[m.index].name);
+      assert.deepEqual(shown.sort(), ['conv2d_1', 'conv2d_2', 'input_layer']);
+      runner.dispose();
+    });
+
+    it('loads weights into a Functional model by layer name', () => {
+      const src = `import keras
+from keras import layers
+a = keras.Input((3,)); b = keras.Input((3,))
+d = layers.Dense(2)
+model = keras.Model([a, b], layers.add([d(a), d(b)]))
+`;
+      const p = toPreviewModel(modelNamed(src, 'model'), 'k');
+      const runner = new ModelRunner();
+      runner.build(p, [
+        {
+          layer: 'dense',
+          tensors: [
+            { shape: [3, 2], values: [1, 0, 0, 1, 1, 1] },
+            { shape: [2], values: [0.5, -0.5] },
+          ],
+        },
+      ]);
+      const out = runner.run(new Float32Array([1, 2, 3]), [3]);
+      // Both inputs take [1, 2, 3]: each call gives [4.5, 4.5], and the add doubles it.
+      assert.deepEqual(Array.from(out.find((m) => p.layers[m.index].name === 'add')?.values ?? []), [9, 9]);
+      runner.dispose();
+    });
+  });
+
   it('shapes inputs: patterns, grey and RGB images, centre crops', () => {
     const plane = patternPlane('vertical-edges', 28, 28);
     assert.equal(plane.length, 784);

@@ -3,7 +3,7 @@
  * model — it builds and runs what the host sends, and tells the host which layer the user picked.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import { formatCount, formatShape } from '../../src/core/format';
+import { formatCount, formatField, formatShape } from '../../src/core/format';
 import {
   assertNever,
   COLORMAPS,
@@ -328,8 +328,7 @@ export class AppElement extends LitElement {
       this.busy = null;
       return;
     }
-    const params = model.layers.reduce((sum, l) => sum + (l.params ?? 0), 0);
-    await this.showBusy(`Building ${model.name} (${formatCount(params)} parameters)…`);
+    await this.showBusy(`Building ${model.name} (${formatCount(model.totalParams)} parameters)…`);
     if (generation !== this.generation) return;
     try {
       this.build(model);
@@ -547,14 +546,12 @@ export class AppElement extends LitElement {
       <div class="variants">
         ${w.variants.map(({ variant, map }) => {
           const layer = variant.model.layers[w.index];
-          const total = variant.model.layers.reduce<number | null>((s, l) => (s === null || l.params === null ? null : s + l.params), 0);
-          const rf = variant.model.layers.reduce<PreviewModel['layers'][number]['receptiveField']>((f, l) => l.receptiveField ?? f, null);
           return html`<div class="variant">
             <div><b>${variant.label}</b></div>
             <code>${variant.code}</code>
             <div class="muted">
-              ${formatShape(layer?.outputShape ?? null)} · ${formatCount(layer?.params ?? null)} params here · ${formatCount(total)} in the model · deepest RF
-              ${rf ? rf.size.join('×') : '—'}
+              ${formatShape(layer?.outputShape ?? null)} · ${formatCount(layer?.params ?? null)} params here · ${formatCount(variant.model.totalParams)} in the
+              model · deepest RF ${formatField(variant.model.deepestField)}
             </div>
             ${layer ? html`<ll-layer .layer=${layer} .map=${map} .colormap=${this.ui.colormap} .layerScale=${this.ui.layerScale}></ll-layer>` : nothing}
           </div>`;
@@ -585,7 +582,13 @@ export class AppElement extends LitElement {
           : nothing
       }
       ${this.renderControls(this.geometry, this.model)} ${this.message ? html`<div class="message">${this.message}</div>` : nothing}
-      ${this.stopReason ? html`<div class="message">Maps stop before ${this.stopReason}</div>` : nothing}
+      ${
+        this.stopReason
+          ? html`<div class="message">
+              ${this.model.graph ? 'No maps for' : 'Maps stop before'} ${this.stopReason}${this.model.graph ? ', nor for the layers that depend on it' : ''}
+            </div>`
+          : nothing
+      }
       <div
         @what-if=${(e: CustomEvent<number>) => this.host.post({ type: 'whatIf', model: key, index: e.detail })}
         @unit-click=${(e: CustomEvent) => this.unitClicked(e)}
@@ -601,7 +604,7 @@ export class AppElement extends LitElement {
                 .layerScale=${this.ui.layerScale}
                 .bars=${l === last && (l.activation === 'softmax' || l.activation === 'sigmoid') && (l.outputShape?.length ?? 0) === 2}
                 ?selected=${this.ui.selectedLayer === l.index}
-                ?comparable=${/^(Max|Average)Pooling[12]D$/.test(l.type)}
+                ?comparable=${l.comparable}
               ></ll-layer>
               ${this.whatIf?.index === l.index ? this.renderWhatIf(this.whatIf) : nothing}`,
         )}

@@ -8,7 +8,7 @@
  * channel the arrow keys move a unit cursor (value and receptive field follow) and Escape goes back to the grid.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import { formatShape } from '../../src/core/format';
+import { formatField, formatShape } from '../../src/core/format';
 import type { ColormapName, PreviewLayer } from '../../src/protocol';
 import { colormapTable, paintChannel } from '../render/colormap';
 import type { LayerMap } from '../tfjs/runner';
@@ -53,6 +53,12 @@ export class LayerElement extends LitElement {
       }
       header b {
         font-family: var(--vscode-editor-font-family);
+      }
+      .links {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 2px 12px;
+        margin: 2px 0 4px;
       }
       .grid {
         display: grid;
@@ -312,11 +318,25 @@ export class LayerElement extends LitElement {
     return html`${Array.from(v, (p, i) => html`<div class="bar"><span>${i}</span><meter min="0" max="1" value=${p}></meter><span>${(p * 100).toFixed(1)}%</span></div>`)}`;
   }
 
+  /**
+   * A Functional model's graph at this layer: where its inputs come from (a merge joins several branches) and which
+   * layers take its output (more than one: a branch starts here). Nothing for a Sequential model's chain.
+   */
+  private renderLinks(l: PreviewLayer) {
+    if (l.from.length === 0 && l.to.length < 2) return nothing;
+    const names = (xs: string[]) => xs.map((x, i) => html`${i ? ', ' : ''}<code>${x}</code>`);
+    return html`<div class="links muted">
+      ${l.from.length > 1 ? html`<span title="A merge: the branches it joins">joins ${names(l.from)}</span>` : nothing}
+      ${l.from.length === 1 ? html`<span>from ${names(l.from)}</span>` : nothing}
+      ${l.to.length > 1 ? html`<span title="A branch starts here: the layers that take this output">branches to ${names(l.to)}</span>` : nothing}
+    </div>`;
+  }
+
   render() {
     const l = this.layer;
     const g = this.geometry();
     const shown = g ? Math.min(g.c, MAX_CHANNELS) : 0;
-    const rf = l.receptiveField ? ` · RF ${l.receptiveField.size.map((s) => s ?? '?').join('×')}` : '';
+    const rf = l.receptiveField ? ` · RF ${formatField(l.receptiveField)}` : '';
     return html`
       <header
         role="button"
@@ -344,6 +364,7 @@ export class LayerElement extends LitElement {
             : nothing
         }
       </header>
+      ${this.renderLinks(l)}
       ${
         !this.map
           ? html`<div class="muted">Not run.</div>`

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { TfjsLayerConfig } from '../../src/core/tfjs/toTfjs';
-import type { LayerWeights, PreviewModel } from '../../src/protocol';
+import type { LayerWeights, PreviewGraph, PreviewModel } from '../../src/protocol';
 
 export interface LayerMap {
   index: number;
@@ -64,49 +64,110 @@ function deserialize(c: TfjsLayerConfig): tfl.layers.Layer {
   return fromConfig(cls, JSON.parse(JSON.stringify(c.config))) as unknown as tfl.layers.Layer;
 }
 
+/** A built layer and its row in the preview model. */
+interface BuiltLayer {
+  layer: tfl.layers.Layer;
+  index: number;
+}
+
 export class ModelRunner {
   private model: tfl.LayersModel | null = null;
-  private sequential: tfl.Sequential | null = null;
+  private built: BuiltLayer[] = [];
+  /** The rows whose maps the model's outputs are, in order. */
   private indices: number[] = [];
+  /** Functional models: each input's row and shape (batch dimension left out), in the order the model takes them. */
+  private inputs: { index: number; shape: number[] }[] = [];
 
-  /** Builds the layers tfjs can build, in order, stopping at the first it cannot. */
+  /**
+   * Builds what tfjs can build: a Sequential model's layers in order, stopping at the first it cannot; a
+   * Functional model's calls in graph order, leaving out a layer it cannot build and every call that depends on it.
+   */
   build(preview: PreviewModel, weights: LayerWeights[] | null = null): BuildResult {
     this.dispose();
-    const seq = tfl.sequential({ name: preview.name.replace(/[^\w]/g, '_') || 'model' });
+    const stopReason = preview.graph ? this.buildGraph(preview, preview.graph) : this.buildSequential(preview);
+    if (weights && this.built.length) this.loadWeights(preview, weights);
+    return { built: this.indices.length, stopReason };
+  }
+
+  private buildSequential(preview: PreviewModel): string | null {
+    const seq = tfl.sequential({ name: modelName(preview) });
     let stopReason: string | null = null;
     for (const layer of preview.layers) {
-      if ('unsupported' in layer.tfjs) {
-        stopReason = `${layer.name} (${layer.type}): ${layer.tfjs.unsupported}`;
-        break;
-      }
       try {
-        const config = { ...seeded(layer.tfjs, 4242 + layer.index * 101), name: `l${layer.index}_${layer.name}` };
-        seq.add(deserialize({ className: layer.tfjs.className, config }));
+        const made = this.make(layer);
+        seq.add(made);
+        this.built.push({ layer: made, index: layer.index });
         this.indices.push(layer.index);
       } catch (e) {
         stopReason = `${layer.name} (${layer.type}): ${(e as Error).message}`;
         break;
       }
     }
-    this.sequential = seq;
-    if (this.indices.length > 0) {
-      this.model = tfl.model({ inputs: seq.inputs, outputs: seq.layers.map((l) => l.output as tfl.SymbolicTensor) });
-      if (weights) this.loadWeights(seq, preview, weights);
+    if (this.indices.length > 0) this.model = tfl.model({ inputs: seq.inputs, outputs: seq.layers.map((l) => l.output as tfl.SymbolicTensor) });
+    return stopReason;
+  }
+
+  private buildGraph(preview: PreviewModel, graph: PreviewGraph): string | null {
+    const tensors = new Map<string, tfl.SymbolicTensor>();
+    const made = new Map<number, tfl.layers.Layer>();
+    const inputs: tfl.SymbolicTensor[] = [];
+    const outputs: tfl.SymbolicTensor[] = [];
+    let stopReason: string | null = null;
+    const key = (c: { layer: number; call: number }) => `${c.layer}:${c.call}`;
+    for (const call of graph) {
+      const layer = preview.layers[call.layer];
+      const args = call.inputs.map((i) => tensors.get(key(i)));
+      // A call on the output of a layer that could not be built is left out with it.
+      if (args.some((a) => !a)) continue;
+      try {
+        if (layer.type === 'InputLayer') {
+          if ('unsupported' in layer.tfjs) throw new Error(layer.tfjs.unsupported);
+          const shape = layer.tfjs.config.batchInputShape as (number | null)[];
+          const input = tfl.input({ batchShape: shape, name: `l${layer.index}_${layer.name}` });
+          tensors.set(key(call), input);
+          inputs.push(input);
+          this.inputs.push({ index: layer.index, shape: shape.slice(1) as number[] });
+          continue;
+        }
+        let tfLayer = made.get(call.layer);
+        if (!tfLayer) {
+          tfLayer = this.make(layer);
+          made.set(call.layer, tfLayer);
+          this.built.push({ layer: tfLayer, index: layer.index });
+        }
+        const given = args as tfl.SymbolicTensor[];
+        const out = tfLayer.apply(given.length === 1 ? given[0] : given) as tfl.SymbolicTensor;
+        tensors.set(key(call), out);
+        if (call.call === 0) {
+          outputs.push(out);
+          this.indices.push(layer.index);
+        }
+      } catch (e) {
+        stopReason ??= `${layer.name} (${layer.type}): ${(e as Error).message}`;
+      }
     }
-    return { built: this.indices.length, stopReason };
+    if (outputs.length > 0) this.model = tfl.model({ inputs, outputs, name: modelName(preview) });
+    return stopReason;
+  }
+
+  /** A tfjs layer for the row, with seeded initial weights; throws why it cannot be made. */
+  private make(layer: PreviewModel['layers'][number]): tfl.layers.Layer {
+    if ('unsupported' in layer.tfjs) throw new Error(layer.tfjs.unsupported);
+    const config = { ...seeded(layer.tfjs, 4242 + layer.index * 101), name: `l${layer.index}_${layer.name}` };
+    return deserialize({ className: layer.tfjs.className, config });
   }
 
   /**
    * Puts trained weights in place; throws naming the first layer whose weights do not match, before changing any.
    * The tensors made for the layers before that one are disposed on the way out, whether it throws or not.
    */
-  private loadWeights(seq: tfl.Sequential, preview: PreviewModel, weights: LayerWeights[]): void {
+  private loadWeights(preview: PreviewModel, weights: LayerWeights[]): void {
     const plan: { layer: tfl.layers.Layer; values: tf.Tensor[] }[] = [];
     try {
-      seq.layers.forEach((tfLayer, i) => {
-        const meta = preview.layers[this.indices[i]];
+      for (const { layer: tfLayer, index } of this.built) {
+        const meta = preview.layers[index];
         const expected = tfLayer.getWeights().map((w) => w.shape);
-        if (expected.length === 0) return;
+        if (expected.length === 0) continue;
         const found = weights.find((w) => w.layer === meta.name);
         if (!found) throw new Error(`The weights have no layer "${meta.name}" (${meta.type}).`);
         const got = found.tensors.map((t) => t.shape);
@@ -116,33 +177,67 @@ export class ModelRunner {
         const values: tf.Tensor[] = [];
         plan.push({ layer: tfLayer, values });
         for (const t of found.tensors) values.push(tf.tensor(t.values, t.shape, 'float32'));
-      });
+      }
       for (const p of plan) p.layer.setWeights(p.values);
     } finally {
       for (const p of plan) p.values.forEach((t) => t.dispose());
     }
   }
 
+  /** The built model's parameters, as tfjs counts them (each layer once, a shared one too). */
+  paramCount(): number {
+    return this.built.reduce((sum, b) => sum + b.layer.countParams(), 0);
+  }
+
   get builtIndices(): readonly number[] {
     return this.indices;
   }
 
-  /** Runs one input (h, w, c values) and returns every built layer's output. */
+  /**
+   * Runs one input (h, w, c values) and returns every built layer's output. A Functional model's Inputs of that
+   * shape all take it; an Input of another shape takes zeros (and its map shows them), so that the rest still runs.
+   */
   run(input: Float32Array, inputShape: number[]): LayerMap[] {
     const model = this.model;
     if (!model) return [];
+    const fed = this.inputs.map((i) => (sameShape(i.shape, inputShape) ? input : new Float32Array(i.shape.reduce((a, b) => a * b, 1))));
     const outputs = tf.tidy(() => {
-      const x = tf.tensor(input, [1, ...inputShape], 'float32');
-      const ys = model.predict(x) as tf.Tensor | tf.Tensor[];
+      const xs = this.inputs.length
+        ? this.inputs.map((i, k) => tf.tensor(fed[k], [1, ...i.shape], 'float32'))
+        : [tf.tensor(input, [1, ...inputShape], 'float32')];
+      const ys = model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor | tf.Tensor[];
       return (Array.isArray(ys) ? ys : [ys]).map((y) => ({ shape: y.shape.slice(1), values: y.dataSync() as Float32Array }));
     });
-    return outputs.map((o, i) => ({ index: this.indices[i], shape: o.shape, values: Float32Array.from(o.values) }));
+    const maps = outputs.map((o, i) => ({ index: this.indices[i], shape: o.shape, values: Float32Array.from(o.values) }));
+    return [...this.inputs.map((i, k) => ({ index: i.index, shape: i.shape, values: fed[k] })), ...maps];
   }
 
   dispose(): void {
+    for (const b of this.built) release(b.layer);
     this.model = null;
-    this.sequential?.dispose();
-    this.sequential = null;
+    this.built = [];
     this.indices = [];
+    this.inputs = [];
   }
+}
+
+/**
+ * Frees a layer's weights. tfjs counts a layer's uses (one per call on a symbolic tensor: a shared layer has
+ * several) and frees its weights when that count reaches zero; the runner owns every use, so it gives them all back.
+ * A layer that was never built (its call failed) has nothing to free.
+ */
+function release(layer: tfl.layers.Layer): void {
+  try {
+    while (layer.dispose().refCountAfterDispose > 0);
+  } catch {
+    // Not built, or already freed.
+  }
+}
+
+function modelName(preview: PreviewModel): string {
+  return preview.name.replace(/[^\w]/g, '_') || 'model';
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
