@@ -1,7 +1,7 @@
 // A person opens examples/functional_resnet.py (keras.io's toy ResNet, a Functional model with two residual
 // branches) in code-server: reads the output shapes at the ends of the lines, hovers the first add and sees the two
 // layers it joins with their shapes, sees the code lens above keras.Model(, opens the summary with Keras' Connected to
-// column, and Preview activations says plainly that it runs Sequential models only so far. Screenshots in test-results/.
+// column, and opens Preview activations: every layer's maps, with the branches each merge joins. Screenshots in test-results/.
 import * as assert from 'assert';
 import type { Frame } from 'playwright-core';
 import { startWorkbench, type Workbench } from './support/workbench';
@@ -79,7 +79,7 @@ describe('a Functional model in the editor (code-server, Chromium)', function ()
     await wb.screenshot('functional-summary');
   });
 
-  it('Preview activations says it runs Sequential models only, so far — not a broken panel', async () => {
+  it("Preview activations builds the graph: every layer's maps, the merge's joined branches, the branch point", async () => {
     await wb.openFile('functional_resnet.py');
     await wb.goTo(26, 1);
     const lens = wb.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Preview activations' }).first();
@@ -87,11 +87,16 @@ describe('a Functional model in the editor (code-server, Chromium)', function ()
     await lens.click();
     await wb.page.locator('.tabs-container .tab', { hasText: 'Activations: toy_resnet' }).waitFor({ timeout: 30_000 });
     const frame = await frameWith('ll-app');
-    const message = frame.locator('ll-app .message', { hasText: 'Sequential models only' });
-    await message.waitFor({ timeout: 60_000 });
-    assert.match(await message.innerText(), /^The preview runs Sequential models only, so far; this Functional model is analysed in the editor/);
-    assert.equal(await frame.locator('ll-layer').count(), 0, 'no half-built maps');
-    await wb.screenshot('functional-preview-refused');
+    // The first add (row 6) joins the second block's convolutions with the pooled map; max_pooling2d branches to both.
+    const add = frame.locator('ll-layer[data-index="6"]');
+    await add.locator('.grid canvas').first().waitFor({ timeout: 120_000 });
+    assert.equal(await add.locator('.grid canvas').count(), 64);
+    assert.match(await add.locator('.links').innerText(), /^joins conv2d_3, max_pooling2d/);
+    assert.match(await frame.locator('ll-layer[data-index="3"] .links').innerText(), /branches to conv2d_2, add/);
+    assert.equal(await frame.locator('ll-layer').count(), 15);
+    assert.equal(await frame.locator('ll-layer', { hasText: 'Not run.' }).count(), 0, 'every layer ran');
+    assert.equal(await frame.locator('ll-app .message').count(), 0, 'nothing refused');
+    await wb.screenshot('functional-preview');
     assert.deepEqual(csp(), []);
   });
 });
