@@ -54,6 +54,11 @@ def one(layer_src, shape):
     return HEAD + inputs(shape) + f"out = {layer_src}(a)\n" + model(1)
 
 
+def typed(layer_src, shape, dtype="string"):
+    """A model of one layer on one input of a given dtype (text and lookup layers)."""
+    return HEAD + f"a = keras.Input(shape={shape}, dtype={dtype!r})\n" + f"out = {layer_src}(a)\n" + model(1)
+
+
 def merged(layer_src, *shapes):
     """A layer called on the list of its inputs (merge layers, Attention)."""
     names = ", ".join(chr(97 + i) for i in range(len(shapes)))
@@ -168,6 +173,71 @@ CASES = {
         (HEAD + "model = keras.Sequential([keras.Input(shape=(5, 12)), layers.MultiHeadAttention(2, 8)])\n", COUNT),
         # Constructor checks come first
         (called("layers.MultiHeadAttention(num_heads=0, key_dim=4)", "a", "(5, 12)"), COUNT),
+    ],
+    # Text and lookup layers (they need TensorFlow installed, whatever the backend). The output's last axis in a
+    # counting mode is the vocabulary's size: cases here give it (a vocabulary list, or pad_to_max_tokens);
+    # where adapt() decides it, LayerLens says it is unknown (test/unit/kerasLayers.test.ts checks that apart).
+    "TextVectorization": [
+        typed("layers.TextVectorization(max_tokens=100, output_sequence_length=10)", "(1,)"),
+        typed("layers.TextVectorization(output_sequence_length=7)", "()"),
+        typed("layers.TextVectorization(max_tokens=20000, output_mode='int', output_sequence_length=200)", "(1,)"),
+        typed("layers.TextVectorization()", "(1,)"),
+        typed("layers.TextVectorization(max_tokens=100, output_mode='multi_hot', pad_to_max_tokens=True)", "(1,)"),
+        typed("layers.TextVectorization(max_tokens=50, output_mode='count', pad_to_max_tokens=True, split=None)", "(1,)"),
+        typed("layers.TextVectorization(max_tokens=50, output_mode='one_hot', pad_to_max_tokens=True, split=None)", "(1,)"),
+        typed("layers.TextVectorization(max_tokens=50, output_mode='binary', pad_to_max_tokens=True, split=None)", "()"),
+        typed("layers.TextVectorization(output_mode='count', vocabulary=['a', 'b', 'c'])", "(1,)"),
+        typed("layers.TextVectorization(output_mode='tf_idf', vocabulary=['a', 'b', 'c'], idf_weights=[0.1, 0.2, 0.3])", "(1,)"),
+        typed("layers.TextVectorization(output_mode='multi_hot', vocabulary=['[UNK]', 'a', 'b'], split=None)", "(1,)"),
+        typed("layers.TextVectorization(vocabulary=['the', 'cat', 'sat'], output_sequence_length=4)", "(1,)"),
+        typed("layers.TextVectorization(max_tokens=100, output_mode='multi_hot', pad_to_max_tokens=True, name='bag')", "(2,)"),
+        HEAD + "a = keras.Input(shape=(1,), dtype='string')\nx = layers.TextVectorization(max_tokens=1000, output_sequence_length=20)(a)\n"
+        + "x = layers.Embedding(1000, 16)(x)\nout = layers.GlobalAveragePooling1D()(x)\n" + model(1),
+        # Rejected
+        typed("layers.TextVectorization(output_mode='multi_hot', output_sequence_length=10)", "(1,)"),
+        typed("layers.TextVectorization(output_mode='bag')", "(1,)"),
+        typed("layers.TextVectorization(max_tokens=1)", "(1,)"),
+        typed("layers.TextVectorization(output_mode='count', pad_to_max_tokens=True)", "(1,)"),
+        typed("layers.TextVectorization(max_tokens=3, output_mode='count', vocabulary=['a', 'b', 'c'])", "(1,)"),
+        typed("layers.TextVectorization(output_mode='tf_idf', vocabulary=['a', 'b'])", "(1,)"),
+    ],
+    "StringLookup": [
+        typed("layers.StringLookup(vocabulary=['a', 'b', 'c'])", "(1,)"),
+        typed("layers.StringLookup(vocabulary=['a', 'b', 'c'], output_mode='one_hot')", "(3,)"),
+        typed("layers.StringLookup(vocabulary=['a', 'b', 'c'], output_mode='one_hot')", "(1,)"),
+        typed("layers.StringLookup(vocabulary=['a', 'b', 'c'], output_mode='multi_hot')", "(4,)"),
+        typed("layers.StringLookup(vocabulary=['a', 'b', 'c'], output_mode='count', num_oov_indices=3)", "(4,)"),
+        typed("layers.StringLookup(vocabulary=['a', 'b', 'c'], output_mode='multi_hot', mask_token='')", "(4,)"),
+        typed("layers.StringLookup(vocabulary=['[UNK]', 'a', 'b'], output_mode='multi_hot')", "(4,)"),
+        typed("layers.StringLookup(max_tokens=10, output_mode='multi_hot', pad_to_max_tokens=True)", "(4,)"),
+        typed("layers.StringLookup(max_tokens=10, output_mode='one_hot', pad_to_max_tokens=True)", "(2, 3)"),
+        typed("layers.StringLookup(vocabulary=['a', 'b'], invert=True)", "(5,)", "int64"),
+        typed("layers.StringLookup(vocabulary=['a', 'b', 'c'], output_mode='tf_idf', idf_weights=[1.0, 2.0, 3.0])", "(6,)"),
+        typed("layers.StringLookup(num_oov_indices=0, vocabulary=['a', 'b'], output_mode='count')", "(3,)"),
+        # Rejected
+        typed("layers.StringLookup(vocabulary=['a', 'b'], output_mode='one_hot', invert=True)", "(1,)"),
+        typed("layers.StringLookup(max_tokens=1)", "(1,)"),
+        typed("layers.StringLookup(num_oov_indices=-1)", "(1,)"),
+        typed("layers.StringLookup(output_mode='onehot')", "(1,)"),
+        typed("layers.StringLookup(max_tokens=3, vocabulary=['a', 'b', 'c'])", "(1,)"),
+        typed("layers.StringLookup(vocabulary=[])", "(1,)"),
+    ],
+    "IntegerLookup": [
+        typed("layers.IntegerLookup(vocabulary=[1, 2, 3])", "(4,)", "int64"),
+        typed("layers.IntegerLookup(vocabulary=[1, 2, 3], output_mode='count')", "(4,)", "int64"),
+        typed("layers.IntegerLookup(vocabulary=[1, 2, 3], output_mode='multi_hot', num_oov_indices=2)", "(4,)", "int64"),
+        typed("layers.IntegerLookup(vocabulary=[1, 2, 3], output_mode='one_hot', mask_token=0)", "(4,)", "int64"),
+        typed("layers.IntegerLookup(vocabulary=[0, -1, 5, 6], mask_token=0)", "(4,)", "int64"),
+        typed("layers.IntegerLookup(vocabulary=[-1, 5, 6], output_mode='multi_hot')", "(4,)", "int64"),
+        typed("layers.IntegerLookup(max_tokens=8, output_mode='multi_hot', pad_to_max_tokens=True)", "(4,)", "int64"),
+        typed("layers.IntegerLookup(max_tokens=8)", "(None,)", "int64"),
+        # Rejected
+        typed("layers.IntegerLookup(max_tokens=1)", "(1,)", "int64"),
+        typed("layers.IntegerLookup(num_oov_indices=-2)", "(1,)", "int64"),
+        typed("layers.IntegerLookup(vocabulary=[1, 2, 3], max_tokens=3)", "(1,)", "int64"),
+        typed("layers.IntegerLookup(output_mode='multi_hot', invert=True, vocabulary=[1, 2])", "(1,)", "int64"),
+        typed("layers.IntegerLookup(vocabulary=[0, -1, 5, 6], output_mode='multi_hot', mask_token=0)", "(4,)", "int64"),
+        typed("layers.StringLookup(vocabulary=['a', '', 'b'], mask_token='')", "(1,)"),
     ],
     # Merge layers called on one tensor, on a list of one, or a tuple: Keras 3 takes a list or tuple of one or more.
     "Merge": [

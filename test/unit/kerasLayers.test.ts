@@ -1,6 +1,7 @@
 /**
  * Single Keras layers in Functional models (Dot, UnitNormalization, GroupNormalization, LayerNormalization over
- * several axes, MultiHeadAttention, Attention, AdditiveAttention) against what real Keras 3 built from the same
+ * several axes, MultiHeadAttention, TextVectorization, StringLookup, IntegerLookup, merge layers called on one
+ * tensor, Attention, AdditiveAttention) against what real Keras 3 built from the same
  * source (test/fixtures/layers.json, written by scripts/keras-oracle/layers.py; CI needs no Python): each layer's
  * name, class, output shape and parameters and the total, or, where Keras rejects the model, its message at the
  * line that raised it.
@@ -81,4 +82,76 @@ describe(`Keras layers in Functional models against real Keras ${fixture.keras}`
         });
       });
     });
+});
+
+/**
+ * Where the vocabulary is learnt by `adapt()` (or read from a file, or not resolvable), the size of a counting
+ * mode's last axis depends on data: unknown, with one diagnostic saying why, never a guess or an error; what does
+ * not depend on it (the other axes, `int` mode, the 0 parameters) stays known.
+ */
+describe('text and lookup layers whose output depends on data', () => {
+  const HEAD = 'import keras\nfrom keras import layers\n\n';
+  const run = (src: string) => {
+    const result = analyze(HEAD + src);
+    const diagnostics = [...result.diagnostics, ...result.models.flatMap((m) => m.diagnostics)];
+    return { model: result.models[0], diagnostics: diagnostics.map((d) => [d.severity, d.code, d.range.start.line, d.message] as const) };
+  };
+
+  it("TextVectorization(output_mode='multi_hot') adapted to data: the last axis is unknown, with a note; a Dense after it has unknown weights", () => {
+    const { model, diagnostics } = run(
+      "tv = layers.TextVectorization(max_tokens=100, output_mode='multi_hot')\ntv.adapt(['the cat', 'a dog'])\n" +
+        "a = keras.Input(shape=(1,), dtype='string')\nx = tv(a)\nout = layers.Dense(4)(x)\nmodel = keras.Model(a, out)\n",
+    );
+    assert.deepEqual(
+      model.layers.map((l) => [l.type, l.outputShape, l.params]),
+      [
+        ['InputLayer', [null, 1], 0],
+        ['TextVectorization', [null, 1, null], 0],
+        ['Dense', [null, 1, 4], null],
+      ],
+    );
+    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+    const [severity, code, line, message] = diagnostics[0];
+    assert.deepEqual([severity, code, line], ['information', 'vocabulary-from-data', 4]);
+    assert.match(
+      message,
+      /^TextVectorization\(output_mode='multi_hot'\) .* learnt from data by `adapt\(\)` .*\(at most max_tokens=100\).*`pad_to_max_tokens=True`/,
+    );
+  });
+
+  it('StringLookup and IntegerLookup: no vocabulary, a vocabulary file, a vocabulary LayerLens cannot resolve', () => {
+    const cases: [string, string, (number | null)[], RegExp][] = [
+      ["layers.StringLookup(output_mode='one_hot')", '(3,)', [null, 3, null], /^StringLookup\(output_mode='one_hot'\) gives one value per vocabulary entry/],
+      ["layers.IntegerLookup(max_tokens=50, output_mode='count')", '(4,)', [null, null], /^IntegerLookup\(output_mode='count'\) .*\(at most max_tokens=50\)/],
+      [
+        "layers.StringLookup(vocabulary='vocab.txt', output_mode='multi_hot')",
+        '(4,)',
+        [null, null],
+        /^StringLookup reads its vocabulary from the file 'vocab.txt'/,
+      ],
+      ["layers.StringLookup(vocabulary=words, output_mode='count')", '(4,)', [null, null], /^Cannot resolve `words` statically/],
+    ];
+    for (const [layer, shape, expected, message] of cases) {
+      const { model, diagnostics } = run(`a = keras.Input(shape=${shape}, dtype='string')\nout = ${layer}(a)\nmodel = keras.Model(a, out)\n`);
+      assert.deepEqual(model.layers[1].outputShape, expected, layer);
+      assert.equal(model.layers[1].params, 0, layer);
+      assert.equal(diagnostics.length, 1, `${layer}: ${JSON.stringify(diagnostics)}`);
+      assert.equal(diagnostics[0][0], 'information', layer);
+      assert.match(diagnostics[0][3], message, layer);
+    }
+  });
+
+  it("output_mode='int' does not depend on the vocabulary: adapted or not, the shapes are known, without a note (the book's IMDB pipeline)", () => {
+    const { model, diagnostics } = run(
+      'max_length = 600\nmax_tokens = 20000\n' +
+        "text_vectorization = layers.TextVectorization(max_tokens=max_tokens, output_mode='int', output_sequence_length=max_length)\n" +
+        'text_vectorization.adapt(text_only_train_ds)\n' +
+        "inputs = keras.Input(shape=(1,), dtype='string')\nx = text_vectorization(inputs)\n" +
+        'x = layers.Embedding(input_dim=max_tokens, output_dim=256)(x)\nx = layers.Bidirectional(layers.LSTM(32))(x)\n' +
+        "outputs = layers.Dense(1, activation='sigmoid')(x)\nmodel = keras.Model(inputs, outputs)\n",
+    );
+    assert.deepEqual(diagnostics, []);
+    assert.deepEqual(model.layers[1].outputShape, [null, 600]);
+    assert.equal(model.totalParams, 20000 * 256 + 2 * 4 * (32 * (256 + 32) + 32) + 65);
+  });
 });

@@ -274,7 +274,14 @@ function runRule(
   called?: CallForm,
 ): LayerRun {
   const args = new Args(rule, call);
-  const ctx = { args, input, inputs, called, warn: (code: string, message: string) => report(walk, 'warning', code, message, call.calleeFrom, call.to) };
+  const ctx = {
+    args,
+    input,
+    inputs,
+    called,
+    warn: (code: string, message: string) => report(walk, 'warning', code, message, call.calleeFrom, call.to),
+    note: (code: string, message: string) => report(walk, 'information', code, message, call.calleeFrom, call.to),
+  };
   result.config = configOf(call, rule);
   const inner = rule.wraps ? call.args.get('layer') : undefined;
   if (inner?.kind === 'layer') {

@@ -57,6 +57,8 @@ export interface LayerContext {
   called?: CallForm;
   /** Reports a warning that does not stop the layer (the shape is still computed). */
   warn?(code: string, message: string): void;
+  /** Reports information: a number the rule leaves unknown because it depends on data, and how to give it. */
+  note?(code: string, message: string): void;
 }
 
 /**
