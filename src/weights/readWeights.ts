@@ -11,6 +11,7 @@
 import { unzipSync } from 'fflate';
 import { Dataset, File, Group } from 'jsfive';
 import type { LayerWeights } from '../protocol';
+import { toSnakeCase } from '../core/layers/rule';
 
 export class WeightsError extends Error {}
 
@@ -214,19 +215,40 @@ export async function readTfjsWeights(json: string, fileName: string, readShard:
 }
 
 /**
+ * The key each layer has in a Keras 3 weight file (`.weights.h5`, a `.keras` archive's model.weights.h5): its class
+ * in snake case, numbered in the model's order from the second of a class on (`dense`, `dense_1`), whatever its
+ * `name=` is (Keras 3's saving_lib names a container's layers so). Keras 2 and TF.js files use the layer's name.
+ */
+export function keras3Keys(modelLayers: { type: string }[]): string[] {
+  const seen = new Map<string, number>();
+  return modelLayers.map((l) => {
+    const base = toSnakeCase(l.type);
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return n === 0 ? base : `${base}_${n}`;
+  });
+}
+
+/**
  * The file's weights under the model's layer names. By name when every layer of the model that has weights
- * is in the file; otherwise in order (files trained in a session where the names got numbers, `dense_7`).
- * Shapes are checked by the webview before anything is loaded.
+ * is in the file (in a Keras 3 file, by the key it gives the layer: keras3Keys); otherwise in order (files
+ * trained in a session where the names got numbers, `dense_7`). Shapes are checked by the webview before
+ * anything is loaded.
  */
 export function matchLayers(file: WeightsFile, modelLayers: { name: string; type: string; params: number | null }[]): LayerWeights[] {
-  const weighted = modelLayers.filter((l) => (l.params ?? 0) > 0);
+  const keras3 = file.format === 'keras3-weights-h5' || file.format === 'keras3-zip';
+  const keys = keras3 ? keras3Keys(modelLayers) : modelLayers.map((l) => l.name);
+  const weighted = modelLayers.map((l, i) => ({ ...l, key: keys[i] })).filter((l) => (l.params ?? 0) > 0);
   const byName = new Map(file.layers.map((l) => [l.layer, l]));
-  const named = weighted.map((l) => byName.get(l.name));
-  if (named.every((l) => l !== undefined)) return named.map((l) => ({ layer: l.layer, tensors: l.tensors }));
+  const named = weighted.map((l) => byName.get(l.key));
+  if (named.every((l) => l !== undefined)) return named.map((l, i) => ({ layer: weighted[i].name, tensors: l.tensors }));
   if (file.layers.length !== weighted.length) {
-    const missing = weighted.find((l) => !byName.has(l.name));
+    const missing = weighted.find((l) => !byName.has(l.key));
+    // A Keras 3 file names a layer by its class: say which of the model's layers that is when it has a name of its own.
+    const which =
+      missing && (missing.key === missing.name ? `(${missing.type})` : `(the ${missing.type} layer "${missing.name}", which Keras 3 files name by its class)`);
     throw new WeightsError(
-      `The file has weights for ${file.layers.length} layer(s) (${file.layers.map((l) => l.layer).join(', ') || 'none'}), the model ${weighted.length}${missing ? `; none is named "${missing.name}" (${missing.type})` : ''}.`,
+      `The file has weights for ${file.layers.length} layer(s) (${file.layers.map((l) => l.layer).join(', ') || 'none'}), the model ${weighted.length}${missing ? `; none is named "${missing.key}" ${which}` : ''}.`,
     );
   }
   return weighted.map((l, i) => ({ layer: l.name, tensors: file.layers[i].tensors }));

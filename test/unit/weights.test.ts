@@ -160,6 +160,64 @@ describe('trained weights', () => {
     runner.dispose();
   });
 
+  it('a Keras 3 weight file of a model whose layers have names of their own: matched by the class names Keras 3 files use, and runs as Keras ran it', async () => {
+    // Written by real Keras (scripts/keras-oracle/weights.py): `layers/dense` holds the layer named 'hidden',
+    // `layers/dense_1` 'head'; HDF5 lists them alphabetically, batch_normalization first, so matching in order fails.
+    await tf.setBackend('cpu');
+    const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'weights', 'named_layers.json'), 'utf8')) as {
+      source: string;
+      layers: string[];
+      input: number[][];
+      output: number[][];
+    };
+    const model = toPreviewModel(modelNamed(fixture.source, 'model'), 'k');
+    assert.deepEqual(
+      model.layers.map((l) => l.name),
+      fixture.layers,
+    );
+    const bytes = new Uint8Array(readFileSync(join(__dirname, '..', 'fixtures', 'weights', 'named_layers.weights.h5')));
+    const file = readKerasWeights(bytes, 'named_layers.weights.h5');
+    assert.deepEqual(
+      file.layers.map((l) => l.layer),
+      ['batch_normalization', 'dense', 'dense_1'],
+    );
+    const matched = matchLayers(file, model.layers);
+    assert.deepEqual(
+      matched.map((l) => [l.layer, l.tensors.map((t) => t.shape)]),
+      [
+        ['hidden', [[4, 3], [3]]],
+        ['batch_normalization', [[3], [3], [3], [3]]],
+        ['head', [[3, 2], [2]]],
+      ],
+    );
+    const runner = new ModelRunner();
+    runner.build(model, matched);
+    const out = runner.run(Float32Array.from(fixture.input[0]), [4]);
+    const last = Array.from(out[out.length - 1].values);
+    fixture.output[0].forEach((v, i) => assert.ok(Math.abs(last[i] - v) < 1e-4, `output ${i}: ${last[i]} vs Keras ${v}`));
+    runner.dispose();
+    // The same file as the model.weights.h5 of a .keras archive.
+    const zipped = matchLayers(readKerasWeights(zipSync({ 'model.weights.h5': bytes }), 'named.keras'), model.layers);
+    assert.deepEqual(
+      zipped.map((l) => l.layer),
+      ['hidden', 'batch_normalization', 'head'],
+    );
+    // A model it does not fit: the message names the layer as the file does, and as the model does.
+    const other = toPreviewModel(
+      modelNamed(
+        "from keras import layers, models\nm = models.Sequential([layers.Dense(3, input_shape=(4,), name='hidden'), layers.Dense(3), layers.Dense(2), layers.Dense(2, name='out')])",
+        'm',
+      ),
+      'k',
+    );
+    assert.throws(
+      () => matchLayers(file, other.layers),
+      (e: Error) =>
+        e.message ===
+        'The file has weights for 3 layer(s) (batch_normalization, dense, dense_1), the model 4; none is named "dense_2" (the Dense layer "dense_1", which Keras 3 files name by its class).',
+    );
+  });
+
   it('weights for another model: a message naming the first mismatching layer, nothing loaded', () => {
     const model = toPreviewModel(
       modelNamed('from keras import layers, models\nm = models.Sequential([layers.Dense(3, input_shape=(5,)), layers.Dropout(0.5)])', 'm'),
