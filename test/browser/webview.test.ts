@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { Browser } from 'playwright-core';
+import { analyze } from '../../src/core';
 import { downsamplingVariants } from '../../src/panel/downsampling';
 import { toPreviewModel } from '../../src/panel/previewModel';
 import type { HostMessage } from '../../src/protocol';
@@ -99,6 +100,33 @@ describe('activation webview in Chromium', function () {
     await w.page.waitForFunction(() => !document.querySelector('ll-app')!.shadowRoot!.querySelector('.busy'));
     const seen = await w.page.evaluate(() => (window as unknown as { busySeen: string[] }).busySeen);
     assert.deepEqual(seen, ['Building model (93,322 parameters)…', 'Running model…']);
+  });
+
+  it("a large model's first maps show while it is still running, layer by layer; then every layer has its maps", async () => {
+    const vgg = analyze('import keras\nbase = keras.applications.VGG16(weights=None, include_top=False, input_shape=(64, 64, 3))\n').models[0];
+    const w = await openWebview(browser);
+    await w.waitForPosted('ready');
+    // Each frame, note whether the first convolution has its maps yet and whether the run has ended (its status).
+    await w.page.evaluate(() => {
+      const seen = { mapsBeforeStatus: false, mapsAfterStatus: false };
+      (window as unknown as { progress: typeof seen }).progress = seen;
+      const tick = () => {
+        const app = document.querySelector('ll-app')!.shadowRoot!;
+        const painted = !!app.querySelector('ll-layer[data-index="1"]')?.shadowRoot?.querySelector('.grid canvas');
+        const ended = (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'status');
+        if (painted && !ended) seen.mapsBeforeStatus = true;
+        if (painted && ended) seen.mapsAfterStatus = true;
+        if (!seen.mapsAfterStatus) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await w.send({ type: 'model', model: toPreviewModel(vgg, 'test#vgg16'), memoryLimitMB: 1024 });
+    const status = await w.waitForPosted('status', 0, 110_000);
+    assert.equal(status.layersShown, 19, 'the Input and all 18 layers');
+    const progress = await w.page.evaluate(() => (window as unknown as { progress: { mapsBeforeStatus: boolean } }).progress);
+    assert.equal(progress.mapsBeforeStatus, true, 'block1_conv1 was painted before the run ended');
+    assert.equal(await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.querySelectorAll('ll-layer').length), 19);
+    await w.page.close();
   });
 
   it('drawing on the pad changes the maps', async () => {

@@ -194,6 +194,66 @@ model = keras.Model([a, b], layers.add([d(a), d(b)]))
     });
   });
 
+  describe('a run one layer at a time (runProgressive), for large models', () => {
+    const models = () => [
+      toPreviewModel(modelNamed(example('mnist_convnet.py'), 'model'), 'k'),
+      toPreviewModel(modelNamed(example('functional_resnet.py'), 'toy_resnet'), 'k'),
+    ];
+
+    it('hands over the same maps as a whole run, in order, each as it is read; no tensor is left behind', async () => {
+      for (const p of models()) {
+        const runner = new ModelRunner();
+        runner.build(p);
+        const [h, w, c] = p.inputShape!.slice(1) as number[];
+        const input = toChannels(patternPlane('digit', h, w), { height: h, width: w, channels: c });
+        const whole = runner.run(input, [h, w, c]);
+        const before = tf.memory().numTensors;
+        const got: { index: number; shape: number[]; values: Float32Array }[] = [];
+        assert.equal(
+          await runner.runProgressive(
+            input,
+            [h, w, c],
+            (m) => got.push(m),
+            () => false,
+          ),
+          true,
+        );
+        assert.equal(tf.memory().numTensors, before);
+        assert.deepEqual(
+          got.map((m) => m.index),
+          [...whole.map((m) => m.index)].sort((a, b) => a - b),
+          'in the rows’ order',
+        );
+        for (const m of got) {
+          const same = whole.find((x) => x.index === m.index)!;
+          assert.deepEqual(m.shape, same.shape);
+          assert.ok(
+            m.values.every((v, i) => Math.abs(v - same.values[i]) <= 1e-5 * Math.max(1, Math.abs(v))),
+            `${p.layers[m.index].name}: the same values`,
+          );
+        }
+        runner.dispose();
+      }
+    });
+
+    it('stops when cancelled, disposing what it made', async () => {
+      const p = models()[0];
+      const runner = new ModelRunner();
+      runner.build(p);
+      const before = tf.memory().numTensors;
+      let n = 0;
+      const done = await runner.runProgressive(
+        new Float32Array(784),
+        [28, 28, 1],
+        () => n++,
+        () => n >= 3,
+      );
+      assert.deepEqual([done, n], [false, 3]);
+      assert.equal(tf.memory().numTensors, before);
+      runner.dispose();
+    });
+  });
+
   it('shapes inputs: patterns, grey and RGB images, centre crops', () => {
     const plane = patternPlane('vertical-edges', 28, 28);
     assert.equal(plane.length, 784);

@@ -185,6 +185,9 @@ export class AppElement extends LitElement {
   private previousWeights: { weights: LayerWeights[] | null; source: string | null } = { weights: null, source: null };
   /** A run is waiting for its animation frame: inputs arriving meanwhile are taken by that run. */
   private runPending = false;
+  /** A run one layer at a time is under way (runInSteps); `rerun`: an input arrived meanwhile. */
+  private runningInSteps = false;
+  private rerun = false;
   /** The pad's latest drawing, not yet taken as the input. */
   private pendingDrawing: Float32Array | null = null;
   /** What the app is building or running, shown with a progress bar; building and running a large model take seconds. */
@@ -357,16 +360,25 @@ export class AppElement extends LitElement {
     if (this.runPending) return;
     this.runPending = true;
     requestAnimationFrame(async () => {
-      if (this.lastRunMs === null || this.lastRunMs > SLOW_RUN_MS) await this.showBusy(`Running ${this.model?.name ?? 'the model'}…`);
+      // A run one layer at a time is under way: the input that changed meanwhile is run when it ends.
+      if (this.runningInSteps) {
+        this.runPending = false;
+        this.rerun = true;
+        return;
+      }
+      const slow = this.lastRunMs === null || this.lastRunMs > SLOW_RUN_MS;
+      if (slow) await this.showBusy(`Running ${this.model?.name ?? 'the model'}…`);
       this.runPending = false;
       // A newer model arrived while this run waited: its build schedules the run once the runner is ready.
       if (this.builtGeneration !== this.generation) return;
       this.takeDrawing();
-      this.run();
+      if (slow) await this.runInSteps();
+      else this.run();
       this.busy = null;
     });
   }
 
+  /** One whole run: every map at once (a model that runs in a moment, as while drawing). */
   private run(): void {
     const g = this.geometry;
     if (!g || !this.input || !this.model) return;
@@ -374,19 +386,64 @@ export class AppElement extends LitElement {
     try {
       const maps = this.runner.run(this.input, [g.height, g.width, g.channels]);
       this.maps = new Map(maps.map((m) => [m.index, m]));
-      if (this.whatIf) {
-        const index = this.whatIf.index;
-        for (const v of this.whatIf.variants) v.map = v.runner.run(this.input, [g.height, g.width, g.channels]).find((m) => m.index === index) ?? null;
-        this.whatIf = { ...this.whatIf };
-      }
+      this.runWhatIf(g);
     } catch (e) {
-      this.host.post({ type: 'error', message: `running the model failed: ${(e as Error).message}` });
-      this.message = `Running the model failed: ${(e as Error).message}`;
+      this.runFailed(e as Error);
       return;
     }
-    this.lastRunMs = performance.now() - t0;
+    this.ran(performance.now() - t0);
+  }
+
+  /**
+   * A slow run (a model's first, or a large model's): one layer at a time, each layer's maps shown as soon as they
+   * are read back, the page responsive meanwhile. A new model cancels it; a new input waits for it to end.
+   */
+  private async runInSteps(): Promise<void> {
+    const g = this.geometry;
+    if (!g || !this.input || !this.model) return;
+    const generation = this.generation;
+    const t0 = performance.now();
+    this.runningInSteps = true;
+    try {
+      const done = await this.runner.runProgressive(
+        this.input,
+        [g.height, g.width, g.channels],
+        (m) => {
+          if (generation === this.generation) this.maps = new Map(this.maps).set(m.index, m);
+        },
+        () => generation !== this.generation,
+      );
+      if (!done) return;
+      this.runWhatIf(g);
+      this.ran(performance.now() - t0);
+    } catch (e) {
+      this.runFailed(e as Error);
+    } finally {
+      this.runningInSteps = false;
+      if (this.rerun) {
+        this.rerun = false;
+        this.schedule();
+      }
+    }
+  }
+
+  private runWhatIf(g: InputGeometry): void {
+    if (!this.whatIf || !this.input) return;
+    const index = this.whatIf.index;
+    for (const v of this.whatIf.variants) v.map = v.runner.run(this.input, [g.height, g.width, g.channels]).find((m) => m.index === index) ?? null;
+    this.whatIf = { ...this.whatIf };
+  }
+
+  private runFailed(e: Error): void {
+    this.host.post({ type: 'error', message: `running the model failed: ${e.message}` });
+    this.message = `Running the model failed: ${e.message}`;
+  }
+
+  /** A run ended: how long it took, told to the host, and the input shown on the pad. */
+  private ran(ms: number): void {
+    this.lastRunMs = ms;
     const backend = this.host.backend();
-    this.host.post({ type: 'status', backend: backend.name, layersShown: this.maps.size, runMs: this.lastRunMs, notice: backend.notice });
+    this.host.post({ type: 'status', backend: backend.name, layersShown: this.maps.size, runMs: ms, notice: backend.notice });
     this.showInput();
   }
 

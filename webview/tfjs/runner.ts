@@ -77,6 +77,11 @@ export class ModelRunner {
   private indices: number[] = [];
   /** Functional models: each input's row and shape (batch dimension left out), in the order the model takes them. */
   private inputs: { index: number; shape: number[] }[] = [];
+  /**
+   * The built calls in an order to run them one by one (`runProgressive`): each call's layer (none for an Input),
+   * the keys of the calls whose outputs it takes, and its row when its map is shown (a layer's first call).
+   */
+  private plan: { key: string; layer: tfl.layers.Layer | null; inputs: string[]; index: number | null }[] = [];
 
   /**
    * Builds what tfjs can build: a Sequential model's layers in order, stopping at the first it cannot; a
@@ -98,6 +103,12 @@ export class ModelRunner {
         seq.add(made);
         this.built.push({ layer: made, index: layer.index });
         this.indices.push(layer.index);
+        this.plan.push({
+          key: `${layer.index}`,
+          layer: made,
+          inputs: this.plan.length ? [this.plan[this.plan.length - 1].key] : ['input'],
+          index: layer.index,
+        });
       } catch (e) {
         stopReason = `${layer.name} (${layer.type}): ${(e as Error).message}`;
         break;
@@ -127,6 +138,7 @@ export class ModelRunner {
           tensors.set(key(call), input);
           inputs.push(input);
           this.inputs.push({ index: layer.index, shape: shape.slice(1) as number[] });
+          this.plan.push({ key: key(call), layer: null, inputs: [], index: null });
           continue;
         }
         let tfLayer = made.get(call.layer);
@@ -138,6 +150,7 @@ export class ModelRunner {
         const given = args as tfl.SymbolicTensor[];
         const out = tfLayer.apply(given.length === 1 ? given[0] : given) as tfl.SymbolicTensor;
         tensors.set(key(call), out);
+        this.plan.push({ key: key(call), layer: tfLayer, inputs: call.inputs.map(key), index: call.call === 0 ? layer.index : null });
         if (call.call === 0) {
           outputs.push(out);
           this.indices.push(layer.index);
@@ -200,7 +213,7 @@ export class ModelRunner {
   run(input: Float32Array, inputShape: number[]): LayerMap[] {
     const model = this.model;
     if (!model) return [];
-    const fed = this.inputs.map((i) => (sameShape(i.shape, inputShape) ? input : new Float32Array(i.shape.reduce((a, b) => a * b, 1))));
+    const fed = this.feeds(input, inputShape);
     const outputs = tf.tidy(() => {
       const xs = this.inputs.length
         ? this.inputs.map((i, k) => tf.tensor(fed[k], [1, ...i.shape], 'float32'))
@@ -212,8 +225,54 @@ export class ModelRunner {
     return [...this.inputs.map((i, k) => ({ index: i.index, shape: i.shape, values: fed[k] })), ...maps];
   }
 
+  /**
+   * The same run as `run`, one layer at a time, handing each map over as soon as it is read back: a large model's
+   * first layers show while the rest computes, and the page stays responsive (it yields to the browser between
+   * layers). On WebGL each read-back waits only for the kernels queued before it. Stops early, disposing what it
+   * made, once `cancelled()` is true. Resolves whether the run completed.
+   */
+  async runProgressive(input: Float32Array, inputShape: number[], onMap: (map: LayerMap) => void, cancelled: () => boolean): Promise<boolean> {
+    if (!this.model) return false;
+    const fed = this.feeds(input, inputShape);
+    const values = new Map<string, tf.Tensor>();
+    let lastYield = performance.now();
+    try {
+      if (this.inputs.length === 0) values.set('input', tf.tensor(input, [1, ...inputShape], 'float32'));
+      let k = 0;
+      for (const step of this.plan) {
+        if (cancelled()) return false;
+        if (!step.layer) {
+          const i = this.inputs[k++];
+          values.set(step.key, tf.tensor(fed[k - 1], [1, ...i.shape], 'float32'));
+          onMap({ index: i.index, shape: i.shape, values: fed[k - 1] });
+          continue;
+        }
+        const args = step.inputs.map((key) => values.get(key) as tf.Tensor);
+        const layer = step.layer;
+        const out = tf.tidy(() => layer.apply(args.length === 1 ? args[0] : args) as tf.Tensor);
+        values.set(step.key, out);
+        if (step.index === null) continue;
+        const data = (await out.data()) as Float32Array;
+        onMap({ index: step.index, shape: out.shape.slice(1), values: Float32Array.from(data) });
+        if (performance.now() - lastYield > 30) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          lastYield = performance.now();
+        }
+      }
+      return true;
+    } finally {
+      for (const t of values.values()) t.dispose();
+    }
+  }
+
+  /** What each Input of a Functional model takes: the input where its shape is the input's, else zeros. */
+  private feeds(input: Float32Array, inputShape: number[]): Float32Array[] {
+    return this.inputs.map((i) => (sameShape(i.shape, inputShape) ? input : new Float32Array(i.shape.reduce((a, b) => a * b, 1))));
+  }
+
   dispose(): void {
     for (const b of this.built) release(b.layer);
+    this.plan = [];
     this.model = null;
     this.built = [];
     this.indices = [];

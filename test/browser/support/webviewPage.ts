@@ -30,7 +30,8 @@ export interface WebviewPage {
   page: Page;
   posted(): Promise<WebviewMessage[]>;
   send(message: HostMessage | unknown): Promise<void>;
-  waitForPosted<T extends WebviewMessage['type']>(type: T, after?: number): Promise<Extract<WebviewMessage, { type: T }>>;
+  /** The first message of `type` posted after the first `after` ones, waiting up to `timeout` ms (30 s). */
+  waitForPosted<T extends WebviewMessage['type']>(type: T, after?: number, timeout?: number): Promise<Extract<WebviewMessage, { type: T }>>;
   cspViolations(): Promise<string[]>;
   /** Requests that left the page for anything but the webview's own origin. */
   outsideRequests: string[];
@@ -94,11 +95,11 @@ export async function openWebview(browser: Browser, savedState: unknown = undefi
     outsideRequests,
     posted,
     send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
-    async waitForPosted(type, after = 0) {
+    async waitForPosted(type, after = 0, timeout = 30000) {
       const handle = await page.waitForFunction(
         ([t, a]) => (window as unknown as { __posted: { type: string }[] }).__posted.slice(a as number).find((m) => m.type === t),
         [type, after] as const,
-        { timeout: 30000 },
+        { timeout },
       );
       return (await handle.jsonValue()) as never;
     },
