@@ -282,6 +282,13 @@ model = keras.Model(inputs=[title, body, tags], outputs={"priority": priority, "
       { tensors: 'y = layers.Foo()(a)', call: 'out = layers.Dot(axes=1)([a, y])', expect: [{ code: 'unknown-layer', line: 4 }] },
       { tensors: 'y = layers.Lambda(lambda t: t)(a)', call: 'out = layers.Attention()([a, y])', expect: [{ code: 'lambda-layer', line: 4 }] },
       { tensors: 'y = layers.Foo()(a)', call: 'out = a + y', expect: [{ code: 'unknown-layer', line: 4 }] },
+      // Arithmetic with an unknown operand: a row of its own, unknown, not a model LayerLens gives up on.
+      { tensors: 'y = foo(a)', call: 'out = a * y', expect: [{ code: 'unresolved-value', line: 4 }] },
+      {
+        tensors: 'y = 1',
+        call: 'out = a * scale',
+        expect: [{ code: 'unresolved-value', line: 5, message: /^Cannot resolve `scale` statically .*: shapes after it are unknown\.$/ }],
+      },
     ];
     for (const c of cases) {
       const src = `${HEAD}a = keras.Input(shape=(4, 8))\n${c.tensors}\n${c.call}\nz = layers.Dense(3)(out)\nmodel = keras.Model(a, z)\n`;

@@ -1205,7 +1205,9 @@ export class Interpreter {
   private tensorOperation(type: string, operands: Value[], node: SyntaxNode): Value | null {
     const tensors = operands.map((v) => this.asNode(v));
     if (!tensors.some((t) => t)) return null;
-    if (operands.some((v, i) => !tensors[i] && v.kind !== 'number' && v.kind !== 'bool'))
+    // An unknown operand (`x * scale`, `x + pos(x)`) leaves the result unknown, as a node, so that the model is still analysed.
+    const unknown = operands.filter((v, i): v is Value & { kind: 'unknown' } => !tensors[i] && v.kind === 'unknown');
+    if (operands.some((v, i) => !tensors[i] && v.kind !== 'number' && v.kind !== 'bool' && v.kind !== 'unknown'))
       return this.unknownNode(node, 'it is arithmetic on a Keras tensor and a value LayerLens cannot follow');
     const [from, to] = [this.abs(node.from), this.abs(node.to)];
     const call: LayerCall = {
@@ -1220,15 +1222,14 @@ export class Interpreter {
       calleeFrom: from,
       calleeTo: to,
     };
-    return {
-      kind: 'symbolic',
-      node: this.newNode(
-        call,
-        tensors.filter((t): t is GraphNode => t !== null),
-        from,
-        to,
-      ),
-    };
+    const made = this.newNode(
+      call,
+      tensors.filter((t): t is GraphNode => t !== null),
+      from,
+      to,
+    );
+    if (unknown.length) made.called = { form: 'arguments', unknown };
+    return { kind: 'symbolic', node: made };
   }
 
   private readonly shapes = new Map<GraphNode, Value>();
