@@ -1,0 +1,75 @@
+/**
+ * keras.applications in the preview: the webview's runner builds each architecture from the core's graph with
+ * tfjs-layers (tfjs infers every shape itself), on tfjs' CPU backend in node. Where tfjs has every layer, the whole
+ * graph builds and tfjs' parameter count is the core's (itself Keras 3.15's, see applications.test.ts); a forward
+ * pass gives every row a map of the core's shape. Where tfjs lacks a layer, the runner names it.
+ */
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { analyze, type ModelResult } from '../../src/core';
+import { toPreviewModel } from '../../src/panel/previewModel';
+import { ModelRunner } from '../../webview/tfjs/runner';
+
+function application(call: string): ModelResult {
+  const model = analyze(`import keras\nbase = keras.applications.${call}\n`).models[0];
+  assert.ok(model, call);
+  return model;
+}
+
+describe('keras.applications in the preview (tfjs-layers, CPU backend)', function () {
+  this.timeout(120_000);
+  before(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  const whole = ['VGG16', 'ResNet50', 'ResNet50V2', 'InceptionV3', 'Xception', 'MobileNetV2', 'DenseNet121', 'NASNetMobile', 'EfficientNetV2S'];
+  for (const name of whole)
+    it(`${name}: every layer builds, and tfjs counts the core's parameters`, () => {
+      const model = application(`${name}(weights=None)`);
+      const runner = new ModelRunner();
+      try {
+        const built = runner.build(toPreviewModel(model, 'k'));
+        assert.deepEqual(built, { built: model.layers.length - 1, stopReason: null });
+        assert.equal(runner.paramCount(), model.totalParams);
+      } finally {
+        runner.dispose();
+      }
+    });
+
+  it("MobileNetV2 at 96×96 without its top runs: every row's map has the core's shape", () => {
+    const model = application('MobileNetV2(weights=None, include_top=False, input_shape=(96, 96, 3))');
+    const runner = new ModelRunner();
+    try {
+      runner.build(toPreviewModel(model, 'k'));
+      const maps = runner.run(new Float32Array(96 * 96 * 3).fill(0.5), [96, 96, 3]);
+      const shapes = new Map(maps.map((m) => [m.index, JSON.stringify([null, ...m.shape])]));
+      assert.deepEqual(
+        model.layers.filter((l) => shapes.get(l.index) !== JSON.stringify(l.outputShape)).map((l) => l.name),
+        [],
+      );
+      assert.equal(maps.length, model.layers.length);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  const refused: [string, RegExp][] = [
+    ['EfficientNetB0(weights=None)', /^normalization \(Normalization\): tfjs has no Normalization layer\.$/],
+    ['InceptionResNetV2(weights=None)', /^custom_scale_layer \(CustomScaleLayer\): tfjs has no CustomScaleLayer layer\.$/],
+    ['MobileNetV3Small(weights=None)', /^activation \(Activation\): tfjs has no activation `hard_swish`\.$/],
+    ['ConvNeXtTiny(weights=None)', /\(Normalization\): tfjs has no Normalization layer\.$/],
+  ];
+  for (const [call, reason] of refused)
+    it(`${call.replace(/\(.*/, '')}: the layer tfjs lacks is named, and what depends on it is left out`, () => {
+      const model = application(call);
+      const runner = new ModelRunner();
+      try {
+        const built = runner.build(toPreviewModel(model, 'k'));
+        assert.match(built.stopReason ?? '', reason);
+        assert.ok(built.built < model.layers.length - 1);
+      } finally {
+        runner.dispose();
+      }
+    });
+});
