@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import { matchLayers, readKerasWeights, readTfjsWeights, WeightsError } from '../../src/weights/readWeights';
+import { keras3Keys, matchLayers, readKerasWeights, readTfjsWeights, WeightsError } from '../../src/weights/readWeights';
 import { toPreviewModel } from '../../src/panel/previewModel';
 import { ModelRunner } from '../../webview/tfjs/runner';
 import * as tf from '@tensorflow/tfjs-core';
@@ -216,6 +216,16 @@ describe('trained weights', () => {
         e.message ===
         'The file has weights for 3 layer(s) (batch_normalization, dense, dense_1), the model 4; none is named "dense_2" (the Dense layer "dense_1", which Keras 3 files name by its class).',
     );
+  });
+
+  it('the keys of a branching Functional model are the ones Keras 3 saved it under (model.layers order, numbered per class)', () => {
+    const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'weights', 'named_layers.json'), 'utf8')) as {
+      functional: { source: string; keys: Record<string, string> };
+    };
+    const model = modelNamed(fixture.functional.source, 'model');
+    const keys = keras3Keys(model.layers);
+    const byName = Object.fromEntries(model.layers.flatMap((l, i) => ((l.params ?? 0) > 0 ? [[l.name, keys[i]]] : [])));
+    assert.deepEqual(byName, fixture.functional.keys);
   });
 
   it('weights for another model: a message naming the first mismatching layer, nothing loaded', () => {
