@@ -40,6 +40,22 @@ export function replacements(layer: LayerResult, callText: string): { label: str
   return variants;
 }
 
+/** Where `Class(args)` ends in `Class(args)(x)`: past the parenthesis that closes the first argument list (strings skipped). */
+export function constructorEnd(call: string): number {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < call.length; i++) {
+    const ch = call[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i + 1;
+  }
+  return call.length;
+}
+
 /** Replaces [from, to) of `text` (offsets) with `code`. */
 function splice(text: string, from: number, to: number, code: string): string {
   return text.slice(0, from) + code + text.slice(to);
@@ -70,8 +86,12 @@ export function downsamplingVariants(
   modelIndex?: number,
 ): DownsamplingVariant[] {
   const text = source.text;
-  const callText = source.cells ? source.cells.find((c) => c.index === source.cell)?.text.slice(source.from, source.to) : text?.slice(source.from, source.to);
-  if (callText === undefined) return [];
+  const written = source.cells ? source.cells.find((c) => c.index === source.cell)?.text.slice(source.from, source.to) : text?.slice(source.from, source.to);
+  if (written === undefined) return [];
+  // In a Functional model the layer's range is its call on a tensor, `layers.MaxPooling2D(3)(x)`: only the
+  // constructor, up to its closing parenthesis, is replaced.
+  const callText = written.slice(0, constructorEnd(written));
+  source = { ...source, to: source.from + callText.length };
   return replacements(layer, callText).flatMap(({ label, code }) => {
     const result = source.cells
       ? analyzeCells(source.cells.map((c) => (c.index === source.cell ? { ...c, text: splice(c.text, source.from, source.to, code) } : c)))

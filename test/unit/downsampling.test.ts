@@ -1,6 +1,9 @@
 /** The downsampling what-if: each variant is the source with one call replaced, analysed by the core. */
 import { strict as assert } from 'node:assert';
 import { downsamplingVariants } from '../../src/panel/downsampling';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { ModelRunner } from '../../webview/tfjs/runner';
 import { example, modelNamed } from './support/fixtures';
 
 describe('downsampling what-if', () => {
@@ -56,5 +59,40 @@ describe('downsampling what-if', () => {
         [18, 18],
       ],
     );
+  });
+
+  it('works on a Functional model: the pooling node of the toy ResNet, each variant a graph the runner builds and runs', async () => {
+    await tf.setBackend('cpu');
+    const src = example('functional_resnet.py');
+    const resnet = modelNamed(src, 'toy_resnet');
+    const pool = resnet.layers.find((l) => l.type === 'MaxPooling2D')!;
+    const start =
+      src
+        .split('\n')
+        .slice(0, pool.range.start.line - 1)
+        .join('\n').length + 1;
+    const [a, b] = [start + pool.range.start.column - 1, start + pool.range.end.column - 1];
+    assert.equal(src.slice(a, b), 'layers.MaxPooling2D(3)(x)');
+    const variants = downsamplingVariants(resnet, pool, { text: src, from: a, to: b }, 'k');
+    assert.deepEqual(
+      variants.map((v) => [v.model.layers[pool.index].type, v.model.layers[pool.index].outputShape, v.model.totalParams]),
+      [
+        ['MaxPooling2D', [null, 9, 9, 64], 223_242],
+        ['AveragePooling2D', [null, 9, 9, 64], 223_242],
+        ['Conv2D', [null, 9, 9, 64], 223_242 + 3 * 3 * 64 * 64 + 64],
+      ],
+    );
+    assert.equal(variants[2].code, "layers.Conv2D(64, kernel_size=(3, 3), strides=(3, 3), padding='valid')");
+    for (const v of variants) {
+      assert.ok(v.model.graph);
+      const runner = new ModelRunner();
+      try {
+        assert.equal(runner.build(v.model).stopReason, null);
+        const map = runner.run(new Float32Array(32 * 32 * 3).fill(0.5), [32, 32, 3]).find((m) => m.index === pool.index);
+        assert.deepEqual(map?.shape, [9, 9, 64], v.label);
+      } finally {
+        runner.dispose();
+      }
+    }
   });
 });
