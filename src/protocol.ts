@@ -25,6 +25,8 @@ export interface PreviewLayer {
   /** Functional models: the layers this one takes its inputs from, and those that take its output (the graph, in names). */
   from: string[];
   to: string[];
+  /** A model used as a layer (a pretrained base, a nested Sequential): built as a model of its own and applied as one layer. */
+  nested?: PreviewModel;
 }
 
 /** A Functional model's graph: its layers' calls in an order tfjs can apply them (`graphCalls` in the core). */
@@ -141,7 +143,8 @@ function isPreviewLayer(x: unknown, place: number): boolean {
     orNull(isString)(x.activation) &&
     typeof x.comparable === 'boolean' &&
     arrayOf(isString)(x.from) &&
-    arrayOf(isString)(x.to)
+    arrayOf(isString)(x.to) &&
+    (x.nested === undefined || isPreviewModel(x.nested))
   );
 }
 

@@ -30,11 +30,31 @@ export function toPreviewModel(model: ModelResult, key: string): PreviewModel {
       comparable: isPooling(l.type),
       from: [...new Set(l.inbound?.flat() ?? [])],
       to: feeds.get(l.name) ?? [],
+      ...(l.nested ? { nested: toPreviewModel(nestedModel(l), `${key}/${l.name}`) } : {}),
     })),
     graph: functional ? graphCalls(model) : null,
     estimatedBytes: params === null || activations === null ? null : params * BYTES_PER_PARAM + activations,
     totalParams: params,
     deepestField: modelField(model),
+  };
+}
+
+/** A model used as a layer, as a model of its own: its rows, and the input its row takes. */
+function nestedModel(layer: LayerResult): ModelResult {
+  const layers = layer.nested ?? [];
+  return {
+    name: layer.name,
+    kind: layer.type === 'Functional' ? 'functional' : 'sequential',
+    line: layer.range.start.line,
+    range: layer.range,
+    inputShape: layer.inputShape,
+    layers,
+    totalParams: layer.params,
+    trainableParams: layer.trainableParams,
+    nonTrainableParams: layer.nonTrainableParams,
+    macs: layer.macs,
+    activationBytes: null,
+    diagnostics: [],
   };
 }
 

@@ -5,6 +5,8 @@
  * pass gives every row a map of the core's shape. Where tfjs lacks a layer, the runner names it.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { analyze, type ModelResult } from '../../src/core';
@@ -52,6 +54,60 @@ describe('keras.applications in the preview (tfjs-layers, CPU backend)', functio
     } finally {
       runner.dispose();
     }
+  });
+
+  it("the book's §5.3.1 model, Sequential([conv_base, Flatten, Dense, Dense]): the base is built as a model and applied as one layer", () => {
+    const model = analyze(readFileSync(join(__dirname, '../../examples/vgg16_feature_extraction.py'), 'utf8')).models.find((m) => m.name === 'model')!;
+    const preview = toPreviewModel(model, 'k');
+    assert.deepEqual(
+      preview.layers.map((l) => [l.name, l.nested?.layers.length ?? 0]),
+      [
+        ['vgg16', 19],
+        ['flatten', 0],
+        ['dense', 0],
+        ['dense_1', 0],
+      ],
+    );
+    const runner = new ModelRunner();
+    try {
+      assert.deepEqual(runner.build(preview), { built: 4, stopReason: null });
+      assert.equal(runner.paramCount(), 16_812_353);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('a base at 32×32 inside a Sequential and inside a Functional model runs: its row shows the base’s output; nothing leaks', () => {
+    const src = `import keras
+from keras import layers
+base = keras.applications.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))
+head = keras.Sequential([layers.Flatten(), layers.Dense(3)])
+seq = keras.Sequential([base, layers.Flatten(), layers.Dense(4)])
+inputs = keras.Input((32, 32, 3))
+fun = keras.Model(inputs, head(base(inputs)))
+`;
+    const models = analyze(src).models;
+    const before = tf.memory().numTensors;
+    for (const [name, expected] of [
+      ['seq', [[1, 1, 512], [512], [4]]],
+      ['fun', [[32, 32, 3], [1, 1, 512], [3]]],
+    ] as const) {
+      const model = models.find((m) => m.name === name)!;
+      const runner = new ModelRunner();
+      try {
+        assert.equal(runner.build(toPreviewModel(model, 'k')).stopReason, null, name);
+        assert.equal(runner.paramCount(), model.totalParams, name);
+        const maps = runner.run(new Float32Array(32 * 32 * 3).fill(0.5), [32, 32, 3]);
+        assert.deepEqual(
+          maps.map((m) => m.shape),
+          expected,
+          name,
+        );
+      } finally {
+        runner.dispose();
+      }
+    }
+    assert.equal(tf.memory().numTensors, before, 'the bases’ weights are freed with their runners');
   });
 
   const refused: [string, RegExp][] = [

@@ -82,6 +82,10 @@ export class ModelRunner {
    * the keys of the calls whose outputs it takes, and its row when its map is shown (a layer's first call).
    */
   private plan: { key: string; layer: tfl.layers.Layer | null; inputs: string[]; index: number | null }[] = [];
+  /** The model's own outputs (not every layer's): what it gives when it is used as a layer of another model. */
+  private finals: tfl.SymbolicTensor[] = [];
+  /** The runners of the models used as layers in this one. */
+  private children: ModelRunner[] = [];
 
   /**
    * Builds what tfjs can build: a Sequential model's layers in order, stopping at the first it cannot; a
@@ -114,7 +118,10 @@ export class ModelRunner {
         break;
       }
     }
-    if (this.indices.length > 0) this.model = tfl.model({ inputs: seq.inputs, outputs: seq.layers.map((l) => l.output as tfl.SymbolicTensor) });
+    if (this.indices.length > 0) {
+      this.model = tfl.model({ inputs: seq.inputs, outputs: seq.layers.map((l) => l.output as tfl.SymbolicTensor) });
+      if (!stopReason) this.finals = [seq.layers[seq.layers.length - 1].output as tfl.SymbolicTensor];
+    }
     return stopReason;
   }
 
@@ -150,6 +157,7 @@ export class ModelRunner {
         const given = args as tfl.SymbolicTensor[];
         const out = tfLayer.apply(given.length === 1 ? given[0] : given) as tfl.SymbolicTensor;
         tensors.set(key(call), out);
+        if (layer.to.length === 0) this.finals.push(out);
         this.plan.push({ key: key(call), layer: tfLayer, inputs: call.inputs.map(key), index: call.call === 0 ? layer.index : null });
         if (call.call === 0) {
           outputs.push(out);
@@ -160,14 +168,29 @@ export class ModelRunner {
       }
     }
     if (outputs.length > 0) this.model = tfl.model({ inputs, outputs, name: modelName(preview) });
+    if (stopReason) this.finals = [];
     return stopReason;
   }
 
   /** A tfjs layer for the row, with seeded initial weights; throws why it cannot be made. */
   private make(layer: PreviewModel['layers'][number]): tfl.layers.Layer {
+    if (layer.nested) return this.makeNested(layer.nested);
     if ('unsupported' in layer.tfjs) throw new Error(layer.tfjs.unsupported);
     const config = { ...seeded(layer.tfjs, 4242 + layer.index * 101), name: `l${layer.index}_${layer.name}` };
     return deserialize({ className: layer.tfjs.className, config });
+  }
+
+  /**
+   * A model used as a layer (the book's `Sequential([conv_base, ...])`): built whole by a runner of its own, then
+   * applied as one layer, as tfjs-layers allows a LayersModel to be; its row shows the model's output.
+   */
+  private makeNested(nested: PreviewModel): tfl.layers.Layer {
+    const child = new ModelRunner();
+    this.children.push(child);
+    const { stopReason } = child.build(nested);
+    if (stopReason) throw new Error(`in the model it holds, ${stopReason}`);
+    if (!child.model || child.finals.length !== 1) throw new Error('a model used as a layer must have one output, here.');
+    return tfl.model({ inputs: child.model.inputs, outputs: child.finals[0], name: `${modelName(nested)}_as_layer` });
   }
 
   /**
@@ -272,6 +295,9 @@ export class ModelRunner {
 
   dispose(): void {
     for (const b of this.built) release(b.layer);
+    for (const c of this.children) c.dispose();
+    this.children = [];
+    this.finals = [];
     this.plan = [];
     this.model = null;
     this.built = [];
