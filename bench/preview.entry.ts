@@ -84,3 +84,33 @@ function paintAll(maps: { shape: number[]; values: Float32Array }[]): void {
   runner.dispose();
   return result;
 };
+
+/**
+ * A large model as the preview first shows it: built, then run one layer at a time with each map painted as it
+ * arrives (runProgressive). Times to the first convolution's maps and to all maps, and memory at the end.
+ */
+(window as unknown as Record<string, unknown>).progressive = async (model: PreviewModel, backend: string) => {
+  await tf.setBackend(backend);
+  const g = inputGeometry(model.inputShape)!;
+  const input = toChannels(patternPlane('digit', g.height, g.width), g);
+  const t0 = performance.now();
+  const runner = new ModelRunner();
+  runner.build(model);
+  const buildMs = performance.now() - t0;
+  let firstMs: number | null = null;
+  let peakBytes = 0;
+  await runner.runProgressive(
+    input,
+    [g.height, g.width, g.channels],
+    (m) => {
+      paintAll([m]);
+      if (firstMs === null && m.shape.length === 3 && model.layers[m.index].type !== 'InputLayer') firstMs = performance.now() - t0;
+      peakBytes = Math.max(peakBytes, tf.memory().numBytes);
+    },
+    () => false,
+  );
+  const allMs = performance.now() - t0;
+  const heap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null;
+  runner.dispose();
+  return { backend: tf.getBackend(), buildMs, firstMs, allMs, peakBytes, heap };
+};

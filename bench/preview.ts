@@ -2,7 +2,9 @@
  * Preview benchmarks in headless Chromium (software WebGL here; a real GPU is faster):
  * - the real webview bundle: from the model message to the first maps, and maps per second while drawing;
  * - the webview's runner on WebGL against the CPU backend, side by side, on the book's convnet;
- * - a VGG-16-sized convolution stack at 224×224×3: time to all maps, and memory.
+ * - a VGG-16-sized convolution stack at 224×224×3: time to all maps, and memory;
+ * - keras.applications.VGG16 (no top) at 224×224×3 as the preview first shows it, layer by layer: time to the
+ *   first maps and to all maps, peak tensor memory and JS heap, on WebGL and on the CPU backend side by side.
  * Prints a table; never fails on a time.
  */
 import { join } from 'node:path';
@@ -137,6 +139,34 @@ async function main(): Promise<void> {
   rows.push(['  one more run + paint (webgl)', `${(v.medianMs! / 1000).toFixed(1)} s`, '']);
   rows.push(['  tensor memory (weights + maps)', `${(v.tensorBytes / 1048576).toFixed(0)} MB`, `estimate: ${(vgg.estimatedBytes! / 1048576).toFixed(0)} MB`]);
   if (v.heap !== null) rows.push(['  JS heap after run', `${(v.heap / 1048576).toFixed(0)} MB`, '']);
+
+  // keras.applications.VGG16 at 224×224×3, as the preview first shows it (one layer at a time), on each backend.
+  const vgg16Model = analyze('import keras\nbase = keras.applications.VGG16(weights=None, include_top=False, input_shape=(224, 224, 3))\n').models[0];
+  const vgg16 = toPreviewModel(vgg16Model, 'bench#vgg16');
+  for (const backend of ['webgl', 'cpu']) {
+    const page = await openBundlePage(browser, entry);
+    const r = (await page.evaluate(([m, b]) => (window as unknown as { progressive(...a: unknown[]): Promise<unknown> }).progressive(m, b), [
+      vgg16,
+      backend,
+    ] as const)) as { backend: string; buildMs: number; firstMs: number | null; allMs: number; peakBytes: number; heap: number | null };
+    await page.close();
+    const first = r.firstMs === null ? NaN : r.firstMs / 1000;
+    rows.push([
+      `keras.applications VGG16 224×224×3 (no top), ${r.backend}: first maps`,
+      `${first.toFixed(1)} s`,
+      `${first < 5 ? 'target < 5 s: met' : 'target < 5 s: MISSED'} (build ${(r.buildMs / 1000).toFixed(1)} s)`,
+    ]);
+    rows.push([
+      `  all ${vgg16.layers.length} rows' maps, ${r.backend}`,
+      `${(r.allMs / 1000).toFixed(1)} s`,
+      r.allMs < 15_000 ? 'target < 15 s: met' : 'target < 15 s: MISSED',
+    ]);
+    rows.push([
+      `  peak tensor memory / JS heap, ${r.backend}`,
+      `${(r.peakBytes / 1048576).toFixed(0)} MB`,
+      r.heap === null ? '' : `heap ${(r.heap / 1048576).toFixed(0)} MB; estimate ${(vgg16.estimatedBytes! / 1048576).toFixed(0)} MB`,
+    ]);
+  }
   await browser.close();
 
   const width = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];

@@ -45,6 +45,8 @@ export interface PreviewModel {
   /** The model's parameters and its deepest receptive field, as the core counts them (the webview shows them as they are). */
   totalParams: number | null;
   deepestField: ReceptiveField | null;
+  /** Multiply-accumulates of one run, as the core counts them: how long a run will take, before the first one. */
+  macs: number | null;
 }
 
 /** What the webview keeps across hiding and re-showing the panel (vscode.setState). */
@@ -173,6 +175,7 @@ export function isPreviewModel(x: unknown): x is PreviewModel {
     (x.graph === null || isPreviewGraph(x.graph, x.layers.length)) &&
     orNull((b) => isFinite(b) && b >= 0)(x.estimatedBytes) &&
     orNull(isCount)(x.totalParams) &&
+    orNull(isCount)(x.macs) &&
     orNull(isReceptiveField)(x.deepestField)
   );
 }

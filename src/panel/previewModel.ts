@@ -36,6 +36,7 @@ export function toPreviewModel(model: ModelResult, key: string): PreviewModel {
     estimatedBytes: params === null || activations === null ? null : params * BYTES_PER_PARAM + activations,
     totalParams: params,
     deepestField: modelField(model),
+    macs: model.macs,
   };
 }
 
