@@ -244,7 +244,10 @@ export class ActivationPanel implements vscode.Disposable {
     if (!model) return;
     const sourceUri = this.notebook?.uri ?? this.doc.uri;
     try {
-      const uri = await pickWeightsFile(this.doc, sourceUri);
+      // A keras.applications model: Keras' cached files for its architecture are offered too. Keras names the
+      // classifier's last layer `predictions` in every architecture, so that row says whether the top is included.
+      const pretrained = model.application ? { architecture: model.application, includeTop: model.layers.some((l) => l.name === 'predictions') } : undefined;
+      const uri = await pickWeightsFile(this.doc, sourceUri, pretrained);
       if (!uri) return;
       // A large file takes seconds to read and match: say so in the status bar meanwhile.
       const layers = await vscode.window.withProgress(

@@ -1,16 +1,25 @@
 /**
  * Choosing trained weights for the preview: the weight files next to the source, and the ones a
- * `model.save('…')`, `save_weights('…')` or `load_weights('…')` call in the source names; or any file.
+ * `model.save('…')`, `save_weights('…')` or `load_weights('…')` call in the source names; for a `keras.applications`
+ * model, the files Keras cached for its architecture (~/.keras/models); or any file.
  */
+import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { cachedWeightFiles, kerasModelsDir } from '../weights/kerasCache';
 import type { LayerWeights } from '../protocol';
 import { fileErrorKind, matchLayers, readKerasWeights, readTfjsWeights, unreadableReason, WeightsError } from '../weights/readWeights';
 
 const WEIGHT_FILE = /\.(h5|hdf5|keras)$|(^|\/)model\.json$/i;
 const NAMED_IN_SOURCE = /\.(?:save|save_weights|load_weights)\(\s*(?:filepath\s*=\s*)?['"]([^'"]+\.(?:h5|hdf5|keras|json))['"]/g;
 
-/** Candidate files: named in the source first, then those in the source's folder. */
-export async function weightCandidates(doc: vscode.TextDocument, sourceUri: vscode.Uri): Promise<vscode.Uri[]> {
+/** A `keras.applications` model: its architecture, and whether it has its classifier (Keras' `include_top`). */
+export interface PretrainedModel {
+  architecture: string;
+  includeTop: boolean;
+}
+
+/** Candidate files: named in the source first, then those in the source's folder, then Keras' cached ones. */
+export async function weightCandidates(doc: vscode.TextDocument, sourceUri: vscode.Uri, pretrained?: PretrainedModel): Promise<vscode.Uri[]> {
   const folder = vscode.Uri.joinPath(sourceUri, '..');
   const found: vscode.Uri[] = [];
   const add = async (uri: vscode.Uri) => {
@@ -29,12 +38,21 @@ export async function weightCandidates(doc: vscode.TextDocument, sourceUri: vsco
   } catch {
     // an unsaved or virtual document has no folder to list
   }
+  if (pretrained) {
+    const cache = vscode.Uri.file(kerasModelsDir(process.env, os.homedir()));
+    try {
+      const names = (await vscode.workspace.fs.readDirectory(cache)).filter(([, type]) => type === vscode.FileType.File).map(([name]) => name);
+      for (const name of cachedWeightFiles(names, [pretrained.architecture], pretrained.includeTop)) await add(vscode.Uri.joinPath(cache, name));
+    } catch {
+      // Keras has downloaded nothing here
+    }
+  }
   return found;
 }
 
 /** Asks which file to load; undefined when the user cancels. */
-export async function pickWeightsFile(doc: vscode.TextDocument, sourceUri: vscode.Uri): Promise<vscode.Uri | undefined> {
-  const candidates = await weightCandidates(doc, sourceUri);
+export async function pickWeightsFile(doc: vscode.TextDocument, sourceUri: vscode.Uri, pretrained?: PretrainedModel): Promise<vscode.Uri | undefined> {
+  const candidates = await weightCandidates(doc, sourceUri, pretrained);
   const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
   const items = [
     ...candidates.map((uri) => ({ label: uri.path.split('/').pop() ?? uri.path, description: vscode.workspace.asRelativePath(uri), uri })),

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { analyze, type ModelResult } from '../../src/core';
 import { toPreviewModel } from '../../src/panel/previewModel';
+import { matchLayers, readKerasWeights } from '../../src/weights/readWeights';
 import { ModelRunner } from '../../webview/tfjs/runner';
 
 function application(call: string): ModelResult {
@@ -108,6 +109,30 @@ fun = keras.Model(inputs, head(base(inputs)))
       }
     }
     assert.equal(tf.memory().numTensors, before, 'the bases’ weights are freed with their runners');
+  });
+
+  it("a keras.applications weight file as Keras caches it (~/.keras/models, Keras 2 HDF5) loads by layer name and gives Keras' output", () => {
+    const dir = join(__dirname, '../fixtures/weights');
+    const expected = JSON.parse(readFileSync(join(dir, 'mobilenet_2_5_32_tf_no_top.json'), 'utf8')) as { call: string; params: number; output: number[] };
+    const model = application(expected.call);
+    assert.equal(model.totalParams, expected.params);
+    const file = readKerasWeights(new Uint8Array(readFileSync(join(dir, 'mobilenet_2_5_32_tf_no_top.h5'))), 'mobilenet_2_5_32_tf_no_top.h5');
+    const weights = matchLayers(file, model.layers);
+    const runner = new ModelRunner();
+    try {
+      assert.equal(runner.build(toPreviewModel(model, 'k'), weights).stopReason, null);
+      // The script's input: ((sin(x / 3 + c) + cos(y / 5 - c)) / 4 + 0.5) at row y, column x, channel c.
+      const input = new Float32Array(32 * 32 * 3);
+      for (let y = 0; y < 32; y++)
+        for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) input[(y * 32 + x) * 3 + c] = (Math.sin(x / 3 + c) + Math.cos(y / 5 - c)) / 4 + 0.5;
+      const maps = runner.run(input, [32, 32, 3]);
+      const last = maps.find((m) => m.index === model.layers.length - 1)!;
+      assert.deepEqual(last.shape, [1, 1, 256]);
+      const worst = Math.max(...expected.output.map((v, i) => Math.abs(v - last.values[i]) / Math.max(1, Math.abs(v))));
+      assert.ok(worst < 1e-3, `largest difference from Keras: ${worst}`);
+    } finally {
+      runner.dispose();
+    }
   });
 
   const refused: [string, RegExp][] = [
