@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { RANDOM_INITIALIZERS } from '../../src/core/tfjs/initializers';
 import type { TfjsLayerConfig } from '../../src/core/tfjs/toTfjs';
 import type { LayerWeights, PreviewGraph, PreviewModel } from '../../src/protocol';
 
@@ -24,31 +25,16 @@ export interface BuildResult {
 }
 
 /**
- * Keras' default initialiser for each initialiser argument that decides a layer's starting weights, each given a
- * seed. Which of these arguments a layer has is not listed here: its tfjs class says so (see `seeded`).
- */
-const SEEDED: Record<string, string> = {
-  kernelInitializer: 'GlorotUniform',
-  depthwiseInitializer: 'GlorotUniform',
-  pointwiseInitializer: 'GlorotUniform',
-  recurrentInitializer: 'Orthogonal',
-  embeddingsInitializer: 'RandomUniform',
-};
-
-/**
- * The layer's config with a seeded Keras default for each initialiser argument its tfjs class takes: the ones
- * an unbuilt instance's `getConfig()` lists (building it would make weights; constructing it makes none), and
- * a wrapper's inner layer likewise.
+ * The layer's config with a seed for each random initializer in it (toTfjs writes them, from the source or by
+ * Keras' default: `RANDOM_INITIALIZERS`), and a wrapper's inner layer likewise, so the same model starts from the
+ * same weights every time.
  */
 function seeded(layer: TfjsLayerConfig, seed: number): Record<string, unknown> {
-  const takes = deserialize(layer).getConfig();
   const out = { ...layer.config };
-  for (const [key, init] of Object.entries(SEEDED)) {
-    if (!(key in out) && !(key in takes)) continue;
-    const given = out[key] as { className?: string; config?: Record<string, unknown> } | undefined;
-    const cls = given?.className ?? init;
-    const base = cls === 'RandomUniform' ? { minval: -0.05, maxval: 0.05 } : {};
-    out[key] = { className: cls, config: { ...base, ...(given?.config ?? {}), seed: seed + key.length } };
+  for (const [key, value] of Object.entries(out)) {
+    const init = value as Partial<TfjsLayerConfig> | null;
+    if (!key.endsWith('Initializer') || !init?.className || !RANDOM_INITIALIZERS.has(init.className)) continue;
+    out[key] = { className: init.className, config: { ...(init.config ?? {}), seed: seed + key.length } };
   }
   if (out.layer && typeof out.layer === 'object') {
     const inner = out.layer as TfjsLayerConfig;

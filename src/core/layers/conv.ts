@@ -309,8 +309,17 @@ function convRule(type: string, rank: number, kind: ConvKind, aliases: string[] 
     macs: convMacs(rank, kind),
     receptiveField: convField(rank, kind),
     tfjs: convTfjs(type, rank, kind),
+    initializers: CONV_INITIALIZERS[kind],
   };
 }
+
+/** The randomly drawn weights of each kind of convolution (biases start at zero). */
+const CONV_INITIALIZERS: Record<ConvKind, string[]> = {
+  conv: ['kernel_initializer'],
+  separable: ['depthwise_initializer', 'pointwise_initializer'],
+  depthwise: ['depthwise_initializer'],
+  transpose: ['kernel_initializer'],
+};
 
 export const convRules: Rule[] = [
   convRule('Conv1D', 1, 'conv', ['Convolution1D']),

@@ -11,6 +11,7 @@ const dense: Rule = {
   type: 'Dense',
   signature: ['units', 'activation', 'use_bias'],
   defaults: { activation: null, use_bias: true },
+  initializers: ['kernel_initializer'],
   inputSpec: { minNdim: 2 },
   outputShape(ctx) {
     const input = requireInput(ctx);

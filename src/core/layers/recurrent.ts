@@ -26,6 +26,7 @@ function recurrentRule(type: string, gates: number, extraDefaults: Record<string
     defaults: { ...rnnDefaults, ...extraDefaults },
     inputSpec: { ndim: 3 },
     recurrent: true,
+    initializers: ['kernel_initializer', 'recurrent_initializer'],
     outputShape(ctx) {
       const input = requireInput(ctx);
       if (ctx.args.bool('return_state'))
@@ -83,6 +84,7 @@ const embedding: Rule = {
   params: (ctx) => [{ label: 'embeddings', factors: [ctx.args.int('input_dim'), ctx.args.int('output_dim')], trainable: true }],
   receptiveField: () => null,
   tfjs: (r) => ({ className: 'Embedding', config: { inputDim: r.int('input_dim'), outputDim: r.int('output_dim'), maskZero: r.bool('mask_zero') } }),
+  initializers: ['embeddings_initializer'],
 };
 
 /** The wrapped layer's rule and arguments, or a LayerError naming what is wrong. */

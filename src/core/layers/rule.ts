@@ -113,6 +113,11 @@ export interface Rule {
    * has no such layer. Names, `trainable` and `batchInputShape` are added by toTfjs.
    */
   tfjs?: ((r: Reader) => TfjsLayerConfig) | TfjsUnsupported;
+  /**
+   * The initializer arguments of its randomly drawn weights (`kernel_initializer`, `recurrent_initializer`…): toTfjs
+   * gives each its tfjs initializer, as written or by Keras' default, and the preview seeds them.
+   */
+  initializers?: readonly string[];
 }
 
 /** The `tfjs` of a rule whose layer tfjs-layers does not have. */

@@ -18,6 +18,7 @@
  * source wrote. test/unit/oracle.test.ts and randomModels.test.ts check the conversions against tfjs.
  */
 import { ruleFor } from '../layers/catalogue';
+import { tfjsInitializer, tfjsKey } from './initializers';
 import { ArgumentLookup, normalizeTuple, type Rule } from '../layers/rule';
 import type { LayerResult, ModelResult, Shape } from '../types';
 
@@ -184,7 +185,10 @@ function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
   if (!rule) return refuse(`LayerLens does not know the layer \`${type}\`.`);
   if (!rule.tfjs) return refuse(`tfjs has no ${type} layer.`);
   if (typeof rule.tfjs !== 'function') return refuse(rule.tfjs.unsupported);
-  return rule.tfjs(new Reader(rule, spec, options));
+  const reader = new Reader(rule, spec, options);
+  const out = rule.tfjs(reader);
+  for (const arg of rule.initializers ?? []) out.config[tfjsKey(arg)] = tfjsInitializer(arg, reader.get(arg));
+  return out;
 }
 
 function refuse(reason: string): never {
