@@ -169,6 +169,35 @@ model = keras.Model(inputs, [a, c])
       runner.dispose();
     });
 
+    it('each image-like Input takes the input, resampled to its size and channels; a feature vector takes zeros', () => {
+      const src = `import keras
+from keras import layers
+big = keras.Input((4, 4, 1))
+small = keras.Input((2, 2, 3))
+meta = keras.Input((5,))
+a = layers.GlobalAveragePooling2D()(big)
+b = layers.GlobalAveragePooling2D()(small)
+model = keras.Model([big, small, meta], layers.concatenate([a, b, layers.Dense(2)(meta)]))
+`;
+      const p = toPreviewModel(modelNamed(src, 'model'), 'k');
+      const runner = new ModelRunner();
+      try {
+        assert.equal(runner.build(p).stopReason, null);
+        const input = Float32Array.from({ length: 16 }, (_, i) => i / 16);
+        const maps = runner.run(input, [4, 4, 1]);
+        const took = (name: string) => Array.from(maps.find((m) => p.layers[m.index].name === name)?.values ?? []);
+        assert.deepEqual(took('input_layer'), Array.from(input));
+        // Nearest neighbour: rows 1 and 3, columns 1 and 3 of the 4×4 input; its one channel in each of the three.
+        assert.deepEqual(
+          took('input_layer_1'),
+          [5, 5, 5, 7, 7, 7, 13, 13, 13, 15, 15, 15].map((v) => v / 16),
+        );
+        assert.deepEqual(took('input_layer_2'), [0, 0, 0, 0, 0]);
+      } finally {
+        runner.dispose();
+      }
+    });
+
     it('loads weights into a Functional model by layer name', () => {
       const src = `import keras
 from keras import layers

@@ -112,3 +112,23 @@ export function inputGeometry(shape: (number | null)[] | null): InputGeometry | 
   if (!h || !w || !c) return null;
   return { height: h, width: w, channels: c };
 }
+
+/**
+ * The input resampled to another image-like shape (height, width, channels), for a model's other inputs: nearest
+ * neighbour in space; the same channels where the counts agree, else each pixel's grey level in every channel.
+ */
+export function resampleInput(input: Float32Array, from: InputGeometry, to: InputGeometry): Float32Array {
+  const out = new Float32Array(to.height * to.width * to.channels);
+  for (let y = 0; y < to.height; y++) {
+    const sy = Math.min(from.height - 1, Math.floor(((y + 0.5) * from.height) / to.height));
+    for (let x = 0; x < to.width; x++) {
+      const sx = Math.min(from.width - 1, Math.floor(((x + 0.5) * from.width) / to.width));
+      const at = (sy * from.width + sx) * from.channels;
+      let grey = 0;
+      for (let c = 0; c < from.channels; c++) grey += input[at + c];
+      grey /= from.channels;
+      for (let c = 0; c < to.channels; c++) out[(y * to.width + x) * to.channels + c] = from.channels === to.channels ? input[at + c] : grey;
+    }
+  }
+  return out;
+}

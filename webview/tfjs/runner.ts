@@ -9,6 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { RANDOM_INITIALIZERS } from '../../src/core/tfjs/initializers';
 import type { TfjsLayerConfig } from '../../src/core/tfjs/toTfjs';
 import type { LayerWeights, PreviewGraph, PreviewModel } from '../../src/protocol';
+import { resampleInput } from './inputs';
 
 export interface LayerMap {
   index: number;
@@ -216,8 +217,8 @@ export class ModelRunner {
   }
 
   /**
-   * Runs one input (h, w, c values) and returns every built layer's output. A Functional model's Inputs of that
-   * shape all take it; an Input of another shape takes zeros (and its map shows them), so that the rest still runs.
+   * Runs one input (h, w, c values) and returns every built layer's output, the Inputs' too (what each took: see
+   * `feeds`).
    */
   run(input: Float32Array, inputShape: number[]): LayerMap[] {
     const model = this.model;
@@ -274,9 +275,20 @@ export class ModelRunner {
     }
   }
 
-  /** What each Input of a Functional model takes: the input where its shape is the input's, else zeros. */
+  /**
+   * What each Input of a Functional model takes: the input where its shape is the input's; the input resampled to
+   * an image-like Input of another size or channel count; zeros for any other Input (a vector of features).
+   */
   private feeds(input: Float32Array, inputShape: number[]): Float32Array[] {
-    return this.inputs.map((i) => (sameShape(i.shape, inputShape) ? input : new Float32Array(i.shape.reduce((a, b) => a * b, 1))));
+    return this.inputs.map((i) => {
+      if (sameShape(i.shape, inputShape)) return input;
+      if (i.shape.length === 3 && inputShape.length === 3) {
+        const [h, w, c] = inputShape;
+        const [height, width, channels] = i.shape;
+        return resampleInput(input, { height: h, width: w, channels: c }, { height, width, channels });
+      }
+      return new Float32Array(i.shape.reduce((a, b) => a * b, 1));
+    });
   }
 
   dispose(): void {
