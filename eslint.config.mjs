@@ -18,4 +18,10 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'error',
     },
   },
+  // The preview's controller runs under Node (test/unit/webviewController.test.ts): no lit, no components. (No DOM
+  // globals either: the unit tests compile it without the DOM library.)
+  {
+    files: ['webview/app/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['lit', 'lit/*', '**/components/**'] }] },
+  },
 );

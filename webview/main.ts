@@ -7,8 +7,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { isHostMessage, type BackendName, type PersistedState, type WebviewMessage } from '../src/protocol';
 import { restoreState } from './state';
-import type { AppElement } from './components/ll-app';
-import './components/ll-app';
+import type { AppElement } from './components/ll-app/ll-app';
+import './components/ll-app/ll-app';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
 

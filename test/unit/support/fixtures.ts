@@ -1,7 +1,7 @@
 /** Reading the example files and picking models out of an analysis, for the tests. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelResult } from '../../../src/core';
+import type { LayerResult, ModelResult } from '../../../src/core';
 import { analyze } from './metamorphic';
 
 export const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
@@ -24,3 +24,13 @@ export function onlyModel(source: string): ModelResult {
 }
 
 export const codes = (m: { diagnostics: { code: string }[] }) => m.diagnostics.map((d) => d.code);
+
+/** The source and [from, to) of a layer's call in it (the core's range is 1-based, its end exclusive): what downsamplingVariants takes. */
+export function callSpan(text: string, layer: Pick<LayerResult, 'range'>): { text: string; from: number; to: number } {
+  const lineStart = (line: number) =>
+    text
+      .split('\n')
+      .slice(0, line - 1)
+      .join('\n').length + (line > 1 ? 1 : 0);
+  return { text, from: lineStart(layer.range.start.line) + layer.range.start.column - 1, to: lineStart(layer.range.end.line) + layer.range.end.column - 1 };
+}

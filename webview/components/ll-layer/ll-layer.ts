@@ -7,12 +7,14 @@
  * tab stop whose arrow keys, Home and End move between channels, Enter or Space enlarges one; in the enlarged
  * channel the arrow keys move a unit cursor (value and receptive field follow) and Escape goes back to the grid.
  */
-import { LitElement, css, html, nothing } from 'lit';
-import { formatField, formatShape } from '../../src/core/format';
-import type { ColormapName, PreviewLayer } from '../../src/protocol';
-import { colormapTable, paintChannel } from '../render/colormap';
-import type { LayerMap } from '../tfjs/runner';
-import { base } from './styles';
+import { LitElement, html, nothing } from 'lit';
+import { formatField, formatShape } from '../../../src/core/format';
+import type { ColormapName, PreviewLayer } from '../../../src/protocol';
+import { colormapTable, paintChannel } from '../../render/colormap';
+import type { LayerMap } from '../../tfjs/runner';
+import { base } from '../styles';
+import { mapGeometry, valueRange, type MapGeometry } from './geometry';
+import { layerStyles } from './styles';
 
 /** More channels than this are summarised, so a 512-channel layer does not make 512 canvases. */
 const MAX_CHANNELS = 128;
@@ -32,89 +34,7 @@ export class LayerElement extends LitElement {
     cursor: { state: true },
   };
 
-  static styles = [
-    base,
-    css`
-      :host {
-        display: block;
-        padding: 8px;
-        border-left: 3px solid transparent;
-      }
-      :host([selected]) {
-        border-left-color: var(--vscode-focusBorder);
-        background: var(--vscode-list-inactiveSelectionBackground);
-      }
-      header {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 4px 8px;
-        align-items: baseline;
-        cursor: pointer;
-      }
-      header b {
-        font-family: var(--vscode-editor-font-family);
-      }
-      .links {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 2px 12px;
-        margin: 2px 0 4px;
-      }
-      .grid {
-        display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(56px, 1fr));
-        gap: 3px;
-        margin-top: 6px;
-      }
-      .grid canvas {
-        width: 100%;
-        aspect-ratio: 1;
-        cursor: crosshair;
-        border: 1px solid transparent;
-      }
-      .grid canvas.strip {
-        aspect-ratio: auto;
-        height: 12px;
-      }
-      .grid canvas.on {
-        border-color: var(--vscode-focusBorder);
-      }
-      header:focus-visible {
-        outline: 1px solid var(--vscode-focusBorder, Highlight);
-        outline-offset: 1px;
-      }
-      .big {
-        position: relative;
-        width: min(100%, 320px);
-      }
-      .big canvas {
-        width: 100%;
-        aspect-ratio: 1;
-        cursor: crosshair;
-        display: block;
-      }
-      .big .unit {
-        position: absolute;
-        outline: 2px solid var(--vscode-focusBorder, Highlight);
-        outline-offset: -1px;
-        pointer-events: none;
-      }
-      .bar {
-        display: grid;
-        grid-template-columns: 2em 1fr 4em;
-        gap: 6px;
-        align-items: center;
-        font-family: var(--vscode-editor-font-family);
-      }
-      .bar meter {
-        width: 100%;
-      }
-      .readout {
-        min-height: 1.4em;
-        font-family: var(--vscode-editor-font-family);
-      }
-    `,
-  ];
+  static styles = [base, layerStyles];
 
   layer!: PreviewLayer;
   map: LayerMap | null = null;
@@ -150,30 +70,15 @@ export class LayerElement extends LitElement {
     this.observer = null;
   }
 
-  /** (height, width, channels) of the map; 1D maps are one row; vectors one row of one channel. */
-  private geometry(): { h: number; w: number; c: number } | null {
-    const s = this.map?.shape;
-    if (!s) return null;
-    if (s.length === 3) return { h: s[0], w: s[1], c: s[2] };
-    if (s.length === 2) return { h: 1, w: s[0], c: s[1] };
-    if (s.length === 1) return { h: 1, w: s[0], c: 1 };
-    return null;
+  private geometry(): MapGeometry | null {
+    return mapGeometry(this.map?.shape);
   }
 
   private range(channel: number): [number, number] {
     const g = this.geometry();
     const v = this.map?.values;
     if (!g || !v) return [0, 1];
-    let lo = Infinity;
-    let hi = -Infinity;
-    const all = this.layerScale;
-    for (let i = 0; i < g.h * g.w; i++)
-      for (let c = all ? 0 : channel; c < (all ? g.c : channel + 1); c++) {
-        const x = v[i * g.c + c];
-        if (x < lo) lo = x;
-        if (x > hi) hi = x;
-      }
-    return [lo, hi];
+    return valueRange(v, g, channel, this.layerScale);
   }
 
   protected updated(): void {

@@ -2,32 +2,13 @@
  * The input, shown and drawable: draw with the mouse and the maps update while you draw (MNIST-like inputs);
  * patterns and images are shown here too, with a unit's receptive field outlined on them.
  */
-import { LitElement, css, html } from 'lit';
-import { base } from './styles';
+import { LitElement, html } from 'lit';
+import { base } from '../styles';
+import { padStyles } from './styles';
 
 export class PadElement extends LitElement {
   static properties = { rows: { type: Number }, cols: { type: Number }, field: { attribute: false } };
-  static styles = [
-    base,
-    css`
-      .pad {
-        position: relative;
-        width: 196px;
-        height: 196px;
-        border: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, #888));
-      }
-      canvas {
-        position: absolute;
-        inset: 0;
-        width: 100%;
-        height: 100%;
-        touch-action: none;
-      }
-      .overlay {
-        pointer-events: none;
-      }
-    `,
-  ];
+  static styles = [base, padStyles];
 
   rows = 28;
   cols = 28;

@@ -1,0 +1,446 @@
+/**
+ * The preview's controller (webview/app/controller.ts) under Node, with the real ModelRunner on tfjs' CPU backend:
+ * what a model message builds and runs and tells the host, a newer model winning over an older build or run, weights
+ * that do not fit, the downsampling what-if, run scheduling (one run per frame; an input during a layer-by-layer run
+ * runs after it), images, refusals and the persisted UI state. The browser is stood in for by a frame queue, a
+ * clock and a recording view; the runners are the real ones, recording their calls.
+ */
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { downsamplingVariants } from '../../src/panel/downsampling';
+import { toPreviewModel } from '../../src/panel/previewModel';
+import type { HostMessage, LayerWeights, PersistedState, PreviewModel, WebviewMessage } from '../../src/protocol';
+import { PreviewController } from '../../webview/app/controller';
+import { fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry } from '../../webview/tfjs/inputs';
+import { ModelRunner, type LayerMap } from '../../webview/tfjs/runner';
+import { callSpan, example, modelNamed } from './support/fixtures';
+
+/** A real runner that logs what it is asked to do (`<runner> build <model>`, `<runner> run`, ...) and the inputs it runs. */
+class RecordingRunner extends ModelRunner {
+  constructor(
+    private readonly id: number,
+    private readonly h: Harness,
+  ) {
+    super();
+  }
+
+  build(preview: PreviewModel, weights: LayerWeights[] | null = null) {
+    this.h.log.push(`${this.id} build ${preview.name}`);
+    return super.build(preview, weights);
+  }
+
+  run(input: Float32Array, inputShape: number[]): LayerMap[] {
+    this.h.log.push(`${this.id} run`);
+    this.h.inputs.push(input);
+    return super.run(input, inputShape);
+  }
+
+  async runProgressive(input: Float32Array, inputShape: number[], onMap: (map: LayerMap) => void, cancelled: () => boolean): Promise<boolean> {
+    this.h.log.push(`${this.id} progressive`);
+    this.h.inputs.push(input);
+    const done = await super.runProgressive(
+      input,
+      inputShape,
+      (m) => {
+        onMap(m);
+        this.h.onProgressiveMap?.(m);
+      },
+      cancelled,
+    );
+    this.h.log.push(`${this.id} progressive ${done ? 'done' : 'cancelled'}`);
+    return done;
+  }
+}
+
+interface Harness {
+  controller: PreviewController;
+  posted: WebviewMessage[];
+  saved: PersistedState[];
+  runners: RecordingRunner[];
+  /** What the runners were asked to do, in order. */
+  log: string[];
+  /** The input of every run, in order. */
+  inputs: Float32Array[];
+  /** The grey inputs the view was given for the pad. */
+  shown: Float32Array[];
+  revealed: number[];
+  /** How many animation frames were asked for. */
+  framesAsked: number;
+  /** Whether asked frames come by themselves (on the next macrotask); when false, flushFrames() runs them. */
+  autoFrames: boolean;
+  flushFrames(): void;
+  /** How long each run takes on the controller's clock. */
+  runMs: number;
+  onProgressiveMap?: (m: LayerMap) => void;
+  decoded: string[];
+  statuses(): Extract<WebviewMessage, { type: 'status' }>[];
+}
+
+function harness(options: { saved?: unknown; image?: (g: InputGeometry) => Uint8ClampedArray | null | Error } = {}): Harness {
+  const queue: (() => void)[] = [];
+  let clock = 0;
+  const h: Harness = {
+    posted: [],
+    saved: [],
+    runners: [],
+    log: [],
+    inputs: [],
+    shown: [],
+    revealed: [],
+    framesAsked: 0,
+    autoFrames: true,
+    runMs: 1,
+    decoded: [],
+    flushFrames() {
+      for (const callback of queue.splice(0)) callback();
+    },
+    statuses: () => h.posted.filter((m): m is Extract<WebviewMessage, { type: 'status' }> => m.type === 'status'),
+    controller: undefined as unknown as PreviewController,
+  };
+  h.controller = new PreviewController({
+    host: {
+      post: (m) => h.posted.push(m),
+      getState: () => options.saved,
+      setState: (s) => h.saved.push(s),
+      backend: () => ({ name: 'cpu', notice: null, choices: ['webgl', 'cpu'] }),
+      useBackend: async () => {},
+    },
+    view: { changed: () => {}, showInput: (grey) => h.shown.push(grey), reveal: (i) => h.revealed.push(i) },
+    frame: (callback) => {
+      h.framesAsked++;
+      queue.push(callback);
+      if (h.autoFrames) setImmediate(() => h.flushFrames());
+    },
+    painted: () => new Promise((resolve) => setImmediate(resolve)),
+    decodeImage: async (dataUrl, g) => {
+      h.decoded.push(dataUrl);
+      const out = options.image?.(g) ?? null;
+      if (out instanceof Error) throw out;
+      return out;
+    },
+    // A run reads the clock at its start and its end: it takes `runMs`.
+    now: () => (clock += h.runMs),
+    createRunner: () => {
+      const runner = new RecordingRunner(h.runners.length, h);
+      h.runners.push(runner);
+      return runner;
+    },
+  });
+  return h;
+}
+
+async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+/** A few macrotasks more: long enough for anything the controller still had queued (a frame, a build) to happen. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+const convnet = () => toPreviewModel(modelNamed(example('mnist_convnet.py'), 'model'), 'convnet#model');
+const SMALL = `from keras import layers, models
+small = models.Sequential([layers.Conv2D(2, 3, input_shape=(6, 6, 1)), layers.Flatten(), layers.Dense(3)])`;
+const small = () => toPreviewModel(modelNamed(SMALL, 'small'), 'small#small');
+const modelMessage = (model: PreviewModel): HostMessage => ({ type: 'model', model, memoryLimitMB: 1024 });
+
+/** Every map of one run of `model` on `input`, by a runner of its own, built with `weights`. */
+function directRun(model: PreviewModel, input: Float32Array, weights: LayerWeights[] | null = null): Map<number, number[]> {
+  const g = inputGeometry(model.inputShape);
+  assert.ok(g);
+  const runner = new ModelRunner();
+  try {
+    runner.build(model, weights);
+    return new Map(runner.run(input, [g.height, g.width, g.channels]).map((m) => [m.index, Array.from(m.values)]));
+  } finally {
+    runner.dispose();
+  }
+}
+
+const shownMaps = (c: PreviewController) => new Map(Array.from(c.maps, ([i, m]) => [i, Array.from(m.values)]));
+const pattern = (name: Parameters<typeof patternPlane>[0], g: InputGeometry) => toChannels(patternPlane(name, g.height, g.width), g);
+const G28: InputGeometry = { height: 28, width: 28, channels: 1 };
+
+describe('webview controller (real runner, tfjs CPU backend)', () => {
+  before(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('a model message builds the runner, runs it layer by layer and posts a status with layersShown; a fast next run is one run', async () => {
+    const h = harness();
+    const model = convnet();
+    h.controller.receive(modelMessage(model));
+    await until('the first status', () => h.statuses().length === 1);
+    assert.deepEqual(h.statuses()[0], { type: 'status', backend: 'cpu', layersShown: 8, runMs: 1, notice: null });
+    assert.deepEqual(h.log, ['0 build model', '0 progressive', '0 progressive done'], "a model's first run goes layer by layer");
+    assert.equal(h.controller.busy, null);
+    assert.equal(h.controller.stopReason, null);
+    assert.deepEqual(shownMaps(h.controller), directRun(model, pattern('digit', G28)), "the maps are the model's on the digit");
+    assert.deepEqual(Array.from(h.shown[0]), Array.from(patternPlane('digit', 28, 28)), 'the pad shows the input');
+
+    // The first run took 1 ms: the next is fast, one whole run.
+    h.controller.choosePattern('checkerboard');
+    await until('the second status', () => h.statuses().length === 2);
+    assert.deepEqual(h.log.slice(3), ['0 run']);
+    assert.deepEqual(shownMaps(h.controller), directRun(model, pattern('checkerboard', G28)));
+    assert.deepEqual(h.saved.at(-1), { ...h.controller.ui, inputKind: 'pattern', pattern: 'checkerboard' });
+
+    // A run slower than SLOW_RUN_MS makes the next one go layer by layer again, with the busy bar.
+    h.runMs = 300;
+    h.controller.choosePattern('noise');
+    await until('the third status', () => h.statuses().length === 3);
+    h.controller.choosePattern('vertical-edges');
+    await until('the fourth status', () => h.statuses().length === 4);
+    assert.deepEqual(h.log.slice(4), ['0 run', '0 progressive', '0 progressive done']);
+    h.controller.dispose();
+  });
+
+  it('a newer model arriving while the older one waits to build wins: only it is built, run and reported', async () => {
+    const h = harness();
+    h.controller.receive(modelMessage(convnet()));
+    h.controller.receive(modelMessage(small()));
+    await until('a status', () => h.statuses().length === 1);
+    await settle();
+    assert.deepEqual(h.log, ['0 build small', '0 progressive', '0 progressive done']);
+    assert.equal(h.statuses().length, 1);
+    assert.equal(h.statuses()[0].layersShown, 3);
+    assert.equal(h.controller.model?.name, 'small');
+    h.controller.dispose();
+  });
+
+  it('a newer model cancels the older one’s layer-by-layer run, whose maps are not shown', async () => {
+    const h = harness();
+    const newer = small();
+    h.onProgressiveMap = () => {
+      h.onProgressiveMap = undefined;
+      h.controller.receive(modelMessage(newer));
+    };
+    h.controller.receive(modelMessage(convnet()));
+    await until('a status', () => h.statuses().length === 1);
+    await settle();
+    assert.deepEqual(h.log, ['0 build model', '0 progressive', '0 progressive cancelled', '0 build small', '0 progressive', '0 progressive done']);
+    assert.deepEqual(
+      h.statuses().map((s) => s.layersShown),
+      [3],
+    );
+    assert.deepEqual([...h.controller.maps.keys()], [0, 1, 2], 'only the newer model’s maps');
+    h.controller.dispose();
+  });
+
+  it('weights load; weights that do not fit name the layer and give way to the previous weights', async () => {
+    const h = harness();
+    const model = small();
+    h.controller.receive(modelMessage(model));
+    await until('the first status', () => h.statuses().length === 1);
+    const seeded = shownMaps(h.controller);
+    const good: LayerWeights[] = [
+      {
+        layer: 'conv2d',
+        tensors: [
+          { shape: [3, 3, 1, 2], values: Array.from({ length: 18 }, (_, i) => (i % 5) / 10) },
+          { shape: [2], values: [0.5, -0.5] },
+        ],
+      },
+      {
+        layer: 'dense',
+        tensors: [
+          { shape: [32, 3], values: Array.from({ length: 96 }, (_, i) => (i % 7) / 20 - 0.1) },
+          { shape: [3], values: [0, 0.1, 0.2] },
+        ],
+      },
+    ];
+    h.controller.receive({ type: 'weights', source: 'good.weights.h5', layers: good });
+    await until('the status with the weights', () => h.statuses().length === 2);
+    assert.equal(h.controller.weightsSource, 'good.weights.h5');
+    assert.equal(h.controller.message, null);
+    const withGood = directRun(model, pattern('digit', { height: 6, width: 6, channels: 1 }), good);
+    assert.deepEqual(shownMaps(h.controller), withGood);
+    assert.notDeepEqual(withGood.get(0), seeded.get(0), 'the loaded weights change the maps');
+
+    const bad: LayerWeights[] = [{ layer: 'conv2d', tensors: [{ shape: [3, 3, 2, 2], values: new Array(36).fill(0) }, good[0].tensors[1]] }, good[1]];
+    h.controller.receive({ type: 'weights', source: 'bad.weights.h5', layers: bad });
+    await until('the status after the bad weights', () => h.statuses().length === 3);
+    assert.match(
+      h.controller.message ?? '',
+      /Layer "conv2d" \(Conv2D\) expects weights of shapes \[\[3,3,1,2\],\[2\]\] but the file has \[\[3,3,2,2\],\[2\]\]/,
+    );
+    assert.equal(h.controller.weightsSource, 'good.weights.h5', 'the previous weights are back');
+    assert.deepEqual(shownMaps(h.controller), withGood);
+    h.controller.dispose();
+  });
+
+  it('the downsampling what-if builds one runner per variant and runs each on the same input; a stale request is ignored', async () => {
+    const h = harness();
+    const text = example('mnist_convnet.py');
+    const analysed = modelNamed(text, 'model');
+    const model = toPreviewModel(analysed, 'convnet#model');
+    h.controller.receive(modelMessage(model));
+    await until('the first status', () => h.statuses().length === 1);
+    const pool = analysed.layers[1];
+    const variants = downsamplingVariants(analysed, pool, callSpan(text, pool), model.key);
+    // Read through a function: each read is the controller's state now (an assertion narrows a plain read for good).
+    const shownWhatIf = () => h.controller.whatIf;
+
+    h.controller.receive({ type: 'whatIf', model: 'another#model', index: 1, variants });
+    await settle();
+    assert.equal(h.runners.length, 1, 'a comparison for another model builds nothing');
+    assert.equal(shownWhatIf(), null);
+
+    h.controller.receive({ type: 'whatIf', model: model.key, index: 1, variants });
+    await until('the status after the comparison', () => h.statuses().length === 2);
+    const whatIf = shownWhatIf();
+    assert.ok(whatIf);
+    assert.equal(whatIf.index, 1);
+    assert.equal(h.runners.length, 4, 'the model’s runner and one per variant');
+    assert.deepEqual(
+      h.log.filter((l) => / build /.test(l)),
+      ['0 build model', '1 build model', '2 build model', '3 build model'],
+    );
+    assert.deepEqual(
+      whatIf.variants.map((v) => [v.variant.label, v.map?.shape]),
+      [
+        ['Max pooling', [13, 13, 32]],
+        ['Average pooling', [13, 13, 32]],
+        ['Strided convolution', [13, 13, 32]],
+      ],
+    );
+    assert.deepEqual(
+      whatIf.variants.map((_, i) => h.log.includes(`${i + 1} run`)),
+      [true, true, true],
+    );
+    // Max pooling is the model's own layer: its map is the one shown above it.
+    assert.deepEqual(Array.from(whatIf.variants[0].map?.values ?? []), Array.from(h.controller.maps.get(1)?.values ?? []));
+    assert.notDeepEqual(Array.from(whatIf.variants[1].map?.values ?? []), Array.from(whatIf.variants[0].map?.values ?? []));
+
+    h.controller.closeWhatIf();
+    assert.equal(shownWhatIf(), null);
+    assert.deepEqual(
+      h.runners.slice(1).map((r) => r.builtIndices.length),
+      [0, 0, 0],
+      'closing frees the variants’ runners',
+    );
+    h.controller.dispose();
+  });
+
+  it('inputs arriving during a layer-by-layer run are run after it, the last one taken', async () => {
+    const h = harness();
+    const model = convnet();
+    h.onProgressiveMap = () => {
+      h.onProgressiveMap = undefined;
+      // The user picks two patterns while the first layer's map is read; their frame comes during the run.
+      h.controller.choosePattern('checkerboard');
+      h.controller.choosePattern('horizontal-edges');
+      h.flushFrames();
+    };
+    h.controller.receive(modelMessage(model));
+    await until('two statuses', () => h.statuses().length === 2);
+    await settle();
+    assert.deepEqual(h.log, ['0 build model', '0 progressive', '0 progressive done', '0 run'], 'one run after the layer-by-layer run, not during it');
+    assert.equal(h.statuses().length, 2);
+    assert.deepEqual(Array.from(h.inputs[0]), Array.from(pattern('digit', G28)), 'the layer-by-layer run keeps its input');
+    assert.deepEqual(Array.from(h.inputs[1]), Array.from(pattern('horizontal-edges', G28)));
+    assert.deepEqual(shownMaps(h.controller), directRun(model, pattern('horizontal-edges', G28)));
+    h.controller.dispose();
+  });
+
+  it('runs at most once per animation frame however many drawings arrive, taking and saving the latest', async () => {
+    const h = harness();
+    const model = convnet();
+    h.controller.receive(modelMessage(model));
+    await until('the first status', () => h.statuses().length === 1);
+    await settle();
+    h.autoFrames = false;
+    const frames = h.framesAsked;
+    const strokes = [0.2, 0.5, 0.9].map((v) => new Float32Array(28 * 28).fill(0).map((_, i) => (i % 3 === 0 ? v : 0)));
+    for (const s of strokes) h.controller.drawn(s);
+    assert.equal(h.framesAsked, frames + 1, 'one frame for three moves');
+    h.flushFrames();
+    await until('the status of the drawing', () => h.statuses().length === 2);
+    assert.deepEqual(h.log.slice(3), ['0 run']);
+    assert.deepEqual(Array.from(h.inputs[1]), Array.from(strokes[2]));
+    assert.deepEqual(h.saved.at(-1)?.drawing, Array.from(strokes[2]));
+    assert.equal(h.saved.at(-1)?.inputKind, 'draw');
+    assert.deepEqual(shownMaps(h.controller), directRun(model, strokes[2]));
+    h.controller.dispose();
+  });
+
+  it('an image’s pixels become the input; one that does not decode says so', async () => {
+    const rgba = (g: InputGeometry) => Uint8ClampedArray.from({ length: g.height * g.width * 4 }, (_, i) => (i % 4 === 3 ? 255 : (i * 7) % 256));
+    const h = harness({ image: rgba });
+    h.controller.receive({ type: 'image', name: 'early.png', dataUrl: 'data:image/png;base64,early' });
+    assert.deepEqual(h.decoded, [], 'no model, no geometry: nothing to decode for');
+    const model = convnet();
+    h.controller.receive(modelMessage(model));
+    await until('the first status', () => h.statuses().length === 1);
+    h.controller.receive({ type: 'image', name: 'a.png', dataUrl: 'data:image/png;base64,a' });
+    await until('the status of the image', () => h.statuses().length === 2);
+    const input = fromRgba(rgba(G28), G28);
+    assert.deepEqual(Array.from(h.inputs.at(-1) ?? []), Array.from(input));
+    assert.equal(h.controller.ui.inputKind, 'image');
+    assert.deepEqual(shownMaps(h.controller), directRun(model, input));
+
+    const failing = harness({ image: () => new Error('bad') });
+    failing.controller.receive(modelMessage(model));
+    await until('the first status', () => failing.statuses().length === 1);
+    failing.controller.receive({ type: 'image', name: 'b.png', dataUrl: 'data:image/png;base64,b' });
+    await until('the error', () => failing.posted.some((m) => m.type === 'error'));
+    assert.equal(failing.controller.message, 'That image could not be decoded. Choose a PNG or JPEG file.');
+    assert.deepEqual(failing.posted.at(-1), { type: 'error', message: 'an image did not decode' });
+    h.controller.dispose();
+    failing.controller.dispose();
+  });
+
+  it('a refusal clears the model and its maps and frees the runner', async () => {
+    const h = harness();
+    h.controller.receive(modelMessage(convnet()));
+    await until('the first status', () => h.statuses().length === 1);
+    assert.equal(h.runners[0].builtIndices.length, 8);
+    h.controller.receive({ type: 'refused', message: 'Too large for the preview.' });
+    assert.equal(h.controller.model, null);
+    assert.equal(h.controller.maps.size, 0);
+    assert.equal(h.controller.message, 'Too large for the preview.');
+    assert.equal(h.runners[0].builtIndices.length, 0);
+    h.controller.dispose();
+  });
+
+  it('restores the saved UI state (a drawing is the first input), saves the selected layer and reveals it', async () => {
+    const drawing = Array.from({ length: 28 * 28 }, (_, i) => (i % 7) / 7);
+    const h = harness({ saved: { inputKind: 'draw', drawing, colormap: 'gray', layerScale: true } });
+    assert.equal(h.controller.ui.colormap, 'gray');
+    h.controller.receive(modelMessage(convnet()));
+    await until('the first status', () => h.statuses().length === 1);
+    assert.deepEqual(Array.from(h.inputs[0]), Array.from(Float32Array.from(drawing)));
+    h.controller.receive({ type: 'selectLayer', index: 4 });
+    assert.equal(h.saved.at(-1)?.selectedLayer, 4);
+    assert.deepEqual(h.revealed, [4]);
+    h.controller.receive({ type: 'selectLayer', index: null });
+    assert.equal(h.saved.at(-1)?.selectedLayer, null);
+    assert.deepEqual(h.revealed, [4]);
+    h.controller.dispose();
+  });
+
+  it("a click on a unit outlines its receptive field from the core's size, jump and offset; none for a Dense unit", async () => {
+    const h = harness();
+    const model = convnet();
+    h.controller.receive(modelMessage(model));
+    await until('the first status', () => h.statuses().length === 1);
+    const rf = model.layers[2].receptiveField;
+    assert.deepEqual(
+      [rf?.size, rf?.jump],
+      [
+        [8, 8],
+        [2, 2],
+      ],
+    );
+    h.controller.unitClicked(2, 3, 5);
+    assert.deepEqual(h.controller.field, [(rf?.offset[0] ?? 0) + 6, (rf?.offset[1] ?? 0) + 10, 8, 8]);
+    h.controller.unitClicked(7, 0, 1);
+    assert.equal(h.controller.field, null);
+    h.controller.dispose();
+  });
+});

@@ -1,0 +1,429 @@
+/**
+ * The activation preview's state, apart from the page: the model the host sent and the runner built for it (with
+ * the loaded weights), the input, the runs and their maps, the downsampling what-if, and what it tells the host.
+ * It holds no truth about the model — it builds and runs what the host sends. No DOM here: what it needs from the
+ * browser (animation frames, the painted busy bar, image decoding, the page) is given to it, so it runs under Node.
+ */
+import { formatCount } from '../../src/core/format';
+import {
+  assertNever,
+  type BackendName,
+  type HostMessage,
+  type LayerWeights,
+  type PersistedState,
+  type PreviewModel,
+  type WebviewMessage,
+} from '../../src/protocol';
+import { restoreState } from '../state';
+import { fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry } from '../tfjs/inputs';
+import { ModelRunner, type LayerMap } from '../tfjs/runner';
+import type { ControllerDeps, Host } from './deps';
+import { greyPlane, initialInput } from './input';
+import { buildWhatIf, disposeWhatIf, runWhatIf, type WhatIfState } from './whatIf';
+
+export type { ControllerDeps, Host, View } from './deps';
+export type { WhatIfState } from './whatIf';
+
+/** A run slower than this is taken to be slow again next time, and gets the progress bar before it starts. */
+export const SLOW_RUN_MS = 250;
+
+export class PreviewController {
+  /** The model on show; null before the first and after a refusal. */
+  model: PreviewModel | null = null;
+  /** Its input's (height, width, channels); null when it has no spatial input (no maps then). */
+  geometry: InputGeometry | null = null;
+  /** The maps of the last run, by layer index. */
+  maps = new Map<number, LayerMap>();
+  /** A message for the user (a refusal, weights that do not fit, a failed run). */
+  message: string | null = null;
+  /** Why some layers have no maps (the layer tfjs cannot build). */
+  stopReason: string | null = null;
+  ui: PersistedState;
+  /** The receptive field of the unit clicked last, on the input: [top, left, height, width]. */
+  field: [number, number, number, number] | null = null;
+  /** Where the loaded weights came from; null while the seeded initial weights are used. */
+  weightsSource: string | null = null;
+  /** What is being built or run, shown with a progress bar; building and running a large model take seconds. */
+  busy: string | null = null;
+  /** The downsampling comparison shown under a pooling layer, each variant with its own runner. */
+  whatIf: WhatIfState | null = null;
+
+  private readonly deps: ControllerDeps;
+  private readonly now: () => number;
+  private readonly createRunner: () => ModelRunner;
+  private readonly runner: ModelRunner;
+  private input: Float32Array | null = null;
+  private weights: LayerWeights[] | null = null;
+  /** The weights before the last load, to go back to when a file does not fit the model. */
+  private previousWeights: { weights: LayerWeights[] | null; source: string | null } = { weights: null, source: null };
+  /** A run is waiting for its animation frame: inputs arriving meanwhile are taken by that run. */
+  private runPending = false;
+  /** A run one layer at a time is under way (runInSteps); `rerun`: an input arrived meanwhile. */
+  private runningInSteps = false;
+  private rerun = false;
+  /** The pad's latest drawing, not yet taken as the input. */
+  private pendingDrawing: Float32Array | null = null;
+  /** How long the last run took; null before the first run of a model (it compiles the WebGL shaders). */
+  private lastRunMs: number | null = null;
+  /** Counts models, so that a build waiting for its progress bar to show gives way to a newer model. */
+  private generation = 0;
+  /** The generation the runner was built for: a run waits until it is the current one. */
+  private builtGeneration = 0;
+
+  /** Restores what the panel showed before it was hidden (the host's saved state). */
+  constructor(deps: ControllerDeps) {
+    this.deps = deps;
+    this.now = deps.now ?? (() => performance.now());
+    this.createRunner = deps.createRunner ?? (() => new ModelRunner());
+    this.runner = this.createRunner();
+    this.ui = restoreState(deps.host.getState());
+  }
+
+  private changed(): void {
+    this.deps.view.changed();
+  }
+
+  private post(message: WebviewMessage): void {
+    this.deps.host.post(message);
+  }
+
+  /** Changes the persisted UI state (and keeps it with the host). */
+  save(patch: Partial<PersistedState>): void {
+    this.ui = { ...this.ui, ...patch };
+    this.deps.host.setState(this.ui);
+    this.changed();
+  }
+
+  /** The active backend, as the host says. */
+  backend(): ReturnType<Host['backend']> {
+    return this.deps.host.backend();
+  }
+
+  /** A message from the host, already validated. */
+  receive(m: HostMessage): void {
+    switch (m.type) {
+      case 'model':
+        this.message = null;
+        void this.setModel(m.model);
+        return;
+      case 'refused':
+        this.runner.dispose();
+        this.model = null;
+        this.maps = new Map();
+        this.message = m.message;
+        this.changed();
+        return;
+      case 'selectLayer':
+        this.save({ selectedLayer: m.index });
+        if (m.index !== null) this.deps.view.reveal(m.index);
+        return;
+      case 'weights':
+        this.previousWeights = { weights: this.weights, source: this.weightsSource };
+        this.weights = m.layers.length ? m.layers : null;
+        this.weightsSource = m.layers.length ? m.source : null;
+        this.message = null;
+        this.changed();
+        if (this.model) void this.setModel(this.model);
+        return;
+      case 'weightsError':
+        this.message = m.message;
+        this.changed();
+        return;
+      case 'image':
+        void this.loadImage(m.dataUrl);
+        return;
+      case 'whatIf':
+        // A comparison asked for under a model that has since been replaced is not this model's.
+        if (m.model === this.model?.key) void this.openWhatIf(m);
+        return;
+      default:
+        // Every message type is handled above: one more in the protocol makes this fail to compile.
+        assertNever(m);
+    }
+  }
+
+  /** The backend changed (the user's choice, or the WebGL context was lost): rebuild what it shows on the new one. */
+  backendChanged(): void {
+    if (this.model) void this.setModel(this.model);
+    else this.changed();
+  }
+
+  /** The user's choice of backend, kept for the next time the panel opens. */
+  switchBackend(name: BackendName): void {
+    this.save({ backend: name });
+    void this.deps.host.useBackend(name);
+  }
+
+  /** Builds one runner per downsampling variant (three more models: for a large one, seconds), then runs them. */
+  private async openWhatIf(m: Extract<HostMessage, { type: 'whatIf' }>): Promise<void> {
+    const generation = this.generation;
+    this.closeWhatIf();
+    await this.showBusy('Building the downsampling comparison…');
+    if (generation !== this.generation) return;
+    try {
+      this.whatIf = buildWhatIf(m.index, m.variants, this.createRunner);
+    } catch (e) {
+      this.busy = null;
+      this.message = `Building the comparison failed: ${(e as Error).message}`;
+      this.changed();
+      return;
+    }
+    this.changed();
+    this.schedule();
+  }
+
+  closeWhatIf(): void {
+    disposeWhatIf(this.whatIf);
+    this.whatIf = null;
+    this.changed();
+  }
+
+  /** Shows `what` with the progress bar and resolves once that is painted, before a long synchronous step. */
+  private async showBusy(what: string): Promise<void> {
+    this.busy = what;
+    this.changed();
+    await this.deps.painted();
+  }
+
+  /** Builds the runner with the loaded weights; weights that do not fit give way to those it had, then to none. */
+  private build(model: PreviewModel): void {
+    try {
+      this.stopReason = this.runner.build(model, this.weights).stopReason;
+    } catch (e) {
+      // Weights that do not fit: say which layer, and keep showing the model with the weights it had.
+      this.message = (e as Error).message;
+      this.weights = this.previousWeights.weights;
+      this.weightsSource = this.previousWeights.source;
+      try {
+        this.stopReason = this.runner.build(model, this.weights).stopReason;
+      } catch {
+        this.weights = null;
+        this.weightsSource = null;
+        this.stopReason = this.runner.build(model).stopReason;
+      }
+    }
+  }
+
+  private async setModel(model: PreviewModel): Promise<void> {
+    const generation = ++this.generation;
+    this.closeWhatIf();
+    this.model = model;
+    this.geometry = inputGeometry(model.inputShape);
+    this.maps = new Map();
+    this.stopReason = null;
+    this.lastRunMs = null;
+    if (!this.geometry) {
+      this.busy = null;
+      this.changed();
+      return;
+    }
+    await this.showBusy(`Building ${model.name} (${formatCount(model.totalParams)} parameters)…`);
+    if (generation !== this.generation) return;
+    try {
+      this.build(model);
+    } catch (e) {
+      this.busy = null;
+      this.message = `Building the model failed: ${(e as Error).message}`;
+      this.changed();
+      this.post({ type: 'error', message: `building the model failed: ${(e as Error).message}` });
+      return;
+    }
+    this.changed();
+    this.builtGeneration = generation;
+    if (!this.input || this.input.length !== this.geometry.height * this.geometry.width * this.geometry.channels)
+      this.input = initialInput(this.ui, this.geometry);
+    this.schedule();
+  }
+
+  /**
+   * Runs at most once per animation frame however fast inputs arrive. A run expected to take more than a
+   * moment (a model's first, or one after a slow run) shows the progress bar first.
+   */
+  private schedule(): void {
+    if (this.runPending) return;
+    this.runPending = true;
+    this.deps.frame(() => void this.runFrame());
+  }
+
+  private async runFrame(): Promise<void> {
+    // A run one layer at a time is under way: the input that changed meanwhile is run when it ends.
+    if (this.runningInSteps) {
+      this.runPending = false;
+      this.rerun = true;
+      return;
+    }
+    const slow = this.lastRunMs === null || this.lastRunMs > SLOW_RUN_MS;
+    if (slow) await this.showBusy(`Running ${this.model?.name ?? 'the model'}…`);
+    this.runPending = false;
+    // A newer model arrived while this run waited: its build schedules the run once the runner is ready.
+    if (this.builtGeneration !== this.generation) return;
+    this.takeDrawing();
+    if (slow) await this.runInSteps();
+    else this.run();
+    this.busy = null;
+    this.changed();
+  }
+
+  /** One whole run: every map at once (a model that runs in a moment, as while drawing). */
+  private run(): void {
+    const g = this.geometry;
+    if (!g || !this.input || !this.model) return;
+    const t0 = this.now();
+    try {
+      const maps = this.runner.run(this.input, [g.height, g.width, g.channels]);
+      this.maps = new Map(maps.map((m) => [m.index, m]));
+      this.runVariants(g);
+    } catch (e) {
+      this.runFailed(e as Error);
+      return;
+    }
+    this.ran(this.now() - t0);
+  }
+
+  /**
+   * A slow run (a model's first, or a large model's): one layer at a time, each layer's maps shown as soon as they
+   * are read back, the page responsive meanwhile. A new model cancels it; a new input waits for it to end.
+   */
+  private async runInSteps(): Promise<void> {
+    const g = this.geometry;
+    if (!g || !this.input || !this.model) return;
+    const generation = this.generation;
+    const t0 = this.now();
+    this.runningInSteps = true;
+    try {
+      const done = await this.runner.runProgressive(
+        this.input,
+        [g.height, g.width, g.channels],
+        (m) => {
+          if (generation !== this.generation) return;
+          this.maps = new Map(this.maps).set(m.index, m);
+          this.changed();
+        },
+        () => generation !== this.generation,
+      );
+      if (!done) return;
+      this.runVariants(g);
+      this.ran(this.now() - t0);
+    } catch (e) {
+      this.runFailed(e as Error);
+    } finally {
+      this.runningInSteps = false;
+      if (this.rerun) {
+        this.rerun = false;
+        this.schedule();
+      }
+    }
+  }
+
+  private runVariants(g: InputGeometry): void {
+    if (!this.whatIf || !this.input) return;
+    this.whatIf = runWhatIf(this.whatIf, this.input, g);
+    this.changed();
+  }
+
+  private runFailed(e: Error): void {
+    this.post({ type: 'error', message: `running the model failed: ${e.message}` });
+    this.message = `Running the model failed: ${e.message}`;
+    this.changed();
+  }
+
+  /** A run ended: how long it took, told to the host, and the input shown on the pad. */
+  private ran(ms: number): void {
+    this.lastRunMs = ms;
+    const backend = this.backend();
+    this.post({ type: 'status', backend: backend.name, layersShown: this.maps.size, runMs: ms, notice: backend.notice });
+    if (this.geometry && this.input) this.deps.view.showInput(greyPlane(this.input, this.geometry));
+  }
+
+  choosePattern(pattern: PersistedState['pattern']): void {
+    this.save({ inputKind: 'pattern', pattern });
+    this.pendingDrawing = null;
+    this.field = null;
+    if (this.geometry) this.input = toChannels(patternPlane(pattern, this.geometry.height, this.geometry.width), this.geometry);
+    this.schedule();
+  }
+
+  /** Drawing from now on (the view clears the pad, which sends the empty drawing). */
+  startDrawing(): void {
+    this.save({ inputKind: 'draw' });
+  }
+
+  /** The pad sends a stroke's every move; they are taken once per frame, when the model runs. */
+  drawn(values: Float32Array): void {
+    if (!this.geometry) return;
+    this.pendingDrawing = values;
+    this.schedule();
+  }
+
+  /** Makes the latest drawing the input and saves it (one state update and one re-render per frame, not per move). */
+  private takeDrawing(): void {
+    const values = this.pendingDrawing;
+    this.pendingDrawing = null;
+    if (!values || !this.geometry || values.length !== this.geometry.height * this.geometry.width) return;
+    this.save({ inputKind: 'draw', drawing: Array.from(values) });
+    this.input = toChannels(values, this.geometry);
+  }
+
+  /** An image the user picked: its pixels, at the geometry of the model shown when it came, are the input. */
+  private async loadImage(dataUrl: string): Promise<void> {
+    const g = this.geometry;
+    if (!g) return;
+    let rgba: Uint8ClampedArray | null;
+    try {
+      rgba = await this.deps.decodeImage(dataUrl, g);
+    } catch {
+      this.message = 'That image could not be decoded. Choose a PNG or JPEG file.';
+      this.changed();
+      this.post({ type: 'error', message: 'an image did not decode' });
+      return;
+    }
+    if (!rgba) return;
+    this.input = fromRgba(rgba, g);
+    this.pendingDrawing = null;
+    this.save({ inputKind: 'image' });
+    this.message = null;
+    this.changed();
+    this.schedule();
+  }
+
+  /** A click on a unit: outline its receptive field on the input, from the core's size, jump and offset. */
+  unitClicked(layerIndex: number, y: number, x: number): void {
+    const rf = this.model?.layers[layerIndex]?.receptiveField;
+    if (!rf || rf.size.length !== 2 || rf.size.some((s) => s === null) || rf.offset.some((o) => o === null)) {
+      this.field = null;
+    } else {
+      const [sh, sw] = rf.size as number[];
+      const [jh, jw] = rf.jump as number[];
+      const [oh, ow] = rf.offset as number[];
+      this.field = [oh + y * jh, ow + x * jw, sh, sw];
+    }
+    this.changed();
+  }
+
+  /** Requests about a layer name the model they are about (`model`, its key): the host ignores one about a model it no longer shows. */
+  requestWhatIf(model: string, index: number): void {
+    this.post({ type: 'whatIf', model, index });
+  }
+
+  revealLayer(model: string, index: number): void {
+    this.post({ type: 'revealLayer', model, index });
+  }
+
+  pickWeights(): void {
+    this.post({ type: 'pickWeights' });
+  }
+
+  resetWeights(): void {
+    this.post({ type: 'resetWeights' });
+  }
+
+  pickImage(): void {
+    this.post({ type: 'pickImage' });
+  }
+
+  /** Frees the runners' weights (the page is going away). */
+  dispose(): void {
+    this.closeWhatIf();
+    this.runner.dispose();
+  }
+}

@@ -1,0 +1,40 @@
+/** What the preview's controller is given: the host (VS Code's webview API), the view, and what it needs from the browser. */
+import type { BackendName, PersistedState, WebviewMessage } from '../../src/protocol';
+import type { InputGeometry } from '../tfjs/inputs';
+import type { ModelRunner } from '../tfjs/runner';
+
+/** VS Code's side: messages, saved state, and the tfjs backend (main.ts makes it). */
+export interface Host {
+  post(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: PersistedState): void;
+  /** The active backend's name, a notice when it is a fallback or drawn in software, and those that can be chosen. */
+  backend(): { name: string; notice: string | null; choices: BackendName[] };
+  /** Switches to another backend; the host calls backendChanged() once it is active. */
+  useBackend(name: BackendName): Promise<void>;
+}
+
+/** What the page shows: told when the state changed, and the few things the state alone does not say. */
+export interface View {
+  /** The state changed: show it again. */
+  changed(): void;
+  /** A run ended: the input it took, grey (height × width), for the pad. */
+  showInput(grey: Float32Array): void;
+  /** The host selected this layer: bring it into view. */
+  reveal(index: number): void;
+}
+
+export interface ControllerDeps {
+  host: Host;
+  view: View;
+  /** Calls `callback` once before the next paint (requestAnimationFrame). */
+  frame(callback: () => void): void;
+  /** Resolves once the busy line just set is on screen, before a long synchronous step. */
+  painted(): Promise<void>;
+  /** An image (a data: URL) drawn at the geometry, centre-cropped: its RGBA pixels; null if it cannot be drawn; rejects if it does not decode. */
+  decodeImage(dataUrl: string, g: InputGeometry): Promise<Uint8ClampedArray | null>;
+  /** Milliseconds, for timing runs (performance.now). */
+  now?: () => number;
+  /** Makes the runners: the model's and one per what-if variant. */
+  createRunner?: () => ModelRunner;
+}

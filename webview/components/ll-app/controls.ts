@@ -1,0 +1,64 @@
+/** The input controls above the maps: the pad, the model's name and backend, weights, input choice and colours. */
+import { html, nothing } from 'lit';
+import { formatShape } from '../../../src/core/format';
+import { COLORMAPS, PATTERNS, type PersistedState, type PreviewModel } from '../../../src/protocol';
+import type { PreviewController } from '../../app/controller';
+import type { InputGeometry } from '../../tfjs/inputs';
+
+const PATTERN_LABELS: Record<string, string> = {
+  'vertical-edges': 'Vertical edges',
+  'horizontal-edges': 'Horizontal edges',
+  checkerboard: 'Checkerboard',
+  digit: 'Digit',
+  'digit-shifted': 'Digit, shifted',
+  noise: 'Noise',
+};
+
+/** `startDrawing`: the Draw button (the app clears the pad as well as telling the controller). */
+export function controls(c: PreviewController, g: InputGeometry, model: PreviewModel, startDrawing: () => void) {
+  const backend = c.backend();
+  const ui = c.ui;
+  return html`<div class="top">
+    <ll-pad .rows=${g.height} .cols=${g.width} .field=${c.field} @pad-input=${(e: CustomEvent<Float32Array>) => c.drawn(e.detail)}></ll-pad>
+    <div class="controls">
+      <div class="row">
+        <b>${model.name}</b><span class="muted">input ${formatShape(model.inputShape)}</span
+        ><span class="badge" title="TensorFlow.js backend">${backend.name}</span>
+        ${backend.choices
+          .filter((b) => b !== backend.name)
+          .map(
+            (b) =>
+              html`<button title="Build and run the model on the ${b === 'cpu' ? 'CPU' : 'WebGL'} backend" @click=${() => c.switchBackend(b)}>
+                Use ${b === 'cpu' ? 'CPU' : 'WebGL'}
+              </button>`,
+          )}
+      </div>
+      ${backend.notice ? html`<div class="notice">${backend.notice}</div>` : nothing}
+      <div class="row">
+        <span class="muted">Weights: ${c.weightsSource ?? 'initial (seeded)'}</span>
+        <button @click=${() => c.pickWeights()}>Load weights…</button>
+        ${c.weightsSource ? html`<button @click=${() => c.resetWeights()}>Reset</button>` : nothing}
+      </div>
+      <div class="row">
+        <button aria-pressed=${ui.inputKind === 'draw'} @click=${startDrawing}>Draw</button>
+        <button @click=${() => c.pickImage()}>Image…</button>
+      </div>
+      <div class="row">
+        ${PATTERNS.map((p) => html`<button aria-pressed=${ui.inputKind === 'pattern' && ui.pattern === p} @click=${() => c.choosePattern(p)}>${PATTERN_LABELS[p]}</button>`)}
+      </div>
+      <div class="row">
+        <label
+          >Colours
+          <select @change=${(e: Event) => c.save({ colormap: (e.target as HTMLSelectElement).value as PersistedState['colormap'] })}>
+            ${COLORMAPS.map((m) => html`<option value=${m} ?selected=${ui.colormap === m}>${m}</option>`)}
+          </select></label
+        >
+        <label
+          ><input type="checkbox" .checked=${ui.layerScale} @change=${(e: Event) => c.save({ layerScale: (e.target as HTMLInputElement).checked })} /> one scale
+          per layer</label
+        >
+      </div>
+      <div class="muted">Click a unit to outline the input pixels it sees.</div>
+    </div>
+  </div>`;
+}

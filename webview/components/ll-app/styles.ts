@@ -1,0 +1,104 @@
+/** The preview's layout: the sticky input controls, the busy bar, messages, and the what-if block. */
+import { css } from 'lit';
+
+export const appStyles = css`
+  :host {
+    display: block;
+    padding: 8px 12px;
+  }
+  .top {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 16px;
+    align-items: flex-start;
+    position: sticky;
+    top: 0;
+    z-index: 1;
+    padding: 6px 0;
+    background: var(--vscode-editor-background, Canvas);
+    border-bottom: 1px solid var(--vscode-panel-border, transparent);
+  }
+  .controls {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+    align-items: center;
+  }
+  .badge {
+    font-family: var(--vscode-editor-font-family);
+    padding: 1px 6px;
+    border-radius: 8px;
+    background: var(--vscode-badge-background);
+    color: var(--vscode-badge-foreground);
+  }
+  .notice {
+    color: var(--vscode-editorWarning-foreground);
+  }
+  .message {
+    padding: 8px;
+    border: 1px solid var(--vscode-inputValidation-warningBorder, var(--vscode-contrastBorder));
+  }
+  .busy {
+    position: sticky;
+    top: 0;
+    z-index: 2;
+    padding: 2px 0 4px;
+    background: var(--vscode-editor-background, Canvas);
+  }
+  .busy .bar {
+    height: 2px;
+    overflow: hidden;
+    position: relative;
+  }
+  .busy .bar::before {
+    content: '';
+    position: absolute;
+    inset: 0 auto 0 0;
+    width: 30%;
+    background: var(--vscode-progressBar-background, Highlight);
+    animation: slide 1.2s linear infinite;
+  }
+  @keyframes slide {
+    from {
+      left: -30%;
+    }
+    to {
+      left: 100%;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .busy .bar::before {
+      animation: none;
+      width: 100%;
+    }
+  }
+  table {
+    border-collapse: collapse;
+  }
+  .whatif {
+    margin: 4px 0 12px 12px;
+    padding: 6px;
+    border: 1px dashed var(--vscode-focusBorder);
+  }
+  .variants {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
+    gap: 8px;
+  }
+  .variant code {
+    font-family: var(--vscode-editor-font-family);
+    font-size: 0.9em;
+    word-break: break-all;
+  }
+  td,
+  th {
+    padding: 2px 8px;
+    text-align: left;
+    border-bottom: 1px solid var(--vscode-panel-border, transparent);
+  }
+`;
