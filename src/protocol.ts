@@ -73,6 +73,8 @@ export const COLORMAPS: ColormapName[] = ['viridis', 'magma', 'gray'];
 export interface LayerWeights {
   layer: string;
   tensors: { shape: number[]; values: number[] }[];
+  /** A model used as a layer (a pretrained base): its own layers' weights, by their names in that model. */
+  layers?: LayerWeights[];
 }
 
 /** One way to downsample at a pooling layer, with the whole model re-analysed with it in place. */
@@ -187,7 +189,8 @@ const isTensor: Check = (x) =>
   !(x.shape as unknown[]).includes(null) &&
   arrayOf(isNumber)(x.values) &&
   (x.values as number[]).length === (x.shape as number[]).reduce((a, b) => a * b, 1);
-const isLayerWeights: Check = (x) => isObject(x) && isString(x.layer) && arrayOf(isTensor)(x.tensors);
+const isLayerWeights: Check = (x) =>
+  isObject(x) && isString(x.layer) && arrayOf(isTensor)(x.tensors) && (x.layers === undefined || arrayOf(isLayerWeights)(x.layers));
 const isVariant: Check = (x) => isObject(x) && isString(x.label) && isString(x.code) && isPreviewModel(x.model);
 
 /**

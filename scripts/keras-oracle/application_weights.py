@@ -1,7 +1,9 @@
 """Writes a keras.applications weight file in the format Keras caches under ~/.keras/models/ (the Keras 2 HDF5
 layout of `save_weights`: a `layer_names` attribute, a group per layer with its `weight_names`), and what Keras
 computes with it: test/fixtures/weights/mobilenet_2_5_32_tf_no_top.h5 and mobilenet_2_5_32_tf_no_top.json (read by
-test/unit/applicationsPreview.test.ts; CI has no Python, so both are committed).
+test/unit/applicationsPreview.test.ts; CI has no Python, so both are committed). Then a `.keras` save of a model
+built on that base, `keras.Sequential([base, layers.Flatten(), layers.Dense(3)])` (the base's weights nested under
+`layers/functional/layers/…` in its model.weights.h5), and its output: mobilenet_head.keras and mobilenet_head.json.
 
     KERAS_BACKEND=jax /path/kenv/bin/python scripts/keras-oracle/application_weights.py
 
@@ -54,6 +56,18 @@ def main():
         )
         f.write("\n")
     print(path, os.path.getsize(path), "bytes;", model.count_params(), "params; output", out.shape)
+
+    head = keras.Sequential([model, keras.layers.Flatten(), keras.layers.Dense(3)])
+    head.build((None, 32, 32, 3))
+    for w in head.layers[-1].weights:
+        w.assign(rng.normal(0.0, 0.2, size=tuple(w.shape)).astype("float32"))
+    saved = os.path.join(OUT, "mobilenet_head.keras")
+    head.save(saved)
+    out = head.predict(image[None], verbose=0)
+    with open(os.path.join(OUT, "mobilenet_head.json"), "w") as f:
+        json.dump({"keras": keras.__version__, "params": int(head.count_params()), "output": [round(float(v), 6) for v in out.reshape(-1)]}, f, indent=1)
+        f.write("\n")
+    print(saved, os.path.getsize(saved), "bytes; output", out)
 
 
 if __name__ == "__main__":

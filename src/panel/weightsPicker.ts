@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { cachedWeightFiles, kerasModelsDir } from '../weights/kerasCache';
 import type { LayerWeights } from '../protocol';
-import { fileErrorKind, matchLayers, readKerasWeights, readTfjsWeights, unreadableReason, WeightsError } from '../weights/readWeights';
+import { fileErrorKind, matchLayers, readKerasWeights, readTfjsWeights, unreadableReason, WeightsError, type WeightedLayer } from '../weights/readWeights';
 
 const WEIGHT_FILE = /\.(h5|hdf5|keras)$|(^|\/)model\.json$/i;
 const NAMED_IN_SOURCE = /\.(?:save|save_weights|load_weights)\(\s*(?:filepath\s*=\s*)?['"]([^'"]+\.(?:h5|hdf5|keras|json))['"]/g;
@@ -73,7 +73,7 @@ export async function pickWeightsFile(doc: vscode.TextDocument, sourceUri: vscod
 }
 
 /** Reads a weight file and matches it to the model's layers; throws WeightsError with a message for the user. */
-export async function loadWeights(uri: vscode.Uri, modelLayers: { name: string; type: string; params: number | null }[]): Promise<LayerWeights[]> {
+export async function loadWeights(uri: vscode.Uri, modelLayers: WeightedLayer[]): Promise<LayerWeights[]> {
   const name = uri.path.split('/').pop() ?? uri.path;
   let bytes: Uint8Array;
   try {

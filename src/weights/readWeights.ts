@@ -97,16 +97,22 @@ function readKeras2(file: File): LayerWeights[] | null {
   return layers;
 }
 
-/** Keras 3: `layers/<name>/vars/0…n`. */
-function readKeras3(file: File): LayerWeights[] | null {
+/** Keras 3: `layers/<name>/vars/0…n`; a model used as a layer has its own `layers/<name>/layers/…`. */
+function readKeras3(file: File | Group, path = ''): LayerWeights[] | null {
   const top = tryGet(file, 'layers');
   if (!(top instanceof Group)) return null;
   const layers: LayerWeights[] = [];
   for (const name of top.keys) {
+    const group = tryGet(top, name);
+    const nested = group instanceof Group ? readKeras3(group, `${path}layers/${name}/`) : null;
+    if (nested?.length) {
+      layers.push({ layer: name, tensors: [], layers: nested });
+      continue;
+    }
     const vars = tryGet(top, `${name}/vars`);
     if (!(vars instanceof Group) || vars.keys.length === 0) continue;
     const order = vars.keys.map(Number).sort((a, b) => a - b);
-    layers.push({ layer: name, tensors: order.map((k) => tensor(vars.get(String(k)), `layers/${name}/vars/${k}`)) });
+    layers.push({ layer: name, tensors: order.map((k) => tensor(vars.get(String(k)), `${path}layers/${name}/vars/${k}`)) });
   }
   return layers;
 }
@@ -219,7 +225,7 @@ export async function readTfjsWeights(json: string, fileName: string, readShard:
  * in snake case, numbered in the model's order from the second of a class on (`dense`, `dense_1`), whatever its
  * `name=` is (Keras 3's saving_lib names a container's layers so). Keras 2 and TF.js files use the layer's name.
  */
-export function keras3Keys(modelLayers: { type: string }[]): string[] {
+export function keras3Keys(modelLayers: readonly { type: string }[]): string[] {
   const seen = new Map<string, number>();
   return modelLayers.map((l) => {
     const base = toSnakeCase(l.type);
@@ -235,13 +241,36 @@ export function keras3Keys(modelLayers: { type: string }[]): string[] {
  * trained in a session where the names got numbers, `dense_7`). Shapes are checked by the webview before
  * anything is loaded.
  */
-export function matchLayers(file: WeightsFile, modelLayers: { name: string; type: string; params: number | null }[]): LayerWeights[] {
+/**
+ * What matchLayers reads of a model's layers: the analysis' (a model used as a layer lists its own in `nested`) or
+ * the preview's (its `nested` is a model with `layers`).
+ */
+export interface WeightedLayer {
+  name: string;
+  type: string;
+  params: number | null;
+  nested?: readonly WeightedLayer[] | { layers: readonly WeightedLayer[] };
+}
+
+function innerLayers(l: WeightedLayer): readonly WeightedLayer[] | null {
+  if (!l.nested) return null;
+  return 'layers' in l.nested ? l.nested.layers : l.nested;
+}
+
+export function matchLayers(file: WeightsFile, modelLayers: readonly WeightedLayer[]): LayerWeights[] {
   const keras3 = file.format === 'keras3-weights-h5' || file.format === 'keras3-zip';
   const keys = keras3 ? keras3Keys(modelLayers) : modelLayers.map((l) => l.name);
   const weighted = modelLayers.map((l, i) => ({ ...l, key: keys[i] })).filter((l) => (l.params ?? 0) > 0);
   const byName = new Map(file.layers.map((l) => [l.layer, l]));
   const named = weighted.map((l) => byName.get(l.key));
-  if (named.every((l) => l !== undefined)) return named.map((l, i) => ({ layer: weighted[i].name, tensors: l.tensors }));
+  // A model used as a layer (a pretrained base) is matched layer by layer inside, by its own layers' keys.
+  const entry = (l: WeightedLayer, found: LayerWeights): LayerWeights => {
+    const inner = innerLayers(l);
+    return found.layers && inner
+      ? { layer: l.name, tensors: [], layers: matchLayers({ layers: found.layers, format: file.format }, inner) }
+      : { layer: l.name, tensors: found.tensors };
+  };
+  if (named.every((l) => l !== undefined)) return named.map((l, i) => entry(weighted[i], l));
   if (file.layers.length !== weighted.length) {
     const missing = weighted.find((l) => !byName.has(l.key));
     // A Keras 3 file names a layer by its class: say which of the model's layers that is when it has a name of its own.
@@ -251,5 +280,5 @@ export function matchLayers(file: WeightsFile, modelLayers: { name: string; type
       `The file has weights for ${file.layers.length} layer(s) (${file.layers.map((l) => l.layer).join(', ') || 'none'}), the model ${weighted.length}${missing ? `; none is named "${missing.key}" ${which}` : ''}.`,
     );
   }
-  return weighted.map((l, i) => ({ layer: l.name, tensors: file.layers[i].tensors }));
+  return weighted.map((l, i) => entry(l, file.layers[i]));
 }

@@ -20,6 +20,14 @@ function application(call: string): ModelResult {
   return model;
 }
 
+/** The oracle script's input: ((sin(x / 3 + c) + cos(y / 5 - c)) / 4 + 0.5) at row y, column x, channel c. */
+function mobilenetInput(): Float32Array {
+  const input = new Float32Array(32 * 32 * 3);
+  for (let y = 0; y < 32; y++)
+    for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) input[(y * 32 + x) * 3 + c] = (Math.sin(x / 3 + c) + Math.cos(y / 5 - c)) / 4 + 0.5;
+  return input;
+}
+
 describe('keras.applications in the preview (tfjs-layers, CPU backend)', function () {
   this.timeout(120_000);
   before(async () => {
@@ -121,15 +129,39 @@ fun = keras.Model(inputs, head(base(inputs)))
     const runner = new ModelRunner();
     try {
       assert.equal(runner.build(toPreviewModel(model, 'k'), weights).stopReason, null);
-      // The script's input: ((sin(x / 3 + c) + cos(y / 5 - c)) / 4 + 0.5) at row y, column x, channel c.
-      const input = new Float32Array(32 * 32 * 3);
-      for (let y = 0; y < 32; y++)
-        for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) input[(y * 32 + x) * 3 + c] = (Math.sin(x / 3 + c) + Math.cos(y / 5 - c)) / 4 + 0.5;
-      const maps = runner.run(input, [32, 32, 3]);
+      const maps = runner.run(mobilenetInput(), [32, 32, 3]);
       const last = maps.find((m) => m.index === model.layers.length - 1)!;
       assert.deepEqual(last.shape, [1, 1, 256]);
       const worst = Math.max(...expected.output.map((v, i) => Math.abs(v - last.values[i]) / Math.max(1, Math.abs(v))));
       assert.ok(worst < 1e-3, `largest difference from Keras: ${worst}`);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it("a .keras save of a model built on a base (its weights nested under the base's own) loads into the preview and gives Keras' output", () => {
+    const dir = join(__dirname, '../fixtures/weights');
+    const expected = JSON.parse(readFileSync(join(dir, 'mobilenet_head.json'), 'utf8')) as { params: number; output: number[] };
+    const model = analyze(`import keras
+from keras import layers
+base = keras.applications.MobileNet(weights=None, include_top=False, input_shape=(32, 32, 3), alpha=0.25)
+head = keras.Sequential([base, layers.Flatten(), layers.Dense(3)])
+`).models.find((m) => m.name === 'head')!;
+    assert.equal(model.totalParams, expected.params);
+    const weights = matchLayers(readKerasWeights(new Uint8Array(readFileSync(join(dir, 'mobilenet_head.keras'))), 'mobilenet_head.keras'), model.layers);
+    assert.deepEqual(
+      weights.map((w) => [w.layer, w.layers?.length ?? 0]),
+      [
+        [model.layers[0].name, 54],
+        ['dense', 0],
+      ],
+    );
+    const runner = new ModelRunner();
+    try {
+      assert.equal(runner.build(toPreviewModel(model, 'k'), weights).stopReason, null);
+      const out = runner.run(mobilenetInput(), [32, 32, 3]).find((m) => m.index === 2)!;
+      const worst = Math.max(...expected.output.map((v, i) => Math.abs(v - out.values[i]) / Math.max(1, Math.abs(v))));
+      assert.ok(worst < 1e-3, `largest difference from Keras: ${worst} (${Array.from(out.values)} vs ${expected.output})`);
     } finally {
       runner.dispose();
     }

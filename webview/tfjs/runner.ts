@@ -51,10 +51,11 @@ function deserialize(c: TfjsLayerConfig): tfl.layers.Layer {
   return fromConfig(cls, JSON.parse(JSON.stringify(c.config))) as unknown as tfl.layers.Layer;
 }
 
-/** A built layer and its row in the preview model. */
+/** A built layer and its row in the preview model; for a model used as a layer, the runner that built it. */
 interface BuiltLayer {
   layer: tfl.layers.Layer;
   index: number;
+  child?: ModelRunner;
 }
 
 export class ModelRunner {
@@ -90,9 +91,10 @@ export class ModelRunner {
     let stopReason: string | null = null;
     for (const layer of preview.layers) {
       try {
-        const made = this.make(layer);
+        const built = this.make(layer);
+        const made = built.layer;
         seq.add(made);
-        this.built.push({ layer: made, index: layer.index });
+        this.built.push(built);
         this.indices.push(layer.index);
         this.plan.push({
           key: `${layer.index}`,
@@ -137,9 +139,10 @@ export class ModelRunner {
         }
         let tfLayer = made.get(call.layer);
         if (!tfLayer) {
-          tfLayer = this.make(layer);
+          const built = this.make(layer);
+          tfLayer = built.layer;
           made.set(call.layer, tfLayer);
-          this.built.push({ layer: tfLayer, index: layer.index });
+          this.built.push(built);
         }
         const given = args as tfl.SymbolicTensor[];
         const out = tfLayer.apply(given.length === 1 ? given[0] : given) as tfl.SymbolicTensor;
@@ -160,24 +163,24 @@ export class ModelRunner {
   }
 
   /** A tfjs layer for the row, with seeded initial weights; throws why it cannot be made. */
-  private make(layer: PreviewModel['layers'][number]): tfl.layers.Layer {
-    if (layer.nested) return this.makeNested(layer.nested);
+  private make(layer: PreviewModel['layers'][number]): BuiltLayer {
+    if (layer.nested) return { ...this.makeNested(layer.nested), index: layer.index };
     if ('unsupported' in layer.tfjs) throw new Error(layer.tfjs.unsupported);
     const config = { ...seeded(layer.tfjs, 4242 + layer.index * 101), name: `l${layer.index}_${layer.name}` };
-    return deserialize({ className: layer.tfjs.className, config });
+    return { layer: deserialize({ className: layer.tfjs.className, config }), index: layer.index };
   }
 
   /**
    * A model used as a layer (the book's `Sequential([conv_base, ...])`): built whole by a runner of its own, then
    * applied as one layer, as tfjs-layers allows a LayersModel to be; its row shows the model's output.
    */
-  private makeNested(nested: PreviewModel): tfl.layers.Layer {
+  private makeNested(nested: PreviewModel): { layer: tfl.layers.Layer; child: ModelRunner } {
     const child = new ModelRunner();
     this.children.push(child);
     const { stopReason } = child.build(nested);
     if (stopReason) throw new Error(`in the model it holds, ${stopReason}`);
     if (!child.model || child.finals.length !== 1) throw new Error('a model used as a layer must have one output, here.');
-    return tfl.model({ inputs: child.model.inputs, outputs: child.finals[0], name: `${modelName(nested)}_as_layer` });
+    return { layer: tfl.model({ inputs: child.model.inputs, outputs: child.finals[0], name: `${modelName(nested)}_as_layer` }), child };
   }
 
   /**
@@ -187,23 +190,32 @@ export class ModelRunner {
   private loadWeights(preview: PreviewModel, weights: LayerWeights[]): void {
     const plan: { layer: tfl.layers.Layer; values: tf.Tensor[] }[] = [];
     try {
-      for (const { layer: tfLayer, index } of this.built) {
-        const meta = preview.layers[index];
-        const expected = tfLayer.getWeights().map((w) => w.shape);
-        if (expected.length === 0) continue;
-        const found = weights.find((w) => w.layer === meta.name);
-        if (!found) throw new Error(`The weights have no layer "${meta.name}" (${meta.type}).`);
-        const got = found.tensors.map((t) => t.shape);
-        const same = got.length === expected.length && got.every((s, k) => s.length === expected[k].length && s.every((d, j) => d === expected[k][j]));
-        if (!same)
-          throw new Error(`Layer "${meta.name}" (${meta.type}) expects weights of shapes ${JSON.stringify(expected)} but the file has ${JSON.stringify(got)}.`);
-        const values: tf.Tensor[] = [];
-        plan.push({ layer: tfLayer, values });
-        for (const t of found.tensors) values.push(tf.tensor(t.values, t.shape, 'float32'));
-      }
+      this.planWeights(preview, weights, plan);
       for (const p of plan) p.layer.setWeights(p.values);
     } finally {
       for (const p of plan) p.values.forEach((t) => t.dispose());
+    }
+  }
+
+  /** Each built layer's tensors from `weights`, into `plan`; a model used as a layer is planned layer by layer inside. */
+  private planWeights(preview: PreviewModel, weights: LayerWeights[], plan: { layer: tfl.layers.Layer; values: tf.Tensor[] }[]): void {
+    for (const { layer: tfLayer, index, child } of this.built) {
+      const meta = preview.layers[index];
+      const expected = tfLayer.getWeights().map((w) => w.shape);
+      if (expected.length === 0) continue;
+      const found = weights.find((w) => w.layer === meta.name);
+      if (!found) throw new Error(`The weights have no layer "${meta.name}" (${meta.type}).`);
+      if (child && meta.nested && found.layers) {
+        child.planWeights(meta.nested, found.layers, plan);
+        continue;
+      }
+      const got = found.tensors.map((t) => t.shape);
+      const same = got.length === expected.length && got.every((s, k) => s.length === expected[k].length && s.every((d, j) => d === expected[k][j]));
+      if (!same)
+        throw new Error(`Layer "${meta.name}" (${meta.type}) expects weights of shapes ${JSON.stringify(expected)} but the file has ${JSON.stringify(got)}.`);
+      const values: tf.Tensor[] = [];
+      plan.push({ layer: tfLayer, values });
+      for (const t of found.tensors) values.push(tf.tensor(t.values, t.shape, 'float32'));
     }
   }
 
