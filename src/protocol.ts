@@ -47,6 +47,8 @@ export interface PreviewModel {
   deepestField: ReceptiveField | null;
   /** Multiply-accumulates of one run, as the core counts them: how long a run will take, before the first one. */
   macs: number | null;
+  /** A `keras.applications` model: its architecture (`VGG16`), whose pretrained weights LayerLens does not download. */
+  application: string | null;
 }
 
 /** What the webview keeps across hiding and re-showing the panel (vscode.setState). */
@@ -178,6 +180,7 @@ export function isPreviewModel(x: unknown): x is PreviewModel {
     orNull((b) => isFinite(b) && b >= 0)(x.estimatedBytes) &&
     orNull(isCount)(x.totalParams) &&
     orNull(isCount)(x.macs) &&
+    orNull(isString)(x.application) &&
     orNull(isReceptiveField)(x.deepestField)
   );
 }

@@ -37,6 +37,7 @@ export function toPreviewModel(model: ModelResult, key: string): PreviewModel {
     totalParams: params,
     deepestField: modelField(model),
     macs: model.macs,
+    application: model.application ?? null,
   };
 }
 

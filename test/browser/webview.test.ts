@@ -126,6 +126,8 @@ describe('activation webview in Chromium', function () {
     const progress = await w.page.evaluate(() => (window as unknown as { progress: { mapsBeforeStatus: boolean } }).progress);
     assert.equal(progress.mapsBeforeStatus, true, 'block1_conv1 was painted before the run ended');
     assert.equal(await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.querySelectorAll('ll-layer').length), 19);
+    const text = (await w.page.evaluate(() => document.querySelector('ll-app')!.shadowRoot!.textContent)) ?? '';
+    assert.match(text, /Weights: initial \(seeded\): VGG16's pretrained weights are not downloaded; Load weights… offers the file Keras cached/);
     await w.page.close();
   });
 

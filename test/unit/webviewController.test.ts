@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { downsamplingVariants } from '../../src/panel/downsampling';
 import { toPreviewModel } from '../../src/panel/previewModel';
 import type { HostMessage, LayerWeights, PersistedState, PreviewModel, WebviewMessage } from '../../src/protocol';
-import { PreviewController } from '../../webview/app/controller';
+import { LARGE_MODEL_MACS, PreviewController } from '../../webview/app/controller';
 import { fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry } from '../../webview/tfjs/inputs';
 import { ModelRunner, type LayerMap } from '../../webview/tfjs/runner';
 import { callSpan, example, modelNamed } from './support/fixtures';
@@ -77,7 +77,8 @@ interface Harness {
   statuses(): Extract<WebviewMessage, { type: 'status' }>[];
 }
 
-function harness(options: { saved?: unknown; image?: (g: InputGeometry) => Uint8ClampedArray | null | Error } = {}): Harness {
+/** `large`: every model counts as large, so that it runs one layer at a time (as a pretrained base does). */
+function harness(options: { saved?: unknown; image?: (g: InputGeometry) => Uint8ClampedArray | null | Error; large?: boolean } = {}): Harness {
   const queue: (() => void)[] = [];
   let clock = 0;
   const h: Harness = {
@@ -126,6 +127,7 @@ function harness(options: { saved?: unknown; image?: (g: InputGeometry) => Uint8
       h.runners.push(runner);
       return runner;
     },
+    ...(options.large ? { largeModelMacs: 0 } : {}),
   });
   return h;
 }
@@ -171,37 +173,38 @@ describe('webview controller (real runner, tfjs CPU backend)', () => {
     await tf.setBackend('cpu');
   });
 
-  it('a model message builds the runner, runs it layer by layer and posts a status with layersShown; a fast next run is one run', async () => {
+  it('a model message builds the runner, runs it and posts a status with layersShown; the book’s convnet runs whole, a large model layer by layer', async () => {
     const h = harness();
     const model = convnet();
+    assert.ok(model.macs !== null && model.macs < LARGE_MODEL_MACS);
     h.controller.receive(modelMessage(model));
     await until('the first status', () => h.statuses().length === 1);
     assert.deepEqual(h.statuses()[0], { type: 'status', backend: 'cpu', layersShown: 8, runMs: 1, notice: null });
-    assert.deepEqual(h.log, ['0 build model', '0 progressive', '0 progressive done'], "a model's first run goes layer by layer");
+    assert.deepEqual(h.log, ['0 build model', '0 run'], 'a small model runs whole, its first run too');
     assert.equal(h.controller.busy, null);
     assert.equal(h.controller.stopReason, null);
     assert.deepEqual(shownMaps(h.controller), directRun(model, pattern('digit', G28)), "the maps are the model's on the digit");
     assert.deepEqual(Array.from(h.shown[0]), Array.from(patternPlane('digit', 28, 28)), 'the pad shows the input');
-
-    // The first run took 1 ms: the next is fast, one whole run.
     h.controller.choosePattern('checkerboard');
     await until('the second status', () => h.statuses().length === 2);
-    assert.deepEqual(h.log.slice(3), ['0 run']);
+    assert.deepEqual(h.log.slice(2), ['0 run']);
     assert.deepEqual(shownMaps(h.controller), directRun(model, pattern('checkerboard', G28)));
     assert.deepEqual(h.saved.at(-1), { ...h.controller.ui, inputKind: 'pattern', pattern: 'checkerboard' });
-
-    // A run slower than SLOW_RUN_MS makes the next one go layer by layer again, with the busy bar.
-    h.runMs = 300;
-    h.controller.choosePattern('noise');
-    await until('the third status', () => h.statuses().length === 3);
-    h.controller.choosePattern('vertical-edges');
-    await until('the fourth status', () => h.statuses().length === 4);
-    assert.deepEqual(h.log.slice(4), ['0 run', '0 progressive', '0 progressive done']);
     h.controller.dispose();
+
+    // The same model counted as large: each run goes layer by layer, to the same maps.
+    const large = harness({ large: true });
+    large.controller.receive(modelMessage(model));
+    await until('the first status', () => large.statuses().length === 1);
+    large.controller.choosePattern('checkerboard');
+    await until('the second status', () => large.statuses().length === 2);
+    assert.deepEqual(large.log, ['0 build model', '0 progressive', '0 progressive done', '0 progressive', '0 progressive done']);
+    assert.deepEqual(shownMaps(large.controller), directRun(model, pattern('checkerboard', G28)));
+    large.controller.dispose();
   });
 
   it('a newer model arriving while the older one waits to build wins: only it is built, run and reported', async () => {
-    const h = harness();
+    const h = harness({ large: true });
     h.controller.receive(modelMessage(convnet()));
     h.controller.receive(modelMessage(small()));
     await until('a status', () => h.statuses().length === 1);
@@ -214,7 +217,7 @@ describe('webview controller (real runner, tfjs CPU backend)', () => {
   });
 
   it('a newer model cancels the older one’s layer-by-layer run, whose maps are not shown', async () => {
-    const h = harness();
+    const h = harness({ large: true });
     const newer = small();
     h.onProgressiveMap = () => {
       h.onProgressiveMap = undefined;
@@ -328,7 +331,7 @@ describe('webview controller (real runner, tfjs CPU backend)', () => {
   });
 
   it('inputs arriving during a layer-by-layer run are run after it, the last one taken', async () => {
-    const h = harness();
+    const h = harness({ large: true });
     const model = convnet();
     h.onProgressiveMap = () => {
       h.onProgressiveMap = undefined;
@@ -340,7 +343,11 @@ describe('webview controller (real runner, tfjs CPU backend)', () => {
     h.controller.receive(modelMessage(model));
     await until('two statuses', () => h.statuses().length === 2);
     await settle();
-    assert.deepEqual(h.log, ['0 build model', '0 progressive', '0 progressive done', '0 run'], 'one run after the layer-by-layer run, not during it');
+    assert.deepEqual(
+      h.log,
+      ['0 build model', '0 progressive', '0 progressive done', '0 progressive', '0 progressive done'],
+      'one run after the layer-by-layer run, not during it',
+    );
     assert.equal(h.statuses().length, 2);
     assert.deepEqual(Array.from(h.inputs[0]), Array.from(pattern('digit', G28)), 'the layer-by-layer run keeps its input');
     assert.deepEqual(Array.from(h.inputs[1]), Array.from(pattern('horizontal-edges', G28)));
@@ -361,7 +368,7 @@ describe('webview controller (real runner, tfjs CPU backend)', () => {
     assert.equal(h.framesAsked, frames + 1, 'one frame for three moves');
     h.flushFrames();
     await until('the status of the drawing', () => h.statuses().length === 2);
-    assert.deepEqual(h.log.slice(3), ['0 run']);
+    assert.deepEqual(h.log, ['0 build model', '0 run', '0 run']);
     assert.deepEqual(Array.from(h.inputs[1]), Array.from(strokes[2]));
     assert.deepEqual(h.saved.at(-1)?.drawing, Array.from(strokes[2]));
     assert.equal(h.saved.at(-1)?.inputKind, 'draw');

@@ -27,6 +27,13 @@ export type { WhatIfState } from './whatIf';
 /** A run slower than this is taken to be slow again next time, and gets the progress bar before it starts. */
 export const SLOW_RUN_MS = 250;
 
+/**
+ * A model of more multiply-accumulates per run than this (the core's count) runs one layer at a time, its maps shown
+ * as they come: a pretrained base at 224×224 has billions and takes seconds. A smaller one (the book's convnet has
+ * 2.4 million) runs whole, which is faster: a run per layer waits for each layer's read-back.
+ */
+export const LARGE_MODEL_MACS = 200_000_000;
+
 export class PreviewController {
   /** The model on show; null before the first and after a refusal. */
   model: PreviewModel | null = null;
@@ -237,7 +244,8 @@ export class PreviewController {
 
   /**
    * Runs at most once per animation frame however fast inputs arrive. A run expected to take more than a
-   * moment (a model's first, or one after a slow run) shows the progress bar first.
+   * moment (a model's first, or one after a slow run) shows the progress bar first; a large model runs one layer at
+   * a time (LARGE_MODEL_MACS).
    */
   private schedule(): void {
     if (this.runPending) return;
@@ -258,7 +266,7 @@ export class PreviewController {
     // A newer model arrived while this run waited: its build schedules the run once the runner is ready.
     if (this.builtGeneration !== this.generation) return;
     this.takeDrawing();
-    if (slow) await this.runInSteps();
+    if ((this.model?.macs ?? Infinity) > (this.deps.largeModelMacs ?? LARGE_MODEL_MACS)) await this.runInSteps();
     else this.run();
     this.busy = null;
     this.changed();
@@ -281,7 +289,7 @@ export class PreviewController {
   }
 
   /**
-   * A slow run (a model's first, or a large model's): one layer at a time, each layer's maps shown as soon as they
+   * A large model's run: one layer at a time, each layer's maps shown as soon as they
    * are read back, the page responsive meanwhile. A new model cancels it; a new input waits for it to end.
    */
   private async runInSteps(): Promise<void> {

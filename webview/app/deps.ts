@@ -37,4 +37,6 @@ export interface ControllerDeps {
   now?: () => number;
   /** Makes the runners: the model's and one per what-if variant. */
   createRunner?: () => ModelRunner;
+  /** A model of more multiply-accumulates than this runs one layer at a time (LARGE_MODEL_MACS unless given). */
+  largeModelMacs?: number;
 }

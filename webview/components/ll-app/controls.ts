@@ -16,6 +16,12 @@ const PATTERN_LABELS: Record<string, string> = {
 
 /** `startDrawing`: the Draw button (the app clears the pad as well as telling the controller). */
 export function controls(c: PreviewController, g: InputGeometry, model: PreviewModel, startDrawing: () => void) {
+  // A keras.applications model names pretrained weights that LayerLens does not download: say so until a file is loaded.
+  const weights =
+    c.weightsSource ??
+    (model.application
+      ? `initial (seeded): ${model.application}'s pretrained weights are not downloaded; Load weights… offers the file Keras cached`
+      : 'initial (seeded)');
   const backend = c.backend();
   const ui = c.ui;
   return html`<div class="top">
@@ -35,7 +41,7 @@ export function controls(c: PreviewController, g: InputGeometry, model: PreviewM
       </div>
       ${backend.notice ? html`<div class="notice">${backend.notice}</div>` : nothing}
       <div class="row">
-        <span class="muted">Weights: ${c.weightsSource ?? 'initial (seeded)'}</span>
+        <span class="muted">Weights: ${weights}</span>
         <button @click=${() => c.pickWeights()}>Load weights…</button>
         ${c.weightsSource ? html`<button @click=${() => c.resetWeights()}>Reset</button>` : nothing}
       </div>
