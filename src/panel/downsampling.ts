@@ -6,13 +6,7 @@
  */
 import { analyze, analyzeCells, pyRepr, type LayerResult, type ModelResult, type PyPlain } from '../core';
 import type { DownsamplingVariant } from '../protocol';
-import { toPreviewModel } from './previewModel';
-
-const POOLING = /^(Max|Average)Pooling([123])D$/;
-
-export function isPooling(type: string): boolean {
-  return POOLING.test(type);
-}
+import { POOLING, toPreviewModel } from './previewModel';
 
 /** Python source of a tuple or value from a layer config (plain JSON). */
 const py = (v: unknown) => pyRepr(v as PyPlain);

@@ -3,8 +3,14 @@ import { BYTES_PER_PARAM } from '../core/format';
 import type { LayerResult, ModelResult } from '../core';
 import { modelField } from '../core/describe';
 import { graphCalls, toTfjs, toTfjsInput, type TfjsConversion } from '../core/tfjs/toTfjs';
-import { isPooling } from './downsampling';
 import type { PreviewModel } from '../protocol';
+
+/** The pooling layers the downsampling what-if can replace (the class, and its rank in the second group). */
+export const POOLING = /^(Max|Average)Pooling([123])D$/;
+
+export function isPooling(type: string): boolean {
+  return POOLING.test(type);
+}
 
 export function toPreviewModel(model: ModelResult, key: string): PreviewModel {
   const params = model.totalParams;
