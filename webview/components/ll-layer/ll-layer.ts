@@ -53,6 +53,8 @@ export class LayerElement extends LitElement {
   /** Whether the layer is on screen: off screen its canvases are painted when it scrolls in, not on every run. */
   private onScreen = true;
   private unpainted = false;
+  /** The pixels one channel is drawn into before it is put on its canvas, kept from run to run. */
+  private pixels: ImageData | null = null;
   private observer: IntersectionObserver | null = null;
 
   connectedCallback(): void {
@@ -101,11 +103,14 @@ export class LayerElement extends LitElement {
         height: `${100 / g.h}%`,
       });
     const table = colormapTable(this.colormap);
+    if (this.pixels?.width !== g.w || this.pixels.height !== g.h) this.pixels = new ImageData(g.w, g.h);
+    const img = this.pixels;
     for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[data-channel]')) {
       const c = Number(canvas.dataset.channel);
-      const ctx = canvas.getContext('2d');
+      // A canvas kept in memory, not on the GPU: a map is a few hundred pixels, written whole on every run, and
+      // uploading each of a layer's 64 canvases to the GPU costs more than drawing it.
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
       if (!ctx) continue;
-      const img = ctx.createImageData(g.w, g.h);
       const [lo, hi] = this.range(c);
       paintChannel(values, g.h * g.w, g.c, c, lo, hi, table, img.data);
       ctx.putImageData(img, 0, 0);
