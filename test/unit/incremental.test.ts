@@ -14,8 +14,6 @@ import { EXAMPLES, example } from './support/fixtures';
 import { int, pick, rng } from './support/random';
 import { CASES } from './support/realCodeCases';
 
-type Generate = (options: { lines: number; seed: number; minGap?: number; maxGap?: number; kind?: string }) => { text: string };
-
 const ONE_CHAR = ['0', '1', '7', '9', 'a', 'x', '_', '.', ',', ':', '=', '(', ')', '[', ']', '"', "'", '#', ' ', '\n', '    '];
 
 let coldKey = 0;
@@ -85,7 +83,7 @@ describe('incremental re-analysis equals a cold analysis', function () {
   let generated: string[] = [];
 
   before(async () => {
-    const { generate } = (await import('../../bench/generate.mjs')) as { generate: Generate };
+    const { generate } = await import('../../bench/generate.mjs');
     generated = [
       generate({ lines: 800, seed: 11 }).text,
       generate({ lines: 800, seed: 12, kind: 'functional', minGap: 40, maxGap: 120 }).text,
