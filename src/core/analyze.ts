@@ -9,6 +9,7 @@
  * edited statement is chunked and parsed again.
  */
 import type { Tree } from '@lezer/common';
+import { clearCallsCache } from './python/calls';
 import { chunkInfo, clearChunkCache, MAY_TOUCH_MODELS } from './python/chunkInfo';
 import { chunkSource, chunkToSource, commonEnds, rechunk, type Chunk } from './python/chunks';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
@@ -29,9 +30,35 @@ const ASSIGNED_IN_BLOCK = /^[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]
 const previousVersions = new Map<string, { source: SourceText; chunks: Chunk[] }>();
 const PREVIOUS_LIMIT = 16;
 
+/**
+ * What the text alone says about a statement, without parsing it: whether it may touch a model (the cheap test),
+ * whether it names `Sequential`, and the names it binds. Cached by text: a keystroke leaves every other statement's
+ * text (the same string) as it was, and these regular expressions over the whole file took about a third of a
+ * re-analysis.
+ */
+interface TextFacts {
+  mayTouchModels: boolean;
+  mentionsSequential: boolean;
+  names: string[];
+}
+const factsCache = new Map<string, TextFacts>();
+const FACTS_LIMIT = 20000;
+
+function textFacts(text: string): TextFacts {
+  let facts = factsCache.get(text);
+  if (!facts) {
+    if (factsCache.size >= FACTS_LIMIT) factsCache.clear();
+    facts = { mayTouchModels: MAY_TOUCH_MODELS.test(text), mentionsSequential: text.includes('Sequential'), names: definedNames(text) };
+    factsCache.set(text, facts);
+  }
+  return facts;
+}
+
 /** Forgets every cached parse and chunking (benchmarks use it to time a cold analysis). */
 export function clearParseCache(): void {
   clearChunkCache();
+  clearCallsCache();
+  factsCache.clear();
   previousVersions.clear();
 }
 
@@ -70,8 +97,7 @@ function prepareCells(source: SourceText): { source: SourceText; chunks: Chunk[]
 }
 
 /** Names a top-level statement binds, read from its text without parsing it. */
-function definedNames(chunk: Chunk): string[] {
-  const text = chunk.text;
+function definedNames(text: string): string[] {
   for (const re of DEFINES) {
     const m = re.exec(text);
     if (m) return [m[1]];
@@ -115,16 +141,17 @@ function walkCallers(chunks: Chunk[], walked: boolean[], chunkNames: string[][])
 
 function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[] }): AnalysisResult {
   const unclosed = chunks.flatMap((c) => c.unclosed);
-  const aliases = new Set(chunks.flatMap((c) => (c.text.includes('Sequential') ? chunkInfo(c.text).sequentialAliases : [])));
+  const facts = chunks.map((c) => textFacts(c.text));
+  const aliases = new Set(chunks.flatMap((c, i) => (facts[i].mentionsSequential ? chunkInfo(c.text).sequentialAliases : [])));
   const aliasPattern = aliases.size ? new RegExp(`\\b(?:${[...aliases].join('|')})\\s*\\(`) : null;
   // Walk a statement if it can touch a model: a cheap text test first, then its syntax (strings and comments never count).
-  const walked = chunks.map((c) => {
-    const byText = MAY_TOUCH_MODELS.test(c.text) || (aliasPattern !== null && aliasPattern.test(c.text));
+  const walked = chunks.map((c, i) => {
+    const byText = facts[i].mayTouchModels || (aliasPattern !== null && aliasPattern.test(c.text));
     if (!byText) return false;
     const info = chunkInfo(c.text);
     return info.touchesModels || [...aliases].some((a) => info.calledNames.has(a));
   });
-  const chunkNames = chunks.map(definedNames);
+  const chunkNames = facts.map((f) => f.names);
   walkCallers(chunks, walked, chunkNames);
   const definitions = new Map<string, number[]>();
   chunks.forEach((_chunk, index) => {
@@ -162,7 +189,8 @@ function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[]
   });
   // Version-control conflict markers: Python cannot run the file, even where no model statement holds one. Both
   // ends must be there (a lone `=======` line is more likely a heading's underline in a docstring).
-  const markers = [...source.text.matchAll(CONFLICT_MARKER)];
+  // Both kinds of marker must be there: without `<<<<<<<` and `>>>>>>>` in the text, the line-by-line scan is skipped.
+  const markers = source.text.includes('<<<<<<<') && source.text.includes('>>>>>>>') ? [...source.text.matchAll(CONFLICT_MARKER)] : [];
   if (markers.some((m) => m[1][0] === '<') && markers.some((m) => m[1][0] === '>'))
     for (const m of markers)
       diagnostics.push({

@@ -14,6 +14,7 @@ import type { SyntaxNode, Tree } from '@lezer/common';
 import { ruleFor } from '../layers/catalogue';
 import { readLegacyArguments } from '../layers/legacy';
 import { OPERATIONS, OPS_FUNCTIONS } from '../layers/merge';
+import { callsName } from '../python/calls';
 import { chunkToSource, type Chunk } from '../python/chunks';
 import { parseNumber, parseString } from '../python/literals';
 import { arith, builtin, callMethod, compare, equal, iterate, MAX_SEQUENCE } from '../python/operators';
@@ -145,7 +146,7 @@ export class Interpreter {
       // A statement that re-binds a model's variable ends that model, even if it mentions nothing of Keras.
       const rebindsModel = this.program.chunkNames[index].some((n) => this.module.vars.get(n)?.value.kind === 'model');
       // `model(np.zeros((1, 28, 28, 1)))` builds a model: a statement calling a model's variable is walked too.
-      const callsModel = !this.program.walked[index] && [...this.moduleModels].some((n) => chunk.text.includes(`${n}(`));
+      const callsModel = !this.program.walked[index] && this.callsModuleModel(chunk.text);
       if (!this.program.walked[index] && !rebindsModel && !callsModel) return;
       if (rebindsModel) this.rebinding.add(index);
       const tree = this.program.tree(index);
@@ -787,6 +788,11 @@ export class Interpreter {
 
   /** Module-level names bound to a model, for the cheap test of which statements may call one. */
   private readonly moduleModels = new Set<string>();
+
+  private callsModuleModel(text: string): boolean {
+    for (const name of this.moduleModels) if (callsName(text, name)) return true;
+    return false;
+  }
 
   private bind(scope: Scope, name: string, value: Value, at: number): void {
     scope.vars.set(name, { value, at });
