@@ -13,6 +13,18 @@ export interface Segment {
   cell?: number;
 }
 
+/** Index of the first element of the ascending `xs` greater than `x`. */
+function firstAbove(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class SourceText {
   private readonly lineStarts: number[];
 
@@ -33,11 +45,13 @@ export class SourceText {
     const old = previous.source;
     const delta = text.length - old.text.length;
     const oldSuffixStart = old.text.length - previous.suffix;
-    // Line starts up to the edit are kept; those after it move by the length change; between, scan.
-    const starts = old.lineStarts.filter((s) => s <= previous.prefix);
+    // Line starts up to the edit are kept; those after it move by the length change; between, scan. (The old starts
+    // are sorted: the two ends are found by binary search, not by a pass over every line.)
+    const starts = old.lineStarts.slice(0, firstAbove(old.lineStarts, previous.prefix));
     for (let i = text.indexOf('\n', previous.prefix); i >= 0 && i + 1 <= oldSuffixStart + delta; i = text.indexOf('\n', i + 1))
       if (i + 1 > previous.prefix) starts.push(i + 1);
-    for (const s of old.lineStarts) if (s > oldSuffixStart) starts.push(s + delta);
+    const after = firstAbove(old.lineStarts, oldSuffixStart);
+    for (let k = after; k < old.lineStarts.length; k++) starts.push(old.lineStarts[k] + delta);
     this.lineStarts = starts;
   }
 

@@ -1,0 +1,293 @@
+/**
+ * Interprets a program in groups of top-level statements that cannot see one another, so that after an edit only
+ * the groups the edit can reach run again (issue 10: re-analysis after a keystroke in a large file).
+ *
+ * A group is a set of walked statements joined when one names what another binds (`cnn = Sequential()` and
+ * `cnn.add(...)`; a builder and its call). Each group runs alone, on the whole program: its own walked statements
+ * and the import-only ones (which every group runs; what they bind is no group's), with the statements that are not
+ * walked read lazily as usual. The run notes which module names it read and bound. The groups' results, put
+ * together, are what one run of the whole program gives when no group read or bound a name another group bound
+ * (a lazily found list, layer or function counts as bound by each reader: it is shared and may be changed), no two
+ * groups made a model or note at the same place, no group added a star import, and the counts summed over the
+ * groups stay under the file-wide bounds. Where groups do touch, they are merged and run again; where that does
+ * not settle, the whole program runs once, as before.
+ *
+ * A group's result is kept with what it read, bound and looked at, and is reused after an edit that leaves all of
+ * it alone: the same member statements, no changed statement naming anything it read or bound, the same import-only
+ * statements, and, where the edit adds or removes lines, nothing it looked at after the edit.
+ */
+import type { Diagnostic, ModelResult } from '../types';
+import { callsName } from '../python/calls';
+import { chunkInfo } from '../python/chunkInfo';
+import { analyzeFunctional } from './graph';
+import { Interpreter, underFileBounds, type Program } from './interpreter';
+import { analyzeModel } from './propagate';
+
+/** One group's run: what it made, and what it depends on. */
+export interface GroupRecord {
+  /** Chunk indices of its walked statements, ascending. */
+  members: number[];
+  reads: Set<string>;
+  binds: Set<string>;
+  /** Largest end offset of a statement the run read (walked, read lazily, or an import). */
+  lastTouched: number;
+  statements: number;
+  models: number;
+  graphNodes: number;
+  starFromGroup: boolean;
+  /** Models and file notes with the offset they sort by, in the order one whole run gives them. */
+  results: { from: number; model: ModelResult }[];
+  notes: { from: number; diagnostic: Diagnostic }[];
+}
+
+/** What the previous analysis of the same file left, and how the edit since maps its statements. */
+export interface PreviousRun {
+  records: GroupRecord[];
+  ambientKey: string;
+  /** Old chunk index → new chunk index, or -1 where the edit changed the statement. */
+  oldToNew: Int32Array;
+  /**
+   * Names through which the statements the edit changed (old and new versions, and those whose walked or
+   * import-only status changed) can reach a group other than by running: those they define when not walked, and
+   * every identifier of one that changes a list.
+   */
+  changedNames: Set<string>;
+  /** The texts of those versions that are not walked (one may call a group's model, which walks it). */
+  changedLazy: string[];
+  lineDelta: number;
+  /** Old offsets where the edit starts and ends; length change. */
+  editStart: number;
+  oldEditEnd: number;
+  delta: number;
+}
+
+export interface Interpretation {
+  models: ModelResult[];
+  notes: Diagnostic[];
+  records: GroupRecord[];
+  ambientKey: string;
+  /** Per chunk: walked statements that are import statements only. */
+  ambient: boolean[];
+}
+
+const wordsCache = new Map<string, string[]>();
+const importOnlyCache = new Map<string, boolean>();
+const CACHE_LIMIT = 20000;
+const WORD = /[\p{L}_][\p{L}\p{N}_]*/gu;
+
+export function clearGroupCaches(): void {
+  wordsCache.clear();
+  importOnlyCache.clear();
+}
+
+/** The identifiers in a statement's text (strings' words too, which only joins more). */
+export function wordsOf(text: string): string[] {
+  let words = wordsCache.get(text);
+  if (!words) {
+    if (wordsCache.size >= CACHE_LIMIT) wordsCache.clear();
+    words = [...new Set(text.match(WORD))];
+    wordsCache.set(text, words);
+  }
+  return words;
+}
+
+function importOnly(text: string): boolean {
+  let only = importOnlyCache.get(text);
+  if (only === undefined) {
+    if (importOnlyCache.size >= CACHE_LIMIT) importOnlyCache.clear();
+    const top = chunkInfo(text).tree.topNode;
+    only = top.firstChild !== null;
+    for (let n = top.firstChild; n && only; n = n.nextSibling) if (n.name !== 'ImportStatement') only = false;
+    importOnlyCache.set(text, only);
+  }
+  return only;
+}
+
+/** Import-only walked statements, per chunk. */
+export function ambientChunks(program: Program): boolean[] {
+  return program.chunks.map((c, i) => program.walked[i] && importOnly(c.text));
+}
+
+class Union {
+  private readonly parent = new Map<number, number>();
+  find(a: number): number {
+    let p = this.parent.get(a) ?? a;
+    if (p === a) return a;
+    p = this.find(p);
+    this.parent.set(a, p);
+    return p;
+  }
+  union(a: number, b: number): boolean {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return false;
+    if (ra < rb) this.parent.set(rb, ra);
+    else this.parent.set(ra, rb);
+    return true;
+  }
+}
+
+/** Runs one group (or, with `members` null, the whole program) and collects what it made and used. */
+function runGroup(program: Program, members: number[] | null, ambient: boolean[]): GroupRecord {
+  const memberSet = members ? new Set(members) : null;
+  let lastTouched = 0;
+  const watched: Program = {
+    ...program,
+    tree: (index) => {
+      lastTouched = Math.max(lastTouched, program.chunks[index].end);
+      return program.tree(index);
+    },
+  };
+  const interpreter = new Interpreter(watched, false, memberSet ? { members: (i) => memberSet.has(i), ambient: (i) => ambient[i] } : null);
+  interpreter.run();
+  const source = program.source;
+  const results = [
+    ...interpreter.models.map((m) => ({ from: m.from, make: () => analyzeModel(m, source) })),
+    ...interpreter.functionals.map((m) => ({ from: m.from, make: () => analyzeFunctional(m, source) })),
+  ]
+    .sort((a, b) => a.from - b.from)
+    .map((m) => ({ from: m.from, model: m.make() }));
+  const notes = interpreter.notes
+    .map((n) => ({ from: n.from, diagnostic: { severity: n.severity, code: n.code, message: n.message, range: source.range(n.from, n.to) } as Diagnostic }))
+    .sort((a, b) => a.from - b.from);
+  return {
+    members: members ?? [],
+    reads: interpreter.usage?.reads ?? new Set(),
+    binds: interpreter.usage?.binds ?? new Set(),
+    lastTouched,
+    statements: interpreter.statementCount,
+    models: interpreter.modelCount(),
+    graphNodes: interpreter.graphNodes,
+    starFromGroup: interpreter.starFromGroup,
+    results,
+    notes,
+  };
+}
+
+/** The previous record for these members, moved to the new offsets, if the edit left all it depends on alone. */
+function reuse(members: number[], previous: PreviousRun, byFirst: Map<number, GroupRecord>): GroupRecord | null {
+  const old = byFirst.get(members[0]);
+  if (!old || old.members.length !== members.length) return null;
+  for (let k = 0; k < members.length; k++) if (previous.oldToNew[old.members[k]] !== members[k]) return null;
+  if (previous.lineDelta !== 0 && old.lastTouched > previous.editStart) return null;
+  for (const w of previous.changedNames) if (old.reads.has(w) || old.binds.has(w)) return null;
+  for (const text of previous.changedLazy) for (const b of old.binds) if (callsName(text, b)) return null;
+  const { oldEditEnd, delta } = previous;
+  if (delta === 0) return { ...old, members };
+  const move = (from: number) => (from >= oldEditEnd ? from + delta : from);
+  return {
+    ...old,
+    members,
+    lastTouched: move(old.lastTouched),
+    results: old.results.map((r) => ({ from: move(r.from), model: r.model })),
+    notes: old.notes.map((n) => ({ from: move(n.from), diagnostic: n.diagnostic })),
+  };
+}
+
+/** Pairs of groups that touch: one read or bound what another bound, or both made something at one place. */
+function touching(records: GroupRecord[], union: Union): boolean {
+  let merged = false;
+  const binder = new Map<string, number>();
+  const place = new Map<number, number>();
+  records.forEach((r, g) => {
+    for (const name of r.binds) {
+      const other = binder.get(name);
+      if (other === undefined) binder.set(name, g);
+      else merged = union.union(r.members[0], records[other].members[0]) || merged;
+    }
+    for (const from of [...r.results.map((x) => x.from), ...r.notes.map((x) => x.from)]) {
+      const other = place.get(from);
+      if (other === undefined) place.set(from, g);
+      else if (other !== g) merged = union.union(r.members[0], records[other].members[0]) || merged;
+    }
+  });
+  records.forEach((r) => {
+    for (const name of r.reads) {
+      const other = binder.get(name);
+      if (other !== undefined && records[other] !== r) merged = union.union(r.members[0], records[other].members[0]) || merged;
+    }
+  });
+  return merged;
+}
+
+const MAX_ROUNDS = 4;
+
+/** Tests turn groups off to compare with one run of the whole program. */
+export const groupSettings = { enabled: true };
+
+export function interpret(program: Program, previous: PreviousRun | null): Interpretation {
+  const { chunks, walked, chunkNames } = program;
+  const ambient = ambientChunks(program);
+  if (!groupSettings.enabled) return whole(program, ambient, '');
+  const ambientKey = chunks.flatMap((c, i) => (ambient[i] ? [`${program.source.lineIndex(c.start)}:${c.text}`] : [])).join('\u0000');
+  const usable = previous && previous.ambientKey === ambientKey ? previous : null;
+
+  // Groups: walked statements joined by the names they bind and mention, and as the previous run found them.
+  const union = new Union();
+  const own: number[] = [];
+  const binders = new Map<string, number>();
+  chunks.forEach((_c, i) => {
+    if (!walked[i] || ambient[i]) return;
+    own.push(i);
+    for (const name of chunkNames[i]) {
+      const first = binders.get(name);
+      if (first === undefined) binders.set(name, i);
+      else union.union(first, i);
+    }
+  });
+  for (const i of own)
+    for (const w of wordsOf(chunks[i].text)) {
+      const b = binders.get(w);
+      if (b !== undefined) union.union(b, i);
+    }
+  const byFirst = new Map<number, GroupRecord>();
+  if (usable)
+    for (const r of usable.records) {
+      byFirst.set(usable.oldToNew[r.members[0]], r);
+      let first = -1;
+      for (const m of r.members) {
+        const now = usable.oldToNew[m];
+        if (now < 0 || !walked[now] || ambient[now]) continue;
+        if (first < 0) first = now;
+        else union.union(first, now);
+      }
+    }
+
+  const groupsOf = (): number[][] => {
+    const groups = new Map<number, number[]>();
+    for (const i of own) {
+      const root = union.find(i);
+      const list = groups.get(root);
+      if (list) list.push(i);
+      else groups.set(root, [i]);
+    }
+    return [...groups.values()];
+  };
+
+  let done = new Map<number, GroupRecord>(); // by first member
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const records = groupsOf().map((members) => {
+      const kept = done.get(members[0]);
+      if (kept && kept.members.length === members.length) return kept;
+      return (usable && round === 0 ? reuse(members, usable, byFirst) : null) ?? runGroup(program, members, ambient);
+    });
+    if (!touching(records, union)) return settle(records, program, ambient, ambientKey);
+    done = new Map(records.map((r) => [r.members[0], r]));
+  }
+  return whole(program, ambient, ambientKey);
+}
+
+/** The groups' results put together, or one run of the whole program where they cannot stand for it. */
+function settle(records: GroupRecord[], program: Program, ambient: boolean[], ambientKey: string): Interpretation {
+  const total = records.reduce((t, r) => ({ s: t.s + r.statements, m: t.m + r.models, n: t.n + r.graphNodes }), { s: 0, m: 0, n: 0 });
+  if (records.some((r) => r.starFromGroup) || !underFileBounds(total.s, total.m, total.n)) return whole(program, ambient, ambientKey);
+  const results = records.flatMap((r) => r.results).sort((a, b) => a.from - b.from);
+  const notes = records.flatMap((r) => r.notes).sort((a, b) => a.from - b.from);
+  return { models: results.map((r) => r.model), notes: notes.map((n) => n.diagnostic), records, ambientKey, ambient };
+}
+
+function whole(program: Program, ambient: boolean[], ambientKey: string): Interpretation {
+  const all = runGroup(program, null, ambient);
+  // Nothing is kept: the next analysis runs its groups afresh.
+  return { models: all.results.map((r) => r.model), notes: all.notes.map((n) => n.diagnostic), records: [], ambientKey, ambient };
+}
