@@ -17,7 +17,7 @@
  * statements, and, where the edit adds or removes lines, nothing it looked at after the edit.
  */
 import type { Diagnostic, ModelResult } from '../types';
-import { callsName } from '../python/calls';
+import { callRuns, callsName, isIdentifier } from '../python/calls';
 import { chunkInfo } from '../python/chunkInfo';
 import { analyzeFunctional } from './graph';
 import { Interpreter, underFileBounds, type Program } from './interpreter';
@@ -108,27 +108,116 @@ export function ambientChunks(program: Program): boolean[] {
   return program.chunks.map((c, i) => program.walked[i] && importOnly(c.text));
 }
 
+/** Union-find over chunk indices. */
 class Union {
-  private readonly parent = new Map<number, number>();
+  private readonly parent: Int32Array;
+  constructor(size: number) {
+    this.parent = new Int32Array(size).map((_x, i) => i);
+  }
   find(a: number): number {
-    let p = this.parent.get(a) ?? a;
-    if (p === a) return a;
-    p = this.find(p);
-    this.parent.set(a, p);
-    return p;
+    let root = a;
+    while (this.parent[root] !== root) root = this.parent[root];
+    while (this.parent[a] !== root) {
+      const next = this.parent[a];
+      this.parent[a] = root;
+      a = next;
+    }
+    return root;
   }
   union(a: number, b: number): boolean {
     const ra = this.find(a);
     const rb = this.find(b);
     if (ra === rb) return false;
-    if (ra < rb) this.parent.set(rb, ra);
-    else this.parent.set(ra, rb);
+    if (ra < rb) this.parent[rb] = ra;
+    else this.parent[ra] = rb;
     return true;
   }
 }
 
+/**
+ * Finds the statements that are not walked but may run in a group because they define or call a name holding a
+ * model. Scanning is cheap for one group (after an edit); for many (a cold analysis) an index of the names called in
+ * the file, built once, keeps it from scanning the file once per group.
+ */
+class Candidates {
+  private calls: { byRun: Map<string, number[]>; byTail: Map<string, string[]> } | null = null;
+  constructor(
+    private readonly program: Program,
+    private readonly indexed: boolean,
+  ) {}
+
+  first(from: number, to: number, models: Set<string>): number {
+    const { walked, chunkNames, chunks } = this.program;
+    if (!this.indexed) {
+      for (let i = from; i < to; i++) {
+        if (walked[i]) continue;
+        if (chunkNames[i].some((n) => models.has(n))) return i;
+        for (const n of models) if (callsName(chunks[i].text, n)) return i;
+      }
+      return -1;
+    }
+    let best = -1;
+    const consider = (list: number[] | undefined) => {
+      if (!list) return;
+      for (let k = firstAtLeast(list, from); k < list.length && list[k] < to && (best < 0 || list[k] < best); k++)
+        if (!walked[list[k]]) {
+          best = list[k];
+          return;
+        }
+    };
+    const calls = this.callIndex();
+    for (const n of models) {
+      consider(this.program.definitions.get(n));
+      if (!isIdentifier(n)) {
+        for (let i = from; i < to && (best < 0 || i < best); i++) if (!walked[i] && chunks[i].text.includes(`${n}(`)) best = i;
+        continue;
+      }
+      const runs = n.length >= 3 ? (calls.byTail.get(n.slice(-3)) ?? []) : [...calls.byRun.keys()];
+      for (const run of runs) if (run.endsWith(n)) consider(calls.byRun.get(run));
+    }
+    return best;
+  }
+
+  private callIndex(): NonNullable<Candidates['calls']> {
+    if (this.calls) return this.calls;
+    const byRun = new Map<string, number[]>();
+    const byTail = new Map<string, string[]>();
+    this.program.chunks.forEach((c, i) => {
+      if (this.program.walked[i]) return;
+      for (const run of callRuns(c.text)) {
+        const list = byRun.get(run);
+        if (list) list.push(i);
+        else {
+          byRun.set(run, [i]);
+          // A name of three or more characters can only end a run that ends with its last three.
+          if (run.length >= 3) {
+            const tail = run.slice(-3);
+            const same = byTail.get(tail);
+            if (same) same.push(run);
+            else byTail.set(tail, [run]);
+          }
+        }
+      }
+    });
+    this.calls = { byRun, byTail };
+    return this.calls;
+  }
+}
+
+/** Index of the first element of the ascending `xs` at least `x`. */
+function firstAtLeast(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Runs one group (or, with `members` null, the whole program) and collects what it made and used. */
-function runGroup(program: Program, members: number[] | null, ambient: boolean[]): GroupRecord {
+function runGroup(program: Program, members: number[] | null, ambient: boolean[], ambientOrder: number[] = [], candidates?: Candidates): GroupRecord {
   const memberSet = members ? new Set(members) : null;
   let lastTouched = 0;
   const watched: Program = {
@@ -138,7 +227,16 @@ function runGroup(program: Program, members: number[] | null, ambient: boolean[]
       return program.tree(index);
     },
   };
-  const interpreter = new Interpreter(watched, false, memberSet ? { members: (i) => memberSet.has(i), ambient: (i) => ambient[i] } : null);
+  const group =
+    memberSet && members && candidates
+      ? {
+          members: (i: number) => memberSet.has(i),
+          ambient: (i: number) => ambient[i],
+          order: mergeSorted(members, ambientOrder),
+          candidates: (from: number, to: number, models: Set<string>) => candidates.first(from, to, models),
+        }
+      : null;
+  const interpreter = new Interpreter(watched, false, group);
   interpreter.run();
   const source = program.source;
   const results = [
@@ -162,6 +260,14 @@ function runGroup(program: Program, members: number[] | null, ambient: boolean[]
     results,
     notes,
   };
+}
+
+function mergeSorted(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++]);
+  return out;
 }
 
 /** The previous record for these members, moved to the new offsets, if the edit left all it depends on alone. */
@@ -195,11 +301,13 @@ function touching(records: GroupRecord[], union: Union): boolean {
       if (other === undefined) binder.set(name, g);
       else merged = union.union(r.members[0], records[other].members[0]) || merged;
     }
-    for (const from of [...r.results.map((x) => x.from), ...r.notes.map((x) => x.from)]) {
+    const at = (from: number) => {
       const other = place.get(from);
       if (other === undefined) place.set(from, g);
       else if (other !== g) merged = union.union(r.members[0], records[other].members[0]) || merged;
-    }
+    };
+    for (const x of r.results) at(x.from);
+    for (const x of r.notes) at(x.from);
   });
   records.forEach((r) => {
     for (const name of r.reads) {
@@ -212,18 +320,15 @@ function touching(records: GroupRecord[], union: Union): boolean {
 
 const MAX_ROUNDS = 4;
 
-/** Tests turn groups off to compare with one run of the whole program. */
-export const groupSettings = { enabled: true };
-
-export function interpret(program: Program, previous: PreviousRun | null): Interpretation {
+export function interpret(program: Program, previous: PreviousRun | null, grouped: boolean): Interpretation {
   const { chunks, walked, chunkNames } = program;
   const ambient = ambientChunks(program);
-  if (!groupSettings.enabled) return whole(program, ambient, '');
+  if (!grouped) return whole(program, ambient, '');
   const ambientKey = chunks.flatMap((c, i) => (ambient[i] ? [`${program.source.lineIndex(c.start)}:${c.text}`] : [])).join('\u0000');
   const usable = previous && previous.ambientKey === ambientKey ? previous : null;
 
   // Groups: walked statements joined by the names they bind and mention, and as the previous run found them.
-  const union = new Union();
+  const union = new Union(chunks.length);
   const own: number[] = [];
   const binders = new Map<string, number>();
   chunks.forEach((_c, i) => {
@@ -264,13 +369,18 @@ export function interpret(program: Program, previous: PreviousRun | null): Inter
     return [...groups.values()];
   };
 
+  const ambientOrder = own.length ? chunks.flatMap((_c, i) => (ambient[i] ? [i] : [])) : [];
   let done = new Map<number, GroupRecord>(); // by first member
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const records = groupsOf().map((members) => {
-      const kept = done.get(members[0]);
-      if (kept && kept.members.length === members.length) return kept;
-      return (usable && round === 0 ? reuse(members, usable, byFirst) : null) ?? runGroup(program, members, ambient);
+    const groups = groupsOf();
+    const kept = groups.map((members) => {
+      const last = done.get(members[0]);
+      if (last && last.members.length === members.length) return last;
+      return usable && round === 0 ? reuse(members, usable, byFirst) : null;
     });
+    const toRun = kept.filter((r) => r === null).length;
+    const candidates = new Candidates(program, toRun > 2);
+    const records = groups.map((members, g) => kept[g] ?? runGroup(program, members, ambient, ambientOrder, candidates));
     if (!touching(records, union)) return settle(records, program, ambient, ambientKey);
     done = new Map(records.map((r) => [r.members[0], r]));
   }

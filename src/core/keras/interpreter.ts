@@ -142,6 +142,13 @@ export interface FileNote {
 export interface Group {
   members(chunkIndex: number): boolean;
   ambient(chunkIndex: number): boolean;
+  /** Its own and the import-only statements' indices, ascending. */
+  order: number[];
+  /**
+   * The first statement in [from, to) that is not walked and defines one of `models` or has `name(` in its text for
+   * one of them, or -1. (It may answer one that does neither; `runChunk` decides.)
+   */
+  candidates(from: number, to: number, models: Set<string>): number;
 }
 
 /** A value no statement can change: numbers, strings, names of library symbols, tuples of them. */
@@ -229,33 +236,52 @@ export class Interpreter {
     // A script's `if __name__ == '__main__':` block runs, as when the file is run.
     this.bind(this.module, '__name__', { kind: 'string', value: '__main__' }, 0);
     this.moduleVars.usage = this.usage;
-    this.program.chunks.forEach((chunk, index) => {
-      const walked = this.program.walked[index];
-      // A group runs its own walked statements and the import-only ones (every group runs those; what they bind is
-      // no group's), not another group's.
-      const ambient = this.group !== null && walked && this.group.ambient(index);
-      if (this.group && walked && !ambient && !this.group.members(index)) return;
-      // Only a model bound at module level makes a statement that is not walked run (re-binding or calling it).
-      if (!walked && this.moduleModels.size === 0) return;
-      // A statement that re-binds a model's variable ends that model, even if it mentions nothing of Keras.
-      const rebindsModel = this.program.chunkNames[index].some((n) => this.moduleVars.peek(n)?.value.kind === 'model');
-      // `model(np.zeros((1, 28, 28, 1)))` builds a model: a statement calling a model's variable is walked too.
-      const callsModel = !walked && this.callsModuleModel(chunk.text);
-      if (!walked && !rebindsModel && !callsModel) return;
-      if (rebindsModel) this.rebinding.add(index);
-      const tree = this.program.tree(index);
-      this.cur = { chunk, text: chunk.text };
-      this.walkPosition = chunk.start;
-      const stars = this.module.stars.length;
-      this.moduleVars.usage = ambient ? null : this.usage;
-      this.execBlock(tree.topNode, this.module);
-      this.moduleVars.usage = this.usage;
-      if (!ambient && this.module.stars.length !== stars) this.starFromGroup = true;
-    });
+    if (!this.group) this.program.chunks.forEach((_chunk, index) => this.runChunk(index));
+    else {
+      // A group's own and import-only statements, in order; between them, only statements that define or call a
+      // name the module holds a model in can run (asked again after each one that does: it may bind another).
+      const order = this.group.order;
+      for (let k = 0; k <= order.length; k++) {
+        const end = k < order.length ? order[k] : this.program.chunks.length;
+        for (let pos = k > 0 ? order[k - 1] + 1 : 0; pos < end && this.moduleModels.size > 0;) {
+          const next = this.group.candidates(pos, end, this.moduleModels);
+          if (next < 0) break;
+          this.runChunk(next);
+          pos = next + 1;
+        }
+        if (k < order.length) this.runChunk(end);
+      }
+    }
     this.walkPosition = Infinity;
     if (!this.library) this.runUncalledFunctions();
     // Models in source order; several calls of one function keep the order of the calls.
     this.models.sort((a, b) => a.from - b.from);
+  }
+
+  /** Runs one top-level statement if it is walked (by this group), or re-binds or calls a model. */
+  private runChunk(index: number): void {
+    const chunk = this.program.chunks[index];
+    const walked = this.program.walked[index];
+    // A group runs its own walked statements and the import-only ones (every group runs those; what they bind is
+    // no group's), not another group's.
+    const ambient = this.group !== null && walked && this.group.ambient(index);
+    if (this.group && walked && !ambient && !this.group.members(index)) return;
+    // Only a model bound at module level makes a statement that is not walked run (re-binding or calling it).
+    if (!walked && this.moduleModels.size === 0) return;
+    // A statement that re-binds a model's variable ends that model, even if it mentions nothing of Keras.
+    const rebindsModel = this.program.chunkNames[index].some((n) => this.moduleVars.peek(n)?.value.kind === 'model');
+    // `model(np.zeros((1, 28, 28, 1)))` builds a model: a statement calling a model's variable is walked too.
+    const callsModel = !walked && this.callsModuleModel(chunk.text);
+    if (!walked && !rebindsModel && !callsModel) return;
+    if (rebindsModel) this.rebinding.add(index);
+    const tree = this.program.tree(index);
+    this.cur = { chunk, text: chunk.text };
+    this.walkPosition = chunk.start;
+    const stars = this.module.stars.length;
+    this.moduleVars.usage = ambient ? null : this.usage;
+    this.execBlock(tree.topNode, this.module);
+    this.moduleVars.usage = this.usage;
+    if (!ambient && this.module.stars.length !== stars) this.starFromGroup = true;
   }
 
   /** `raise ValueError(message)` in an architecture's Python: the message, as Keras words it, for the user's call. */

@@ -14,15 +14,25 @@ export function clearCallsCache(): void {
   runsCache.clear();
 }
 
-export function callsName(text: string, name: string): boolean {
-  // `net.model(`: a dotted or subscripted target is looked for as text.
-  if (!IDENTIFIER.test(name)) return text.includes(`${name}(`);
+/** A name made of identifier characters only (others are looked for as text). */
+export function isIdentifier(name: string): boolean {
+  return IDENTIFIER.test(name);
+}
+
+/** The distinct runs of identifier characters just before a `(` in `text`. */
+export function callRuns(text: string): string[] {
   let runs = runsCache.get(text);
   if (!runs) {
     if (runsCache.size >= CACHE_LIMIT) runsCache.clear();
     runs = text.includes('(') ? [...new Set(text.match(IDENTIFIER_RUN))] : [];
     runsCache.set(text, runs);
   }
-  for (const run of runs) if (run.endsWith(name)) return true;
+  return runs;
+}
+
+export function callsName(text: string, name: string): boolean {
+  // `net.model(`: a dotted or subscripted target is looked for as text.
+  if (!IDENTIFIER.test(name)) return text.includes(`${name}(`);
+  for (const run of callRuns(text)) if (run.endsWith(name)) return true;
   return false;
 }
