@@ -31,7 +31,7 @@ const ASSIGNED_IN_BLOCK = /^[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]
 interface Version {
   source: SourceText;
   chunks: Chunk[];
-  run?: { records: GroupRecord[]; ambientKey: string; walked: boolean[]; ambient: boolean[] };
+  run?: { records: GroupRecord[]; ambientKey: string; walked: boolean[]; ambient: boolean[]; chunkNames: string[][]; definitions: Map<string, number[]> };
 }
 
 /** The last analysed version of each file, so that an edit re-chunks, re-scans and re-runs only what it touched. */
@@ -227,6 +227,30 @@ function walkCallers(chunks: Chunk[], walked: boolean[], chunkNames: string[][])
   }
 }
 
+/**
+ * Top-level chunks by the names they bind. An edit that leaves every statement binding the same names in the same
+ * place (most keystrokes) keeps the previous index; the names of an unchanged statement are the same array (cached
+ * by text), so the check is mostly a comparison of references.
+ */
+function definitionsIndex(chunkNames: string[][], previous?: { chunkNames: string[][]; definitions: Map<string, number[]> }): Map<string, number[]> {
+  if (previous && previous.chunkNames.length === chunkNames.length) {
+    const same = chunkNames.every((names, i) => {
+      const was = previous.chunkNames[i];
+      return names === was || (names.length === was.length && names.every((n, k) => n === was[k]));
+    });
+    if (same) return previous.definitions;
+  }
+  const definitions = new Map<string, number[]>();
+  chunkNames.forEach((names, index) => {
+    for (const name of names) {
+      const list = definitions.get(name);
+      if (list) list.push(index);
+      else definitions.set(name, [index]);
+    }
+  });
+  return definitions;
+}
+
 function analyzeSource(prepared: Prepared): AnalysisResult {
   const { source, chunks } = prepared;
   const unclosed = chunks.flatMap((c) => c.unclosed);
@@ -242,14 +266,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   });
   const chunkNames = facts.map((f) => f.names);
   walkCallers(chunks, walked, chunkNames);
-  const definitions = new Map<string, number[]>();
-  chunks.forEach((_chunk, index) => {
-    for (const name of chunkNames[index]) {
-      const list = definitions.get(name);
-      if (list) list.push(index);
-      else definitions.set(name, [index]);
-    }
-  });
+  const definitions = definitionsIndex(chunkNames, prepared.edit?.previous.run);
   const program: Program = {
     source,
     chunks,
@@ -263,7 +280,11 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   // it runs in groups, whose runs the next edit can keep (the first edit pays for them: about a cold analysis).
   const run = interpret(program, previousRun(prepared, walked, ambient), prepared.edit !== undefined);
   if (prepared.key !== undefined)
-    remember(prepared.key, { source, chunks, run: { records: run.records, ambientKey: run.ambientKey, walked, ambient: run.ambient } });
+    remember(prepared.key, {
+      source,
+      chunks,
+      run: { records: run.records, ambientKey: run.ambientKey, walked, ambient: run.ambient, chunkNames, definitions },
+    });
 
   const diagnostics: Diagnostic[] = [];
   for (const u of unclosed)
