@@ -145,22 +145,33 @@ function previousRun(prepared: Prepared, walked: boolean[], ambient: boolean[]):
     if (MUTATION.test(text)) for (const w of wordsOf(text)) changedNames.add(w);
   };
   const hit = new Uint8Array(prepared.chunks.length);
+  const changedOld: number[] = [];
+  const changedNew: number[] = [];
   previous.chunks.forEach((c, i) => {
     const j = oldToNew[i];
-    if (j < 0) add(c.text, run.walked[i]);
-    else {
+    if (j < 0) {
+      add(c.text, run.walked[i]);
+      changedOld.push(i);
+    } else {
       hit[j] = 1;
       if (run.walked[i] !== walked[j] || run.ambient[i] !== ambient[j]) add(c.text, false);
     }
   });
   prepared.chunks.forEach((c, j) => {
-    if (!hit[j]) add(c.text, walked[j]);
+    if (hit[j]) return;
+    add(c.text, walked[j]);
+    changedNew.push(j);
   });
+  // An edited statement stays in the group it was in (as the next version of it, where as many statements changed
+  // as were there): otherwise its group would run split, find that it touches, and run again merged.
+  const successor = Int32Array.from(oldToNew);
+  if (changedOld.length === changedNew.length) changedOld.forEach((i, k) => (successor[i] = changedNew[k]));
   const oldText = previous.source.text;
   return {
     records: run.records,
     ambientKey: run.ambientKey,
     oldToNew,
+    successor,
     changedNames,
     changedLazy,
     lineDelta: prepared.source.lineIndex(prepared.source.text.length) - previous.source.lineIndex(oldText.length),

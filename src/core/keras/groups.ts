@@ -46,6 +46,8 @@ export interface PreviousRun {
   ambientKey: string;
   /** Old chunk index → new chunk index, or -1 where the edit changed the statement. */
   oldToNew: Int32Array;
+  /** The same, with a changed statement mapped to its next version where that is clear: to keep groups together. */
+  successor: Int32Array;
   /**
    * Names through which the statements the edit changed (old and new versions, and those whose walked or
    * import-only status changed) can reach a group other than by running: those they define when not walked, and
@@ -351,7 +353,7 @@ export function interpret(program: Program, previous: PreviousRun | null, groupe
       byFirst.set(usable.oldToNew[r.members[0]], r);
       let first = -1;
       for (const m of r.members) {
-        const now = usable.oldToNew[m];
+        const now = usable.successor[m];
         if (now < 0 || !walked[now] || ambient[now]) continue;
         if (first < 0) first = now;
         else union.union(first, now);
