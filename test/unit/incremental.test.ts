@@ -16,6 +16,7 @@ import { analyze, clearParseCache } from '../../src/core';
 import { EXAMPLES, example } from './support/fixtures';
 import { int, pick, rng } from './support/random';
 import { CASES } from './support/realCodeCases';
+import { callsName } from '../../src/core/python/calls';
 
 const ONE_CHAR = ['0', '1', '7', '9', 'a', 'x', '_', '.', ',', ':', '=', '(', ')', '[', ']', '"', "'", '#', ' ', '\n', '    '];
 
@@ -121,4 +122,17 @@ describe('incremental re-analysis equals a cold analysis', function () {
   chains('the examples', () => examples, 24, 40);
   chains('the real-code cases in one file', () => [realCode], 5, 40);
   chains('generated Sequential, Functional and model-dense files', () => generated, 12, 50);
+});
+
+describe('callsName (the cached test of whether a statement calls a model)', () => {
+  it('says what text.includes(name + "(") says, for random text with non-ASCII letters, marks and surrogates', () => {
+    const alphabet = ['a', 'b', 'Z', '_', '1', '(', ')', ' ', '.', 'é', '\u0301', '²', '𝔪', '\uD835', '\uDD2A', '\uDC00', '中', '\n'];
+    const names = ['a', 'ab', 'b', '𝔪', 'é', '_1', 'net.a', 'a[0]'];
+    const r = rng(4242);
+    for (let k = 0; k < 20000; k++) {
+      let text = '';
+      for (let i = int(r, 0, 12); i > 0; i--) text += pick(r, alphabet);
+      for (const name of names) assert.equal(callsName(text, name), text.includes(`${name}(`), `${JSON.stringify(text)} / ${name}`);
+    }
+  });
 });
