@@ -545,15 +545,122 @@ const MODELS = [
   [modelLoop, 1],
   [modelReturned, 1],
 ];
-const MODEL_WEIGHT = MODELS.reduce((s, [, w]) => s + w, 0);
-
-function model(g) {
-  let r = g.rand() * MODEL_WEIGHT;
-  for (const [fn, w] of MODELS) {
+function model(g, templates) {
+  let r = g.rand() * templates.reduce((s, [, w]) => s + w, 0);
+  for (const [fn, w] of templates) {
     if ((r -= w) < 0) return { style: fn.name, lines: fn(g) };
   }
-  return { style: MODELS[0][0].name, lines: MODELS[0][0](g) };
+  return { style: templates[0][0].name, lines: templates[0][0](g) };
 }
+
+// ---- Functional models (issue 11) ----------------------------------------------------------------
+// Same markers: SEQ starts the line of the `keras.Model(` call that makes the model, EDIT the units of a Dense.
+
+/** Module level: an Input, convolutions, a residual add, then keras.Model(inputs, outputs). */
+function functionalResidual(g) {
+  const n = g.id();
+  const f = g.pick([16, 32, 64]);
+  return [
+    `inputs_${n} = keras.Input(shape=(${g.pick([32, 64])}, ${g.pick([32, 64])}, 3), name="img_${n}")`,
+    `x_${n} = layers.Conv2D(${f}, 3, activation="relu")(inputs_${n})`,
+    `x_${n} = layers.Conv2D(${f}, 3, activation="relu")(x_${n})`,
+    `block_${n} = layers.MaxPooling2D(3)(x_${n})`,
+    `x_${n} = layers.Conv2D(${f}, 3, activation="relu", padding="same")(block_${n})`,
+    `x_${n} = layers.Conv2D(${f}, 3, activation="relu", padding="same")(x_${n})`,
+    `x_${n} = layers.add([x_${n}, block_${n}])`,
+    `x_${n} = layers.GlobalAveragePooling2D()(x_${n})`,
+    `x_${n} = layers.Dense(${EDIT}${g.units()}, activation="${g.act()}")(x_${n})`,
+    `x_${n} = layers.Dropout(0.${g.int(1, 5)})(x_${n})`,
+    `outputs_${n} = layers.Dense(${g.int(2, 20)})(x_${n})`,
+    `${SEQ}resnet_${n} = keras.Model(inputs_${n}, outputs_${n}, name="resnet_${n}")`,
+    ``,
+  ];
+}
+
+/** A block helper called in a loop inside a builder function, which a module statement calls with arguments. */
+function functionalBlocks(g) {
+  const n = g.id();
+  const w = g.word();
+  const f = g.pick([16, 32]);
+  return [
+    `def res_block_${n}(x, filters, kernel=3):`,
+    `    """One residual block: two convolutions and a skip connection (channels must match)."""`,
+    `    y = layers.Conv2D(filters, kernel, padding="same", activation="relu")(x)`,
+    `    y = layers.BatchNormalization()(y)`,
+    `    y = layers.Conv2D(filters, kernel, padding="same")(y)`,
+    `    return layers.Activation("relu")(layers.add([x, y]))`,
+    ``,
+    ``,
+    `def build_${w}_${n}(input_shape=(32, 32, 3), blocks=2, classes=10):`,
+    `    inputs = keras.Input(shape=input_shape)`,
+    `    x = layers.Conv2D(${f}, 3, padding="same", activation="relu")(inputs)`,
+    `    for _ in range(blocks):`,
+    `        x = res_block_${n}(x, ${f})`,
+    `    x = layers.GlobalAveragePooling2D()(x)`,
+    `    x = layers.Dense(${EDIT}${g.units()}, activation="relu")(x)`,
+    `    outputs = layers.Dense(classes, activation="softmax")(x)`,
+    `${SEQ}    return keras.Model(inputs, outputs, name="${w}_${n}")`,
+    ``,
+    ``,
+    `${w}_net_${n} = build_${w}_${n}((${g.pick([28, 32, 64])}, ${g.pick([28, 32, 64])}, ${g.pick([1, 3])}), blocks=${g.int(1, 4)}, classes=${g.int(2, 20)})`,
+    ``,
+  ];
+}
+
+/** Two inputs, two branches joined by concatenate, two outputs (keyword arguments to keras.Model). */
+function functionalMultiInput(g) {
+  const n = g.id();
+  return [
+    `title_${n} = keras.Input(shape=(None,), name="title_${n}")`,
+    `body_${n} = keras.Input(shape=(None,), name="body_${n}")`,
+    `tags_${n} = keras.Input(shape=(${g.int(4, 32)},), name="tags_${n}")`,
+    `title_features_${n} = layers.Embedding(${g.pick([1000, 10000])}, ${g.pick([32, 64])})(title_${n})`,
+    `body_features_${n} = layers.Embedding(${g.pick([1000, 10000])}, ${g.pick([32, 64])})(body_${n})`,
+    `title_features_${n} = layers.LSTM(${g.pick([32, 64, 128])})(title_features_${n})`,
+    `body_features_${n} = layers.LSTM(${g.pick([16, 32])})(body_features_${n})`,
+    `merged_${n} = layers.concatenate([title_features_${n}, body_features_${n}, tags_${n}])`,
+    `hidden_${n} = layers.Dense(${EDIT}${g.units()}, activation="relu")(merged_${n})`,
+    `priority_${n} = layers.Dense(1, name="priority_${n}")(hidden_${n})`,
+    `department_${n} = layers.Dense(${g.int(2, 8)}, name="department_${n}")(hidden_${n})`,
+    `${SEQ}ticket_${n} = keras.Model(`,
+    `    inputs=[title_${n}, body_${n}, tags_${n}],`,
+    `    outputs=[priority_${n}, department_${n}],`,
+    `)`,
+    ``,
+  ];
+}
+
+/** Inception-style branches in a helper, concatenated, built in a loop inside a `with` block. */
+function functionalBranches(g) {
+  const n = g.id();
+  const f = g.pick([8, 16]);
+  return [
+    `def branches_${n}(x, width):`,
+    `    a = layers.Conv2D(width, 1, padding="same", activation="relu")(x)`,
+    `    b = layers.Conv2D(width, 3, padding="same", activation="relu")(x)`,
+    `    c = layers.MaxPooling2D(3, strides=1, padding="same")(x)`,
+    `    return layers.Concatenate(axis=-1)([a, b, c])`,
+    ``,
+    ``,
+    `with strategy.scope():`,
+    `    stem_${n} = keras.Input(shape=(${g.pick([32, 48])}, ${g.pick([32, 48])}, 3))`,
+    `    h_${n} = stem_${n}`,
+    `    for width_${n} in (${f}, ${f * 2}):`,
+    `        h_${n} = branches_${n}(h_${n}, width_${n})`,
+    `        h_${n} = layers.MaxPooling2D()(h_${n})`,
+    `    h_${n} = layers.Flatten()(h_${n})`,
+    `    h_${n} = layers.Dense(${EDIT}${g.units()}, activation="${g.act()}")(h_${n})`,
+    `${SEQ}    inception_${n} = keras.Model(stem_${n}, layers.Dense(${g.int(2, 20)})(h_${n}), name="inception_${n}")`,
+    ``,
+  ];
+}
+
+const FUNCTIONAL_MODELS = [
+  [functionalResidual, 3],
+  [functionalBlocks, 3],
+  [functionalMultiInput, 2],
+  [functionalBranches, 2],
+];
 
 const HEADER = [
   '"""Generated benchmark module for LayerLens.',
@@ -595,10 +702,11 @@ const HEADER = [
 
 /**
  * Generates the benchmark file. Returns { text, lines, models }, where each model is
- * { style, line (1-based, of the Sequential call), editOffset (offset of the last digit of the edited
- * Dense units), editValue (the digit there) }.
+ * { style, line (1-based, of the Sequential or keras.Model call), editOffset (offset of the last digit of the
+ * edited Dense units), editValue (the digit there) }. `kind: 'functional'` writes Functional models instead.
  */
-export function generate({ lines: target = 20000, seed = 1, mentions = DEFAULT_MENTIONS, minGap = 200, maxGap = 400 } = {}) {
+export function generate({ lines: target = 20000, seed = 1, mentions = DEFAULT_MENTIONS, minGap = 200, maxGap = 400, kind = 'sequential' } = {}) {
+  const templates = kind === 'functional' ? FUNCTIONAL_MODELS : MODELS;
   const g = new Generator(seed, mentions);
   const out = [...HEADER];
   const marks = []; // { style, seqLine, editLine }
@@ -608,7 +716,7 @@ export function generate({ lines: target = 20000, seed = 1, mentions = DEFAULT_M
     let block;
     let style = null;
     if (out.length >= nextModelAt) {
-      const m = model(g);
+      const m = model(g, templates);
       block = m.lines;
       style = m.style;
       nextModelAt = out.length + g.int(minGap, maxGap);

@@ -1,7 +1,7 @@
 // LayerLens benchmark (`npm run bench`, which builds dist/ first).
 //
-// On a generated 20,000-line Python file with Keras Sequential models spread among ordinary code, it
-// measures, in one run:
+// On a generated 20,000-line Python file with Keras Sequential models spread among ordinary code (and, side by
+// side, a file of Functional models among the same code, and a model-dense file), it measures, in one run:
 //   - CPython's ast.parse of the text (python3 is spawned once; it warms up, times several parses with
 //     time.perf_counter and prints the median), as the yardstick;
 //   - a cold analyze() (clearParseCache() before each timed run), the same number of runs;
@@ -185,9 +185,10 @@ if (text !== gen.text) fail('the generated file does not read back as written');
 const expected = gen.models;
 /** Models analyze must find: one per Sequential call written, one per iteration for a call in a loop. */
 const expectedCount = expected.reduce((s, m) => s + m.count, 0);
-const lineOf = (() => {
+/** 1-based line of an offset in `source`. */
+function lineIndex(source) {
   const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
   return (offset) => {
     let lo = 0;
     let hi = starts.length - 1;
@@ -198,7 +199,71 @@ const lineOf = (() => {
     }
     return lo + 1;
   };
-})();
+}
+
+/** Every model the generator wrote is found, at its line, and nothing else; no syntax error on valid Python. */
+function checkModels(label, result, expected) {
+  const expectedCount = expected.reduce((s, m) => s + m.count, 0);
+  if (result.models.length !== expectedCount) fail(`${label}: analyze found ${result.models.length} models, the generator wrote ${expectedCount}`);
+  const found = new Set(result.models.map((m) => m.line));
+  const wrote = new Set(expected.map((m) => m.line));
+  for (const m of expected.filter((x) => !found.has(x.line)).slice(0, 10)) fail(`${label}: model written at line ${m.line} (${m.style}) was not found`);
+  for (const m of result.models.filter((x) => !wrote.has(x.line)).slice(0, 10))
+    fail(`${label}: analyze reported a model \`${m.name}\` at line ${m.line}, where the generator wrote none`);
+  const syntax = result.diagnostics.filter((d) => d.code === 'syntax-error' || d.code === 'internal-error');
+  for (const d of syntax.slice(0, 5)) fail(`${label}: ${d.code} on valid Python at line ${d.range.start.line}: ${d.message}`);
+}
+
+/**
+ * Re-analysis after a one-character edit inside one model (a Dense layer's units), warm cache, as the editor
+ * does on each keystroke; each edit at another model, spread over the file from its middle. Each result is
+ * checked: the edit shows, and every model is still there. Returns the times and how many models were edited.
+ */
+function timeEdits(label, source, expected) {
+  const expectedCount = expected.reduce((s, m) => s + m.count, 0);
+  const lineOf = lineIndex(source);
+  const times = [];
+  const edited = new Set();
+  clearParseCache();
+  let current = source;
+  analyze(current); // warm cache, as after the file was opened
+  const n = expected.length;
+  const order = [];
+  const mid = n >> 1;
+  for (let i = 0; i < EDITS && n > 0; i++) {
+    const step = n >= EDITS ? Math.floor((i * n) / EDITS) : i;
+    order.push((mid + step) % n);
+  }
+  const toggled = new Array(n).fill(false);
+  for (const index of order) {
+    const m = expected[index];
+    edited.add(index);
+    const original = m.editValue;
+    const alternate = original === '9' ? '8' : String(Number(original) + 1);
+    toggled[index] = !toggled[index];
+    const ch = toggled[index] ? alternate : original;
+    // A flat copy, untimed, like the document text an editor hands over after a keystroke.
+    current = flat(current.slice(0, m.editOffset) + ch + current.slice(m.editOffset + 1));
+    const s = performance.now();
+    const r = analyze(current);
+    times.push(performance.now() - s);
+    // The edit must show: the Dense layer at that line now has the new units.
+    let start = m.editOffset;
+    while (start > 0 && /\d/.test(current[start - 1])) start--;
+    const units = Number(current.slice(start, m.editOffset + 1));
+    const editLine = lineOf(m.editOffset);
+    const model = r.models.find((x) => x.line === m.line);
+    const layer = model?.layers.find((l) => l.range.start.line <= editLine && l.range.end.line >= editLine);
+    if (r.models.length !== expectedCount)
+      fail(`${label}: after an edit at line ${editLine}, analyze found ${r.models.length} models instead of ${expectedCount}`);
+    else if (!model) fail(`${label}: after an edit at line ${editLine}, the model at line ${m.line} is gone`);
+    else if (!layer || layer.config.units !== units)
+      fail(
+        `${label}: after editing line ${editLine} to units=${units}, the layer there reads ${layer ? `units=${layer.config.units}` : 'nothing'} (stale result?)`,
+      );
+  }
+  return { times, edited: edited.size };
+}
 
 console.log(
   `LayerLens benchmark: ${relative(process.cwd(), file)} — ${gen.lines.toLocaleString('en')} lines, ` +
@@ -208,18 +273,7 @@ console.log(
 // 1. Correctness: every model written is found, at its line, and nothing else.
 clearParseCache();
 const first = analyze(text);
-{
-  const foundLines = first.models.map((m) => m.line);
-  if (first.models.length !== expectedCount) fail(`analyze found ${first.models.length} models, the generator wrote ${expectedCount}`);
-  const found = new Set(foundLines);
-  const wrote = new Set(expected.map((m) => m.line));
-  const missed = expected.filter((m) => !found.has(m.line));
-  const extra = first.models.filter((m) => !wrote.has(m.line));
-  for (const m of missed.slice(0, 10)) fail(`model written at line ${m.line} (${m.style}) was not found`);
-  for (const m of extra.slice(0, 10)) fail(`analyze reported a model \`${m.name}\` at line ${m.line}, where the generator wrote none`);
-  const syntax = first.diagnostics.filter((d) => d.code === 'syntax-error' || d.code === 'internal-error');
-  for (const d of syntax.slice(0, 5)) fail(`${d.code} on valid Python at line ${d.range.start.line}: ${d.message}`);
-}
+checkModels('Sequential file', first, expected);
 
 // 2. CPython ast.parse, in a separate process (run first, while nothing else competes for the CPU).
 const py = timeAstParse(file);
@@ -247,6 +301,18 @@ const denseCold = timeRuns(() => analyze(denseText), { setup: clearParseCache })
   if (got !== want) fail(`model-dense file: analyze found ${got} models, the generator wrote ${want}`);
 }
 const denseAst = densePy.error ? null : densePy.median;
+
+// 3c. A file of Functional models (issue 11: Input, layers called on tensors, residual adds, concatenates, block
+// helpers called in loops, keras.Model(...)) between the same ordinary code: the same cold ratio, the same checks.
+const fnGen = generate({ lines: LINES, seed: SEED + 2, mentions: MENTIONS, kind: 'functional' });
+const fnFile = join(dataDir, `bench-functional-${LINES}-${SEED}.py`);
+writeFileSync(fnFile, fnGen.text);
+const fnText = readFileSync(fnFile, 'utf8');
+clearParseCache();
+checkModels('Functional file', analyze(fnText), fnGen.models);
+const fnPy = timeAstParse(fnFile);
+const fnCold = timeRuns(() => analyze(fnText), { setup: clearParseCache });
+const fnAst = fnPy.error ? null : fnPy.median;
 
 // 4. Plain full lezer parse of the whole text.
 const lezer = timeRuns(() => lezerPython.parse(text));
@@ -279,47 +345,11 @@ let memory = null;
 }
 
 // 7. Re-analysis after a one-character edit inside one model, warm cache; each edit at another model.
-const editTimes = [];
-const editedModels = new Set();
-{
-  clearParseCache();
-  let current = text;
-  analyze(current); // warm cache, as after the file was opened
-  const n = expected.length;
-  const order = [];
-  // Spread the edits over the file, starting in the middle; each model once as long as there are enough.
-  const mid = n >> 1;
-  for (let i = 0; i < EDITS && n > 0; i++) {
-    const step = n >= EDITS ? Math.floor((i * n) / EDITS) : i;
-    order.push((mid + step) % n);
-  }
-  const toggled = new Array(n).fill(false);
-  for (const index of order) {
-    const m = expected[index];
-    editedModels.add(index);
-    const original = m.editValue;
-    const alternate = original === '9' ? '8' : String(Number(original) + 1);
-    toggled[index] = !toggled[index];
-    const ch = toggled[index] ? alternate : original;
-    // A flat copy, untimed, like the document text an editor hands over after a keystroke.
-    current = flat(current.slice(0, m.editOffset) + ch + current.slice(m.editOffset + 1));
-    const s = performance.now();
-    const r = analyze(current);
-    editTimes.push(performance.now() - s);
-    // The edit must show: the Dense layer at that line now has the new units.
-    let start = m.editOffset;
-    while (start > 0 && /\d/.test(current[start - 1])) start--;
-    const units = Number(current.slice(start, m.editOffset + 1));
-    const editLine = lineOf(m.editOffset);
-    const model = r.models.find((x) => x.line === m.line);
-    const layer = model?.layers.find((l) => l.range.start.line <= editLine && l.range.end.line >= editLine);
-    if (r.models.length !== expectedCount) fail(`after an edit at line ${editLine}, analyze found ${r.models.length} models instead of ${expectedCount}`);
-    else if (!model) fail(`after an edit at line ${editLine}, the model at line ${m.line} is gone`);
-    else if (!layer || layer.config.units !== units)
-      fail(`after editing line ${editLine} to units=${units}, the layer there reads ${layer ? `units=${layer.config.units}` : 'nothing'} (stale result?)`);
-  }
-}
+const seqEdits = timeEdits('Sequential file', text, expected);
+const editTimes = seqEdits.times;
 const edit = editTimes.length ? stats(editTimes) : null;
+const fnEdits = timeEdits('Functional file', fnText, fnGen.models);
+const fnEdit = fnEdits.times.length ? stats(fnEdits.times) : null;
 
 const totalS = (performance.now() - t0) / 1000;
 
@@ -368,6 +398,26 @@ const rows = [
     denseAst === null ? `<= ${TARGET_RATIO} (not measured)` : `<= ${TARGET_RATIO}: ${denseCold.median / denseAst <= TARGET_RATIO ? 'met' : 'MISSED'}`,
   ],
   [
+    `Functional file (${fnGen.models.length} models): ast.parse`,
+    ms(fnAst),
+    ms(fnPy.p95),
+    ms(fnPy.min),
+    ms(fnPy.max),
+    fnAst === null ? 'n/a' : '1.00',
+    fnAst === null ? 'n/a' : '1.00',
+    '',
+  ],
+  [
+    'Functional file: analyze(), cold',
+    ms(fnCold.median),
+    ms(fnCold.p95),
+    ms(fnCold.min),
+    ms(fnCold.max),
+    ratio(fnCold.median, fnAst),
+    ratio(fnCold.min, fnPy.min ?? null),
+    fnAst === null ? `<= ${TARGET_RATIO} (not measured)` : `<= ${TARGET_RATIO}: ${fnCold.median / fnAst <= TARGET_RATIO ? 'met' : 'MISSED'}`,
+  ],
+  [
     'lezer full parse of the text (reference)',
     ms(lezer.median),
     ms(lezer.p95),
@@ -397,6 +447,16 @@ const rows = [
     edit ? ratio(edit.min, astMin) : 'n/a',
     edit ? `< ${TARGET_EDIT_MS} ms: median ${edit.median < TARGET_EDIT_MS ? 'met' : 'MISSED'}, p95 ${edit.p95 < TARGET_EDIT_MS ? 'met' : 'MISSED'}` : '',
   ],
+  [
+    `Functional file: after a 1-char edit (${fnEdits.times.length} edits)`,
+    ms(fnEdit?.median),
+    ms(fnEdit?.p95),
+    ms(fnEdit?.min),
+    ms(fnEdit?.max),
+    fnEdit ? ratio(fnEdit.median, fnAst) : 'n/a',
+    fnEdit ? ratio(fnEdit.min, fnPy.min ?? null) : 'n/a',
+    fnEdit ? `< ${TARGET_EDIT_MS} ms: median ${fnEdit.median < TARGET_EDIT_MS ? 'met' : 'MISSED'}, p95 ${fnEdit.p95 < TARGET_EDIT_MS ? 'met' : 'MISSED'}` : '',
+  ],
 ];
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 console.log('');
@@ -425,7 +485,7 @@ console.log(
   `models: found ${first.models.length}, written ${expectedCount} (${expected.length} Sequential calls) — ${first.models.length === expectedCount && !failures.length ? 'OK' : 'FAIL'}; model diagnostics: ${diagSummary}`,
 );
 console.log(
-  `edits: ${editTimes.length} one-character edits (a Dense layer's units, e.g. 64 -> 65) at ${editedModels.size} different models, warm cache, each result checked`,
+  `edits: ${editTimes.length} one-character edits (a Dense layer's units, e.g. 64 -> 65) at ${seqEdits.edited} different models (Sequential file), ${fnEdits.times.length} at ${fnEdits.edited} (Functional file), warm cache, each result checked`,
 );
 // keras.applications: a file that builds a pretrained base, analysed after an edit elsewhere in the file (the graph
 // kept by its arguments) and with the graph built anew (a new argument), side by side with the book's convnet.
@@ -473,6 +533,13 @@ const results = {
     astParse: densePy.error ? { error: densePy.error } : densePy,
     analyzeCold: denseCold,
     ratioColdToAst: denseAst === null ? null : denseCold.median / denseAst,
+  },
+  functionalFile: {
+    models: fnGen.models.length,
+    astParse: fnPy.error ? { error: fnPy.error } : fnPy,
+    analyzeCold: fnCold,
+    analyzeAfterEdit: fnEdit,
+    ratioColdToAst: fnAst === null ? null : fnCold.median / fnAst,
   },
   memory,
   failures,

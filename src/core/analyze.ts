@@ -9,57 +9,115 @@
  * edited statement is chunked and parsed again.
  */
 import type { Tree } from '@lezer/common';
+import { clearCallsCache } from './python/calls';
 import { chunkInfo, clearChunkCache, MAY_TOUCH_MODELS } from './python/chunkInfo';
 import { chunkSource, chunkToSource, commonEnds, rechunk, type Chunk } from './python/chunks';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
-import { Interpreter, type Program } from './keras/interpreter';
-import { analyzeFunctional } from './keras/graph';
-import { analyzeModel } from './keras/propagate';
+import { ambientChunks, clearGroupCaches, interpret, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
+import type { Program } from './keras/interpreter';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic } from './types';
 
 const DEFINES = [/^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+([A-Za-z_]\w*)/, /^(?:@[^\n]*\n\s*)*class\s+([A-Za-z_]\w*)/];
 /** `name = `, `a, b = `, `(a, b) = `, `name: T = ` at the start of a statement. */
 const ASSIGNED = /^(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?::[^=\n]*)?=(?!=)\s*/;
+/** What replayMutations looks for after a list's definition: `.append(`, `.extend(`, `.insert(`, `+=`. */
+const MUTATION = /\.\s*(?:append|extend|insert)\s*\(|\+=/;
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?=[ \t\r\n]|$)[^\n]*/gm;
 const COMPOUND = /^(?:if|try|for|while|with|async)\b/;
 /** Inside a block: an assignment at the start of any line, or a `for` loop's targets. */
 const ASSIGNED_IN_BLOCK = /^[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?:(?::[^=\n]*)?=(?!=)|\s+in\b)/gm;
 
-/** The last analysed version of each file, so that an edit re-chunks and re-scans only what it touched. */
-const previousVersions = new Map<string, { source: SourceText; chunks: Chunk[] }>();
+/** What the last analysis of a file left for the next: its text and chunks, and its groups' runs. */
+interface Version {
+  source: SourceText;
+  chunks: Chunk[];
+  run?: { records: GroupRecord[]; ambientKey: string; walked: boolean[]; ambient: boolean[]; chunkNames: string[][]; definitions: Map<string, number[]> };
+}
+
+/** The last analysed version of each file, so that an edit re-chunks, re-scans and re-runs only what it touched. */
+const previousVersions = new Map<string, Version>();
 const PREVIOUS_LIMIT = 16;
+
+/**
+ * What the text alone says about a statement, without parsing it: whether it may touch a model (the cheap test),
+ * whether it names `Sequential`, and the names it binds. Cached by text: a keystroke leaves every other statement's
+ * text (the same string) as it was, and these regular expressions over the whole file took about a third of a
+ * re-analysis.
+ */
+interface TextFacts {
+  mayTouchModels: boolean;
+  mentionsSequential: boolean;
+  names: string[];
+  /** Whether it mentions a call of a function that builds a model (see walkCallers), for the pattern last asked. */
+  builders?: { pattern: RegExp; found: boolean };
+}
+const factsCache = new Map<string, TextFacts>();
+const FACTS_LIMIT = 20000;
+
+function textFacts(text: string): TextFacts {
+  let facts = factsCache.get(text);
+  if (!facts) {
+    if (factsCache.size >= FACTS_LIMIT) factsCache.clear();
+    facts = { mayTouchModels: MAY_TOUCH_MODELS.test(text), mentionsSequential: text.includes('Sequential'), names: definedNames(text) };
+    factsCache.set(text, facts);
+  }
+  return facts;
+}
 
 /** Forgets every cached parse and chunking (benchmarks use it to time a cold analysis). */
 export function clearParseCache(): void {
   clearChunkCache();
+  clearCallsCache();
+  clearGroupCaches();
+  factsCache.clear();
   previousVersions.clear();
 }
 
-function remember(key: string, source: SourceText, chunks: Chunk[]): void {
-  previousVersions.delete(key);
-  if (previousVersions.size >= PREVIOUS_LIMIT) previousVersions.delete(previousVersions.keys().next().value as string);
-  previousVersions.set(key, { source, chunks });
+/** A file prepared for analysis, with how its statements map to the previous version's. */
+interface Prepared {
+  source: SourceText;
+  chunks: Chunk[];
+  key?: string;
+  edit?: { previous: Version; oldToNew: Int32Array; ends: { prefix: number; suffix: number } };
 }
 
 /** A plain file's text and chunks, reusing the previous version's where the edit left them alone. */
-function prepareFile(text: string, key: string): { source: SourceText; chunks: Chunk[] } {
+function prepareFile(text: string, key: string): Prepared {
   const prev = previousVersions.get(key);
-  let prepared: { source: SourceText; chunks: Chunk[] };
-  if (prev) {
-    const ends = commonEnds(prev.source.text, text);
-    prepared = {
-      source: new SourceText(text, undefined, { source: prev.source, ...ends }),
-      chunks: rechunk({ text: prev.source.text, chunks: prev.chunks }, text, ends).chunks,
-    };
-  } else {
+  if (!prev) {
     const source = new SourceText(text);
-    prepared = { source, chunks: chunkSource(text).chunks };
+    return { source, chunks: chunkSource(text).chunks, key };
   }
-  remember(key, prepared.source, prepared.chunks);
-  return prepared;
+  const ends = commonEnds(prev.source.text, text);
+  const source = new SourceText(text, undefined, { source: prev.source, ...ends });
+  const chunks = rechunk({ text: prev.source.text, chunks: prev.chunks }, text, ends).chunks;
+  return { source, chunks, key, edit: { previous: prev, oldToNew: alignChunks(prev.chunks, chunks, prev.source.text.length, text.length, ends), ends } };
 }
 
-function prepareCells(source: SourceText): { source: SourceText; chunks: Chunk[] } {
+/** Old chunk index → index of the same statement (same text, moved by the edit's length change) in the new chunks, or -1. */
+function alignChunks(old: Chunk[], now: Chunk[], oldLength: number, newLength: number, { prefix, suffix }: { prefix: number; suffix: number }): Int32Array {
+  const map = new Int32Array(old.length).fill(-1);
+  const oldEditEnd = oldLength - suffix;
+  const shift = now.length - old.length;
+  const delta = newLength - oldLength;
+  old.forEach((c, i) => {
+    // Before the edit a statement keeps its index and offsets; after it, both move.
+    const before = c.end <= prefix;
+    if (!before && c.start < oldEditEnd) return;
+    const j = before ? i : i + shift;
+    const n = now[j];
+    if (n && n.text === c.text && n.start === (before ? c.start : c.start + delta)) map[i] = j;
+  });
+  return map;
+}
+
+function remember(key: string, version: Version): void {
+  previousVersions.delete(key);
+  if (previousVersions.size >= PREVIOUS_LIMIT) previousVersions.delete(previousVersions.keys().next().value as string);
+  previousVersions.set(key, version);
+}
+
+function prepareCells(source: SourceText): Prepared {
   return {
     source,
     chunks: chunkSource(
@@ -69,9 +127,62 @@ function prepareCells(source: SourceText): { source: SourceText; chunks: Chunk[]
   };
 }
 
+/** How the edit since the previous analysis maps its groups' runs onto this one, if there is one to use. */
+function previousRun(prepared: Prepared, walked: boolean[], ambient: boolean[]): PreviousRun | null {
+  const edit = prepared.edit;
+  const run = edit?.previous.run;
+  if (!edit || !run) return null;
+  const { previous, oldToNew, ends } = edit;
+  // A changed statement that is walked reaches other groups only by what it binds when run, which the groups' check
+  // of what they read and bind sees. One that is not walked reaches them through the names it defines (read lazily),
+  // the lists it changes (`blocks.append(...)`, replayed), and a call of a model (walked because of it).
+  const changedNames = new Set<string>();
+  const changedLazy: string[] = [];
+  const add = (text: string, isWalked: boolean) => {
+    if (isWalked) return;
+    changedLazy.push(text);
+    for (const n of textFacts(text).names) changedNames.add(n);
+    if (MUTATION.test(text)) for (const w of wordsOf(text)) changedNames.add(w);
+  };
+  const hit = new Uint8Array(prepared.chunks.length);
+  const changedOld: number[] = [];
+  const changedNew: number[] = [];
+  previous.chunks.forEach((c, i) => {
+    const j = oldToNew[i];
+    if (j < 0) {
+      add(c.text, run.walked[i]);
+      changedOld.push(i);
+    } else {
+      hit[j] = 1;
+      if (run.walked[i] !== walked[j] || run.ambient[i] !== ambient[j]) add(c.text, false);
+    }
+  });
+  prepared.chunks.forEach((c, j) => {
+    if (hit[j]) return;
+    add(c.text, walked[j]);
+    changedNew.push(j);
+  });
+  // An edited statement stays in the group it was in (as the next version of it, where as many statements changed
+  // as were there): otherwise its group would run split, find that it touches, and run again merged.
+  const successor = Int32Array.from(oldToNew);
+  if (changedOld.length === changedNew.length) changedOld.forEach((i, k) => (successor[i] = changedNew[k]));
+  const oldText = previous.source.text;
+  return {
+    records: run.records,
+    ambientKey: run.ambientKey,
+    oldToNew,
+    successor,
+    changedNames,
+    changedLazy,
+    lineDelta: prepared.source.lineIndex(prepared.source.text.length) - previous.source.lineIndex(oldText.length),
+    editStart: ends.prefix,
+    oldEditEnd: oldText.length - ends.suffix,
+    delta: prepared.source.text.length - oldText.length,
+  };
+}
+
 /** Names a top-level statement binds, read from its text without parsing it. */
-function definedNames(chunk: Chunk): string[] {
-  const text = chunk.text;
+function definedNames(text: string): string[] {
   for (const re of DEFINES) {
     const m = re.exec(text);
     if (m) return [m[1]];
@@ -99,14 +210,28 @@ function splitTargets(targets: string): string[] {
  * A statement that calls a function whose body makes or changes a model makes one too (each call builds its
  * own): it is walked, and so, in turn, is a function that makes such a call.
  */
+/** The last pattern of builder calls, kept so that the same pattern is the same object (compared by reference). */
+let lastBuilders: { source: string; pattern: RegExp } | null = null;
+function builderPattern(source: string): RegExp {
+  if (lastBuilders?.source !== source) lastBuilders = { source, pattern: new RegExp(source) };
+  return lastBuilders.pattern;
+}
+
+/** `pattern.test(text)`, remembered per statement for the last pattern asked (the builders rarely change). */
+function mentionsBuilder(text: string, pattern: RegExp): boolean {
+  const facts = textFacts(text);
+  if (facts.builders?.pattern !== pattern) facts.builders = { pattern, found: pattern.test(text) };
+  return facts.builders.found;
+}
+
 function walkCallers(chunks: Chunk[], walked: boolean[], chunkNames: string[][]): void {
   const isDef = (c: Chunk) => DEFINES[0].test(c.text);
   let builders = new Set(chunks.flatMap((c, i) => (walked[i] && isDef(c) ? chunkNames[i] : [])));
   while (builders.size > 0) {
-    const pattern = new RegExp(`\\b(?:${[...builders].join('|')})\\s*\\(`);
+    const pattern = builderPattern(`\\b(?:${[...builders].join('|')})\\s*\\(`);
     const found = new Set<string>();
     chunks.forEach((c, i) => {
-      if (walked[i] || !pattern.test(c.text)) return;
+      if (walked[i] || !mentionsBuilder(c.text, pattern)) return;
       const called = chunkInfo(c.text).calledNames;
       if (![...builders].some((b) => called.has(b))) return;
       walked[i] = true;
@@ -116,27 +241,46 @@ function walkCallers(chunks: Chunk[], walked: boolean[], chunkNames: string[][])
   }
 }
 
-function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[] }): AnalysisResult {
-  const unclosed = chunks.flatMap((c) => c.unclosed);
-  const aliases = new Set(chunks.flatMap((c) => (c.text.includes('Sequential') ? chunkInfo(c.text).sequentialAliases : [])));
-  const aliasPattern = aliases.size ? new RegExp(`\\b(?:${[...aliases].join('|')})\\s*\\(`) : null;
-  // Walk a statement if it can touch a model: a cheap text test first, then its syntax (strings and comments never count).
-  const walked = chunks.map((c) => {
-    const byText = MAY_TOUCH_MODELS.test(c.text) || (aliasPattern !== null && aliasPattern.test(c.text));
-    if (!byText) return false;
-    const info = chunkInfo(c.text);
-    return info.touchesModels || [...aliases].some((a) => info.calledNames.has(a));
-  });
-  const chunkNames = chunks.map(definedNames);
-  walkCallers(chunks, walked, chunkNames);
+/**
+ * Top-level chunks by the names they bind. An edit that leaves every statement binding the same names in the same
+ * place (most keystrokes) keeps the previous index; the names of an unchanged statement are the same array (cached
+ * by text), so the check is mostly a comparison of references.
+ */
+function definitionsIndex(chunkNames: string[][], previous?: { chunkNames: string[][]; definitions: Map<string, number[]> }): Map<string, number[]> {
+  if (previous && previous.chunkNames.length === chunkNames.length) {
+    const same = chunkNames.every((names, i) => {
+      const was = previous.chunkNames[i];
+      return names === was || (names.length === was.length && names.every((n, k) => n === was[k]));
+    });
+    if (same) return previous.definitions;
+  }
   const definitions = new Map<string, number[]>();
-  chunks.forEach((_chunk, index) => {
-    for (const name of chunkNames[index]) {
+  chunkNames.forEach((names, index) => {
+    for (const name of names) {
       const list = definitions.get(name);
       if (list) list.push(index);
       else definitions.set(name, [index]);
     }
   });
+  return definitions;
+}
+
+function analyzeSource(prepared: Prepared): AnalysisResult {
+  const { source, chunks } = prepared;
+  const unclosed = chunks.flatMap((c) => c.unclosed);
+  const facts = chunks.map((c) => textFacts(c.text));
+  const aliases = new Set(chunks.flatMap((c, i) => (facts[i].mentionsSequential ? chunkInfo(c.text).sequentialAliases : [])));
+  const aliasPattern = aliases.size ? new RegExp(`\\b(?:${[...aliases].join('|')})\\s*\\(`) : null;
+  // Walk a statement if it can touch a model: a cheap text test first, then its syntax (strings and comments never count).
+  const walked = chunks.map((c, i) => {
+    const byText = facts[i].mayTouchModels || (aliasPattern !== null && aliasPattern.test(c.text));
+    if (!byText) return false;
+    const info = chunkInfo(c.text);
+    return info.touchesModels || [...aliases].some((a) => info.calledNames.has(a));
+  });
+  const chunkNames = facts.map((f) => f.names);
+  walkCallers(chunks, walked, chunkNames);
+  const definitions = definitionsIndex(chunkNames, prepared.edit?.previous.run);
   const program: Program = {
     source,
     chunks,
@@ -145,8 +289,16 @@ function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[]
     chunkNames,
     tree: (index): Tree => chunkInfo(chunks[index].text).tree,
   };
-  const interpreter = new Interpreter(program);
-  interpreter.run();
+  const ambient = ambientChunks(program);
+  // A file opened (no previous version) runs as one program: no slower than before groups. From the first edit on,
+  // it runs in groups, whose runs the next edit can keep (the first edit pays for them: about a cold analysis).
+  const run = interpret(program, previousRun(prepared, walked, ambient), prepared.edit !== undefined);
+  if (prepared.key !== undefined)
+    remember(prepared.key, {
+      source,
+      chunks,
+      run: { records: run.records, ambientKey: run.ambientKey, walked, ambient: run.ambient, chunkNames, definitions },
+    });
 
   const diagnostics: Diagnostic[] = [];
   for (const u of unclosed)
@@ -165,7 +317,8 @@ function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[]
   });
   // Version-control conflict markers: Python cannot run the file, even where no model statement holds one. Both
   // ends must be there (a lone `=======` line is more likely a heading's underline in a docstring).
-  const markers = [...source.text.matchAll(CONFLICT_MARKER)];
+  // Both kinds of marker must be there: without `<<<<<<<` and `>>>>>>>` in the text, the line-by-line scan is skipped.
+  const markers = source.text.includes('<<<<<<<') && source.text.includes('>>>>>>>') ? [...source.text.matchAll(CONFLICT_MARKER)] : [];
   if (markers.some((m) => m[1][0] === '<') && markers.some((m) => m[1][0] === '>'))
     for (const m of markers)
       diagnostics.push({
@@ -174,14 +327,8 @@ function analyzeSource({ source, chunks }: { source: SourceText; chunks: Chunk[]
         message: `a merge conflict marker (\`${m[1].slice(0, 1).repeat(7)}\`): Python cannot run the file until the conflict is resolved`,
         range: source.range(m.index ?? 0, (m.index ?? 0) + m[0].trimEnd().length),
       });
-  for (const n of interpreter.notes) diagnostics.push({ severity: n.severity, code: n.code, message: n.message, range: source.range(n.from, n.to) });
-  // Sequential and Functional models, in source order.
-  const models = [
-    ...interpreter.models.map((m) => ({ from: m.from, result: () => analyzeModel(m, source) })),
-    ...interpreter.functionals.map((m) => ({ from: m.from, result: () => analyzeFunctional(m, source) })),
-  ]
-    .sort((a, b) => a.from - b.from)
-    .map((m) => m.result());
+  diagnostics.push(...run.notes);
+  const models = run.models;
   return { models, diagnostics };
 }
 

@@ -14,6 +14,7 @@ import type { SyntaxNode, Tree } from '@lezer/common';
 import { ruleFor } from '../layers/catalogue';
 import { readLegacyArguments } from '../layers/legacy';
 import { OPERATIONS, OPS_FUNCTIONS } from '../layers/merge';
+import { callsName } from '../python/calls';
 import { chunkToSource, type Chunk } from '../python/chunks';
 import { parseNumber, parseString } from '../python/literals';
 import { arith, builtin, callMethod, compare, equal, iterate, MAX_SEQUENCE } from '../python/operators';
@@ -52,15 +53,50 @@ interface Binding {
   at: number;
 }
 
+/**
+ * What a run of part of a program read and bound at module level (see `Usage` in analyze's groups): module names
+ * looked up (found or not), names bound, and lazily found values another part could share and change.
+ */
+export interface Usage {
+  reads: Set<string>;
+  binds: Set<string>;
+}
+
+/** The module's variables, noting reads and (changed) bindings while `usage` is set. */
+class TrackedVars extends Map<string, Binding> {
+  usage: Usage | null = null;
+  /** Bindings are noted (a scratch copy of the module, for a lazy definition, only notes reads). */
+  notesBinds = true;
+  override get(name: string): Binding | undefined {
+    this.usage?.reads.add(name);
+    return super.get(name);
+  }
+  override has(name: string): boolean {
+    this.usage?.reads.add(name);
+    return super.has(name);
+  }
+  override set(name: string, binding: Binding): this {
+    if (this.usage && this.notesBinds && super.get(name) !== binding) this.usage.binds.add(name);
+    return super.set(name, binding);
+  }
+  /** A read that is no part of the program's meaning (the run loop's own bookkeeping). */
+  peek(name: string): Binding | undefined {
+    return super.get(name);
+  }
+}
+
 class Scope {
-  readonly vars = new Map<string, Binding>();
+  readonly vars: Map<string, Binding>;
   readonly stars: string[] = [];
   /** In a function's scope: what a `return` under a condition LayerLens cannot decide gave, used if no other return comes. */
   uncertainReturn: Value | null = null;
   constructor(
     readonly parent: Scope | null,
     readonly functionName?: string,
-  ) {}
+    tracked = false,
+  ) {
+    this.vars = tracked ? new TrackedVars() : new Map();
+  }
 }
 
 /** Per chunk: the chunk and its text, so node offsets can be turned into source offsets. */
@@ -85,6 +121,11 @@ const MAX_GRAPH_NODES = 10_000;
 /** Models one loop may make (one per iteration of a sweep): past this the loop is left uncertain. */
 const MAX_MODELS_PER_LOOP = 50;
 
+/** Whether counts summed over the separate runs of a program's groups stay under every file-wide bound. */
+export function underFileBounds(statements: number, models: number, graphNodes: number): boolean {
+  return statements < MAX_STATEMENTS && models < MAX_MODELS && graphNodes < MAX_GRAPH_NODES;
+}
+
 /** Methods a layer subclass may override that change what LayerLens computes from the parent's rules. */
 const SHAPE_CHANGING_METHODS = new Set(['__init__', 'build', 'compute_output_shape']);
 
@@ -97,10 +138,47 @@ export interface FileNote {
   to: number;
 }
 
+/** The part of a program one run walks: its own walked statements, and the import-only ones. */
+export interface Group {
+  members(chunkIndex: number): boolean;
+  ambient(chunkIndex: number): boolean;
+  /** Its own and the import-only statements' indices, ascending. */
+  order: number[];
+  /**
+   * The first statement in [from, to) that is not walked and defines one of `models` or has `name(` in its text for
+   * one of them, or -1. (It may answer one that does neither; `runChunk` decides.)
+   */
+  candidates(from: number, to: number, models: Set<string>): number;
+}
+
+/** A value no statement can change: numbers, strings, names of library symbols, tuples of them. */
+function immutable(v: Value): boolean {
+  switch (v.kind) {
+    case 'number':
+    case 'string':
+    case 'bool':
+    case 'none':
+    case 'symbol':
+    case 'unknown':
+      return true;
+    case 'seq':
+      return v.tuple && v.items.every(immutable);
+    default:
+      return false;
+  }
+}
+
 export class Interpreter {
   readonly models: ModelBuilder[] = [];
   readonly notes: FileNote[] = [];
-  private readonly module = new Scope(null);
+  private readonly module = new Scope(null, undefined, true);
+  /**
+   * Set for a run of one group of a program's statements (see analyze's groups): what it read and bound at module
+   * level, so that the caller can check that no other group could see or change it.
+   */
+  readonly usage: Usage | null;
+  /** A statement of the group (not an import-only one) added a `from x import *`: every group could see it. */
+  starFromGroup = false;
   /** Functions defined while walking, in order: those nothing called are run with their defaults at the end. */
   private readonly functions: Extract<Value, { kind: 'local' }>[] = [];
   private statements = 0;
@@ -126,7 +204,23 @@ export class Interpreter {
   constructor(
     private readonly program: Program,
     private readonly library = false,
-  ) {}
+    private readonly group: Group | null = null,
+  ) {
+    this.usage = group ? { reads: new Set(), binds: new Set() } : null;
+  }
+
+  /** Statements run so far (with modelCount and graphNodes: the file-wide bounds a group's run counts towards). */
+  get statementCount(): number {
+    return this.statements;
+  }
+
+  get graphNodes(): number {
+    return this.nodeCount;
+  }
+
+  private get moduleVars(): TrackedVars {
+    return this.module.vars as TrackedVars;
+  }
 
   /** The nodes this interpreter made (kept for a library run, whose nodes are placed at the user's call). */
   readonly createdNodes = new Set<GraphNode>();
@@ -141,22 +235,53 @@ export class Interpreter {
   run(): void {
     // A script's `if __name__ == '__main__':` block runs, as when the file is run.
     this.bind(this.module, '__name__', { kind: 'string', value: '__main__' }, 0);
-    this.program.chunks.forEach((chunk, index) => {
-      // A statement that re-binds a model's variable ends that model, even if it mentions nothing of Keras.
-      const rebindsModel = this.program.chunkNames[index].some((n) => this.module.vars.get(n)?.value.kind === 'model');
-      // `model(np.zeros((1, 28, 28, 1)))` builds a model: a statement calling a model's variable is walked too.
-      const callsModel = !this.program.walked[index] && [...this.moduleModels].some((n) => chunk.text.includes(`${n}(`));
-      if (!this.program.walked[index] && !rebindsModel && !callsModel) return;
-      if (rebindsModel) this.rebinding.add(index);
-      const tree = this.program.tree(index);
-      this.cur = { chunk, text: chunk.text };
-      this.walkPosition = chunk.start;
-      this.execBlock(tree.topNode, this.module);
-    });
+    this.moduleVars.usage = this.usage;
+    if (!this.group) this.program.chunks.forEach((_chunk, index) => this.runChunk(index));
+    else {
+      // A group's own and import-only statements, in order; between them, only statements that define or call a
+      // name the module holds a model in can run (asked again after each one that does: it may bind another).
+      const order = this.group.order;
+      for (let k = 0; k <= order.length; k++) {
+        const end = k < order.length ? order[k] : this.program.chunks.length;
+        for (let pos = k > 0 ? order[k - 1] + 1 : 0; pos < end && this.moduleModels.size > 0;) {
+          const next = this.group.candidates(pos, end, this.moduleModels);
+          if (next < 0) break;
+          this.runChunk(next);
+          pos = next + 1;
+        }
+        if (k < order.length) this.runChunk(end);
+      }
+    }
     this.walkPosition = Infinity;
     if (!this.library) this.runUncalledFunctions();
     // Models in source order; several calls of one function keep the order of the calls.
     this.models.sort((a, b) => a.from - b.from);
+  }
+
+  /** Runs one top-level statement if it is walked (by this group), or re-binds or calls a model. */
+  private runChunk(index: number): void {
+    const chunk = this.program.chunks[index];
+    const walked = this.program.walked[index];
+    // A group runs its own walked statements and the import-only ones (every group runs those; what they bind is
+    // no group's), not another group's.
+    const ambient = this.group !== null && walked && this.group.ambient(index);
+    if (this.group && walked && !ambient && !this.group.members(index)) return;
+    // Only a model bound at module level makes a statement that is not walked run (re-binding or calling it).
+    if (!walked && this.moduleModels.size === 0) return;
+    // A statement that re-binds a model's variable ends that model, even if it mentions nothing of Keras.
+    const rebindsModel = this.program.chunkNames[index].some((n) => this.moduleVars.peek(n)?.value.kind === 'model');
+    // `model(np.zeros((1, 28, 28, 1)))` builds a model: a statement calling a model's variable is walked too.
+    const callsModel = !walked && this.callsModuleModel(chunk.text);
+    if (!walked && !rebindsModel && !callsModel) return;
+    if (rebindsModel) this.rebinding.add(index);
+    const tree = this.program.tree(index);
+    this.cur = { chunk, text: chunk.text };
+    this.walkPosition = chunk.start;
+    const stars = this.module.stars.length;
+    this.moduleVars.usage = ambient ? null : this.usage;
+    this.execBlock(tree.topNode, this.module);
+    this.moduleVars.usage = this.usage;
+    if (!ambient && this.module.stars.length !== stars) this.starFromGroup = true;
   }
 
   /** `raise ValueError(message)` in an architecture's Python: the message, as Keras words it, for the user's call. */
@@ -313,8 +438,17 @@ export class Interpreter {
   }
 
   private restoreVars(scope: Scope, vars: Map<string, Binding>): void {
+    const usage = scope === this.module ? this.moduleVars.usage : null;
+    if (usage) {
+      // Only the names whose binding this changes are bound here (the others are put back as they were).
+      const module = this.moduleVars;
+      for (const [k, v] of vars) if (module.peek(k) !== v) usage.binds.add(k);
+      for (const k of module.keys()) if (!vars.has(k)) usage.binds.add(k);
+      module.usage = null;
+    }
     scope.vars.clear();
     for (const [k, v] of vars) scope.vars.set(k, v);
+    if (usage) this.moduleVars.usage = usage;
     if (scope === this.module) {
       this.moduleModels.clear();
       for (const [k, v] of vars) if (v.value.kind === 'model') this.moduleModels.add(k);
@@ -790,6 +924,11 @@ export class Interpreter {
   /** Module-level names bound to a model, for the cheap test of which statements may call one. */
   private readonly moduleModels = new Set<string>();
 
+  private callsModuleModel(text: string): boolean {
+    for (const name of this.moduleModels) if (callsName(text, name)) return true;
+    return false;
+  }
+
   private bind(scope: Scope, name: string, value: Value, at: number): void {
     scope.vars.set(name, { value, at });
     if (scope === this.module) {
@@ -817,6 +956,9 @@ export class Interpreter {
     const lazyChunk = this.latestDefinition(name, at);
     if (lazyChunk !== undefined && (!walked || this.program.chunks[lazyChunk].start > walked.at)) {
       const value = this.lazyValue(name, lazyChunk);
+      // A lazily found value is made once per run and shared by every later reader: a list, a layer or a function
+      // one group reads may be changed by another (`CANDIDATES.append(m)`), so such a read counts as a binding.
+      if (this.usage && !immutable(value)) this.usage.binds.add(name);
       if (walked && walked.value.kind === 'model') {
         walked.value.model.notes.push({
           code: 'model-reassigned',
@@ -870,13 +1012,16 @@ export class Interpreter {
     const saved = { cur: this.cur, pending: this.pendingName, from: this.statementFrom, cond: this.conditional };
     this.cur = { chunk, text: chunk.text };
     this.conditional = [];
-    const scratch = new Scope(null);
+    const scratch = new Scope(null, undefined, true);
+    // The copy of the module is read as the module is (its reads are the group's); what the definition binds is not.
+    (scratch.vars as TrackedVars).notesBinds = false;
     scratch.stars.push(...this.module.stars);
     // Module names resolve through the module as usual, `name` too: `x = f(x)` reads the `x` bound before this
     // statement, walked or not (lookupGlobal compares where each was bound).
     for (const [k, v] of this.module.vars) scratch.vars.set(k, v);
     const names = this.program.chunkNames[chunkIndex];
     const befores = new Map(names.map((n) => [n, scratch.vars.get(n)]));
+    (scratch.vars as TrackedVars).usage = this.usage;
     const before = scratch.vars.get(name);
     try {
       const top = this.program.tree(chunkIndex).topNode;
@@ -1148,7 +1293,7 @@ export class Interpreter {
   private nodeCount = 0;
 
   /** Sequential and Functional models made so far, for the bounds. */
-  private modelCount(): number {
+  modelCount(): number {
     return this.models.length + this.functionals.length;
   }
   /** The node of each `keras.Input(...)`, made when it is first used as a tensor. */

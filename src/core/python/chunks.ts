@@ -66,7 +66,7 @@ export function chunkSource(source: string, segments: [number, number][] = [[0, 
  * when a new chunk would begin at one of those offsets, and returns that offset: from there on the
  * caller's earlier chunks still hold.
  */
-function chunkSegment(src: string, segStart: number, segEnd: number, segment: number, chunks: Chunk[], stopAt?: Set<number>): number | null {
+function chunkSegment(src: string, segStart: number, segEnd: number, segment: number, chunks: Chunk[], stopAt?: (offset: number) => boolean): number | null {
   let chunkStart = -1;
   let unclosed: UnclosedBracket[] = [];
   let insertions: Insertion[] = [];
@@ -136,7 +136,7 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
           c0 !== '}'
         ) {
           closeChunk(lineStart);
-          if (stopAt?.has(lineStart)) return lineStart;
+          if (stopAt?.(lineStart)) return lineStart;
           chunkStart = lineStart;
         }
         prevLineDecorator = atTop && c0 === '@';
@@ -250,13 +250,22 @@ export function rechunk(previous: { text: string; chunks: Chunk[] }, text: strin
   // Before the first chunk lie only blank and comment lines, which an edit can turn into code.
   const restart = first === 0 ? 0 : oldChunks[first].start;
   const oldSuffixStart = old.length - suffix;
-  const sync = new Map<number, number>();
-  oldChunks.forEach((c, i) => {
-    if (i > first && c.start > oldSuffixStart) sync.set(c.start + delta, i);
-  });
+  // An old chunk after the edit that starts where a new chunk would: from there on the old chunks hold. (Found by
+  // binary search over the old chunks' starts, which ascend, rather than a map of them all per keystroke.)
+  const syncIndex = (offset: number): number => {
+    const at = offset - delta;
+    let lo = first + 1;
+    let hi = oldChunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (oldChunks[mid].start < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < oldChunks.length && oldChunks[lo].start === at && at > oldSuffixStart ? lo : -1;
+  };
   const chunks = oldChunks.slice(0, first);
-  const stoppedAt = chunkSegment(text, restart, text.length, 0, chunks, new Set(sync.keys()));
-  if (stoppedAt !== null) for (const c of oldChunks.slice(sync.get(stoppedAt))) chunks.push(shifted(c, delta));
+  const stoppedAt = chunkSegment(text, restart, text.length, 0, chunks, (offset) => syncIndex(offset) >= 0);
+  if (stoppedAt !== null) for (const c of oldChunks.slice(syncIndex(stoppedAt))) chunks.push(shifted(c, delta));
   return { chunks };
 }
 

@@ -14,7 +14,15 @@ export interface Segment {
 }
 
 export class SourceText {
-  private readonly lineStarts: number[];
+  /**
+   * Line starts: `starts[k]`, plus `shift` from line `shiftFrom` on. An edit that adds or removes no line break keeps
+   * the previous version's array and only moves the lines after it (typing on one line moves them again: the shifts
+   * add up), instead of copying some 20,000 numbers per keystroke.
+   */
+  private readonly starts: Int32Array;
+  private readonly count: number;
+  private readonly shiftFrom: number;
+  private readonly shift: number;
 
   /**
    * With `previous` (an earlier version of the same file) and the lengths of the text both share at the
@@ -26,41 +34,69 @@ export class SourceText {
     previous?: { source: SourceText; prefix: number; suffix: number },
   ) {
     if (!previous) {
-      this.lineStarts = [0];
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+      const list = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) list.push(i + 1);
+      this.starts = Int32Array.from(list);
+      this.count = list.length;
+      this.shiftFrom = this.count;
+      this.shift = 0;
       return;
     }
     const old = previous.source;
     const delta = text.length - old.text.length;
     const oldSuffixStart = old.text.length - previous.suffix;
     // Line starts up to the edit are kept; those after it move by the length change; between, scan.
-    const starts = old.lineStarts.filter((s) => s <= previous.prefix);
+    const kept = old.firstAbove(previous.prefix);
+    const after = old.firstAbove(oldSuffixStart);
+    const mid: number[] = [];
     for (let i = text.indexOf('\n', previous.prefix); i >= 0 && i + 1 <= oldSuffixStart + delta; i = text.indexOf('\n', i + 1))
-      if (i + 1 > previous.prefix) starts.push(i + 1);
-    for (const s of old.lineStarts) if (s > oldSuffixStart) starts.push(s + delta);
-    this.lineStarts = starts;
+      if (i + 1 > previous.prefix) mid.push(i + 1);
+    let same = mid.length === after - kept;
+    for (let k = 0; same && k < mid.length; k++) same = mid[k] === old.lineStart(kept + k);
+    if (same && (delta === 0 || old.shift === 0 || old.shiftFrom === after)) {
+      this.starts = old.starts;
+      this.count = old.count;
+      this.shiftFrom = delta === 0 ? old.shiftFrom : old.shift === 0 ? after : old.shiftFrom;
+      this.shift = old.shift + delta;
+      return;
+    }
+    const count = kept + mid.length + (old.count - after);
+    const starts = new Int32Array(count);
+    for (let k = 0; k < kept; k++) starts[k] = old.lineStart(k);
+    for (let k = 0; k < mid.length; k++) starts[kept + k] = mid[k];
+    for (let k = after, to = kept + mid.length; k < old.count; k++, to++) starts[to] = old.lineStart(k) + delta;
+    this.starts = starts;
+    this.count = count;
+    this.shiftFrom = count;
+    this.shift = 0;
   }
 
-  /** The 0-based line that holds `offset`. */
-  lineIndex(offset: number): number {
+  /** Number of line starts at or before `offset` (the index of the first one after it). */
+  private firstAbove(offset: number): number {
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = this.count;
     while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
+      const mid = (lo + hi) >> 1;
+      if (this.lineStart(mid) <= offset) lo = mid + 1;
+      else hi = mid;
     }
     return lo;
   }
 
+  /** The 0-based line that holds `offset`. */
+  lineIndex(offset: number): number {
+    return Math.max(0, this.firstAbove(offset) - 1);
+  }
+
   /** Offset of the first character of a 0-based line. */
   lineStart(lineIndex: number): number {
-    return this.lineStarts[lineIndex] ?? this.text.length;
+    if (lineIndex < 0 || lineIndex >= this.count) return this.text.length;
+    return this.starts[lineIndex] + (lineIndex >= this.shiftFrom ? this.shift : 0);
   }
 
   lineText(lineIndex: number): string {
-    const start = this.lineStarts[lineIndex];
-    const next = this.lineStarts[lineIndex + 1];
+    const start = this.lineStart(lineIndex);
+    const next = lineIndex + 1 < this.count ? this.lineStart(lineIndex + 1) : undefined;
     return this.text.slice(start, next === undefined ? this.text.length : next - 1).replace(/\r$/, '');
   }
 
@@ -72,7 +108,7 @@ export class SourceText {
   position(offset: number): Position & { cell?: number } {
     const line = this.lineIndex(offset);
     const seg = this.segmentAt(offset);
-    const column = offset - this.lineStarts[line] + 1;
+    const column = offset - this.lineStart(line) + 1;
     if (seg.cell === undefined) return { line: line + 1, column };
     return { line: line - this.lineIndex(seg.start) + 1, column, cell: seg.cell };
   }

@@ -1,0 +1,405 @@
+/**
+ * Interprets a program in groups of top-level statements that cannot see one another, so that after an edit only
+ * the groups the edit can reach run again (issue 10: re-analysis after a keystroke in a large file).
+ *
+ * A group is a set of walked statements joined when one names what another binds (`cnn = Sequential()` and
+ * `cnn.add(...)`; a builder and its call). Each group runs alone, on the whole program: its own walked statements
+ * and the import-only ones (which every group runs; what they bind is no group's), with the statements that are not
+ * walked read lazily as usual. The run notes which module names it read and bound. The groups' results, put
+ * together, are what one run of the whole program gives when no group read or bound a name another group bound
+ * (a lazily found list, layer or function counts as bound by each reader: it is shared and may be changed), no two
+ * groups made a model or note at the same place, no group added a star import, and the counts summed over the
+ * groups stay under the file-wide bounds. Where groups do touch, they are merged and run again; where that does
+ * not settle, the whole program runs once, as before.
+ *
+ * A group's result is kept with what it read, bound and looked at, and is reused after an edit that leaves all of
+ * it alone: the same member statements, no changed statement naming anything it read or bound, the same import-only
+ * statements, and, where the edit adds or removes lines, nothing it looked at after the edit.
+ */
+import type { Diagnostic, ModelResult } from '../types';
+import { callRuns, callsName, isIdentifier } from '../python/calls';
+import { chunkInfo } from '../python/chunkInfo';
+import { analyzeFunctional } from './graph';
+import { Interpreter, underFileBounds, type Program } from './interpreter';
+import { analyzeModel } from './propagate';
+
+/** One group's run: what it made, and what it depends on. */
+export interface GroupRecord {
+  /** Chunk indices of its walked statements, ascending. */
+  members: number[];
+  reads: Set<string>;
+  binds: Set<string>;
+  /** Largest end offset of a statement the run read (walked, read lazily, or an import). */
+  lastTouched: number;
+  statements: number;
+  models: number;
+  graphNodes: number;
+  starFromGroup: boolean;
+  /** Models and file notes with the offset they sort by, in the order one whole run gives them. */
+  results: { from: number; model: ModelResult }[];
+  notes: { from: number; diagnostic: Diagnostic }[];
+}
+
+/** What the previous analysis of the same file left, and how the edit since maps its statements. */
+export interface PreviousRun {
+  records: GroupRecord[];
+  ambientKey: string;
+  /** Old chunk index → new chunk index, or -1 where the edit changed the statement. */
+  oldToNew: Int32Array;
+  /** The same, with a changed statement mapped to its next version where that is clear: to keep groups together. */
+  successor: Int32Array;
+  /**
+   * Names through which the statements the edit changed (old and new versions, and those whose walked or
+   * import-only status changed) can reach a group other than by running: those they define when not walked, and
+   * every identifier of one that changes a list.
+   */
+  changedNames: Set<string>;
+  /** The texts of those versions that are not walked (one may call a group's model, which walks it). */
+  changedLazy: string[];
+  lineDelta: number;
+  /** Old offsets where the edit starts and ends; length change. */
+  editStart: number;
+  oldEditEnd: number;
+  delta: number;
+}
+
+export interface Interpretation {
+  models: ModelResult[];
+  notes: Diagnostic[];
+  records: GroupRecord[];
+  ambientKey: string;
+  /** Per chunk: walked statements that are import statements only. */
+  ambient: boolean[];
+}
+
+const wordsCache = new Map<string, string[]>();
+const importOnlyCache = new Map<string, boolean>();
+const CACHE_LIMIT = 20000;
+const WORD = /[\p{L}_][\p{L}\p{N}_]*/gu;
+
+export function clearGroupCaches(): void {
+  wordsCache.clear();
+  importOnlyCache.clear();
+}
+
+/** The identifiers in a statement's text (strings' words too, which only joins more). */
+export function wordsOf(text: string): string[] {
+  let words = wordsCache.get(text);
+  if (!words) {
+    if (wordsCache.size >= CACHE_LIMIT) wordsCache.clear();
+    words = [...new Set(text.match(WORD))];
+    wordsCache.set(text, words);
+  }
+  return words;
+}
+
+function importOnly(text: string): boolean {
+  let only = importOnlyCache.get(text);
+  if (only === undefined) {
+    if (importOnlyCache.size >= CACHE_LIMIT) importOnlyCache.clear();
+    const top = chunkInfo(text).tree.topNode;
+    only = top.firstChild !== null;
+    for (let n = top.firstChild; n && only; n = n.nextSibling) if (n.name !== 'ImportStatement') only = false;
+    importOnlyCache.set(text, only);
+  }
+  return only;
+}
+
+/** Import-only walked statements, per chunk. */
+export function ambientChunks(program: Program): boolean[] {
+  return program.chunks.map((c, i) => program.walked[i] && importOnly(c.text));
+}
+
+/** Union-find over chunk indices. */
+class Union {
+  private readonly parent: Int32Array;
+  constructor(size: number) {
+    this.parent = new Int32Array(size).map((_x, i) => i);
+  }
+  find(a: number): number {
+    let root = a;
+    while (this.parent[root] !== root) root = this.parent[root];
+    while (this.parent[a] !== root) {
+      const next = this.parent[a];
+      this.parent[a] = root;
+      a = next;
+    }
+    return root;
+  }
+  union(a: number, b: number): boolean {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return false;
+    if (ra < rb) this.parent[rb] = ra;
+    else this.parent[ra] = rb;
+    return true;
+  }
+}
+
+/**
+ * Finds the statements that are not walked but may run in a group because they define or call a name holding a
+ * model. Scanning is cheap for one group (after an edit); for many (a cold analysis) an index of the names called in
+ * the file, built once, keeps it from scanning the file once per group.
+ */
+class Candidates {
+  private calls: { byRun: Map<string, number[]>; byTail: Map<string, string[]> } | null = null;
+  constructor(
+    private readonly program: Program,
+    private readonly indexed: boolean,
+  ) {}
+
+  first(from: number, to: number, models: Set<string>): number {
+    const { walked, chunkNames, chunks } = this.program;
+    if (!this.indexed) {
+      for (let i = from; i < to; i++) {
+        if (walked[i]) continue;
+        if (chunkNames[i].some((n) => models.has(n))) return i;
+        for (const n of models) if (callsName(chunks[i].text, n)) return i;
+      }
+      return -1;
+    }
+    let best = -1;
+    const consider = (list: number[] | undefined) => {
+      if (!list) return;
+      for (let k = firstAtLeast(list, from); k < list.length && list[k] < to && (best < 0 || list[k] < best); k++)
+        if (!walked[list[k]]) {
+          best = list[k];
+          return;
+        }
+    };
+    const calls = this.callIndex();
+    for (const n of models) {
+      consider(this.program.definitions.get(n));
+      if (!isIdentifier(n)) {
+        for (let i = from; i < to && (best < 0 || i < best); i++) if (!walked[i] && chunks[i].text.includes(`${n}(`)) best = i;
+        continue;
+      }
+      const runs = n.length >= 3 ? (calls.byTail.get(n.slice(-3)) ?? []) : [...calls.byRun.keys()];
+      for (const run of runs) if (run.endsWith(n)) consider(calls.byRun.get(run));
+    }
+    return best;
+  }
+
+  private callIndex(): NonNullable<Candidates['calls']> {
+    if (this.calls) return this.calls;
+    const byRun = new Map<string, number[]>();
+    const byTail = new Map<string, string[]>();
+    this.program.chunks.forEach((c, i) => {
+      if (this.program.walked[i]) return;
+      for (const run of callRuns(c.text)) {
+        const list = byRun.get(run);
+        if (list) list.push(i);
+        else {
+          byRun.set(run, [i]);
+          // A name of three or more characters can only end a run that ends with its last three.
+          if (run.length >= 3) {
+            const tail = run.slice(-3);
+            const same = byTail.get(tail);
+            if (same) same.push(run);
+            else byTail.set(tail, [run]);
+          }
+        }
+      }
+    });
+    this.calls = { byRun, byTail };
+    return this.calls;
+  }
+}
+
+/** Index of the first element of the ascending `xs` at least `x`. */
+function firstAtLeast(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Runs one group (or, with `members` null, the whole program) and collects what it made and used. */
+function runGroup(program: Program, members: number[] | null, ambient: boolean[], ambientOrder: number[] = [], candidates?: Candidates): GroupRecord {
+  const memberSet = members ? new Set(members) : null;
+  let lastTouched = 0;
+  const watched: Program = {
+    ...program,
+    tree: (index) => {
+      lastTouched = Math.max(lastTouched, program.chunks[index].end);
+      return program.tree(index);
+    },
+  };
+  const group =
+    memberSet && members && candidates
+      ? {
+          members: (i: number) => memberSet.has(i),
+          ambient: (i: number) => ambient[i],
+          order: mergeSorted(members, ambientOrder),
+          candidates: (from: number, to: number, models: Set<string>) => candidates.first(from, to, models),
+        }
+      : null;
+  const interpreter = new Interpreter(watched, false, group);
+  interpreter.run();
+  const source = program.source;
+  const results = [
+    ...interpreter.models.map((m) => ({ from: m.from, make: () => analyzeModel(m, source) })),
+    ...interpreter.functionals.map((m) => ({ from: m.from, make: () => analyzeFunctional(m, source) })),
+  ]
+    .sort((a, b) => a.from - b.from)
+    .map((m) => ({ from: m.from, model: m.make() }));
+  const notes = interpreter.notes
+    .map((n) => ({ from: n.from, diagnostic: { severity: n.severity, code: n.code, message: n.message, range: source.range(n.from, n.to) } as Diagnostic }))
+    .sort((a, b) => a.from - b.from);
+  return {
+    members: members ?? [],
+    reads: interpreter.usage?.reads ?? new Set(),
+    binds: interpreter.usage?.binds ?? new Set(),
+    lastTouched,
+    statements: interpreter.statementCount,
+    models: interpreter.modelCount(),
+    graphNodes: interpreter.graphNodes,
+    starFromGroup: interpreter.starFromGroup,
+    results,
+    notes,
+  };
+}
+
+function mergeSorted(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++]);
+  return out;
+}
+
+/** The previous record for these members, moved to the new offsets, if the edit left all it depends on alone. */
+function reuse(members: number[], previous: PreviousRun, byFirst: Map<number, GroupRecord>): GroupRecord | null {
+  const old = byFirst.get(members[0]);
+  if (!old || old.members.length !== members.length) return null;
+  for (let k = 0; k < members.length; k++) if (previous.oldToNew[old.members[k]] !== members[k]) return null;
+  if (previous.lineDelta !== 0 && old.lastTouched > previous.editStart) return null;
+  for (const w of previous.changedNames) if (old.reads.has(w) || old.binds.has(w)) return null;
+  for (const text of previous.changedLazy) for (const b of old.binds) if (callsName(text, b)) return null;
+  const { oldEditEnd, delta } = previous;
+  if (delta === 0) return { ...old, members };
+  const move = (from: number) => (from >= oldEditEnd ? from + delta : from);
+  return {
+    ...old,
+    members,
+    lastTouched: move(old.lastTouched),
+    results: old.results.map((r) => ({ from: move(r.from), model: r.model })),
+    notes: old.notes.map((n) => ({ from: move(n.from), diagnostic: n.diagnostic })),
+  };
+}
+
+/** Pairs of groups that touch: one read or bound what another bound, or both made something at one place. */
+function touching(records: GroupRecord[], union: Union): boolean {
+  let merged = false;
+  const binder = new Map<string, number>();
+  const place = new Map<number, number>();
+  records.forEach((r, g) => {
+    for (const name of r.binds) {
+      const other = binder.get(name);
+      if (other === undefined) binder.set(name, g);
+      else merged = union.union(r.members[0], records[other].members[0]) || merged;
+    }
+    const at = (from: number) => {
+      const other = place.get(from);
+      if (other === undefined) place.set(from, g);
+      else if (other !== g) merged = union.union(r.members[0], records[other].members[0]) || merged;
+    };
+    for (const x of r.results) at(x.from);
+    for (const x of r.notes) at(x.from);
+  });
+  records.forEach((r) => {
+    for (const name of r.reads) {
+      const other = binder.get(name);
+      if (other !== undefined && records[other] !== r) merged = union.union(r.members[0], records[other].members[0]) || merged;
+    }
+  });
+  return merged;
+}
+
+const MAX_ROUNDS = 4;
+
+export function interpret(program: Program, previous: PreviousRun | null, grouped: boolean): Interpretation {
+  const { chunks, walked, chunkNames } = program;
+  const ambient = ambientChunks(program);
+  if (!grouped) return whole(program, ambient, '');
+  const ambientKey = chunks.flatMap((c, i) => (ambient[i] ? [`${program.source.lineIndex(c.start)}:${c.text}`] : [])).join('\u0000');
+  const usable = previous && previous.ambientKey === ambientKey ? previous : null;
+
+  // Groups: walked statements joined by the names they bind and mention, and as the previous run found them.
+  const union = new Union(chunks.length);
+  const own: number[] = [];
+  const binders = new Map<string, number>();
+  chunks.forEach((_c, i) => {
+    if (!walked[i] || ambient[i]) return;
+    own.push(i);
+    for (const name of chunkNames[i]) {
+      const first = binders.get(name);
+      if (first === undefined) binders.set(name, i);
+      else union.union(first, i);
+    }
+  });
+  for (const i of own)
+    for (const w of wordsOf(chunks[i].text)) {
+      const b = binders.get(w);
+      if (b !== undefined) union.union(b, i);
+    }
+  const byFirst = new Map<number, GroupRecord>();
+  if (usable)
+    for (const r of usable.records) {
+      byFirst.set(usable.oldToNew[r.members[0]], r);
+      let first = -1;
+      for (const m of r.members) {
+        const now = usable.successor[m];
+        if (now < 0 || !walked[now] || ambient[now]) continue;
+        if (first < 0) first = now;
+        else union.union(first, now);
+      }
+    }
+
+  const groupsOf = (): number[][] => {
+    const groups = new Map<number, number[]>();
+    for (const i of own) {
+      const root = union.find(i);
+      const list = groups.get(root);
+      if (list) list.push(i);
+      else groups.set(root, [i]);
+    }
+    return [...groups.values()];
+  };
+
+  const ambientOrder = own.length ? chunks.flatMap((_c, i) => (ambient[i] ? [i] : [])) : [];
+  let done = new Map<number, GroupRecord>(); // by first member
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const groups = groupsOf();
+    const kept = groups.map((members) => {
+      const last = done.get(members[0]);
+      if (last && last.members.length === members.length) return last;
+      return usable && round === 0 ? reuse(members, usable, byFirst) : null;
+    });
+    const toRun = kept.filter((r) => r === null).length;
+    const candidates = new Candidates(program, toRun > 2);
+    const records = groups.map((members, g) => kept[g] ?? runGroup(program, members, ambient, ambientOrder, candidates));
+    if (!touching(records, union)) return settle(records, program, ambient, ambientKey);
+    done = new Map(records.map((r) => [r.members[0], r]));
+  }
+  return whole(program, ambient, ambientKey);
+}
+
+/** The groups' results put together, or one run of the whole program where they cannot stand for it. */
+function settle(records: GroupRecord[], program: Program, ambient: boolean[], ambientKey: string): Interpretation {
+  const total = records.reduce((t, r) => ({ s: t.s + r.statements, m: t.m + r.models, n: t.n + r.graphNodes }), { s: 0, m: 0, n: 0 });
+  if (records.some((r) => r.starFromGroup) || !underFileBounds(total.s, total.m, total.n)) return whole(program, ambient, ambientKey);
+  const results = records.flatMap((r) => r.results).sort((a, b) => a.from - b.from);
+  const notes = records.flatMap((r) => r.notes).sort((a, b) => a.from - b.from);
+  return { models: results.map((r) => r.model), notes: notes.map((n) => n.diagnostic), records, ambientKey, ambient };
+}
+
+function whole(program: Program, ambient: boolean[], ambientKey: string): Interpretation {
+  const all = runGroup(program, null, ambient);
+  // Nothing is kept: the next analysis runs its groups afresh.
+  return { models: all.results.map((r) => r.model), notes: all.notes.map((n) => n.diagnostic), records: [], ambientKey, ambient };
+}

@@ -1,0 +1,138 @@
+/**
+ * Re-analysis after an edit (issue 10's speed aim: the editor re-analyses on each keystroke, reusing what the
+ * previous version of the file left) must give exactly what a cold analysis of the same text gives. Chains of
+ * seeded edits, like keystrokes, on realistic files: one-character inserts, deletes and replacements (digits,
+ * brackets, quotes, colons, newlines, letters), multi-line pastes and multi-line deletes, and undoing them.
+ *
+ * The incremental side keeps one file name for the whole chain; the cold side analyses each text under a name it
+ * never used before (nothing of a previous version to reuse), and at the end of each chain after clearParseCache().
+ * A cold analysis runs the whole program at once; from the first edit on, the incremental side runs it in groups of
+ * statements that cannot see one another (the first edit runs every group, later ones only those the edit reaches):
+ * each step checks groups against one whole run.
+ */
+import { strict as assert } from 'node:assert';
+import { readdirSync } from 'node:fs';
+import { analyze, clearParseCache } from '../../src/core';
+import { EXAMPLES, example } from './support/fixtures';
+import { int, pick, rng } from './support/random';
+import { CASES } from './support/realCodeCases';
+import { callsName } from '../../src/core/python/calls';
+
+const ONE_CHAR = ['0', '1', '7', '9', 'a', 'x', '_', '.', ',', ':', '=', '(', ')', '[', ']', '"', "'", '#', ' ', '\n', '    '];
+
+let coldKey = 0;
+function cold(text: string) {
+  return analyze(text, { fileName: `cold-${coldKey++}.py` });
+}
+
+/** Offsets worth editing most: digits (layer arguments), and the text right around a model's lines. */
+function hotOffset(text: string, r: () => number): number {
+  if (r() < 0.5) {
+    for (let tries = 0; tries < 20; tries++) {
+      const i = int(r, 0, text.length - 1);
+      const digit = text.slice(i).search(/\d/);
+      if (digit >= 0) return i + digit;
+    }
+  }
+  return int(r, 0, text.length);
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** One edit, as people make them; returns the new text. */
+function edit(text: string, r: () => number, sources: string[]): string {
+  const kind = r();
+  if (kind < 0.35) {
+    // Replace one character (mostly a digit by another).
+    const i = hotOffset(text, r);
+    const ch = /\d/.test(text[i] ?? '') && r() < 0.7 ? String(int(r, 0, 9)) : pick(r, ONE_CHAR);
+    return text.slice(0, i) + ch + text.slice(i + 1);
+  }
+  if (kind < 0.6) {
+    const i = hotOffset(text, r);
+    return text.slice(0, i) + pick(r, ONE_CHAR) + text.slice(i);
+  }
+  if (kind < 0.75) {
+    const i = hotOffset(text, r);
+    return text.slice(0, i) + text.slice(i + 1);
+  }
+  const starts = lineStarts(text);
+  const at = pick(r, starts);
+  if (kind < 0.9) {
+    // Paste 1-12 lines copied from this file or another one, at a line start.
+    const from = r() < 0.7 ? text : pick(r, sources);
+    const fromStarts = lineStarts(from);
+    const a = int(r, 0, fromStarts.length - 1);
+    const b = Math.min(fromStarts.length - 1, a + int(r, 1, 12));
+    const pasted = from.slice(fromStarts[a], b < fromStarts.length - 1 ? fromStarts[b] : from.length);
+    return text.slice(0, at) + pasted + (pasted.endsWith('\n') ? '' : '\n') + text.slice(at);
+  }
+  // Delete 1-12 lines.
+  const k = starts.indexOf(at);
+  const end = starts[Math.min(starts.length - 1, k + int(r, 1, 12))];
+  return text.slice(0, at) + text.slice(end > at ? end : text.length);
+}
+
+describe('incremental re-analysis equals a cold analysis', function () {
+  this.timeout(600_000);
+  const examples = readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith('.py'))
+    .map((f) => example(f));
+  // The real-code cases joined into one long module: imports again and again, `model` re-bound case after case.
+  const realCode = CASES.flatMap((c) => (c.source ? [c.source] : [])).join('\n\n');
+  let generated: string[] = [];
+
+  before(async () => {
+    const { generate } = await import('../../bench/generate.mjs');
+    generated = [
+      generate({ lines: 800, seed: 11 }).text,
+      generate({ lines: 800, seed: 12, kind: 'functional', minGap: 40, maxGap: 120 }).text,
+      generate({ lines: 800, seed: 13, minGap: 6, maxGap: 24 }).text,
+    ];
+  });
+
+  function chains(label: string, sources: () => string[], seeds: number, steps: number) {
+    it(`${label}: ${seeds} chains of ${steps} edits`, () => {
+      const all = sources();
+      for (let seed = 1; seed <= seeds; seed++) {
+        const r = rng(seed * 7919);
+        let text = all[(seed - 1) % all.length];
+        const history: string[] = [];
+        analyze(text, { fileName: 'incremental.py' });
+        for (let step = 0; step < steps; step++) {
+          // Undo now and then (the editor hands back an earlier text).
+          const next = history.length && r() < 0.1 ? history.pop()! : edit(text, r, all);
+          history.push(text);
+          text = next;
+          const got = analyze(text, { fileName: 'incremental.py' });
+          assert.deepStrictEqual(got, cold(text), `seed ${seed}, step ${step}`);
+        }
+        clearParseCache();
+        const fresh = analyze(text);
+        analyze(history[history.length - 1] ?? text, { fileName: 'incremental.py' });
+        assert.deepStrictEqual(analyze(text, { fileName: 'incremental.py' }), fresh, `seed ${seed}, after clearParseCache()`);
+      }
+    });
+  }
+
+  chains('the examples', () => examples, 24, 40);
+  chains('the real-code cases in one file', () => [realCode], 5, 40);
+  chains('generated Sequential, Functional and model-dense files', () => generated, 12, 50);
+});
+
+describe('callsName (the cached test of whether a statement calls a model)', () => {
+  it('says what text.includes(name + "(") says, for random text with non-ASCII letters, marks and surrogates', () => {
+    const alphabet = ['a', 'b', 'Z', '_', '1', '(', ')', ' ', '.', 'é', '\u0301', '²', '𝔪', '\uD835', '\uDD2A', '\uDC00', '中', '\n'];
+    const names = ['a', 'ab', 'b', '𝔪', 'é', '_1', 'net.a', 'a[0]'];
+    const r = rng(4242);
+    for (let k = 0; k < 20000; k++) {
+      let text = '';
+      for (let i = int(r, 0, 12); i > 0; i--) text += pick(r, alphabet);
+      for (const name of names) assert.equal(callsName(text, name), text.includes(`${name}(`), `${JSON.stringify(text)} / ${name}`);
+    }
+  });
+});
