@@ -6,7 +6,8 @@
  * anything else is dropped and logged.
  */
 import type { ReceptiveField, Shape } from './core/types';
-import type { GraphCall, TfjsConversion } from './core/tfjs/toTfjs';
+import { callKey, type GraphCall } from './core/tfjs/graph';
+import type { TfjsConversion } from './core/tfjs/toTfjs';
 
 export interface PreviewLayer {
   index: number;
@@ -158,11 +159,11 @@ function isPreviewLayer(x: unknown, place: number): boolean {
 function isPreviewGraph(x: unknown, size: number): boolean {
   if (!Array.isArray(x)) return false;
   const placed = new Set<string>();
-  const isRow = (n: unknown) => isCount(n) && n < size;
+  const isRow = (n: unknown): n is number => isCount(n) && n < size;
   return x.every((c: unknown) => {
     if (!isObject(c) || !isRow(c.layer) || !isCount(c.call) || !Array.isArray(c.inputs)) return false;
-    const ok = c.inputs.every((i: unknown) => isObject(i) && isRow(i.layer) && isCount(i.call) && placed.has(`${i.layer}:${i.call}`));
-    placed.add(`${c.layer}:${c.call}`);
+    const ok = c.inputs.every((i: unknown) => isObject(i) && isRow(i.layer) && isCount(i.call) && placed.has(callKey(i as { layer: number; call: number })));
+    placed.add(callKey(c as { layer: number; call: number }));
     return ok;
   });
 }

@@ -2,7 +2,8 @@
 import { BYTES_PER_PARAM } from '../core/format';
 import type { LayerResult, ModelResult } from '../core';
 import { modelField } from '../core/describe';
-import { graphCalls, toTfjs, toTfjsInput, type TfjsConversion } from '../core/tfjs/toTfjs';
+import { graphCalls } from '../core/tfjs/graph';
+import { toTfjs, toTfjsInput, type TfjsConversion } from '../core/tfjs/toTfjs';
 import type { PreviewModel } from '../protocol';
 
 /** The pooling layers the downsampling what-if can replace (the class, and its rank in the second group). */

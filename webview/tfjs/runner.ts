@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { RANDOM_INITIALIZERS } from '../../src/core/tfjs/initializers';
+import { callKey } from '../../src/core/tfjs/graph';
 import type { TfjsLayerConfig } from '../../src/core/tfjs/toTfjs';
 import type { LayerWeights, PreviewGraph, PreviewModel } from '../../src/protocol';
 import { resampleInput } from './inputs';
@@ -120,10 +121,9 @@ export class ModelRunner {
     const inputs: tfl.SymbolicTensor[] = [];
     const outputs: tfl.SymbolicTensor[] = [];
     let stopReason: string | null = null;
-    const key = (c: { layer: number; call: number }) => `${c.layer}:${c.call}`;
     for (const call of graph) {
       const layer = preview.layers[call.layer];
-      const args = call.inputs.map((i) => tensors.get(key(i)));
+      const args = call.inputs.map((i) => tensors.get(callKey(i)));
       // A call on the output of a layer that could not be built is left out with it.
       if (args.some((a) => !a)) continue;
       try {
@@ -131,10 +131,10 @@ export class ModelRunner {
           if ('unsupported' in layer.tfjs) throw new Error(layer.tfjs.unsupported);
           const shape = layer.tfjs.config.batchInputShape as (number | null)[];
           const input = tfl.input({ batchShape: shape, name: `l${layer.index}_${layer.name}` });
-          tensors.set(key(call), input);
+          tensors.set(callKey(call), input);
           inputs.push(input);
           this.inputs.push({ index: layer.index, shape: shape.slice(1) as number[] });
-          this.plan.push({ key: key(call), layer: null, inputs: [], index: null });
+          this.plan.push({ key: callKey(call), layer: null, inputs: [], index: null });
           continue;
         }
         let tfLayer = made.get(call.layer);
@@ -146,9 +146,9 @@ export class ModelRunner {
         }
         const given = args as tfl.SymbolicTensor[];
         const out = tfLayer.apply(given.length === 1 ? given[0] : given) as tfl.SymbolicTensor;
-        tensors.set(key(call), out);
+        tensors.set(callKey(call), out);
         if (layer.to.length === 0) this.finals.push(out);
-        this.plan.push({ key: key(call), layer: tfLayer, inputs: call.inputs.map(key), index: call.call === 0 ? layer.index : null });
+        this.plan.push({ key: callKey(call), layer: tfLayer, inputs: call.inputs.map(callKey), index: call.call === 0 ? layer.index : null });
         if (call.call === 0) {
           outputs.push(out);
           this.indices.push(layer.index);

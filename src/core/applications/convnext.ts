@@ -32,8 +32,7 @@ def convnext_block(x, projection_dim, drop_path_rate, layer_scale_init_value, na
 def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value=1e-6, default_size=224, name="convnext", include_preprocessing=True, include_top=True, weights=None, input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", weights_name=None):
     if not (weights in ["imagenet", None] or isinstance(weights, str)):
         raise ValueError("The \`weights\` argument should be either \`None\` (random initialization), \`imagenet\` (pre-training on ImageNet), or the path to the weights file to be loaded.")
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError('If using \`weights="imagenet"\` with \`include_top=True\`, \`classes\` should be 1000. Received classes=' + str(classes))
+    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top=True\`, \`classes\` should be 1000. Received classes=' + str(classes))
     input_shape = obtain_input_shape(input_shape, default_size, 32, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
     x = img_input
@@ -70,10 +69,7 @@ def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value
         x = layers.LayerNormalization(epsilon=1e-6, name=f"{name}_head_layernorm")(x)
         x = layers.Dense(classes, activation=classifier_activation, name=f"{name}_head_dense")(x)
     else:
-        if pooling == "avg":
-            x = layers.GlobalAveragePooling2D()(x)
-        elif pooling == "max":
-            x = layers.GlobalMaxPooling2D()(x)
+        x = global_pool(x, pooling)
         x = layers.LayerNormalization(epsilon=1e-6)(x)
     model = keras.Model(img_input, x, name=name)
     if weights == "imagenet" and weights_name not in name:

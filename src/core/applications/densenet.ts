@@ -15,8 +15,7 @@ def densenet_bn_relu(x, name):
 
 
 def densenet(blocks, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name):
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError('If using \`weights\` as \`"imagenet"\` with \`include_top\` as true, \`classes\` should be 1000')
+    validate_weights(weights, include_top, classes, 'If using \`weights\` as \`"imagenet"\` with \`include_top\` as true, \`classes\` should be 1000')
     input_shape = obtain_input_shape(input_shape, 224, 32, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
 

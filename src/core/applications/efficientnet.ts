@@ -57,8 +57,7 @@ def mbconv(inputs, activation, drop_rate, name, filters_in, filters_out, kernel_
 
 
 def efficientnet(width_coefficient, depth_coefficient, default_size, dropout_rate, name, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation):
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError('If using \`weights="imagenet"\` with \`include_top\` as true, \`classes\` should be 1000')
+    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top\` as true, \`classes\` should be 1000')
     input_shape = obtain_input_shape(input_shape, default_size, 32, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
     drop_connect_rate = 0.2

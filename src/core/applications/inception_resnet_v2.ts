@@ -50,9 +50,7 @@ def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
 
 
 def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="inception_resnet_v2"):
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError('If using \`weights="imagenet"\` with \`include_top=True\`, \`classes\` should be 1000. Received classes=' + str(classes))
-    validate_weights(weights, include_top, classes)
+    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top=True\`, \`classes\` should be 1000. Received classes=' + str(classes))
     input_shape = obtain_input_shape(input_shape, 299, 75, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
 
@@ -102,9 +100,7 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    else:
+        x = global_pool(x, pooling)
     return keras.Model(img_input, x, name=name)
 `;

@@ -29,9 +29,7 @@ def pool_branch(x, filters):
 
 
 def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="inception_v3"):
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError('If using \`weights="imagenet"\` with \`include_top=True\`, \`classes\` should be 1000. Received classes=' + str(classes))
-    validate_weights(weights, include_top, classes)
+    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top=True\`, \`classes\` should be 1000. Received classes=' + str(classes))
     input_shape = obtain_input_shape(input_shape, 299, 75, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
 
@@ -81,9 +79,7 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    else:
+        x = global_pool(x, pooling)
     return keras.Model(img_input, x, name=name)
 `;

@@ -29,8 +29,7 @@ def size_with_weights(rows, cols, sizes):
 def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, include_top=True, weights="imagenet", input_tensor=None, pooling=None, classes=1000, classifier_activation="softmax", name=None):
     if not (weights in ["imagenet", None] or weights == str(weights)):
         raise ValueError("The \`weights\` argument should be either \`None\` (random initialization), 'imagenet' (pre-training on ImageNet), or the path to the weights file to be loaded. Received weights=" + str(weights))
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError("If using \`weights='imagenet'\` with \`include_top=True\`, \`classes\` should be 1000.  Received classes=" + str(classes))
+    validate_weights(weights, include_top, classes, "If using \`weights='imagenet'\` with \`include_top=True\`, \`classes\` should be 1000.  Received classes=" + str(classes))
     sizes = [128, 160, 192, 224]
     default_size = 224 if input_shape is None else size_with_weights(input_shape[0], input_shape[1], sizes)
     input_shape = obtain_input_shape(input_shape, default_size, 32, include_top, weights)
@@ -66,10 +65,8 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
         x = layers.Conv2D(classes, (1, 1), padding="same", name="conv_preds")(x)
         x = layers.Reshape((classes,), name="reshape_2")(x)
         x = layers.Activation(activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    else:
+        x = global_pool(x, pooling)
     if name is None:
         name = f"mobilenet_{two_decimals(alpha)}_{rows}"
     return keras.Model(img_input, x, name=name)
@@ -100,8 +97,7 @@ def inverted_res_block(x, in_channels, size, expansion, stride, alpha, filters, 
 def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet", input_tensor=None, pooling=None, classes=1000, classifier_activation="softmax", name=None):
     if not (weights in ["imagenet", None] or weights == str(weights)):
         raise ValueError("The \`weights\` argument should be either \`None\` (random initialization), \`imagenet\` (pre-training on ImageNet), or the path to the weights file to be loaded.  Received \`weights=" + str(weights) + "\`")
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError('If using \`weights="imagenet"\` with \`include_top\` as true, \`classes\` should be 1000. Received \`classes=' + str(classes) + "\`")
+    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top\` as true, \`classes\` should be 1000. Received \`classes=' + str(classes) + "\`")
     if input_shape is not None and input_tensor is not None and input_tensor.shape[2] != input_shape[1]:
         raise ValueError("input_tensor.shape[2] must equal input_shape[1]; Received \`input_tensor.shape=" + str(input_tensor.shape) + "\`, \`input_shape=" + str(input_shape) + "\`")
     sizes = [96, 128, 160, 192, 224]
@@ -145,10 +141,8 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     if include_top:
         x = layers.GlobalAveragePooling2D()(x)
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    else:
+        x = global_pool(x, pooling)
     if name is None:
         name = f"mobilenetv2_{two_decimals(alpha)}_{rows}"
     return keras.Model(img_input, x, name=name)

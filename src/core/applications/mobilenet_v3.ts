@@ -51,8 +51,7 @@ def inverted_res_block(x, infilters, size, expansion, filters, kernel_size, stri
 def mobilenet_v3(blocks, last_point_ch, input_shape, alpha, minimalistic, include_top, weights, input_tensor, classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name):
     if not (weights in ["imagenet", None] or weights == str(weights)):
         raise ValueError("The \`weights\` argument should be either \`None\` (random initialization), \`imagenet\` (pre-training on ImageNet), or the path to the weights file to be loaded.  Received weights=" + str(weights))
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError('If using \`weights="imagenet"\` with \`include_top\` as true, \`classes\` should be 1000.  Received classes=' + str(classes))
+    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top\` as true, \`classes\` should be 1000.  Received classes=' + str(classes))
     if input_shape is not None and input_tensor is not None and input_tensor.shape[2] != input_shape[1]:
         raise ValueError("input_shape[1] must equal input_tensor.shape[2].  Received input_shape=" + str(input_shape) + ", input_tensor.shape=" + str(input_tensor.shape))
     if input_shape is None and input_tensor is not None:

@@ -125,8 +125,7 @@ def nasnet_reduction_cell(ip, ip_shape, p, p_shape, filters, block_id):
 
 
 def nasnet(input_shape, penultimate_filters, num_blocks, stem_block_filters, skip_reduction, include_top, weights, input_tensor, pooling, classes, default_size, classifier_activation, name):
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError('If using \`weights\` as \`"imagenet"\` with \`include_top\` as true, \`classes\` should be 1000')
+    validate_weights(weights, include_top, classes, 'If using \`weights\` as \`"imagenet"\` with \`include_top\` as true, \`classes\` should be 1000')
     # (Keras checks this for a tuple input_shape only)
     if input_shape is not None and None in input_shape and weights == "imagenet":
         raise ValueError("When specifying the input shape of a NASNet and loading \`ImageNet\` weights, the input_shape argument must be static (no None entries). Got: \`input_shape=" + str(input_shape) + "\`.")
@@ -160,10 +159,8 @@ def nasnet(input_shape, penultimate_filters, num_blocks, stem_block_filters, ski
     if include_top:
         x = layers.GlobalAveragePooling2D()(x)
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    else:
+        x = global_pool(x, pooling)
     return keras.Model(img_input, x, name=name)
 
 

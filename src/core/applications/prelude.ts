@@ -78,6 +78,15 @@ def image_input(input_tensor, input_shape):
     return input_tensor
 
 
+def global_pool(x, pooling):
+    # Keras' pooling=, unnamed (the families whose own code does not name it): "avg", "max", or None for the map itself
+    if pooling == "avg":
+        return layers.GlobalAveragePooling2D()(x)
+    if pooling == "max":
+        return layers.GlobalMaxPooling2D()(x)
+    return x
+
+
 def classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, dropout=None):
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)

@@ -21,10 +21,8 @@ def vgg(depths, include_top, weights, input_tensor, input_shape, pooling, classe
         x = layers.Dense(4096, activation="relu", name="fc1")(x)
         x = layers.Dense(4096, activation="relu", name="fc2")(x)
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    else:
+        x = global_pool(x, pooling)
     return keras.Model(img_input, x, name=name)
 
 

@@ -107,48 +107,6 @@ export function toTfjs(spec: LayerSpec, options: ToTfjsOptions = {}): TfjsConver
   }
 }
 
-/** One call of a layer in a Functional model's graph: the row (`layer`), which of its calls, and the calls it takes. */
-export interface GraphCall {
-  layer: number;
-  call: number;
-  inputs: { layer: number; call: number }[];
-}
-
-/**
- * The calls of a Functional model's layers in an order `layer.apply` can follow (each after the calls whose outputs
- * it takes; Input rows are calls without inputs). The rows are in Keras' printing order, which is not always an
- * order to run in (a shared layer's second call can come after layers that follow its first), so the calls are
- * sorted here, keeping the rows' order where the graph allows. An inbound name that is no row of the model (a
- * value LayerLens could not follow) leaves the call and what depends on it out.
- */
-export function graphCalls(model: ModelResult): GraphCall[] {
-  const rowOf = new Map(model.layers.map((l, i) => [l.name, i]));
-  const pending: GraphCall[] = [];
-  model.layers.forEach((l, i) => {
-    if (l.type === 'InputLayer' || !l.inbound) return void pending.push({ layer: i, call: 0, inputs: [] });
-    l.inbound.forEach((names, call) => {
-      const inputs = names.map((name, k) => ({ layer: rowOf.get(name) ?? -1, call: l.inboundCalls?.[call]?.[k] ?? 0 }));
-      if (inputs.every((x) => x.layer >= 0)) pending.push({ layer: i, call, inputs });
-    });
-  });
-  const done = new Set<string>();
-  const key = (x: { layer: number; call: number }) => `${x.layer}:${x.call}`;
-  const order: GraphCall[] = [];
-  for (let progress = true; progress && pending.length;) {
-    progress = false;
-    for (let i = 0; i < pending.length; i++) {
-      const c = pending[i];
-      if (!c.inputs.every((x) => done.has(key(x)))) continue;
-      order.push(c);
-      done.add(key(c));
-      pending.splice(i, 1);
-      progress = true;
-      break;
-    }
-  }
-  return order;
-}
-
 /** The tfjs serialisation of a Functional model's Input row: `tf.input` with the row's shape, batch dimension first. */
 export function toTfjsInput(layer: Pick<LayerResult, 'name' | 'outputShape'>): TfjsConversion {
   if (!layer.outputShape) return { unsupported: 'LayerLens could not work out this input’s shape.' };
