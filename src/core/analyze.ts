@@ -10,7 +10,7 @@
  */
 import type { Tree } from '@lezer/common';
 import { clearCallsCache } from './python/calls';
-import { chunkInfo, clearChunkCache, MAY_TOUCH_MODELS } from './python/chunkInfo';
+import { chunkInfo, clearChunkCache, codeMayTouchModels } from './python/chunkInfo';
 import { chunkSource, chunkToSource, commonEnds, rechunk, type Chunk } from './python/chunks';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
 import { ambientChunks, clearGroupCaches, interpret, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
@@ -58,7 +58,7 @@ function textFacts(text: string): TextFacts {
   let facts = factsCache.get(text);
   if (!facts) {
     if (factsCache.size >= FACTS_LIMIT) factsCache.clear();
-    facts = { mayTouchModels: MAY_TOUCH_MODELS.test(text), mentionsSequential: text.includes('Sequential'), names: definedNames(text) };
+    facts = { mayTouchModels: codeMayTouchModels(text), mentionsSequential: text.includes('Sequential'), names: definedNames(text) };
     factsCache.set(text, facts);
   }
   return facts;

@@ -16,7 +16,7 @@ import { analyze, clearParseCache } from '../../src/core';
 import { EXAMPLES, example } from './support/fixtures';
 import { int, pick, rng } from './support/random';
 import { CASES } from './support/realCodeCases';
-import { callsName } from '../../src/core/python/calls';
+import { CalledNames, callsName } from '../../src/core/python/calls';
 
 const ONE_CHAR = ['0', '1', '7', '9', 'a', 'x', '_', '.', ',', ':', '=', '(', ')', '[', ']', '"', "'", '#', ' ', '\n', '    '];
 
@@ -133,6 +133,23 @@ describe('callsName (the cached test of whether a statement calls a model)', () 
       let text = '';
       for (let i = int(r, 0, 12); i > 0; i--) text += pick(r, alphabet);
       for (const name of names) assert.equal(callsName(text, name), text.includes(`${name}(`), `${JSON.stringify(text)} / ${name}`);
+    }
+  });
+
+  it('CalledNames.calledIn says whether text.includes(name + "(") for any member, as members come and go', () => {
+    const alphabet = ['a', 'b', 'Z', '_', '1', '(', ')', ' ', '.', 'é', '\u0301', '²', '𝔪', '\uD835', '\uDD2A', '\uDC00', '中', '\n'];
+    const names = ['a', 'ab', 'b', '𝔪', 'é', '_1', 'net.a', 'a[0]', 'x·y'];
+    const r = rng(4343);
+    const set = new CalledNames();
+    for (let k = 0; k < 20000; k++) {
+      const name = pick(r, names);
+      if (r() < 0.5) set.add(name);
+      else if (r() < 0.9) set.delete(name);
+      else set.clear();
+      let text = '';
+      for (let i = int(r, 0, 12); i > 0; i--) text += pick(r, [...alphabet, ...names]);
+      const want = [...set].some((n) => text.includes(`${n}(`));
+      assert.equal(set.calledIn(text), want, `${JSON.stringify(text)} / ${JSON.stringify([...set])}`);
     }
   });
 });

@@ -1,7 +1,7 @@
 /** Incremental re-chunking gives exactly the chunks of chunking from scratch, for any edit. */
 import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
-import { chunkSource, rechunk } from '../../src/core/python/chunks';
+import { chunkSource, rechunk, withoutStrings } from '../../src/core/python/chunks';
 import { EXAMPLES, example } from './support/fixtures';
 import { MUTATIONS } from './support/mutate';
 import { pick, rng } from './support/random';
@@ -33,5 +33,20 @@ describe('incremental re-chunking', () => {
   it('between unrelated texts too', () => {
     for (const a of sources)
       for (const b of sources) assert.deepEqual(plain(rechunk({ text: a, chunks: chunkSource(a).chunks }, b).chunks), plain(chunkSource(b).chunks));
+  });
+});
+
+describe('withoutStrings (the code of a statement, for the cheap test of whether it may touch a model)', () => {
+  it('leaves out every kind of string literal but keeps f-strings, whose replacement fields are code', () => {
+    const cases: [string, string][] = [
+      ['a = "Sequential" + b', 'a = "" + b'],
+      ["x = '''model.add(\n''' ; y", 'x = "" ; y'],
+      ['d = r"\\\\" if rb\'x\' else b"q"', 'd = r"" if rb"" else b""'],
+      ['s = "it\'s \\"Model\\"" ; t', 's = "" ; t'],
+      ['f"{keras.Sequential()}" + F\'x\' + rf"{m.add(l)}"', 'f"{keras.Sequential()}" + F\'x\' + rf"{m.add(l)}"'],
+      ['u = "unterminated\nkeras.Sequential()', 'u = ""\nkeras.Sequential()'],
+      ['no strings at all', 'no strings at all'],
+    ];
+    for (const [text, want] of cases) assert.equal(withoutStrings(text), want, text);
   });
 });

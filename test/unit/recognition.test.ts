@@ -149,6 +149,19 @@ s = 'keras.Sequential([Dense(1)])'
     assert.deepEqual(analyze(src).models, []);
   });
 
+  it('code next to a string that mentions models, and a model built inside an f-string, are still read', () => {
+    const src = `from tensorflow import keras
+from tensorflow.keras import layers
+size = 4
+print(f"{keras.Sequential([keras.Input((size,)), layers.Dense(3)]).count_params()} parameters")
+note = "keras.Sequential() with model.add(" ; net = keras.Sequential([keras.Input((2,)), layers.Dense(5)])
+`;
+    assert.deepEqual(
+      analyze(src).models.map((m) => m.totalParams),
+      [15, 15],
+    );
+  });
+
   it('input shape from keras.Input as first element, which is not listed as a layer', () => {
     const m = onlyModel('import keras\nfrom keras import layers\nm = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3)])');
     assert.deepEqual(m.inputShape, [null, 28, 28, 1]);

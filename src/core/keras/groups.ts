@@ -17,7 +17,7 @@
  * statements, and, where the edit adds or removes lines, nothing it looked at after the edit.
  */
 import type { Diagnostic, ModelResult } from '../types';
-import { callRuns, callsName, isIdentifier } from '../python/calls';
+import { callRuns, callsName, isIdentifier, type CalledNames } from '../python/calls';
 import { chunkInfo } from '../python/chunkInfo';
 import { analyzeFunctional } from './graph';
 import { Interpreter, underFileBounds, type Program } from './interpreter';
@@ -148,13 +148,13 @@ class Candidates {
     private readonly indexed: boolean,
   ) {}
 
-  first(from: number, to: number, models: Set<string>): number {
+  first(from: number, to: number, models: CalledNames): number {
     const { walked, chunkNames, chunks } = this.program;
     if (!this.indexed) {
       for (let i = from; i < to; i++) {
         if (walked[i]) continue;
         if (chunkNames[i].some((n) => models.has(n))) return i;
-        for (const n of models) if (callsName(chunks[i].text, n)) return i;
+        if (models.calledIn(chunks[i].text)) return i;
       }
       return -1;
     }
@@ -235,7 +235,7 @@ function runGroup(program: Program, members: number[] | null, ambient: boolean[]
           members: (i: number) => memberSet.has(i),
           ambient: (i: number) => ambient[i],
           order: mergeSorted(members, ambientOrder),
-          candidates: (from: number, to: number, models: Set<string>) => candidates.first(from, to, models),
+          candidates: (from: number, to: number, models: CalledNames) => candidates.first(from, to, models),
         }
       : null;
   const interpreter = new Interpreter(watched, false, group);

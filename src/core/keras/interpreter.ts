@@ -14,7 +14,7 @@ import type { SyntaxNode, Tree } from '@lezer/common';
 import { ruleFor } from '../layers/catalogue';
 import { readLegacyArguments } from '../layers/legacy';
 import { OPERATIONS, OPS_FUNCTIONS } from '../layers/merge';
-import { callsName } from '../python/calls';
+import { CalledNames } from '../python/calls';
 import { chunkToSource, type Chunk } from '../python/chunks';
 import { parseNumber, parseString } from '../python/literals';
 import { arith, builtin, callMethod, compare, equal, iterate, MAX_SEQUENCE } from '../python/operators';
@@ -148,7 +148,7 @@ export interface Group {
    * The first statement in [from, to) that is not walked and defines one of `models` or has `name(` in its text for
    * one of them, or -1. (It may answer one that does neither; `runChunk` decides.)
    */
-  candidates(from: number, to: number, models: Set<string>): number;
+  candidates(from: number, to: number, models: CalledNames): number;
 }
 
 /** A value no statement can change: numbers, strings, names of library symbols, tuples of them. */
@@ -271,7 +271,7 @@ export class Interpreter {
     // A statement that re-binds a model's variable ends that model, even if it mentions nothing of Keras.
     const rebindsModel = this.program.chunkNames[index].some((n) => this.moduleVars.peek(n)?.value.kind === 'model');
     // `model(np.zeros((1, 28, 28, 1)))` builds a model: a statement calling a model's variable is walked too.
-    const callsModel = !walked && this.callsModuleModel(chunk.text);
+    const callsModel = !walked && this.moduleModels.calledIn(chunk.text);
     if (!walked && !rebindsModel && !callsModel) return;
     if (rebindsModel) this.rebinding.add(index);
     const tree = this.program.tree(index);
@@ -922,12 +922,7 @@ export class Interpreter {
   // ---- names -----------------------------------------------------------------------------------
 
   /** Module-level names bound to a model, for the cheap test of which statements may call one. */
-  private readonly moduleModels = new Set<string>();
-
-  private callsModuleModel(text: string): boolean {
-    for (const name of this.moduleModels) if (callsName(text, name)) return true;
-    return false;
-  }
+  private readonly moduleModels = new CalledNames();
 
   private bind(scope: Scope, name: string, value: Value, at: number): void {
     scope.vars.set(name, { value, at });

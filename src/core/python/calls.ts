@@ -55,6 +55,39 @@ export function callRuns(text: string): string[] {
   return runs;
 }
 
+/**
+ * A set of names whose calls a statement's text is asked about, all at once: `calledIn(text)` is `callsName(text, n)`
+ * for some member `n`. A cold analysis asks it of every statement it does not walk, with every module-level name
+ * bound to a model (hundreds in a model-dense file): asked name by name, that was a scan per name and statement.
+ * Here each run before a `(` is looked up by its suffixes instead (a name made of identifier characters matches
+ * exactly the runs that end with it); the rare other names are looked for as text.
+ */
+export class CalledNames extends Set<string> {
+  private readonly others = new Set<string>();
+
+  override add(name: string): this {
+    if (!IDENTIFIER.test(name)) this.others.add(name);
+    return super.add(name);
+  }
+
+  override delete(name: string): boolean {
+    this.others.delete(name);
+    return super.delete(name);
+  }
+
+  override clear(): void {
+    this.others.clear();
+    super.clear();
+  }
+
+  calledIn(text: string): boolean {
+    if (this.size === 0) return false;
+    for (const run of callRuns(text)) for (let k = 0; k < run.length; k++) if (this.has(k === 0 ? run : run.slice(k))) return true;
+    for (const name of this.others) if (text.includes(`${name}(`)) return true;
+    return false;
+  }
+}
+
 export function callsName(text: string, name: string): boolean {
   // `net.model(`: a dotted or subscripted target is looked for as text.
   if (!IDENTIFIER.test(name)) return text.includes(`${name}(`);

@@ -3,7 +3,8 @@
  * cached: its parse tree, whether it can make or change a model, and its syntax errors.
  */
 import { parser } from '@lezer/python';
-import type { Tree } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
+import { withoutStrings } from './chunks';
 import { APPLICATIONS, isApplication } from '../applications';
 
 export interface ChunkInfo {
@@ -24,8 +25,31 @@ const MODEL_METHODS = new Set(['add', 'build', 'pop', 'trainable']);
 const UNANALYSED_MODEL_NAMES = new Set(['Model', 'Functional', 'load_model', 'from_preset', 'applications']);
 const SEQUENTIAL_ALIAS = /\bSequential\s+as\s+([A-Za-z_]\w*)|^[ \t]*([A-Za-z_]\w*)\s*=\s*[\w.]*\bSequential[ \t]*(?:#.*)?$/gm;
 
+/**
+ * `self.seen.add(key)`, `self.stack.pop()`: a method of an attribute of `self` is a set's, a list's or a dict's far
+ * more often than a model's, and the analysis does not follow a model through an instance's attributes from one
+ * method to another (a class that makes its model, `self.model = Sequential(...)`, names Sequential and is walked
+ * for that). Such a call alone does not make a statement worth parsing and running.
+ */
+const SELF_ATTRIBUTE_METHOD = /\bself\s*\.\s*[A-Za-z_]\w*\s*\.\s*(?:add|build|pop|trainable)\b/g;
+
+/** The text test on a statement's code: its strings left out (a docstring's mention counts for nothing), and `self.x.add(`. */
+export function codeMayTouchModels(text: string): boolean {
+  if (!MAY_TOUCH_MODELS.test(text)) return false;
+  const code = withoutStrings(text);
+  return MAY_TOUCH_MODELS.test(code.includes('self') ? code.replace(SELF_ATTRIBUTE_METHOD, '') : code);
+}
+
+/** `obj.attr.<method>` where obj is `self`: the member expression `node` (a PropertyName) belongs to. */
+function onSelfAttribute(node: SyntaxNode, text: string): boolean {
+  const object = node.parent?.name === 'MemberExpression' ? node.parent.firstChild : null;
+  if (object?.name !== 'MemberExpression') return false;
+  const root = object.firstChild;
+  return root?.name === 'VariableName' && text.slice(root.from, root.to) === 'self';
+}
+
 /** Cheap text test that any statement that touches models passes (strings and comments may pass it too). */
-export const MAY_TOUCH_MODELS = new RegExp(
+const MAY_TOUCH_MODELS = new RegExp(
   `Sequential|Model\\b|Functional|load_model|from_preset|applications|import|\\.add\\s*\\(|\\.build\\s*\\(|\\.pop\\s*\\(|\\.trainable\\b|\\b(?:${APPLICATIONS.join('|')})\\b`,
 );
 
@@ -58,8 +82,8 @@ export function chunkInfo(text: string): ChunkInfo {
         case 'VariableName':
         case 'PropertyName': {
           const name = text.slice(n.from, n.to);
-          if (name === 'Sequential' || UNANALYSED_MODEL_NAMES.has(name) || isApplication(name) || (n.name === 'PropertyName' && MODEL_METHODS.has(name)))
-            touchesModels = true;
+          if (name === 'Sequential' || UNANALYSED_MODEL_NAMES.has(name) || isApplication(name)) touchesModels = true;
+          else if (n.name === 'PropertyName' && MODEL_METHODS.has(name) && !onSelfAttribute(n.node, text)) touchesModels = true;
           if (n.name === 'VariableName' && n.node.parent?.name === 'CallExpression' && n.node.prevSibling === null) calledNames.add(name);
           return;
         }

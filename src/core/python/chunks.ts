@@ -284,6 +284,30 @@ function startsNumber(src: string, end: number): boolean {
   return k < 0 || (!isNameChar(src.charCodeAt(k)) && src[k] !== '.');
 }
 
+/**
+ * `text` with its string literals left out (each replaced by `""`), for cheap tests of what a statement's code says:
+ * a docstring that mentions `Sequential` or `model.add(` does not make its statement worth parsing. An f-string
+ * (an `f` among the letters before the quote) is kept whole: its replacement fields are code. Comments are blanked
+ * in a chunk's text already.
+ */
+export function withoutStrings(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch !== '"' && ch !== "'") continue;
+    const end = skipString(text, i, text.length);
+    let p = i;
+    while (p > 0 && isNameChar(text.charCodeAt(p - 1))) p--;
+    if (!/[fF]/.test(text.slice(p, i))) {
+      out += `${text.slice(from, i)}""`;
+      from = end;
+    }
+    i = end - 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
 /** Returns the offset just after the string literal starting at `i` (a quote character). */
 function skipString(src: string, i: number, end: number): number {
   const q = src[i];
