@@ -10,7 +10,7 @@
  */
 import type { Tree } from '@lezer/common';
 import { clearCallsCache } from './python/calls';
-import { chunkInfo, clearChunkCache, codeMayTouchModels } from './python/chunkInfo';
+import { chunkInfo, clearChunkCache, codeMayTouchModels, sequentialAliases } from './python/chunkInfo';
 import { chunkSource, chunkToSource, commonEnds, rechunk, type Chunk } from './python/chunks';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
 import { ambientChunks, clearGroupCaches, interpret, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
@@ -40,13 +40,14 @@ const PREVIOUS_LIMIT = 16;
 
 /**
  * What the text alone says about a statement, without parsing it: whether it may touch a model (the cheap test),
- * whether it names `Sequential`, and the names it binds. Cached by text: a keystroke leaves every other statement's
+ * the other names it makes for `Sequential`, and the names it binds. Cached by text: a keystroke leaves every other statement's
  * text (the same string) as it was, and these regular expressions over the whole file took about a third of a
  * re-analysis.
  */
 interface TextFacts {
   mayTouchModels: boolean;
-  mentionsSequential: boolean;
+  /** Names it makes other names for Sequential (read from the text: no parse needed). */
+  sequentialAliases: string[];
   names: string[];
   /** Whether it mentions a call of a function that builds a model (see walkCallers), for the pattern last asked. */
   builders?: { pattern: RegExp; found: boolean };
@@ -58,7 +59,7 @@ function textFacts(text: string): TextFacts {
   let facts = factsCache.get(text);
   if (!facts) {
     if (factsCache.size >= FACTS_LIMIT) factsCache.clear();
-    facts = { mayTouchModels: codeMayTouchModels(text), mentionsSequential: text.includes('Sequential'), names: definedNames(text) };
+    facts = { mayTouchModels: codeMayTouchModels(text), sequentialAliases: sequentialAliases(text), names: definedNames(text) };
     factsCache.set(text, facts);
   }
   return facts;
@@ -269,7 +270,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   const { source, chunks } = prepared;
   const unclosed = chunks.flatMap((c) => c.unclosed);
   const facts = chunks.map((c) => textFacts(c.text));
-  const aliases = new Set(chunks.flatMap((c, i) => (facts[i].mentionsSequential ? chunkInfo(c.text).sequentialAliases : [])));
+  const aliases = new Set(facts.flatMap((f) => f.sequentialAliases));
   const aliasPattern = aliases.size ? new RegExp(`\\b(?:${[...aliases].join('|')})\\s*\\(`) : null;
   // Walk a statement if it can touch a model: a cheap text test first, then its syntax (strings and comments never count).
   const walked = chunks.map((c, i) => {

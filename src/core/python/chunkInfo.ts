@@ -13,8 +13,6 @@ export interface ChunkInfo {
   touchesModels: boolean;
   /** Plain names called in it (`S(...)`), to find aliases of Sequential. */
   calledNames: Set<string>;
-  /** Names this statement makes other names for Sequential (`import Sequential as S`, `S = keras.Sequential`). */
-  sequentialAliases: string[];
   /** The first syntax error, in offsets of the chunk's text. */
   syntaxError: { from: number; to: number; snippet: string } | null;
 }
@@ -24,6 +22,11 @@ const MODEL_METHODS = new Set(['add', 'build', 'pop', 'trainable']);
 /** Names that make a model LayerLens does not analyse: their statements are walked so that they say so. */
 const UNANALYSED_MODEL_NAMES = new Set(['Model', 'Functional', 'load_model', 'from_preset', 'applications']);
 const SEQUENTIAL_ALIAS = /\bSequential\s+as\s+([A-Za-z_]\w*)|^[ \t]*([A-Za-z_]\w*)\s*=\s*[\w.]*\bSequential[ \t]*(?:#.*)?$/gm;
+
+/** Names a statement makes other names for Sequential (`import Sequential as S`, `S = keras.Sequential`), from its text alone. */
+export function sequentialAliases(text: string): string[] {
+  return text.includes('Sequential') ? [...text.matchAll(SEQUENTIAL_ALIAS)].map((m) => m[1] ?? m[2]) : [];
+}
 
 /**
  * `self.seen.add(key)`, `self.stack.pop()`: a method of an attribute of `self` is a set's, a list's or a dict's far
@@ -92,8 +95,7 @@ export function chunkInfo(text: string): ChunkInfo {
       }
     },
   });
-  const sequentialAliases = [...text.matchAll(SEQUENTIAL_ALIAS)].map((m) => m[1] ?? m[2]);
-  const info = { tree, touchesModels, calledNames, syntaxError, sequentialAliases };
+  const info = { tree, touchesModels, calledNames, syntaxError };
   cache.set(text, info);
   return info;
 }
