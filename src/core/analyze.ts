@@ -31,7 +31,15 @@ const ASSIGNED_IN_BLOCK = /^[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]
 interface Version {
   source: SourceText;
   chunks: Chunk[];
-  run?: { records: GroupRecord[]; ambientKey: string; walked: boolean[]; ambient: boolean[]; chunkNames: string[][]; definitions: Map<string, number[]> };
+  run?: {
+    records: GroupRecord[];
+    ambientKey: string;
+    walked: boolean[];
+    ambient: boolean[];
+    chunkNames: string[][];
+    definitions: Map<string, number[]>;
+    wordGroups: Int32Array | null;
+  };
 }
 
 /** The last analysed version of each file, so that an edit re-chunks, re-scans and re-runs only what it touched. */
@@ -49,6 +57,10 @@ interface TextFacts {
   /** Names it makes other names for Sequential (read from the text: no parse needed). */
   sequentialAliases: string[];
   names: string[];
+  /** It is a function's definition (`def`, decorated or not). */
+  definesFunction: boolean;
+  /** Bits: 1 if it holds `<<<<<<<`, 2 if `>>>>>>>` (a version-control conflict's markers). */
+  conflictMarkers: number;
   /** Whether it mentions a call of a function that builds a model (see walkCallers), for the pattern last asked. */
   builders?: { pattern: RegExp; found: boolean };
 }
@@ -59,7 +71,13 @@ function textFacts(text: string): TextFacts {
   let facts = factsCache.get(text);
   if (!facts) {
     if (factsCache.size >= FACTS_LIMIT) factsCache.clear();
-    facts = { mayTouchModels: codeMayTouchModels(text), sequentialAliases: sequentialAliases(text), names: definedNames(text) };
+    facts = {
+      mayTouchModels: codeMayTouchModels(text),
+      sequentialAliases: sequentialAliases(text),
+      names: definedNames(text),
+      definesFunction: DEFINES[0].test(text),
+      conflictMarkers: (text.includes('<<<<<<<') ? 1 : 0) | (text.includes('>>>>>>>') ? 2 : 0),
+    };
     factsCache.set(text, facts);
   }
   return facts;
@@ -167,6 +185,7 @@ function previousRun(prepared: Prepared, walked: boolean[], ambient: boolean[]):
   // as were there): otherwise its group would run split, find that it touches, and run again merged.
   const successor = Int32Array.from(oldToNew);
   if (changedOld.length === changedNew.length) changedOld.forEach((i, k) => (successor[i] = changedNew[k]));
+  const sameWords = sameWordGroups(run, walked, ambient, { previous: previous.chunks, now: prepared.chunks, changedOld, changedNew });
   const oldText = previous.source.text;
   return {
     records: run.records,
@@ -176,10 +195,38 @@ function previousRun(prepared: Prepared, walked: boolean[], ambient: boolean[]):
     changedNames,
     changedLazy,
     lineDelta: prepared.source.lineIndex(prepared.source.text.length) - previous.source.lineIndex(oldText.length),
+    wordGroups: sameWords ? run.wordGroups : null,
     editStart: ends.prefix,
     oldEditEnd: oldText.length - ends.suffix,
     delta: prepared.source.text.length - oldText.length,
   };
+}
+
+/**
+ * Whether the groups that names and words make (see `interpret`) are the same as in the previous run: every statement
+ * at the same index with the same walked and import-only status, and each one the edit changed, where it counts
+ * (walked, not import-only), binding the same names and holding the same words.
+ */
+function sameWordGroups(
+  run: NonNullable<Version['run']>,
+  walked: boolean[],
+  ambient: boolean[],
+  { previous, now, changedOld, changedNew }: { previous: Chunk[]; now: Chunk[]; changedOld: number[]; changedNew: number[] },
+): boolean {
+  if (!run.wordGroups || previous.length !== now.length || changedOld.length !== changedNew.length) return false;
+  for (let i = 0; i < now.length; i++) if (run.walked[i] !== walked[i] || run.ambient[i] !== ambient[i]) return false;
+  const sameSet = (a: readonly string[], b: readonly string[]) => {
+    if (a === b) return true;
+    const set = new Set(a);
+    return set.size === new Set(b).size && b.every((x) => set.has(x));
+  };
+  return changedOld.every((i, k) => {
+    if (changedNew[k] !== i) return false;
+    if (!walked[i] || ambient[i]) return true;
+    const before = previous[i].text;
+    const after = now[i].text;
+    return sameSet(textFacts(before).names, textFacts(after).names) && sameSet(wordsOf(before), wordsOf(after));
+  });
 }
 
 /** Names a top-level statement binds, read from its text without parsing it. */
@@ -219,24 +266,22 @@ function builderPattern(source: string): RegExp {
 }
 
 /** `pattern.test(text)`, remembered per statement for the last pattern asked (the builders rarely change). */
-function mentionsBuilder(text: string, pattern: RegExp): boolean {
-  const facts = textFacts(text);
+function mentionsBuilder(facts: TextFacts, text: string, pattern: RegExp): boolean {
   if (facts.builders?.pattern !== pattern) facts.builders = { pattern, found: pattern.test(text) };
   return facts.builders.found;
 }
 
-function walkCallers(chunks: Chunk[], walked: boolean[], chunkNames: string[][]): void {
-  const isDef = (c: Chunk) => DEFINES[0].test(c.text);
-  let builders = new Set(chunks.flatMap((c, i) => (walked[i] && isDef(c) ? chunkNames[i] : [])));
+function walkCallers(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): void {
+  let builders = new Set(facts.flatMap((f, i) => (walked[i] && f.definesFunction ? f.names : [])));
   while (builders.size > 0) {
     const pattern = builderPattern(`\\b(?:${[...builders].join('|')})\\s*\\(`);
     const found = new Set<string>();
     chunks.forEach((c, i) => {
-      if (walked[i] || !mentionsBuilder(c.text, pattern)) return;
+      if (walked[i] || !mentionsBuilder(facts[i], c.text, pattern)) return;
       const called = chunkInfo(c.text).calledNames;
       if (![...builders].some((b) => called.has(b))) return;
       walked[i] = true;
-      if (isDef(c)) for (const n of chunkNames[i]) found.add(n);
+      if (facts[i].definesFunction) for (const n of facts[i].names) found.add(n);
     });
     builders = found;
   }
@@ -280,7 +325,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
     return info.touchesModels || [...aliases].some((a) => info.calledNames.has(a));
   });
   const chunkNames = facts.map((f) => f.names);
-  walkCallers(chunks, walked, chunkNames);
+  walkCallers(chunks, walked, facts);
   const definitions = definitionsIndex(chunkNames, prepared.edit?.previous.run);
   const program: Program = {
     source,
@@ -298,7 +343,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
     remember(prepared.key, {
       source,
       chunks,
-      run: { records: run.records, ambientKey: run.ambientKey, walked, ambient: run.ambient, chunkNames, definitions },
+      run: { records: run.records, ambientKey: run.ambientKey, walked, ambient: run.ambient, chunkNames, definitions, wordGroups: run.wordGroups },
     });
 
   const diagnostics: Diagnostic[] = [];
@@ -318,8 +363,11 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   });
   // Version-control conflict markers: Python cannot run the file, even where no model statement holds one. Both
   // ends must be there (a lone `=======` line is more likely a heading's underline in a docstring).
-  // Both kinds of marker must be there: without `<<<<<<<` and `>>>>>>>` in the text, the line-by-line scan is skipped.
-  const markers = source.text.includes('<<<<<<<') && source.text.includes('>>>>>>>') ? [...source.text.matchAll(CONFLICT_MARKER)] : [];
+  // Both kinds of marker must be there: without `<<<<<<<` and `>>>>>>>` in the statements' texts (every line that is
+  // not blank or a comment is in one; asked of each text once, not of the whole file on each keystroke), the
+  // line-by-line scan is skipped.
+  const conflict = facts.some((f) => f.conflictMarkers & 1) && facts.some((f) => f.conflictMarkers & 2);
+  const markers = conflict ? [...source.text.matchAll(CONFLICT_MARKER)] : [];
   if (markers.some((m) => m[1][0] === '<') && markers.some((m) => m[1][0] === '>'))
     for (const m of markers)
       diagnostics.push({

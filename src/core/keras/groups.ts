@@ -57,6 +57,12 @@ export interface PreviousRun {
   /** The texts of those versions that are not walked (one may call a group's model, which walks it). */
   changedLazy: string[];
   lineDelta: number;
+  /**
+   * The groups the statements' names and words made in the previous run (`Interpretation.wordGroups`), where the edit
+   * left every statement's index, walked and import-only status, names and words as they were (most keystrokes):
+   * building them is a pass over every word of every walked statement.
+   */
+  wordGroups: Int32Array | null;
   /** Old offsets where the edit starts and ends; length change. */
   editStart: number;
   oldEditEnd: number;
@@ -70,6 +76,8 @@ export interface Interpretation {
   ambientKey: string;
   /** Per chunk: walked statements that are import statements only. */
   ambient: boolean[];
+  /** The groups by names and words alone (a union's state), for the next edit to keep; null when run whole. */
+  wordGroups: Int32Array | null;
 }
 
 const wordsCache = new Map<string, string[]>();
@@ -113,8 +121,13 @@ export function ambientChunks(program: Program): boolean[] {
 /** Union-find over chunk indices. */
 class Union {
   private readonly parent: Int32Array;
-  constructor(size: number) {
-    this.parent = new Int32Array(size).map((_x, i) => i);
+  /** Singletons of `size` indices, or a copy of another union's state (see `state`). */
+  constructor(size: number, state?: Int32Array) {
+    this.parent = state ? state.slice() : new Int32Array(size).map((_x, i) => i);
+  }
+  /** A copy of the current state, to start another union from. */
+  state(): Int32Array {
+    return this.parent.slice();
   }
   find(a: number): number {
     let root = a;
@@ -330,23 +343,26 @@ export function interpret(program: Program, previous: PreviousRun | null, groupe
   const usable = previous && previous.ambientKey === ambientKey ? previous : null;
 
   // Groups: walked statements joined by the names they bind and mention, and as the previous run found them.
-  const union = new Union(chunks.length);
   const own: number[] = [];
-  const binders = new Map<string, number>();
   chunks.forEach((_c, i) => {
-    if (!walked[i] || ambient[i]) return;
-    own.push(i);
-    for (const name of chunkNames[i]) {
-      const first = binders.get(name);
-      if (first === undefined) binders.set(name, i);
-      else union.union(first, i);
-    }
+    if (walked[i] && !ambient[i]) own.push(i);
   });
-  for (const i of own)
-    for (const w of wordsOf(chunks[i].text)) {
-      const b = binders.get(w);
-      if (b !== undefined) union.union(b, i);
-    }
+  const union = new Union(chunks.length, previous?.wordGroups ?? undefined);
+  if (!previous?.wordGroups) {
+    const binders = new Map<string, number>();
+    for (const i of own)
+      for (const name of chunkNames[i]) {
+        const first = binders.get(name);
+        if (first === undefined) binders.set(name, i);
+        else union.union(first, i);
+      }
+    for (const i of own)
+      for (const w of wordsOf(chunks[i].text)) {
+        const b = binders.get(w);
+        if (b !== undefined) union.union(b, i);
+      }
+  }
+  const wordGroups = union.state();
   const byFirst = new Map<number, GroupRecord>();
   if (usable)
     for (const r of usable.records) {
@@ -383,23 +399,23 @@ export function interpret(program: Program, previous: PreviousRun | null, groupe
     const toRun = kept.filter((r) => r === null).length;
     const candidates = new Candidates(program, toRun > 2);
     const records = groups.map((members, g) => kept[g] ?? runGroup(program, members, ambient, ambientOrder, candidates));
-    if (!touching(records, union)) return settle(records, program, ambient, ambientKey);
+    if (!touching(records, union)) return settle(records, program, ambient, ambientKey, wordGroups);
     done = new Map(records.map((r) => [r.members[0], r]));
   }
   return whole(program, ambient, ambientKey);
 }
 
 /** The groups' results put together, or one run of the whole program where they cannot stand for it. */
-function settle(records: GroupRecord[], program: Program, ambient: boolean[], ambientKey: string): Interpretation {
+function settle(records: GroupRecord[], program: Program, ambient: boolean[], ambientKey: string, wordGroups: Int32Array): Interpretation {
   const total = records.reduce((t, r) => ({ s: t.s + r.statements, m: t.m + r.models, n: t.n + r.graphNodes }), { s: 0, m: 0, n: 0 });
   if (records.some((r) => r.starFromGroup) || !underFileBounds(total.s, total.m, total.n)) return whole(program, ambient, ambientKey);
   const results = records.flatMap((r) => r.results).sort((a, b) => a.from - b.from);
   const notes = records.flatMap((r) => r.notes).sort((a, b) => a.from - b.from);
-  return { models: results.map((r) => r.model), notes: notes.map((n) => n.diagnostic), records, ambientKey, ambient };
+  return { models: results.map((r) => r.model), notes: notes.map((n) => n.diagnostic), records, ambientKey, ambient, wordGroups };
 }
 
 function whole(program: Program, ambient: boolean[], ambientKey: string): Interpretation {
   const all = runGroup(program, null, ambient);
   // Nothing is kept: the next analysis runs its groups afresh.
-  return { models: all.results.map((r) => r.model), notes: all.notes.map((n) => n.diagnostic), records: [], ambientKey, ambient };
+  return { models: all.results.map((r) => r.model), notes: all.notes.map((n) => n.diagnostic), records: [], ambientKey, ambient, wordGroups: null };
 }
