@@ -9,9 +9,9 @@
  * edited statement is chunked and parsed again.
  */
 import type { Tree } from '@lezer/common';
-import { clearCallsCache } from './python/calls';
+import { callHeads, clearCallsCache } from './python/calls';
 import { chunkInfo, clearChunkCache, codeMayTouchModels, sequentialAliases } from './python/chunkInfo';
-import { chunkSource, chunkToSource, commonEnds, rechunk, type Chunk } from './python/chunks';
+import { chunkSource, chunkToSource, commonEnds, rechunk, type Chunk, type UnclosedBracket } from './python/chunks';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
 import { ambientChunks, clearGroupCaches, interpret, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
 import type { Program } from './keras/interpreter';
@@ -31,6 +31,8 @@ const ASSIGNED_IN_BLOCK = /^[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]
 interface Version {
   source: SourceText;
   chunks: Chunk[];
+  /** Per chunk: its text facts and whether it touches a model by itself, with the aliases of Sequential they assumed. */
+  statements?: { facts: TextFacts[]; touches: boolean[]; aliasKey: string };
   run?: {
     records: GroupRecord[];
     ambientKey: string;
@@ -61,8 +63,8 @@ interface TextFacts {
   definesFunction: boolean;
   /** Bits: 1 if it holds `<<<<<<<`, 2 if `>>>>>>>` (a version-control conflict's markers). */
   conflictMarkers: number;
-  /** Whether it mentions a call of a function that builds a model (see walkCallers), for the pattern last asked. */
-  builders?: { pattern: RegExp; found: boolean };
+  /** The distinct names written just before a `(` (spaces between allowed), asked for by walkCallers. */
+  callHeads?: string[];
 }
 const factsCache = new Map<string, TextFacts>();
 const FACTS_LIMIT = 20000;
@@ -256,35 +258,32 @@ function splitTargets(targets: string): string[] {
 
 /**
  * A statement that calls a function whose body makes or changes a model makes one too (each call builds its
- * own): it is walked, and so, in turn, is a function that makes such a call.
+ * own): it is walked, and so, in turn, is a function that makes such a call. The cheap test is on the names written
+ * just before a `(` (cached per statement), the sure one on the names its syntax tree calls.
  */
-/** The last pattern of builder calls, kept so that the same pattern is the same object (compared by reference). */
-let lastBuilders: { source: string; pattern: RegExp } | null = null;
-function builderPattern(source: string): RegExp {
-  if (lastBuilders?.source !== source) lastBuilders = { source, pattern: new RegExp(source) };
-  return lastBuilders.pattern;
-}
-
-/** `pattern.test(text)`, remembered per statement for the last pattern asked (the builders rarely change). */
-function mentionsBuilder(facts: TextFacts, text: string, pattern: RegExp): boolean {
-  if (facts.builders?.pattern !== pattern) facts.builders = { pattern, found: pattern.test(text) };
-  return facts.builders.found;
-}
-
 function walkCallers(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): void {
-  let builders = new Set(facts.flatMap((f, i) => (walked[i] && f.definesFunction ? f.names : [])));
+  // Plain loops, not array methods with closures: this runs over every statement on every keystroke, and what it
+  // allocates brings the next minor collection nearer (one of the pauses a keystroke's p95 meets).
+  let builders = new Set<string>();
+  for (let i = 0; i < facts.length; i++) if (walked[i] && facts[i].definesFunction) for (const n of facts[i].names) builders.add(n);
   while (builders.size > 0) {
-    const pattern = builderPattern(`\\b(?:${[...builders].join('|')})\\s*\\(`);
     const found = new Set<string>();
-    chunks.forEach((c, i) => {
-      if (walked[i] || !mentionsBuilder(facts[i], c.text, pattern)) return;
-      const called = chunkInfo(c.text).calledNames;
-      if (![...builders].some((b) => called.has(b))) return;
+    for (let i = 0; i < chunks.length; i++) {
+      if (walked[i]) continue;
+      const heads = (facts[i].callHeads ??= callHeads(chunks[i].text));
+      let mentions = false;
+      for (let k = 0; k < heads.length && !mentions; k++) mentions = builders.has(heads[k]);
+      if (!mentions || !callsAnyOf(chunkInfo(chunks[i].text).calledNames, builders)) continue;
       walked[i] = true;
       if (facts[i].definesFunction) for (const n of facts[i].names) found.add(n);
-    });
+    }
     builders = found;
   }
+}
+
+function callsAnyOf(called: Set<string>, names: Set<string>): boolean {
+  for (const name of called) if (names.has(name)) return true;
+  return false;
 }
 
 /**
@@ -294,10 +293,14 @@ function walkCallers(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): vo
  */
 function definitionsIndex(chunkNames: string[][], previous?: { chunkNames: string[][]; definitions: Map<string, number[]> }): Map<string, number[]> {
   if (previous && previous.chunkNames.length === chunkNames.length) {
-    const same = chunkNames.every((names, i) => {
+    let same = true;
+    for (let i = 0; i < chunkNames.length && same; i++) {
+      const names = chunkNames[i];
       const was = previous.chunkNames[i];
-      return names === was || (names.length === was.length && names.every((n, k) => n === was[k]));
-    });
+      if (names === was) continue;
+      same = names.length === was.length;
+      for (let k = 0; k < names.length && same; k++) same = names[k] === was[k];
+    }
     if (same) return previous.definitions;
   }
   const definitions = new Map<string, number[]>();
@@ -311,19 +314,48 @@ function definitionsIndex(chunkNames: string[][], previous?: { chunkNames: strin
   return definitions;
 }
 
+/**
+ * Each statement's text facts, and whether it touches a model by itself (before walkCallers): a cheap text test
+ * first, then its syntax (strings and comments never count). A statement the edit left as it was takes both from
+ * the previous version (where the file's aliases of Sequential are the same): a keystroke looks up one statement
+ * instead of every statement of the file in the caches.
+ */
+function statementFacts(prepared: Prepared): { facts: TextFacts[]; touches: boolean[]; aliasKey: string } {
+  const { chunks, edit } = prepared;
+  const previous = edit?.previous.statements;
+  const facts = new Array<TextFacts>(chunks.length);
+  if (previous)
+    edit.oldToNew.forEach((j, i) => {
+      if (j >= 0) facts[j] = previous.facts[i];
+    });
+  for (let j = 0; j < chunks.length; j++) facts[j] ??= textFacts(chunks[j].text);
+  const aliases = new Set<string>();
+  for (let j = 0; j < facts.length; j++) if (facts[j].sequentialAliases.length) for (const a of facts[j].sequentialAliases) aliases.add(a);
+  const aliasKey = [...aliases].join('|');
+  const aliasPattern = aliases.size ? new RegExp(`\\b(?:${aliasKey})\\s*\\(`) : null;
+  const touches = new Array<boolean>(chunks.length);
+  if (previous && previous.aliasKey === aliasKey)
+    edit.oldToNew.forEach((j, i) => {
+      if (j >= 0) touches[j] = previous.touches[i];
+    });
+  for (let j = 0; j < chunks.length; j++) {
+    if (touches[j] !== undefined) continue;
+    const text = chunks[j].text;
+    touches[j] = false;
+    if (!facts[j].mayTouchModels && !(aliasPattern !== null && aliasPattern.test(text))) continue;
+    const info = chunkInfo(text);
+    touches[j] = info.touchesModels;
+    for (const a of aliases) if (info.calledNames.has(a)) touches[j] = true;
+  }
+  return { facts, touches, aliasKey };
+}
+
 function analyzeSource(prepared: Prepared): AnalysisResult {
   const { source, chunks } = prepared;
-  const unclosed = chunks.flatMap((c) => c.unclosed);
-  const facts = chunks.map((c) => textFacts(c.text));
-  const aliases = new Set(facts.flatMap((f) => f.sequentialAliases));
-  const aliasPattern = aliases.size ? new RegExp(`\\b(?:${[...aliases].join('|')})\\s*\\(`) : null;
-  // Walk a statement if it can touch a model: a cheap text test first, then its syntax (strings and comments never count).
-  const walked = chunks.map((c, i) => {
-    const byText = facts[i].mayTouchModels || (aliasPattern !== null && aliasPattern.test(c.text));
-    if (!byText) return false;
-    const info = chunkInfo(c.text);
-    return info.touchesModels || [...aliases].some((a) => info.calledNames.has(a));
-  });
+  const unclosed: UnclosedBracket[] = [];
+  for (let i = 0; i < chunks.length; i++) if (chunks[i].unclosed.length) unclosed.push(...chunks[i].unclosed);
+  const { facts, touches, aliasKey } = statementFacts(prepared);
+  const walked = touches.slice();
   const chunkNames = facts.map((f) => f.names);
   walkCallers(chunks, walked, facts);
   const definitions = definitionsIndex(chunkNames, prepared.edit?.previous.run);
@@ -343,6 +375,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
     remember(prepared.key, {
       source,
       chunks,
+      statements: { facts, touches, aliasKey },
       run: { records: run.records, ambientKey: run.ambientKey, walked, ambient: run.ambient, chunkNames, definitions, wordGroups: run.wordGroups },
     });
 

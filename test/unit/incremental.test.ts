@@ -16,7 +16,7 @@ import { analyze, clearParseCache } from '../../src/core';
 import { EXAMPLES, example } from './support/fixtures';
 import { int, pick, rng } from './support/random';
 import { CASES } from './support/realCodeCases';
-import { CalledNames, callsName } from '../../src/core/python/calls';
+import { CalledNames, callHeads, callsName } from '../../src/core/python/calls';
 
 const ONE_CHAR = ['0', '1', '7', '9', 'a', 'x', '_', '.', ',', ':', '=', '(', ')', '[', ']', '"', "'", '#', ' ', '\n', '    '];
 
@@ -133,6 +133,18 @@ describe('callsName (the cached test of whether a statement calls a model)', () 
       let text = '';
       for (let i = int(r, 0, 12); i > 0; i--) text += pick(r, alphabet);
       for (const name of names) assert.equal(callsName(text, name), text.includes(`${name}(`), `${JSON.stringify(text)} / ${name}`);
+    }
+  });
+
+  it('callHeads lists each name written just before a "(", spaces and line breaks between allowed', () => {
+    const alphabet = ['a', 'b', 'Z', '_', '1', '(', ')', ' ', '\t', '\n', '.', 'é', '\u0301', '²', '𝔪', '\uD835', '\uDD2A', '\uDC00', '中'];
+    const reference = /(?<![\p{L}\p{N}_])([\p{L}\p{N}_]+)[ \t\r\n]*\(/gu;
+    const r = rng(4444);
+    for (let k = 0; k < 20000; k++) {
+      let text = '';
+      for (let i = int(r, 0, 14); i > 0; i--) text += pick(r, alphabet);
+      const want = [...new Set(Array.from(text.matchAll(reference), (m) => m[1]))].sort();
+      assert.deepEqual([...callHeads(text)].sort(), want, JSON.stringify(text));
     }
   });
 

@@ -294,7 +294,7 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Map<number, Gr
   for (const w of previous.changedNames) if (old.reads.has(w) || old.binds.has(w)) return null;
   for (const text of previous.changedLazy) for (const b of old.binds) if (callsName(text, b)) return null;
   const { oldEditEnd, delta } = previous;
-  if (delta === 0) return { ...old, members };
+  if (delta === 0) return old.members.every((m, k) => m === members[k]) ? old : { ...old, members };
   const move = (from: number) => (from >= oldEditEnd ? from + delta : from);
   return {
     ...old,
@@ -305,8 +305,40 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Map<number, Gr
   };
 }
 
-/** Pairs of groups that touch: one read or bound what another bound, or both made something at one place. */
-function touching(records: GroupRecord[], union: Union): boolean {
+/**
+ * Pairs of groups that touch: one read or bound what another bound, or both made something at one place. Groups
+ * kept from the previous run or round did not touch one another then and hold what they held: only pairs with a
+ * group that ran (`fresh`) can touch now. When few ran (a keystroke), each is tested against every group, which
+ * allocates nothing; otherwise every group's names go into maps.
+ */
+function touching(records: GroupRecord[], union: Union, fresh: boolean[]): boolean {
+  const ran = records.filter((_r, g) => fresh[g]);
+  if (ran.length === 0) return false;
+  if (ran.length > FEW_FRESH) return touchingAll(records, union);
+  let merged = false;
+  for (const f of ran) {
+    const binds = [...f.binds];
+    const reads = [...f.reads];
+    const places = new Set<number>();
+    for (const x of f.results) places.add(x.from);
+    for (const x of f.notes) places.add(x.from);
+    for (const r of records) {
+      if (r === f) continue;
+      let touches = false;
+      for (let k = 0; k < binds.length && !touches; k++) touches = r.binds.has(binds[k]) || r.reads.has(binds[k]);
+      for (let k = 0; k < reads.length && !touches; k++) touches = r.binds.has(reads[k]);
+      for (let k = 0; k < r.results.length && !touches; k++) touches = places.has(r.results[k].from);
+      for (let k = 0; k < r.notes.length && !touches; k++) touches = places.has(r.notes[k].from);
+      if (touches) merged = union.union(f.members[0], r.members[0]) || merged;
+    }
+  }
+  return merged;
+}
+
+/** Groups that ran, up to which `touching` tests each against every group rather than building maps of all names. */
+const FEW_FRESH = 4;
+
+function touchingAll(records: GroupRecord[], union: Union): boolean {
   let merged = false;
   const binder = new Map<string, number>();
   const place = new Map<number, number>();
@@ -339,14 +371,19 @@ export function interpret(program: Program, previous: PreviousRun | null, groupe
   const { chunks, walked, chunkNames } = program;
   const ambient = ambientChunks(program);
   if (!grouped) return whole(program, ambient, '');
-  const ambientKey = chunks.flatMap((c, i) => (ambient[i] ? [`${program.source.lineIndex(c.start)}:${c.text}`] : [])).join('\u0000');
+  const ambientParts: string[] = [];
+  const ambientOrder: number[] = [];
+  for (let i = 0; i < chunks.length; i++)
+    if (ambient[i]) {
+      ambientParts.push(`${program.source.lineIndex(chunks[i].start)}:${chunks[i].text}`);
+      ambientOrder.push(i);
+    }
+  const ambientKey = ambientParts.join('\u0000');
   const usable = previous && previous.ambientKey === ambientKey ? previous : null;
 
   // Groups: walked statements joined by the names they bind and mention, and as the previous run found them.
   const own: number[] = [];
-  chunks.forEach((_c, i) => {
-    if (walked[i] && !ambient[i]) own.push(i);
-  });
+  for (let i = 0; i < chunks.length; i++) if (walked[i] && !ambient[i]) own.push(i);
   const union = new Union(chunks.length, previous?.wordGroups ?? undefined);
   if (!previous?.wordGroups) {
     const binders = new Map<string, number>();
@@ -363,31 +400,38 @@ export function interpret(program: Program, previous: PreviousRun | null, groupe
       }
   }
   const wordGroups = union.state();
+  // Index loops here and below: this runs once per keystroke over every group, not often enough to be optimised, and
+  // an unoptimised for-of allocates an iterator result per element (minor collections are a keystroke's longest pauses).
   const byFirst = new Map<number, GroupRecord>();
   if (usable)
-    for (const r of usable.records) {
+    for (let g = 0; g < usable.records.length; g++) {
+      const r = usable.records[g];
       byFirst.set(usable.oldToNew[r.members[0]], r);
       let first = -1;
-      for (const m of r.members) {
-        const now = usable.successor[m];
+      for (let k = 0; k < r.members.length; k++) {
+        const now = usable.successor[r.members[k]];
         if (now < 0 || !walked[now] || ambient[now]) continue;
         if (first < 0) first = now;
         else union.union(first, now);
       }
     }
 
+  const groupOfRoot = new Int32Array(chunks.length);
   const groupsOf = (): number[][] => {
-    const groups = new Map<number, number[]>();
-    for (const i of own) {
-      const root = union.find(i);
-      const list = groups.get(root);
-      if (list) list.push(i);
-      else groups.set(root, [i]);
+    const groups: number[][] = [];
+    groupOfRoot.fill(-1);
+    for (let k = 0; k < own.length; k++) {
+      const root = union.find(own[k]);
+      const g = groupOfRoot[root];
+      if (g >= 0) groups[g].push(own[k]);
+      else {
+        groupOfRoot[root] = groups.length;
+        groups.push([own[k]]);
+      }
     }
-    return [...groups.values()];
+    return groups;
   };
 
-  const ambientOrder = own.length ? chunks.flatMap((_c, i) => (ambient[i] ? [i] : [])) : [];
   let done = new Map<number, GroupRecord>(); // by first member
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const groups = groupsOf();
@@ -399,7 +443,8 @@ export function interpret(program: Program, previous: PreviousRun | null, groupe
     const toRun = kept.filter((r) => r === null).length;
     const candidates = new Candidates(program, toRun > 2);
     const records = groups.map((members, g) => kept[g] ?? runGroup(program, members, ambient, ambientOrder, candidates));
-    if (!touching(records, union)) return settle(records, program, ambient, ambientKey, wordGroups);
+    const fresh = kept.map((r) => r === null);
+    if (!touching(records, union, fresh)) return settle(records, program, ambient, ambientKey, wordGroups);
     done = new Map(records.map((r) => [r.members[0], r]));
   }
   return whole(program, ambient, ambientKey);
@@ -407,8 +452,17 @@ export function interpret(program: Program, previous: PreviousRun | null, groupe
 
 /** The groups' results put together, or one run of the whole program where they cannot stand for it. */
 function settle(records: GroupRecord[], program: Program, ambient: boolean[], ambientKey: string, wordGroups: Int32Array): Interpretation {
-  const total = records.reduce((t, r) => ({ s: t.s + r.statements, m: t.m + r.models, n: t.n + r.graphNodes }), { s: 0, m: 0, n: 0 });
-  if (records.some((r) => r.starFromGroup) || !underFileBounds(total.s, total.m, total.n)) return whole(program, ambient, ambientKey);
+  let statements = 0;
+  let models = 0;
+  let nodes = 0;
+  let star = false;
+  for (let g = 0; g < records.length; g++) {
+    statements += records[g].statements;
+    models += records[g].models;
+    nodes += records[g].graphNodes;
+    star ||= records[g].starFromGroup;
+  }
+  if (star || !underFileBounds(statements, models, nodes)) return whole(program, ambient, ambientKey);
   const results = records.flatMap((r) => r.results).sort((a, b) => a.from - b.from);
   const notes = records.flatMap((r) => r.notes).sort((a, b) => a.from - b.from);
   return { models: results.map((r) => r.model), notes: notes.map((n) => n.diagnostic), records, ambientKey, ambient, wordGroups };

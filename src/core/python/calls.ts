@@ -32,16 +32,27 @@ function runCharBefore(text: string, end: number): number {
 
 /**
  * Walks back from each `(` over identifier characters (a pass over the brackets, not a regular expression over every
- * character: a cold analysis asks this of most statements of the file).
+ * character: a cold analysis asks this of most statements of the file). With `spaced`, over spaces, tabs and line
+ * breaks first (`build_model (x)`).
  */
-function findRuns(text: string): string[] {
+/** Space, tab, carriage return and line feed: what may stand between a name and its call's `(`. */
+const SPACE_BEFORE_CALL = new Set([32, 9, 13, 10]);
+
+function findRuns(text: string, spaced = false): string[] {
   const runs = new Set<string>();
   for (let p = text.indexOf('('); p >= 0; p = text.indexOf('(', p + 1)) {
-    let start = p;
+    let end = p;
+    if (spaced) while (end > 0 && SPACE_BEFORE_CALL.has(text.charCodeAt(end - 1))) end--;
+    let start = end;
     for (let w = start > 0 ? runCharBefore(text, start) : 0; w > 0; w = start > 0 ? runCharBefore(text, start) : 0) start -= w;
-    if (start < p) runs.add(text.slice(start, p));
+    if (start < end) runs.add(text.slice(start, end));
   }
   return [...runs];
+}
+
+/** The distinct names written just before a `(`, spaces between allowed: the names a statement may call. */
+export function callHeads(text: string): string[] {
+  return findRuns(text, true);
 }
 
 /** The distinct runs of identifier characters just before a `(` in `text`. */
@@ -64,25 +75,52 @@ export function callRuns(text: string): string[] {
  */
 export class CalledNames extends Set<string> {
   private readonly others = new Set<string>();
+  /**
+   * How many members end with each pair of code units (a one-unit member: its unit, negated): a run whose end no
+   * member shares is passed over without slicing it (most runs, `Dense(` or `range(`: a keystroke's analysis asks
+   * this of every statement between a group's own).
+   */
+  private readonly ends = new Map<number, number>();
+
+  private static end(name: string): number {
+    const n = name.length;
+    return n >= 2 ? name.charCodeAt(n - 2) * 65536 + name.charCodeAt(n - 1) : -1 - name.charCodeAt(0);
+  }
 
   override add(name: string): this {
+    if (this.has(name) || name.length === 0) return super.add(name);
     if (!IDENTIFIER.test(name)) this.others.add(name);
+    const end = CalledNames.end(name);
+    this.ends.set(end, (this.ends.get(end) ?? 0) + 1);
     return super.add(name);
   }
 
   override delete(name: string): boolean {
+    if (!this.has(name)) return false;
     this.others.delete(name);
+    const end = CalledNames.end(name);
+    const count = (this.ends.get(end) ?? 1) - 1;
+    if (count > 0) this.ends.set(end, count);
+    else this.ends.delete(end);
     return super.delete(name);
   }
 
   override clear(): void {
     this.others.clear();
+    this.ends.clear();
     super.clear();
   }
 
   calledIn(text: string): boolean {
     if (this.size === 0) return false;
-    for (const run of callRuns(text)) for (let k = 0; k < run.length; k++) if (this.has(k === 0 ? run : run.slice(k))) return true;
+    const runs = callRuns(text);
+    for (let r = 0; r < runs.length; r++) {
+      const run = runs[r];
+      const n = run.length;
+      const last = run.charCodeAt(n - 1);
+      if (!this.ends.has(-1 - last) && !(n >= 2 && this.ends.has(run.charCodeAt(n - 2) * 65536 + last))) continue;
+      for (let k = 0; k < n; k++) if (this.has(k === 0 ? run : run.slice(k))) return true;
+    }
     for (const name of this.others) if (text.includes(`${name}(`)) return true;
     return false;
   }
