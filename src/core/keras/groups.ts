@@ -286,15 +286,19 @@ function mergeSorted(a: number[], b: number[]): number[] {
 }
 
 /** The previous record for these members, moved to the new offsets, if the edit left all it depends on alone. */
-function reuse(members: number[], previous: PreviousRun, byFirst: Map<number, GroupRecord>): GroupRecord | null {
-  const old = byFirst.get(members[0]);
+function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): GroupRecord | null {
+  const old = byFirst[members[0]] >= 0 ? previous.records[byFirst[members[0]]] : undefined;
   if (!old || old.members.length !== members.length) return null;
   for (let k = 0; k < members.length; k++) if (previous.oldToNew[old.members[k]] !== members[k]) return null;
   if (previous.lineDelta !== 0 && old.lastTouched > previous.editStart) return null;
   for (const w of previous.changedNames) if (old.reads.has(w) || old.binds.has(w)) return null;
   for (const text of previous.changedLazy) for (const b of old.binds) if (callsName(text, b)) return null;
   const { oldEditEnd, delta } = previous;
-  if (delta === 0) return old.members.every((m, k) => m === members[k]) ? old : { ...old, members };
+  if (delta === 0) {
+    let same = true;
+    for (let k = 0; k < members.length && same; k++) same = old.members[k] === members[k];
+    return same ? old : { ...old, members };
+  }
   const move = (from: number) => (from >= oldEditEnd ? from + delta : from);
   return {
     ...old,
@@ -402,11 +406,12 @@ export function interpret(program: Program, previous: PreviousRun | null, groupe
   const wordGroups = union.state();
   // Index loops here and below: this runs once per keystroke over every group, not often enough to be optimised, and
   // an unoptimised for-of allocates an iterator result per element (minor collections are a keystroke's longest pauses).
-  const byFirst = new Map<number, GroupRecord>();
+  /** New chunk index → index of the previous record whose first member it is now, or -1. */
+  const byFirst = new Int32Array(chunks.length).fill(-1);
   if (usable)
     for (let g = 0; g < usable.records.length; g++) {
       const r = usable.records[g];
-      byFirst.set(usable.oldToNew[r.members[0]], r);
+      if (usable.oldToNew[r.members[0]] >= 0) byFirst[usable.oldToNew[r.members[0]]] = g;
       let first = -1;
       for (let k = 0; k < r.members.length; k++) {
         const now = usable.successor[r.members[k]];
