@@ -50,9 +50,9 @@ const PREVIOUS_LIMIT = 16;
 
 /**
  * What the text alone says about a statement, without parsing it: whether it may touch a model (the cheap test),
- * the other names it makes for `Sequential`, and the names it binds. Cached by text: a keystroke leaves every other statement's
- * text (the same string) as it was, and these regular expressions over the whole file took about a third of a
- * re-analysis.
+ * the other names it makes for `Sequential`, the names it binds, and more. Cached by text: a keystroke leaves every
+ * other statement's text (the same string) as it was, and these regular expressions over the whole file took about
+ * a third of a re-analysis.
  */
 interface TextFacts {
   mayTouchModels: boolean;
