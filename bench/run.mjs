@@ -381,68 +381,27 @@ function editRow(label, e, astMedian, astMinimum) {
   ];
 }
 
+/** A table row for CPython's ast.parse of one file (the yardstick of the rows after it). */
+function astRow(label, python) {
+  const measured = !python.error;
+  return [label, ms(python.median), ms(python.p95), ms(python.min), ms(python.max), measured ? '1.00' : 'n/a', measured ? '1.00' : 'n/a', ''];
+}
+
+/** A table row for cold analyses of one file, beside that file's ast.parse. */
+function coldRow(label, c, python) {
+  const astMedian = python.error ? null : python.median;
+  const target = astMedian === null ? `<= ${TARGET_RATIO} (not measured)` : `<= ${TARGET_RATIO}: ${c.median / astMedian <= TARGET_RATIO ? 'met' : 'MISSED'}`;
+  return [label, ms(c.median), ms(c.p95), ms(c.min), ms(c.max), ratio(c.median, astMedian), ratio(c.min, python.min ?? null), target];
+}
+
 const rows = [
   ['measurement', 'median', 'p95', 'min', 'max', 'vs ast.parse', 'min vs min', 'target'],
-  [
-    `CPython ast.parse${py.version ? ` (${py.implementation} ${py.version})` : ''}`,
-    ms(astMs),
-    ms(py.p95),
-    ms(py.min),
-    ms(py.max),
-    astMs === null ? 'n/a' : '1.00',
-    astMs === null ? 'n/a' : '1.00',
-    '',
-  ],
-  [
-    'analyze(), cold (parse cache cleared)',
-    ms(cold.median),
-    ms(cold.p95),
-    ms(cold.min),
-    ms(cold.max),
-    ratio(cold.median, astMs),
-    ratio(cold.min, astMin),
-    astMs === null ? `<= ${TARGET_RATIO} (not measured)` : `<= ${TARGET_RATIO}: ${cold.median / astMs <= TARGET_RATIO ? 'met' : 'MISSED'}`,
-  ],
-  [
-    `model-dense file (${denseGen.models.length} models): ast.parse`,
-    ms(denseAst),
-    ms(densePy.p95),
-    ms(densePy.min),
-    ms(densePy.max),
-    denseAst === null ? 'n/a' : '1.00',
-    denseAst === null ? 'n/a' : '1.00',
-    '',
-  ],
-  [
-    'model-dense file: analyze(), cold',
-    ms(denseCold.median),
-    ms(denseCold.p95),
-    ms(denseCold.min),
-    ms(denseCold.max),
-    ratio(denseCold.median, denseAst),
-    ratio(denseCold.min, densePy.min ?? null),
-    denseAst === null ? `<= ${TARGET_RATIO} (not measured)` : `<= ${TARGET_RATIO}: ${denseCold.median / denseAst <= TARGET_RATIO ? 'met' : 'MISSED'}`,
-  ],
-  [
-    `Functional file (${fnGen.models.length} models): ast.parse`,
-    ms(fnAst),
-    ms(fnPy.p95),
-    ms(fnPy.min),
-    ms(fnPy.max),
-    fnAst === null ? 'n/a' : '1.00',
-    fnAst === null ? 'n/a' : '1.00',
-    '',
-  ],
-  [
-    'Functional file: analyze(), cold',
-    ms(fnCold.median),
-    ms(fnCold.p95),
-    ms(fnCold.min),
-    ms(fnCold.max),
-    ratio(fnCold.median, fnAst),
-    ratio(fnCold.min, fnPy.min ?? null),
-    fnAst === null ? `<= ${TARGET_RATIO} (not measured)` : `<= ${TARGET_RATIO}: ${fnCold.median / fnAst <= TARGET_RATIO ? 'met' : 'MISSED'}`,
-  ],
+  astRow(`CPython ast.parse${py.version ? ` (${py.implementation} ${py.version})` : ''}`, py),
+  coldRow('analyze(), cold (parse cache cleared)', cold, py),
+  astRow(`model-dense file (${denseGen.models.length} models): ast.parse`, densePy),
+  coldRow('model-dense file: analyze(), cold', denseCold, densePy),
+  astRow(`Functional file (${fnGen.models.length} models): ast.parse`, fnPy),
+  coldRow('Functional file: analyze(), cold', fnCold, fnPy),
   [
     'lezer full parse of the text (reference)',
     ms(lezer.median),

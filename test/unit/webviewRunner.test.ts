@@ -10,6 +10,17 @@ import { centreCrop, fromRgba, inputGeometry, patternPlane, toChannels } from '.
 import { memoryRefusal, toPreviewModel } from '../../src/panel/previewModel';
 import { example, modelNamed } from './support/fixtures';
 
+/** Weights for a layer named `dense`, Dense(2) on 3 features: [1, 2, 3] gives [4.5, 4.5]. */
+const DENSE_3_TO_2 = [
+  {
+    layer: 'dense',
+    tensors: [
+      { shape: [3, 2], values: [1, 0, 0, 1, 1, 1] },
+      { shape: [2], values: [0.5, -0.5] },
+    ],
+  },
+];
+
 describe('webview model runner (tfjs CPU backend)', () => {
   before(async () => {
     await tf.setBackend('cpu');
@@ -66,15 +77,7 @@ describe('webview model runner (tfjs CPU backend)', () => {
     const src = 'from keras import layers, models\nm = models.Sequential([layers.Dense(2, input_shape=(3,))])';
     const p = toPreviewModel(modelNamed(src, 'm'), 'k');
     const runner = new ModelRunner();
-    runner.build(p, [
-      {
-        layer: 'dense',
-        tensors: [
-          { shape: [3, 2], values: [1, 0, 0, 1, 1, 1] },
-          { shape: [2], values: [0.5, -0.5] },
-        ],
-      },
-    ]);
+    runner.build(p, DENSE_3_TO_2);
     const out = runner.run(new Float32Array([1, 2, 3]), [3]);
     assert.deepEqual(Array.from(out[0].values), [4.5, 4.5]);
     assert.throws(
@@ -207,15 +210,7 @@ model = keras.Model([a, b], layers.add([d(a), d(b)]))
 `;
       const p = toPreviewModel(modelNamed(src, 'model'), 'k');
       const runner = new ModelRunner();
-      runner.build(p, [
-        {
-          layer: 'dense',
-          tensors: [
-            { shape: [3, 2], values: [1, 0, 0, 1, 1, 1] },
-            { shape: [2], values: [0.5, -0.5] },
-          ],
-        },
-      ]);
+      runner.build(p, DENSE_3_TO_2);
       const out = runner.run(new Float32Array([1, 2, 3]), [3]);
       // Both inputs take [1, 2, 3]: each call gives [4.5, 4.5], and the add doubles it.
       assert.deepEqual(Array.from(out.find((m) => p.layers[m.index].name === 'add')?.values ?? []), [9, 9]);

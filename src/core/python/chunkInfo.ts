@@ -9,7 +9,10 @@ import { APPLICATIONS, isApplication } from '../applications';
 
 export interface ChunkInfo {
   tree: Tree;
-  /** It imports something, or names `Sequential`, or calls `.add(` / `.build(` / `.pop(` — in code, not in strings or comments. */
+  /**
+   * It imports something, or names `Sequential`, or uses `.add` / `.build` / `.pop` / `.trainable` other than on an
+   * attribute of `self` — in code, not in strings or comments.
+   */
   touchesModels: boolean;
   /** Plain names called in it (`S(...)`), to find aliases of Sequential. */
   calledNames: Set<string>;
