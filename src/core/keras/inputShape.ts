@@ -53,8 +53,12 @@ export function inputLayerShape(call: LayerCall, report: Report): InternalShape 
   return batchShape ? dims(batchShape, report, 'Input') : withBatch(dims(a.get('shape'), report, 'Input'), batchOf(a));
 }
 
-export function findInputShape(model: ModelBuilder, source: SourceText, report: Report): InputShape {
+export function findInputShape(model: ModelBuilder, source: SourceText, outerReport: Report): InputShape {
   const candidates: Candidate[] = [];
+  // Notes on each candidate wait until one is chosen: an unresolved shape given before a complete one (a
+  // `# layerlens:` comment for `Input(shape=X_train.shape[1:])`) is replaced by it, not reported as unknown.
+  const pending: Parameters<Report>[] = [];
+  const report: Report = (...note) => void pending.push(note);
   let consumedFirst = false;
   const first = model.layers[0]?.value;
   if (first && first.kind === 'layer' && first.layer.type === 'InputLayer') {
@@ -95,7 +99,8 @@ export function findInputShape(model: ModelBuilder, source: SourceText, report: 
   if (comment) candidates.push({ shape: withBatch(comment.shape, null), label: 'the layerlens comment', from: comment.from, to: comment.to });
 
   if (candidates.length === 0) {
-    report(
+    for (const note of pending) outerReport(...note);
+    outerReport(
       'information',
       'missing-input-shape',
       'No input shape: the layers show only the parameters that do not depend on it. Give the first layer `input_shape=`, start with `keras.Input(shape=...)`, call `model.build(...)`, or write `# layerlens: input_shape=(...)` on the line above the model.',
@@ -104,10 +109,24 @@ export function findInputShape(model: ModelBuilder, source: SourceText, report: 
     );
     return { shape: null, consumedFirst };
   }
-  const chosen = candidates[0];
+  const complete = candidates.find((c) => c.shape !== null && c.shape.every((d) => !Number.isNaN(d as number)));
+  const chosen = complete ?? candidates[0];
+  if (chosen === candidates[0]) for (const note of pending) outerReport(...note);
+  else {
+    const given = candidates[0];
+    const unresolved = pending.find((n) => n[1] === 'unresolved-value');
+    const what = unresolved ? `\`${source.text.slice(unresolved[3], unresolved[4])}\`` : `the input shape given by ${given.label}`;
+    outerReport(
+      'information',
+      'input-shape-from-fallback',
+      `Cannot resolve ${what} statically; LayerLens uses the input shape ${shapeRepr(chosen.shape)} from ${chosen.label}.`,
+      unresolved?.[3] ?? given.from,
+      unresolved?.[4] ?? given.to,
+    );
+  }
   for (const other of candidates.slice(1)) {
-    if (!sameShape(chosen.shape, other.shape))
-      report(
+    if (other !== chosen && !sameShape(chosen.shape, other.shape))
+      outerReport(
         'warning',
         'input-shape-conflict',
         `The input shape is given twice and they disagree: ${shapeRepr(chosen.shape)} by ${chosen.label}, ${shapeRepr(other.shape)} here. LayerLens uses the first.`,
