@@ -59,6 +59,8 @@ export interface LayerResult {
   calls?: LayerCallResult[];
   name: string;
   range: Range;
+  /** The call of a function of the file whose body made this layer (the innermost), when one did. */
+  via?: { function: string; call: Range };
   inputShape: Shape | null;
   outputShape: Shape | null;
   params: number | null;

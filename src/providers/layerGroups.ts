@@ -264,9 +264,18 @@ export function groupMarkdown(group: LayerGroup, opts: GroupHoverOptions): strin
   const n = group.members.length;
   const fn = [...new Set(models.map((m) => m.model.builtBy?.function).filter((f): f is string => !!f))];
   const withCalls = models.length > 1 || models.some((m) => m.model.builtBy?.call);
-  const looped = models.some((m) => m.layers.length > 1);
+  const repeated = models.filter((m) => m.layers.length > 1);
+  // Several layers of one model from this line: a loop ran it, or the function it is in was called more than once.
+  const vias = repeated.flatMap((m) => m.layers.map((l) => l.via));
+  const callLines = [...new Set(vias.map((v) => (v ? whereText(v.call) : '')))];
+  const calledAgain = repeated.length > 0 && callLines.length > 1 && !callLines.includes('');
+  const calledWhat = `\`${vias[0]?.function ?? 'its function'}\``;
   const how = [
-    looped ? 'a loop runs this call once per iteration' : '',
+    calledAgain
+      ? `${calledWhat} is called ${callLines.length === 2 ? 'twice' : `${callLines.length} times`} (${callLines.join(', ')})`
+      : repeated.length
+        ? 'a loop runs this call once per iteration'
+        : '',
     models.length > 1 ? `${fn.length ? fn.map((f) => `\`${f}\``).join(', ') : 'the file'} builds one model per call` : '',
   ]
     .filter(Boolean)

@@ -41,8 +41,9 @@ function dims(value: Value | undefined, report: Report, label: string): Internal
   });
 }
 
-function batchOf(args: Map<string, Value>): number | null {
+function batchOf(args: Map<string, Value>, report: Report): number | null {
   const b = args.get('batch_size');
+  if (b?.kind === 'unknown') report('information', 'unresolved-value', `${cannotResolve(b)}: the batch size is unknown.`, b.from, b.to);
   return b && b.kind === 'number' ? b.value : null;
 }
 
@@ -50,7 +51,7 @@ function batchOf(args: Map<string, Value>): number | null {
 export function inputLayerShape(call: LayerCall, report: Report): InternalShape | null {
   const a = call.args;
   const batchShape = a.get('batch_shape') ?? a.get('batch_input_shape');
-  return batchShape ? dims(batchShape, report, 'Input') : withBatch(dims(a.get('shape'), report, 'Input'), batchOf(a));
+  return batchShape ? dims(batchShape, report, 'Input') : withBatch(dims(a.get('shape'), report, 'Input'), batchOf(a, report));
 }
 
 export function findInputShape(model: ModelBuilder, source: SourceText, outerReport: Report): InputShape {
@@ -84,10 +85,10 @@ export function findInputShape(model: ModelBuilder, source: SourceText, outerRep
     if (a.has('batch_input_shape'))
       candidates.push({ shape: dims(a.get('batch_input_shape'), report, 'batch_input_shape'), label: 'batch_input_shape', ...range });
     else if (a.has('input_shape'))
-      candidates.push({ shape: withBatch(dims(a.get('input_shape'), report, 'input_shape'), batchOf(a)), label: 'input_shape', ...range });
+      candidates.push({ shape: withBatch(dims(a.get('input_shape'), report, 'input_shape'), batchOf(a, report)), label: 'input_shape', ...range });
     // Embedding's own first argument is also called input_dim (the vocabulary size), not an input shape.
     else if (a.has('input_dim') && first.layer.type !== 'Embedding')
-      candidates.push({ shape: withBatch(dims(a.get('input_dim'), report, 'input_dim'), batchOf(a)), label: 'input_dim', ...range });
+      candidates.push({ shape: withBatch(dims(a.get('input_dim'), report, 'input_dim'), batchOf(a, report)), label: 'input_dim', ...range });
     else if (a.has('input_length'))
       candidates.push({ shape: withBatch(dims(a.get('input_length'), report, 'input_length'), null), label: 'input_length', ...range });
     // Keras 2's Embedding declares its input as (None, None) when nothing else does; the book's models rely on it.

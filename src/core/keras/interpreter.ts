@@ -193,6 +193,8 @@ export class Interpreter {
   private cur!: Cursor;
   /** The control flow LayerLens cannot decide around the current statement: its keyword, and why it is undecided. */
   private conditional: { keyword: string; why?: string }[] = [];
+  /** The calls of the file's functions being run, innermost last (a layer notes the innermost: `LayerCall.via`). */
+  private readonly callSites: { function: string; from: number; to: number }[] = [];
   /** Per such control flow, innermost last: the lists changed in it, with how many items were certain before. */
   private readonly uncertainMutations: Map<Extract<Value, { kind: 'seq' }>, number>[] = [];
   /** Name of the assignment target whose value is being evaluated: names a new model. */
@@ -885,13 +887,19 @@ export class Interpreter {
     def.calls++;
     const target = this.pendingName;
     const before = this.models.length;
-    const value = this.runFunction(
-      fn,
-      positional.map((p) => p.value),
-      new Map([...keywords].map(([k, v]) => [k, v.value])),
-      starArgs || starKwargs ? argList : null,
-    );
     const call = { from: this.abs(node.from), to: this.abs(node.to) };
+    this.callSites.push({ function: fn.name, ...call });
+    let value: Value;
+    try {
+      value = this.runFunction(
+        fn,
+        positional.map((p) => p.value),
+        new Map([...keywords].map(([k, v]) => [k, v.value])),
+        starArgs || starKwargs ? argList : null,
+      );
+    } finally {
+      this.callSites.pop();
+    }
     for (const m of this.models.slice(before)) m.builtBy ??= { function: fn.name, call: this.runningDefaults ? null : call };
     // `m2 = build_model(...)`: the model this call built is named after the call's variable.
     if (value.kind === 'model' && target && !value.model.explicitName && this.models.indexOf(value.model) >= before) value.model.name = target;
@@ -946,13 +954,18 @@ export class Interpreter {
     const self = unknown('self', this.abs(node.from), this.abs(node.to), `it is an instance of \`${cls.name}\``);
     init.definition.calls++;
     const before = this.models.length;
-    this.runFunction(
-      init,
-      [self, ...parsed.positional.map((p) => p.value)],
-      new Map([...parsed.keywords].map(([k, v]) => [k, v.value])),
-      parsed.starArgs || parsed.starKwargs ? node : null,
-    );
     const call = { from: this.abs(node.from), to: this.abs(node.to) };
+    this.callSites.push({ function: cls.name, ...call });
+    try {
+      this.runFunction(
+        init,
+        [self, ...parsed.positional.map((p) => p.value)],
+        new Map([...parsed.keywords].map(([k, v]) => [k, v.value])),
+        parsed.starArgs || parsed.starKwargs ? node : null,
+      );
+    } finally {
+      this.callSites.pop();
+    }
     for (const m of this.models.slice(before)) m.builtBy ??= { function: cls.name, call: this.runningDefaults ? null : call };
   }
 
@@ -1958,6 +1971,9 @@ export class Interpreter {
       calleeTo: this.abs(calleeNode.to),
       statementFrom: this.statementFrom,
     };
+    // (An architecture of keras.applications runs in its own text: its calls are no places in the user's file.)
+    const via = this.library ? undefined : this.callSites[this.callSites.length - 1];
+    if (via) layer.via = via;
     if (notes.length) layer.notes = notes;
     return { kind: 'layer', layer };
   }

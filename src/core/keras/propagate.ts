@@ -169,6 +169,9 @@ export function runLayer(
     type,
     name,
     range: walk.source.range(entry.from, entry.to),
+    ...(value.kind === 'layer' && value.layer.via
+      ? { via: { function: value.layer.via.function, call: walk.source.range(value.layer.via.from, value.layer.via.to) } }
+      : {}),
     inputShape: toShape(input),
     outputShape: null,
     params: null,

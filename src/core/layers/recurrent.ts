@@ -97,7 +97,7 @@ export function innerLayer(ctx: LayerContext, wrapper: string): { rule: Rule; ar
     );
   const rule = ruleFor(call.type);
   if (!rule) throw new LayerError('unknown-layer', `LayerLens does not know the layer \`${call.type}\` inside ${wrapper}: shapes from here on are unknown.`);
-  const args = new Args(rule, call);
+  const args = new Args(rule, call, ctx.args);
   return { rule, args };
 }
 

@@ -77,6 +77,8 @@ export interface LayerCall {
   calleeTo: number;
   /** Start of the statement that made it: an Input's `# layerlens:` comment is on the line above that. */
   statementFrom?: number;
+  /** The call of a function of the file whose body made it (the innermost), if one did: tells a function called twice from a loop. */
+  via?: { function: string; from: number; to: number };
   /** Notes about how the call was read (an old Keras spelling), reported with the model's diagnostics. */
   notes?: { severity: 'information'; code: string; message: string; from: number; to: number }[];
   /** The user's class when it subclasses this Keras layer and keeps its rules (`StandardizedConv2D`). */
