@@ -120,6 +120,8 @@ export function formatTable(model: ModelResult, file?: string, options: FormatOp
   const width = columns.reduce((s, c) => s + c.width, 0);
   const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}, ` : '';
   const lines = [`Model: "${model.name}"  (${cell}line ${model.line}, input ${formatShape(model.inputShape)})`, '_'.repeat(width)];
+  const origin = builtByLine(model);
+  if (origin) lines.splice(1, 0, origin);
   lines.push(
     columns
       .map((c) => pad(c.title, c.width))
@@ -164,4 +166,13 @@ export function formatMarkdown(model: ModelResult, file?: string, options: Forma
     for (const d of model.diagnostics) lines.push(`- ${esc(diagnosticLine(d))}`);
   }
   return lines.join('\n');
+}
+
+/** Under the header, for a model a function builds with its defaults: say so, as the editor does (the numbers may not be those of any real call). */
+function builtByLine(model: ModelResult): string | null {
+  const by = model.builtBy;
+  if (!by || by.call) return null;
+  const cellOf = (r: Range) => (r.cell !== undefined ? `cell ${r.cell + 1}, ` : '');
+  const passed = by.passed ? `; it is passed on at ${cellOf(by.passed)}line ${by.passed.start.line}, to code LayerLens does not run` : '';
+  return `Built with the defaults of ${by.function}(): nothing in this file calls it${passed}.`;
 }

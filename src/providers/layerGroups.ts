@@ -237,7 +237,8 @@ export function builtBySentence(model: ModelResult, callSource: string | undefin
 export function defaultsNote(model: ModelResult): string | undefined {
   const by = model.builtBy;
   if (!by || by.call) return undefined;
-  return `The numbers use the defaults of ${codeSpan(by.function)}'s parameters: nothing in this file calls it.`;
+  const passed = by.passed ? ` It is passed on at ${whereText(by.passed)}, to code that calls it with arguments LayerLens cannot see.` : '';
+  return `The numbers use the defaults of ${codeSpan(by.function)}'s parameters: nothing in this file calls it.${passed}`;
 }
 
 /** The "Built by" cell of a model's rows: its call, or the defaults it was built with, or just its name. */

@@ -9,6 +9,8 @@ import { strict as assert } from 'node:assert';
 import type { AnalysisResult, Diagnostic, ModelResult } from '../../src/core';
 import { analyze, withoutPositions } from './support/metamorphic';
 import { checkModel } from './support/tfjsOracle';
+import { formatTable } from '../../src/core/format';
+import { defaultsNote } from '../../src/providers/layerGroups';
 
 const HEAD = 'import os\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
 
@@ -150,6 +152,25 @@ class Trainer:
       const model = only(analyze(trainer));
       assert.deepEqual(model.layers[1].outputShape, [null, 32]);
       assert.equal(model.builtBy?.call, undefined, 'no call: the defaults were used');
+    });
+
+    it('a function passed on to code LayerLens does not run: its defaults, and the place it is passed, are named', () => {
+      const source = `${HEAD}import keras_tuner as kt
+
+
+def build_model(hp=None, units=32):
+    model = keras.Sequential([layers.Input(shape=(8,)), layers.Dense(units), layers.Dense(1)])
+    return model
+
+
+# build_model is searched below
+tuner = kt.RandomSearch(build_model, objective="val_loss", max_trials=3)
+`;
+      const model = only(analyze(source));
+      assert.equal(model.builtBy?.call, undefined);
+      assert.equal(model.builtBy?.passed?.start.line, 13, 'the mention in the comment does not count');
+      assert.match(formatTable(model), /Built with the defaults of build_model\(\): nothing in this file calls it; it is passed on at line 13/);
+      assert.match(defaultsNote(model) ?? '', /passed on at line 13/);
     });
 
     it('an inherited __init__ runs for the subclass', () => {

@@ -314,8 +314,31 @@ export class Interpreter {
       this.runningDefaults = fn.name;
       this.runFunction(fn, [], new Map(), null);
       this.runningDefaults = saved;
-      for (const m of this.models.slice(before)) m.builtBy ??= { function: fn.name, call: null };
+      const made = this.models.slice(before);
+      const passed = made.length ? this.passedOn(fn) : undefined;
+      for (const m of made) m.builtBy ??= { function: fn.name, call: null, ...(passed ? { passed } : {}) };
     }
+  }
+
+  /**
+   * Where the file names a function it never calls (`kt.RandomSearch(build_model, ...)`, `callbacks=[make]`): the
+   * code it is passed to calls it with arguments LayerLens cannot see, so the model shown uses its defaults.
+   */
+  private passedOn(fn: Extract<Value, { kind: 'local' }>): { from: number; to: number } | undefined {
+    const def = fn.definition;
+    if (!def) return undefined;
+    const text = this.program.source.text;
+    const defStart = chunkToSource(def.chunk, def.node.from);
+    const defEnd = chunkToSource(def.chunk, def.node.to);
+    const mention = new RegExp(`(?<![\\w.])${fn.name}\\b(?!\\s*\\()`, 'g');
+    for (const m of text.matchAll(mention)) {
+      const at = m.index ?? 0;
+      if (at >= defStart && at < defEnd) continue;
+      const lineStart = text.lastIndexOf('\n', at) + 1;
+      if (/^\s*#/.test(text.slice(lineStart, at))) continue;
+      return { from: at, to: at + fn.name.length };
+    }
+    return undefined;
   }
 
   // ---- positions -------------------------------------------------------------------------------

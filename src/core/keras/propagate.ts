@@ -81,6 +81,7 @@ export function modelResult(
     result.builtBy = {
       function: model.builtBy.function,
       ...(model.builtBy.call ? { call: source.range(model.builtBy.call.from, model.builtBy.call.to) } : {}),
+      ...(model.builtBy.passed ? { passed: source.range(model.builtBy.passed.from, model.builtBy.passed.to) } : {}),
     };
   return result;
 }

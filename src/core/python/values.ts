@@ -121,7 +121,12 @@ export interface ModelBuilder {
   /** `name=` was given: a call site's variable does not rename it. */
   explicitName: boolean;
   /** Built by a call of a function in the file (its name and the call's offsets), or by running it with its defaults (no call). */
-  builtBy?: { function: string; call: { from: number; to: number } | null };
+  builtBy?: {
+    function: string;
+    call: { from: number; to: number } | null;
+    /** For a function nothing calls: where the file passes it on (`RandomSearch(build_model, ...)`), to code LayerLens does not run. */
+    passed?: { from: number; to: number };
+  };
   /** Offsets of the `Sequential(...)` call. */
   from: number;
   to: number;
