@@ -14,8 +14,9 @@ LayerLens' writer. `check` builds each model afresh (other weights), loads the w
 test/unit/writeWeights.test.ts checks that the writer still writes exactly the bytes Keras loaded: CI has no
 Python.
 
-The cases: the book's MNIST convnet (Sequential), and a small Functional model with a branch and a
-BatchNormalization (whose moving mean and variance are non-trainable variables, saved after the trainable ones).
+The cases: the book's MNIST convnet (Sequential); a small Functional model with a branch and a BatchNormalization
+(whose moving mean and variance are non-trainable variables, saved after the trainable ones); a Sequential model
+used as a layer of another (its weights nested under `layers/sequential/layers/…`).
 """
 import hashlib
 import json
@@ -60,6 +61,11 @@ CASES = {
         "outputs = layers.Dense(4, activation='softmax', name='head')(x)\n"
         "model = keras.Model(inputs, outputs)\n"
     ),
+    "nested": (
+        "import keras\nfrom keras import layers\n\n"
+        "features = keras.Sequential([keras.Input(shape=(6,)), layers.Dense(5, activation='relu'), layers.BatchNormalization()])\n"
+        "model = keras.Sequential([keras.Input(shape=(6,)), features, layers.Dense(3, activation='softmax')])\n"
+    ),
 }
 INPUT = "(sin(x / 3 + c) + cos(y / 5 - c)) / 4 + 0.5 at row y, column x, channel c"
 
@@ -73,9 +79,12 @@ def build(source):
 
 def model_input(model):
     """The INPUT pattern at the model's input shape, as a batch of one."""
-    h, w, channels = model.input_shape[1:]
+    shape = model.input_shape[1:]
+    if len(shape) == 1:  # a vector: the pattern's first row
+        shape = (1,) + shape + (1,)
+    h, w, channels = shape
     y, x, c = np.meshgrid(np.arange(h), np.arange(w), np.arange(channels), indexing="ij")
-    return ((np.sin(x / 3.0 + c) + np.cos(y / 5.0 - c)) / 4.0 + 0.5).astype("float32")[None]
+    return ((np.sin(x / 3.0 + c) + np.cos(y / 5.0 - c)) / 4.0 + 0.5).astype("float32").reshape((1,) + model.input_shape[1:])
 
 
 def seed_weights(model, seed):

@@ -84,8 +84,9 @@ export function modelToSave(name: string, layers: readonly ModelLayer[], weights
   const toSave = (l: ModelLayer): LayerToSave => {
     const w = byName.get(l.name);
     if (l.nested) {
-      const inner = w?.layers ?? [];
-      return { name: l.name, type: l.type, tensors: [], layers: modelToSave(l.name, l.nested.layers, inner).layers };
+      // A Sequential's model.layers leaves out its InputLayer (the preview lists it): Keras writes no group for it.
+      const inner = l.type === 'Sequential' ? l.nested.layers.filter((n) => n.type !== 'InputLayer') : l.nested.layers;
+      return { name: l.name, type: l.type, tensors: [], layers: modelToSave(l.name, inner, w?.layers ?? []).layers };
     }
     const tensors = w?.tensors ?? [];
     const size = tensors.reduce((s, t) => s + t.values.length, 0);
@@ -100,4 +101,14 @@ export function modelToSave(name: string, layers: readonly ModelLayer[], weights
     return { name: l.name, type: l.type, tensors };
   };
   return { name, layers: layers.map(toSave) };
+}
+
+/**
+ * A path ending in `.weights.h5`: Keras 3's `load_weights` reads a file in this layout only under such a name (a
+ * plain `.h5` goes to its Keras 2 loader, which finds no layers in this layout: "found 0 saved layers"). Keras
+ * compares the name case-sensitively.
+ */
+export function withWeightsSuffix(path: string): string {
+  if (path.endsWith('.weights.h5')) return path;
+  return path.replace(/\.(h5|hdf5)$/i, '') + '.weights.h5';
 }
