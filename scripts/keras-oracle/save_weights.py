@@ -10,7 +10,8 @@
 the preview holds them (by layer name, for the model LayerLens analyses from the source), and writes them with
 LayerLens' writer. `check` builds each model afresh (other weights), loads the writer's file with
 `model.load_weights`, predicts the same input and records the result with the SHA-256 of the file it loaded
-(test/fixtures/weights/loaded_by_keras.json). It fails when an output differs from Keras' own by 1e-4 or more.
+(test/fixtures/weights/loaded_by_keras.json). It fails when an output differs from Keras' own by 1e-4 or more, or
+when keras.saving.KerasFileEditor finds other arrays in the written file than in Keras' own.
 test/unit/writeWeights.test.ts checks that the writer still writes exactly the bytes Keras loaded: CI has no
 Python.
 
@@ -133,6 +134,19 @@ def save():
         f.write(json.dumps(record, indent=1) + "\n")
 
 
+def editor_view(path):
+    """What Keras' own inspector of weight files (keras.saving.KerasFileEditor) finds in a file: each array's path
+    and shape."""
+
+    def flat(d, prefix=""):
+        out = {}
+        for k, v in d.items():
+            out.update(flat(v, f"{prefix}{k}/") if isinstance(v, dict) else {prefix + k: list(v.shape)})
+        return out
+
+    return flat(keras.saving.KerasFileEditor(path).weights_dict)
+
+
 def check(written):
     with open(SAVED) as f:
         saved = json.load(f)
@@ -147,12 +161,16 @@ def check(written):
         output = predict(model)
         diff = max(abs(a - b) for a, b in zip(output, case["output"]))
         worst = max(worst, diff)
+        if editor_view(path) != editor_view(os.path.join(OUT, case["file"])):
+            sys.exit(f"{name}: KerasFileEditor finds other arrays in the written file than in Keras' own")
         record["cases"][name] = {
             "sha256": sha256(path),
             "bytes": os.path.getsize(path),
             "before": before,
             "output": output,
             "maxDiff": diff,
+            # KerasFileEditor found the same arrays, with the same shapes, as in Keras' own file.
+            "editorAgrees": True,
         }
         print(f"{name}: loaded {os.path.getsize(path)} bytes, max |output - Keras' own| = {diff:.2e} (before loading: "
               f"{max(abs(a - b) for a, b in zip(before, case['output'])):.2e})")

@@ -3,7 +3,7 @@
  *
  * The layout is the one h5py writes with its default library bounds (the one Keras 3's `.weights.h5` files have):
  * superblock version 0, version 1 object headers, groups as symbol tables (a local heap of names, one B-tree node,
- * one symbol table node), datasets stored contiguously. It is the oldest layout, so every HDF5 reader (the C
+ * one symbol table node), datasets stored contiguously, string attributes in a global heap. It is the oldest layout, so every HDF5 reader (the C
  * library under h5py and h5wasm, jsfive) reads it. Nothing in it depends on the clock (no modification times), so
  * the same tree always gives the same bytes.
  *
@@ -21,7 +21,7 @@ export interface H5Dataset {
 
 export interface H5Group {
   kind: 'group';
-  /** Scalar string attributes (h5py's `attrs[k] = 'text'`), written as fixed-length UTF-8 strings. */
+  /** Scalar string attributes (h5py's `attrs[k] = 'text'`), written as h5py writes them: variable-length UTF-8. */
   attrs: Record<string, string>;
   children: Record<string, H5Group | H5Dataset>;
 }
@@ -138,41 +138,95 @@ const float32Type: MessageBody = {
   },
 };
 
-/** A fixed-length string of `size` bytes, null-padded, UTF-8. */
-function stringType(size: number): MessageBody {
-  return {
-    type: Message.Datatype,
-    size: 8,
-    write(out, at) {
-      out.u8(at, 0x13); // version 1, class 3 (string)
-      out.u8(at + 1, 0x11); // padding 1 (null-padded), character set 1 (UTF-8)
-      out.u32(at + 4, size);
-    },
-  };
+/**
+ * A variable-length UTF-8 string (h5py's type for a Python `str`): 16 bytes of data, the string's length and where
+ * it is in the global heap.
+ */
+const vlenStringType: MessageBody = {
+  type: Message.Datatype,
+  size: 20,
+  write(out, at) {
+    out.u8(at, 0x19); // version 1, class 9 (variable-length)
+    out.u8(at + 1, 0x01); // a string, null-terminated when converted
+    out.u8(at + 2, 0x01); // UTF-8
+    out.u32(at + 4, 16);
+    // Its characters: an unsigned 8-bit integer
+    out.u8(at + 8, 0x10); // version 1, class 0 (fixed-point), little-endian, unsigned
+    out.u32(at + 12, 1);
+    out.u16(at + 16, 0); // bit offset
+    out.u16(at + 18, 8); // precision
+  },
+};
+
+/**
+ * The file's strings, in one global heap collection: the C library reads a collection at least 4096 bytes long.
+ * Each string is an object: a 16-byte header (index, reference count, size) and its bytes, padded to 8.
+ */
+class GlobalHeap {
+  static readonly MIN_SIZE = 4096;
+  private next = 16; // after the collection's header
+  private count = 0;
+
+  /** The bytes a collection needs for these strings. */
+  static size(strings: readonly Uint8Array[]): number {
+    return Math.max(
+      GlobalHeap.MIN_SIZE,
+      strings.reduce((s, b) => s + 16 + pad8(b.length), 16),
+    );
+  }
+
+  constructor(
+    private readonly out: Bytes,
+    readonly address: number,
+    private readonly size: number,
+  ) {
+    out.set(address, utf8.encode('GCOL'));
+    out.u8(address + 4, 1); // version
+    out.u64(address + 8, size);
+  }
+
+  /** Adds a string; its object's index. */
+  add(bytes: Uint8Array): number {
+    const at = this.address + this.next;
+    const index = ++this.count;
+    this.out.u16(at, index);
+    this.out.u64(at + 8, bytes.length); // reference count 0, as h5py leaves it
+    this.out.set(at + 16, bytes);
+    this.next += 16 + pad8(bytes.length);
+    return index;
+  }
+
+  /** Marks the rest of the collection free (object 0, whose size counts its header); a rest under 16 bytes needs no mark. */
+  close(): void {
+    const rest = this.size - this.next;
+    if (rest >= 16) this.out.u64(this.address + this.next + 8, rest);
+  }
 }
 
-/** A version 1 attribute holding one string. */
-function stringAttribute(name: string, value: string): MessageBody {
+/** A version 1 attribute holding one string, as h5py writes `attrs[name] = value`. */
+function stringAttribute(name: string, value: string, strings: GlobalHeap): MessageBody {
   const nameBytes = utf8.encode(name);
   const valueBytes = utf8.encode(value);
-  const type = stringType(Math.max(valueBytes.length, 1)); // a string type has at least one byte
+  const index = strings.add(valueBytes);
   const space = dataspace([]);
   const nameAt = 8;
   const typeAt = nameAt + pad8(nameBytes.length + 1);
-  const spaceAt = typeAt + pad8(type.size);
+  const spaceAt = typeAt + pad8(vlenStringType.size);
   const dataAt = spaceAt + pad8(space.size);
   return {
     type: Message.Attribute,
-    size: dataAt + Math.max(valueBytes.length, 1),
+    size: dataAt + 16,
     write(out, at) {
       out.u8(at, 1); // version
       out.u16(at + 2, nameBytes.length + 1); // with its null terminator; the fields below are padded to 8 bytes
-      out.u16(at + 4, type.size);
+      out.u16(at + 4, vlenStringType.size);
       out.u16(at + 6, space.size);
       out.set(at + nameAt, nameBytes);
-      type.write(out, at + typeAt);
+      vlenStringType.write(out, at + typeAt);
       space.write(out, at + spaceAt);
-      out.set(at + dataAt, valueBytes);
+      out.u32(at + dataAt, valueBytes.length);
+      out.u64(at + dataAt + 4, strings.address);
+      out.u32(at + dataAt + 12, index);
     },
   };
 }
@@ -227,9 +281,17 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * Writes a group's children, then its symbol table: a local heap of the names, one symbol table node with every
  * child (sorted by name, as the library searches them by bisection), and one B-tree node pointing to it.
  */
-function writeGroup(out: Bytes, g: H5Group, leafK: number): { header: number; table: SymbolTable } {
+/** What writing a group needs besides the group: the buffer, the symbol table nodes' K, the strings' heap. */
+interface Writing {
+  out: Bytes;
+  leafK: number;
+  strings: GlobalHeap;
+}
+
+function writeGroup(w: Writing, g: H5Group): { header: number; table: SymbolTable } {
+  const { out, leafK } = w;
   const children = Object.entries(g.children)
-    .map(([name, child]) => ({ name: utf8.encode(name), address: child.kind === 'group' ? writeGroup(out, child, leafK).header : writeDataset(out, child) }))
+    .map(([name, child]) => ({ name: utf8.encode(name), address: child.kind === 'group' ? writeGroup(w, child).header : writeDataset(out, child) }))
     .sort((a, b) => compareBytes(a.name, b.name));
   for (const c of children) if (c.name.length === 0 || c.name.includes(0x2f)) throw new Error('An HDF5 link name is neither empty nor holds "/".');
 
@@ -281,8 +343,12 @@ function writeGroup(out: Bytes, g: H5Group, leafK: number): { header: number; ta
       o.u64(at + 8, heap);
     },
   };
-  const attrs = Object.entries(g.attrs).map(([k, v]) => stringAttribute(k, v));
+  const attrs = Object.entries(g.attrs).map(([k, v]) => stringAttribute(k, v, w.strings));
   return { header: objectHeader(out, [table, ...attrs]), table: { btree, heap } };
+}
+
+function allAttributes(g: H5Group): string[] {
+  return [...Object.values(g.attrs), ...Object.values(g.children).flatMap((c) => (c.kind === 'group' ? allAttributes(c) : []))];
 }
 
 function mostChildren(g: H5Group): number {
@@ -297,7 +363,10 @@ export function writeHdf5(root: H5Group): Uint8Array {
   if (2 * leafK > 0xffff) throw new Error('A group has too many members for one symbol table node.');
   const out = new Bytes();
   const superblock = out.alloc(96);
-  const { header, table } = writeGroup(out, root, leafK);
+  const heapSize = GlobalHeap.size(allAttributes(root).map((v) => utf8.encode(v)));
+  const strings = new GlobalHeap(out, out.alloc(heapSize), heapSize);
+  const { header, table } = writeGroup({ out, leafK, strings }, root);
+  strings.close();
   out.set(superblock, Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]));
   // Versions 0 (superblock, free space, root entry, shared header), 8-byte addresses and lengths.
   out.u8(superblock + 13, 8);

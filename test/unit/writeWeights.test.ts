@@ -22,7 +22,7 @@ import { FIXTURES, savedByKeras, writtenForKeras } from '../../scripts/keras-ora
 /** The part of h5wasm's API these tests use (its package exports ESM only, loaded with import()). */
 interface H5Entity {
   type: string;
-  attrs: Record<string, { value: unknown }>;
+  attrs: Record<string, { value: unknown; metadata: object }>;
 }
 interface H5Dataset extends H5Entity {
   value: ArrayLike<number>;
@@ -49,12 +49,12 @@ function openH5(bytes: Uint8Array, name: string): H5File {
 
 const isDataset = (e: H5Entity | H5Dataset): e is H5Dataset => 'metadata' in e && e.type === 'Dataset';
 
-/** Every group and dataset of a file, with what Keras' loading depends on: shapes, element types, storage, attribute names. */
+/** Every group and dataset of a file, with what Keras' loading depends on (shapes, element types, storage) and its attributes' names and types. */
 function structure(f: H5File): Record<string, unknown> {
   return Object.fromEntries(
     f.paths().map((p) => {
       const e = f.get(p);
-      const attrs = Object.keys(e.attrs).sort();
+      const attrs = Object.fromEntries(Object.entries(e.attrs).map(([k, a]) => [k, a.metadata]));
       if (!isDataset(e)) return [p, { group: true, attrs }];
       const { shape, maxshape, chunks, type, size, littleEndian, signed } = e.metadata;
       return [p, { shape, maxshape, chunks, type, size, littleEndian, signed, attrs }];
@@ -184,7 +184,7 @@ describe('writing Keras 3 weight files', () => {
     describe(`the Keras oracle's ${name}`, () => {
       const keras = () => new Uint8Array(readFileSync(join(FIXTURES, c.file)));
 
-      it("has the groups, dataset paths, shapes, element types, storage and attribute names of the file Keras 3's save_weights wrote", () => {
+      it("has the groups, dataset paths, shapes, element types, storage and attributes of the file Keras 3's save_weights wrote", () => {
         const ours = openH5(writtenForKeras(c), `${name}.ours.weights.h5`);
         const theirs = openH5(keras(), `${name}.keras.weights.h5`);
         assert.deepEqual(structure(ours), structure(theirs));
@@ -202,13 +202,14 @@ describe('writing Keras 3 weight files', () => {
 
       it('Keras 3 loaded these very bytes with load_weights and predicted what it predicts with its own file (within 1e-4)', () => {
         const loaded = JSON.parse(readFileSync(join(FIXTURES, 'loaded_by_keras.json'), 'utf8')) as {
-          cases: Record<string, { sha256: string; bytes: number; before: number[]; output: number[] }>;
+          cases: Record<string, { sha256: string; bytes: number; before: number[]; output: number[]; editorAgrees: boolean }>;
         };
         const record = loaded.cases[name];
         const bytes = writtenForKeras(c);
         // A writer whose bytes Keras has not loaded fails here: rerun the oracle (scripts/keras-oracle/README.md).
         assert.equal(sha256(bytes), record.sha256, `the writer's ${name} file is not the one Keras 3 loaded`);
         assert.equal(bytes.length, record.bytes);
+        assert.equal(record.editorAgrees, true, "keras.saving.KerasFileEditor found the arrays of Keras' own file in it");
         assert.equal(record.output.length, c.output.length);
         record.output.forEach((v, i) => assert.ok(Math.abs(v - c.output[i]) < 1e-4, `output ${i}: ${v} after loading, Keras' own ${c.output[i]}`));
         // Before loading, the fresh model predicted otherwise: the file's weights are what made the outputs equal.
