@@ -3,9 +3,9 @@
  *
  * The layout is the one h5py writes with its default library bounds (the one Keras 3's `.weights.h5` files have):
  * superblock version 0, version 1 object headers, groups as symbol tables (a local heap of names, one B-tree node,
- * one symbol table node), datasets stored contiguously, string attributes in a global heap. It is the oldest layout, so every HDF5 reader (the C
- * library under h5py and h5wasm, jsfive) reads it. Nothing in it depends on the clock (no modification times), so
- * the same tree always gives the same bytes.
+ * one symbol table node), datasets stored contiguously, string attributes in a global heap. It is the oldest
+ * layout, so every HDF5 reader (the C library under h5py and h5wasm, jsfive) reads it. Nothing in it depends on the
+ * clock (no modification times), so the same tree always gives the same bytes.
  *
  * Why not h5wasm (the HDF5 C library compiled to wasm): it adds about 1 MB compressed to the extension, whose
  * package must stay under 2 MB, and it stamps each dataset with the time it was written. It stays a dev
@@ -277,10 +277,6 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-/**
- * Writes a group's children, then its symbol table: a local heap of the names, one symbol table node with every
- * child (sorted by name, as the library searches them by bisection), and one B-tree node pointing to it.
- */
 /** What writing a group needs besides the group: the buffer, the symbol table nodes' K, the strings' heap. */
 interface Writing {
   out: Bytes;
@@ -288,12 +284,17 @@ interface Writing {
   strings: GlobalHeap;
 }
 
+/**
+ * Writes a group's children, then its symbol table: a local heap of the names, one symbol table node with every
+ * child (sorted by name, as the library searches them by bisection), and one B-tree node pointing to it.
+ */
 function writeGroup(w: Writing, g: H5Group): { header: number; table: SymbolTable } {
   const { out, leafK } = w;
+  const bad = Object.keys(g.children).find((name) => name === '' || name.includes('/'));
+  if (bad !== undefined) throw new Error(`"${bad}" cannot name a member of an HDF5 group: a name is not empty and holds no "/".`);
   const children = Object.entries(g.children)
     .map(([name, child]) => ({ name: utf8.encode(name), address: child.kind === 'group' ? writeGroup(w, child).header : writeDataset(out, child) }))
     .sort((a, b) => compareBytes(a.name, b.name));
-  for (const c of children) if (c.name.length === 0 || c.name.includes(0x2f)) throw new Error('An HDF5 link name is neither empty nor holds "/".');
 
   // The heap starts with the empty name (offset 0, the B-tree's first key); each name ends with a null byte.
   const offsets: number[] = [];

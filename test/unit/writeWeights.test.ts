@@ -291,6 +291,7 @@ describe('writing Keras 3 weight files', () => {
       refuses([hidden, { ...dense, tensors: dense.tensors.slice(0, 1) }], 'The weights of layer "dense" (Dense) hold 6 numbers; the layer has 8 parameters.');
       refuses([hidden, dense, { ...dense, layer: 'dense_9' }], 'There are weights for a layer "dense_9", which the model does not have.');
       assert.throws(() => h5Dataset([2, 2], [1, 2, 3]), /An array of shape \[2,2\] needs 4 values, not 3\./);
+      assert.throws(() => writeHdf5(h5Group({ 'a/b': h5Group() })), /"a\/b" cannot name a member of an HDF5 group/);
     });
   });
 });
