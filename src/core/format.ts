@@ -41,7 +41,7 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { title: 'Layer (type)', width: 32, cell: (l) => `${l.name} (${l.type})` },
+  { title: 'Layer (type)', width: 32, cell: (l) => `${l.name} (${l.type})${l.timesUnknown ? ' ×?' : ''}` },
   { title: 'Output Shape', width: 24, cell: (l) => formatShape(l.outputShape) },
   { title: 'Param #', width: 12, cell: (l) => formatCount(l.params) },
   { title: 'Receptive field', width: 17, cell: (l) => formatField(l.receptiveField) },
@@ -155,6 +155,8 @@ export function formatMarkdown(model: ModelResult, file?: string, options: Forma
   const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}:` : '';
   const columns = columnsFor(model);
   const lines = [`### Model \`${model.name}\`${file ? ` (${file}:${cell}${model.line})` : ''}`, ''];
+  const origin = builtByLine(model);
+  if (origin) lines.push(origin, '');
   lines.push(
     `| # | ${columns.map((c) => c.title).join(' | ')} |`,
     `|---:|${columns.map((c, i) => (i >= 2 && c.title !== 'Connected to' ? '---:' : '---')).join('|')}|`,

@@ -59,6 +59,12 @@ export interface LayerResult {
   calls?: LayerCallResult[];
   name: string;
   range: Range;
+  /**
+   * Added where LayerLens cannot tell whether or how often it runs (a loop over something unknown, an undecided
+   * `if`: the `conditional-layer` diagnostic): the row stands for zero, one or more layers, shown `×?`; its numbers
+   * are those of one run, and the rows after it are unknown.
+   */
+  timesUnknown?: true;
   /** The call of a function of the file whose body made this layer (the innermost), when one did. */
   via?: { function: string; call: Range };
   inputShape: Shape | null;

@@ -147,7 +147,8 @@ function sumParams(layers: LayerResult[]): number | null {
 function outputsLabel(layers: LayerResult[], budget: number, params: boolean): string {
   const total = params ? sumParams(layers) : null;
   const suffix = total === null ? '' : `${SEP}${formatCount(total)} params`;
-  const shapes = layers.map((l) => formatShape(l.outputShape));
+  // A layer that may run any number of times (`conditional-layer`) says so: `(None, 16) ×?`.
+  const shapes = layers.map((l) => `${formatShape(l.outputShape)}${l.timesUnknown ? ' ×?' : ''}`);
   return shortenList(shapes, budget <= 0 ? 0 : Math.max(1, budget - suffix.length)) + suffix;
 }
 

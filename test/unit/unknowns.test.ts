@@ -107,6 +107,12 @@ model = keras.Sequential(blocks)
       const conditional = all(result).filter((d) => d.code === 'conditional-layer');
       assert.equal(conditional.length, 1, 'only the layer added in the loop is conditional');
       assert.equal(conditional[0].range.start.line, 6);
+      assert.deepEqual(
+        model.layers.map((l) => l.timesUnknown ?? false),
+        [false, true, false],
+        "the loop's layer may be any number of layers",
+      );
+      assert.match(formatTable(model), /dense_1 \(Dense\) ×\?/);
     });
   });
 

@@ -127,6 +127,7 @@ function runLayers(entries: AddedLayer[], input: InternalShape | null, walk: Wal
     shape = r.output;
     field = r.field;
     if (entry.conditional) {
+      r.result.timesUnknown = true;
       report(
         walk,
         'warning',
