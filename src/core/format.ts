@@ -176,5 +176,6 @@ function builtByLine(model: ModelResult): string | null {
   if (!by || by.call) return null;
   const cellOf = (r: Range) => (r.cell !== undefined ? `cell ${r.cell + 1}, ` : '');
   const passed = by.passed ? `; it is passed on at ${cellOf(by.passed)}line ${by.passed.start.line}, to code LayerLens does not run` : '';
-  return `Built with the defaults of ${by.function}(): nothing in this file calls it${passed}.`;
+  const tuner = by.tuner ? "; hp.* values are Keras Tuner's first (default=, else the least or first)" : '';
+  return `Built with the defaults of ${by.function}(): nothing in this file calls it${passed}${tuner}.`;
 }

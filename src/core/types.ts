@@ -121,7 +121,7 @@ export interface ModelResult {
    * For a model a function in the file builds: the function, and the call that built this one (each call site is
    * a model of its own). Without `call`, nothing in the file calls the function and its defaults were used.
    */
-  builtBy?: { function: string; call?: Range; passed?: Range };
+  builtBy?: { function: string; call?: Range; passed?: Range; tuner?: true };
   /**
    * A `keras.applications` architecture (`VGG16`) built by the call at `range`: its layers are the architecture's,
    * all placed at that call, so the editor shows the model as one thing there (its output, totals and stages).

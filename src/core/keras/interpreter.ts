@@ -190,6 +190,8 @@ export class Interpreter {
   private walkPosition = Infinity;
   /** The function being run with its defaults because nothing calls it. */
   private runningDefaults: string | null = null;
+  /** Set when an `hp.Int(...)`-like call gave Keras Tuner's first value (see hyperParameter). */
+  private tunerDefaults = false;
   private cur!: Cursor;
   /** The control flow LayerLens cannot decide around the current statement: its keyword, and why it is undecided. */
   private conditional: { keyword: string; why?: string }[] = [];
@@ -312,11 +314,13 @@ export class Interpreter {
       const before = this.models.length;
       const saved = this.runningDefaults;
       this.runningDefaults = fn.name;
+      this.tunerDefaults = false;
       this.runFunction(fn, [], new Map(), null);
       this.runningDefaults = saved;
       const made = this.models.slice(before);
       const passed = made.length ? this.passedOn(fn) : undefined;
-      for (const m of made) m.builtBy ??= { function: fn.name, call: null, ...(passed ? { passed } : {}) };
+      const tuner = this.tunerDefaults ? { tuner: true as const } : {};
+      for (const m of made) m.builtBy ??= { function: fn.name, call: null, ...(passed ? { passed } : {}), ...tuner };
     }
   }
 
@@ -339,6 +343,32 @@ export class Interpreter {
       return { from: at, to: at + fn.name.length };
     }
     return undefined;
+  }
+
+  /**
+   * `hp.Int('units', min_value=32, max_value=512, step=32)` and friends: the value Keras Tuner gives first, its
+   * `default=` or else the first of the range or list (Int and Float: `min_value`; Choice: `values[0]`; Boolean:
+   * False; Fixed: `value`). The model is then the search's first, as the tuner's `search_space_summary` builds it.
+   */
+  private hyperParameter(method: string, node: SyntaxNode, args: ParsedArgs): Value {
+    const arg = (name: string, position: number) => args.keywords.get(name)?.value ?? args.positional[position]?.value;
+    const given = args.keywords.get('default')?.value;
+    const value =
+      given && given.kind !== 'none'
+        ? given
+        : method === 'Int' || method === 'Float'
+          ? arg('min_value', 1)
+          : method === 'Choice'
+            ? (() => {
+                const values = arg('values', 1);
+                const items = values ? iterate(values) : null;
+                return items?.[0];
+              })()
+            : method === 'Boolean'
+              ? ({ kind: 'bool', value: false } as Value)
+              : arg('value', 1);
+    this.tunerDefaults = true;
+    return value ?? this.unknownNode(node, `LayerLens cannot tell the first value Keras Tuner gives \`hp.${method}\` here`);
   }
 
   // ---- positions -------------------------------------------------------------------------------
@@ -863,6 +893,9 @@ export class Interpreter {
         value = !p.keywordOnly && rest.length ? rest.shift() : unusedKeywords.get(p.name);
         unusedKeywords.delete(p.name);
       }
+      // A Keras Tuner model-building function (`def build_model(hp)`) run as the tuner runs it first: `hp` holds
+      // the search space's defaults.
+      if (value === undefined && p.name === 'hp' && !def.defaults.has('hp') && this.runningDefaults) value = { kind: 'symbol', path: HYPERPARAMETERS };
       if (value === undefined && unknownArgs)
         value = unknown(this.text(p.node), this.abs(p.node.from), this.abs(p.node.to), 'it may be set by *args or **kwargs');
       value ??=
@@ -1879,6 +1912,9 @@ export class Interpreter {
             );
             if (operation) return operation;
           }
+          if (callee.path === HYPERPARAMETERS) return callee;
+          const hyper = HYPERPARAMETER_METHOD.exec(callee.path);
+          if (hyper) return this.hyperParameter(hyper[1], node, this.parseArgs(argList, scope));
           const maker = TENSOR_MAKER.exec(callee.path);
           if (maker) {
             const { positional, keywords } = this.parseArgs(argList, scope);
@@ -2069,6 +2105,10 @@ export class Interpreter {
     }
   }
 }
+
+/** Keras Tuner's search space (`hp` in a model-building function; `kt.HyperParameters()`), and its methods that give a value. */
+const HYPERPARAMETERS = 'keras_tuner.HyperParameters';
+const HYPERPARAMETER_METHOD = /^keras_tuner\.HyperParameters\.(Int|Float|Choice|Boolean|Fixed)$/;
 
 /** A call's arguments, evaluated: positional, keyword, and whether `*args` / `**kwargs` hid some. */
 interface ParsedArgs {
