@@ -45,7 +45,7 @@ if (existsSync('webview/main.ts'))
 const run = process.argv[1] === fileURLToPath(import.meta.url);
 if (run && production) rmSync('dist', { recursive: true, force: true });
 if (run && watch) {
-  for (const b of builds) (await esbuild.context(b)).watch();
+  for (const b of builds) await (await esbuild.context(b)).watch();
 } else if (run) {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }

@@ -63,7 +63,6 @@ describe('declared packages', () => {
 
 describe("the package's ./core export", () => {
   it("is a CommonJS module whose analyze() returns the CLI's JSON (without file), with type declarations", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const core = require('layerlens/core') as typeof import('../../src/core');
     const result = core.analyze(readFileSync(join(__dirname, '..', '..', 'examples', 'mnist_convnet.py'), 'utf8'));
     assert.equal(result.models[0].totalParams, 93322);
