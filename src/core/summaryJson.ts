@@ -1,8 +1,8 @@
 /**
  * The CLI's `--json` output: the analysis as it is, plus what a reader of the JSON cannot work out alone: every input
- * of a model (`inputs`), and, beside each number that is `null` because it cannot be known statically, the reason
- * (`unknown`: field name → the diagnostic that made it unknown, or what it depends on). Nothing is recomputed: a
- * number is printed as the analysis gives it.
+ * of a model (`inputs`), and, beside each number that is `null` (or shape with a `null` besides the batch) because it
+ * cannot be known statically, the reason (`unknown`: field name → the diagnostic that made it unknown, or what it
+ * depends on). Nothing is recomputed: a number is printed as the analysis gives it.
  */
 import { compareRanges, formatShape, modelInputs, type ModelInput } from './format';
 import type { AnalysisResult, Diagnostic, LayerResult, ModelResult, Range } from './types';
@@ -90,7 +90,10 @@ function modelJson(model: ModelResult): ModelJson {
   const reasons = model.diagnostics.filter((d) => !NOT_A_REASON.has(d.code)).sort((a, b) => compareRanges(a.range, b.range));
   const layers = model.layers.map((l) => layerJson(l, reasons));
   const why: Record<(typeof MODEL_FIELDS)[number], () => string> = {
-    inputShape: () => reasons[0]?.message ?? 'not known statically',
+    inputShape: () => {
+      const axes = noneAxes(model.inputShape);
+      return axes.length ? `the Input leaves ${axesText(axes)} to run time (None in its shape)` : (reasons[0]?.message ?? 'not known statically');
+    },
     totalParams: () => totalReason(layers, 'params'),
     trainableParams: () => totalReason(layers, 'trainableParams'),
     nonTrainableParams: () => totalReason(layers, 'nonTrainableParams'),
@@ -98,7 +101,7 @@ function modelJson(model: ModelResult): ModelJson {
     activationBytes: () => activationReason(layers),
   };
   const unknown: UnknownReasons = {};
-  for (const f of MODEL_FIELDS) if (model[f] === null) unknown[f] = why[f]();
+  for (const f of MODEL_FIELDS) if (model[f] === null || (f === 'inputShape' && noneAxes(model.inputShape).length)) unknown[f] = why[f]();
   return { ...model, inputs: modelInputs(model), layers, ...(Object.keys(unknown).length ? { unknown } : {}) };
 }
 
