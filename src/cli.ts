@@ -10,6 +10,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { version } from '../package.json';
 import { analyze, analyzeCells, diagnosticLine, formatMarkdown, formatTable, type AnalysisResult } from './core';
 import { sortedDiagnostics } from './core/format';
 import { summaryJson, type SummaryJson } from './core/summaryJson';
@@ -173,7 +174,7 @@ export function main(argv: string[]): number {
     return 0;
   }
   if (values.version) {
-    process.stdout.write(`${require('../package.json').version}\n`);
+    process.stdout.write(`${version}\n`);
     return 0;
   }
   const failOn = values['fail-on'];
