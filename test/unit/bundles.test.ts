@@ -62,7 +62,7 @@ describe('declared packages', () => {
 });
 
 describe("the package's ./core export", () => {
-  it("is a CommonJS module whose analyze() returns the CLI's JSON (without file), with type declarations", () => {
+  it("is a CommonJS module whose analyze() returns the analysis the CLI's JSON shows, with type declarations", () => {
     const core = require('layerlens/core') as typeof import('../../src/core');
     const result = core.analyze(readFileSync(join(__dirname, '..', '..', 'examples', 'mnist_convnet.py'), 'utf8'));
     assert.equal(result.models[0].totalParams, 93322);
