@@ -401,7 +401,7 @@ describe('CLI: layerlens summary', () => {
         assert.equal(r.err.trim().split('\n').length, 1);
         assert.match(
           r.err,
-          /--fail-on takes error or warning.*usage: layerlens summary FILE \[--json \| --markdown\] \[--expand-nested\] \[--fail-on error\|warning\]/,
+          /--fail-on takes error or warning.*usage: layerlens summary FILE\.\.\. \[--json \| --markdown\] \[--expand-nested\] \[--fail-on error\|warning\]/,
         );
       });
     }
@@ -409,7 +409,7 @@ describe('CLI: layerlens summary', () => {
     it('--help names the option and the exit codes', () => {
       const r = cli('--help');
       assert.equal(r.code, 0);
-      assert.match(r.out, /^usage: layerlens summary FILE \[--json \| --markdown\] \[--expand-nested\] \[--fail-on error\|warning\]$/m);
+      assert.match(r.out, /^usage: layerlens summary FILE\.\.\. \[--json \| --markdown\] \[--expand-nested\] \[--fail-on error\|warning\]$/m);
       assert.match(r.out, /--fail-on/);
       assert.match(r.out, /exit (status|code)/i);
       assert.match(r.out, /\b1\b.*--fail-on|--fail-on.*\b1\b/);
