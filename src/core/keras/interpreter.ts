@@ -46,6 +46,8 @@ export interface Program {
   definitions: Map<string, number[]>;
   /** The names each chunk binds at top level (the inverse of `definitions`). */
   chunkNames: string[][];
+  /** The reference analysis (every chunk walked): nothing is cached across analyses, keras.applications' builds included. */
+  reference?: boolean;
 }
 
 interface Binding {
@@ -714,6 +716,13 @@ export class Interpreter {
     const name = this.text(target);
     const left = this.lookup(name, scope, this.abs(target.from), target);
     const right = this.evalExpr(valueNode, scope);
+    // A list's `+=` extends that list in place, as Python's does: every name for it sees the items, a list read
+    // lazily (whose later changes are replayed on it) included.
+    if (this.text(op) === '+=' && left.kind === 'seq' && !left.tuple && iterate(right) !== null) {
+      callMethod(left, 'extend', [right]);
+      this.bind(scope, name, left, this.abs(target.from));
+      return;
+    }
     this.bind(scope, name, this.arith(this.text(op).slice(0, -1), left, right, node), this.abs(target.from));
   }
 
@@ -1453,6 +1462,7 @@ export class Interpreter {
       new Map([...keywords].map(([k, v]) => [k, v.value])),
       at,
       (program) => new Interpreter(program, true),
+      this.program.reference,
     );
     if ('error' in built) {
       this.notes.push({ severity: 'error', code: 'keras-error', message: built.error, from: this.abs(calleeNode.from), to: this.abs(calleeNode.to) });
