@@ -20,12 +20,15 @@ import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic } from './t
 const DEFINES = [/^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+([A-Za-z_]\w*)/, /^(?:@[^\n]*\n\s*)*class\s+([A-Za-z_]\w*)/];
 /** `name = `, `a, b = `, `(a, b) = `, `name: T = ` at the start of a statement. */
 const ASSIGNED = /^(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?::[^=\n]*)?=(?!=)\s*/;
+/** `name += `, `name //= ` and the other augmented assignments at the start of a statement: they bind `name` too. */
+const AUGMENTED = /^([A-Za-z_]\w*)\s*(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)=/;
 /** What replayMutations looks for after a list's definition: `.append(`, `.extend(`, `.insert(`, `+=`. */
 const MUTATION = /\.\s*(?:append|extend|insert)\s*\(|\+=/;
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?=[ \t\r\n]|$)[^\n]*/gm;
 const COMPOUND = /^(?:if|try|for|while|with|async)\b/;
-/** Inside a block: an assignment at the start of any line, or a `for` loop's targets. */
-const ASSIGNED_IN_BLOCK = /^[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?:(?::[^=\n]*)?=(?!=)|\s+in\b)/gm;
+/** Inside a block: an assignment (augmented too) at the start of any line, or a `for` loop's targets. */
+const ASSIGNED_IN_BLOCK =
+  /^[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?:(?::[^=\n]*)?=(?!=)|(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)=|\s+in\b)/gm;
 
 /** What the last analysis of a file left for the next: its text and chunks, and its groups' runs. */
 interface Version {
@@ -247,6 +250,8 @@ function definedNames(text: string): string[] {
       names.push(...splitTargets(m[1]));
       rest = rest.slice(m[0].length);
     }
+    const augmented = rest === statement ? AUGMENTED.exec(statement) : null;
+    if (augmented) names.push(augmented[1]);
   }
   return names;
 }

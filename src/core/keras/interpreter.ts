@@ -1067,7 +1067,10 @@ export class Interpreter {
       for (let i = definedIn + 1; i < this.program.chunks.length; i++) {
         const chunk = this.program.chunks[i];
         if (chunk.start >= this.walkPosition) break;
-        if (this.program.walked[i] || this.program.chunkNames[i].includes(name) || !pattern.test(chunk.text)) continue;
+        // A statement binding the name again (`blocks = ...`, `blocks += ...`) starts a value of its own, which replays
+        // the changes after it.
+        if (this.program.chunkNames[i].includes(name)) break;
+        if (this.program.walked[i] || !pattern.test(chunk.text)) continue;
         this.cur = { chunk, text: chunk.text };
         const top = this.program.tree(i).topNode;
         for (let n = top.firstChild; n; n = n.nextSibling) this.execStatement(n, scope);
