@@ -188,6 +188,11 @@ export class Interpreter {
   private lazyDepth = 0;
   /** Start of the top-level statement being walked: what runs lazily must come before it. */
   private walkPosition = Infinity;
+  /**
+   * Start of the top-level statement running (walked, or read lazily): a function it calls sees the module's names
+   * as they are then, as in Python, not as they are where the function is written (a helper defined after it).
+   */
+  private now = Infinity;
   /** The function being run with its defaults because nothing calls it. */
   private runningDefaults: string | null = null;
   private cur!: Cursor;
@@ -255,6 +260,7 @@ export class Interpreter {
       }
     }
     this.walkPosition = Infinity;
+    this.now = Infinity;
     if (!this.library) this.runUncalledFunctions();
     // Models in source order; several calls of one function keep the order of the calls.
     this.models.sort((a, b) => a.from - b.from);
@@ -279,6 +285,7 @@ export class Interpreter {
     const tree = this.program.tree(index);
     this.cur = { chunk, text: chunk.text };
     this.walkPosition = chunk.start;
+    this.now = chunk.start;
     const stars = this.module.stars.length;
     this.moduleVars.usage = ambient ? null : this.usage;
     this.execBlock(tree.topNode, this.module);
@@ -957,7 +964,7 @@ export class Interpreter {
   /** A module-level name: the latest binding before `at`, walked or found through the definitions index. */
   private lookupGlobal(name: string, module: Scope, at: number, node: SyntaxNode | null): Value {
     const walked = module.vars.get(name);
-    const lazyChunk = this.latestDefinition(name, at);
+    const lazyChunk = this.latestDefinition(name, Math.max(at, this.now));
     if (lazyChunk !== undefined && (!walked || this.program.chunks[lazyChunk].start > walked.at)) {
       const value = this.lazyValue(name, lazyChunk);
       // A lazily found value is made once per run and shared by every later reader: a list, a layer or a function
@@ -1013,8 +1020,9 @@ export class Interpreter {
     if (this.lazyInProgress.has(key)) return unknown(name, chunk.start, chunk.start + name.length, 'its definition refers to itself');
     this.lazyInProgress.add(key);
     this.lazyDepth++;
-    const saved = { cur: this.cur, pending: this.pendingName, from: this.statementFrom, cond: this.conditional };
+    const saved = { cur: this.cur, pending: this.pendingName, from: this.statementFrom, cond: this.conditional, now: this.now };
     this.cur = { chunk, text: chunk.text };
+    this.now = chunk.start;
     this.conditional = [];
     const scratch = new Scope(null, undefined, true);
     // The copy of the module is read as the module is (its reads are the group's); what the definition binds is not.
@@ -1035,6 +1043,7 @@ export class Interpreter {
       this.pendingName = saved.pending;
       this.statementFrom = saved.from;
       this.conditional = saved.cond;
+      this.now = saved.now;
       this.lazyInProgress.delete(key);
       this.lazyDepth--;
     }
@@ -1061,7 +1070,7 @@ export class Interpreter {
    */
   private replayMutations(name: string, definedIn: number, scope: Scope): void {
     const pattern = new RegExp(`(?:^|[^\\w.])${name}\\s*(?:\\.\\s*(?:append|extend|insert)\\s*\\(|\\+=)`);
-    const saved = this.cur;
+    const saved = { cur: this.cur, now: this.now };
     this.lazyDepth++;
     try {
       for (let i = definedIn + 1; i < this.program.chunks.length; i++) {
@@ -1072,11 +1081,13 @@ export class Interpreter {
         if (this.program.chunkNames[i].includes(name)) break;
         if (this.program.walked[i] || !pattern.test(chunk.text)) continue;
         this.cur = { chunk, text: chunk.text };
+        this.now = chunk.start;
         const top = this.program.tree(i).topNode;
         for (let n = top.firstChild; n; n = n.nextSibling) this.execStatement(n, scope);
       }
     } finally {
-      this.cur = saved;
+      this.cur = saved.cur;
+      this.now = saved.now;
       this.lazyDepth--;
     }
   }
