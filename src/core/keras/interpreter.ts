@@ -89,7 +89,8 @@ class TrackedVars extends Map<string, Binding> {
 
 class Scope {
   readonly vars: Map<string, Binding>;
-  readonly stars: string[] = [];
+  /** `from m import *` modules, with where each was imported. */
+  readonly stars: { path: string; at: number }[] = [];
   /** In a function's scope: what a `return` under a condition LayerLens cannot decide gave, used if no other return comes. */
   uncertainReturn: Value | null = null;
   constructor(
@@ -186,11 +187,10 @@ export class Interpreter {
   private statements = 0;
   private callDepth = 0;
   private lazyDepth = 0;
-  /** Start of the top-level statement being walked: what runs lazily must come before it. */
-  private walkPosition = Infinity;
   /**
-   * Start of the top-level statement running (walked, or read lazily): a function it calls sees the module's names
-   * as they are then, as in Python, not as they are where the function is written (a helper defined after it).
+   * Start of the top-level statement running (walked, or read lazily): what it reads lazily must come before it, and
+   * a function it calls sees the module's names as they are then, as in Python, not as they are where the function
+   * is written (a helper defined after it).
    */
   private now = Infinity;
   /** The function being run with its defaults because nothing calls it. */
@@ -201,7 +201,9 @@ export class Interpreter {
   /** Name of the assignment target whose value is being evaluated: names a new model. */
   private pendingName: string | null = null;
   private statementFrom = 0;
-  private readonly lazyCache = new Map<string, Value>();
+  private readonly lazyCache = new Map<string, Value | null>();
+  /** Lists read lazily (by `chunk:name`): the statement from which their later changes are still to replay, and the scope those run in. */
+  private readonly replays = new Map<string, { name: string; next: number; scope: Scope }>();
   private readonly lazyInProgress = new Set<string>();
 
   /**
@@ -259,7 +261,6 @@ export class Interpreter {
         if (k < order.length) this.runChunk(end);
       }
     }
-    this.walkPosition = Infinity;
     this.now = Infinity;
     if (!this.library) this.runUncalledFunctions();
     // Models in source order; several calls of one function keep the order of the calls.
@@ -284,7 +285,6 @@ export class Interpreter {
     if (rebindsModel) this.rebinding.add(index);
     const tree = this.program.tree(index);
     this.cur = { chunk, text: chunk.text };
-    this.walkPosition = chunk.start;
     this.now = chunk.start;
     const stars = this.module.stars.length;
     this.moduleVars.usage = ambient ? null : this.usage;
@@ -647,7 +647,7 @@ export class Interpreter {
         }
       } else if (c.name === 'as') alias = true;
       else if (c.name === ',') flushImport();
-      else if (c.name === '*' && isFrom) scope.stars.push(canonicalPath(modulePath));
+      else if (c.name === '*' && isFrom) scope.stars.push({ path: canonicalPath(modulePath), at: this.abs(c.from) });
     }
     flushImport();
   }
@@ -724,8 +724,9 @@ export class Interpreter {
     const left = this.lookup(name, scope, this.abs(target.from), target);
     const right = this.evalExpr(valueNode, scope);
     // A list's `+=` extends that list in place, as Python's does: every name for it sees the items, a list read
-    // lazily (whose later changes are replayed on it) included.
-    if (this.text(op) === '+=' && left.kind === 'seq' && !left.tuple && iterate(right) !== null) {
+    // lazily (whose later changes are replayed on it) included. Not under a condition LayerLens cannot decide: there
+    // a new list makes the branches' values differ, so the name is unknown rather than the items shown as certain.
+    if (this.text(op) === '+=' && left.kind === 'seq' && !left.tuple && this.conditional.length === 0 && iterate(right) !== null) {
       callMethod(left, 'extend', [right]);
       this.bind(scope, name, left, this.abs(target.from));
       return;
@@ -964,9 +965,18 @@ export class Interpreter {
   /** A module-level name: the latest binding before `at`, walked or found through the definitions index. */
   private lookupGlobal(name: string, module: Scope, at: number, node: SyntaxNode | null): Value {
     const walked = module.vars.get(name);
-    const lazyChunk = this.latestDefinition(name, Math.max(at, this.now));
-    if (lazyChunk !== undefined && (!walked || this.program.chunks[lazyChunk].start > walked.at)) {
+    // The latest definition before now, unless a walked binding comes after it. One that did not bind the name on the
+    // path it took (`if not b: m = 5`) leaves the binding before it.
+    const time = Math.max(at, this.now);
+    for (let before = time; ; ) {
+      const lazyChunk = this.latestDefinition(name, before);
+      if (lazyChunk === undefined || (walked && this.program.chunks[lazyChunk].start <= walked.at)) break;
       const value = this.lazyValue(name, lazyChunk);
+      if (!value) {
+        before = this.program.chunks[lazyChunk].start;
+        continue;
+      }
+      this.replayMutations(`${lazyChunk}:${name}`, time);
       // A lazily found value is made once per run and shared by every later reader: a list, a layer or a function
       // one group reads may be changed by another (`CANDIDATES.append(m)`), so such a read counts as a binding.
       if (this.usage && !immutable(value)) this.usage.binds.add(name);
@@ -983,7 +993,7 @@ export class Interpreter {
     }
     if (walked) return walked.value;
     for (const star of module.stars) {
-      const path = `${star}.${name}`;
+      const path = `${star.path}.${name}`;
       if (classifySymbol(path).kind !== 'other') return { kind: 'symbol', path };
     }
     const conventional = conventionalBinding(name);
@@ -1011,11 +1021,11 @@ export class Interpreter {
     return this.rebinding.has(chunkIndex);
   }
 
-  /** Evaluates the top-level definition of `name` in a chunk that is not walked. */
-  private lazyValue(name: string, chunkIndex: number): Value {
+  /** Evaluates the top-level definition of `name` in a chunk that is not walked; null where it did not bind the name. */
+  private lazyValue(name: string, chunkIndex: number): Value | null {
     const key = `${chunkIndex}:${name}`;
     const cached = this.lazyCache.get(key);
-    if (cached) return cached;
+    if (cached !== undefined) return cached;
     const chunk = this.program.chunks[chunkIndex];
     if (this.lazyInProgress.has(key)) return unknown(name, chunk.start, chunk.start + name.length, 'its definition refers to itself');
     this.lazyInProgress.add(key);
@@ -1027,7 +1037,8 @@ export class Interpreter {
     const scratch = new Scope(null, undefined, true);
     // The copy of the module is read as the module is (its reads are the group's); what the definition binds is not.
     (scratch.vars as TrackedVars).notesBinds = false;
-    scratch.stars.push(...this.module.stars);
+    // A star import after the statement is not there yet when it runs.
+    for (const star of this.module.stars) if (star.at < chunk.start) scratch.stars.push(star);
     // Module names resolve through the module as usual, `name` too: `x = f(x)` reads the `x` bound before this
     // statement, walked or not (lookupGlobal compares where each was bound).
     for (const [k, v] of this.module.vars) scratch.vars.set(k, v);
@@ -1054,31 +1065,35 @@ export class Interpreter {
       if (n !== name && other && other !== befores.get(n)) this.lazyCache.set(`${chunkIndex}:${n}`, other.value);
     }
     const bound = scratch.vars.get(name);
-    // A statement that binds the name only on a path it did not take (`if not b: m = 5`) leaves the earlier value.
-    const earlier = bound && bound !== before ? undefined : (this.program.definitions.get(name) ?? []).filter((i) => i < chunkIndex).pop();
-    const value =
-      bound && bound !== before ? bound.value : earlier !== undefined ? this.lazyValue(name, earlier) : unknown(name, chunk.start, chunk.start + name.length);
+    const value = bound && bound !== before ? bound.value : null;
     this.lazyCache.set(key, value);
-    if (value.kind === 'seq' && !value.tuple) this.replayMutations(name, chunkIndex, scratch);
+    if (value?.kind === 'seq' && !value.tuple) this.replays.set(key, { name, next: chunkIndex + 1, scope: scratch });
     return value;
   }
 
   /**
    * `blocks = []` then, in statements of their own, `blocks.append(...)` / `extend` / `insert` / `+=`: when the
-   * list is needed, the later statements that are not walked and change it run too (in order), so it holds what
-   * they put in. Walked statements change it as they run.
+   * list is read (at `time`), the later statements before the read that are not walked and change it run too (in
+   * order), so it holds what they put in. Walked statements change it as they run.
    */
-  private replayMutations(name: string, definedIn: number, scope: Scope): void {
+  private replayMutations(key: string, time: number): void {
+    const replay = this.replays.get(key);
+    if (!replay) return;
+    const { name, scope } = replay;
     const pattern = new RegExp(`(?:^|[^\\w.])${name}\\s*(?:\\.\\s*(?:append|extend|insert)\\s*\\(|\\+=)`);
     const saved = { cur: this.cur, now: this.now };
     this.lazyDepth++;
     try {
-      for (let i = definedIn + 1; i < this.program.chunks.length; i++) {
+      // Up to the statement reading it: a change after that comes later (another read replays it).
+      while (replay.next < this.program.chunks.length && this.program.chunks[replay.next].end <= time) {
+        const i = replay.next++;
         const chunk = this.program.chunks[i];
-        if (chunk.start >= this.walkPosition) break;
         // A statement binding the name again (`blocks = ...`, `blocks += ...`) starts a value of its own, which replays
         // the changes after it.
-        if (this.program.chunkNames[i].includes(name)) break;
+        if (this.program.chunkNames[i].includes(name)) {
+          this.replays.delete(key);
+          break;
+        }
         if (this.program.walked[i] || !pattern.test(chunk.text)) continue;
         this.cur = { chunk, text: chunk.text };
         this.now = chunk.start;
