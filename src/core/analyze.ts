@@ -423,7 +423,12 @@ function analyzeReference(source: SourceText): AnalysisResult {
  * The file's syntax errors, from the statements' unclosed brackets and `syntaxError(i)` (null where a statement is
  * not checked), and its version-control conflict markers where `conflictPossible`.
  */
-function fileDiagnostics(source: SourceText, chunks: Chunk[], syntaxError: (index: number) => ChunkInfo['syntaxError'], conflictPossible: boolean): Diagnostic[] {
+function fileDiagnostics(
+  source: SourceText,
+  chunks: Chunk[],
+  syntaxError: (index: number) => ChunkInfo['syntaxError'],
+  conflictPossible: boolean,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const c of chunks)
     for (const u of c.unclosed)

@@ -154,6 +154,14 @@ export interface Group {
   candidates(from: number, to: number, models: CalledNames): number;
 }
 
+/** Statements that may bind a name on some paths and not on others. */
+const CONDITIONAL_BINDERS = new Set(['IfStatement', 'ForStatement', 'WhileStatement', 'TryStatement', 'WithStatement']);
+
+function mayNotBind(top: SyntaxNode): boolean {
+  for (let n = top.firstChild; n; n = n.nextSibling) if (CONDITIONAL_BINDERS.has(n.name)) return true;
+  return false;
+}
+
 /** A value no statement can change: numbers, strings, names of library symbols, tuples of them. */
 function immutable(v: Value): boolean {
   switch (v.kind) {
@@ -201,7 +209,7 @@ export class Interpreter {
   /** Name of the assignment target whose value is being evaluated: names a new model. */
   private pendingName: string | null = null;
   private statementFrom = 0;
-  private readonly lazyCache = new Map<string, Value | null>();
+  private readonly lazyCache = new Map<string, Binding | null>();
   /** Lists read lazily (by `chunk:name`): the statement from which their later changes are still to replay, and the scope those run in. */
   private readonly replays = new Map<string, { name: string; next: number; scope: Scope }>();
   private readonly lazyInProgress = new Set<string>();
@@ -967,16 +975,10 @@ export class Interpreter {
     const walked = module.vars.get(name);
     // The latest definition before now, unless a walked binding comes after it. One that did not bind the name on the
     // path it took (`if not b: m = 5`) leaves the binding before it.
-    const time = Math.max(at, this.now);
-    for (let before = time; ; ) {
-      const lazyChunk = this.latestDefinition(name, before);
-      if (lazyChunk === undefined || (walked && this.program.chunks[lazyChunk].start <= walked.at)) break;
-      const value = this.lazyValue(name, lazyChunk);
-      if (!value) {
-        before = this.program.chunks[lazyChunk].start;
-        continue;
-      }
-      this.replayMutations(`${lazyChunk}:${name}`, time);
+    const lazy = this.lazyBinding(name, Math.max(at, this.now), walked);
+    if (lazy) {
+      const { binding, chunk: lazyChunk } = lazy;
+      const value = binding.value;
       // A lazily found value is made once per run and shared by every later reader: a list, a layer or a function
       // one group reads may be changed by another (`CANDIDATES.append(m)`), so such a read counts as a binding.
       if (this.usage && !immutable(value)) this.usage.binds.add(name);
@@ -1003,6 +1005,23 @@ export class Interpreter {
     return node ? this.unknownNode(node, 'it is not defined in this file') : unknown(name, at, at + name.length, 'it is not defined in this file');
   }
 
+  /**
+   * The latest binding of `name` before `time` by a statement that is not walked (run lazily), unless `walked` comes
+   * after it. One that did not bind the name on the path it took (`if not b: m = 5`) leaves the binding before it.
+   */
+  private lazyBinding(name: string, time: number, walked: Binding | undefined): { binding: Binding; chunk: number } | null {
+    for (let before = time; ;) {
+      const chunk = this.latestDefinition(name, before);
+      if (chunk === undefined || (walked && this.program.chunks[chunk].start <= walked.at)) return null;
+      const binding = this.lazyValue(name, chunk);
+      if (binding) {
+        this.replayMutations(`${chunk}:${name}`, time);
+        return { binding, chunk };
+      }
+      before = this.program.chunks[chunk].start;
+    }
+  }
+
   private latestDefinition(name: string, at: number): number | undefined {
     const list = this.program.definitions.get(name);
     if (!list) return undefined;
@@ -1022,12 +1041,13 @@ export class Interpreter {
   }
 
   /** Evaluates the top-level definition of `name` in a chunk that is not walked; null where it did not bind the name. */
-  private lazyValue(name: string, chunkIndex: number): Value | null {
+  private lazyValue(name: string, chunkIndex: number): Binding | null {
     const key = `${chunkIndex}:${name}`;
     const cached = this.lazyCache.get(key);
     if (cached !== undefined) return cached;
     const chunk = this.program.chunks[chunkIndex];
-    if (this.lazyInProgress.has(key)) return unknown(name, chunk.start, chunk.start + name.length, 'its definition refers to itself');
+    if (this.lazyInProgress.has(key))
+      return { value: unknown(name, chunk.start, chunk.start + name.length, 'its definition refers to itself'), at: chunk.start };
     this.lazyInProgress.add(key);
     this.lazyDepth++;
     const saved = { cur: this.cur, pending: this.pendingName, from: this.statementFrom, cond: this.conditional, now: this.now };
@@ -1043,11 +1063,20 @@ export class Interpreter {
     // statement, walked or not (lookupGlobal compares where each was bound).
     for (const [k, v] of this.module.vars) scratch.vars.set(k, v);
     const names = this.program.chunkNames[chunkIndex];
+    const top = this.program.tree(chunkIndex).topNode;
+    // An `if` or a loop may bind a name on some paths only, leaving the value before it on the others: the names it
+    // binds start with their values before it (read lazily where no walked statement bound them).
+    if (mayNotBind(top))
+      for (const n of names) {
+        const current = (scratch.vars as TrackedVars).peek(n);
+        if (current && current.at < chunk.start) continue;
+        const earlier = this.lazyBinding(n, chunk.start, undefined);
+        if (earlier) scratch.vars.set(n, earlier.binding);
+      }
     const befores = new Map(names.map((n) => [n, scratch.vars.get(n)]));
     (scratch.vars as TrackedVars).usage = this.usage;
     const before = scratch.vars.get(name);
     try {
-      const top = this.program.tree(chunkIndex).topNode;
       for (let n = top.firstChild; n; n = n.nextSibling) this.execStatement(n, scratch);
     } finally {
       this.cur = saved.cur;
@@ -1062,13 +1091,13 @@ export class Interpreter {
     // for each would call its layers again.
     for (const n of names) {
       const other = scratch.vars.get(n);
-      if (n !== name && other && other !== befores.get(n)) this.lazyCache.set(`${chunkIndex}:${n}`, other.value);
+      if (n !== name && other && other !== befores.get(n)) this.lazyCache.set(`${chunkIndex}:${n}`, other);
     }
     const bound = scratch.vars.get(name);
-    const value = bound && bound !== before ? bound.value : null;
-    this.lazyCache.set(key, value);
-    if (value?.kind === 'seq' && !value.tuple) this.replays.set(key, { name, next: chunkIndex + 1, scope: scratch });
-    return value;
+    const binding = bound && bound !== before ? bound : null;
+    this.lazyCache.set(key, binding);
+    if (binding?.value.kind === 'seq' && !binding.value.tuple) this.replays.set(key, { name, next: chunkIndex + 1, scope: scratch });
+    return binding;
   }
 
   /**

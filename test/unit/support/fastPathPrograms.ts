@@ -94,12 +94,14 @@ function piece(r: Rng, s: Style): Piece {
     () => ({ phase: 2, text: `${list} = ${layerList(r, s)}` }),
     () => ({ phase: 2, text: `${list} = []` }),
     () => ({ phase: 3, text: `${list} += ${layerList(r, s)}` }),
-    () => ({ phase: 3, text: `${list}.append(${layer(r, s)})` }),
+    // A change after a model read the list (phase 5) reaches only the models that read it later.
+    () => ({ phase: pick(r, [3, 3, 5]), text: `${list}.append(${layer(r, s)})` }),
     () => ({ phase: 3, text: `${list}.extend(${layerList(r, s)})` }),
     () => ({ phase: 3, text: `${list}.insert(${int(r, 0, 2)}, ${layer(r, s)})` }),
     () => ({ phase: 3, text: `for _ in range(${int(r, 1, 3)}):\n    ${list}.append(${layer(r, s)})` }),
     () => ({ phase: 3, text: `if ${c} > 16:\n    ${list} += [${layer(r, s)}]` }),
     () => ({ phase: 3, text: `sizes = [2]\nsizes += [${int(r, 1, 5)}, ${int(r, 1, 5)}]\n${list}.append(${s.L}Dense(len(sizes)))` }),
+    () => ({ phase: pick(r, [3, 5]), text: `sizes.append(${int(r, 1, 5)})` }),
     () => ({ phase: 3, text: `${list} = ${list} + ${layerList(r, s, 1, 1)}` }),
     // Functions: helpers defined after the functions that use them, builders called or not.
     () => ({ phase: pick(r, [2, 4]), text: `def make_block(n=${pick(r, CONSTANTS)}):\n    return [${s.L}Dense(n), ${s.L}ReLU()]` }),
@@ -112,7 +114,7 @@ function piece(r: Rng, s: Style): Piece {
     () => ({ phase: 4, text: `def helper():\n    return ${c} * 2` }),
     () => ({ phase: pick(r, [3, 5]), text: `${c} = helper()` }),
     // Models.
-    () => ({ phase: 4, text: `${m} = ${s.seq}(${list})` }),
+    () => ({ phase: pick(r, [4, 4, 5]), text: `${m} = ${s.seq}(${list})` }),
     () => ({ phase: 4, text: `${m} = ${s.seq}([${input(r, s)}, *${list}, ${layer(r, s)}])` }),
     () => ({ phase: 4, text: `${m} = ${s.seq}([${input(r, s)}] + ${list} + make_block())` }),
     () => ({ phase: 4, text: `${m} = ${s.seq}()\n${m}.add(${input(r, s)})\nfor l in ${list}:\n    ${m}.add(l)` }),
