@@ -7,6 +7,9 @@
  * other statement is parsed only when a name it defines is needed (a constant such as `IMG = 28`). Parse
  * trees are cached by statement text, and each file's last chunking is kept, so after a keystroke only the
  * edited statement is chunked and parsed again.
+ *
+ * Every such shortcut must give what the reference analysis gives (`reference: true`, analyzeReference): a plain
+ * walk of the whole file, which test/unit/reference.test.ts compares it with.
  */
 import type { Tree } from '@lezer/common';
 import { callHeads, clearCallsCache } from './python/calls';
