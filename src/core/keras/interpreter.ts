@@ -1057,8 +1057,7 @@ export class Interpreter {
     const scratch = new Scope(null, undefined, true);
     // The copy of the module is read as the module is (its reads are the group's); what the definition binds is not.
     (scratch.vars as TrackedVars).notesBinds = false;
-    // A star import after the statement is not there yet when it runs.
-    for (const star of this.module.stars) if (star.at < chunk.start) scratch.stars.push(star);
+    this.starsBefore(chunk.start, scratch);
     // Module names resolve through the module as usual, `name` too: `x = f(x)` reads the `x` bound before this
     // statement, walked or not (lookupGlobal compares where each was bound).
     for (const [k, v] of this.module.vars) scratch.vars.set(k, v);
@@ -1100,6 +1099,12 @@ export class Interpreter {
     return binding;
   }
 
+  /** A copy of the module run lazily has the module's star imports before `at` (one after it is not there yet). */
+  private starsBefore(at: number, scope: Scope): void {
+    scope.stars.length = 0;
+    for (const star of this.module.stars) if (star.at < at) scope.stars.push(star);
+  }
+
   /**
    * `blocks = []` then, in statements of their own, `blocks.append(...)` / `extend` / `insert` / `+=`: when the
    * list is read (at `time`), the later statements before the read that are not walked and change it run too (in
@@ -1109,6 +1114,11 @@ export class Interpreter {
     const replay = this.replays.get(key);
     if (!replay) return;
     const { name, scope } = replay;
+    // The scope is the module as the list's definition saw it: walked statements since have bound more.
+    for (const [k, v] of this.module.vars) {
+      const own = (scope.vars as TrackedVars).peek(k);
+      if (!own || v.at > own.at) scope.vars.set(k, v);
+    }
     const pattern = new RegExp(`(?:^|[^\\w.])${name}\\s*(?:\\.\\s*(?:append|extend|insert)\\s*\\(|\\+=)`);
     const saved = { cur: this.cur, now: this.now };
     this.lazyDepth++;
@@ -1126,6 +1136,7 @@ export class Interpreter {
         if (this.program.walked[i] || !pattern.test(chunk.text)) continue;
         this.cur = { chunk, text: chunk.text };
         this.now = chunk.start;
+        this.starsBefore(chunk.start, scope);
         const top = this.program.tree(i).topNode;
         for (let n = top.firstChild; n; n = n.nextSibling) this.execStatement(n, scope);
       }

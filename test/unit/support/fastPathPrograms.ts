@@ -96,6 +96,7 @@ function piece(r: Rng, s: Style): Piece {
     () => ({ phase: 3, text: `${list} += ${layerList(r, s)}` }),
     // A change after a model read the list (phase 5) reaches only the models that read it later.
     () => ({ phase: pick(r, [3, 3, 5]), text: `${list}.append(${layer(r, s)})` }),
+    () => ({ phase: 5, text: `${list}.append(${pick(r, MODELS)})` }),
     () => ({ phase: 3, text: `${list}.extend(${layerList(r, s)})` }),
     () => ({ phase: 3, text: `${list}.insert(${int(r, 0, 2)}, ${layer(r, s)})` }),
     () => ({ phase: 3, text: `for _ in range(${int(r, 1, 3)}):\n    ${list}.append(${layer(r, s)})` }),
