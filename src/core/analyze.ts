@@ -7,25 +7,31 @@
  * other statement is parsed only when a name it defines is needed (a constant such as `IMG = 28`). Parse
  * trees are cached by statement text, and each file's last chunking is kept, so after a keystroke only the
  * edited statement is chunked and parsed again.
+ *
+ * Every such shortcut must give what the reference analysis gives (`reference: true`, analyzeReference): a plain
+ * walk of the whole file, which test/unit/reference.test.ts compares it with.
  */
 import type { Tree } from '@lezer/common';
 import { callHeads, clearCallsCache } from './python/calls';
-import { chunkInfo, clearChunkCache, codeMayTouchModels, sequentialAliases } from './python/chunkInfo';
-import { chunkSource, chunkToSource, commonEnds, rechunk, type Chunk, type UnclosedBracket } from './python/chunks';
+import { chunkInfo, clearChunkCache, codeMayTouchModels, readChunk, sequentialAliases, type ChunkInfo } from './python/chunkInfo';
+import { chunkSource, chunkToSource, commonEnds, rechunk, type Chunk } from './python/chunks';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
-import { ambientChunks, clearGroupCaches, interpret, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
+import { ambientChunks, clearGroupCaches, interpret, runWhole, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
 import type { Program } from './keras/interpreter';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic } from './types';
 
 const DEFINES = [/^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+([A-Za-z_]\w*)/, /^(?:@[^\n]*\n\s*)*class\s+([A-Za-z_]\w*)/];
 /** `name = `, `a, b = `, `(a, b) = `, `name: T = ` at the start of a statement. */
 const ASSIGNED = /^(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?::[^=\n]*)?=(?!=)\s*/;
+/** `name += `, `name //= ` and the other augmented assignments at the start of a statement: they bind `name` too. */
+const AUGMENTED = /^([A-Za-z_]\w*)\s*(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)=/;
 /** What replayMutations looks for after a list's definition: `.append(`, `.extend(`, `.insert(`, `+=`. */
 const MUTATION = /\.\s*(?:append|extend|insert)\s*\(|\+=/;
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?=[ \t\r\n]|$)[^\n]*/gm;
 const COMPOUND = /^(?:if|try|for|while|with|async)\b/;
-/** Inside a block: an assignment at the start of any line, or a `for` loop's targets. */
-const ASSIGNED_IN_BLOCK = /^[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?:(?::[^=\n]*)?=(?!=)|\s+in\b)/gm;
+/** Inside a block: an assignment (augmented too) at the start of any line, or a `for` loop's targets. */
+const ASSIGNED_IN_BLOCK =
+  /^[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?:(?::[^=\n]*)?=(?!=)|(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)=|\s+in\b)/gm;
 
 /** What the last analysis of a file left for the next: its text and chunks, and its groups' runs. */
 interface Version {
@@ -247,6 +253,8 @@ function definedNames(text: string): string[] {
       names.push(...splitTargets(m[1]));
       rest = rest.slice(m[0].length);
     }
+    const augmented = rest === statement ? AUGMENTED.exec(statement) : null;
+    if (augmented) names.push(augmented[1]);
   }
   return names;
 }
@@ -363,8 +371,6 @@ function statementFacts(prepared: Prepared): { facts: TextFacts[]; touches: bool
 
 function analyzeSource(prepared: Prepared): AnalysisResult {
   const { source, chunks } = prepared;
-  const unclosed: UnclosedBracket[] = [];
-  for (let i = 0; i < chunks.length; i++) if (chunks[i].unclosed.length) unclosed.push(...chunks[i].unclosed);
   const { facts, touches, aliasKey } = statementFacts(prepared);
   const walked = touches.slice();
   const chunkNames = facts.map((f) => f.names);
@@ -390,11 +396,59 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
       run: { records: run.records, ambientKey: run.ambientKey, walked, ambient: run.ambient, chunkNames, definitions, wordGroups: run.wordGroups },
     });
 
+  // Both kinds of conflict marker must be there: without `<<<<<<<` and `>>>>>>>` in the statements' texts (every line
+  // that is not blank or a comment is in one; asked of each text once, not of the whole file on each keystroke), the
+  // line-by-line scan is skipped.
+  const conflict = facts.some((f) => f.conflictMarkers & 1) && facts.some((f) => f.conflictMarkers & 2);
+  const diagnostics = fileDiagnostics(source, chunks, (i) => (walked[i] ? chunkInfo(chunks[i].text).syntaxError : null), conflict);
+  diagnostics.push(...run.notes);
+  return { models: run.models, diagnostics };
+}
+
+/**
+ * The reference analysis (`reference: true`): a plain walk of the whole file, which the fast paths above must agree
+ * with (the differential test, test/unit/reference.test.ts). Every statement is parsed afresh and walked, in order,
+ * in one run: none is skipped or read lazily, no text test decides anything, there are no groups, nothing of an
+ * earlier analysis is reused, and no cache is read or written.
+ */
+function analyzeReference(source: SourceText): AnalysisResult {
+  const chunks = chunkSource(
+    source.text,
+    source.segments.map((s) => [s.start, s.end]),
+  ).chunks;
+  const infos = chunks.map((c) => readChunk(c.text));
+  const program: Program = {
+    source,
+    chunks,
+    walked: chunks.map(() => true),
+    // Every statement is walked: no name is looked up in statements that are not.
+    definitions: new Map(),
+    chunkNames: chunks.map(() => []),
+    tree: (index) => infos[index].tree,
+    reference: true,
+  };
+  const run = runWhole(program);
+  const diagnostics = fileDiagnostics(source, chunks, (i) => infos[i].syntaxError, true);
+  diagnostics.push(...run.notes);
+  return { models: run.models, diagnostics };
+}
+
+/**
+ * The file's syntax errors, from the statements' unclosed brackets and `syntaxError(i)` (null where a statement is
+ * not checked), and its version-control conflict markers where `conflictPossible`.
+ */
+function fileDiagnostics(
+  source: SourceText,
+  chunks: Chunk[],
+  syntaxError: (index: number) => ChunkInfo['syntaxError'],
+  conflictPossible: boolean,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const u of unclosed)
-    diagnostics.push({ severity: 'error', code: 'syntax-error', message: `'${u.char}' was never closed`, range: source.range(u.at, u.at + 1) });
+  for (const c of chunks)
+    for (const u of c.unclosed)
+      diagnostics.push({ severity: 'error', code: 'syntax-error', message: `'${u.char}' was never closed`, range: source.range(u.at, u.at + 1) });
   chunks.forEach((c, i) => {
-    const error = walked[i] && c.unclosed.length === 0 ? chunkInfo(c.text).syntaxError : null;
+    const error = c.unclosed.length === 0 ? syntaxError(i) : null;
     if (!error) return; // an unclosed bracket is the syntax error of its chunk, reported above
     const from = chunkToSource(c, error.from);
     const to = Math.max(chunkToSource(c, error.to), from + 1);
@@ -407,11 +461,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   });
   // Version-control conflict markers: Python cannot run the file, even where no model statement holds one. Both
   // ends must be there (a lone `=======` line is more likely a heading's underline in a docstring).
-  // Both kinds of marker must be there: without `<<<<<<<` and `>>>>>>>` in the statements' texts (every line that is
-  // not blank or a comment is in one; asked of each text once, not of the whole file on each keystroke), the
-  // line-by-line scan is skipped.
-  const conflict = facts.some((f) => f.conflictMarkers & 1) && facts.some((f) => f.conflictMarkers & 2);
-  const markers = conflict ? [...source.text.matchAll(CONFLICT_MARKER)] : [];
+  const markers = conflictPossible ? [...source.text.matchAll(CONFLICT_MARKER)] : [];
   if (markers.some((m) => m[1][0] === '<') && markers.some((m) => m[1][0] === '>'))
     for (const m of markers)
       diagnostics.push({
@@ -420,9 +470,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
         message: `a merge conflict marker (\`${m[1].slice(0, 1).repeat(7)}\`): Python cannot run the file until the conflict is resolved`,
         range: source.range(m.index ?? 0, (m.index ?? 0) + m[0].trimEnd().length),
       });
-  diagnostics.push(...run.notes);
-  const models = run.models;
-  return { models, diagnostics };
+  return diagnostics;
 }
 
 function failure(e: unknown): AnalysisResult {
@@ -434,10 +482,14 @@ function failure(e: unknown): AnalysisResult {
   return { models: [], diagnostics: [diagnostic] };
 }
 
-/** Analyses Python source, or a notebook's JSON when `options.notebook` is set or the file name ends in .ipynb. */
+/**
+ * Analyses Python source, or a notebook's JSON when `options.notebook` is set or the file name ends in .ipynb. With
+ * `options.reference`, as the reference analysis (a plain walk of the whole file, see analyzeReference).
+ */
 export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisResult {
   const notebook = options.notebook ?? options.fileName?.toLowerCase().endsWith('.ipynb') ?? false;
   try {
+    if (options.reference) return analyzeReference(notebook ? joinCells(readNotebook(source)) : new SourceText(source));
     if (notebook) return analyzeSource(prepareCells(joinCells(readNotebook(source))));
     return analyzeSource(prepareFile(source, options.fileName ?? ''));
   } catch (e) {
