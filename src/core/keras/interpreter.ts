@@ -211,9 +211,9 @@ export class Interpreter {
   /** The control flow LayerLens cannot decide around the current statement: its keyword, and why it is undecided. */
   private conditional: { keyword: string; why?: string }[] = [];
   /** The calls of the file's functions being run, innermost last (a layer notes the innermost: `LayerCall.via`). */
-  private readonly callSites: { function: string; from: number; to: number }[] = [];
+  private callSites: { function: string; from: number; to: number }[] = [];
   /** Per such control flow, innermost last: the lists changed in it, with how many items were certain before. */
-  private readonly uncertainMutations: Map<Extract<Value, { kind: 'seq' }>, number>[] = [];
+  private uncertainMutations: Map<Extract<Value, { kind: 'seq' }>, number>[] = [];
   /** Name of the assignment target whose value is being evaluated: names a new model. */
   private pendingName: string | null = null;
   private statementFrom = 0;
@@ -552,6 +552,12 @@ export class Interpreter {
     }
   }
 
+  /** A list about to change in place: under control flow LayerLens cannot decide, noted with its certain items. */
+  private noteListChange(list: Value): void {
+    if (list.kind !== 'seq' || list.tuple) return;
+    for (const mutated of this.uncertainMutations) if (!mutated.has(list)) mutated.set(list, list.unknownLength?.known ?? list.items.length);
+  }
+
   private restoreVars(scope: Scope, vars: Map<string, Binding>): void {
     const usage = scope === this.module ? this.moduleVars.usage : null;
     if (usage) {
@@ -831,9 +837,10 @@ export class Interpreter {
     const left = this.lookup(name, scope, this.abs(target.from), target);
     const right = this.evalExpr(valueNode, scope);
     // A list's `+=` extends that list in place, as Python's does: every name for it sees the items, a list read
-    // lazily (whose later changes are replayed on it) included. Not under a condition LayerLens cannot decide: there
-    // a new list makes the branches' values differ, so the name is unknown rather than the items shown as certain.
-    if (this.text(op) === '+=' && left.kind === 'seq' && !left.tuple && this.conditional.length === 0 && iterate(right) !== null) {
+    // lazily (whose later changes are replayed on it) included. Under a condition LayerLens cannot decide, the list's
+    // length is unknown after it (its items from before stay known), as for `.extend`.
+    if (this.text(op) === '+=' && left.kind === 'seq' && !left.tuple && iterate(right) !== null) {
+      this.noteListChange(left);
       callMethod(left, 'extend', [right]);
       this.bind(scope, name, left, this.abs(target.from));
       return;
@@ -1188,10 +1195,9 @@ export class Interpreter {
       return { value: unknown(name, chunk.start, chunk.start + name.length, 'its definition refers to itself'), at: chunk.start };
     this.lazyInProgress.add(key);
     this.lazyDepth++;
-    const saved = { cur: this.cur, pending: this.pendingName, from: this.statementFrom, cond: this.conditional, now: this.now };
+    const saved = { cur: this.cur, pending: this.pendingName, from: this.statementFrom, now: this.now, context: this.enterModuleStatement() };
     this.cur = { chunk, text: chunk.text };
     this.now = chunk.start;
-    this.conditional = [];
     const scratch = new Scope(null, undefined, true);
     // The copy of the module is read as the module is (its reads are the group's); what the definition binds is not.
     (scratch.vars as TrackedVars).notesBinds = false;
@@ -1219,7 +1225,7 @@ export class Interpreter {
       this.cur = saved.cur;
       this.pendingName = saved.pending;
       this.statementFrom = saved.from;
-      this.conditional = saved.cond;
+      this.leaveModuleStatement(saved.context);
       this.now = saved.now;
       this.lazyInProgress.delete(key);
       this.lazyDepth--;
@@ -1258,7 +1264,7 @@ export class Interpreter {
       if (!own || v.at > own.at) scope.vars.set(k, v);
     }
     const pattern = new RegExp(`(?:^|[^\\w.])${name}\\s*(?:\\.\\s*(?:append|extend|insert)\\s*\\(|\\+=)`);
-    const saved = { cur: this.cur, now: this.now };
+    const saved = { cur: this.cur, now: this.now, context: this.enterModuleStatement() };
     this.lazyDepth++;
     try {
       // Up to the statement reading it: a change after that comes later (another read replays it).
@@ -1281,8 +1287,31 @@ export class Interpreter {
     } finally {
       this.cur = saved.cur;
       this.now = saved.now;
+      this.leaveModuleStatement(saved.context);
       this.lazyDepth--;
     }
+  }
+
+  /**
+   * A top-level statement read lazily, in the middle of other code, runs as a plain walk runs it: outside the control
+   * flow and the calls of the code that needed it (its layers are no call's; its lists change under no `if`).
+   */
+  private enterModuleStatement(): {
+    conditional: Interpreter['conditional'];
+    callSites: Interpreter['callSites'];
+    mutations: Interpreter['uncertainMutations'];
+  } {
+    const context = { conditional: this.conditional, callSites: this.callSites, mutations: this.uncertainMutations };
+    this.conditional = [];
+    this.callSites = [];
+    this.uncertainMutations = [];
+    return context;
+  }
+
+  private leaveModuleStatement(context: ReturnType<Interpreter['enterModuleStatement']>): void {
+    this.conditional = context.conditional;
+    this.callSites = context.callSites;
+    this.uncertainMutations = context.mutations;
   }
 
   // ---- expressions -----------------------------------------------------------------------------
@@ -1854,7 +1883,10 @@ export class Interpreter {
       // Only simple `a[i:]`, `a[:j]`, `a[i:j]` slices.
       const bounds = this.sliceBounds(objNode, scope);
       if (!bounds) return this.unknownNode(node);
-      if (seq.unknownLength) return this.unknownNode(node, unknownLengthWhy(seq.unknownLength));
+      // Of a list whose length is unknown, only a slice of its certain items (`names[:2]`, counted from the start).
+      const [lo, hi] = bounds;
+      if (seq.unknownLength && !((lo === null || lo >= 0) && hi !== null && hi >= 0 && hi <= seq.unknownLength.known))
+        return this.unknownNode(node, unknownLengthWhy(seq.unknownLength));
       const n = seq.items.length;
       const norm = (v: number | null, d: number) => (v === null ? d : v < 0 ? Math.max(0, n + v) : Math.min(n, v));
       const items = seq.items.slice(norm(bounds[0], 0), norm(bounds[1], n));
@@ -1929,9 +1961,7 @@ export class Interpreter {
     const callee = this.evalExpr(calleeNode, scope);
     if (callee.kind === 'method') return this.callModelMethod(callee.model, callee.method, node, argList, scope);
     if (callee.kind === 'bound') {
-      const self = callee.self;
-      if (self.kind === 'seq' && !self.tuple && LIST_MUTATORS.has(callee.method))
-        for (const mutated of this.uncertainMutations) if (!mutated.has(self)) mutated.set(self, self.unknownLength?.known ?? self.items.length);
+      if (LIST_MUTATORS.has(callee.method)) this.noteListChange(callee.self);
       const result = callMethod(
         callee.self,
         callee.method,
