@@ -42,7 +42,7 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { title: 'Layer (type)', width: 32, cell: (l) => `${l.name} (${l.type})` },
-  { title: 'Output Shape', width: 24, cell: (l) => formatShape(l.outputShape) },
+  { title: 'Output Shape', width: 24, cell: (l) => (l.outputShapes ? `[${l.outputShapes.map(formatShape).join(', ')}]` : formatShape(l.outputShape)) },
   { title: 'Param #', width: 12, cell: (l) => formatCount(l.params) },
   { title: 'Receptive field', width: 17, cell: (l) => formatField(l.receptiveField) },
   { title: 'MACs', width: 14, cell: (l) => formatCount(l.macs) },
@@ -50,7 +50,7 @@ const COLUMNS: Column[] = [
 
 /** Keras' "Connected to" for a Functional model's layer: each call's inbound layers, `conv2d[0][0]` style; `-` for an Input. */
 export function connectedTo(l: LayerResult): string {
-  return (l.inbound ?? []).flatMap((call, c) => call.map((name, i) => `${name}[${l.inboundCalls?.[c]?.[i] ?? 0}][0]`)).join(', ') || '-';
+  return (l.inbound ?? []).flatMap((call, c) => call.map((name, i) => `${name}[${l.inboundCalls?.[c]?.[i] ?? 0}][${l.inboundTensors?.[c]?.[i] ?? 0}]`)).join(', ') || '-';
 }
 
 /** The columns for a model, each as wide as its widest cell (at least the classic width); Functional models add "Connected to". */

@@ -53,6 +53,13 @@ export interface LayerResult {
    */
   inboundCalls?: number[][];
   /**
+   * Functional models: parallel to `inbound`, which output of each inbound layer's call is taken (Keras' tensor
+   * index: `lstm[0][1]` is an LSTM's first state); absent where every one is the first.
+   */
+  inboundTensors?: number[][];
+  /** A layer that returns several tensors (`LSTM(return_state=True)`): the shape of each, `outputShape` first. */
+  outputShapes?: (Shape | null)[];
+  /**
    * Functional models, a layer called more than once (shared weights): each call in order, where it is and its
    * shapes (the row's `range` and shapes are the first call's).
    */

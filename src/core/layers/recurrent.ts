@@ -29,10 +29,17 @@ function recurrentRule(type: string, gates: number, extraDefaults: Record<string
     initializers: ['kernel_initializer', 'recurrent_initializer'],
     outputShape(ctx) {
       const input = requireInput(ctx);
-      if (ctx.args.bool('return_state'))
+      // In a Functional model the states are more outputs (moreOutputs); a Sequential model cannot pass them on.
+      if (!ctx.called && ctx.args.bool('return_state'))
         throw new LayerError('unsupported', `${type}(return_state=True) returns a list of tensors, which a Sequential model cannot pass on.`);
       const units = ctx.args.int('units');
       return ctx.args.bool('return_sequences') ? [input[0], input[1], units] : [input[0], units];
+    },
+    // Keras' LSTM returns [output, h, c] with return_state; GRU and SimpleRNN [output, h]. Each state is (batch, units).
+    moreOutputs(ctx, output) {
+      if (!ctx.args.bool('return_state')) return [];
+      const units = ctx.args.int('units');
+      return Array.from({ length: type === 'LSTM' ? 2 : 1 }, () => [output[0], units]);
     },
     params(ctx) {
       const units = ctx.args.int('units');
