@@ -20,7 +20,6 @@ import { parseNumber, parseString } from '../python/literals';
 import { arith, builtin, callMethod, compare, equal, iterate, MAX_SEQUENCE } from '../python/operators';
 import type { SourceText } from '../python/sourceText';
 import {
-  cannotResolve,
   NONE,
   truthOf,
   unknown,
@@ -1441,7 +1440,11 @@ export class Interpreter {
     if ('failed' in inputs || 'failed' in outputs) {
       const failed = 'failed' in inputs ? inputs.failed : 'failed' in outputs ? outputs.failed : undefined;
       // The value that could not be followed, by name: where to look, or what to give a `# layerlens:` hint for.
-      const which = !failed ? '' : failed.kind === 'unknown' ? ` (${cannotResolve(failed)})` : ` (${'failed' in inputs ? 'an input' : 'an output'} is not a Keras tensor)`;
+      const which = !failed
+        ? ''
+        : failed.kind === 'unknown'
+          ? `: \`${failed.text}\` (${failed.why})`
+          : `: ${'failed' in inputs ? 'an input' : 'an output'} is not a Keras tensor`;
       const what =
         argList && (positional.length || keywords.size)
           ? `a Functional model whose ${'failed' in inputs ? 'inputs' : 'outputs'} LayerLens could not follow${which}`
