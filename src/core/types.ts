@@ -106,6 +106,8 @@ export interface ModelResult {
   line: number;
   range: Range;
   inputShape: Shape | null;
+  /** Functional models: every input, in the order `keras.Model(inputs=...)` gives them (`inputShape` is the first's shape). */
+  inputs?: { name: string; shape: Shape | null }[];
   layers: LayerResult[];
   /** Functional models: the variables bound to the outputs of its layers (and to its Inputs), in source order. */
   tensors?: TensorResult[];

@@ -150,6 +150,10 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
   if (isFrozen(model)) layers.forEach(freeze);
   const first = model.inputs[0] ? runs.get(model.inputs[0]) : undefined;
   const result = modelResult('functional', model, first?.shape ?? null, layers, walk);
+  result.inputs = model.inputs.map((i) => {
+    const row = rows.get(i.layer);
+    return { name: row?.name ?? '?', shape: toShape(runs.get(i)?.shape ?? null) };
+  });
   if (model.application) result.application = model.application;
   const tensors = tensorsOf(model, nodes, outputs, source);
   if (tensors.length) result.tensors = tensors;
