@@ -50,7 +50,10 @@ const COLUMNS: Column[] = [
 
 /** Keras' "Connected to" for a Functional model's layer: each call's inbound layers, `conv2d[0][0]` style; `-` for an Input. */
 export function connectedTo(l: LayerResult): string {
-  return (l.inbound ?? []).flatMap((call, c) => call.map((name, i) => `${name}[${l.inboundCalls?.[c]?.[i] ?? 0}][${l.inboundTensors?.[c]?.[i] ?? 0}]`)).join(', ') || '-';
+  return (
+    (l.inbound ?? []).flatMap((call, c) => call.map((name, i) => `${name}[${l.inboundCalls?.[c]?.[i] ?? 0}][${l.inboundTensors?.[c]?.[i] ?? 0}]`)).join(', ') ||
+    '-'
+  );
 }
 
 /** The columns for a model, each as wide as its widest cell (at least the classic width); Functional models add "Connected to". */

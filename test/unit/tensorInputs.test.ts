@@ -157,7 +157,10 @@ model = keras.Model(inputs=[input_img, labels], outputs=output, name="ocr_model_
     t = tf.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }).apply(t) as SymbolicTensor;
     t = tf.layers.reshape({ targetShape: [100, 800], name: 'reshape' }).apply(t) as SymbolicTensor;
     t = tf.layers.dense({ units: 20, activation: 'softmax', name: 'dense2' }).apply(t) as SymbolicTensor;
-    const branch = differences({ ...model, layers: model.layers.filter((l) => l.name !== 'ctc_loss' && l.name !== 'label') }, tf.model({ inputs: img, outputs: t }));
+    const branch = differences(
+      { ...model, layers: model.layers.filter((l) => l.name !== 'ctc_loss' && l.name !== 'label') },
+      tf.model({ inputs: img, outputs: t }),
+    );
     assert.deepEqual(
       branch.filter((d) => !d.startsWith('total')),
       [],
@@ -234,6 +237,32 @@ model = keras.Model(inputs, x)
     assert.equal(warning.range.start.line, 6);
   });
 
+  it("K.int_shape(x) in a squeeze-and-excitation block is the tensor's shape, as tfjs counts the block", () => {
+    const src = `import keras
+from keras import layers
+from keras import backend as K
+
+inputs = keras.Input(shape=(8, 8, 16))
+filters = K.int_shape(inputs)[-1]
+se = layers.GlobalAveragePooling2D()(inputs)
+se = layers.Dense(filters // 4, activation="relu")(se)
+se = layers.Dense(filters, activation="sigmoid")(se)
+se = layers.Reshape((1, 1, filters))(se)
+model = keras.Model(inputs, layers.multiply([inputs, se]))
+`;
+    const [model] = analyze(src).models;
+    const tf = tfjs();
+    const input = tf.input({ shape: [8, 8, 16] });
+    let se = tf.layers.globalAveragePooling2d({}).apply(input) as SymbolicTensor;
+    se = tf.layers.dense({ units: 4, activation: 'relu' }).apply(se) as SymbolicTensor;
+    se = tf.layers.dense({ units: 16, activation: 'sigmoid' }).apply(se) as SymbolicTensor;
+    se = tf.layers.reshape({ targetShape: [1, 1, 16] }).apply(se) as SymbolicTensor;
+    const out = tf.layers.multiply().apply([input, se]) as SymbolicTensor;
+    const truth = tf.model({ inputs: input, outputs: out });
+    assert.equal(model.totalParams, truth.countParams());
+    assert.deepEqual(model.layers.at(-1)?.outputShape, truth.outputs[0].shape);
+  });
+
   it("a Concatenate with one input the analysis cannot follow keeps that input, its producer and its branch's Input", () => {
     const src = `import keras
 from keras import layers
@@ -281,8 +310,9 @@ model = keras.Model(inputs, layers.Dense(2)(x))
         [],
         src,
       );
-      const byShape = analyzeOnce(`import keras\n\nbase = keras.applications.${architecture}(input_shape=(${side}, ${side}, 3), include_top=False, weights=None)\n`)
-        .models[0];
+      const byShape = analyzeOnce(
+        `import keras\n\nbase = keras.applications.${architecture}(input_shape=(${side}, ${side}, 3), include_top=False, weights=None)\n`,
+      ).models[0];
       const rows = (m: ModelResult) => m.layers.filter((l) => l.type !== 'InputLayer').map((l) => [l.name, l.type, l.outputShape, l.params]);
       assert.deepEqual(rows(model).slice(0, -2), rows(byShape), `${architecture} at ${side}`);
       assert.equal(model.totalParams, (byShape.totalParams ?? NaN) + 1280 * 2 + 2, `${architecture} at ${side}`);

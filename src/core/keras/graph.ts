@@ -96,7 +96,10 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
       const own = node.inputs.length - (node.keywordInputs ?? 0);
       const inputs = node.inputs
         .slice(0, own)
-        .map((n, k) => ({ shape: outputShape(runs.get(n), node.inputOutputs?.[k] ?? 0), field: (node.inputOutputs?.[k] ?? 0) === 0 ? (runs.get(n)?.field ?? null) : null }));
+        .map((n, k) => ({
+          shape: outputShape(runs.get(n), node.inputOutputs?.[k] ?? 0),
+          field: (node.inputOutputs?.[k] ?? 0) === 0 ? (runs.get(n)?.field ?? null) : null,
+        }));
       // Values among the call's tensors that LayerLens could not follow: tensors of unknown shape.
       const unknown = node.called?.unknown ?? [];
       for (const u of unknown) report(walk, 'information', 'unresolved-value', `${cannotResolve(u)}: shapes after it are unknown.`, u.from, u.to);
@@ -131,7 +134,8 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
       row.inbound = [...(row.inbound ?? []), inbound];
       row.inboundShapes = [...(row.inboundShapes ?? []), inboundShapes];
       row.inboundCalls = [...(row.inboundCalls ?? []), inboundCalls];
-      if (row.inboundTensors || node.inputOutputs) row.inboundTensors = [...(row.inboundTensors ?? row.inbound.slice(0, -1).map((c) => c.map(() => 0))), inboundTensors];
+      if (row.inboundTensors || node.inputOutputs)
+        row.inboundTensors = [...(row.inboundTensors ?? row.inbound.slice(0, -1).map((c) => c.map(() => 0))), inboundTensors];
       row.macs = row.macs === null || result.macs === null ? null : row.macs + result.macs;
       row.calls ??= [{ range: row.range, inputShape: row.inputShape, outputShape: row.outputShape }];
       row.calls.push(call);

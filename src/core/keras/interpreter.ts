@@ -1394,7 +1394,16 @@ export class Interpreter {
       if (n.inputs.length === 0) inputs.add(n);
       stack.push(...n.inputs);
     }
-    const graph = { name: '', explicitName: false, inputs: [...inputs], outputs: [tensor], outputIndices: [output], from: tensor.from, to: tensor.to, notes: [] };
+    const graph = {
+      name: '',
+      explicitName: false,
+      inputs: [...inputs],
+      outputs: [tensor],
+      outputIndices: [output],
+      from: tensor.from,
+      to: tensor.to,
+      notes: [],
+    };
     const [shape] = runFunctional(graph, this.program.source).outputs;
     const value: Value = shape
       ? {
@@ -1893,6 +1902,9 @@ export class Interpreter {
   private unevaluatedCall(node: SyntaxNode, calleeNode: SyntaxNode, path: string | null, args: ReturnType<Interpreter['parseArgs']>): Value {
     const tensors = [...args.positional.flatMap((p) => this.tensorsIn(p.value)), ...this.keywordTensors(args.keywords, new Set())];
     if (!tensors.length) return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
+    // `K.int_shape(x)` is `x.shape`, not a tensor.
+    const first = this.asNode(tensors[0]);
+    if (path === 'keras.backend.int_shape' && first) return this.tensorShape(first, node, tensors[0].kind === 'symbolic' ? (tensors[0].output ?? 0) : 0);
     const [from, to] = [this.abs(node.from), this.abs(node.to)];
     const callee = this.text(calleeNode).replace(/\s+/g, '');
     const call: LayerCall = {
