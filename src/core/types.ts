@@ -57,6 +57,8 @@ export interface LayerResult {
    * index: `lstm[0][1]` is an LSTM's first state); absent where every one is the first.
    */
   inboundTensors?: number[][];
+  /** Functional models: parallel to `inbound`, how many of each call's inbound tensors, at its end, were keyword arguments (`initial_state=`); absent where none. */
+  inboundKeywords?: number[];
   /** A layer that returns several tensors (`LSTM(return_state=True)`): the shape of each, `outputShape` first. */
   outputShapes?: (Shape | null)[];
   /**

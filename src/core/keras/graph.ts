@@ -94,12 +94,10 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
     } else {
       // The layer's own inputs; tensors given by keyword (`initial_state=`) come after them and only connect the graph.
       const own = node.inputs.length - (node.keywordInputs ?? 0);
-      const inputs = node.inputs
-        .slice(0, own)
-        .map((n, k) => ({
-          shape: outputShape(runs.get(n), node.inputOutputs?.[k] ?? 0),
-          field: (node.inputOutputs?.[k] ?? 0) === 0 ? (runs.get(n)?.field ?? null) : null,
-        }));
+      const inputs = node.inputs.slice(0, own).map((n, k) => ({
+        shape: outputShape(runs.get(n), node.inputOutputs?.[k] ?? 0),
+        field: (node.inputOutputs?.[k] ?? 0) === 0 ? (runs.get(n)?.field ?? null) : null,
+      }));
       // Values among the call's tensors that LayerLens could not follow: tensors of unknown shape.
       const unknown = node.called?.unknown ?? [];
       for (const u of unknown) report(walk, 'information', 'unresolved-value', `${cannotResolve(u)}: shapes after it are unknown.`, u.from, u.to);
@@ -134,6 +132,8 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
       row.inbound = [...(row.inbound ?? []), inbound];
       row.inboundShapes = [...(row.inboundShapes ?? []), inboundShapes];
       row.inboundCalls = [...(row.inboundCalls ?? []), inboundCalls];
+      if (row.inboundKeywords || node.keywordInputs)
+        row.inboundKeywords = [...(row.inboundKeywords ?? row.inbound.slice(0, -1).map(() => 0)), node.keywordInputs ?? 0];
       if (row.inboundTensors || node.inputOutputs)
         row.inboundTensors = [...(row.inboundTensors ?? row.inbound.slice(0, -1).map((c) => c.map(() => 0))), inboundTensors];
       row.macs = row.macs === null || result.macs === null ? null : row.macs + result.macs;
@@ -146,6 +146,7 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
     result.inboundShapes = node.inputs.length ? [inboundShapes] : [];
     result.inboundCalls = node.inputs.length ? [inboundCalls] : [];
     if (node.inputOutputs) result.inboundTensors = [inboundTensors];
+    if (node.keywordInputs) result.inboundKeywords = [node.keywordInputs];
     rows.set(node.layer, result);
     outputs.set(node, { row: result, shape: result.outputShape, call: 0 });
   }
