@@ -126,6 +126,26 @@ model = keras.Model(inputs=[enc_in, dec_in], outputs=[out, h])
     assert.deepEqual(differences(model, truth), []);
   });
 
+  it("states sliced from the layer's output list (enc[1:]) are its second and third outputs, as tfjs builds them", () => {
+    const src = `import keras
+from keras import layers
+
+inp = keras.Input(shape=(5, 3))
+enc = layers.LSTM(8, return_state=True)(inp)
+states = enc[1:]
+dec_in = keras.Input(shape=(4, 3))
+y = layers.LSTM(8)(dec_in, initial_state=states)
+model = keras.Model([inp, dec_in], y)
+`;
+    const [model] = analyze(src).models;
+    const tf = tfjs();
+    const inp = tf.input({ shape: [5, 3], name: 'input_layer' });
+    const enc = tf.layers.lstm({ units: 8, returnState: true, name: 'lstm' }).apply(inp) as SymbolicTensor[];
+    const decIn = tf.input({ shape: [4, 3], name: 'input_layer_1' });
+    const y = tf.layers.lstm({ units: 8, name: 'lstm_1' }).apply(decIn, { initialState: enc.slice(1) }) as SymbolicTensor;
+    assert.deepEqual(differences(model, tf.model({ inputs: [inp, decIn], outputs: y })), []);
+  });
+
   it('a custom layer called with two tensors (a CTC loss endpoint) keeps both inputs and both branches', () => {
     const src = `import keras
 from keras import layers

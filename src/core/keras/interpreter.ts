@@ -12,6 +12,7 @@
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { ruleFor } from '../layers/catalogue';
+import { Args } from '../layers/rule';
 import { readLegacyArguments } from '../layers/legacy';
 import { OPERATIONS, OPS_FUNCTIONS } from '../layers/merge';
 import { CalledNames } from '../python/calls';
@@ -1672,9 +1673,11 @@ export class Interpreter {
       if (key.kind !== 'string') return this.unknownNode(node);
       return obj.entries.get(key.value) ?? this.unknownNode(node, `the dict has no key '${key.value}'`);
     }
-    // A string indexes and slices as the sequence of its characters (`"abcdefg"[j]`).
+    // A string indexes and slices as the sequence of its characters (`"abcdefg"[j]`); a layer's several outputs
+    // as their list (`states = LSTM(8, return_state=True)(x)[1:]`).
     const str = obj.kind === 'string' ? obj : null;
-    const seq: Value = str ? { kind: 'seq', items: [...str.value].map((c) => ({ kind: 'string', value: c })), tuple: true } : obj;
+    const several = obj.kind === 'symbolic' && obj.output === undefined ? this.severalOutputs(obj.node) : null;
+    const seq: Value = str ? { kind: 'seq', items: [...str.value].map((c) => ({ kind: 'string', value: c })), tuple: true } : (several ?? obj);
     if (seq.kind !== 'seq') return this.unknownNode(node);
     if (!colon && inside.length === 1) {
       const i = this.evalExpr(inside[0], scope);
@@ -1921,6 +1924,20 @@ export class Interpreter {
       unknownCall: { text: this.text(node).replace(/\s+/g, ' '), ...tensorFunction(path) },
     };
     return { kind: 'symbolic', node: this.newNode(call, tensors, from, to) };
+  }
+
+  /** The outputs of a layer's call that returns several (`LSTM(8, return_state=True)`), as a list; null for one output. */
+  private severalOutputs(node: GraphNode): Value | null {
+    const call = 'type' in node.layer ? node.layer : null;
+    const rule = call?.origin === 'keras' ? ruleFor(call.type) : undefined;
+    if (!call || !rule?.outputCount) return null;
+    let count = 1;
+    try {
+      count = rule.outputCount(new Args(rule, call));
+    } catch {
+      return null;
+    }
+    return count > 1 ? { kind: 'seq', items: Array.from({ length: count }, (_x, output) => ({ kind: 'symbolic', node, output })), tuple: false } : null;
   }
 
   /** The Keras tensors in a value: itself, or the items of a list, tuple or dict (as Keras flattens a call's arguments). */

@@ -36,10 +36,10 @@ function recurrentRule(type: string, gates: number, extraDefaults: Record<string
       return ctx.args.bool('return_sequences') ? [input[0], input[1], units] : [input[0], units];
     },
     // Keras' LSTM returns [output, h, c] with return_state; GRU and SimpleRNN [output, h]. Each state is (batch, units).
+    outputCount: (args) => (args.bool('return_state') ? (type === 'LSTM' ? 3 : 2) : 1),
     moreOutputs(ctx, output) {
-      if (!ctx.args.bool('return_state')) return [];
       const units = ctx.args.int('units');
-      return Array.from({ length: type === 'LSTM' ? 2 : 1 }, () => [output[0], units]);
+      return Array.from({ length: (this.outputCount?.(ctx.args) ?? 1) - 1 }, () => [output[0], units]);
     },
     params(ctx) {
       const units = ctx.args.int('units');
