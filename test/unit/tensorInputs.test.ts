@@ -146,6 +146,23 @@ model = keras.Model([inp, dec_in], y)
     assert.deepEqual(differences(model, tf.model({ inputs: [inp, decIn], outputs: y })), []);
   });
 
+  it('an initial_state LayerLens cannot follow is named: the layers that make it may be missing', () => {
+    const src = `import keras
+from keras import layers
+from encoders import make_states
+
+dec_in = keras.Input(shape=(4, 3))
+y = layers.LSTM(8)(dec_in, initial_state=make_states())
+model = keras.Model(dec_in, y)
+`;
+    const [model] = analyze(src).models;
+    const [note] = model.diagnostics;
+    assert.equal(note.code, 'unresolved-value');
+    assert.match(note.message, /^Cannot resolve `make_states\(\)` statically .*: if `initial_state=` is given a tensor there/);
+    // The LSTM's own numbers do not depend on it.
+    assert.equal(model.totalParams, 4 * 8 * (3 + 8 + 1));
+  });
+
   it('a custom layer called with two tensors (a CTC loss endpoint) keeps both inputs and both branches', () => {
     const src = `import keras
 from keras import layers

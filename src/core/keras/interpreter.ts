@@ -21,6 +21,7 @@ import { parseNumber, parseString } from '../python/literals';
 import { arith, builtin, callMethod, compare, equal, iterate, MAX_SEQUENCE } from '../python/operators';
 import type { SourceText } from '../python/sourceText';
 import {
+  cannotResolve,
   NONE,
   truthOf,
   unknown,
@@ -1843,6 +1844,7 @@ export class Interpreter {
       if (names) {
         const given = names.map((n, i) => keywords.get(n) ?? positional[i]).filter((a) => a !== undefined);
         const rest = this.keywordTensors(keywords, new Set(names));
+        this.noteUnfollowedTensors(callee.layer, keywords);
         return this.callLayerOnTensors(callee.layer, { kind: 'seq', items: given.map((a) => a.value), tuple: false }, node, true, rest);
       }
       // Keras' graph takes every tensor argument, as its node's inputs: positional ones (`CTCLayer()(labels, x)`) and
@@ -1850,6 +1852,7 @@ export class Interpreter {
       const first = positional[0] ?? keywords.get('inputs');
       const more = positional.slice(1).filter((p) => this.asNode(p.value));
       const rest = this.keywordTensors(keywords, new Set(['inputs']));
+      this.noteUnfollowedTensors(callee.layer, keywords);
       if (first && more.length)
         return this.callLayerOnTensors(callee.layer, { kind: 'seq', items: [first, ...more].map((a) => a.value), tuple: false }, node, true, rest);
       return this.callLayerOnTensors(callee.layer, first?.value, node, false, rest);
@@ -1924,6 +1927,25 @@ export class Interpreter {
       unknownCall: { text: this.text(node).replace(/\s+/g, ' '), ...tensorFunction(path) },
     };
     return { kind: 'symbolic', node: this.newNode(call, tensors, from, to) };
+  }
+
+  /**
+   * A value LayerLens could not follow given where Keras takes tensors (`initial_state=states`): if it is one, the
+   * layers that make it are missing from the graph shown, which the note says, naming the value.
+   */
+  private noteUnfollowedTensors(layer: LayerCall, keywords: Map<string, { value: Value }>): void {
+    for (const [key, { value }] of keywords) {
+      if (!TENSOR_KEYWORDS.has(key)) continue;
+      const unfollowed = (value.kind === 'seq' ? value.items : [value]).find((v) => v.kind === 'unknown');
+      if (unfollowed?.kind !== 'unknown') continue;
+      (layer.notes ??= []).push({
+        severity: 'information',
+        code: 'unresolved-value',
+        message: `${cannotResolve(unfollowed)}: if \`${key}=\` is given a tensor there, the layers that make it are not shown in this model.`,
+        from: unfollowed.from,
+        to: unfollowed.to,
+      });
+    }
   }
 
   /** The outputs of a layer's call that returns several (`LSTM(8, return_state=True)`), as a list; null for one output. */
@@ -2080,6 +2102,9 @@ function modelOutput(model: FunctionalBuilder, i: number): Value {
   const output = model.outputIndices?.[i];
   return output ? { kind: 'symbolic', node: model.outputs[i], output } : { kind: 'symbolic', node: model.outputs[i] };
 }
+
+/** Keyword arguments of a layer's call that Keras takes as tensors (graph edges). */
+const TENSOR_KEYWORDS = new Set(['initial_state', 'mask', 'constants', 'attention_mask', 'query_mask', 'value_mask', 'key_mask']);
 
 /** `keras.Input(shape, batch_size, dtype, sparse, batch_shape, name, tensor)`. */
 const INPUT_SIGNATURE = ['shape', 'batch_size', 'dtype', 'sparse', 'batch_shape', 'name', 'tensor'];
