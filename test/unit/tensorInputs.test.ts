@@ -146,6 +146,26 @@ model = keras.Model([inp, dec_in], y)
     assert.deepEqual(differences(model, tf.model({ inputs: [inp, decIn], outputs: y })), []);
   });
 
+  it("a Bidirectional LSTM's forward and backward states (an encoder's last hidden states joined), as tfjs builds them", () => {
+    const src = `import keras
+from keras import layers
+
+inp = keras.Input(shape=(5, 3))
+out, fh, fc, bh, bc = layers.Bidirectional(layers.LSTM(8, return_state=True))(inp)
+h = layers.Concatenate()([fh, bh])
+model = keras.Model(inp, [out, h])
+`;
+    const result = analyze(src);
+    const [model] = result.models;
+    const tf = tfjs();
+    const inp = tf.input({ shape: [5, 3], name: 'input_layer' });
+    const lstm = tf.layers.lstm({ units: 8, returnState: true });
+    const [out, fh, , bh] = tf.layers.bidirectional({ layer: lstm as never, name: 'bidirectional' }).apply(inp) as SymbolicTensor[];
+    const h = tf.layers.concatenate({ name: 'concatenate' }).apply([fh, bh]) as SymbolicTensor;
+    assert.deepEqual(differences(model, tf.model({ inputs: inp, outputs: [out, h] })), []);
+    assert.deepEqual([...result.diagnostics, ...model.diagnostics], []);
+  });
+
   it('an initial_state LayerLens cannot follow is named: the layers that make it may be missing', () => {
     const src = `import keras
 from keras import layers
