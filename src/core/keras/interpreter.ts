@@ -680,7 +680,7 @@ export class Interpreter {
     if (tupleTarget) {
       targets.forEach((t, i) => {
         // `out, h, c = layers.LSTM(8, return_state=True)(x)`: a layer's several outputs, each a tensor of the graph.
-        const item = value.kind === 'seq' ? value.items[i] : value.kind === 'symbolic' && !value.output ? { ...value, output: i } : undefined;
+        const item = value.kind === 'seq' ? value.items[i] : value.kind === 'symbolic' ? this.unpackedOutput(value, i) : undefined;
         this.assignTarget(t, item ?? this.unknownNode(valueNode), scope);
       });
     } else for (const t of targets) this.assignTarget(t, value, scope);
@@ -1946,6 +1946,20 @@ export class Interpreter {
         to: unfollowed.to,
       });
     }
+  }
+
+  /**
+   * Output `i` of a tensor being unpacked (`a, b = call(x)`): of a layer known to return several, or of one whose
+   * outputs LayerLens does not know anyway (a custom layer, a call it does not evaluate: their shapes stay unknown);
+   * a Keras layer that returns one tensor cannot be unpacked (Keras refuses to iterate it), so that is unknown.
+   */
+  private unpackedOutput(value: Value & { kind: 'symbolic' }, i: number): Value | undefined {
+    if (value.output !== undefined) return undefined;
+    const several = this.severalOutputs(value.node);
+    if (several?.kind === 'seq') return several.items[i];
+    const layer = value.node.layer;
+    const opaque = 'type' in layer && (layer.unknownCall ? !layer.unknownCall.keepsShape : layer.origin === 'custom' || layer.origin === 'unknown');
+    return opaque ? { ...value, output: i } : undefined;
   }
 
   /** The outputs of a layer's call that returns several (`LSTM(8, return_state=True)`), as a list; null for one output. */
