@@ -363,7 +363,11 @@ class Net(keras.Model):
       ],
     );
     const unfollowed = analyze('import keras\nmodel = keras.Model(inputs=make_inputs(), outputs=head)\n').diagnostics;
-    assert.match(unfollowed[0].message, /`keras\.Model\(\.\.\.\)` makes a Functional model whose inputs or outputs LayerLens could not follow/);
+    // The message names the value that could not be followed (issue 18).
+    assert.match(
+      unfollowed[0].message,
+      /^`keras\.Model\(\.\.\.\)` makes a Functional model whose inputs LayerLens could not follow: `make_inputs\(\)` \(it is a call LayerLens does not evaluate\)/,
+    );
     const notes = diagnostics.filter((d) => d.code === 'not-analysed');
     assert.equal(notes.length, expected.length, JSON.stringify(diagnostics));
     expected.forEach(([line, message], i) => {
