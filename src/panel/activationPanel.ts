@@ -332,7 +332,8 @@ export class ActivationPanel implements vscode.Disposable {
   private html(): string {
     const webview = this.panel.webview;
     const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString();
-    return webviewHtml({ cspSource: webview.cspSource, scriptUri, nonce: newNonce() });
+    const digitsUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'mnist.bin.gz')).toString();
+    return webviewHtml({ cspSource: webview.cspSource, scriptUri, digitsUri, nonce: newNonce() });
   }
 
   dispose(): void {
