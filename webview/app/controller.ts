@@ -19,10 +19,13 @@ import { fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry }
 import { ModelRunner, type LayerMap } from '../tfjs/runner';
 import type { ControllerDeps, Host } from './deps';
 import { greyPlane, initialInput } from './input';
+import { TrainingSession } from './training';
+import { digitsMismatch } from '../train/fit';
 import { buildWhatIf, disposeWhatIf, runWhatIf, type WhatIfState } from './whatIf';
 
 export type { ControllerDeps, Host, View } from './deps';
 export type { WhatIfState } from './whatIf';
+export type { TrainingSession } from './training';
 
 /** A run slower than this is taken to be slow again next time, and gets the progress bar before it starts. */
 export const SLOW_RUN_MS = 250;
@@ -54,6 +57,8 @@ export class PreviewController {
   busy: string | null = null;
   /** The downsampling comparison shown under a pooling layer, each variant with its own runner. */
   whatIf: WhatIfState | null = null;
+  /** Training the model on the bundled digits: its plan, its run and curves; null before a model is built. */
+  training: TrainingSession | null = null;
 
   private readonly deps: ControllerDeps;
   private readonly now: () => number;
@@ -72,6 +77,8 @@ export class PreviewController {
   private pendingDrawing: Float32Array | null = null;
   /** How long the last run took; null before the first run of a model (it compiles the WebGL shaders). */
   private lastRunMs: number | null = null;
+  /** The host's memory limit (layerlens.preview.memoryLimitMB), which training is checked against too. */
+  private memoryLimitMB = 1024;
   /** Counts models, so that a build waiting for its progress bar to show gives way to a newer model. */
   private generation = 0;
   /** The generation the runner was built for: a run waits until it is the current one. */
@@ -111,9 +118,12 @@ export class PreviewController {
     switch (m.type) {
       case 'model':
         this.message = null;
+        this.memoryLimitMB = m.memoryLimitMB;
         void this.setModel(m.model);
         return;
       case 'refused':
+        void this.training?.stop();
+        this.training = null;
         this.runner.dispose();
         this.model = null;
         this.maps = new Map();
@@ -213,13 +223,18 @@ export class PreviewController {
 
   private async setModel(model: PreviewModel): Promise<void> {
     const generation = ++this.generation;
+    // Training holds the runner's layers: it lets go (keeping the weights it reached) before they are rebuilt.
+    if (this.training?.busy) await this.training.stop();
+    if (generation !== this.generation) return;
+    this.training = null;
     this.closeWhatIf();
     this.model = model;
     this.geometry = inputGeometry(model.inputShape);
     this.maps = new Map();
     this.stopReason = null;
     this.lastRunMs = null;
-    if (!this.geometry) {
+    // A model without maps (a flattened 784 input) is still built when the digits fit it, to train it.
+    if (!this.geometry && (!model.training || digitsMismatch(model))) {
       this.busy = null;
       this.changed();
       return;
@@ -235,8 +250,10 @@ export class PreviewController {
       this.post({ type: 'error', message: `building the model failed: ${(e as Error).message}` });
       return;
     }
+    this.training = this.newTraining(model);
     this.changed();
     this.builtGeneration = generation;
+    if (!this.geometry) return;
     if (!this.input || this.input.length !== this.geometry.height * this.geometry.width * this.geometry.channels)
       this.input = initialInput(this.ui, this.geometry);
     this.schedule();
@@ -429,8 +446,47 @@ export class PreviewController {
     this.post({ type: 'pickImage' });
   }
 
+  private newTraining(model: PreviewModel): TrainingSession {
+    return new TrainingSession(
+      {
+        runner: this.runner,
+        memoryLimitMB: () => this.memoryLimitMB,
+        loadDigits: () => this.deps.loadDigits(),
+        now: this.now,
+        yieldToPage: this.deps.yieldToPage ?? (() => new Promise((resolve) => setTimeout(resolve, 0))),
+        budget: this.deps.trainingBudget,
+        changed: () => this.changed(),
+        redraw: () => this.schedule(),
+        trained: (weights, source) => {
+          this.previousWeights = { weights: this.weights, source: this.weightsSource };
+          this.weights = weights;
+          this.weightsSource = source;
+        },
+      },
+      model,
+    );
+  }
+
+  /** Trains the model on the bundled digits (Train); resolves when training ends. */
+  startTraining(): Promise<void> {
+    return this.training?.start() ?? Promise.resolve();
+  }
+
+  pauseTraining(): void {
+    this.training?.pause();
+  }
+
+  resumeTraining(): void {
+    this.training?.resume();
+  }
+
+  stopTraining(): Promise<void> {
+    return this.training?.stop() ?? Promise.resolve();
+  }
+
   /** Frees the runners' weights (the page is going away). */
   dispose(): void {
+    void this.training?.stop();
     this.closeWhatIf();
     this.runner.dispose();
   }

@@ -14,6 +14,8 @@ import { decodeImage } from './decodeImage';
 import { layerTable } from './layerTable';
 import { appStyles } from './styles';
 import { whatIfBlock } from './whatIf';
+import { trainingBlock } from '../ll-train/trainingBlock';
+import { loadDigits } from '../../train/digits';
 import '../ll-layer/ll-layer';
 import '../ll-pad/ll-pad';
 
@@ -38,6 +40,8 @@ export class AppElement extends LitElement {
         await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       },
       decodeImage,
+      // The host names the bundled digits' URL on the element (webviewHtml's data-digits).
+      loadDigits: () => loadDigits(this.dataset.digits ?? ''),
     });
     this.requestUpdate();
   }
@@ -74,7 +78,7 @@ export class AppElement extends LitElement {
     if (!model) return html`<div class="muted">Waiting for the model…</div>`;
     if (!geometry)
       return html`<p class="message">Feature maps need a spatial input (height, width, channels); "${model.name}" takes ${formatShape(model.inputShape)}.</p>
-        ${layerTable(model)}`;
+        ${trainingBlock(c)} ${layerTable(model)}`;
     const last = model.layers[model.layers.length - 1];
     // Requests about a layer name the model they are about: the host ignores one about a model it no longer shows.
     const key = model.key;
@@ -87,7 +91,7 @@ export class AppElement extends LitElement {
             </div>`
           : nothing
       }
-      ${controls(c, geometry, model, () => this.startDrawing(c))} ${message ? html`<div class="message">${message}</div>` : nothing}
+      ${controls(c, geometry, model, () => this.startDrawing(c))} ${message ? html`<div class="message">${message}</div>` : nothing} ${trainingBlock(c)}
       ${
         c.stopReason
           ? html`<div class="message">
