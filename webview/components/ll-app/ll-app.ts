@@ -5,7 +5,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { formatShape } from '../../../src/core/format';
 import type { HostMessage } from '../../../src/protocol';
-import { PreviewController, type Host } from '../../app/controller';
+import { PreviewController, type Host, type TrainingSession } from '../../app/controller';
 import type { LayerMap } from '../../tfjs/runner';
 import type { PadElement } from '../ll-pad/ll-pad';
 import { base } from '../styles';
@@ -59,6 +59,11 @@ export class AppElement extends LitElement {
   /** The maps on show, by layer index (the browser tests compare them across backends). */
   get maps(): ReadonlyMap<number, LayerMap> {
     return this.controller?.maps ?? new Map();
+  }
+
+  /** Training on the digits (the browser tests read its curves). */
+  get training(): TrainingSession | null {
+    return this.controller?.training ?? null;
   }
 
   private pad(): PadElement | null {

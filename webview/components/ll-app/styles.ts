@@ -113,13 +113,10 @@ export const appStyles = css`
     margin: 0;
     padding-left: 18px;
   }
-  .progress {
-    height: 4px;
-    background: var(--vscode-input-background, transparent);
-  }
-  .progress > div {
-    height: 100%;
-    background: var(--vscode-progressBar-background, Highlight);
+  .training progress {
+    width: 100%;
+    height: 6px;
+    accent-color: var(--vscode-progressBar-background, Highlight);
   }
   .curves {
     display: flex;

@@ -1,5 +1,5 @@
 /** The first convolution's filters as small images (each averaged over its input channels, scaled to its own range). */
-import { LitElement, html } from 'lit';
+import { LitElement, css, html } from 'lit';
 import type { ColormapName } from '../../../src/protocol';
 import { colormapTable, paintChannel } from '../../render/colormap';
 
@@ -8,6 +8,16 @@ const MAX_FILTERS = 64;
 
 export class KernelsElement extends LitElement {
   static properties = { kernel: { attribute: false }, colormap: {} };
+  static styles = css`
+    div {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 3px;
+    }
+    canvas {
+      image-rendering: pixelated;
+    }
+  `;
 
   kernel: { shape: number[]; values: Float32Array } | null = null;
   colormap: ColormapName = 'viridis';
@@ -16,13 +26,7 @@ export class KernelsElement extends LitElement {
     const k = this.kernel;
     if (!k || k.shape.length !== 4) return html``;
     const count = Math.min(k.shape[3], MAX_FILTERS);
-    return html`<div style="display:flex;flex-wrap:wrap;gap:3px">
-      ${Array.from(
-        { length: count },
-        (_, f) =>
-          html`<canvas data-filter=${f} width=${k.shape[1]} height=${k.shape[0]} style="width:${k.shape[1] * 6}px;height:${k.shape[0] * 6}px"></canvas>`,
-      )}
-    </div>`;
+    return html`<div>${Array.from({ length: count }, (_, f) => html`<canvas data-filter=${f} width=${k.shape[1]} height=${k.shape[0]}></canvas>`)}</div>`;
   }
 
   updated(): void {
@@ -32,6 +36,8 @@ export class KernelsElement extends LitElement {
     const table = colormapTable(this.colormap);
     for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[data-filter]')) {
       const f = Number(canvas.dataset.filter);
+      // Sized through the CSSOM: the webview's CSP blocks style="" attributes.
+      Object.assign(canvas.style, { width: `${w * 8}px`, height: `${h * 8}px` });
       const plane = new Float32Array(h * w);
       for (let i = 0; i < h * w; i++) {
         let sum = 0;

@@ -36,12 +36,9 @@ function seconds(s: number): string {
 function progress(t: TrainingSession) {
   const trainer = t.trainer;
   if (!trainer) return nothing;
-  const fraction = trainer.total ? trainer.seen / trainer.total : 0;
   const speed = trainer.samplesPerSecond;
   const left = trainer.secondsLeft;
-  return html`<div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax=${trainer.total} aria-valuenow=${trainer.seen}>
-      <div style="width:${(fraction * 100).toFixed(1)}%"></div>
-    </div>
+  return html`<progress max=${trainer.total} .value=${trainer.seen} aria-label="Digits trained on"></progress>
     <div class="muted">
       epoch ${Math.min(trainer.epoch + 1, t.plan?.settings.epochs ?? 1)} of ${t.plan?.settings.epochs} · ${trainer.seen.toLocaleString('en-US')} of
       ${trainer.total.toLocaleString('en-US')}
@@ -80,7 +77,7 @@ export function trainingBlock(c: PreviewController) {
       }
       ${t.status === 'loading' ? html`<span class="muted">loading the digits…</span>` : nothing}
     </div>
-    ${plan ? html`<div class="muted">${settingsLine(plan)}${from ? html` — from ${from}` : ' — no compile or fit in the source'}</div>` : nothing}
+    ${plan ? html`<div class="muted settings">${settingsLine(plan)}${from ? html` — from ${from}` : ' — no compile or fit in the source'}</div>` : nothing}
     ${
       plan?.notes.length
         ? html`<ul class="notes">
