@@ -599,6 +599,14 @@ model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(16, activation
       await h.controller.startTraining();
       assert.equal(h.controller.training?.status, 'done');
       assert.equal(h.controller.training?.kernel, null);
+      // A model of another non-image input is not built, and says what the digits fit.
+      const imdb = `import keras
+from keras import layers
+model = keras.Sequential([keras.Input(shape=(10000,)), layers.Dense(16, activation="relu"), layers.Dense(1, activation="sigmoid")])
+`;
+      h.controller.receive(modelMessage(tiny(imdb)));
+      await until('the next model', () => h.controller.model?.inputShape?.[1] === 10000);
+      assert.match(h.controller.training?.unavailable() ?? '', /they fit an input of .* "model" takes \(10000\)/);
       h.controller.dispose();
     });
   });

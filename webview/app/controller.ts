@@ -236,6 +236,8 @@ export class PreviewController {
     // A model without maps (a flattened 784 input) is still built when the digits fit it, to train it.
     if (!this.geometry && (!model.training || digitsMismatch(model))) {
       this.busy = null;
+      // Not built: the training block says why it cannot train (the input that fits no dataset).
+      this.training = this.newTraining(model);
       this.changed();
       return;
     }
