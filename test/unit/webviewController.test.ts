@@ -18,6 +18,7 @@ import { readTraining } from '../../src/core';
 import { decodeDigits, gunzip } from '../../webview/train/digits';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { experimentSummary } from '../../webview/components/ll-app/whatIf';
 import { callSpan, example, modelNamed } from './support/fixtures';
 
 /** A real runner that logs what it is asked to do (`<runner> build <model>`, `<runner> run`, ...) and the inputs it runs. */
@@ -583,6 +584,48 @@ model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Flatten(), laye
       assert.match(
         h.controller.training?.message ?? '',
         /^Training "model" needs about \d+ MB \(6,810 weights with their gradients and optimizer state, and a batch of 32's activations\), over the preview's limit of 0.05 MB/,
+      );
+      h.controller.dispose();
+    });
+
+    it('the pooling experiment trains each downsampling variant on the same digits, seed and settings; max pooling as written trains exactly as Train does', async () => {
+      const h = harness({ trainSamples: 64 });
+      const analysed = modelNamed(TINY, 'model');
+      const model = tiny();
+      h.controller.receive(modelMessage(model));
+      await until('the first status', () => h.statuses().length === 1);
+      const pool = analysed.layers[1];
+      const variants = downsamplingVariants(analysed, pool, callSpan(TINY, pool), model.key);
+      h.controller.receive({ type: 'whatIf', model: model.key, index: 1, variants });
+      await until('the comparison runs', () => h.statuses().length === 2);
+      await h.controller.trainWhatIf();
+      const w = h.controller.whatIf!;
+      assert.deepEqual(
+        w.variants.map((v) => [v.variant.label, v.training?.error, v.training?.trainer?.seen, v.training?.trainer?.epochValidation.length]),
+        [
+          ['Max pooling', null, 128, 2],
+          ['Average pooling', null, 128, 2],
+          ['Strided convolution', null, 128, 2],
+        ],
+      );
+      // The strided convolution's parameters are the core's: 4 × (2×2×4) + 4 more than pooling's none.
+      assert.deepEqual(
+        w.variants.map((v) => v.variant.model.totalParams),
+        [model.totalParams, model.totalParams, model.totalParams! + 68],
+      );
+      const maxPooling = w.variants[0].training!.trainer!.batches.map((b) => b.loss);
+      assert.notDeepEqual(
+        w.variants[1].training!.trainer!.batches.map((b) => b.loss),
+        maxPooling,
+      );
+      // The model as written, trained by Train from its own seeded weights: the same digits in the same order.
+      await h.controller.startTraining();
+      const own = h.controller.training!.trainer!.batches.map((b) => b.loss);
+      assert.equal(own.length, maxPooling.length);
+      own.forEach((l, i) => assert.ok(Math.abs(l - maxPooling[i]) < 1e-5, `batch ${i}: ${l} vs ${maxPooling[i]}`));
+      assert.match(
+        experimentSummary(w) ?? '',
+        /^Validation accuracy on the held-out digits after the same training: Max pooling \d+\.\d%, Average pooling \d+\.\d%, Strided convolution \d+\.\d%\. One seed and one budget: /,
       );
       h.controller.dispose();
     });

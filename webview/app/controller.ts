@@ -19,7 +19,8 @@ import { fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry }
 import { ModelRunner, type LayerMap } from '../tfjs/runner';
 import type { ControllerDeps, Host } from './deps';
 import { greyPlane, initialInput } from './input';
-import { TrainingSession } from './training';
+import { TRAINING_SEED, TrainingSession } from './training';
+import { Trainer } from '../train/trainer';
 import { digitsMismatch } from '../train/fit';
 import { buildWhatIf, disposeWhatIf, runWhatIf, type WhatIfState } from './whatIf';
 
@@ -57,6 +58,8 @@ export class PreviewController {
   busy: string | null = null;
   /** The downsampling comparison shown under a pooling layer, each variant with its own runner. */
   whatIf: WhatIfState | null = null;
+  /** The pooling experiment is training the comparison's variants, one after another. */
+  whatIfTraining = false;
   /** Training the model on the bundled digits: its plan, its run and curves; null before a model is built. */
   training: TrainingSession | null = null;
 
@@ -467,6 +470,59 @@ export class PreviewController {
       },
       model,
     );
+  }
+
+  /**
+   * The pooling experiment: each downsampling variant trained in turn on the same digits, from the same seed, with
+   * the model's own settings and budget (its compile/fit), its curves and time kept with it; the variants' maps
+   * then show their trained weights. Closing the comparison stops it.
+   */
+  async trainWhatIf(): Promise<void> {
+    const w = this.whatIf;
+    const plan = this.training?.plan;
+    if (!w || this.whatIfTraining || !plan || plan.mismatch || !this.model) return;
+    const inputShape = (this.model.inputShape ?? []).slice(1) as number[];
+    this.whatIfTraining = true;
+    this.changed();
+    // A run of the variants replaces the comparison's state with a copy: the same variants are the same comparison.
+    const same = () => this.whatIf?.variants === w.variants;
+    try {
+      const digits = await this.deps.loadDigits();
+      for (const v of w.variants) {
+        if (!same()) return;
+        const model = v.runner.trainingModel();
+        if (!model) {
+          v.training = { trainer: null, error: 'the preview could not build every layer of this variant' };
+          continue;
+        }
+        const trainer = new Trainer({
+          model,
+          inputShape,
+          digits,
+          settings: plan.settings,
+          seed: TRAINING_SEED,
+          ...this.deps.trainingBudget,
+          now: this.now,
+          yieldToPage: this.deps.yieldToPage ?? (() => new Promise((resolve) => setTimeout(resolve, 0))),
+          onProgress: () => this.changed(),
+        });
+        v.training = { trainer, error: null };
+        try {
+          const end = await trainer.run();
+          if (end === 'nan') v.training.error = trainer.message;
+        } catch (e) {
+          v.training.error = (e as Error).message;
+        } finally {
+          trainer.dispose();
+        }
+      }
+    } catch (e) {
+      this.message = `The pooling experiment failed: ${(e as Error).message}`;
+    } finally {
+      this.whatIfTraining = false;
+      if (same()) this.schedule();
+      this.changed();
+    }
   }
 
   /** Trains the model on the bundled digits (Train); resolves when training ends. */

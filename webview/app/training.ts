@@ -12,7 +12,7 @@ import { Trainer } from '../train/trainer';
 /** The maps and kernels are redrawn at most this often while training (each redraw is a run of the model). */
 export const TRAINING_REDRAW_MS = 400;
 /** The order of the digits: the same run every time for the same model and settings. */
-const TRAINING_SEED = 42;
+export const TRAINING_SEED = 42;
 
 export type TrainingStatus = 'ready' | 'loading' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';
 

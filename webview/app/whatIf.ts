@@ -2,11 +2,18 @@
 import type { DownsamplingVariant } from '../../src/protocol';
 import type { InputGeometry } from '../tfjs/inputs';
 import type { LayerMap, ModelRunner } from '../tfjs/runner';
+import type { Trainer } from '../train/trainer';
+
+/** A variant trained in the pooling experiment: its trainer (curves, digits seen, time), or why it could not train. */
+export interface VariantTraining {
+  trainer: Trainer | null;
+  error: string | null;
+}
 
 /** The comparison on show: the pooling layer's index and each variant with its runner and that layer's map. */
 export interface WhatIfState {
   index: number;
-  variants: { variant: DownsamplingVariant; runner: ModelRunner; map: LayerMap | null }[];
+  variants: { variant: DownsamplingVariant; runner: ModelRunner; map: LayerMap | null; training?: VariantTraining }[];
 }
 
 /** Builds a runner per variant; if one fails, disposes those it made and throws. */
@@ -32,5 +39,8 @@ export function runWhatIf(w: WhatIfState, input: Float32Array, g: InputGeometry)
 }
 
 export function disposeWhatIf(w: WhatIfState | null): void {
-  for (const v of w?.variants ?? []) v.runner.dispose();
+  for (const v of w?.variants ?? []) {
+    v.training?.trainer?.stop();
+    v.runner.dispose();
+  }
 }

@@ -96,6 +96,11 @@ export class Trainer {
     });
   }
 
+  /** Milliseconds spent training, pauses and validation left out. */
+  get trainingMs(): number {
+    return this.activeMs;
+  }
+
   get secondsLeft(): number | null {
     return this.samplesPerSecond ? (this.total - this.seen) / this.samplesPerSecond : null;
   }

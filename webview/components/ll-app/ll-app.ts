@@ -121,7 +121,7 @@ export class AppElement extends LitElement {
                 ?selected=${c.ui.selectedLayer === l.index}
                 ?comparable=${l.comparable}
               ></ll-layer>
-              ${c.whatIf?.index === l.index ? whatIfBlock(c.whatIf, c.ui, () => c.closeWhatIf()) : nothing}`,
+              ${c.whatIf?.index === l.index ? whatIfBlock(c, c.whatIf) : nothing}`,
         )}
       </div>
     `;
