@@ -62,10 +62,11 @@ function curves(t: TrainingSession) {
 
 export function trainingBlock(c: PreviewController) {
   const t = c.training;
-  if (!t) return nothing;
+  // No setup was sent (a model used as a layer has none): nothing to offer.
+  if (!t?.plan) return nothing;
   const plan = t.plan;
   const unavailable = t.unavailable();
-  const from = plan ? [where('compile', plan.setup.compile), where('fit', plan.setup.fit)].filter(Boolean).join(', ') : '';
+  const from = [where('compile', plan.setup.compile), where('fit', plan.setup.fit)].filter(Boolean).join(', ');
   return html`<section class="training" aria-label="Training">
     <div class="row">
       <b>Train on MNIST digits</b><span class="muted">9,000 to train, 1,000 held out</span>
@@ -77,9 +78,9 @@ export function trainingBlock(c: PreviewController) {
       }
       ${t.status === 'loading' ? html`<span class="muted">loading the digits…</span>` : nothing}
     </div>
-    ${plan ? html`<div class="muted settings">${settingsLine(plan)}${from ? html` — from ${from}` : ' — no compile or fit in the source'}</div>` : nothing}
+    <div class="muted settings">${settingsLine(plan)}${from ? html` — from ${from}` : ' — no compile or fit in the source'}</div>
     ${
-      plan?.notes.length
+      plan.notes.length
         ? html`<ul class="notes">
             ${plan.notes.map((n) => html`<li>${n}</li>`)}
           </ul>`
