@@ -5,7 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { analyze } from '../../src/core';
 import { readTraining } from '../../src/core/keras/training';
-import { example } from './support/fixtures';
+import { readdirSync } from 'node:fs';
+import { readNotebook } from '../../src/core/python/sourceText';
+import { EXAMPLES, example } from './support/fixtures';
 
 const only = (source: string) => {
   const { models } = analyze(source);
@@ -146,5 +148,32 @@ model.fit(x, y, epochs=4)
     assert.deepEqual([t.optimizer, t.epochs, t.batchSize], ['adam', 2, 16]);
     assert.equal(t.compile?.cell, 3);
     assert.deepEqual([t.fit?.cell, t.fit?.start.line], [5, 2]);
+  });
+
+  it('half-typed calls and every example file: a setup every time, never an exception', () => {
+    const base = `import keras
+from keras import layers
+model = keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(10, activation="softmax")])
+`;
+    const halves = [
+      'model.compile(',
+      'model.compile(optimizer=',
+      'model.fit(x, epochs=',
+      'model.fit(x, y, batch_size=-3, epochs=0.5)',
+      'model.compile(**kw)\nmodel.fit(*a)',
+    ];
+    for (const tail of halves) {
+      const t = only(base + tail + '\n');
+      assert.ok(t.epochs >= 1 && t.batchSize >= 1 && t.learningRate > 0, tail);
+    }
+    assert.deepEqual(only(`${base}model.fit(x, y, batch_size=-3, epochs=0.5)\n`).notes, [
+      'epochs=0.5 is not a positive whole number: 1 is used.',
+      'batch_size=-3 is not a positive whole number: 32 is used.',
+    ]);
+    for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.py') || f.endsWith('.ipynb'))) {
+      const text = example(file);
+      const source = file.endsWith('.ipynb') ? readNotebook(text) : text;
+      for (const m of analyze(text, { fileName: file }).models) assert.ok(readTraining(source, m).optimizer, file);
+    }
   });
 });

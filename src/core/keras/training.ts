@@ -105,6 +105,17 @@ export function readTraining(input: string | CellSource[], model: ModelResult): 
       source.segments.map((s) => [s.start, s.end]),
     ).chunks,
   };
+  try {
+    return readCalls(program, model);
+  } catch (e) {
+    // Like the analysis, this never throws: the defaults stand, and the note says why.
+    const fallback = setup(program, null, null);
+    fallback.notes.push(`LayerLens could not read this model's compile/fit (${(e as Error).message}): the defaults are used.`);
+    return fallback;
+  }
+}
+
+function readCalls(program: Program, model: ModelResult): TrainingSetup {
   const calls: { compile: Call | null; fit: Call | null } = { compile: null, fit: null };
   const bindings = [bindingAt(program, model.range.start, model.range.cell)];
   if (model.builtBy?.call) bindings.push(bindingAt(program, model.builtBy.call.start, model.builtBy.call.cell));
@@ -399,7 +410,8 @@ function setup(program: Program, compile: Call | null, fit: Call | null): Traini
   const count = (name: 'epochs' | 'batch_size', key: 'epochs' | 'batchSize'): number => {
     const r = fitArgs ? argument(fitArgs, FIT_PARAMS, name) : undefined;
     if (r?.kind === 'number' && Number.isInteger(r.value) && r.value > 0) return r.value;
-    if (r && r.kind !== 'none') unreadable(name, r, `${fitDefaults[key]}`);
+    if (r?.kind === 'number') notes.push(`${name}=${r.value} is not a positive whole number: ${fitDefaults[key]} is used.`);
+    else if (r && r.kind !== 'none') unreadable(name, r, `${fitDefaults[key]}`);
     defaults.push(key);
     return fitDefaults[key];
   };
