@@ -20,9 +20,8 @@ import { ModelRunner, type LayerMap } from '../tfjs/runner';
 import type { ControllerDeps, Host } from './deps';
 import { greyPlane, initialInput } from './input';
 import { TRAINING_SEED, TrainingSession } from './training';
-import { Trainer } from '../train/trainer';
 import { digitsMismatch } from '../train/fit';
-import { buildWhatIf, disposeWhatIf, runWhatIf, type WhatIfState } from './whatIf';
+import { buildWhatIf, disposeWhatIf, runWhatIf, trainVariants, type WhatIfState } from './whatIf';
 
 export type { ControllerDeps, Host, View } from './deps';
 export type { WhatIfState } from './whatIf';
@@ -451,6 +450,9 @@ export class PreviewController {
     this.post({ type: 'pickImage' });
   }
 
+  /** A turn for the page between training batches. */
+  private readonly yieldToPage = (): Promise<void> => (this.deps.yieldToPage ?? (() => new Promise((resolve) => setTimeout(resolve, 0))))();
+
   private newTraining(model: PreviewModel): TrainingSession {
     return new TrainingSession(
       {
@@ -458,7 +460,7 @@ export class PreviewController {
         memoryLimitMB: () => this.memoryLimitMB,
         loadDigits: () => this.deps.loadDigits(),
         now: this.now,
-        yieldToPage: this.deps.yieldToPage ?? (() => new Promise((resolve) => setTimeout(resolve, 0))),
+        yieldToPage: this.yieldToPage,
         budget: this.deps.trainingBudget,
         changed: () => this.changed(),
         redraw: () => this.schedule(),
@@ -481,41 +483,21 @@ export class PreviewController {
     const w = this.whatIf;
     const plan = this.training?.plan;
     if (!w || this.whatIfTraining || !plan || plan.mismatch || !this.model) return;
-    const inputShape = (this.model.inputShape ?? []).slice(1) as number[];
     this.whatIfTraining = true;
     this.changed();
     // A run of the variants replaces the comparison's state with a copy: the same variants are the same comparison.
     const same = () => this.whatIf?.variants === w.variants;
     try {
-      const digits = await this.deps.loadDigits();
-      for (const v of w.variants) {
-        if (!same()) return;
-        const model = v.runner.trainingModel();
-        if (!model) {
-          v.training = { trainer: null, error: 'the preview could not build every layer of this variant' };
-          continue;
-        }
-        const trainer = new Trainer({
-          model,
-          inputShape,
-          digits,
-          settings: plan.settings,
-          seed: TRAINING_SEED,
-          ...this.deps.trainingBudget,
-          now: this.now,
-          yieldToPage: this.deps.yieldToPage ?? (() => new Promise((resolve) => setTimeout(resolve, 0))),
-          onProgress: () => this.changed(),
-        });
-        v.training = { trainer, error: null };
-        try {
-          const end = await trainer.run();
-          if (end === 'nan') v.training.error = trainer.message;
-        } catch (e) {
-          v.training.error = (e as Error).message;
-        } finally {
-          trainer.dispose();
-        }
-      }
+      await trainVariants(w, same, {
+        inputShape: (this.model.inputShape ?? []).slice(1) as number[],
+        digits: await this.deps.loadDigits(),
+        settings: plan.settings,
+        seed: TRAINING_SEED,
+        ...this.deps.trainingBudget,
+        now: this.now,
+        yieldToPage: this.yieldToPage,
+        onProgress: () => this.changed(),
+      });
     } catch (e) {
       this.message = `The pooling experiment failed: ${(e as Error).message}`;
     } finally {
