@@ -462,6 +462,28 @@ describe('webview controller (real runner, tfjs CPU backend)', () => {
     h.controller.dispose();
   });
 
+  it("a shifted input is run beside the input: the first convolution's maps move with it, exactly; the prediction of both is read", async () => {
+    const h = harness();
+    const model = convnet();
+    h.controller.receive(modelMessage(model));
+    await until('the first status', () => h.statuses().length === 1);
+    h.controller.setShift(4, 0);
+    await until('the shifted run', () => h.statuses().length === 2);
+    const shifted = h.controller.shift?.maps.get(0);
+    const original = h.controller.maps.get(0);
+    assert.ok(shifted && original);
+    assert.deepEqual(shifted.shape, [26, 26, 32]);
+    // 4 pixels right: each unit's window sees what the unit 4 columns to its left saw, where the window is whole.
+    const at = (m: LayerMap, y: number, x: number, c: number) => m.values[(y * 26 + x) * 32 + c];
+    for (let y = 0; y < 26; y++)
+      for (let x = 0; x + 4 < 26; x++)
+        for (let c = 0; c < 32; c++) assert.ok(Math.abs(at(shifted, y, x + 4, c) - at(original, y, x, c)) < 1e-5, `(${y}, ${x}, ${c})`);
+    assert.equal(h.controller.shift?.maps.get(7)?.shape[0], 10, "the head's ten scores");
+    h.controller.setShift(0, 0);
+    assert.equal(h.controller.shift, null);
+    h.controller.dispose();
+  });
+
   describe('training on the digits', () => {
     /** A small convnet of the book's shape, with its compile and fit, as the host sends it (the core's reading of them). */
     const TINY = `import keras

@@ -15,7 +15,7 @@ import {
   type WebviewMessage,
 } from '../../src/protocol';
 import { restoreState } from '../state';
-import { fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry } from '../tfjs/inputs';
+import { fromRgba, inputGeometry, patternPlane, shiftInput, toChannels, type InputGeometry } from '../tfjs/inputs';
 import { ModelRunner, type LayerMap } from '../tfjs/runner';
 import type { ControllerDeps, Host } from './deps';
 import { greyPlane, initialInput } from './input';
@@ -57,6 +57,11 @@ export class PreviewController {
   busy: string | null = null;
   /** The downsampling comparison shown under a pooling layer, each variant with its own runner. */
   whatIf: WhatIfState | null = null;
+  /**
+   * Translation invariance, seen: the input shifted by (dx, dy) pixels is run too, and its maps shown beside the
+   * input's (convolutions move with the input; the prediction may hold). Null while off.
+   */
+  shift: { dx: number; dy: number; maps: Map<number, LayerMap> } | null = null;
   /** The pooling experiment is training the comparison's variants, one after another. */
   whatIfTraining = false;
   /** Training the model on the bundled digits: its plan, its run and curves; null before a model is built. */
@@ -230,6 +235,7 @@ export class PreviewController {
     if (generation !== this.generation) return;
     this.training = null;
     this.closeWhatIf();
+    if (this.shift) this.shift = { ...this.shift, maps: new Map() };
     this.model = model;
     this.geometry = inputGeometry(model.inputShape);
     this.maps = new Map();
@@ -302,6 +308,7 @@ export class PreviewController {
       const maps = this.runner.run(this.input, [g.height, g.width, g.channels]);
       this.maps = new Map(maps.map((m) => [m.index, m]));
       this.runVariants(g);
+      this.runShifted(g);
     } catch (e) {
       this.runFailed(e as Error);
       return;
@@ -342,6 +349,21 @@ export class PreviewController {
         this.schedule();
       }
     }
+  }
+
+  /** Runs the shifted input when the shift is on (a whole run: shifting is offered for models that run in a moment). */
+  private runShifted(g: InputGeometry): void {
+    if (!this.shift || !this.input) return;
+    const shifted = shiftInput(this.input, g, this.shift.dx, this.shift.dy);
+    const maps = this.runner.run(shifted, [g.height, g.width, g.channels]);
+    this.shift = { ...this.shift, maps: new Map(maps.map((m) => [m.index, m])) };
+  }
+
+  /** Shows the input shifted by (dx, dy) beside it; (0, 0) turns it off. */
+  setShift(dx: number, dy: number): void {
+    this.shift = dx === 0 && dy === 0 ? null : { dx, dy, maps: new Map() };
+    this.changed();
+    this.schedule();
   }
 
   private runVariants(g: InputGeometry): void {

@@ -14,6 +14,7 @@ import { decodeImage } from './decodeImage';
 import { layerTable } from './layerTable';
 import { appStyles } from './styles';
 import { whatIfBlock } from './whatIf';
+import { shiftBlock } from './shift';
 import { trainingBlock } from '../ll-train/trainingBlock';
 import { loadDigits } from '../../train/digits';
 import '../ll-layer/ll-layer';
@@ -97,6 +98,7 @@ export class AppElement extends LitElement {
           : nothing
       }
       ${controls(c, geometry, model, () => this.startDrawing(c))} ${message ? html`<div class="message">${message}</div>` : nothing} ${trainingBlock(c)}
+      ${shiftBlock(c)}
       ${
         c.stopReason
           ? html`<div class="message">
