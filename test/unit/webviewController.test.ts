@@ -573,6 +573,15 @@ model.fit(x_train, y_train, epochs=2, batch_size=32)
       await next;
       assert.equal(session.status, 'stopped');
       await until('the new model runs', () => h.controller.training !== session && h.controller.maps.size > 0);
+      // Weights reset while training: training stops, and the weights it reached do not replace the reset.
+      const third = h.controller.training!;
+      const thirdEnded = h.controller.startTraining();
+      await until('a batch is trained', () => (third.trainer?.batches.length ?? 0) >= 1 && third.status === 'running');
+      h.controller.receive({ type: 'weights', source: '', layers: [] });
+      await thirdEnded;
+      assert.equal(third.status, 'stopped');
+      await until('the model runs again', () => h.controller.training !== third && h.controller.maps.size > 0);
+      assert.equal(h.controller.weightsSource, null, 'the initial weights, as the reset asked');
       h.controller.dispose();
     });
 

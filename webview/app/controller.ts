@@ -142,6 +142,8 @@ export class PreviewController {
         if (m.index !== null) this.deps.view.reveal(m.index);
         return;
       case 'weights':
+        // Weights loaded (or reset) while training replace what training reached.
+        void this.training?.stop(false);
         this.previousWeights = { weights: this.weights, source: this.weightsSource };
         this.weights = m.layers.length ? m.layers : null;
         this.weightsSource = m.layers.length ? m.source : null;

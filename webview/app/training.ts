@@ -47,6 +47,8 @@ export class TrainingSession {
   private ended: Promise<void> | null = null;
   /** Stop was asked for (also while the digits load, before there is a trainer to stop). */
   private stopping = false;
+  /** Whether the weights training reached are kept when it stops (not when other weights replace them). */
+  private keep = true;
 
   constructor(host: TrainingHost, model: PreviewModel) {
     this.host = host;
@@ -80,6 +82,7 @@ export class TrainingSession {
     this.message = null;
     this.trainer = null;
     this.stopping = false;
+    this.keep = true;
     this.host.changed();
     let digits: Digits;
     try {
@@ -145,7 +148,7 @@ export class TrainingSession {
 
   /** Trained weights (a NaN's are not worth keeping) become the preview's, saying how they were made. */
   private keepWeights(trainer: Trainer): void {
-    if (this.status === 'failed' || trainer.seen === 0) return;
+    if (this.status === 'failed' || trainer.seen === 0 || !this.keep) return;
     const last = trainer.validation[trainer.validation.length - 1];
     const accuracy = last ? `, validation accuracy ${(last.accuracy * 100).toFixed(1)}%` : '';
     this.kernel = this.host.runner.firstKernel();
@@ -165,8 +168,12 @@ export class TrainingSession {
     this.trainer?.resume();
   }
 
-  /** Stops training and resolves once the trainer has let go of the model (before it is rebuilt or disposed). */
-  async stop(): Promise<void> {
+  /**
+   * Stops training and resolves once the trainer has let go of the model (before it is rebuilt or disposed).
+   * `keep` false: the weights it reached are not kept (a weights file replaces them); a later stop does not undo that.
+   */
+  async stop(keep = true): Promise<void> {
+    this.keep &&= keep;
     this.stopping = true;
     this.trainer?.stop();
     await this.ended;
