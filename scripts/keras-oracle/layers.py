@@ -4,6 +4,7 @@ compares; CI has no Python, so the file is committed.
 
     KERAS_BACKEND=jax /path/kenv/bin/python scripts/keras-oracle/layers.py
     KERAS_BACKEND=jax /path/kenv/bin/python scripts/keras-oracle/layers.py --only Dot,GroupNormalization
+    KERAS_BACKEND=jax /path/kenv/bin/python scripts/keras-oracle/layers.py --update Augmentation,RMSNormalization
 
 The file: {"keras": version, "cases": [...]}. A case is
   {"layer": the class under test, "source": the Python of the model, as LayerLens reads it,
@@ -286,6 +287,86 @@ CASES = {
         (merged("layers.AdditiveAttention()", "(5, 8)"), COUNT),
         (one("layers.AdditiveAttention(use_scale=False)", "(4, 6)"), COUNT),
     ],
+    # Keras 3's image augmentations keep their input's shape and have no weights; RandomColorDegeneration needs RGB.
+    # Equalization is not here: Keras 3.15 cannot build it into a model ("... from operation 'equalization' is part
+    # of a cycle": its symbolic call returns its input), and LayerLens lists it as unsized, saying why.
+    "Augmentation": [
+        one("layers.AugMix()", "(32, 32, 3)"),
+        one("layers.AutoContrast(value_range=(0, 1))", "(None, None, 3)"),
+        one("layers.ContrastLimitedAdaptiveHistogramEqualization()", "(64, 64, 1)"),
+        one("layers.CutMix(factor=0.5)", "(32, 32, 3)"),
+        one("layers.MaxNumBoundingBoxes(10)", "(32, 32, 3)"),
+        one("layers.MixUp(alpha=0.4)", "(28, 28, 1)"),
+        one("layers.RandAugment(num_ops=3)", "(32, 32, 3)"),
+        one("layers.RandomColorDegeneration(0.5)", "(32, 32, 3)"),
+        one("layers.RandomColorJitter(value_range=(0, 1), brightness_factor=0.2, hue_factor=0.1)", "(32, 32, 3)"),
+        one("layers.RandomElasticTransform()", "(32, 32, 3)"),
+        one("layers.RandomErasing(scale=(0.1, 0.2))", "(32, 32, 3)"),
+        one("layers.RandomGaussianBlur(kernel_size=5)", "(32, 32, 3)"),
+        one("layers.RandomGrayscale(factor=0.2)", "(32, 32, 3)"),
+        one("layers.RandomHue(0.2)", "(32, 32, 3)"),
+        one("layers.RandomInvert()", "(32, 32, 3)"),
+        one("layers.RandomPerspective(scale=0.5)", "(32, 32, 3)"),
+        one("layers.RandomPosterization(4)", "(32, 32, 3)"),
+        one("layers.RandomSaturation(0.5)", "(32, 32, 3)"),
+        one("layers.RandomSharpness(0.5)", "(32, 32, 3)"),
+        one("layers.RandomShear(x_factor=0.2, y_factor=0.1)", "(32, 32, 3)"),
+        one("layers.Solarization(threshold_factor=0.5)", "(32, 32, 3)"),
+        HEAD + "a = keras.Input(shape=(64, 64, 3))\n"
+        + "x = layers.RandomFlip('horizontal')(a)\nx = layers.RandomHue(0.1)(x)\nx = layers.RandomGrayscale()(x)\n"
+        + "x = layers.Conv2D(8, 3)(x)\nout = layers.GlobalAveragePooling2D()(x)\n" + model(1),
+        # Rejected
+        one("layers.RandomColorDegeneration(0.5)", "(32, 32, 1)"),
+    ],
+    "AdaptivePooling": [
+        one("layers.AdaptiveAveragePooling2D(7)", "(32, 32, 3)"),
+        one("layers.AdaptiveMaxPooling2D((2, 3))", "(None, None, 16)"),
+        one("layers.AdaptiveAveragePooling1D(4)", "(20, 8)"),
+        one("layers.AdaptiveMaxPooling1D(output_size=5)", "(None, 3)"),
+        one("layers.AdaptiveAveragePooling3D((2, 2, 2))", "(8, 8, 8, 4)"),
+        one("layers.AdaptiveMaxPooling3D(3, data_format='channels_first')", "(4, 9, 9, 9)"),
+        one("layers.AdaptiveAveragePooling2D(1, data_format='channels_first')", "(3, 16, 16)"),
+        # Rejected
+        one("layers.AdaptiveAveragePooling2D((2, 3, 4))", "(32, 32, 3)"),
+        one("layers.AdaptiveMaxPooling1D((2, 3))", "(20, 8)"),
+        one("layers.AdaptiveMaxPooling3D((2, 2))", "(8, 8, 8, 4)"),
+        one("layers.AdaptiveAveragePooling2D(7)", "(32, 3)"),
+    ],
+    "RMSNormalization": [
+        one("layers.RMSNormalization()", "(10, 64)"),
+        one("layers.RMSNormalization(axis=[1, 2])", "(4, 5)"),
+        one("layers.RMSNormalization(axis=1, epsilon=1e-5)", "(6, 7)"),
+        one("layers.RMSNormalization(axis=(-2, -1))", "(3, 4, 5)"),
+        # Rejected
+        one("layers.RMSNormalization(axis=3)", "(4, 5)"),
+        one("layers.RMSNormalization()", "(4, None)"),
+    ],
+    "CategoryEncoding": [
+        typed("layers.CategoryEncoding(num_tokens=10)", "(3,)", "int32"),
+        typed("layers.CategoryEncoding(num_tokens=10, output_mode='one_hot')", "(1,)", "int32"),
+        typed("layers.CategoryEncoding(num_tokens=10, output_mode='one_hot')", "(3,)", "int32"),
+        typed("layers.CategoryEncoding(num_tokens=10, output_mode='one_hot')", "()", "int32"),
+        typed("layers.CategoryEncoding(5, output_mode='count')", "(4,)", "int32"),
+        typed("layers.CategoryEncoding(5, 'binary')", "(2, 4)", "int32"),
+        # Rejected
+        typed("layers.CategoryEncoding(num_tokens=10, output_mode='tf_idf')", "(3,)", "int32"),
+        typed("layers.CategoryEncoding()", "(3,)", "int32"),
+        typed("layers.CategoryEncoding(num_tokens=0)", "(3,)", "int32"),
+    ],
+    "Discretization": [
+        one("layers.Discretization(bin_boundaries=[0.0, 1.0, 2.0])", "(4,)"),
+        one("layers.Discretization(bin_boundaries=[0.0, 1.0], output_mode='one_hot')", "(1,)"),
+        one("layers.Discretization(bin_boundaries=[0.0, 1.0], output_mode='one_hot')", "(4,)"),
+        one("layers.Discretization(bin_boundaries=[0.0, 1.0, 2.0], output_mode='multi_hot')", "(4,)"),
+        one("layers.Discretization(bin_boundaries=[0.0, 1.0, 2.0], output_mode='count')", "(3, 4)"),
+        one("layers.Discretization(num_bins=5)", "(4,)"),
+        one("layers.Discretization(num_bins=5, output_mode='multi_hot')", "(4,)"),
+        # Rejected
+        one("layers.Discretization()", "(4,)"),
+        one("layers.Discretization(bin_boundaries=[0.0], num_bins=3)", "(4,)"),
+        one("layers.Discretization(num_bins=-1)", "(4,)"),
+        one("layers.Discretization(bin_boundaries=[0.0], output_mode='bag')", "(4,)"),
+    ],
 }
 
 # Layers called with several tensors as arguments (`mha(q, v)`): every case needs the interpreter to pass them.
@@ -345,13 +426,35 @@ def dump(doc):
     return "\n".join(out) + "\n"
 
 
+def updated(path, groups):
+    """The file's cases, with those of `groups` run again, in CASES' order (the text and lookup layers need
+    TensorFlow; this reruns new cases without it). The Keras version must be the file's."""
+    with open(path) as f:
+        doc = json.load(f)
+    assert doc["keras"] == keras.__version__, f"{path} was written by Keras {doc['keras']}: regenerate it all"
+    unknown = [g for g in groups if g not in CASES]
+    assert not unknown, f"no such case groups: {unknown}"
+    cases = []
+    for layer, sources in CASES.items():
+        if layer in groups:
+            cases += [run(layer, src) for src in sources]
+        else:
+            cases += [c for c in doc["cases"] if c["layer"] == layer]
+    return cases
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", help="comma-separated layer classes (prints, writes nothing)")
+    parser.add_argument("--update", help="comma-separated case groups to rerun; the file keeps the others' cases as they are")
     parser.add_argument("--out", default=OUT)
     args = parser.parse_args()
     only = [s.strip() for s in args.only.split(",")] if args.only else None
-    cases = [run(layer, src) for layer, sources in CASES.items() if not only or layer in only for src in sources]
+    update = [s.strip() for s in args.update.split(",")] if args.update else None
+    if update:
+        cases = updated(args.out, update)
+    else:
+        cases = [run(layer, src) for layer, sources in CASES.items() if not only or layer in only for src in sources]
     if only:
         for c in cases:
             print(json.dumps(c, indent=1))

@@ -9,6 +9,7 @@
 import type { LayerCall, Value } from '../python/values';
 import type { Reader, TfjsLayerConfig, TfjsUnsupported } from '../tfjs/toTfjs';
 import { pyRepr, shapeRepr } from '../repr';
+import { reprOf } from '../python/operators';
 
 // Rules print values and shapes through the core's one printer.
 export { pyRepr, shapeRepr };
@@ -248,6 +249,15 @@ export class Args extends ArgumentLookup<Value> {
     if (typeof v === 'string') return v;
     if (v === null || v === undefined) return '';
     throw new LayerError('invalid-argument', `Argument \`${name}\` must be a string. Received: ${name}=${pyRepr(v)}`);
+  }
+
+  /** Python's repr of the argument as written (`(2, 3)`, `[0.0]`), as Keras' messages print it; Unresolved where unknown. */
+  repr(name: string): string {
+    const v = this.written(name);
+    if (v === undefined) return pyRepr(this.plain(name) ?? null);
+    const text = reprOf(v);
+    if (text === null) throw new Unresolved(v.kind === 'unknown' ? v : undefined);
+    return text;
   }
 
   bool(name: string): boolean {
