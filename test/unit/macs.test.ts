@@ -521,6 +521,7 @@ describe('MACs against counts made in tfjs', function () {
       ['RandomTranslation(0.1, 0.1)', [8, 8, 3]],
       ['RandomContrast(0.1)', [8, 8, 3]],
       ['RandomBrightness(0.1)', [8, 8, 3]],
+      ['CategoryEncoding(10)', [3]],
     ];
     const wrong: string[] = [];
     let inTfjs = 0;

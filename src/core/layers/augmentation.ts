@@ -4,7 +4,7 @@
  * arguments (scripts/keras-oracle/layers.py checks a case of each); RandomHeight and RandomWidth draw a new height
  * or width for every batch, so that side is None at build time, as tf.keras' `compute_output_shape` says.
  */
-import { channelAxis, dataFormat, LayerError, noTfjs, requireInput, shapeRepr, type LayerContext, type PyDefault, type Rule } from './rule';
+import { channelAxis, dataFormat, LayerError, noTfjs, requireInput, type LayerContext, type PyDefault, type Rule } from './rule';
 import { shapeKeeping } from './core';
 
 const RANGE: PyDefault = [0, 255];
@@ -104,7 +104,8 @@ function randomSide(type: 'RandomHeight' | 'RandomWidth'): Rule {
     outputShape(ctx) {
       const input = requireInput(ctx);
       if (input.length !== 3 && input.length !== 4)
-        throw new LayerError('incompatible-rank', `${type} expects an image tensor of rank 3 or 4 (batched). Received: inputs.shape=${shapeRepr(input)}`);
+        // tf.keras 2 resizes with tf.image.resize, which refuses in these words.
+        throw new LayerError('incompatible-rank', "'images' must have either 3 or 4 dimensions.");
       const out = input.slice();
       out[input.length - (type === 'RandomHeight' ? 3 : 2)] = null;
       return out;

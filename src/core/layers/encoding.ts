@@ -45,6 +45,8 @@ const categoryEncoding: Rule = {
   },
   receptiveField: () => null,
   tfjs(r) {
+    // tfjs-layers 4.22's computeOutputShape writes the output's last axis into the shape it is given, the model's input's.
+    if (!r.options.allowWrongSymbolicShape) r.refuse('tfjs’ CategoryEncoding writes its output shape over its input’s, which breaks the model’s input shape.');
     const mode = r.str('output_mode') ?? 'multi_hot';
     const outputMode = { one_hot: 'oneHot', multi_hot: 'multiHot', binary: 'multiHot', count: 'count' }[mode];
     if (!outputMode) return r.refuseValue('output_mode', mode);
