@@ -27,7 +27,7 @@ describe('RandomHeight and RandomWidth (tf.keras 2)', function () {
     const tf = tfjs();
     const tfLayer = tf.layers.randomWidth({ factor: 0.25 });
     const shapes = Array.from({ length: 20 }, () => tf.tidy(() => (tfLayer.apply(tf.zeros([1, 32, 40, 3])) as import('@tensorflow/tfjs').Tensor).shape));
-    const drawn = new Set(shapes.map((s) => s[2]));
+    const drawn = new Set(shapes.map((s) => s[2] as number));
     assert.ok(drawn.size > 1, `tfjs drew ${[...drawn].join(', ')}`);
     for (const d of drawn) assert.ok(d >= 30 && d <= 50, `drawn ${d}`);
     for (const s of shapes) assert.deepEqual(layer.outputShape, [null, s[1], null, s[3]]);
