@@ -367,6 +367,26 @@ CASES = {
         one("layers.Discretization(num_bins=-1)", "(4,)"),
         one("layers.Discretization(bin_boundaries=[0.0], output_mode='bag')", "(4,)"),
     ],
+    "ConvLSTM": [
+        one("layers.ConvLSTM2D(16, 3)", "(10, 32, 32, 3)"),
+        one("layers.ConvLSTM2D(filters=8, kernel_size=(3, 3), padding='same', return_sequences=True)", "(None, 16, 16, 1)"),
+        one("layers.ConvLSTM2D(4, 5, strides=2, use_bias=False)", "(6, 21, 21, 2)"),
+        one("layers.ConvLSTM2D(4, 3, dilation_rate=2)", "(6, 16, 16, 2)"),
+        one("layers.ConvLSTM2D(4, 3, data_format='channels_first', return_sequences=True)", "(5, 2, 12, 12)"),
+        one("layers.ConvLSTM1D(8, 3)", "(10, 20, 4)"),
+        one("layers.ConvLSTM1D(8, 3, padding='same', return_sequences=True)", "(None, 20, 4)"),
+        one("layers.ConvLSTM3D(4, (2, 3, 3))", "(5, 8, 10, 10, 1)"),
+        HEAD + "a = keras.Input(shape=(None, 40, 40, 1))\n"
+        + "x = layers.ConvLSTM2D(16, (5, 5), padding='same', return_sequences=True, activation='relu')(a)\n"
+        + "x = layers.BatchNormalization()(x)\nx = layers.ConvLSTM2D(16, (3, 3), padding='same', return_sequences=True)(x)\n"
+        + "out = layers.Conv3D(1, (3, 3, 3), activation='sigmoid', padding='same')(x)\n" + model(1),
+        # Rejected
+        one("layers.ConvLSTM2D(4, 3)", "(6, None, 16, 2)"),
+        one("layers.ConvLSTM2D(4, 3)", "(6, 16, 16, None)"),
+        one("layers.ConvLSTM2D(4, 5)", "(6, 3, 3, 2)"),
+        one("layers.ConvLSTM2D(4, 3)", "(16, 16, 2)"),
+        one("layers.ConvLSTM2D(4, 3, padding='causal')", "(6, 16, 16, 2)"),
+    ],
 }
 
 # Layers called with several tensors as arguments (`mha(q, v)`): every case needs the interpreter to pass them.

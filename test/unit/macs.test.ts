@@ -381,6 +381,35 @@ describe('MACs against counts made in tfjs', function () {
     assert.deepEqual(disagreements(outcomes), []);
   });
 
+  it('ConvLSTM2D: timesteps × output positions × (kernel + recurrent kernel elements)', () => {
+    // As an LSTM's count, at each position of each step's output: the kernels' elements read off tfjs' weights,
+    // the positions off tfjs' output.
+    const cases: [string, number[], () => TfLayer][] = [
+      ['ConvLSTM2D(4, 3)', [5, 9, 9, 2], () => tf.layers.convLstm2d({ filters: 4, kernelSize: 3 })],
+      [
+        'ConvLSTM2D(3, (3, 2), strides=2, padding="same", return_sequences=True)',
+        [4, 8, 7, 3],
+        () => tf.layers.convLstm2d({ filters: 3, kernelSize: [3, 2], strides: 2, padding: 'same', returnSequences: true }),
+      ],
+    ];
+    const wrong: string[] = [];
+    for (const [line, input, make] of cases) {
+      const layer = analysed(input, line);
+      const rnn = make();
+      const out = tf.tidy(() => rnn.apply(tf.zeros([1, ...input])) as Tensor);
+      const kernels = rnn.weights.filter((w) => /kernel/.test(w.originalName ?? w.name));
+      assert.equal(kernels.length, 2, `${line}: kernel and recurrent kernel among ${rnn.weights.map((w) => w.name).join(', ')}`);
+      const perPosition = kernels.reduce((s, w) => s + size(w.shape), 0);
+      const positions = size(out.shape.slice(-3, -1));
+      const expected = input[0] * positions * perPosition;
+      if (layer.macs !== expected) wrong.push(`${line}: core ${layer.macs} vs ${input[0]} × ${positions} × ${perPosition} = ${expected}`);
+      out.dispose();
+      rnn.dispose();
+      checked++;
+    }
+    assert.deepEqual(wrong, []);
+  });
+
   it('SimpleRNN, LSTM, GRU, Bidirectional: timesteps × (kernel + recurrent kernel elements)', () => {
     // The README's convention, timesteps × gates × units × (input features + units), is the kernels' elements
     // once per timestep: here those elements are read off the weights tfjs builds for the same layer. (An RNN is

@@ -455,6 +455,17 @@ const CASES: Case[] = [
     ),
   },
 
+  {
+    name: 'conv lstm 2d',
+    source: seq(
+      '(4, 12, 12, 2)',
+      'ConvLSTM2D(4, 3, return_sequences=True)',
+      'ConvLSTM2D(3, (3, 3), strides=2, padding="same", use_bias=False)',
+      'Flatten()',
+      'Dense(2)',
+    ),
+  },
+
   // Wrappers.
   {
     name: 'time distributed',

@@ -7,6 +7,7 @@ import { applicationLayerRules } from './applicationLayers';
 import { attentionRules } from './attention';
 import { augmentationRules } from './augmentation';
 import { convRules } from './conv';
+import { convRecurrentRules } from './convRecurrent';
 import { coreRules } from './core';
 import { encodingRules } from './encoding';
 import { mergeRules } from './merge';
@@ -28,6 +29,7 @@ registerRules([
   ...augmentationRules,
   ...encodingRules,
   ...recurrentRules,
+  ...convRecurrentRules,
   ...mergeRules,
   ...attentionRules,
   ...applicationLayerRules,
@@ -68,9 +70,6 @@ export const UNSIZED_LAYERS: ReadonlyMap<string, string> = new Map(
     HashedCrossing: 'its rule is not written yet',
     STFTSpectrogram: 'its rule is not written yet',
     MelSpectrogram: 'its rule is not written yet',
-    ConvLSTM1D: 'its rule is not written yet',
-    ConvLSTM2D: 'its rule is not written yet',
-    ConvLSTM3D: 'its rule is not written yet',
     LocallyConnected1D: 'its rule (tf.keras 2) is not written yet',
     LocallyConnected2D: 'its rule (tf.keras 2) is not written yet',
   }),
