@@ -387,6 +387,26 @@ CASES = {
         one("layers.ConvLSTM2D(4, 3)", "(16, 16, 2)"),
         one("layers.ConvLSTM2D(4, 3, padding='causal')", "(6, 16, 16, 2)"),
     ],
+    "SpectralNormalization": [
+        one("layers.SpectralNormalization(layers.Dense(10))", "(8,)"),
+        one("layers.SpectralNormalization(layers.Conv2D(4, 3, padding='same'))", "(8, 8, 3)"),
+        one("layers.SpectralNormalization(layers.Conv2DTranspose(6, 3, strides=2))", "(8, 8, 3)"),
+        one("layers.SpectralNormalization(layers.DepthwiseConv2D(3, depth_multiplier=2))", "(8, 8, 3)"),
+        one("layers.SpectralNormalization(layers.Embedding(100, 16))", "(5,)"),
+        one("layers.SpectralNormalization(layers.Dense(4, use_bias=False), power_iterations=3)", "(6, 8)"),
+        HEAD + "a = keras.Input(shape=(28, 28, 1))\n"
+        + "x = layers.SpectralNormalization(layers.Conv2D(32, 4, strides=2, padding='same'))(a)\nx = layers.LeakyReLU(0.2)(x)\n"
+        + "x = layers.SpectralNormalization(layers.Conv2D(64, 4, strides=2, padding='same'))(x)\nx = layers.Flatten()(x)\n"
+        + "out = layers.SpectralNormalization(layers.Dense(1))(x)\n" + model(1),
+        # Rejected
+        one("layers.SpectralNormalization(layers.LSTM(4))", "(5, 3)"),
+        one("layers.SpectralNormalization(layers.SeparableConv2D(4, 3))", "(8, 8, 3)"),
+    ],
+    "ReversibleEmbedding": [
+        one("layers.ReversibleEmbedding(100, 16)", "(5,)"),
+        one("layers.ReversibleEmbedding(1000, 32, tie_weights=False)", "(None,)"),
+        one("layers.ReversibleEmbedding(input_dim=50, output_dim=8, mask_zero=True)", "(4, 3)"),
+    ],
 }
 
 # Layers called with several tensors as arguments (`mha(q, v)`): every case needs the interpreter to pass them.

@@ -17,6 +17,7 @@ import { preprocessingRules } from './preprocessing';
 import { recurrentRules } from './recurrent';
 import { allRules, registerRules, ruleFor } from './registry';
 import { reshapingRules } from './reshaping';
+import { spectralNormalization } from './spectral';
 
 registerRules([
   ...coreRules,
@@ -30,6 +31,7 @@ registerRules([
   ...encodingRules,
   ...recurrentRules,
   ...convRecurrentRules,
+  spectralNormalization,
   ...mergeRules,
   ...attentionRules,
   ...applicationLayerRules,
@@ -64,8 +66,6 @@ export const UNSIZED_LAYERS: ReadonlyMap<string, string> = new Map(
     // Layers with static shapes whose rules are not written yet.
     EinsumDense: 'its rule (an einsum equation) is not written yet',
     GroupQueryAttention: 'its rule is not written yet',
-    SpectralNormalization: 'its rule (a wrapper of another layer) is not written yet',
-    ReversibleEmbedding: 'its rule is not written yet',
     Hashing: 'its rule is not written yet',
     HashedCrossing: 'its rule is not written yet',
     STFTSpectrogram: 'its rule is not written yet',
