@@ -407,6 +407,23 @@ CASES = {
         one("layers.ReversibleEmbedding(1000, 32, tie_weights=False)", "(None,)"),
         one("layers.ReversibleEmbedding(input_dim=50, output_dim=8, mask_zero=True)", "(4, 3)"),
     ],
+    "EinsumDense": [
+        one("layers.EinsumDense('ab,bc->ac', output_shape=64, bias_axes='c')", "(32,)"),
+        one("layers.EinsumDense('abc,cd->abd', output_shape=(None, 64), bias_axes='d')", "(10, 32)"),
+        one("layers.EinsumDense('abc,cd->abd', output_shape=(10, 64))", "(10, 32)"),
+        one("layers.EinsumDense('abc,cde->abde', output_shape=(None, 4, 16), bias_axes='de')", "(10, 32)"),
+        one("layers.EinsumDense('abcd,cde->abe', output_shape=(None, 24), bias_axes='e')", "(10, 4, 16)"),
+        one("layers.EinsumDense('...b,bc->...c', output_shape=8, bias_axes='c')", "(5, 6, 12)"),
+        one("layers.EinsumDense('ab...,bc->ac...', output_shape=8, bias_axes='c')", "(12, 5, 6)"),
+        one("layers.EinsumDense('abc,cd->abd', output_shape=(None, 4), bias_axes='b', activation='relu')", "(6, 3)"),
+        # Rejected
+        one("layers.EinsumDense('abc,cd->abd', output_shape=(7, 64))", "(10, 32)"),
+        one("layers.EinsumDense('ab,bc->ad', output_shape=8)", "(32,)"),
+        one("layers.EinsumDense('ab,bcd->ac', output_shape=8)", "(32,)"),
+        one("layers.EinsumDense('ab,bc->ac', output_shape=8, bias_axes='x')", "(32,)"),
+        one("layers.EinsumDense('a b,bc->ac', output_shape=8)", "(32,)"),
+        one("layers.EinsumDense('abc,cd->abd', output_shape=(None, 4), bias_axes='b')", "(None, 3)"),
+    ],
 }
 
 # Layers called with several tensors as arguments (`mha(q, v)`): every case needs the interpreter to pass them.

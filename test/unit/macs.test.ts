@@ -381,6 +381,29 @@ describe('MACs against counts made in tfjs', function () {
     assert.deepEqual(disagreements(outcomes), []);
   });
 
+  it('EinsumDense written as a Dense: the Dense layer tfjs builds, its kernel elements at each position', () => {
+    // One product per combination of the equation's letters: for these equations, exactly a Dense's count.
+    const cases: [string, number[], number][] = [
+      ["EinsumDense('ab,bc->ac', output_shape=64, bias_axes='c')", [32], 64],
+      ["EinsumDense('abc,cd->abd', output_shape=(None, 16))", [10, 32], 16],
+      ["EinsumDense('abc,cde->abde', output_shape=(None, 4, 8), bias_axes='de')", [10, 32], 32],
+      ["EinsumDense('...b,bc->...c', output_shape=8)", [5, 6, 12], 8],
+    ];
+    const wrong: string[] = [];
+    for (const [line, input, units] of cases) {
+      const layer = analysed(input, line);
+      const dense = tf.layers.dense({ units });
+      const out = tf.tidy(() => dense.apply(tf.zeros([1, ...input])) as Tensor);
+      const kernel = dense.weights.find((w) => /kernel/.test(w.originalName ?? w.name));
+      const expected = size(out.shape.slice(1, -1)) * size(kernel!.shape);
+      if (layer.macs !== expected) wrong.push(`${line}: core ${layer.macs} vs tfjs Dense ${expected}`);
+      out.dispose();
+      dense.dispose();
+      checked++;
+    }
+    assert.deepEqual(wrong, []);
+  });
+
   it('ConvLSTM2D: timesteps × output positions × (kernel + recurrent kernel elements)', () => {
     // As an LSTM's count, at each position of each step's output: the kernels' elements read off tfjs' weights,
     // the positions off tfjs' output.

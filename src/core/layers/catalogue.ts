@@ -9,6 +9,7 @@ import { augmentationRules } from './augmentation';
 import { convRules } from './conv';
 import { convRecurrentRules } from './convRecurrent';
 import { coreRules } from './core';
+import { einsumDense } from './einsum';
 import { encodingRules } from './encoding';
 import { mergeRules } from './merge';
 import { normRules } from './norm';
@@ -32,6 +33,7 @@ registerRules([
   ...recurrentRules,
   ...convRecurrentRules,
   spectralNormalization,
+  einsumDense,
   ...mergeRules,
   ...attentionRules,
   ...applicationLayerRules,
@@ -64,7 +66,6 @@ export const UNSIZED_LAYERS: ReadonlyMap<string, string> = new Map(
     GRUCell: 'a cell runs one time step inside `RNN(...)`, which LayerLens does not size yet',
     LSTMCell: 'a cell runs one time step inside `RNN(...)`, which LayerLens does not size yet',
     // Layers with static shapes whose rules are not written yet.
-    EinsumDense: 'its rule (an einsum equation) is not written yet',
     GroupQueryAttention: 'its rule is not written yet',
     Hashing: 'its rule is not written yet',
     HashedCrossing: 'its rule is not written yet',
