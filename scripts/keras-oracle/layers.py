@@ -424,6 +424,20 @@ CASES = {
         one("layers.EinsumDense('a b,bc->ac', output_shape=8)", "(32,)"),
         one("layers.EinsumDense('abc,cd->abd', output_shape=(None, 4), bias_axes='b')", "(None, 3)"),
     ],
+    "GroupQueryAttention": [
+        (called("layers.GroupQueryAttention(head_dim=8, num_query_heads=4, num_key_value_heads=2)", "a, b", "(10, 16)", "(12, 16)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 2, use_bias=False)", "a, b, c", "(10, 16)", "(12, 16)", "(12, 6)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 2, use_gate=True)", "a, a", "(10, 16)"), MULTI),
+        (called("layers.GroupQueryAttention(16, 8, 1, dropout=0.1)", "query=a, value=a", "(None, 64)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 4)", "a, b, key=c", "(5, 12)", "(7, 12)", "(7, 3)"), MULTI),
+        # Rejected
+        (called("layers.GroupQueryAttention(8, 4, 3)", "a, b", "(10, 16)", "(12, 16)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 2)", "a, b", "(10, 16)", "(12, 6)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 2)", "a, b, c", "(10, 16)", "(12, 16)", "(9, 16)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 2)", "a", "(10, 16)"), COUNT),
+        (called("layers.GroupQueryAttention(8, 4, 2, sliding_window=0)", "a, a", "(10, 16)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 2)", "a, a", "(10, None)"), MULTI),
+    ],
 }
 
 # Layers called with several tensors as arguments (`mha(q, v)`): every case needs the interpreter to pass them.

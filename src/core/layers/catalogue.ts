@@ -10,6 +10,7 @@ import { convRules } from './conv';
 import { convRecurrentRules } from './convRecurrent';
 import { coreRules } from './core';
 import { einsumDense } from './einsum';
+import { groupQueryAttention } from './groupQueryAttention';
 import { encodingRules } from './encoding';
 import { mergeRules } from './merge';
 import { normRules } from './norm';
@@ -34,6 +35,7 @@ registerRules([
   ...convRecurrentRules,
   spectralNormalization,
   einsumDense,
+  groupQueryAttention,
   ...mergeRules,
   ...attentionRules,
   ...applicationLayerRules,
@@ -66,7 +68,6 @@ export const UNSIZED_LAYERS: ReadonlyMap<string, string> = new Map(
     GRUCell: 'a cell runs one time step inside `RNN(...)`, which LayerLens does not size yet',
     LSTMCell: 'a cell runs one time step inside `RNN(...)`, which LayerLens does not size yet',
     // Layers with static shapes whose rules are not written yet.
-    GroupQueryAttention: 'its rule is not written yet',
     Hashing: 'its rule is not written yet',
     HashedCrossing: 'its rule is not written yet',
     STFTSpectrogram: 'its rule is not written yet',
