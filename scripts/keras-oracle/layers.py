@@ -430,6 +430,9 @@ CASES = {
         (called("layers.GroupQueryAttention(8, 4, 2, use_gate=True)", "a, a", "(10, 16)"), MULTI),
         (called("layers.GroupQueryAttention(16, 8, 1, dropout=0.1)", "query=a, value=a", "(None, 64)"), MULTI),
         (called("layers.GroupQueryAttention(8, 4, 4)", "a, b, key=c", "(5, 12)", "(7, 12)", "(7, 3)"), MULTI),
+        # Self-attention without biases: every weight is a kernel used once per position (macs.test.ts reads these).
+        (called("layers.GroupQueryAttention(8, 4, 2, use_bias=False)", "a, a", "(10, 16)"), MULTI),
+        (called("layers.GroupQueryAttention(4, 6, 3, use_bias=False, use_gate=True)", "a, a", "(7, 12)"), MULTI),
         # Rejected
         (called("layers.GroupQueryAttention(8, 4, 3)", "a, b", "(10, 16)", "(12, 16)"), MULTI),
         (called("layers.GroupQueryAttention(8, 4, 2)", "a, b", "(10, 16)", "(12, 6)"), MULTI),

@@ -15,6 +15,8 @@
  * by asserting exactly that.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyze } from './support/metamorphic';
 import { allRules } from '../../src/core/layers/catalogue';
 import { isUnsupported, toTfjs } from '../../src/core/tfjs/toTfjs';
@@ -402,6 +404,22 @@ describe('MACs against counts made in tfjs', function () {
       checked++;
     }
     assert.deepEqual(wrong, []);
+  });
+
+  it("GroupQueryAttention's projections without biases: positions × Keras' own count of its weights", () => {
+    // In self-attention every projection runs at the query's positions, and without biases each weight is a kernel
+    // element: the MACs are the positions times the parameters Keras counted (test/fixtures/layers.json).
+    const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'layers.json'), 'utf8')) as {
+      cases: { source: string; layers?: [string, string, (number | null)[], number][] }[];
+    };
+    const cases = fixture.cases.filter((c) => /GroupQueryAttention\(.*use_bias=False.*\)\(a, a\)/.test(c.source) && c.layers);
+    assert.equal(cases.length, 2);
+    for (const c of cases) {
+      const [, , shape, params] = c.layers![1];
+      const layer = analyze(c.source).models[0].layers[1];
+      assert.equal(layer.macs, (shape[1] as number) * params, c.source);
+      checked++;
+    }
   });
 
   it('ConvLSTM2D: timesteps × output positions × (kernel + recurrent kernel elements)', () => {
