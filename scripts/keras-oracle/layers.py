@@ -441,6 +441,22 @@ CASES = {
         (called("layers.GroupQueryAttention(8, 4, 2, sliding_window=0)", "a, a", "(10, 16)"), MULTI),
         (called("layers.GroupQueryAttention(8, 4, 2)", "a, a", "(10, None)"), MULTI),
     ],
+    "Spectrogram": [
+        one("layers.STFTSpectrogram()", "(16000, 1)"),
+        one("layers.STFTSpectrogram(mode='stft', frame_length=200, frame_step=100, fft_length=256)", "(8000, 2)"),
+        one("layers.STFTSpectrogram(mode='real', frame_length=64, padding='same')", "(None, 1)"),
+        one("layers.STFTSpectrogram(mode='magnitude', frame_length=100, expand_dims=True)", "(4000, 3)"),
+        one("layers.STFTSpectrogram(frame_length=64, data_format='channels_first')", "(2, 1000)"),
+        one("layers.MelSpectrogram()", "(16000,)"),
+        one("layers.MelSpectrogram(fft_length=1024, sequence_stride=256, num_mel_bins=80)", "(22050,)"),
+        one("layers.MelSpectrogram(sequence_stride=160, sequence_length=400, fft_length=512)", "(None,)"),
+        # Rejected
+        one("layers.STFTSpectrogram(frame_length=64, frame_step=100)", "(1000, 1)"),
+        one("layers.STFTSpectrogram(frame_length=256, fft_length=128)", "(1000, 1)"),
+        one("layers.STFTSpectrogram(mode='power')", "(1000, 1)"),
+        one("layers.STFTSpectrogram()", "(1000,)"),
+        one("layers.MelSpectrogram(fft_length=256, sequence_length=400)", "(16000,)"),
+    ],
 }
 
 # Layers called with several tensors as arguments (`mha(q, v)`): every case needs the interpreter to pass them.

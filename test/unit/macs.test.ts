@@ -422,6 +422,25 @@ describe('MACs against counts made in tfjs', function () {
     }
   });
 
+  it('STFTSpectrogram: per channel and kernel, the 1D convolution tfjs counts', () => {
+    // Keras convolves each channel with a real and an imaginary kernel of (frame_length, 1, fft_length // 2 + 1):
+    // a tfjs Conv1D with those sizes gives the positions and the kernel's elements.
+    const cases: [string, number[], { frame: number; step: number; freq: number; kernels: number }][] = [
+      ["STFTSpectrogram(mode='real', frame_length=64)", [1000, 1], { frame: 64, step: 32, freq: 33, kernels: 1 }],
+      ['STFTSpectrogram(frame_length=100, frame_step=50, fft_length=128)', [4000, 2], { frame: 100, step: 50, freq: 65, kernels: 2 }],
+    ];
+    for (const [line, input, k] of cases) {
+      const layer = analysed(input, line);
+      const conv = tf.layers.conv1d({ filters: k.freq, kernelSize: k.frame, strides: k.step, useBias: false });
+      const out = tf.tidy(() => conv.apply(tf.zeros([1, input[0], 1])) as Tensor);
+      const expected = out.shape[1]! * size(conv.weights[0].shape) * input[1] * k.kernels;
+      assert.equal(layer.macs, expected, line);
+      out.dispose();
+      conv.dispose();
+      checked++;
+    }
+  });
+
   it('ConvLSTM2D: timesteps × output positions × (kernel + recurrent kernel elements)', () => {
     // As an LSTM's count, at each position of each step's output: the kernels' elements read off tfjs' weights,
     // the positions off tfjs' output.

@@ -5,6 +5,7 @@
 import { activationRules } from './activation';
 import { applicationLayerRules } from './applicationLayers';
 import { attentionRules } from './attention';
+import { audioRules } from './audio';
 import { augmentationRules } from './augmentation';
 import { convRules } from './conv';
 import { convRecurrentRules } from './convRecurrent';
@@ -31,6 +32,7 @@ registerRules([
   ...preprocessingRules,
   ...augmentationRules,
   ...encodingRules,
+  ...audioRules,
   ...recurrentRules,
   ...convRecurrentRules,
   spectralNormalization,
@@ -70,8 +72,6 @@ export const UNSIZED_LAYERS: ReadonlyMap<string, string> = new Map(
     // Layers with static shapes whose rules are not written yet.
     Hashing: 'its rule is not written yet',
     HashedCrossing: 'its rule is not written yet',
-    STFTSpectrogram: 'its rule is not written yet',
-    MelSpectrogram: 'its rule is not written yet',
     LocallyConnected1D: 'its rule (tf.keras 2) is not written yet',
     LocallyConnected2D: 'its rule (tf.keras 2) is not written yet',
   }),

@@ -5,21 +5,14 @@
  * filters)`, a recurrent kernel `kernel_size + (filters, 4 × filters)` (a 'same', stride-1 convolution of the
  * state), and a bias of 4 × filters.
  */
-import { LayerError, dataFormat, requireInput, shapeRepr, toSnakeCase, type InternalShape, type LayerContext, type ParamPart, type Rule } from './rule';
+import { LayerError, dataFormat, ndimError, requireInput, shapeRepr, type InternalShape, type LayerContext, type ParamPart, type Rule } from './rule';
 import { windowOutputLength, type Padding } from './spatial';
 
 /** The input's channels and spatial axes, checked as ConvLSTMCell.build checks them. */
 function cellInput(ctx: LayerContext, rank: number) {
   const input = requireInput(ctx);
-  // The RNN's InputSpec, in its words (which name the layer, as written or by its default name).
-  if (input.length !== rank + 3) {
-    const written = ctx.args.call.args.get('name');
-    const name = written?.kind === 'string' ? written.value : toSnakeCase(ctx.args.rule.type);
-    throw new LayerError(
-      'incompatible-rank',
-      `Input 0 with name 'None' of layer '${name}' is incompatible with the layer: expected ndim=${rank + 3}, found ndim=${input.length}. Full shape received: ${shapeRepr(input)}`,
-    );
-  }
+  // The RNN's InputSpec, in its words.
+  if (input.length !== rank + 3) throw ndimError(ctx, rank + 3);
   const first = dataFormat(ctx.args) === 'channels_first';
   // The cell sees one step: the batch, then what follows the time axis.
   const step = [input[0], ...input.slice(2)];

@@ -384,6 +384,20 @@ export function inputSpecError(rule: Rule, input: InternalShape, name: string): 
   return null;
 }
 
+/**
+ * Keras 3.15's words when a layer's InputSpec refuses the rank of an unnamed input (ConvLSTM, STFTSpectrogram),
+ * naming the layer as written or by its default name.
+ */
+export function ndimError(ctx: LayerContext, ndim: number): LayerError {
+  const input = ctx.input ?? [];
+  const written = ctx.args.call.args.get('name');
+  const name = written?.kind === 'string' ? written.value : toSnakeCase(ctx.args.rule.type);
+  return new LayerError(
+    'incompatible-rank',
+    `Input 0 with name 'None' of layer '${name}' is incompatible with the layer: expected ndim=${ndim}, found ndim=${input.length}. Full shape received: ${shapeRepr(input)}`,
+  );
+}
+
 /** Keras' `to_snake_case`: the default layer name of a class (`MaxPooling2D` → `max_pooling2d`). */
 export function toSnakeCase(name: string): string {
   const s = name
