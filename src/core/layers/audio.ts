@@ -2,7 +2,7 @@
  * Keras 3's audio preprocessing layers, as their compute_output_shape and build give them: STFTSpectrogram and
  * MelSpectrogram.
  */
-import { LayerError, dataFormat, ndimError, noTfjs, pyRepr, requireInput, type Dim, type ParamPart, type Rule } from './rule';
+import { LayerError, dataFormat, ndimError, noTfjs, pyRepr, requireInput, type Dim, type LayerContext, type ParamPart, type Rule } from './rule';
 import { windowOutputLength } from './spatial';
 
 const STFT_MODES = ['log', 'magnitude', 'psd', 'real', 'imag', 'angle', 'stft'];
@@ -28,6 +28,16 @@ function stftSettings(args: Parameters<Rule['outputShape']>[0]['args']) {
   if (padding !== 'valid' && padding !== 'same')
     throw new LayerError('invalid-argument', `Padding is invalid, it should be 'valid', 'same'. Received: padding=${padding}`);
   return { frame, step: step ?? Math.floor(frame / 2), fft: fft ?? 2 ** Math.ceil(Math.log2(frame)), mode, padding: padding as 'valid' | 'same' };
+}
+
+/** The windows' weights: `real_kernel` and `imag_kernel`, the one a `real` or `imag` mode does not use left out. */
+function stftKernels(ctx: LayerContext): ParamPart[] {
+  const s = stftSettings(ctx.args);
+  const shape = [s.frame, 1, Math.floor(s.fft / 2) + 1];
+  const parts: ParamPart[] = [];
+  if (s.mode !== 'imag') parts.push({ label: 'real_kernel', factors: shape, trainable: true });
+  if (s.mode !== 'real') parts.push({ label: 'imag_kernel', factors: shape, trainable: true });
+  return parts;
 }
 
 /**
@@ -64,17 +74,10 @@ const stftSpectrogram: Rule = {
     if (ctx.args.bool('expand_dims')) return first ? [input[0], channels, time, freq] : [input[0], time, freq, channels];
     return first ? [input[0], all, time] : [input[0], time, all];
   },
-  params(ctx) {
-    const s = stftSettings(ctx.args);
-    const shape = [s.frame, 1, Math.floor(s.fft / 2) + 1];
-    const parts: ParamPart[] = [];
-    if (s.mode !== 'imag') parts.push({ label: 'real_kernel', factors: shape, trainable: true });
-    if (s.mode !== 'real') parts.push({ label: 'imag_kernel', factors: shape, trainable: true });
-    return parts;
-  },
+  params: stftKernels,
   // Each kernel is a 1D convolution of each channel: frames × frame_length × frequencies, per channel and kernel.
   macs(ctx, output) {
-    const parts = stftSpectrogram.params!(ctx);
+    const parts = stftKernels(ctx);
     const input = requireInput(ctx);
     const first = dataFormat(ctx.args) === 'channels_first';
     const channels = (first ? input[1] : input[2]) ?? NaN;
