@@ -13,6 +13,7 @@ import { coreRules } from './core';
 import { einsumDense } from './einsum';
 import { groupQueryAttention } from './groupQueryAttention';
 import { encodingRules } from './encoding';
+import { locallyConnectedRules } from './locallyConnected';
 import { mergeRules } from './merge';
 import { normRules } from './norm';
 import { poolingRules } from './pooling';
@@ -35,6 +36,7 @@ registerRules([
   ...audioRules,
   ...recurrentRules,
   ...convRecurrentRules,
+  ...locallyConnectedRules,
   spectralNormalization,
   einsumDense,
   groupQueryAttention,
@@ -72,8 +74,6 @@ export const UNSIZED_LAYERS: ReadonlyMap<string, string> = new Map(
     // Layers with static shapes whose rules are not written yet.
     Hashing: 'its rule is not written yet',
     HashedCrossing: 'its rule is not written yet',
-    LocallyConnected1D: 'its rule (tf.keras 2) is not written yet',
-    LocallyConnected2D: 'its rule (tf.keras 2) is not written yet',
   }),
 );
 
