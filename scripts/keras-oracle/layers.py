@@ -457,6 +457,18 @@ CASES = {
         one("layers.STFTSpectrogram()", "(1000,)"),
         one("layers.MelSpectrogram(fft_length=256, sequence_length=400)", "(16000,)"),
     ],
+    # Hashing needs TensorFlow installed, whatever the backend.
+    "Hashing": [
+        typed("layers.Hashing(num_bins=10)", "(1,)"),
+        typed("layers.Hashing(num_bins=10, output_mode='one_hot')", "(1,)"),
+        typed("layers.Hashing(num_bins=8, output_mode='multi_hot')", "(4,)"),
+        typed("layers.Hashing(5, mask_value='', output_mode='count')", "(2, 3)"),
+        typed("layers.Hashing(num_bins=3, salt=133)", "(None,)", "int64"),
+        # Rejected
+        typed("layers.Hashing(num_bins=0)", "(1,)"),
+        typed("layers.Hashing(num_bins=4, output_mode='tf_idf')", "(1,)"),
+        typed("layers.Hashing(num_bins=4, sparse=True)", "(1,)"),
+    ],
 }
 
 # Layers called with several tensors as arguments (`mha(q, v)`): every case needs the interpreter to pass them.

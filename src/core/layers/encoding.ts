@@ -1,6 +1,6 @@
 /**
- * Preprocessing layers that encode numbers as categories: CategoryEncoding and Discretization, as Keras 3's
- * `compute_output_shape` gives their shapes. Neither has weights: Discretization's boundaries are not variables.
+ * Preprocessing layers that encode values as categories: CategoryEncoding, Discretization and Hashing, as Keras 3's
+ * `compute_output_shape` gives their shapes. None has weights: Discretization's boundaries are not variables.
  */
 import { LayerError, requireInput, Unresolved, type Dim, type InternalShape, type LayerContext, type Rule } from './rule';
 
@@ -103,4 +103,40 @@ const discretization: Rule = {
   tfjs: { unsupported: 'tfjs has no Discretization layer.' },
 };
 
-export const encodingRules: Rule[] = [categoryEncoding, discretization];
+const HASHING_MODES = ['int', 'one_hot', 'multi_hot', 'count'];
+
+/**
+ * `Hashing(num_bins, mask_value=None, salt=None, output_mode='int', sparse=False)`: `int` keeps the shape (a bin
+ * per value); the other modes replace the last axis by `num_bins`.
+ */
+const hashing: Rule = {
+  type: 'Hashing',
+  signature: ['num_bins', 'mask_value', 'salt', 'output_mode', 'sparse'],
+  defaults: { mask_value: null, salt: null, output_mode: 'int', sparse: false },
+  outputShape(ctx) {
+    const bins = optionalInt(ctx, 'num_bins');
+    if (bins === null || bins <= 0)
+      throw new LayerError(
+        'invalid-argument',
+        `The \`num_bins\` for \`Hashing\` cannot be \`None\` or non-positive values. Received: num_bins=${bins === null ? 'None' : bins}.`,
+      );
+    const mode = ctx.args.str('output_mode');
+    if (!HASHING_MODES.includes(mode))
+      throw new LayerError(
+        'invalid-argument',
+        `Invalid value for argument \`output_mode\`. Expected one of (${HASHING_MODES.map((m) => `'${m}'`).join(', ')}). Received: output_mode=${mode}`,
+      );
+    if (ctx.args.bool('sparse') && mode === 'int')
+      throw new LayerError(
+        'invalid-argument',
+        `\`sparse\` may only be true if \`output_mode\` is \`"one_hot"\`, \`"multi_hot"\`, or \`"count"\`. Received: sparse=True and output_mode=${mode}`,
+      );
+    const input = requireInput(ctx);
+    if (mode === 'int') return input.slice();
+    return [...input.slice(0, -1), bins];
+  },
+  receptiveField: () => null,
+  tfjs: { unsupported: 'tfjs has no Hashing layer.' },
+};
+
+export const encodingRules: Rule[] = [categoryEncoding, discretization, hashing];
