@@ -469,6 +469,23 @@ CASES = {
         typed("layers.Hashing(num_bins=4, output_mode='tf_idf')", "(1,)"),
         typed("layers.Hashing(num_bins=4, sparse=True)", "(1,)"),
     ],
+    "HashedCrossing": [
+        HEAD + "a = keras.Input(shape=(1,), dtype='int64')\nb = keras.Input(shape=(1,), dtype='int64')\n"
+        + "out = layers.HashedCrossing(num_bins=5)((a, b))\n" + model(2),
+        HEAD + "a = keras.Input(shape=(1,), dtype='int64')\nb = keras.Input(shape=(1,), dtype='int64')\n"
+        + "out = layers.HashedCrossing(num_bins=5, output_mode='one_hot')((a, b))\n" + model(2),
+        HEAD + "a = keras.Input(shape=(), dtype='string')\nb = keras.Input(shape=(), dtype='string')\n"
+        + "out = layers.HashedCrossing(8, output_mode='one_hot')((a, b))\n" + model(2),
+        HEAD + "a = keras.Input(shape=(3,), dtype='int64')\nb = keras.Input(shape=(3,), dtype='int64')\n"
+        + "out = layers.HashedCrossing(7)([a, b])\n" + model(2),
+        # Rejected
+        HEAD + "a = keras.Input(shape=(1,), dtype='int64')\nb = keras.Input(shape=(2,), dtype='int64')\n"
+        + "out = layers.HashedCrossing(num_bins=5)((a, b))\n" + model(2),
+        HEAD + "a = keras.Input(shape=(1,), dtype='int64')\nb = keras.Input(shape=(1,), dtype='int64')\n"
+        + "out = layers.HashedCrossing(num_bins=5, output_mode='multi_hot')((a, b))\n" + model(2),
+        (HEAD + "a = keras.Input(shape=(1,), dtype='int64')\nb = keras.Input(shape=(1,), dtype='int64')\nc = keras.Input(shape=(1,), dtype='int64')\n"
+        + "out = layers.HashedCrossing(num_bins=5)((a, b, c))\n" + model(3), COUNT),
+    ],
 }
 
 # Layers called with several tensors as arguments (`mha(q, v)`): every case needs the interpreter to pass them.

@@ -72,7 +72,6 @@ export const UNSIZED_LAYERS: ReadonlyMap<string, string> = new Map(
     GRUCell: 'a cell runs one time step inside `RNN(...)`, which LayerLens does not size yet',
     LSTMCell: 'a cell runs one time step inside `RNN(...)`, which LayerLens does not size yet',
     // Layers with static shapes whose rules are not written yet.
-    HashedCrossing: 'its rule is not written yet',
   }),
 );
 

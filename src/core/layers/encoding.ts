@@ -2,7 +2,7 @@
  * Preprocessing layers that encode values as categories: CategoryEncoding, Discretization and Hashing, as Keras 3's
  * `compute_output_shape` gives their shapes. None has weights: Discretization's boundaries are not variables.
  */
-import { LayerError, requireInput, Unresolved, type Dim, type InternalShape, type LayerContext, type Rule } from './rule';
+import { calledInputs, LayerError, requireInput, shapeRepr, Unresolved, type Dim, type InternalShape, type LayerContext, type Rule } from './rule';
 
 /** An argument that is an integer, None (null) or unknown (NaN). */
 function optionalInt(ctx: LayerContext, name: string): number | null {
@@ -139,4 +139,35 @@ const hashing: Rule = {
   tfjs: { unsupported: 'tfjs has no Hashing layer.' },
 };
 
-export const encodingRules: Rule[] = [categoryEncoding, discretization, hashing];
+/**
+ * `HashedCrossing(num_bins, output_mode='int')` called on a tuple of two features: their crossed hash, with the
+ * first's shape in `int` mode; `one_hot` adds an axis of `num_bins` (replacing a last axis of 1).
+ */
+const hashedCrossing: Rule = {
+  type: 'HashedCrossing',
+  signature: ['num_bins', 'output_mode', 'sparse'],
+  defaults: { output_mode: 'int', sparse: false },
+  multiInput: true,
+  outputShape(ctx) {
+    const mode = ctx.args.str('output_mode');
+    if (mode !== 'int' && mode !== 'one_hot')
+      throw new LayerError(
+        'invalid-argument',
+        `Unknown value for \`output_mode\` argument of HashedCrossing. Allowed values are: ('int', 'one_hot'). Received: output_mode=${mode}`,
+      );
+    const inputs = calledInputs(ctx);
+    const shown = ctx.called?.form === 'one' ? shapeRepr(inputs[0]) : `(${inputs.map((i) => shapeRepr(i)).join(', ')})`;
+    if (inputs.length !== 2 || ctx.called?.form === 'one')
+      throw new LayerError('invalid-argument', `Expected as input a list/tuple of 2 tensors. Received input_shape=${shown}`);
+    const [first, second] = inputs;
+    if (first[first.length - 1] !== second[second.length - 1])
+      throw new LayerError('incompatible-shapes', `Expected the two input tensors to have identical shapes. Received input_shape=${shown}`);
+    const bins = ctx.args.int('num_bins');
+    if (mode === 'int') return first.slice();
+    return first[first.length - 1] !== 1 ? [...first, bins] : [...first.slice(0, -1), bins];
+  },
+  receptiveField: () => null,
+  tfjs: { unsupported: 'tfjs has no HashedCrossing layer.' },
+};
+
+export const encodingRules: Rule[] = [categoryEncoding, discretization, hashing, hashedCrossing];
