@@ -486,6 +486,18 @@ CASES = {
         (HEAD + "a = keras.Input(shape=(1,), dtype='int64')\nb = keras.Input(shape=(1,), dtype='int64')\nc = keras.Input(shape=(1,), dtype='int64')\n"
         + "out = layers.HashedCrossing(num_bins=5)((a, b, c))\n" + model(3), COUNT),
     ],
+    "RNN": [
+        one("layers.RNN(layers.LSTMCell(8))", "(10, 4)"),
+        one("layers.RNN(layers.GRUCell(6), return_sequences=True)", "(None, 3)"),
+        one("layers.RNN(layers.SimpleRNNCell(5, use_bias=False))", "(7, 2)"),
+        one("layers.RNN(cell=layers.GRUCell(4, reset_after=False), go_backwards=True)", "(7, 2)"),
+        HEAD + "a = keras.Input(shape=(20, 3))\ncell = layers.LSTMCell(16)\nx = layers.RNN(cell, return_sequences=True)(a)\n"
+        + "out = layers.Dense(1)(x)\n" + model(1),
+        # Rejected
+        one("layers.RNN(layers.LSTMCell(8))", "(4,)"),
+        one("layers.LSTMCell(8)", "(4,)"),
+        one("layers.GRUCell(8)", "(4,)"),
+    ],
 }
 
 # Layers called with several tensors as arguments (`mha(q, v)`): every case needs the interpreter to pass them.

@@ -21,6 +21,7 @@ import { preprocessingRules } from './preprocessing';
 import { recurrentRules } from './recurrent';
 import { allRules, registerRules, ruleFor } from './registry';
 import { reshapingRules } from './reshaping';
+import { rnnRules } from './rnnCell';
 import { spectralNormalization } from './spectral';
 
 registerRules([
@@ -44,6 +45,8 @@ registerRules([
   ...attentionRules,
   ...applicationLayerRules,
 ]);
+// RNN(cell) and the cells read the recurrent layers' rules, registered above.
+registerRules(rnnRules());
 
 /** Keyword arguments every Keras layer takes, beyond its own signature. */
 export const COMMON_LAYER_KWARGS = ['name', 'trainable', 'dtype', 'input_shape', 'batch_input_shape', 'input_dim', 'input_length', 'batch_size'];
@@ -66,11 +69,7 @@ export const UNSIZED_LAYERS: ReadonlyMap<string, string> = new Map(
     DenseFeatures: 'its output is built from `tf.feature_column` objects (tf.keras 2), which LayerLens does not read',
     Pipeline: 'it applies a list of layers that LayerLens does not follow yet',
     Equalization: "Keras 3.15 itself cannot build it into a model: its symbolic call returns its input, which Keras reports as 'part of a cycle'",
-    RNN: '`RNN(cell)` runs a cell, which may be any layer with a state; LayerLens does not size it yet',
-    StackedRNNCells: 'a stack of cells runs inside `RNN(...)`, which LayerLens does not size yet',
-    SimpleRNNCell: 'a cell runs one time step inside `RNN(...)`, which LayerLens does not size yet',
-    GRUCell: 'a cell runs one time step inside `RNN(...)`, which LayerLens does not size yet',
-    LSTMCell: 'a cell runs one time step inside `RNN(...)`, which LayerLens does not size yet',
+    StackedRNNCells: 'a stack of cells runs inside `RNN(...)`, which LayerLens sizes only with one SimpleRNNCell, LSTMCell or GRUCell',
     // Layers with static shapes whose rules are not written yet.
   }),
 );
