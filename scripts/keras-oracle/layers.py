@@ -4,6 +4,7 @@ compares; CI has no Python, so the file is committed.
 
     KERAS_BACKEND=jax /path/kenv/bin/python scripts/keras-oracle/layers.py
     KERAS_BACKEND=jax /path/kenv/bin/python scripts/keras-oracle/layers.py --only Dot,GroupNormalization
+    KERAS_BACKEND=jax /path/kenv/bin/python scripts/keras-oracle/layers.py --update Augmentation,RMSNormalization
 
 The file: {"keras": version, "cases": [...]}. A case is
   {"layer": the class under test, "source": the Python of the model, as LayerLens reads it,
@@ -286,6 +287,217 @@ CASES = {
         (merged("layers.AdditiveAttention()", "(5, 8)"), COUNT),
         (one("layers.AdditiveAttention(use_scale=False)", "(4, 6)"), COUNT),
     ],
+    # Keras 3's image augmentations keep their input's shape and have no weights; RandomColorDegeneration needs RGB.
+    # Equalization is not here: Keras 3.15 cannot build it into a model ("... from operation 'equalization' is part
+    # of a cycle": its symbolic call returns its input), and LayerLens lists it as unsized, saying why.
+    "Augmentation": [
+        one("layers.AugMix()", "(32, 32, 3)"),
+        one("layers.AutoContrast(value_range=(0, 1))", "(None, None, 3)"),
+        one("layers.ContrastLimitedAdaptiveHistogramEqualization()", "(64, 64, 1)"),
+        one("layers.CutMix(factor=0.5)", "(32, 32, 3)"),
+        one("layers.MaxNumBoundingBoxes(10)", "(32, 32, 3)"),
+        one("layers.MixUp(alpha=0.4)", "(28, 28, 1)"),
+        one("layers.RandAugment(num_ops=3)", "(32, 32, 3)"),
+        one("layers.RandomColorDegeneration(0.5)", "(32, 32, 3)"),
+        one("layers.RandomColorJitter(value_range=(0, 1), brightness_factor=0.2, hue_factor=0.1)", "(32, 32, 3)"),
+        one("layers.RandomElasticTransform()", "(32, 32, 3)"),
+        one("layers.RandomErasing(scale=(0.1, 0.2))", "(32, 32, 3)"),
+        one("layers.RandomGaussianBlur(kernel_size=5)", "(32, 32, 3)"),
+        one("layers.RandomGrayscale(factor=0.2)", "(32, 32, 3)"),
+        one("layers.RandomHue(0.2)", "(32, 32, 3)"),
+        one("layers.RandomInvert()", "(32, 32, 3)"),
+        one("layers.RandomPerspective(scale=0.5)", "(32, 32, 3)"),
+        one("layers.RandomPosterization(4)", "(32, 32, 3)"),
+        one("layers.RandomSaturation(0.5)", "(32, 32, 3)"),
+        one("layers.RandomSharpness(0.5)", "(32, 32, 3)"),
+        one("layers.RandomShear(x_factor=0.2, y_factor=0.1)", "(32, 32, 3)"),
+        one("layers.Solarization(threshold_factor=0.5)", "(32, 32, 3)"),
+        HEAD + "a = keras.Input(shape=(64, 64, 3))\n"
+        + "x = layers.RandomFlip('horizontal')(a)\nx = layers.RandomHue(0.1)(x)\nx = layers.RandomGrayscale()(x)\n"
+        + "x = layers.Conv2D(8, 3)(x)\nout = layers.GlobalAveragePooling2D()(x)\n" + model(1),
+        # Rejected
+        one("layers.RandomColorDegeneration(0.5)", "(32, 32, 1)"),
+    ],
+    "AdaptivePooling": [
+        one("layers.AdaptiveAveragePooling2D(7)", "(32, 32, 3)"),
+        one("layers.AdaptiveMaxPooling2D((2, 3))", "(None, None, 16)"),
+        one("layers.AdaptiveAveragePooling1D(4)", "(20, 8)"),
+        one("layers.AdaptiveMaxPooling1D(output_size=5)", "(None, 3)"),
+        one("layers.AdaptiveAveragePooling3D((2, 2, 2))", "(8, 8, 8, 4)"),
+        one("layers.AdaptiveMaxPooling3D(3, data_format='channels_first')", "(4, 9, 9, 9)"),
+        one("layers.AdaptiveAveragePooling2D(1, data_format='channels_first')", "(3, 16, 16)"),
+        # Rejected
+        one("layers.AdaptiveAveragePooling2D((2, 3, 4))", "(32, 32, 3)"),
+        one("layers.AdaptiveMaxPooling1D((2, 3))", "(20, 8)"),
+        one("layers.AdaptiveMaxPooling3D((2, 2))", "(8, 8, 8, 4)"),
+        one("layers.AdaptiveAveragePooling2D(7)", "(32, 3)"),
+    ],
+    "RMSNormalization": [
+        one("layers.RMSNormalization()", "(10, 64)"),
+        one("layers.RMSNormalization(axis=[1, 2])", "(4, 5)"),
+        one("layers.RMSNormalization(axis=1, epsilon=1e-5)", "(6, 7)"),
+        one("layers.RMSNormalization(axis=(-2, -1))", "(3, 4, 5)"),
+        # Rejected
+        one("layers.RMSNormalization(axis=3)", "(4, 5)"),
+        one("layers.RMSNormalization()", "(4, None)"),
+    ],
+    "CategoryEncoding": [
+        typed("layers.CategoryEncoding(num_tokens=10)", "(3,)", "int32"),
+        typed("layers.CategoryEncoding(num_tokens=10, output_mode='one_hot')", "(1,)", "int32"),
+        typed("layers.CategoryEncoding(num_tokens=10, output_mode='one_hot')", "(3,)", "int32"),
+        typed("layers.CategoryEncoding(num_tokens=10, output_mode='one_hot')", "()", "int32"),
+        typed("layers.CategoryEncoding(5, output_mode='count')", "(4,)", "int32"),
+        typed("layers.CategoryEncoding(5, 'binary')", "(2, 4)", "int32"),
+        # Rejected
+        typed("layers.CategoryEncoding(num_tokens=10, output_mode='tf_idf')", "(3,)", "int32"),
+        typed("layers.CategoryEncoding()", "(3,)", "int32"),
+        typed("layers.CategoryEncoding(num_tokens=0)", "(3,)", "int32"),
+    ],
+    "Discretization": [
+        one("layers.Discretization(bin_boundaries=[0.0, 1.0, 2.0])", "(4,)"),
+        one("layers.Discretization(bin_boundaries=[0.0, 1.0], output_mode='one_hot')", "(1,)"),
+        one("layers.Discretization(bin_boundaries=[0.0, 1.0], output_mode='one_hot')", "(4,)"),
+        one("layers.Discretization(bin_boundaries=[0.0, 1.0, 2.0], output_mode='multi_hot')", "(4,)"),
+        one("layers.Discretization(bin_boundaries=[0.0, 1.0, 2.0], output_mode='count')", "(3, 4)"),
+        one("layers.Discretization(num_bins=5)", "(4,)"),
+        one("layers.Discretization(num_bins=5, output_mode='multi_hot')", "(4,)"),
+        # Rejected
+        one("layers.Discretization()", "(4,)"),
+        one("layers.Discretization(bin_boundaries=[0.0], num_bins=3)", "(4,)"),
+        one("layers.Discretization(num_bins=-1)", "(4,)"),
+        one("layers.Discretization(bin_boundaries=[0.0], output_mode='bag')", "(4,)"),
+    ],
+    "ConvLSTM": [
+        one("layers.ConvLSTM2D(16, 3)", "(10, 32, 32, 3)"),
+        one("layers.ConvLSTM2D(filters=8, kernel_size=(3, 3), padding='same', return_sequences=True)", "(None, 16, 16, 1)"),
+        one("layers.ConvLSTM2D(4, 5, strides=2, use_bias=False)", "(6, 21, 21, 2)"),
+        one("layers.ConvLSTM2D(4, 3, dilation_rate=2)", "(6, 16, 16, 2)"),
+        one("layers.ConvLSTM2D(4, 3, data_format='channels_first', return_sequences=True)", "(5, 2, 12, 12)"),
+        one("layers.ConvLSTM1D(8, 3)", "(10, 20, 4)"),
+        one("layers.ConvLSTM1D(8, 3, padding='same', return_sequences=True)", "(None, 20, 4)"),
+        one("layers.ConvLSTM3D(4, (2, 3, 3))", "(5, 8, 10, 10, 1)"),
+        HEAD + "a = keras.Input(shape=(None, 40, 40, 1))\n"
+        + "x = layers.ConvLSTM2D(16, (5, 5), padding='same', return_sequences=True, activation='relu')(a)\n"
+        + "x = layers.BatchNormalization()(x)\nx = layers.ConvLSTM2D(16, (3, 3), padding='same', return_sequences=True)(x)\n"
+        + "out = layers.Conv3D(1, (3, 3, 3), activation='sigmoid', padding='same')(x)\n" + model(1),
+        # Rejected
+        one("layers.ConvLSTM2D(4, 3)", "(6, None, 16, 2)"),
+        one("layers.ConvLSTM2D(4, 3)", "(6, 16, 16, None)"),
+        one("layers.ConvLSTM2D(4, 5)", "(6, 3, 3, 2)"),
+        one("layers.ConvLSTM2D(4, 3)", "(16, 16, 2)"),
+        one("layers.ConvLSTM2D(4, 3, padding='causal')", "(6, 16, 16, 2)"),
+    ],
+    "SpectralNormalization": [
+        one("layers.SpectralNormalization(layers.Dense(10))", "(8,)"),
+        one("layers.SpectralNormalization(layers.Conv2D(4, 3, padding='same'))", "(8, 8, 3)"),
+        one("layers.SpectralNormalization(layers.Conv2DTranspose(6, 3, strides=2))", "(8, 8, 3)"),
+        one("layers.SpectralNormalization(layers.DepthwiseConv2D(3, depth_multiplier=2))", "(8, 8, 3)"),
+        one("layers.SpectralNormalization(layers.Embedding(100, 16))", "(5,)"),
+        one("layers.SpectralNormalization(layers.Dense(4, use_bias=False), power_iterations=3)", "(6, 8)"),
+        HEAD + "a = keras.Input(shape=(28, 28, 1))\n"
+        + "x = layers.SpectralNormalization(layers.Conv2D(32, 4, strides=2, padding='same'))(a)\nx = layers.LeakyReLU(0.2)(x)\n"
+        + "x = layers.SpectralNormalization(layers.Conv2D(64, 4, strides=2, padding='same'))(x)\nx = layers.Flatten()(x)\n"
+        + "out = layers.SpectralNormalization(layers.Dense(1))(x)\n" + model(1),
+        # Rejected
+        one("layers.SpectralNormalization(layers.LSTM(4))", "(5, 3)"),
+        one("layers.SpectralNormalization(layers.SeparableConv2D(4, 3))", "(8, 8, 3)"),
+    ],
+    "ReversibleEmbedding": [
+        one("layers.ReversibleEmbedding(100, 16)", "(5,)"),
+        one("layers.ReversibleEmbedding(1000, 32, tie_weights=False)", "(None,)"),
+        one("layers.ReversibleEmbedding(input_dim=50, output_dim=8, mask_zero=True)", "(4, 3)"),
+    ],
+    "EinsumDense": [
+        one("layers.EinsumDense('ab,bc->ac', output_shape=64, bias_axes='c')", "(32,)"),
+        one("layers.EinsumDense('abc,cd->abd', output_shape=(None, 64), bias_axes='d')", "(10, 32)"),
+        one("layers.EinsumDense('abc,cd->abd', output_shape=(10, 64))", "(10, 32)"),
+        one("layers.EinsumDense('abc,cde->abde', output_shape=(None, 4, 16), bias_axes='de')", "(10, 32)"),
+        one("layers.EinsumDense('abcd,cde->abe', output_shape=(None, 24), bias_axes='e')", "(10, 4, 16)"),
+        one("layers.EinsumDense('...b,bc->...c', output_shape=8, bias_axes='c')", "(5, 6, 12)"),
+        one("layers.EinsumDense('ab...,bc->ac...', output_shape=8, bias_axes='c')", "(12, 5, 6)"),
+        one("layers.EinsumDense('abc,cd->abd', output_shape=(None, 4), bias_axes='b', activation='relu')", "(6, 3)"),
+        # Rejected
+        one("layers.EinsumDense('abc,cd->abd', output_shape=(7, 64))", "(10, 32)"),
+        one("layers.EinsumDense('ab,bc->ad', output_shape=8)", "(32,)"),
+        one("layers.EinsumDense('ab,bcd->ac', output_shape=8)", "(32,)"),
+        one("layers.EinsumDense('ab,bc->ac', output_shape=8, bias_axes='x')", "(32,)"),
+        one("layers.EinsumDense('a b,bc->ac', output_shape=8)", "(32,)"),
+        one("layers.EinsumDense('abc,cd->abd', output_shape=(None, 4), bias_axes='b')", "(None, 3)"),
+    ],
+    "GroupQueryAttention": [
+        (called("layers.GroupQueryAttention(head_dim=8, num_query_heads=4, num_key_value_heads=2)", "a, b", "(10, 16)", "(12, 16)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 2, use_bias=False)", "a, b, c", "(10, 16)", "(12, 16)", "(12, 6)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 2, use_gate=True)", "a, a", "(10, 16)"), MULTI),
+        (called("layers.GroupQueryAttention(16, 8, 1, dropout=0.1)", "query=a, value=a", "(None, 64)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 4)", "a, b, key=c", "(5, 12)", "(7, 12)", "(7, 3)"), MULTI),
+        # Self-attention without biases: every weight is a kernel used once per position (macs.test.ts reads these).
+        (called("layers.GroupQueryAttention(8, 4, 2, use_bias=False)", "a, a", "(10, 16)"), MULTI),
+        (called("layers.GroupQueryAttention(4, 6, 3, use_bias=False, use_gate=True)", "a, a", "(7, 12)"), MULTI),
+        # Rejected
+        (called("layers.GroupQueryAttention(8, 4, 3)", "a, b", "(10, 16)", "(12, 16)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 2)", "a, b", "(10, 16)", "(12, 6)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 2)", "a, b, c", "(10, 16)", "(12, 16)", "(9, 16)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 2)", "a", "(10, 16)"), COUNT),
+        (called("layers.GroupQueryAttention(8, 4, 2, sliding_window=0)", "a, a", "(10, 16)"), MULTI),
+        (called("layers.GroupQueryAttention(8, 4, 2)", "a, a", "(10, None)"), MULTI),
+    ],
+    "Spectrogram": [
+        one("layers.STFTSpectrogram()", "(16000, 1)"),
+        one("layers.STFTSpectrogram(mode='stft', frame_length=200, frame_step=100, fft_length=256)", "(8000, 2)"),
+        one("layers.STFTSpectrogram(mode='real', frame_length=64, padding='same')", "(None, 1)"),
+        one("layers.STFTSpectrogram(mode='magnitude', frame_length=100, expand_dims=True)", "(4000, 3)"),
+        one("layers.STFTSpectrogram(frame_length=64, data_format='channels_first')", "(2, 1000)"),
+        one("layers.MelSpectrogram()", "(16000,)"),
+        one("layers.MelSpectrogram(fft_length=1024, sequence_stride=256, num_mel_bins=80)", "(22050,)"),
+        one("layers.MelSpectrogram(sequence_stride=160, sequence_length=400, fft_length=512)", "(None,)"),
+        # Rejected
+        one("layers.STFTSpectrogram(frame_length=64, frame_step=100)", "(1000, 1)"),
+        one("layers.STFTSpectrogram(frame_length=256, fft_length=128)", "(1000, 1)"),
+        one("layers.STFTSpectrogram(mode='power')", "(1000, 1)"),
+        one("layers.STFTSpectrogram()", "(1000,)"),
+        one("layers.MelSpectrogram(fft_length=256, sequence_length=400)", "(16000,)"),
+    ],
+    # Hashing needs TensorFlow installed, whatever the backend.
+    "Hashing": [
+        typed("layers.Hashing(num_bins=10)", "(1,)"),
+        typed("layers.Hashing(num_bins=10, output_mode='one_hot')", "(1,)"),
+        typed("layers.Hashing(num_bins=8, output_mode='multi_hot')", "(4,)"),
+        typed("layers.Hashing(5, mask_value='', output_mode='count')", "(2, 3)"),
+        typed("layers.Hashing(num_bins=3, salt=133)", "(None,)", "int64"),
+        # Rejected
+        typed("layers.Hashing(num_bins=0)", "(1,)"),
+        typed("layers.Hashing(num_bins=4, output_mode='tf_idf')", "(1,)"),
+        typed("layers.Hashing(num_bins=4, sparse=True)", "(1,)"),
+    ],
+    "HashedCrossing": [
+        HEAD + "a = keras.Input(shape=(1,), dtype='int64')\nb = keras.Input(shape=(1,), dtype='int64')\n"
+        + "out = layers.HashedCrossing(num_bins=5)((a, b))\n" + model(2),
+        HEAD + "a = keras.Input(shape=(1,), dtype='int64')\nb = keras.Input(shape=(1,), dtype='int64')\n"
+        + "out = layers.HashedCrossing(num_bins=5, output_mode='one_hot')((a, b))\n" + model(2),
+        HEAD + "a = keras.Input(shape=(), dtype='string')\nb = keras.Input(shape=(), dtype='string')\n"
+        + "out = layers.HashedCrossing(8, output_mode='one_hot')((a, b))\n" + model(2),
+        HEAD + "a = keras.Input(shape=(3,), dtype='int64')\nb = keras.Input(shape=(3,), dtype='int64')\n"
+        + "out = layers.HashedCrossing(7)([a, b])\n" + model(2),
+        # Rejected
+        HEAD + "a = keras.Input(shape=(1,), dtype='int64')\nb = keras.Input(shape=(2,), dtype='int64')\n"
+        + "out = layers.HashedCrossing(num_bins=5)((a, b))\n" + model(2),
+        HEAD + "a = keras.Input(shape=(1,), dtype='int64')\nb = keras.Input(shape=(1,), dtype='int64')\n"
+        + "out = layers.HashedCrossing(num_bins=5, output_mode='multi_hot')((a, b))\n" + model(2),
+        (HEAD + "a = keras.Input(shape=(1,), dtype='int64')\nb = keras.Input(shape=(1,), dtype='int64')\nc = keras.Input(shape=(1,), dtype='int64')\n"
+        + "out = layers.HashedCrossing(num_bins=5)((a, b, c))\n" + model(3), COUNT),
+    ],
+    "RNN": [
+        one("layers.RNN(layers.LSTMCell(8))", "(10, 4)"),
+        one("layers.RNN(layers.GRUCell(6), return_sequences=True)", "(None, 3)"),
+        one("layers.RNN(layers.SimpleRNNCell(5, use_bias=False))", "(7, 2)"),
+        one("layers.RNN(cell=layers.GRUCell(4, reset_after=False), go_backwards=True)", "(7, 2)"),
+        HEAD + "a = keras.Input(shape=(20, 3))\ncell = layers.LSTMCell(16)\nx = layers.RNN(cell, return_sequences=True)(a)\n"
+        + "out = layers.Dense(1)(x)\n" + model(1),
+        # Rejected
+        one("layers.RNN(layers.LSTMCell(8))", "(4,)"),
+        one("layers.LSTMCell(8)", "(4,)"),
+        one("layers.GRUCell(8)", "(4,)"),
+    ],
 }
 
 # Layers called with several tensors as arguments (`mha(q, v)`): every case needs the interpreter to pass them.
@@ -345,13 +557,35 @@ def dump(doc):
     return "\n".join(out) + "\n"
 
 
+def updated(path, groups):
+    """The file's cases, with those of `groups` run again, in CASES' order (the text and lookup layers need
+    TensorFlow; this reruns new cases without it). The Keras version must be the file's."""
+    with open(path) as f:
+        doc = json.load(f)
+    assert doc["keras"] == keras.__version__, f"{path} was written by Keras {doc['keras']}: regenerate it all"
+    unknown = [g for g in groups if g not in CASES]
+    assert not unknown, f"no such case groups: {unknown}"
+    cases = []
+    for layer, sources in CASES.items():
+        if layer in groups:
+            cases += [run(layer, src) for src in sources]
+        else:
+            cases += [c for c in doc["cases"] if c["layer"] == layer]
+    return cases
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", help="comma-separated layer classes (prints, writes nothing)")
+    parser.add_argument("--update", help="comma-separated case groups to rerun; the file keeps the others' cases as they are")
     parser.add_argument("--out", default=OUT)
     args = parser.parse_args()
     only = [s.strip() for s in args.only.split(",")] if args.only else None
-    cases = [run(layer, src) for layer, sources in CASES.items() if not only or layer in only for src in sources]
+    update = [s.strip() for s in args.update.split(",")] if args.update else None
+    if update:
+        cases = updated(args.out, update)
+    else:
+        cases = [run(layer, src) for layer, sources in CASES.items() if not only or layer in only for src in sources]
     if only:
         for c in cases:
             print(json.dumps(c, indent=1))

@@ -1,7 +1,9 @@
 /**
  * Single Keras layers in Functional models (Dot, UnitNormalization, GroupNormalization, LayerNormalization over
  * several axes, MultiHeadAttention, TextVectorization, StringLookup, IntegerLookup, merge layers called on one
- * tensor, Attention, AdditiveAttention) against what real Keras 3 built from the same
+ * tensor, Attention, AdditiveAttention, Keras 3's image augmentations, adaptive pooling, RMSNormalization,
+ * CategoryEncoding, Discretization, Hashing, ConvLSTM, SpectralNormalization, ReversibleEmbedding, EinsumDense,
+ * GroupQueryAttention, the spectrograms) against what real Keras 3 built from the same
  * source (test/fixtures/layers.json, written by scripts/keras-oracle/layers.py; CI needs no Python): each layer's
  * name, class, output shape and parameters and the total, or, where Keras rejects the model, its message at the
  * line that raised it.

@@ -15,6 +15,8 @@
  * by asserting exactly that.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyze } from './support/metamorphic';
 import { allRules } from '../../src/core/layers/catalogue';
 import { isUnsupported, toTfjs } from '../../src/core/tfjs/toTfjs';
@@ -381,6 +383,93 @@ describe('MACs against counts made in tfjs', function () {
     assert.deepEqual(disagreements(outcomes), []);
   });
 
+  it('EinsumDense written as a Dense: the Dense layer tfjs builds, its kernel elements at each position', () => {
+    // One product per combination of the equation's letters: for these equations, exactly a Dense's count.
+    const cases: [string, number[], number][] = [
+      ["EinsumDense('ab,bc->ac', output_shape=64, bias_axes='c')", [32], 64],
+      ["EinsumDense('abc,cd->abd', output_shape=(None, 16))", [10, 32], 16],
+      ["EinsumDense('abc,cde->abde', output_shape=(None, 4, 8), bias_axes='de')", [10, 32], 32],
+      ["EinsumDense('...b,bc->...c', output_shape=8)", [5, 6, 12], 8],
+    ];
+    const wrong: string[] = [];
+    for (const [line, input, units] of cases) {
+      const layer = analysed(input, line);
+      const dense = tf.layers.dense({ units });
+      const out = tf.tidy(() => dense.apply(tf.zeros([1, ...input])) as Tensor);
+      const kernel = dense.weights.find((w) => /kernel/.test(w.originalName ?? w.name));
+      const expected = size(out.shape.slice(1, -1)) * size(kernel!.shape);
+      if (layer.macs !== expected) wrong.push(`${line}: core ${layer.macs} vs tfjs Dense ${expected}`);
+      out.dispose();
+      dense.dispose();
+      checked++;
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  it("GroupQueryAttention's projections without biases: positions × Keras' own count of its weights", () => {
+    // In self-attention every projection runs at the query's positions, and without biases each weight is a kernel
+    // element: the MACs are the positions times the parameters Keras counted (test/fixtures/layers.json).
+    const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'layers.json'), 'utf8')) as {
+      cases: { source: string; layers?: [string, string, (number | null)[], number][] }[];
+    };
+    const cases = fixture.cases.filter((c) => /GroupQueryAttention\(.*use_bias=False.*\)\(a, a\)/.test(c.source) && c.layers);
+    assert.equal(cases.length, 2);
+    for (const c of cases) {
+      const [, , shape, params] = c.layers![1];
+      const layer = analyze(c.source).models[0].layers[1];
+      assert.equal(layer.macs, (shape[1] as number) * params, c.source);
+      checked++;
+    }
+  });
+
+  it('STFTSpectrogram: per channel and kernel, the 1D convolution tfjs counts', () => {
+    // Keras convolves each channel with a real and an imaginary kernel of (frame_length, 1, fft_length // 2 + 1):
+    // a tfjs Conv1D with those sizes gives the positions and the kernel's elements.
+    const cases: [string, number[], { frame: number; step: number; freq: number; kernels: number }][] = [
+      ["STFTSpectrogram(mode='real', frame_length=64)", [1000, 1], { frame: 64, step: 32, freq: 33, kernels: 1 }],
+      ['STFTSpectrogram(frame_length=100, frame_step=50, fft_length=128)', [4000, 2], { frame: 100, step: 50, freq: 65, kernels: 2 }],
+    ];
+    for (const [line, input, k] of cases) {
+      const layer = analysed(input, line);
+      const conv = tf.layers.conv1d({ filters: k.freq, kernelSize: k.frame, strides: k.step, useBias: false });
+      const out = tf.tidy(() => conv.apply(tf.zeros([1, input[0], 1])) as Tensor);
+      const expected = out.shape[1]! * size(conv.weights[0].shape) * input[1] * k.kernels;
+      assert.equal(layer.macs, expected, line);
+      out.dispose();
+      conv.dispose();
+      checked++;
+    }
+  });
+
+  it('ConvLSTM2D: timesteps × output positions × (kernel + recurrent kernel elements)', () => {
+    // As an LSTM's count, at each position of each step's output: the kernels' elements read off tfjs' weights,
+    // the positions off tfjs' output.
+    const cases: [string, number[], () => TfLayer][] = [
+      ['ConvLSTM2D(4, 3)', [5, 9, 9, 2], () => tf.layers.convLstm2d({ filters: 4, kernelSize: 3 })],
+      [
+        'ConvLSTM2D(3, (3, 2), strides=2, padding="same", return_sequences=True)',
+        [4, 8, 7, 3],
+        () => tf.layers.convLstm2d({ filters: 3, kernelSize: [3, 2], strides: 2, padding: 'same', returnSequences: true }),
+      ],
+    ];
+    const wrong: string[] = [];
+    for (const [line, input, make] of cases) {
+      const layer = analysed(input, line);
+      const rnn = make();
+      const out = tf.tidy(() => rnn.apply(tf.zeros([1, ...input])) as Tensor);
+      const kernels = rnn.weights.filter((w) => /kernel/.test(w.originalName ?? w.name));
+      assert.equal(kernels.length, 2, `${line}: kernel and recurrent kernel among ${rnn.weights.map((w) => w.name).join(', ')}`);
+      const perPosition = kernels.reduce((s, w) => s + size(w.shape), 0);
+      const positions = size(out.shape.slice(-3, -1));
+      const expected = input[0] * positions * perPosition;
+      if (layer.macs !== expected) wrong.push(`${line}: core ${layer.macs} vs ${input[0]} × ${positions} × ${perPosition} = ${expected}`);
+      out.dispose();
+      rnn.dispose();
+      checked++;
+    }
+    assert.deepEqual(wrong, []);
+  });
+
   it('SimpleRNN, LSTM, GRU, Bidirectional: timesteps × (kernel + recurrent kernel elements)', () => {
     // The README's convention, timesteps × gates × units × (input features + units), is the kernels' elements
     // once per timestep: here those elements are read off the weights tfjs builds for the same layer. (An RNN is
@@ -521,6 +610,7 @@ describe('MACs against counts made in tfjs', function () {
       ['RandomTranslation(0.1, 0.1)', [8, 8, 3]],
       ['RandomContrast(0.1)', [8, 8, 3]],
       ['RandomBrightness(0.1)', [8, 8, 3]],
+      ['CategoryEncoding(10)', [3]],
     ];
     const wrong: string[] = [];
     let inTfjs = 0;

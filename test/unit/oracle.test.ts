@@ -395,6 +395,18 @@ const CASES: Case[] = [
     source: seq('(32, 32, 3)', 'RandomFlip("horizontal")', 'RandomRotation(0.1)', 'RandomZoom(0.2)', 'RandomCrop(24, 20)', 'Conv2D(4, 3)'),
     expect: { emulated: ['RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomCrop'] },
   },
+  { name: 'category encoding', source: seq('(3,)', 'CategoryEncoding(num_tokens=10)', 'Dense(2)'), expect: { emulated: ['CategoryEncoding'] } },
+  {
+    name: 'category encoding one_hot',
+    source: seq('(1,)', 'CategoryEncoding(6, output_mode="one_hot")', 'Dense(2)'),
+    expect: { emulated: ['CategoryEncoding'] },
+  },
+  {
+    // tfjs draws the new side on every call (test/unit/augmentation.test.ts runs it): nothing to compare it with.
+    name: 'random height and width (tf.keras 2)',
+    source: seq('(32, 32, 3)', 'RandomHeight(0.2)', 'RandomWidth((-0.1, 0.3))', 'Conv2D(4, 3)'),
+    expect: { skipped: ['RandomHeight', 'RandomWidth'] },
+  },
   { name: 'normalization layer', source: seq('(10,)', 'Normalization()', 'Dense(2)'), expect: { skipped: ['Normalization'] } },
 
   // Embedding and recurrent layers.
@@ -440,6 +452,17 @@ const CASES: Case[] = [
       'Bidirectional(LSTM(16))',
       'Dropout(0.5)',
       'Dense(1, activation="sigmoid")',
+    ),
+  },
+
+  {
+    name: 'conv lstm 2d',
+    source: seq(
+      '(4, 12, 12, 2)',
+      'ConvLSTM2D(4, 3, return_sequences=True)',
+      'ConvLSTM2D(3, (3, 3), strides=2, padding="same", use_bias=False)',
+      'Flatten()',
+      'Dense(2)',
     ),
   },
 

@@ -29,7 +29,7 @@ import {
  * query, value, key (the value when not given). MultiHeadAttention's call needs a value: one tensor is Keras'
  * TypeError. Unresolved when a tensor is unknown.
  */
-function qvk(ctx: LayerContext): { query: InternalShape; value: InternalShape; key: InternalShape; given: number } {
+export function qvk(ctx: LayerContext): { query: InternalShape; value: InternalShape; key: InternalShape; given: number } {
   if ((ctx.called?.tensors ?? 1) < 2 && (ctx.called?.form ?? 'one') !== 'list')
     throw new LayerError('invalid-argument', "missing a required argument: 'value'");
   const inputs = calledInputs(ctx);
@@ -39,7 +39,7 @@ function qvk(ctx: LayerContext): { query: InternalShape; value: InternalShape; k
 
 const known = (d: Dim | undefined): number => (typeof d === 'number' ? d : NaN);
 /** The positions a projection runs at: the dims between the batch and the last. */
-const positions = (shape: InternalShape): number => product(shape.slice(1, -1)) ?? NaN;
+export const positions = (shape: InternalShape): number => product(shape.slice(1, -1)) ?? NaN;
 const sameDims = (a: Dim[], b: Dim[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** A positive int argument, in the words of MultiHeadAttention's constructor. */
@@ -68,7 +68,7 @@ function mhaArgs(ctx: LayerContext): { heads: number; keyDim: number; valueDim: 
 }
 
 /** `value_shape[1:-1] != key_shape[1:-1]` in MultiHeadAttention's build and compute_output_shape. */
-function checkValueKey(value: InternalShape, key: InternalShape): void {
+export function checkValueKey(value: InternalShape, key: InternalShape): void {
   if (!sameDims(value.slice(1, -1), key.slice(1, -1)))
     throw new LayerError(
       'incompatible-shapes',

@@ -1,4 +1,4 @@
-/** BatchNormalization, LayerNormalization, GroupNormalization and UnitNormalization. */
+/** BatchNormalization, LayerNormalization, GroupNormalization, UnitNormalization and RMSNormalization. */
 import {
   LayerError,
   noTfjs,
@@ -208,4 +208,27 @@ const groupNorm: Rule = {
   tfjs: noTfjs('GroupNormalization'),
 };
 
-export const normRules: Rule[] = [batchNorm, layerNorm, groupNorm, unitNorm];
+/**
+ * Keras 3's `RMSNormalization(axis=-1, epsilon=1e-6)`: each sample divided by its root mean square over the axes,
+ * times a trainable `scale` with the input's dims at the (sorted) axes, Python-indexed as LayerNormalization's.
+ */
+function rmsScale(ctx: LayerContext): ParamPart[] {
+  const input = requireInput(ctx);
+  const axis = ctx.args.plain('axis');
+  const axes = Array.isArray(axis) ? axis.map((a) => (typeof a === 'number' ? a : NaN)).sort((a, b) => a - b) : [Number(axis)];
+  const shape = axes.map((a) => dimAt(input, a));
+  return [{ label: 'scale', factors: definedWeight(ctx, 'RMSNormalization', 'scale', shape), trainable: true }];
+}
+
+const rmsNorm: Rule = {
+  type: 'RMSNormalization',
+  signature: ['axis', 'epsilon'],
+  defaults: { axis: -1, epsilon: 1e-6 },
+  outputShape: (ctx) => (rmsScale(ctx), requireInput(ctx).slice()),
+  params: rmsScale,
+  macs: (_ctx, output) => product(output.slice(1)) ?? NaN,
+  receptiveField: () => 'keep',
+  tfjs: noTfjs('RMSNormalization'),
+};
+
+export const normRules: Rule[] = [batchNorm, layerNorm, groupNorm, unitNorm, rmsNorm];

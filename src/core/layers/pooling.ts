@@ -1,5 +1,17 @@
-/** Pooling: Max/AveragePooling1D/2D/3D and their global forms. */
-import { channelAxis, dataFormat, pyRepr, requireInput, spatialAxes, type FieldStep, type InternalShape, type LayerContext, type Rule } from './rule';
+/** Pooling: Max/AveragePooling1D/2D/3D, their global forms, and Keras 3's adaptive pooling. */
+import {
+  channelAxis,
+  dataFormat,
+  LayerError,
+  noTfjs,
+  pyRepr,
+  requireInput,
+  spatialAxes,
+  type FieldStep,
+  type InternalShape,
+  type LayerContext,
+  type Rule,
+} from './rule';
 import { checkPadding, checkPositive, padBefore, windowOutputLength } from './spatial';
 
 function windows(ctx: LayerContext, rank: number) {
@@ -88,9 +100,44 @@ function globalRule(type: string, rank: number, aliases: string[]): Rule {
   };
 }
 
-export const poolingRules: Rule[] = [1, 2, 3].flatMap((r) => [
-  poolRule(`MaxPooling${r}D`, r, [`MaxPool${r}D`]),
-  poolRule(`AveragePooling${r}D`, r, [`AvgPool${r}D`]),
-  globalRule(`GlobalMaxPooling${r}D`, r, [`GlobalMaxPool${r}D`]),
-  globalRule(`GlobalAveragePooling${r}D`, r, [`GlobalAvgPool${r}D`]),
-]);
+/**
+ * Keras 3's `AdaptiveMaxPooling2D(output_size)` and the others: whatever the input's size, the output is
+ * `(batch, *output_size, channels)` (channels first: `(batch, channels, *output_size)`), `output_size` an int or a
+ * tuple of one per side. Keras checks no rank: its compute_output_shape reads the batch and the channels only.
+ */
+function adaptiveRule(type: string, rank: number): Rule {
+  return {
+    type,
+    signature: ['output_size', 'data_format'],
+    defaults: { data_format: null },
+    outputShape(ctx) {
+      const input = requireInput(ctx);
+      const size = ctx.args.plain('output_size');
+      const repr = ctx.args.repr('output_size');
+      const typeName =
+        typeof size === 'number' ? (Number.isInteger(size) ? 'int' : 'float') : Array.isArray(size) ? (repr.startsWith('[') ? 'list' : 'tuple') : 'str';
+      if (rank === 1 && Array.isArray(size) && size.length !== 1)
+        throw new LayerError('invalid-argument', `For 1D input, \`output_size\` tuple must have length 1. Received: ${repr}`);
+      if (!(typeof size === 'number' && Number.isInteger(size)) && !(Array.isArray(size) && size.length === rank))
+        throw new LayerError(
+          'invalid-argument',
+          `\`output_size\` must be an integer or ${['tuple of 1 integer', '(height, width) tuple', '(depth, height, width) tuple'][rank - 1]}. Received: ${repr} of type <class '${typeName}'>`,
+        );
+      const sides = (typeof size === 'number' ? new Array<number>(rank).fill(size) : size).map((d) => (typeof d === 'number' ? d : NaN));
+      return dataFormat(ctx.args) === 'channels_first' ? [input[0], input[1], ...sides] : [input[0], ...sides, input[input.length - 1]];
+    },
+    receptiveField: () => null,
+    tfjs: noTfjs(type),
+  };
+}
+
+export const poolingRules: Rule[] = [
+  ...[1, 2, 3].flatMap((r) => [
+    poolRule(`MaxPooling${r}D`, r, [`MaxPool${r}D`]),
+    poolRule(`AveragePooling${r}D`, r, [`AvgPool${r}D`]),
+    globalRule(`GlobalMaxPooling${r}D`, r, [`GlobalMaxPool${r}D`]),
+    globalRule(`GlobalAveragePooling${r}D`, r, [`GlobalAvgPool${r}D`]),
+    adaptiveRule(`AdaptiveMaxPooling${r}D`, r),
+    adaptiveRule(`AdaptiveAveragePooling${r}D`, r),
+  ]),
+];

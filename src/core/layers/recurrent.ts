@@ -1,7 +1,8 @@
-/** Embedding, SimpleRNN, LSTM, GRU and the wrappers Bidirectional and TimeDistributed. */
+/** Embedding, ReversibleEmbedding, SimpleRNN, LSTM, GRU and the wrappers Bidirectional and TimeDistributed. */
 import {
   Args,
   LayerError,
+  noTfjs,
   inputSpecError,
   lastDim,
   toSnakeCase,
@@ -94,6 +95,25 @@ const embedding: Rule = {
   initializers: ['embeddings_initializer'],
 };
 
+/**
+ * Keras 3's `ReversibleEmbedding(input_dim, output_dim, tie_weights=True)`: an Embedding that can also project back
+ * to the vocabulary (`reverse=True`, which LayerLens does not follow); untied, it keeps its own
+ * `(output_dim, input_dim)` reverse matrix.
+ */
+const reversibleEmbedding: Rule = {
+  ...embedding,
+  type: 'ReversibleEmbedding',
+  signature: ['input_dim', 'output_dim', 'tie_weights', 'embeddings_initializer', 'embeddings_regularizer', 'embeddings_constraint', 'mask_zero'],
+  defaults: { ...embedding.defaults, tie_weights: true },
+  params(ctx) {
+    const [inputDim, outputDim] = [ctx.args.int('input_dim'), ctx.args.int('output_dim')];
+    const parts: ParamPart[] = [{ label: 'embeddings', factors: [inputDim, outputDim], trainable: true }];
+    if (!ctx.args.bool('tie_weights')) parts.push({ label: 'reverse_embeddings', factors: [outputDim, inputDim], trainable: true });
+    return parts;
+  },
+  tfjs: noTfjs('ReversibleEmbedding'),
+};
+
 /** The wrapped layer's rule and arguments, or a LayerError naming what is wrong. */
 export function innerLayer(ctx: LayerContext, wrapper: string): { rule: Rule; args: Args } {
   const call = ctx.args.layer('layer');
@@ -109,7 +129,7 @@ export function innerLayer(ctx: LayerContext, wrapper: string): { rule: Rule; ar
 }
 
 /** The wrapped layer's rule checked against the input it will see, as Keras checks any layer's input. */
-function checkedInner(ctx: LayerContext, wrapper: string, input: InternalShape | null): { rule: Rule; args: Args } {
+export function checkedInner(ctx: LayerContext, wrapper: string, input: InternalShape | null): { rule: Rule; args: Args } {
   const inner = innerLayer(ctx, wrapper);
   const error = input ? inputSpecError(inner.rule, input, toSnakeCase(inner.rule.type)) : null;
   if (error) throw new LayerError('incompatible-rank', error);
@@ -117,7 +137,7 @@ function checkedInner(ctx: LayerContext, wrapper: string, input: InternalShape |
 }
 
 /** Keras freezes a wrapped layer written with `trainable=False`: its weights stay in the count, not trainable. */
-function frozenIfSo(args: Args, parts: ParamPart[]): ParamPart[] {
+export function frozenIfSo(args: Args, parts: ParamPart[]): ParamPart[] {
   const trainable = args.call.args.get('trainable');
   return trainable?.kind === 'bool' && !trainable.value ? parts.map((p) => ({ ...p, trainable: false })) : parts;
 }
@@ -214,6 +234,7 @@ const timeDistributed: Rule = {
 
 export const recurrentRules: Rule[] = [
   embedding,
+  reversibleEmbedding,
   recurrentRule('SimpleRNN', 1),
   recurrentRule('LSTM', 4, { recurrent_activation: 'sigmoid' }),
   recurrentRule('GRU', 3, { recurrent_activation: 'sigmoid', reset_after: true }),

@@ -9,6 +9,7 @@
 import type { LayerCall, Value } from '../python/values';
 import type { Reader, TfjsLayerConfig, TfjsUnsupported } from '../tfjs/toTfjs';
 import { pyRepr, shapeRepr } from '../repr';
+import { reprOf } from '../python/operators';
 
 // Rules print values and shapes through the core's one printer.
 export { pyRepr, shapeRepr };
@@ -257,6 +258,15 @@ export class Args extends ArgumentLookup<Value> {
     throw new LayerError('invalid-argument', `Argument \`${name}\` must be a string. Received: ${name}=${pyRepr(v)}`);
   }
 
+  /** Python's repr of the argument as written (`(2, 3)`, `[0.0]`), as Keras' messages print it; Unresolved where unknown. */
+  repr(name: string): string {
+    const v = this.written(name);
+    if (v === undefined) return pyRepr(this.plain(name) ?? null);
+    const text = reprOf(v);
+    if (text === null) throw new Unresolved(v.kind === 'unknown' ? v : undefined);
+    return text;
+  }
+
   bool(name: string): boolean {
     const v = this.plain(name);
     return Boolean(v);
@@ -379,6 +389,20 @@ export function inputSpecError(rule: Rule, input: InternalShape, name: string): 
   if (spec.maxNdim !== undefined && ndim > spec.maxNdim)
     return `${head} expected max_ndim=${spec.maxNdim}, found ndim=${ndim}. Full shape received: ${shapeRepr(input)}`;
   return null;
+}
+
+/**
+ * Keras 3.15's words when a layer's InputSpec refuses the rank of an unnamed input (ConvLSTM, STFTSpectrogram),
+ * naming the layer as written or by its default name.
+ */
+export function ndimError(ctx: LayerContext, ndim: number): LayerError {
+  const input = ctx.input ?? [];
+  const written = ctx.args.call.args.get('name');
+  const name = written?.kind === 'string' ? written.value : toSnakeCase(ctx.args.rule.type);
+  return new LayerError(
+    'incompatible-rank',
+    `Input 0 with name 'None' of layer '${name}' is incompatible with the layer: expected ndim=${ndim}, found ndim=${input.length}. Full shape received: ${shapeRepr(input)}`,
+  );
 }
 
 /** Keras' `to_snake_case`: the default layer name of a class (`MaxPooling2D` → `max_pooling2d`). */

@@ -1924,7 +1924,7 @@ def test_model(input_shape=(67, 320)):
   },
   {
     name: 'ConvLSTM2D over (n_seq, 1, n_steps, n_features)',
-    idiom: IDIOMS.unknownLayer,
+    idiom: IDIOMS.sequences,
     modelledOn: 'https://machinelearningmastery.com/how-to-develop-lstm-models-for-time-series-forecasting/',
     source: `from keras.models import Sequential
 from keras.layers import Dense, Flatten, ConvLSTM2D
@@ -1937,7 +1937,6 @@ model.add(ConvLSTM2D(filters=64, kernel_size=(1, 2), activation='relu', input_sh
 model.add(Flatten())
 model.add(Dense(1))
 `,
-    unsupported: { codes: ['unknown-layer'], mentions: ['ConvLSTM2D'] },
   },
   {
     name: 'encoder and decoder Sequentials inside a keras.Model subclass, no input shape',

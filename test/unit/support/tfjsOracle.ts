@@ -14,7 +14,7 @@
  * - GRU with Keras' default `reset_after=True` has no tfjs form at all; its output shape is compared with
  *   tfjs' GRU(reset_after=False), and its parameters are not compared (Keras keeps a second bias).
  * - Where tfjs' symbolic output shape is wrong though its computation is right (tfjs-layers 4.22: Resizing's
- *   `computeOutputShape` returns `[height, width, inputShape[2]]`; CenterCrop's overwrites its argument;
+ *   `computeOutputShape` returns `[height, width, inputShape[2]]`; CenterCrop's and CategoryEncoding's overwrite their argument;
  *   Reshape leaves -1 unresolved), the tfjs layer is run on a zero tensor and its actual output shape compared.
  * - With `run`, every segment also runs a zero tensor, so a conversion tfjs builds but cannot run (or runs
  *   to another shape) fails too.
@@ -459,7 +459,7 @@ function emulation(layer: LayerResult): Emulation | null {
   }
 
   // Layers tfjs computes right on a tensor but gets the symbolic shape of wrong.
-  if (t === 'Resizing' || t === 'CenterCrop') return { run: toTfjs(layer, { omitName: true, allowWrongSymbolicShape: true }) };
+  if (t === 'Resizing' || t === 'CenterCrop' || t === 'CategoryEncoding') return { run: toTfjs(layer, { omitName: true, allowWrongSymbolicShape: true }) };
   if (t === 'RandomCrop')
     return { run: toTfjs({ type: 'CenterCrop', config: { height: arg(layer, 'height'), width: arg(layer, 'width') } }, { allowWrongSymbolicShape: true }) };
 
