@@ -86,8 +86,8 @@ export function trainingBlock(c: PreviewController) {
           </ul>`
         : nothing
     }
-    ${unavailable ? html`<div class="message">${unavailable}</div>` : nothing} ${t.message ? html`<div class="message">${t.message}</div>` : nothing}
-    ${progress(t)} ${curves(t)}
+    ${unavailable ? html`<div class="message training-unavailable">${unavailable}</div>` : nothing}
+    ${t.message ? html`<div class="message">${t.message}</div>` : nothing} ${progress(t)} ${curves(t)}
     ${
       t.kernel
         ? html`<div class="kernels">
