@@ -11,7 +11,8 @@
 import type { Tree } from '@lezer/common';
 import { callHeads, clearCallsCache } from './python/calls';
 import { chunkInfo, clearChunkCache, codeMayTouchModels, sequentialAliases } from './python/chunkInfo';
-import { chunkSource, chunkToSource, commonEnds, rechunk, type Chunk, type UnclosedBracket } from './python/chunks';
+import { chunkSource, commonEnds, rechunk, type Chunk } from './python/chunks';
+import { syntaxErrors, withoutFollowUps } from './python/syntaxErrors';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
 import { ambientChunks, clearGroupCaches, interpret, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
 import type { Program } from './keras/interpreter';
@@ -352,8 +353,6 @@ function statementFacts(prepared: Prepared): { facts: TextFacts[]; touches: bool
 
 function analyzeSource(prepared: Prepared): AnalysisResult {
   const { source, chunks } = prepared;
-  const unclosed: UnclosedBracket[] = [];
-  for (let i = 0; i < chunks.length; i++) if (chunks[i].unclosed.length) unclosed.push(...chunks[i].unclosed);
   const { facts, touches, aliasKey } = statementFacts(prepared);
   const walked = touches.slice();
   const chunkNames = facts.map((f) => f.names);
@@ -379,21 +378,8 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
       run: { records: run.records, ambientKey: run.ambientKey, walked, ambient: run.ambient, chunkNames, definitions, wordGroups: run.wordGroups },
     });
 
-  const diagnostics: Diagnostic[] = [];
-  for (const u of unclosed)
-    diagnostics.push({ severity: 'error', code: 'syntax-error', message: `'${u.char}' was never closed`, range: source.range(u.at, u.at + 1) });
-  chunks.forEach((c, i) => {
-    const error = walked[i] && c.unclosed.length === 0 ? chunkInfo(c.text).syntaxError : null;
-    if (!error) return; // an unclosed bracket is the syntax error of its chunk, reported above
-    const from = chunkToSource(c, error.from);
-    const to = Math.max(chunkToSource(c, error.to), from + 1);
-    diagnostics.push({
-      severity: 'error',
-      code: 'syntax-error',
-      message: error.snippet ? `invalid syntax near \`${error.snippet.slice(0, 40)}\`` : 'invalid syntax',
-      range: source.range(from, to),
-    });
-  });
+  const syntax = syntaxErrors(source, chunks, walked);
+  const diagnostics: Diagnostic[] = syntax.diagnostics;
   // Version-control conflict markers: Python cannot run the file, even where no model statement holds one. Both
   // ends must be there (a lone `=======` line is more likely a heading's underline in a docstring).
   // Both kinds of marker must be there: without `<<<<<<<` and `>>>>>>>` in the statements' texts (every line that is
@@ -409,8 +395,8 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
         message: `a merge conflict marker (\`${m[1].slice(0, 1).repeat(7)}\`): Python cannot run the file until the conflict is resolved`,
         range: source.range(m.index ?? 0, (m.index ?? 0) + m[0].trimEnd().length),
       });
-  diagnostics.push(...run.notes);
-  const models = run.models;
+  diagnostics.push(...withoutFollowUps(run.notes, syntax.broken));
+  const models = syntax.broken.length ? run.models.map((m) => ({ ...m, diagnostics: withoutFollowUps(m.diagnostics, syntax.broken) })) : run.models;
   return { models, diagnostics };
 }
 
