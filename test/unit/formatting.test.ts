@@ -86,19 +86,22 @@ def f(a, b=2, *args, **kw):
       tokenize(src)
         .filter((t) => t.kind !== 'comment' && t.kind !== 'newline')
         .map((t) => t.text)
-        .filter((t) => t !== '(' && t !== ')' && t !== ',');
+        .filter((t) => t !== '(' && t !== ')' && t !== ',' && t !== ';');
     assert.deepEqual(code(out), code(tricky));
   });
 
   it('applies every rewrite it names', () => {
     const out = reformat(tricky, ALL_REWRITES);
     assert.match(out, /# note \d+: \(\]'",\[ "a, b" \)\n/, 'comments at line ends inside brackets');
-    assert.match(out, /\n\t+# note \d+/, 'comments on lines of their own');
+    assert.match(out, /\n# note \d+/, 'comments on lines of their own (at column 0, as every continuation line)');
     assert.match(out, /"a, b" \)\n\n/, 'blank lines inside brackets');
     assert.match(out, /,\]/, 'trailing commas');
     assert.match(out, /\(4\),/, 'redundant parentheses');
     assert.match(out, /= \\\n/, 'backslash continuations');
     assert.match(out, /\n\treturn/, 'tab indentation');
+    assert.match(out, /\nname=\('n \(1\)'\)/, 'a keyword argument on a line of its own at column 0');
+    assert.match(out, /\n\*\*kw,?\)/, 'a continuation line at column 0');
+    assert.match(out, /\bkeras; from\s/, 'simple statements joined by a semicolon');
     assert.match(out, /\s1:2\]/, 'a slice gets no parentheses');
     assert.match(out, /\sx\s+for\s+x\s+in\s+range\(\s*(?:#[^\n]*\s*)*\(3\),\)\]/, 'a comprehension gets no parentheses or trailing comma');
   });

@@ -12,6 +12,7 @@ import { normRules } from './norm';
 import { poolingRules } from './pooling';
 import { preprocessingRules } from './preprocessing';
 import { recurrentRules } from './recurrent';
+import { didYouMean, nearestLayerName } from './nearMiss';
 import { allRules, registerRules, ruleFor } from './registry';
 import { reshapingRules } from './reshaping';
 
@@ -35,4 +36,4 @@ export const COMMON_LAYER_KWARGS = ['name', 'trainable', 'dtype', 'input_shape',
 /** Layers that run arbitrary code: the analysis cannot know their output. */
 export const OPAQUE_LAYERS = new Set(['Lambda', 'TFSMLayer', 'TorchModuleWrapper', 'JaxLayer', 'FlaxLayer']);
 
-export { ruleFor, allRules };
+export { ruleFor, allRules, nearestLayerName, didYouMean };

@@ -208,7 +208,7 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
         openIndent.push(logicalIndent);
       } else if (ch === ')' || ch === ']' || ch === '}') {
         const k = matchingOpener(src, open, open.length, ch);
-        if (k !== open.length - 1) {
+        if (k < 0 || k !== open.length - 1) {
           const top = open.length ? open[open.length - 1] : -1;
           bracketErrors.push(top < 0 ? { kind: 'unmatched', at: i, char: ch } : { kind: 'mismatch', at: i, char: ch, opener: top, openerChar: src[top] });
           // The brackets it skips over were left open: closed before it, so that the parser sees the structure.

@@ -51,8 +51,6 @@ function before(a: Range['start'], b: Range['start']): boolean {
 export function withoutFollowUps(diagnostics: Diagnostic[], broken: Range[]): Diagnostic[] {
   if (broken.length === 0) return diagnostics;
   return diagnostics.filter(
-    (d) =>
-      d.code === 'syntax-error' ||
-      !broken.some((b) => b.cell === d.range.cell && !before(d.range.start, b.start) && before(d.range.start, b.end)),
+    (d) => d.code === 'syntax-error' || !broken.some((b) => b.cell === d.range.cell && !before(d.range.start, b.start) && before(d.range.start, b.end)),
   );
 }
