@@ -25,8 +25,8 @@ const ASSIGNED = /^(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?::[^
 const MUTATION = /\.\s*(?:append|extend|insert)\s*\(|\+=/;
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?=[ \t\r\n]|$)[^\n]*/gm;
 const COMPOUND = /^(?:if|try|for|while|with|async)\b/;
-/** Inside a block: an assignment at the start of any line, or a `for` loop's targets. */
-const ASSIGNED_IN_BLOCK = /^[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?:(?::[^=\n]*)?=(?!=)|\s+in\b)/gm;
+/** Inside a block: an assignment at the start of any line or after a `;` (`a = 1; b = 2`), or a `for` loop's targets. */
+const ASSIGNED_IN_BLOCK = /(?:^|;)[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?:(?::[^=\n]*)?=(?!=)|\s+in\b)/gm;
 
 /** What the last analysis of a file left for the next: its text and chunks, and its groups' runs. */
 interface Version {

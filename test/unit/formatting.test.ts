@@ -6,7 +6,9 @@ import { strict as assert } from 'node:assert';
 import { analyze as analyzeCore } from '../../src/core';
 import { EXAMPLES, example } from './support/fixtures';
 import { analyze, withoutPositions } from './support/metamorphic';
-import { ALL_REWRITES, reformat, tokenize } from './support/reformat';
+import { ALL_REWRITES, reformat, tokenize, type ReformatOptions } from './support/reformat';
+import { generateModel } from './support/modelGenerator';
+import { CASES } from './support/realCodeCases';
 import { readdirSync } from 'node:fs';
 
 const HEAD = 'from tensorflow import keras\nfrom tensorflow.keras import layers\n';
@@ -112,4 +114,43 @@ def f(a, b=2, *args, **kw):
       assert.ok(result.models.length > 0, file);
     }
   });
+});
+
+describe('layout rewrites, one at a time, change no number (issue 18: statements are Python\'s)', function () {
+  this.timeout(300_000);
+  /** Each rewrite alone, so that no other one can hide what it does. */
+  const LAYOUTS: Record<string, ReformatOptions> = {
+    'keyword arguments on lines of their own at column 0': { column0: true },
+    'every continuation line at column 0': { column0: true, breaks: true },
+    'backslash continuations': { backslashes: true },
+    'backslash continuations at column 0': { backslashes: true, column0: true },
+    semicolons: { semicolons: true },
+    'blank and comment lines inside brackets': { blankLines: true, comments: true },
+    'parentheses around expressions': { parens: true },
+  };
+  const sources: [string, string][] = [
+    ...readdirSync(EXAMPLES)
+      .filter((f) => f.endsWith('.py'))
+      .map((f): [string, string] => [`examples/${f}`, example(f)]),
+    ...CASES.flatMap((c): [string, string][] => (c.source ? [[`real-code case ${c.name}`, c.source]] : [])),
+    ...Array.from({ length: 60 }, (_, k): [string, string] => [`generated model, seed ${k + 1}`, generateModel(k + 1).source]),
+  ];
+
+  for (const [layout, options] of Object.entries(LAYOUTS))
+    it(layout, () => {
+      let compared = 0;
+      for (const [name, source] of sources) {
+        const original = analyzeCore(source);
+        if (original.diagnostics.some((d) => d.code === 'syntax-error')) continue;
+        let rewritten: string;
+        try {
+          rewritten = reformat(source, options);
+        } catch {
+          continue; // a real-code case Python itself refuses to tokenize
+        }
+        assert.deepEqual(withoutPositions(analyzeCore(rewritten)), withoutPositions(original), `${layout}: ${name}\n${rewritten}`);
+        compared++;
+      }
+      assert.ok(compared > 100, `compared ${compared} sources`);
+    });
 });
