@@ -11,7 +11,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze as analyzeCore, type Diagnostic } from '../../src/core';
+import { analyze as analyzeCore, analyzeCells, type Diagnostic } from '../../src/core';
 import { analyze, withoutPositions } from './support/metamorphic';
 import { reformat } from './support/reformat';
 import { checkModel, tfjs } from './support/tfjsOracle';
@@ -76,6 +76,27 @@ describe('statement boundaries and syntax errors, as CPython 3.11 reads the file
       [
         ['first', [null, 4]],
         ['dense', [null, 2]],
+      ],
+    );
+  });
+});
+
+describe('IPython lines in notebooks', () => {
+  it("only a line that starts a statement is a magic: a continuation line starting with % is Python's modulo", () => {
+    const cells = [
+      'from tensorflow import keras\nfrom tensorflow.keras import layers\nmodel = keras.Sequential([layers.Dense(4, input_shape=(3,))])\nprint("params: %d"\n      % model.count_params())\n',
+      '%matplotlib inline\n!pip list\nmodel.add(layers.Dense(2))\n',
+    ].map((text, index) => ({ index, text }));
+    const result = analyzeCells(cells);
+    assert.deepEqual(
+      result.diagnostics.filter((d) => d.code === 'syntax-error'),
+      [],
+    );
+    assert.deepEqual(
+      result.models[0].layers.map((l) => l.outputShape),
+      [
+        [null, 4],
+        [null, 2],
       ],
     );
   });
