@@ -12,13 +12,15 @@ import type { Tree } from '@lezer/common';
 import { callHeads, clearCallsCache } from './python/calls';
 import { chunkInfo, clearChunkCache, codeMayTouchModels, sequentialAliases } from './python/chunkInfo';
 import { chunkSource, commonEnds, rechunk, type Chunk } from './python/chunks';
+import { withoutDecorators } from './python/lexical';
 import { syntaxErrors, withoutFollowUps } from './python/syntaxErrors';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
 import { ambientChunks, clearGroupCaches, interpret, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
 import type { Program } from './keras/interpreter';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic } from './types';
 
-const DEFINES = [/^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+([A-Za-z_]\w*)/, /^(?:@[^\n]*\n\s*)*class\s+([A-Za-z_]\w*)/];
+/** `def name` and `class name` at the start of a statement, after its decorators (see `withoutDecorators`). */
+const DEFINES = [/^(?:async\s+)?def\s+([A-Za-z_]\w*)/, /^class\s+([A-Za-z_]\w*)/];
 /** `name = `, `a, b = `, `(a, b) = `, `name: T = ` at the start of a statement. */
 const ASSIGNED = /^(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?::[^=\n]*)?=(?!=)\s*/;
 /** What replayMutations looks for after a list's definition: `.append(`, `.extend(`, `.insert(`, `+=`. */
@@ -78,7 +80,7 @@ function textFacts(text: string): TextFacts {
       mayTouchModels: codeMayTouchModels(text),
       sequentialAliases: sequentialAliases(text),
       names: definedNames(text),
-      definesFunction: DEFINES[0].test(text),
+      definesFunction: DEFINES[0].test(withoutDecorators(text)),
       conflictMarkers: (text.includes('<<<<<<<') ? 1 : 0) | (text.includes('>>>>>>>') ? 2 : 0),
     };
     factsCache.set(text, facts);
@@ -234,8 +236,9 @@ function sameWordGroups(
 
 /** Names a top-level statement binds, read from its text without parsing it. */
 function definedNames(text: string): string[] {
+  const head = withoutDecorators(text);
   for (const re of DEFINES) {
-    const m = re.exec(text);
+    const m = re.exec(head);
     if (m) return [m[1]];
   }
   // `if`/`try`/`for`/`while`/`with` blocks bind what is assigned anywhere inside them (and a `for`'s targets).

@@ -81,6 +81,18 @@ describe('statement boundaries and syntax errors, as CPython 3.11 reads the file
   });
 });
 
+describe('decorators', () => {
+  it('a decorator whose arguments span lines (register_keras_serializable(\n package=...)) still lets the call reach the function', () => {
+    const file = (decorator: string) =>
+      `from tensorflow import keras\n\ndef register(**options):\n    return lambda f: f\n\n${decorator}\ndef build_model(units=4):\n    return keras.Sequential([keras.layers.Dense(units, input_shape=(3,))])\n\nmodel = build_model(units=8)\n`;
+    const oneLine = analyze(file('@register(package="demo", name="mlp")'));
+    const spread = analyze(file('@register(\n    package="demo",\nname="mlp",\n)'));
+    assert.deepEqual(withoutPositions(spread), withoutPositions(oneLine));
+    // The call's `units=8`, not the default 4.
+    assert.deepEqual(spread.models[0].layers[0].outputShape, [null, 8]);
+  });
+});
+
 describe('IPython lines in notebooks', () => {
   it("only a line that starts a statement is a magic: a continuation line starting with % is Python's modulo", () => {
     const cells = [

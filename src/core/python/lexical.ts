@@ -85,6 +85,31 @@ function skipFormatSpec(src: string, k: number, end: number, q: string, triple: 
   return end;
 }
 
+/** `text` from where the decorators at its start end (each one a logical line: its brackets may span lines). */
+export function withoutDecorators(text: string): string {
+  return text.charCodeAt(0) === 64 /* @ */ ? text.slice(afterDecorators(text)) : text;
+}
+
+function afterDecorators(text: string): number {
+  let i = 0;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (text[i] !== '@') return i;
+    let depth = 0;
+    while (i < text.length && !(text[i] === '\n' && depth === 0)) {
+      const ch = text[i];
+      if (ch === '"' || ch === "'") i = skipString(text, i, text.length);
+      else if (ch === '#') while (i < text.length && text[i] !== '\n') i++;
+      else {
+        if (ch === '(' || ch === '[' || ch === '{') depth++;
+        else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
+        else if (ch === '\\') i++; // a backslash continuation (or an escape) keeps the line going
+        i++;
+      }
+    }
+  }
+}
+
 /**
  * Where a closing bracket `ch` goes among the brackets open at offsets `open[0, depth)` (outermost first): the index
  * of the innermost one it matches, or -1. CPython's tokenizer stops at a closer that does not match the innermost
