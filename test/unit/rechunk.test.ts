@@ -59,6 +59,25 @@ describe('incremental re-chunking', () => {
     assert.deepEqual(plain(rechunk({ text: closed, chunks: b }, open).chunks), plain(a));
   });
 
+  it('letters typed below a bracket left open keep it open, except one that unmakes an f-string whose field held the closer', () => {
+    // `f"{g("x)")}"` is one string (Python 3.12 nests quotes in a field); `af"{g("x)")}"` holds the code `x)`.
+    const base = 'x = f(1,\ny = 2\nname = "abc"\ns = f"{g("x)")}"\nz = 3\n';
+    const steps = [
+      base.replace('s = f"', 's = af"'), // now a plain string: its `)` is code and closes `f(`
+      base,
+      base.replace('name = "abc"', 'name = "abcd"'),
+      base.replace('name = "abc"', 'name = "abcd"').replace('z = 3', 'zz = 3'),
+    ];
+    let previous = { text: base, chunks: chunkSource(base).chunks };
+    for (const next of steps) {
+      const got = rechunk(previous, next).chunks;
+      assert.deepEqual(plain(got), plain(chunkSource(next).chunks), next);
+      previous = { text: next, chunks: got };
+    }
+    assert.equal(chunkSource(base).chunks[0].bracketErrors[0]?.kind, 'never-closed');
+    assert.equal(chunkSource(steps[0]).chunks[0].bracketErrors[0]?.kind, undefined);
+  });
+
   it('between unrelated texts too', () => {
     for (const a of sources)
       for (const b of sources) assert.deepEqual(plain(rechunk({ text: a, chunks: chunkSource(a).chunks }, b).chunks), plain(chunkSource(b).chunks));

@@ -288,8 +288,14 @@ export function rechunk(previous: { text: string; chunks: Chunk[] }, text: strin
   let first = oldChunks.findIndex((c) => c.end > prefix || c === oldChunks[oldChunks.length - 1]);
   first = Math.max(0, first - 1);
   // A chunk before that one that ended brackets nothing closed did so because nothing up to the end of the file did:
-  // the edit may close them now, joining the statements from there on.
-  for (let k = 0; k < first; k++) if (oldChunks[k].recovered.length && closedNow(text, oldChunks[k])) first = k;
+  // the edit may close them now, joining the statements from there on (not an edit of letters and digits alone,
+  // which the usual keystroke is: it cannot change a bracket, a string's end or a comment, unless it makes or unmakes
+  // a string's f prefix right before a quote: `af"{'x'}"` is not an f-string).
+  const quiet =
+    BRACKET_NEUTRAL.test(old.slice(prefix, old.length - suffix)) &&
+    BRACKET_NEUTRAL.test(text.slice(prefix, text.length - suffix)) &&
+    !/['"]/.test(text.slice(text.length - suffix, text.length - suffix + 3));
+  if (!quiet) for (let k = 0; k < first; k++) if (oldChunks[k].recovered.length && closedNow(text, oldChunks[k])) first = k;
   // Before the first chunk lie only blank and comment lines, which an edit can turn into code.
   const restart = first === 0 ? 0 : oldChunks[first].start;
   const oldSuffixStart = old.length - suffix;
@@ -311,6 +317,9 @@ export function rechunk(previous: { text: string; chunks: Chunk[] }, text: strin
   if (stoppedAt !== null) for (const c of oldChunks.slice(syncIndex(stoppedAt))) chunks.push(shifted(c, delta));
   return { chunks };
 }
+
+/** Text that cannot change how brackets pair up: no bracket, quote, comment, backslash, line break or f-string prefix. */
+const BRACKET_NEUTRAL = /^[^()[\]{}'"#\\\r\nfF]*$/;
 
 /** Some bracket `chunk` ended, as nothing closed it, is closed in `text` (which has the chunk unchanged). */
 function closedNow(text: string, chunk: Chunk): boolean {
