@@ -18,7 +18,7 @@ export function isNameChar(c: number): boolean {
 function isFormatted(src: string, i: number): boolean {
   let p = i;
   while (p > 0 && i - p < 3 && isNameChar(src.charCodeAt(p - 1))) p--;
-  if (i - p > 2 || (p > 0 && isNameChar(src.charCodeAt(p - 1)))) return false;
+  if (p === i || i - p > 2 || (p > 0 && isNameChar(src.charCodeAt(p - 1)))) return false;
   const prefix = src.slice(p, i);
   return /^[rRbBuU]?[fF][rR]?$/.test(prefix);
 }
