@@ -207,14 +207,22 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
         open.push(i);
         openIndent.push(logicalIndent);
       } else if (ch === ')' || ch === ']' || ch === '}') {
-        const k = matchingOpener(src, open, open.length, ch);
-        if (k < 0 || k !== open.length - 1) {
-          const top = open.length ? open[open.length - 1] : -1;
-          bracketErrors.push(top < 0 ? { kind: 'unmatched', at: i, char: ch } : { kind: 'mismatch', at: i, char: ch, opener: top, openerChar: src[top] });
-          // The brackets it skips over were left open: closed before it, so that the parser sees the structure.
-          if (k >= 0) insertClosers(k + 1);
+        const top = open.length - 1;
+        if (top >= 0 && CLOSER[src[open[top]]] === ch) {
+          open.pop();
+          openIndent.pop();
+          lastCodeEnd = i + 1;
+          i++;
+          continue;
         }
+        // A closer that is not the innermost bracket's: CPython's tokenizer stops here.
+        bracketErrors.push(
+          top < 0 ? { kind: 'unmatched', at: i, char: ch } : { kind: 'mismatch', at: i, char: ch, opener: open[top], openerChar: src[open[top]] },
+        );
+        const k = matchingOpener(src, open, open.length, ch);
         if (k >= 0) {
+          // The brackets it skips over were left open: closed before it, so that the parser sees the structure.
+          insertClosers(k + 1);
           open.length = k;
           openIndent.length = k;
         }
