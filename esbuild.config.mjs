@@ -4,6 +4,7 @@
 // (old .map files, declarations of deleted modules) is packaged.
 import * as esbuild from 'esbuild';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -18,7 +19,7 @@ const executable = (file) => ({
 
 const node = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning' };
 
-const builds = [
+export const builds = [
   { ...node, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
   // Executable, as package.json `bin` needs it: `npx layerlens` runs it directly, and a new file is 0644.
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [executable('dist/cli.js')] },
@@ -40,9 +41,11 @@ if (existsSync('webview/main.ts'))
     define: { WebAssembly: 'undefined' },
   });
 
-if (production) rmSync('dist', { recursive: true, force: true });
-if (watch) {
-  for (const b of builds) (await esbuild.context(b)).watch();
-} else {
+// Imported (test/unit/bundles.test.ts reads `builds` to check that every package they import is declared), it builds nothing.
+const run = process.argv[1] === fileURLToPath(import.meta.url);
+if (run && production) rmSync('dist', { recursive: true, force: true });
+if (run && watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else if (run) {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }

@@ -1,36 +1,45 @@
 /**
- * `layerlens summary FILE [--json | --markdown] [--expand-nested] [--fail-on error|warning]`: the analysis of a .py or .ipynb
- * file, without TensorFlow.
+ * `layerlens summary FILE... [--json | --markdown] [--expand-nested] [--fail-on error|warning]`: the analysis of .py and
+ * .ipynb files, without TensorFlow. A FILE may be a glob (with `**`, `*`, `?`, `[...]` or `{a,b}`), expanded here, so
+ * that a quoted glob works in CI whatever the shell.
  * Exit codes: 0 on success (also with no model, or with diagnostics; a notebook with no code cells adds a
  * line on stderr); 1 with `--fail-on LEVEL` when a diagnostic of that severity or worse (error > warning >
- * information) is found anywhere in the file, after the output is written, with one line on stderr counting
- * them; 2 for bad arguments or a file that cannot be read, with one line on stderr. Nothing is written but to
- * stdout and stderr.
+ * information) is found in any file, after the output is written, with one line on stderr for each such file
+ * counting them; 2 for bad arguments, or a file that cannot be read or a glob that matches none (the other files
+ * are still summarised), with one line on stderr each. Nothing is written but to stdout and stderr.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { version } from '../package.json';
 import { analyze, analyzeCells, diagnosticLine, formatMarkdown, formatTable, type AnalysisResult } from './core';
 import { sortedDiagnostics } from './core/format';
+import { summaryJson, type SummaryJson } from './core/summaryJson';
 import type { Diagnostic, Severity } from './core/types';
 import { NotebookFormatError, readNotebook } from './core/python/sourceText';
+import { globFiles, isGlob } from './glob';
 
 /** Larger files are refused: no model definition is that long, and reading one would stall a CI job. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-const USAGE = 'usage: layerlens summary FILE [--json | --markdown] [--expand-nested] [--fail-on error|warning]';
+const USAGE = 'usage: layerlens summary FILE... [--json | --markdown] [--expand-nested] [--fail-on error|warning]';
 
 const HELP = `${USAGE}
 
-Summarises the Keras Sequential models in FILE (a .py file or an .ipynb notebook) without running Python:
-shapes, parameters, MACs and receptive fields, then the file's diagnostics in source order.
+Summarises the Keras models in each FILE (a .py file or an .ipynb notebook) without running Python:
+Sequential and Functional models (keras.Model(inputs, outputs), several inputs and outputs, shared layers),
+nested models and keras.applications bases; shapes, parameters, MACs and receptive fields, then the file's
+diagnostics in source order. A FILE may be a glob, quoted so that the shell leaves it ('models/**/*.py').
 
-  --json                    machine-readable output (the schema is in README.md)
+  --json                    machine-readable output (the schema is in README.md); with several files or a glob,
+                            a JSON array of one such object per file
   --markdown                Markdown tables, for a pull request
   --expand-nested           list the layers of a model used as a layer (a pretrained base) under its row
-  --fail-on error|warning   exit 1 when the file has a diagnostic of that severity or worse
+  --fail-on error|warning   exit 1 when a file has a diagnostic of that severity or worse
                             (error > warning > information)
 
-Exit status: 0 on success, also with no model or with diagnostics when --fail-on is not given;
-1 when --fail-on finds a diagnostic at its level; 2 for bad arguments or a file that cannot be read.
+Exit status, one for all the files: 2 for bad arguments, or when a file cannot be read or a glob matches no file
+(the others are still summarised); else 1 when --fail-on finds a diagnostic at its level in any file; else 0, also
+with no model or with diagnostics when --fail-on is not given.
 `;
 
 type FailOn = 'error' | 'warning';
@@ -85,88 +94,144 @@ function readSource(file: string): string {
   return buf.toString('utf8');
 }
 
-export function main(argv: string[]): number {
-  const args = argv.slice();
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (args.includes('--version')) {
-    process.stdout.write(`${require('../package.json').version}\n`);
-    return 0;
-  }
-  // --fail-on LEVEL or --fail-on=LEVEL, anywhere among the arguments.
-  let failOn: FailOn | undefined;
-  const others: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a !== '--fail-on' && !a.startsWith('--fail-on=')) {
-      others.push(a);
+const OPTIONS = {
+  json: { type: 'boolean' },
+  markdown: { type: 'boolean' },
+  'expand-nested': { type: 'boolean' },
+  'fail-on': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+/** The one line for arguments node's parseArgs refuses, in our words. */
+function argumentError(e: unknown): string {
+  const { code, message } = e as { code?: string; message: string };
+  if (message.includes("'--fail-on")) return '--fail-on takes error or warning';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${/'([^']+)'/.exec(message)?.[1] ?? ''}`;
+  return message;
+}
+
+/**
+ * The files the arguments name, each glob expanded (sorted, as a shell would), in the order given, each file once.
+ * An argument that names an existing file is that file, even with `*` or `[` in its name. A glob that matches no
+ * file is an error, so a typo in CI does not pass on no files at all.
+ */
+export function expandFiles(args: string[]): { files: string[]; errors: string[] } {
+  const files: string[] = [];
+  const errors: string[] = [];
+  for (const arg of args) {
+    let exists = false;
+    try {
+      statSync(arg);
+      exists = true;
+    } catch {
+      // not a file of that name: a glob, or a missing file (reported when it is read)
+    }
+    if (exists || !isGlob(arg)) {
+      files.push(arg);
       continue;
     }
-    const level = a === '--fail-on' ? args[++i] : a.slice('--fail-on='.length);
-    if (level !== 'error' && level !== 'warning') {
-      process.stderr.write(`layerlens: --fail-on takes error or warning${level === undefined ? '' : `, not '${level}'`}; ${USAGE}\n`);
-      return 2;
-    }
-    failOn = level;
+    const matches = globFiles(arg);
+    if (matches.length === 0) errors.push(`layerlens: ${arg}: no file matches`);
+    files.push(...matches);
   }
-  const json = others.includes('--json');
-  const markdown = others.includes('--markdown');
-  const expandNested = others.includes('--expand-nested');
-  const rest = others.filter((a) => a !== '--json' && a !== '--markdown' && a !== '--expand-nested');
-  const unknownFlag = rest.find((a) => a.startsWith('-'));
-  if (rest[0] !== 'summary' || rest.length !== 2 || unknownFlag || (json && markdown)) {
-    process.stderr.write(
-      `layerlens: ${unknownFlag ? `unknown option ${unknownFlag}` : json && markdown ? 'choose one of --json and --markdown' : 'expected: summary FILE'}; ${USAGE}\n`,
-    );
-    return 2;
-  }
-  const file = rest[1];
+  return { files: [...new Set(files)], errors };
+}
+
+/** One file's analysis, or the one line saying why it cannot be read. */
+function analyzeFile(file: string): { result: AnalysisResult } | { error: string } {
   let text: string;
   try {
     text = readSource(file);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`${e.message}\n`);
-      return 2;
-    }
+    if (e instanceof UsageError) return { error: e.message };
     throw e;
   }
-  let result: AnalysisResult;
-  if (file.toLowerCase().endsWith('.ipynb')) {
-    let cells;
-    try {
-      cells = readNotebook(text);
-    } catch (e) {
-      if (!(e instanceof NotebookFormatError)) throw e;
-      process.stderr.write(`layerlens: cannot read ${file}: ${e.message}\n`);
-      return 2;
-    }
-    // Not an error (there is simply no model), but worth a word: the user may have opened the wrong notebook.
-    if (cells.length === 0) process.stderr.write(`layerlens: ${file}: the notebook has no code cells\n`);
-    result = analyzeCells(cells);
-  } else result = analyze(text, { fileName: file });
-  const diagnostics = sortedDiagnostics(result);
-  if (json) process.stdout.write(`${JSON.stringify({ file, models: result.models, diagnostics: result.diagnostics }, null, 2)}\n`);
-  else writeText(result, diagnostics, file, markdown, expandNested);
-  const level = failOn;
-  if (level === undefined) return 0;
-  const failing = diagnostics.filter((d) => SEVERITY_RANK[d.severity] >= SEVERITY_RANK[level]);
-  if (failing.length === 0) return 0;
-  process.stderr.write(`layerlens: ${file}: ${failureCount(failing, level)} (--fail-on ${level})\n`);
-  return 1;
+  if (!file.toLowerCase().endsWith('.ipynb')) return { result: analyze(text, { fileName: file }) };
+  let cells;
+  try {
+    cells = readNotebook(text);
+  } catch (e) {
+    if (!(e instanceof NotebookFormatError)) throw e;
+    return { error: `layerlens: cannot read ${file}: ${e.message}` };
+  }
+  // Not an error (there is simply no model), but worth a word: the user may have opened the wrong notebook.
+  if (cells.length === 0) process.stderr.write(`layerlens: ${file}: the notebook has no code cells\n`);
+  return { result: analyzeCells(cells) };
 }
 
-function writeText(result: AnalysisResult, diagnostics: Diagnostic[], file: string, markdown: boolean, expandNested: boolean): void {
-  // The tables, then every diagnostic (the models' and the file's syntax errors) in one list in source order.
+export function main(argv: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    process.stderr.write(`layerlens: ${argumentError(e)}; ${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  const failOn = values['fail-on'];
+  if (failOn !== undefined && failOn !== 'error' && failOn !== 'warning') {
+    process.stderr.write(`layerlens: --fail-on takes error or warning, not '${failOn}'; ${USAGE}\n`);
+    return 2;
+  }
+  const [command, ...args] = positionals;
+  if (command !== 'summary' || args.length === 0 || (values.json && values.markdown)) {
+    process.stderr.write(`layerlens: ${values.json && values.markdown ? 'choose one of --json and --markdown' : 'expected: summary FILE...'}; ${USAGE}\n`);
+    return 2;
+  }
+  const { files, errors } = expandFiles(args);
+  for (const e of errors) process.stderr.write(`${e}\n`);
+  // One literal FILE keeps the output of one file; several, or a glob, say which file each part is.
+  const several = args.length > 1 || files.length !== 1 || files[0] !== args[0];
+  const format = { markdown: !!values.markdown, expandNested: !!values['expand-nested'], heading: several };
+  const json: SummaryJson[] = [];
+  let unreadable = errors.length;
+  let failed = 0;
+  let written = 0;
+  for (const file of files) {
+    const analysed = analyzeFile(file);
+    if ('error' in analysed) {
+      process.stderr.write(`${analysed.error}\n`);
+      unreadable++;
+      continue;
+    }
+    const diagnostics = sortedDiagnostics(analysed.result);
+    // Text is written file by file, so that a CI log shows each as it comes; JSON is one document, written at the end.
+    if (values.json) json.push(summaryJson(file, analysed.result));
+    else process.stdout.write(`${written++ ? '\n' : ''}${fileText(analysed.result, diagnostics, file, format)}\n`);
+    const atLevel = failOn === undefined ? [] : diagnostics.filter((d) => SEVERITY_RANK[d.severity] >= SEVERITY_RANK[failOn]);
+    if (failOn && atLevel.length) {
+      failed++;
+      process.stderr.write(`layerlens: ${file}: ${failureCount(atLevel, failOn)} (--fail-on ${failOn})\n`);
+    }
+  }
+  if (values.json && (json.length || several)) process.stdout.write(`${JSON.stringify(several ? json : json[0], null, 2)}\n`);
+  if (failed && files.length > 1) process.stderr.write(`layerlens: ${failed} of ${files.length} files fail (--fail-on ${failOn})\n`);
+  return unreadable ? 2 : failed ? 1 : 0;
+}
+
+/**
+ * One file's model tables, then every diagnostic (the models' and the file's syntax errors) in one list in source
+ * order; under a heading naming the file when the command covers several.
+ */
+function fileText(result: AnalysisResult, diagnostics: Diagnostic[], file: string, o: { markdown: boolean; expandNested: boolean; heading: boolean }): string {
   const blocks = result.models.map((m) =>
-    markdown ? formatMarkdown(m, file, { diagnostics: false }) : formatTable(m, file, { diagnostics: false, expandNested }),
+    o.markdown ? formatMarkdown(m, file, { diagnostics: false }) : formatTable(m, file, { diagnostics: false, expandNested: o.expandNested }),
   );
   if (result.models.length === 0) blocks.push(`${file}: no model found`);
-  const lines = diagnostics.map((d) => (markdown ? `- ${diagnosticLine(d, file)}` : diagnosticLine(d, file)));
-  if (lines.length) blocks.push(markdown ? `### Diagnostics\n\n${lines.join('\n')}` : lines.join('\n'));
-  process.stdout.write(`${blocks.join('\n\n')}\n`);
+  const lines = diagnostics.map((d) => (o.markdown ? `- ${diagnosticLine(d, file)}` : diagnosticLine(d, file)));
+  if (lines.length) blocks.push(o.markdown ? `### Diagnostics\n\n${lines.join('\n')}` : lines.join('\n'));
+  const body = blocks.join('\n\n');
+  if (!o.heading) return body;
+  return o.markdown ? `## ${file}\n\n${body}` : `==> ${file} <==\n${body}`;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

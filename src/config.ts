@@ -1,14 +1,27 @@
-/** The only reader of `layerlens.*` settings. Changes apply without a reload: readers call the getters each time. */
+/**
+ * The only reader of `layerlens.*` settings. Changes apply without a reload: readers call the getters each time.
+ * Each default is the one package.json's `contributes.configuration` declares (what VS Code's Settings editor shows),
+ * read from the manifest when the extension is bundled, so it is written once.
+ */
 import * as vscode from 'vscode';
+import { contributes } from '../package.json';
 
-const section = () => vscode.workspace.getConfiguration('layerlens');
+type Properties = typeof contributes.configuration.properties;
+/** `inlayHints.enabled` for `layerlens.inlayHints.enabled`: a setting the manifest declares, without its section. */
+type Key = { [P in keyof Properties]: P extends `layerlens.${infer K}` ? K : never }[keyof Properties];
+
+/** A getter for the setting `layerlens.KEY`, falling back to the manifest's default. */
+function setting<K extends Key>(key: K): () => Properties[`layerlens.${K}`]['default'] {
+  const fallback = contributes.configuration.properties[`layerlens.${key}`].default;
+  return () => vscode.workspace.getConfiguration('layerlens').get(key, fallback);
+}
 
 export const config = {
-  inlayHintsEnabled: () => section().get<boolean>('inlayHints.enabled', true),
-  inlayHintsParams: () => section().get<boolean>('inlayHints.params', false),
-  codeLensEnabled: () => section().get<boolean>('codeLens.enabled', true),
-  diagnosticsEnabled: () => section().get<boolean>('diagnostics.enabled', true),
-  previewMemoryLimitMB: () => section().get<number>('preview.memoryLimitMB', 1024),
+  inlayHintsEnabled: setting('inlayHints.enabled'),
+  inlayHintsParams: setting('inlayHints.params'),
+  codeLensEnabled: setting('codeLens.enabled'),
+  diagnosticsEnabled: setting('diagnostics.enabled'),
+  previewMemoryLimitMB: setting('preview.memoryLimitMB'),
 };
 
 /** Calls `listener` when any LayerLens setting changes. */

@@ -3,6 +3,5 @@
 import { prelude } from '../../src/core/applications/prelude';
 
 const family = process.argv[2];
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const mod = require(`../../src/core/applications/${family}`) as { source: string };
 process.stdout.write(prelude + '\n' + mod.source);

@@ -62,8 +62,8 @@ interface TextFacts {
   /** Names it makes other names for Sequential (read from the text: no parse needed). */
   sequentialAliases: string[];
   names: string[];
-  /** It is a function's definition (`def`, decorated or not). */
-  definesFunction: boolean;
+  /** It defines a function or a class (`def`, `class`, decorated or not): calling it runs code that may build a model. */
+  definesCallable: boolean;
   /** Bits: 1 if it holds `<<<<<<<`, 2 if `>>>>>>>` (a version-control conflict's markers). */
   conflictMarkers: number;
   /** The distinct names written just before a `(` (spaces between allowed), asked for by walkCallers. */
@@ -80,7 +80,7 @@ function textFacts(text: string): TextFacts {
       mayTouchModels: codeMayTouchModels(text),
       sequentialAliases: sequentialAliases(text),
       names: definedNames(text),
-      definesFunction: DEFINES[0].test(withoutDecorators(text)),
+      definesCallable: DEFINES.some((re) => re.test(withoutDecorators(text))),
       conflictMarkers: (text.includes('<<<<<<<') ? 1 : 0) | (text.includes('>>>>>>>') ? 2 : 0),
     };
     factsCache.set(text, facts);
@@ -269,7 +269,7 @@ function walkCallers(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): vo
   // Plain loops, not array methods with closures: this runs over every statement on every keystroke, and what it
   // allocates brings the next minor collection nearer (one of the pauses a keystroke's p95 meets).
   let builders = new Set<string>();
-  for (let i = 0; i < facts.length; i++) if (walked[i] && facts[i].definesFunction) for (const n of facts[i].names) builders.add(n);
+  for (let i = 0; i < facts.length; i++) if (walked[i] && facts[i].definesCallable) for (const n of facts[i].names) builders.add(n);
   while (builders.size > 0) {
     const found = new Set<string>();
     for (let i = 0; i < chunks.length; i++) {
@@ -277,12 +277,24 @@ function walkCallers(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): vo
       const heads = (facts[i].callHeads ??= callHeads(chunks[i].text));
       let mentions = false;
       for (let k = 0; k < heads.length && !mentions; k++) mentions = builders.has(heads[k]);
+      // `class Fast(Trainer):` is a builder too: creating it runs Trainer's `__init__`.
+      if (!mentions && facts[i].definesCallable) mentions = basesNameAnyOf(chunks[i].text, builders);
       if (!mentions || !callsAnyOf(chunkInfo(chunks[i].text).calledNames, builders)) continue;
       walked[i] = true;
-      if (facts[i].definesFunction) for (const n of facts[i].names) found.add(n);
+      if (facts[i].definesCallable) for (const n of facts[i].names) found.add(n);
     }
     builders = found;
   }
+}
+
+/** A class's bases, after its decorators (see `withoutDecorators`). */
+const CLASS_BASES = /^class\s+[A-Za-z_]\w*\s*\(([^)]*)\)/;
+
+function basesNameAnyOf(text: string, names: Set<string>): boolean {
+  const bases = CLASS_BASES.exec(withoutDecorators(text));
+  if (!bases) return false;
+  for (const base of bases[1].split(',')) if (names.has(base.replace(/[\s()]/g, ''))) return true;
+  return false;
 }
 
 function callsAnyOf(called: Set<string>, names: Set<string>): boolean {

@@ -2,7 +2,7 @@
  * Plain-language descriptions of a layer and a model, shared by hovers, code lenses, the summary view and
  * the webview so that they all say the same thing the same way. Markdown, no `vscode`.
  */
-import { BYTES_PER_PARAM, connectedTo, formatBytes, formatCount, formatField, formatShape } from './format';
+import { BYTES_PER_PARAM, connectedTo, formatBytes, formatCount, formatField, formatShape, inputsText } from './format';
 import { sizeText } from './repr';
 import type { LayerResult, ModelResult, ReceptiveField, TensorResult } from './types';
 
@@ -51,9 +51,16 @@ export function outputBytes(layer: LayerResult): number | null {
   return n * BYTES_PER_PARAM;
 }
 
-/** The hover on a layer, as Markdown lines (command links are added by the editor). */
-export function layerMarkdown(layer: LayerResult): string[] {
-  const lines = [`**${layer.name}** · \`${layer.type}\``, '', `\`${formatShape(layer.inputShape)}\` → \`${formatShape(layer.outputShape)}\``, ''];
+/**
+ * The hover on one call of a layer, as Markdown lines (command links are added by the editor). A layer that joins
+ * several tensors (a merge) shows all their shapes, as Keras gives its input shape: a list, `[(None, 128), (None, 32)]`.
+ */
+export function layerMarkdown(layer: LayerResult, call = 0): string[] {
+  // A shared layer's call other than the first has shapes of its own (the row's are the first call's).
+  const shapes = layer.calls?.[call] ?? layer;
+  const joined = layer.inboundShapes?.[call] ?? [];
+  const input = joined.length > 1 ? `[${joined.map((s) => formatShape(s)).join(', ')}]` : formatShape(shapes.inputShape);
+  const lines = [`**${layer.name}** · \`${layer.type}\``, '', `\`${input}\` → \`${formatShape(shapes.outputShape)}\``, ''];
   lines.push(`**Parameters:** ${describeParams(layer)}  `);
   if (layer.receptiveField) lines.push(`**Receptive field:** ${describeField(layer.receptiveField)} — ${explainField(layer.receptiveField)}  `);
   lines.push(`**MACs:** ${formatCount(layer.macs)} · **Output:** ${formatBytes(outputBytes(layer))} per sample`);
@@ -179,7 +186,7 @@ export function modelMarkdownTable(model: ModelResult): string[] {
   // A Functional model's table says what each layer is connected to, as Keras' summary does.
   const functional = model.kind === 'functional';
   const lines = [
-    `**${model.name}** · input \`${formatShape(model.inputShape)}\``,
+    `**${model.name}** · ${inputsText(model, (t) => `\`${t}\``)}`,
     '',
     `| Layer (type) | Output shape | Params | RF |${functional ? ' Connected to |' : ''}`,
     `|---|---|---:|---:|${functional ? '---|' : ''}`,

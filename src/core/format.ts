@@ -1,6 +1,6 @@
 /** Text renderings of an analysis: a Keras-like summary table, Markdown, and helpers the editor shares. */
 import { shapeRepr, sizeText } from './repr';
-import type { AnalysisResult, Diagnostic, LayerResult, ModelResult, Range, ReceptiveField } from './types';
+import type { AnalysisResult, Diagnostic, LayerResult, ModelResult, Range, ReceptiveField, Shape } from './types';
 
 export const BYTES_PER_PARAM = 4;
 
@@ -28,6 +28,29 @@ export function formatBytes(bytes: number | null): string {
   return `${size.toFixed(2)} PB`;
 }
 
+/** One input of a model: an Input layer's name (a Sequential's input has none) and its shape. */
+export interface ModelInput {
+  name: string | null;
+  shape: Shape | null;
+}
+
+/**
+ * Every input of a model: a Functional model's Input rows, in the order of its layers; a Sequential's one input.
+ * (A nested model's inputs are its own business: only the model's own rows count.)
+ */
+export function modelInputs(model: ModelResult): ModelInput[] {
+  if (model.kind !== 'functional') return [{ name: null, shape: model.inputShape }];
+  const rows = model.layers.filter((l) => l.type === 'InputLayer' && l.inbound?.length === 0);
+  return rows.length ? rows.map((l) => ({ name: l.name, shape: l.outputShape })) : [{ name: null, shape: model.inputShape }];
+}
+
+/** `input (None, 8)`; with several, each by name: `inputs title (None, None), tags (None, 12)`. */
+export function inputsText(model: ModelResult, code: (text: string) => string = (t) => t): string {
+  const inputs = modelInputs(model);
+  if (inputs.length === 1) return `input ${code(formatShape(inputs[0].shape))}`;
+  return `inputs ${inputs.map((i) => `${i.name} ${code(formatShape(i.shape))}`).join(', ')}`;
+}
+
 /** "18×18" for a square field, "3×5" otherwise; "?" when unknown, "—" where it is not defined. */
 export function formatField(field: ReceptiveField | null): string {
   if (!field) return '—';
@@ -41,7 +64,7 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { title: 'Layer (type)', width: 32, cell: (l) => `${l.name} (${l.type})` },
+  { title: 'Layer (type)', width: 32, cell: (l) => `${l.name} (${l.type})${l.timesUnknown ? ' ×?' : ''}` },
   { title: 'Output Shape', width: 24, cell: (l) => formatShape(l.outputShape) },
   { title: 'Param #', width: 12, cell: (l) => formatCount(l.params) },
   { title: 'Receptive field', width: 17, cell: (l) => formatField(l.receptiveField) },
@@ -119,7 +142,9 @@ export function formatTable(model: ModelResult, file?: string, options: FormatOp
   const columns = columnsFor(model);
   const width = columns.reduce((s, c) => s + c.width, 0);
   const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}, ` : '';
-  const lines = [`Model: "${model.name}"  (${cell}line ${model.line}, input ${formatShape(model.inputShape)})`, '_'.repeat(width)];
+  const lines = [`Model: "${model.name}"  (${cell}line ${model.line}, ${inputsText(model)})`, '_'.repeat(width)];
+  const origin = builtByLine(model);
+  if (origin) lines.splice(1, 0, origin);
   lines.push(
     columns
       .map((c) => pad(c.title, c.width))
@@ -153,6 +178,8 @@ export function formatMarkdown(model: ModelResult, file?: string, options: Forma
   const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}:` : '';
   const columns = columnsFor(model);
   const lines = [`### Model \`${model.name}\`${file ? ` (${file}:${cell}${model.line})` : ''}`, ''];
+  const origin = builtByLine(model);
+  if (origin) lines.push(origin, '');
   lines.push(
     `| # | ${columns.map((c) => c.title).join(' | ')} |`,
     `|---:|${columns.map((c, i) => (i >= 2 && c.title !== 'Connected to' ? '---:' : '---')).join('|')}|`,
@@ -164,4 +191,14 @@ export function formatMarkdown(model: ModelResult, file?: string, options: Forma
     for (const d of model.diagnostics) lines.push(`- ${esc(diagnosticLine(d))}`);
   }
   return lines.join('\n');
+}
+
+/** Under the header, for a model a function builds with its defaults: say so, as the editor does (the numbers may not be those of any real call). */
+function builtByLine(model: ModelResult): string | null {
+  const by = model.builtBy;
+  if (!by || by.call) return null;
+  const cellOf = (r: Range) => (r.cell !== undefined ? `cell ${r.cell + 1}, ` : '');
+  const passed = by.passed ? `; it is passed on at ${cellOf(by.passed)}line ${by.passed.start.line}, to code LayerLens does not run` : '';
+  const tuner = by.tuner ? "; hp.* values are Keras Tuner's first (default=, else the least or first)" : '';
+  return `Built with the defaults of ${by.function}(): nothing in this file calls it${passed}${tuner}.`;
 }

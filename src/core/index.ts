@@ -2,6 +2,7 @@
 export { analyze, analyzeCells, clearParseCache } from './analyze';
 export { formatBytes, formatCount, formatField, formatMarkdown, formatShape, formatTable, diagnosticLine } from './format';
 export * from './types';
+export { summaryJson, type LayerJson, type ModelJson, type SummaryJson, type UnknownReasons } from './summaryJson';
 export { pyRepr, pyTuple, shapeRepr, sizeText, type PyPlain } from './repr';
 export {
   applicationMarkdown,

@@ -59,6 +59,14 @@ export interface LayerResult {
   calls?: LayerCallResult[];
   name: string;
   range: Range;
+  /**
+   * Added where LayerLens cannot tell whether or how often it runs (a loop over something unknown, an undecided
+   * `if`: the `conditional-layer` diagnostic): the row stands for zero, one or more layers, shown `×?`; its numbers
+   * are those of one run, and the rows after it are unknown.
+   */
+  timesUnknown?: true;
+  /** The call of a function of the file whose body made this layer (the innermost), when one did. */
+  via?: { function: string; call: Range };
   inputShape: Shape | null;
   outputShape: Shape | null;
   params: number | null;
@@ -113,7 +121,7 @@ export interface ModelResult {
    * For a model a function in the file builds: the function, and the call that built this one (each call site is
    * a model of its own). Without `call`, nothing in the file calls the function and its defaults were used.
    */
-  builtBy?: { function: string; call?: Range };
+  builtBy?: { function: string; call?: Range; passed?: Range; tuner?: true };
   /**
    * A `keras.applications` architecture (`VGG16`) built by the call at `range`: its layers are the architecture's,
    * all placed at that call, so the editor shows the model as one thing there (its output, totals and stages).

@@ -102,7 +102,9 @@ function layerHover(group: LayerGroup, doc: vscode.TextDocument, analysis: Docum
     // A Functional model's layer: which layers feed it (for a merge, each input with its shape).
     const inbound = inboundMarkdown(model, layer, call);
     md.appendMarkdown(
-      [...layerMarkdown(layer), ...(inbound.length ? ['', ...inbound] : []), ...(by ? ['', by] : []), '', links(doc, models, modelIndex, layer)].join('\n'),
+      [...layerMarkdown(layer, call), ...(inbound.length ? ['', ...inbound] : []), ...(by ? ['', by] : []), '', links(doc, models, modelIndex, layer)].join(
+        '\n',
+      ),
     );
     return md;
   }

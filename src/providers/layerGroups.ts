@@ -147,7 +147,8 @@ function sumParams(layers: LayerResult[]): number | null {
 function outputsLabel(layers: LayerResult[], budget: number, params: boolean): string {
   const total = params ? sumParams(layers) : null;
   const suffix = total === null ? '' : `${SEP}${formatCount(total)} params`;
-  const shapes = layers.map((l) => formatShape(l.outputShape));
+  // A layer that may run any number of times (`conditional-layer`) says so: `(None, 16) ×?`.
+  const shapes = layers.map((l) => `${formatShape(l.outputShape)}${l.timesUnknown ? ' ×?' : ''}`);
   return shortenList(shapes, budget <= 0 ? 0 : Math.max(1, budget - suffix.length)) + suffix;
 }
 
@@ -237,7 +238,11 @@ export function builtBySentence(model: ModelResult, callSource: string | undefin
 export function defaultsNote(model: ModelResult): string | undefined {
   const by = model.builtBy;
   if (!by || by.call) return undefined;
-  return `The numbers use the defaults of ${codeSpan(by.function)}'s parameters: nothing in this file calls it.`;
+  const passed = by.passed ? ` It is passed on at ${whereText(by.passed)}, to code that calls it with arguments LayerLens cannot see.` : '';
+  const tuner = by.tuner
+    ? " Its `hp` values are the search space's first (each `default=`, else the least or first value), as Keras Tuner builds its first model."
+    : '';
+  return `The numbers use the defaults of ${codeSpan(by.function)}'s parameters: nothing in this file calls it.${passed}${tuner}`;
 }
 
 /** The "Built by" cell of a model's rows: its call, or the defaults it was built with, or just its name. */
@@ -264,9 +269,18 @@ export function groupMarkdown(group: LayerGroup, opts: GroupHoverOptions): strin
   const n = group.members.length;
   const fn = [...new Set(models.map((m) => m.model.builtBy?.function).filter((f): f is string => !!f))];
   const withCalls = models.length > 1 || models.some((m) => m.model.builtBy?.call);
-  const looped = models.some((m) => m.layers.length > 1);
+  const repeated = models.filter((m) => m.layers.length > 1);
+  // Several layers of one model from this line: a loop ran it, or the function it is in was called more than once.
+  const vias = repeated.flatMap((m) => m.layers.map((l) => l.via));
+  const callLines = [...new Set(vias.map((v) => (v ? whereText(v.call) : '')))];
+  const calledAgain = repeated.length > 0 && callLines.length > 1 && !callLines.includes('');
+  const calledWhat = `\`${vias[0]?.function ?? 'its function'}\``;
   const how = [
-    looped ? 'a loop runs this call once per iteration' : '',
+    calledAgain
+      ? `${calledWhat} is called ${callLines.length === 2 ? 'twice' : `${callLines.length} times`} (${callLines.join(', ')})`
+      : repeated.length
+        ? 'a loop runs this call once per iteration'
+        : '',
     models.length > 1 ? `${fn.length ? fn.map((f) => `\`${f}\``).join(', ') : 'the file'} builds one model per call` : '',
   ]
     .filter(Boolean)

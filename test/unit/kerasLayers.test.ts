@@ -110,9 +110,11 @@ describe('text and lookup layers whose output depends on data', () => {
         ['Dense', [null, 1, 4], null],
       ],
     );
-    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+    assert.equal(diagnostics.length, 2, JSON.stringify(diagnostics));
     const [severity, code, line, message] = diagnostics[0];
     assert.deepEqual([severity, code, line], ['information', 'vocabulary-from-data', 4]);
+    assert.deepEqual(diagnostics[1].slice(0, 3), ['warning', 'incomplete-model', 9], 'the model says it is not fully known, at its keras.Model call');
+    assert.match(diagnostics[1][3] as string, /the first unknown is at line 4: TextVectorization/);
     assert.match(
       message,
       /^TextVectorization\(output_mode='multi_hot'\) .* learnt from data by `adapt\(\)` .*\(at most max_tokens=100\).*`pad_to_max_tokens=True`/,

@@ -134,6 +134,32 @@ describe('layer groups: one call, several layers', () => {
     assert.match(text, /\| 2 \| `build_model\(\)` at line 29 → model `big` \| dense \| `\(None, 64\)` → `\(None, 10\)` \| 650 \| — \|/);
   });
 
+  it('a block function called twice in one model: the hover says so, with both calls, not that a loop ran it', () => {
+    const source = `from tensorflow import keras
+from tensorflow.keras import layers
+
+
+def conv_block(x, filters):
+    x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+    return layers.MaxPooling2D()(x)
+
+
+inputs = keras.Input(shape=(32, 32, 3))
+x = conv_block(inputs, 32)
+x = conv_block(x, 64)
+for units in [64, 32]:
+    x = layers.Dense(units)(layers.Flatten()(x) if units == 64 else x)
+model = keras.Model(inputs, x)
+`;
+    const twice = groupLayersByRange(analyze(source).models);
+    const conv = twice.find((g) => g.range.start.line === 6);
+    assert.ok(conv);
+    assert.match(hover(conv), /this line makes \*\*2 layers\*\* \(`conv_block` is called twice \(line 11, line 12\)\)/);
+    const dense = twice.find((g) => g.range.start.line === 14 && g.members[0].layer.type === 'Dense');
+    assert.ok(dense);
+    assert.match(hover(dense), /a loop runs this call once per iteration/);
+  });
+
   it('a function nothing calls: the hover says its defaults were used', () => {
     const text = hover(at(36));
     assert.match(text, /\*\*5 layers\*\*/);

@@ -201,14 +201,15 @@ note = "keras.Sequential() with model.add(" ; net = keras.Sequential([keras.Inpu
     assert.deepEqual(codes(m), []);
   });
 
-  it('without an input shape: parameters that do not depend on it, and an information diagnostic', () => {
+  it('without an input shape: parameters that do not depend on it, an information diagnostic, and the model warning that it is not fully known', () => {
     const m = onlyModel('from keras import layers, models\nm = models.Sequential([layers.Embedding(1000, 16), layers.Dense(4)])');
     assert.equal(m.layers[0].params, 16000);
     const n = analyze('from keras import layers, models\nn = models.Sequential([layers.Dense(4)])').models[0];
     assert.equal(n.layers[0].params, null);
     assert.equal(n.layers[0].outputShape, null);
-    assert.deepEqual(codes(n), ['missing-input-shape']);
+    assert.deepEqual(codes(n), ['missing-input-shape', 'incomplete-model']);
     assert.equal(n.diagnostics[0].severity, 'information');
+    assert.equal(n.diagnostics[1].severity, 'warning');
   });
 
   it('constants, tuples, negative numbers and arithmetic at module and function level', () => {

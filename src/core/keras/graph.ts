@@ -64,7 +64,16 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
     if (node.inputs.length === 0) {
       // An Input: its shape, and a row of its own, as Keras prints Functional models.
       const input = findInputShape(
-        { name: '', explicitName: false, from: node.from, to: node.to, layers: [entry], statementFrom: node.from, conditionalDepth: 0, notes: [] },
+        {
+          name: '',
+          explicitName: false,
+          from: node.from,
+          to: node.to,
+          layers: [entry],
+          statementFrom: (node.layer as LayerCall).statementFrom ?? node.from,
+          conditionalDepth: 0,
+          notes: [],
+        },
         source,
         (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to),
       );

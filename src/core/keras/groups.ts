@@ -21,6 +21,7 @@ import { callRuns, callsName, isIdentifier, type CalledNames } from '../python/c
 import { chunkInfo } from '../python/chunkInfo';
 import { analyzeFunctional } from './graph';
 import { Interpreter, underFileBounds, type Program } from './interpreter';
+import { warnIfIncomplete } from './completeness';
 import { analyzeModel } from './propagate';
 
 /** One group's run: what it made, and what it depends on. */
@@ -255,8 +256,8 @@ function runGroup(program: Program, members: number[] | null, ambient: boolean[]
   interpreter.run();
   const source = program.source;
   const results = [
-    ...interpreter.models.map((m) => ({ from: m.from, make: () => analyzeModel(m, source) })),
-    ...interpreter.functionals.map((m) => ({ from: m.from, make: () => analyzeFunctional(m, source) })),
+    ...interpreter.models.map((m) => ({ from: m.from, make: () => warnIfIncomplete(analyzeModel(m, source)) })),
+    ...interpreter.functionals.map((m) => ({ from: m.from, make: () => warnIfIncomplete(analyzeFunctional(m, source)) })),
   ]
     .sort((a, b) => a.from - b.from)
     .map((m) => ({ from: m.from, model: m.make() }));

@@ -41,8 +41,9 @@ function dims(value: Value | undefined, report: Report, label: string): Internal
   });
 }
 
-function batchOf(args: Map<string, Value>): number | null {
+function batchOf(args: Map<string, Value>, report: Report): number | null {
   const b = args.get('batch_size');
+  if (b?.kind === 'unknown') report('information', 'unresolved-value', `${cannotResolve(b)}: the batch size is unknown.`, b.from, b.to);
   return b && b.kind === 'number' ? b.value : null;
 }
 
@@ -50,11 +51,15 @@ function batchOf(args: Map<string, Value>): number | null {
 export function inputLayerShape(call: LayerCall, report: Report): InternalShape | null {
   const a = call.args;
   const batchShape = a.get('batch_shape') ?? a.get('batch_input_shape');
-  return batchShape ? dims(batchShape, report, 'Input') : withBatch(dims(a.get('shape'), report, 'Input'), batchOf(a));
+  return batchShape ? dims(batchShape, report, 'Input') : withBatch(dims(a.get('shape'), report, 'Input'), batchOf(a, report));
 }
 
-export function findInputShape(model: ModelBuilder, source: SourceText, report: Report): InputShape {
+export function findInputShape(model: ModelBuilder, source: SourceText, outerReport: Report): InputShape {
   const candidates: Candidate[] = [];
+  // Notes on each candidate wait until one is chosen: an unresolved shape given before a complete one (a
+  // `# layerlens:` comment for `Input(shape=X_train.shape[1:])`) is replaced by it, not reported as unknown.
+  const pending: Parameters<Report>[] = [];
+  const report: Report = (...note) => void pending.push(note);
   let consumedFirst = false;
   const first = model.layers[0]?.value;
   if (first && first.kind === 'layer' && first.layer.type === 'InputLayer') {
@@ -80,10 +85,10 @@ export function findInputShape(model: ModelBuilder, source: SourceText, report: 
     if (a.has('batch_input_shape'))
       candidates.push({ shape: dims(a.get('batch_input_shape'), report, 'batch_input_shape'), label: 'batch_input_shape', ...range });
     else if (a.has('input_shape'))
-      candidates.push({ shape: withBatch(dims(a.get('input_shape'), report, 'input_shape'), batchOf(a)), label: 'input_shape', ...range });
+      candidates.push({ shape: withBatch(dims(a.get('input_shape'), report, 'input_shape'), batchOf(a, report)), label: 'input_shape', ...range });
     // Embedding's own first argument is also called input_dim (the vocabulary size), not an input shape.
     else if (a.has('input_dim') && first.layer.type !== 'Embedding')
-      candidates.push({ shape: withBatch(dims(a.get('input_dim'), report, 'input_dim'), batchOf(a)), label: 'input_dim', ...range });
+      candidates.push({ shape: withBatch(dims(a.get('input_dim'), report, 'input_dim'), batchOf(a, report)), label: 'input_dim', ...range });
     else if (a.has('input_length'))
       candidates.push({ shape: withBatch(dims(a.get('input_length'), report, 'input_length'), null), label: 'input_length', ...range });
     // Keras 2's Embedding declares its input as (None, None) when nothing else does; the book's models rely on it.
@@ -95,7 +100,8 @@ export function findInputShape(model: ModelBuilder, source: SourceText, report: 
   if (comment) candidates.push({ shape: withBatch(comment.shape, null), label: 'the layerlens comment', from: comment.from, to: comment.to });
 
   if (candidates.length === 0) {
-    report(
+    for (const note of pending) outerReport(...note);
+    outerReport(
       'information',
       'missing-input-shape',
       'No input shape: the layers show only the parameters that do not depend on it. Give the first layer `input_shape=`, start with `keras.Input(shape=...)`, call `model.build(...)`, or write `# layerlens: input_shape=(...)` on the line above the model.',
@@ -104,10 +110,24 @@ export function findInputShape(model: ModelBuilder, source: SourceText, report: 
     );
     return { shape: null, consumedFirst };
   }
-  const chosen = candidates[0];
+  const complete = candidates.find((c) => c.shape !== null && c.shape.every((d) => !Number.isNaN(d as number)));
+  const chosen = complete ?? candidates[0];
+  if (chosen === candidates[0]) for (const note of pending) outerReport(...note);
+  else {
+    const given = candidates[0];
+    const unresolved = pending.find((n) => n[1] === 'unresolved-value');
+    const what = unresolved ? `\`${source.text.slice(unresolved[3], unresolved[4])}\`` : `the input shape given by ${given.label}`;
+    outerReport(
+      'information',
+      'input-shape-from-fallback',
+      `Cannot resolve ${what} statically; LayerLens uses the input shape ${shapeRepr(chosen.shape)} from ${chosen.label}.`,
+      unresolved?.[3] ?? given.from,
+      unresolved?.[4] ?? given.to,
+    );
+  }
   for (const other of candidates.slice(1)) {
-    if (!sameShape(chosen.shape, other.shape))
-      report(
+    if (other !== chosen && !sameShape(chosen.shape, other.shape))
+      outerReport(
         'warning',
         'input-shape-conflict',
         `The input shape is given twice and they disagree: ${shapeRepr(chosen.shape)} by ${chosen.label}, ${shapeRepr(other.shape)} here. LayerLens uses the first.`,

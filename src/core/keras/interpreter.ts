@@ -17,7 +17,7 @@ import { OPERATIONS, OPS_FUNCTIONS } from '../layers/merge';
 import { CalledNames } from '../python/calls';
 import { chunkToSource, type Chunk } from '../python/chunks';
 import { parseNumber, parseString } from '../python/literals';
-import { arith, builtin, callMethod, compare, equal, iterate, MAX_SEQUENCE } from '../python/operators';
+import { arith, builtin, callMethod, compare, equal, iterate, MAX_SEQUENCE, unknownLengthWhy } from '../python/operators';
 import type { SourceText } from '../python/sourceText';
 import {
   NONE,
@@ -106,6 +106,8 @@ interface Cursor {
 }
 
 const EXPRESSION_STATEMENTS = new Set(['ExpressionStatement', 'ReturnStatement']);
+/** A list's methods that change it in place. */
+const LIST_MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'clear', 'sort', 'reverse']);
 
 /** How a statement ended: normally (null), or by `break`, `continue` or `return` (with its value). */
 type Signal = null | 'break' | 'continue' | { returned: Value };
@@ -188,9 +190,15 @@ export class Interpreter {
   private walkPosition = Infinity;
   /** The function being run with its defaults because nothing calls it. */
   private runningDefaults: string | null = null;
+  /** Set when an `hp.Int(...)`-like call gave Keras Tuner's first value (see hyperParameter). */
+  private tunerDefaults = false;
   private cur!: Cursor;
   /** The control flow LayerLens cannot decide around the current statement: its keyword, and why it is undecided. */
   private conditional: { keyword: string; why?: string }[] = [];
+  /** The calls of the file's functions being run, innermost last (a layer notes the innermost: `LayerCall.via`). */
+  private readonly callSites: { function: string; from: number; to: number }[] = [];
+  /** Per such control flow, innermost last: the lists changed in it, with how many items were certain before. */
+  private readonly uncertainMutations: Map<Extract<Value, { kind: 'seq' }>, number>[] = [];
   /** Name of the assignment target whose value is being evaluated: names a new model. */
   private pendingName: string | null = null;
   private statementFrom = 0;
@@ -292,9 +300,13 @@ export class Interpreter {
     throw new ApplicationError(message?.kind === 'string' ? message.value : 'Keras rejects these arguments');
   }
 
-  /** A function nothing in the file calls still shows its model: its body runs once with the defaults. */
+  /**
+   * A function nothing in the file calls still shows its model: its body runs once with the defaults. Last defined
+   * first: a helper is usually defined before the function that calls it, which then calls it with real arguments,
+   * so the helper does not also run alone with parameters it has no value for.
+   */
   private runUncalledFunctions(): void {
-    for (let i = 0; i < this.functions.length; i++) {
+    for (let i = this.functions.length - 1; i >= 0; i--) {
       const fn = this.functions[i];
       if (!fn.definition || fn.definition.calls > 0) continue;
       // The bounds hold here too: a file that already made this much is not run further.
@@ -302,10 +314,61 @@ export class Interpreter {
       const before = this.models.length;
       const saved = this.runningDefaults;
       this.runningDefaults = fn.name;
+      this.tunerDefaults = false;
       this.runFunction(fn, [], new Map(), null);
       this.runningDefaults = saved;
-      for (const m of this.models.slice(before)) m.builtBy ??= { function: fn.name, call: null };
+      const made = this.models.slice(before);
+      const passed = made.length ? this.passedOn(fn) : undefined;
+      const tuner = this.tunerDefaults ? { tuner: true as const } : {};
+      for (const m of made) m.builtBy ??= { function: fn.name, call: null, ...(passed ? { passed } : {}), ...tuner };
     }
+  }
+
+  /**
+   * Where the file names a function it never calls (`kt.RandomSearch(build_model, ...)`, `callbacks=[make]`): the
+   * code it is passed to calls it with arguments LayerLens cannot see, so the model shown uses its defaults.
+   */
+  private passedOn(fn: Extract<Value, { kind: 'local' }>): { from: number; to: number } | undefined {
+    const def = fn.definition;
+    if (!def) return undefined;
+    const text = this.program.source.text;
+    const defStart = chunkToSource(def.chunk, def.node.from);
+    const defEnd = chunkToSource(def.chunk, def.node.to);
+    const mention = new RegExp(`(?<![\\w.])${fn.name}\\b(?!\\s*\\()`, 'g');
+    for (const m of text.matchAll(mention)) {
+      const at = m.index ?? 0;
+      if (at >= defStart && at < defEnd) continue;
+      const lineStart = text.lastIndexOf('\n', at) + 1;
+      if (/^\s*#/.test(text.slice(lineStart, at))) continue;
+      return { from: at, to: at + fn.name.length };
+    }
+    return undefined;
+  }
+
+  /**
+   * `hp.Int('units', min_value=32, max_value=512, step=32)` and friends: the value Keras Tuner gives first, its
+   * `default=` or else the first of the range or list (Int and Float: `min_value`; Choice: `values[0]`; Boolean:
+   * False; Fixed: `value`). The model is then the search's first, as the tuner's `search_space_summary` builds it.
+   */
+  private hyperParameter(method: string, node: SyntaxNode, args: ParsedArgs): Value {
+    const arg = (name: string, position: number) => args.keywords.get(name)?.value ?? args.positional[position]?.value;
+    const given = args.keywords.get('default')?.value;
+    const value =
+      given && given.kind !== 'none'
+        ? given
+        : method === 'Int' || method === 'Float'
+          ? arg('min_value', 1)
+          : method === 'Choice'
+            ? (() => {
+                const values = arg('values', 1);
+                const items = values ? iterate(values) : null;
+                return items?.[0];
+              })()
+            : method === 'Boolean'
+              ? ({ kind: 'bool', value: false } as Value)
+              : arg('value', 1);
+    this.tunerDefaults = true;
+    return value ?? this.unknownNode(node, `LayerLens cannot tell the first value Keras Tuner gives \`hp.${method}\` here`);
   }
 
   // ---- positions -------------------------------------------------------------------------------
@@ -406,6 +469,8 @@ export class Interpreter {
     this.conditional.push({ keyword, why });
     const start = new Map(scope.vars);
     const outcomes: Map<string, Binding>[] = [];
+    const mutated = new Map<Extract<Value, { kind: 'seq' }>, number>();
+    this.uncertainMutations.push(mutated);
     try {
       for (const bodies of branches) {
         this.restoreVars(scope, start);
@@ -419,7 +484,9 @@ export class Interpreter {
       }
     } finally {
       this.conditional.pop();
+      this.uncertainMutations.pop();
     }
+    this.markUncertainLists(mutated, start, scope, keyword, why);
     if (!exhaustive) outcomes.push(start);
     const merged = new Map<string, Binding>();
     const names = new Set(outcomes.flatMap((o) => [...o.keys()]));
@@ -435,6 +502,37 @@ export class Interpreter {
       }
     }
     this.restoreVars(scope, merged);
+  }
+
+  /**
+   * Lists that existed before code LayerLens cannot decide and were changed in it (`names.append(d)` in a loop over
+   * `os.listdir(...)`): their length is no longer known, only their items from before it. A list made in that code
+   * is left alone: each run of it makes its own.
+   */
+  private markUncertainLists(
+    mutated: Map<Extract<Value, { kind: 'seq' }>, number>,
+    start: Map<string, Binding>,
+    scope: Scope,
+    keyword: string,
+    why: string | undefined,
+  ): void {
+    if (mutated.size === 0) return;
+    const existing = new Set<Value>();
+    const note = (v: Value, depth: number): void => {
+      if (existing.has(v)) return;
+      existing.add(v);
+      if (depth === 0) return;
+      if (v.kind === 'seq') for (const item of v.items) note(item, depth - 1);
+      else if (v.kind === 'dict') for (const item of v.entries.values()) note(item, depth - 1);
+    };
+    for (const b of start.values()) note(b.value, 2);
+    for (let s = scope.parent; s; s = s.parent) for (const b of s.vars.values()) note(b.value, 2);
+    const what = `it is changed under \`${keyword}\`${why ? ` (${why})` : ''}`;
+    for (const [list, lengthBefore] of mutated) {
+      if (!existing.has(list)) continue;
+      const known = Math.min(lengthBefore, list.unknownLength?.known ?? lengthBefore);
+      list.unknownLength = { known, end: Math.max(list.items.length, list.unknownLength?.end ?? 0), what, keyword, why };
+    }
   }
 
   private restoreVars(scope: Scope, vars: Map<string, Binding>): void {
@@ -580,7 +678,8 @@ export class Interpreter {
   private notAnalysed(node: SyntaxNode, message: string): void {
     const from = this.abs(node.from);
     if (this.notes.some((n) => n.code === 'not-analysed' && n.from === from)) return;
-    this.notes.push({ code: 'not-analysed', severity: 'information', message, from, to: this.abs(node.to) });
+    // A warning, not information: a model with no numbers at all is the least known of all (`--fail-on warning` fails).
+    this.notes.push({ code: 'not-analysed', severity: 'warning', message, from, to: this.abs(node.to) });
   }
 
   /** Says once, at the loop or call, that LayerLens stopped evaluating there (the bounds that keep the editor responsive). */
@@ -794,6 +893,9 @@ export class Interpreter {
         value = !p.keywordOnly && rest.length ? rest.shift() : unusedKeywords.get(p.name);
         unusedKeywords.delete(p.name);
       }
+      // A Keras Tuner model-building function (`def build_model(hp)`) run as the tuner runs it first: `hp` holds
+      // the search space's defaults.
+      if (value === undefined && p.name === 'hp' && !def.defaults.has('hp') && this.runningDefaults) value = { kind: 'symbol', path: HYPERPARAMETERS };
       if (value === undefined && unknownArgs)
         value = unknown(this.text(p.node), this.abs(p.node.from), this.abs(p.node.to), 'it may be set by *args or **kwargs');
       value ??=
@@ -841,13 +943,19 @@ export class Interpreter {
     def.calls++;
     const target = this.pendingName;
     const before = this.models.length;
-    const value = this.runFunction(
-      fn,
-      positional.map((p) => p.value),
-      new Map([...keywords].map(([k, v]) => [k, v.value])),
-      starArgs || starKwargs ? argList : null,
-    );
     const call = { from: this.abs(node.from), to: this.abs(node.to) };
+    this.callSites.push({ function: fn.name, ...call });
+    let value: Value;
+    try {
+      value = this.runFunction(
+        fn,
+        positional.map((p) => p.value),
+        new Map([...keywords].map(([k, v]) => [k, v.value])),
+        starArgs || starKwargs ? argList : null,
+      );
+    } finally {
+      this.callSites.pop();
+    }
     for (const m of this.models.slice(before)) m.builtBy ??= { function: fn.name, call: this.runningDefaults ? null : call };
     // `m2 = build_model(...)`: the model this call built is named after the call's variable.
     if (value.kind === 'model' && target && !value.model.explicitName && this.models.indexOf(value.model) >= before) value.model.name = target;
@@ -885,7 +993,36 @@ export class Interpreter {
       const type = parent?.kind === 'layer' ? parent.type : v.kind === 'local' ? v.layerBase?.type : undefined;
       if (type) cls.layerBase = { type, overrides: [...overrides, ...(v.kind === 'local' ? (v.layerBase?.overrides ?? []) : [])] };
     }
-    if (body) this.execBlock(body, new Scope(scope, name));
+    const classScope = new Scope(scope, name);
+    if (body) this.execBlock(body, classScope);
+    const init = classScope.vars.get('__init__')?.value;
+    if (init?.kind === 'local' && init.definition) cls.init = init;
+    else for (const v of baseValues) if (v.kind === 'local' && v.init) cls.init ??= v.init;
+  }
+
+  /**
+   * `Trainer(data, latent_dim=16)`: the class's `__init__` runs with this call's arguments (the instance is `self`),
+   * so a model it builds is this call's, not one built with the defaults.
+   */
+  private instantiate(cls: Extract<Value, { kind: 'local' }>, node: SyntaxNode, parsed: ParsedArgs): void {
+    const init = cls.init;
+    if (!init?.definition) return;
+    const self = unknown('self', this.abs(node.from), this.abs(node.to), `it is an instance of \`${cls.name}\``);
+    init.definition.calls++;
+    const before = this.models.length;
+    const call = { from: this.abs(node.from), to: this.abs(node.to) };
+    this.callSites.push({ function: cls.name, ...call });
+    try {
+      this.runFunction(
+        init,
+        [self, ...parsed.positional.map((p) => p.value)],
+        new Map([...parsed.keywords].map(([k, v]) => [k, v.value])),
+        parsed.starArgs || parsed.starKwargs ? node : null,
+      );
+    } finally {
+      this.callSites.pop();
+    }
+    for (const m of this.models.slice(before)) m.builtBy ??= { function: cls.name, call: this.runningDefaults ? null : call };
   }
 
   /** `Sub(...)` of a class subclassing a Keras layer: the parent's layer, shown under the subclass's name, when its overrides keep the parent's shape and weights. */
@@ -896,15 +1033,16 @@ export class Interpreter {
     calleeNode: SyntaxNode,
     argList: SyntaxNode | null,
     scope: Scope,
+    parsed?: ParsedArgs,
   ): Value {
     const changing = base.overrides.filter((o) => SHAPE_CHANGING_METHODS.has(o));
     if (changing.length) {
-      const value = this.makeLayer(cls.name, 'custom', node, calleeNode, argList, scope);
+      const value = this.makeLayer(cls.name, 'custom', node, calleeNode, argList, scope, undefined, undefined, parsed);
       if (value.kind === 'layer')
         value.layer.customWhy = `\`${cls.name}\` subclasses ${base.type} but overrides ${changing.map((o) => `\`${o}\``).join(' and ')}, which can change its shape or weights: LayerLens does not run that code, so shapes after it are unknown.`;
       return value;
     }
-    const value = this.makeLayer(base.type, 'keras', node, calleeNode, argList, scope);
+    const value = this.makeLayer(base.type, 'keras', node, calleeNode, argList, scope, undefined, undefined, parsed);
     if (value.kind === 'layer') {
       value.layer.subclass = cls.name;
       const kept = base.overrides.length ? `overrides only ${base.overrides.map((o) => `\`${o}\``).join(', ')}` : 'overrides nothing';
@@ -1409,6 +1547,7 @@ export class Interpreter {
   /** The tensors of `inputs=` / `outputs=`: one, a list or tuple, or a dict's values; null when any is not a Keras tensor. */
   private tensorsOf(v: Value | undefined): GraphNode[] | null {
     if (!v) return null;
+    if (v.kind === 'seq' && v.unknownLength) return null;
     const items = v.kind === 'seq' ? v.items : v.kind === 'dict' ? [...v.entries.values()] : [v];
     const nodes = items.map((x) => this.asNode(x));
     return nodes.length && nodes.every((n) => n) ? (nodes as GraphNode[]) : null;
@@ -1627,6 +1766,8 @@ export class Interpreter {
     if (!colon && inside.length === 1) {
       const i = this.evalExpr(inside[0], scope);
       if (i.kind !== 'number' || !i.isInt) return this.unknownNode(node);
+      // Of a list whose length is unknown, only its certain items, counted from the start.
+      if (seq.unknownLength && (i.value < 0 || i.value >= seq.unknownLength.known)) return this.unknownNode(node, unknownLengthWhy(seq.unknownLength));
       const idx = i.value < 0 ? seq.items.length + i.value : i.value;
       return seq.items[idx] ?? this.unknownNode(node, 'the index is out of range');
     }
@@ -1634,6 +1775,7 @@ export class Interpreter {
       // Only simple `a[i:]`, `a[:j]`, `a[i:j]` slices.
       const bounds = this.sliceBounds(objNode, scope);
       if (!bounds) return this.unknownNode(node);
+      if (seq.unknownLength) return this.unknownNode(node, unknownLengthWhy(seq.unknownLength));
       const n = seq.items.length;
       const norm = (v: number | null, d: number) => (v === null ? d : v < 0 ? Math.max(0, n + v) : Math.min(n, v));
       const items = seq.items.slice(norm(bounds[0], 0), norm(bounds[1], n));
@@ -1661,7 +1803,7 @@ export class Interpreter {
 
   // ---- calls -----------------------------------------------------------------------------------
 
-  private parseArgs(argList: SyntaxNode | null, scope: Scope) {
+  private parseArgs(argList: SyntaxNode | null, scope: Scope): ParsedArgs {
     const positional: { value: Value; node: SyntaxNode }[] = [];
     const keywords = new Map<string, { value: Value; node: SyntaxNode }>();
     let starArgs = false;
@@ -1708,6 +1850,9 @@ export class Interpreter {
     const callee = this.evalExpr(calleeNode, scope);
     if (callee.kind === 'method') return this.callModelMethod(callee.model, callee.method, node, argList, scope);
     if (callee.kind === 'bound') {
+      const self = callee.self;
+      if (self.kind === 'seq' && !self.tuple && LIST_MUTATORS.has(callee.method))
+        for (const mutated of this.uncertainMutations) if (!mutated.has(self)) mutated.set(self, self.unknownLength?.known ?? self.items.length);
       const result = callMethod(
         callee.self,
         callee.method,
@@ -1767,6 +1912,9 @@ export class Interpreter {
             );
             if (operation) return operation;
           }
+          if (callee.path === HYPERPARAMETERS) return callee;
+          const hyper = HYPERPARAMETER_METHOD.exec(callee.path);
+          if (hyper) return this.hyperParameter(hyper[1], node, this.parseArgs(argList, scope));
           const maker = TENSOR_MAKER.exec(callee.path);
           if (maker) {
             const { positional, keywords } = this.parseArgs(argList, scope);
@@ -1811,10 +1959,14 @@ export class Interpreter {
       if (tensor) return { kind: 'symbolic', node: this.newNode(callee.model, [tensor], this.abs(node.from), this.abs(node.to)) };
       return this.unknownNode(node, 'it is the output of a model');
     }
-    if (callee.kind === 'local' && callee.what === 'class')
+    if (callee.kind === 'local' && callee.what === 'class') {
+      // The arguments are evaluated once, for `__init__` and for the layer the call may make.
+      const parsed = this.parseArgs(argList, scope);
+      if (this.callDepth < MAX_CALL_DEPTH) this.instantiate(callee, node, parsed);
       return callee.layerBase
-        ? this.makeSubclassLayer(callee, callee.layerBase, node, calleeNode, argList, scope)
-        : this.makeLayer(callee.name, 'custom', node, calleeNode, argList, scope);
+        ? this.makeSubclassLayer(callee, callee.layerBase, node, calleeNode, argList, scope, parsed)
+        : this.makeLayer(callee.name, 'custom', node, calleeNode, argList, scope, undefined, undefined, parsed);
+    }
     if (callee.kind === 'local' && callee.definition) return this.callFunction(callee, node, argList, scope);
     if (callee.kind === 'unknown' && calleeNode.name === 'VariableName' && /^[A-Z]/.test(this.text(calleeNode)))
       // An undefined class-like name used as a layer: probably a layer LayerLens does not know.
@@ -1833,8 +1985,9 @@ export class Interpreter {
     signature?: string[],
     /** The canonical path the class was reached by (`keras.layers.convolutional.Conv2D`), which can date the code. */
     path?: string,
+    /** The call's arguments, when the caller evaluated them already. */
+    parsed: ParsedArgs = this.parseArgs(argList, scope),
   ): Value {
-    const parsed = this.parseArgs(argList, scope);
     const { starArgs, starKwargs } = parsed;
     const rule = origin === 'keras' ? ruleFor(type) : undefined;
     const names = signature ?? rule?.signature ?? [];
@@ -1875,7 +2028,11 @@ export class Interpreter {
       to: this.abs(node.to),
       calleeFrom: this.abs(calleeNode.from),
       calleeTo: this.abs(calleeNode.to),
+      statementFrom: this.statementFrom,
     };
+    // (An architecture of keras.applications runs in its own text: its calls are no places in the user's file.)
+    const via = this.library ? undefined : this.callSites[this.callSites.length - 1];
+    if (via) layer.via = via;
     if (notes.length) layer.notes = notes;
     return { kind: 'layer', layer };
   }
@@ -1900,7 +2057,8 @@ export class Interpreter {
         const elementNodes = this.elements(listNode);
         layersArg.value.items.forEach((item, i) => this.addLayer(model, item, elementNodes[i] ?? listNode));
       } else if (layersArg.value.kind === 'seq') {
-        for (const item of layersArg.value.items) this.addLayer(model, item, listNode);
+        const unsure = layersArg.value.unknownLength;
+        layersArg.value.items.forEach((item, i) => this.addLayer(model, item, listNode, unsure && i >= unsure.known && i < unsure.end ? unsure : undefined));
       } else if (layersArg.value.kind !== 'none') {
         this.addLayer(model, layersArg.value, listNode);
       }
@@ -1909,11 +2067,16 @@ export class Interpreter {
     return { kind: 'model', model };
   }
 
-  private addLayer(model: ModelBuilder, value: Value, node: SyntaxNode): void {
+  /** `uncertain`: the layer comes from a list past its certain items (added to it under that control flow). */
+  private addLayer(model: ModelBuilder, value: Value, node: SyntaxNode, uncertain?: { keyword: string; why?: string }): void {
     const from = value.kind === 'layer' ? value.layer.from : this.abs(node.from);
     const to = value.kind === 'layer' ? value.layer.to : this.abs(node.to);
     const entry: AddedLayer = { value, from, to, conditional: this.conditional.length > model.conditionalDepth };
-    if (entry.conditional) {
+    if (uncertain) {
+      entry.conditional = true;
+      entry.conditionalKeyword = uncertain.keyword;
+      entry.conditionalWhy = uncertain.why;
+    } else if (entry.conditional) {
       const innermost = this.conditional[this.conditional.length - 1];
       entry.conditionalKeyword = innermost.keyword;
       entry.conditionalWhy = innermost.why;
@@ -1941,6 +2104,18 @@ export class Interpreter {
         return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
     }
   }
+}
+
+/** Keras Tuner's search space (`hp` in a model-building function; `kt.HyperParameters()`), and its methods that give a value. */
+const HYPERPARAMETERS = 'keras_tuner.HyperParameters';
+const HYPERPARAMETER_METHOD = /^keras_tuner\.HyperParameters\.(Int|Float|Choice|Boolean|Fixed)$/;
+
+/** A call's arguments, evaluated: positional, keyword, and whether `*args` / `**kwargs` hid some. */
+interface ParsedArgs {
+  positional: { value: Value; node: SyntaxNode }[];
+  keywords: Map<string, { value: Value; node: SyntaxNode }>;
+  starArgs: boolean;
+  starKwargs: boolean;
 }
 
 /** `keras.Input(shape, batch_size, dtype, sparse, batch_shape, name, tensor)`. */

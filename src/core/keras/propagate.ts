@@ -81,6 +81,8 @@ export function modelResult(
     result.builtBy = {
       function: model.builtBy.function,
       ...(model.builtBy.call ? { call: source.range(model.builtBy.call.from, model.builtBy.call.to) } : {}),
+      ...(model.builtBy.passed ? { passed: source.range(model.builtBy.passed.from, model.builtBy.passed.to) } : {}),
+      ...(model.builtBy.tuner ? { tuner: true as const } : {}),
     };
   return result;
 }
@@ -126,6 +128,7 @@ function runLayers(entries: AddedLayer[], input: InternalShape | null, walk: Wal
     shape = r.output;
     field = r.field;
     if (entry.conditional) {
+      r.result.timesUnknown = true;
       report(
         walk,
         'warning',
@@ -169,6 +172,9 @@ export function runLayer(
     type,
     name,
     range: walk.source.range(entry.from, entry.to),
+    ...(value.kind === 'layer' && value.layer.via
+      ? { via: { function: value.layer.via.function, call: walk.source.range(value.layer.via.from, value.layer.via.to) } }
+      : {}),
     inputShape: toShape(input),
     outputShape: null,
     params: null,

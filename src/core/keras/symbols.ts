@@ -7,6 +7,8 @@ import { APPLICATION_LAYERS } from '../layers/applicationLayers';
 /** Maps the many spellings of the Keras package to one: `tensorflow.keras.layers` → `keras.layers`. */
 export function canonicalPath(path: string): string {
   return path
+    .replace(/^kerastuner(?=\.|$)/, 'keras_tuner')
+    .replace(/^keras_tuner\.engine\.hyperparameters(?:\.hyperparameters)?(?=\.|$)/, 'keras_tuner')
     .replace(/^tensorflow\.python\.keras(?=\.|$)/, 'keras')
     .replace(/^tensorflow\.compat\.v[12]\.keras(?=\.|$)/, 'keras')
     .replace(/^tensorflow\.keras(?=\.|$)/, 'keras')

@@ -102,7 +102,7 @@ export function innerLayer(ctx: LayerContext, wrapper: string): { rule: Rule; ar
       'unknown-layer',
       `LayerLens does not know the layer \`${call.type}\`${didYouMean(call.type)} inside ${wrapper}: shapes from here on are unknown.`,
     );
-  const args = new Args(rule, call);
+  const args = new Args(rule, call, ctx.args);
   return { rule, args };
 }
 

@@ -169,14 +169,16 @@ export abstract class ArgumentLookup<W> {
 
 /** Bound arguments of one layer call, read with Keras' defaults and type expectations. */
 export class Args extends ArgumentLookup<Value> {
-  /** Unknown values a rule tried to read, for `unresolved-value` diagnostics. */
-  readonly unresolvedRead = new Set<Value & { kind: 'unknown' }>();
+  /** Unknown values a rule tried to read, for `unresolved-value` diagnostics (a wrapped layer's go to its wrapper's). */
+  readonly unresolvedRead: Set<Value & { kind: 'unknown' }>;
 
   constructor(
     rule: Rule,
     readonly call: LayerCall,
+    wrapper?: Args,
   ) {
     super(rule);
+    this.unresolvedRead = wrapper?.unresolvedRead ?? new Set();
   }
 
   protected written(name: string): Value | undefined {

@@ -92,6 +92,8 @@ export function chunkInfo(text: string): ChunkInfo {
           if (name === 'Sequential' || UNANALYSED_MODEL_NAMES.has(name) || isApplication(name)) touchesModels = true;
           else if (n.name === 'PropertyName' && MODEL_METHODS.has(name) && !onSelfAttribute(n.node, text)) touchesModels = true;
           if (n.name === 'VariableName' && n.node.parent?.name === 'CallExpression' && n.node.prevSibling === null) calledNames.add(name);
+          // A class's bases count as called: creating the subclass runs a base's `__init__`.
+          else if (n.name === 'VariableName' && isClassBase(n.node)) calledNames.add(name);
           return;
         }
         default:
@@ -102,4 +104,11 @@ export function chunkInfo(text: string): ChunkInfo {
   const info = { tree, touchesModels, calledNames, syntaxError };
   cache.set(text, info);
   return info;
+}
+
+/** `Trainer` in `class Fast(Trainer):` or `class Fast((Trainer)):`. */
+function isClassBase(node: SyntaxNode): boolean {
+  let p = node.parent;
+  while (p?.name === 'ParenthesizedExpression') p = p.parent;
+  return p?.name === 'ArgList' && p.parent?.name === 'ClassDefinition';
 }

@@ -4,15 +4,32 @@
  * Nothing here knows about Keras.
  */
 import { pyList, pyNumber, pyRepr, pyStr, pyTuple } from '../repr';
-import { num, truthOf, type Value } from './values';
+import { num, truthOf, type UnknownLength, type Value } from './values';
 
 /** Longest sequence `range()` and friends unroll; a longer one is unknown (a bound on the editor's work). */
 export const MAX_SEQUENCE = 10_000;
 
 type Result = Value | string;
 
+/** Why a list's length cannot be read: the code that changed it ran an unknown number of times. */
+export function unknownLengthWhy(u: UnknownLength): string {
+  return `the list's length is unknown: ${u.what}`;
+}
+
 export function arith(op: string, a: Value, b: Value): Result {
-  if (a.kind === 'seq' && b.kind === 'seq' && op === '+') return { kind: 'seq', items: [...a.items, ...b.items], tuple: a.tuple };
+  if (a.kind === 'seq' && b.kind === 'seq' && op === '+') {
+    const joined: Value = { kind: 'seq', items: [...a.items, ...b.items], tuple: a.tuple };
+    // Only what precedes the first uncertain part is certain.
+    const offset = a.items.length;
+    const unsure = a.unknownLength
+      ? { ...a.unknownLength }
+      : b.unknownLength
+        ? { ...b.unknownLength, known: offset + b.unknownLength.known, end: offset + b.unknownLength.end }
+        : undefined;
+    if (unsure) joined.unknownLength = unsure;
+    return joined;
+  }
+  if (a.kind === 'seq' && a.unknownLength && op === '*') return unknownLengthWhy(a.unknownLength);
   if (a.kind === 'seq' && b.kind === 'number' && op === '*' && b.isInt) {
     if (a.items.length * b.value > MAX_SEQUENCE) return 'the sequence is too long to unroll';
     return { kind: 'seq', items: new Array(Math.max(0, b.value)).fill(a.items).flat(), tuple: a.tuple };
@@ -51,6 +68,7 @@ export function equal(a: Value, b: Value): boolean | null {
   if (a.kind === 'string' && b.kind === 'string') return a.value === b.value;
   if (a.kind === 'none' || b.kind === 'none') return a.kind === b.kind ? true : known(a) && known(b) ? false : null;
   if (a.kind === 'seq' && b.kind === 'seq') {
+    if (a.unknownLength || b.unknownLength) return null;
     if (a.tuple !== b.tuple || a.items.length !== b.items.length) return false;
     for (let i = 0; i < a.items.length; i++) {
       const e = equal(a.items[i], b.items[i]);
@@ -77,7 +95,7 @@ function contains(container: Value, item: Value): boolean | null {
     if (e === true) return true;
     if (e === null) unsure = true;
   }
-  return unsure ? null : false;
+  return unsure || container.unknownLength ? null : false;
 }
 
 /** Comparison operators (`<`, `==`, `in`, `is not`…) on known values; null when it cannot tell. */
@@ -123,7 +141,7 @@ export function compare(op: string, a: Value, b: Value): boolean | null {
 export function iterate(v: Value): Value[] | null {
   switch (v.kind) {
     case 'seq':
-      return v.items;
+      return v.unknownLength ? null : v.items;
     case 'string':
       return [...v.value].map((c) => ({ kind: 'string', value: c }));
     case 'dict':
@@ -181,7 +199,9 @@ export function builtin(name: string, args: Value[], keywords: Map<string, Value
     }
     case 'len':
       return first?.kind === 'seq'
-        ? num(first.items.length)
+        ? first.unknownLength
+          ? unknownLengthWhy(first.unknownLength)
+          : num(first.items.length)
         : first?.kind === 'string'
           ? num(first.value.length)
           : first?.kind === 'dict'
@@ -258,20 +278,36 @@ export function callMethod(self: Value, method: string, args: Value[]): Result {
       case 'insert': {
         const at = args[0];
         if (at?.kind !== 'number' || !at.isInt) return 'it cannot be resolved statically';
+        if (self.unknownLength) {
+          // Only a place among the certain items is known (counted from the end, it moves with the unknown ones).
+          if (at.value < 0 || at.value > self.unknownLength.known) return unknownLengthWhy(self.unknownLength);
+          self.unknownLength = { ...self.unknownLength, known: self.unknownLength.known + 1, end: self.unknownLength.end + 1 };
+        }
         const i = at.value < 0 ? Math.max(0, self.items.length + at.value) : Math.min(self.items.length, at.value);
         self.items.splice(i, 0, args[1] ?? { kind: 'none' });
         return { kind: 'none' };
       }
       case 'pop': {
         const at = args[0];
+        if (self.unknownLength) return unknownLengthWhy(self.unknownLength);
         if (self.items.length === 0) return 'it pops from an empty list';
         if (!at) return self.items.pop() ?? 'it pops from an empty list';
         if (at.kind !== 'number' || !at.isInt) return 'it cannot be resolved statically';
         const i = at.value < 0 ? self.items.length + at.value : at.value;
         return self.items.splice(i, 1)[0] ?? 'the index is out of range';
       }
+      case 'clear':
+        self.items.length = 0;
+        delete self.unknownLength;
+        return { kind: 'none' };
+      case 'remove':
+      case 'sort':
+      case 'reverse':
+        // Not followed: what the list holds after it is not known.
+        self.unknownLength = { known: 0, end: self.items.length, what: `it is changed by \`.${method}()\`, which LayerLens does not follow`, keyword: method };
+        return 'it is a call LayerLens does not evaluate';
       case 'copy':
-        return list([...self.items]);
+        return { ...self, items: [...self.items] };
     }
   }
   if (self.kind === 'dict') {
@@ -304,6 +340,7 @@ export function reprOf(v: Value): string | null {
     case 'none':
       return pyRepr(null);
     case 'seq': {
+      if (v.unknownLength) return null;
       const items = v.items.map(reprOf);
       if (items.some((i) => i === null)) return null;
       return v.tuple ? pyTuple(items as string[]) : pyList(items as string[]);

@@ -12,7 +12,12 @@ export type Value =
   | { kind: 'string'; value: string }
   | { kind: 'bool'; value: boolean }
   | { kind: 'none' }
-  | { kind: 'seq'; items: Value[]; tuple: boolean }
+  /**
+   * A list or tuple. `unknownLength`: a list changed where LayerLens cannot tell how often (`.append` in a loop over
+   * something unknown, under an undecided `if`): only its first `known` items are certain; `items` holds what one
+   * run of that code gave, so its length is never read as a fact.
+   */
+  | { kind: 'seq'; items: Value[]; tuple: boolean; unknownLength?: UnknownLength }
   | { kind: 'dict'; entries: Map<string, Value> }
   /** A module, class or function reached through imports, by its canonical dotted path (`keras.layers.Conv2D`). */
   | { kind: 'symbol'; path: string }
@@ -25,6 +30,8 @@ export type Value =
       definition?: FunctionDefinition;
       /** A class subclassing a Keras layer: the parent's class name, and the methods the subclass (chain) defines. */
       layerBase?: { type: string; overrides: string[] };
+      /** A class's `__init__` (its own or inherited from a class in the file): each instantiation runs it with the call's arguments. */
+      init?: Value & { kind: 'local' };
     }
   | { kind: 'layer'; layer: LayerCall }
   /** A Keras tensor of a Functional graph: the output of one node (an Input, or a layer called on tensors). */
@@ -38,6 +45,18 @@ export type Value =
   /** A method of a list or dict value (`blocks.append`): mutating ones change that value in place. */
   | { kind: 'bound'; self: Value; method: string }
   | { kind: 'unknown'; text: string; from: number; to: number; why: string };
+
+/** Why a list's length is unknown, and how many of its first items are certain. */
+export interface UnknownLength {
+  known: number;
+  /** `items[known..end)` are what one run of that code added; items after them were added later, surely (at unknown places). */
+  end: number;
+  /** What changed it, as a phrase: "it is changed under `for` (`os.listdir(d)` is not known)". */
+  what: string;
+  /** The control flow that changed it (`for`, `if`, `while`) and why it is undecided: a layer taken from the list past `known` is conditional on it. */
+  keyword: string;
+  why?: string;
+}
 
 /** A layer constructor call found in the source, with its arguments bound to names. */
 export interface LayerCall {
@@ -56,6 +75,10 @@ export interface LayerCall {
   /** Offsets of the callee name, for diagnostics that point at the layer's name. */
   calleeFrom: number;
   calleeTo: number;
+  /** Start of the statement that made it: an Input's `# layerlens:` comment is on the line above that. */
+  statementFrom?: number;
+  /** The call of a function of the file whose body made it (the innermost), if one did: tells a function called twice from a loop. */
+  via?: { function: string; from: number; to: number };
   /** Notes about how the call was read (an old Keras spelling), reported with the model's diagnostics. */
   notes?: { severity: 'information'; code: string; message: string; from: number; to: number }[];
   /** The user's class when it subclasses this Keras layer and keeps its rules (`StandardizedConv2D`). */
@@ -98,7 +121,14 @@ export interface ModelBuilder {
   /** `name=` was given: a call site's variable does not rename it. */
   explicitName: boolean;
   /** Built by a call of a function in the file (its name and the call's offsets), or by running it with its defaults (no call). */
-  builtBy?: { function: string; call: { from: number; to: number } | null };
+  builtBy?: {
+    function: string;
+    call: { from: number; to: number } | null;
+    /** For a function nothing calls: where the file passes it on (`RandomSearch(build_model, ...)`), to code LayerLens does not run. */
+    passed?: { from: number; to: number };
+    /** The search space's first values stood in for `hp.Int(...)` and the like (a Keras Tuner model-building function). */
+    tuner?: true;
+  };
   /** Offsets of the `Sequential(...)` call. */
   from: number;
   to: number;
@@ -160,7 +190,7 @@ export function truthOf(v: Value): boolean | null {
     case 'string':
       return v.value !== '';
     case 'seq':
-      return v.items.length > 0;
+      return v.unknownLength ? (v.unknownLength.known > 0 ? true : null) : v.items.length > 0;
     default:
       return null;
   }

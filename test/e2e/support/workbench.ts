@@ -263,7 +263,7 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
             throw new Error(`runCommand(${title}): the palette shows no command for it`);
           });
         // Pick the row whose label is the title exactly (with or without its category), else the first one.
-        const labels = await rows.evaluateAll((els) => els.map((e) => (e as any).getAttribute('aria-label') as string)); // eslint-disable-line @typescript-eslint/no-explicit-any
+        const labels = await rows.evaluateAll((els) => els.map((e) => (e as any).getAttribute('aria-label') as string));
         const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
         const wanted = norm(title);
         let index = labels.findIndex(
@@ -319,7 +319,7 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
           const box = await cursorBox();
           if (!box) throw new Error(`hoverText(${line}, ${column}): the cursor is not on screen`);
           const charWidth = await editor.evaluate((el) => {
-            const probe = (el as any).querySelector('.view-lines .view-line span span'); // eslint-disable-line @typescript-eslint/no-explicit-any
+            const probe = (el as any).querySelector('.view-lines .view-line span span');
             return probe && probe.textContent ? probe.getBoundingClientRect().width / probe.textContent.length : 8;
           });
           // Leave the editor first so that the hover opens afresh, then rest in the middle of the character right of the cursor.
@@ -366,7 +366,7 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
       async editorLineText(line: number) {
         await wb.goTo(line, 1);
         await ensureHelpers();
-        return activeEditor().evaluate((el, n) => (globalThis as any).__layerlensE2E.lineText(el, n), line); // eslint-disable-line @typescript-eslint/no-explicit-any
+        return activeEditor().evaluate((el, n) => (globalThis as any).__layerlensE2E.lineText(el, n), line);
       },
 
       async webviewFrame(timeoutMs = 30_000) {

@@ -4,7 +4,6 @@
 // scripts/vscode/run-electron.mjs into out/integration/electron/index.js, with the suites in out/integration/suites/.
 import * as path from 'path';
 import { runSuites } from '../runner/runSuites';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const CountingReporter = require('../../support/countingReporter.js');
 
 export async function run(): Promise<void> {
