@@ -68,6 +68,8 @@ interface TextFacts {
   conflictMarkers: number;
   /** The distinct names written just before a `(` (spaces between allowed), asked for by walkCallers. */
   callHeads?: string[];
+  /** The names it changes in place (`names.append(`, `.extend(`, `.insert(`, `names +=`), asked for by walkMutations. */
+  mutated?: string[];
 }
 const factsCache = new Map<string, TextFacts>();
 const FACTS_LIMIT = 20000;
@@ -287,6 +289,29 @@ function walkCallers(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): vo
   }
 }
 
+/** `names.append(`, `names.extend(`, `names.insert(`, `names +=`: the name changed in place. */
+const MUTATED_NAME = /(?:^|[^\w.])([A-Za-z_]\w*)\s*(?:\.\s*(?:append|extend|insert)\s*\(|\+=)/g;
+
+/**
+ * A list a walked statement binds (`from keras import layers; names = []`, `names, model = [], Sequential()`) is
+ * changed by a later statement only if that one runs too: the lazy read of a name replays such statements, but a
+ * walked binding is not read lazily. So a statement that changes a name some earlier walked statement binds is
+ * walked (`for f in os.listdir(d): names.append(f)` makes the list's length unknown, not 0).
+ */
+function walkMutations(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): void {
+  let bound: Set<string> | null = null;
+  for (let i = 0; i < chunks.length; i++) {
+    if (!walked[i]) {
+      if (bound === null) continue;
+      const text = chunks[i].text;
+      const changed = (facts[i].mutated ??= MUTATION.test(text) ? Array.from(text.matchAll(MUTATED_NAME), (m) => m[1]) : []);
+      for (let k = 0; k < changed.length && !walked[i]; k++) walked[i] = bound.has(changed[k]);
+      if (!walked[i]) continue;
+    }
+    for (const n of facts[i].names) (bound ??= new Set()).add(n);
+  }
+}
+
 /** A class's bases, after its decorators (see `withoutDecorators`). */
 const CLASS_BASES = /^class\s+[A-Za-z_]\w*\s*\(([^)]*)\)/;
 
@@ -372,6 +397,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   const walked = touches.slice();
   const chunkNames = facts.map((f) => f.names);
   walkCallers(chunks, walked, facts);
+  walkMutations(chunks, walked, facts);
   const definitions = definitionsIndex(chunkNames, prepared.edit?.previous.run);
   const program: Program = {
     source,

@@ -93,6 +93,20 @@ describe('decorators', () => {
   });
 });
 
+describe('a list bound by a statement that also imports or makes a model', () => {
+  it('is changed by a later loop that appends to it, joined by ";" or not: its length is unknown, never 0', () => {
+    const head = 'import os\nfrom tensorflow import keras\n';
+    const loop = 'for f in os.listdir("data"):\n    names.append(f)\n';
+    for (const source of [
+      `${head}from tensorflow.keras import layers; names = []\n${loop}model = keras.Sequential([layers.Input(shape=(4,)), layers.Dense(len(names))])\n`,
+      `${head}from tensorflow.keras import layers\nnames, model = [], keras.Sequential([layers.Input(shape=(4,))])\n${loop}model.add(layers.Dense(len(names)))\n`,
+    ]) {
+      const dense = analyze(source).models[0].layers[0];
+      assert.deepEqual([dense.outputShape, dense.params], [[null, null], null], source);
+    }
+  });
+});
+
 describe('IPython lines in notebooks', () => {
   it("only a line that starts a statement is a magic: a continuation line starting with % is Python's modulo", () => {
     const cells = [
