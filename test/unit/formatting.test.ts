@@ -116,7 +116,7 @@ def f(a, b=2, *args, **kw):
   });
 });
 
-describe('layout rewrites, one at a time, change no number (issue 18: statements are Python\'s)', function () {
+describe("layout rewrites, one at a time, change no number (issue 18: statements are Python's)", function () {
   this.timeout(300_000);
   /** Each rewrite alone, so that no other one can hide what it does. */
   const LAYOUTS: Record<string, ReformatOptions> = {
