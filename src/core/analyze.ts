@@ -7,28 +7,34 @@
  * other statement is parsed only when a name it defines is needed (a constant such as `IMG = 28`). Parse
  * trees are cached by statement text, and each file's last chunking is kept, so after a keystroke only the
  * edited statement is chunked and parsed again.
+ *
+ * Every such shortcut must give what the reference analysis gives (`reference: true`, analyzeReference): a plain
+ * walk of the whole file, which test/unit/reference.test.ts compares it with.
  */
 import type { Tree } from '@lezer/common';
 import { callHeads, clearCallsCache } from './python/calls';
-import { chunkInfo, clearChunkCache, codeMayTouchModels, sequentialAliases } from './python/chunkInfo';
+import { chunkInfo, clearChunkCache, codeMayTouchModels, readChunk, sequentialAliases, type ChunkInfo } from './python/chunkInfo';
 import { chunkSource, commonEnds, rechunk, type Chunk } from './python/chunks';
 import { withoutDecorators } from './python/lexical';
 import { syntaxErrors, withoutFollowUps } from './python/syntaxErrors';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
-import { ambientChunks, clearGroupCaches, interpret, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
+import { ambientChunks, clearGroupCaches, interpret, runWhole, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
 import type { Program } from './keras/interpreter';
-import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic } from './types';
+import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, Range } from './types';
 
 /** `def name` and `class name` at the start of a statement, after its decorators (see `withoutDecorators`). */
 const DEFINES = [/^(?:async\s+)?def\s+([A-Za-z_]\w*)/, /^class\s+([A-Za-z_]\w*)/];
 /** `name = `, `a, b = `, `(a, b) = `, `name: T = ` at the start of a statement. */
 const ASSIGNED = /^(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?::[^=\n]*)?=(?!=)\s*/;
+/** `name += `, `name //= ` and the other augmented assignments at the start of a statement: they bind `name` too. */
+const AUGMENTED = /^([A-Za-z_]\w*)\s*(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)=/;
 /** What replayMutations looks for after a list's definition: `.append(`, `.extend(`, `.insert(`, `+=`. */
 const MUTATION = /\.\s*(?:append|extend|insert)\s*\(|\+=/;
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?=[ \t\r\n]|$)[^\n]*/gm;
 const COMPOUND = /^(?:if|try|for|while|with|async)\b/;
-/** Inside a block: an assignment at the start of any line or after a `;` (`a = 1; b = 2`), or a `for` loop's targets. */
-const ASSIGNED_IN_BLOCK = /(?:^|;)[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?:(?::[^=\n]*)?=(?!=)|\s+in\b)/gm;
+/** Inside a block: an assignment (augmented too) at the start of any line or after a `;` (`a = 1; b = 2`), or a `for` loop's targets. */
+const ASSIGNED_IN_BLOCK =
+  /(?:^|;)[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?:(?::[^=\n]*)?=(?!=)|(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)=|\s+in\b)/gm;
 
 /** What the last analysis of a file left for the next: its text and chunks, and its groups' runs. */
 interface Version {
@@ -253,6 +259,8 @@ function definedNames(text: string): string[] {
       names.push(...splitTargets(m[1]));
       rest = rest.slice(m[0].length);
     }
+    const augmented = rest === statement ? AUGMENTED.exec(statement) : null;
+    if (augmented) names.push(augmented[1]);
   }
   return names;
 }
@@ -419,15 +427,60 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
       run: { records: run.records, ambientKey: run.ambientKey, walked, ambient: run.ambient, chunkNames, definitions, wordGroups: run.wordGroups },
     });
 
-  const syntax = syntaxErrors(source, chunks, walked);
-  const diagnostics: Diagnostic[] = syntax.diagnostics;
-  // Version-control conflict markers: Python cannot run the file, even where no model statement holds one. Both
-  // ends must be there (a lone `=======` line is more likely a heading's underline in a docstring).
-  // Both kinds of marker must be there: without `<<<<<<<` and `>>>>>>>` in the statements' texts (every line that is
-  // not blank or a comment is in one; asked of each text once, not of the whole file on each keystroke), the
+  // Both kinds of conflict marker must be there: without `<<<<<<<` and `>>>>>>>` in the statements' texts (every line
+  // that is not blank or a comment is in one; asked of each text once, not of the whole file on each keystroke), the
   // line-by-line scan is skipped.
   const conflict = facts.some((f) => f.conflictMarkers & 1) && facts.some((f) => f.conflictMarkers & 2);
-  const markers = conflict ? [...source.text.matchAll(CONFLICT_MARKER)] : [];
+  return withFileDiagnostics(
+    run,
+    fileDiagnostics(source, chunks, (i) => (walked[i] ? chunkInfo(chunks[i].text).syntaxError : null), conflict),
+  );
+}
+
+/**
+ * The reference analysis (`reference: true`): a plain walk of the whole file, which the fast paths above must agree
+ * with (the differential test, test/unit/reference.test.ts). Every statement is parsed afresh and walked, in order,
+ * in one run: none is skipped or read lazily, no text test decides anything, there are no groups, nothing of an
+ * earlier analysis is reused, and no cache is read or written.
+ */
+function analyzeReference(source: SourceText): AnalysisResult {
+  const chunks = chunkSource(
+    source.text,
+    source.segments.map((s) => [s.start, s.end]),
+  ).chunks;
+  const infos = chunks.map((c) => readChunk(c.text));
+  const program: Program = {
+    source,
+    chunks,
+    walked: chunks.map(() => true),
+    // Every statement is walked: no name is looked up in statements that are not.
+    definitions: new Map(),
+    chunkNames: chunks.map(() => []),
+    tree: (index) => infos[index].tree,
+    reference: true,
+  };
+  const run = runWhole(program);
+  return withFileDiagnostics(
+    run,
+    fileDiagnostics(source, chunks, (i) => infos[i].syntaxError, true),
+  );
+}
+
+/**
+ * The file's syntax errors (see `syntaxErrors`: its brackets', and `syntaxError(i)`, null where a statement is not
+ * checked), with the ranges of the statements they break, and its version-control conflict markers where
+ * `conflictPossible`.
+ */
+function fileDiagnostics(
+  source: SourceText,
+  chunks: Chunk[],
+  syntaxError: (index: number) => ChunkInfo['syntaxError'],
+  conflictPossible: boolean,
+): { diagnostics: Diagnostic[]; broken: Range[] } {
+  const { diagnostics, broken } = syntaxErrors(source, chunks, syntaxError);
+  // Version-control conflict markers: Python cannot run the file, even where no model statement holds one. Both
+  // ends must be there (a lone `=======` line is more likely a heading's underline in a docstring).
+  const markers = conflictPossible ? [...source.text.matchAll(CONFLICT_MARKER)] : [];
   if (markers.some((m) => m[1][0] === '<') && markers.some((m) => m[1][0] === '>'))
     for (const m of markers)
       diagnostics.push({
@@ -436,9 +489,17 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
         message: `a merge conflict marker (\`${m[1].slice(0, 1).repeat(7)}\`): Python cannot run the file until the conflict is resolved`,
         range: source.range(m.index ?? 0, (m.index ?? 0) + m[0].trimEnd().length),
       });
-  diagnostics.push(...withoutFollowUps(run.notes, syntax.broken));
-  const models = syntax.broken.length ? run.models.map((m) => ({ ...m, diagnostics: withoutFollowUps(m.diagnostics, syntax.broken) })) : run.models;
-  return { models, diagnostics };
+  return { diagnostics, broken };
+}
+
+/** A run's models and notes after the file's own diagnostics, less what a broken statement would add (see `withoutFollowUps`). */
+function withFileDiagnostics(
+  run: { models: AnalysisResult['models']; notes: Diagnostic[] },
+  file: { diagnostics: Diagnostic[]; broken: Range[] },
+): AnalysisResult {
+  const diagnostics = [...file.diagnostics, ...withoutFollowUps(run.notes, file.broken)];
+  if (file.broken.length === 0) return { models: run.models, diagnostics };
+  return { models: run.models.map((m) => ({ ...m, diagnostics: withoutFollowUps(m.diagnostics, file.broken) })), diagnostics };
 }
 
 function failure(e: unknown): AnalysisResult {
@@ -450,10 +511,14 @@ function failure(e: unknown): AnalysisResult {
   return { models: [], diagnostics: [diagnostic] };
 }
 
-/** Analyses Python source, or a notebook's JSON when `options.notebook` is set or the file name ends in .ipynb. */
+/**
+ * Analyses Python source, or a notebook's JSON when `options.notebook` is set or the file name ends in .ipynb. With
+ * `options.reference`, as the reference analysis (a plain walk of the whole file, see analyzeReference).
+ */
 export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisResult {
   const notebook = options.notebook ?? options.fileName?.toLowerCase().endsWith('.ipynb') ?? false;
   try {
+    if (options.reference) return analyzeReference(notebook ? joinCells(readNotebook(source)) : new SourceText(source));
     if (notebook) return analyzeSource(prepareCells(joinCells(readNotebook(source))));
     return analyzeSource(prepareFile(source, options.fileName ?? ''));
   } catch (e) {

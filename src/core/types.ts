@@ -139,6 +139,11 @@ export interface AnalyzeOptions {
   /** Treat the source as a Jupyter notebook (.ipynb JSON). Inferred from `fileName` when omitted. */
   notebook?: boolean;
   fileName?: string;
+  /**
+   * The reference analysis: a plain walk of the whole file (every statement parsed and walked, no cache, nothing of an
+   * earlier analysis reused), slower, which the normal analysis must equal; for tests.
+   */
+  reference?: boolean;
 }
 
 /** One code cell of a notebook, as an editor hands it over. */

@@ -7,7 +7,7 @@
  */
 import { applicationSource } from '../applications';
 import { chunkSource, type Chunk } from '../python/chunks';
-import { chunkInfo } from '../python/chunkInfo';
+import { chunkInfo, readChunk } from '../python/chunkInfo';
 import { SourceText } from '../python/sourceText';
 import type { FunctionalBuilder, GraphNode, LayerCall, Value } from '../python/values';
 import type { Program } from './interpreter';
@@ -25,8 +25,9 @@ export interface LibraryRunner {
 
 const programs = new Map<string, Program>();
 
-function libraryProgram(family: string, text: string): Program {
-  let program = programs.get(family);
+/** An architecture's module, parsed once per run of LayerLens (afresh for the reference analysis: `reference`). */
+function libraryProgram(family: string, text: string, reference: boolean): Program {
+  let program = reference ? undefined : programs.get(family);
   if (program) return program;
   const chunks: Chunk[] = chunkSource(text).chunks;
   const definitions = new Map<string, number[]>();
@@ -41,9 +42,10 @@ function libraryProgram(family: string, text: string): Program {
     walked: chunks.map(() => true),
     definitions,
     chunkNames,
-    tree: (index) => chunkInfo(chunks[index].text).tree,
+    tree: (index) => (reference ? readChunk(chunks[index].text) : chunkInfo(chunks[index].text)).tree,
+    reference,
   };
-  programs.set(family, program);
+  if (!reference) programs.set(family, program);
   return program;
 }
 
@@ -78,19 +80,23 @@ function plainKey(v: Value): string | null {
   }
 }
 
-/** Builds `architecture(*positional, **keywords)`; its layers are placed at `at` (the user's call). */
+/**
+ * Builds `architecture(*positional, **keywords)`; its layers are placed at `at` (the user's call). With `reference`
+ * (the reference analysis), it is built afresh: no cached build or parse is read or kept.
+ */
 export function buildApplication(
   architecture: string,
   positional: Value[],
   keywords: Map<string, Value>,
   at: { from: number; to: number },
   makeRunner: (program: Program) => LibraryRunner,
+  reference = false,
 ): ApplicationResult {
   const parts = [...positional.map(plainKey), ...[...keywords].map(([k, v]) => (plainKey(v) === null ? null : `${k}=${plainKey(v)}`))];
-  const key = parts.includes(null) ? null : `${architecture}(${parts.join(',')})`;
+  const key = parts.includes(null) || reference ? null : `${architecture}(${parts.join(',')})`;
   let result = key === null ? undefined : built.get(key);
   if (!result) {
-    result = build(architecture, positional, keywords, makeRunner);
+    result = build(architecture, positional, keywords, makeRunner, reference);
     if (key !== null) {
       if (built.size >= BUILT_LIMIT) built.delete(built.keys().next().value as string);
       built.set(key, result);
@@ -99,10 +105,16 @@ export function buildApplication(
   return 'model' in result ? { model: placedCopy(result.model, result.created, at) } : result;
 }
 
-function build(architecture: string, positional: Value[], keywords: Map<string, Value>, makeRunner: (program: Program) => LibraryRunner): Built {
+function build(
+  architecture: string,
+  positional: Value[],
+  keywords: Map<string, Value>,
+  makeRunner: (program: Program) => LibraryRunner,
+  reference: boolean,
+): Built {
   const found = applicationSource(architecture);
   if (!found) return { why: `\`${architecture}\` is not an architecture LayerLens knows` };
-  const runner = makeRunner(libraryProgram(found.family, found.text));
+  const runner = makeRunner(libraryProgram(found.family, found.text, reference));
   runner.run();
   let value: Value;
   try {

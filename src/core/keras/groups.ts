@@ -475,7 +475,12 @@ function settle(records: GroupRecord[], program: Program, ambient: boolean[], am
 }
 
 function whole(program: Program, ambient: boolean[], ambientKey: string): Interpretation {
-  const all = runGroup(program, null, ambient);
   // Nothing is kept: the next analysis runs its groups afresh.
-  return { models: all.results.map((r) => r.model), notes: all.notes.map((n) => n.diagnostic), records: [], ambientKey, ambient, wordGroups: null };
+  return { ...runWhole(program), records: [], ambientKey, ambient, wordGroups: null };
+}
+
+/** One run of the whole program, in order, in no groups (as the reference analysis runs it). */
+export function runWhole(program: Program): { models: ModelResult[]; notes: Diagnostic[] } {
+  const all = runGroup(program, null, []);
+  return { models: all.results.map((r) => r.model), notes: all.notes.map((n) => n.diagnostic) };
 }

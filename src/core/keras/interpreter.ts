@@ -46,6 +46,8 @@ export interface Program {
   definitions: Map<string, number[]>;
   /** The names each chunk binds at top level (the inverse of `definitions`). */
   chunkNames: string[][];
+  /** The reference analysis (every chunk walked): nothing is cached across analyses, keras.applications' builds included. */
+  reference?: boolean;
 }
 
 interface Binding {
@@ -87,7 +89,8 @@ class TrackedVars extends Map<string, Binding> {
 
 class Scope {
   readonly vars: Map<string, Binding>;
-  readonly stars: string[] = [];
+  /** `from m import *` modules, with where each was imported. */
+  readonly stars: { path: string; at: number }[] = [];
   /** In a function's scope: what a `return` under a condition LayerLens cannot decide gave, used if no other return comes. */
   uncertainReturn: Value | null = null;
   constructor(
@@ -153,6 +156,14 @@ export interface Group {
   candidates(from: number, to: number, models: CalledNames): number;
 }
 
+/** Statements that may bind a name on some paths and not on others. */
+const CONDITIONAL_BINDERS = new Set(['IfStatement', 'ForStatement', 'WhileStatement', 'TryStatement', 'WithStatement']);
+
+function mayNotBind(top: SyntaxNode): boolean {
+  for (let n = top.firstChild; n; n = n.nextSibling) if (CONDITIONAL_BINDERS.has(n.name)) return true;
+  return false;
+}
+
 /** A value no statement can change: numbers, strings, names of library symbols, tuples of them. */
 function immutable(v: Value): boolean {
   switch (v.kind) {
@@ -186,8 +197,12 @@ export class Interpreter {
   private statements = 0;
   private callDepth = 0;
   private lazyDepth = 0;
-  /** Start of the top-level statement being walked: what runs lazily must come before it. */
-  private walkPosition = Infinity;
+  /**
+   * Start of the top-level statement running (walked, or read lazily): what it reads lazily must come before it, and
+   * a function it calls sees the module's names as they are then, as in Python, not as they are where the function
+   * is written (a helper defined after it).
+   */
+  private now = Infinity;
   /** The function being run with its defaults because nothing calls it. */
   private runningDefaults: string | null = null;
   /** Set when an `hp.Int(...)`-like call gave Keras Tuner's first value (see hyperParameter). */
@@ -202,7 +217,9 @@ export class Interpreter {
   /** Name of the assignment target whose value is being evaluated: names a new model. */
   private pendingName: string | null = null;
   private statementFrom = 0;
-  private readonly lazyCache = new Map<string, Value>();
+  private readonly lazyCache = new Map<string, Binding | null>();
+  /** Lists read lazily (by `chunk:name`): the statement from which their later changes are still to replay, and the scope those run in. */
+  private readonly replays = new Map<string, { name: string; next: number; scope: Scope }>();
   private readonly lazyInProgress = new Set<string>();
 
   /**
@@ -260,7 +277,7 @@ export class Interpreter {
         if (k < order.length) this.runChunk(end);
       }
     }
-    this.walkPosition = Infinity;
+    this.now = Infinity;
     if (!this.library) this.runUncalledFunctions();
     // Models in source order; several calls of one function keep the order of the calls.
     this.models.sort((a, b) => a.from - b.from);
@@ -284,7 +301,7 @@ export class Interpreter {
     if (rebindsModel) this.rebinding.add(index);
     const tree = this.program.tree(index);
     this.cur = { chunk, text: chunk.text };
-    this.walkPosition = chunk.start;
+    this.now = chunk.start;
     const stars = this.module.stars.length;
     this.moduleVars.usage = ambient ? null : this.usage;
     this.execBlock(tree.topNode, this.module);
@@ -737,7 +754,7 @@ export class Interpreter {
         }
       } else if (c.name === 'as') alias = true;
       else if (c.name === ',') flushImport();
-      else if (c.name === '*' && isFrom) scope.stars.push(canonicalPath(modulePath));
+      else if (c.name === '*' && isFrom) scope.stars.push({ path: canonicalPath(modulePath), at: this.abs(c.from) });
     }
     flushImport();
   }
@@ -813,6 +830,14 @@ export class Interpreter {
     const name = this.text(target);
     const left = this.lookup(name, scope, this.abs(target.from), target);
     const right = this.evalExpr(valueNode, scope);
+    // A list's `+=` extends that list in place, as Python's does: every name for it sees the items, a list read
+    // lazily (whose later changes are replayed on it) included. Not under a condition LayerLens cannot decide: there
+    // a new list makes the branches' values differ, so the name is unknown rather than the items shown as certain.
+    if (this.text(op) === '+=' && left.kind === 'seq' && !left.tuple && this.conditional.length === 0 && iterate(right) !== null) {
+      callMethod(left, 'extend', [right]);
+      this.bind(scope, name, left, this.abs(target.from));
+      return;
+    }
     this.bind(scope, name, this.arith(this.text(op).slice(0, -1), left, right, node), this.abs(target.from));
   }
 
@@ -1086,9 +1111,12 @@ export class Interpreter {
   /** A module-level name: the latest binding before `at`, walked or found through the definitions index. */
   private lookupGlobal(name: string, module: Scope, at: number, node: SyntaxNode | null): Value {
     const walked = module.vars.get(name);
-    const lazyChunk = this.latestDefinition(name, at);
-    if (lazyChunk !== undefined && (!walked || this.program.chunks[lazyChunk].start > walked.at)) {
-      const value = this.lazyValue(name, lazyChunk);
+    // The latest definition before now, unless a walked binding comes after it. One that did not bind the name on the
+    // path it took (`if not b: m = 5`) leaves the binding before it.
+    const lazy = this.lazyBinding(name, Math.max(at, this.now), walked);
+    if (lazy) {
+      const { binding, chunk: lazyChunk } = lazy;
+      const value = binding.value;
       // A lazily found value is made once per run and shared by every later reader: a list, a layer or a function
       // one group reads may be changed by another (`CANDIDATES.append(m)`), so such a read counts as a binding.
       if (this.usage && !immutable(value)) this.usage.binds.add(name);
@@ -1105,7 +1133,7 @@ export class Interpreter {
     }
     if (walked) return walked.value;
     for (const star of module.stars) {
-      const path = `${star}.${name}`;
+      const path = `${star.path}.${name}`;
       if (classifySymbol(path).kind !== 'other') return { kind: 'symbol', path };
     }
     const conventional = conventionalBinding(name);
@@ -1113,6 +1141,23 @@ export class Interpreter {
     if (BUILTINS.has(name)) return { kind: 'symbol', path: `builtins.${name}` };
     if (name === 'None') return NONE;
     return node ? this.unknownNode(node, 'it is not defined in this file') : unknown(name, at, at + name.length, 'it is not defined in this file');
+  }
+
+  /**
+   * The latest binding of `name` before `time` by a statement that is not walked (run lazily), unless `walked` comes
+   * after it. One that did not bind the name on the path it took (`if not b: m = 5`) leaves the binding before it.
+   */
+  private lazyBinding(name: string, time: number, walked: Binding | undefined): { binding: Binding; chunk: number } | null {
+    for (let before = time; ;) {
+      const chunk = this.latestDefinition(name, before);
+      if (chunk === undefined || (walked && this.program.chunks[chunk].start <= walked.at)) return null;
+      const binding = this.lazyValue(name, chunk);
+      if (binding) {
+        this.replayMutations(`${chunk}:${name}`, time);
+        return { binding, chunk };
+      }
+      before = this.program.chunks[chunk].start;
+    }
   }
 
   private latestDefinition(name: string, at: number): number | undefined {
@@ -1133,37 +1178,49 @@ export class Interpreter {
     return this.rebinding.has(chunkIndex);
   }
 
-  /** Evaluates the top-level definition of `name` in a chunk that is not walked. */
-  private lazyValue(name: string, chunkIndex: number): Value {
+  /** Evaluates the top-level definition of `name` in a chunk that is not walked; null where it did not bind the name. */
+  private lazyValue(name: string, chunkIndex: number): Binding | null {
     const key = `${chunkIndex}:${name}`;
     const cached = this.lazyCache.get(key);
-    if (cached) return cached;
+    if (cached !== undefined) return cached;
     const chunk = this.program.chunks[chunkIndex];
-    if (this.lazyInProgress.has(key)) return unknown(name, chunk.start, chunk.start + name.length, 'its definition refers to itself');
+    if (this.lazyInProgress.has(key))
+      return { value: unknown(name, chunk.start, chunk.start + name.length, 'its definition refers to itself'), at: chunk.start };
     this.lazyInProgress.add(key);
     this.lazyDepth++;
-    const saved = { cur: this.cur, pending: this.pendingName, from: this.statementFrom, cond: this.conditional };
+    const saved = { cur: this.cur, pending: this.pendingName, from: this.statementFrom, cond: this.conditional, now: this.now };
     this.cur = { chunk, text: chunk.text };
+    this.now = chunk.start;
     this.conditional = [];
     const scratch = new Scope(null, undefined, true);
     // The copy of the module is read as the module is (its reads are the group's); what the definition binds is not.
     (scratch.vars as TrackedVars).notesBinds = false;
-    scratch.stars.push(...this.module.stars);
+    this.starsBefore(chunk.start, scratch);
     // Module names resolve through the module as usual, `name` too: `x = f(x)` reads the `x` bound before this
     // statement, walked or not (lookupGlobal compares where each was bound).
     for (const [k, v] of this.module.vars) scratch.vars.set(k, v);
     const names = this.program.chunkNames[chunkIndex];
+    const top = this.program.tree(chunkIndex).topNode;
+    // An `if` or a loop may bind a name on some paths only, leaving the value before it on the others: the names it
+    // binds start with their values before it (read lazily where no walked statement bound them).
+    if (mayNotBind(top))
+      for (const n of names) {
+        const current = (scratch.vars as TrackedVars).peek(n);
+        if (current && current.at < chunk.start) continue;
+        const earlier = this.lazyBinding(n, chunk.start, undefined);
+        if (earlier) scratch.vars.set(n, earlier.binding);
+      }
     const befores = new Map(names.map((n) => [n, scratch.vars.get(n)]));
     (scratch.vars as TrackedVars).usage = this.usage;
     const before = scratch.vars.get(name);
     try {
-      const top = this.program.tree(chunkIndex).topNode;
       for (let n = top.firstChild; n; n = n.nextSibling) this.execStatement(n, scratch);
     } finally {
       this.cur = saved.cur;
       this.pendingName = saved.pending;
       this.statementFrom = saved.from;
       this.conditional = saved.cond;
+      this.now = saved.now;
       this.lazyInProgress.delete(key);
       this.lazyDepth--;
     }
@@ -1171,38 +1228,59 @@ export class Interpreter {
     // for each would call its layers again.
     for (const n of names) {
       const other = scratch.vars.get(n);
-      if (n !== name && other && other !== befores.get(n)) this.lazyCache.set(`${chunkIndex}:${n}`, other.value);
+      if (n !== name && other && other !== befores.get(n)) this.lazyCache.set(`${chunkIndex}:${n}`, other);
     }
     const bound = scratch.vars.get(name);
-    // A statement that binds the name only on a path it did not take (`if not b: m = 5`) leaves the earlier value.
-    const earlier = bound && bound !== before ? undefined : (this.program.definitions.get(name) ?? []).filter((i) => i < chunkIndex).pop();
-    const value =
-      bound && bound !== before ? bound.value : earlier !== undefined ? this.lazyValue(name, earlier) : unknown(name, chunk.start, chunk.start + name.length);
-    this.lazyCache.set(key, value);
-    if (value.kind === 'seq' && !value.tuple) this.replayMutations(name, chunkIndex, scratch);
-    return value;
+    const binding = bound && bound !== before ? bound : null;
+    this.lazyCache.set(key, binding);
+    if (binding?.value.kind === 'seq' && !binding.value.tuple) this.replays.set(key, { name, next: chunkIndex + 1, scope: scratch });
+    return binding;
+  }
+
+  /** A copy of the module run lazily has the module's star imports before `at` (one after it is not there yet). */
+  private starsBefore(at: number, scope: Scope): void {
+    scope.stars.length = 0;
+    for (const star of this.module.stars) if (star.at < at) scope.stars.push(star);
   }
 
   /**
    * `blocks = []` then, in statements of their own, `blocks.append(...)` / `extend` / `insert` / `+=`: when the
-   * list is needed, the later statements that are not walked and change it run too (in order), so it holds what
-   * they put in. Walked statements change it as they run.
+   * list is read (at `time`), the later statements before the read that are not walked and change it run too (in
+   * order), so it holds what they put in. Walked statements change it as they run.
    */
-  private replayMutations(name: string, definedIn: number, scope: Scope): void {
+  private replayMutations(key: string, time: number): void {
+    const replay = this.replays.get(key);
+    if (!replay) return;
+    const { name, scope } = replay;
+    // The scope is the module as the list's definition saw it: walked statements since have bound more.
+    for (const [k, v] of this.module.vars) {
+      const own = (scope.vars as TrackedVars).peek(k);
+      if (!own || v.at > own.at) scope.vars.set(k, v);
+    }
     const pattern = new RegExp(`(?:^|[^\\w.])${name}\\s*(?:\\.\\s*(?:append|extend|insert)\\s*\\(|\\+=)`);
-    const saved = this.cur;
+    const saved = { cur: this.cur, now: this.now };
     this.lazyDepth++;
     try {
-      for (let i = definedIn + 1; i < this.program.chunks.length; i++) {
+      // Up to the statement reading it: a change after that comes later (another read replays it).
+      while (replay.next < this.program.chunks.length && this.program.chunks[replay.next].end <= time) {
+        const i = replay.next++;
         const chunk = this.program.chunks[i];
-        if (chunk.start >= this.walkPosition) break;
-        if (this.program.walked[i] || this.program.chunkNames[i].includes(name) || !pattern.test(chunk.text)) continue;
+        // A statement binding the name again (`blocks = ...`, `blocks += ...`) starts a value of its own, which replays
+        // the changes after it.
+        if (this.program.chunkNames[i].includes(name)) {
+          this.replays.delete(key);
+          break;
+        }
+        if (this.program.walked[i] || !pattern.test(chunk.text)) continue;
         this.cur = { chunk, text: chunk.text };
+        this.now = chunk.start;
+        this.starsBefore(chunk.start, scope);
         const top = this.program.tree(i).topNode;
         for (let n = top.firstChild; n; n = n.nextSibling) this.execStatement(n, scope);
       }
     } finally {
-      this.cur = saved;
+      this.cur = saved.cur;
+      this.now = saved.now;
       this.lazyDepth--;
     }
   }
@@ -1592,6 +1670,7 @@ export class Interpreter {
       new Map([...keywords].map(([k, v]) => [k, v.value])),
       at,
       (program) => new Interpreter(program, true),
+      this.program.reference,
     );
     if ('error' in built) {
       this.notes.push({ severity: 'error', code: 'keras-error', message: built.error, from: this.abs(calleeNode.from), to: this.abs(calleeNode.to) });

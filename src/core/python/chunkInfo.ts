@@ -68,10 +68,18 @@ export function clearChunkCache(): void {
   cache.clear();
 }
 
+/** A statement's facts, cached by its text. */
 export function chunkInfo(text: string): ChunkInfo {
   const hit = cache.get(text);
   if (hit) return hit;
   if (cache.size >= CACHE_LIMIT) cache.clear();
+  const info = readChunk(text);
+  cache.set(text, info);
+  return info;
+}
+
+/** A statement's facts, parsed afresh (the reference analysis reads no cache). */
+export function readChunk(text: string): ChunkInfo {
   const tree = parser.parse(text);
   let touchesModels = false;
   const calledNames = new Set<string>();
@@ -101,9 +109,7 @@ export function chunkInfo(text: string): ChunkInfo {
       }
     },
   });
-  const info = { tree, touchesModels, calledNames, syntaxError };
-  cache.set(text, info);
-  return info;
+  return { tree, touchesModels, calledNames, syntaxError };
 }
 
 /** `Trainer` in `class Fast(Trainer):` or `class Fast((Trainer)):`. */

@@ -5,7 +5,7 @@
  * a statement Python never runs, read from a repaired text ("strides must be a tuple" for a missing `)`).
  */
 import type { Diagnostic, Range } from '../types';
-import { chunkInfo } from './chunkInfo';
+import type { ChunkInfo } from './chunkInfo';
 import { chunkToSource, type BracketError, type Chunk } from './chunks';
 import type { SourceText } from './sourceText';
 
@@ -18,14 +18,21 @@ function bracketMessage(source: SourceText, e: BracketError): string {
   return `closing parenthesis '${e.char}' does not match opening parenthesis '${e.openerChar}'${line}`;
 }
 
-/** The syntax error of each broken statement (of those `walked`, for errors only the parser finds), and the statements' ranges. */
-export function syntaxErrors(source: SourceText, chunks: Chunk[], walked: boolean[]): { diagnostics: Diagnostic[]; broken: Range[] } {
+/**
+ * The syntax error of each broken statement, and the statements' ranges: a bracket's from the chunking, else the
+ * parser's, `parserError(i)` (null where the statement is not checked).
+ */
+export function syntaxErrors(
+  source: SourceText,
+  chunks: Chunk[],
+  parserError: (index: number) => ChunkInfo['syntaxError'],
+): { diagnostics: Diagnostic[]; broken: Range[] } {
   const diagnostics: Diagnostic[] = [];
   const broken: Range[] = [];
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i];
     const bracket = c.bracketErrors.length ? c.bracketErrors[0] : null;
-    const error = bracket || !walked[i] ? null : chunkInfo(c.text).syntaxError;
+    const error = bracket ? null : parserError(i);
     if (bracket) {
       diagnostics.push({ severity: 'error', code: 'syntax-error', message: bracketMessage(source, bracket), range: source.range(bracket.at, bracket.at + 1) });
     } else if (error) {

@@ -1,0 +1,260 @@
+/**
+ * Issue 18, "Statements are Python's": every fast path of the analysis (statements skipped or read lazily, text
+ * prefilters, statement groups, re-analysis that reuses the previous version, caches) must give what a plain walk of
+ * the whole file gives. `analyze(text, { reference: true })` is that walk; here the normal analysis must equal it:
+ * every model, every row's numbers, every diagnostic with its range.
+ *
+ * One difference is by design: the normal analysis reports the syntax errors of the statements it walks or reads,
+ * and where it stopped following a loop that they run (`evaluation-limit`); the reference, of every statement
+ * (parsing every statement would make a cold analysis of a large file about three times slower, and a loop that no
+ * model depends on is no concern of LayerLens). So those diagnostics of the normal analysis must be among the
+ * reference's, and all else must be equal.
+ */
+import { strict as assert } from 'node:assert';
+import { readdirSync } from 'node:fs';
+import { analyze } from '../../src/core';
+import type { AnalysisResult, Diagnostic, ModelResult } from '../../src/core';
+import { edit } from './support/edits';
+import { fastPathProgram } from './support/fastPathPrograms';
+import { EXAMPLES, example } from './support/fixtures';
+import { withoutPositions } from './support/metamorphic';
+import { generateModel } from './support/modelGenerator';
+import { rng } from './support/random';
+import { CASES } from './support/realCodeCases';
+import { checkModel } from './support/tfjsOracle';
+
+let fileKey = 0;
+/** A cold analysis: a file name never used before, so nothing of a previous version is reused. */
+function normal(text: string, fileName = `reference-${fileKey++}.py`): AnalysisResult {
+  return analyze(text, { fileName });
+}
+
+/** Diagnostics about statements the normal analysis has no need to read: it gives some of the reference's. */
+const aboutAllStatements = (d: Diagnostic) => d.code === 'syntax-error' || d.code === 'evaluation-limit';
+
+/** Files compared, and those excused for a syntax error in a statement the normal analysis does not read. */
+const compared = { all: 0, excused: 0 };
+
+/**
+ * The normal analysis' result equals the reference's, up to the diagnostics about statements it does not read. Where
+ * one of those holds a syntax error (an edit chain's half-typed code), Python would run nothing of the file, and the
+ * normal analysis, which finds what a statement it does not read binds from its text, may read the broken statement
+ * otherwise than the parser's error recovery does: such a file may differ (counted, and asserted to be rare).
+ */
+function assertSameAsReference(got: AnalysisResult, text: string, label: string, fileName = 'reference.py'): void {
+  const want = analyze(text, { fileName, reference: true });
+  const given = new Set(got.diagnostics.filter(aboutAllStatements).map((d) => JSON.stringify(d)));
+  const all = want.diagnostics.filter(aboutAllStatements).map((d) => JSON.stringify(d));
+  for (const d of given) assert.ok(all.includes(d), `${label}: a diagnostic the reference does not give: ${d}\n${text}`);
+  compared.all++;
+  try {
+    assert.deepStrictEqual(got.models, want.models, `${label}: models\n${text}`);
+    const rest = (r: AnalysisResult) => r.diagnostics.filter((d) => !aboutAllStatements(d));
+    assert.deepStrictEqual(rest(got), rest(want), `${label}: diagnostics\n${text}`);
+  } catch (e) {
+    if (!want.diagnostics.some((d) => d.code === 'syntax-error' && !given.has(JSON.stringify(d)))) throw e;
+    compared.excused++;
+  }
+}
+
+describe('the normal analysis equals the reference analysis (a plain walk of the whole file)', function () {
+  this.timeout(600_000);
+  let generated: string[] = [];
+  before(async () => {
+    const { generate } = await import('../../bench/generate.mjs');
+    generated = [
+      generate({ lines: 400, seed: 21 }).text,
+      generate({ lines: 400, seed: 22, kind: 'functional', minGap: 40, maxGap: 120 }).text,
+      generate({ lines: 400, seed: 23, minGap: 6, maxGap: 24 }).text,
+    ];
+  });
+  const examples = readdirSync(EXAMPLES);
+
+  it('on every example, every real-code case and the bench’s generated files', () => {
+    for (const name of examples) assertSameAsReference(normal(example(name), `reference-${fileKey++}-${name}`), example(name), name, name);
+    for (const c of CASES) {
+      if (c.source) assertSameAsReference(normal(c.source), c.source, c.name);
+      if (c.cells) {
+        const notebook = JSON.stringify({ cells: c.cells.map((source) => ({ cell_type: 'code', source })) });
+        assertSameAsReference(normal(notebook, `reference-${fileKey++}.ipynb`), notebook, c.name, 'case.ipynb');
+      }
+    }
+    generated.forEach((text, i) => assertSameAsReference(normal(text), text, `generated file ${i}`));
+  });
+
+  it('on 400 random models', () => {
+    for (let seed = 1; seed <= 400; seed++) assertSameAsReference(normal(generateModel(seed).source), generateModel(seed).source, `model seed ${seed}`);
+  });
+
+  it('on 600 random programs that stress the fast paths', () => {
+    let models = 0;
+    for (let seed = 1; seed <= 600; seed++) {
+      const text = fastPathProgram(seed);
+      const got = normal(text);
+      models += got.models.length;
+      assertSameAsReference(got, text, `program seed ${seed}`);
+    }
+    // They make models (not only unknowns): more than one a program on average.
+    assert.ok(models > 600, `${models} models`);
+  });
+
+  describe('along chains of seeded edits (the incremental analysis against the reference)', () => {
+    const realCode = CASES.flatMap((c) => (c.source ? [c.source] : [])).join('\n\n');
+    const programs = Array.from({ length: 40 }, (_x, i) => fastPathProgram(1000 + i));
+
+    function chains(label: string, sources: () => string[], seeds: number, steps: number) {
+      it(`${label}: ${seeds} chains of ${steps} edits`, () => {
+        const all = sources();
+        for (let seed = 1; seed <= seeds; seed++) {
+          const r = rng(seed * 6271);
+          let text = all[(seed - 1) % all.length];
+          const history: string[] = [];
+          const fileName = `chain-${fileKey++}.py`;
+          assertSameAsReference(analyze(text, { fileName }), text, `${label} seed ${seed}, start`);
+          for (let step = 0; step < steps; step++) {
+            // Undo now and then (the editor hands back an earlier text).
+            const next = history.length && r() < 0.1 ? history.pop()! : edit(text, r, all);
+            history.push(text);
+            text = next;
+            assertSameAsReference(analyze(text, { fileName }), text, `${label} seed ${seed}, step ${step}`);
+          }
+        }
+      });
+    }
+
+    chains('the examples', () => examples.filter((f) => f.endsWith('.py')).map(example), 12, 30);
+    chains('the real-code cases in one file', () => [realCode], 2, 12);
+    chains('generated Sequential, Functional and model-dense files', () => generated, 6, 30);
+    chains('programs that stress the fast paths', () => programs, 40, 30);
+
+    it('excused few files for a syntax error in a statement the normal analysis does not read', () => {
+      assert.ok(compared.excused < compared.all / 20, `${compared.excused} of ${compared.all}`);
+    });
+  });
+});
+
+const HEAD = 'import os\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
+
+/** The model without its positions and with one name, to compare a file's model with the same model written plainly. */
+function comparable(m: ModelResult): unknown {
+  const { builtBy: _builtBy, ...rest } = m;
+  return withoutPositions({ ...rest, name: 'model' });
+}
+
+describe('what the differential test found, fixed in the fast path', () => {
+  /** Files whose model the normal analysis got wrong (the reference got it right), and the model written plainly. */
+  const CASES_FOUND: { what: string; source: string; plain: string; model?: string }[] = [
+    {
+      what: 'a list extended with += at module level (issue 18, case 5)',
+      source: `${HEAD}blocks = [layers.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3)]\nblocks += [layers.Flatten(), layers.Dense(10)]\nmodel = keras.Sequential(blocks)\n`,
+      plain: `${HEAD}model = keras.Sequential([layers.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3), layers.Flatten(), layers.Dense(10)])\n`,
+    },
+    {
+      what: 'a plain list extended with += at module level (issue 18, case 5)',
+      source: `${HEAD}sizes = [2]\nsizes += [2, 3]\nmodel = keras.Sequential([layers.Input(shape=(4,)), layers.Dense(len(sizes))])\n`,
+      plain: `${HEAD}model = keras.Sequential([layers.Input(shape=(4,)), layers.Dense(3)])\n`,
+    },
+    {
+      what: 'a constant updated with += before the model reads it',
+      source: `${HEAD}IMG, UNITS = 4, 7\nUNITS += 7\nmodel = keras.Sequential([layers.Input(shape=(IMG,)), layers.Dense(UNITS)])\n`,
+      plain: `${HEAD}model = keras.Sequential([layers.Input(shape=(4,)), layers.Dense(14)])\n`,
+    },
+    {
+      what: 'a helper defined after the builder that calls it',
+      source: `${HEAD}def build_model():\n    return keras.Sequential([keras.Input(shape=(16,))] + make_head(4))\n\n\ndef make_head(n):\n    return [layers.Dense(n), layers.Softmax()]\n\n\nmodel = build_model()\n`,
+      plain: `${HEAD}model = keras.Sequential([keras.Input(shape=(16,)), layers.Dense(4), layers.Softmax()])\n`,
+    },
+    {
+      what: 'a second model of a list, with a layer appended after the first model',
+      source: `${HEAD}blocks = [keras.Input(shape=(4,)), layers.Dense(3)]\nsmall = keras.Sequential(blocks)\nblocks.append(layers.Dense(5))\nlarge = keras.Sequential(blocks)\n`,
+      plain: `${HEAD}model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3), layers.Dense(5)])\n`,
+      model: 'large',
+    },
+    {
+      what: 'len() of a list that is appended to after the read',
+      source: `${HEAD}sizes = [2]\nhead = []\nhead.append(layers.Dense(len(sizes)))\nsizes.append(7)\nmodel = keras.Sequential([keras.Input(shape=(4,))] + head)\n`,
+      plain: `${HEAD}model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1)])\n`,
+    },
+    {
+      what: 'a list bound again: the changes of the first binding stop there',
+      source: `${HEAD}sizes = [2]\nsizes += [4, 5]\nextra = []\nextra.append(layers.Dense(len(sizes)))\nsizes = [2]\nsizes.append(1)\nextra.append(layers.Dense(len(sizes)))\nmodel = keras.Sequential([keras.Input(shape=(4,))] + extra)\n`,
+      plain: `${HEAD}model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3), layers.Dense(2)])\n`,
+    },
+  ];
+
+  for (const c of CASES_FOUND)
+    it(c.what, () => {
+      const got = normal(c.source);
+      assertSameAsReference(got, c.source, c.what);
+      const model = c.model ? got.models.find((m) => m.name === c.model) : got.models[got.models.length - 1];
+      assert.ok(model, JSON.stringify(got.models.map((m) => m.name)));
+      assert.ok(model.layers.length > 0 && model.layers.every((l) => l.outputShape && l.params !== null), JSON.stringify(model.diagnostics));
+      assert.deepEqual(checkModel(model, { run: true }).mismatches, []);
+      const plain = normal(c.plain).models;
+      assert.equal(plain.length, 1);
+      assert.deepEqual(comparable(model), comparable(plain[0]));
+    });
+
+  it('an if that does not bind the name on the path it takes leaves it undefined, and says so', () => {
+    const source = `${HEAD}N = 6\nif N > 8:\n    IMG = 7\nelse:\n    OTHER = 4\nmodel = keras.Sequential([layers.Input(shape=(IMG,)), layers.Dense(2)])\n`;
+    const got = normal(source);
+    assertSameAsReference(got, source, 'undefined on the path taken');
+    assert.match(got.models[0].diagnostics[0].message, /`IMG` .*it is not defined in this file/);
+  });
+
+  it('a star import after a lazily read statement is not seen by it', () => {
+    const source = `${HEAD}UNITS = DEPTH + 2\nfrom tensorflow.keras.layers import *\nmodel = keras.Sequential([layers.Input(shape=(UNITS,)), layers.Dense(2)])\n`;
+    const got = normal(source);
+    assertSameAsReference(got, source, 'star import after');
+    assert.match(got.models[0].diagnostics[0].message, /`DEPTH` .*it is not defined in this file/);
+  });
+
+  it('+= on a list under a condition LayerLens cannot decide leaves the list unknown, not its items certain', () => {
+    const source = `${HEAD}blocks = [layers.Input(shape=(8,)), layers.Dense(4)]\nif os.environ.get("DEEP"):\n    blocks += [layers.Dense(4)]\nmodel = keras.Sequential(blocks)\n`;
+    const got = normal(source);
+    assertSameAsReference(got, source, '+= under if');
+    assert.match(JSON.stringify(got.models[0].diagnostics), /`blocks` .*set under `if`/);
+    // Inside a function, as at module level.
+    const inFunction = `${HEAD}def build():\n    blocks = [layers.Input(shape=(8,)), layers.Dense(4)]\n    if os.environ.get("DEEP"):\n        blocks += [layers.Dense(4)]\n    return keras.Sequential(blocks)\n\n\nmodel = build()\n`;
+    assert.match(JSON.stringify(normal(inFunction).models[0].diagnostics), /`blocks` .*set under `if`/);
+  });
+
+  it('a model appended to a list after the list was first read', () => {
+    const source = `${HEAD}blocks = [keras.Input(shape=(8,)), layers.Dense(4)]\nfirst = keras.Sequential(blocks)\nextra = keras.Sequential([layers.Dense(6)])\nblocks.append(extra)\nsecond = keras.Sequential(blocks)\n`;
+    const got = normal(source);
+    assertSameAsReference(got, source, 'model appended later');
+    const second = got.models.find((m) => m.name === 'second');
+    assert.deepEqual(
+      second?.layers.map((l) => [l.name, l.outputShape, l.params]),
+      [
+        ['dense', [null, 4], 36],
+        ['extra', [null, 6], 30],
+      ],
+    );
+  });
+
+  it('a star import between a list and a change of it is seen by the change', () => {
+    const source = `${HEAD}blocks = [layers.Input(shape=(8,))]\nfrom tensorflow.keras.layers import *\nblocks.append(Dense(3))\nmodel = keras.Sequential(blocks)\n`;
+    const got = normal(source);
+    assertSameAsReference(got, source, 'star import before a change');
+    assert.deepEqual(
+      got.models[0].layers.map((l) => l.params),
+      [27],
+    );
+  });
+
+  it('a statement that only names a model is not read by itself (a known difference, README Limits)', () => {
+    const source = `import numpy as np\n${HEAD}net = keras.Sequential([layers.Dense(4)])\nmodel = net\nmodel(np.zeros((1, 8)))\n`;
+    const got = normal(source);
+    assert.equal(got.models[0].inputShape, null);
+    assert.deepEqual(analyze(source, { reference: true }).models[0].inputShape, [1, 8]);
+  });
+
+  it('an if that binds a name on one path only: the other keeps the value before it', () => {
+    const source = `${HEAD}UNITS = 32\nif os.environ.get("FULL"):\n    pass\nelse:\n    UNITS = 4\nmodel = keras.Sequential([layers.Input(shape=(8,)), layers.Dense(UNITS)])\n`;
+    const got = normal(source);
+    assertSameAsReference(got, source, 'one path binds');
+    assert.equal(got.models[0].layers[0].params, null);
+    assert.match(got.models[0].diagnostics[0].message, /`UNITS` .*set under `if`/);
+  });
+});
