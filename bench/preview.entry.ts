@@ -6,6 +6,8 @@ import type { PreviewModel } from '../src/protocol';
 import { colormapTable, paintChannel } from '../webview/render/colormap';
 import { inputGeometry, patternPlane, toChannels } from '../webview/tfjs/inputs';
 import { ModelRunner } from '../webview/tfjs/runner';
+import { decodeDigits, gunzip } from '../webview/train/digits';
+import { Trainer } from '../webview/train/trainer';
 
 /** Paints every channel of every map, as the webview does, into scratch pixel buffers. */
 function paintAll(maps: { shape: number[]; values: Float32Array }[]): void {
@@ -113,4 +115,46 @@ function paintAll(maps: { shape: number[]; values: Float32Array }[]): void {
   const heap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null;
   runner.dispose();
   return { backend: tf.getBackend(), buildMs, firstMs, allMs, peakBytes, heap };
+};
+
+/**
+ * Training speed: the model trained on the bundled digits (given as the gzipped file's base64) in batches of
+ * `batchSize` with Adam, as the preview trains it. A first small batch compiles the backend's kernels (WebGL's
+ * shaders) and is not timed; then `batches` batches are, training steps only (no validation, no drawing).
+ */
+(window as unknown as Record<string, unknown>).train = async (
+  model: PreviewModel,
+  backend: string,
+  digitsBase64: string,
+  batchSize: number,
+  batches: number,
+) => {
+  await tf.setBackend(backend);
+  const bytes = Uint8Array.from(atob(digitsBase64), (c) => c.charCodeAt(0));
+  const digits = decodeDigits(await gunzip(bytes));
+  const runner = new ModelRunner();
+  runner.build(model);
+  const trainModel = runner.trainingModel()!;
+  const inputShape = (model.inputShape ?? []).slice(1) as number[];
+  const trainer = (trainSamples: number, size: number) =>
+    new Trainer({
+      model: trainModel,
+      inputShape,
+      digits,
+      settings: { optimizer: 'adam', learningRate: 0.001, momentum: 0, logits: false, batchSize: size, epochs: 1 },
+      seed: 1,
+      trainSamples,
+      validationSamples: 1,
+      now: () => performance.now(),
+      yieldToPage: () => Promise.resolve(),
+      onProgress: () => {},
+    });
+  const warm = trainer(8, 8);
+  await warm.run();
+  warm.dispose();
+  const timed = trainer(batchSize * batches, batchSize);
+  await timed.run();
+  timed.dispose();
+  runner.dispose();
+  return { backend: tf.getBackend(), samplesPerSecond: timed.samplesPerSecond, loss: timed.batches.map((b) => b.loss) };
 };

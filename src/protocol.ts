@@ -6,6 +6,7 @@
  * anything else is dropped and logged.
  */
 import type { ReceptiveField, Shape } from './core/types';
+import type { TrainingSetup } from './core/keras/training';
 import { callKey, type GraphCall } from './core/tfjs/graph';
 import type { TfjsConversion } from './core/tfjs/toTfjs';
 
@@ -50,6 +51,8 @@ export interface PreviewModel {
   macs: number | null;
   /** A `keras.applications` model: its architecture (`VGG16`), whose pretrained weights LayerLens does not download. */
   application: string | null;
+  /** How the source compiles and fits it (the core's reading, defaults marked); absent for a model used as a layer. */
+  training?: TrainingSetup;
 }
 
 /** What the webview keeps across hiding and re-showing the panel (vscode.setState). */
@@ -182,7 +185,8 @@ export function isPreviewModel(x: unknown): x is PreviewModel {
     orNull(isCount)(x.totalParams) &&
     orNull(isCount)(x.macs) &&
     orNull(isString)(x.application) &&
-    orNull(isReceptiveField)(x.deepestField)
+    orNull(isReceptiveField)(x.deepestField) &&
+    (x.training === undefined || isTrainingSetup(x.training))
   );
 }
 
@@ -195,6 +199,25 @@ const isTensor: Check = (x) =>
   (x.values as number[]).length === (x.shape as number[]).reduce((a, b) => a * b, 1);
 const isLayerWeights: Check = (x) =>
   isObject(x) && isString(x.layer) && arrayOf(isTensor)(x.tensors) && (x.layers === undefined || arrayOf(isLayerWeights)(x.layers));
+const isRange: Check = (x) =>
+  isObject(x) && [x.start, x.end].every((p) => isObject(p) && isCount(p.line) && isCount(p.column)) && (x.cell === undefined || isCount(x.cell));
+const isTrainingSetup: Check = (x) =>
+  isObject(x) &&
+  isString(x.optimizer) &&
+  isFinite(x.learningRate) &&
+  x.learningRate > 0 &&
+  isFinite(x.momentum) &&
+  orNull(isString)(x.loss) &&
+  typeof x.fromLogits === 'boolean' &&
+  arrayOf(isString)(x.metrics) &&
+  isInt(x.epochs) &&
+  x.epochs > 0 &&
+  isInt(x.batchSize) &&
+  x.batchSize > 0 &&
+  arrayOf(isString)(x.defaults) &&
+  orNull(isRange)(x.compile) &&
+  orNull(isRange)(x.fit) &&
+  arrayOf(isString)(x.notes);
 const isVariant: Check = (x) => isObject(x) && isString(x.label) && isString(x.code) && isPreviewModel(x.model);
 
 /**

@@ -35,10 +35,12 @@ export interface ModelInput {
 }
 
 /**
- * Every input of a model: a Functional model's Input rows, in the order of its layers; a Sequential's one input.
+ * Every input of a model: a Functional model's, in `keras.Model(inputs=...)`'s order (its Input rows where the result has no list); a Sequential's one input.
  * (A nested model's inputs are its own business: only the model's own rows count.)
  */
 export function modelInputs(model: ModelResult): ModelInput[] {
+  // A Functional model's own list, in `keras.Model(inputs=...)`'s order; else its Input rows, in the layers' order.
+  if (model.inputs?.length) return model.inputs;
   if (model.kind !== 'functional') return [{ name: null, shape: model.inputShape }];
   const rows = model.layers.filter((l) => l.type === 'InputLayer' && l.inbound?.length === 0);
   return rows.length ? rows.map((l) => ({ name: l.name, shape: l.outputShape })) : [{ name: null, shape: model.inputShape }];
@@ -65,7 +67,7 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { title: 'Layer (type)', width: 32, cell: (l) => `${l.name} (${l.type})${l.timesUnknown ? ' ×?' : ''}` },
-  { title: 'Output Shape', width: 24, cell: (l) => formatShape(l.outputShape) },
+  { title: 'Output Shape', width: 24, cell: (l) => (l.outputShapes ? `[${l.outputShapes.map(formatShape).join(', ')}]` : formatShape(l.outputShape)) },
   { title: 'Param #', width: 12, cell: (l) => formatCount(l.params) },
   { title: 'Receptive field', width: 17, cell: (l) => formatField(l.receptiveField) },
   { title: 'MACs', width: 14, cell: (l) => formatCount(l.macs) },
@@ -73,7 +75,10 @@ const COLUMNS: Column[] = [
 
 /** Keras' "Connected to" for a Functional model's layer: each call's inbound layers, `conv2d[0][0]` style; `-` for an Input. */
 export function connectedTo(l: LayerResult): string {
-  return (l.inbound ?? []).flatMap((call, c) => call.map((name, i) => `${name}[${l.inboundCalls?.[c]?.[i] ?? 0}][0]`)).join(', ') || '-';
+  return (
+    (l.inbound ?? []).flatMap((call, c) => call.map((name, i) => `${name}[${l.inboundCalls?.[c]?.[i] ?? 0}][${l.inboundTensors?.[c]?.[i] ?? 0}]`)).join(', ') ||
+    '-'
+  );
 }
 
 /** The columns for a model, each as wide as its widest cell (at least the classic width); Functional models add "Connected to". */

@@ -15,3 +15,4 @@ export {
   modelMarkdownTable,
   outputBytes,
 } from './describe';
+export { readTraining, type TrainingSetup } from './keras/training';

@@ -15,7 +15,7 @@ const MODEL_FIELDS = ['inputShape', 'totalParams', 'trainableParams', 'nonTraina
 export type UnknownReasons = Partial<Record<string, string>>;
 
 export type LayerJson = Omit<LayerResult, 'nested'> & { nested?: LayerJson[]; unknown?: UnknownReasons };
-export type ModelJson = Omit<ModelResult, 'layers'> & { inputs: ModelInput[]; layers: LayerJson[]; unknown?: UnknownReasons };
+export type ModelJson = Omit<ModelResult, 'layers' | 'inputs'> & { inputs: ModelInput[]; layers: LayerJson[]; unknown?: UnknownReasons };
 export interface SummaryJson {
   file: string;
   models: ModelJson[];
@@ -27,7 +27,15 @@ export interface SummaryJson {
  * Any other one (an unresolved value, a Lambda, a custom layer, an error Keras would raise) can be.
  */
 // (`incomplete-model` repeats the first reason at the model; `input-shape-from-fallback` says a shape was found after all.)
-const NOT_A_REASON = new Set(['legacy-spelling', 'large-dense', 'subclassed-layer', 'model-reassigned', 'input-shape-conflict', 'incomplete-model', 'input-shape-from-fallback']);
+const NOT_A_REASON = new Set([
+  'legacy-spelling',
+  'large-dense',
+  'subclassed-layer',
+  'model-reassigned',
+  'input-shape-conflict',
+  'incomplete-model',
+  'input-shape-from-fallback',
+]);
 
 /** Compares one end of a range with one end of another: cell, then line, then column. */
 function compareEnds(a: Range, aEnd: 'start' | 'end', b: Range, bEnd: 'start' | 'end'): number {

@@ -53,6 +53,15 @@ export interface LayerResult {
    */
   inboundCalls?: number[][];
   /**
+   * Functional models: parallel to `inbound`, which output of each inbound layer's call is taken (Keras' tensor
+   * index: `lstm[0][1]` is an LSTM's first state); absent where every one is the first.
+   */
+  inboundTensors?: number[][];
+  /** Functional models: parallel to `inbound`, how many of each call's inbound tensors, at its end, were keyword arguments (`initial_state=`); absent where none. */
+  inboundKeywords?: number[];
+  /** A layer that returns several tensors (`LSTM(return_state=True)`): the shape of each, `outputShape` first. */
+  outputShapes?: (Shape | null)[];
+  /**
    * Functional models, a layer called more than once (shared weights): each call in order, where it is and its
    * shapes (the row's `range` and shapes are the first call's).
    */
@@ -107,6 +116,8 @@ export interface ModelResult {
   line: number;
   range: Range;
   inputShape: Shape | null;
+  /** Functional models: every input, in the order `keras.Model(inputs=...)` gives them (`inputShape` is the first's shape). */
+  inputs?: { name: string; shape: Shape | null }[];
   layers: LayerResult[];
   /** Functional models: the variables bound to the outputs of its layers (and to its Inputs), in source order. */
   tensors?: TensorResult[];

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { inDocument, modelId, modelIdOf, modelIndexOf, modelsAt, notebookOf, toRange, type AnalysisCache, type DocumentAnalysis } from '../analysisCache';
-import type { ModelResult } from '../core';
+import { readTraining, type CellSource, type ModelResult } from '../core';
 import { config } from '../config';
 import { logError, logInfo } from '../log';
 import { assertNever, isWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
@@ -145,7 +145,8 @@ export class ActivationPanel implements vscode.Disposable {
       return;
     }
     this.panel.title = `Activations: ${model.name}`;
-    const preview = toPreviewModel(model, this.key());
+    // How the source compiles and fits the model: the preview trains with it.
+    const preview = { ...toPreviewModel(model, this.key()), training: readTraining(this.notebook ? this.codeCells(this.notebook) : this.doc.getText(), model) };
     const limit = config.previewMemoryLimitMB();
     const refusal = memoryRefusal(preview, limit);
     if (refusal) this.post({ type: 'refused', message: refusal });
@@ -203,6 +204,14 @@ export class ActivationPanel implements vscode.Disposable {
     this.post({ type: 'image', name: picked[0].path.split('/').pop() ?? 'image', dataUrl: `data:${mime};base64,${Buffer.from(bytes).toString('base64')}` });
   }
 
+  /** A notebook's Python code cells, as the analysis reads them. */
+  private codeCells(nb: vscode.NotebookDocument): CellSource[] {
+    return nb
+      .getCells()
+      .filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python')
+      .map((c) => ({ index: c.index, text: c.document.getText() }));
+  }
+
   /** The downsampling variants at a pooling layer, analysed by the core from the source with that call replaced. */
   private sendWhatIf(index: number): void {
     const model = this.model();
@@ -216,10 +225,7 @@ export class ActivationPanel implements vscode.Disposable {
     let variants;
     if (nb && layer.range.cell !== undefined) {
       const cellDoc = nb.cellAt(layer.range.cell).document;
-      const cells = nb
-        .getCells()
-        .filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python')
-        .map((c) => ({ index: c.index, text: c.document.getText() }));
+      const cells = this.codeCells(nb);
       variants = downsamplingVariants(
         model,
         layer,
@@ -326,7 +332,8 @@ export class ActivationPanel implements vscode.Disposable {
   private html(): string {
     const webview = this.panel.webview;
     const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString();
-    return webviewHtml({ cspSource: webview.cspSource, scriptUri, nonce: newNonce() });
+    const digitsUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'mnist.bin.gz')).toString();
+    return webviewHtml({ cspSource: webview.cspSource, scriptUri, digitsUri, nonce: newNonce() });
   }
 
   dispose(): void {

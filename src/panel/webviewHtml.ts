@@ -4,6 +4,8 @@ export interface WebviewHtmlOptions {
   /** `webview.cspSource`: where the webview may load the bundle and images from. */
   cspSource: string;
   scriptUri: string;
+  /** The bundled MNIST digits (dist/mnist.bin.gz), which the webview fetches when the user trains. */
+  digitsUri: string;
   nonce: string;
 }
 
@@ -12,8 +14,15 @@ export function newNonce(): string {
   return Array.from({ length: 32 }, () => chars[Math.floor(Math.random() * chars.length)]).join('');
 }
 
-export function contentSecurityPolicy({ cspSource, nonce }: Omit<WebviewHtmlOptions, 'scriptUri'>): string {
-  return [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${cspSource} 'nonce-${nonce}'`, `img-src ${cspSource} blob: data:`].join('; ');
+/** `connect-src`: the webview fetches the bundled digits from the extension's own folder, and nothing else. */
+export function contentSecurityPolicy({ cspSource, nonce }: Pick<WebviewHtmlOptions, 'cspSource' | 'nonce'>): string {
+  return [
+    `default-src 'none'`,
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `img-src ${cspSource} blob: data:`,
+    `connect-src ${cspSource}`,
+  ].join('; ');
 }
 
 export function webviewHtml(o: WebviewHtmlOptions): string {
@@ -23,7 +32,7 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>LayerLens activations</title>
 </head><body>
-<ll-app></ll-app>
+<ll-app data-digits="${o.digitsUri}"></ll-app>
 <script nonce="${o.nonce}" src="${o.scriptUri}"></script>
 </body></html>`;
 }

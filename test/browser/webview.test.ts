@@ -450,6 +450,23 @@ describe('activation webview in Chromium', function () {
     await w.page.close();
   });
 
+  it('shifting the input shows the shifted maps of the first and last convolutions and whether the prediction holds', async () => {
+    const w = await openConvnet(browser);
+    const shift = w.page.locator('ll-app .shift');
+    await shift.getByRole('button', { name: 'Right' }).click();
+    await shift.getByRole('button', { name: 'Right' }).click();
+    await w.page.waitForFunction(() =>
+      /shifted: class/.test(document.querySelector('ll-app')!.shadowRoot!.querySelector('.shift .prediction')?.textContent ?? ''),
+    );
+    const text = (await shift.locator('.prediction').textContent())?.replace(/\s+/g, ' ').trim();
+    assert.match(text ?? '', /^Prediction: class \d \(\d\.\d\d\) → shifted: class \d \(\d\.\d\d\) — it (holds|changed)$/);
+    assert.match((await shift.locator('.row').textContent())?.replace(/\s+/g, ' ') ?? '', /by 4 px right, 0 px down/);
+    assert.equal(await shift.locator('ll-layer').count(), 2, 'conv2d and conv2d_2, shifted');
+    await w.page.screenshot({ path: 'test-results/webview-shift.png' });
+    assert.deepEqual(await w.cspViolations(), []);
+    await w.page.close();
+  });
+
   it('a model without a spatial input gets a plain message and the layer table', async () => {
     const w = await openWebview(browser);
     await w.waitForPosted('ready');

@@ -268,22 +268,28 @@ model = keras.Model(inputs=[title, body, tags], outputs={"priority": priority, "
 
   it('a merge or attention layer on a tensor LayerLens cannot follow is unknown, with only the diagnostic that names the unknown', () => {
     const cases: { tensors: string; call: string; expect: { code: string; line: number; message?: RegExp }[] }[] = [
-      // An unresolved value among the list: the model is still analysed; the value is named, the merge unknown.
+      // A call LayerLens does not evaluate, on a tensor: the model is still analysed; the call is named, the merge unknown.
       {
         tensors: 'y = foo(a)',
         call: 'out = layers.add([a, y])',
-        expect: [{ code: 'unresolved-value', line: 4, message: /^Cannot resolve `foo\(a\)` statically .*: shapes after it are unknown\.$/ }],
+        expect: [{ code: 'unevaluated-call', line: 4, message: /^`foo\(a\)` is a call LayerLens does not evaluate: its output's shape is unknown/ }],
       },
-      { tensors: 'y = foo(a)', call: 'out = layers.Concatenate()([y, a])', expect: [{ code: 'unresolved-value', line: 4 }] },
-      { tensors: 'y = foo(a)', call: 'out = layers.Subtract()((a, y))', expect: [{ code: 'unresolved-value', line: 4 }] },
-      { tensors: 'y = foo(a)', call: 'out = layers.MultiHeadAttention(2, 4)(a, y)', expect: [{ code: 'unresolved-value', line: 4 }] },
+      { tensors: 'y = foo(a)', call: 'out = layers.Concatenate()([y, a])', expect: [{ code: 'unevaluated-call', line: 4 }] },
+      { tensors: 'y = foo(a)', call: 'out = layers.Subtract()((a, y))', expect: [{ code: 'unevaluated-call', line: 4 }] },
+      { tensors: 'y = foo(a)', call: 'out = layers.MultiHeadAttention(2, 4)(a, y)', expect: [{ code: 'unevaluated-call', line: 4 }] },
+      // An unresolved value (no tensor in it) among the list: named at the merge.
+      {
+        tensors: 'y = foo(1)',
+        call: 'out = layers.add([a, y])',
+        expect: [{ code: 'unresolved-value', line: 4, message: /^Cannot resolve `foo\(1\)` statically .*: shapes after it are unknown\.$/ }],
+      },
       // An unknown layer's output: its own warning, nothing at the merge.
       { tensors: 'y = layers.Foo()(a)', call: 'out = layers.add([a, y])', expect: [{ code: 'unknown-layer', line: 4 }] },
       { tensors: 'y = layers.Foo()(a)', call: 'out = layers.Dot(axes=1)([a, y])', expect: [{ code: 'unknown-layer', line: 4 }] },
       { tensors: 'y = layers.Lambda(lambda t: t)(a)', call: 'out = layers.Attention()([a, y])', expect: [{ code: 'lambda-layer', line: 4 }] },
       { tensors: 'y = layers.Foo()(a)', call: 'out = a + y', expect: [{ code: 'unknown-layer', line: 4 }] },
       // Arithmetic with an unknown operand: a row of its own, unknown, not a model LayerLens gives up on.
-      { tensors: 'y = foo(a)', call: 'out = a * y', expect: [{ code: 'unresolved-value', line: 4 }] },
+      { tensors: 'y = foo(a)', call: 'out = a * y', expect: [{ code: 'unevaluated-call', line: 4 }] },
       {
         tensors: 'y = 1',
         call: 'out = a * scale',

@@ -74,6 +74,7 @@ describe('the packaged extension (.vsix)', function () {
       'dist/webview.js',
       'dist/cli.js',
       'dist/core.js',
+      'dist/mnist.bin.gz',
       'dist/types/core/index.d.ts',
       'media/icon.png',
     ];
@@ -116,6 +117,7 @@ describe('the packaged extension (.vsix)', function () {
       /^readme\.md$/,
       /^LICENSE\.txt$/,
       /^dist\/[^/]+\.js$/,
+      /^dist\/mnist\.bin\.gz$/,
       /^dist\/types\/.+\.d\.ts$/,
       /^media\/icon\.png$/,
       { test: (f: string) => shown.has(f) },
@@ -146,8 +148,8 @@ describe('the packaged extension (.vsix)', function () {
     assert.equal(text('readme.md'), readFileSync(join(root, 'README.md'), 'utf8'));
   });
 
-  it("stays small: under 2 MB compressed (the bundles and the README's five screenshots)", () => {
+  it("stays small: under 4 MB compressed (the bundles, the README's five screenshots and the MNIST digits, 1.6 MB)", () => {
     const size = statSync(vsix).size;
-    assert.ok(size < 2 * 1024 * 1024, `${basename(vsix)} is ${(size / 1024).toFixed(0)} KB`);
+    assert.ok(size < 4 * 1024 * 1024, `${basename(vsix)} is ${(size / 1024).toFixed(0)} KB`);
   });
 });

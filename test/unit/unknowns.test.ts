@@ -69,6 +69,19 @@ model = keras.Sequential([
       assert.equal(only(comprehension).layers[0].params, null);
     });
 
+    it('+= under an undecided if: the length is unknown after it, a slice of the items from before is known', () => {
+      const result = analyze(`${HEAD}names = ["a", "b"]
+if os.environ.get("X"):
+    names += ["c"]
+model = keras.Sequential([layers.Input(shape=(4,)), layers.Dense(len(names[:1])), layers.Dense(len(names))])
+`);
+      const model = only(result);
+      assert.deepEqual(model.layers[0].outputShape, [null, 1]);
+      assert.equal(model.layers[0].params, 5);
+      assert.equal(model.layers[1].params, null);
+      assert.ok(all(result).some((d) => d.code === 'unresolved-value' && /`len\(names\)`/.test(d.message)));
+    });
+
     it('the items from before the loop stay known; a list made anew in code that runs under it is not touched', () => {
       const result = analyze(`${HEAD}units = [32, 16]
 for extra in os.listdir("layers"):

@@ -14,6 +14,11 @@ import type { HostMessage, LayerWeights, PersistedState, PreviewModel, WebviewMe
 import { LARGE_MODEL_MACS, PreviewController } from '../../webview/app/controller';
 import { fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry } from '../../webview/tfjs/inputs';
 import { ModelRunner, type LayerMap } from '../../webview/tfjs/runner';
+import { readTraining } from '../../src/core';
+import { decodeDigits, gunzip } from '../../webview/train/digits';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { experimentSummary } from '../../webview/components/ll-app/whatIf';
 import { callSpan, example, modelNamed } from './support/fixtures';
 
 /** A real runner that logs what it is asked to do (`<runner> build <model>`, `<runner> run`, ...) and the inputs it runs. */
@@ -78,7 +83,9 @@ interface Harness {
 }
 
 /** `large`: every model counts as large, so that it runs one layer at a time (as a pretrained base does). */
-function harness(options: { saved?: unknown; image?: (g: InputGeometry) => Uint8ClampedArray | null | Error; large?: boolean } = {}): Harness {
+function harness(
+  options: { saved?: unknown; image?: (g: InputGeometry) => Uint8ClampedArray | null | Error; large?: boolean; trainSamples?: number } = {},
+): Harness {
   const queue: (() => void)[] = [];
   let clock = 0;
   const h: Harness = {
@@ -128,6 +135,10 @@ function harness(options: { saved?: unknown; image?: (g: InputGeometry) => Uint8
       return runner;
     },
     ...(options.large ? { largeModelMacs: 0 } : {}),
+    // The digits the extension ships, as the page fetches them; a small budget of them (tfjs' CPU backend is slow).
+    loadDigits: async () => decodeDigits(await gunzip(new Uint8Array(readFileSync(join(__dirname, '..', '..', 'dist', 'mnist.bin.gz'))))),
+    trainingBudget: { trainSamples: options.trainSamples ?? 96, validationSamples: 100 },
+    yieldToPage: () => new Promise((resolve) => setImmediate(resolve)),
   });
   return h;
 }
@@ -449,5 +460,228 @@ describe('webview controller (real runner, tfjs CPU backend)', () => {
     h.controller.unitClicked(7, 0, 1);
     assert.equal(h.controller.field, null);
     h.controller.dispose();
+  });
+
+  it("a shifted input is run beside the input: the first convolution's maps move with it, exactly; the prediction of both is read", async () => {
+    const h = harness();
+    const model = convnet();
+    h.controller.receive(modelMessage(model));
+    await until('the first status', () => h.statuses().length === 1);
+    h.controller.setShift(4, 0);
+    await until('the shifted run', () => h.statuses().length === 2);
+    const shifted = h.controller.shift?.maps.get(0);
+    const original = h.controller.maps.get(0);
+    assert.ok(shifted && original);
+    assert.deepEqual(shifted.shape, [26, 26, 32]);
+    // 4 pixels right: each unit's window sees what the unit 4 columns to its left saw, where the window is whole.
+    const at = (m: LayerMap, y: number, x: number, c: number) => m.values[(y * 26 + x) * 32 + c];
+    for (let y = 0; y < 26; y++)
+      for (let x = 0; x + 4 < 26; x++)
+        for (let c = 0; c < 32; c++) assert.ok(Math.abs(at(shifted, y, x + 4, c) - at(original, y, x, c)) < 1e-5, `(${y}, ${x}, ${c})`);
+    assert.equal(h.controller.shift?.maps.get(7)?.shape[0], 10, "the head's ten scores");
+    h.controller.setShift(0, 0);
+    assert.equal(h.controller.shift, null);
+    h.controller.dispose();
+  });
+
+  describe('training on the digits', () => {
+    /** A small convnet of the book's shape, with its compile and fit, as the host sends it (the core's reading of them). */
+    const TINY = `import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(4, 3, activation="relu"),
+    layers.MaxPooling2D(2),
+    layers.Flatten(),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x_train, y_train, epochs=2, batch_size=32)
+`;
+    const tiny = (source = TINY) => {
+      const model = modelNamed(source, 'model');
+      return { ...toPreviewModel(model, 'tiny#model'), training: readTraining(source, model) };
+    };
+
+    it("Train: the curves fill, the maps and the first convolution's kernels follow the weights, and the trained weights stay the preview's", async () => {
+      const h = harness();
+      const model = tiny();
+      h.controller.receive(modelMessage(model));
+      await until('the first status', () => h.statuses().length === 1);
+      const before = shownMaps(h.controller);
+      const session = h.controller.training;
+      assert.ok(session?.plan);
+      assert.equal(session.unavailable(), null);
+      assert.deepEqual(session.plan.settings, { optimizer: 'adam', learningRate: 0.001, momentum: 0, logits: false, batchSize: 32, epochs: 2 });
+      const tensors = tf.memory().numTensors;
+      await h.controller.startTraining();
+      assert.equal(session.status, 'done');
+      const trainer = session.trainer!;
+      // 96 digits in batches of 32, twice; validation after each epoch.
+      assert.equal(trainer.batches.length, 6);
+      assert.equal(trainer.epochValidation.length, 2);
+      assert.ok(trainer.samplesPerSecond! > 0);
+      assert.equal(tf.memory().numTensors, tensors, "training leaves the model's weights and nothing else");
+      await settle();
+      // The maps after training are those of a runner built with the weights training reached, and not the initial ones.
+      assert.match(h.controller.weightsSource ?? '', /^trained here on 192 MNIST digits, validation accuracy \d+\.\d%$/);
+      const trained = shownMaps(h.controller);
+      assert.notDeepEqual(trained, before);
+      const weights = (h.controller as unknown as { weights: LayerWeights[] }).weights;
+      const again = directRun(model, pattern('digit', G28), weights);
+      for (const [index, values] of again)
+        assert.ok(
+          values.every((v, k) => Math.abs(v - trained.get(index)![k]) < 1e-4),
+          `layer ${index}`,
+        );
+      assert.deepEqual(session.kernel?.shape, [3, 3, 1, 4]);
+      assert.deepEqual(Array.from(session.kernel!.values), weights[0].tensors[0].values.map(Math.fround));
+      // An edit rebuilds the model: the trained weights are loaded into it.
+      h.controller.receive(modelMessage(tiny(TINY.replace('epochs=2', 'epochs=3'))));
+      await until('the rebuilt model runs', () => h.statuses().length >= 3 && h.controller.training?.plan?.settings.epochs === 3);
+      await settle();
+      assert.match(h.controller.weightsSource ?? '', /^trained here/);
+      assert.deepEqual(shownMaps(h.controller), trained);
+      h.controller.dispose();
+    });
+
+    it('pause holds training between batches, resume goes on, stop ends it keeping the weights reached; a new model stops it first', async () => {
+      const h = harness({ trainSamples: 320 });
+      h.controller.receive(modelMessage(tiny()));
+      await until('the first status', () => h.statuses().length === 1);
+      const session = h.controller.training!;
+      const ended = h.controller.startTraining();
+      await until('a batch is trained', () => (session.trainer?.batches.length ?? 0) >= 1);
+      h.controller.pauseTraining();
+      assert.equal(session.status, 'paused');
+      const at = session.trainer!.batches.length;
+      await settle();
+      await settle();
+      assert.ok(session.trainer!.batches.length <= at + 1, 'at most the batch under way ends while paused');
+      const paused = session.trainer!.batches.length;
+      h.controller.resumeTraining();
+      await until('training goes on', () => session.trainer!.batches.length > paused);
+      await h.controller.stopTraining();
+      await ended;
+      assert.equal(session.status, 'stopped');
+      assert.ok(session.trainer!.seen < 640);
+      assert.match(h.controller.weightsSource ?? '', /^trained here on \d+ MNIST digits/);
+      // A new model while training: training stops before the runner is rebuilt.
+      const next = h.controller.startTraining();
+      await until('a batch is trained', () => (session.trainer?.batches.length ?? 0) >= 1 && session.status === 'running');
+      h.controller.receive(modelMessage(tiny(TINY.replace('Conv2D(4', 'Conv2D(5'))));
+      await next;
+      assert.equal(session.status, 'stopped');
+      await until('the new model runs', () => h.controller.training !== session && h.controller.maps.size > 0);
+      // Weights reset while training: training stops, and the weights it reached do not replace the reset.
+      const third = h.controller.training!;
+      const thirdEnded = h.controller.startTraining();
+      await until('a batch is trained', () => (third.trainer?.batches.length ?? 0) >= 1 && third.status === 'running');
+      h.controller.receive({ type: 'weights', source: '', layers: [] });
+      await thirdEnded;
+      assert.equal(third.status, 'stopped');
+      await until('the model runs again', () => h.controller.training !== third && h.controller.maps.size > 0);
+      assert.equal(h.controller.weightsSource, null, 'the initial weights, as the reset asked');
+      h.controller.dispose();
+    });
+
+    it('a model whose input fits no dataset says what fits; one over the memory limit says so before starting', async () => {
+      const h = harness();
+      const rgb = `import keras
+from keras import layers
+model = keras.Sequential([keras.Input(shape=(32, 32, 3)), layers.Conv2D(8, 3), layers.Flatten(), layers.Dense(10, activation="softmax")])
+`;
+      h.controller.receive(modelMessage(tiny(rgb)));
+      await until('the first status', () => h.statuses().length === 1);
+      assert.match(
+        h.controller.training?.unavailable() ?? '',
+        /^The bundled MNIST digits are 28×28 grey images: they fit an input of \(28, 28, 1\), \(28, 28\) or \(784,\) flattened; "model" takes \(32, 32, 3\)/,
+      );
+      await h.controller.startTraining();
+      assert.equal(h.controller.training?.status, 'failed');
+
+      const heads = `import keras
+from keras import layers
+model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Flatten(), layers.Dense(5, activation="softmax")])
+`;
+      h.controller.receive(modelMessage(tiny(heads)));
+      await until('the next model', () => h.controller.training?.plan?.mismatch !== undefined && h.statuses().length === 2);
+      assert.match(h.controller.training?.unavailable() ?? '', /the model's last layer must give 10 outputs .* gives \(5\)/);
+
+      h.controller.receive({ type: 'model', model: tiny(), memoryLimitMB: 0.05 });
+      await until('the tiny model', () => h.statuses().length === 3);
+      await h.controller.startTraining();
+      assert.equal(h.controller.training?.status, 'failed');
+      assert.match(
+        h.controller.training?.message ?? '',
+        /^Training "model" needs about \d+ MB \(6,810 weights with their gradients and optimizer state, and a batch of 32's activations\), over the preview's limit of 0.05 MB/,
+      );
+      h.controller.dispose();
+    });
+
+    it('the pooling experiment trains each downsampling variant on the same digits, seed and settings; max pooling as written trains exactly as Train does', async () => {
+      const h = harness({ trainSamples: 64 });
+      const analysed = modelNamed(TINY, 'model');
+      const model = tiny();
+      h.controller.receive(modelMessage(model));
+      await until('the first status', () => h.statuses().length === 1);
+      const pool = analysed.layers[1];
+      const variants = downsamplingVariants(analysed, pool, callSpan(TINY, pool), model.key);
+      h.controller.receive({ type: 'whatIf', model: model.key, index: 1, variants });
+      await until('the comparison runs', () => h.statuses().length === 2);
+      await h.controller.trainWhatIf();
+      const w = h.controller.whatIf!;
+      assert.deepEqual(
+        w.variants.map((v) => [v.variant.label, v.training?.error, v.training?.trainer?.seen, v.training?.trainer?.epochValidation.length]),
+        [
+          ['Max pooling', null, 128, 2],
+          ['Average pooling', null, 128, 2],
+          ['Strided convolution', null, 128, 2],
+        ],
+      );
+      // The strided convolution's parameters are the core's: 4 × (2×2×4) + 4 more than pooling's none.
+      assert.deepEqual(
+        w.variants.map((v) => v.variant.model.totalParams),
+        [model.totalParams, model.totalParams, model.totalParams! + 68],
+      );
+      const maxPooling = w.variants[0].training!.trainer!.batches.map((b) => b.loss);
+      assert.notDeepEqual(
+        w.variants[1].training!.trainer!.batches.map((b) => b.loss),
+        maxPooling,
+      );
+      // The model as written, trained by Train from its own seeded weights: the same digits in the same order.
+      await h.controller.startTraining();
+      const own = h.controller.training!.trainer!.batches.map((b) => b.loss);
+      assert.equal(own.length, maxPooling.length);
+      own.forEach((l, i) => assert.ok(Math.abs(l - maxPooling[i]) < 1e-5, `batch ${i}: ${l} vs ${maxPooling[i]}`));
+      assert.match(
+        experimentSummary(w) ?? '',
+        /^Validation accuracy on the held-out digits after the same training: Max pooling \d+\.\d%, Average pooling \d+\.\d%, Strided convolution \d+\.\d%\. One seed and one budget: /,
+      );
+      h.controller.dispose();
+    });
+
+    it('a flattened (784,) model has no maps but trains', async () => {
+      const h = harness();
+      const source = `import keras
+from keras import layers
+model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(16, activation="relu"), layers.Dense(10, activation="softmax")])
+`;
+      h.controller.receive(modelMessage(tiny(source)));
+      await until('the model is built', () => h.controller.training !== null);
+      assert.equal(h.controller.geometry, null);
+      await h.controller.startTraining();
+      assert.equal(h.controller.training?.status, 'done');
+      assert.equal(h.controller.training?.kernel, null);
+      // A model of another non-image input is not built, and says what the digits fit.
+      const imdb = `import keras
+from keras import layers
+model = keras.Sequential([keras.Input(shape=(10000,)), layers.Dense(16, activation="relu"), layers.Dense(1, activation="sigmoid")])
+`;
+      h.controller.receive(modelMessage(tiny(imdb)));
+      await until('the next model', () => h.controller.model?.inputShape?.[1] === 10000);
+      assert.match(h.controller.training?.unavailable() ?? '', /they fit an input of .* "model" takes \(10000\)/);
+      h.controller.dispose();
+    });
   });
 });

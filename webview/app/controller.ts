@@ -15,14 +15,17 @@ import {
   type WebviewMessage,
 } from '../../src/protocol';
 import { restoreState } from '../state';
-import { fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry } from '../tfjs/inputs';
+import { fromRgba, inputGeometry, patternPlane, shiftInput, toChannels, type InputGeometry } from '../tfjs/inputs';
 import { ModelRunner, type LayerMap } from '../tfjs/runner';
 import type { ControllerDeps, Host } from './deps';
 import { greyPlane, initialInput } from './input';
-import { buildWhatIf, disposeWhatIf, runWhatIf, type WhatIfState } from './whatIf';
+import { TRAINING_SEED, TrainingSession } from './training';
+import { digitsMismatch } from '../train/fit';
+import { buildWhatIf, disposeWhatIf, runWhatIf, trainVariants, type WhatIfState } from './whatIf';
 
 export type { ControllerDeps, Host, View } from './deps';
 export type { WhatIfState } from './whatIf';
+export type { TrainingSession } from './training';
 
 /** A run slower than this is taken to be slow again next time, and gets the progress bar before it starts. */
 export const SLOW_RUN_MS = 250;
@@ -54,6 +57,15 @@ export class PreviewController {
   busy: string | null = null;
   /** The downsampling comparison shown under a pooling layer, each variant with its own runner. */
   whatIf: WhatIfState | null = null;
+  /**
+   * Translation invariance, seen: the input shifted by (dx, dy) pixels is run too, and its maps shown beside the
+   * input's (convolutions move with the input; the prediction may hold). Null while off.
+   */
+  shift: { dx: number; dy: number; maps: Map<number, LayerMap> } | null = null;
+  /** The pooling experiment is training the comparison's variants, one after another. */
+  whatIfTraining = false;
+  /** Training the model on the bundled digits: its plan, its run and curves; null before a model is built. */
+  training: TrainingSession | null = null;
 
   private readonly deps: ControllerDeps;
   private readonly now: () => number;
@@ -72,6 +84,8 @@ export class PreviewController {
   private pendingDrawing: Float32Array | null = null;
   /** How long the last run took; null before the first run of a model (it compiles the WebGL shaders). */
   private lastRunMs: number | null = null;
+  /** The host's memory limit (layerlens.preview.memoryLimitMB), which training is checked against too. */
+  private memoryLimitMB = 1024;
   /** Counts models, so that a build waiting for its progress bar to show gives way to a newer model. */
   private generation = 0;
   /** The generation the runner was built for: a run waits until it is the current one. */
@@ -111,9 +125,12 @@ export class PreviewController {
     switch (m.type) {
       case 'model':
         this.message = null;
+        this.memoryLimitMB = m.memoryLimitMB;
         void this.setModel(m.model);
         return;
       case 'refused':
+        void this.training?.stop();
+        this.training = null;
         this.runner.dispose();
         this.model = null;
         this.maps = new Map();
@@ -125,6 +142,8 @@ export class PreviewController {
         if (m.index !== null) this.deps.view.reveal(m.index);
         return;
       case 'weights':
+        // Weights loaded (or reset) while training replace what training reached.
+        void this.training?.stop(false);
         this.previousWeights = { weights: this.weights, source: this.weightsSource };
         this.weights = m.layers.length ? m.layers : null;
         this.weightsSource = m.layers.length ? m.source : null;
@@ -213,14 +232,22 @@ export class PreviewController {
 
   private async setModel(model: PreviewModel): Promise<void> {
     const generation = ++this.generation;
+    // Training holds the runner's layers: it lets go (keeping the weights it reached) before they are rebuilt.
+    if (this.training?.busy) await this.training.stop();
+    if (generation !== this.generation) return;
+    this.training = null;
     this.closeWhatIf();
+    if (this.shift) this.shift = { ...this.shift, maps: new Map() };
     this.model = model;
     this.geometry = inputGeometry(model.inputShape);
     this.maps = new Map();
     this.stopReason = null;
     this.lastRunMs = null;
-    if (!this.geometry) {
+    // A model without maps (a flattened 784 input) is still built when the digits fit it, to train it.
+    if (!this.geometry && (!model.training || digitsMismatch(model))) {
       this.busy = null;
+      // Not built: the training block says why it cannot train (the input that fits no dataset).
+      this.training = this.newTraining(model);
       this.changed();
       return;
     }
@@ -235,8 +262,10 @@ export class PreviewController {
       this.post({ type: 'error', message: `building the model failed: ${(e as Error).message}` });
       return;
     }
+    this.training = this.newTraining(model);
     this.changed();
     this.builtGeneration = generation;
+    if (!this.geometry) return;
     if (!this.input || this.input.length !== this.geometry.height * this.geometry.width * this.geometry.channels)
       this.input = initialInput(this.ui, this.geometry);
     this.schedule();
@@ -281,6 +310,7 @@ export class PreviewController {
       const maps = this.runner.run(this.input, [g.height, g.width, g.channels]);
       this.maps = new Map(maps.map((m) => [m.index, m]));
       this.runVariants(g);
+      this.runShifted(g);
     } catch (e) {
       this.runFailed(e as Error);
       return;
@@ -321,6 +351,21 @@ export class PreviewController {
         this.schedule();
       }
     }
+  }
+
+  /** Runs the shifted input when the shift is on (a whole run: shifting is offered for models that run in a moment). */
+  private runShifted(g: InputGeometry): void {
+    if (!this.shift || !this.input) return;
+    const shifted = shiftInput(this.input, g, this.shift.dx, this.shift.dy);
+    const maps = this.runner.run(shifted, [g.height, g.width, g.channels]);
+    this.shift = { ...this.shift, maps: new Map(maps.map((m) => [m.index, m])) };
+  }
+
+  /** Shows the input shifted by (dx, dy) beside it; (0, 0) turns it off. */
+  setShift(dx: number, dy: number): void {
+    this.shift = dx === 0 && dy === 0 ? null : { dx, dy, maps: new Map() };
+    this.changed();
+    this.schedule();
   }
 
   private runVariants(g: InputGeometry): void {
@@ -429,8 +474,83 @@ export class PreviewController {
     this.post({ type: 'pickImage' });
   }
 
+  /** A turn for the page between training batches. */
+  private readonly yieldToPage = (): Promise<void> => (this.deps.yieldToPage ?? (() => new Promise((resolve) => setTimeout(resolve, 0))))();
+
+  private newTraining(model: PreviewModel): TrainingSession {
+    return new TrainingSession(
+      {
+        runner: this.runner,
+        memoryLimitMB: () => this.memoryLimitMB,
+        loadDigits: () => this.deps.loadDigits(),
+        now: this.now,
+        yieldToPage: this.yieldToPage,
+        budget: this.deps.trainingBudget,
+        changed: () => this.changed(),
+        redraw: () => this.schedule(),
+        trained: (weights, source) => {
+          this.previousWeights = { weights: this.weights, source: this.weightsSource };
+          this.weights = weights;
+          this.weightsSource = source;
+        },
+      },
+      model,
+    );
+  }
+
+  /**
+   * The pooling experiment: each downsampling variant trained in turn on the same digits, from the same seed, with
+   * the model's own settings and budget (its compile/fit), its curves and time kept with it; the variants' maps
+   * then show their trained weights. Closing the comparison stops it.
+   */
+  async trainWhatIf(): Promise<void> {
+    const w = this.whatIf;
+    const plan = this.training?.plan;
+    if (!w || this.whatIfTraining || !plan || plan.mismatch || !this.model) return;
+    this.whatIfTraining = true;
+    this.changed();
+    // A run of the variants replaces the comparison's state with a copy: the same variants are the same comparison.
+    const same = () => this.whatIf?.variants === w.variants;
+    try {
+      await trainVariants(w, same, {
+        inputShape: (this.model.inputShape ?? []).slice(1) as number[],
+        digits: await this.deps.loadDigits(),
+        settings: plan.settings,
+        seed: TRAINING_SEED,
+        ...this.deps.trainingBudget,
+        now: this.now,
+        yieldToPage: this.yieldToPage,
+        onProgress: () => this.changed(),
+      });
+    } catch (e) {
+      this.message = `The pooling experiment failed: ${(e as Error).message}`;
+    } finally {
+      this.whatIfTraining = false;
+      if (same()) this.schedule();
+      this.changed();
+    }
+  }
+
+  /** Trains the model on the bundled digits (Train); resolves when training ends. */
+  startTraining(): Promise<void> {
+    return this.training?.start() ?? Promise.resolve();
+  }
+
+  pauseTraining(): void {
+    this.training?.pause();
+  }
+
+  resumeTraining(): void {
+    this.training?.resume();
+  }
+
+  stopTraining(): Promise<void> {
+    return this.training?.stop() ?? Promise.resolve();
+  }
+
   /** Frees the runners' weights (the page is going away). */
   dispose(): void {
+    void this.training?.stop();
     this.closeWhatIf();
     this.runner.dispose();
   }

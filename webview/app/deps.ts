@@ -2,6 +2,7 @@
 import type { BackendName, PersistedState, WebviewMessage } from '../../src/protocol';
 import type { InputGeometry } from '../tfjs/inputs';
 import type { ModelRunner } from '../tfjs/runner';
+import type { Digits } from '../train/digits';
 
 /** VS Code's side: messages, saved state, and the tfjs backend (main.ts makes it). */
 export interface Host {
@@ -39,4 +40,10 @@ export interface ControllerDeps {
   createRunner?: () => ModelRunner;
   /** A model of more multiply-accumulates than this runs one layer at a time (LARGE_MODEL_MACS unless given). */
   largeModelMacs?: number;
+  /** The bundled MNIST digits (the page fetches dist/mnist.bin.gz), loaded when the user first trains. */
+  loadDigits(): Promise<Digits>;
+  /** Gives the page a turn between training batches (a zero timer unless given). */
+  yieldToPage?: () => Promise<void>;
+  /** Trains and validates on fewer digits than all (the tests' small budget). */
+  trainingBudget?: { trainSamples: number; validationSamples: number };
 }

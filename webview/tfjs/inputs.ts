@@ -132,3 +132,18 @@ export function resampleInput(input: Float32Array, from: InputGeometry, to: Inpu
   }
   return out;
 }
+
+/** The input moved `dx` pixels right and `dy` down (negative: left, up), zeros where it leaves the frame empty. */
+export function shiftInput(input: Float32Array, g: InputGeometry, dx: number, dy: number): Float32Array {
+  const out = new Float32Array(input.length);
+  for (let y = 0; y < g.height; y++) {
+    const sy = y - dy;
+    if (sy < 0 || sy >= g.height) continue;
+    for (let x = 0; x < g.width; x++) {
+      const sx = x - dx;
+      if (sx < 0 || sx >= g.width) continue;
+      for (let c = 0; c < g.channels; c++) out[(y * g.width + x) * g.channels + c] = input[(sy * g.width + sx) * g.channels + c];
+    }
+  }
+  return out;
+}

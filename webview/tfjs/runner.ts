@@ -219,6 +219,35 @@ export class ModelRunner {
     }
   }
 
+  /**
+   * The model from its input to its own output, sharing the built layers: training it changes the weights that
+   * `run` shows. Null where the preview cannot train it: a layer not built, or more than one input or output.
+   */
+  trainingModel(): tfl.LayersModel | null {
+    if (!this.model || this.finals.length !== 1 || this.model.inputs.length !== 1) return null;
+    return tfl.model({ inputs: this.model.inputs, outputs: this.finals[0] });
+  }
+
+  /** The first 2D convolution's kernel (height, width, in, out), and its row: its filters drawn as small images. */
+  firstKernel(): { index: number; shape: number[]; values: Float32Array } | null {
+    for (const b of this.built) {
+      if (b.layer.getClassName() !== 'Conv2D') continue;
+      const kernel = b.layer.getWeights()[0];
+      return kernel ? { index: b.index, shape: kernel.shape, values: Float32Array.from(kernel.dataSync() as Float32Array) } : null;
+    }
+    return null;
+  }
+
+  /** The built layers' weights by their rows' names, as a weights file gives them: to load them again after an edit. */
+  layerWeights(preview: PreviewModel): LayerWeights[] {
+    return this.built.flatMap(({ layer, index, child }) => {
+      const meta = preview.layers[index];
+      if (child && meta.nested) return [{ layer: meta.name, tensors: [], layers: child.layerWeights(meta.nested) }];
+      const tensors = layer.getWeights().map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) }));
+      return tensors.length ? [{ layer: meta.name, tensors }] : [];
+    });
+  }
+
   /** The built model's parameters, as tfjs counts them (each layer once, a shared one too). */
   paramCount(): number {
     return this.built.reduce((sum, b) => sum + b.layer.countParams(), 0);

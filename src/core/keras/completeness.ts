@@ -18,6 +18,7 @@ const UNKNOWN_SOURCES = new Set([
   'misplaced-input',
   'flatten-unknown',
   'vocabulary-from-data',
+  'unevaluated-call',
 ]);
 
 export const INCOMPLETE_MODEL = 'incomplete-model';

@@ -37,6 +37,14 @@ interface NodeOutput {
 interface NodeRun {
   shape: InternalShape | null;
   field: FieldState | null;
+  /** The outputs after the first, for a layer that returns several (`LSTM(return_state=True)`: its states). */
+  more?: (InternalShape | null)[];
+}
+
+/** The shape of output `k` of a node's run (unknown when the run has no such output). */
+function outputShape(run: NodeRun | undefined, k: number): InternalShape | null {
+  if (!run) return null;
+  return k === 0 ? run.shape : (run.more?.[k - 1] ?? null);
 }
 
 export function analyzeFunctional(model: FunctionalGraph, source: SourceText): ModelResult {
@@ -93,7 +101,12 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
         config: {},
       };
     } else {
-      const inputs = node.inputs.map((n) => runs.get(n) ?? { shape: null, field: null });
+      // The layer's own inputs; tensors given by keyword (`initial_state=`) come after them and only connect the graph.
+      const own = node.inputs.length - (node.keywordInputs ?? 0);
+      const inputs = node.inputs.slice(0, own).map((n, k) => ({
+        shape: outputShape(runs.get(n), node.inputOutputs?.[k] ?? 0),
+        field: (node.inputOutputs?.[k] ?? 0) === 0 ? (runs.get(n)?.field ?? null) : null,
+      }));
       // Values among the call's tensors that LayerLens could not follow: tensors of unknown shape.
       const unknown = node.called?.unknown ?? [];
       for (const u of unknown) report(walk, 'information', 'unresolved-value', `${cannotResolve(u)}: shapes after it are unknown.`, u.from, u.to);
@@ -113,12 +126,14 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
       );
       if (names) walk.names = names;
       run = { shape: known || called.tensors === 1 ? layerRun.output : null, field: layerRun.field };
+      if (layerRun.more) run.more = known || called.tensors === 1 ? layerRun.more : layerRun.more.map(() => null);
       result = layerRun.result;
     }
     runs.set(node, run);
     const inbound = node.inputs.map((n) => rows.get(n.layer)?.name ?? '?');
     const inboundCalls = node.inputs.map((n) => outputs.get(n)?.call ?? 0);
-    const inboundShapes = node.inputs.map((n) => toShape(runs.get(n)?.shape ?? null));
+    const inboundTensors = node.inputs.map((_n, k) => node.inputOutputs?.[k] ?? 0);
+    const inboundShapes = node.inputs.map((n, k) => toShape(outputShape(runs.get(n), inboundTensors[k])));
     const row = rows.get(node.layer);
     const call = { range: source.range(node.from, node.to), inputShape: result.inputShape, outputShape: result.outputShape };
     if (row) {
@@ -126,6 +141,10 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
       row.inbound = [...(row.inbound ?? []), inbound];
       row.inboundShapes = [...(row.inboundShapes ?? []), inboundShapes];
       row.inboundCalls = [...(row.inboundCalls ?? []), inboundCalls];
+      if (row.inboundKeywords || node.keywordInputs)
+        row.inboundKeywords = [...(row.inboundKeywords ?? row.inbound.slice(0, -1).map(() => 0)), node.keywordInputs ?? 0];
+      if (row.inboundTensors || node.inputOutputs)
+        row.inboundTensors = [...(row.inboundTensors ?? row.inbound.slice(0, -1).map((c) => c.map(() => 0))), inboundTensors];
       row.macs = row.macs === null || result.macs === null ? null : row.macs + result.macs;
       row.calls ??= [{ range: row.range, inputShape: row.inputShape, outputShape: row.outputShape }];
       row.calls.push(call);
@@ -135,6 +154,8 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
     result.inbound = node.inputs.length ? [inbound] : [];
     result.inboundShapes = node.inputs.length ? [inboundShapes] : [];
     result.inboundCalls = node.inputs.length ? [inboundCalls] : [];
+    if (node.inputOutputs) result.inboundTensors = [inboundTensors];
+    if (node.keywordInputs) result.inboundKeywords = [node.keywordInputs];
     rows.set(node.layer, result);
     outputs.set(node, { row: result, shape: result.outputShape, call: 0 });
   }
@@ -143,10 +164,14 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
   if (isFrozen(model)) layers.forEach(freeze);
   const first = model.inputs[0] ? runs.get(model.inputs[0]) : undefined;
   const result = modelResult('functional', model, first?.shape ?? null, layers, walk);
+  result.inputs = model.inputs.map((i) => {
+    const row = rows.get(i.layer);
+    return { name: row?.name ?? '?', shape: toShape(runs.get(i)?.shape ?? null) };
+  });
   if (model.application) result.application = model.application;
   const tensors = tensorsOf(model, nodes, outputs, source);
   if (tensors.length) result.tensors = tensors;
-  return { result, outputs: model.outputs.map((o) => runs.get(o)?.shape ?? null) };
+  return { result, outputs: model.outputs.map((o, i) => outputShape(runs.get(o), model.outputIndices?.[i] ?? 0)) };
 }
 
 /** A node's layer as an entry of a layer list: a layer call, or a Sequential or Functional model used as a layer. */

@@ -12,6 +12,7 @@
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { ruleFor } from '../layers/catalogue';
+import { Args } from '../layers/rule';
 import { readLegacyArguments } from '../layers/legacy';
 import { OPERATIONS, OPS_FUNCTIONS } from '../layers/merge';
 import { CalledNames } from '../python/calls';
@@ -20,6 +21,7 @@ import { parseNumber, parseString } from '../python/literals';
 import { arith, builtin, callMethod, compare, equal, iterate, MAX_SEQUENCE, unknownLengthWhy } from '../python/operators';
 import type { SourceText } from '../python/sourceText';
 import {
+  cannotResolve,
   NONE,
   truthOf,
   unknown,
@@ -34,6 +36,7 @@ import {
 import { runFunctional, type FunctionalGraph, type TensorBinding } from './graph';
 import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
 import { ApplicationError, buildApplication } from './applications';
+import { tensorFunction } from './tensorFunctions';
 
 /** What the interpreter needs from the program: its text, chunks, their trees, and an index of top-level names. */
 export interface Program {
@@ -211,9 +214,9 @@ export class Interpreter {
   /** The control flow LayerLens cannot decide around the current statement: its keyword, and why it is undecided. */
   private conditional: { keyword: string; why?: string }[] = [];
   /** The calls of the file's functions being run, innermost last (a layer notes the innermost: `LayerCall.via`). */
-  private readonly callSites: { function: string; from: number; to: number }[] = [];
+  private callSites: { function: string; from: number; to: number }[] = [];
   /** Per such control flow, innermost last: the lists changed in it, with how many items were certain before. */
-  private readonly uncertainMutations: Map<Extract<Value, { kind: 'seq' }>, number>[] = [];
+  private uncertainMutations: Map<Extract<Value, { kind: 'seq' }>, number>[] = [];
   /** Name of the assignment target whose value is being evaluated: names a new model. */
   private pendingName: string | null = null;
   private statementFrom = 0;
@@ -552,6 +555,12 @@ export class Interpreter {
     }
   }
 
+  /** A list about to change in place: under control flow LayerLens cannot decide, noted with its certain items. */
+  private noteListChange(list: Value): void {
+    if (list.kind !== 'seq' || list.tuple) return;
+    for (const mutated of this.uncertainMutations) if (!mutated.has(list)) mutated.set(list, list.unknownLength?.known ?? list.items.length);
+  }
+
   private restoreVars(scope: Scope, vars: Map<string, Binding>): void {
     const usage = scope === this.module ? this.moduleVars.usage : null;
     if (usage) {
@@ -792,7 +801,8 @@ export class Interpreter {
     this.pendingName = null;
     if (tupleTarget) {
       targets.forEach((t, i) => {
-        const item = value.kind === 'seq' ? value.items[i] : undefined;
+        // `out, h, c = layers.LSTM(8, return_state=True)(x)`: a layer's several outputs, each a tensor of the graph.
+        const item = value.kind === 'seq' ? value.items[i] : value.kind === 'symbolic' ? this.unpackedOutput(value, i) : undefined;
         this.assignTarget(t, item ?? this.unknownNode(valueNode), scope);
       });
     } else for (const t of targets) this.assignTarget(t, value, scope);
@@ -831,9 +841,10 @@ export class Interpreter {
     const left = this.lookup(name, scope, this.abs(target.from), target);
     const right = this.evalExpr(valueNode, scope);
     // A list's `+=` extends that list in place, as Python's does: every name for it sees the items, a list read
-    // lazily (whose later changes are replayed on it) included. Not under a condition LayerLens cannot decide: there
-    // a new list makes the branches' values differ, so the name is unknown rather than the items shown as certain.
-    if (this.text(op) === '+=' && left.kind === 'seq' && !left.tuple && this.conditional.length === 0 && iterate(right) !== null) {
+    // lazily (whose later changes are replayed on it) included. Under a condition LayerLens cannot decide, the list's
+    // length is unknown after it (its items from before stay known), as for `.extend`.
+    if (this.text(op) === '+=' && left.kind === 'seq' && !left.tuple && iterate(right) !== null) {
+      this.noteListChange(left);
       callMethod(left, 'extend', [right]);
       this.bind(scope, name, left, this.abs(target.from));
       return;
@@ -1188,10 +1199,9 @@ export class Interpreter {
       return { value: unknown(name, chunk.start, chunk.start + name.length, 'its definition refers to itself'), at: chunk.start };
     this.lazyInProgress.add(key);
     this.lazyDepth++;
-    const saved = { cur: this.cur, pending: this.pendingName, from: this.statementFrom, cond: this.conditional, now: this.now };
+    const saved = { cur: this.cur, pending: this.pendingName, from: this.statementFrom, now: this.now, context: this.enterModuleStatement() };
     this.cur = { chunk, text: chunk.text };
     this.now = chunk.start;
-    this.conditional = [];
     const scratch = new Scope(null, undefined, true);
     // The copy of the module is read as the module is (its reads are the group's); what the definition binds is not.
     (scratch.vars as TrackedVars).notesBinds = false;
@@ -1219,7 +1229,7 @@ export class Interpreter {
       this.cur = saved.cur;
       this.pendingName = saved.pending;
       this.statementFrom = saved.from;
-      this.conditional = saved.cond;
+      this.leaveModuleStatement(saved.context);
       this.now = saved.now;
       this.lazyInProgress.delete(key);
       this.lazyDepth--;
@@ -1258,7 +1268,7 @@ export class Interpreter {
       if (!own || v.at > own.at) scope.vars.set(k, v);
     }
     const pattern = new RegExp(`(?:^|[^\\w.])${name}\\s*(?:\\.\\s*(?:append|extend|insert)\\s*\\(|\\+=)`);
-    const saved = { cur: this.cur, now: this.now };
+    const saved = { cur: this.cur, now: this.now, context: this.enterModuleStatement() };
     this.lazyDepth++;
     try {
       // Up to the statement reading it: a change after that comes later (another read replays it).
@@ -1281,8 +1291,31 @@ export class Interpreter {
     } finally {
       this.cur = saved.cur;
       this.now = saved.now;
+      this.leaveModuleStatement(saved.context);
       this.lazyDepth--;
     }
+  }
+
+  /**
+   * A top-level statement read lazily, in the middle of other code, runs as a plain walk runs it: outside the control
+   * flow and the calls of the code that needed it (its layers are no call's; its lists change under no `if`).
+   */
+  private enterModuleStatement(): {
+    conditional: Interpreter['conditional'];
+    callSites: Interpreter['callSites'];
+    mutations: Interpreter['uncertainMutations'];
+  } {
+    const context = { conditional: this.conditional, callSites: this.callSites, mutations: this.uncertainMutations };
+    this.conditional = [];
+    this.callSites = [];
+    this.uncertainMutations = [];
+    return context;
+  }
+
+  private leaveModuleStatement(context: ReturnType<Interpreter['enterModuleStatement']>): void {
+    this.conditional = context.conditional;
+    this.callSites = context.callSites;
+    this.uncertainMutations = context.mutations;
   }
 
   // ---- expressions -----------------------------------------------------------------------------
@@ -1520,8 +1553,12 @@ export class Interpreter {
   }
 
   /** A node; `from`/`to` are source offsets of the call. */
-  private newNode(layer: GraphNode['layer'], inputs: GraphNode[], from: number, to: number): GraphNode {
-    const node = { id: this.nodeCount++, layer, inputs, from, to };
+  private newNode(layer: GraphNode['layer'], inputs: (GraphNode | Value)[], from: number, to: number): GraphNode {
+    const nodes = inputs.map((i) => ('id' in i ? i : (this.asNode(i) as GraphNode)));
+    const node: GraphNode = { id: this.nodeCount++, layer, inputs: nodes, from, to };
+    // Which output of each input (`initial_state=[h, c]`: an LSTM's second and third).
+    const outputs = inputs.map((i) => ('kind' in i && i.kind === 'symbolic' ? (i.output ?? 0) : 0));
+    if (outputs.some((o) => o > 0)) node.inputOutputs = outputs;
     if (this.library) this.createdNodes.add(node);
     return node;
   }
@@ -1542,14 +1579,15 @@ export class Interpreter {
    * some are and the others are unknown values (`add([x, foo(x)])`: the node's output is unknown, and the
    * analysis says which value); else the result is unknown.
    */
-  private callLayerOnTensors(layer: LayerCall, input: Value | undefined, call: SyntaxNode, separate = false): Value {
+  private callLayerOnTensors(layer: LayerCall, input: Value | undefined, call: SyntaxNode, separate = false, keywordTensors: Value[] = []): Value {
     const values = input?.kind === 'seq' ? input.items : input ? [input] : [];
     const nodes = values.map((v) => this.asNode(v));
-    const known = nodes.filter((n): n is GraphNode => n !== null);
+    const known = values.filter((_v, i) => nodes[i] !== null);
     const unknown = values.filter((v, i): v is Value & { kind: 'unknown' } => !nodes[i] && v.kind === 'unknown');
     if (known.length === 0 || known.length + unknown.length < values.length)
       return this.unknownNode(call, 'it is a layer called on something that is not a Keras tensor LayerLens can follow');
-    const node = this.newNode(layer, known, this.abs(call.from), this.abs(call.to));
+    const node = this.newNode(layer, [...known, ...keywordTensors], this.abs(call.from), this.abs(call.to));
+    if (keywordTensors.length) node.keywordInputs = keywordTensors.length;
     if (separate || input?.kind === 'seq') node.called = { form: separate ? 'arguments' : input?.kind === 'seq' && input.tuple ? 'tuple' : 'list', unknown };
     return { kind: 'symbolic', node };
   }
@@ -1580,7 +1618,7 @@ export class Interpreter {
     };
     const made = this.newNode(
       call,
-      tensors.filter((t): t is GraphNode => t !== null),
+      operands.filter((_v, i) => tensors[i] !== null),
       from,
       to,
     );
@@ -1591,8 +1629,8 @@ export class Interpreter {
   private readonly shapes = new Map<GraphNode, Value>();
 
   /** A Keras tensor's static shape: the graph that makes it, run up to it (once per tensor). */
-  private tensorShape(tensor: GraphNode, at: SyntaxNode): Value {
-    const cached = this.shapes.get(tensor);
+  private tensorShape(tensor: GraphNode, at: SyntaxNode, output = 0): Value {
+    const cached = output === 0 ? this.shapes.get(tensor) : undefined;
     if (cached) return cached;
     const inputs = new Set<GraphNode>();
     const seen = new Set<GraphNode>();
@@ -1603,7 +1641,16 @@ export class Interpreter {
       if (n.inputs.length === 0) inputs.add(n);
       stack.push(...n.inputs);
     }
-    const graph = { name: '', explicitName: false, inputs: [...inputs], outputs: [tensor], from: tensor.from, to: tensor.to, notes: [] };
+    const graph = {
+      name: '',
+      explicitName: false,
+      inputs: [...inputs],
+      outputs: [tensor],
+      outputIndices: [output],
+      from: tensor.from,
+      to: tensor.to,
+      notes: [],
+    };
     const [shape] = runFunctional(graph, this.program.source).outputs;
     const value: Value = shape
       ? {
@@ -1618,17 +1665,29 @@ export class Interpreter {
           tuple: true,
         }
       : this.unknownNode(at, "LayerLens could not work out this tensor's shape");
-    this.shapes.set(tensor, value);
+    if (output === 0) this.shapes.set(tensor, value);
     return value;
   }
 
+  /**
+   * An architecture's interpreter given the user's tensor (`input_tensor=inputs`): its shape as the user's file
+   * gives it (the architecture's Python reads `input_tensor.shape`, and its own text cannot place the user's Input).
+   */
+  knowShape(tensor: GraphNode, shape: Value): void {
+    this.shapes.set(tensor, shape);
+  }
+
   /** The tensors of `inputs=` / `outputs=`: one, a list or tuple, or a dict's values; null when any is not a Keras tensor. */
-  private tensorsOf(v: Value | undefined): GraphNode[] | null {
-    if (!v) return null;
-    if (v.kind === 'seq' && v.unknownLength) return null;
+  private tensorsOf(v: Value | undefined): { nodes: GraphNode[]; outputs: number[] } | { failed: Value | undefined } {
+    if (!v) return { failed: v };
+    // A list whose length is unknown (grown in a loop LayerLens cannot count) is no known list of tensors.
+    if (v.kind === 'seq' && v.unknownLength) return { failed: v };
     const items = v.kind === 'seq' ? v.items : v.kind === 'dict' ? [...v.entries.values()] : [v];
     const nodes = items.map((x) => this.asNode(x));
-    return nodes.length && nodes.every((n) => n) ? (nodes as GraphNode[]) : null;
+    if (!nodes.length) return { failed: v };
+    const failed = items.findIndex((_x, i) => !nodes[i]);
+    if (failed >= 0) return { failed: items[failed] };
+    return { nodes: nodes as GraphNode[], outputs: items.map((x) => (x.kind === 'symbolic' ? (x.output ?? 0) : 0)) };
   }
 
   /** `keras.Model(inputs, outputs, name=)`: a Functional model, when its inputs and outputs are Keras tensors LayerLens followed. */
@@ -1636,10 +1695,17 @@ export class Interpreter {
     const { positional, keywords } = this.parseArgs(argList, scope);
     const inputs = this.tensorsOf((keywords.get('inputs') ?? positional[0])?.value);
     const outputs = this.tensorsOf((keywords.get('outputs') ?? positional[1])?.value);
-    if (!inputs || !outputs) {
+    if ('failed' in inputs || 'failed' in outputs) {
+      const failed = 'failed' in inputs ? inputs.failed : 'failed' in outputs ? outputs.failed : undefined;
+      // The value that could not be followed, by name: where to look, or what to give a `# layerlens:` hint for.
+      const which = !failed
+        ? ''
+        : failed.kind === 'unknown'
+          ? `: \`${failed.text}\` (${failed.why})`
+          : `: ${'failed' in inputs ? 'an input' : 'an output'} is not a Keras tensor`;
       const what =
         argList && (positional.length || keywords.size)
-          ? 'a Functional model whose inputs or outputs LayerLens could not follow'
+          ? `a Functional model whose ${'failed' in inputs ? 'inputs' : 'outputs'} LayerLens could not follow${which}`
           : 'a model built without inputs and outputs (a subclass, or one built later)';
       this.notAnalysed(calleeNode, `\`${this.text(calleeNode)}(...)\` makes ${what}, so LayerLens shows no shapes or parameters for it.`);
       return this.unknownNode(node, 'it is a model LayerLens does not analyse');
@@ -1648,13 +1714,14 @@ export class Interpreter {
     const model: FunctionalGraph = {
       name: nameArg?.kind === 'string' ? nameArg.value : (this.pendingName ?? scope.functionName ?? 'functional'),
       explicitName: nameArg?.kind === 'string',
-      inputs,
-      outputs,
+      inputs: inputs.nodes,
+      outputs: outputs.nodes,
       from: this.abs(node.from),
       to: this.abs(node.to),
       notes: [],
       tensors: this.tensorBindings,
     };
+    if (outputs.outputs.some((o) => o > 0)) model.outputIndices = outputs.outputs;
     this.functionals.push(model);
     return { kind: 'functional', model };
   }
@@ -1664,12 +1731,25 @@ export class Interpreter {
     const { positional, keywords, starArgs, starKwargs } = this.parseArgs(argList, scope);
     if (starArgs || starKwargs) return this.unknownNode(node, `its arguments to \`${architecture}\` come from *args or **kwargs`);
     const at = { from: this.abs(node.from), to: this.abs(node.to) };
+    // A tensor given (`input_tensor=inputs`) is passed as the user's own node, with its shape, so that the
+    // architecture's graph starts at it: `keras.Model(inputs, head(app.output))` is then connected, as in Keras.
+    const given = new Map<GraphNode, Value>();
+    const pass = (v: Value): Value => {
+      const tensor = this.asNode(v);
+      if (!tensor) return v;
+      given.set(tensor, this.tensorShape(tensor, node, v.kind === 'symbolic' ? (v.output ?? 0) : 0));
+      return v.kind === 'symbolic' ? v : { kind: 'symbolic', node: tensor };
+    };
     const built = buildApplication(
       architecture,
-      positional.map((p) => p.value),
-      new Map([...keywords].map(([k, v]) => [k, v.value])),
+      positional.map((p) => pass(p.value)),
+      new Map([...keywords].map(([k, v]) => [k, pass(v.value)])),
       at,
-      (program) => new Interpreter(program, true),
+      (program) => {
+        const library = new Interpreter(program, true);
+        for (const [tensor, shape] of given) library.knowShape(tensor, shape);
+        return library;
+      },
       this.program.reference,
     );
     if ('error' in built) {
@@ -1799,12 +1879,16 @@ export class Interpreter {
     if (obj.kind === 'symbol') return { kind: 'symbol', path: canonicalPath(`${obj.path}.${name}`) };
     // `x.shape` of a Keras tensor: its static shape, batch included, as Keras gives it (`(None, 112, 112, 32)`).
     const tensor = name === 'shape' ? this.asNode(obj) : null;
-    if (tensor) return this.tensorShape(tensor, node);
+    if (tensor) return this.tensorShape(tensor, node, obj.kind === 'symbolic' ? (obj.output ?? 0) : 0);
     // A Functional model's tensors (`base.output`, as code built on a pretrained base reads it).
     if (obj.kind === 'functional' && (name === 'output' || name === 'input'))
-      return { kind: 'symbolic', node: (name === 'output' ? obj.model.outputs : obj.model.inputs)[0] };
+      return name === 'output' ? modelOutput(obj.model, 0) : { kind: 'symbolic', node: obj.model.inputs[0] };
     if (obj.kind === 'functional' && (name === 'outputs' || name === 'inputs'))
-      return { kind: 'seq', items: (name === 'outputs' ? obj.model.outputs : obj.model.inputs).map((n) => ({ kind: 'symbolic', node: n })), tuple: false };
+      return {
+        kind: 'seq',
+        items: name === 'outputs' ? obj.model.outputs.map((_n, i) => modelOutput(obj.model, i)) : obj.model.inputs.map((n) => ({ kind: 'symbolic', node: n })),
+        tuple: false,
+      };
     // `model.layers`: a new list of its layers so far, as Keras returns it.
     if (obj.kind === 'model' && name === 'layers') return { kind: 'seq', items: obj.model.layers.map((e) => e.value), tuple: false };
     if (obj.kind === 'model') return { kind: 'method', model: obj.model, method: name };
@@ -1838,9 +1922,11 @@ export class Interpreter {
       if (key.kind !== 'string') return this.unknownNode(node);
       return obj.entries.get(key.value) ?? this.unknownNode(node, `the dict has no key '${key.value}'`);
     }
-    // A string indexes and slices as the sequence of its characters (`"abcdefg"[j]`).
+    // A string indexes and slices as the sequence of its characters (`"abcdefg"[j]`); a layer's several outputs
+    // as their list (`states = LSTM(8, return_state=True)(x)[1:]`).
     const str = obj.kind === 'string' ? obj : null;
-    const seq: Value = str ? { kind: 'seq', items: [...str.value].map((c) => ({ kind: 'string', value: c })), tuple: true } : obj;
+    const several = obj.kind === 'symbolic' && obj.output === undefined ? this.severalOutputs(obj.node) : null;
+    const seq: Value = str ? { kind: 'seq', items: [...str.value].map((c) => ({ kind: 'string', value: c })), tuple: true } : (several ?? obj);
     if (seq.kind !== 'seq') return this.unknownNode(node);
     if (!colon && inside.length === 1) {
       const i = this.evalExpr(inside[0], scope);
@@ -1854,7 +1940,10 @@ export class Interpreter {
       // Only simple `a[i:]`, `a[:j]`, `a[i:j]` slices.
       const bounds = this.sliceBounds(objNode, scope);
       if (!bounds) return this.unknownNode(node);
-      if (seq.unknownLength) return this.unknownNode(node, unknownLengthWhy(seq.unknownLength));
+      // Of a list whose length is unknown, only a slice of its certain items (`names[:2]`, counted from the start).
+      const [lo, hi] = bounds;
+      if (seq.unknownLength && !((lo === null || lo >= 0) && hi !== null && hi >= 0 && hi <= seq.unknownLength.known))
+        return this.unknownNode(node, unknownLengthWhy(seq.unknownLength));
       const n = seq.items.length;
       const norm = (v: number | null, d: number) => (v === null ? d : v < 0 ? Math.max(0, n + v) : Math.min(n, v));
       const items = seq.items.slice(norm(bounds[0], 0), norm(bounds[1], n));
@@ -1929,9 +2018,7 @@ export class Interpreter {
     const callee = this.evalExpr(calleeNode, scope);
     if (callee.kind === 'method') return this.callModelMethod(callee.model, callee.method, node, argList, scope);
     if (callee.kind === 'bound') {
-      const self = callee.self;
-      if (self.kind === 'seq' && !self.tuple && LIST_MUTATORS.has(callee.method))
-        for (const mutated of this.uncertainMutations) if (!mutated.has(self)) mutated.set(self, self.unknownLength?.known ?? self.items.length);
+      if (LIST_MUTATORS.has(callee.method)) this.noteListChange(callee.self);
       const result = callMethod(
         callee.self,
         callee.method,
@@ -1981,9 +2068,10 @@ export class Interpreter {
           this.evalArgsForModels(argList, scope);
           return this.unknownNode(node, 'it is a model LayerLens does not analyse');
         default: {
+          const args = this.argumentsOfUnevaluated(argList, scope);
+          const { positional, keywords } = args;
           const opsFunction = /^keras\.ops(?:\.numpy)?\.(\w+)$/.exec(callee.path);
           if (opsFunction && OPS_FUNCTIONS[opsFunction[1]]) {
-            const { positional } = this.parseArgs(argList, scope);
             const operation = this.tensorOperation(
               OPS_FUNCTIONS[opsFunction[1]],
               positional.map((p) => p.value),
@@ -1996,15 +2084,13 @@ export class Interpreter {
           if (hyper) return this.hyperParameter(hyper[1], node, this.parseArgs(argList, scope));
           const maker = TENSOR_MAKER.exec(callee.path);
           if (maker) {
-            const { positional, keywords } = this.parseArgs(argList, scope);
             const sides = maker[1] === 'rand' || maker[1] === 'randn';
             const shape = sides
               ? { kind: 'seq' as const, items: positional.map((p) => p.value), tuple: true }
               : (keywords.get('shape') ?? keywords.get('size') ?? positional[0])?.value;
             if (shape && shape.kind === 'seq') return { kind: 'tensor', shape };
           }
-          this.evalArgsForModels(argList, scope);
-          return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
+          return this.unevaluatedCall(node, calleeNode, callee.path, args);
         }
       }
     }
@@ -2015,9 +2101,19 @@ export class Interpreter {
       const names = callee.layer.origin === 'keras' ? ruleFor(callee.layer.type)?.callInputs : undefined;
       if (names) {
         const given = names.map((n, i) => keywords.get(n) ?? positional[i]).filter((a) => a !== undefined);
-        return this.callLayerOnTensors(callee.layer, { kind: 'seq', items: given.map((a) => a.value), tuple: false }, node, true);
+        const rest = this.keywordTensors(keywords, new Set(names));
+        this.noteUnfollowedTensors(callee.layer, keywords);
+        return this.callLayerOnTensors(callee.layer, { kind: 'seq', items: given.map((a) => a.value), tuple: false }, node, true, rest);
       }
-      return this.callLayerOnTensors(callee.layer, (positional[0] ?? keywords.get('inputs'))?.value, node);
+      // Keras' graph takes every tensor argument, as its node's inputs: positional ones (`CTCLayer()(labels, x)`) and
+      // keyword ones (`lstm(x, initial_state=[h, c])`, `mask=`), which the layer's shape does not come from.
+      const first = positional[0] ?? keywords.get('inputs');
+      const more = positional.slice(1).filter((p) => this.asNode(p.value));
+      const rest = this.keywordTensors(keywords, new Set(['inputs']));
+      this.noteUnfollowedTensors(callee.layer, keywords);
+      if (first && more.length)
+        return this.callLayerOnTensors(callee.layer, { kind: 'seq', items: [first, ...more].map((a) => a.value), tuple: false }, node, true, rest);
+      return this.callLayerOnTensors(callee.layer, first?.value, node, false, rest);
     }
     // `model(ops.ones((1, 4)))` builds the model for that input, batch size included, as Keras shows it; a
     // Sequential called on a Keras tensor is one layer of a Functional graph.
@@ -2025,7 +2121,7 @@ export class Interpreter {
       const { positional, keywords } = this.parseArgs(argList, scope);
       const input = positional[0] ?? keywords.get('inputs');
       const tensor = input ? this.asNode(input.value) : null;
-      if (tensor) return { kind: 'symbolic', node: this.newNode(callee.model, [tensor], this.abs(node.from), this.abs(node.to)) };
+      if (input && tensor) return { kind: 'symbolic', node: this.newNode(callee.model, [input.value], this.abs(node.from), this.abs(node.to)) };
       if (input?.value.kind === 'tensor' && !callee.model.build)
         callee.model.build = { value: input.value.shape, from: this.abs(input.node.from), to: this.abs(input.node.to) };
       return this.unknownNode(node, 'it is the output of a model');
@@ -2035,7 +2131,7 @@ export class Interpreter {
       const { positional, keywords } = this.parseArgs(argList, scope);
       const input = positional[0] ?? keywords.get('inputs');
       const tensor = input ? this.asNode(input.value) : null;
-      if (tensor) return { kind: 'symbolic', node: this.newNode(callee.model, [tensor], this.abs(node.from), this.abs(node.to)) };
+      if (input && tensor) return { kind: 'symbolic', node: this.newNode(callee.model, [input.value], this.abs(node.from), this.abs(node.to)) };
       return this.unknownNode(node, 'it is the output of a model');
     }
     if (callee.kind === 'local' && callee.what === 'class') {
@@ -2050,8 +2146,111 @@ export class Interpreter {
     if (callee.kind === 'unknown' && calleeNode.name === 'VariableName' && /^[A-Z]/.test(this.text(calleeNode)))
       // An undefined class-like name used as a layer: probably a layer LayerLens does not know.
       return this.makeLayer(this.text(calleeNode), 'unknown', node, calleeNode, argList, scope);
-    this.evalArgsForModels(argList, scope);
-    return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
+    return this.unevaluatedCall(node, calleeNode, null, this.argumentsOfUnevaluated(argList, scope));
+  }
+
+  /**
+   * The arguments of a call LayerLens does not evaluate, every one evaluated once: they may build a model
+   * (`train(keras.Sequential([...]))`, named by its own variable, not the call's) or be Keras tensors.
+   */
+  private argumentsOfUnevaluated(argList: SyntaxNode | null, scope: Scope): ReturnType<Interpreter['parseArgs']> {
+    const saved = this.pendingName;
+    this.pendingName = null;
+    const args = this.parseArgs(argList, scope);
+    this.pendingName = saved;
+    return args;
+  }
+
+  /**
+   * A call LayerLens does not evaluate (`tf.nn.swish(x)`, `preprocess_input(inputs)`, `mystery(y)`): on Keras
+   * tensors, a node of the graph whose inputs are those tensors and whose output is unknown, or its input's shape
+   * where the function is known to keep it; so the layers around it keep their rows and the model is not lost.
+   * On no tensor, an unknown value. `path`: the callee's canonical path, null when the callee itself is unknown.
+   */
+  private unevaluatedCall(node: SyntaxNode, calleeNode: SyntaxNode, path: string | null, args: ReturnType<Interpreter['parseArgs']>): Value {
+    const tensors = [...args.positional.flatMap((p) => this.tensorsIn(p.value)), ...this.keywordTensors(args.keywords, new Set())];
+    if (!tensors.length) return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
+    // `K.int_shape(x)` is `x.shape`, not a tensor.
+    const first = this.asNode(tensors[0]);
+    if (path === 'keras.backend.int_shape' && first) return this.tensorShape(first, node, tensors[0].kind === 'symbolic' ? (tensors[0].output ?? 0) : 0);
+    const [from, to] = [this.abs(node.from), this.abs(node.to)];
+    const callee = this.text(calleeNode).replace(/\s+/g, '');
+    const call: LayerCall = {
+      type: callee,
+      origin: 'unknown',
+      operation: true,
+      args: new Map(),
+      extraPositional: 0,
+      hasStarKwargs: false,
+      from,
+      to,
+      calleeFrom: this.abs(calleeNode.from),
+      calleeTo: this.abs(calleeNode.to),
+      unknownCall: { text: this.text(node).replace(/\s+/g, ' '), ...tensorFunction(path) },
+    };
+    return { kind: 'symbolic', node: this.newNode(call, tensors, from, to) };
+  }
+
+  /**
+   * A value LayerLens could not follow given where Keras takes tensors (`initial_state=states`): if it is one, the
+   * layers that make it are missing from the graph shown, which the note says, naming the value.
+   */
+  private noteUnfollowedTensors(layer: LayerCall, keywords: Map<string, { value: Value }>): void {
+    for (const [key, { value }] of keywords) {
+      if (!TENSOR_KEYWORDS.has(key)) continue;
+      const unfollowed = (value.kind === 'seq' ? value.items : [value]).find((v) => v.kind === 'unknown');
+      if (unfollowed?.kind !== 'unknown') continue;
+      (layer.notes ??= []).push({
+        severity: 'information',
+        code: 'unresolved-value',
+        message: `${cannotResolve(unfollowed)}: if \`${key}=\` is given a tensor there, the layers that make it are not shown in this model.`,
+        from: unfollowed.from,
+        to: unfollowed.to,
+      });
+    }
+  }
+
+  /**
+   * Output `i` of a tensor being unpacked (`a, b = call(x)`): of a layer known to return several, or of one whose
+   * outputs LayerLens does not know anyway (a custom layer, a call it does not evaluate: their shapes stay unknown);
+   * a Keras layer that returns one tensor cannot be unpacked (Keras refuses to iterate it), so that is unknown.
+   */
+  private unpackedOutput(value: Value & { kind: 'symbolic' }, i: number): Value | undefined {
+    if (value.output !== undefined) return undefined;
+    const several = this.severalOutputs(value.node);
+    if (several?.kind === 'seq') return several.items[i];
+    const layer = value.node.layer;
+    const opaque = 'type' in layer && (layer.unknownCall ? !layer.unknownCall.keepsShape : layer.origin === 'custom' || layer.origin === 'unknown');
+    return opaque ? { ...value, output: i } : undefined;
+  }
+
+  /** The outputs of a layer's call that returns several (`LSTM(8, return_state=True)`), as a list; null for one output. */
+  private severalOutputs(node: GraphNode): Value | null {
+    const call = 'type' in node.layer ? node.layer : null;
+    const rule = call?.origin === 'keras' ? ruleFor(call.type) : undefined;
+    if (!call || !rule?.outputCount) return null;
+    let count = 1;
+    try {
+      count = rule.outputCount(new Args(rule, call));
+    } catch {
+      return null;
+    }
+    return count > 1 ? { kind: 'seq', items: Array.from({ length: count }, (_x, output) => ({ kind: 'symbolic', node, output })), tuple: false } : null;
+  }
+
+  /** The Keras tensors in a value: itself, or the items of a list, tuple or dict (as Keras flattens a call's arguments). */
+  private tensorsIn(v: Value): Value[] {
+    if (v.kind === 'seq') return v.items.flatMap((x) => this.tensorsIn(x));
+    if (v.kind === 'dict') return [...v.entries.keys()].sort().flatMap((k) => this.tensorsIn(v.entries.get(k) as Value));
+    return this.asNode(v) ? [v] : [];
+  }
+
+  /** The Keras tensors among a call's keyword arguments but `except`, in Keras' order (by keyword: it flattens a dict so). */
+  private keywordTensors(keywords: Map<string, { value: Value }>, except: Set<string>): Value[] {
+    return [...keywords.keys()]
+      .filter((k) => !except.has(k))
+      .sort()
+      .flatMap((k) => this.tensorsIn((keywords.get(k) as { value: Value }).value));
   }
 
   private makeLayer(
@@ -2196,6 +2395,15 @@ interface ParsedArgs {
   starArgs: boolean;
   starKwargs: boolean;
 }
+
+/** A Functional model's output tensor `i` (which output of its node, for a layer that returns several). */
+function modelOutput(model: FunctionalBuilder, i: number): Value {
+  const output = model.outputIndices?.[i];
+  return output ? { kind: 'symbolic', node: model.outputs[i], output } : { kind: 'symbolic', node: model.outputs[i] };
+}
+
+/** Keyword arguments of a layer's call that Keras takes as tensors (graph edges). */
+const TENSOR_KEYWORDS = new Set(['initial_state', 'mask', 'constants', 'attention_mask', 'query_mask', 'value_mask', 'key_mask']);
 
 /** `keras.Input(shape, batch_size, dtype, sparse, batch_shape, name, tensor)`. */
 const INPUT_SIGNATURE = ['shape', 'batch_size', 'dtype', 'sparse', 'batch_shape', 'name', 'tensor'];

@@ -62,7 +62,13 @@ export function modelResult(
 ): ModelResult {
   const { source } = walk;
   const sum = (f: (l: LayerResult) => number | null) => sumOf(layers, f);
-  const activations = sum((l) => (l.outputShape ? nullIfNaN(product(l.outputShape.slice(1))) : null));
+  // Every output a layer returns is held (an LSTM's states too).
+  const activations = sum((l) =>
+    (l.outputShapes ?? [l.outputShape]).reduce<number | null>((total, s) => {
+      const size = s ? nullIfNaN(product(s.slice(1))) : null;
+      return total === null || size === null ? null : total + size;
+    }, 0),
+  );
   const result: ModelResult = {
     name: model.name,
     kind,
@@ -155,6 +161,8 @@ interface LayerRun {
   result: LayerResult;
   output: InternalShape | null;
   field: FieldState | null;
+  /** The outputs after the first, for a layer that returns several (`LSTM(return_state=True)`: its states). */
+  more?: (InternalShape | null)[];
 }
 
 export function runLayer(
@@ -194,6 +202,7 @@ export function runLayer(
   }
   const call = value.layer;
   for (const n of call.notes ?? []) report(walk, n.severity, n.code, n.message, n.from, n.to);
+  if (call.unknownCall) return runUnknownCall(call, call.unknownCall, input, field, walk, blank, called);
   const name = layerName(call, walk);
   const rule = call.operation ? operationRule(call.type) : call.origin === 'keras' ? ruleFor(call.type) : undefined;
   if (call.type === 'InputLayer') {
@@ -227,6 +236,51 @@ export function runLayer(
   if (call.subclass) run.result.baseType = rule.type;
   if (call.operation) run.result.operation = true;
   return run;
+}
+
+/**
+ * A call LayerLens does not evaluate, on Keras tensors (`tf.nn.swish(x)`): a row named after the function, whose
+ * output is its input's shape where the function is elementwise and unknown otherwise; no weights where the
+ * function is a library's plain function, unknown weights otherwise. The diagnostic names the call.
+ */
+function runUnknownCall(
+  call: LayerCall,
+  unknownCall: NonNullable<LayerCall['unknownCall']>,
+  input: InternalShape | null,
+  field: FieldState | null,
+  walk: Walk,
+  blank: (type: string, name: string) => LayerResult,
+  called?: CallForm,
+): LayerRun {
+  const base = /(\w+)$/.exec(call.type)?.[1] ?? call.type;
+  const n = walk.names.get(base) ?? 0;
+  walk.names.set(base, n + 1);
+  const result = blank(call.type, n === 0 ? base : `${base}_${n}`);
+  result.operation = true;
+  const weights = unknownCall.weightless ? 0 : null;
+  Object.assign(result, { params: weights, trainableParams: weights, nonTrainableParams: weights });
+  const output = unknownCall.keepsShape && (called?.tensors ?? 1) === 1 ? input : null;
+  const text = unknownCall.text.length > 80 ? `${unknownCall.text.slice(0, 77)}...` : unknownCall.text;
+  if (unknownCall.keepsShape && (called?.tensors ?? 1) === 1)
+    report(
+      walk,
+      'information',
+      'unevaluated-call',
+      `\`${text}\` is a call LayerLens does not evaluate; it is elementwise, so its output has its input's shape.`,
+      call.from,
+      call.to,
+    );
+  else
+    report(
+      walk,
+      'warning',
+      'unevaluated-call',
+      `\`${text}\` is a call LayerLens does not evaluate: its output's shape is unknown${unknownCall.weightless ? '' : ', and so are its weights'}, so the numbers that depend on it are unknown.`,
+      call.from,
+      call.to,
+    );
+  if (output) Object.assign(result, { outputShape: toShape(output), macs: 0, receptiveField: field ? toField(field) : null });
+  return { result, output, field: output ? field : null };
 }
 
 /** `Lambda(fn, output_shape=(7, 7, 64))`: the declared shape with the input's batch; null when not a known tuple. */
@@ -379,11 +433,21 @@ function runRule(
   }
   result.receptiveField = nextField ? toField(nextField) : null;
   result.outputShape = toShape(output);
+  let more: (InternalShape | null)[] | undefined;
+  if (output && rule.moreOutputs) {
+    try {
+      more = rule.moreOutputs(ctx, output);
+    } catch (e) {
+      fail(e);
+    }
+    if (more?.length) result.outputShapes = [result.outputShape, ...more.map(toShape)];
+    else more = undefined;
+  }
 
   checkRepeatedInputShape(call, entry, input, walk);
   for (const u of args.unresolvedRead)
     report(walk, 'information', 'unresolved-value', `${cannotResolve(u)}: the numbers that depend on it are unknown.`, u.from, u.to);
-  return { result, output, field: nextField };
+  return more ? { result, output, field: nextField, more } : { result, output, field: nextField };
 }
 
 /** A nested Sequential used as a layer: its layers run on this input and show as one row. */

@@ -30,10 +30,17 @@ function recurrentRule(type: string, gates: number, extraDefaults: Record<string
     initializers: ['kernel_initializer', 'recurrent_initializer'],
     outputShape(ctx) {
       const input = requireInput(ctx);
-      if (ctx.args.bool('return_state'))
+      // In a Functional model the states are more outputs (moreOutputs); a Sequential model cannot pass them on.
+      if (!ctx.called && ctx.args.bool('return_state'))
         throw new LayerError('unsupported', `${type}(return_state=True) returns a list of tensors, which a Sequential model cannot pass on.`);
       const units = ctx.args.int('units');
       return ctx.args.bool('return_sequences') ? [input[0], input[1], units] : [input[0], units];
+    },
+    // Keras' LSTM returns [output, h, c] with return_state; GRU and SimpleRNN [output, h]. Each state is (batch, units).
+    outputCount: (args) => (args.bool('return_state') ? (type === 'LSTM' ? 3 : 2) : 1),
+    moreOutputs(ctx, output) {
+      const units = ctx.args.int('units');
+      return Array.from({ length: (this.outputCount?.(ctx.args) ?? 1) - 1 }, () => [output[0], units]);
     },
     params(ctx) {
       const units = ctx.args.int('units');
@@ -128,11 +135,22 @@ const bidirectional: Rule = {
   outputShape(ctx) {
     const { rule, args } = checkedInner(ctx, 'Bidirectional', ctx.input);
     if (!rule.recurrent) throw new LayerError('invalid-argument', `Bidirectional wraps a recurrent layer (SimpleRNN, LSTM, GRU). Received: layer=${rule.type}`);
-    const out = rule.outputShape({ args, input: ctx.input });
+    // In a Functional model the wrapped layer may return its states (`moreOutputs`): the call form goes with it.
+    const out = rule.outputShape({ args, input: ctx.input, called: ctx.called });
     const mode = ctx.args.plain('merge_mode');
     if (mode === 'concat') out[out.length - 1] = (out[out.length - 1] ?? NaN) * 2;
     else if (mode === null) throw new LayerError('unsupported', 'Bidirectional(merge_mode=None) returns two tensors, which a Sequential model cannot pass on.');
     return out;
+  },
+  // Keras returns [output, *forward states, *backward states] when the wrapped layer has return_state=True.
+  outputCount(args) {
+    const { rule, args: inner } = innerLayer({ args, input: null }, 'Bidirectional');
+    return 2 * (rule.outputCount?.(inner) ?? 1) - 1;
+  },
+  moreOutputs(ctx, output) {
+    const { rule, args } = innerLayer(ctx, 'Bidirectional');
+    const states = rule.moreOutputs?.({ args, input: ctx.input, called: ctx.called }, output) ?? [];
+    return [...states, ...states.map((s) => [...s])];
   },
   params(ctx) {
     const { rule, args } = innerLayer(ctx, 'Bidirectional');

@@ -101,6 +101,13 @@ export interface Rule {
   /** Returns its input's shape unchanged, whatever its arguments (activations, dropout, noise…). */
   keepsShape?: boolean;
   outputShape(ctx: LayerContext): InternalShape;
+  /**
+   * The tensors a call returns after its output where its arguments make it return several
+   * (`LSTM(return_state=True)`: the states); only a Functional model can take them (`out, h, c = lstm(x)`).
+   */
+  moreOutputs?(ctx: LayerContext, output: InternalShape): InternalShape[];
+  /** How many tensors a call returns, where its arguments can make it several (`moreOutputs`); omitted means one. */
+  outputCount?(args: Args): number;
   /** Weights of the layer; omitted means none. */
   params?(ctx: LayerContext): ParamPart[];
   /** Multiply-accumulates for one sample. Omitted means 0. */

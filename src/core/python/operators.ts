@@ -109,9 +109,15 @@ export function compare(op: string, a: Value, b: Value): boolean | null {
     }
     case 'is':
     case 'is not': {
-      // Only identity with None (and True/False) is knowable without objects.
+      // Only identity with None (and True/False) is knowable without objects; any value LayerLens holds (a Keras
+      // tensor, a layer, a model too: `input_tensor is None`) is not None.
       if (a.kind !== 'none' && b.kind !== 'none' && a.kind !== 'bool' && b.kind !== 'bool') return null;
-      const e = a.kind === b.kind && (a.kind !== 'bool' || (b.kind === 'bool' && a.value === b.value)) ? true : known(a) && known(b) ? false : null;
+      const e =
+        a.kind === b.kind && (a.kind !== 'bool' || (b.kind === 'bool' && a.value === b.value))
+          ? true
+          : a.kind !== 'unknown' && b.kind !== 'unknown'
+            ? false
+            : null;
       return e === null ? null : op === 'is' ? e : !e;
     }
     case 'in':

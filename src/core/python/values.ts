@@ -35,7 +35,12 @@ export type Value =
     }
   | { kind: 'layer'; layer: LayerCall }
   /** A Keras tensor of a Functional graph: the output of one node (an Input, or a layer called on tensors). */
-  | { kind: 'symbolic'; node: GraphNode }
+  | {
+      kind: 'symbolic';
+      node: GraphNode;
+      /** Which of the node's outputs, for a layer that returns several (`out, h, c = LSTM(8, return_state=True)(x)`); absent: the first. */
+      output?: number;
+    }
   /** `keras.Model(inputs, outputs)`: a Functional model. */
   | { kind: 'functional'; model: FunctionalBuilder }
   /** An array made with a literal shape (`np.zeros((1, 28, 28, 1))`, `ops.ones((1, 4))`): what calling a model on it builds. */
@@ -87,6 +92,11 @@ export interface LayerCall {
   customWhy?: string;
   /** Arithmetic on Keras tensors (`x + y`): an operation Keras prints as a row, not a layer. */
   operation?: boolean;
+  /**
+   * A call LayerLens does not evaluate, on Keras tensors (`tf.nn.swish(x)`, `ops.tile(x, ...)`): the call's text,
+   * whether the function is known to keep its input's shape (elementwise) and known to make no weights.
+   */
+  unknownCall?: { text: string; keepsShape: boolean; weightless: boolean };
 }
 
 /** A `def` as the interpreter keeps it: where its body is, the scope it closes over, its defaults, its calls. */
@@ -155,6 +165,13 @@ export interface GraphNode {
    * tensors of unknown shape. Absent for a call on one tensor.
    */
   called?: { form: 'list' | 'tuple' | 'arguments'; unknown: (Value & { kind: 'unknown' })[] };
+  /** Which output of each input the call takes, parallel to `inputs` (`initial_state=[h, c]` takes an LSTM's outputs 1 and 2); absent: each one's first. */
+  inputOutputs?: number[];
+  /**
+   * How many of `inputs`, at their end, came from keyword arguments (`initial_state=[h, c]`, `mask=m`): edges of
+   * the graph, as Keras lists them, that the layer's shape rule does not take as its input.
+   */
+  keywordInputs?: number;
   /** Offsets of the call (`layers.Dense(4)(x)`, `keras.Input(...)`). */
   from: number;
   to: number;
@@ -165,6 +182,8 @@ export interface FunctionalBuilder {
   explicitName: boolean;
   inputs: GraphNode[];
   outputs: GraphNode[];
+  /** Which output of each of `outputs` the model returns, parallel to it (`keras.Model(inputs, [h, c])`); absent: each one's first. */
+  outputIndices?: number[];
   /** Offsets of the `keras.Model(...)` call. */
   from: number;
   to: number;

@@ -21,7 +21,9 @@ export function callKey(c: { layer: number; call: number }): string {
  * it takes; Input rows are calls without inputs). The rows are in Keras' printing order, which is not always an
  * order to run in (a shared layer's second call can come after layers that follow its first), so the calls are
  * sorted here, keeping the rows' order where the graph allows. An inbound name that is no row of the model (a
- * value LayerLens could not follow) leaves the call and what depends on it out.
+ * value LayerLens could not follow) leaves the call and what depends on it out; so does a call on a layer's
+ * second or later output (an LSTM's state) or with tensors given by keyword (`initial_state=`, `attention_mask=`),
+ * which `layer.apply` on a list would read as other arguments.
  */
 export function graphCalls(model: ModelResult): GraphCall[] {
   const rowOf = new Map(model.layers.map((l, i) => [l.name, i]));
@@ -30,7 +32,8 @@ export function graphCalls(model: ModelResult): GraphCall[] {
     if (l.type === 'InputLayer' || !l.inbound) return void pending.push({ layer: i, call: 0, inputs: [] });
     l.inbound.forEach((names, call) => {
       const inputs = names.map((name, k) => ({ layer: rowOf.get(name) ?? -1, call: l.inboundCalls?.[call]?.[k] ?? 0 }));
-      if (inputs.every((x) => x.layer >= 0)) pending.push({ layer: i, call, inputs });
+      const plain = !l.inboundKeywords?.[call] && !l.inboundTensors?.[call]?.some((t) => t > 0);
+      if (plain && inputs.every((x) => x.layer >= 0)) pending.push({ layer: i, call, inputs });
     });
   });
   const done = new Set<string>();

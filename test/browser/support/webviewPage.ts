@@ -67,8 +67,15 @@ export async function openWebview(browser: Browser, savedState: unknown = undefi
     if (url === `${ORIGIN}/index.html`)
       return route.fulfill({
         contentType: 'text/html',
-        body: webviewHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview.js`, nonce: 'testnonce0123456789' }),
+        body: webviewHtml({
+          cspSource: ORIGIN,
+          scriptUri: `${ORIGIN}/dist/webview.js`,
+          digitsUri: `${ORIGIN}/dist/mnist.bin.gz`,
+          nonce: 'testnonce0123456789',
+        }),
       });
+    if (url === `${ORIGIN}/dist/mnist.bin.gz`)
+      return route.fulfill({ contentType: 'application/octet-stream', body: readFileSync(join(ROOT, 'dist', 'mnist.bin.gz')) });
     if (url === `${ORIGIN}/dist/webview.js`)
       return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(ROOT, 'dist', 'webview.js'), 'utf8') });
     return route.fulfill({ status: 404, body: '' });

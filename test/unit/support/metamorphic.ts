@@ -10,7 +10,14 @@
  * line structure.
  */
 import { strict as assert } from 'node:assert';
-import { analyze as analyzeCore, analyzeCells as analyzeCellsCore, type AnalysisResult, type AnalyzeOptions, type CellSource } from '../../../src/core';
+import {
+  analyze as analyzeCore,
+  analyzeCells as analyzeCellsCore,
+  type AnalysisResult,
+  type AnalyzeOptions,
+  type CellSource,
+  type ModelResult,
+} from '../../../src/core';
 import { ALL_REWRITES, reformat, type ReformatOptions } from './reformat';
 
 /** Positions differ by design after a rewrite; everything else must not. */
@@ -19,6 +26,16 @@ const POSITION_KEYS = new Set(['range', 'line', 'column']);
 /** Messages quote source text (`Cannot resolve \`f(x)\``): compared without whitespace, parentheses and commas. */
 function normaliseMessage(message: string): string {
   return message.replace(/`[^`]*`/g, (q) => q.replace(/[\s\\(),]|#[^\n]*/g, '')).replace(/\bline \d+/g, 'line N');
+}
+
+/**
+ * A model without what differs by design between code written with a function or idiom and the same model written
+ * out: positions, its name, which call built it (`builtBy`) and which call made each layer (`via`).
+ */
+export function comparableModel(m: ModelResult): unknown {
+  const { builtBy: _builtBy, ...rest } = m;
+  const layers = rest.layers.map(({ via: _via, ...layer }) => layer);
+  return withoutPositions({ ...rest, layers, name: 'model' });
 }
 
 export function withoutPositions(value: unknown): unknown {

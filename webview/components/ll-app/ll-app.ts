@@ -5,7 +5,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { formatShape } from '../../../src/core/format';
 import type { HostMessage } from '../../../src/protocol';
-import { PreviewController, type Host } from '../../app/controller';
+import { PreviewController, type Host, type TrainingSession } from '../../app/controller';
 import type { LayerMap } from '../../tfjs/runner';
 import type { PadElement } from '../ll-pad/ll-pad';
 import { base } from '../styles';
@@ -14,6 +14,9 @@ import { decodeImage } from './decodeImage';
 import { layerTable } from './layerTable';
 import { appStyles } from './styles';
 import { whatIfBlock } from './whatIf';
+import { shiftBlock } from './shift';
+import { trainingBlock } from '../ll-train/trainingBlock';
+import { loadDigits } from '../../train/digits';
 import '../ll-layer/ll-layer';
 import '../ll-pad/ll-pad';
 
@@ -38,6 +41,8 @@ export class AppElement extends LitElement {
         await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       },
       decodeImage,
+      // The host names the bundled digits' URL on the element (webviewHtml's data-digits).
+      loadDigits: () => loadDigits(this.dataset.digits ?? ''),
     });
     this.requestUpdate();
   }
@@ -57,6 +62,11 @@ export class AppElement extends LitElement {
     return this.controller?.maps ?? new Map();
   }
 
+  /** Training on the digits (the browser tests read its curves). */
+  get training(): TrainingSession | null {
+    return this.controller?.training ?? null;
+  }
+
   private pad(): PadElement | null {
     return this.renderRoot.querySelector<PadElement>('ll-pad');
   }
@@ -74,7 +84,7 @@ export class AppElement extends LitElement {
     if (!model) return html`<div class="muted">Waiting for the model…</div>`;
     if (!geometry)
       return html`<p class="message">Feature maps need a spatial input (height, width, channels); "${model.name}" takes ${formatShape(model.inputShape)}.</p>
-        ${layerTable(model)}`;
+        ${trainingBlock(c)} ${layerTable(model)}`;
     const last = model.layers[model.layers.length - 1];
     // Requests about a layer name the model they are about: the host ignores one about a model it no longer shows.
     const key = model.key;
@@ -87,7 +97,8 @@ export class AppElement extends LitElement {
             </div>`
           : nothing
       }
-      ${controls(c, geometry, model, () => this.startDrawing(c))} ${message ? html`<div class="message">${message}</div>` : nothing}
+      ${controls(c, geometry, model, () => this.startDrawing(c))} ${message ? html`<div class="message">${message}</div>` : nothing} ${trainingBlock(c)}
+      ${shiftBlock(c)}
       ${
         c.stopReason
           ? html`<div class="message">
@@ -112,7 +123,7 @@ export class AppElement extends LitElement {
                 ?selected=${c.ui.selectedLayer === l.index}
                 ?comparable=${l.comparable}
               ></ll-layer>
-              ${c.whatIf?.index === l.index ? whatIfBlock(c.whatIf, c.ui, () => c.closeWhatIf()) : nothing}`,
+              ${c.whatIf?.index === l.index ? whatIfBlock(c, c.whatIf) : nothing}`,
         )}
       </div>
     `;

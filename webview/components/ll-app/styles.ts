@@ -101,4 +101,75 @@ export const appStyles = css`
     text-align: left;
     border-bottom: 1px solid var(--vscode-panel-border, transparent);
   }
+  .training {
+    margin: 8px 0;
+    padding: 6px;
+    border: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, transparent));
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+  }
+  .training .notes {
+    margin: 0;
+    padding-left: 18px;
+  }
+  .training progress {
+    width: 100%;
+    height: 6px;
+    accent-color: var(--vscode-progressBar-background, Highlight);
+  }
+  .curves {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 12px;
+  }
+  .curve {
+    margin: 0;
+  }
+  .curve figcaption {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
+  }
+  .curve .key.batch::before,
+  .curve .key.validation::before,
+  .curve .key.epoch::before {
+    content: '— ';
+  }
+  .curve .key.batch::before {
+    color: var(--vscode-charts-blue, CanvasText);
+  }
+  .curve .key.validation::before {
+    color: var(--vscode-charts-orange, CanvasText);
+  }
+  .curve .key.epoch::before {
+    content: '● ';
+    color: var(--vscode-charts-blue, CanvasText);
+  }
+  .curve svg .axis {
+    stroke: var(--vscode-descriptionForeground, CanvasText);
+    stroke-width: 1;
+  }
+  .curve svg .tick {
+    fill: var(--vscode-descriptionForeground, CanvasText);
+    font-size: 9px;
+  }
+  .curve svg path {
+    fill: none;
+  }
+  .curve svg path.batch {
+    stroke: var(--vscode-charts-blue, CanvasText);
+    stroke-width: 1;
+    opacity: 0.7;
+  }
+  .curve svg path.validation {
+    stroke: var(--vscode-charts-orange, CanvasText);
+    stroke-width: 1.5;
+  }
+  .curve svg circle.validation {
+    fill: var(--vscode-charts-orange, CanvasText);
+  }
+  .curve svg circle.epoch {
+    fill: var(--vscode-charts-blue, CanvasText);
+  }
 `;

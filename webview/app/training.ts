@@ -1,0 +1,181 @@
+/**
+ * Training the previewed model on the bundled digits: the plan from the source's compile/fit, the checks before
+ * starting, the trainer's run with the maps and the first convolution's kernels redrawn as it goes, pause, resume
+ * and stop, and the trained weights kept as the preview's weights when it ends. No DOM: it runs under Node.
+ */
+import type { LayerWeights, PreviewModel } from '../../src/protocol';
+import type { ModelRunner } from '../tfjs/runner';
+import type { Digits } from '../train/digits';
+import { trainingPlan, trainingRefusal, type TrainingPlan } from '../train/fit';
+import { Trainer } from '../train/trainer';
+
+/** The maps and kernels are redrawn at most this often while training (each redraw is a run of the model). */
+export const TRAINING_REDRAW_MS = 400;
+/** The order of the digits: the same run every time for the same model and settings. */
+export const TRAINING_SEED = 42;
+
+export type TrainingStatus = 'ready' | 'loading' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';
+
+/** What the session needs from the preview's controller. */
+export interface TrainingHost {
+  runner: ModelRunner;
+  memoryLimitMB(): number;
+  loadDigits(): Promise<Digits>;
+  now(): number;
+  /** Gives the page a turn between batches. */
+  yieldToPage(): Promise<void>;
+  /** Train and validate on fewer digits than all (the tests' budget). */
+  budget?: { trainSamples: number; validationSamples: number };
+  changed(): void;
+  /** Runs the model on the input again: the maps follow the weights. */
+  redraw(): void;
+  /** Training ended: its weights are the preview's now (kept across edits where the layers still fit). */
+  trained(weights: LayerWeights[], source: string): void;
+}
+
+export class TrainingSession {
+  readonly plan: TrainingPlan | null;
+  status: TrainingStatus = 'ready';
+  trainer: Trainer | null = null;
+  message: string | null = null;
+  /** The first convolution's kernel as it is now (height, width, in, out). */
+  kernel: { index: number; shape: number[]; values: Float32Array } | null = null;
+
+  private readonly host: TrainingHost;
+  private readonly model: PreviewModel;
+  private lastRedraw = -Infinity;
+  private ended: Promise<void> | null = null;
+  /** Stop was asked for (also while the digits load, before there is a trainer to stop). */
+  private stopping = false;
+  /** Whether the weights training reached are kept when it stops (not when other weights replace them). */
+  private keep = true;
+
+  constructor(host: TrainingHost, model: PreviewModel) {
+    this.host = host;
+    this.model = model;
+    this.plan = model.training ? trainingPlan(model, model.training) : null;
+  }
+
+  /** Why training cannot start, or null: no plan (a nested model), a dataset that does not fit, a model too large. */
+  unavailable(): string | null {
+    if (!this.plan) return 'This model has no training setup.';
+    if (this.plan.mismatch) return this.plan.mismatch;
+    return null;
+  }
+
+  get busy(): boolean {
+    return this.status === 'loading' || this.status === 'running' || this.status === 'paused';
+  }
+
+  /** Loads the digits, checks the model, and trains it; resolves when training ends (done, stopped, NaN or failed). */
+  start(): Promise<void> {
+    if (this.busy) return this.ended ?? Promise.resolve();
+    this.ended = this.train();
+    return this.ended;
+  }
+
+  private async train(): Promise<void> {
+    const plan = this.plan;
+    const why = this.unavailable();
+    if (why || !plan) return this.fail(why ?? 'no plan');
+    this.status = 'loading';
+    this.message = null;
+    this.trainer = null;
+    this.stopping = false;
+    this.keep = true;
+    this.host.changed();
+    let digits: Digits;
+    try {
+      digits = await this.host.loadDigits();
+    } catch (e) {
+      return this.fail(`The bundled digits could not be loaded: ${(e as Error).message}`);
+    }
+    if (this.stopping) {
+      this.status = 'stopped';
+      this.host.changed();
+      return;
+    }
+    const refusal = trainingRefusal(this.model, plan.settings.batchSize, digits.train.count, this.host.memoryLimitMB());
+    if (refusal) return this.fail(refusal);
+    const model = this.host.runner.trainingModel();
+    if (!model) return this.fail('The preview could not build every layer of this model (see above), so it cannot train it.');
+    const trainer = new Trainer({
+      model,
+      inputShape: (this.model.inputShape ?? []).slice(1) as number[],
+      digits,
+      settings: plan.settings,
+      seed: TRAINING_SEED,
+      ...this.host.budget,
+      now: () => this.host.now(),
+      yieldToPage: () => this.host.yieldToPage(),
+      onProgress: () => this.progressed(),
+    });
+    this.trainer = trainer;
+    this.status = 'running';
+    this.kernel = this.host.runner.firstKernel();
+    this.host.changed();
+    try {
+      const end = await trainer.run();
+      this.status = end === 'done' ? 'done' : end === 'stopped' ? 'stopped' : 'failed';
+      this.message = trainer.message;
+      this.keepWeights(trainer);
+    } catch (e) {
+      this.status = 'failed';
+      this.message = `Training failed: ${(e as Error).message}`;
+    } finally {
+      trainer.dispose();
+      this.host.redraw();
+      this.host.changed();
+    }
+  }
+
+  private fail(message: string): void {
+    this.status = 'failed';
+    this.message = message;
+    this.host.changed();
+  }
+
+  /** After a batch: the panel shows the curves; the maps and kernels follow the weights at most every TRAINING_REDRAW_MS. */
+  private progressed(): void {
+    const now = this.host.now();
+    if (now - this.lastRedraw >= TRAINING_REDRAW_MS) {
+      this.lastRedraw = now;
+      this.kernel = this.host.runner.firstKernel();
+      this.host.redraw();
+    }
+    this.host.changed();
+  }
+
+  /** Trained weights (a NaN's are not worth keeping) become the preview's, saying how they were made. */
+  private keepWeights(trainer: Trainer): void {
+    if (this.status === 'failed' || trainer.seen === 0 || !this.keep) return;
+    const last = trainer.validation[trainer.validation.length - 1];
+    const accuracy = last ? `, validation accuracy ${(last.accuracy * 100).toFixed(1)}%` : '';
+    this.kernel = this.host.runner.firstKernel();
+    this.host.trained(this.host.runner.layerWeights(this.model), `trained here on ${trainer.seen.toLocaleString('en-US')} MNIST digits${accuracy}`);
+  }
+
+  pause(): void {
+    if (this.status !== 'running') return;
+    this.trainer?.pause();
+    this.status = 'paused';
+    this.host.changed();
+  }
+
+  resume(): void {
+    if (this.status !== 'paused') return;
+    this.status = 'running';
+    this.trainer?.resume();
+  }
+
+  /**
+   * Stops training and resolves once the trainer has let go of the model (before it is rebuilt or disposed).
+   * `keep` false: the weights it reached are not kept (a weights file replaces them); a later stop does not undo that.
+   */
+  async stop(keep = true): Promise<void> {
+    this.keep &&= keep;
+    this.stopping = true;
+    this.trainer?.stop();
+    await this.ended;
+  }
+}
