@@ -14,13 +14,16 @@
 import type { Tree } from '@lezer/common';
 import { callHeads, clearCallsCache } from './python/calls';
 import { chunkInfo, clearChunkCache, codeMayTouchModels, readChunk, sequentialAliases, type ChunkInfo } from './python/chunkInfo';
-import { chunkSource, chunkToSource, commonEnds, rechunk, type Chunk } from './python/chunks';
+import { chunkSource, commonEnds, rechunk, type Chunk } from './python/chunks';
+import { withoutDecorators } from './python/lexical';
+import { syntaxErrors, withoutFollowUps } from './python/syntaxErrors';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
 import { ambientChunks, clearGroupCaches, interpret, runWhole, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
 import type { Program } from './keras/interpreter';
-import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic } from './types';
+import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, Range } from './types';
 
-const DEFINES = [/^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+([A-Za-z_]\w*)/, /^(?:@[^\n]*\n\s*)*class\s+([A-Za-z_]\w*)/];
+/** `def name` and `class name` at the start of a statement, after its decorators (see `withoutDecorators`). */
+const DEFINES = [/^(?:async\s+)?def\s+([A-Za-z_]\w*)/, /^class\s+([A-Za-z_]\w*)/];
 /** `name = `, `a, b = `, `(a, b) = `, `name: T = ` at the start of a statement. */
 const ASSIGNED = /^(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?::[^=\n]*)?=(?!=)\s*/;
 /** `name += `, `name //= ` and the other augmented assignments at the start of a statement: they bind `name` too. */
@@ -29,9 +32,9 @@ const AUGMENTED = /^([A-Za-z_]\w*)\s*(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)=/;
 const MUTATION = /\.\s*(?:append|extend|insert)\s*\(|\+=/;
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?=[ \t\r\n]|$)[^\n]*/gm;
 const COMPOUND = /^(?:if|try|for|while|with|async)\b/;
-/** Inside a block: an assignment (augmented too) at the start of any line, or a `for` loop's targets. */
+/** Inside a block: an assignment (augmented too) at the start of any line or after a `;` (`a = 1; b = 2`), or a `for` loop's targets. */
 const ASSIGNED_IN_BLOCK =
-  /^[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?:(?::[^=\n]*)?=(?!=)|(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)=|\s+in\b)/gm;
+  /(?:^|;)[ \t]*(?:for\s+)?(\(?[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?)\s*(?:(?::[^=\n]*)?=(?!=)|(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)=|\s+in\b)/gm;
 
 /** What the last analysis of a file left for the next: its text and chunks, and its groups' runs. */
 interface Version {
@@ -71,6 +74,8 @@ interface TextFacts {
   conflictMarkers: number;
   /** The distinct names written just before a `(` (spaces between allowed), asked for by walkCallers. */
   callHeads?: string[];
+  /** The names it changes in place (`names.append(`, `.extend(`, `.insert(`, `names +=`), asked for by walkMutations. */
+  mutated?: string[];
 }
 const factsCache = new Map<string, TextFacts>();
 const FACTS_LIMIT = 20000;
@@ -83,7 +88,7 @@ function textFacts(text: string): TextFacts {
       mayTouchModels: codeMayTouchModels(text),
       sequentialAliases: sequentialAliases(text),
       names: definedNames(text),
-      definesCallable: DEFINES[0].test(text) || DEFINES[1].test(text),
+      definesCallable: DEFINES.some((re) => re.test(withoutDecorators(text))),
       conflictMarkers: (text.includes('<<<<<<<') ? 1 : 0) | (text.includes('>>>>>>>') ? 2 : 0),
     };
     factsCache.set(text, facts);
@@ -239,8 +244,9 @@ function sameWordGroups(
 
 /** Names a top-level statement binds, read from its text without parsing it. */
 function definedNames(text: string): string[] {
+  const head = withoutDecorators(text);
   for (const re of DEFINES) {
-    const m = re.exec(text);
+    const m = re.exec(head);
     if (m) return [m[1]];
   }
   // `if`/`try`/`for`/`while`/`with` blocks bind what is assigned anywhere inside them (and a `for`'s targets).
@@ -291,10 +297,34 @@ function walkCallers(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): vo
   }
 }
 
-const CLASS_BASES = /^(?:@[^\n]*\n\s*)*class\s+[A-Za-z_]\w*\s*\(([^)]*)\)/;
+/** `names.append(`, `names.extend(`, `names.insert(`, `names +=`: the name changed in place. */
+const MUTATED_NAME = /(?:^|[^\w.])([A-Za-z_]\w*)\s*(?:\.\s*(?:append|extend|insert)\s*\(|\+=)/g;
+
+/**
+ * A list a walked statement binds (`from keras import layers; names = []`, `names, model = [], Sequential()`) is
+ * changed by a later statement only if that one runs too: the lazy read of a name replays such statements, but a
+ * walked binding is not read lazily. So a statement that changes a name some earlier walked statement binds is
+ * walked (`for f in os.listdir(d): names.append(f)` makes the list's length unknown, not 0).
+ */
+function walkMutations(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): void {
+  let bound: Set<string> | null = null;
+  for (let i = 0; i < chunks.length; i++) {
+    if (!walked[i]) {
+      if (bound === null) continue;
+      const text = chunks[i].text;
+      const changed = (facts[i].mutated ??= MUTATION.test(text) ? Array.from(text.matchAll(MUTATED_NAME), (m) => m[1]) : []);
+      for (let k = 0; k < changed.length && !walked[i]; k++) walked[i] = bound.has(changed[k]);
+      if (!walked[i]) continue;
+    }
+    for (const n of facts[i].names) (bound ??= new Set()).add(n);
+  }
+}
+
+/** A class's bases, after its decorators (see `withoutDecorators`). */
+const CLASS_BASES = /^class\s+[A-Za-z_]\w*\s*\(([^)]*)\)/;
 
 function basesNameAnyOf(text: string, names: Set<string>): boolean {
-  const bases = CLASS_BASES.exec(text);
+  const bases = CLASS_BASES.exec(withoutDecorators(text));
   if (!bases) return false;
   for (const base of bases[1].split(',')) if (names.has(base.replace(/[\s()]/g, ''))) return true;
   return false;
@@ -375,6 +405,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   const walked = touches.slice();
   const chunkNames = facts.map((f) => f.names);
   walkCallers(chunks, walked, facts);
+  walkMutations(chunks, walked, facts);
   const definitions = definitionsIndex(chunkNames, prepared.edit?.previous.run);
   const program: Program = {
     source,
@@ -400,9 +431,10 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   // that is not blank or a comment is in one; asked of each text once, not of the whole file on each keystroke), the
   // line-by-line scan is skipped.
   const conflict = facts.some((f) => f.conflictMarkers & 1) && facts.some((f) => f.conflictMarkers & 2);
-  const diagnostics = fileDiagnostics(source, chunks, (i) => (walked[i] ? chunkInfo(chunks[i].text).syntaxError : null), conflict);
-  diagnostics.push(...run.notes);
-  return { models: run.models, diagnostics };
+  return withFileDiagnostics(
+    run,
+    fileDiagnostics(source, chunks, (i) => (walked[i] ? chunkInfo(chunks[i].text).syntaxError : null), conflict),
+  );
 }
 
 /**
@@ -428,37 +460,24 @@ function analyzeReference(source: SourceText): AnalysisResult {
     reference: true,
   };
   const run = runWhole(program);
-  const diagnostics = fileDiagnostics(source, chunks, (i) => infos[i].syntaxError, true);
-  diagnostics.push(...run.notes);
-  return { models: run.models, diagnostics };
+  return withFileDiagnostics(
+    run,
+    fileDiagnostics(source, chunks, (i) => infos[i].syntaxError, true),
+  );
 }
 
 /**
- * The file's syntax errors, from the statements' unclosed brackets and `syntaxError(i)` (null where a statement is
- * not checked), and its version-control conflict markers where `conflictPossible`.
+ * The file's syntax errors (see `syntaxErrors`: its brackets', and `syntaxError(i)`, null where a statement is not
+ * checked), with the ranges of the statements they break, and its version-control conflict markers where
+ * `conflictPossible`.
  */
 function fileDiagnostics(
   source: SourceText,
   chunks: Chunk[],
   syntaxError: (index: number) => ChunkInfo['syntaxError'],
   conflictPossible: boolean,
-): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  for (const c of chunks)
-    for (const u of c.unclosed)
-      diagnostics.push({ severity: 'error', code: 'syntax-error', message: `'${u.char}' was never closed`, range: source.range(u.at, u.at + 1) });
-  chunks.forEach((c, i) => {
-    const error = c.unclosed.length === 0 ? syntaxError(i) : null;
-    if (!error) return; // an unclosed bracket is the syntax error of its chunk, reported above
-    const from = chunkToSource(c, error.from);
-    const to = Math.max(chunkToSource(c, error.to), from + 1);
-    diagnostics.push({
-      severity: 'error',
-      code: 'syntax-error',
-      message: error.snippet ? `invalid syntax near \`${error.snippet.slice(0, 40)}\`` : 'invalid syntax',
-      range: source.range(from, to),
-    });
-  });
+): { diagnostics: Diagnostic[]; broken: Range[] } {
+  const { diagnostics, broken } = syntaxErrors(source, chunks, syntaxError);
   // Version-control conflict markers: Python cannot run the file, even where no model statement holds one. Both
   // ends must be there (a lone `=======` line is more likely a heading's underline in a docstring).
   const markers = conflictPossible ? [...source.text.matchAll(CONFLICT_MARKER)] : [];
@@ -470,7 +489,17 @@ function fileDiagnostics(
         message: `a merge conflict marker (\`${m[1].slice(0, 1).repeat(7)}\`): Python cannot run the file until the conflict is resolved`,
         range: source.range(m.index ?? 0, (m.index ?? 0) + m[0].trimEnd().length),
       });
-  return diagnostics;
+  return { diagnostics, broken };
+}
+
+/** A run's models and notes after the file's own diagnostics, less what a broken statement would add (see `withoutFollowUps`). */
+function withFileDiagnostics(
+  run: { models: AnalysisResult['models']; notes: Diagnostic[] },
+  file: { diagnostics: Diagnostic[]; broken: Range[] },
+): AnalysisResult {
+  const diagnostics = [...file.diagnostics, ...withoutFollowUps(run.notes, file.broken)];
+  if (file.broken.length === 0) return { models: run.models, diagnostics };
+  return { models: run.models.map((m) => ({ ...m, diagnostics: withoutFollowUps(m.diagnostics, file.broken) })), diagnostics };
 }
 
 function failure(e: unknown): AnalysisResult {

@@ -6,7 +6,9 @@ import { strict as assert } from 'node:assert';
 import { analyze as analyzeCore } from '../../src/core';
 import { EXAMPLES, example } from './support/fixtures';
 import { analyze, withoutPositions } from './support/metamorphic';
-import { ALL_REWRITES, reformat, tokenize } from './support/reformat';
+import { ALL_REWRITES, reformat, tokenize, type ReformatOptions } from './support/reformat';
+import { generateModel } from './support/modelGenerator';
+import { CASES } from './support/realCodeCases';
 import { readdirSync } from 'node:fs';
 
 const HEAD = 'from tensorflow import keras\nfrom tensorflow.keras import layers\n';
@@ -86,19 +88,22 @@ def f(a, b=2, *args, **kw):
       tokenize(src)
         .filter((t) => t.kind !== 'comment' && t.kind !== 'newline')
         .map((t) => t.text)
-        .filter((t) => t !== '(' && t !== ')' && t !== ',');
+        .filter((t) => t !== '(' && t !== ')' && t !== ',' && t !== ';');
     assert.deepEqual(code(out), code(tricky));
   });
 
   it('applies every rewrite it names', () => {
     const out = reformat(tricky, ALL_REWRITES);
     assert.match(out, /# note \d+: \(\]'",\[ "a, b" \)\n/, 'comments at line ends inside brackets');
-    assert.match(out, /\n\t+# note \d+/, 'comments on lines of their own');
+    assert.match(out, /\n# note \d+/, 'comments on lines of their own (at column 0, as every continuation line)');
     assert.match(out, /"a, b" \)\n\n/, 'blank lines inside brackets');
     assert.match(out, /,\]/, 'trailing commas');
     assert.match(out, /\(4\),/, 'redundant parentheses');
     assert.match(out, /= \\\n/, 'backslash continuations');
     assert.match(out, /\n\treturn/, 'tab indentation');
+    assert.match(out, /\nname=\('n \(1\)'\)/, 'a keyword argument on a line of its own at column 0');
+    assert.match(out, /\n\*\*kw,?\)/, 'a continuation line at column 0');
+    assert.match(out, /\bkeras; from\s/, 'simple statements joined by a semicolon');
     assert.match(out, /\s1:2\]/, 'a slice gets no parentheses');
     assert.match(out, /\sx\s+for\s+x\s+in\s+range\(\s*(?:#[^\n]*\s*)*\(3\),\)\]/, 'a comprehension gets no parentheses or trailing comma');
   });
@@ -109,4 +114,43 @@ def f(a, b=2, *args, **kw):
       assert.ok(result.models.length > 0, file);
     }
   });
+});
+
+describe("layout rewrites, one at a time, change no number (issue 18: statements are Python's)", function () {
+  this.timeout(300_000);
+  /** Each rewrite alone, so that no other one can hide what it does. */
+  const LAYOUTS: Record<string, ReformatOptions> = {
+    'keyword arguments on lines of their own at column 0': { column0: true },
+    'every continuation line at column 0': { column0: true, breaks: true },
+    'backslash continuations': { backslashes: true },
+    'backslash continuations at column 0': { backslashes: true, column0: true },
+    semicolons: { semicolons: true },
+    'blank and comment lines inside brackets': { blankLines: true, comments: true },
+    'parentheses around expressions': { parens: true },
+  };
+  const sources: [string, string][] = [
+    ...readdirSync(EXAMPLES)
+      .filter((f) => f.endsWith('.py'))
+      .map((f): [string, string] => [`examples/${f}`, example(f)]),
+    ...CASES.flatMap((c): [string, string][] => (c.source ? [[`real-code case ${c.name}`, c.source]] : [])),
+    ...Array.from({ length: 60 }, (_, k): [string, string] => [`generated model, seed ${k + 1}`, generateModel(k + 1).source]),
+  ];
+
+  for (const [layout, options] of Object.entries(LAYOUTS))
+    it(layout, () => {
+      let compared = 0;
+      for (const [name, source] of sources) {
+        const original = analyzeCore(source);
+        if (original.diagnostics.some((d) => d.code === 'syntax-error')) continue;
+        let rewritten: string;
+        try {
+          rewritten = reformat(source, options);
+        } catch {
+          continue; // a real-code case Python itself refuses to tokenize
+        }
+        assert.deepEqual(withoutPositions(analyzeCore(rewritten)), withoutPositions(original), `${layout}: ${name}\n${rewritten}`);
+        compared++;
+      }
+      assert.ok(compared > 100, `compared ${compared} sources`);
+    });
 });

@@ -17,6 +17,7 @@ import { EXAMPLES, example } from './support/fixtures';
 import { edit } from './support/edits';
 import { int, pick, rng } from './support/random';
 import { CASES } from './support/realCodeCases';
+import { reformat } from './support/reformat';
 import { CalledNames, callHeads, callsName } from '../../src/core/python/calls';
 
 let coldKey = 0;
@@ -68,6 +69,12 @@ describe('incremental re-analysis equals a cold analysis', function () {
 
   chains('the examples', () => examples, 24, 40);
   chains('the real-code cases in one file', () => [realCode], 5, 40);
+  chains(
+    'the examples with continuation lines at column 0 and statements joined by ";"',
+    () => examples.map((e) => reformat(e, { column0: true, breaks: true, semicolons: true })),
+    8,
+    40,
+  );
   chains('generated Sequential, Functional and model-dense files', () => generated, 12, 50);
 });
 

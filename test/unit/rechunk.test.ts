@@ -5,6 +5,7 @@ import { chunkSource, rechunk, withoutStrings } from '../../src/core/python/chun
 import { EXAMPLES, example } from './support/fixtures';
 import { MUTATIONS } from './support/mutate';
 import { pick, rng } from './support/random';
+import { reformat } from './support/reformat';
 
 const plain = (chunks: ReturnType<typeof chunkSource>['chunks']) => chunks.map((c) => ({ ...c }));
 
@@ -28,6 +29,53 @@ describe('incremental re-chunking', () => {
         text = next;
       }
     }
+  });
+
+  it('equals chunking from scratch on layouts that put continuation lines at column 0 and join statements with ";"', () => {
+    const names = Object.keys(MUTATIONS);
+    const laidOut = sources.map((s) => reformat(s, { column0: true, breaks: true, semicolons: true, backslashes: true }));
+    for (let seed = 1; seed <= 150; seed++) {
+      const r = rng(seed * 31);
+      let text = pick(r, laidOut);
+      let previous = { text, chunks: chunkSource(text).chunks };
+      for (let step = 0; step < 10; step++) {
+        const next = MUTATIONS[pick(r, names)](text, r);
+        const got = rechunk(previous, next).chunks;
+        assert.deepEqual(plain(got), plain(chunkSource(next).chunks), `seed ${seed}, step ${step}`);
+        previous = { text: next, chunks: got };
+        text = next;
+      }
+    }
+  });
+
+  it('an edit far below that closes a bracket left open joins the statements from that bracket on; reopening it splits them again', () => {
+    const open = 'x = f(1,\ny = 2\nz = 3\n' + 'w = 4\n'.repeat(50);
+    const closed = `${open})\n`;
+    const a = chunkSource(open).chunks;
+    assert.equal(a[0].bracketErrors[0]?.kind, 'never-closed');
+    const b = rechunk({ text: open, chunks: a }, closed).chunks;
+    assert.deepEqual(plain(b), plain(chunkSource(closed).chunks));
+    assert.equal(b[0].end, closed.length, 'one statement, to the closing bracket');
+    assert.deepEqual(plain(rechunk({ text: closed, chunks: b }, open).chunks), plain(a));
+  });
+
+  it('letters typed below a bracket left open keep it open, except one that unmakes an f-string whose field held the closer', () => {
+    // `f"{g("x)")}"` is one string (Python 3.12 nests quotes in a field); `af"{g("x)")}"` holds the code `x)`.
+    const base = 'x = f(1,\ny = 2\nname = "abc"\ns = f"{g("x)")}"\nz = 3\n';
+    const steps = [
+      base.replace('s = f"', 's = af"'), // now a plain string: its `)` is code and closes `f(`
+      base,
+      base.replace('name = "abc"', 'name = "abcd"'),
+      base.replace('name = "abc"', 'name = "abcd"').replace('z = 3', 'zz = 3'),
+    ];
+    let previous = { text: base, chunks: chunkSource(base).chunks };
+    for (const next of steps) {
+      const got = rechunk(previous, next).chunks;
+      assert.deepEqual(plain(got), plain(chunkSource(next).chunks), next);
+      previous = { text: next, chunks: got };
+    }
+    assert.equal(chunkSource(base).chunks[0].bracketErrors[0]?.kind, 'never-closed');
+    assert.equal(chunkSource(steps[0]).chunks[0].bracketErrors[0]?.kind, undefined);
   });
 
   it('between unrelated texts too', () => {

@@ -3,7 +3,7 @@
  * parameters, MACs and receptive field, with diagnostics in Keras' words. A layer that fails leaves the
  * layers after it unknown, but the summary always covers the layers before it.
  */
-import { OPAQUE_LAYERS, ruleFor, UNSIZED_LAYERS } from '../layers/catalogue';
+import { didYouMean, OPAQUE_LAYERS, ruleFor, UNSIZED_LAYERS } from '../layers/catalogue';
 import {
   Args,
   LayerError,
@@ -318,7 +318,7 @@ function unknownLayer(call: LayerCall, walk: Walk): void {
       'unknown-layer',
       UNSIZED_LAYERS.has(call.type)
         ? `LayerLens does not size the layer \`${call.type}\`: ${UNSIZED_LAYERS.get(call.type)}. Shapes after it are unknown.`
-        : `LayerLens does not know the layer \`${call.type}\`: shapes after it are unknown.`,
+        : `LayerLens does not know the layer \`${call.type}\`${didYouMean(call.type)}: shapes after it are unknown.`,
       call.calleeFrom,
       call.calleeTo,
     );

@@ -19,6 +19,7 @@ import { normRules } from './norm';
 import { poolingRules } from './pooling';
 import { preprocessingRules } from './preprocessing';
 import { recurrentRules } from './recurrent';
+import { didYouMean, nearestLayerName } from './nearMiss';
 import { allRules, registerRules, ruleFor } from './registry';
 import { reshapingRules } from './reshaping';
 import { rnnRules } from './rnnCell';
@@ -74,4 +75,4 @@ export const UNSIZED_LAYERS: ReadonlyMap<string, string> = new Map(
   }),
 );
 
-export { ruleFor, allRules };
+export { ruleFor, allRules, nearestLayerName, didYouMean };

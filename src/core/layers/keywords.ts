@@ -4,6 +4,7 @@
  * and weights, not every argument Keras accepts (initializers, regularizers…), so a keyword missing from them
  * is refused only when it is a near miss of a name Keras knows and is not itself such a name.
  */
+import { within } from './nearMiss';
 import { allRules } from './registry';
 import type { Rule } from './rule';
 
@@ -62,20 +63,6 @@ let known: Set<string> | null = null;
 function knownKeywords(): Set<string> {
   known ??= new Set([...EVERY_LAYER, ...allRules().flatMap((r) => [...r.signature, ...Object.keys(r.defaults)])]);
   return known;
-}
-
-/** Damerau–Levenshtein distance, capped: whether `a` and `b` are within `max` edits (a swap of two letters is one). */
-function within(a: string, b: string, max: number): boolean {
-  if (Math.abs(a.length - b.length) > max) return false;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
-  for (let j = 0; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.length][b.length] <= max;
 }
 
 /** The keyword a misspelt one most likely meant, or null when `key` is not a near miss of the layer's arguments. */

@@ -14,6 +14,7 @@ import {
   type ParamPart,
   type Rule,
 } from './rule';
+import { didYouMean } from './nearMiss';
 import { ruleFor } from './registry';
 import type { Shape } from '../types';
 
@@ -123,7 +124,11 @@ export function innerLayer(ctx: LayerContext, wrapper: string): { rule: Rule; ar
       `Please initialize \`${wrapper}\` layer with a \`keras.layers.Layer\` instance. Received: layer=${pyRepr(ctx.args.plain('layer'))}`,
     );
   const rule = ruleFor(call.type);
-  if (!rule) throw new LayerError('unknown-layer', `LayerLens does not know the layer \`${call.type}\` inside ${wrapper}: shapes from here on are unknown.`);
+  if (!rule)
+    throw new LayerError(
+      'unknown-layer',
+      `LayerLens does not know the layer \`${call.type}\`${didYouMean(call.type)} inside ${wrapper}: shapes from here on are unknown.`,
+    );
   const args = new Args(rule, call, ctx.args);
   return { rule, args };
 }

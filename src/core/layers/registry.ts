@@ -17,3 +17,8 @@ export function ruleFor(className: string): Rule | undefined {
 export function allRules(): Rule[] {
   return [...new Set(rules.values())];
 }
+
+/** Every class name and alias the catalogue knows. */
+export function layerNames(): IterableIterator<string> {
+  return rules.keys();
+}

@@ -24,7 +24,8 @@ export interface ChunkInfo {
 const MODEL_METHODS = new Set(['add', 'build', 'pop', 'trainable']);
 /** Names that make a model LayerLens does not analyse: their statements are walked so that they say so. */
 const UNANALYSED_MODEL_NAMES = new Set(['Model', 'Functional', 'load_model', 'from_preset', 'applications']);
-const SEQUENTIAL_ALIAS = /\bSequential\s+as\s+([A-Za-z_]\w*)|^[ \t]*([A-Za-z_]\w*)\s*=\s*[\w.]*\bSequential[ \t]*(?:#.*)?$/gm;
+/** `import Sequential as S`, or `S = keras.Sequential` as a statement of its own (after a `;` or a backslash too). */
+const SEQUENTIAL_ALIAS = /\bSequential\s+as\s+([A-Za-z_]\w*)|(?:^|;)[ \t]*([A-Za-z_]\w*)\s*=(?:\s|\\\r?\n)*[\w.]*\bSequential[ \t]*(?:#.*)?(?=;|$)/gm;
 
 /** Names a statement makes other names for Sequential (`import Sequential as S`, `S = keras.Sequential`), from its text alone. */
 export function sequentialAliases(text: string): string[] {

@@ -1,13 +1,16 @@
 /**
- * Splits Python source into top-level statements ("chunks") with a light tokenizer that knows strings,
- * comments and brackets. Two things rest on it:
+ * Splits Python source into top-level statements ("chunks") with a light tokenizer that follows Python's lexical
+ * rules: strings (prefixes, triple quotes, f-strings), comments, brackets and backslash continuations. Inside
+ * brackets a statement goes on whatever the layout, as in Python. Two things rest on it:
  * - speed: only chunks that can matter to a model are parsed (see `analyze.ts`), and parsed chunks are
  *   cached by their text, so one keystroke re-parses one chunk;
  * - half-typed code: a bracket left open while the user types would make any Python parser swallow the
- *   rest of the file. When a line that can only start a statement appears at or left of the indentation
- *   of the line that opened the bracket, the missing closers are inserted (in the chunk's own text, with a
- *   map back to source offsets) and a syntax diagnostic is reported, as CPython would: "'(' was never closed".
+ *   rest of the file. Only a bracket that nothing after it closes (Python would stop at the end of the file with
+ *   "'(' was never closed") is taken to end where a line that looks like a new statement starts at or left of the
+ *   indentation of the line that opened it; the missing closers are inserted (in the chunk's own text, with a map
+ *   back to source offsets). A bracket closed later, on any line at any indentation, is never ended early.
  */
+import { BracketFates, CLOSER, isDigit, isNameChar, matchingOpener, skipString } from './lexical';
 
 export interface Insertion {
   /** Absolute source offset the text was inserted at. */
@@ -28,23 +31,32 @@ export interface Chunk {
   insertions: Insertion[];
   /** The segment (notebook cell) the chunk belongs to. */
   segment: number;
-  /** Brackets this chunk left open (closed by the inserted text). */
-  unclosed: UnclosedBracket[];
+  /** Brackets that do not pair up in this chunk, in the order CPython's tokenizer meets them. */
+  bracketErrors: BracketError[];
+  /**
+   * Where the chunk ended brackets nothing closed (`from`: the start of the line that did, `open`: the brackets'
+   * offsets, outermost first). An edit after the chunk can close them; `rechunk` asks again.
+   */
+  recovered: { from: number; open: number[] }[];
 }
 
-export interface UnclosedBracket {
-  /** Absolute offset of the opening bracket. */
+/** A bracket that does not pair up, with what CPython's tokenizer says of it. */
+export interface BracketError {
+  /** `never-closed`: an opener nothing closes; `mismatch`: a closer of another kind than the innermost open bracket; `unmatched`: a closer with none open. */
+  kind: 'never-closed' | 'mismatch' | 'unmatched';
+  /** Absolute offset of the bracket CPython points at: the opener never closed, or the closer. */
   at: number;
   char: string;
+  /** For a mismatch, the innermost open bracket (absolute offset). */
+  opener?: number;
+  openerChar?: string;
 }
 
 export interface ChunkedSource {
   chunks: Chunk[];
 }
 
-const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-
-/** Lines that can only begin a statement; seeing one inside open brackets means the brackets were left open. */
+/** Lines that can only begin a statement; seeing one inside brackets nothing closes marks where they were left open. */
 const STATEMENT_START =
   /^(?:(?:def|class|import|from|return|with|while|try|async|raise|del|pass|assert|global|nonlocal)\b|@|[A-Za-z_][\w.]*\s*(?:=(?!=)|[-+*/]=)|[A-Za-z_][\w.]*\.(?:add|build|compile|fit|summary|pop|save)\s*\()/;
 
@@ -68,11 +80,16 @@ export function chunkSource(source: string, segments: [number, number][] = [[0, 
  */
 function chunkSegment(src: string, segStart: number, segEnd: number, segment: number, chunks: Chunk[], stopAt?: (offset: number) => boolean): number | null {
   let chunkStart = -1;
-  let unclosed: UnclosedBracket[] = [];
+  let bracketErrors: BracketError[] = [];
+  let recovered: Chunk['recovered'] = [];
   let insertions: Insertion[] = [];
   let inserted: string[] = [];
   let comments: [number, number][] = [];
-  const stack: { char: string; at: number; indent: number }[] = [];
+  // The open brackets, outermost first: their offsets, and the indentation of the statement each belongs to.
+  const open: number[] = [];
+  const openIndent: number[] = [];
+  // Whether a bracket is closed later: asked only when a line inside brackets looks like a new statement.
+  let fates: BracketFates | undefined;
   let lastCodeEnd = segStart; // offset just after the last code character (not comment, not whitespace)
   let prevLineContinues = false; // previous line ended with a backslash
   let prevLineDecorator = false;
@@ -89,24 +106,31 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
       const rel = insertions[k].at - chunkStart;
       text = text.slice(0, rel) + inserted[k] + text.slice(rel);
     }
-    chunks.push({ start: chunkStart, end, text, insertions, segment, unclosed });
+    chunks.push({ start: chunkStart, end, text, insertions, segment, bracketErrors, recovered });
     chunkStart = -1;
     insertions = [];
     inserted = [];
-    unclosed = [];
+    bracketErrors = [];
+    recovered = [];
     comments = [];
   };
 
-  const closeBrackets = () => {
-    if (stack.length === 0) return;
-    unclosed.push({ at: stack[0].at, char: stack[0].char });
-    const closers = stack
-      .map((s) => CLOSER[s.char])
-      .reverse()
-      .join('');
+  /** Closes the open brackets from index `from` up, with closers inserted after the last code. */
+  const insertClosers = (from: number) => {
+    let closers = '';
+    for (let k = open.length - 1; k >= from; k--) closers += CLOSER[src[open[k]]];
     insertions.push({ at: lastCodeEnd, length: closers.length });
     inserted.push(closers);
-    stack.length = 0;
+    open.length = from;
+    openIndent.length = from;
+  };
+
+  /** Ends the brackets nothing closes; CPython names the innermost. */
+  const closeBrackets = () => {
+    if (open.length === 0) return;
+    const innermost = open[open.length - 1];
+    bracketErrors.push({ kind: 'never-closed', at: innermost, char: src[innermost] });
+    insertClosers(0);
   };
 
   let i = segStart;
@@ -119,10 +143,16 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
     const c0 = j < segEnd ? src[j] : '\n';
     const blank = c0 === '\n' || c0 === '\r' || c0 === '#';
     if (!blank) {
-      if (stack.length > 0 && lineIndent <= stack[0].indent && STATEMENT_START.test(src.slice(j, Math.min(j + 80, segEnd)))) {
+      if (
+        open.length > 0 &&
+        lineIndent <= openIndent[0] &&
+        STATEMENT_START.test(src.slice(j, Math.min(j + 80, segEnd))) &&
+        !(fates ??= new BracketFates(src, segStart, segEnd)).closes(open[open.length - 1])
+      ) {
+        recovered.push({ from: lineStart, open: open.slice() });
         closeBrackets();
       }
-      if (stack.length === 0 && !prevLineContinues) {
+      if (open.length === 0 && !prevLineContinues) {
         logicalIndent = lineIndent;
         const atTop = lineIndent === 0;
         const head = src.slice(j, Math.min(j + 12, segEnd));
@@ -174,11 +204,28 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
         inserted.push('0');
       }
       if (ch === '(' || ch === '[' || ch === '{') {
-        stack.push({ char: ch, at: i, indent: logicalIndent });
+        open.push(i);
+        openIndent.push(logicalIndent);
       } else if (ch === ')' || ch === ']' || ch === '}') {
-        // A closer that does not match the innermost opener is a typo; skipping it keeps the
-        // statement's real structure (popping would end the statement early and split it).
-        if (stack.length && CLOSER[stack[stack.length - 1].char] === ch) stack.pop();
+        const top = open.length - 1;
+        if (top >= 0 && CLOSER[src[open[top]]] === ch) {
+          open.pop();
+          openIndent.pop();
+          lastCodeEnd = i + 1;
+          i++;
+          continue;
+        }
+        // A closer that is not the innermost bracket's: CPython's tokenizer stops here.
+        bracketErrors.push(
+          top < 0 ? { kind: 'unmatched', at: i, char: ch } : { kind: 'mismatch', at: i, char: ch, opener: open[top], openerChar: src[open[top]] },
+        );
+        const k = matchingOpener(src, open, open.length, ch);
+        if (k >= 0) {
+          // The brackets it skips over were left open: closed before it, so that the parser sees the structure.
+          insertClosers(k + 1);
+          open.length = k;
+          openIndent.length = k;
+        }
       }
       if (ch !== ' ' && ch !== '\t' && ch !== '\r') lastCodeEnd = i + 1;
       i++;
@@ -228,7 +275,8 @@ function shifted(c: Chunk, delta: number): Chunk {
     start: c.start + delta,
     end: c.end + delta,
     insertions: c.insertions.map((i) => ({ at: i.at + delta, length: i.length })),
-    unclosed: c.unclosed.map((u) => ({ at: u.at + delta, char: u.char })),
+    bracketErrors: c.bracketErrors.map((e) => ({ ...e, at: e.at + delta, ...(e.opener === undefined ? {} : { opener: e.opener + delta }) })),
+    recovered: c.recovered.map((r) => ({ from: r.from + delta, open: r.open.map((at) => at + delta) })),
   };
 }
 
@@ -247,6 +295,15 @@ export function rechunk(previous: { text: string; chunks: Chunk[] }, text: strin
   // Restart one chunk before the one holding the edit: an edit at a chunk's start can join it to the previous one.
   let first = oldChunks.findIndex((c) => c.end > prefix || c === oldChunks[oldChunks.length - 1]);
   first = Math.max(0, first - 1);
+  // A chunk before that one that ended brackets nothing closed did so because nothing up to the end of the file did:
+  // the edit may close them now, joining the statements from there on (not an edit of letters and digits alone,
+  // which the usual keystroke is: it cannot change a bracket, a string's end or a comment, unless it makes or unmakes
+  // a string's f prefix right before a quote: `af"{'x'}"` is not an f-string).
+  const quiet =
+    BRACKET_NEUTRAL.test(old.slice(prefix, old.length - suffix)) &&
+    BRACKET_NEUTRAL.test(text.slice(prefix, text.length - suffix)) &&
+    !/['"]/.test(text.slice(text.length - suffix, text.length - suffix + 3));
+  if (!quiet) for (let k = 0; k < first; k++) if (oldChunks[k].recovered.length && closedNow(text, oldChunks[k])) first = k;
   // Before the first chunk lie only blank and comment lines, which an edit can turn into code.
   const restart = first === 0 ? 0 : oldChunks[first].start;
   const oldSuffixStart = old.length - suffix;
@@ -269,12 +326,13 @@ export function rechunk(previous: { text: string; chunks: Chunk[] }, text: strin
   return { chunks };
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
+/** Text that cannot change how brackets pair up: no bracket, quote, comment, backslash, line break or f-string prefix. */
+const BRACKET_NEUTRAL = /^[^()[\]{}'"#\\\r\nfF]*$/;
 
-function isNameChar(c: number): boolean {
-  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+/** Some bracket `chunk` ended, as nothing closed it, is closed in `text` (which has the chunk unchanged). */
+function closedNow(text: string, chunk: Chunk): boolean {
+  for (const { from, open } of chunk.recovered) if (new BracketFates(text, from, text.length, open).closes(open[open.length - 1])) return true;
+  return false;
 }
 
 /** The digits ending at `end` start a number literal (not the tail of a name like `x1` or of `1.5`). */
@@ -306,39 +364,6 @@ export function withoutStrings(text: string): string {
     i = end - 1;
   }
   return from === 0 ? text : out + text.slice(from);
-}
-
-/** Returns the offset just after the string literal starting at `i` (a quote character). */
-function skipString(src: string, i: number, end: number): number {
-  const q = src[i];
-  const triple = src[i + 1] === q && src[i + 2] === q;
-  // A string prefix (r, b, f, rb…) never changes where the string ends, except that in raw strings a
-  // backslash still escapes the quote for the tokenizer's purposes, exactly as for ordinary strings.
-  if (triple) {
-    i += 3;
-    while (i < end) {
-      const ch = src[i];
-      if (ch === '\\') {
-        i += 2;
-        continue;
-      }
-      if (ch === q && src[i + 1] === q && src[i + 2] === q) return i + 3;
-      i++;
-    }
-    return end;
-  }
-  i++;
-  while (i < end) {
-    const ch = src[i];
-    if (ch === '\\') {
-      i += 2;
-      continue;
-    }
-    if (ch === q) return i + 1;
-    if (ch === '\n') return i; // unterminated: CPython stops the string at the line's end
-    i++;
-  }
-  return end;
 }
 
 /** Maps an offset in a chunk's (possibly repaired) text back to an absolute source offset. */

@@ -4,6 +4,7 @@
  * program (the book's notebooks start a model in one cell and add layers in later ones).
  */
 import type { Position, Range } from '../types';
+import { skipString } from './lexical';
 
 export interface Segment {
   /** Offsets of the segment in `text`. */
@@ -127,7 +128,8 @@ const NON_PYTHON_CELL_MAGIC = /^%%(?!time\b|timeit\b|capture\b|prun\b)\w+/;
 
 /**
  * Hides IPython syntax (`%magic`, `!shell`, `%%cell magic`) from the Python parser without moving any
- * offset: such lines become comments of the same length.
+ * offset: such lines become comments of the same length. Only a line that starts a statement can be one: inside
+ * brackets, a string or after a backslash, a line starting with `%` or `!=` continues the statement (`x = (a\n% b)`).
  */
 export function maskIPython(cellText: string): string {
   if (NON_PYTHON_CELL_MAGIC.test(cellText))
@@ -135,7 +137,46 @@ export function maskIPython(cellText: string): string {
       .split('\n')
       .map((l) => (l.length ? '#' + l.slice(1) : l))
       .join('\n');
-  return cellText.replace(/^([ \t]*)[%!]/gm, '$1#');
+  if (!cellText.includes('%') && !cellText.includes('!')) return cellText;
+  let out = '';
+  let from = 0;
+  let depth = 0;
+  let continues = false;
+  let i = 0;
+  while (i < cellText.length) {
+    // At the start of a line.
+    let j = i;
+    while (cellText[j] === ' ' || cellText[j] === '\t') j++;
+    if (depth === 0 && !continues && (cellText[j] === '%' || cellText[j] === '!')) {
+      // A magic: the line becomes a comment, whose brackets and quotes count for nothing.
+      out += `${cellText.slice(from, j)}#`;
+      from = j + 1;
+      const nl = cellText.indexOf('\n', j);
+      i = nl < 0 ? cellText.length : nl + 1;
+      continue;
+    }
+    continues = false;
+    for (i = j; i < cellText.length;) {
+      const ch = cellText[i];
+      if (ch === '\n') {
+        i++;
+        break;
+      }
+      if (ch === '#') {
+        const nl = cellText.indexOf('\n', i);
+        i = nl < 0 ? cellText.length : nl;
+      } else if (ch === '"' || ch === "'") i = skipString(cellText, i, cellText.length);
+      else if (ch === '\\' && (cellText[i + 1] === '\n' || cellText[i + 1] === '\r')) {
+        continues = true;
+        i += 2;
+      } else {
+        if (ch === '(' || ch === '[' || ch === '{') depth++;
+        else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
+        i++;
+      }
+    }
+  }
+  return from === 0 ? cellText : out + cellText.slice(from);
 }
 
 /** Joins code cells into one program, one segment per cell. */

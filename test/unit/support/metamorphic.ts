@@ -1,7 +1,8 @@
 /**
  * `analyze` and `analyzeCells` for the tests, with a metamorphic check built in: every source a test analyses
  * is also analysed after its formatting is rewritten (comments inside every bracket, line breaks, blank lines,
- * trailing commas, redundant parentheses, backslash continuations, tabs: see `reformat.ts`), and the two
+ * trailing commas, redundant parentheses, backslash continuations, tabs, keyword arguments and continuation lines at
+ * column 0, statements joined by semicolons: see `reformat.ts`), and the two
  * results must be identical apart from positions. So every model in the test suites guards the rule that
  * formatting never changes a number.
  *

@@ -886,12 +886,19 @@ export function generateModel(seed: number): GeneratedModel {
   if (r() < 0.4) lines.push(`model.compile(optimizer=${w.quote}adam${w.quote}, loss=${w.quote}sparse_categorical_crossentropy${w.quote})`);
   if (r() < 0.3) lines.push('model.summary()');
 
+  // Drawn last, so that every earlier draw (and so every model of a seed) stays what it was: a quarter of the models
+  // put each keyword argument on a line of its own at column 0, as tutorial code pasted from a notebook often does.
+  const flushLeft = r() < 0.25;
+  let source = `${lines.join('\n')}\n`;
+  if (flushLeft) source = source.replace(/, ([A-Za-z_]\w*=)(?!=)/g, ',\n$1');
+
   const style = [
     imports,
     listStyle ? 'list' : 'model.add',
     inFunction ? 'in build_model()' : 'top level',
     `input via ${inputStyle}`,
     useConstants ? 'constants' : 'literals',
+    ...(flushLeft ? ['keyword arguments at column 0'] : []),
   ].join(', ');
-  return { seed, family: plan.family, style, source: `${lines.join('\n')}\n`, inputShape: [batchSize, ...written], layerCount: layers.length };
+  return { seed, family: plan.family, style, source, inputShape: [batchSize, ...written], layerCount: layers.length };
 }

@@ -13,7 +13,10 @@
  *   Python allows one without changing the meaning (never in a subscript or a parenthesised expression);
  * - `parens`: redundant parentheses around every argument, element and keyword value that can take them;
  * - `backslashes`: a backslash continuation after the `=` of an assignment and after `return`;
- * - `tabs`: block indentation with tabs, and tabs between tokens.
+ * - `tabs`: block indentation with tabs, and tabs between tokens;
+ * - `column0`: every keyword argument (and parameter default) on a line of its own, and every line that continues
+ *   a statement (inside brackets or after a backslash) at column 0, left of the statement's own indentation;
+ * - `semicolons`: two simple statements in a row at the same indentation joined on one line by `;`.
  */
 
 export interface ReformatOptions {
@@ -24,6 +27,8 @@ export interface ReformatOptions {
   parens?: boolean;
   backslashes?: boolean;
   tabs?: boolean;
+  column0?: boolean;
+  semicolons?: boolean;
 }
 
 export const ALL_REWRITES: Required<ReformatOptions> = {
@@ -34,7 +39,12 @@ export const ALL_REWRITES: Required<ReformatOptions> = {
   parens: true,
   backslashes: true,
   tabs: true,
+  column0: true,
+  semicolons: true,
 };
+
+/** First words of the lines that are not simple statements (compound statements' headers and their clauses). */
+const COMPOUND = new Set(['if', 'elif', 'else', 'for', 'while', 'try', 'except', 'finally', 'with', 'def', 'class', 'async', 'match', 'case']);
 
 type Kind = 'name' | 'number' | 'string' | 'op' | 'comment' | 'newline' | 'raw';
 
@@ -373,7 +383,13 @@ export function reformat(src: string, options: ReformatOptions = ALL_REWRITES): 
 
   const out: string[] = [];
   const indent = (level: number) => (options.tabs ? '\t'.repeat(level) : '    '.repeat(level));
-  const continuation = (t: Token) => indent(t.level) + (options.tabs ? '\t' : '    ').repeat(t.depth + 1);
+  const continuation = (t: Token) => (options.column0 ? '' : indent(t.level) + (options.tabs ? '\t' : '    ').repeat(t.depth + 1));
+  /** Index of the first token of the logical line after the one whose newline token is at `k`, if it is one of code. */
+  const nextLine = (k: number) => (tokens[k + 1]?.lineStart && tokens[k + 1].kind !== 'comment' && tokens[k + 1].kind !== 'raw' ? k + 1 : -1);
+  const simpleLine = (first: number) =>
+    tokens[first].kind !== 'raw' && !(COMPOUND.has(tokens[first].text) && tokens[first].kind === 'name') && tokens[first].text !== '@';
+  let lineFirst = 0;
+  let joined = false;
   let lastCode: Token | null = null;
   let commentCount = 0;
   let sinceBlank = 0;
@@ -395,14 +411,40 @@ export function reformat(src: string, options: ReformatOptions = ALL_REWRITES): 
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k];
     if (t.kind === 'newline') {
-      out.push('\n');
+      // `a = 1; b = 2`: this line and the next are simple statements at one level (the line ends in code, not a comment).
+      const next = nextLine(k);
+      const join: boolean =
+        options.semicolons === true &&
+        !joined &&
+        lastCode !== null &&
+        tokens[k - 1] === lastCode &&
+        next >= 0 &&
+        tokens[next].level === t.level &&
+        simpleLine(lineFirst) &&
+        simpleLine(next);
+      out.push(join ? '; ' : '\n');
+      joined = join;
       lastCode = null;
       pendingBreak = false;
       continue;
     }
+    if (t.lineStart) lineFirst = k;
+    // A keyword argument (or a parameter's default) starts a line of its own.
+    if (
+      options.column0 &&
+      t.depth > 0 &&
+      t.kind === 'name' &&
+      tokens[k + 1]?.text === '=' &&
+      (lastCode?.text === '(' || lastCode?.text === ',') &&
+      !pendingBreak
+    ) {
+      out.push('\n');
+      pendingBreak = true;
+    }
     // Separation from the previous token.
-    if (t.lineStart) out.push(indent(t.level));
-    else if (pendingBreak) out.push(continuation(t));
+    if (t.lineStart) {
+      if (!joined) out.push(indent(t.level));
+    } else if (pendingBreak) out.push(continuation(t));
     else if (t.brokenBefore) {
       if (t.depth === 0) out.push(' \\');
       out.push('\n', continuation(t));
