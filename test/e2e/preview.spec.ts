@@ -30,11 +30,12 @@ const FIRST_CHANNEL = (layer: number) => `(() => {
 /**
  * Waits until the first channel of layer `layer` no longer paints as `before` (the run that a new input or new
  * weights start has painted its maps), and returns its pixels then. A run is debounced and coalesced to an
- * animation frame, so how long it takes is not fixed; 15 s without a change fails, naming `what`.
+ * animation frame, and new weights rebuild the model and run it on the input and on its shifted copy (software
+ * WebGL on a loaded machine), so how long it takes is not fixed; 45 s without a change fails, naming `what`.
  */
 async function mapChanged(frame: Frame, layer: number, before: string, what: string): Promise<string> {
-  await frame.waitForFunction(`${FIRST_CHANNEL(layer)} !== ${JSON.stringify(before)}`, undefined, { timeout: 15_000 }).catch(() => {
-    throw new Error(`the maps of layer ${layer} did not change within 15 s ${what}`);
+  await frame.waitForFunction(`${FIRST_CHANNEL(layer)} !== ${JSON.stringify(before)}`, undefined, { timeout: 45_000 }).catch(() => {
+    throw new Error(`the maps of layer ${layer} did not change within 45 s ${what}`);
   });
   return (await frame.evaluate(FIRST_CHANNEL(layer))) as string;
 }
