@@ -326,6 +326,8 @@ export class Interpreter {
    * so the helper does not also run alone with parameters it has no value for.
    */
   private runUncalledFunctions(): void {
+    /** Models each function built with its defaults, to name where the file passes it on (one scan for all). */
+    const byDefaults: { fn: Extract<Value, { kind: 'local' }>; made: ModelBuilder[] }[] = [];
     for (let i = this.functions.length - 1; i >= 0; i--) {
       const fn = this.functions[i];
       if (!fn.definition || fn.definition.calls > 0) continue;
@@ -338,31 +340,57 @@ export class Interpreter {
       this.runFunction(fn, [], new Map(), null);
       this.runningDefaults = saved;
       const made = this.models.slice(before);
-      const passed = made.length ? this.passedOn(fn) : undefined;
       const tuner = this.tunerDefaults ? { tuner: true as const } : {};
-      for (const m of made) m.builtBy ??= { function: fn.name, call: null, ...(passed ? { passed } : {}), ...tuner };
+      for (const m of made) m.builtBy ??= { function: fn.name, call: null, ...tuner };
+      if (made.length) byDefaults.push({ fn, made });
+    }
+    const passed = this.passedOn(byDefaults.map((d) => d.fn));
+    for (const { fn, made } of byDefaults) {
+      const at = passed.get(fn);
+      if (at) for (const m of made) if (m.builtBy && !m.builtBy.call) m.builtBy.passed = at;
     }
   }
 
   /**
    * Where the file names a function it never calls (`kt.RandomSearch(build_model, ...)`, `callbacks=[make]`): the
-   * code it is passed to calls it with arguments LayerLens cannot see, so the model shown uses its defaults.
+   * code it is passed to calls it with arguments LayerLens cannot see, so the model shown uses its defaults. A few
+   * names are looked up with indexOf (a group's re-run after a keystroke has one or two); many (a model-dense file's
+   * whole run) in one pass over the file's names.
    */
-  private passedOn(fn: Extract<Value, { kind: 'local' }>): { from: number; to: number } | undefined {
-    const def = fn.definition;
-    if (!def) return undefined;
+  private passedOn(fns: Extract<Value, { kind: 'local' }>[]): Map<Extract<Value, { kind: 'local' }>, { from: number; to: number }> {
+    const found = new Map<Extract<Value, { kind: 'local' }>, { from: number; to: number }>();
+    // A method (`__init__`, `build`) is reached through `self.` or its class, never passed on by its bare name.
+    const wanted = new Map<string, Extract<Value, { kind: 'local' }>>();
+    for (const fn of fns) if (fn.definition && (fn.definition.closure as Scope).parent === null) wanted.set(fn.name, fn);
+    if (wanted.size === 0) return found;
     const text = this.program.source.text;
-    const defStart = chunkToSource(def.chunk, def.node.from);
-    const defEnd = chunkToSource(def.chunk, def.node.to);
-    const mention = new RegExp(`(?<![\\w.])${fn.name}\\b(?!\\s*\\()`, 'g');
-    for (const m of text.matchAll(mention)) {
-      const at = m.index ?? 0;
-      if (at >= defStart && at < defEnd) continue;
-      const lineStart = text.lastIndexOf('\n', at) + 1;
-      if (/^\s*#/.test(text.slice(lineStart, at))) continue;
-      return { from: at, to: at + fn.name.length };
+    /** Whether the name at `at` is a mention outside its definition, not called there, not in a comment. */
+    const mention = (fn: Extract<Value, { kind: 'local' }>, at: number): boolean => {
+      const def = fn.definition as FunctionDefinition;
+      const end = at + fn.name.length;
+      if (at > 0 && /[\w.]/.test(text[at - 1])) return false;
+      if (end < text.length && /\w/.test(text[end])) return false;
+      if (at >= chunkToSource(def.chunk, def.node.from) && at < chunkToSource(def.chunk, def.node.to)) return false;
+      if (/^[ \t]*\(/.test(text.slice(end, end + 40))) return false;
+      return !/^\s*#/.test(text.slice(text.lastIndexOf('\n', at) + 1, at));
+    };
+    if (wanted.size <= 8) {
+      for (const [name, fn] of wanted)
+        for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1))
+          if (mention(fn, at)) {
+            found.set(fn, { from: at, to: at + name.length });
+            break;
+          }
+      return found;
     }
-    return undefined;
+    for (const m of text.matchAll(/(?<![\w.])[A-Za-z_]\w*/g)) {
+      const fn = wanted.get(m[0]);
+      if (!fn || !mention(fn, m.index)) continue;
+      found.set(fn, { from: m.index, to: m.index + m[0].length });
+      wanted.delete(m[0]);
+      if (wanted.size === 0) break;
+    }
+    return found;
   }
 
   /**
