@@ -361,7 +361,10 @@ export class Interpreter {
     const found = new Map<Extract<Value, { kind: 'local' }>, { from: number; to: number }>();
     // A method (`__init__`, `build`) is reached through `self.` or its class, never passed on by its bare name.
     const wanted = new Map<string, Extract<Value, { kind: 'local' }>>();
-    for (const fn of fns) if (fn.definition && (fn.definition.closure as Scope).parent === null) wanted.set(fn.name, fn);
+    // (A function without parameters builds the same model whoever calls it: no defaults stand in for anything.)
+    for (const fn of fns)
+      if (fn.definition && (fn.definition.closure as Scope).parent === null && fn.definition.node.getChild('ParamList')?.getChild('VariableName'))
+        wanted.set(fn.name, fn);
     if (wanted.size === 0) return found;
     const text = this.program.source.text;
     /** Whether the name at `at` is a mention outside its definition, not called there, not in a comment. */
