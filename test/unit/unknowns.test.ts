@@ -192,6 +192,23 @@ tuner = kt.RandomSearch(build_model, objective="val_loss", max_trials=3)
       assert.match(defaultsNote(model) ?? '', /passed on at line 13/);
     });
 
+    it('many functions passed on: each names its own place (one pass over the names of the file)', () => {
+      const defs = Array.from(
+        { length: 12 },
+        (_, i) => `def make_${i}(units=${i + 1}):\n    return keras.Sequential([layers.Input(shape=(4,)), layers.Dense(units)])\n`,
+      );
+      const uses = Array.from({ length: 12 }, (_, i) => `search_${i} = Searcher(make_${i})  # make_${i}( is not called here`);
+      const source = `${HEAD}${defs.join('\n')}\n# make_0 is mentioned in this comment only\n${uses.join('\n')}\n`;
+      const result = analyze(source);
+      const lineOf = (i: number) => source.split('\n').findIndex((l) => l.startsWith(`search_${i} =`)) + 1;
+      assert.equal(result.models.length, 12);
+      for (const [i, model] of result.models.entries()) {
+        assert.equal(model.layers[0].params, 5 * (i + 1));
+        assert.equal(model.builtBy?.passed?.start.line, lineOf(i), `make_${i}`);
+        assert.equal(model.builtBy?.passed?.start.column, 21 + (i >= 10 ? 1 : 0), `make_${i}`);
+      }
+    });
+
     it('an inherited __init__ runs for the subclass', () => {
       const result = analyze(`${trainer}\nclass FastTrainer(Trainer):\n    pass\n\nfast = FastTrainer(None, latent_dim=4)\n`);
       assert.deepEqual(only(result).layers[1].outputShape, [null, 4]);

@@ -386,12 +386,19 @@ export class Interpreter {
           }
       return found;
     }
-    for (const m of text.matchAll(/(?<![\w.])[A-Za-z_]\w*/g)) {
-      const fn = wanted.get(m[0]);
-      if (!fn || !mention(fn, m.index)) continue;
-      found.set(fn, { from: m.index, to: m.index + m[0].length });
-      wanted.delete(m[0]);
-      if (wanted.size === 0) break;
+    // Each identifier of the file, by char codes (no match objects: this is a pass over every name of the file); only
+    // one of a wanted length is sliced and looked up.
+    const lengths = new Set([...wanted.keys()].map((n) => n.length));
+    for (let i = 0; i < text.length && wanted.size > 0; i++) {
+      if (!isNameChar(text.charCodeAt(i))) continue;
+      let end = i + 1;
+      while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
+      const fn = lengths.has(end - i) && !isDigit(text.charCodeAt(i)) ? wanted.get(text.slice(i, end)) : undefined;
+      if (fn && mention(fn, i)) {
+        found.set(fn, { from: i, to: end });
+        wanted.delete(fn.name);
+      }
+      i = end;
     }
     return found;
   }
@@ -2440,3 +2447,12 @@ const TENSOR_KEYWORDS = new Set(['initial_state', 'mask', 'constants', 'attentio
 const INPUT_SIGNATURE = ['shape', 'batch_size', 'dtype', 'sparse', 'batch_shape', 'name', 'tensor'];
 /** `InputLayer(input_shape, batch_size, dtype, input_tensor, sparse, name)` (Keras 2; Keras 3 calls the first `shape`). */
 const INPUT_LAYER_SIGNATURE = ['shape', 'batch_size', 'dtype', 'input_tensor', 'sparse', 'name'];
+
+/** `[A-Za-z0-9_]`, by char code. */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
