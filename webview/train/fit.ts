@@ -6,6 +6,7 @@
 import { formatCount } from '../../src/core/format';
 import type { TrainingSetup } from '../../src/core/keras/training';
 import type { PreviewModel } from '../../src/protocol';
+import type { TrainerSettings } from './trainer';
 
 /** The digits' classes. */
 export const CLASSES = 10;
@@ -86,14 +87,7 @@ export function trainingRefusal(model: PreviewModel, batchSize: number, trainSam
 /** What training will use, for the panel and the trainer: the source's settings as tfjs can follow them, and what differs. */
 export interface TrainingPlan {
   setup: TrainingSetup;
-  settings: {
-    optimizer: string;
-    learningRate: number;
-    momentum: number;
-    logits: boolean;
-    batchSize: number;
-    epochs: number;
-  };
+  settings: TrainerSettings;
   loss: TrainingLoss;
   /** Where tfjs cannot follow the source (an optimizer it lacks), and the source's own notes. */
   notes: string[];

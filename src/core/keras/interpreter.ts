@@ -1642,18 +1642,7 @@ export class Interpreter {
     if (operands.some((v, i) => !tensors[i] && v.kind !== 'number' && v.kind !== 'bool' && v.kind !== 'unknown'))
       return this.unknownNode(node, 'it is arithmetic on a Keras tensor and a value LayerLens cannot follow');
     const [from, to] = [this.abs(node.from), this.abs(node.to)];
-    const call: LayerCall = {
-      type,
-      origin: 'keras',
-      operation: true,
-      args: new Map(),
-      extraPositional: 0,
-      hasStarKwargs: false,
-      from,
-      to,
-      calleeFrom: from,
-      calleeTo: to,
-    };
+    const call = operationCall(type, 'keras', from, to);
     const made = this.newNode(
       call,
       operands.filter((_v, i) => tensors[i] !== null),
@@ -2212,16 +2201,8 @@ export class Interpreter {
     const first = this.asNode(tensors[0]);
     if (path === 'keras.backend.int_shape' && first) return this.tensorShape(first, node, tensors[0].kind === 'symbolic' ? (tensors[0].output ?? 0) : 0);
     const [from, to] = [this.abs(node.from), this.abs(node.to)];
-    const callee = this.text(calleeNode).replace(/\s+/g, '');
     const call: LayerCall = {
-      type: callee,
-      origin: 'unknown',
-      operation: true,
-      args: new Map(),
-      extraPositional: 0,
-      hasStarKwargs: false,
-      from,
-      to,
+      ...operationCall(this.text(calleeNode).replace(/\s+/g, ''), 'unknown', from, to),
       calleeFrom: this.abs(calleeNode.from),
       calleeTo: this.abs(calleeNode.to),
       unknownCall: { text: this.text(node).replace(/\s+/g, ' '), ...tensorFunction(path) },
@@ -2447,6 +2428,11 @@ const TENSOR_KEYWORDS = new Set(['initial_state', 'mask', 'constants', 'attentio
 const INPUT_SIGNATURE = ['shape', 'batch_size', 'dtype', 'sparse', 'batch_shape', 'name', 'tensor'];
 /** `InputLayer(input_shape, batch_size, dtype, input_tensor, sparse, name)` (Keras 2; Keras 3 calls the first `shape`). */
 const INPUT_LAYER_SIGNATURE = ['shape', 'batch_size', 'dtype', 'input_tensor', 'sparse', 'name'];
+
+/** An operation on Keras tensors (`x + y`, a library call on a tensor) as a layer call: a row Keras prints, no layer. */
+function operationCall(type: string, origin: LayerCall['origin'], from: number, to: number): LayerCall {
+  return { type, origin, operation: true, args: new Map(), extraPositional: 0, hasStarKwargs: false, from, to, calleeFrom: from, calleeTo: to };
+}
 
 /** `[A-Za-z0-9_]`, by char code. */
 function isNameChar(c: number): boolean {
