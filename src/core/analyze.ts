@@ -15,7 +15,7 @@ import type { Tree } from '@lezer/common';
 import { callHeads, clearCallsCache } from './python/calls';
 import { chunkInfo, clearChunkCache, codeMayTouchModels, readChunk, sequentialAliases, type ChunkInfo } from './python/chunkInfo';
 import { chunkSource, commonEnds, rechunk, type Chunk } from './python/chunks';
-import { withoutDecorators } from './python/lexical';
+import { isDigit, isNameChar, withoutDecorators } from './python/lexical';
 import { syntaxErrors, withoutFollowUps } from './python/syntaxErrors';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
 import { ambientChunks, clearGroupCaches, interpret, runWhole, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
@@ -297,8 +297,31 @@ function walkCallers(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): vo
   }
 }
 
-/** `names.append(`, `names.extend(`, `names.insert(`, `names +=`: the name changed in place. */
-const MUTATED_NAME = /(?:^|[^\w.])([A-Za-z_]\w*)\s*(?:\.\s*(?:append|extend|insert)\s*\(|\+=)/g;
+/** Python's whitespace between a name and `.append` or `+=` (a newline only inside brackets, which is where it is). */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+}
+
+const MUTATIONS = new RegExp(MUTATION.source, 'g');
+
+/**
+ * `names.append(`, `names.extend(`, `names.insert(`, `names +=`: the names changed in place (not `self.names`). Each
+ * change is found by its literal text and its name read backwards: a pattern that starts at the name would be tried
+ * at every character of every statement.
+ */
+function mutatedNames(text: string): string[] {
+  const names: string[] = [];
+  MUTATIONS.lastIndex = 0;
+  for (let m = MUTATIONS.exec(text); m; m = MUTATIONS.exec(text)) {
+    let end = m.index;
+    while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
+    let start = end;
+    while (start > 0 && isNameChar(text.charCodeAt(start - 1))) start--;
+    if (start === end || isDigit(text.charCodeAt(start)) || text[start - 1] === '.') continue;
+    names.push(text.slice(start, end));
+  }
+  return names;
+}
 
 /**
  * A list a walked statement binds (`from keras import layers; names = []`, `names, model = [], Sequential()`) is
@@ -312,7 +335,7 @@ function walkMutations(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): 
     if (!walked[i]) {
       if (bound === null) continue;
       const text = chunks[i].text;
-      const changed = (facts[i].mutated ??= MUTATION.test(text) ? Array.from(text.matchAll(MUTATED_NAME), (m) => m[1]) : []);
+      const changed = (facts[i].mutated ??= MUTATION.test(text) ? mutatedNames(text) : []);
       for (let k = 0; k < changed.length && !walked[i]; k++) walked[i] = bound.has(changed[k]);
       if (!walked[i]) continue;
     }

@@ -353,9 +353,7 @@ export class Interpreter {
 
   /**
    * Where the file names a function it never calls (`kt.RandomSearch(build_model, ...)`, `callbacks=[make]`): the
-   * code it is passed to calls it with arguments LayerLens cannot see, so the model shown uses its defaults. A few
-   * names are looked up with indexOf (a group's re-run after a keystroke has one or two); many (a model-dense file's
-   * whole run) in one pass over the file's names.
+   * code it is passed to calls it with arguments LayerLens cannot see, so the model shown uses its defaults.
    */
   private passedOn(fns: Extract<Value, { kind: 'local' }>[]): Map<Extract<Value, { kind: 'local' }>, { from: number; to: number }> {
     const found = new Map<Extract<Value, { kind: 'local' }>, { from: number; to: number }>();
@@ -377,28 +375,15 @@ export class Interpreter {
       if (/^[ \t]*\(/.test(text.slice(end, end + 40))) return false;
       return !/^\s*#/.test(text.slice(text.lastIndexOf('\n', at) + 1, at));
     };
-    if (wanted.size <= 8) {
-      for (const [name, fn] of wanted)
-        for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1))
-          if (mention(fn, at)) {
-            found.set(fn, { from: at, to: at + name.length });
-            break;
-          }
-      return found;
-    }
-    // Each identifier of the file, by char codes (no match objects: this is a pass over every name of the file); only
-    // one of a wanted length is sliced and looked up.
-    const lengths = new Set([...wanted.keys()].map((n) => n.length));
-    for (let i = 0; i < text.length && wanted.size > 0; i++) {
-      if (!isNameChar(text.charCodeAt(i))) continue;
-      let end = i + 1;
-      while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
-      const fn = lengths.has(end - i) && !isDigit(text.charCodeAt(i)) ? wanted.get(text.slice(i, end)) : undefined;
-      if (fn && mention(fn, i)) {
-        found.set(fn, { from: i, to: end });
+    // One pass for all: a regular expression of the wanted names (V8 scans for their first characters natively,
+    // several times faster than reading each identifier of the file in JavaScript, and faster than indexOf per name).
+    const names = new RegExp(`(?<![\\w.])(?:${[...wanted.keys()].join('|')})(?!\\w)`, 'g');
+    for (let m = names.exec(text); m && wanted.size > 0; m = names.exec(text)) {
+      const fn = wanted.get(m[0]);
+      if (fn && mention(fn, m.index)) {
+        found.set(fn, { from: m.index, to: m.index + m[0].length });
         wanted.delete(fn.name);
       }
-      i = end;
     }
     return found;
   }
@@ -1319,7 +1304,7 @@ export class Interpreter {
           this.replays.delete(key);
           break;
         }
-        if (this.program.walked[i] || !pattern.test(chunk.text)) continue;
+        if (this.program.walked[i] || !chunk.text.includes(name) || !pattern.test(chunk.text)) continue;
         this.cur = { chunk, text: chunk.text };
         this.now = chunk.start;
         this.starsBefore(chunk.start, scope);
@@ -2432,13 +2417,4 @@ const INPUT_LAYER_SIGNATURE = ['shape', 'batch_size', 'dtype', 'input_tensor', '
 /** An operation on Keras tensors (`x + y`, a library call on a tensor) as a layer call: a row Keras prints, no layer. */
 function operationCall(type: string, origin: LayerCall['origin'], from: number, to: number): LayerCall {
   return { type, origin, operation: true, args: new Map(), extraPositional: 0, hasStarKwargs: false, from, to, calleeFrom: from, calleeTo: to };
-}
-
-/** `[A-Za-z0-9_]`, by char code. */
-function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }

@@ -63,6 +63,11 @@ const STATEMENT_START =
 /** Lines at indentation 0 that continue the previous top-level statement rather than start a new one. */
 const CONTINUATION_KEYWORD = /^(?:else|elif|except|finally|case)\b/;
 
+/** A line at indentation 0 starting with `head` that belongs to the statement before (`else:`, a decorated `def`). */
+function continuesStatement(head: string, afterDecorator: boolean): boolean {
+  return CONTINUATION_KEYWORD.test(head) || (afterDecorator && /^(?:def|class|async|@)\b/.test(head));
+}
+
 /**
  * Chunks each segment of `source`. Segments are [start, end) offset pairs (one per notebook cell); a
  * plain file is one segment.
@@ -155,16 +160,8 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
       if (open.length === 0 && !prevLineContinues) {
         logicalIndent = lineIndent;
         const atTop = lineIndent === 0;
-        const head = src.slice(j, Math.min(j + 12, segEnd));
         if (chunkStart < 0) chunkStart = lineStart;
-        else if (
-          atTop &&
-          !CONTINUATION_KEYWORD.test(head) &&
-          !(prevLineDecorator && /^(?:def|class|async|@)\b/.test(head)) &&
-          c0 !== ')' &&
-          c0 !== ']' &&
-          c0 !== '}'
-        ) {
+        else if (atTop && c0 !== ')' && c0 !== ']' && c0 !== '}' && !continuesStatement(src.slice(j, Math.min(j + 12, segEnd)), prevLineDecorator)) {
           closeChunk(lineStart);
           if (stopAt?.(lineStart)) return lineStart;
           chunkStart = lineStart;
@@ -175,38 +172,41 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
     // Scan the rest of the line (and any string that runs over several lines).
     prevLineContinues = false;
     i = j;
+    // By char code: this loop reads every character of the file on a cold analysis.
     while (i < segEnd) {
-      const ch = src[i];
-      if (ch === '\n') {
+      const c = src.charCodeAt(i);
+      if (c === NEWLINE) {
         i++;
         break;
       }
-      if (ch === '#') {
+      if (c === HASH) {
         const from = i;
-        while (i < segEnd && src[i] !== '\n') i++;
-        comments.push([from, src[i - 1] === '\r' ? i - 1 : i]);
+        const eol = src.indexOf('\n', i);
+        i = eol < 0 || eol > segEnd ? segEnd : eol;
+        comments.push([from, src.charCodeAt(i - 1) === CR ? i - 1 : i]);
         continue;
       }
-      if (ch === '\\' && (src[i + 1] === '\n' || (src[i + 1] === '\r' && src[i + 2] === '\n'))) {
+      if (c === BACKSLASH && (src.charCodeAt(i + 1) === NEWLINE || (src.charCodeAt(i + 1) === CR && src.charCodeAt(i + 2) === NEWLINE))) {
         prevLineContinues = true;
-        i += src[i + 1] === '\n' ? 2 : 3;
+        i += src.charCodeAt(i + 1) === NEWLINE ? 2 : 3;
         break;
       }
-      if (ch === '"' || ch === "'") {
+      if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
         i = skipString(src, i, segEnd);
         lastCodeEnd = i;
         continue;
       }
       // `1.` (as in `Rescaling(1./255)`) is a float to Python, but the parser reads `1.` as the start of an
       // attribute; a `0` inserted after the dot (mapped back like the closers) makes it `1.0`.
-      if (ch === '.' && i > j && isDigit(src.charCodeAt(i - 1)) && !isNameChar(src.charCodeAt(i + 1)) && src[i + 1] !== '.' && startsNumber(src, i - 1)) {
+      if (c === DOT && i > j && isDigit(src.charCodeAt(i - 1)) && !isNameChar(src.charCodeAt(i + 1)) && src.charCodeAt(i + 1) !== DOT && startsNumber(src, i - 1)) {
         insertions.push({ at: i + 1, length: 1 });
         inserted.push('0');
       }
-      if (ch === '(' || ch === '[' || ch === '{') {
+      if (c === 40 /* ( */ || c === 91 /* [ */ || c === 123 /* { */) {
         open.push(i);
         openIndent.push(logicalIndent);
-      } else if (ch === ')' || ch === ']' || ch === '}') {
+      } else if (c === 41 /* ) */ || c === 93 /* ] */ || c === 125 /* } */) {
+        const ch = src[i];
         const top = open.length - 1;
         if (top >= 0 && CLOSER[src[open[top]]] === ch) {
           open.pop();
@@ -227,7 +227,7 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
           openIndent.length = k;
         }
       }
-      if (ch !== ' ' && ch !== '\t' && ch !== '\r') lastCodeEnd = i + 1;
+      if (c !== SPACE && c !== TAB && c !== CR) lastCodeEnd = i + 1;
       i++;
     }
   }
@@ -247,6 +247,16 @@ function blankComments(src: string, start: number, end: number, comments: [numbe
   }
   return text + src.slice(at, end);
 }
+
+const NEWLINE = 10;
+const CR = 13;
+const TAB = 9;
+const SPACE = 32;
+const HASH = 35;
+const BACKSLASH = 92;
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+const DOT = 46;
 
 const BLOCK = 4096;
 
@@ -352,8 +362,8 @@ export function withoutStrings(text: string): string {
   let out = '';
   let from = 0;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch !== '"' && ch !== "'") continue;
+    const c = text.charCodeAt(i);
+    if (c !== DOUBLE_QUOTE && c !== SINGLE_QUOTE) continue;
     const end = skipString(text, i, text.length);
     let p = i;
     while (p > 0 && isNameChar(text.charCodeAt(p - 1))) p--;

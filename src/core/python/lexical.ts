@@ -36,16 +36,17 @@ function escapeLength(src: string, k: number): number {
  * at `end` (triple quotes), as CPython stops it.
  */
 export function skipString(src: string, i: number, end: number): number {
-  const q = src[i];
-  const triple = src[i + 1] === q && src[i + 2] === q;
+  const q = src.charCodeAt(i);
+  const triple = src.charCodeAt(i + 1) === q && src.charCodeAt(i + 2) === q;
   const formatted = isFormatted(src, i);
   let k = i + (triple ? 3 : 1);
+  // By char code: every string of the file is read here on a cold analysis.
   while (k < end) {
-    const ch = src[k];
-    if (ch === '\\') k += escapeLength(src, k);
-    else if (ch === q && (!triple || (src[k + 1] === q && src[k + 2] === q))) return k + (triple ? 3 : 1);
-    else if (ch === '\n' && !triple) return k;
-    else if (formatted && ch === '{') k = src[k + 1] === '{' ? k + 2 : skipField(src, k + 1, end, q, triple);
+    const c = src.charCodeAt(k);
+    if (c === 92 /* \\ */) k += escapeLength(src, k);
+    else if (c === q && (!triple || (src.charCodeAt(k + 1) === q && src.charCodeAt(k + 2) === q))) return k + (triple ? 3 : 1);
+    else if (c === 10 /* \n */ && !triple) return k;
+    else if (formatted && c === 123 /* { */) k = src.charCodeAt(k + 1) === 123 ? k + 2 : skipField(src, k + 1, end, src[i], triple);
     else k++;
   }
   return end;
