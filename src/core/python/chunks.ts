@@ -198,7 +198,14 @@ function chunkSegment(src: string, segStart: number, segEnd: number, segment: nu
       }
       // `1.` (as in `Rescaling(1./255)`) is a float to Python, but the parser reads `1.` as the start of an
       // attribute; a `0` inserted after the dot (mapped back like the closers) makes it `1.0`.
-      if (c === DOT && i > j && isDigit(src.charCodeAt(i - 1)) && !isNameChar(src.charCodeAt(i + 1)) && src.charCodeAt(i + 1) !== DOT && startsNumber(src, i - 1)) {
+      if (
+        c === DOT &&
+        i > j &&
+        isDigit(src.charCodeAt(i - 1)) &&
+        !isNameChar(src.charCodeAt(i + 1)) &&
+        src.charCodeAt(i + 1) !== DOT &&
+        startsNumber(src, i - 1)
+      ) {
         insertions.push({ at: i + 1, length: 1 });
         inserted.push('0');
       }
