@@ -10,6 +10,8 @@
 //   - re-analysis after a one-character edit inside one model (warm cache, as the editor does on each
 //     keystroke): median and p95 over many edits, each at a different model, on the Sequential, Functional and
 //     model-dense files, after the same kind of edits on three other generated files (untimed warm-up);
+//   - re-analysis after the other edits people make, each of which moves every statement after it (see editKinds.mjs):
+//     Enter, deleting a blank line, typing a comment line, pasting a block, and the undo of each;
 //   - the heap taken by one cold analysis;
 // and checks that every model the generator wrote is found, at its line, and that every edit shows in
 // the result. A missed model or a stale edit is a correctness bug: it prints FAIL and exits non-zero.
@@ -31,6 +33,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { timeEditKinds } from './editKinds.mjs';
 import { DEFAULT_MENTIONS, generate } from './generate.mjs';
 
 const require = createRequire(import.meta.url);
@@ -363,6 +366,21 @@ const fnEdit = fnEdits.times.length ? stats(fnEdits.times) : null;
 const denseEdits = timeEdits('model-dense file', denseText, denseGen.models);
 const denseEdit = denseEdits.times.length ? stats(denseEdits.times) : null;
 
+// 8. The other edits people make (Enter, deleting a line, a comment line, a pasted block, and undo), which move every
+// statement after them; warmed up on the warm-up files like the keystrokes above.
+const KIND_EDITS = Math.max(10, Math.round(EDITS / 2));
+const kindArgs = { analyze, clearParseCache, flat };
+for (const [label, g] of [
+  ['warm-up Sequential file', generate({ lines: LINES, seed: SEED + 100, mentions: MENTIONS })],
+  ['warm-up model-dense file', generate({ lines: LINES, seed: SEED + 101, mentions: MENTIONS, minGap: 6, maxGap: 24 })],
+])
+  timeEditKinds(kindArgs, label, flat(g.text), g.models, 10, fail);
+const editKinds = [
+  ['Sequential file', timeEditKinds(kindArgs, 'Sequential file', text, expected, KIND_EDITS, fail)],
+  ['Functional file', timeEditKinds(kindArgs, 'Functional file', fnText, fnGen.models, KIND_EDITS, fail)],
+  ['model-dense file', timeEditKinds(kindArgs, 'model-dense file', denseText, denseGen.models, KIND_EDITS, fail)],
+];
+
 const totalS = (performance.now() - t0) / 1000;
 
 // ---- report ------------------------------------------------------------------------------------
@@ -455,6 +473,17 @@ console.log(
 console.log(
   `edits: ${editTimes.length} one-character edits (a Dense layer's units, e.g. 64 -> 65) at ${seqEdits.edited} different models (Sequential file), ${fnEdits.times.length} at ${fnEdits.edited} (Functional file), ${denseEdits.times.length} at ${denseEdits.edited} (model-dense file), warm cache, after the same edits on three other generated files (untimed: the compiler's warm-up), each result checked`,
 );
+console.log('');
+console.log(`other edits (${KIND_EDITS} of each kind per file, each at another model, and the undo of each; warm cache; each result checked):`);
+const kindRows = [['file', 'edit', 'median', 'p95', 'max', `p95 < ${TARGET_EDIT_MS} ms`]];
+for (const [label, times] of editKinds)
+  for (const [kind, t] of Object.entries(times)) {
+    if (!t.length) continue;
+    const st = stats(t);
+    kindRows.push([label, kind, ms(st.median), ms(st.p95), ms(st.max), st.p95 < TARGET_EDIT_MS ? 'met' : 'MISSED']);
+  }
+const kindWidths = kindRows[0].map((_, c) => Math.max(...kindRows.map((r) => r[c].length)));
+for (const r of kindRows) console.log(`  ${r.map((cell, c) => (c < 2 ? cell.padEnd(kindWidths[c]) : cell.padStart(kindWidths[c]))).join('  ')}`);
 // keras.applications: a file that builds a pretrained base, analysed after an edit elsewhere in the file (the graph
 // kept by its arguments) and with the graph built anew (a new argument), side by side with the book's convnet.
 const convnet = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'examples', 'mnist_convnet.py'), 'utf8');
@@ -511,6 +540,9 @@ const results = {
     ratioColdToAst: fnAst === null ? null : fnCold.median / fnAst,
   },
   memory,
+  editKinds: Object.fromEntries(
+    editKinds.map(([label, times]) => [label, Object.fromEntries(Object.entries(times).map(([k, t]) => [k, t.length ? stats(t) : null]))]),
+  ),
   failures,
 };
 writeFileSync(join(dataDir, 'results.json'), JSON.stringify(results, null, 2));

@@ -20,6 +20,7 @@ import { syntaxErrors, withoutFollowUps } from './python/syntaxErrors';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
 import { ambientChunks, clearGroupCaches, interpret, runWhole, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
 import type { Program } from './keras/interpreter';
+import type { EditShift } from './keras/movedResults';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, Range } from './types';
 
 /** `def name` and `class name` at the start of a statement, after its decorators (see `withoutDecorators`). */
@@ -174,7 +175,8 @@ function previousRun(prepared: Prepared, walked: boolean[], ambient: boolean[]):
     if (isWalked) return;
     changedLazy.push(text);
     for (const n of textFacts(text).names) changedNames.add(n);
-    if (MUTATION.test(text)) for (const w of wordsOf(text)) changedNames.add(w);
+    // A change in place reaches a group through the names in what it changes (`blocks`, `cfg["layers"]`).
+    if (MUTATION.test(text)) for (const e of mutatedExpressions(text)) for (const w of wordsOf(e)) changedNames.add(w);
   };
   const hit = new Uint8Array(prepared.chunks.length);
   const changedOld: number[] = [];
@@ -208,11 +210,18 @@ function previousRun(prepared: Prepared, walked: boolean[], ambient: boolean[]):
     changedNames,
     changedLazy,
     lineDelta: prepared.source.lineIndex(prepared.source.text.length) - previous.source.lineIndex(oldText.length),
+    shift: editShift(previous.source, prepared.source, oldText.length - ends.suffix, prepared.source.text.length - ends.suffix),
     wordGroups: sameWords ? run.wordGroups : null,
     editStart: ends.prefix,
     oldEditEnd: oldText.length - ends.suffix,
     delta: prepared.source.text.length - oldText.length,
   };
+}
+
+/** Where the edited text ended before and after the edit, in a one-segment source (a notebook's lines count per cell). */
+function editShift(before: SourceText, after: SourceText, oldEnd: number, newEnd: number): EditShift | null {
+  if (before.segments.length !== 1 || after.segments.length !== 1 || before.segments[0].cell !== undefined || after.segments[0].cell !== undefined) return null;
+  return { oldEnd: before.position(oldEnd), newEnd: after.position(newEnd) };
 }
 
 /**
@@ -305,22 +314,46 @@ function isSpace(c: number): boolean {
 const MUTATIONS = new RegExp(MUTATION.source, 'g');
 
 /**
- * `names.append(`, `names.extend(`, `names.insert(`, `names +=`: the names changed in place (not `self.names`). Each
- * change is found by its literal text and its name read backwards: a pattern that starts at the name would be tried
- * at every character of every statement.
+ * What each change in place in `text` changes (`.append(`, `.extend(`, `.insert(`, `+=`): the expression before it,
+ * `names`, `self.blocks`, `config["layers"]`. Each change is found by its literal text and its expression read
+ * backwards (names, dots and brackets): a pattern that starts at the name would be tried at every character.
  */
-function mutatedNames(text: string): string[] {
-  const names: string[] = [];
+function mutatedExpressions(text: string): string[] {
+  const found: string[] = [];
   MUTATIONS.lastIndex = 0;
   for (let m = MUTATIONS.exec(text); m; m = MUTATIONS.exec(text)) {
     let end = m.index;
     while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
     let start = end;
-    while (start > 0 && isNameChar(text.charCodeAt(start - 1))) start--;
-    if (start === end || isDigit(text.charCodeAt(start)) || text[start - 1] === '.') continue;
-    names.push(text.slice(start, end));
+    for (;;) {
+      const c = text.charCodeAt(start - 1);
+      if (c === 93 /* ] */ || c === 41 /* ) */) {
+        const open = c === 93 ? 91 : 40;
+        let depth = 0;
+        let k = start - 1;
+        for (; k >= 0; k--) {
+          const d = text.charCodeAt(k);
+          if (d === c) depth++;
+          else if (d === open && --depth === 0) break;
+        }
+        if (k < 0) break;
+        start = k;
+      } else if (isNameChar(c)) {
+        while (start > 0 && isNameChar(text.charCodeAt(start - 1))) start--;
+        if (text.charCodeAt(start - 1) !== 46 /* . */) break;
+        start--;
+      } else break;
+    }
+    if (start < end && !isDigit(text.charCodeAt(start))) found.push(text.slice(start, end));
   }
-  return names;
+  return found;
+}
+
+const BARE_NAME = /^[A-Za-z_]\w*$/;
+
+/** `names.append(`, `names +=`…: the plain names changed in place (not `self.names`, not `names[0]`). */
+function mutatedNames(text: string): string[] {
+  return mutatedExpressions(text).filter((e) => BARE_NAME.test(e));
 }
 
 /**

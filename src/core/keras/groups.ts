@@ -22,6 +22,7 @@ import { chunkInfo } from '../python/chunkInfo';
 import { analyzeFunctional } from './graph';
 import { Interpreter, underFileBounds, type Program } from './interpreter';
 import { warnIfIncomplete } from './completeness';
+import { movedDiagnostic, movedModel, type EditShift } from './movedResults';
 import { analyzeModel } from './propagate';
 
 /** One group's run: what it made, and what it depends on. */
@@ -52,12 +53,16 @@ export interface PreviousRun {
   /**
    * Names through which the statements the edit changed (old and new versions, and those whose walked or
    * import-only status changed) can reach a group other than by running: those they define when not walked, and
-   * every identifier of one that changes a list.
+   * the names in what one changes in place (`blocks.append(...)`: `blocks`).
    */
   changedNames: Set<string>;
   /** The texts of those versions that are not walked (one may call a group's model, which walks it). */
   changedLazy: string[];
+  /** Every name `callsName` finds called in one of `changedLazy` (each suffix of each run before a `(`), made on first use. */
+  calledInChanged?: Set<string>;
   lineDelta: number;
+  /** Where the edit ended, before and after it, for moving results' positions; null where they cannot be moved (notebooks). */
+  shift: EditShift | null;
   /**
    * The groups the statements' names and words made in the previous run (`Interpretation.wordGroups`), where the edit
    * left every statement's index, walked and import-only status, names and words as they were (most keystrokes):
@@ -286,28 +291,49 @@ function mergeSorted(a: number[], b: number[]): number[] {
   return out;
 }
 
+/**
+ * The names `callsName(text, name)` is true of for some text, for names of identifier characters: every suffix of the
+ * runs before a `(` (a keystroke asks this of every group kept, with the names it bound: one set for all of them).
+ */
+function calledSuffixes(texts: string[]): Set<string> {
+  const names = new Set<string>();
+  for (const text of texts) for (const run of callRuns(text)) for (let k = 0; k < run.length; k++) names.add(run.slice(k));
+  return names;
+}
+
 /** The previous record for these members, moved to the new offsets, if the edit left all it depends on alone. */
 function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): GroupRecord | null {
   const old = byFirst[members[0]] >= 0 ? previous.records[byFirst[members[0]]] : undefined;
   if (!old || old.members.length !== members.length) return null;
   for (let k = 0; k < members.length; k++) if (previous.oldToNew[old.members[k]] !== members[k]) return null;
-  if (previous.lineDelta !== 0 && old.lastTouched > previous.editStart) return null;
+  // Where the edit added or removed lines, the results' positions after it move with it (see `movedModel`).
+  const shift = previous.lineDelta !== 0 && old.lastTouched > previous.editStart ? previous.shift : null;
+  if (previous.lineDelta !== 0 && old.lastTouched > previous.editStart && !shift) return null;
   for (const w of previous.changedNames) if (old.reads.has(w) || old.binds.has(w)) return null;
-  for (const text of previous.changedLazy) for (const b of old.binds) if (callsName(text, b)) return null;
+  if (previous.changedLazy.length > 0) {
+    const called = (previous.calledInChanged ??= calledSuffixes(previous.changedLazy));
+    for (const b of old.binds) if (isIdentifier(b) ? called.has(b) : previous.changedLazy.some((text) => callsName(text, b))) return null;
+  }
   const { oldEditEnd, delta } = previous;
-  if (delta === 0) {
+  if (delta === 0 && !shift) {
     let same = true;
     for (let k = 0; k < members.length && same; k++) same = old.members[k] === members[k];
     return same ? old : { ...old, members };
   }
   const move = (from: number) => (from >= oldEditEnd ? from + delta : from);
-  return {
-    ...old,
-    members,
-    lastTouched: move(old.lastTouched),
-    results: old.results.map((r) => ({ from: move(r.from), model: r.model })),
-    notes: old.notes.map((n) => ({ from: move(n.from), diagnostic: n.diagnostic })),
-  };
+  const results: GroupRecord['results'] = [];
+  for (const r of old.results) {
+    const model = shift ? movedModel(r.model, shift) : r.model;
+    if (!model) return null;
+    results.push({ from: move(r.from), model });
+  }
+  const notes: GroupRecord['notes'] = [];
+  for (const n of old.notes) {
+    const diagnostic = shift ? movedDiagnostic(n.diagnostic, shift) : n.diagnostic;
+    if (!diagnostic) return null;
+    notes.push({ from: move(n.from), diagnostic });
+  }
+  return { ...old, members, lastTouched: move(old.lastTouched), results, notes };
 }
 
 /**

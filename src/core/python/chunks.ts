@@ -291,9 +291,13 @@ function shifted(c: Chunk, delta: number): Chunk {
     ...c,
     start: c.start + delta,
     end: c.end + delta,
-    insertions: c.insertions.map((i) => ({ at: i.at + delta, length: i.length })),
-    bracketErrors: c.bracketErrors.map((e) => ({ ...e, at: e.at + delta, ...(e.opener === undefined ? {} : { opener: e.opener + delta }) })),
-    recovered: c.recovered.map((r) => ({ from: r.from + delta, open: r.open.map((at) => at + delta) })),
+    // Most statements have none of these: the empty arrays are kept (an edit that adds a line moves every statement after it).
+    insertions: c.insertions.length === 0 ? c.insertions : c.insertions.map((i) => ({ at: i.at + delta, length: i.length })),
+    bracketErrors:
+      c.bracketErrors.length === 0
+        ? c.bracketErrors
+        : c.bracketErrors.map((e) => ({ ...e, at: e.at + delta, ...(e.opener === undefined ? {} : { opener: e.opener + delta }) })),
+    recovered: c.recovered.length === 0 ? c.recovered : c.recovered.map((r) => ({ from: r.from + delta, open: r.open.map((at) => at + delta) })),
   };
 }
 

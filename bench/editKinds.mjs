@@ -1,0 +1,124 @@
+// The edits people make most, timed as the editor runs them: each one is followed by a re-analysis of the whole text
+// with the cache warm (issue 19: a keystroke's p95 under 5 ms for every kind of edit, on each bench file).
+//
+//   enter    Enter at the end of a layer's line: a new, indented, empty line inside the model;
+//   delete   deleting a blank line between two top-level statements before a model;
+//   comment  typing a comment line (`# …`) above a layer's line, whole, as a paste of one line;
+//   paste    pasting a block of ordinary code (a function of eleven lines) before a model's statement;
+// and the undo of each (the editor hands back the earlier text), timed as its own kind.
+//
+// Every kind moves every statement after it: the lines of every model after the edit change. Each result is checked:
+// every model is found, at its line after the edit, and nothing else, and the undo gives back the first result's lines.
+
+const PASTED = [
+  '',
+  'def summarize_batch(batch, keys=("loss", "accuracy")):',
+  '    """Averages of the given keys over a batch of logs."""',
+  '    totals = {k: 0.0 for k in keys}',
+  '    for entry in batch:',
+  '        for k in keys:',
+  '            totals[k] += float(entry.get(k, 0.0))',
+  '    n = max(len(batch), 1)',
+  '    return {k: v / n for k, v in totals.items()}',
+  '',
+  '',
+].join('\n');
+
+/** 1-based line of each offset of `text`, by binary search over its line starts. */
+function lineOf(text) {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
+/** The offset of the start of the line holding `offset`. */
+const lineStart = (text, offset) => text.lastIndexOf('\n', offset - 1) + 1;
+
+/** The edit of each kind at one model: where it goes and what it inserts or removes. */
+function editAt(kind, text, model, lineStartOf) {
+  const editLine = lineStart(text, model.editOffset);
+  const indent = /^[ \t]*/.exec(text.slice(editLine, editLine + 200))[0];
+  const modelLine = lineStartOf(model.line);
+  switch (kind) {
+    case 'enter': {
+      const end = text.indexOf('\n', model.editOffset);
+      return { at: end, remove: 0, insert: `\n${indent}` };
+    }
+    case 'comment':
+      return { at: editLine, remove: 0, insert: `${indent}# wider here? try 128 units\n` };
+    case 'paste':
+    case 'delete': {
+      // The closest empty line before the model's first line whose next line starts a top-level statement (column 0):
+      // it lies between two statements of the module, not inside a function.
+      let at = modelLine;
+      let blank = -1;
+      while (at > 0 && blank < 0) {
+        const prev = lineStart(text, at - 1);
+        if (at - 1 === prev && /[^\s#]/.test(text[at] ?? '')) blank = prev;
+        at = prev;
+      }
+      if (blank < 0) return null;
+      return kind === 'delete' ? { at: blank, remove: 1, insert: '' } : { at: blank, remove: 0, insert: PASTED };
+    }
+  }
+  return null;
+}
+
+/** The 1-based lines of the models in `result`, sorted, as one string (a model made in a loop counts once per run). */
+const modelLines = (result) =>
+  result.models
+    .map((m) => m.line)
+    .sort((a, b) => a - b)
+    .join(',');
+
+/**
+ * Times `edits` edits of each kind (each at another model, spread over the file from its middle) and their undos on
+ * `source`, with `analyze` warm. `models` are the generator's. Returns times per kind, `undo` included; a stale or
+ * wrong result goes to `fail`.
+ */
+export function timeEditKinds({ analyze, clearParseCache, flat }, label, source, models, edits, fail) {
+  const times = { enter: [], delete: [], comment: [], paste: [], undo: [] };
+  clearParseCache();
+  const first = analyze(source);
+  const firstLines = modelLines(first);
+  const starts = [0];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+  const lineStartOf = (line) => starts[line - 1];
+  const n = models.length;
+  const mid = n >> 1;
+  for (const kind of ['enter', 'delete', 'comment', 'paste']) {
+    for (let i = 0; i < edits && n > 0; i++) {
+      const model = models[(mid + (n >= edits ? Math.floor((i * n) / edits) : i)) % n];
+      const e = editAt(kind, source, model, lineStartOf);
+      if (!e) continue;
+      const edited = flat(source.slice(0, e.at) + e.insert + source.slice(e.at + e.remove));
+      let s = performance.now();
+      const r = analyze(edited);
+      times[kind].push(performance.now() - s);
+      // The lines of the models after the edit moved by the lines it added or removed.
+      const editLine = lineOf(source)(e.at);
+      const added = (e.insert.match(/\n/g) ?? []).length - (source.slice(e.at, e.at + e.remove).match(/\n/g) ?? []).length;
+      const atEnd = kind === 'enter' ? 1 : 0; // Enter at a line's end: that line's model stays where it was.
+      const want = firstLines
+        .split(',')
+        .map(Number)
+        .map((line) => (line > editLine - 1 + atEnd ? line + added : line))
+        .join(',');
+      if (modelLines(r) !== want) fail(`${label}: after ${kind} at line ${editLine}, the models are at lines that do not match the edit (stale result?)`);
+      s = performance.now();
+      const back = analyze(source);
+      times.undo.push(performance.now() - s);
+      if (modelLines(back) !== firstLines) fail(`${label}: after undoing ${kind} at line ${editLine}, the models are not where they were`);
+    }
+  }
+  return times;
+}
