@@ -3,6 +3,7 @@ import { isApplication } from '../applications';
 import { OPAQUE_LAYERS, ruleFor } from '../layers/catalogue';
 import { MERGE_FUNCTIONS } from '../layers/merge';
 import { APPLICATION_LAYERS } from '../layers/applicationLayers';
+import { HUB_LAYERS } from '../layers/hub';
 
 /** Maps the many spellings of the Keras package to one: `tensorflow.keras.layers` → `keras.layers`. */
 export function canonicalPath(path: string): string {
@@ -38,6 +39,8 @@ export function classifySymbol(path: string): SymbolKind {
   const segments = path.split('.');
   const last = segments[segments.length - 1];
   if (last === 'from_preset') return { kind: 'unanalysed-model', what: `\`${segments.slice(-2).join('.')}(...)\` loads a preset when the code runs` };
+  // tensorflow_hub's KerasLayer (`hub.KerasLayer`, `from tensorflow_hub import KerasLayer`).
+  if (segments[0] === 'tensorflow_hub') return HUB_LAYERS.has(last) ? { kind: 'layer', type: last } : { kind: 'other' };
   if (segments[0] !== 'keras') return { kind: 'other' };
   if (last === 'Sequential') return { kind: 'sequential' };
   if ((last === 'Model' || last === 'Functional') && !segments.includes('layers')) return { kind: 'functional' };
@@ -51,7 +54,7 @@ export function classifySymbol(path: string): SymbolKind {
     return { kind: 'unanalysed-model', what: `\`${last}\` from keras.applications is not analysed yet` };
   if (last === 'Input' || last === 'InputLayer') return { kind: 'input', type: last };
   if (!segments.includes('layers')) return { kind: 'other' };
-  const rule = APPLICATION_LAYERS.has(last) ? undefined : ruleFor(last);
+  const rule = APPLICATION_LAYERS.has(last) || HUB_LAYERS.has(last) ? undefined : ruleFor(last);
   if (rule) return { kind: 'layer', type: rule.type };
   if (OPAQUE_LAYERS.has(last)) return { kind: 'opaque-layer', type: last };
   if (/^[A-Z]/.test(last) && last !== 'Layer') return { kind: 'unknown-layer', type: last };
@@ -79,7 +82,7 @@ export function conventionalBinding(name: string): string | null {
     case 'InputLayer':
       return `keras.layers.${name}`;
   }
-  if (ruleFor(name) || OPAQUE_LAYERS.has(name)) return `keras.layers.${name}`;
+  if ((ruleFor(name) && !HUB_LAYERS.has(name)) || OPAQUE_LAYERS.has(name)) return `keras.layers.${name}`;
   return null;
 }
 

@@ -12,6 +12,7 @@ import { convRecurrentRules } from './convRecurrent';
 import { coreRules } from './core';
 import { einsumDense } from './einsum';
 import { groupQueryAttention } from './groupQueryAttention';
+import { hubLayerRules } from './hub';
 import { encodingRules } from './encoding';
 import { locallyConnectedRules } from './locallyConnected';
 import { mergeRules } from './merge';
@@ -45,6 +46,7 @@ registerRules([
   ...mergeRules,
   ...attentionRules,
   ...applicationLayerRules,
+  ...hubLayerRules,
 ]);
 // RNN(cell) and the cells read the recurrent layers' rules, registered above.
 registerRules(rnnRules());
