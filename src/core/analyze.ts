@@ -18,7 +18,8 @@ import { chunkSource, commonEnds, rechunk, type Chunk } from './python/chunks';
 import { isDigit, isNameChar, withoutDecorators } from './python/lexical';
 import { syntaxErrors, withoutFollowUps } from './python/syntaxErrors';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
-import { ambientChunks, clearGroupCaches, interpret, runWhole, wordsOf, type GroupRecord, type PreviousRun } from './keras/groups';
+import { ambientChunks, clearGroupCaches, interpret, runWhole, type GroupRecord, type PreviousRun } from './keras/groups';
+import { wordsOf } from './python/words';
 import type { Program } from './keras/interpreter';
 import type { EditShift } from './keras/movedResults';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, Range } from './types';
@@ -77,6 +78,8 @@ interface TextFacts {
   callHeads?: string[];
   /** The names it changes in place (`names.append(`, `.extend(`, `.insert(`, `names +=`), asked for by walkMutations. */
   mutated?: string[];
+  /** A class statement's bases, as names (`class Fast(Trainer):`: `Trainer`), asked for by walkCallers. */
+  bases?: string[];
 }
 const factsCache = new Map<string, TextFacts>();
 const FACTS_LIMIT = 20000;
@@ -297,7 +300,10 @@ function walkCallers(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): vo
       let mentions = false;
       for (let k = 0; k < heads.length && !mentions; k++) mentions = builders.has(heads[k]);
       // `class Fast(Trainer):` is a builder too: creating it runs Trainer's `__init__`.
-      if (!mentions && facts[i].definesCallable) mentions = basesNameAnyOf(chunks[i].text, builders);
+      if (!mentions && facts[i].definesCallable) {
+        const bases = (facts[i].bases ??= classBases(chunks[i].text));
+        for (let k = 0; k < bases.length && !mentions; k++) mentions = builders.has(bases[k]);
+      }
       if (!mentions || !callsAnyOf(chunkInfo(chunks[i].text).calledNames, builders)) continue;
       walked[i] = true;
       if (facts[i].definesCallable) for (const n of facts[i].names) found.add(n);
@@ -379,11 +385,9 @@ function walkMutations(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): 
 /** A class's bases, after its decorators (see `withoutDecorators`). */
 const CLASS_BASES = /^class\s+[A-Za-z_]\w*\s*\(([^)]*)\)/;
 
-function basesNameAnyOf(text: string, names: Set<string>): boolean {
+function classBases(text: string): string[] {
   const bases = CLASS_BASES.exec(withoutDecorators(text));
-  if (!bases) return false;
-  for (const base of bases[1].split(',')) if (names.has(base.replace(/[\s()]/g, ''))) return true;
-  return false;
+  return bases ? bases[1].split(',').map((base) => base.replace(/[\s()]/g, '')) : [];
 }
 
 function callsAnyOf(called: Set<string>, names: Set<string>): boolean {

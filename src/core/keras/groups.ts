@@ -19,6 +19,7 @@
 import type { Diagnostic, ModelResult } from '../types';
 import { callRuns, callsName, isIdentifier, type CalledNames } from '../python/calls';
 import { chunkInfo } from '../python/chunkInfo';
+import { clearWordsCache, wordsOf } from '../python/words';
 import { analyzeFunctional } from './graph';
 import { Interpreter, underFileBounds, type Program } from './interpreter';
 import { warnIfIncomplete } from './completeness';
@@ -86,25 +87,12 @@ export interface Interpretation {
   wordGroups: Int32Array | null;
 }
 
-const wordsCache = new Map<string, string[]>();
 const importOnlyCache = new Map<string, boolean>();
 const CACHE_LIMIT = 20000;
-const WORD = /[\p{L}_][\p{L}\p{N}_]*/gu;
 
 export function clearGroupCaches(): void {
-  wordsCache.clear();
+  clearWordsCache();
   importOnlyCache.clear();
-}
-
-/** The identifiers in a statement's text (strings' words too, which only joins more). */
-export function wordsOf(text: string): string[] {
-  let words = wordsCache.get(text);
-  if (!words) {
-    if (wordsCache.size >= CACHE_LIMIT) wordsCache.clear();
-    words = [...new Set(text.match(WORD))];
-    wordsCache.set(text, words);
-  }
-  return words;
 }
 
 function importOnly(text: string): boolean {

@@ -99,9 +99,12 @@ export function readChunk(text: string): ChunkInfo {
           const name = text.slice(n.from, n.to);
           if (name === 'Sequential' || UNANALYSED_MODEL_NAMES.has(name) || isApplication(name)) touchesModels = true;
           else if (n.name === 'PropertyName' && MODEL_METHODS.has(name) && !onSelfAttribute(n.node, text)) touchesModels = true;
-          if (n.name === 'VariableName' && n.node.parent?.name === 'CallExpression' && n.node.prevSibling === null) calledNames.add(name);
+          if (n.name !== 'VariableName') return;
+          const node = n.node;
+          const parent = node.parent;
+          if (parent?.name === 'CallExpression' && node.prevSibling === null) calledNames.add(name);
           // A class's bases count as called: creating the subclass runs a base's `__init__`.
-          else if (n.name === 'VariableName' && isClassBase(n.node)) calledNames.add(name);
+          else if ((parent?.name === 'ArgList' || parent?.name === 'ParenthesizedExpression') && isClassBase(parent)) calledNames.add(name);
           return;
         }
         default:
@@ -112,9 +115,9 @@ export function readChunk(text: string): ChunkInfo {
   return { tree, touchesModels, calledNames, syntaxError };
 }
 
-/** `Trainer` in `class Fast(Trainer):` or `class Fast((Trainer)):`. */
-function isClassBase(node: SyntaxNode): boolean {
-  let p = node.parent;
+/** Whether a name whose parent is `parent` is a class's base (`class Fast(Trainer):`, `class Fast((Trainer)):`). */
+function isClassBase(parent: SyntaxNode): boolean {
+  let p: SyntaxNode | null = parent;
   while (p?.name === 'ParenthesizedExpression') p = p.parent;
   return p?.name === 'ArgList' && p.parent?.name === 'ClassDefinition';
 }
