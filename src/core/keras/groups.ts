@@ -14,7 +14,8 @@
  *
  * A group's result is kept with what it read, bound and looked at, and is reused after an edit that leaves all of
  * it alone: the same member statements, no changed statement naming anything it read or bound, the same import-only
- * statements, and, where the edit adds or removes lines, nothing it looked at after the edit.
+ * statements; where the edit adds or removes lines, its results are moved to their new lines (in a notebook, where
+ * lines count per cell, nothing it looked at may lie after the edit).
  */
 import type { Diagnostic, ModelResult } from '../types';
 import { callRuns, callsName, isIdentifier, type CalledNames } from '../python/calls';
@@ -294,9 +295,11 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): G
   const old = byFirst[members[0]] >= 0 ? previous.records[byFirst[members[0]]] : undefined;
   if (!old || old.members.length !== members.length) return null;
   for (let k = 0; k < members.length; k++) if (previous.oldToNew[old.members[k]] !== members[k]) return null;
-  // Where the edit added or removed lines, the results' positions after it move with it (see `movedModel`).
-  const shift = previous.lineDelta !== 0 && old.lastTouched > previous.editStart ? previous.shift : null;
-  if (previous.lineDelta !== 0 && old.lastTouched > previous.editStart && !shift) return null;
+  // Where the edit added or removed lines before what the run looked at, its results' positions move with the edit
+  // (see `movedModel`; in a notebook, whose lines count per cell, the group runs again).
+  const moves = previous.lineDelta !== 0 && old.lastTouched > previous.editStart;
+  if (moves && !previous.shift) return null;
+  const shift = moves ? previous.shift : null;
   for (const w of previous.changedNames) if (old.reads.has(w) || old.binds.has(w)) return null;
   if (previous.changedLazy.length > 0) {
     const called = (previous.calledInChanged ??= calledSuffixes(previous.changedLazy));
