@@ -88,7 +88,8 @@ const modelLines = (result) =>
 export function timeEditKinds({ analyze, clearParseCache, flat }, label, source, models, edits, fail) {
   const times = { enter: [], delete: [], comment: [], paste: [], undo: [] };
   clearParseCache();
-  const first = analyze(source);
+  const fileName = `${label}.py`;
+  const first = analyze(source, { fileName });
   const firstLines = modelLines(first);
   const starts = [0];
   for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
@@ -102,7 +103,7 @@ export function timeEditKinds({ analyze, clearParseCache, flat }, label, source,
       if (!e) continue;
       const edited = flat(source.slice(0, e.at) + e.insert + source.slice(e.at + e.remove));
       let s = performance.now();
-      const r = analyze(edited);
+      const r = analyze(edited, { fileName });
       times[kind].push(performance.now() - s);
       // The lines of the models after the edit moved by the lines it added or removed.
       const editLine = lineOf(source)(e.at);
@@ -115,7 +116,7 @@ export function timeEditKinds({ analyze, clearParseCache, flat }, label, source,
         .join(',');
       if (modelLines(r) !== want) fail(`${label}: after ${kind} at line ${editLine}, the models are at lines that do not match the edit (stale result?)`);
       s = performance.now();
-      const back = analyze(source);
+      const back = analyze(source, { fileName });
       times.undo.push(performance.now() - s);
       if (modelLines(back) !== firstLines) fail(`${label}: after undoing ${kind} at line ${editLine}, the models are not where they were`);
     }

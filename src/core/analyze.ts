@@ -20,6 +20,7 @@ import { syntaxErrors, withoutFollowUps } from './python/syntaxErrors';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
 import { ambientChunks, clearGroupCaches, interpret, runWhole, type GroupRecord, type PreviousRun } from './keras/groups';
 import { wordsOf } from './python/words';
+import { clearApplicationCaches } from './keras/applications';
 import type { Program } from './keras/interpreter';
 import type { EditShift } from './keras/movedResults';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, Range } from './types';
@@ -106,6 +107,7 @@ export function clearParseCache(): void {
   clearCallsCache();
   clearGroupCaches();
   factsCache.clear();
+  clearApplicationCaches();
   previousVersions.clear();
 }
 
@@ -118,8 +120,8 @@ interface Prepared {
 }
 
 /** A plain file's text and chunks, reusing the previous version's where the edit left them alone. */
-function prepareFile(text: string, key: string): Prepared {
-  const prev = previousVersions.get(key);
+function prepareFile(text: string, key: string | undefined): Prepared {
+  const prev = key === undefined ? undefined : previousVersions.get(key);
   if (!prev) {
     const source = new SourceText(text);
     return { source, chunks: chunkSource(text).chunks, key };
@@ -573,14 +575,16 @@ function failure(e: unknown): AnalysisResult {
 
 /**
  * Analyses Python source, or a notebook's JSON when `options.notebook` is set or the file name ends in .ipynb. With
- * `options.reference`, as the reference analysis (a plain walk of the whole file, see analyzeReference).
+ * `options.reference`, as the reference analysis (a plain walk of the whole file, see analyzeReference). With a
+ * `fileName`, an edit of the file's previous version reuses what that analysis left (an editor's keystrokes); without
+ * one, nothing of an earlier call is reused: the same text gives the same result whatever was analysed before.
  */
 export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisResult {
   const notebook = options.notebook ?? options.fileName?.toLowerCase().endsWith('.ipynb') ?? false;
   try {
     if (options.reference) return analyzeReference(notebook ? joinCells(readNotebook(source)) : new SourceText(source));
     if (notebook) return analyzeSource(prepareCells(joinCells(readNotebook(source))));
-    return analyzeSource(prepareFile(source, options.fileName ?? ''));
+    return analyzeSource(prepareFile(source, options.fileName));
   } catch (e) {
     return failure(e);
   }

@@ -149,6 +149,7 @@ export interface AnalysisResult {
 export interface AnalyzeOptions {
   /** Treat the source as a Jupyter notebook (.ipynb JSON). Inferred from `fileName` when omitted. */
   notebook?: boolean;
+  /** The file's name: an analysis of a later version of it reuses this one's work (without it, nothing is reused). */
   fileName?: string;
   /**
    * The reference analysis: a plain walk of the whole file (every statement parsed and walked, no cache, nothing of an

@@ -61,6 +61,12 @@ type Built = { model: FunctionalBuilder; created: GraphNode[] } | { error: strin
 const built = new Map<string, Built>();
 const BUILT_LIMIT = 32;
 
+/** Forgets the parsed architectures and the built ones (a cold analysis, as `clearParseCache` asks). */
+export function clearApplicationCaches(): void {
+  programs.clear();
+  built.clear();
+}
+
 /** A plain value as a key (`(150, 150, 3)`), or null for one that is not plain (a tensor, something unknown). */
 function plainKey(v: Value): string | null {
   switch (v.kind) {
