@@ -43,8 +43,9 @@ export function controls(c: PreviewController, g: InputGeometry, model: PreviewM
       <div class="row">
         <span class="muted">Weights: ${weights}</span>
         <button @click=${() => c.pickWeights()}>Load weights…</button>
-        ${c.weightsSource ? html`<button @click=${() => c.resetWeights()}>Reset</button>` : nothing}
+        ${saveWeightsButton(c)} ${c.weightsSource ? html`<button @click=${() => c.resetWeights()}>Reset</button>` : nothing}
       </div>
+      ${weightsResetNote(c)}
       <div class="row">
         <button aria-pressed=${ui.inputKind === 'draw'} @click=${startDrawing}>Draw</button>
         <button @click=${() => c.pickImage()}>Image…</button>
@@ -66,5 +67,27 @@ export function controls(c: PreviewController, g: InputGeometry, model: PreviewM
       </div>
       <div class="muted">Click a unit to outline the input pixels it sees.</div>
     </div>
+  </div>`;
+}
+
+/** Save weights…: enabled once the model is built, and not while training changes the weights. */
+export function saveWeightsButton(c: PreviewController) {
+  return html`<button
+    class="save-weights"
+    ?disabled=${!c.canSaveWeights()}
+    title="Write the weights the model runs with now as a Keras 3 .weights.h5 (model.load_weights reads it)"
+    @click=${() => c.saveWeights()}
+  >
+    Save weights…
+  </button>`;
+}
+
+/** After an edit: the layers whose weights no longer fit start from their initial weights; the others kept theirs. */
+export function weightsResetNote(c: PreviewController) {
+  const reset = c.weightsReset;
+  if (!reset) return nothing;
+  return html`<div class="muted weights-reset">
+    After the edit, ${reset.join(', ')} ${reset.length === 1 ? 'starts' : 'start'} from initial weights (the name or shapes no longer fit); the other layers
+    keep theirs.
   </div>`;
 }
