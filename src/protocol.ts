@@ -63,11 +63,13 @@ export interface PersistedState {
   selectedLayer: number | null;
   colormap: ColormapName;
   layerScale: boolean;
-  /** The backend the user chose; WebGL unless they switched to the CPU. */
+  /** The backend the user chose; WebGL unless they switched to the CPU or WASM. */
   backend: BackendName;
 }
 
-export type BackendName = 'webgl' | 'cpu';
+/** tfjs' backends the preview offers: WebGL, WebAssembly (SIMD, one thread) and plain JavaScript. */
+export type BackendName = 'webgl' | 'wasm' | 'cpu';
+export const BACKENDS: BackendName[] = ['webgl', 'wasm', 'cpu'];
 
 export type InputKind = 'draw' | 'pattern' | 'image';
 export type PatternName = 'vertical-edges' | 'horizontal-edges' | 'checkerboard' | 'digit' | 'digit-shifted' | 'noise';

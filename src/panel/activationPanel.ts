@@ -360,7 +360,9 @@ export class ActivationPanel implements vscode.Disposable {
     const webview = this.panel.webview;
     const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString();
     const digitsUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'mnist.bin.gz')).toString();
-    return webviewHtml({ cspSource: webview.cspSource, scriptUri, digitsUri, nonce: newNonce() });
+    // tfjs' WASM backend fetches its binary from dist/ (setWasmPaths takes the folder, ending in a slash).
+    const wasmUri = `${webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist')).toString()}/`;
+    return webviewHtml({ cspSource: webview.cspSource, scriptUri, digitsUri, wasmUri, nonce: newNonce() });
   }
 
   dispose(): void {

@@ -82,11 +82,20 @@ interface Harness {
   onProgressiveMap?: (m: LayerMap) => void;
   decoded: string[];
   statuses(): Extract<WebviewMessage, { type: 'status' }>[];
+  /** The backend the host says is active. */
+  backendName: string;
 }
 
 /** `large`: every model counts as large, so that it runs one layer at a time (as a pretrained base does). */
 function harness(
-  options: { saved?: unknown; image?: (g: InputGeometry) => Uint8ClampedArray | null | Error; large?: boolean; trainSamples?: number } = {},
+  options: {
+    saved?: unknown;
+    image?: (g: InputGeometry) => Uint8ClampedArray | null | Error;
+    large?: boolean;
+    trainSamples?: number;
+    /** The host says training is faster on WASM (as where WebGL is drawn in software); the backends switch by name only. */
+    trainOnWasm?: boolean;
+  } = {},
 ): Harness {
   const queue: (() => void)[] = [];
   let clock = 0;
@@ -107,14 +116,24 @@ function harness(
     },
     statuses: () => h.posted.filter((m): m is Extract<WebviewMessage, { type: 'status' }> => m.type === 'status'),
     controller: undefined as unknown as PreviewController,
+    backendName: 'cpu',
   };
   h.controller = new PreviewController({
     host: {
       post: (m) => h.posted.push(m),
       getState: () => options.saved,
       setState: (s) => h.saved.push(s),
-      backend: () => ({ name: 'cpu', notice: null, choices: ['webgl', 'cpu'] }),
-      useBackend: async () => {},
+      backend: () => ({
+        name: h.backendName,
+        notice: null,
+        choices: ['webgl', 'wasm', 'cpu'],
+        trainOn: options.trainOnWasm && h.backendName !== 'wasm' ? 'wasm' : null,
+      }),
+      useBackend: async (name) => {
+        h.log.push(`use ${name}`);
+        h.backendName = name;
+        await h.controller.backendChanged();
+      },
     },
     view: { changed: () => {}, showInput: (grey) => h.shown.push(grey), reveal: (i) => h.revealed.push(i) },
     frame: (callback) => {
@@ -750,6 +769,25 @@ model.fit(x_train, y_train, epochs=1, batch_size=32)
       await until('the weights are refused', () => (h.controller.message ?? '').includes('"dense"'));
       await settle();
       assert.match(h.controller.weightsSource ?? '', /^trained here/, 'the trained weights are back');
+      h.controller.dispose();
+    });
+
+    it('Train moves the model to the backend the host says trains faster (trainOn), keeping its weights, and says so', async () => {
+      const h = harness({ trainOnWasm: true });
+      const model = tiny(GLOBAL);
+      h.controller.receive(modelMessage(model));
+      await until('the first status', () => h.statuses().length === 1);
+      await h.controller.startTraining();
+      assert.deepEqual(h.log.slice(0, 4), ['0 build model', '0 run', 'use wasm', '0 build model'], 'rebuilt on WASM before training');
+      assert.equal(h.backendName, 'wasm');
+      assert.equal(h.controller.trainingBackendNote, 'Training on WASM, which trains faster here than the CPU backend.');
+      assert.equal(h.controller.training?.status, 'done');
+      // Already there: training again does not switch.
+      await h.controller.startTraining();
+      assert.equal(h.log.filter((l) => l.startsWith('use ')).length, 1);
+      // The user's own choice of backend clears the note.
+      h.controller.switchBackend('cpu');
+      assert.equal(h.controller.trainingBackendNote, null);
       h.controller.dispose();
     });
 

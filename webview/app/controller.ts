@@ -67,6 +67,8 @@ export class PreviewController {
    * input's (convolutions move with the input; the prediction may hold). Null while off.
    */
   shift: { dx: number; dy: number; maps: Map<number, LayerMap> } | null = null;
+  /** Training moved the model to a faster backend (trainOn): says which, and from which. */
+  trainingBackendNote: string | null = null;
   /** The pooling experiment is training the comparison's variants, one after another. */
   whatIfTraining = false;
   /** Training the model on the bundled digits: its plan, its run and curves; null before a model is built. */
@@ -174,13 +176,15 @@ export class PreviewController {
   }
 
   /** The backend changed (the user's choice, or the WebGL context was lost): rebuild what it shows on the new one. */
-  backendChanged(): void {
-    if (this.model) void this.setModel(this.model);
-    else this.changed();
+  backendChanged(): Promise<void> {
+    if (this.model) return this.setModel(this.model);
+    this.changed();
+    return Promise.resolve();
   }
 
   /** The user's choice of backend, kept for the next time the panel opens. */
   switchBackend(name: BackendName): void {
+    this.trainingBackendNote = null;
     this.save({ backend: name });
     void this.deps.host.useBackend(name);
   }
@@ -576,9 +580,24 @@ export class PreviewController {
     }
   }
 
-  /** Trains the model on the bundled digits (Train); resolves when training ends. */
-  startTraining(): Promise<void> {
-    return this.training?.start() ?? Promise.resolve();
+  /**
+   * Trains the model on the bundled digits (Train); resolves when training ends. Where the host says another backend
+   * trains faster (trainOn: WASM, where the model runs on tfjs' plain JavaScript or on a WebGL drawn in software),
+   * the model is rebuilt there first, with the weights it has, and stays there; the panel says so.
+   */
+  async startTraining(): Promise<void> {
+    const session = this.training;
+    if (!session) return;
+    if (session.busy) return session.start();
+    const backend = this.backend();
+    const target = backend.trainOn;
+    if (target && target !== backend.name && session.unavailable() === null) {
+      const from = backend.name;
+      await this.deps.host.useBackend(target);
+      if (this.backend().name === target)
+        this.trainingBackendNote = `Training on ${backendLabel(target)}, which trains faster here than ${backendLabel(from)}.`;
+    }
+    return this.training?.start();
   }
 
   pauseTraining(): void {
@@ -604,4 +623,9 @@ export class PreviewController {
 /** Whether every value of every tensor (a model used as a layer's too) is a finite number. */
 function allFinite(layers: readonly LayerWeights[]): boolean {
   return layers.every((l) => l.tensors.every((t) => t.values.every((v) => Number.isFinite(v))) && allFinite(l.layers ?? []));
+}
+
+/** A backend's name as the buttons say it. */
+export function backendLabel(name: string): string {
+  return name === 'cpu' ? 'the CPU backend' : name === 'wasm' ? 'WASM' : name === 'webgl' ? 'WebGL' : name;
 }

@@ -1,9 +1,16 @@
 /** The input controls above the maps: the pad, the model's name and backend, weights, input choice and colours. */
 import { html, nothing } from 'lit';
 import { formatShape } from '../../../src/core/format';
-import { COLORMAPS, PATTERNS, type PersistedState, type PreviewModel } from '../../../src/protocol';
+import { COLORMAPS, PATTERNS, type BackendName, type PersistedState, type PreviewModel } from '../../../src/protocol';
 import type { PreviewController } from '../../app/controller';
 import type { InputGeometry } from '../../tfjs/inputs';
+
+const BACKEND_BUTTONS: Record<BackendName, string> = { webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
+const BACKEND_TITLES: Record<BackendName, string> = {
+  webgl: 'the WebGL backend (the GPU, or a software renderer)',
+  wasm: "tfjs' WebAssembly backend (SIMD, one thread): the fastest to train here without a GPU",
+  cpu: "tfjs' plain JavaScript CPU backend",
+};
 
 const PATTERN_LABELS: Record<string, string> = {
   'vertical-edges': 'Vertical edges',
@@ -29,14 +36,11 @@ export function controls(c: PreviewController, g: InputGeometry, model: PreviewM
     <div class="controls">
       <div class="row">
         <b>${model.name}</b><span class="muted">input ${formatShape(model.inputShape)}</span
-        ><span class="badge" title="TensorFlow.js backend">${backend.name}</span>
+        ><span class="badge" title=${`TensorFlow.js backend${backend.detail ? `: ${backend.detail}` : ''}`}>${backend.name}</span>
         ${backend.choices
           .filter((b) => b !== backend.name)
           .map(
-            (b) =>
-              html`<button title="Build and run the model on the ${b === 'cpu' ? 'CPU' : 'WebGL'} backend" @click=${() => c.switchBackend(b)}>
-                Use ${b === 'cpu' ? 'CPU' : 'WebGL'}
-              </button>`,
+            (b) => html`<button title="Build and run the model on ${BACKEND_TITLES[b]}" @click=${() => c.switchBackend(b)}>Use ${BACKEND_BUTTONS[b]}</button>`,
           )}
       </div>
       ${backend.notice ? html`<div class="notice">${backend.notice}</div>` : nothing}

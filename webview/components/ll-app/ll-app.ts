@@ -53,8 +53,8 @@ export class AppElement extends LitElement {
   }
 
   /** The backend changed (the user's choice, or the WebGL context was lost): rebuild what it shows on the new one. */
-  backendChanged(): void {
-    this.controller?.backendChanged();
+  backendChanged(): Promise<void> {
+    return this.controller?.backendChanged() ?? Promise.resolve();
   }
 
   /** The maps on show, by layer index (the browser tests compare them across backends). */
