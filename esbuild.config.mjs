@@ -3,7 +3,7 @@
 // `--production` (npm run package): minified, no source maps, into an emptied dist/ so that nothing stale
 // (old .map files, declarations of deleted modules) is packaged.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MNIST_FILE, writeMnist } from './scripts/mnist.mjs';
 
@@ -37,10 +37,14 @@ if (existsSync('webview/main.ts'))
     minify: true,
     sourcemap: !production,
     logLevel: 'warning',
-    // long.js (inside tfjs-core) probes WebAssembly in a try/catch; under the webview's CSP (no
-    // 'wasm-unsafe-eval') the probe is a CSP violation. Without WebAssembly it takes its plain-JS path.
-    define: { WebAssembly: 'undefined' },
   });
+
+// tfjs' WASM backend loads its binary at run time from the webview's resources (setWasmPaths in webview/main.ts):
+// the SIMD build, and the plain one for a browser without WebAssembly SIMD. Not the threaded build: threads need
+// SharedArrayBuffer, which needs cross-origin isolation, which a VS Code webview does not have (webview/main.ts
+// turns the backend's thread probe off), so shipping it would only make the .vsix larger.
+export const WASM_FILES = ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'];
+const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
 
 // Imported (test/unit/bundles.test.ts reads `builds` to check that every package they import is declared), it builds nothing.
 const run = process.argv[1] === fileURLToPath(import.meta.url);
@@ -55,6 +59,10 @@ if (run && !existsSync(mnistPackage)) throw new Error('the mnist package is miss
 if (run && (!existsSync(digits) || mtime(digits) < Math.max(mtime('scripts/mnist.mjs'), mtime(mnistPackage)))) {
   mkdirSync('dist', { recursive: true });
   writeMnist(digits);
+}
+if (run) {
+  mkdirSync('dist', { recursive: true });
+  for (const f of WASM_FILES) copyFileSync(`${wasmDir}/${f}`, `dist/${f}`);
 }
 if (run && watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -2,6 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from '../webview/tfjs/wasmKernels';
 import type { PreviewModel } from '../src/protocol';
 import { colormapTable, paintChannel } from '../webview/render/colormap';
 import { inputGeometry, patternPlane, toChannels } from '../webview/tfjs/inputs';
@@ -28,6 +30,20 @@ function paintAll(maps: { shape: number[]; values: Float32Array }[]): void {
     }
   }
 }
+
+/** The WASM backend as the webview sets it up (webview/main.ts): binaries from `base`, one thread, the training kernel it lacks. */
+(window as unknown as Record<string, unknown>).useWasmFrom = (base: string) => {
+  setWasmPaths(base);
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  registerWasmTrainingKernels();
+};
+
+/** What the WASM backend can use in this page: SIMD, threads, cross-origin isolation. */
+(window as unknown as Record<string, unknown>).wasmFeatures = async () => ({
+  simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+  sharedArrayBuffer: typeof SharedArrayBuffer === 'function',
+  crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+});
 
 (window as unknown as Record<string, unknown>).bench = async (model: PreviewModel, backend: string, runs: number) => {
   await tf.setBackend(backend);

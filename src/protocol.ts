@@ -63,11 +63,13 @@ export interface PersistedState {
   selectedLayer: number | null;
   colormap: ColormapName;
   layerScale: boolean;
-  /** The backend the user chose; WebGL unless they switched to the CPU. */
+  /** The backend the user chose; WebGL unless they switched to the CPU or WASM. */
   backend: BackendName;
 }
 
-export type BackendName = 'webgl' | 'cpu';
+/** tfjs' backends the preview offers: WebGL, WebAssembly (SIMD, one thread) and plain JavaScript. */
+export type BackendName = 'webgl' | 'wasm' | 'cpu';
+export const BACKENDS: BackendName[] = ['webgl', 'wasm', 'cpu'];
 
 export type InputKind = 'draw' | 'pattern' | 'image';
 export type PatternName = 'vertical-edges' | 'horizontal-edges' | 'checkerboard' | 'digit' | 'digit-shifted' | 'noise';
@@ -109,6 +111,11 @@ export type WebviewMessage =
   | { type: 'pickImage' }
   | { type: 'pickWeights' }
   | { type: 'resetWeights' }
+  /**
+   * Save weights…: the weights the preview's model `model` runs with, by layer name, each layer's tensors in Keras'
+   * order (as writeWeights' modelToSave takes them); the host asks where and writes a Keras 3 `.weights.h5`.
+   */
+  | { type: 'saveWeights'; model: string; layers: LayerWeights[] }
   | { type: 'status'; backend: string; layersShown: number; runMs: number; notice: string | null }
   | { type: 'error'; message: string };
 
@@ -199,6 +206,12 @@ const isTensor: Check = (x) =>
   (x.values as number[]).length === (x.shape as number[]).reduce((a, b) => a * b, 1);
 const isLayerWeights: Check = (x) =>
   isObject(x) && isString(x.layer) && arrayOf(isTensor)(x.tensors) && (x.layers === undefined || arrayOf(isLayerWeights)(x.layers));
+/** Weights to be written to a file: as isLayerWeights, every value finite, and each layer named once (a file has one group per layer). */
+const isFiniteTensor: Check = (x) => isTensor(x) && (x as { values: number[] }).values.every(Number.isFinite);
+const isWeightsToSave: Check = (x) =>
+  isObject(x) && isString(x.layer) && x.layer.length > 0 && arrayOf(isFiniteTensor)(x.tensors) && (x.layers === undefined || isWeightsListToSave(x.layers));
+const isWeightsListToSave: Check = (x) =>
+  arrayOf(isWeightsToSave)(x) && new Set((x as { layer: string }[]).map((l) => l.layer)).size === (x as unknown[]).length;
 const isRange: Check = (x) =>
   isObject(x) && [x.start, x.end].every((p) => isObject(p) && isCount(p.line) && isCount(p.column)) && (x.cell === undefined || isCount(x.cell));
 const isTrainingSetup: Check = (x) =>
@@ -241,6 +254,7 @@ const WEBVIEW_CHECKS: { [T in WebviewMessage['type']]: (x: Fields) => boolean } 
   pickImage: () => true,
   pickWeights: () => true,
   resetWeights: () => true,
+  saveWeights: (x) => isString(x.model) && isWeightsListToSave(x.layers) && (x.layers as unknown[]).length > 0,
   status: (x) => isString(x.backend) && isCount(x.layersShown) && isFinite(x.runMs) && x.runMs >= 0 && orNull(isString)(x.notice),
   error: (x) => isString(x.message),
 };

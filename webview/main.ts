@@ -1,12 +1,21 @@
 /**
- * Boot: pick the backend (WebGL, else CPU with a visible notice; the CPU if the user chose it), mount the app,
- * then the handshake: the webview says `ready`, the host answers with the model. Messages are validated on arrival.
+ * Boot: pick the backend (WebGL, else CPU with a visible notice; the one the user chose if they switched), mount
+ * the app, then the handshake: the webview says `ready`, the host answers with the model. Messages are validated on
+ * arrival.
+ *
+ * Backends: WebGL; WASM (tfjs' WebAssembly backend, XNNPACK kernels with SIMD, one thread: threads need
+ * SharedArrayBuffer, which needs cross-origin isolation, which a VS Code webview does not have); and tfjs' plain
+ * JavaScript CPU backend. The WASM binary is fetched from the extension's dist/ when that backend first starts,
+ * which the CSP allows with `'wasm-unsafe-eval'` (src/panel/webviewHtml.ts says why).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { isHostMessage, type BackendName, type PersistedState, type WebviewMessage } from '../src/protocol';
 import { restoreState } from './state';
+import type { BackendInfo } from './app/deps';
+import { registerWasmTrainingKernels } from './tfjs/wasmKernels';
 import type { AppElement } from './components/ll-app/ll-app';
 import './components/ll-app/ll-app';
 
@@ -15,6 +24,10 @@ declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState()
 const vscode = acquireVsCodeApi();
 /** Why WebGL cannot be used; null while it can. */
 let webglLost: string | null = null;
+/** Why the WASM backend cannot be used (no WebAssembly, or it failed to start); null while it may be. */
+let wasmFailed: string | null = typeof WebAssembly === 'object' ? null : 'this browser has no WebAssembly';
+/** What the WASM backend runs with, once it has started: `SIMD, 1 thread (…)`. */
+let wasmDetail: string | null = null;
 /** The WebGL renderer when it is software (SwiftShader, llvmpipe): there the CPU backend is often faster. */
 let softwareRenderer: string | null = null;
 
@@ -26,6 +39,42 @@ function softwareRendererOf(gl: WebGLRenderingContext): string | null {
   return m ? m[0] : null;
 }
 
+/**
+ * Where the WASM backend finds its binaries (the page names dist/ on <ll-app data-wasm>), and what it may use: no
+ * threads (the threaded binary is not shipped, and without cross-origin isolation it could not run), plus the
+ * training kernel tfjs' WASM backend lacks (Conv2DBackpropFilter).
+ */
+function prepareWasm(): void {
+  const base = document.querySelector<HTMLElement>('ll-app')?.dataset.wasm;
+  if (!base) {
+    wasmFailed ??= 'the page does not say where the WASM binaries are';
+    return;
+  }
+  setWasmPaths({
+    'tfjs-backend-wasm.wasm': `${base}tfjs-backend-wasm.wasm`,
+    'tfjs-backend-wasm-simd.wasm': `${base}tfjs-backend-wasm-simd.wasm`,
+    // Never used (threads are off below); named so that no request goes elsewhere.
+    'tfjs-backend-wasm-threaded-simd.wasm': `${base}tfjs-backend-wasm-simd.wasm`,
+  });
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  registerWasmTrainingKernels();
+}
+
+/** Starts the WASM backend; false (and why, in wasmFailed) when it cannot start. */
+async function startWasm(): Promise<boolean> {
+  if (wasmFailed) return false;
+  try {
+    if (!(await tf.setBackend('wasm'))) throw new Error('it did not initialise');
+  } catch (e) {
+    wasmFailed = `the WASM backend did not start (${(e as Error).message ?? String(e)})`;
+    return false;
+  }
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  wasmDetail = `WebAssembly${simd ? ' with SIMD' : ' without SIMD'}, 1 thread (threads need cross-origin isolation, which ${isolated ? 'this page has, but the threaded build is not shipped' : 'a VS Code webview does not have'})`;
+  return true;
+}
+
 async function chooseBackend(preferred: BackendName): Promise<void> {
   try {
     if (await tf.setBackend('webgl')) {
@@ -33,6 +82,7 @@ async function chooseBackend(preferred: BackendName): Promise<void> {
       if (gl) softwareRenderer = softwareRendererOf(gl);
       gl?.canvas.addEventListener('webglcontextlost', () => void fallBack('WebGL context was lost'));
       if (preferred === 'cpu') await tf.setBackend('cpu');
+      if (preferred === 'wasm' && !(await startWasm())) await tf.setBackend('webgl');
       return;
     }
   } catch {
@@ -42,29 +92,62 @@ async function chooseBackend(preferred: BackendName): Promise<void> {
 }
 
 async function fallBack(why: string): Promise<void> {
-  await tf.setBackend('cpu');
   webglLost = why;
+  // A lost WebGL context does not touch a model on WASM or the CPU: only the choices change. (The engine's
+  // backendName, not tf.getBackend(), which would start the best backend when none is set.)
+  const now = tf.engine().backendName;
+  if (now === 'wasm' || now === 'cpu') {
+    app?.requestUpdate();
+    return;
+  }
+  await tf.setBackend('cpu');
   // The model's weights lived on the lost context: build and run it again on the CPU.
-  app?.backendChanged();
+  await app?.backendChanged();
 }
 
-/** The user's choice: rebuild and run the model on the other backend. */
+/** The user's choice (or training's, trainOn): rebuild and run the model on the other backend; resolves once it has. */
 async function useBackend(name: BackendName): Promise<void> {
   if (name === tf.getBackend() || (name === 'webgl' && webglLost)) return;
-  await tf.setBackend(name);
-  app?.backendChanged();
+  if (name === 'wasm') {
+    if (!(await startWasm())) {
+      // Stay where it was; the notice says why WASM is not offered any more.
+      app?.requestUpdate();
+      return;
+    }
+  } else await tf.setBackend(name);
+  await app?.backendChanged();
 }
 
 function backendNotice(): string | null {
-  if (webglLost) return `${webglLost}: running on the CPU backend, which is slower.`;
-  if (softwareRenderer && tf.getBackend() === 'webgl') return `WebGL is drawn in software here (${softwareRenderer}): the CPU backend may well be faster.`;
+  const now = tf.getBackend();
+  if (webglLost && now === 'cpu') return `${webglLost}: running on the CPU backend, which is slower.`;
+  if (wasmFailed && typeof WebAssembly === 'object' && now !== 'wasm' && wasmFailed.startsWith('the WASM backend did not start'))
+    return `${wasmFailed}: running on ${now === 'cpu' ? 'the CPU backend' : 'WebGL'}.`;
+  if (softwareRenderer && now === 'webgl')
+    return `WebGL is drawn in software here (${softwareRenderer}): ${wasmFailed ? 'the CPU backend' : 'WASM or the CPU backend'} may well be faster.`;
   return null;
+}
+
+function backendInfo(): BackendInfo {
+  const name = tf.getBackend();
+  const choices = (['webgl', 'wasm', 'cpu'] as BackendName[]).filter((b) => !(b === 'webgl' && webglLost) && !(b === 'wasm' && wasmFailed));
+  // Training goes to WASM where the model runs on tfjs' plain JavaScript or on a WebGL drawn in software: measured
+  // here (README, Speed), WASM trains the book's convnet tens of times faster than either. A hardware WebGL stays.
+  const slow = name === 'cpu' || (name === 'webgl' && softwareRenderer !== null);
+  return {
+    name,
+    notice: backendNotice(),
+    choices,
+    detail: name === 'wasm' ? (wasmDetail ?? undefined) : name === 'webgl' && softwareRenderer ? `WebGL drawn in software (${softwareRenderer})` : undefined,
+    trainOn: slow && !wasmFailed ? 'wasm' : null,
+  };
 }
 
 const post = (m: WebviewMessage) => vscode.postMessage(m);
 let app: AppElement | null = null;
 
 async function boot(): Promise<void> {
+  prepareWasm();
   await chooseBackend(restoreState(vscode.getState()).backend);
   const element = document.querySelector<AppElement>('ll-app');
   if (!element) return;
@@ -73,7 +156,7 @@ async function boot(): Promise<void> {
     post,
     getState: () => vscode.getState(),
     setState: (s: PersistedState) => vscode.setState(s),
-    backend: () => ({ name: tf.getBackend(), notice: backendNotice(), choices: webglLost ? ['cpu'] : ['webgl', 'cpu'] }),
+    backend: backendInfo,
     useBackend,
   });
   window.addEventListener('message', (e: MessageEvent) => {

@@ -1,6 +1,6 @@
 /** The webview's small, pure UI state, kept across hiding the panel through vscode.setState. */
 import type { BackendName, ColormapName, InputKind, PatternName, PersistedState } from '../src/protocol';
-import { COLORMAPS, PATTERNS } from '../src/protocol';
+import { BACKENDS, COLORMAPS, PATTERNS } from '../src/protocol';
 
 export const INITIAL_STATE: PersistedState = {
   inputKind: 'pattern',
@@ -23,6 +23,6 @@ export function restoreState(saved: unknown): PersistedState {
     selectedLayer: typeof s.selectedLayer === 'number' ? s.selectedLayer : null,
     colormap: COLORMAPS.includes(s.colormap as ColormapName) ? (s.colormap as ColormapName) : INITIAL_STATE.colormap,
     layerScale: s.layerScale === true,
-    backend: (['webgl', 'cpu'] as BackendName[]).includes(s.backend as BackendName) ? (s.backend as BackendName) : INITIAL_STATE.backend,
+    backend: BACKENDS.includes(s.backend as BackendName) ? (s.backend as BackendName) : INITIAL_STATE.backend,
   };
 }

@@ -7,11 +7,12 @@ import { inDocument, modelId, modelIdOf, modelIndexOf, modelsAt, notebookOf, toR
 import { readTraining, type CellSource, type ModelResult } from '../core';
 import { config } from '../config';
 import { logError, logInfo } from '../log';
-import { assertNever, isWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
+import { assertNever, isWebviewMessage, type HostMessage, type LayerWeights, type WebviewMessage } from '../protocol';
 import { downsamplingVariants } from './downsampling';
 import { describeShown, isPooling, memoryRefusal, toPreviewModel, type ShownModel } from './previewModel';
 import { newNonce, webviewHtml } from './webviewHtml';
 import { loadWeights, pickWeightsFile } from './weightsPicker';
+import { saveWeightsFile } from './weightsSaver';
 import { WeightsError } from '../weights/readWeights';
 
 /** Edits pausing shorter than this do not rebuild the model in the webview. */
@@ -270,6 +271,27 @@ export class ActivationPanel implements vscode.Disposable {
   }
 
   /**
+   * Save weights…: the weights the webview sent, written as a Keras 3 `.weights.h5` where the user chooses (by
+   * default `<source stem>.weights.h5` beside the source). Weights that do not fit the model (WeightsError) and a
+   * failed write each get an error message, also in the LayerLens output channel.
+   */
+  private async saveWeights(layers: LayerWeights[]): Promise<void> {
+    const model = this.model();
+    if (!model) return;
+    const sourceUri = this.notebook?.uri ?? this.doc.uri;
+    try {
+      const uri = await saveWeightsFile(sourceUri, toPreviewModel(model, this.key()), layers);
+      if (!uri) return;
+      logInfo(`preview: saved the weights of ${model.name} to ${uri.toString()}`);
+      void vscode.window.showInformationMessage(`LayerLens: saved the weights of ${model.name} to ${uri.scheme === 'file' ? uri.fsPath : uri.toString()}`);
+    } catch (e) {
+      const message = e instanceof WeightsError ? e.message : (e as Error).message;
+      logError(`save weights of ${model.name}`, e);
+      void vscode.window.showErrorMessage(`LayerLens: the weights could not be saved: ${message}`);
+    }
+  }
+
+  /**
    * A message from the webview (or from a test, through the API); resolves once it is handled and never rejects:
    * a failure goes to the LayerLens output channel.
    */
@@ -286,9 +308,11 @@ export class ActivationPanel implements vscode.Disposable {
   }
 
   /** Whether a message about a layer is about the model the panel shows now (not one it showed before a switch). */
-  private about(message: { type: string; model: string; index: number }): boolean {
+  private about(message: { type: string; model: string; index?: number }): boolean {
     if (message.model === this.key()) return true;
-    logInfo(`preview: ignored ${message.type} ${message.index} for ${message.model}, which the preview no longer shows (it shows ${this.key()})`);
+    logInfo(
+      `preview: ignored ${message.type}${message.index === undefined ? '' : ` ${message.index}`} for ${message.model}, which the preview no longer shows (it shows ${this.key()})`,
+    );
     return false;
   }
 
@@ -315,6 +339,9 @@ export class ActivationPanel implements vscode.Disposable {
       case 'whatIf':
         if (this.about(message)) this.sendWhatIf(message.index);
         return;
+      case 'saveWeights':
+        if (this.about(message)) await this.saveWeights(message.layers);
+        return;
       case 'status':
         this.lastStatus = message;
         logInfo(
@@ -333,7 +360,9 @@ export class ActivationPanel implements vscode.Disposable {
     const webview = this.panel.webview;
     const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString();
     const digitsUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'mnist.bin.gz')).toString();
-    return webviewHtml({ cspSource: webview.cspSource, scriptUri, digitsUri, nonce: newNonce() });
+    // tfjs' WASM backend fetches its binary from dist/ (setWasmPaths takes the folder, ending in a slash).
+    const wasmUri = `${webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist')).toString()}/`;
+    return webviewHtml({ cspSource: webview.cspSource, scriptUri, digitsUri, wasmUri, nonce: newNonce() });
   }
 
   dispose(): void {

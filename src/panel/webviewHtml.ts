@@ -1,4 +1,7 @@
-/** The activation webview's page: one script, a strict CSP with a nonce, no `unsafe-eval` or `unsafe-inline`. */
+/**
+ * The activation webview's page: one script, a strict CSP with a nonce, no `unsafe-eval` or `unsafe-inline`
+ * (`'wasm-unsafe-eval'` only, for tfjs' WASM backend: see contentSecurityPolicy).
+ */
 
 export interface WebviewHtmlOptions {
   /** `webview.cspSource`: where the webview may load the bundle and images from. */
@@ -6,6 +9,8 @@ export interface WebviewHtmlOptions {
   scriptUri: string;
   /** The bundled MNIST digits (dist/mnist.bin.gz), which the webview fetches when the user trains. */
   digitsUri: string;
+  /** The folder of tfjs' WASM binaries (dist/, ending in `/`), which the webview fetches when the WASM backend starts. */
+  wasmUri: string;
   nonce: string;
 }
 
@@ -14,11 +19,19 @@ export function newNonce(): string {
   return Array.from({ length: 32 }, () => chars[Math.floor(Math.random() * chars.length)]).join('');
 }
 
-/** `connect-src`: the webview fetches the bundled digits from the extension's own folder, and nothing else. */
+/**
+ * `connect-src`: the webview fetches the bundled digits and tfjs' WASM binaries from the extension's own folder, and
+ * nothing else.
+ * `'wasm-unsafe-eval'` (in script-src only): compiling WebAssembly is an "eval" to CSP, so without it
+ * `WebAssembly.instantiate` is refused and tfjs' WASM backend, which trains the book's convnet tens of times faster
+ * than software WebGL here, cannot start. It allows compiling WebAssembly modules and nothing else: JavaScript's
+ * `eval` and `new Function` stay refused (no `'unsafe-eval'`), and the only binaries the page can fetch are the
+ * extension's own (connect-src).
+ */
 export function contentSecurityPolicy({ cspSource, nonce }: Pick<WebviewHtmlOptions, 'cspSource' | 'nonce'>): string {
   return [
     `default-src 'none'`,
-    `script-src 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `img-src ${cspSource} blob: data:`,
     `connect-src ${cspSource}`,
@@ -32,7 +45,7 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>LayerLens activations</title>
 </head><body>
-<ll-app data-digits="${o.digitsUri}"></ll-app>
+<ll-app data-digits="${o.digitsUri}" data-wasm="${o.wasmUri}"></ll-app>
 <script nonce="${o.nonce}" src="${o.scriptUri}"></script>
 </body></html>`;
 }

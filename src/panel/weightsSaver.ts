@@ -6,14 +6,14 @@
  */
 import * as vscode from 'vscode';
 import type { LayerWeights, PreviewModel } from '../protocol';
-import { modelToSave, withWeightsSuffix, writeKeras3Weights } from '../weights/writeWeights';
+import { defaultWeightsName, modelToSave, withWeightsSuffix, writeKeras3Weights } from '../weights/writeWeights';
 
 /** Asks where to save and writes the file; the file's URI, or undefined when the user cancels. */
 export async function saveWeightsFile(sourceUri: vscode.Uri, model: PreviewModel, weights: LayerWeights[]): Promise<vscode.Uri | undefined> {
   // Keras names a model by its kind unless `name=` says otherwise; the name is only recorded, never checked.
   const bytes = writeKeras3Weights(modelToSave(model.graph ? 'functional' : 'sequential', model.layers, weights));
   const chosen = await vscode.window.showSaveDialog({
-    defaultUri: vscode.Uri.joinPath(sourceUri, '..', `${model.name}.weights.h5`),
+    defaultUri: vscode.Uri.joinPath(sourceUri, '..', defaultWeightsName(sourceUri.path)),
     filters: { 'Keras 3 weights (.weights.h5)': ['h5'] },
     title: `Save the weights of ${model.name}`,
   });

@@ -112,3 +112,10 @@ export function withWeightsSuffix(path: string): string {
   if (path.endsWith('.weights.h5')) return path;
   return path.replace(/\.(h5|hdf5)$/i, '') + '.weights.h5';
 }
+
+/** `<source stem>.weights.h5`, beside the source: `mnist_convnet.py` → `mnist_convnet.weights.h5`. */
+export function defaultWeightsName(sourcePath: string): string {
+  const base = sourcePath.split('/').pop() || 'model';
+  const stem = base.includes('.') && !base.startsWith('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+  return `${stem}.weights.h5`;
+}

@@ -64,8 +64,8 @@ describe('activation webview in Chromium', function () {
     const status = await w.waitForPosted('status');
     assert.equal(status.backend, 'webgl');
     assert.equal(status.layersShown, 8);
-    // This Chromium draws WebGL with SwiftShader (CHROMIUM_ARGS): the preview says the CPU may be faster.
-    assert.match(status.notice ?? '', /^WebGL is drawn in software here \(SwiftShader\): the CPU backend may well be faster\.$/);
+    // This Chromium draws WebGL with SwiftShader (CHROMIUM_ARGS): the preview says WASM or the CPU may be faster.
+    assert.match(status.notice ?? '', /^WebGL is drawn in software here \(SwiftShader\): WASM or the CPU backend may well be faster\.$/);
     const counts = await w.page.evaluate(() =>
       Array.from(document.querySelector('ll-app')!.shadowRoot!.querySelectorAll('ll-layer'), (el) => el.shadowRoot!.querySelectorAll('.grid canvas').length),
     );
@@ -403,6 +403,42 @@ describe('activation webview in Chromium', function () {
     await w.page.locator('ll-app button', { hasText: 'Use WebGL' }).click();
     assert.equal((await w.waitForPosted('status', mark)).backend, 'webgl');
     assert.deepEqual(await w.cspViolations(), []);
+    await w.page.close();
+  });
+
+  it('the user can switch to WASM under the CSP (wasm-unsafe-eval): SIMD, one thread, the maps agree with WebGL, the choice is kept', async () => {
+    const w = await openConvnet(browser);
+    const maps = () =>
+      w.page.evaluate(() => {
+        const app = document.querySelector('ll-app') as unknown as { maps: Map<number, { values: Float32Array }> };
+        return Array.from(app.maps.values(), (m) => Array.from(m.values));
+      });
+    const onWebgl = await maps();
+    const before = (await w.posted()).length;
+    await w.page.locator('ll-app button', { hasText: 'Use WASM' }).click();
+    const wasm = await w.waitForPosted('status', before);
+    assert.equal(wasm.backend, 'wasm');
+    assert.equal(wasm.layersShown, 8);
+    assert.equal(wasm.notice, null);
+    const badge = w.page.locator('ll-app .badge');
+    assert.equal((await badge.innerText()).trim(), 'wasm');
+    // Headless Chromium here has WebAssembly SIMD; a webview page is not cross-origin isolated, so no threads.
+    const title = (await badge.getAttribute('title')) ?? '';
+    console.log(`      WASM here: ${title}`);
+    assert.match(title, /WebAssembly with SIMD, 1 thread \(threads need cross-origin isolation, which a VS Code webview does not have\)/);
+    assert.equal(await w.page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true), false);
+    const onWasm = await maps();
+    let worst = 0;
+    onWebgl.forEach((m, i) => m.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - onWasm[i][j])))));
+    assert.ok(worst < 1e-3, `largest difference ${worst}`);
+    const state = (await w.page.evaluate(() => (window as unknown as { __state: { backend: string } }).__state)) as { backend: string };
+    assert.equal(state.backend, 'wasm');
+    const restored = await openConvnet(browser, { savedState: state });
+    assert.equal((await restored.waitForPosted('status')).backend, 'wasm');
+    assert.deepEqual(await restored.cspViolations(), []);
+    await restored.page.close();
+    assert.deepEqual(await w.cspViolations(), []);
+    assert.deepEqual(w.outsideRequests, []);
     await w.page.close();
   });
 

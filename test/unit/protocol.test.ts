@@ -111,6 +111,8 @@ describe('protocol: messages are validated in depth', () => {
     { type: 'status', backend: 'webgl', layersShown: 8, runMs: 12.5, notice: null },
     { type: 'status', backend: 'cpu', layersShown: 0, runMs: 0, notice: 'WebGL is not available' },
     { type: 'error', message: 'oops' },
+    { type: 'saveWeights', model: model.key, layers: [weights, { layer: 'flatten', tensors: [] }] },
+    { type: 'saveWeights', model: model.key, layers: [{ layer: 'vgg16', tensors: [], layers: [{ ...weights, layer: 'block1_conv1' }] }] },
   ];
 
   it("the webview's messages as the webview makes them pass", () => {
@@ -126,6 +128,35 @@ describe('protocol: messages are validated in depth', () => {
     ['a status with a negative layer count', { type: 'status', backend: 'webgl', layersShown: -1, runMs: 1, notice: null }],
     ['a status without its notice', { type: 'status', backend: 'webgl', layersShown: 8, runMs: 1 }],
     ['an error without a message', { type: 'error' }],
+    ['weights to save for no model', { type: 'saveWeights', layers: [weights] }],
+    ['no weights to save', { type: 'saveWeights', model: model.key, layers: [] }],
+    ['weights to save that are not a list', { type: 'saveWeights', model: model.key, layers: weights }],
+    [
+      'weights to save with a NaN (JSON makes it null)',
+      mutate({ type: 'saveWeights', model: model.key, layers: [weights] }, (m) => (m.layers[0].tensors[1].values[1] = NaN)),
+    ],
+    [
+      'weights to save with an infinite value',
+      mutate({ type: 'saveWeights', model: model.key, layers: [weights] }, (m) => (m.layers[0].tensors[0].values[0] = -Infinity)),
+    ],
+    [
+      'weights to save with a null value',
+      mutate({ type: 'saveWeights', model: model.key, layers: [weights] }, (m) => (m.layers[0].tensors[0].values[0] = null)),
+    ],
+    [
+      'weights to save whose values do not fill the shape',
+      mutate({ type: 'saveWeights', model: model.key, layers: [weights] }, (m) => m.layers[0].tensors[0].values.pop()),
+    ],
+    ['weights to save for one layer twice', { type: 'saveWeights', model: model.key, layers: [weights, weights] }],
+    ['weights to save for a layer with an empty name', { type: 'saveWeights', model: model.key, layers: [{ ...weights, layer: '' }] }],
+    [
+      "a nested model's weights to save with a tensor of the wrong size",
+      {
+        type: 'saveWeights',
+        model: model.key,
+        layers: [{ layer: 'vgg16', tensors: [], layers: [{ layer: 'block1_conv1', tensors: [{ shape: [2], values: [1] }] }] }],
+      },
+    ],
     ['an unknown type', { type: 'reveal', index: 1 }],
   ];
   for (const [what, message] of malformedWebview) it(`drops a webview message with ${what}`, () => assert.equal(isWebviewMessage(message), false));

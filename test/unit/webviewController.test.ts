@@ -10,7 +10,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { downsamplingVariants } from '../../src/panel/downsampling';
 import { toPreviewModel } from '../../src/panel/previewModel';
-import type { HostMessage, LayerWeights, PersistedState, PreviewModel, WebviewMessage } from '../../src/protocol';
+import { isWebviewMessage, type HostMessage, type LayerWeights, type PersistedState, type PreviewModel, type WebviewMessage } from '../../src/protocol';
+import { modelToSave, writeKeras3Weights } from '../../src/weights/writeWeights';
+import { matchLayers, readKerasWeights } from '../../src/weights/readWeights';
 import { LARGE_MODEL_MACS, PreviewController } from '../../webview/app/controller';
 import { fromRgba, inputGeometry, patternPlane, toChannels, type InputGeometry } from '../../webview/tfjs/inputs';
 import { ModelRunner, type LayerMap } from '../../webview/tfjs/runner';
@@ -30,9 +32,9 @@ class RecordingRunner extends ModelRunner {
     super();
   }
 
-  build(preview: PreviewModel, weights: LayerWeights[] | null = null) {
+  build(preview: PreviewModel, weights: LayerWeights[] | null = null, carry = false) {
     this.h.log.push(`${this.id} build ${preview.name}`);
-    return super.build(preview, weights);
+    return super.build(preview, weights, carry);
   }
 
   run(input: Float32Array, inputShape: number[]): LayerMap[] {
@@ -80,11 +82,20 @@ interface Harness {
   onProgressiveMap?: (m: LayerMap) => void;
   decoded: string[];
   statuses(): Extract<WebviewMessage, { type: 'status' }>[];
+  /** The backend the host says is active. */
+  backendName: string;
 }
 
 /** `large`: every model counts as large, so that it runs one layer at a time (as a pretrained base does). */
 function harness(
-  options: { saved?: unknown; image?: (g: InputGeometry) => Uint8ClampedArray | null | Error; large?: boolean; trainSamples?: number } = {},
+  options: {
+    saved?: unknown;
+    image?: (g: InputGeometry) => Uint8ClampedArray | null | Error;
+    large?: boolean;
+    trainSamples?: number;
+    /** The host says training is faster on WASM (as where WebGL is drawn in software); the backends switch by name only. */
+    trainOnWasm?: boolean;
+  } = {},
 ): Harness {
   const queue: (() => void)[] = [];
   let clock = 0;
@@ -105,14 +116,24 @@ function harness(
     },
     statuses: () => h.posted.filter((m): m is Extract<WebviewMessage, { type: 'status' }> => m.type === 'status'),
     controller: undefined as unknown as PreviewController,
+    backendName: 'cpu',
   };
   h.controller = new PreviewController({
     host: {
       post: (m) => h.posted.push(m),
       getState: () => options.saved,
       setState: (s) => h.saved.push(s),
-      backend: () => ({ name: 'cpu', notice: null, choices: ['webgl', 'cpu'] }),
-      useBackend: async () => {},
+      backend: () => ({
+        name: h.backendName,
+        notice: null,
+        choices: ['webgl', 'wasm', 'cpu'],
+        trainOn: options.trainOnWasm && h.backendName !== 'wasm' ? 'wasm' : null,
+      }),
+      useBackend: async (name) => {
+        h.log.push(`use ${name}`);
+        h.backendName = name;
+        await h.controller.backendChanged();
+      },
     },
     view: { changed: () => {}, showInput: (grey) => h.shown.push(grey), reveal: (i) => h.revealed.push(i) },
     frame: (callback) => {
@@ -681,6 +702,141 @@ model = keras.Sequential([keras.Input(shape=(10000,)), layers.Dense(16, activati
       h.controller.receive(modelMessage(tiny(imdb)));
       await until('the next model', () => h.controller.model?.inputShape?.[1] === 10000);
       assert.match(h.controller.training?.unavailable() ?? '', /they fit an input of .* "model" takes \(10000\)/);
+      h.controller.dispose();
+    });
+
+    /** A convnet whose head follows a global pooling: its second convolution's kernel can change without the Dense layer's shape changing. */
+    const GLOBAL = `import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(4, 3, activation="relu"),
+    layers.MaxPooling2D(2),
+    layers.Conv2D(8, 3, activation="relu"),
+    layers.GlobalAveragePooling2D(),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x_train, y_train, epochs=1, batch_size=32)
+`;
+    const byLayer = (weights: LayerWeights[]) => new Map(weights.map((w) => [w.layer, w.tensors.map((t) => Array.from(t.values, Math.fround))]));
+
+    it('trained weights are carried across edits layer by layer: same name and shapes keep theirs, the others start from their initial weights', async () => {
+      const h = harness();
+      const model = tiny(GLOBAL);
+      h.controller.receive(modelMessage(model));
+      await until('the first status', () => h.statuses().length === 1);
+      const initial = byLayer(h.runners[0].layerWeights(model));
+      await h.controller.startTraining();
+      assert.equal(h.controller.training?.status, 'done');
+      await settle();
+      const trained = byLayer(h.runners[0].layerWeights(model));
+      for (const name of ['conv2d', 'conv2d_1', 'dense']) assert.notDeepEqual(trained.get(name), initial.get(name), `${name} trained`);
+
+      // conv2d_1's kernel becomes 5×5: its weights no longer fit, conv2d's and dense's (8 → 10 still) do.
+      const edited = tiny(GLOBAL.replace('Conv2D(8, 3', 'Conv2D(8, 5'));
+      h.controller.receive(modelMessage(edited));
+      await until('the edited model runs', () => h.controller.model === edited && h.controller.maps.size > 0 && !h.controller.busy);
+      await settle();
+      assert.deepEqual(h.controller.weightsReset, ['conv2d_1']);
+      assert.equal(h.controller.message, null, 'no error: the layers that fit keep their weights');
+      assert.match(h.controller.weightsSource ?? '', /^trained here/);
+      const carried = byLayer(h.runners[0].layerWeights(edited));
+      assert.deepEqual(carried.get('conv2d'), trained.get('conv2d'));
+      assert.deepEqual(carried.get('dense'), trained.get('dense'));
+      const fresh = new ModelRunner();
+      fresh.build(edited);
+      assert.deepEqual(carried.get('conv2d_1'), byLayer(fresh.layerWeights(edited)).get('conv2d_1'), "conv2d_1: the edited layer's seeded initial weights");
+      fresh.dispose();
+      assert.deepEqual(
+        carried.get('conv2d_1')?.map((t) => t.length),
+        [5 * 5 * 4 * 8, 8],
+      );
+
+      // The edit undone: every layer fits the trained weights again, and the maps are the trained model's.
+      h.controller.receive(modelMessage(tiny(GLOBAL)));
+      await until(
+        'the model as before runs',
+        () => h.controller.model?.layers[2].tfjs !== edited.layers[2].tfjs && h.controller.maps.size > 0 && !h.controller.busy,
+      );
+      await settle();
+      assert.equal(h.controller.weightsReset, null);
+      assert.deepEqual(byLayer(h.runners[0].layerWeights(model)), trained);
+
+      // A file's weights must still fit every layer (nothing is partly loaded), whatever an edit would carry.
+      const wrong = [...h.runners[0].layerWeights(model)].map((w) => (w.layer === 'dense' ? { ...w, tensors: w.tensors.slice(1) } : w));
+      h.controller.receive({ type: 'weights', source: 'wrong.weights.h5', layers: wrong });
+      await until('the weights are refused', () => (h.controller.message ?? '').includes('"dense"'));
+      await settle();
+      assert.match(h.controller.weightsSource ?? '', /^trained here/, 'the trained weights are back');
+      h.controller.dispose();
+    });
+
+    it('Train moves the model to the backend the host says trains faster (trainOn), keeping its weights, and says so', async () => {
+      const h = harness({ trainOnWasm: true });
+      const model = tiny(GLOBAL);
+      h.controller.receive(modelMessage(model));
+      await until('the first status', () => h.statuses().length === 1);
+      await h.controller.startTraining();
+      assert.deepEqual(h.log.slice(0, 4), ['0 build model', '0 run', 'use wasm', '0 build model'], 'rebuilt on WASM before training');
+      assert.equal(h.backendName, 'wasm');
+      assert.equal(h.controller.trainingBackendNote, 'Training on WASM, which trains faster here than the CPU backend.');
+      assert.equal(h.controller.training?.status, 'done');
+      // Already there: training again does not switch.
+      await h.controller.startTraining();
+      assert.equal(h.log.filter((l) => l.startsWith('use ')).length, 1);
+      // The user's own choice of backend clears the note.
+      h.controller.switchBackend('cpu');
+      assert.equal(h.controller.trainingBackendNote, null);
+      h.controller.dispose();
+    });
+
+    it('Save weights… posts the weights the model runs with, by layer name in Keras order, which writeWeights writes and reads back equal', async () => {
+      const h = harness();
+      const model = tiny(GLOBAL);
+      assert.equal(h.controller.canSaveWeights(), false, 'nothing built yet');
+      h.controller.receive(modelMessage(model));
+      await until('the first status', () => h.statuses().length === 1);
+      assert.equal(h.controller.canSaveWeights(), true, 'the built model, with its initial weights');
+      const training = h.controller.startTraining();
+      await until('training runs', () => h.controller.training?.status === 'running');
+      assert.equal(h.controller.canSaveWeights(), false, 'not while training changes the weights');
+      h.controller.saveWeights();
+      assert.equal(h.posted.filter((m) => m.type === 'saveWeights').length, 0);
+      await training;
+      await settle();
+      assert.equal(h.controller.canSaveWeights(), true);
+      h.controller.saveWeights();
+      const sent = h.posted.filter((m): m is Extract<WebviewMessage, { type: 'saveWeights' }> => m.type === 'saveWeights');
+      assert.equal(sent.length, 1);
+      const message = sent[0];
+      assert.equal(message.model, model.key);
+      // What reaches the host: JSON, as VS Code carries a webview's message, and valid there.
+      const arrived: unknown = JSON.parse(JSON.stringify(message));
+      assert.ok(isWebviewMessage(arrived));
+      assert.deepEqual(
+        message.layers.map((l) => [l.layer, l.tensors.map((t) => t.shape)]),
+        [
+          ['conv2d', [[3, 3, 1, 4], [4]]],
+          ['conv2d_1', [[3, 3, 4, 8], [8]]],
+          ['dense', [[8, 10], [10]]],
+        ],
+      );
+      assert.deepEqual(byLayer(message.layers), byLayer(h.runners[0].layerWeights(model)), 'the trained weights');
+      // The file the host writes from them, read back by the reader Load weights… uses: the same numbers per layer.
+      const bytes = writeKeras3Weights(modelToSave('sequential', model.layers, (arrived as typeof message).layers));
+      const read = readKerasWeights(bytes, 'mnist_convnet.weights.h5');
+      assert.equal(read.format, 'keras3-weights-h5');
+      assert.deepEqual(byLayer(matchLayers(read, model.layers)), byLayer(message.layers));
+
+      // Weights that are not numbers are not sent: the page says why.
+      const runner = h.runners[0];
+      const real = runner.layerWeights.bind(runner);
+      runner.layerWeights = (m) =>
+        real(m).map((w, i) => (i === 0 ? { ...w, tensors: [{ ...w.tensors[0], values: w.tensors[0].values.map(() => NaN) }, w.tensors[1]] } : w));
+      h.controller.saveWeights();
+      assert.equal(h.posted.filter((m) => m.type === 'saveWeights').length, 1);
+      assert.match(h.controller.message ?? '', /NaN or infinite/);
       h.controller.dispose();
     });
   });

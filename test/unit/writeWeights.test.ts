@@ -15,7 +15,7 @@ import { analyze } from '../../src/core';
 import { toPreviewModel } from '../../src/panel/previewModel';
 import { h5Dataset, h5Group, writeHdf5 } from '../../src/weights/hdf5Writer';
 import { matchLayers, readKerasWeights, WeightsError } from '../../src/weights/readWeights';
-import { modelToSave, withWeightsSuffix, writeKeras3Weights, type LayerToSave } from '../../src/weights/writeWeights';
+import { defaultWeightsName, modelToSave, withWeightsSuffix, writeKeras3Weights, type LayerToSave } from '../../src/weights/writeWeights';
 import { ModelRunner } from '../../webview/tfjs/runner';
 import { FIXTURES, savedByKeras, writtenForKeras } from '../../scripts/keras-oracle/write_weights';
 
@@ -279,6 +279,14 @@ describe('writing Keras 3 weight files', () => {
       );
       const read = readKerasWeights(writeKeras3Weights(toSave), 'm.weights.h5');
       assert.deepEqual(matchLayers(read, model.layers), [hidden, dense]);
+    });
+
+    it("Save weights…' default file name: the source's stem with .weights.h5 (Keras 3 loads only that suffix)", () => {
+      assert.equal(defaultWeightsName('/w/examples/mnist_convnet.py'), 'mnist_convnet.weights.h5');
+      assert.equal(defaultWeightsName('/w/nb/chapter5.ipynb'), 'chapter5.weights.h5');
+      assert.equal(defaultWeightsName('/w/my.model.v2.py'), 'my.model.v2.weights.h5');
+      assert.equal(defaultWeightsName('/w/Untitled-1'), 'Untitled-1.weights.h5');
+      assert.equal(withWeightsSuffix(defaultWeightsName('/w/a.py')), 'a.weights.h5');
     });
 
     it('refuses weights that are missing, of the wrong size, or for a layer the model does not have', () => {

@@ -53,6 +53,11 @@ export class PreviewController {
   field: [number, number, number, number] | null = null;
   /** Where the loaded weights came from; null while the seeded initial weights are used. */
   weightsSource: string | null = null;
+  /**
+   * After an edit, the layers whose weights no longer fit (another shape, or a name the weights do not have): they
+   * start from their initial weights, the others keep theirs. Null when every layer kept its weights.
+   */
+  weightsReset: string[] | null = null;
   /** What is being built or run, shown with a progress bar; building and running a large model take seconds. */
   busy: string | null = null;
   /** The downsampling comparison shown under a pooling layer, each variant with its own runner. */
@@ -62,6 +67,8 @@ export class PreviewController {
    * input's (convolutions move with the input; the prediction may hold). Null while off.
    */
   shift: { dx: number; dy: number; maps: Map<number, LayerMap> } | null = null;
+  /** Training moved the model to a faster backend (trainOn): says which, and from which. */
+  trainingBackendNote: string | null = null;
   /** The pooling experiment is training the comparison's variants, one after another. */
   whatIfTraining = false;
   /** Training the model on the bundled digits: its plan, its run and curves; null before a model is built. */
@@ -149,7 +156,7 @@ export class PreviewController {
         this.weightsSource = m.layers.length ? m.source : null;
         this.message = null;
         this.changed();
-        if (this.model) void this.setModel(this.model);
+        if (this.model) void this.setModel(this.model, true);
         return;
       case 'weightsError':
         this.message = m.message;
@@ -169,13 +176,15 @@ export class PreviewController {
   }
 
   /** The backend changed (the user's choice, or the WebGL context was lost): rebuild what it shows on the new one. */
-  backendChanged(): void {
-    if (this.model) void this.setModel(this.model);
-    else this.changed();
+  backendChanged(): Promise<void> {
+    if (this.model) return this.setModel(this.model);
+    this.changed();
+    return Promise.resolve();
   }
 
   /** The user's choice of backend, kept for the next time the panel opens. */
   switchBackend(name: BackendName): void {
+    this.trainingBackendNote = null;
     this.save({ backend: name });
     void this.deps.host.useBackend(name);
   }
@@ -211,8 +220,19 @@ export class PreviewController {
     await this.deps.painted();
   }
 
-  /** Builds the runner with the loaded weights; weights that do not fit give way to those it had, then to none. */
-  private build(model: PreviewModel): void {
+  /**
+   * Builds the runner with the preview's weights. After an edit (`fresh` false) each layer whose name and shapes
+   * still fit keeps its weights and the others start from their initial ones (weightsReset names them). Weights
+   * just loaded (`fresh`) must fit every layer: weights that do not give way to those it had, then to none.
+   */
+  private build(model: PreviewModel, fresh: boolean): void {
+    this.weightsReset = null;
+    if (!fresh && this.weights) {
+      const built = this.runner.build(model, this.weights, true);
+      this.stopReason = built.stopReason;
+      if (built.carried?.reset.length) this.weightsReset = built.carried.reset;
+      return;
+    }
     try {
       this.stopReason = this.runner.build(model, this.weights).stopReason;
     } catch (e) {
@@ -230,7 +250,8 @@ export class PreviewController {
     }
   }
 
-  private async setModel(model: PreviewModel): Promise<void> {
+  /** `fresh`: the preview's weights were just loaded (a file, or reset), not carried from the model before an edit. */
+  private async setModel(model: PreviewModel, fresh = false): Promise<void> {
     const generation = ++this.generation;
     // Training holds the runner's layers: it lets go (keeping the weights it reached) before they are rebuilt.
     if (this.training?.busy) await this.training.stop();
@@ -254,7 +275,7 @@ export class PreviewController {
     await this.showBusy(`Building ${model.name} (${formatCount(model.totalParams)} parameters)…`);
     if (generation !== this.generation) return;
     try {
-      this.build(model);
+      this.build(model, fresh);
     } catch (e) {
       this.busy = null;
       this.message = `Building the model failed: ${(e as Error).message}`;
@@ -470,6 +491,34 @@ export class PreviewController {
     this.post({ type: 'resetWeights' });
   }
 
+  /**
+   * Whether Save weights… can be offered: the model is built (its weights are the runner's) and training is not
+   * changing them (paused is fine: its weights hold still).
+   */
+  canSaveWeights(): boolean {
+    const training = this.training?.status;
+    return (
+      this.model !== null && this.builtGeneration === this.generation && this.runner.builtIndices.length > 0 && training !== 'running' && training !== 'loading'
+    );
+  }
+
+  /**
+   * Save weights…: the weights the model runs with now (trained here, loaded, carried across edits, or initial), by
+   * layer name in Keras' order (each layer's kernel, bias, …), to the host, which asks where and writes a Keras 3
+   * `.weights.h5`. Weights that are not all numbers (a blown-up run) are not sent: Keras would load them as they are.
+   */
+  saveWeights(): void {
+    const model = this.model;
+    if (!model || !this.canSaveWeights()) return;
+    const layers = this.runner.layerWeights(model);
+    if (!allFinite(layers)) {
+      this.message = 'The weights hold values that are not numbers (NaN or infinite): train again with a smaller learning rate before saving them.';
+      this.changed();
+      return;
+    }
+    this.post({ type: 'saveWeights', model: model.key, layers });
+  }
+
   pickImage(): void {
     this.post({ type: 'pickImage' });
   }
@@ -531,9 +580,24 @@ export class PreviewController {
     }
   }
 
-  /** Trains the model on the bundled digits (Train); resolves when training ends. */
-  startTraining(): Promise<void> {
-    return this.training?.start() ?? Promise.resolve();
+  /**
+   * Trains the model on the bundled digits (Train); resolves when training ends. Where the host says another backend
+   * trains faster (trainOn: WASM, where the model runs on tfjs' plain JavaScript or on a WebGL drawn in software),
+   * the model is rebuilt there first, with the weights it has, and stays there; the panel says so.
+   */
+  async startTraining(): Promise<void> {
+    const session = this.training;
+    if (!session) return;
+    if (session.busy) return session.start();
+    const backend = this.backend();
+    const target = backend.trainOn;
+    if (target && target !== backend.name && session.unavailable() === null) {
+      const from = backend.name;
+      await this.deps.host.useBackend(target);
+      if (this.backend().name === target)
+        this.trainingBackendNote = `Training on ${backendLabel(target)}, which trains faster here than ${backendLabel(from)}.`;
+    }
+    return this.training?.start();
   }
 
   pauseTraining(): void {
@@ -554,4 +618,14 @@ export class PreviewController {
     this.closeWhatIf();
     this.runner.dispose();
   }
+}
+
+/** Whether every value of every tensor (a model used as a layer's too) is a finite number. */
+function allFinite(layers: readonly LayerWeights[]): boolean {
+  return layers.every((l) => l.tensors.every((t) => t.values.every((v) => Number.isFinite(v))) && allFinite(l.layers ?? []));
+}
+
+/** A backend's name as the buttons say it. */
+export function backendLabel(name: string): string {
+  return name === 'cpu' ? 'the CPU backend' : name === 'wasm' ? 'WASM' : name === 'webgl' ? 'WebGL' : name;
 }

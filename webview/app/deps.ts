@@ -4,14 +4,28 @@ import type { InputGeometry } from '../tfjs/inputs';
 import type { ModelRunner } from '../tfjs/runner';
 import type { Digits } from '../train/digits';
 
+export interface BackendInfo {
+  name: string;
+  notice: string | null;
+  choices: BackendName[];
+  /** What the active backend is made of (WASM: SIMD or not, and why one thread), for the badge's tooltip. */
+  detail?: string;
+  /**
+   * The backend training should run on when it is not the active one: WASM where the active backend is tfjs' plain
+   * JavaScript or a WebGL drawn in software (both far slower at training here: README, Speed); null to train where
+   * the model runs.
+   */
+  trainOn?: BackendName | null;
+}
+
 /** VS Code's side: messages, saved state, and the tfjs backend (main.ts makes it). */
 export interface Host {
   post(message: WebviewMessage): void;
   getState(): unknown;
   setState(state: PersistedState): void;
   /** The active backend's name, a notice when it is a fallback or drawn in software, and those that can be chosen. */
-  backend(): { name: string; notice: string | null; choices: BackendName[] };
-  /** Switches to another backend; the host calls backendChanged() once it is active. */
+  backend(): BackendInfo;
+  /** Switches to another backend; resolves once the model is rebuilt on it (the host calls backendChanged()). */
   useBackend(name: BackendName): Promise<void>;
 }
 

@@ -24,6 +24,11 @@ export interface BuildResult {
   built: number;
   /** Why the layer at `built` could not be built, if one could not. */
   stopReason: string | null;
+  /**
+   * Weights given with `carry` (those of the model before an edit): the layers with weights that took them (same
+   * name, same shapes) and those that start from their initial weights instead (missing, or another shape).
+   */
+  carried?: { kept: string[]; reset: string[] };
 }
 
 /**
@@ -51,6 +56,9 @@ function deserialize(c: TfjsLayerConfig): tfl.layers.Layer {
   const [cls, fromConfig] = entry;
   return fromConfig(cls, JSON.parse(JSON.stringify(c.config))) as unknown as tfl.layers.Layer;
 }
+
+/** Tensors to give built layers (setWeights), made before any is given, so that weights that do not fit change nothing. */
+type WeightsPlan = { layer: tfl.layers.Layer; values: tf.Tensor[] }[];
 
 /** A built layer and its row in the preview model; for a model used as a layer, the runner that built it. */
 interface BuiltLayer {
@@ -80,10 +88,18 @@ export class ModelRunner {
    * Builds what tfjs can build: a Sequential model's layers in order, stopping at the first it cannot; a
    * Functional model's calls in graph order, leaving out a layer it cannot build and every call that depends on it.
    */
-  build(preview: PreviewModel, weights: LayerWeights[] | null = null): BuildResult {
+  /**
+   * `carry`: the weights are those of the model before an edit, not a file's: each layer whose name and shapes still
+   * fit takes its weights, the others keep their initial ones (BuildResult.carried says which). Without it, weights
+   * that do not fit every layer throw, and none are loaded.
+   */
+  build(preview: PreviewModel, weights: LayerWeights[] | null = null, carry = false): BuildResult {
     this.dispose();
     const stopReason = preview.graph ? this.buildGraph(preview, preview.graph) : this.buildSequential(preview);
-    if (weights && this.built.length) this.loadWeights(preview, weights);
+    if (weights && this.built.length) {
+      const carried = this.loadWeights(preview, weights, carry);
+      if (carry) return { built: this.indices.length, stopReason, carried };
+    }
     return { built: this.indices.length, stopReason };
   }
 
@@ -187,36 +203,66 @@ export class ModelRunner {
    * Puts trained weights in place; throws naming the first layer whose weights do not match, before changing any.
    * The tensors made for the layers before that one are disposed on the way out, whether it throws or not.
    */
-  private loadWeights(preview: PreviewModel, weights: LayerWeights[]): void {
-    const plan: { layer: tfl.layers.Layer; values: tf.Tensor[] }[] = [];
+  private loadWeights(preview: PreviewModel, weights: LayerWeights[], carry: boolean): { kept: string[]; reset: string[] } {
+    const plan: WeightsPlan = [];
+    const carried = { kept: [] as string[], reset: [] as string[] };
     try {
-      this.planWeights(preview, weights, plan);
+      this.planWeights(preview, weights, plan, carry ? carried : null);
       for (const p of plan) p.layer.setWeights(p.values);
     } finally {
       for (const p of plan) p.values.forEach((t) => t.dispose());
     }
+    return carried;
   }
 
-  /** Each built layer's tensors from `weights`, into `plan`; a model used as a layer is planned layer by layer inside. */
-  private planWeights(preview: PreviewModel, weights: LayerWeights[], plan: { layer: tfl.layers.Layer; values: tf.Tensor[] }[]): void {
+  /**
+   * Each built layer's tensors from `weights`, into `plan`; a model used as a layer is planned layer by layer inside.
+   * `carried` null: the first layer that does not fit throws. Otherwise a layer that does not fit (a model used as a
+   * layer: any of its layers) is left out of the plan and named in `carried.reset`, one that fits in `carried.kept`.
+   */
+  private planWeights(preview: PreviewModel, weights: LayerWeights[], plan: WeightsPlan, carried: { kept: string[]; reset: string[] } | null): void {
     for (const { layer: tfLayer, index, child } of this.built) {
       const meta = preview.layers[index];
       const expected = tfLayer.getWeights().map((w) => w.shape);
       if (expected.length === 0) continue;
-      const found = weights.find((w) => w.layer === meta.name);
-      if (!found) throw new Error(`The weights have no layer "${meta.name}" (${meta.type}).`);
-      if (child && meta.nested && found.layers) {
-        child.planWeights(meta.nested, found.layers, plan);
+      if (!carried) {
+        this.planLayer(tfLayer, meta, expected, weights, plan, child);
         continue;
       }
-      const got = found.tensors.map((t) => t.shape);
-      const same = got.length === expected.length && got.every((s, k) => s.length === expected[k].length && s.every((d, j) => d === expected[k][j]));
-      if (!same)
-        throw new Error(`Layer "${meta.name}" (${meta.type}) expects weights of shapes ${JSON.stringify(expected)} but the file has ${JSON.stringify(got)}.`);
-      const values: tf.Tensor[] = [];
-      plan.push({ layer: tfLayer, values });
-      for (const t of found.tensors) values.push(tf.tensor(t.values, t.shape, 'float32'));
+      const mine: WeightsPlan = [];
+      try {
+        this.planLayer(tfLayer, meta, expected, weights, mine, child);
+        plan.push(...mine);
+        carried.kept.push(meta.name);
+      } catch {
+        for (const p of mine) p.values.forEach((t) => t.dispose());
+        carried.reset.push(meta.name);
+      }
     }
+  }
+
+  /** One built layer's tensors from `weights`, into `plan`; throws naming the layer when they do not fit it. */
+  private planLayer(
+    tfLayer: tfl.layers.Layer,
+    meta: PreviewModel['layers'][number],
+    expected: number[][],
+    weights: LayerWeights[],
+    plan: WeightsPlan,
+    child: ModelRunner | undefined,
+  ): void {
+    const found = weights.find((w) => w.layer === meta.name);
+    if (!found) throw new Error(`The weights have no layer "${meta.name}" (${meta.type}).`);
+    if (child && meta.nested && found.layers) {
+      child.planWeights(meta.nested, found.layers, plan, null);
+      return;
+    }
+    const got = found.tensors.map((t) => t.shape);
+    const same = got.length === expected.length && got.every((s, k) => s.length === expected[k].length && s.every((d, j) => d === expected[k][j]));
+    if (!same)
+      throw new Error(`Layer "${meta.name}" (${meta.type}) expects weights of shapes ${JSON.stringify(expected)} but the file has ${JSON.stringify(got)}.`);
+    const values: tf.Tensor[] = [];
+    plan.push({ layer: tfLayer, values });
+    for (const t of found.tensors) values.push(tf.tensor(t.values, t.shape, 'float32'));
   }
 
   /**

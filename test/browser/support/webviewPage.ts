@@ -71,6 +71,7 @@ export async function openWebview(browser: Browser, savedState: unknown = undefi
           cspSource: ORIGIN,
           scriptUri: `${ORIGIN}/dist/webview.js`,
           digitsUri: `${ORIGIN}/dist/mnist.bin.gz`,
+          wasmUri: `${ORIGIN}/dist/`,
           nonce: 'testnonce0123456789',
         }),
       });
@@ -78,6 +79,8 @@ export async function openWebview(browser: Browser, savedState: unknown = undefi
       return route.fulfill({ contentType: 'application/octet-stream', body: readFileSync(join(ROOT, 'dist', 'mnist.bin.gz')) });
     if (url === `${ORIGIN}/dist/webview.js`)
       return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(ROOT, 'dist', 'webview.js'), 'utf8') });
+    const wasm = wasmFile(url);
+    if (wasm) return route.fulfill(wasm);
     return route.fulfill({ status: 404, body: '' });
   });
   // tsx compiles this file with esbuild's keepNames, which wraps functions in `__name(...)`; the functions
@@ -125,12 +128,27 @@ export async function openBundlePage(browser: Browser, entry: string): Promise<P
     write: false,
     format: 'iife',
     platform: 'browser',
-    define: { WebAssembly: 'undefined' },
     logLevel: 'silent',
   });
   const page = await browser.newPage();
+  // Served from ORIGIN, as the webview's files are: the WASM backend fetches its binaries from `${WASM_BASE}`.
+  await page.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (url === `${ORIGIN}/blank.html`) return route.fulfill({ contentType: 'text/html', body: '<html><body></body></html>' });
+    const wasm = wasmFile(url);
+    return wasm ? route.fulfill(wasm) : route.abort();
+  });
   await page.addInitScript({ content: 'window.__name = (f) => f;' });
-  await page.setContent('<html><body></body></html>');
+  await page.goto(`${ORIGIN}/blank.html`);
   await page.addScriptTag({ content: bundle.outputFiles[0].text });
   return page;
+}
+
+/** Where a page opened here finds tfjs' WASM binaries (dist/, as esbuild.config.mjs copies them). */
+export const WASM_BASE = `${ORIGIN}/dist/`;
+
+/** The response for one of tfjs' WASM binaries in dist/, or null when `url` is not one. */
+function wasmFile(url: string): { contentType: string; body: Buffer } | null {
+  const m = /^https:\/\/webview\.layerlens\.test\/dist\/(tfjs-backend-wasm(?:-simd)?\.wasm)$/.exec(url);
+  return m ? { contentType: 'application/wasm', body: readFileSync(join(ROOT, 'dist', m[1])) } : null;
 }

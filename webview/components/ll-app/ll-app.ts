@@ -9,7 +9,7 @@ import { PreviewController, type Host, type TrainingSession } from '../../app/co
 import type { LayerMap } from '../../tfjs/runner';
 import type { PadElement } from '../ll-pad/ll-pad';
 import { base } from '../styles';
-import { controls } from './controls';
+import { controls, saveWeightsButton, weightsResetNote } from './controls';
 import { decodeImage } from './decodeImage';
 import { layerTable } from './layerTable';
 import { appStyles } from './styles';
@@ -53,8 +53,8 @@ export class AppElement extends LitElement {
   }
 
   /** The backend changed (the user's choice, or the WebGL context was lost): rebuild what it shows on the new one. */
-  backendChanged(): void {
-    this.controller?.backendChanged();
+  backendChanged(): Promise<void> {
+    return this.controller?.backendChanged() ?? Promise.resolve();
   }
 
   /** The maps on show, by layer index (the browser tests compare them across backends). */
@@ -84,7 +84,12 @@ export class AppElement extends LitElement {
     if (!model) return html`<div class="muted">Waiting for the model…</div>`;
     if (!geometry)
       return html`<p class="message">Feature maps need a spatial input (height, width, channels); "${model.name}" takes ${formatShape(model.inputShape)}.</p>
-        ${trainingBlock(c)} ${layerTable(model)}`;
+        ${message ? html`<div class="message">${message}</div>` : nothing}
+        <div class="row">
+          <span class="muted">Weights: ${c.weightsSource ?? 'initial (seeded)'}</span>
+          ${saveWeightsButton(c)}
+        </div>
+        ${weightsResetNote(c)} ${trainingBlock(c)} ${layerTable(model)}`;
     const last = model.layers[model.layers.length - 1];
     // Requests about a layer name the model they are about: the host ignores one about a model it no longer shows.
     const key = model.key;

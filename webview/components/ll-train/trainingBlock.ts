@@ -87,6 +87,7 @@ export function trainingBlock(c: PreviewController) {
         : nothing
     }
     ${unavailable ? html`<div class="message training-unavailable">${unavailable}</div>` : nothing}
+    ${c.trainingBackendNote ? html`<div class="muted training-backend">${c.trainingBackendNote}</div>` : nothing}
     ${t.message ? html`<div class="message">${t.message}</div>` : nothing} ${progress(t)} ${curves(t)}
     ${
       t.kernel
