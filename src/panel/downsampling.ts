@@ -55,6 +55,51 @@ function splice(text: string, from: number, to: number, code: string): string {
   return text.slice(0, from) + code + text.slice(to);
 }
 
+/** A call to replace: offsets in the file, or in cell `cell` of a notebook. */
+interface Edit {
+  cell?: number;
+  from: number;
+  to: number;
+}
+
+/** `text` with each edit's range replaced by its code (edits at distinct places). */
+function spliceAll(text: string, edits: (Edit & { code: string })[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.from - a.from)) out = splice(out, e.from, e.to, e.code);
+  return out;
+}
+
+/** Offset of a 1-based line and column in `text`. */
+function offsetOf(text: string, line: number, column: number): number {
+  let at = 0;
+  for (let l = 1; l < line; l++) {
+    const next = text.indexOf('\n', at);
+    if (next < 0) return text.length;
+    at = next + 1;
+  }
+  return at + column - 1;
+}
+
+/**
+ * Where every pooling layer of the model is constructed (its constructor call, once per call in the source: a call
+ * in a loop makes several layers), in the source the what-if edits: "no downsampling at all" replaces each.
+ */
+function poolingCalls(model: ModelResult, source: SourceForWhatIf): Edit[] {
+  const edits = new Map<string, Edit>();
+  for (const l of model.layers) {
+    if (!POOLING.test(l.type)) continue;
+    const text = source.cells ? source.cells.find((c) => c.index === l.range.cell)?.text : source.text;
+    if (text === undefined) return [];
+    const from = offsetOf(text, l.range.start.line, l.range.start.column);
+    const to = offsetOf(text, l.range.end.line, l.range.end.column);
+    const call = text.slice(from, to);
+    // Only a call of the class itself can be replaced (`pool(x)` with a layer made elsewhere cannot).
+    if (!/Pooling[123]D\s*\(/.test(call)) return [];
+    edits.set(`${l.range.cell ?? ''}:${from}`, { cell: l.range.cell, from, to: from + constructorEnd(call) });
+  }
+  return [...edits.values()];
+}
+
 export interface SourceForWhatIf {
   /** The file's text, or the notebook's code cells. */
   text?: string;
@@ -86,10 +131,24 @@ export function downsamplingVariants(
   // constructor, up to its closing parenthesis, is replaced.
   const callText = written.slice(0, constructorEnd(written));
   source = { ...source, to: source.from + callText.length };
-  return replacements(layer, callText).flatMap(({ label, code }) => {
+  const here: Edit = { cell: source.cell, from: source.from, to: source.to };
+  const variants = replacements(layer, callText).map((r) => ({ ...r, edits: [{ ...here, code: r.code }] }));
+  const prefix = /^([\w.]*?)\w+\s*\(/.exec(callText)?.[1] ?? '';
+  const everyPooling = model.application ? [] : poolingCalls(model, source);
+  if (everyPooling.length > 0)
+    variants.push({ label: 'No downsampling', code: `${prefix}Identity()`, edits: everyPooling.map((e) => ({ ...e, code: `${prefix}Identity()` })) });
+  return variants.flatMap(({ label, code, edits }) => {
     const result = source.cells
-      ? analyzeCells(source.cells.map((c) => (c.index === source.cell ? { ...c, text: splice(c.text, source.from, source.to, code) } : c)))
-      : analyze(splice(text ?? '', source.from, source.to, code), { fileName: `${source.fileName ?? 'source'}#what-if` });
+      ? analyzeCells(
+          source.cells.map((c) => ({
+            ...c,
+            text: spliceAll(
+              c.text,
+              edits.filter((e) => e.cell === c.index),
+            ),
+          })),
+        )
+      : analyze(spliceAll(text ?? '', edits), { fileName: `${source.fileName ?? 'source'}#what-if` });
     const at = modelIndex === undefined ? undefined : result.models[modelIndex];
     const variant =
       modelIndex === undefined ? result.models.find((m) => m.name === model.name && m.line === model.line) : at?.name === model.name ? at : undefined;

@@ -339,7 +339,7 @@ describe('activation webview in Chromium', function () {
     await w.page.close();
   });
 
-  it('at a pooling layer, compares max pooling, average pooling and a strided convolution side by side', async () => {
+  it('at a pooling layer, compares max pooling, average pooling, a strided convolution and no downsampling side by side', async () => {
     const w = await openConvnet(browser);
     await w.page.locator('ll-layer[data-index="1"] button', { hasText: 'Compare downsampling' }).click();
     const ask = await w.waitForPosted('whatIf');
@@ -365,9 +365,11 @@ describe('activation webview in Chromium', function () {
     await w.waitForPosted('status', n);
     const block = w.page.locator('.whatif');
     await block.waitFor();
-    assert.equal(await block.locator('.variant').count(), 3);
+    assert.equal(await block.locator('.variant').count(), 4);
     assert.match(await block.innerText(), /Strided convolution[\s\S]*4,128 params here · 97,450 in the model/);
-    assert.equal(await block.locator('ll-layer canvas[data-channel]').count(), 96);
+    // No downsampling at all: the Dense layer on the flattened 22×22×64 map makes the model 2,038,922 parameters.
+    assert.match(await block.innerText(), /No downsampling[\s\S]*0 params here · 2,038,922 in the model/);
+    assert.equal(await block.locator('ll-layer canvas[data-channel]').count(), 128);
     await w.page.screenshot({ path: 'test-results/webview-what-if.png' });
     await w.page.close();
   });

@@ -18,9 +18,31 @@ describe('downsampling what-if', () => {
   const from = lineStart + layer.range.start.column - 1;
   const to = lineStart + layer.range.end.column - 1;
 
+  it('adds "no downsampling at all": every pooling call of the model replaced by Identity(), with the book\'s giant Dense layer', () => {
+    const variants = downsamplingVariants(model, layer, { text, from, to }, 'k');
+    const none = variants.find((v) => v.label === 'No downsampling');
+    assert.ok(none);
+    assert.equal(none.code, 'layers.Identity()');
+    // Both MaxPooling2D((2, 2)) calls are gone: the third convolution sees 22×22×64, and Flatten gives 30,976 features.
+    const rows = none.model.layers.map((l) => [l.type, l.outputShape, l.params]);
+    assert.deepEqual(rows, [
+      ['Conv2D', [null, 26, 26, 32], 320],
+      ['Identity', [null, 26, 26, 32], 0],
+      ['Conv2D', [null, 24, 24, 64], 18_496],
+      ['Identity', [null, 24, 24, 64], 0],
+      ['Conv2D', [null, 22, 22, 64], 36_928],
+      ['Flatten', [null, 30_976], 0],
+      ['Dense', [null, 64], 30_976 * 64 + 64],
+      ['Dense', [null, 10], 650],
+    ]);
+    assert.equal(none.model.totalParams, 320 + 18_496 + 36_928 + 30_976 * 64 + 64 + 650);
+    // Without pooling the third 3×3 convolution sees only a 7×7 window of the input (the book's point).
+    assert.deepEqual(none.model.layers[4].receptiveField?.size, [7, 7]);
+  });
+
   it("gives max pooling, average pooling and a stride-2 convolution with the core's shapes, params and fields", () => {
     assert.equal(text.slice(from, to), 'layers.MaxPooling2D((2, 2))');
-    const variants = downsamplingVariants(model, layer, { text, from, to }, 'k');
+    const variants = downsamplingVariants(model, layer, { text, from, to }, 'k').filter((v) => v.label !== 'No downsampling');
     assert.deepEqual(
       variants.map((v) => v.label),
       ['Max pooling', 'Average pooling', 'Strided convolution'],
@@ -80,6 +102,8 @@ describe('downsampling what-if', () => {
         ['MaxPooling2D', [null, 9, 9, 64], 223_242],
         ['AveragePooling2D', [null, 9, 9, 64], 223_242],
         ['Conv2D', [null, 9, 9, 64], 223_242 + 3 * 3 * 64 * 64 + 64],
+        // Global average pooling before its Dense: without the pooling the parameters stay, the maps are 28×28.
+        ['Identity', [null, 28, 28, 64], 223_242],
       ],
     );
     assert.equal(variants[2].code, "layers.Conv2D(64, kernel_size=(3, 3), strides=(3, 3), padding='valid')");
@@ -89,7 +113,7 @@ describe('downsampling what-if', () => {
       try {
         assert.equal(runner.build(v.model).stopReason, null);
         const map = runner.run(new Float32Array(32 * 32 * 3).fill(0.5), [32, 32, 3]).find((m) => m.index === pool.index);
-        assert.deepEqual(map?.shape, [9, 9, 64], v.label);
+        assert.deepEqual(map?.shape, v.label === 'No downsampling' ? [28, 28, 64] : [9, 9, 64], v.label);
       } finally {
         runner.dispose();
       }

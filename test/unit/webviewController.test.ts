@@ -331,10 +331,10 @@ describe('webview controller (real runner, tfjs CPU backend)', () => {
     const whatIf = shownWhatIf();
     assert.ok(whatIf);
     assert.equal(whatIf.index, 1);
-    assert.equal(h.runners.length, 4, 'the model’s runner and one per variant');
+    assert.equal(h.runners.length, 5, 'the model’s runner and one per variant');
     assert.deepEqual(
       h.log.filter((l) => / build /.test(l)),
-      ['0 build model', '1 build model', '2 build model', '3 build model'],
+      ['0 build model', '1 build model', '2 build model', '3 build model', '4 build model'],
     );
     assert.deepEqual(
       whatIf.variants.map((v) => [v.variant.label, v.map?.shape]),
@@ -342,11 +342,12 @@ describe('webview controller (real runner, tfjs CPU backend)', () => {
         ['Max pooling', [13, 13, 32]],
         ['Average pooling', [13, 13, 32]],
         ['Strided convolution', [13, 13, 32]],
+        ['No downsampling', [26, 26, 32]],
       ],
     );
     assert.deepEqual(
       whatIf.variants.map((_, i) => h.log.includes(`${i + 1} run`)),
-      [true, true, true],
+      [true, true, true, true],
     );
     // Max pooling is the model's own layer: its map is the one shown above it.
     assert.deepEqual(Array.from(whatIf.variants[0].map?.values ?? []), Array.from(h.controller.maps.get(1)?.values ?? []));
@@ -356,7 +357,7 @@ describe('webview controller (real runner, tfjs CPU backend)', () => {
     assert.equal(shownWhatIf(), null);
     assert.deepEqual(
       h.runners.slice(1).map((r) => r.builtIndices.length),
-      [0, 0, 0],
+      [0, 0, 0, 0],
       'closing frees the variants’ runners',
     );
     h.controller.dispose();
@@ -658,12 +659,14 @@ model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Flatten(), laye
           ['Max pooling', null, 128, 2],
           ['Average pooling', null, 128, 2],
           ['Strided convolution', null, 128, 2],
+          ['No downsampling', null, 128, 2],
         ],
       );
-      // The strided convolution's parameters are the core's: 4 × (2×2×4) + 4 more than pooling's none.
+      // The strided convolution's parameters are the core's: 4 × (2×2×4) + 4 more than pooling's none; without
+      // downsampling the Dense layer takes 26×26×4 features instead of 13×13×4: (2,704 − 676) × 10 more.
       assert.deepEqual(
         w.variants.map((v) => v.variant.model.totalParams),
-        [model.totalParams, model.totalParams, model.totalParams! + 68],
+        [model.totalParams, model.totalParams, model.totalParams! + 68, model.totalParams! + (2704 - 676) * 10],
       );
       const maxPooling = w.variants[0].training!.trainer!.batches.map((b) => b.loss);
       assert.notDeepEqual(
@@ -677,7 +680,7 @@ model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Flatten(), laye
       own.forEach((l, i) => assert.ok(Math.abs(l - maxPooling[i]) < 1e-5, `batch ${i}: ${l} vs ${maxPooling[i]}`));
       assert.match(
         experimentSummary(w) ?? '',
-        /^Validation accuracy on the held-out digits after the same training: Max pooling \d+\.\d%, Average pooling \d+\.\d%, Strided convolution \d+\.\d%\. One seed and one budget: /,
+        /^Validation accuracy on the held-out digits after the same training: Max pooling \d+\.\d%, Average pooling \d+\.\d%, Strided convolution \d+\.\d%, No downsampling \d+\.\d%\. One seed and one budget: /,
       );
       h.controller.dispose();
     });
