@@ -3,7 +3,7 @@
  * cell's analysis is its notebook's: all code cells joined in order, so a model built across cells is whole.
  */
 import * as vscode from 'vscode';
-import { analyze, analyzeCells, type AnalysisResult, type ModelResult, type Range as CoreRange } from './core';
+import { analyzeCells, Analyzer, type AnalysisResult, type ModelResult, type Range as CoreRange } from './core';
 import { modelAtPosition, modelSpan } from './modelSpan';
 
 export interface DocumentAnalysis {
@@ -28,6 +28,8 @@ function notebookKey(nb: vscode.NotebookDocument): string {
 
 export class AnalysisCache {
   private readonly entries = new Map<string, { key: string; analysis: DocumentAnalysis }>();
+  /** One analyzer per open file: each keystroke's analysis reuses the previous version's work. */
+  private readonly analyzers = new Map<string, Analyzer>();
 
   /** The analysis of the document (or of the notebook it is a cell of), computed once per version. */
   get(doc: vscode.TextDocument): DocumentAnalysis {
@@ -37,7 +39,9 @@ export class AnalysisCache {
     const key = `${id}@${doc.version}`;
     const hit = this.entries.get(id);
     if (hit && hit.key === key) return hit.analysis;
-    const analysis = { result: analyze(doc.getText(), { fileName: doc.fileName }) };
+    let analyzer = this.analyzers.get(id);
+    if (!analyzer) this.analyzers.set(id, (analyzer = new Analyzer()));
+    const analysis = { result: analyzer.analyze(doc.getText()) };
     rememberIds(analysis.result.models);
     this.entries.set(id, { key, analysis });
     return analysis;
@@ -58,8 +62,11 @@ export class AnalysisCache {
     return analysis;
   }
 
+  /** The document closed: its analysis and what its analyzer kept go. */
   forget(uri: vscode.Uri): void {
     this.entries.delete(uri.toString());
+    this.analyzers.get(uri.toString())?.dispose();
+    this.analyzers.delete(uri.toString());
   }
 }
 

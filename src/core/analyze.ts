@@ -56,9 +56,48 @@ interface Version {
   };
 }
 
-/** The last analysed version of each file, so that an edit re-chunks, re-scans and re-runs only what it touched. */
-const previousVersions = new Map<string, Version>();
-const PREVIOUS_LIMIT = 16;
+/**
+ * Analyses the successive versions of one document: each analysis reuses what the previous one left (its statements,
+ * their facts, its groups' runs), so that an edit re-chunks, re-scans and re-runs only what it touched. One per open
+ * document, disposed when it closes (the extension's AnalysisCache); `analyze(text, { fileName })` keeps one per file
+ * name for the last few files. Caches keyed by a statement's text alone (parse trees, facts, words) are shared.
+ */
+export class Analyzer {
+  analyze(text: string): AnalysisResult {
+    try {
+      return analyzeSource(prepareFile(text, this));
+    } catch (e) {
+      return failure(e);
+    }
+  }
+
+  /** Forgets the last version: the next analysis is a cold one. */
+  dispose(): void {
+    lastVersions.delete(this);
+  }
+}
+
+/** Each live Analyzer's last analysed version. */
+const lastVersions = new Map<Analyzer, Version>();
+
+/** The Analyzers of `analyze(text, { fileName })`, the most recently used last. */
+const byFileName = new Map<string, Analyzer>();
+const FILE_NAMES_KEPT = 16;
+
+function analyzerFor(fileName: string): Analyzer {
+  let analyzer = byFileName.get(fileName);
+  if (analyzer) byFileName.delete(fileName);
+  else {
+    analyzer = new Analyzer();
+    if (byFileName.size >= FILE_NAMES_KEPT) {
+      const [oldest, gone] = byFileName.entries().next().value as [string, Analyzer];
+      byFileName.delete(oldest);
+      gone.dispose();
+    }
+  }
+  byFileName.set(fileName, analyzer);
+  return analyzer;
+}
 
 /**
  * What the text alone says about a statement, without parsing it: whether it may touch a model (the cheap test),
@@ -108,28 +147,30 @@ export function clearParseCache(): void {
   clearGroupCaches();
   factsCache.clear();
   clearApplicationCaches();
-  previousVersions.clear();
+  lastVersions.clear();
+  byFileName.clear();
 }
 
 /** A file prepared for analysis, with how its statements map to the previous version's. */
 interface Prepared {
   source: SourceText;
   chunks: Chunk[];
-  key?: string;
+  /** Whose version this is: its previous version is reused, and this one kept for the next. */
+  owner?: Analyzer;
   edit?: { previous: Version; oldToNew: Int32Array; ends: { prefix: number; suffix: number } };
 }
 
 /** A plain file's text and chunks, reusing the previous version's where the edit left them alone. */
-function prepareFile(text: string, key: string | undefined): Prepared {
-  const prev = key === undefined ? undefined : previousVersions.get(key);
+function prepareFile(text: string, owner: Analyzer | undefined): Prepared {
+  const prev = owner && lastVersions.get(owner);
   if (!prev) {
     const source = new SourceText(text);
-    return { source, chunks: chunkSource(text).chunks, key };
+    return { source, chunks: chunkSource(text).chunks, owner };
   }
   const ends = commonEnds(prev.source.text, text);
   const source = new SourceText(text, undefined, { source: prev.source, ...ends });
   const chunks = rechunk({ text: prev.source.text, chunks: prev.chunks }, text, ends).chunks;
-  return { source, chunks, key, edit: { previous: prev, oldToNew: alignChunks(prev.chunks, chunks, prev.source.text.length, text.length, ends), ends } };
+  return { source, chunks, owner, edit: { previous: prev, oldToNew: alignChunks(prev.chunks, chunks, prev.source.text.length, text.length, ends), ends } };
 }
 
 /** Old chunk index → index of the same statement (same text, moved by the edit's length change) in the new chunks, or -1. */
@@ -147,12 +188,6 @@ function alignChunks(old: Chunk[], now: Chunk[], oldLength: number, newLength: n
     if (n && n.text === c.text && n.start === (before ? c.start : c.start + delta)) map[i] = j;
   });
   return map;
-}
-
-function remember(key: string, version: Version): void {
-  previousVersions.delete(key);
-  if (previousVersions.size >= PREVIOUS_LIMIT) previousVersions.delete(previousVersions.keys().next().value as string);
-  previousVersions.set(key, version);
 }
 
 function prepareCells(source: SourceText): Prepared {
@@ -481,8 +516,8 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   // A file opened (no previous version) runs as one program: no slower than before groups. From the first edit on,
   // it runs in groups, whose runs the next edit can keep (the first edit pays for them: about a cold analysis).
   const run = interpret(program, previousRun(prepared, walked, ambient), prepared.edit !== undefined);
-  if (prepared.key !== undefined)
-    remember(prepared.key, {
+  if (prepared.owner)
+    lastVersions.set(prepared.owner, {
       source,
       chunks,
       statements: { facts, touches, aliasKey },
@@ -584,7 +619,7 @@ export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisR
   try {
     if (options.reference) return analyzeReference(notebook ? joinCells(readNotebook(source)) : new SourceText(source));
     if (notebook) return analyzeSource(prepareCells(joinCells(readNotebook(source))));
-    return analyzeSource(prepareFile(source, options.fileName));
+    return analyzeSource(prepareFile(source, options.fileName === undefined ? undefined : analyzerFor(options.fileName)));
   } catch (e) {
     return failure(e);
   }

@@ -1,5 +1,5 @@
 /** The analysis core: no `vscode`, no DOM. Used by the CLI, the extension, the webview, tests and benchmarks. */
-export { analyze, analyzeCells, clearParseCache } from './analyze';
+export { analyze, analyzeCells, Analyzer, clearParseCache } from './analyze';
 export { formatBytes, formatCount, formatField, formatMarkdown, formatShape, formatTable, diagnosticLine } from './format';
 export * from './types';
 export { summaryJson, type LayerJson, type ModelJson, type SummaryJson, type UnknownReasons } from './summaryJson';

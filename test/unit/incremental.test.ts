@@ -12,7 +12,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
-import { analyze, clearParseCache } from '../../src/core';
+import { analyze, Analyzer, clearParseCache } from '../../src/core';
 import { EXAMPLES, example } from './support/fixtures';
 import { edit } from './support/edits';
 import { int, pick, rng } from './support/random';
@@ -76,6 +76,19 @@ describe('incremental re-analysis equals a cold analysis', function () {
     40,
   );
   chains('generated Sequential, Functional and model-dense files', () => generated, 12, 50);
+
+  it('an Analyzer per document: two documents edited in turn each reuse only their own previous version, and a disposed one starts cold', () => {
+    const [a, b] = [new Analyzer(), new Analyzer()];
+    let [ta, tb] = [generated[0], generated[2]];
+    const r = rng(99);
+    for (let step = 0; step < 30; step++) {
+      ta = edit(ta, r, generated);
+      tb = edit(tb, r, generated);
+      assert.deepStrictEqual(a.analyze(ta), cold(ta), `document a, step ${step}`);
+      assert.deepStrictEqual(b.analyze(tb), cold(tb), `document b, step ${step}`);
+      if (step === 15) a.dispose();
+    }
+  });
 
   // Edits that move every statement after them (issue 19): the groups after the edit are kept, their results moved to
   // the new lines. Each kind at every model of the generated files and of the examples, then undone, against a cold
