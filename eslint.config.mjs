@@ -36,6 +36,27 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'webview/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
   },
+  // The analysis core runs in the CLI, the extension host and the webview: no `vscode`, no DOM.
+  {
+    files: ['src/core/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['vscode'], patterns: ['../../*', '!../../core/**'] }] },
+  },
+  {
+    files: ['src/core/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['vscode'], patterns: ['../*'] }] },
+  },
+  // Issue 19: the Python evaluator does not know Keras. What reads statements for their models (keras/chunkInfo.ts),
+  // the layer catalogue, the applications, TF Hub and tfjs are the Keras side's. (python/values.ts still defines the
+  // Keras kinds of a value: src/ARCHITECTURE.md §5.)
+  {
+    files: ['src/core/python/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['../keras', '../keras/*', '../layers', '../layers/*', '../applications', '../applications/*', '../hub/*', '../tfjs/*'] },
+      ],
+    },
+  },
   // The preview's controller runs under Node (test/unit/webviewController.test.ts): no lit, no components. (No DOM
   // globals either: the unit tests compile it without the DOM library.)
   {

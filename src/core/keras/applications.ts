@@ -7,7 +7,7 @@
  */
 import { applicationSource } from '../applications';
 import { chunkSource, type Chunk } from '../python/chunks';
-import { chunkInfo, readChunk } from '../python/chunkInfo';
+import { chunkInfo, readChunk } from './chunkInfo';
 import { SourceText } from '../python/sourceText';
 import type { FunctionalBuilder, GraphNode, LayerCall, Value } from '../python/values';
 import type { Program } from './interpreter';

@@ -19,7 +19,7 @@
  */
 import type { Diagnostic, ModelResult } from '../types';
 import { callRuns, callsName, isIdentifier, type CalledNames } from '../python/calls';
-import { chunkInfo } from '../python/chunkInfo';
+import { chunkInfo } from './chunkInfo';
 import { clearWordsCache, wordsOf } from '../python/words';
 import { analyzeFunctional } from './graph';
 import { Interpreter, underFileBounds, type Program } from './interpreter';

@@ -11,7 +11,7 @@
  * function builds, also on the name the function's result is bound to (`net = build_model()`, then `net.fit(`).
  */
 import type { SyntaxNode } from '@lezer/common';
-import { chunkInfo } from '../python/chunkInfo';
+import { chunkInfo } from './chunkInfo';
 import { chunkSource, chunkToSource, type Chunk } from '../python/chunks';
 import { parseNumber, parseString } from '../python/literals';
 import { joinCells, SourceText } from '../python/sourceText';

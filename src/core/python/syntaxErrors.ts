@@ -5,7 +5,6 @@
  * a statement Python never runs, read from a repaired text ("strides must be a tuple" for a missing `)`).
  */
 import type { Diagnostic, Range } from '../types';
-import type { ChunkInfo } from './chunkInfo';
 import { chunkToSource, type BracketError, type Chunk } from './chunks';
 import type { SourceText } from './sourceText';
 
@@ -22,10 +21,17 @@ function bracketMessage(source: SourceText, e: BracketError): string {
  * The syntax error of each broken statement, and the statements' ranges: a bracket's from the chunking, else the
  * parser's, `parserError(i)` (null where the statement is not checked).
  */
+/** The parser's first error in a statement, in offsets of the statement's text, and the text there. */
+export interface ParserError {
+  from: number;
+  to: number;
+  snippet: string;
+}
+
 export function syntaxErrors(
   source: SourceText,
   chunks: Chunk[],
-  parserError: (index: number) => ChunkInfo['syntaxError'],
+  parserError: (index: number) => ParserError | null,
 ): { diagnostics: Diagnostic[]; broken: Range[] } {
   const diagnostics: Diagnostic[] = [];
   const broken: Range[] = [];

@@ -4,7 +4,7 @@
  */
 import { parser } from '@lezer/python';
 import type { SyntaxNode, Tree } from '@lezer/common';
-import { withoutStrings } from './chunks';
+import { withoutStrings } from '../python/chunks';
 import { APPLICATIONS, isApplication } from '../applications';
 
 export interface ChunkInfo {
