@@ -298,7 +298,7 @@ function runTraced(call: LayerCall, input: InternalShape | null, called: CallFor
   const trace = call.traced;
   if (!trace || !input || (called && (called.form !== 'one' || called.tensors !== 1))) return null;
   const warn = (why: string, from: number, to: number): 'reported' => {
-    report(walk, 'warning', 'lambda-layer', `LayerLens follows a Lambda layer's function through the operations it applies to its input, but not here: ${why}. Shapes after it are unknown.`, from, to);
+    report(walk, 'warning', 'lambda-layer', `A Lambda layer runs its function, which LayerLens follows through the operations it applies to its input, but not here: ${why}. Shapes after it are unknown.`, from, to);
     return 'reported';
   };
   if ('why' in trace) return warn(trace.why, trace.from, trace.to);
