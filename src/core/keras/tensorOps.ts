@@ -7,6 +7,7 @@
  * it cannot read as tensors): the interpreter then makes it an unevaluated call, named by a diagnostic.
  */
 import { GET_ITEM, opFor, preprocessMode, type OpSpec } from '../layers/ops';
+import type { PyDefault } from '../layers/rule';
 import { type GraphNode, type LayerCall, type Value } from '../python/values';
 
 /** What the interpreter lends: its Keras tensors, and making a node of the graph. */
@@ -48,7 +49,17 @@ export function tensorOpFor(path: string | null, written: string): OpSpec | null
   return opFor(path, written);
 }
 
+/** A default of an operation's signature as a value. */
+function valueOf(v: PyDefault): Value {
+  if (v === null) return { kind: 'none' };
+  if (typeof v === 'number') return { kind: 'number', value: v, isInt: Number.isInteger(v) };
+  if (typeof v === 'boolean') return { kind: 'bool', value: v };
+  if (typeof v === 'string') return { kind: 'string', value: v };
+  return { kind: 'seq', items: v.map(valueOf), tuple: true };
+}
+
 function opCall(op: OpSpec, site: OpSite, args: Map<string, Value>): LayerCall {
+  for (const [k, v] of Object.entries(op.defaults)) if (!args.has(k)) args.set(k, valueOf(v));
   return {
     type: op.type,
     origin: 'keras',

@@ -232,6 +232,10 @@ function arg(ctx: LayerContext, name: string): PyDefault | undefined {
   return ctx.args.plain(name);
 }
 
+function unresolved(v: Value & { kind: 'unknown' }): never {
+  throw new Unresolved(v);
+}
+
 /** Where an argument has a form LayerLens does not follow: unknown, with a warning naming the call. */
 function notFollowed(ctx: LayerContext, type: string, what: string): never {
   ctx.warn?.('unevaluated-call', `\`${type}\` with ${what}: LayerLens does not follow that, so its output's shape is unknown.`);
@@ -288,11 +292,17 @@ const SHAPES: Record<OpKind, ShapeFn> = {
   },
   reshape: (ctx, type) => {
     const input = one(ctx);
-    const raw = arg(ctx, 'shape');
-    const target = Array.isArray(raw) ? raw : typeof raw === 'number' ? [raw] : null;
-    if (!target || target.some((d) => typeof d !== 'number' || !Number.isInteger(d)))
-      return notFollowed(ctx, type, `the shape ${pyRepr(raw ?? null)}`);
+    // A target dimension LayerLens cannot resolve (`tf.reshape(x, (-1, h, 8, 1))`) is unknown (NaN), the others stay:
+    // a convolution after it still has its weights.
+    const written = ctx.args.call.args.get('shape');
+    const items = written?.kind === 'seq' ? written.items : written ? [written] : [];
+    for (const v of items)
+      if (v.kind === 'unknown') ctx.args.unresolvedRead.add(v);
+    const target = items.map((v) => (v.kind === 'number' && v.isInt ? v.value : v.kind === 'unknown' ? NaN : undefined));
+    if (!written || written.kind === 'unknown' || target.some((d) => d === undefined))
+      return written?.kind === 'unknown' ? (ctx.args.unresolvedRead.add(written), unresolved(written)) : notFollowed(ctx, type, `the shape ${pyRepr(arg(ctx, 'shape') ?? null)}`);
     const dims = target as number[];
+    if (dims.some((d) => Number.isNaN(d))) return dims.map((d) => (d === -1 ? (product(input) === null ? null : NaN) : d));
     if (dims.filter((d) => d === -1).length > 1 || dims.some((d) => d < -1))
       throw new LayerError('invalid-argument', `\`${type}\`: only one dimension of the new shape can be -1. Received: ${pyRepr(dims)}`);
     const total = product(input);

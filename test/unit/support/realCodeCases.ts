@@ -1876,6 +1876,20 @@ model.add(Conv2D(24, (5, 5), strides=(2, 2), activation='relu'))
 model.add(Flatten())
 model.add(Dense(1))
 `,
+    // tfjs cannot run the Lambda's Python; arithmetic with numbers keeps the shape, as an identity activation does.
+    inlined: {
+      source: `from keras.models import Sequential
+from keras.layers import Cropping2D, Activation, Conv2D, Flatten, Dense
+
+model = Sequential()
+model.add(Cropping2D(cropping=((50, 20), (0, 0)), input_shape=(160, 320, 3)))
+model.add(Activation('linear'))
+model.add(Conv2D(24, (5, 5), strides=(2, 2), activation='relu'))
+model.add(Flatten())
+model.add(Dense(1))
+`,
+      groups: [1, 1, 1, 1, 1],
+    },
   },
   {
     name: 'Lambda as the first layer carrying input_shape, in a factory with a default',
@@ -1893,6 +1907,19 @@ def test_model(input_shape=(67, 320)):
     model.compile(loss="mse", optimizer="adam")
     return model
 `,
+    inlined: {
+      source: `from keras.models import Sequential
+from keras.layers import Activation, Flatten, Dense
+
+def test_model(input_shape=(67, 320)):
+    model = Sequential()
+    model.add(Activation('linear', input_shape=input_shape))
+    model.add(Flatten())
+    model.add(Dense(1))
+    return model
+`,
+      groups: [1, 1, 1],
+    },
   },
   {
     name: 'ConvLSTM2D over (n_seq, 1, n_steps, n_features)',
