@@ -41,7 +41,15 @@ function outShape(m: ModelResult): Dims | null {
   return m.layers[m.layers.length - 1].outputShape;
 }
 
-const inputShape = (t: string): Dims => [null, ...(JSON.parse(t.replace(/\(/g, '[').replace(/,?\s*\)/g, ']').replace(/None/g, 'null')) as Dims)];
+const inputShape = (t: string): Dims => [
+  null,
+  ...(JSON.parse(
+    t
+      .replace(/\(/g, '[')
+      .replace(/,?\s*\)/g, ']')
+      .replace(/None/g, 'null'),
+  ) as Dims),
+];
 
 interface Case {
   op: string;
@@ -85,12 +93,27 @@ const CASES: Case[] = [
   { op: 'tf.math.exp(x)', x: '(10, 8)', tf: (tf, x) => tf.exp(x), row: ['exp', 'tf.math.exp'] },
   { op: 'ops.sqrt(x)', x: '(10, 8)', tf: (tf, x) => tf.sqrt(x), row: ['sqrt', 'Sqrt'] },
   { op: 'ops.abs(x)', x: '(10, 8)', tf: (tf, x) => tf.abs(x), row: ['absolute', 'Absolute'] },
-  { op: 'x[:, -1, :]', x: '(10, 8)', tf: (tf, x) => tf.stridedSlice(x, [0, -1, 0], [0, 0, 0], [1, 1, 1], 0b101, 0b101, 0, 0, 0b010), row: ['get_item', 'GetItem'] },
-  { op: 'x[..., 0]', x: '(10, 8)', tf: (tf, x) => tf.stridedSlice(x, [0, 0, 0], [0, 0, 1], [1, 1, 1], 0b011, 0b011, 0, 0, 0b100), row: ['get_item', 'GetItem'] },
+  {
+    op: 'x[:, -1, :]',
+    x: '(10, 8)',
+    tf: (tf, x) => tf.stridedSlice(x, [0, -1, 0], [0, 0, 0], [1, 1, 1], 0b101, 0b101, 0, 0, 0b010),
+    row: ['get_item', 'GetItem'],
+  },
+  {
+    op: 'x[..., 0]',
+    x: '(10, 8)',
+    tf: (tf, x) => tf.stridedSlice(x, [0, 0, 0], [0, 0, 1], [1, 1, 1], 0b011, 0b011, 0, 0, 0b100),
+    row: ['get_item', 'GetItem'],
+  },
   { op: 'x[:, 2:9:3]', x: '(10, 8)', tf: (tf, x) => tf.stridedSlice(x, [0, 2, 0], [0, 9, 0], [1, 3, 1], 0b101, 0b101), row: ['get_item', 'GetItem'] },
   { op: 'x[:, ::-1]', x: '(10, 8)', tf: (tf, x) => tf.reverse(x, 1), row: ['get_item', 'GetItem'] },
   { op: 'x[:, -3:]', x: '(None, 8)', tf: (tf, x) => tf.stridedSlice(x, [0, -3, 0], [0, 0, 0], [1, 1, 1], 0b101, 0b111), row: ['get_item', 'GetItem'] },
-  { op: 'x[:, None, 1:]', x: '(10, 8)', tf: (tf, x) => tf.expandDims(tf.stridedSlice(x, [0, 1, 0], [0, 0, 0], [1, 1, 1], 0b101, 0b111), 1), row: ['get_item', 'GetItem'] },
+  {
+    op: 'x[:, None, 1:]',
+    x: '(10, 8)',
+    tf: (tf, x) => tf.expandDims(tf.stridedSlice(x, [0, 1, 0], [0, 0, 0], [1, 1, 1], 0b101, 0b111), 1),
+    row: ['get_item', 'GetItem'],
+  },
 ];
 
 describe('operations on Keras tensors: shapes as tfjs computes them, rows as Keras names them (issue 21)', () => {
@@ -279,7 +302,8 @@ model = keras.Sequential([
         fn,
       );
       const warning = m.diagnostics.find((d) => d.code === 'lambda-layer');
-      assert.ok(warning?.message.startsWith('A Lambda layer runs its function'), fn);
+      assert.ok(warning, fn);
+      assert.ok(warning.message.startsWith('A Lambda layer runs its function'), fn);
       assert.ok(warning.message.includes(named), `${fn}: ${warning.message}`);
     }
   });

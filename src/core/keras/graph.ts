@@ -77,20 +77,22 @@ export function runFunctional(
     if (node.inputs.length === 0) {
       // An Input: its shape, and a row of its own, as Keras prints Functional models.
       const shape = given?.get(node);
-      const input = shape ? { shape } : findInputShape(
-        {
-          name: '',
-          explicitName: false,
-          from: node.from,
-          to: node.to,
-          layers: [entry],
-          statementFrom: (node.layer as LayerCall).statementFrom ?? node.from,
-          conditionalDepth: 0,
-          notes: [],
-        },
-        source,
-        (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to),
-      );
+      const input = shape
+        ? { shape }
+        : findInputShape(
+            {
+              name: '',
+              explicitName: false,
+              from: node.from,
+              to: node.to,
+              layers: [entry],
+              statementFrom: (node.layer as LayerCall).statementFrom ?? node.from,
+              conditionalDepth: 0,
+              notes: [],
+            },
+            source,
+            (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to),
+          );
       run = { shape: input.shape, field: initialField(input.shape) };
       result = {
         index: 0,

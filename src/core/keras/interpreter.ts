@@ -1994,7 +1994,8 @@ export class Interpreter {
       if (!g.some((c) => c.name === ':')) return g.length === 1 ? this.evalExpr(g[0], scope) : this.unknownNode(node);
       const bounds: Value[] = [NONE, NONE, NONE];
       let side = 0;
-      for (const c of g) if (c.name === ':') side++;
+      for (const c of g)
+        if (c.name === ':') side++;
         else if (side < 3) bounds[side] = this.evalExpr(c, scope);
       return sliceItem(bounds[0], bounds[1], bounds[2]);
     });
@@ -2060,7 +2061,7 @@ export class Interpreter {
     // Only operations between the placeholder and the result: a layer called inside a Lambda, or a tensor it takes
     // from outside, is not what Keras' Lambda row shows.
     const seen = new Set<GraphNode>();
-    for (const stack = [result]; stack.length; ) {
+    for (const stack = [result]; stack.length;) {
       const n = stack.pop() as GraphNode;
       if (n === placeholder || seen.has(n)) continue;
       seen.add(n);

@@ -205,7 +205,13 @@ export function runLayer(
   for (const n of call.notes ?? []) report(walk, n.severity, n.code, n.message, n.from, n.to);
   if (call.unknownCall) return runUnknownCall(call, call.unknownCall, input, field, walk, blank, called);
   const name = layerName(call, walk);
-  const rule = call.op ? opRule(call.op.kind as OpKind, call.type, call.op.tf) : call.operation ? operationRule(call.type) : call.origin === 'keras' ? ruleFor(call.type) : undefined;
+  const rule = call.op
+    ? opRule(call.op.kind as OpKind, call.type, call.op.tf)
+    : call.operation
+      ? operationRule(call.type)
+      : call.origin === 'keras'
+        ? ruleFor(call.type)
+        : undefined;
   if (call.type === 'InputLayer') {
     report(
       walk,
@@ -298,14 +304,32 @@ function runTraced(call: LayerCall, input: InternalShape | null, called: CallFor
   const trace = call.traced;
   if (!trace || !input || (called && (called.form !== 'one' || called.tensors !== 1))) return null;
   const warn = (why: string, from: number, to: number): 'reported' => {
-    report(walk, 'warning', 'lambda-layer', `A Lambda layer runs its function, which LayerLens follows through the operations it applies to its input, but not here: ${why}. Shapes after it are unknown.`, from, to);
+    report(
+      walk,
+      'warning',
+      'lambda-layer',
+      `A Lambda layer runs its function, which LayerLens follows through the operations it applies to its input, but not here: ${why}. Shapes after it are unknown.`,
+      from,
+      to,
+    );
     return 'reported';
   };
   if ('why' in trace) return warn(trace.why, trace.from, trace.to);
-  const graph = { name: '', explicitName: false, inputs: [trace.input], outputs: [trace.output], outputIndices: [trace.index], from: call.from, to: call.to, notes: [] };
+  const graph = {
+    name: '',
+    explicitName: false,
+    inputs: [trace.input],
+    outputs: [trace.output],
+    outputIndices: [trace.index],
+    from: call.from,
+    to: call.to,
+    notes: [],
+  };
   const { result, outputs } = runFunctional(graph, walk.source, new Map([[trace.input, input]]));
   if (outputs[0]) return outputs[0];
-  const first = result.diagnostics.find((d) => d.severity !== 'information' && d.code !== 'incomplete-model') ?? result.diagnostics.find((d) => d.code !== 'incomplete-model');
+  const first =
+    result.diagnostics.find((d) => d.severity !== 'information' && d.code !== 'incomplete-model') ??
+    result.diagnostics.find((d) => d.code !== 'incomplete-model');
   return warn(first ? first.message.replace(/\.$/, '') : "its output's shape could not be worked out", call.calleeFrom, call.calleeTo);
 }
 

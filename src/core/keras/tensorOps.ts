@@ -154,7 +154,15 @@ export function preprocessInput(host: OpHost, path: string, parsed: OpArgs, site
   if (mode === 'none') return x;
   // The other operand is a number or a constant tensor (the mean, the std), not a Keras tensor: the node has one input.
   const binary = (type: string, a: Value): Value => {
-    const op: OpSpec = { kind: 'broadcast', type, name: type === 'TrueDivide' ? 'true_divide' : type.toLowerCase(), tensors: 'two', signature: [], defaults: {}, tf: false };
+    const op: OpSpec = {
+      kind: 'broadcast',
+      type,
+      name: type === 'TrueDivide' ? 'true_divide' : type.toLowerCase(),
+      tensors: 'two',
+      signature: [],
+      defaults: {},
+      tf: false,
+    };
     return host.node(opCall(op, site, new Map()), [a]);
   };
   if (mode === 'tf') return binary('Subtract', binary('TrueDivide', x));

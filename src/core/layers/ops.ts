@@ -11,7 +11,21 @@
  * error in their terms.
  */
 import { broadcastShapes } from './merge';
-import { calledInputs, LayerError, noTfjs, product, pyRepr, shapeRepr, toSnakeCase, Unresolved, type Dim, type InternalShape, type LayerContext, type PyDefault, type Rule } from './rule';
+import {
+  calledInputs,
+  LayerError,
+  noTfjs,
+  product,
+  pyRepr,
+  shapeRepr,
+  toSnakeCase,
+  Unresolved,
+  type Dim,
+  type InternalShape,
+  type LayerContext,
+  type PyDefault,
+  type Rule,
+} from './rule';
 import type { Value } from '../python/values';
 
 /** The kinds of operation, each with one shape rule. */
@@ -296,11 +310,12 @@ const SHAPES: Record<OpKind, ShapeFn> = {
     // a convolution after it still has its weights.
     const written = ctx.args.call.args.get('shape');
     const items = written?.kind === 'seq' ? written.items : written ? [written] : [];
-    for (const v of items)
-      if (v.kind === 'unknown') ctx.args.unresolvedRead.add(v);
+    for (const v of items) if (v.kind === 'unknown') ctx.args.unresolvedRead.add(v);
     const target = items.map((v) => (v.kind === 'number' && v.isInt ? v.value : v.kind === 'unknown' ? NaN : undefined));
     if (!written || written.kind === 'unknown' || target.some((d) => d === undefined))
-      return written?.kind === 'unknown' ? (ctx.args.unresolvedRead.add(written), unresolved(written)) : notFollowed(ctx, type, `the shape ${pyRepr(arg(ctx, 'shape') ?? null)}`);
+      return written?.kind === 'unknown'
+        ? (ctx.args.unresolvedRead.add(written), unresolved(written))
+        : notFollowed(ctx, type, `the shape ${pyRepr(arg(ctx, 'shape') ?? null)}`);
     const dims = target as number[];
     if (dims.some((d) => Number.isNaN(d))) return dims.map((d) => (d === -1 ? (product(input) === null ? null : NaN) : d));
     if (dims.filter((d) => d === -1).length > 1 || dims.some((d) => d < -1))
@@ -309,12 +324,18 @@ const SHAPES: Record<OpKind, ShapeFn> = {
     const known = dims.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
     if (!dims.includes(-1)) {
       if (total !== null && total !== known)
-        throw new LayerError('invalid-argument', `\`${type}\`: cannot reshape a tensor of ${total} elements (shape ${shapeRepr(input)}) to shape ${shapeRepr(dims)}.`);
+        throw new LayerError(
+          'invalid-argument',
+          `\`${type}\`: cannot reshape a tensor of ${total} elements (shape ${shapeRepr(input)}) to shape ${shapeRepr(dims)}.`,
+        );
       return dims;
     }
     if (total === null) return dims.map((d) => (d === -1 ? null : d));
     if (known === 0 || total % known !== 0)
-      throw new LayerError('invalid-argument', `\`${type}\`: cannot reshape a tensor of ${total} elements (shape ${shapeRepr(input)}) to shape ${shapeRepr(dims)}.`);
+      throw new LayerError(
+        'invalid-argument',
+        `\`${type}\`: cannot reshape a tensor of ${total} elements (shape ${shapeRepr(input)}) to shape ${shapeRepr(dims)}.`,
+      );
     return dims.map((d) => (d === -1 ? total / known : d));
   },
   transpose: (ctx, type) => {
@@ -323,7 +344,10 @@ const SHAPES: Record<OpKind, ShapeFn> = {
     if (raw === null || raw === undefined) return [...input].reverse();
     const perm = axesOf(raw, input.length, type, ctx) ?? [];
     if (perm.length !== input.length || new Set(perm).size !== perm.length)
-      throw new LayerError('invalid-argument', `\`${type}\`: ${pyRepr(raw)} is not a permutation of the ${input.length} axes of a tensor of shape ${shapeRepr(input)}.`);
+      throw new LayerError(
+        'invalid-argument',
+        `\`${type}\`: ${pyRepr(raw)} is not a permutation of the ${input.length} axes of a tensor of shape ${shapeRepr(input)}.`,
+      );
     return perm.map((p) => input[p]);
   },
   concat: (ctx, type) => {
@@ -372,7 +396,10 @@ const SHAPES: Record<OpKind, ShapeFn> = {
     if (!reps || reps.some((r) => typeof r !== 'number' || !Number.isInteger(r))) return notFollowed(ctx, type, `the repeats ${pyRepr(raw ?? null)}`);
     const r = reps as number[];
     if (tf && r.length !== input.length)
-      throw new LayerError('invalid-argument', `\`${type}\`: the multiples ${pyRepr(r)} must have one entry per axis of the input, of shape ${shapeRepr(input)}.`);
+      throw new LayerError(
+        'invalid-argument',
+        `\`${type}\`: the multiples ${pyRepr(r)} must have one entry per axis of the input, of shape ${shapeRepr(input)}.`,
+      );
     // NumPy's (Keras 3's) tile: the shorter of the two is padded with ones in front.
     const n = Math.max(r.length, input.length);
     const dims: Dim[] = [...new Array<Dim>(n - input.length).fill(1), ...input];
