@@ -286,7 +286,7 @@ model = keras.Model(inputs=[title, body, tags], outputs={"priority": priority, "
       // An unknown layer's output: its own warning, nothing at the merge.
       { tensors: 'y = layers.Foo()(a)', call: 'out = layers.add([a, y])', expect: [{ code: 'unknown-layer', line: 4 }] },
       { tensors: 'y = layers.Foo()(a)', call: 'out = layers.Dot(axes=1)([a, y])', expect: [{ code: 'unknown-layer', line: 4 }] },
-      { tensors: 'y = layers.Lambda(lambda t: t)(a)', call: 'out = layers.Attention()([a, y])', expect: [{ code: 'lambda-layer', line: 4 }] },
+      { tensors: 'y = layers.Lambda(lambda t: foo(t))(a)', call: 'out = layers.Attention()([a, y])', expect: [{ code: 'lambda-layer', line: 4 }] },
       { tensors: 'y = layers.Foo()(a)', call: 'out = a + y', expect: [{ code: 'unknown-layer', line: 4 }] },
       // Arithmetic with an unknown operand: a row of its own, unknown, not a model LayerLens gives up on.
       { tensors: 'y = foo(a)', call: 'out = a * y', expect: [{ code: 'unevaluated-call', line: 4 }] },

@@ -56,7 +56,8 @@ function tfjsProblems(m: ModelResult, where: string, options: { partial?: boolea
   for (const ch of report.checks) {
     if (ch.kind === 'tfjs' || ch.kind === 'emulated') continue;
     if (ch.kind === 'shape-only' && ch.type === 'GRU') continue; // Keras' reset_after=True GRU: tfjs has its shape only
-    if (ch.kind === 'skipped' && ch.type === 'Sequential' && options.nested) continue; // compared through `inlined`
+    // Compared through `inlined`: a nested model written inline, a Lambda as the tfjs layer that computes the same shape.
+    if (ch.kind === 'skipped' && (ch.type === 'Sequential' || ch.type === 'Lambda') && options.nested) continue;
     if (ch.kind === 'skipped' && options.partial && !m.layers[ch.index].outputShape) continue;
     problems.push(`${where}: layer ${ch.index} ${ch.type} not compared with tfjs (${ch.kind}: ${ch.note ?? ''})`);
   }

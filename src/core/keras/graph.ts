@@ -52,7 +52,12 @@ export function analyzeFunctional(model: FunctionalGraph, source: SourceText): M
 }
 
 /** The model's result, and the shape of each of its outputs (what a model that calls this one as a layer gets). */
-export function runFunctional(model: FunctionalGraph, source: SourceText): { result: ModelResult; outputs: (InternalShape | null)[] } {
+export function runFunctional(
+  model: FunctionalGraph,
+  source: SourceText,
+  /** Shapes given for input nodes (a Lambda's placeholder: its function's operations run on the layer's input). */
+  given?: Map<GraphNode, InternalShape>,
+): { result: ModelResult; outputs: (InternalShape | null)[] } {
   const walk = newWalk(source);
   for (const n of model.notes) report(walk, n.severity, n.code, n.message, n.from, n.to);
   const nodes = reachable(model, walk);
@@ -71,20 +76,23 @@ export function runFunctional(model: FunctionalGraph, source: SourceText): { res
     let result: LayerResult;
     if (node.inputs.length === 0) {
       // An Input: its shape, and a row of its own, as Keras prints Functional models.
-      const input = findInputShape(
-        {
-          name: '',
-          explicitName: false,
-          from: node.from,
-          to: node.to,
-          layers: [entry],
-          statementFrom: (node.layer as LayerCall).statementFrom ?? node.from,
-          conditionalDepth: 0,
-          notes: [],
-        },
-        source,
-        (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to),
-      );
+      const shape = given?.get(node);
+      const input = shape
+        ? { shape }
+        : findInputShape(
+            {
+              name: '',
+              explicitName: false,
+              from: node.from,
+              to: node.to,
+              layers: [entry],
+              statementFrom: (node.layer as LayerCall).statementFrom ?? node.from,
+              conditionalDepth: 0,
+              notes: [],
+            },
+            source,
+            (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to),
+          );
       run = { shape: input.shape, field: initialField(input.shape) };
       result = {
         index: 0,

@@ -37,6 +37,8 @@ import { runFunctional, type FunctionalGraph, type TensorBinding } from './graph
 import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
 import { ApplicationError, buildApplication } from './applications';
 import { tensorFunction } from './tensorFunctions';
+import { callOp, ELLIPSIS, getItemOp, preprocessInput, sliceItem, tensorOpFor, type OpHost } from './tensorOps';
+import { MATMUL } from '../layers/ops';
 
 /** What the interpreter needs from the program: its text, chunks, their trees, and an index of top-level names. */
 export interface Program {
@@ -1871,6 +1873,11 @@ export class Interpreter {
   }
 
   private arith(op: string, a: Value, b: Value, node: SyntaxNode): Value {
+    if (op === '@') {
+      const site = { from: this.abs(node.from), to: this.abs(node.to), calleeFrom: this.abs(node.from), calleeTo: this.abs(node.to) };
+      const product = callOp(this.opHost, MATMUL, { positional: [{ value: a }, { value: b }], keywords: new Map(), starArgs: false, starKwargs: false }, site);
+      if (product) return product;
+    }
     const operation = OPERATIONS[op] ? this.tensorOperation(OPERATIONS[op], [a, b], node) : null;
     if (operation) return operation;
     if (a.kind === 'unknown') return a;
@@ -1923,6 +1930,8 @@ export class Interpreter {
 
   private evalSubscript(node: SyntaxNode, objNode: SyntaxNode, scope: Scope): Value {
     const obj = this.evalExpr(objNode, scope);
+    const sliced = this.sliceTensor(obj, node, objNode, scope);
+    if (sliced) return sliced;
     const inside: SyntaxNode[] = [];
     let colon = false;
     for (let c = objNode.nextSibling?.nextSibling ?? null; c && c.name !== ']'; c = c.nextSibling) {
@@ -1963,6 +1972,104 @@ export class Interpreter {
       return { kind: 'seq', items, tuple: seq.tuple };
     }
     return this.unknownNode(node);
+  }
+
+  /**
+   * `x[:, -1, :]`, `x[..., 0]`, `x[:, None]` on a Keras tensor of one output: Keras 3's GetItem (tensorOps.ts), each
+   * item of the key evaluated (an index, a slice's bounds, `...`, `None`). Null where `obj` is no such tensor: a
+   * layer's several outputs, or the result of a call LayerLens does not know (it may be a list).
+   */
+  private sliceTensor(obj: Value, node: SyntaxNode, objNode: SyntaxNode, scope: Scope): Value | null {
+    const tensor = this.asNode(obj);
+    if (!tensor || (obj.kind === 'symbolic' && obj.output === undefined && this.severalOutputs(tensor))) return null;
+    const layer = tensor.layer;
+    if (!('type' in layer) || (layer.origin !== 'keras' && layer.type !== 'InputLayer') || (layer.unknownCall && !layer.unknownCall.keepsShape)) return null;
+    const groups: SyntaxNode[][] = [[]];
+    for (let c = objNode.nextSibling?.nextSibling ?? null; c && c.name !== ']'; c = c.nextSibling)
+      if (c.name === ',') groups.push([]);
+      else groups[groups.length - 1].push(c);
+    if (groups.length > 1 && !groups[groups.length - 1].length) groups.pop(); // `x[0,]`
+    const key = groups.map((g): Value => {
+      if (g.length === 1 && g[0].name === 'Ellipsis') return ELLIPSIS;
+      if (!g.some((c) => c.name === ':')) return g.length === 1 ? this.evalExpr(g[0], scope) : this.unknownNode(node);
+      const bounds: Value[] = [NONE, NONE, NONE];
+      let side = 0;
+      for (const c of g)
+        if (c.name === ':') side++;
+        else if (side < 3) bounds[side] = this.evalExpr(c, scope);
+      return sliceItem(bounds[0], bounds[1], bounds[2]);
+    });
+    const site = { from: this.abs(node.from), to: this.abs(node.to), calleeFrom: this.abs(node.from), calleeTo: this.abs(node.to) };
+    return getItemOp(this.opHost, obj, key, site);
+  }
+
+  /** What tensorOps needs of the interpreter: its Keras tensors, and making a node. */
+  private readonly opHost: OpHost = {
+    asNode: (v) => this.asNode(v),
+    node: (call, inputs, called) => {
+      const node = this.newNode(call, inputs, call.from, call.to);
+      if (called) node.called = called;
+      return { kind: 'symbolic', node };
+    },
+  };
+
+  /**
+   * `layers.Lambda(lambda t: t[:, -1, :])`, `Lambda(fn)` with `def fn(x): ...`: the function run once on a
+   * placeholder tensor, so that the layer's output follows its input through the operations it applies (propagate
+   * runs them for each input); where the function does something else (calls a layer, uses another tensor, returns
+   * no tensor), why, for the layer's warning.
+   */
+  private traceLambda(layer: LayerCall, argList: SyntaxNode | null, scope: Scope): void {
+    let fnNode: SyntaxNode | null = null;
+    for (let c = argList?.firstChild ?? null; c && !fnNode; c = c.nextSibling)
+      if (c.name === 'VariableName' && c.nextSibling?.name === 'AssignOp') {
+        if (this.text(c) === 'function') fnNode = c.nextSibling.nextSibling;
+        c = c.nextSibling.nextSibling ?? c;
+      } else if (c.name !== '(' && c.name !== ',' && c.name !== ')' && !c.type.isError) fnNode = c;
+    if (!fnNode || fnNode.name === '*' || fnNode.name === '**') return;
+    const [from, to] = [this.abs(fnNode.from), this.abs(fnNode.to)];
+    const fail = (why: string): void => void (layer.traced = { why, from, to });
+    const placeholder = this.newNode(operationCall('LambdaInput', 'keras', from, to), [], from, to);
+    const input: Value = { kind: 'symbolic', node: placeholder };
+    let out: Value;
+    if (this.callDepth >= MAX_CALL_DEPTH) return fail(`its calls go deeper than LayerLens follows (${MAX_CALL_DEPTH} calls)`);
+    if (fnNode.name === 'LambdaExpression') {
+      const body = fnNode.lastChild;
+      if (!body || body.name === ':' || body.type.isError) return fail('its body cannot be read');
+      const fnScope = new Scope(scope, 'lambda');
+      this.parameters(fnNode).forEach((p, i) =>
+        this.bind(
+          fnScope,
+          p.name,
+          i === 0 ? input : p.defaultNode ? this.evalExpr(p.defaultNode, scope) : this.unknownNode(p.node, 'it is a parameter of a lambda without a default'),
+          this.abs(p.node.from),
+        ),
+      );
+      this.callDepth++;
+      try {
+        out = this.evalExpr(body, fnScope);
+      } finally {
+        this.callDepth--;
+      }
+    } else {
+      const fn = this.evalExpr(fnNode, scope);
+      if (fn.kind !== 'local' || fn.what !== 'function' || !fn.definition) return fail('it is not a function of this file or a lambda');
+      out = this.runFunction(fn, [input], new Map(), null);
+    }
+    const result = this.asNode(out);
+    if (!result) return fail(out.kind === 'unknown' ? cannotResolve(out) : 'it does not return one Keras tensor');
+    // Only operations between the placeholder and the result: a layer called inside a Lambda, or a tensor it takes
+    // from outside, is not what Keras' Lambda row shows.
+    const seen = new Set<GraphNode>();
+    for (const stack = [result]; stack.length;) {
+      const n = stack.pop() as GraphNode;
+      if (n === placeholder || seen.has(n)) continue;
+      seen.add(n);
+      if (!('type' in n.layer) || !n.layer.operation || !n.inputs.length)
+        return fail(n.inputs.length ? 'it calls a layer or a model' : 'it uses a tensor other than its input');
+      stack.push(...n.inputs);
+    }
+    layer.traced = { input: placeholder, output: result, index: out.kind === 'symbolic' ? (out.output ?? 0) : 0 };
   }
 
   private sliceBounds(objNode: SyntaxNode, scope: Scope): [number | null, number | null] | null {
@@ -2056,8 +2163,11 @@ export class Interpreter {
           return this.makeLayer('InputLayer', 'keras', node, calleeNode, argList, scope, sym.type === 'Input' ? INPUT_SIGNATURE : INPUT_LAYER_SIGNATURE);
         case 'layer':
           return this.makeLayer(sym.type, 'keras', node, calleeNode, argList, scope, undefined, callee.path);
-        case 'opaque-layer':
-          return this.makeLayer(sym.type, 'unknown', node, calleeNode, argList, scope);
+        case 'opaque-layer': {
+          const made = this.makeLayer(sym.type, 'unknown', node, calleeNode, argList, scope);
+          if (sym.type === 'Lambda' && made.kind === 'layer') this.traceLambda(made.layer, argList, scope);
+          return made;
+        }
         case 'unknown-layer':
           return this.makeLayer(sym.type, 'keras-unknown', node, calleeNode, argList, scope);
         case 'functional':
@@ -2091,6 +2201,12 @@ export class Interpreter {
             );
             if (operation) return operation;
           }
+          // `tf.expand_dims(x, -1)`, `ops.mean(x, axis=1)`, `preprocess_input(inputs)`: operations LayerLens evaluates (tensorOps.ts).
+          const site = { from: this.abs(node.from), to: this.abs(node.to), calleeFrom: this.abs(calleeNode.from), calleeTo: this.abs(calleeNode.to) };
+          const op = tensorOpFor(callee.path, this.text(calleeNode).replace(/\s+/g, ''));
+          const evaluated = op ? callOp(this.opHost, op, args, site) : preprocessInput(this.opHost, callee.path, args, site);
+          if (evaluated) return evaluated;
+          if (callee.path === 'keras.backend.epsilon') return { kind: 'number', value: 1e-7, isInt: false };
           if (callee.path === HYPERPARAMETERS) return callee;
           const hyper = HYPERPARAMETER_METHOD.exec(callee.path);
           if (hyper) return this.hyperParameter(hyper[1], node, this.parseArgs(argList, scope));

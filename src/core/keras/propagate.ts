@@ -29,6 +29,7 @@ import { findInputShape } from './inputShape';
 import { largeDenseWarning } from './warnings';
 import { misspeltKeyword } from '../layers/keywords';
 import { operationRule } from '../layers/merge';
+import { opRule, type OpKind } from '../layers/ops';
 
 import { BYTES_PER_PARAM } from '../format';
 
@@ -204,7 +205,13 @@ export function runLayer(
   for (const n of call.notes ?? []) report(walk, n.severity, n.code, n.message, n.from, n.to);
   if (call.unknownCall) return runUnknownCall(call, call.unknownCall, input, field, walk, blank, called);
   const name = layerName(call, walk);
-  const rule = call.operation ? operationRule(call.type) : call.origin === 'keras' ? ruleFor(call.type) : undefined;
+  const rule = call.op
+    ? opRule(call.op.kind as OpKind, call.type, call.op.tf)
+    : call.operation
+      ? operationRule(call.type)
+      : call.origin === 'keras'
+        ? ruleFor(call.type)
+        : undefined;
   if (call.type === 'InputLayer') {
     report(
       walk,
@@ -224,7 +231,11 @@ export function runLayer(
     const result = blank(call.type, name);
     result.config = configOf(call, undefined);
     // A Lambda given `output_shape=(...)`: Keras takes that shape (batch added) instead of tracing the function.
-    const declared = call.type === 'Lambda' ? lambdaOutput(call, input) : null;
+    let declared = call.type === 'Lambda' ? lambdaOutput(call, input) : null;
+    // A Lambda whose function LayerLens followed (tensorOps.ts): its operations run on this input.
+    const traced = call.type === 'Lambda' && !declared ? runTraced(call, input, called, walk) : null;
+    if (traced === 'reported') return { result, output: null, field: null };
+    declared ??= traced;
     if (declared) {
       Object.assign(result, { outputShape: toShape(declared), params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 });
       return { result, output: declared, field: null };
@@ -281,6 +292,45 @@ function runUnknownCall(
     );
   if (output) Object.assign(result, { outputShape: toShape(output), macs: 0, receptiveField: field ? toField(field) : null });
   return { result, output, field: output ? field : null };
+}
+
+/**
+ * A Lambda whose function LayerLens ran on a placeholder (interpreter's traceLambda): the operations it applied,
+ * run on this input; null where there is no such trace or the layer was called on several tensors (the trace took
+ * one); 'reported' where the function could not be followed, or its output's shape could not be worked out, and a
+ * warning names why.
+ */
+function runTraced(call: LayerCall, input: InternalShape | null, called: CallForm | undefined, walk: Walk): InternalShape | null | 'reported' {
+  const trace = call.traced;
+  if (!trace || !input || (called && (called.form !== 'one' || called.tensors !== 1))) return null;
+  const warn = (why: string, from: number, to: number): 'reported' => {
+    report(
+      walk,
+      'warning',
+      'lambda-layer',
+      `A Lambda layer runs its function, which LayerLens follows through the operations it applies to its input, but not here: ${why}. Shapes after it are unknown.`,
+      from,
+      to,
+    );
+    return 'reported';
+  };
+  if ('why' in trace) return warn(trace.why, trace.from, trace.to);
+  const graph = {
+    name: '',
+    explicitName: false,
+    inputs: [trace.input],
+    outputs: [trace.output],
+    outputIndices: [trace.index],
+    from: call.from,
+    to: call.to,
+    notes: [],
+  };
+  const { result, outputs } = runFunctional(graph, walk.source, new Map([[trace.input, input]]));
+  if (outputs[0]) return outputs[0];
+  const first =
+    result.diagnostics.find((d) => d.severity !== 'information' && d.code !== 'incomplete-model') ??
+    result.diagnostics.find((d) => d.code !== 'incomplete-model');
+  return warn(first ? first.message.replace(/\.$/, '') : "its output's shape could not be worked out", call.calleeFrom, call.calleeTo);
 }
 
 /** `Lambda(fn, output_shape=(7, 7, 64))`: the declared shape with the input's batch; null when not a known tuple. */
@@ -595,7 +645,7 @@ function toField(f: FieldState): ReceptiveField {
 function layerName(call: LayerCall, walk: Walk): string {
   const given = call.args.get('name');
   if (given?.kind === 'string') return given.value;
-  const base = toSnakeCase(call.subclass ?? ruleFor(call.type)?.type ?? call.type);
+  const base = call.op?.name ?? toSnakeCase(call.subclass ?? ruleFor(call.type)?.type ?? call.type);
   const n = walk.names.get(base) ?? 0;
   walk.names.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;

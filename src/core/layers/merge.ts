@@ -23,7 +23,7 @@ function inputsOf(ctx: LayerContext): InternalShape[] {
 const list = (inputs: InternalShape[]) => pyList(inputs.map(shapeRepr));
 
 /** Keras' `_compute_elemwise_op_output_shape`: the shapes without the batch, broadcast from the right. */
-function broadcast(a: Dim[], b: Dim[]): Dim[] {
+export function broadcastShapes(a: Dim[], b: Dim[]): Dim[] {
   const out: Dim[] = [];
   const n = Math.max(a.length, b.length);
   for (let i = 1; i <= n; i++) {
@@ -50,7 +50,7 @@ function elementwise(type: string, exactlyTwo = false): Rule {
       if (exactlyTwo && inputs.length !== 2)
         throw new LayerError('invalid-argument', `A \`${type}\` layer should be called on exactly 2 inputs. Received: input_shape=${list(inputs)}`);
       const batch = inputs.map((s) => s[0]).find((d) => d !== null) ?? null;
-      const rest = inputs.map((s) => s.slice(1)).reduce((a, b) => broadcast(a, b));
+      const rest = inputs.map((s) => s.slice(1)).reduce((a, b) => broadcastShapes(a, b));
       return [batch, ...rest];
     },
     receptiveField: () => 'keep',
@@ -87,7 +87,7 @@ function makeOperationRule(type: string): Rule {
       const inputs = calledInputs(ctx);
       if (inputs.length === 1) return inputs[0];
       const batch = inputs.map((s) => s[0]).find((d) => d !== null) ?? null;
-      return [batch, ...inputs.map((s) => s.slice(1)).reduce((a, b) => broadcast(a, b))];
+      return [batch, ...inputs.map((s) => s.slice(1)).reduce((a, b) => broadcastShapes(a, b))];
     },
   };
 }

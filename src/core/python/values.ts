@@ -97,6 +97,16 @@ export interface LayerCall {
    * whether the function is known to keep its input's shape (elementwise) and known to make no weights.
    */
   unknownCall?: { text: string; keepsShape: boolean; weightless: boolean };
+  /**
+   * An operation LayerLens evaluates (`tf.expand_dims(x, -1)`, `x[:, -1]`, `ops.mean(x, axis=1)`): its shape rule's
+   * kind (layers/ops.ts), the base of its row's name, and whether TensorFlow's rules apply (else NumPy's, Keras 3's).
+   */
+  op?: { kind: string; name: string; tf: boolean };
+  /**
+   * A `Lambda` whose function LayerLens ran on a placeholder tensor (`input`): the tensor it returned, made of
+   * operations only, whose shape follows the layer's input; or why the function could not be followed.
+   */
+  traced?: { input: GraphNode; output: GraphNode; index: number } | { why: string; from: number; to: number };
 }
 
 /** A `def` as the interpreter keeps it: where its body is, the scope it closes over, its defaults, its calls. */

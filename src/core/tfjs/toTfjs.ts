@@ -48,6 +48,8 @@ export interface LayerSpec {
   outputShape?: Shape | null;
   /** Functional models: the layers each call takes its tensors from (how many tensors a merge layer gets). */
   inbound?: string[][];
+  /** An operation on tensors (`ops.reshape(x, ...)`), which shares its type with a layer (`Reshape`) but not its arguments. */
+  operation?: boolean;
 }
 
 export interface ToTfjsOptions {
@@ -141,6 +143,7 @@ function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
   if (type === '?') refuse('This is not a layer LayerLens can read.');
   const rule = ruleFor(type);
   if (!rule) return refuse(`LayerLens does not know the layer \`${type}\`.`);
+  if (spec.operation && !TFJS_OPERATIONS.has(type)) refuse(`tfjs has no ${type} operation.`);
   if (!rule.tfjs) return refuse(`tfjs has no ${type} layer.`);
   if (typeof rule.tfjs !== 'function') return refuse(rule.tfjs.unsupported);
   const reader = new Reader(rule, spec, options);
@@ -148,6 +151,9 @@ function convert(spec: LayerSpec, options: ToTfjsOptions): TfjsLayerConfig {
   for (const arg of rule.initializers ?? []) out.config[tfjsKey(arg)] = tfjsInitializer(arg, reader.get(arg));
   return out;
 }
+
+/** Operations on tensors that tfjs builds as the merge layer of the same name (`x + y` as `Add`); no other operation is a tfjs layer. */
+const TFJS_OPERATIONS = new Set(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum']);
 
 function refuse(reason: string): never {
   throw new NoEquivalent(reason);

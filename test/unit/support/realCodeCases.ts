@@ -1876,10 +1876,9 @@ model.add(Conv2D(24, (5, 5), strides=(2, 2), activation='relu'))
 model.add(Flatten())
 model.add(Dense(1))
 `,
-    unsupported: {
-      codes: ['lambda-layer'],
-      mentions: [],
-      plain: `from keras.models import Sequential
+    // tfjs cannot run the Lambda's Python; arithmetic with numbers keeps the shape, as an identity activation does.
+    inlined: {
+      source: `from keras.models import Sequential
 from keras.layers import Cropping2D, Activation, Conv2D, Flatten, Dense
 
 model = Sequential()
@@ -1889,6 +1888,7 @@ model.add(Conv2D(24, (5, 5), strides=(2, 2), activation='relu'))
 model.add(Flatten())
 model.add(Dense(1))
 `,
+      groups: [1, 1, 1, 1, 1],
     },
   },
   {
@@ -1907,10 +1907,8 @@ def test_model(input_shape=(67, 320)):
     model.compile(loss="mse", optimizer="adam")
     return model
 `,
-    unsupported: {
-      codes: ['lambda-layer'],
-      mentions: [],
-      plain: `from keras.models import Sequential
+    inlined: {
+      source: `from keras.models import Sequential
 from keras.layers import Activation, Flatten, Dense
 
 def test_model(input_shape=(67, 320)):
@@ -1920,6 +1918,7 @@ def test_model(input_shape=(67, 320)):
     model.add(Dense(1))
     return model
 `,
+      groups: [1, 1, 1],
     },
   },
   {

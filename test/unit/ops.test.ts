@@ -1,0 +1,315 @@
+/**
+ * Issue 21 items 1–3: operations on Keras tensors (`tf.expand_dims`, `keras.ops.concatenate`, reductions, slicing,
+ * `@`…), `preprocess_input` on a tensor, and Lambda layers whose function LayerLens follows. Truth: tfjs-core runs
+ * the same operation on zero tensors, twice, with the None dimensions at 2 and at 3 (a dimension that changes with
+ * them is None); Keras 3's `imagenet_utils._preprocess_tensor_input` for the preprocess rows. And the principle of
+ * issue 18: an operation LayerLens cannot follow is unknown, named, and local.
+ */
+import { strict as assert } from 'node:assert';
+import { analyze, type ModelResult } from '../../src/core';
+import { tfjs } from './support/tfjsOracle';
+
+type Tf = typeof import('@tensorflow/tfjs');
+type Tensor = import('@tensorflow/tfjs').Tensor;
+type Dims = (number | null)[];
+
+/** tfjs' output shape for inputs with None dimensions: run at None = 2 and None = 3; what differs is None. */
+function truth(inputs: Dims[], fn: (tf: Tf, ...xs: Tensor[]) => Tensor): Dims {
+  const tf = tfjs();
+  const run = (n: number) => tf.tidy(() => fn(tf, ...inputs.map((s) => tf.zeros(s.map((d) => d ?? n)))).shape);
+  const [a, b] = [run(2), run(3)];
+  return a.map((d, i) => (d === b[i] ? d : null));
+}
+
+/** The model of `body` (statements on `x`, and `y` where given, ending in `out = ...`) and its row for `out`. */
+function model(body: string, x: string, y?: string): ModelResult {
+  const src = `import keras
+import tensorflow as tf
+from keras import layers, ops
+from keras import backend as K
+
+x = keras.Input(shape=${x})
+${y ? `y = keras.Input(shape=${y})\n` : ''}${body}
+model = keras.Model(${y ? '[x, y]' : 'x'}, out)
+`;
+  const [m] = analyze(src).models;
+  assert.ok(m, src);
+  return m;
+}
+
+function outShape(m: ModelResult): Dims | null {
+  return m.layers[m.layers.length - 1].outputShape;
+}
+
+const inputShape = (t: string): Dims => [
+  null,
+  ...(JSON.parse(
+    t
+      .replace(/\(/g, '[')
+      .replace(/,?\s*\)/g, ']')
+      .replace(/None/g, 'null'),
+  ) as Dims),
+];
+
+interface Case {
+  op: string;
+  x: string;
+  y?: string;
+  tf: (tf: Tf, x: Tensor, y: Tensor) => Tensor;
+  /** The row: name and type as printed. */
+  row: [string, string];
+}
+
+const CASES: Case[] = [
+  { op: 'tf.expand_dims(x, -1)', x: '(10, 8)', tf: (tf, x) => tf.expandDims(x, -1), row: ['expand_dims', 'tf.expand_dims'] },
+  { op: 'tf.expand_dims(x, axis=1)', x: '(10, 8)', tf: (tf, x) => tf.expandDims(x, 1), row: ['expand_dims', 'tf.expand_dims'] },
+  { op: 'ops.expand_dims(x, -2)', x: '(None, 8)', tf: (tf, x) => tf.expandDims(x, 2), row: ['expand_dims', 'ExpandDims'] },
+  { op: 'K.expand_dims(x)', x: '(10,)', tf: (tf, x) => tf.expandDims(x, -1), row: ['expand_dims', 'K.expand_dims'] },
+  { op: 'tf.squeeze(x, axis=-1)', x: '(10, 1)', tf: (tf, x) => tf.squeeze(x, [2]), row: ['squeeze', 'tf.squeeze'] },
+  { op: 'ops.squeeze(x)', x: '(1, 10, 1)', tf: (tf, x) => tf.squeeze(x, [1, 3]), row: ['squeeze', 'Squeeze'] },
+  { op: 'tf.reshape(x, (-1, 80))', x: '(10, 8)', tf: (tf, x) => tf.reshape(x, [-1, 80]), row: ['reshape', 'tf.reshape'] },
+  { op: 'ops.reshape(x, (-1, 5, 16))', x: '(10, 8)', tf: (tf, x) => tf.reshape(x, [-1, 5, 16]), row: ['reshape', 'Reshape'] },
+  { op: 'tf.transpose(x, perm=[0, 2, 1])', x: '(10, 8)', tf: (tf, x) => tf.transpose(x, [0, 2, 1]), row: ['transpose', 'tf.transpose'] },
+  { op: 'ops.transpose(x, axes=(0, -1, 1, 2))', x: '(4, 6, 3)', tf: (tf, x) => tf.transpose(x, [0, 3, 1, 2]), row: ['transpose', 'Transpose'] },
+  { op: 'tf.transpose(x)', x: '(10, 8)', tf: (tf, x) => tf.transpose(x), row: ['transpose', 'tf.transpose'] },
+  { op: 'tf.concat([x, y], axis=-1)', x: '(10, 8)', y: '(10, 3)', tf: (tf, x, y) => tf.concat([x, y], -1), row: ['concat', 'tf.concat'] },
+  { op: 'ops.concatenate([x, y], axis=1)', x: '(10, 8)', y: '(None, 8)', tf: (tf, x, y) => tf.concat([x, y], 1), row: ['concatenate', 'Concatenate'] },
+  { op: 'tf.stack([x, y], axis=1)', x: '(10, 8)', y: '(10, 8)', tf: (tf, x, y) => tf.stack([x, y], 1), row: ['stack', 'tf.stack'] },
+  { op: 'tf.math.reduce_mean(x, axis=1)', x: '(10, 8)', tf: (tf, x) => tf.mean(x, 1), row: ['reduce_mean', 'tf.math.reduce_mean'] },
+  { op: 'tf.reduce_sum(x, axis=[1, -1], keepdims=True)', x: '(4, 6, 3)', tf: (tf, x) => tf.sum(x, [1, 3], true), row: ['reduce_sum', 'tf.reduce_sum'] },
+  { op: 'ops.max(x, axis=-1)', x: '(10, 8)', tf: (tf, x) => tf.max(x, -1), row: ['max', 'Max'] },
+  { op: 'K.mean(x, axis=1, keepdims=True)', x: '(10, 8)', tf: (tf, x) => tf.mean(x, 1, true), row: ['mean', 'K.mean'] },
+  { op: 'tf.math.argmax(x, axis=-1)', x: '(10, 8)', tf: (tf, x) => tf.argMax(x, -1), row: ['argmax', 'tf.math.argmax'] },
+  { op: 'tf.tile(x, [1, 2, 3])', x: '(10, 8)', tf: (tf, x) => tf.tile(x, [1, 2, 3]), row: ['tile', 'tf.tile'] },
+  { op: 'ops.tile(x, (2, 1))', x: '(10, 8)', tf: (tf, x) => tf.tile(x, [1, 2, 1]), row: ['tile', 'Tile'] },
+  { op: 'tf.matmul(x, y)', x: '(10, 8)', y: '(8, 4)', tf: (tf, x, y) => tf.matMul(x, y), row: ['matmul', 'tf.matmul'] },
+  { op: 'tf.matmul(x, y, transpose_b=True)', x: '(10, 8)', y: '(4, 8)', tf: (tf, x, y) => tf.matMul(x, y, false, true), row: ['matmul', 'tf.matmul'] },
+  { op: 'x @ y', x: '(10, 8)', y: '(8, 4)', tf: (tf, x, y) => tf.matMul(x, y), row: ['matmul', 'Matmul'] },
+  { op: 'x + y', x: '(10, 8)', y: '(1, 8)', tf: (tf, x, y) => tf.add(x, y), row: ['add', 'Add'] },
+  { op: 'tf.math.multiply(x, y)', x: '(10, 1)', y: '(1, 8)', tf: (tf, x, y) => tf.mul(x, y), row: ['multiply', 'tf.math.multiply'] },
+  { op: 'tf.math.truediv(x, 255.0)', x: '(10, 8)', tf: (tf, x) => tf.div(x, 255), row: ['truediv', 'tf.math.truediv'] },
+  { op: 'tf.maximum(x, 0.0)', x: '(10, 8)', tf: (tf, x) => tf.maximum(x, 0), row: ['maximum', 'tf.maximum'] },
+  { op: 'tf.nn.relu(x)', x: '(None, 8)', tf: (tf, x) => tf.relu(x), row: ['relu', 'tf.nn.relu'] },
+  { op: 'tf.math.exp(x)', x: '(10, 8)', tf: (tf, x) => tf.exp(x), row: ['exp', 'tf.math.exp'] },
+  { op: 'ops.sqrt(x)', x: '(10, 8)', tf: (tf, x) => tf.sqrt(x), row: ['sqrt', 'Sqrt'] },
+  { op: 'ops.abs(x)', x: '(10, 8)', tf: (tf, x) => tf.abs(x), row: ['absolute', 'Absolute'] },
+  {
+    op: 'x[:, -1, :]',
+    x: '(10, 8)',
+    tf: (tf, x) => tf.stridedSlice(x, [0, -1, 0], [0, 0, 0], [1, 1, 1], 0b101, 0b101, 0, 0, 0b010),
+    row: ['get_item', 'GetItem'],
+  },
+  {
+    op: 'x[..., 0]',
+    x: '(10, 8)',
+    tf: (tf, x) => tf.stridedSlice(x, [0, 0, 0], [0, 0, 1], [1, 1, 1], 0b011, 0b011, 0, 0, 0b100),
+    row: ['get_item', 'GetItem'],
+  },
+  { op: 'x[:, 2:9:3]', x: '(10, 8)', tf: (tf, x) => tf.stridedSlice(x, [0, 2, 0], [0, 9, 0], [1, 3, 1], 0b101, 0b101), row: ['get_item', 'GetItem'] },
+  { op: 'x[:, ::-1]', x: '(10, 8)', tf: (tf, x) => tf.reverse(x, 1), row: ['get_item', 'GetItem'] },
+  { op: 'x[:, -3:]', x: '(None, 8)', tf: (tf, x) => tf.stridedSlice(x, [0, -3, 0], [0, 0, 0], [1, 1, 1], 0b101, 0b111), row: ['get_item', 'GetItem'] },
+  {
+    op: 'x[:, None, 1:]',
+    x: '(10, 8)',
+    tf: (tf, x) => tf.expandDims(tf.stridedSlice(x, [0, 1, 0], [0, 0, 0], [1, 1, 1], 0b101, 0b111), 1),
+    row: ['get_item', 'GetItem'],
+  },
+];
+
+describe('operations on Keras tensors: shapes as tfjs computes them, rows as Keras names them (issue 21)', () => {
+  for (const c of CASES)
+    it(`${c.op} on ${c.x}${c.y ? ` and ${c.y}` : ''}`, () => {
+      const m = model(`out = ${c.op}`, c.x, c.y);
+      const want = truth(c.y ? [inputShape(c.x), inputShape(c.y)] : [inputShape(c.x)], (tf, x, y) => c.tf(tf, x, y));
+      assert.deepEqual(outShape(m), want);
+      const row = m.layers[m.layers.length - 1];
+      assert.deepEqual([row.name, row.type, row.params, row.operation], [...c.row, 0, true]);
+      assert.deepEqual(
+        m.diagnostics.filter((d) => d.severity !== 'information'),
+        [],
+      );
+      assert.equal(m.totalParams, 0);
+    });
+
+  it('a chain: every row named once in order (expand_dims, expand_dims_1), a Dense after it exact', () => {
+    const m = model('a = tf.expand_dims(x, -1)\nb = tf.expand_dims(a, 1)\nout = layers.Dense(4)(tf.reduce_mean(b, axis=[1, 2]))', '(10, 8)');
+    assert.deepEqual(
+      m.layers.map((l) => [l.name, l.outputShape, l.params]),
+      [
+        ['input_layer', [null, 10, 8], 0],
+        ['expand_dims', [null, 10, 8, 1], 0],
+        ['expand_dims_1', [null, 1, 10, 8, 1], 0],
+        ['reduce_mean', [null, 8, 1], 0],
+        ['dense', [null, 8, 4], 8],
+      ],
+    );
+  });
+
+  it("what TF refuses is Keras' error: an axis out of range, a perm of another rank, shapes that do not concatenate, an index out of range", () => {
+    for (const [op, x, y] of [
+      ['tf.expand_dims(x, 4)', '(10, 8)'],
+      ['tf.transpose(x, perm=[0, 1])', '(10, 8)'],
+      ['tf.concat([x, y], axis=-1)', '(10, 8)', '(9, 3)'],
+      ['x[:, 10]', '(10, 8)'],
+    ] as const) {
+      const m = model(`out = ${op}`, x, y);
+      assert.equal(outShape(m), null, op);
+      assert.ok(
+        m.diagnostics.some((d) => d.severity === 'error'),
+        op,
+      );
+    }
+  });
+
+  it('an operation it cannot follow is unknown, named at its range, and local: the rows after it present, a convolution’s params exact', () => {
+    const m = model('h = tf.reshape(x, (-1, cfg["height"], 8, 1))\nc = layers.Conv2D(16, 3)(h)\nout = layers.GlobalAveragePooling2D()(c)', '(10, 8)');
+    assert.deepEqual(
+      m.layers.map((l) => [l.name, l.outputShape, l.params]),
+      [
+        ['input_layer', [null, 10, 8], 0],
+        ['reshape', [null, null, 8, 1], 0],
+        ['conv2d', [null, null, 6, 16], 16 * 9 + 16],
+        ['global_average_pooling2d', [null, 16], 0],
+      ],
+    );
+    assert.equal(m.totalParams, 160);
+    // The height is not known, but the rank and channels are: a convolution's weights do not depend on the spatial size.
+    const all = m.diagnostics.map((d) => `${d.code} ${d.range.start.line}: ${d.message}`);
+    assert.ok(
+      all.some((d) => d.startsWith('unresolved-value 7: ') && d.includes('cfg["height"]')),
+      all.join('\n'),
+    );
+  });
+
+  it('a None dimension stays None through reshape(-1), concatenate and reductions', () => {
+    assert.deepEqual(outShape(model('out = tf.reshape(x, (-1, 8))', '(None, 8)')), [null, 8]);
+    assert.deepEqual(outShape(model('out = tf.concat([x, x], axis=1)', '(None, 8)')), [null, null, 8]);
+    assert.deepEqual(outShape(model('out = tf.reduce_max(x, axis=1)', '(None, 8)')), [null, 8]);
+    // TF cannot tell which axes a squeeze without `axis` removes when one is None (the batch always is).
+    const m = model('out = tf.squeeze(x)', '(10, 1)');
+    assert.equal(outShape(m), null);
+    assert.ok(m.diagnostics.some((d) => d.code === 'unevaluated-call' && d.message.startsWith('`tf.squeeze` with no `axis`')));
+  });
+});
+
+describe('preprocess_input on a Keras tensor: the rows Keras 3 prints (imagenet_utils._preprocess_tensor_input)', () => {
+  const rows = (family: string) =>
+    model(`out = keras.applications.${family}.preprocess_input(x)`, '(160, 160, 3)').layers.map((l) => [l.name, l.type, l.outputShape, l.params]);
+  const image = [null, 160, 160, 3];
+  it("mobilenet_v2 ('tf' mode): x / 127.5 - 1", () => {
+    assert.deepEqual(rows('mobilenet_v2'), [
+      ['input_layer', 'InputLayer', image, 0],
+      ['true_divide', 'TrueDivide', image, 0],
+      ['subtract', 'Subtract', image, 0],
+    ]);
+  });
+  it("resnet50 ('caffe' mode): RGB to BGR by three slices stacked, then the mean pixel added", () => {
+    assert.deepEqual(rows('resnet50'), [
+      ['input_layer', 'InputLayer', image, 0],
+      ['get_item', 'GetItem', [null, 160, 160], 0],
+      ['get_item_1', 'GetItem', [null, 160, 160], 0],
+      ['get_item_2', 'GetItem', [null, 160, 160], 0],
+      ['stack', 'Stack', image, 0],
+      ['add', 'Add', image, 0],
+    ]);
+  });
+  it("densenet ('torch' mode): / 255, + mean, / std", () => {
+    assert.deepEqual(
+      rows('densenet').map((r) => r[0]),
+      ['input_layer', 'true_divide', 'add', 'true_divide_1'],
+    );
+  });
+  it('efficientnet: preprocess_input returns its input, so no row', () => {
+    const m = model('p = keras.applications.efficientnet.preprocess_input(x)\nout = layers.Dense(2)(p)', '(8, 8, 3)');
+    assert.deepEqual(
+      m.layers.map((l) => l.name),
+      ['input_layer', 'dense'],
+    );
+  });
+});
+
+describe('Lambda layers whose function LayerLens follows: one row, the shape, 0 params (issue 21 item 3)', () => {
+  const lambdaRow = (m: ModelResult) => m.layers.find((l) => l.type === 'Lambda');
+  for (const [fn, x, want] of [
+    ['lambda t: t[:, -1, :]', '(10, 8)', [null, 8]],
+    ['lambda t: tf.expand_dims(t, -1)', '(28, 28)', [null, 28, 28, 1]],
+    ['lambda t: K.mean(t, axis=1)', '(10, 8)', [null, 8]],
+    ['lambda t: (t / 255.0) - 0.5', '(32, 32, 3)', [null, 32, 32, 3]],
+    ['lambda t: tf.concat([t, t * 2], axis=-1)', '(10, 8)', [null, 10, 16]],
+    ['lambda t: K.sqrt(K.sum(K.square(t), axis=-1, keepdims=True) + K.epsilon())', '(10, 8)', [null, 10, 1]],
+  ] as const)
+    it(`Lambda(${fn}) on ${x}`, () => {
+      const m = model(`out = layers.Lambda(${fn})(x)`, x);
+      assert.deepEqual(
+        m.layers.map((l) => [l.name, l.outputShape, l.params]),
+        [
+          ['input_layer', inputShape(x), 0],
+          ['lambda', want, 0],
+        ],
+      );
+      assert.deepEqual(
+        m.diagnostics.filter((d) => d.severity !== 'information'),
+        [],
+      );
+    });
+
+  it('a def passed as Lambda(fn), in a Sequential model, and the Dense after it exact', () => {
+    const src = `import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import layers
+
+def last_step(seq):
+    out = seq[:, -1]
+    return tf.reshape(out, (-1, 4, 8))
+
+model = keras.Sequential([
+    layers.LSTM(32, return_sequences=True, input_shape=(20, 6)),
+    layers.Lambda(last_step),
+    layers.Dense(3),
+])
+`;
+    const [m] = analyze(src).models;
+    assert.deepEqual(
+      m.layers.map((l) => [l.type, l.outputShape, l.params]),
+      [
+        ['LSTM', [null, 20, 32], 4 * (32 * (6 + 32) + 32)],
+        ['Lambda', [null, 4, 8], 0],
+        ['Dense', [null, 4, 3], 27],
+      ],
+    );
+  });
+
+  it('output_shape= is still what Keras takes', () => {
+    const m = model('out = layers.Lambda(lambda t: t, output_shape=(5,))(x)', '(10, 8)');
+    assert.deepEqual(lambdaRow(m)?.outputShape, [null, 5]);
+  });
+
+  it('a function it cannot follow: unknown, a warning naming the expression, the rows after it present', () => {
+    for (const [fn, named] of [
+      ['lambda t: tf.image.resize(t, (64, 64))', '`tf.image.resize(t, (64, 64))` is a call LayerLens does not evaluate'],
+      ['lambda t: layers.Dense(3)(t)', 'it calls a layer or a model'],
+      ['preprocess', 'it is not a function of this file or a lambda'],
+      ['lambda t: t[:, idx]', 'Cannot resolve `idx`'],
+    ] as const) {
+      const m = model(`h = layers.Lambda(${fn})(x)\nout = layers.Dense(2)(h)`, '(10, 8)');
+      assert.deepEqual(
+        m.layers.map((l) => [l.name, l.outputShape]),
+        [
+          ['input_layer', [null, 10, 8]],
+          ['lambda', null],
+          ['dense', null],
+        ],
+        fn,
+      );
+      const warning = m.diagnostics.find((d) => d.code === 'lambda-layer');
+      assert.ok(warning, fn);
+      assert.ok(warning.message.startsWith('A Lambda layer runs its function'), fn);
+      assert.ok(warning.message.includes(named), `${fn}: ${warning.message}`);
+    }
+  });
+
+  it('a Lambda on a list of tensors is not traced (its function takes the list): unknown, as before', () => {
+    const m = model('out = layers.Lambda(lambda t: t[0] - t[1])([x, y])', '(8,)', '(8,)');
+    assert.equal(lambdaRow(m)?.outputShape, null);
+  });
+});
