@@ -267,6 +267,8 @@ export class Interpreter {
   private readonly plainClasses = new WeakSet<LocalClass>();
   /** Attributes that methods other than `__init__` set on `self`, per class (with its bases'): unknown when read. */
   private readonly methodSet = new WeakMap<LocalClass, Set<string>>();
+  /** Attributes the `__init__` of a class (or of its bases) sets on `self`. */
+  private readonly initSet = new WeakMap<LocalClass, Set<string>>();
   /** Each layer's calls on tensors, in order: `layer.output`, `base.get_layer(name).output`. */
   private readonly layerNodes = new WeakMap<LayerCall, GraphNode[]>();
   /** A Sequential model as a graph (`base.input`, `base.output`), made once for its layers so far. */
@@ -356,7 +358,21 @@ export class Interpreter {
       const saved = this.runningDefaults;
       this.runningDefaults = fn.name;
       this.tunerDefaults = false;
-      this.runFunction(fn, [], new Map(), null);
+      // The `__init__` of a keras.Model subclass nothing instantiates: its model, as an instance made with the defaults.
+      const cls = fn.name === '__init__' ? this.classScopes.get(fn.definition.closure as Scope) : undefined;
+      if (cls?.modelBase?.functionalInit) {
+        const at = chunkToSource(fn.definition.chunk, fn.definition.node.from);
+        const self = unknown('self', at, at, `it is an instance of \`${cls.name}\``);
+        const record: Instance = { cls, attributes: new Map(), depth: 0, self };
+        this.instances.set(self, record);
+        this.constructing.push(record);
+        try {
+          this.runFunction(fn, [self], new Map(), null);
+        } finally {
+          this.constructing.pop();
+        }
+        if (record.functional) record.functional.model.builtBy ??= { function: cls.name, call: null, ...(this.tunerDefaults ? { tuner: true as const } : {}) };
+      } else this.runFunction(fn, [], new Map(), null);
       this.runningDefaults = saved;
       const made = this.models.slice(before);
       const tuner = this.tunerDefaults ? { tuner: true as const } : {};
@@ -1112,14 +1128,23 @@ export class Interpreter {
     }
     const classScope = new Scope(scope, name);
     this.classScopes.set(classScope, cls);
+    this.classRanges.set(cls, { from: this.abs(node.from), to: this.abs(node.to) });
     if (body) this.execBlock(body, classScope);
     cls.attributes = new Map([...classScope.vars].map(([k, b]) => [k, b.value]));
     const init = classScope.vars.get('__init__')?.value;
     if (init?.kind === 'local' && init.definition) cls.init = init;
     else for (const v of baseValues) if (v.kind === 'local' && v.init) cls.init ??= v.init;
-    const setByMethods = attributesSetByMethods(body, (n) => this.text(n));
-    for (const base of localBases) for (const a of this.methodSet.get(base) ?? []) setByMethods.add(a);
+    // What methods may set on `self`: a base's methods too, and a base's `__init__` where this class has its own
+    // (`super().__init__(...)` of a plain class is not followed, so what the base's sets is not known).
+    const { methods: setByMethods, init: setByInit } = attributesSetByMethods(body, (n) => this.text(n));
+    const ownInit = init?.kind === 'local' && init.definition !== undefined;
+    for (const base of localBases) {
+      for (const a of this.methodSet.get(base) ?? []) setByMethods.add(a);
+      if (ownInit) for (const a of this.initSet.get(base) ?? []) setByMethods.add(a);
+      for (const a of this.initSet.get(base) ?? []) setByInit.add(a);
+    }
     this.methodSet.set(cls, setByMethods);
+    this.initSet.set(cls, setByInit);
     // Bases all known (the file's classes, Keras' classes, `object`) and no `__bool__` / `__len__`: instances are true.
     const knownBase = (v: Value, n: SyntaxNode) =>
       (v.kind === 'local' && this.plainClasses.has(v)) || (v.kind === 'symbol' && v.path.startsWith('keras.')) || this.text(n) === 'object';
@@ -2074,8 +2099,13 @@ export class Interpreter {
         items: name === 'outputs' ? obj.model.outputs.map((_n, i) => modelOutput(obj.model, i)) : obj.model.inputs.map((n) => ({ kind: 'symbolic', node: n })),
         tuple: false,
       };
-    // `model.layers`: a new list of its layers so far, as Keras returns it.
-    if (obj.kind === 'model' && name === 'layers') return { kind: 'seq', items: obj.model.layers.map((e) => e.value), tuple: false };
+    // `model.layers`: a new list of its layers so far, as Keras returns it (without its InputLayer, as Keras leaves it out).
+    if (obj.kind === 'model' && name === 'layers')
+      return {
+        kind: 'seq',
+        items: obj.model.layers.map((e) => e.value).filter((v, i) => !(i === 0 && v.kind === 'layer' && v.layer.type === 'InputLayer')),
+        tuple: false,
+      };
     // A Sequential model's tensors (`base.input`, `base.output`): its layers as a graph, from its Input.
     if (obj.kind === 'model' && MODEL_TENSORS.has(name)) return this.sequentialTensor(obj.model, name, node);
     if ((obj.kind === 'model' || obj.kind === 'functional') && name === 'get_layer') return { kind: 'bound', self: obj, method: name };
@@ -2089,10 +2119,12 @@ export class Interpreter {
     // An attribute of an instance of the file's classes (`cfg.UNITS`, `self.UNITS`) or of such a class (`Cfg.UNITS`).
     const record = obj.kind === 'layer' || obj.kind === 'unknown' ? this.instances.get(obj.kind === 'layer' ? obj.layer : obj) : undefined;
     if (record) {
-      const found = this.instanceAttribute(record, name, node);
+      const found = this.instanceAttribute(record, name, node, obj.kind === 'unknown');
       if (found) return found;
     }
     if (obj.kind === 'local' && obj.what === 'class') {
+      const outside = this.setOutside(obj, name);
+      if (outside !== null) return this.unknownNode(node, `it is set at line ${this.program.source.position(outside).line}, outside \`${obj.name}\``);
       const found = classAttribute(obj, name);
       if (found) return found;
     }
@@ -2100,14 +2132,9 @@ export class Interpreter {
       // `layer.output` / `layer.input` of a layer called once on Keras tensors (`base.get_layer(name).output`).
       if (name === 'output' || name === 'input') return this.layerTensor(obj.layer, name, node);
       if (name === 'vocabulary_size' && obj.layer.origin === 'keras' && VOCABULARY_LAYERS.has(obj.layer.type)) return { kind: 'bound', self: obj, method: name };
-      // A lookup whose vocabulary code changes (`set_vocabulary`, `adapt`): its size is no longer the one written.
-      if (name === 'set_vocabulary' || name === 'adapt') this.vocabularyChanged.add(obj.layer);
     }
     return this.unknownNode(node);
   }
-
-  /** Lookups whose vocabulary `set_vocabulary(...)` or `adapt(...)` may have changed. */
-  private readonly vocabularyChanged = new WeakSet<LayerCall>();
 
   /**
    * `obj.name` of an instance: what was set on it (`self.units = units`; set where LayerLens cannot decide whether it
@@ -2115,17 +2142,48 @@ export class Interpreter {
    * LayerLens does not follow methods called through an instance, so it cannot tell whether one ran. A method read
    * through an instance is not followed either.
    */
-  private instanceAttribute(record: Instance, name: string, node: SyntaxNode): Value | undefined {
+  private instanceAttribute(record: Instance, name: string, node: SyntaxNode, self: boolean): Value | undefined {
+    // Set outside the class (`cfg.units = 9`, in a function or a statement the analysis may read lazily): unknown.
+    const outside = this.setOutside(record.cls, name);
+    if (outside !== null) return this.unknownNode(node, `it is set at line ${this.program.source.position(outside).line}, outside \`${record.cls.name}\``);
     const set = record.attributes.get(name);
     if (set) return set;
     const found = classAttribute(record.cls, name);
     if (!found) return undefined;
     const changing = this.methodSet.get(record.cls);
-    if (changing?.has(name) || changing?.has('*'))
+    if ((changing?.has(name) || changing?.has('*')) && !(found.kind === 'local' && found.what === 'function'))
       return this.unknownNode(node, `a method of \`${record.cls.name}\` sets it, and LayerLens does not follow methods called through an instance`);
-    if (found.kind === 'local' && found.what === 'function') return this.unknownNode(node, 'it is a method, and LayerLens does not follow methods called through an instance');
+    // A method called on `self` in the class's methods is bound to it: `self.build_generator()` runs with `self` (not
+    // a decorated one: `@staticmethod`, `@property`). One called on an instance from outside is not followed.
+    if (found.kind === 'local' && found.what === 'function')
+      return self && found.definition && found.definition.node.parent?.name !== 'DecoratedStatement'
+        ? { kind: 'partial', fn: found, positional: [record.self], keywords: new Map() }
+        : this.unknownNode(node, 'it is a method, and LayerLens follows methods only where the class calls them on `self`');
     return found;
   }
+
+  /** Where the file sets `.name` of something (`x.name = ...`, `x.name += ...`) outside the class and its bases; null if nowhere. */
+  private setOutside(cls: LocalClass, name: string): number | null {
+    const ranges: { from: number; to: number }[] = [];
+    const collect = (c: LocalClass) => {
+      const r = this.classRanges.get(c);
+      if (r && !ranges.includes(r)) ranges.push(r);
+      for (const b of c.bases ?? []) collect(b);
+    };
+    collect(cls);
+    let sites = this.attributeSites.get(name);
+    if (!sites) {
+      const pattern = new RegExp(`\\.\\s*${name}\\s*(?:\\*\\*|//|>>|<<|[-+*/%@&|^])?=(?!=)|\\bsetattr\\s*\\(`, 'g');
+      this.attributeSites.set(name, (sites = [...this.program.source.text.matchAll(pattern)].map((m) => m.index)));
+    }
+    return sites.find((at) => !ranges.some((r) => at >= r.from && at < r.to)) ?? null;
+  }
+
+  /** Per attribute name, where the file's text sets it (see setOutside). */
+  private readonly attributeSites = new Map<string, number[]>();
+
+  /** Where each class of the file is written (its `class` statement). */
+  private readonly classRanges = new WeakMap<LocalClass, { from: number; to: number }>();
 
   /** `obj.name = value` where `obj` is an instance of the file's classes or such a class: noted on it, for later reads. */
   private setAttribute(target: SyntaxNode, value: Value, scope: Scope): void {
@@ -2522,11 +2580,16 @@ export class Interpreter {
   private objectMethod(self: Value, method: string, node: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
     const { positional, keywords } = this.parseArgs(argList, scope);
     if (self.kind === 'layer' && method === 'vocabulary_size') {
-      if (this.vocabularyChanged.has(self.layer)) return this.unknownNode(node, 'the code changes its vocabulary (`set_vocabulary`, `adapt`), which LayerLens does not follow');
+      // `set_vocabulary(...)` anywhere in the file may have changed it (as text: the statement may be one the analysis
+      // does not read). `adapt()` cannot: Keras refuses it on a layer given `vocabulary=`.
+      if (/\bset_vocabulary\s*\(/.test(this.program.source.text))
+        return this.unknownNode(node, 'the file calls `set_vocabulary(...)`, which can change the vocabulary, and LayerLens does not follow it');
       const size = lookupVocabularySize(self.layer);
       return typeof size === 'string' ? this.unknownNode(node, size) : { kind: 'number', value: size, isInt: true };
     }
     if ((self.kind === 'model' || self.kind === 'functional') && method === 'get_layer') {
+      // A Sequential model's layers get their calls (`.output`) from its graph, where it has one.
+      if (self.kind === 'model') this.sequentialGraph(self.model, node);
       const name = (keywords.get('name') ?? positional[0])?.value;
       if (name?.kind !== 'string') return name?.kind === 'unknown' ? name : this.unknownNode(node, 'LayerLens finds a layer by its name only');
       const layer = this.layerNamed(self, name.value);

@@ -36,20 +36,25 @@ export function classAttribute(cls: LocalClass, name: string, seen = new Set<Loc
   return undefined;
 }
 
-/** Attributes a method other than `__init__` sets on `self` (`self.units = 8`): they may change whenever it runs. */
-export function attributesSetByMethods(body: SyntaxNode | null, text: (n: SyntaxNode) => string): Set<string> {
-  const out = new Set<string>();
+/**
+ * Attributes a class's methods set on `self` (`self.units = 8`): those of methods other than `__init__` (they may
+ * change whenever one runs), and those of `__init__` (`'*'`: every name, where a method calls `setattr`).
+ */
+export function attributesSetByMethods(body: SyntaxNode | null, text: (n: SyntaxNode) => string): { methods: Set<string>; init: Set<string> } {
+  const methods = new Set<string>();
+  const init = new Set<string>();
   for (let c = body?.firstChild ?? null; c; c = c.nextSibling) {
     const def = c.name === 'DecoratedStatement' ? c.getChild('FunctionDefinition') : c.name === 'FunctionDefinition' ? c : null;
     const name = def?.getChild('VariableName');
-    if (!def || !name || text(name) === '__init__') continue;
+    if (!def || !name) continue;
     const self = def.getChild('ParamList')?.getChild('VariableName');
     if (!self) continue;
+    const out = text(name) === '__init__' ? init : methods;
     const pattern = new RegExp(`(?<![\\w.])${text(self)}\\s*\\.\\s*(\\w+)\\s*(?:\\*\\*|//|>>|<<|[-+*/%@&|^])?=(?!=)`, 'g');
     for (const m of text(def).matchAll(pattern)) out.add(m[1]);
     if (/\bsetattr\s*\(/.test(text(def))) out.add('*');
   }
-  return out;
+  return { methods, init };
 }
 
 /** Whether the class, or a class of the file it inherits from, defines `name` (`__bool__`, `__len__`). */
