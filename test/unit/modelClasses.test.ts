@@ -68,11 +68,16 @@ describe('models built in a class, and from other models (issue 21 §5)', functi
       return tf.model({ inputs: input, outputs: tf.layers.dense({ units: classes, activation: 'softmax' }).apply(x) as SymbolicTensor });
     };
 
-    it('super().__init__(inputs, outputs, **kwargs): a Functional model named as Keras names it, with the call\'s arguments', () => {
+    it("super().__init__(inputs, outputs, **kwargs): a Functional model named as Keras names it, with the call's arguments", () => {
       const result = run(`${net}clf = MLPClassifier(5)\n`);
       const model = only(result, 'mlp_classifier');
       sameAsTfjs(model, tfMlp(16, 5));
-      assert.ok(!notes(result).some((d) => d.code === 'not-analysed'), notes(result).map((d) => d.message).join('\n'));
+      assert.ok(
+        !notes(result).some((d) => d.code === 'not-analysed'),
+        notes(result)
+          .map((d) => d.message)
+          .join('\n'),
+      );
     });
 
     it('each instantiation is its own model; name= reaches Keras through **kwargs', () => {
@@ -153,8 +158,9 @@ model = Subclassed()
   });
 
   describe('models built from other models', () => {
-    it('keras.Model(base.input, head(base.output)) of a Sequential base: its layers are the new model\'s rows', () => {
-      const result = run(`${HEAD}base = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3, activation="relu"), layers.Flatten()], name="base")
+    it("keras.Model(base.input, head(base.output)) of a Sequential base: its layers are the new model's rows", () => {
+      const result =
+        run(`${HEAD}base = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3, activation="relu"), layers.Flatten()], name="base")
 x = layers.Dense(10, activation="softmax")(base.output)
 model = keras.Model(base.input, x, name="classifier")
 also = keras.Model(base.inputs, layers.Dense(2)(base.outputs[0]), name="also")
@@ -189,7 +195,12 @@ model = keras.Model(inputs=base.input, outputs=layers.Dense(1)(base.output), nam
 model = keras.Model(base.input, layers.Dense(1)(base.output))
 `);
       const note = notes(result).find((d) => d.code === 'not-analysed');
-      assert.ok(note, notes(result).map((d) => d.code).join(', '));
+      assert.ok(
+        note,
+        notes(result)
+          .map((d) => d.code)
+          .join(', '),
+      );
       assert.match(note.message, /no input yet/);
     });
 

@@ -63,7 +63,7 @@ generator.add(layers.Reshape(img_shape))
       assert.deepEqual(checkModel(model).mismatches, []);
     });
 
-    it('math.prod and int(np.prod(...)) of a Keras tensor\'s shape[1:] and of K.int_shape(x)[1:]', () => {
+    it("math.prod and int(np.prod(...)) of a Keras tensor's shape[1:] and of K.int_shape(x)[1:]", () => {
       const result = run(`${HEAD}from keras import backend as K
 inputs = keras.Input(shape=(7, 7, 64))
 x = layers.Conv2D(32, 3, padding="same")(inputs)
@@ -102,7 +102,12 @@ model = keras.Model(inputs, y)
       assert.equal(model.layers[1].params, 136);
       assert.equal(model.layers[2].params, null);
       const note = diagnostics(result).find((d) => d.code === 'unresolved-value');
-      assert.ok(note, diagnostics(result).map((d) => d.code).join(', '));
+      assert.ok(
+        note,
+        diagnostics(result)
+          .map((d) => d.code)
+          .join(', '),
+      );
       assert.match(note.message, /np\.prod\(x\.shape\[1:\]\)/);
       assert.match(note.message, /None/);
     });
@@ -199,7 +204,7 @@ model = keras.Sequential([
       assert.deepEqual(checkModel(model).mismatches, []);
     });
 
-    it('`from functools import partial`, a partial of a partial, and a call keyword overriding the partial\'s', () => {
+    it("`from functools import partial`, a partial of a partial, and a call keyword overriding the partial's", () => {
       const model = only(
         run(`from functools import partial
 import keras
@@ -354,7 +359,12 @@ if x:
     x = layers.Dense(2)(x)
 model = keras.Model(inputs, x)
 `);
-      assert.ok(diagnostics(result).some((d) => /`x`/.test(d.message)), diagnostics(result).map((d) => d.message).join('\n'));
+      assert.ok(
+        diagnostics(result).some((d) => /`x`/.test(d.message)),
+        diagnostics(result)
+          .map((d) => d.message)
+          .join('\n'),
+      );
       assert.ok(result.models.every((m) => m.totalParams === null));
     });
 

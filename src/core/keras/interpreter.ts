@@ -1028,7 +1028,12 @@ export class Interpreter {
       if (value === undefined && p === params[0] && this.runningDefaults && !def.defaults.has(p.name) && def.node.parent?.name !== 'DecoratedStatement') {
         const cls = this.classScopes.get(def.closure as Scope);
         if (cls) {
-          const self = unknown(this.text(p.node), this.abs(p.node.from), this.abs(p.node.to), `it is an instance of \`${cls.name}\` (nothing in this file calls \`${fn.name}\`)`);
+          const self = unknown(
+            this.text(p.node),
+            this.abs(p.node.from),
+            this.abs(p.node.to),
+            `it is an instance of \`${cls.name}\` (nothing in this file calls \`${fn.name}\`)`,
+          );
           this.instances.set(self, { cls, attributes: new Map(), depth: this.conditional.length, self });
           value = self;
         }
@@ -2131,7 +2136,8 @@ export class Interpreter {
     if (obj.kind === 'layer') {
       // `layer.output` / `layer.input` of a layer called once on Keras tensors (`base.get_layer(name).output`).
       if (name === 'output' || name === 'input') return this.layerTensor(obj.layer, name, node);
-      if (name === 'vocabulary_size' && obj.layer.origin === 'keras' && VOCABULARY_LAYERS.has(obj.layer.type)) return { kind: 'bound', self: obj, method: name };
+      if (name === 'vocabulary_size' && obj.layer.origin === 'keras' && VOCABULARY_LAYERS.has(obj.layer.type))
+        return { kind: 'bound', self: obj, method: name };
     }
     return this.unknownNode(node);
   }
@@ -2261,7 +2267,8 @@ export class Interpreter {
 
   /** The InputLayer Keras makes for a Sequential model whose first layer declares its input (`input_shape=`), or that `build()` built. */
   private sequentialInput(model: ModelBuilder, first: Value | undefined): LayerCall | null {
-    const shape = (v: Value | undefined, batch: boolean): Value | null => (v && v.kind === 'seq' ? v : v && v.kind === 'number' && !batch ? { kind: 'seq', items: [v], tuple: true } : null);
+    const shape = (v: Value | undefined, batch: boolean): Value | null =>
+      v && v.kind === 'seq' ? v : v && v.kind === 'number' && !batch ? { kind: 'seq', items: [v], tuple: true } : null;
     const args = new Map<string, Value>();
     const layer = first?.kind === 'layer' ? first.layer : null;
     const built = model.build ? shape(model.build.value, true) : null;
@@ -2271,7 +2278,17 @@ export class Interpreter {
     else if (given) args.set('shape', given);
     else return null;
     const at = layer ?? model;
-    return { type: 'InputLayer', origin: 'keras', args, extraPositional: 0, hasStarKwargs: false, from: at.from, to: at.to, calleeFrom: at.from, calleeTo: at.to };
+    return {
+      type: 'InputLayer',
+      origin: 'keras',
+      args,
+      extraPositional: 0,
+      hasStarKwargs: false,
+      from: at.from,
+      to: at.to,
+      calleeFrom: at.from,
+      calleeTo: at.to,
+    };
   }
 
   private lookupAttribute(text: string, scope: Scope): Value | undefined {
@@ -2542,7 +2559,8 @@ export class Interpreter {
     if (!fn) return this.unknownNode(node, 'it is given no function');
     if (args.starArgs || args.starKwargs) return this.unknownNode(node, 'its arguments come from *args or **kwargs LayerLens cannot follow');
     const keywords = new Map([...args.keywords].map(([k, v]) => [k, v.value]));
-    if (fn.kind === 'partial') return { kind: 'partial', fn: fn.fn, positional: [...fn.positional, ...given], keywords: new Map([...fn.keywords, ...keywords]) };
+    if (fn.kind === 'partial')
+      return { kind: 'partial', fn: fn.fn, positional: [...fn.positional, ...given], keywords: new Map([...fn.keywords, ...keywords]) };
     return { kind: 'partial', fn, positional: given, keywords };
   }
 
@@ -2555,7 +2573,10 @@ export class Interpreter {
     const own = this.parseArgs(argList, scope);
     const parsed: ParsedArgs = {
       positional: [...partial.positional.map((value) => ({ value, node: calleeNode })), ...own.positional],
-      keywords: new Map([...[...partial.keywords].map(([k, value]): [string, { value: Value; node: SyntaxNode }] => [k, { value, node: calleeNode }]), ...own.keywords]),
+      keywords: new Map([
+        ...[...partial.keywords].map(([k, value]): [string, { value: Value; node: SyntaxNode }] => [k, { value, node: calleeNode }]),
+        ...own.keywords,
+      ]),
       starArgs: own.starArgs,
       starKwargs: own.starKwargs,
     };
@@ -2566,7 +2587,17 @@ export class Interpreter {
       if (sym.kind === 'unknown-layer') return this.makeLayer(sym.type, 'keras-unknown', node, calleeNode, argList, scope, undefined, undefined, parsed);
       if (sym.kind === 'opaque-layer') return this.makeLayer(sym.type, 'unknown', node, calleeNode, argList, scope, undefined, undefined, parsed);
       if (sym.kind === 'input')
-        return this.makeLayer('InputLayer', 'keras', node, calleeNode, argList, scope, sym.type === 'Input' ? INPUT_SIGNATURE : INPUT_LAYER_SIGNATURE, undefined, parsed);
+        return this.makeLayer(
+          'InputLayer',
+          'keras',
+          node,
+          calleeNode,
+          argList,
+          scope,
+          sym.type === 'Input' ? INPUT_SIGNATURE : INPUT_LAYER_SIGNATURE,
+          undefined,
+          parsed,
+        );
       if (sym.kind === 'other') return this.unevaluatedCall(node, calleeNode, fn.path, parsed);
     }
     if (fn.kind === 'local' && fn.what === 'class') return this.instantiateClass(fn, node, calleeNode, argList, parsed, scope);
@@ -2593,7 +2624,9 @@ export class Interpreter {
       const name = (keywords.get('name') ?? positional[0])?.value;
       if (name?.kind !== 'string') return name?.kind === 'unknown' ? name : this.unknownNode(node, 'LayerLens finds a layer by its name only');
       const layer = this.layerNamed(self, name.value);
-      return layer ? { kind: 'layer', layer } : this.unknownNode(node, `LayerLens finds no layer given \`name="${name.value}"\` in this model (it finds layers by the \`name=\` they were given)`);
+      return layer
+        ? { kind: 'layer', layer }
+        : this.unknownNode(node, `LayerLens finds no layer given \`name="${name.value}"\` in this model (it finds layers by the \`name=\` they were given)`);
     }
     return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
   }
