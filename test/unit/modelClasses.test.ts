@@ -292,6 +292,32 @@ model = keras.Model(inputs, layers.Dense(1)(x), name="head")
       assert.equal(model.trainableParams, 1281);
     });
 
+    it("the transfer-learning tutorial's fine-tuning: base_model.layers[:100] frozen, as the notebooks print it", () => {
+      const result = run(`import tensorflow as tf
+IMG_SHAPE = (160, 160, 3)
+base_model = tf.keras.applications.MobileNetV2(input_shape=IMG_SHAPE, include_top=False, weights="imagenet")
+base_model.trainable = False
+inputs = tf.keras.Input(shape=(160, 160, 3))
+x = tf.keras.applications.mobilenet_v2.preprocess_input(inputs)
+x = base_model(x, training=False)
+x = tf.keras.layers.GlobalAveragePooling2D()(x)
+x = tf.keras.layers.Dropout(0.2)(x)
+outputs = tf.keras.layers.Dense(1)(x)
+model = tf.keras.Model(inputs, outputs)
+base_model.trainable = True
+count = tf.keras.Sequential([tf.keras.Input((1,)), tf.keras.layers.Dense(len(base_model.layers))], name="count")
+fine_tune_at = 100
+for layer in base_model.layers[:fine_tune_at]:
+    layer.trainable = False
+`);
+      // Printed by the tutorial's notebooks: "Number of layers in the base model: 154", then the summary.
+      assert.equal(only(result, 'count').layers[0].outputShape?.[1], 154);
+      const model = only(result, 'model');
+      assert.equal(model.totalParams, 2259265);
+      assert.equal(model.trainableParams, 1862721);
+      assert.equal(model.nonTrainableParams, 396544);
+    });
+
     it('get_layer of a name the model does not have is unknown, named', () => {
       const result = run(`${HEAD}base = keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False, weights=None)
 x = base.get_layer("block_99_relu").output

@@ -33,7 +33,7 @@ import {
   type ModelBuilder,
   type Value,
 } from '../python/values';
-import { runFunctional, type FunctionalGraph, type TensorBinding } from './graph';
+import { kerasOrder, runFunctional, type FunctionalGraph, type TensorBinding } from './graph';
 import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
 import { ApplicationError, buildApplication } from './applications';
 import { tensorFunction } from './tensorFunctions';
@@ -2114,6 +2114,7 @@ export class Interpreter {
     // A Sequential model's tensors (`base.input`, `base.output`): its layers as a graph, from its Input.
     if (obj.kind === 'model' && MODEL_TENSORS.has(name)) return this.sequentialTensor(obj.model, name, node);
     if ((obj.kind === 'model' || obj.kind === 'functional') && name === 'get_layer') return { kind: 'bound', self: obj, method: name };
+    if (obj.kind === 'functional' && name === 'layers') return this.functionalLayers(obj.model, node);
     if (obj.kind === 'model') return { kind: 'method', model: obj.model, method: name };
     if (obj.kind === 'seq' || obj.kind === 'dict') return { kind: 'bound', self: obj, method: name };
     if (obj.kind === 'unknown') {
@@ -2190,6 +2191,22 @@ export class Interpreter {
 
   /** Where each class of the file is written (its `class` statement). */
   private readonly classRanges = new WeakMap<LocalClass, { from: number; to: number }>();
+
+  /**
+   * A Functional model's `layers`, in Keras 3's order (as its summary lists them: the Inputs first), without the
+   * operations on tensors (`x + y`), which Keras does not list: `for layer in base_model.layers[:100]: layer.trainable
+   * = False`. Unknown where the graph holds a call LayerLens does not evaluate (Keras 2 lists those as layers).
+   */
+  private functionalLayers(model: FunctionalBuilder, node: SyntaxNode): Value {
+    const order = kerasOrder(model);
+    if (order.some((l) => 'type' in l && l.unknownCall))
+      return this.unknownNode(node, 'the model holds a call LayerLens does not evaluate, which Keras 2 lists as a layer and Keras 3 does not');
+    const items: Value[] = [];
+    for (const layer of order)
+      if (!('type' in layer)) items.push('layers' in layer ? { kind: 'model', model: layer } : { kind: 'functional', model: layer });
+      else if (!layer.operation) items.push({ kind: 'layer', layer });
+    return { kind: 'seq', items, tuple: false };
+  }
 
   /** `obj.name = value` where `obj` is an instance of the file's classes or such a class: noted on it, for later reads. */
   private setAttribute(target: SyntaxNode, value: Value, scope: Scope): void {
