@@ -318,6 +318,33 @@ for layer in base_model.layers[:fine_tune_at]:
       assert.equal(model.nonTrainableParams, 396544);
     });
 
+    it("the book's fine-tuning: conv_base.layers[:-4] frozen; a freeze decided by a name LayerLens cannot read is unknown", () => {
+      const result = run(`from tensorflow import keras
+from tensorflow.keras import layers
+conv_base = keras.applications.vgg16.VGG16(weights="imagenet", include_top=False, input_shape=(180, 180, 3))
+conv_base.trainable = True
+for layer in conv_base.layers[:-4]:
+    layer.trainable = False
+
+other = keras.applications.vgg16.VGG16(weights="imagenet", include_top=False, input_shape=(150, 150, 3), name="other")
+other.trainable = True
+set_trainable = False
+for layer in other.layers:
+    if layer.name == "block5_conv1":
+        set_trainable = True
+    if set_trainable:
+        layer.trainable = True
+    else:
+        layer.trainable = False
+`);
+      const base = only(result, 'vgg16');
+      // block5_conv1..3 train: 3 × (3·3·512·512 + 512).
+      assert.equal(base.trainableParams, 7079424);
+      assert.equal(base.nonTrainableParams, 14714688 - 7079424);
+      // The Input's name is Keras' own (not given), so the first comparison is not known: never a guessed count.
+      assert.equal(only(result, 'other').trainableParams, null);
+    });
+
     it('get_layer of a name the model does not have is unknown, named', () => {
       const result = run(`${HEAD}base = keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False, weights=None)
 x = base.get_layer("block_99_relu").output

@@ -871,8 +871,13 @@ export class Interpreter {
     // `layer.trainable = False`, `model.layers[0].trainable = False`, `conv_base.trainable = False`: freezing after construction.
     if (target.name === 'MemberExpression' && target.lastChild?.name === 'PropertyName' && this.text(target.lastChild) === 'trainable' && target.firstChild) {
       const owner = this.evalExpr(target.firstChild, scope);
-      if (owner.kind === 'layer') owner.layer.args.set('trainable', value);
-      else if (owner.kind === 'model' || owner.kind === 'functional') this.setTrainable(owner.model, value, new Set());
+      // Under control flow LayerLens cannot decide, the assignment may not run: the layer's state is unknown.
+      const undecided = this.conditional[this.conditional.length - 1];
+      const state = undecided
+        ? this.unknownNode(target, `it is set under \`${undecided.keyword}\`${undecided.why ? ` (${undecided.why})` : ''}, so whether it runs is not known`)
+        : value;
+      if (owner.kind === 'layer') owner.layer.args.set('trainable', state);
+      else if (owner.kind === 'model' || owner.kind === 'functional') this.setTrainable(owner.model, state, new Set());
       if (owner.kind === 'layer' || owner.kind === 'model' || owner.kind === 'functional') return;
     }
     if (target.name === 'MemberExpression') this.setAttribute(target, value, scope);
@@ -2137,6 +2142,9 @@ export class Interpreter {
     if (obj.kind === 'layer') {
       // `layer.output` / `layer.input` of a layer called once on Keras tensors (`base.get_layer(name).output`).
       if (name === 'output' || name === 'input') return this.layerTensor(obj.layer, name, node);
+      // `layer.name` of a layer given `name=` (keras.applications name every layer): `if layer.name == "block5_conv1":`.
+      const given = name === 'name' ? obj.layer.args.get('name') : undefined;
+      if (given?.kind === 'string') return given;
       if (name === 'vocabulary_size' && obj.layer.origin === 'keras' && VOCABULARY_LAYERS.has(obj.layer.type))
         return { kind: 'bound', self: obj, method: name };
     }
