@@ -275,7 +275,7 @@ function sourceOrder(nodes: GraphNode[]): GraphNode[] {
  * the longest path from the layer to an output, deepest first (the Inputs); layers of equal depth in the order
  * a depth-first walk from the outputs first meets them.
  */
-function kerasOrder(model: FunctionalBuilder): GraphNode['layer'][] {
+export function kerasOrder(model: FunctionalBuilder): GraphNode['layer'][] {
   const inputs = new Set(model.inputs);
   const finished = new Set<GraphNode>();
   const inProgress = new Set<GraphNode>();

@@ -33,12 +33,16 @@ import {
   type ModelBuilder,
   type Value,
 } from '../python/values';
-import { runFunctional, type FunctionalGraph, type TensorBinding } from './graph';
+import { kerasOrder, runFunctional, type FunctionalGraph, type TensorBinding } from './graph';
 import { BUILTINS, canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
 import { ApplicationError, buildApplication } from './applications';
 import { tensorFunction } from './tensorFunctions';
 import { callOp, ELLIPSIS, getItemOp, preprocessInput, sliceItem, tensorOpFor, type OpHost } from './tensorOps';
 import { MATMUL } from '../layers/ops';
+import { libraryCall } from '../python/library';
+import { toSnakeCase } from '../layers/rule';
+import { lookupVocabularySize } from '../layers/preprocessing';
+import { attributesSetByMethods, classAttribute, defines, isGraphInit, isSuperInit, superInitCalls, type Instance, type LocalClass } from './objects';
 
 /** What the interpreter needs from the program: its text, chunks, their trees, and an index of top-level names. */
 export interface Program {
@@ -255,6 +259,23 @@ export class Interpreter {
   /** The nodes this interpreter made (kept for a library run, whose nodes are placed at the user's call). */
   readonly createdNodes = new Set<GraphNode>();
 
+  /** The class whose body a scope is (its methods' closure): for `super()` in them, and `self` of a method run alone. */
+  private readonly classScopes = new WeakMap<Scope, LocalClass>();
+  /** Instances of the file's classes, by their layer call (`cfg = Cfg()`) and by the value that is `self` in their methods. */
+  private readonly instances = new WeakMap<object, Instance>();
+  /** Instances whose `__init__` runs, innermost last: what `super().__init__(inputs, outputs)` builds is theirs. */
+  private readonly constructing: Instance[] = [];
+  /** Classes whose bases are all known and define neither `__bool__` nor `__len__`: their instances are true. */
+  private readonly plainClasses = new WeakSet<LocalClass>();
+  /** Attributes that methods other than `__init__` set on `self`, per class (with its bases'): unknown when read. */
+  private readonly methodSet = new WeakMap<LocalClass, Set<string>>();
+  /** Attributes the `__init__` of a class (or of its bases) sets on `self`. */
+  private readonly initSet = new WeakMap<LocalClass, Set<string>>();
+  /** Each layer's calls on tensors, in order: `layer.output`, `base.get_layer(name).output`. */
+  private readonly layerNodes = new WeakMap<LayerCall, GraphNode[]>();
+  /** A Sequential model as a graph (`base.input`, `base.output`), made once for its layers so far. */
+  private readonly sequentialGraphs = new WeakMap<ModelBuilder, { count: number; input: GraphNode; output: GraphNode }>();
+
   /** Calls a function of the module after `run()`: how an architecture of keras.applications is built. */
   callModuleFunction(name: string, positional: Value[], keywords: Map<string, Value>): Value {
     const fn = this.module.vars.get(name)?.value;
@@ -339,7 +360,21 @@ export class Interpreter {
       const saved = this.runningDefaults;
       this.runningDefaults = fn.name;
       this.tunerDefaults = false;
-      this.runFunction(fn, [], new Map(), null);
+      // The `__init__` of a keras.Model subclass nothing instantiates: its model, as an instance made with the defaults.
+      const cls = fn.name === '__init__' ? this.classScopes.get(fn.definition.closure as Scope) : undefined;
+      if (cls?.modelBase?.functionalInit) {
+        const at = chunkToSource(fn.definition.chunk, fn.definition.node.from);
+        const self = unknown('self', at, at, `it is an instance of \`${cls.name}\``);
+        const record: Instance = { cls, attributes: new Map(), depth: 0, self };
+        this.instances.set(self, record);
+        this.constructing.push(record);
+        try {
+          this.runFunction(fn, [self], new Map(), null);
+        } finally {
+          this.constructing.pop();
+        }
+        if (record.functional) record.functional.model.builtBy ??= { function: cls.name, call: null, ...(this.tunerDefaults ? { tuner: true as const } : {}) };
+      } else this.runFunction(fn, [], new Map(), null);
       this.runningDefaults = saved;
       const made = this.models.slice(before);
       const tuner = this.tunerDefaults ? { tuner: true as const } : {};
@@ -838,10 +873,16 @@ export class Interpreter {
     // `layer.trainable = False`, `model.layers[0].trainable = False`, `conv_base.trainable = False`: freezing after construction.
     if (target.name === 'MemberExpression' && target.lastChild?.name === 'PropertyName' && this.text(target.lastChild) === 'trainable' && target.firstChild) {
       const owner = this.evalExpr(target.firstChild, scope);
-      if (owner.kind === 'layer') owner.layer.args.set('trainable', value);
-      else if (owner.kind === 'model' || owner.kind === 'functional') owner.model.trainable = value;
+      // Under control flow LayerLens cannot decide, the assignment may not run: the layer's state is unknown.
+      const undecided = this.conditional[this.conditional.length - 1];
+      const state = undecided
+        ? this.unknownNode(target, `it is set under \`${undecided.keyword}\`${undecided.why ? ` (${undecided.why})` : ''}, so whether it runs is not known`)
+        : value;
+      if (owner.kind === 'layer') owner.layer.args.set('trainable', state);
+      else if (owner.kind === 'model' || owner.kind === 'functional') this.setTrainable(owner.model, state, new Set());
       if (owner.kind === 'layer' || owner.kind === 'model' || owner.kind === 'functional') return;
     }
+    if (target.name === 'MemberExpression') this.setAttribute(target, value, scope);
     const name = this.text(target);
     const previous = this.lookupLocal(name, scope);
     if (previous && previous.kind === 'model' && !(value.kind === 'model' && value.model === previous.model)) {
@@ -855,6 +896,36 @@ export class Interpreter {
     }
     this.noteTensor(name, target, value);
     this.bind(scope, name, value, this.abs(target.from));
+  }
+
+  /**
+   * `model.trainable = False`: as Keras' setter, every layer of the model too, so that a model built on its tensors
+   * (`keras.Model(inputs, head(base.output))`) counts the base's layers as frozen, and a later `layer.trainable = True`
+   * (fine-tuning) unfreezes that one.
+   */
+  private setTrainable(model: ModelBuilder | FunctionalBuilder, value: Value, seen: Set<object>): void {
+    if (seen.has(model)) return;
+    seen.add(model);
+    model.trainable = value;
+    const each = (layer: GraphNode['layer']) => {
+      if ('type' in layer) {
+        if (layer.type !== 'InputLayer' && !layer.operation) layer.args.set('trainable', value);
+      } else this.setTrainable(layer, value, seen);
+    };
+    if ('layers' in model) {
+      for (const entry of model.layers)
+        if (entry.value.kind === 'layer') each(entry.value.layer);
+        else if (entry.value.kind === 'model' || entry.value.kind === 'functional') each(entry.value.model);
+      return;
+    }
+    const visited = new Set<GraphNode>();
+    const stack = [...model.outputs];
+    for (let n = stack.pop(); n; n = stack.pop()) {
+      if (visited.has(n) || model.inputs.includes(n)) continue;
+      visited.add(n);
+      each(n.layer);
+      stack.push(...n.inputs);
+    }
   }
 
   private execUpdate(node: SyntaxNode, scope: Scope): void {
@@ -959,6 +1030,21 @@ export class Interpreter {
       if (value === undefined && p.name === 'hp' && !def.defaults.has('hp') && this.runningDefaults) value = { kind: 'symbol', path: HYPERPARAMETERS };
       if (value === undefined && unknownArgs)
         value = unknown(this.text(p.node), this.abs(p.node.from), this.abs(p.node.to), 'it may be set by *args or **kwargs');
+      // `self` of a method nothing in the file calls (run with its defaults): an instance of its class, whose
+      // constants (`self.UNITS`) are known. (Not for a decorated one: `@staticmethod` takes no `self`.)
+      if (value === undefined && p === params[0] && this.runningDefaults && !def.defaults.has(p.name) && def.node.parent?.name !== 'DecoratedStatement') {
+        const cls = this.classScopes.get(def.closure as Scope);
+        if (cls) {
+          const self = unknown(
+            this.text(p.node),
+            this.abs(p.node.from),
+            this.abs(p.node.to),
+            `it is an instance of \`${cls.name}\` (nothing in this file calls \`${fn.name}\`)`,
+          );
+          this.instances.set(self, { cls, attributes: new Map(), depth: this.conditional.length, self });
+          value = self;
+        }
+      }
       value ??=
         def.defaults.get(p.name) ??
         this.unknownNode(
@@ -986,7 +1072,7 @@ export class Interpreter {
   }
 
   /** `f(...)` of a function defined in the file: its body runs with these arguments; a model it builds is this call's. */
-  private callFunction(fn: Extract<Value, { kind: 'local' }>, node: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
+  private callFunction(fn: Extract<Value, { kind: 'local' }>, node: SyntaxNode, argList: SyntaxNode | null, scope: Scope, parsed?: ParsedArgs): Value {
     const def = fn.definition as FunctionDefinition;
     const limit =
       this.callDepth >= MAX_CALL_DEPTH
@@ -1000,7 +1086,7 @@ export class Interpreter {
       this.limitNote(node, `LayerLens stopped following calls here: ${limit}; what this call returns is unknown.`);
       return this.unknownNode(node, limit);
     }
-    const { positional, keywords, starArgs, starKwargs } = this.parseArgs(argList, scope);
+    const { positional, keywords, starArgs, starKwargs } = parsed ?? this.parseArgs(argList, scope);
     def.calls++;
     const target = this.pendingName;
     const before = this.models.length;
@@ -1036,11 +1122,9 @@ export class Interpreter {
         )
       : [];
     const baseValues = baseNodes.map((b) => this.evalExpr(b, scope));
-    if (baseValues.some((v) => v.kind === 'symbol' && /^keras\.(?:models\.)?Model$/.test(v.path)) && nameNode)
-      this.notAnalysed(
-        nameNode,
-        `\`${name}\` subclasses keras.Model: its layers are wired in \`call()\`, Python that LayerLens does not run, so LayerLens shows no shapes or parameters for it.`,
-      );
+    const kerasModel = baseValues.some((v) => v.kind === 'symbol' && /^keras\.(?:models\.)?Model$/.test(v.path));
+    const localBases = baseValues.filter((v): v is LocalClass => v.kind === 'local' && v.what === 'class');
+    if (localBases.length) cls.bases = localBases;
     const body = node.getChild('Body');
     // A subclass of a Keras layer (`class StandardizedConv2D(layers.Conv2D)`) keeps its parent's rules unless it overrides how its shape or weights are made.
     const overrides: string[] = [];
@@ -1055,24 +1139,74 @@ export class Interpreter {
       if (type) cls.layerBase = { type, overrides: [...overrides, ...(v.kind === 'local' ? (v.layerBase?.overrides ?? []) : [])] };
     }
     const classScope = new Scope(scope, name);
+    this.classScopes.set(classScope, cls);
+    this.classRanges.set(cls, { from: this.abs(node.from), to: this.abs(node.to) });
     if (body) this.execBlock(body, classScope);
+    cls.attributes = new Map([...classScope.vars].map(([k, b]) => [k, b.value]));
     const init = classScope.vars.get('__init__')?.value;
     if (init?.kind === 'local' && init.definition) cls.init = init;
     else for (const v of baseValues) if (v.kind === 'local' && v.init) cls.init ??= v.init;
+    // What methods may set on `self`: a base's methods too, and a base's `__init__` where this class has its own
+    // (`super().__init__(...)` of a plain class is not followed, so what the base's sets is not known).
+    const { methods: setByMethods, init: setByInit } = attributesSetByMethods(body, (n) => this.text(n));
+    const ownInit = init?.kind === 'local' && init.definition !== undefined;
+    for (const base of localBases) {
+      for (const a of this.methodSet.get(base) ?? []) setByMethods.add(a);
+      if (ownInit) for (const a of this.initSet.get(base) ?? []) setByMethods.add(a);
+      for (const a of this.initSet.get(base) ?? []) setByInit.add(a);
+    }
+    this.methodSet.set(cls, setByMethods);
+    this.initSet.set(cls, setByInit);
+    // Bases all known (the file's classes, Keras' classes, `object`) and no `__bool__` / `__len__`: instances are true.
+    const knownBase = (v: Value, n: SyntaxNode) =>
+      (v.kind === 'local' && this.plainClasses.has(v)) || (v.kind === 'symbol' && v.path.startsWith('keras.')) || this.text(n) === 'object';
+    if (baseValues.every((v, i) => knownBase(v, baseNodes[i])) && !defines(cls, '__bool__') && !defines(cls, '__len__')) this.plainClasses.add(cls);
+    if (kerasModel || localBases.some((b) => b.modelBase)) this.modelClass(cls, kerasModel, localBases, nameNode, body);
+  }
+
+  /**
+   * A `keras.Model` subclass: its instances are Functional models when its `__init__` hands Keras a graph
+   * (`super().__init__(inputs, outputs, **kwargs)`), or when it has no `__init__` (`Custom(inputs, outputs)` of a
+   * class that overrides only `train_step`). One that wires its layers in `call()` gets a `not-analysed` note.
+   */
+  private modelClass(cls: LocalClass, kerasModel: boolean, localBases: LocalClass[], nameNode: SyntaxNode | null, body: SyntaxNode | null): void {
+    const text = (n: SyntaxNode) => this.text(n);
+    let ownInit: SyntaxNode | null = null;
+    for (let c = body?.firstChild ?? null; c; c = c.nextSibling) {
+      const def = c.name === 'DecoratedStatement' ? c.getChild('FunctionDefinition') : c.name === 'FunctionDefinition' ? c : null;
+      const defName = def?.getChild('VariableName');
+      if (def && defName && text(defName) === '__init__') ownInit = def;
+    }
+    const definesCall = defines(cls, 'call');
+    const inherited = localBases.some((b) => b.modelBase?.functionalInit);
+    const calls = ownInit ? superInitCalls(ownInit, text) : [];
+    // A `**kwargs` passed on may carry `inputs=` and `outputs=` (`Custom(inputs=x, outputs=y)`), unless `call()` is the model.
+    const functionalInit = ownInit
+      ? calls.some((c) => isGraphInit(c.positional, c.keywords) || (c.star && !definesCall)) || (inherited && calls.length > 0)
+      : inherited || (!cls.init && !definesCall);
+    cls.modelBase = { functionalInit };
+    if (kerasModel && nameNode && !functionalInit)
+      this.notAnalysed(
+        nameNode,
+        `\`${cls.name}\` subclasses keras.Model: its layers are wired in \`call()\`, Python that LayerLens does not run, so LayerLens shows no shapes or parameters for it.`,
+      );
   }
 
   /**
    * `Trainer(data, latent_dim=16)`: the class's `__init__` runs with this call's arguments (the instance is `self`),
    * so a model it builds is this call's, not one built with the defaults.
    */
-  private instantiate(cls: Extract<Value, { kind: 'local' }>, node: SyntaxNode, parsed: ParsedArgs): void {
-    const init = cls.init;
-    if (!init?.definition) return;
+  private instantiate(cls: Extract<Value, { kind: 'local' }>, node: SyntaxNode, parsed: ParsedArgs): Instance {
     const self = unknown('self', this.abs(node.from), this.abs(node.to), `it is an instance of \`${cls.name}\``);
+    const record: Instance = { cls, attributes: new Map(), depth: this.conditional.length, self };
+    this.instances.set(self, record);
+    const init = cls.init;
+    if (!init?.definition) return record;
     init.definition.calls++;
     const before = this.models.length;
     const call = { from: this.abs(node.from), to: this.abs(node.to) };
     this.callSites.push({ function: cls.name, ...call });
+    this.constructing.push(record);
     try {
       this.runFunction(
         init,
@@ -1082,8 +1216,69 @@ export class Interpreter {
       );
     } finally {
       this.callSites.pop();
+      this.constructing.pop();
     }
     for (const m of this.models.slice(before)) m.builtBy ??= { function: cls.name, call: this.runningDefaults ? null : call };
+    return record;
+  }
+
+  /**
+   * `Net(5)` of a `keras.Model` subclass: the Functional model its `__init__` hands Keras, named as Keras names it
+   * (the class in snake case, unless `name=` reaches Keras); of one without `__init__`, `keras.Model(...)` itself.
+   */
+  private instantiateModel(cls: LocalClass, node: SyntaxNode, calleeNode: SyntaxNode, parsed: ParsedArgs, scope: Scope): Value {
+    if (!cls.init) return this.makeFunctional(node, calleeNode, null, scope, parsed, toSnakeCase(cls.name));
+    if (this.callDepth >= MAX_CALL_DEPTH) return this.unknownNode(node, `its calls go deeper than LayerLens follows (${MAX_CALL_DEPTH} calls)`);
+    const record = this.instantiate(cls, node, parsed);
+    if (record.functional) return record.functional;
+    if (!record.tried && cls.modelBase?.functionalInit)
+      this.notAnalysed(
+        calleeNode,
+        `\`${cls.name}(...)\` subclasses keras.Model, and its \`__init__\` handed Keras no inputs and outputs LayerLens could follow here, so LayerLens shows no shapes or parameters for it.`,
+      );
+    return this.unknownNode(node, 'it is a model LayerLens does not analyse');
+  }
+
+  /**
+   * `super().__init__(...)` in a method of a `keras.Model` subclass, while an instance is made: the next class's
+   * `__init__` (a class of the file) runs for the same instance, or Keras' own makes the Functional model of
+   * `inputs` and `outputs`. Null where this is not such a call (a layer's `super().__init__(**kwargs)`).
+   */
+  private superInit(node: SyntaxNode, calleeNode: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value | null {
+    let cls: LocalClass | undefined;
+    for (let s: Scope | null = scope; s && !cls; s = s.parent) cls = this.classScopes.get(s);
+    const record = this.constructing[this.constructing.length - 1];
+    if (!cls?.modelBase || !record) return null;
+    const parsed = this.parseArgs(argList, scope);
+    const next = (cls.bases ?? []).find((b) => b.init?.definition);
+    if (next?.init) {
+      this.runFunction(
+        next.init,
+        [record.self, ...parsed.positional.map((p) => p.value)],
+        new Map([...parsed.keywords].map(([k, v]) => [k, v.value])),
+        parsed.starArgs || parsed.starKwargs ? node : null,
+      );
+      return NONE;
+    }
+    if (!isGraphInit(parsed.positional.length, [...parsed.keywords.keys()])) return NONE;
+    record.tried = true;
+    const made = this.makeFunctional(node, calleeNode, null, scope, parsed, toSnakeCase(record.cls.name));
+    if (made.kind === 'functional') record.functional = made;
+    return NONE;
+  }
+
+  /** `Cls(...)` with its arguments evaluated: a Model subclass's model, else an instance (a layer, for LayerLens). */
+  private instantiateClass(cls: LocalClass, node: SyntaxNode, calleeNode: SyntaxNode, argList: SyntaxNode | null, parsed: ParsedArgs, scope: Scope): Value {
+    if (cls.modelBase?.functionalInit) return this.instantiateModel(cls, node, calleeNode, parsed, scope);
+    const record = this.callDepth < MAX_CALL_DEPTH ? this.instantiate(cls, node, parsed) : undefined;
+    const value = cls.layerBase
+      ? this.makeSubclassLayer(cls, cls.layerBase, node, calleeNode, argList, scope, parsed)
+      : this.makeLayer(cls.name, 'custom', node, calleeNode, argList, scope, undefined, undefined, parsed);
+    if (value.kind === 'layer' && record) {
+      this.instances.set(value.layer, record);
+      if (this.plainClasses.has(cls)) value.layer.truthy = true;
+    }
+    return value;
   }
 
   /** `Sub(...)` of a class subclassing a Keras layer: the parent's layer, shown under the subclass's name, when its overrides keep the parent's shape and weights. */
@@ -1585,6 +1780,11 @@ export class Interpreter {
     const outputs = inputs.map((i) => ('kind' in i && i.kind === 'symbolic' ? (i.output ?? 0) : 0));
     if (outputs.some((o) => o > 0)) node.inputOutputs = outputs;
     if (this.library) this.createdNodes.add(node);
+    if ('type' in layer) {
+      const calls = this.layerNodes.get(layer);
+      if (calls) calls.push(node);
+      else this.layerNodes.set(layer, [node]);
+    }
     return node;
   }
 
@@ -1705,8 +1905,16 @@ export class Interpreter {
   }
 
   /** `keras.Model(inputs, outputs, name=)`: a Functional model, when its inputs and outputs are Keras tensors LayerLens followed. */
-  private makeFunctional(node: SyntaxNode, calleeNode: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
-    const { positional, keywords } = this.parseArgs(argList, scope);
+  private makeFunctional(
+    node: SyntaxNode,
+    calleeNode: SyntaxNode,
+    argList: SyntaxNode | null,
+    scope: Scope,
+    parsed?: ParsedArgs,
+    /** The name Keras gives it without `name=`: a Model subclass's, in snake case (`Net` → `net`). */
+    kerasName?: string,
+  ): Value {
+    const { positional, keywords } = parsed ?? this.parseArgs(argList, scope);
     const inputs = this.tensorsOf((keywords.get('inputs') ?? positional[0])?.value);
     const outputs = this.tensorsOf((keywords.get('outputs') ?? positional[1])?.value);
     if ('failed' in inputs || 'failed' in outputs) {
@@ -1726,8 +1934,8 @@ export class Interpreter {
     }
     const nameArg = keywords.get('name')?.value;
     const model: FunctionalGraph = {
-      name: nameArg?.kind === 'string' ? nameArg.value : (this.pendingName ?? scope.functionName ?? 'functional'),
-      explicitName: nameArg?.kind === 'string',
+      name: nameArg?.kind === 'string' ? nameArg.value : (kerasName ?? this.pendingName ?? scope.functionName ?? 'functional'),
+      explicitName: nameArg?.kind === 'string' || kerasName !== undefined,
       inputs: inputs.nodes,
       outputs: outputs.nodes,
       from: this.abs(node.from),
@@ -1908,8 +2116,17 @@ export class Interpreter {
         items: name === 'outputs' ? obj.model.outputs.map((_n, i) => modelOutput(obj.model, i)) : obj.model.inputs.map((n) => ({ kind: 'symbolic', node: n })),
         tuple: false,
       };
-    // `model.layers`: a new list of its layers so far, as Keras returns it.
-    if (obj.kind === 'model' && name === 'layers') return { kind: 'seq', items: obj.model.layers.map((e) => e.value), tuple: false };
+    // `model.layers`: a new list of its layers so far, as Keras returns it (without its InputLayer, as Keras leaves it out).
+    if (obj.kind === 'model' && name === 'layers')
+      return {
+        kind: 'seq',
+        items: obj.model.layers.map((e) => e.value).filter((v, i) => !(i === 0 && v.kind === 'layer' && v.layer.type === 'InputLayer')),
+        tuple: false,
+      };
+    // A Sequential model's tensors (`base.input`, `base.output`): its layers as a graph, from its Input.
+    if (obj.kind === 'model' && MODEL_TENSORS.has(name)) return this.sequentialTensor(obj.model, name, node);
+    if ((obj.kind === 'model' || obj.kind === 'functional') && name === 'get_layer') return { kind: 'bound', self: obj, method: name };
+    if (obj.kind === 'functional' && name === 'layers') return this.functionalLayers(obj.model, node);
     if (obj.kind === 'model') return { kind: 'method', model: obj.model, method: name };
     if (obj.kind === 'seq' || obj.kind === 'dict') return { kind: 'bound', self: obj, method: name };
     if (obj.kind === 'unknown') {
@@ -1917,7 +2134,193 @@ export class Interpreter {
       const local = this.lookupAttribute(this.text(node), scope);
       if (local) return local;
     }
+    // An attribute of an instance of the file's classes (`cfg.UNITS`, `self.UNITS`) or of such a class (`Cfg.UNITS`).
+    const record = obj.kind === 'layer' || obj.kind === 'unknown' ? this.instances.get(obj.kind === 'layer' ? obj.layer : obj) : undefined;
+    if (record) {
+      const found = this.instanceAttribute(record, name, node, obj.kind === 'unknown');
+      if (found) return found;
+    }
+    if (obj.kind === 'local' && obj.what === 'class') {
+      const outside = this.setOutside(obj, name);
+      if (outside !== null) return this.unknownNode(node, `it is set at line ${this.program.source.position(outside).line}, outside \`${obj.name}\``);
+      const found = classAttribute(obj, name);
+      if (found) return found;
+    }
+    if (obj.kind === 'layer') {
+      // `layer.output` / `layer.input` of a layer called once on Keras tensors (`base.get_layer(name).output`).
+      if (name === 'output' || name === 'input') return this.layerTensor(obj.layer, name, node);
+      // `layer.name` of a layer given `name=` (keras.applications name every layer): `if layer.name == "block5_conv1":`.
+      const given = name === 'name' ? obj.layer.args.get('name') : undefined;
+      if (given?.kind === 'string') return given;
+      if (name === 'vocabulary_size' && obj.layer.origin === 'keras' && VOCABULARY_LAYERS.has(obj.layer.type))
+        return { kind: 'bound', self: obj, method: name };
+    }
     return this.unknownNode(node);
+  }
+
+  /**
+   * `obj.name` of an instance: what was set on it (`self.units = units`; set where LayerLens cannot decide whether it
+   * runs: unknown), else its class's (with its bases'). A name one of the class's methods sets on `self` is unknown:
+   * LayerLens does not follow methods called through an instance, so it cannot tell whether one ran. A method read
+   * through an instance is not followed either.
+   */
+  private instanceAttribute(record: Instance, name: string, node: SyntaxNode, self: boolean): Value | undefined {
+    // Set outside the class (`cfg.units = 9`, in a function or a statement the analysis may read lazily): unknown.
+    const outside = this.setOutside(record.cls, name);
+    if (outside !== null) return this.unknownNode(node, `it is set at line ${this.program.source.position(outside).line}, outside \`${record.cls.name}\``);
+    const set = record.attributes.get(name);
+    if (set) return set;
+    const found = classAttribute(record.cls, name);
+    if (!found) return undefined;
+    const changing = this.methodSet.get(record.cls);
+    if ((changing?.has(name) || changing?.has('*')) && !(found.kind === 'local' && found.what === 'function'))
+      return this.unknownNode(node, `a method of \`${record.cls.name}\` sets it, and LayerLens does not follow methods called through an instance`);
+    // A method called on `self` in the class's methods is bound to it: `self.build_generator()` runs with `self` (not
+    // a decorated one: `@staticmethod`, `@property`). One called on an instance from outside is not followed.
+    if (found.kind === 'local' && found.what === 'function')
+      return self && found.definition && found.definition.node.parent?.name !== 'DecoratedStatement'
+        ? { kind: 'partial', fn: found, positional: [record.self], keywords: new Map() }
+        : this.unknownNode(node, 'it is a method, and LayerLens follows methods only where the class calls them on `self`');
+    return found;
+  }
+
+  /** Where the file sets `.name` of something (`x.name = ...`, `x.name += ...`) outside the class and its bases; null if nowhere. */
+  private setOutside(cls: LocalClass, name: string): number | null {
+    const ranges: { from: number; to: number }[] = [];
+    const collect = (c: LocalClass) => {
+      const r = this.classRanges.get(c);
+      if (r && !ranges.includes(r)) ranges.push(r);
+      for (const b of c.bases ?? []) collect(b);
+    };
+    collect(cls);
+    let sites = this.attributeSites.get(name);
+    if (!sites) {
+      const pattern = new RegExp(`\\.\\s*${name}\\s*(?:\\*\\*|//|>>|<<|[-+*/%@&|^])?=(?!=)|\\bsetattr\\s*\\(`, 'g');
+      this.attributeSites.set(name, (sites = [...this.program.source.text.matchAll(pattern)].map((m) => m.index)));
+    }
+    return sites.find((at) => !ranges.some((r) => at >= r.from && at < r.to)) ?? null;
+  }
+
+  /** Per attribute name, where the file's text sets it (see setOutside). */
+  private readonly attributeSites = new Map<string, number[]>();
+
+  /** Where each class of the file is written (its `class` statement). */
+  private readonly classRanges = new WeakMap<LocalClass, { from: number; to: number }>();
+
+  /**
+   * A Functional model's `layers`, in Keras 3's order (as its summary lists them: the Inputs first), without the
+   * operations on tensors (`x + y`), which Keras does not list: `for layer in base_model.layers[:100]: layer.trainable
+   * = False`. Unknown where the graph holds a call LayerLens does not evaluate (Keras 2 lists those as layers).
+   */
+  private functionalLayers(model: FunctionalBuilder, node: SyntaxNode): Value {
+    const order = kerasOrder(model);
+    if (order.some((l) => 'type' in l && l.unknownCall))
+      return this.unknownNode(node, 'the model holds a call LayerLens does not evaluate, which Keras 2 lists as a layer and Keras 3 does not');
+    const items: Value[] = [];
+    for (const layer of order)
+      if (!('type' in layer)) items.push('layers' in layer ? { kind: 'model', model: layer } : { kind: 'functional', model: layer });
+      else if (!layer.operation) items.push({ kind: 'layer', layer });
+    return { kind: 'seq', items, tuple: false };
+  }
+
+  /** `obj.name = value` where `obj` is an instance of the file's classes or such a class: noted on it, for later reads. */
+  private setAttribute(target: SyntaxNode, value: Value, scope: Scope): void {
+    const ownerNode = target.firstChild;
+    const prop = target.lastChild;
+    if (ownerNode?.name !== 'VariableName' || prop?.name !== 'PropertyName') return;
+    const owner = this.lookup(this.text(ownerNode), scope, this.abs(ownerNode.from), ownerNode);
+    const record = owner.kind === 'layer' || owner.kind === 'unknown' ? this.instances.get(owner.kind === 'layer' ? owner.layer : owner) : undefined;
+    const attributes = record ? record.attributes : owner.kind === 'local' && owner.what === 'class' ? (owner.attributes ??= new Map()) : null;
+    if (!attributes) return;
+    const name = this.text(prop);
+    // Set under control flow LayerLens cannot decide (deeper than where the instance was made): on some paths only.
+    const undecided = this.conditional.slice(record ? record.depth : 0);
+    if (undecided.length) {
+      const { keyword, why } = undecided[undecided.length - 1];
+      attributes.set(name, this.unknownNode(target, `it is set under \`${keyword}\`${why ? ` (${why})` : ''}, so its value depends on how the code runs`));
+    } else attributes.set(name, value);
+  }
+
+  /** `layer.output` / `layer.input` of a layer called once on Keras tensors (Keras refuses them for a layer called several times). */
+  private layerTensor(layer: LayerCall, name: 'output' | 'input', node: SyntaxNode): Value {
+    const nodes = this.layerNodes.get(layer) ?? [];
+    if (nodes.length !== 1)
+      return this.unknownNode(
+        node,
+        nodes.length ? `the layer is called ${nodes.length} times, so it has several ${name}s` : 'the layer is not called on a Keras tensor LayerLens followed',
+      );
+    const [made] = nodes;
+    if (name === 'output' || made.inputs.length === 0) return { kind: 'symbolic', node: made };
+    if (made.inputs.length - (made.keywordInputs ?? 0) !== 1) return this.unknownNode(node, 'the layer is called on several tensors');
+    const output = made.inputOutputs?.[0];
+    return output ? { kind: 'symbolic', node: made.inputs[0], output } : { kind: 'symbolic', node: made.inputs[0] };
+  }
+
+  /**
+   * A Sequential model's `input`, `output`, `inputs` or `outputs`: its layers called in turn from its Input, as
+   * Keras builds a Sequential model with an input (`keras.Input(...)` first, or `input_shape=` on its first layer, or
+   * `model.build(...)`). Made once for the layers it has, so that a model built on it (`keras.Model(base.input,
+   * head(base.output))`) has the base's layers as its own rows, as Keras shows them.
+   */
+  private sequentialTensor(model: ModelBuilder, name: string, node: SyntaxNode): Value {
+    const graph = this.sequentialGraph(model, node);
+    if (!('input' in graph)) return graph;
+    const tensor: Value = { kind: 'symbolic', node: name.startsWith('input') ? graph.input : graph.output };
+    return name.endsWith('s') ? { kind: 'seq', items: [tensor], tuple: false } : tensor;
+  }
+
+  private sequentialGraph(model: ModelBuilder, node: SyntaxNode): { input: GraphNode; output: GraphNode } | Value {
+    const cached = this.sequentialGraphs.get(model);
+    if (cached && cached.count === model.layers.length) return cached;
+    const entries = model.layers;
+    const unsure = entries.find((e) => e.conditional);
+    if (unsure)
+      return this.unknownNode(node, `a layer of \`${model.name}\` is added under \`${unsure.conditionalKeyword ?? 'if'}\`, so its graph is not known`);
+    const first = entries[0]?.value;
+    let input: GraphNode | null = first ? this.asNode(first) : null;
+    let rest = input ? entries.slice(1) : entries;
+    if (!input) {
+      const declared = this.sequentialInput(model, first);
+      if (!declared) return this.unknownNode(node, `\`${model.name}\` has no input yet: Keras builds a Sequential model without an Input at its first call`);
+      input = this.newNode(declared, [], declared.from, declared.to);
+      rest = entries;
+    }
+    let output = input;
+    for (const entry of rest) {
+      const v = entry.value;
+      if (v.kind === 'layer' && v.layer.type !== 'InputLayer') output = this.newNode(v.layer, [output], entry.from, entry.to);
+      else if (v.kind === 'model' || v.kind === 'functional') output = this.newNode(v.model, [output], entry.from, entry.to);
+      else return this.unknownNode(node, `\`${model.name}\` has a layer LayerLens cannot follow as a graph`);
+    }
+    const graph = { count: entries.length, input, output };
+    this.sequentialGraphs.set(model, graph);
+    return graph;
+  }
+
+  /** The InputLayer Keras makes for a Sequential model whose first layer declares its input (`input_shape=`), or that `build()` built. */
+  private sequentialInput(model: ModelBuilder, first: Value | undefined): LayerCall | null {
+    const shape = (v: Value | undefined, batch: boolean): Value | null =>
+      v && v.kind === 'seq' ? v : v && v.kind === 'number' && !batch ? { kind: 'seq', items: [v], tuple: true } : null;
+    const args = new Map<string, Value>();
+    const layer = first?.kind === 'layer' ? first.layer : null;
+    const built = model.build ? shape(model.build.value, true) : null;
+    const given = layer ? (shape(layer.args.get('input_shape'), false) ?? shape(layer.args.get('input_dim'), false)) : null;
+    const batchGiven = layer ? shape(layer.args.get('batch_input_shape'), true) : null;
+    if (batchGiven || built) args.set('batch_shape', (batchGiven ?? built) as Value);
+    else if (given) args.set('shape', given);
+    else return null;
+    const at = layer ?? model;
+    return {
+      type: 'InputLayer',
+      origin: 'keras',
+      args,
+      extraPositional: 0,
+      hasStarKwargs: false,
+      from: at.from,
+      to: at.to,
+      calleeFrom: at.from,
+      calleeTo: at.to,
+    };
   }
 
   private lookupAttribute(text: string, scope: Scope): Value | undefined {
@@ -2134,8 +2537,14 @@ export class Interpreter {
     const calleeNode = node.firstChild;
     if (!calleeNode) return this.unknownNode(node);
     const argList = node.getChild('ArgList');
+    if (this.constructing.length && isSuperInit(calleeNode, (n) => this.text(n))) {
+      const done = this.superInit(node, calleeNode, argList, scope);
+      if (done) return done;
+    }
     const callee = this.evalExpr(calleeNode, scope);
     if (callee.kind === 'method') return this.callModelMethod(callee.model, callee.method, node, argList, scope);
+    if (callee.kind === 'bound' && (callee.self.kind === 'layer' || callee.self.kind === 'model' || callee.self.kind === 'functional'))
+      return this.objectMethod(callee.self, callee.method, node, argList, scope);
     if (callee.kind === 'bound') {
       if (LIST_MUTATORS.has(callee.method)) this.noteListChange(callee.self);
       const result = callMethod(
@@ -2208,6 +2617,16 @@ export class Interpreter {
           if (evaluated) return evaluated;
           if (callee.path === 'keras.backend.epsilon') return { kind: 'number', value: 1e-7, isInt: false };
           if (callee.path === HYPERPARAMETERS) return callee;
+          if (callee.path === 'functools.partial') return this.makePartial(node, args);
+          // `np.prod(shape)`, `math.prod(x.shape[1:])`: on values LayerLens knows (a Keras tensor is left to unevaluatedCall).
+          if (!args.positional.some((p) => this.tensorsIn(p.value).length)) {
+            const computed = libraryCall(
+              callee.path,
+              positional.map((p) => p.value),
+              new Map([...keywords].map(([k, v]) => [k, v.value])),
+            );
+            if (computed !== null) return typeof computed === 'string' ? this.unknownNode(node, computed) : computed;
+          }
           const hyper = HYPERPARAMETER_METHOD.exec(callee.path);
           if (hyper) return this.hyperParameter(hyper[1], node, this.parseArgs(argList, scope));
           const maker = TENSOR_MAKER.exec(callee.path);
@@ -2265,16 +2684,119 @@ export class Interpreter {
     if (callee.kind === 'local' && callee.what === 'class') {
       // The arguments are evaluated once, for `__init__` and for the layer the call may make.
       const parsed = this.parseArgs(argList, scope);
-      if (this.callDepth < MAX_CALL_DEPTH) this.instantiate(callee, node, parsed);
-      return callee.layerBase
-        ? this.makeSubclassLayer(callee, callee.layerBase, node, calleeNode, argList, scope, parsed)
-        : this.makeLayer(callee.name, 'custom', node, calleeNode, argList, scope, undefined, undefined, parsed);
+      return this.instantiateClass(callee, node, calleeNode, argList, parsed, scope);
     }
     if (callee.kind === 'local' && callee.definition) return this.callFunction(callee, node, argList, scope);
+    if (callee.kind === 'partial') return this.callPartial(callee, node, calleeNode, argList, scope);
     if (callee.kind === 'unknown' && calleeNode.name === 'VariableName' && /^[A-Z]/.test(this.text(calleeNode)))
       // An undefined class-like name used as a layer: probably a layer LayerLens does not know.
       return this.makeLayer(this.text(calleeNode), 'unknown', node, calleeNode, argList, scope);
     return this.unevaluatedCall(node, calleeNode, null, this.argumentsOfUnevaluated(argList, scope));
+  }
+
+  /** `functools.partial(fn, *args, **kwargs)`: a partial of a partial is one, with the arguments of both. */
+  private makePartial(node: SyntaxNode, args: ParsedArgs): Value {
+    const [fn, ...given] = args.positional.map((p) => p.value);
+    if (!fn) return this.unknownNode(node, 'it is given no function');
+    if (args.starArgs || args.starKwargs) return this.unknownNode(node, 'its arguments come from *args or **kwargs LayerLens cannot follow');
+    const keywords = new Map([...args.keywords].map(([k, v]) => [k, v.value]));
+    if (fn.kind === 'partial')
+      return { kind: 'partial', fn: fn.fn, positional: [...fn.positional, ...given], keywords: new Map([...fn.keywords, ...keywords]) };
+    return { kind: 'partial', fn, positional: given, keywords };
+  }
+
+  /**
+   * A partial called: its function with the partial's arguments first, then the call's (a keyword of the call
+   * overrides the partial's): `Conv = partial(layers.Conv2D, kernel_size=3, padding="same")`, then `Conv(32)` is a
+   * Conv2D. A layer, a class or a function of the file, or a library function on tensors.
+   */
+  private callPartial(partial: Value & { kind: 'partial' }, node: SyntaxNode, calleeNode: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
+    const own = this.parseArgs(argList, scope);
+    const parsed: ParsedArgs = {
+      positional: [...partial.positional.map((value) => ({ value, node: calleeNode })), ...own.positional],
+      keywords: new Map([
+        ...[...partial.keywords].map(([k, value]): [string, { value: Value; node: SyntaxNode }] => [k, { value, node: calleeNode }]),
+        ...own.keywords,
+      ]),
+      starArgs: own.starArgs,
+      starKwargs: own.starKwargs,
+    };
+    const fn = partial.fn;
+    if (fn.kind === 'symbol') {
+      const sym = classifySymbol(fn.path);
+      if (sym.kind === 'layer') return this.makeLayer(sym.type, 'keras', node, calleeNode, argList, scope, undefined, fn.path, parsed);
+      if (sym.kind === 'unknown-layer') return this.makeLayer(sym.type, 'keras-unknown', node, calleeNode, argList, scope, undefined, undefined, parsed);
+      if (sym.kind === 'opaque-layer') return this.makeLayer(sym.type, 'unknown', node, calleeNode, argList, scope, undefined, undefined, parsed);
+      if (sym.kind === 'input')
+        return this.makeLayer(
+          'InputLayer',
+          'keras',
+          node,
+          calleeNode,
+          argList,
+          scope,
+          sym.type === 'Input' ? INPUT_SIGNATURE : INPUT_LAYER_SIGNATURE,
+          undefined,
+          parsed,
+        );
+      if (sym.kind === 'other') return this.unevaluatedCall(node, calleeNode, fn.path, parsed);
+    }
+    if (fn.kind === 'local' && fn.what === 'class') return this.instantiateClass(fn, node, calleeNode, argList, parsed, scope);
+    if (fn.kind === 'local' && fn.definition) return this.callFunction(fn, node, argList, scope, parsed);
+    if (fn.kind === 'layer' || fn.kind === 'model' || fn.kind === 'functional')
+      return this.unknownNode(node, 'it is a partial of a layer or model object, which LayerLens does not follow');
+    return this.unevaluatedCall(node, calleeNode, null, parsed);
+  }
+
+  /** A method of a layer or a model LayerLens evaluates: `lookup.vocabulary_size()`, `base.get_layer(name)`. */
+  private objectMethod(self: Value, method: string, node: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value {
+    const { positional, keywords } = this.parseArgs(argList, scope);
+    if (self.kind === 'layer' && method === 'vocabulary_size') {
+      // `set_vocabulary(...)` anywhere in the file may have changed it (as text: the statement may be one the analysis
+      // does not read). `adapt()` cannot: Keras refuses it on a layer given `vocabulary=`.
+      if (/\bset_vocabulary\s*\(/.test(this.program.source.text))
+        return this.unknownNode(node, 'the file calls `set_vocabulary(...)`, which can change the vocabulary, and LayerLens does not follow it');
+      const size = lookupVocabularySize(self.layer);
+      return typeof size === 'string' ? this.unknownNode(node, size) : { kind: 'number', value: size, isInt: true };
+    }
+    if ((self.kind === 'model' || self.kind === 'functional') && method === 'get_layer') {
+      // A Sequential model's layers get their calls (`.output`) from its graph, where it has one.
+      if (self.kind === 'model') this.sequentialGraph(self.model, node);
+      const name = (keywords.get('name') ?? positional[0])?.value;
+      if (name?.kind !== 'string') return name?.kind === 'unknown' ? name : this.unknownNode(node, 'LayerLens finds a layer by its name only');
+      const layer = this.layerNamed(self, name.value);
+      return layer
+        ? { kind: 'layer', layer }
+        : this.unknownNode(node, `LayerLens finds no layer given \`name="${name.value}"\` in this model (it finds layers by the \`name=\` they were given)`);
+    }
+    return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
+  }
+
+  /** The layer of a model given `name=` (as keras.applications name theirs): `base.get_layer("block_13_expand_relu")`. */
+  private layerNamed(model: Value & { kind: 'model' | 'functional' }, name: string): LayerCall | null {
+    const named = (call: LayerCall) => {
+      const n = call.args.get('name');
+      return n?.kind === 'string' && n.value === name;
+    };
+    if (model.kind === 'model') {
+      for (const e of model.model.layers) if (e.value.kind === 'layer' && named(e.value.layer)) return e.value.layer;
+      return null;
+    }
+    const visited = new Set<GraphNode>();
+    const stack = [...model.model.outputs];
+    let found: LayerCall | null = null;
+    for (let n = stack.pop(); n; n = stack.pop()) {
+      if (visited.has(n)) continue;
+      visited.add(n);
+      if ('type' in n.layer && (found ? n.layer === found : named(n.layer))) {
+        found = n.layer;
+        // Its calls in this graph, so that `.output` finds them (an architecture's nodes were made by its own run).
+        const calls = this.layerNodes.get(found) ?? [];
+        if (!calls.includes(n)) this.layerNodes.set(found, [...calls, n]);
+      }
+      stack.push(...n.inputs);
+    }
+    return found;
   }
 
   /**
@@ -2521,6 +3043,12 @@ function modelOutput(model: FunctionalBuilder, i: number): Value {
   const output = model.outputIndices?.[i];
   return output ? { kind: 'symbolic', node: model.outputs[i], output } : { kind: 'symbolic', node: model.outputs[i] };
 }
+
+/** A model's tensors, as attributes (`base.output`). */
+const MODEL_TENSORS = new Set(['input', 'output', 'inputs', 'outputs']);
+
+/** Layers with `vocabulary_size()`. */
+const VOCABULARY_LAYERS = new Set(['StringLookup', 'IntegerLookup', 'TextVectorization']);
 
 /** Keyword arguments of a layer's call that Keras takes as tensors (graph edges). */
 const TENSOR_KEYWORDS = new Set(['initial_state', 'mask', 'constants', 'attention_mask', 'query_mask', 'value_mask', 'key_mask']);

@@ -457,7 +457,9 @@ function runRule(
     const count = (p: ParamPart) => p.factors.reduce((a, b) => a * b, 1);
     const frozen = call.args.get('trainable');
     const allFrozen = frozen?.kind === 'bool' && !frozen.value;
-    const trainable = parts.filter((p) => p.trainable && !allFrozen).reduce((s, p) => s + count(p), 0);
+    // `layer.trainable = ...` where LayerLens cannot tell whether it ran (or to what): which weights train is unknown.
+    const unsure = frozen?.kind === 'unknown' && parts.some((p) => p.trainable);
+    const trainable = unsure ? NaN : parts.filter((p) => p.trainable && !allFrozen).reduce((s, p) => s + count(p), 0);
     const total = parts.reduce((s, p) => s + count(p), 0);
     result.params = nullIfNaN(total);
     result.trainableParams = nullIfNaN(trainable);

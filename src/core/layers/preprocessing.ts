@@ -2,7 +2,9 @@
  * Preprocessing layers: Rescaling, Resizing, CenterCrop, Normalization, the Random* augmentations, and the text and
  * category lookups TextVectorization, StringLookup and IntegerLookup.
  */
+import type { LayerCall } from '../python/values';
 import {
+  Args,
   LayerError,
   noTfjs,
   pyRepr,
@@ -101,7 +103,7 @@ interface Lookup {
  * The lookup's mode, and the size of its last axis in a counting mode (`one_hot`, `multi_hot`, `count`, `tf_idf`);
  * NaN when only data decides it. Checks the arguments as `IndexLookup.__init__` and `set_vocabulary` do, in their order.
  */
-function lookupDepth(ctx: LayerContext, lookup: Lookup): { mode: string; depth: number } {
+function lookupDepth(ctx: LayerContext, lookup: Lookup): { mode: string; depth: number; size: number } {
   const { type, mask, oov, numOov } = lookup;
   const maxTokens = optionalInt(ctx, 'max_tokens');
   const pad = ctx.args.bool('pad_to_max_tokens');
@@ -149,22 +151,20 @@ function lookupDepth(ctx: LayerContext, lookup: Lookup): { mode: string; depth: 
       );
     return start + tokens.length;
   };
-  if (given) {
-    const n = size(mode);
-    if (maxTokens !== null && n > maxTokens)
-      throw new LayerError(
-        'invalid-argument',
-        `Attempted to set a vocabulary larger than the maximum vocab size. Received vocabulary size is ${n}; \`max_tokens\` is ${maxTokens}.`,
-      );
-  }
-  if (mode === 'int') return { mode, depth: NaN };
-  if (pad) return { mode, depth: maxTokens ?? NaN };
-  if (given) return { mode, depth: size(mode) };
+  const n = given ? size(mode) : NaN;
+  if (given && maxTokens !== null && n > maxTokens)
+    throw new LayerError(
+      'invalid-argument',
+      `Attempted to set a vocabulary larger than the maximum vocab size. Received vocabulary size is ${n}; \`max_tokens\` is ${maxTokens}.`,
+    );
+  if (mode === 'int') return { mode, depth: NaN, size: n };
+  if (pad) return { mode, depth: maxTokens ?? NaN, size: n };
+  if (given) return { mode, depth: n, size: n };
   ctx.note?.(
     'vocabulary-from-data',
     `${type}(output_mode='${mode}') gives one value per vocabulary entry, and its vocabulary is learnt from data by \`adapt()\` when the code runs${maxTokens === null || Number.isNaN(maxTokens) ? '' : ` (at most max_tokens=${maxTokens})`}: LayerLens cannot know its size. Pass \`vocabulary=[...]\`, or \`pad_to_max_tokens=True\` with \`max_tokens\`, to fix it.`,
   );
-  return { mode, depth: NaN };
+  return { mode, depth: NaN, size: NaN };
 }
 
 /** `IndexLookup.compute_output_shape`: `int` keeps the shape; `one_hot` adds the depth (replacing a last axis of 1); the others replace the last axis. */
@@ -178,8 +178,9 @@ function lookupShape(input: InternalShape, mode: string, depth: number): Interna
   return [...input.slice(0, -1), depth];
 }
 
-function lookupRule(type: 'StringLookup' | 'IntegerLookup', signature: string[], defaults: Record<string, PyDefault>): Rule {
-  const settings = (ctx: LayerContext): Lookup => {
+/** A StringLookup's or IntegerLookup's special tokens, checked as its `__init__` checks them. */
+function lookupSettings(ctx: LayerContext, type: 'StringLookup' | 'IntegerLookup'): Lookup {
+  {
     const numOov = ctx.args.int('num_oov_indices');
     if (type === 'IntegerLookup') {
       const maxTokens = optionalInt(ctx, 'max_tokens');
@@ -195,7 +196,11 @@ function lookupRule(type: 'StringLookup' | 'IntegerLookup', signature: string[],
         );
     }
     return { type, mask: ctx.args.plain('mask_token'), oov: ctx.args.plain('oov_token'), numOov };
-  };
+  }
+}
+
+function lookupRule(type: 'StringLookup' | 'IntegerLookup', signature: string[], defaults: Record<string, PyDefault>): Rule {
+  const settings = (ctx: LayerContext): Lookup => lookupSettings(ctx, type);
   return {
     type,
     signature,
@@ -401,3 +406,31 @@ export const preprocessingRules: Rule[] = [
     { ...keepImage, tfjs: noTfjs('RandomBrightness') },
   ),
 ];
+
+/** TextVectorization's inner StringLookup: mask `''`, one OOV index `'[UNK]'`. */
+const TEXT_VECTORIZATION_LOOKUP: Lookup = { type: 'TextVectorization', mask: '', oov: '[UNK]', numOov: 1 };
+
+/**
+ * `layer.vocabulary_size()` of a StringLookup, IntegerLookup or TextVectorization given `vocabulary=[...]`, as
+ * `IndexLookup.vocabulary_size` counts it: the tokens (without the mask and OOV tokens the list may start with), the
+ * OOV indices (`num_oov_indices`, 1 by default) and the mask token's index when there is one and `output_mode` is
+ * `'int'`. A string saying why it is not known where data decides it (`adapt()`, a vocabulary file) or Keras refuses
+ * the layer.
+ */
+export function lookupVocabularySize(call: LayerCall): number | string {
+  const rule = call.type === 'TextVectorization' ? textVectorization : call.type === 'StringLookup' ? stringLookup : integerLookup;
+  const ctx: LayerContext = { args: new Args(rule, call), input: null };
+  try {
+    const lookup = call.type === 'TextVectorization' ? TEXT_VECTORIZATION_LOOKUP : lookupSettings(ctx, call.type as 'StringLookup' | 'IntegerLookup');
+    const { size } = lookupDepth(ctx, lookup);
+    if (!Number.isNaN(size)) return size;
+    const vocabulary = call.args.get('vocabulary');
+    return vocabulary && vocabulary.kind !== 'none'
+      ? `its vocabulary (\`vocabulary=\`) is not known`
+      : `its vocabulary is learnt from data by \`adapt()\` when the code runs`;
+  } catch (e) {
+    if (e instanceof LayerError) return `Keras refuses the layer: ${e.message}`;
+    if (e instanceof Unresolved) return 'an argument of the layer is not known';
+    throw e;
+  }
+}

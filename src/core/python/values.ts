@@ -32,7 +32,18 @@ export type Value =
       layerBase?: { type: string; overrides: string[] };
       /** A class's `__init__` (its own or inherited from a class in the file): each instantiation runs it with the call's arguments. */
       init?: Value & { kind: 'local' };
+      /** A class's own attributes, as its body bound them (`UNITS = 7`, its methods), read through the class or an instance. */
+      attributes?: Map<string, Value>;
+      /** A class's bases that are classes of the file, in order: where an attribute it lacks is looked up next. */
+      bases?: (Value & { kind: 'local' })[];
+      /**
+       * A class subclassing `keras.Model` (directly or through classes of the file): whether its `__init__` hands a
+       * graph to Keras (`super().__init__(inputs, outputs)`), so that each instance is a Functional model.
+       */
+      modelBase?: { functionalInit: boolean };
     }
+  /** `functools.partial(fn, *args, **kwargs)`: calling it calls `fn` with these arguments first. */
+  | { kind: 'partial'; fn: Value; positional: Value[]; keywords: Map<string, Value> }
   | { kind: 'layer'; layer: LayerCall }
   /** A Keras tensor of a Functional graph: the output of one node (an Input, or a layer called on tensors). */
   | {
@@ -88,6 +99,8 @@ export interface LayerCall {
   notes?: { severity: 'information'; code: string; message: string; from: number; to: number }[];
   /** The user's class when it subclasses this Keras layer and keeps its rules (`StandardizedConv2D`). */
   subclass?: string;
+  /** An instance of a class of the file whose classes define neither `__bool__` nor `__len__`: it is true. */
+  truthy?: true;
   /** For a custom layer: why LayerLens cannot read it, when more is known than that it is custom. */
   customWhy?: string;
   /** Arithmetic on Keras tensors (`x + y`): an operation Keras prints as a row, not a layer. */
@@ -220,6 +233,19 @@ export function truthOf(v: Value): boolean | null {
       return v.value !== '';
     case 'seq':
       return v.unknownLength ? (v.unknownLength.known > 0 ? true : null) : v.items.length > 0;
+    case 'dict':
+      return v.entries.size > 0;
+    // Objects that define neither `__bool__` nor `__len__` are true: a Keras layer or model (neither Layer nor Model
+    // defines them), a class or function, a partial. A Keras tensor is not: Keras refuses it as a bool. An instance
+    // of a class of the file is a 'layer' of origin 'custom'; its class may define them, so it is not known.
+    case 'layer':
+      return (v.layer.origin === 'keras' || v.layer.origin === 'keras-unknown' || v.layer.truthy) && !v.layer.operation ? true : null;
+    case 'model':
+    case 'functional':
+    case 'partial':
+      return true;
+    case 'local':
+      return v.what === 'function' || v.what === 'class' ? true : null;
     default:
       return null;
   }
