@@ -531,7 +531,7 @@ model = keras.Sequential([keras.Input((4,)), layers.Dense(n), layers.Dense(m), l
 });
 
 describe('Lambda layers', () => {
-  it('with output_shape=(...) take that shape, batch added, as Keras 3 does; without it the output is unknown, with a diagnostic', () => {
+  it('with output_shape=(...) take that shape, batch added, as Keras 3 does; without it the function is traced, or the output is unknown, with a diagnostic', () => {
     // Keras 3.15 prints lambda (None, 28, 28, 1) 0, dense (None, 10) 7,850; lambda (None, 4), dense (None, 2) 10.
     const { models } = analyze(`import keras
 from keras import layers
@@ -541,6 +541,7 @@ x = layers.Flatten()(x)
 model = keras.Model(inputs, layers.Dense(10)(x))
 seq = keras.Sequential([keras.Input((8,)), layers.Lambda(lambda t: t[:, :4], output_shape=(4,)), layers.Dense(2)])
 bare = keras.Sequential([keras.Input((8,)), layers.Lambda(lambda t: t[:, :4]), layers.Dense(2)])
+opaque = keras.Sequential([keras.Input((8,)), layers.Lambda(lambda t: augment(t)), layers.Dense(2)])
 `);
     assert.deepEqual(
       models[0].layers.map((l) => [l.name, l.outputShape, l.params]),
@@ -558,7 +559,10 @@ bare = keras.Sequential([keras.Input((8,)), layers.Lambda(lambda t: t[:, :4]), l
         [[null, 2], 10],
       ],
     );
-    assert.equal(models[2].layers[0].outputShape, null);
-    assert.ok(models[2].diagnostics.some((d) => d.code === 'lambda-layer'));
+    // Traced on the input (issue 21 §3): the slice gives (None, 4), as Keras computes it.
+    assert.deepEqual(models[2].layers[0].outputShape, [null, 4]);
+    assert.ok(!models[2].diagnostics.some((d) => d.code === 'lambda-layer'));
+    assert.equal(models[3].layers[0].outputShape, null);
+    assert.ok(models[3].diagnostics.some((d) => d.code === 'lambda-layer'));
   });
 });
