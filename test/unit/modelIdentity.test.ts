@@ -35,7 +35,7 @@ ms = [build_model(s) for s in (16, 32)]
     const variants = downsamplingVariants(second, pool, { text, ...offsets(text, pool.range) }, 'k', 1);
     assert.deepEqual(
       variants.map((v) => v.label),
-      ['Max pooling', 'Average pooling', 'Strided convolution'],
+      ['Max pooling', 'Average pooling', 'Strided convolution', 'No downsampling'],
     );
     for (const v of variants) assert.deepEqual(v.model.layers[0].outputShape, [null, 6, 6, 32], `${v.label}: the second model's Conv2D(32)`);
     assert.equal(variants[2].code, "layers.Conv2D(32, kernel_size=(2, 2), strides=(2, 2), padding='valid')");
@@ -57,7 +57,9 @@ ms = [build_model(s) for s in (16, 32)]
     );
     const pool = models[1].layers[1];
     const variants = downsamplingVariants(models[1], pool, { cells, cell: 2, ...offsets(cells[2].text, pool.range) }, 'k', 1);
-    assert.equal(variants.length, 3);
-    for (const v of variants) assert.deepEqual(v.model.layers[1].outputShape, [null, 5, 5, 4], `${v.label}: the second model's pooled map`);
+    assert.equal(variants.length, 4);
+    for (const v of variants.slice(0, 3)) assert.deepEqual(v.model.layers[1].outputShape, [null, 5, 5, 4], `${v.label}: the second model's pooled map`);
+    // No downsampling: the second cell's pooling call replaced (the edit lands in its cell), its map 10×10×4.
+    assert.deepEqual(variants[3].model.layers[1].outputShape, [null, 10, 10, 4]);
   });
 });
