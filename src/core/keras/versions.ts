@@ -55,31 +55,33 @@ export function modelName(model: { name: string; explicitName: boolean }, kind: 
  */
 const KERAS2_MODULE =
   /^(?:keras|tensorflow\.keras|tensorflow\.python\.keras|tf_keras)\.(?:layers\.(?:convolutional|core|pooling|recurrent|normalization|embeddings|advanced_activations|noise|wrappers|local|merge|convolutional_recurrent|cudnn_recurrent)|engine|legacy)(?=\.|$)/;
-/** `from MODULE import …` and `import MODULE[ as x], …` at the start of a statement. */
-const FROM_IMPORT = /^from\s+([\w.]+)\s+import\b/;
-const IMPORT = /^import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)/;
+/**
+ * `from MODULE import …` and `import MODULE[ as x], …` where a statement starts: at the start of a line, or after a
+ * `;` (`import keras; from keras.layers.core import Dense`).
+ */
+const IMPORTS = /(?:^|[;\n])[ \t]*(?:from\s+([\w.]+)\s+import\b|import\s+([\w.]+(?:\s+as\s+\w+)?(?:[ \t]*,[ \t]*[\w.]+(?:\s+as\s+\w+)?)*))/g;
 
 /**
- * One diagnostic per top-level import of a Keras 1/2 module path: code valid in Keras 2 only, whichever version is
- * chosen (information under Keras 2, a warning under Keras 3, which cannot import it).
+ * One diagnostic per import of a Keras 1/2 module path in a top-level statement: code valid in Keras 2 only,
+ * whichever version is chosen (information under Keras 2, a warning under Keras 3, which cannot import it).
  */
 export function keras2ModuleNotes(source: SourceText, chunks: readonly Chunk[], version: KerasVersion): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const chunk of chunks) {
     const text = chunk.text;
-    if (!text.startsWith('from') && !text.startsWith('import')) continue;
-    const from = FROM_IMPORT.exec(text);
+    if (!text.includes('import')) continue;
     const modules: { name: string; at: number }[] = [];
-    if (from) modules.push({ name: from[1], at: text.indexOf(from[1]) });
-    else {
-      const imp = IMPORT.exec(text);
-      if (!imp) continue;
-      let offset = imp.index + 'import'.length;
-      for (const part of imp[1].split(',')) {
-        const name = part.trim().split(/\s+/)[0];
-        const at = text.indexOf(name, offset);
-        modules.push({ name, at });
-        offset = at + name.length;
+    for (const match of text.matchAll(IMPORTS)) {
+      const at = match.index + match[0].length;
+      if (match[1]) modules.push({ name: match[1], at: text.lastIndexOf(match[1], at) });
+      else {
+        let offset = text.lastIndexOf('import', at - match[2].length);
+        for (const part of match[2].split(',')) {
+          const name = part.trim().split(/\s+/)[0];
+          const where = text.indexOf(name, offset);
+          modules.push({ name, at: where });
+          offset = where + name.length;
+        }
       }
     }
     for (const m of modules) {
