@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { analyzeCells, Analyzer, type AnalysisResult, type ModelResult, type Range as CoreRange } from './core';
+import { config } from './config';
 import { modelAtPosition, modelSpan } from './modelSpan';
 
 export interface DocumentAnalysis {
@@ -36,12 +37,14 @@ export class AnalysisCache {
     const nb = notebookOf(doc);
     if (nb) return this.forNotebook(nb);
     const id = doc.uri.toString();
-    const key = `${id}@${doc.version}`;
+    // The Keras version is part of the key: changing the setting re-analyses without an edit.
+    const kerasVersion = config.kerasVersion();
+    const key = `${id}@${doc.version}:${kerasVersion}`;
     const hit = this.entries.get(id);
     if (hit && hit.key === key) return hit.analysis;
     let analyzer = this.analyzers.get(id);
     if (!analyzer) this.analyzers.set(id, (analyzer = new Analyzer()));
-    const analysis = { result: analyzer.analyze(doc.getText()) };
+    const analysis = { result: analyzer.analyze(doc.getText(), kerasVersion) };
     rememberIds(analysis.result.models);
     this.entries.set(id, { key, analysis });
     return analysis;
@@ -49,14 +52,15 @@ export class AnalysisCache {
 
   forNotebook(nb: vscode.NotebookDocument): DocumentAnalysis {
     const id = nb.uri.toString();
-    const key = notebookKey(nb);
+    const kerasVersion = config.kerasVersion();
+    const key = `${notebookKey(nb)}:${kerasVersion}`;
     const hit = this.entries.get(id);
     if (hit && hit.key === key) return hit.analysis;
     const cells = nb
       .getCells()
       .filter((c) => c.kind === vscode.NotebookCellKind.Code && PYTHON_CELL_LANGUAGES.has(c.document.languageId))
       .map((c) => ({ index: c.index, text: c.document.getText() }));
-    const analysis = { result: analyzeCells(cells), notebook: nb };
+    const analysis = { result: analyzeCells(cells, { kerasVersion }), notebook: nb };
     rememberIds(analysis.result.models);
     this.entries.set(id, { key, analysis });
     return analysis;

@@ -21,9 +21,10 @@ import { joinCells, NotebookFormatError, readNotebook, SourceText } from './pyth
 import { ambientChunks, clearGroupCaches, interpret, runWhole, type GroupRecord, type PreviousRun } from './keras/groups';
 import { wordsOf } from './python/words';
 import { clearApplicationCaches } from './keras/applications';
-import type { Program } from './keras/interpreter';
 import type { EditShift } from './keras/movedResults';
-import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, Range } from './types';
+import type { Program } from './keras/interpreter';
+import { DEFAULT_KERAS_VERSION, keras2ModuleNotes } from './keras/versions';
+import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, KerasVersion, Range } from './types';
 
 /** `def name` and `class name` at the start of a statement, after its decorators (see `withoutDecorators`). */
 const DEFINES = [/^(?:async\s+)?def\s+([A-Za-z_]\w*)/, /^class\s+([A-Za-z_]\w*)/];
@@ -42,6 +43,8 @@ const ASSIGNED_IN_BLOCK =
 /** What the last analysis of a file left for the next: its text and chunks, and its groups' runs. */
 interface Version {
   source: SourceText;
+  /** The Keras version it was analysed for: a version analysed for another is not reused. */
+  kerasVersion: KerasVersion;
   chunks: Chunk[];
   /** Per chunk: its text facts and whether it touches a model by itself, with the aliases of Sequential they assumed. */
   statements?: { facts: TextFacts[]; touches: boolean[]; aliasKey: string };
@@ -63,9 +66,9 @@ interface Version {
  * name for the last few files. Caches keyed by a statement's text alone (parse trees, facts, words) are shared.
  */
 export class Analyzer {
-  analyze(text: string): AnalysisResult {
+  analyze(text: string, kerasVersion: KerasVersion = DEFAULT_KERAS_VERSION): AnalysisResult {
     try {
-      return analyzeSource(prepareFile(text, this));
+      return analyzeSource(prepareFile(text, this, kerasVersion));
     } catch (e) {
       return failure(e);
     }
@@ -157,20 +160,29 @@ interface Prepared {
   chunks: Chunk[];
   /** Whose version this is: its previous version is reused, and this one kept for the next. */
   owner?: Analyzer;
+  kerasVersion: KerasVersion;
   edit?: { previous: Version; oldToNew: Int32Array; ends: { prefix: number; suffix: number } };
 }
 
 /** A plain file's text and chunks, reusing the previous version's where the edit left them alone. */
-function prepareFile(text: string, owner: Analyzer | undefined): Prepared {
-  const prev = owner && lastVersions.get(owner);
+function prepareFile(text: string, owner: Analyzer | undefined, kerasVersion: KerasVersion): Prepared {
+  const last = owner && lastVersions.get(owner);
+  // A version analysed for another Keras (the setting changed) has other numbers: start afresh.
+  const prev = last && last.kerasVersion === kerasVersion ? last : undefined;
   if (!prev) {
     const source = new SourceText(text);
-    return { source, chunks: chunkSource(text).chunks, owner };
+    return { source, chunks: chunkSource(text).chunks, owner, kerasVersion };
   }
   const ends = commonEnds(prev.source.text, text);
   const source = new SourceText(text, undefined, { source: prev.source, ...ends });
   const chunks = rechunk({ text: prev.source.text, chunks: prev.chunks }, text, ends).chunks;
-  return { source, chunks, owner, edit: { previous: prev, oldToNew: alignChunks(prev.chunks, chunks, prev.source.text.length, text.length, ends), ends } };
+  return {
+    source,
+    chunks,
+    owner,
+    kerasVersion,
+    edit: { previous: prev, oldToNew: alignChunks(prev.chunks, chunks, prev.source.text.length, text.length, ends), ends },
+  };
 }
 
 /** Old chunk index → index of the same statement (same text, moved by the edit's length change) in the new chunks, or -1. */
@@ -190,9 +202,10 @@ function alignChunks(old: Chunk[], now: Chunk[], oldLength: number, newLength: n
   return map;
 }
 
-function prepareCells(source: SourceText): Prepared {
+function prepareCells(source: SourceText, kerasVersion: KerasVersion): Prepared {
   return {
     source,
+    kerasVersion,
     chunks: chunkSource(
       source.text,
       source.segments.map((s) => [s.start, s.end]),
@@ -508,6 +521,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
     source,
     chunks,
     walked,
+    kerasVersion: prepared.kerasVersion,
     definitions,
     chunkNames,
     tree: (index): Tree => chunkInfo(chunks[index].text).tree,
@@ -519,6 +533,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   if (prepared.owner)
     lastVersions.set(prepared.owner, {
       source,
+      kerasVersion: prepared.kerasVersion,
       chunks,
       statements: { facts, touches, aliasKey },
       run: { records: run.records, ambientKey: run.ambientKey, walked, ambient: run.ambient, chunkNames, definitions, wordGroups: run.wordGroups },
@@ -530,7 +545,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   const conflict = facts.some((f) => f.conflictMarkers & 1) && facts.some((f) => f.conflictMarkers & 2);
   return withFileDiagnostics(
     run,
-    fileDiagnostics(source, chunks, (i) => (walked[i] ? chunkInfo(chunks[i].text).syntaxError : null), conflict),
+    fileDiagnostics(source, chunks, (i) => (walked[i] ? chunkInfo(chunks[i].text).syntaxError : null), conflict, prepared.kerasVersion),
   );
 }
 
@@ -540,7 +555,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
  * in one run: none is skipped or read lazily, no text test decides anything, there are no groups, nothing of an
  * earlier analysis is reused, and no cache is read or written.
  */
-function analyzeReference(source: SourceText): AnalysisResult {
+function analyzeReference(source: SourceText, kerasVersion: KerasVersion): AnalysisResult {
   const chunks = chunkSource(
     source.text,
     source.segments.map((s) => [s.start, s.end]),
@@ -549,6 +564,7 @@ function analyzeReference(source: SourceText): AnalysisResult {
   const program: Program = {
     source,
     chunks,
+    kerasVersion,
     walked: chunks.map(() => true),
     // Every statement is walked: no name is looked up in statements that are not.
     definitions: new Map(),
@@ -559,7 +575,7 @@ function analyzeReference(source: SourceText): AnalysisResult {
   const run = runWhole(program);
   return withFileDiagnostics(
     run,
-    fileDiagnostics(source, chunks, (i) => infos[i].syntaxError, true),
+    fileDiagnostics(source, chunks, (i) => infos[i].syntaxError, true, kerasVersion),
   );
 }
 
@@ -573,8 +589,11 @@ function fileDiagnostics(
   chunks: Chunk[],
   syntaxError: (index: number) => ChunkInfo['syntaxError'],
   conflictPossible: boolean,
+  kerasVersion: KerasVersion,
 ): { diagnostics: Diagnostic[]; broken: Range[] } {
   const { diagnostics, broken } = syntaxErrors(source, chunks, syntaxError);
+  // Imports of Keras 1/2 module paths: code valid in Keras 2 only, said whichever version is chosen.
+  diagnostics.push(...keras2ModuleNotes(source, chunks, kerasVersion));
   // Version-control conflict markers: Python cannot run the file, even where no model statement holds one. Both
   // ends must be there (a lone `=======` line is more likely a heading's underline in a docstring).
   const markers = conflictPossible ? [...source.text.matchAll(CONFLICT_MARKER)] : [];
@@ -616,19 +635,20 @@ function failure(e: unknown): AnalysisResult {
  */
 export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisResult {
   const notebook = options.notebook ?? options.fileName?.toLowerCase().endsWith('.ipynb') ?? false;
+  const version = options.kerasVersion ?? DEFAULT_KERAS_VERSION;
   try {
-    if (options.reference) return analyzeReference(notebook ? joinCells(readNotebook(source)) : new SourceText(source));
-    if (notebook) return analyzeSource(prepareCells(joinCells(readNotebook(source))));
-    return analyzeSource(prepareFile(source, options.fileName === undefined ? undefined : analyzerFor(options.fileName)));
+    if (options.reference) return analyzeReference(notebook ? joinCells(readNotebook(source)) : new SourceText(source), version);
+    if (notebook) return analyzeSource(prepareCells(joinCells(readNotebook(source)), version));
+    return analyzeSource(prepareFile(source, options.fileName === undefined ? undefined : analyzerFor(options.fileName), version));
   } catch (e) {
     return failure(e);
   }
 }
 
 /** Analyses a notebook's code cells, in order, as one program; ranges carry the cell index. */
-export function analyzeCells(cells: CellSource[]): AnalysisResult {
+export function analyzeCells(cells: CellSource[], options: Pick<AnalyzeOptions, 'kerasVersion'> = {}): AnalysisResult {
   try {
-    return analyzeSource(prepareCells(joinCells(cells)));
+    return analyzeSource(prepareCells(joinCells(cells), options.kerasVersion ?? DEFAULT_KERAS_VERSION));
   } catch (e) {
     return failure(e);
   }

@@ -142,12 +142,17 @@ export interface FormatOptions {
   expandNested?: boolean;
 }
 
+/** `, Keras 3`: the Keras version whose defaults and names the numbers follow, where the analysis says. */
+function versionText(model: ModelResult): string {
+  return model.kerasVersion ? `, Keras ${model.kerasVersion}` : '';
+}
+
 /** A summary table in the style of Keras' `model.summary()`, with receptive field and MACs columns. */
 export function formatTable(model: ModelResult, file?: string, options: FormatOptions = {}): string {
   const columns = columnsFor(model);
   const width = columns.reduce((s, c) => s + c.width, 0);
   const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}, ` : '';
-  const lines = [`Model: "${model.name}"  (${cell}line ${model.line}, ${inputsText(model)})`, '_'.repeat(width)];
+  const lines = [`Model: "${model.name}"  (${cell}line ${model.line}, ${inputsText(model)}${versionText(model)})`, '_'.repeat(width)];
   const origin = builtByLine(model);
   if (origin) lines.splice(1, 0, origin);
   lines.push(
@@ -182,7 +187,10 @@ export function formatMarkdown(model: ModelResult, file?: string, options: Forma
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}:` : '';
   const columns = columnsFor(model);
-  const lines = [`### Model \`${model.name}\`${file ? ` (${file}:${cell}${model.line})` : ''}`, ''];
+  const lines = [
+    `### Model \`${model.name}\`${file ? ` (${file}:${cell}${model.line}${versionText(model)})` : model.kerasVersion ? ` (Keras ${model.kerasVersion})` : ''}`,
+    '',
+  ];
   const origin = builtByLine(model);
   if (origin) lines.push(origin, '');
   lines.push(

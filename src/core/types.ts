@@ -108,8 +108,16 @@ export interface TensorResult {
   shape: Shape | null;
 }
 
+/**
+ * The Keras whose numbers and names an analysis gives where Keras 2 (tf.keras 2.x, 2.3 on) and Keras 3 differ: '3' by
+ * default (what `pip install keras` installs, and tf.keras from TensorFlow 2.16 on).
+ */
+export type KerasVersion = '2' | '3';
+
 export interface ModelResult {
   name: string;
+  /** The Keras version its numbers and names are for (AnalyzeOptions.kerasVersion). */
+  kerasVersion?: KerasVersion;
   /** `functional` for `keras.Model(inputs, outputs)`: its layers are in topological order, with `inbound`, Input rows included. */
   kind?: 'sequential' | 'functional';
   /** 1-based line of the `Sequential(` call. */
@@ -156,6 +164,11 @@ export interface AnalyzeOptions {
    * earlier analysis reused), slower, which the normal analysis must equal; for tests.
    */
   reference?: boolean;
+  /**
+   * Where Keras 2 and Keras 3 differ (a default, a name), the one to follow: '3' when omitted. A construct only one
+   * version accepts gets a diagnostic saying which, whichever is chosen.
+   */
+  kerasVersion?: KerasVersion;
 }
 
 /** One code cell of a notebook, as an editor hands it over. */

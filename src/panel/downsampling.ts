@@ -147,8 +147,9 @@ export function downsamplingVariants(
               edits.filter((e) => e.cell === c.index),
             ),
           })),
+          { kerasVersion: model.kerasVersion },
         )
-      : analyze(spliceAll(text ?? '', edits), { fileName: `${source.fileName ?? 'source'}#what-if` });
+      : analyze(spliceAll(text ?? '', edits), { fileName: `${source.fileName ?? 'source'}#what-if`, kerasVersion: model.kerasVersion });
     const at = modelIndex === undefined ? undefined : result.models[modelIndex];
     const variant =
       modelIndex === undefined ? result.models.find((m) => m.name === model.name && m.line === model.line) : at?.name === model.name ? at : undefined;

@@ -92,6 +92,12 @@ export function hoverProvider(cache: AnalysisCache): vscode.HoverProvider {
   };
 }
 
+/** Which Keras the numbers are for, where Keras 2 and 3 differ (the setting `layerlens.kerasVersion`): one short line. */
+function versionLine(models: ModelResult[]): string[] {
+  const versions = [...new Set(models.map((m) => m.kerasVersion).filter((v) => v !== undefined))];
+  return versions.length ? ['', `_Keras ${versions.join(', ')} (setting \`layerlens.kerasVersion\`)_`] : [];
+}
+
 /** One layer: its full description; several: a row each, then the links of each model. */
 function layerHover(group: LayerGroup, doc: vscode.TextDocument, analysis: DocumentAnalysis): vscode.MarkdownString {
   const models = analysis.result.models;
@@ -102,9 +108,14 @@ function layerHover(group: LayerGroup, doc: vscode.TextDocument, analysis: Docum
     // A Functional model's layer: which layers feed it (for a merge, each input with its shape).
     const inbound = inboundMarkdown(model, layer, call);
     md.appendMarkdown(
-      [...layerMarkdown(layer, call), ...(inbound.length ? ['', ...inbound] : []), ...(by ? ['', by] : []), '', links(doc, models, modelIndex, layer)].join(
-        '\n',
-      ),
+      [
+        ...layerMarkdown(layer, call),
+        ...(inbound.length ? ['', ...inbound] : []),
+        ...(by ? ['', by] : []),
+        ...versionLine([model]),
+        '',
+        links(doc, models, modelIndex, layer),
+      ].join('\n'),
     );
     return md;
   }
@@ -113,6 +124,7 @@ function layerHover(group: LayerGroup, doc: vscode.TextDocument, analysis: Docum
     layerLink: ({ modelIndex, layer }) => commandLink(layer.name, COMMANDS.previewActivations, target(doc, models, modelIndex, layer)),
   });
   const perModel = [...new Map(group.members.map((m) => [m.modelIndex, m])).values()];
+  lines.push(...versionLine(perModel.map((m) => m.model)));
   const summaries = perModel.map(({ model, modelIndex }) =>
     commandLink(perModel.length > 1 ? model.name : 'Show model summary', COMMANDS.showSummary, target(doc, models, modelIndex)),
   );

@@ -270,11 +270,11 @@ describe('CLI: layerlens summary', () => {
     const nb = threeCellNotebook('mine.ipynb');
     const r = cli('summary', nb);
     assert.equal(r.code, 0);
-    assert.match(r.out, /^Model: "model"  \(cell 3, line 4, input \(None, 28, 28, 1\)\)$/m);
+    assert.match(r.out, /^Model: "model"  \(cell 3, line 4, input \(None, 28, 28, 1\), Keras 3\)$/m);
     assert.match(r.out, /^.*mine\.ipynb:cell 3:6:5: error: Computed output size would be zero or negative\..*\[negative-dimension\]$/m);
     assert.doesNotMatch(r.out, /cell \d+, \d+:\d+/);
     const md = cli('summary', nb, '--markdown');
-    assert.match(md.out, /^### Model `model` \(.*mine\.ipynb:cell 3:4\)$/m);
+    assert.match(md.out, /^### Model `model` \(.*mine\.ipynb:cell 3:4, Keras 3\)$/m);
     assert.match(md.out, /^- .*mine\.ipynb:cell 3:6:5: error: Computed output size/m);
     // JSON keeps the cell's index in the notebook's `cells` array, counted from 0 (README: JSON schema).
     const json = JSON.parse(cli('summary', nb, '--json').out);
@@ -285,7 +285,7 @@ describe('CLI: layerlens summary', () => {
 
   it('a .py file has no cell in its positions', () => {
     const r = cli('summary', join(EXAMPLES, 'mnist_convnet.py'));
-    assert.match(r.out, /^Model: "model"  \(line 5, input \(None, 28, 28, 1\)\)$/m);
+    assert.match(r.out, /^Model: "model"  \(line 5, input \(None, 28, 28, 1\), Keras 3\)$/m);
   });
 
   /** A syntax error (line 2) before three models with an error, a warning and an information. */
@@ -409,7 +409,7 @@ describe('CLI: layerlens summary', () => {
     it('--help names the option and the exit codes', () => {
       const r = cli('--help');
       assert.equal(r.code, 0);
-      assert.match(r.out, /^usage: layerlens summary FILE\.\.\. \[--json \| --markdown\] \[--expand-nested\] \[--fail-on error\|warning\]$/m);
+      assert.match(r.out, /^usage: layerlens summary FILE\.\.\. \[--json \| --markdown\] \[--expand-nested\] \[--fail-on error\|warning\] \[--keras 3\|2\]$/m);
       assert.match(r.out, /--fail-on/);
       assert.match(r.out, /exit (status|code)/i);
       assert.match(r.out, /\b1\b.*--fail-on|--fail-on.*\b1\b/);

@@ -59,7 +59,7 @@ describe('CLI: layerlens summary over several files and globs', () => {
     assert.deepEqual(headings, ['==> models/cnn.py <==', '==> models/text/ranker.py <==', '==> train.py <=='], 'no dotfile, no .venv');
     const [, cnn, ranker, train] = r.out.split(/^==> .* <==$/m);
     assert.match(cnn, /Total params: 93,322 /);
-    assert.match(ranker, /^Model: "model" {2}\(line 11, inputs title \(None, None\), body \(None, None\), tags \(None, 12\)\)$/m);
+    assert.match(ranker, /^Model: "model" {2}\(line 11, inputs title \(None, None\), body \(None, None\), tags \(None, 12\), Keras 3\)$/m);
     assert.equal(train.trim(), 'train.py: no model found');
     assert.match(r.out, /<==\n[^]*\n\n==> models\/text/, 'a blank line between files');
   });
@@ -114,7 +114,7 @@ describe('CLI: layerlens summary over several files and globs', () => {
       r.out.split('\n').filter((l) => l.startsWith('## ')),
       ['## models/cnn.py', '## legacy.py'],
     );
-    assert.match(r.out, /## legacy\.py\n\n### Model `model_no_max_pool` \(legacy\.py:6\)[^]*### Diagnostics\n\n- legacy\.py:\d+:\d+: warning: /);
+    assert.match(r.out, /## legacy\.py\n\n### Model `model_no_max_pool` \(legacy\.py:6, Keras 3\)[^]*### Diagnostics\n\n- legacy\.py:\d+:\d+: warning: /);
   });
 
   it('an absolute glob gives absolute paths; a brace group spans folders; ./ is kept as written', () => {

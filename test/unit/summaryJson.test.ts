@@ -126,10 +126,10 @@ describe('multi-input models: every input, in the CLI header, the JSON and the h
   });
 
   it('the CLI header and the hover table name each input with its shape', () => {
-    assert.equal(formatTable(model).split('\n')[0], 'Model: "model"  (line 22, inputs title (None, None), body (None, None), tags (None, 12))');
+    assert.equal(formatTable(model).split('\n')[0], 'Model: "model"  (line 22, inputs title (None, None), body (None, None), tags (None, 12), Keras 3)');
     assert.equal(modelMarkdownTable(model)[0], '**model** · inputs title `(None, None)`, body `(None, None)`, tags `(None, 12)`');
     const single = analyze(FROM_DATA('10')).models[0];
-    assert.equal(formatTable(single).split('\n')[0], 'Model: "model"  (line 8, input (None, 28, 28, 1))', 'one input: as before');
+    assert.equal(formatTable(single).split('\n')[0], 'Model: "model"  (line 8, input (None, 28, 28, 1), Keras 3)', 'one input: as before');
   });
 
   it("a merge layer's hover shows every input it joins with its shape, as tfjs has them", () => {

@@ -8,9 +8,10 @@
 import type { InternalShape } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
 import { cannotResolve, type AddedLayer, type FunctionalBuilder, type GraphNode, type LayerCall } from '../python/values';
-import type { LayerResult, ModelResult, TensorResult } from '../types';
+import type { KerasVersion, LayerResult, ModelResult, TensorResult } from '../types';
 import { findInputShape } from './inputShape';
 import { freeze, initialField, isFrozen, modelResult, newWalk, report, runLayer, toShape, type FieldState, type Walk } from './propagate';
+import { DEFAULT_KERAS_VERSION, inputLayerName } from './versions';
 
 /**
  * A variable assigned a Keras tensor (`x = layers.Conv2D(...)(x)`, `inputs = keras.Input(...)`): the interpreter
@@ -47,18 +48,19 @@ function outputShape(run: NodeRun | undefined, k: number): InternalShape | null 
   return k === 0 ? run.shape : (run.more?.[k - 1] ?? null);
 }
 
-export function analyzeFunctional(model: FunctionalGraph, source: SourceText): ModelResult {
-  return runFunctional(model, source).result;
+export function analyzeFunctional(model: FunctionalGraph, source: SourceText, kerasVersion: KerasVersion = DEFAULT_KERAS_VERSION): ModelResult {
+  return runFunctional(model, source, kerasVersion).result;
 }
 
 /** The model's result, and the shape of each of its outputs (what a model that calls this one as a layer gets). */
 export function runFunctional(
   model: FunctionalGraph,
   source: SourceText,
+  kerasVersion: KerasVersion = DEFAULT_KERAS_VERSION,
   /** Shapes given for input nodes (a Lambda's placeholder: its function's operations run on the layer's input). */
   given?: Map<GraphNode, InternalShape>,
 ): { result: ModelResult; outputs: (InternalShape | null)[] } {
-  const walk = newWalk(source);
+  const walk = newWalk(source, kerasVersion);
   for (const n of model.notes) report(walk, n.severity, n.code, n.message, n.from, n.to);
   const nodes = reachable(model, walk);
   const runs = new Map<GraphNode, NodeRun>();
@@ -312,13 +314,14 @@ export function kerasOrder(model: FunctionalBuilder): GraphNode['layer'][] {
   return [...layerDepth.keys()].sort((a, b) => (layerDepth.get(b) ?? 0) - (layerDepth.get(a) ?? 0) || (firstSeen.get(a) ?? 0) - (firstSeen.get(b) ?? 0));
 }
 
-/** Keras 3 names Inputs `input_layer`, `input_layer_1`…, unless `name=` is given. */
+/** Keras 3 names Inputs `input_layer`, `input_layer_1`…, Keras 2 `input_1`, `input_2`…, unless `name=` is given. */
 function inputName(walk: Walk, call: LayerCall): string {
   const given = call.args.get('name');
   if (given?.kind === 'string') return given.value;
-  const n = walk.names.get('input_layer') ?? 0;
-  walk.names.set('input_layer', n + 1);
-  return n === 0 ? 'input_layer' : `input_layer_${n}`;
+  const key = inputLayerName(0, walk.kerasVersion);
+  const n = walk.names.get(key) ?? 0;
+  walk.names.set(key, n + 1);
+  return inputLayerName(n, walk.kerasVersion);
 }
 
 /**

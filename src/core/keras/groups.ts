@@ -26,6 +26,7 @@ import { Interpreter, underFileBounds, type Program } from './interpreter';
 import { warnIfIncomplete } from './completeness';
 import { movedDiagnostic, movedModel, type EditShift } from './movedResults';
 import { analyzeModel } from './propagate';
+import { DEFAULT_KERAS_VERSION } from './versions';
 
 /** One group's run: what it made, and what it depends on. */
 export interface GroupRecord {
@@ -249,9 +250,11 @@ function runGroup(program: Program, members: number[] | null, ambient: boolean[]
   const interpreter = new Interpreter(watched, false, group);
   interpreter.run();
   const source = program.source;
+  // The layer rules follow the Keras version the analysis is for (keras/versions.ts).
+  const version = program.kerasVersion ?? DEFAULT_KERAS_VERSION;
   const results = [
-    ...interpreter.models.map((m) => ({ from: m.from, make: () => warnIfIncomplete(analyzeModel(m, source)) })),
-    ...interpreter.functionals.map((m) => ({ from: m.from, make: () => warnIfIncomplete(analyzeFunctional(m, source)) })),
+    ...interpreter.models.map((m) => ({ from: m.from, make: () => warnIfIncomplete(analyzeModel(m, source, version)) })),
+    ...interpreter.functionals.map((m) => ({ from: m.from, make: () => warnIfIncomplete(analyzeFunctional(m, source, version)) })),
   ]
     .sort((a, b) => a.from - b.from)
     .map((m) => ({ from: m.from, model: m.make() }));

@@ -11,6 +11,7 @@
  * module.
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
+import type { KerasVersion } from '../types';
 import { ruleFor } from '../layers/catalogue';
 import { Args } from '../layers/rule';
 import { readLegacyArguments } from '../layers/legacy';
@@ -57,6 +58,8 @@ export interface Program {
   chunkNames: string[][];
   /** The reference analysis (every chunk walked): nothing is cached across analyses, keras.applications' builds included. */
   reference?: boolean;
+  /** The Keras version the numbers are for (keras/versions.ts); Keras 3 where not given. */
+  kerasVersion?: KerasVersion;
 }
 
 interface Binding {
@@ -1865,7 +1868,7 @@ export class Interpreter {
       to: tensor.to,
       notes: [],
     };
-    const [shape] = runFunctional(graph, this.program.source).outputs;
+    const [shape] = runFunctional(graph, this.program.source, this.program.kerasVersion).outputs;
     const value: Value = shape
       ? {
           kind: 'seq',

@@ -24,12 +24,13 @@ import {
 import type { SourceText } from '../python/sourceText';
 import { cannotResolve, toJson, type AddedLayer, type FunctionalBuilder, type LayerCall, type ModelBuilder, type Value } from '../python/values';
 import { runFunctional } from './graph';
-import type { Diagnostic, LayerResult, ModelResult, ReceptiveField, Severity, Shape } from '../types';
+import type { Diagnostic, KerasVersion, LayerResult, ModelResult, ReceptiveField, Severity, Shape } from '../types';
 import { findInputShape } from './inputShape';
 import { largeDenseWarning } from './warnings';
 import { misspeltKeyword } from '../layers/keywords';
 import { operationRule } from '../layers/merge';
 import { opRule, type OpKind } from '../layers/ops';
+import { DEFAULT_KERAS_VERSION, modelName } from './versions';
 
 import { BYTES_PER_PARAM } from '../format';
 
@@ -46,17 +47,19 @@ export interface Walk {
   /** How many layers of each default name so far (`dense`, `dense_1`…). */
   names: Map<string, number>;
   reported: Set<string>;
+  /** The Keras whose defaults and names the walk follows (keras/versions.ts). */
+  kerasVersion: KerasVersion;
 }
 
 /** A fresh walk over one model: its diagnostics, and the default names given so far. */
-export function newWalk(source: SourceText): Walk {
-  return { source, diagnostics: [], names: new Map(), reported: new Set() };
+export function newWalk(source: SourceText, kerasVersion: KerasVersion = DEFAULT_KERAS_VERSION): Walk {
+  return { source, diagnostics: [], names: new Map(), reported: new Set(), kerasVersion };
 }
 
 /** A model's result from its rows: totals, activation memory and where it was built, the same for Sequential and Functional models. */
 export function modelResult(
   kind: NonNullable<ModelResult['kind']>,
-  model: Pick<ModelBuilder, 'name' | 'from' | 'to' | 'builtBy'>,
+  model: Pick<ModelBuilder, 'name' | 'explicitName' | 'from' | 'to' | 'builtBy'>,
   inputShape: InternalShape | null,
   layers: LayerResult[],
   walk: Walk,
@@ -71,7 +74,8 @@ export function modelResult(
     }, 0),
   );
   const result: ModelResult = {
-    name: model.name,
+    name: modelName(model, kind, walk.kerasVersion),
+    kerasVersion: walk.kerasVersion,
     kind,
     line: source.position(model.from).line,
     range: source.range(model.from, model.to),
@@ -94,8 +98,8 @@ export function modelResult(
   return result;
 }
 
-export function analyzeModel(model: ModelBuilder, source: SourceText): ModelResult {
-  const walk = newWalk(source);
+export function analyzeModel(model: ModelBuilder, source: SourceText, kerasVersion: KerasVersion = DEFAULT_KERAS_VERSION): ModelResult {
+  const walk = newWalk(source, kerasVersion);
   for (const n of model.notes) report(walk, n.severity, n.code, n.message, n.from, n.to);
   const input = findInputShape(model, source, (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to));
   const entries = input.consumedFirst ? model.layers.slice(1) : model.layers;
@@ -325,7 +329,7 @@ function runTraced(call: LayerCall, input: InternalShape | null, called: CallFor
     to: call.to,
     notes: [],
   };
-  const { result, outputs } = runFunctional(graph, walk.source, new Map([[trace.input, input]]));
+  const { result, outputs } = runFunctional(graph, walk.source, walk.kerasVersion, new Map([[trace.input, input]]));
   if (outputs[0]) return outputs[0];
   const first =
     result.diagnostics.find((d) => d.severity !== 'information' && d.code !== 'incomplete-model') ??
@@ -391,6 +395,7 @@ function runRule(
     input,
     inputs,
     called,
+    kerasVersion: walk.kerasVersion,
     warn: (code: string, message: string) => report(walk, 'warning', code, message, call.calleeFrom, call.to),
     note: (code: string, message: string) => report(walk, 'information', code, message, call.calleeFrom, call.to),
   };
@@ -530,7 +535,7 @@ export function freeze(layer: LayerResult): void {
 }
 
 function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk, blank: (t: string, n: string) => LayerResult): LayerRun {
-  const result = blank('Sequential', model.name);
+  const result = blank('Sequential', modelName(model, 'sequential', walk.kerasVersion));
   if (walkingNested.has(model)) return { result, output: null, field: null };
   const key = input ? input.map(String).join(',') : 'unknown';
   let byInput = nestedRuns.get(model);
@@ -539,7 +544,7 @@ function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk,
   if (!run) {
     walkingNested.add(model);
     try {
-      const inner = runLayers(model.layers, input, newWalk(walk.source));
+      const inner = runLayers(model.layers, input, newWalk(walk.source, walk.kerasVersion));
       const sum = (f: (l: LayerResult) => number | null) => sumOf(inner.layers, f);
       run = {
         output: inner.output,
@@ -575,13 +580,14 @@ function runNestedFunctional(
   blank: (t: string, n: string) => LayerRun['result'],
   at: AddedLayer,
 ): LayerRun {
-  const result = blank('Functional', model.name);
+  const name = modelName(model, 'functional', walk.kerasVersion);
+  const result = blank('Functional', name);
   let run = functionalRuns.get(model);
   if (!run) {
     if (walkingNested.has(model)) return { result, output: null, field: null };
     walkingNested.add(model);
     try {
-      functionalRuns.set(model, (run = runFunctional(model, walk.source)));
+      functionalRuns.set(model, (run = runFunctional(model, walk.source, walk.kerasVersion)));
     } finally {
       walkingNested.delete(model);
     }
@@ -593,7 +599,7 @@ function runNestedFunctional(
       walk,
       'error',
       'incompatible-input',
-      `Input 0 of layer "${model.name}" is incompatible with the layer: expected shape=${pyRepr(expected)}, found shape=${shapeRepr(input)}`,
+      `Input 0 of layer "${name}" is incompatible with the layer: expected shape=${pyRepr(expected)}, found shape=${shapeRepr(input)}`,
       at.from,
       at.to,
     );

@@ -70,7 +70,11 @@ export function readLegacyArguments(
       now,
       old === 'dim_ordering' && value.kind === 'string' ? { kind: 'string', value: value.value === 'th' ? 'channels_first' : 'channels_last' } : value,
     );
-    if (KEYWORDS[old]) notes.push({ message: `\`${old}=\` is the Keras 1 spelling of \`${now}=\`; LayerLens reads it as Keras 2 does.`, at: old });
+    if (KEYWORDS[old])
+      notes.push({
+        message: `\`${old}=\` is the Keras 1 spelling of \`${now}=\`, valid in Keras 2 only (its legacy interface; Keras 3 refuses it); LayerLens reads it as Keras 2 does.`,
+        at: old,
+      });
   }
   // Under a Keras 2 module path, `Conv2D(32, 3, 3)` gets the same legacy reading as Keras 1's `Convolution2D`.
   const conv = KERAS1_CONV.exec(written) ?? (KERAS2_MODULE.test(path) ? /^Conv([23])D$/.exec(written) : null);
@@ -81,8 +85,8 @@ export function readLegacyArguments(
     positional.splice(1, 0, { kind: 'seq', items: sides, tuple: true });
     const kernel = ['rows', 'cols', 'depth'].slice(0, rank).join(', ');
     const message = KERAS1_CONV.test(written)
-      ? `\`${written}(filters, ${kernel})\` is Keras 1's spelling of \`Conv${rank}D(filters, kernel_size)\`; LayerLens reads the kernel size from them, as Keras 2 does.`
-      : `\`${written}(filters, ${kernel})\` from a Keras 2 module (${path.split('.').slice(0, -1).join('.')}): Keras 2's legacy interface reads the kernel's ${kernel} here, and so does LayerLens; Keras 3 would read a stride.`;
+      ? `\`${written}(filters, ${kernel})\` is Keras 1's spelling of \`Conv${rank}D(filters, kernel_size)\`; LayerLens reads the kernel size from them, as Keras 2 does (Keras 3 reads them as \`kernel_size, strides, …\`).`
+      : `\`${written}(filters, ${kernel})\` from a Keras 2 module (${path.split('.').slice(0, -1).join('.')}), valid in Keras 2 only: Keras 2's legacy interface reads the kernel's ${kernel} here, and so does LayerLens; Keras 3 would read a stride.`;
     notes.push({ message, at: 1 });
   }
   // `Conv2D(64, 3, 3)`: Keras 2's legacy interface read a 3×3 kernel here too; Keras 3 and tf.keras read `strides=3`.

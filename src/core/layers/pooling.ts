@@ -25,6 +25,20 @@ function isNone(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind?: string }).kind === 'none';
 }
 
+/**
+ * `AveragePooling2D()` without `pool_size`: Keras 2 defaults it to 2 per axis (keras/layers/pooling/average_pooling2d.py,
+ * `pool_size=(2, 2)`), Keras 3 requires it (keras/src/layers/pooling/average_pooling2d.py, `def __init__(self,
+ * pool_size, strides=None, ...)`; likewise 1D and 3D). MaxPooling has the default in both (Keras 3's
+ * max_pooling2d.py: `pool_size=(2, 2)`). Under Keras 3 it is Python's TypeError; under Keras 2 a note says the call
+ * is valid in Keras 2 only.
+ */
+function checkPoolSize(ctx: LayerContext, type: string, two: number | number[]): void {
+  if (!type.startsWith('Average') || ctx.args.has('pool_size')) return;
+  const keras2 = `\`${type}()\` without \`pool_size\` is valid in Keras 2 only, where it defaults to ${pyRepr(two)}`;
+  if (ctx.kerasVersion === '2') ctx.note?.('keras-version', `${keras2}; Keras 3 requires \`pool_size\`.`);
+  else throw new LayerError('keras-version', `${type}.__init__() missing 1 required positional argument: 'pool_size' (Keras 3 requires it; ${keras2}).`);
+}
+
 function poolRule(type: string, rank: number, aliases: string[]): Rule {
   const two = rank === 1 ? 2 : new Array(rank).fill(2);
   return {
@@ -35,6 +49,7 @@ function poolRule(type: string, rank: number, aliases: string[]): Rule {
     tuples: { pool_size: { n: rank }, strides: { n: rank } },
     inputSpec: { ndim: rank + 2 },
     outputShape(ctx) {
+      checkPoolSize(ctx, type, two);
       const input = requireInput(ctx);
       const w = windows(ctx, rank);
       const out = input.slice();

@@ -60,6 +60,8 @@ export interface LayerContext {
   warn?(code: string, message: string): void;
   /** Reports information: a number the rule leaves unknown because it depends on data, and how to give it. */
   note?(code: string, message: string): void;
+  /** Where Keras 2 and 3 differ (a default), the one to follow (keras/versions.ts); '3' when absent. */
+  kerasVersion?: '2' | '3';
 }
 
 /**

@@ -1,0 +1,98 @@
+/**
+ * Where Keras 2 (tf.keras 2.x, Keras 2.3 on) and Keras 3 differ, and how the analysis follows the chosen one
+ * (`AnalyzeOptions.kerasVersion`, '3' by default). Imports alone cannot tell the version (standalone `keras` was
+ * Keras 2 until 2023), so the choice decides wherever the file gives no sign; a construct that only one version
+ * accepts gets a diagnostic saying which, whatever the choice. The differences, each checked against Keras' source:
+ *
+ * - Input layers' default names: Keras 2 `input_1`, `input_2`… (keras/engine/input_layer.py: `'input_' +
+ *   str(backend.get_uid('input'))`, uids from 1); Keras 3 `input_layer`, `input_layer_1`… (the class name in
+ *   snake case, keras/src/utils/naming.py `auto_name`). See `inputLayerName`.
+ * - An unnamed Functional model: Keras 2 prints `Model: "model"`, Keras 3 `Model: "functional"`; an unnamed
+ *   Sequential is `sequential` in both. See `unnamedModelName`.
+ * - `AveragePooling1D/2D/3D()` without `pool_size`: Keras 2 defaults it (keras/layers/pooling/average_pooling2d.py:
+ *   `pool_size=(2, 2)`); Keras 3 requires it (keras/src/layers/pooling/average_pooling2d.py: `def __init__(self,
+ *   pool_size, strides=None, ...)`). MaxPooling keeps its default in both (keras/src/layers/pooling/max_pooling2d.py:
+ *   `pool_size=(2, 2)`). See layers/pooling.ts.
+ * - GRU's `reset_after`: True by default since Keras 2.3 and in Keras 3 (keras/src/layers/rnn/gru.py), so the two
+ *   versions agree; Keras before 2.3 defaulted to False and is not modelled (give `reset_after=False`).
+ * - Keras 1 argument names and Keras 1/2 module paths (`keras.layers.convolutional`): only Keras 2 reads them
+ *   (layers/legacy.ts; the imports are reported by `keras2ModuleNotes`).
+ */
+import type { Chunk } from '../python/chunks';
+import type { SourceText } from '../python/sourceText';
+import type { Diagnostic, KerasVersion } from '../types';
+
+export const DEFAULT_KERAS_VERSION: KerasVersion = '3';
+
+/**
+ * An Input's default name, the `n`-th (from 0) of its model: Keras 2 `input_1`, `input_2`…; Keras 3 `input_layer`,
+ * `input_layer_1`…. (Both count across a Python session; LayerLens counts per model, as each model's summary is read
+ * on its own.)
+ */
+export function inputLayerName(n: number, version: KerasVersion): string {
+  if (version === '2') return `input_${n + 1}`;
+  return n === 0 ? 'input_layer' : `input_layer_${n}`;
+}
+
+/**
+ * The name Keras gives a model made without `name=`, where LayerLens has no better one (no variable, no function):
+ * a Functional model is `model` in Keras 2 and `functional` in Keras 3; a Sequential is `sequential` in both. The
+ * interpreter names such a model `functional`; under Keras 2 that becomes `model`.
+ */
+export function modelName(model: { name: string; explicitName: boolean }, kind: 'sequential' | 'functional', version: KerasVersion): string {
+  if (version === '2' && kind === 'functional' && !model.explicitName && model.name === 'functional') return 'model';
+  return model.name;
+}
+
+/**
+ * Module paths that only Keras 1 and Keras 2 had, as they are imported (`from keras.layers.convolutional import
+ * Conv2D`, `tensorflow.python.keras.layers.core`). Keras 3 keeps its modules under `keras.src`, which is not one of
+ * these (its `keras.src.layers.core` is Keras 3's own).
+ */
+const KERAS2_MODULE =
+  /^(?:keras|tensorflow\.keras|tensorflow\.python\.keras|tf_keras)\.(?:layers\.(?:convolutional|core|pooling|recurrent|normalization|embeddings|advanced_activations|noise|wrappers|local|merge|convolutional_recurrent|cudnn_recurrent)|engine|legacy)(?=\.|$)/;
+/**
+ * `from MODULE import …` and `import MODULE[ as x], …` where a statement starts: at the start of a line, or after a
+ * `;` (`import keras; from keras.layers.core import Dense`).
+ */
+const IMPORTS = /(?:^|[;\n])[ \t]*(?:from\s+([\w.]+)\s+import\b|import\s+([\w.]+(?:\s+as\s+\w+)?(?:[ \t]*,[ \t]*[\w.]+(?:\s+as\s+\w+)?)*))/g;
+
+/**
+ * One diagnostic per import of a Keras 1/2 module path in a top-level statement: code valid in Keras 2 only,
+ * whichever version is chosen (information under Keras 2, a warning under Keras 3, which cannot import it).
+ */
+export function keras2ModuleNotes(source: SourceText, chunks: readonly Chunk[], version: KerasVersion): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const chunk of chunks) {
+    const text = chunk.text;
+    if (!text.includes('import')) continue;
+    const modules: { name: string; at: number }[] = [];
+    for (const match of text.matchAll(IMPORTS)) {
+      const at = match.index + match[0].length;
+      if (match[1]) modules.push({ name: match[1], at: text.lastIndexOf(match[1], at) });
+      else {
+        let offset = text.lastIndexOf('import', at - match[2].length);
+        for (const part of match[2].split(',')) {
+          const name = part.trim().split(/\s+/)[0];
+          const where = text.indexOf(name, offset);
+          modules.push({ name, at: where });
+          offset = where + name.length;
+        }
+      }
+    }
+    for (const m of modules) {
+      const old = KERAS2_MODULE.exec(m.name);
+      if (!old) continue;
+      const start = chunk.start + m.at;
+      out.push({
+        severity: version === '3' ? 'warning' : 'information',
+        code: 'keras-version',
+        message: `\`${m.name}\` is a Keras 1/2 module path: valid in Keras 2 only (Keras 3 has no \`${old[0]}\`)${
+          version === '3' ? '; the numbers are for Keras 3 (the setting layerlens.kerasVersion, or --keras 2, reads the file as Keras 2)' : ''
+        }.`,
+        range: source.range(start, start + m.name.length),
+      });
+    }
+  }
+  return out;
+}

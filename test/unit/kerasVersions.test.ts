@@ -1,0 +1,264 @@
+/**
+ * Where Keras 2 and Keras 3 differ (issue 21 item 10), each difference under both versions. The truth:
+ * - pooling: Keras 3's keras/src/layers/pooling/average_pooling2d.py requires `pool_size` (max_pooling2d.py defaults
+ *   it to (2, 2)); Keras 2's keras/layers/pooling/average_pooling2d.py defaults it to (2, 2);
+ * - names: printed summaries. Keras 2 (tf.keras 2.x): `Model: "model"` over `input_1 (InputLayer)` (a Conv1D
+ *   model's summary in a project README); Keras 3: `Model: "functional"` over `input_layer (InputLayer)` (a Masking +
+ *   LSTM model's printed summary); Keras 2's InputLayer names itself `'input_' + str(backend.get_uid('input'))`
+ *   (keras/engine/input_layer.py), so the second Input is `input_2`;
+ * - GRU: `reset_after=True` by default since Keras 2.3 and in Keras 3: 3 × (units × (in + units) + 2 × units).
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze as analyzeAny, formatMarkdown, formatTable, type KerasVersion } from '../../src/core';
+import { main } from '../../src/cli';
+import { analyze } from './support/metamorphic';
+
+const HEAD = 'import keras\nfrom keras import layers\n';
+
+function model(source: string, kerasVersion: KerasVersion, index = 0) {
+  const r = analyze(source, { kerasVersion });
+  const m = r.models[index];
+  assert.ok(m, `a model in:\n${source}`);
+  return { model: m, result: r };
+}
+
+const POOLING = `${HEAD}inputs = keras.Input(shape=(28, 28, 3))
+x = layers.Conv2D(8, 3)(inputs)
+x = layers.AveragePooling2D()(x)
+x = layers.MaxPooling2D()(x)
+outputs = layers.Flatten()(x)
+keras.Model(inputs, outputs).summary()
+`;
+
+describe('Keras versions: where Keras 2 and 3 differ', () => {
+  it("is Keras 3 by default, and says so in the result and the table's header", () => {
+    const r = analyze(POOLING);
+    assert.equal(r.models[0].kerasVersion, '3');
+    assert.match(formatTable(r.models[0]).split('\n')[0], /^Model: "functional"  \(line 8, input \(None, 28, 28, 3\), Keras 3\)$/);
+    assert.match(formatMarkdown(r.models[0], 'f.py').split('\n')[0], /^### Model `functional` \(f\.py:8, Keras 3\)$/);
+    const two = model(POOLING, '2').model;
+    assert.equal(two.kerasVersion, '2');
+    assert.match(formatTable(two).split('\n')[0], /, Keras 2\)$/);
+  });
+
+  it('AveragePooling2D() without pool_size: an error in Keras 3, (2, 2) in Keras 2 with a note; MaxPooling2D() pools 2×2 in both', () => {
+    const three = model(POOLING, '3').model;
+    const avg3 = three.layers.find((l) => l.type === 'AveragePooling2D');
+    assert.equal(avg3?.outputShape, null);
+    const error = three.diagnostics.find((d) => d.code === 'keras-version');
+    assert.equal(error?.severity, 'error');
+    assert.match(error?.message ?? '', /^AveragePooling2D\.__init__\(\) missing 1 required positional argument: 'pool_size'/);
+    assert.match(error?.message ?? '', /valid in Keras 2 only, where it defaults to \(2, 2\)/);
+    assert.deepEqual(error?.range.start, { line: 5, column: 5 });
+    // No incomplete-model warning on top of the error that explains it.
+    assert.ok(!three.diagnostics.some((d) => d.code === 'incomplete-model'));
+
+    const two = model(POOLING, '2').model;
+    assert.deepEqual(
+      two.layers.map((l) => [l.name, l.outputShape]),
+      [
+        ['input_1', [null, 28, 28, 3]],
+        ['conv2d', [null, 26, 26, 8]],
+        ['average_pooling2d', [null, 13, 13, 8]],
+        ['max_pooling2d', [null, 6, 6, 8]],
+        ['flatten', [null, 288]],
+      ],
+    );
+    const note = two.diagnostics.find((d) => d.code === 'keras-version');
+    assert.equal(note?.severity, 'information');
+    assert.match(
+      note?.message ?? '',
+      /`AveragePooling2D\(\)` without `pool_size` is valid in Keras 2 only, where it defaults to \(2, 2\); Keras 3 requires `pool_size`/,
+    );
+    assert.equal(two.totalParams, 224);
+  });
+
+  it('AveragePooling1D/3D likewise; with pool_size given, or MaxPooling, the versions agree', () => {
+    for (const [layer, shape, out] of [
+      ['AveragePooling1D', '(10, 4)', [null, 5, 4]],
+      ['AveragePooling3D', '(8, 8, 8, 2)', [null, 4, 4, 4, 2]],
+    ] as const) {
+      const src = `${HEAD}m = keras.Sequential([keras.Input(shape=${shape}), layers.${layer}()])\n`;
+      assert.deepEqual(model(src, '2').model.layers[0].outputShape, out, layer);
+      assert.equal(model(src, '3').model.layers[0].outputShape, null, layer);
+      assert.match(model(src, '3').model.diagnostics[0].message, new RegExp(`^${layer}\\.__init__\\(\\) missing`));
+    }
+    for (const call of ['AveragePooling2D(2)', 'AveragePooling2D(pool_size=(3, 3))', 'MaxPooling2D()', 'MaxPooling3D()']) {
+      const rank = call.endsWith('3D()') ? 3 : 2;
+      const src = `${HEAD}m = keras.Sequential([keras.Input(shape=(12, 12${rank === 3 ? ', 12' : ''}, 2)), layers.${call}])\n`;
+      const [two, three] = [model(src, '2').model, model(src, '3').model];
+      assert.deepEqual(two.layers[0].outputShape, three.layers[0].outputShape, call);
+      assert.ok(three.layers[0].outputShape, call);
+      assert.deepEqual(
+        [...two.diagnostics, ...three.diagnostics].filter((d) => d.code === 'keras-version'),
+        [],
+        call,
+      );
+    }
+  });
+
+  it('an unnamed Functional model is "functional" in Keras 3 and "model" in Keras 2; Inputs input_layer, input_layer_1 vs input_1, input_2', () => {
+    const src = `${HEAD}a = keras.Input(shape=(4,))
+b = keras.Input(shape=(6,))
+c = keras.Input(shape=(2,), name="extra")
+x = layers.Concatenate()([a, b, c])
+keras.Model([a, b, c], layers.Dense(1)(x)).summary()
+`;
+    const three = model(src, '3').model;
+    const two = model(src, '2').model;
+    assert.equal(three.name, 'functional');
+    assert.equal(two.name, 'model');
+    assert.deepEqual(
+      three.layers.filter((l) => l.type === 'InputLayer').map((l) => l.name),
+      ['input_layer', 'input_layer_1', 'extra'],
+    );
+    assert.deepEqual(
+      two.layers.filter((l) => l.type === 'InputLayer').map((l) => l.name),
+      ['input_1', 'input_2', 'extra'],
+    );
+    assert.deepEqual(two.layers.find((l) => l.type === 'Concatenate')?.inbound, [['input_1', 'input_2', 'extra']]);
+    // Numbers do not change with the names.
+    assert.equal(two.totalParams, three.totalParams);
+    assert.equal(two.totalParams, 13);
+  });
+
+  it('a named model, or one named by its variable, keeps that name under both; an unnamed Sequential is "sequential" in both', () => {
+    const named = `${HEAD}i = keras.Input(shape=(3,))\nm = keras.Model(i, layers.Dense(2)(i))\nn = keras.Model(i, layers.Dense(2)(i), name="net")\n`;
+    for (const v of ['2', '3'] as const) {
+      const r = analyze(named, { kerasVersion: v });
+      assert.deepEqual(
+        r.models.map((m) => m.name),
+        ['m', 'net'],
+        v,
+      );
+      const seq = analyze(`${HEAD}keras.Sequential([layers.Dense(2, input_shape=(3,))]).summary()\n`, { kerasVersion: v });
+      assert.equal(seq.models[0].name, 'sequential', v);
+    }
+  });
+
+  it('a nested unnamed Functional model is a row named as its version names it', () => {
+    const src = `${HEAD}i = keras.Input(shape=(3,))
+keras.Sequential([keras.Model(i, layers.Dense(2)(i)), layers.Dense(1)]).summary()
+`;
+    assert.deepEqual(
+      model(src, '3').model.layers.map((l) => [l.name, l.type, l.params]),
+      [
+        ['functional', 'Functional', 8],
+        ['dense', 'Dense', 3],
+      ],
+    );
+    assert.equal(model(src, '2').model.layers[0].name, 'model');
+  });
+
+  it('GRU: reset_after is True by default in Keras 2.3+ and 3, so the counts agree; reset_after=False is read when given', () => {
+    for (const v of ['2', '3'] as const) {
+      const gru = (args: string) => model(`${HEAD}m = keras.Sequential([keras.Input(shape=(10, 4)), layers.GRU(${args})])\n`, v).model.layers[0].params;
+      assert.equal(gru('3'), 81, v); // 3 × (3 × (4 + 3) + 2 × 3)
+      assert.equal(gru('3, reset_after=False'), 72, v); // 3 × (3 × (4 + 3) + 3)
+    }
+  });
+
+  it('Keras 1 argument names are read as Keras 2 reads them under either version, and the note says they are valid in Keras 2 only', () => {
+    const src = `${HEAD}m = keras.Sequential([keras.Input(shape=(8, 8, 1)), layers.Conv2D(4, (3, 3), border_mode="same")])\n`;
+    for (const v of ['2', '3'] as const) {
+      const m = model(src, v).model;
+      assert.deepEqual(m.layers[0].outputShape, [null, 8, 8, 4], v);
+      const note = m.diagnostics.find((d) => d.code === 'legacy-spelling');
+      assert.match(note?.message ?? '', /`border_mode=` is the Keras 1 spelling of `padding=`, valid in Keras 2 only .*LayerLens reads it as Keras 2 does/, v);
+    }
+  });
+
+  it('an import from a Keras 1/2 module path is valid in Keras 2 only: a warning under Keras 3, information under Keras 2', () => {
+    const src = `from keras.layers.convolutional import Conv2D
+import tensorflow.keras.layers.core as core, numpy
+from keras.src.layers.core import dense
+from tensorflow.keras import layers
+m = keras.Sequential([layers.Dense(2, input_shape=(3,))])
+`;
+    const three = analyze(src, { kerasVersion: '3' }).diagnostics.filter((d) => d.code === 'keras-version');
+    assert.deepEqual(
+      three.map((d) => [d.severity, d.range.start.line, d.range.start.column, d.range.end.column]),
+      [
+        ['warning', 1, 6, 32],
+        ['warning', 2, 8, 36],
+      ],
+    );
+    assert.match(
+      three[0].message,
+      /^`keras\.layers\.convolutional` is a Keras 1\/2 module path: valid in Keras 2 only \(Keras 3 has no `keras\.layers\.convolutional`\); the numbers are for Keras 3/,
+    );
+    const two = analyze(src, { kerasVersion: '2' }).diagnostics.filter((d) => d.code === 'keras-version');
+    assert.deepEqual(
+      two.map((d) => d.severity),
+      ['information', 'information'],
+    );
+    assert.doesNotMatch(two[0].message, /numbers are for Keras 3/);
+  });
+
+  it("an Analyzer's document analysed for another version is analysed afresh (no result of the other version kept)", () => {
+    const file = 'versions-switch.py';
+    const cold2 = analyzeAny(POOLING, { kerasVersion: '2' });
+    analyzeAny(POOLING, { fileName: file, kerasVersion: '3' });
+    const edited = `${POOLING}\n`;
+    assert.deepEqual(analyzeAny(edited, { fileName: file, kerasVersion: '2' }).models[0].layers, cold2.models[0].layers);
+    assert.deepEqual(
+      analyzeAny(POOLING, { fileName: file, kerasVersion: '3' }).models[0].layers.map((l) => l.outputShape),
+      analyzeAny(POOLING).models[0].layers.map((l) => l.outputShape),
+    );
+    assert.deepEqual(analyzeAny(POOLING, { reference: true, kerasVersion: '2' }).models, cold2.models);
+  });
+
+  it('the setting layerlens.kerasVersion offers "3" (the default) and "2"', () => {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default: unknown; enum?: unknown[] }> } };
+    };
+    const setting = manifest.contributes.configuration.properties['layerlens.kerasVersion'];
+    assert.equal(setting.default, '3');
+    assert.deepEqual(setting.enum, ['3', '2']);
+  });
+});
+
+describe('Keras versions: the CLI flag --keras', () => {
+  function run(...args: string[]): { code: number; out: string; err: string } {
+    let out = '';
+    let err = '';
+    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+    process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+    process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+    try {
+      return { code: main(args), out, err };
+    } finally {
+      process.stdout.write = write.out;
+      process.stderr.write = write.err;
+    }
+  }
+  const file = join(__dirname, '..', 'fixtures', 'kerasVersions.py');
+
+  it('--keras 2 and --keras 3 (the default) choose the version; the header says which', () => {
+    const three = run('summary', file);
+    assert.equal(three.code, 0, three.err);
+    assert.match(three.out, /^Model: "functional"  \(line 8, input \(None, 28, 28, 3\), Keras 3\)$/m);
+    assert.match(three.out, /error: AveragePooling2D\.__init__\(\) missing 1 required positional argument: 'pool_size'/);
+    assert.equal(run('summary', file, '--keras', '3').out, three.out);
+    const two = run('summary', file, '--keras=2');
+    assert.equal(two.code, 0, two.err);
+    assert.match(two.out, /^Model: "model"  \(line 8, input \(None, 28, 28, 3\), Keras 2\)$/m);
+    assert.match(two.out, /^input_1 \(InputLayer\)/m);
+    assert.match(two.out, /^average_pooling2d \(AveragePooling2D\)\s+\(None, 13, 13, 8\)/m);
+    const json = JSON.parse(run('summary', file, '--keras', '2', '--json').out) as { models: { kerasVersion: string }[] };
+    assert.equal(json.models[0].kerasVersion, '2');
+    assert.equal(run('summary', file, '--keras', '3', '--fail-on', 'error').code, 1);
+    assert.equal(run('summary', file, '--keras', '2', '--fail-on', 'error').code, 0);
+  });
+
+  it('any other version exits 2 with the usage', () => {
+    for (const args of [['--keras', '4'], ['--keras', 'auto'], ['--keras']]) {
+      const r = run('summary', file, ...args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.err, /^layerlens: --keras takes 3 or 2/, args.join(' '));
+    }
+    assert.match(run('--help').out, /--keras 3\|2/);
+  });
+});
