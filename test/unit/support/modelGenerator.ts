@@ -258,7 +258,8 @@ function pool(b: Builder, rank: number): boolean {
   b.add(
     type,
     [
-      p.every((x) => x === 2) && b.chance(0.4) ? null : b.tupleArg('pool_size', p),
+      // Only MaxPooling may leave pool_size out: Keras 3 requires it of AveragePooling (valid in Keras 2 only).
+      p.every((x) => x === 2) && b.chance(0.4) && base.startsWith('Max') ? null : b.tupleArg('pool_size', p),
       strides === null ? null : b.tupleArg('strides', strides),
       padding === 'valid' && b.chance(0.6) ? null : { name: 'padding', value: padding },
       b.format(),
