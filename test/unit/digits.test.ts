@@ -63,3 +63,56 @@ describe('bundled MNIST digits', function () {
     assert.throws(() => decodeDigits(built.subarray(0, built.length - 1)), /truncated/);
   });
 });
+
+/**
+ * The bundled Fashion-MNIST subset: what the build writes (dist/fashion.bin.gz, from the `fashion-mnist` package by
+ * scripts/mnist.mjs) is a fresh conversion's bytes; 300 images a class, 250 trained on and 50 held out, none in both;
+ * each image one of the package's exactly.
+ */
+describe('bundled Fashion-MNIST subset', function () {
+  this.timeout(120_000);
+  let clothes: Digits;
+  let built: Uint8Array;
+  const counts = (labels: Uint8Array) => Array.from({ length: 10 }, (_, k) => labels.filter((l) => l === k).length);
+
+  before(async () => {
+    const { fashionBinary } = (await import(pathToFileURL(join(root, 'scripts', 'mnist.mjs')).href)) as { fashionBinary(): Uint8Array };
+    built = fashionBinary();
+    clothes = decodeDigits(built, 'the bundled Fashion-MNIST images');
+  });
+
+  it('the shipped file (dist/fashion.bin.gz) is what the converter makes from the package', async () => {
+    const shipped = await gunzip(new Uint8Array(readFileSync(join(root, 'dist', 'fashion.bin.gz'))));
+    assert.ok(Buffer.from(shipped).equals(Buffer.from(built)), 'dist/fashion.bin.gz differs from a fresh conversion: npm run build');
+  });
+
+  it('holds 3,000 images, 300 a class: 2,500 to train (250 a class) and 500 held out (50 a class), the training part shuffled', () => {
+    assert.deepEqual([clothes.height, clothes.width, clothes.train.count, clothes.validation.count], [28, 28, 2500, 500]);
+    assert.deepEqual(counts(clothes.train.labels), Array(10).fill(250));
+    assert.deepEqual(counts(clothes.validation.labels), Array(10).fill(50));
+    // Shuffled: not in runs of one class.
+    const firstHundred = new Set(clothes.train.labels.subarray(0, 100));
+    assert.equal(firstHundred.size, 10);
+  });
+
+  it('no image is both trained on and held out, nor twice in either part', () => {
+    const key = (set: Digits['train'], i: number) => Buffer.from(set.pixels.subarray(i * 784, (i + 1) * 784)).toString('base64');
+    const train = new Set(Array.from({ length: clothes.train.count }, (_, i) => key(clothes.train, i)));
+    const held = new Set(Array.from({ length: clothes.validation.count }, (_, i) => key(clothes.validation, i)));
+    assert.equal(train.size, 2500);
+    assert.equal(held.size, 500);
+    assert.equal([...held].filter((k) => train.has(k)).length, 0);
+  });
+
+  it("each image is one of the package's, with its label, pixel for pixel (0-255 there as here)", () => {
+    // Class 8 (Bag): every bundled bag is among the package's bags.
+    const bags = new Set(
+      (JSON.parse(readFileSync(require.resolve('fashion-mnist/src/clothes/8.json'), 'utf8')) as { data: number[][] }).data.map((p) =>
+        Buffer.from(p).toString('base64'),
+      ),
+    );
+    const ours = clothes.train.labels.reduce<number[]>((a, l, i) => (l === 8 ? [...a, i] : a), []);
+    assert.equal(ours.length, 250);
+    for (const i of ours) assert.ok(bags.has(Buffer.from(clothes.train.pixels.subarray(i * 784, (i + 1) * 784)).toString('base64')), `bag ${i}`);
+  });
+});

@@ -75,6 +75,7 @@ describe('the packaged extension (.vsix)', function () {
       'dist/cli.js',
       'dist/core.js',
       'dist/mnist.bin.gz',
+      'dist/fashion.bin.gz',
       'dist/tfjs-backend-wasm-simd.wasm',
       'dist/tfjs-backend-wasm.wasm',
       'dist/types/core/index.d.ts',
@@ -120,6 +121,7 @@ describe('the packaged extension (.vsix)', function () {
       /^LICENSE\.txt$/,
       /^dist\/[^/]+\.js$/,
       /^dist\/mnist\.bin\.gz$/,
+      /^dist\/fashion\.bin\.gz$/,
       // tfjs' WASM backend: the SIMD build and the plain one (not the threaded one: a webview cannot use threads).
       /^dist\/tfjs-backend-wasm(-simd)?\.wasm$/,
       /^dist\/types\/.+\.d\.ts$/,
@@ -152,8 +154,8 @@ describe('the packaged extension (.vsix)', function () {
     assert.equal(text('readme.md'), readFileSync(join(root, 'README.md'), 'utf8'));
   });
 
-  it("stays small: under 4 MB compressed (the bundles, the README's five screenshots, the MNIST digits, 1.6 MB, and the two WASM binaries, 0.25 MB)", () => {
+  it("stays small: under 5 MB compressed (the bundles, the README's five screenshots, the MNIST digits, 1.6 MB, Fashion-MNIST's 3,000 images, 1.3 MB, and the two WASM binaries, 0.25 MB)", () => {
     const size = statSync(vsix).size;
-    assert.ok(size < 4 * 1024 * 1024, `${basename(vsix)} is ${(size / 1024).toFixed(0)} KB`);
+    assert.ok(size < 5 * 1024 * 1024, `${basename(vsix)} is ${(size / 1024).toFixed(0)} KB`);
   });
 });

@@ -56,6 +56,18 @@ describe('protocol: messages are validated in depth', () => {
     { type: 'weightsError', message: 'no' },
     { type: 'image', name: 'a.png', dataUrl: 'data:image/png;base64,AAAA' },
     { type: 'model', model: toPreviewModel(modelNamed(example('functional_resnet.py'), 'toy_resnet'), 'f#1'), memoryLimitMB: 1024 },
+    { type: 'folderStart', folder: 'pets/', classes: ['cats', 'dogs'], total: 2, notes: ['1 file was unreadable and skipped: cats/x.png (empty).'] },
+    {
+      type: 'folderImages',
+      folder: 'pets/',
+      images: [
+        { label: 0, name: 'cats/a.png', mime: 'image/png', data: 'iVBORw0KGgo=' },
+        { label: 1, name: 'dogs/b.jpg', mime: 'image/jpeg', data: '/9j/4A==' },
+      ],
+      last: true,
+    },
+    { type: 'folderImages', folder: 'pets/', images: [], last: false },
+    { type: 'folderError', message: 'Too few images' },
   ];
 
   it("the host's messages as the host makes them pass", () => {
@@ -106,6 +118,7 @@ describe('protocol: messages are validated in depth', () => {
     { type: 'revealLayer', model: model.key, index: 2 },
     { type: 'whatIf', model: model.key, index: 1 },
     { type: 'pickImage' },
+    { type: 'pickFolder', maxImages: 5000 },
     { type: 'pickWeights' },
     { type: 'resetWeights' },
     { type: 'status', backend: 'webgl', layersShown: 8, runMs: 12.5, notice: null },
@@ -128,6 +141,9 @@ describe('protocol: messages are validated in depth', () => {
     ['a status with a negative layer count', { type: 'status', backend: 'webgl', layersShown: -1, runMs: 1, notice: null }],
     ['a status without its notice', { type: 'status', backend: 'webgl', layersShown: 8, runMs: 1 }],
     ['an error without a message', { type: 'error' }],
+    ['a folder asked for with no image limit', { type: 'pickFolder' }],
+    ['a folder asked for with a limit of 0 images', { type: 'pickFolder', maxImages: 0 }],
+    ['a folder asked for with a fractional limit', { type: 'pickFolder', maxImages: 2.5 }],
     ['weights to save for no model', { type: 'saveWeights', layers: [weights] }],
     ['no weights to save', { type: 'saveWeights', model: model.key, layers: [] }],
     ['weights to save that are not a list', { type: 'saveWeights', model: model.key, layers: weights }],

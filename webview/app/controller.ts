@@ -20,7 +20,10 @@ import { ModelRunner, type LayerMap } from '../tfjs/runner';
 import type { ControllerDeps, Host } from './deps';
 import { greyPlane, initialInput } from './input';
 import { TRAINING_SEED, TrainingSession } from './training';
-import { digitsMismatch } from '../train/fit';
+import { CLOTHES_SET, DIGITS_SET, digitsMismatch, folderInput, folderSet, datasetMismatch, type DatasetName, type DatasetSpec } from '../train/fit';
+import { folderDataset, folderImageCap, fromBase64, toPixels, type DecodedImage } from '../train/folder';
+import type { Digits } from '../train/digits';
+import { firstFew } from '../../src/imageFolder';
 import { buildWhatIf, disposeWhatIf, runWhatIf, trainVariants, type WhatIfState } from './whatIf';
 
 export type { ControllerDeps, Host, View } from './deps';
@@ -73,6 +76,10 @@ export class PreviewController {
   whatIfTraining = false;
   /** Training the model on the bundled digits: its plan, its run and curves; null before a model is built. */
   training: TrainingSession | null = null;
+  /** The dataset Train uses: the bundled digits or clothes (the user's choice, kept), or the folder last read. */
+  dataset: DatasetSpec = DIGITS_SET;
+  /** A folder of the user's images (Train on a folder…): being read, read, or why it cannot be used. */
+  folder: FolderState | null = null;
 
   private readonly deps: ControllerDeps;
   private readonly now: () => number;
@@ -105,6 +112,7 @@ export class PreviewController {
     this.createRunner = deps.createRunner ?? (() => new ModelRunner());
     this.runner = this.createRunner();
     this.ui = restoreState(deps.host.getState());
+    this.dataset = this.ui.dataset === 'clothes' ? CLOTHES_SET : DIGITS_SET;
   }
 
   private changed(): void {
@@ -168,6 +176,20 @@ export class PreviewController {
       case 'whatIf':
         // A comparison asked for under a model that has since been replaced is not this model's.
         if (m.model === this.model?.key) void this.openWhatIf(m);
+        return;
+      case 'folderStart':
+        this.folderStarted(m);
+        return;
+      case 'folderImages': {
+        // Decoding is asynchronous: batches are decoded in the order they came.
+        const folder = this.folder;
+        if (!folder || folder.name !== m.folder || folder.status !== 'loading') return;
+        this.folderChain = this.folderChain.then(() => this.decodeFolderImages(folder, m));
+        return;
+      }
+      case 'folderError':
+        this.folder = { ...emptyFolder(''), status: 'failed', problem: m.message };
+        this.changed();
         return;
       default:
         // Every message type is handled above: one more in the protocol makes this fail to compile.
@@ -531,7 +553,7 @@ export class PreviewController {
       {
         runner: this.runner,
         memoryLimitMB: () => this.memoryLimitMB,
-        loadDigits: () => this.deps.loadDigits(),
+        loadDigits: (set) => this.loadDataset(set),
         now: this.now,
         yieldToPage: this.yieldToPage,
         budget: this.deps.trainingBudget,
@@ -544,7 +566,134 @@ export class PreviewController {
         },
       },
       model,
+      this.dataset,
     );
+  }
+
+  /** The chosen dataset's images: a bundled set fetched (once per load), or the folder's decoded images. */
+  private async loadDataset(set: DatasetSpec): Promise<Digits> {
+    if (set.name === 'digits') return this.deps.loadDigits();
+    if (set.name === 'clothes') {
+      if (!this.deps.loadClothes) throw new Error('this page has no Fashion-MNIST');
+      return this.deps.loadClothes();
+    }
+    const folder = this.folder;
+    if (!folder?.data || folder.spec !== set) throw new Error('no folder has been read: Train on a folder… reads one');
+    const g = this.model && folderInput(this.model);
+    if (!g || g.height !== folder.data.height || g.width !== folder.data.width || g.channels !== folder.data.channels)
+      throw new Error(
+        `its images were resized to ${folder.data.height}×${folder.data.width}×${folder.data.channels}, and the model's input has changed since: read the folder again (Train on a folder…)`,
+      );
+    return folder.data;
+  }
+
+  /** Train's dataset: a bundled one (kept for next time) or the folder read last; not while training. */
+  chooseDataset(name: DatasetName): void {
+    if (this.training?.busy || this.whatIfTraining) return;
+    if (name === 'folder') {
+      if (!this.folder?.spec || !this.folder.data) return;
+      this.dataset = this.folder.spec;
+    } else {
+      this.dataset = name === 'clothes' ? CLOTHES_SET : DIGITS_SET;
+      this.save({ dataset: name });
+    }
+    if (this.model) this.training = this.newTraining(this.model);
+    this.changed();
+  }
+
+  /** The names of the chosen dataset's classes where the model's head has one output each (the prediction bars show them). */
+  classNames(): string[] | null {
+    const out = this.model?.layers[this.model.layers.length - 1]?.outputShape;
+    return out?.length === 2 && out[1] === this.dataset.classes.length ? this.dataset.classes : null;
+  }
+
+  /** Train on a folder…: asks the host for one, and for no more images than the webview can hold at the model's input size. */
+  pickFolder(): void {
+    const model = this.model;
+    if (!model || this.training?.busy) return;
+    const g = folderInput(model);
+    if (!g) {
+      this.folder = { ...emptyFolder(''), status: 'failed', problem: datasetMismatch(model, folderSet('', [])) };
+      this.changed();
+      return;
+    }
+    this.post({ type: 'pickFolder', maxImages: folderImageCap(g) });
+  }
+
+  private folderChain: Promise<void> = Promise.resolve();
+
+  private folderStarted(m: Extract<HostMessage, { type: 'folderStart' }>): void {
+    const g = this.model && folderInput(this.model);
+    if (!g) return;
+    this.folderChain = Promise.resolve();
+    this.folder = { ...emptyFolder(m.folder), classes: m.classes, total: m.total, notes: [...m.notes], geometry: g };
+    this.changed();
+    if (m.total === 0) this.folderRead(this.folder);
+  }
+
+  /** Decodes a batch of the folder's images at the model's input size; after the last, makes the dataset. */
+  private async decodeFolderImages(folder: FolderState, m: Extract<HostMessage, { type: 'folderImages' }>): Promise<void> {
+    if (this.folder !== folder || !folder.geometry) return;
+    const g = folder.geometry;
+    for (const im of m.images) {
+      if (im.label >= folder.classes.length) {
+        folder.failed.push(im.name);
+        continue;
+      }
+      try {
+        if (!this.deps.decodeImageBytes) throw new Error('no image decoder');
+        const rgba = await this.deps.decodeImageBytes(fromBase64(im.data), im.mime, g);
+        const { pixels, coloured } = toPixels(rgba, g.channels);
+        if (coloured && g.channels === 1) folder.toGrey++;
+        if (!coloured && g.channels === 3) folder.toRgb++;
+        folder.images.push({ label: im.label, pixels });
+      } catch {
+        folder.failed.push(im.name);
+      }
+      folder.received++;
+    }
+    if (m.last) this.folderRead(folder);
+    else this.changed();
+  }
+
+  /** All of the folder's images came: the notes on conversions and failures, and the dataset, or why there is none. */
+  private folderRead(folder: FolderState): void {
+    if (this.folder !== folder || !folder.geometry) return;
+    const g = folder.geometry;
+    if (folder.failed.length)
+      folder.notes.push(
+        `${folder.failed.length} image${folder.failed.length === 1 ? '' : 's'} did not decode and ${folder.failed.length === 1 ? 'was' : 'were'} skipped: ${firstFew(folder.failed)}.`,
+      );
+    if (folder.toGrey)
+      folder.notes.push(
+        `${folder.toGrey} colour image${folder.toGrey === 1 ? ' was' : 's were'} converted to grey for the model's 1-channel input (0.2989 R + 0.5870 G + 0.1140 B, as Keras' color_mode="grayscale").`,
+      );
+    if (folder.toRgb)
+      folder.notes.push(
+        `${folder.toRgb} grey image${folder.toRgb === 1 ? ' was' : 's were'} given as RGB, the grey repeated in each channel, for the model's 3-channel input (as Keras' color_mode="rgb").`,
+      );
+    const rescales = this.model?.layers.some((l) => l.type === 'Rescaling') ?? false;
+    folder.notes.push(
+      rescales
+        ? `Pixels are given as 0-255, as image_dataset_from_directory gives them: the model's Rescaling layer scales them.`
+        : `Pixels are given in [0, 1] (divided by 255), as the digits are: the model has no Rescaling layer.`,
+    );
+    try {
+      const data = folderDataset(folder.images, folder.classes, g, TRAINING_SEED, rescales ? 1 : 1 / 255);
+      folder.images = [];
+      folder.data = data;
+      folder.spec = folderSet(folder.name, folder.classes);
+      folder.status = 'ready';
+      folder.notes.unshift(
+        `${(data.train.count + data.validation.count).toLocaleString('en-US')} images in ${folder.classes.length} classes, resized to ${g.height}×${g.width}${g.channels === 3 ? ' RGB' : ' grey'}: ${data.train.count.toLocaleString('en-US')} to train, ${data.validation.count.toLocaleString('en-US')} held out (20% of each class).`,
+      );
+      this.folder = { ...folder };
+      this.chooseDataset('folder');
+    } catch (e) {
+      folder.images = [];
+      this.folder = { ...folder, status: 'failed', problem: (e as Error).message };
+      this.changed();
+    }
   }
 
   /**
@@ -555,7 +704,7 @@ export class PreviewController {
   async trainWhatIf(): Promise<void> {
     const w = this.whatIf;
     const plan = this.training?.plan;
-    if (!w || this.whatIfTraining || !plan || plan.mismatch || !this.model) return;
+    if (!w || this.whatIfTraining || !plan || plan.mismatch || !this.model || this.training?.busy) return;
     this.whatIfTraining = true;
     this.changed();
     // A run of the variants replaces the comparison's state with a copy: the same variants are the same comparison.
@@ -563,7 +712,7 @@ export class PreviewController {
     try {
       await trainVariants(w, same, {
         inputShape: (this.model.inputShape ?? []).slice(1) as number[],
-        digits: await this.deps.loadDigits(),
+        digits: await this.loadDataset(this.dataset),
         settings: plan.settings,
         seed: TRAINING_SEED,
         ...this.deps.trainingBudget,
@@ -618,6 +767,48 @@ export class PreviewController {
     this.closeWhatIf();
     this.runner.dispose();
   }
+}
+
+/** A folder of the user's images, as the webview receives and decodes it. */
+export interface FolderState {
+  name: string;
+  status: 'loading' | 'ready' | 'failed';
+  classes: string[];
+  /** Images the host sends, and those decoded (or failed) so far. */
+  total: number;
+  received: number;
+  /** The model's input the images are resized to, when they were asked for. */
+  geometry: { height: number; width: number; channels: 1 | 3 } | null;
+  images: DecodedImage[];
+  /** Names of the images that did not decode. */
+  failed: string[];
+  toGrey: number;
+  toRgb: number;
+  /** What was read, skipped and converted. */
+  notes: string[];
+  /** Why the folder cannot be trained on; null when it can. */
+  problem: string | null;
+  data: Digits | null;
+  spec: DatasetSpec | null;
+}
+
+function emptyFolder(name: string): FolderState {
+  return {
+    name,
+    status: 'loading',
+    classes: [],
+    total: 0,
+    received: 0,
+    geometry: null,
+    images: [],
+    failed: [],
+    toGrey: 0,
+    toRgb: 0,
+    notes: [],
+    problem: null,
+    data: null,
+    spec: null,
+  };
 }
 
 /** Whether every value of every tensor (a model used as a layer's too) is a finite number. */

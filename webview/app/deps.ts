@@ -56,6 +56,10 @@ export interface ControllerDeps {
   largeModelMacs?: number;
   /** The bundled MNIST digits (the page fetches dist/mnist.bin.gz), loaded when the user first trains. */
   loadDigits(): Promise<Digits>;
+  /** The bundled Fashion-MNIST subset (dist/fashion.bin.gz), loaded when the user first trains on it. */
+  loadClothes?(): Promise<Digits>;
+  /** A folder's image (its file's bytes) decoded and resized to the geometry: its RGBA pixels; rejects if it does not decode. */
+  decodeImageBytes?(bytes: Uint8Array<ArrayBuffer>, mime: string, g: InputGeometry): Promise<Uint8ClampedArray>;
   /** Gives the page a turn between training batches (a zero timer unless given). */
   yieldToPage?: () => Promise<void>;
   /** Trains and validates on fewer digits than all (the tests' small budget). */

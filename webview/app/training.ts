@@ -6,7 +6,7 @@
 import type { LayerWeights, PreviewModel } from '../../src/protocol';
 import type { ModelRunner } from '../tfjs/runner';
 import type { Digits } from '../train/digits';
-import { trainingPlan, trainingRefusal, type TrainingPlan } from '../train/fit';
+import { DIGITS_SET, trainingPlan, trainingRefusal, type DatasetSpec, type TrainingPlan } from '../train/fit';
 import { Trainer } from '../train/trainer';
 
 /** The maps and kernels are redrawn at most this often while training (each redraw is a run of the model). */
@@ -20,7 +20,8 @@ export type TrainingStatus = 'ready' | 'loading' | 'running' | 'paused' | 'done'
 export interface TrainingHost {
   runner: ModelRunner;
   memoryLimitMB(): number;
-  loadDigits(): Promise<Digits>;
+  /** The chosen dataset's images (the bundled digits or clothes, or a folder's, decoded). */
+  loadDigits(set: DatasetSpec): Promise<Digits>;
   now(): number;
   /** Gives the page a turn between batches. */
   yieldToPage(): Promise<void>;
@@ -41,6 +42,8 @@ export class TrainingSession {
   /** The first convolution's kernel as it is now (height, width, in, out). */
   kernel: { index: number; shape: number[]; values: Float32Array } | null = null;
 
+  /** The dataset it trains on. */
+  readonly dataset: DatasetSpec;
   private readonly host: TrainingHost;
   private readonly model: PreviewModel;
   private lastRedraw = -Infinity;
@@ -50,10 +53,11 @@ export class TrainingSession {
   /** Whether the weights training reached are kept when it stops (not when other weights replace them). */
   private keep = true;
 
-  constructor(host: TrainingHost, model: PreviewModel) {
+  constructor(host: TrainingHost, model: PreviewModel, dataset: DatasetSpec = DIGITS_SET) {
     this.host = host;
     this.model = model;
-    this.plan = model.training ? trainingPlan(model, model.training) : null;
+    this.dataset = dataset;
+    this.plan = model.training ? trainingPlan(model, model.training, dataset) : null;
   }
 
   /** Why training cannot start, or null: no plan (a nested model), a dataset that does not fit, a model too large. */
@@ -86,16 +90,16 @@ export class TrainingSession {
     this.host.changed();
     let digits: Digits;
     try {
-      digits = await this.host.loadDigits();
+      digits = await this.host.loadDigits(this.dataset);
     } catch (e) {
-      return this.fail(`The bundled digits could not be loaded: ${(e as Error).message}`);
+      return this.fail(`The ${this.dataset.title} could not be loaded: ${(e as Error).message}`);
     }
     if (this.stopping) {
       this.status = 'stopped';
       this.host.changed();
       return;
     }
-    const refusal = trainingRefusal(this.model, plan.settings.batchSize, digits.train.count, this.host.memoryLimitMB());
+    const refusal = trainingRefusal(this.model, plan.settings.batchSize, digits.train.count, this.host.memoryLimitMB(), this.dataset.noun);
     if (refusal) return this.fail(refusal);
     const model = this.host.runner.trainingModel();
     if (!model) return this.fail('The preview could not build every layer of this model (see above), so it cannot train it.');
@@ -152,7 +156,9 @@ export class TrainingSession {
     const last = trainer.validation[trainer.validation.length - 1];
     const accuracy = last ? `, validation accuracy ${(last.accuracy * 100).toFixed(1)}%` : '';
     this.kernel = this.host.runner.firstKernel();
-    this.host.trained(this.host.runner.layerWeights(this.model), `trained here on ${trainer.seen.toLocaleString('en-US')} MNIST digits${accuracy}`);
+    const what =
+      this.dataset.name === 'digits' ? 'MNIST digits' : this.dataset.name === 'clothes' ? 'Fashion-MNIST images' : `images of the ${this.dataset.title}`;
+    this.host.trained(this.host.runner.layerWeights(this.model), `trained here on ${trainer.seen.toLocaleString('en-US')} ${what}${accuracy}`);
   }
 
   pause(): void {

@@ -11,7 +11,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { seeded } from '../tfjs/inputs';
 import type { Digits, DigitSet } from './digits';
-import { CLASSES } from './fit';
 
 export interface TrainerSettings {
   /** Keras' name of an optimizer tfjs has (TFJS_OPTIMIZERS). */
@@ -167,7 +166,7 @@ export class Trainer {
 
   /** One batch: its tensors made, trained on and freed; the loss and accuracy read back. */
   private async step(indices: number[]): Promise<[number, number]> {
-    const { xs, ys } = batch(this.o.digits.train, indices, this.o.inputShape);
+    const { xs, ys } = batch(this.o.digits, this.o.digits.train, indices, this.o.inputShape);
     try {
       const out = (await this.o.model.trainOnBatch(xs, ys)) as number[];
       return [out[0], out[1]];
@@ -184,7 +183,7 @@ export class Trainer {
     for (let start = 0; start < count; start += PREDICT_BATCH) {
       const indices = Array.from({ length: Math.min(PREDICT_BATCH, count - start) }, (_, i) => start + i);
       const sums = tf.tidy(() => {
-        const { xs, ys } = batch(this.o.digits.validation, indices, this.o.inputShape);
+        const { xs, ys } = batch(this.o.digits, this.o.digits.validation, indices, this.o.inputShape);
         const predicted = this.o.model.predict(xs) as tf.Tensor;
         return tf.stack([tf.sum(crossentropy(ys, predicted, this.o.settings.logits)), tf.sum(accuracy(ys, predicted))]);
       });
@@ -236,19 +235,21 @@ function accuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   return tf.cast(tf.equal(tf.argMax(yTrue, -1), tf.argMax(yPred, -1)), 'float32');
 }
 
-/** Digits at `indices` of a set as the model's input (values in [0, 1]) and one-hot labels. */
-function batch(set: DigitSet, indices: number[], inputShape: number[]): { xs: tf.Tensor; ys: tf.Tensor } {
-  const size = 28 * 28;
+/** The samples at `indices` of a set as the model's input (values × the dataset's scale: [0, 1] unless it says) and one-hot labels. */
+function batch(data: Digits, set: DigitSet, indices: number[], inputShape: number[]): { xs: tf.Tensor; ys: tf.Tensor } {
+  const size = data.height * data.width * (data.channels ?? 1);
+  const scale = data.scale ?? 1 / 255;
+  const classes = data.classes?.length ?? 10;
   const pixels = new Float32Array(indices.length * size);
   const labels = new Int32Array(indices.length);
   indices.forEach((d, i) => {
     const at = d * size;
-    for (let k = 0; k < size; k++) pixels[i * size + k] = set.pixels[at + k] / 255;
+    for (let k = 0; k < size; k++) pixels[i * size + k] = set.pixels[at + k] * scale;
     labels[i] = set.labels[d];
   });
   return tf.tidy(() => ({
     xs: tf.tensor(pixels, [indices.length, ...inputShape], 'float32'),
-    ys: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), CLASSES), 'float32'),
+    ys: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), classes), 'float32'),
   }));
 }
 

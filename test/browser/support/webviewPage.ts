@@ -71,12 +71,13 @@ export async function openWebview(browser: Browser, savedState: unknown = undefi
           cspSource: ORIGIN,
           scriptUri: `${ORIGIN}/dist/webview.js`,
           digitsUri: `${ORIGIN}/dist/mnist.bin.gz`,
+          clothesUri: `${ORIGIN}/dist/fashion.bin.gz`,
           wasmUri: `${ORIGIN}/dist/`,
           nonce: 'testnonce0123456789',
         }),
       });
-    if (url === `${ORIGIN}/dist/mnist.bin.gz`)
-      return route.fulfill({ contentType: 'application/octet-stream', body: readFileSync(join(ROOT, 'dist', 'mnist.bin.gz')) });
+    if (url === `${ORIGIN}/dist/mnist.bin.gz` || url === `${ORIGIN}/dist/fashion.bin.gz`)
+      return route.fulfill({ contentType: 'application/octet-stream', body: readFileSync(join(ROOT, 'dist', url.slice(url.lastIndexOf('/') + 1))) });
     if (url === `${ORIGIN}/dist/webview.js`)
       return route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(ROOT, 'dist', 'webview.js'), 'utf8') });
     const wasm = wasmFile(url);

@@ -19,3 +19,26 @@ export function decodeImage(dataUrl: string, g: InputGeometry): Promise<Uint8Cla
     img.src = dataUrl;
   });
 }
+
+/**
+ * A folder's image (its file's bytes) decoded by the browser (createImageBitmap) and drawn stretched to g's height
+ * and width, as image_dataset_from_directory resizes by default (bilinear, the aspect ratio not kept): its RGBA
+ * pixels. Rejects when the bytes do not decode.
+ */
+export async function decodeImageBytes(bytes: Uint8Array<ArrayBuffer>, mime: string, g: InputGeometry): Promise<Uint8ClampedArray> {
+  const bitmap = await createImageBitmap(new Blob([bytes], { type: mime }));
+  try {
+    const canvas =
+      typeof OffscreenCanvas === 'function'
+        ? new OffscreenCanvas(g.width, g.height)
+        : Object.assign(document.createElement('canvas'), { width: g.width, height: g.height });
+    const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
+    if (!ctx) throw new Error('no 2D canvas');
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'medium';
+    ctx.drawImage(bitmap, 0, 0, g.width, g.height);
+    return ctx.getImageData(0, 0, g.width, g.height).data;
+  } finally {
+    bitmap.close();
+  }
+}

@@ -10,13 +10,14 @@ import type { LayerMap } from '../../tfjs/runner';
 import type { PadElement } from '../ll-pad/ll-pad';
 import { base } from '../styles';
 import { controls, saveWeightsButton, weightsResetNote } from './controls';
-import { decodeImage } from './decodeImage';
+import { decodeImage, decodeImageBytes } from './decodeImage';
 import { layerTable } from './layerTable';
 import { appStyles } from './styles';
 import { whatIfBlock } from './whatIf';
 import { shiftBlock } from './shift';
 import { trainingBlock } from '../ll-train/trainingBlock';
 import { loadDigits } from '../../train/digits';
+import { FASHION_CLASSES } from '../../train/fit';
 import '../ll-layer/ll-layer';
 import '../ll-pad/ll-pad';
 
@@ -43,6 +44,9 @@ export class AppElement extends LitElement {
       decodeImage,
       // The host names the bundled digits' URL on the element (webviewHtml's data-digits).
       loadDigits: () => loadDigits(this.dataset.digits ?? ''),
+      // And the Fashion-MNIST subset's (data-clothes).
+      loadClothes: () => loadDigits(this.dataset.clothes ?? '', 'the bundled Fashion-MNIST images', FASHION_CLASSES),
+      decodeImageBytes,
     });
     this.requestUpdate();
   }
@@ -60,6 +64,11 @@ export class AppElement extends LitElement {
   /** The maps on show, by layer index (the browser tests compare them across backends). */
   get maps(): ReadonlyMap<number, LayerMap> {
     return this.controller?.maps ?? new Map();
+  }
+
+  /** The controller (the browser tests read its folder state). */
+  get preview(): PreviewController | null {
+    return this.controller;
   }
 
   /** Training on the digits (the browser tests read its curves). */
@@ -125,6 +134,7 @@ export class AppElement extends LitElement {
                 .colormap=${c.ui.colormap}
                 .layerScale=${c.ui.layerScale}
                 .bars=${l === last && (l.activation === 'softmax' || l.activation === 'sigmoid') && (l.outputShape?.length ?? 0) === 2}
+                .classNames=${l === last ? c.classNames() : null}
                 ?selected=${c.ui.selectedLayer === l.index}
                 ?comparable=${l.comparable}
               ></ll-layer>

@@ -27,6 +27,7 @@ export class LayerElement extends LitElement {
     layerScale: { type: Boolean },
     selected: { type: Boolean, reflect: true },
     bars: { type: Boolean },
+    classNames: { attribute: false },
     comparable: { type: Boolean },
     enlarged: { state: true },
     readout: { state: true },
@@ -42,6 +43,8 @@ export class LayerElement extends LitElement {
   layerScale = false;
   selected = false;
   bars = false;
+  /** The classes' names for the bars (the dataset Train uses: Fashion-MNIST's, a folder's); their index where null. */
+  classNames: string[] | null = null;
   /** A pooling layer: offers the downsampling comparison. */
   comparable = false;
   private enlarged: number | null = null;
@@ -225,7 +228,8 @@ export class LayerElement extends LitElement {
   }
 
   private renderBars(v: Float32Array) {
-    return html`${Array.from(v, (p, i) => html`<div class="bar"><span>${i}</span><meter min="0" max="1" value=${p}></meter><span>${(p * 100).toFixed(1)}%</span></div>`)}`;
+    const names = this.classNames?.length === v.length ? this.classNames : null;
+    return html`${Array.from(v, (p, i) => html`<div class="bar"><span title=${names ? `class ${i}` : ''}>${names ? names[i] : i}</span><meter min="0" max="1" value=${p}></meter><span>${(p * 100).toFixed(1)}%</span></div>`)}`;
   }
 
   /**

@@ -68,10 +68,15 @@ export const layerStyles = css`
   }
   .bar {
     display: grid;
-    grid-template-columns: 2em 1fr 4em;
+    grid-template-columns: minmax(2em, 7.5em) 1fr 4em;
     gap: 6px;
     align-items: center;
     font-family: var(--vscode-editor-font-family);
+  }
+  .bar > span:first-child {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
   }
   .bar meter {
     width: 100%;

@@ -18,7 +18,7 @@ export interface CurveSeries {
 }
 
 /** `value` picks what is plotted (loss or accuracy); `top` fixes the y range's top (1 for accuracy), else the data's. */
-export function curveChart(title: string, series: CurveSeries[], value: (p: CurvePoint) => number, total: number, top: number | null) {
+export function curveChart(title: string, series: CurveSeries[], value: (p: CurvePoint) => number, total: number, top: number | null, noun = 'digits') {
   const all = series.flatMap((s) => s.points.map(value)).filter(Number.isFinite);
   const hi = top ?? Math.max(1e-6, ...all);
   const x = (seen: number) => PAD.left + (seen / Math.max(1, total)) * (WIDTH - PAD.left - PAD.right);
@@ -39,7 +39,7 @@ export function curveChart(title: string, series: CurveSeries[], value: (p: Curv
         <line class="axis" x1=${PAD.left} y1=${PAD.top} x2=${PAD.left} y2=${HEIGHT - PAD.bottom}></line>
         <text class="tick" x=${PAD.left - 3} y=${PAD.top + 8} text-anchor="end">${hi.toPrecision(2)}</text>
         <text class="tick" x=${PAD.left - 3} y=${HEIGHT - PAD.bottom} text-anchor="end">0</text>
-        <text class="tick" x=${WIDTH - PAD.right} y=${HEIGHT - 3} text-anchor="end">${total.toLocaleString('en-US')} digits</text>`}
+        <text class="tick" x=${WIDTH - PAD.right} y=${HEIGHT - 3} text-anchor="end">${total.toLocaleString('en-US')} ${noun}</text>`}
       ${series.map((s) =>
         s.style === 'epoch'
           ? s.points.map((p) => svg`<circle class="epoch" cx=${x(p.seen)} cy=${y(value(p))} r="3"></circle>`)

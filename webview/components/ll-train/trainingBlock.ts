@@ -38,11 +38,12 @@ function progress(t: TrainingSession) {
   if (!trainer) return nothing;
   const speed = trainer.samplesPerSecond;
   const left = trainer.secondsLeft;
-  return html`<progress max=${trainer.total} .value=${trainer.seen} aria-label="Digits trained on"></progress>
+  const noun = t.dataset.noun;
+  return html`<progress max=${trainer.total} .value=${trainer.seen} aria-label=${`${noun[0].toUpperCase()}${noun.slice(1)} trained on`}></progress>
     <div class="muted">
       epoch ${Math.min(trainer.epoch + 1, t.plan?.settings.epochs ?? 1)} of ${t.plan?.settings.epochs} · ${trainer.seen.toLocaleString('en-US')} of
       ${trainer.total.toLocaleString('en-US')}
-      digits${speed ? ` · ${speed.toFixed(0)} digits/s` : ''}${t.status === 'running' && left !== null ? ` · ${seconds(left)} left` : ''}
+      ${noun}${speed ? ` · ${speed.toFixed(0)} ${noun}/s` : ''}${t.status === 'running' && left !== null ? ` · ${seconds(left)} left` : ''}
       ${t.status === 'paused' ? ' · paused' : ''}
     </div>`;
 }
@@ -56,8 +57,47 @@ function curves(t: TrainingSession) {
     { label: 'validation', points: trainer.validation, style: 'validation' as const },
   ];
   return html`<div class="curves">
-    ${curveChart('Loss', series, (p) => p.loss, trainer.total, null)} ${curveChart('Accuracy', series, (p) => p.accuracy, trainer.total, 1)}
+    ${curveChart('Loss', series, (p) => p.loss, trainer.total, null, t.dataset.noun)}
+    ${curveChart('Accuracy', series, (p) => p.accuracy, trainer.total, 1, t.dataset.noun)}
   </div>`;
+}
+
+/** How many the set trains on and holds out. */
+function splitLine(c: PreviewController): string {
+  const set = c.dataset;
+  const data = set.name === 'folder' ? c.folder?.data : null;
+  const split = set.split ?? (data ? { train: data.train.count, validation: data.validation.count } : null);
+  return split ? `${split.train.toLocaleString('en-US')} to train, ${split.validation.toLocaleString('en-US')} held out` : '';
+}
+
+/** The dataset's choice (the bundled digits and clothes, the folder read last) and Train on a folder…. */
+function datasetChoice(c: PreviewController, busy: boolean) {
+  const set = c.dataset;
+  const folder = c.folder;
+  const option = (name: 'digits' | 'clothes' | 'folder', label: string) =>
+    html`<button class=${`dataset ${set.name === name ? 'on' : ''}`} aria-pressed=${set.name === name} ?disabled=${busy} @click=${() => c.chooseDataset(name)}>
+      ${label}
+    </button>`;
+  return html`<div class="row datasets" role="group" aria-label="Dataset">
+      <span class="muted">Data:</span> ${option('digits', 'Digits')} ${option('clothes', 'Clothes')}
+      ${folder?.spec && folder.data ? option('folder', `Folder ${folder.name}`) : nothing}
+      <button ?disabled=${busy || folder?.status === 'loading'} @click=${() => c.pickFolder()}>Train on a folder…</button>
+    </div>
+    ${
+      folder?.status === 'loading'
+        ? html`<div class="muted folder-progress">
+            Reading ${folder.name}: ${folder.received.toLocaleString('en-US')} of ${folder.total.toLocaleString('en-US')} images decoded…
+          </div>`
+        : nothing
+    }
+    ${folder?.problem ? html`<div class="message folder-problem">${folder.problem}</div>` : nothing}
+    ${
+      folder?.notes.length && (folder.status !== 'ready' || set.name === 'folder')
+        ? html`<ul class="notes folder-notes">
+            ${folder.notes.map((n) => html`<li>${n}</li>`)}
+          </ul>`
+        : nothing
+    }`;
 }
 
 export function trainingBlock(c: PreviewController) {
@@ -69,15 +109,18 @@ export function trainingBlock(c: PreviewController) {
   const from = [where('compile', plan.setup.compile), where('fit', plan.setup.fit)].filter(Boolean).join(', ');
   return html`<section class="training" aria-label="Training">
     <div class="row">
-      <b>Train on MNIST digits</b><span class="muted">9,000 to train, 1,000 held out</span>
+      <b>Train on ${t.dataset.name === 'folder' ? `the ${t.dataset.title}` : t.dataset.title}</b><span class="muted">${splitLine(c)}</span>
       ${
         t.busy
           ? html`${t.status === 'paused' ? html`<button @click=${() => c.resumeTraining()}>Resume</button>` : html`<button @click=${() => c.pauseTraining()}>Pause</button>`}
               <button @click=${() => void c.stopTraining()}>Stop</button>`
-          : html`<button ?disabled=${unavailable !== null} @click=${() => void c.startTraining()}>${t.trainer ? 'Train again' : 'Train'}</button>`
+          : html`<button ?disabled=${unavailable !== null || c.folder?.status === 'loading'} @click=${() => void c.startTraining()}>
+              ${t.trainer ? 'Train again' : 'Train'}
+            </button>`
       }
-      ${t.status === 'loading' ? html`<span class="muted">loading the digits…</span>` : nothing}
+      ${t.status === 'loading' ? html`<span class="muted">loading the ${t.dataset.noun}…</span>` : nothing}
     </div>
+    ${datasetChoice(c, t.busy || c.whatIfTraining)}
     <div class="muted settings">${settingsLine(plan)}${from ? html` — from ${from}` : ' — no compile or fit in the source'}</div>
     ${
       plan.notes.length
