@@ -128,7 +128,7 @@ const CASES: Case[] = [
       'SeparableConv2D(8, 3, depth_multiplier=2, data_format="channels_first")',
       'DepthwiseConv2D(3, strides=2, padding="same", data_format="channels_first")',
       'BatchNormalization(axis=1)',
-      'AveragePooling2D(data_format="channels_first")',
+      'AveragePooling2D(2, data_format="channels_first")',
       'ZeroPadding2D(1, data_format="channels_first")',
       'Conv2DTranspose(4, 3, strides=2, padding="same", data_format="channels_first")',
       'Flatten(data_format="channels_first")',
