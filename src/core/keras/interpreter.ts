@@ -1223,6 +1223,9 @@ export class Interpreter {
       this.callSites.pop();
       this.constructing.pop();
     }
+    // A Sequential a custom layer makes in `__init__` (a transformer block's feed-forward part) is one of its
+    // sublayers, summed into its row, not a model of the file.
+    if (cls.customLayer) this.models.splice(before);
     for (const m of this.models.slice(before)) m.builtBy ??= { function: cls.name, call: this.runningDefaults ? null : call };
     return record;
   }
@@ -2206,7 +2209,8 @@ export class Interpreter {
     collect(cls);
     let sites = this.attributeSites.get(name);
     if (!sites) {
-      const pattern = new RegExp(`\\.\\s*${name}\\s*(?:\\*\\*|//|>>|<<|[-+*/%@&|^])?=(?!=)|\\bsetattr\\s*\\(`, 'g');
+      // `self.w = ...` in another class's method sets that class's instance, not this one's.
+      const pattern = new RegExp(`(?<!(?<![\\w.])self\\s*)\\.\\s*${name}\\s*(?:\\*\\*|//|>>|<<|[-+*/%@&|^])?=(?!=)|\\bsetattr\\s*\\(`, 'g');
       this.attributeSites.set(name, (sites = [...this.program.source.text.matchAll(pattern)].map((m) => m.index)));
     }
     return sites.find((at) => !ranges.some((r) => at >= r.from && at < r.to)) ?? null;
