@@ -2635,8 +2635,10 @@ export class Interpreter {
             ? init.value.shape
             : undefined;
       // `tf.Variable(initial_value=w_init(shape=(input_dim, units)))`: the shape its initializer is called with.
-      if (!shape && init?.node.name === 'CallExpression')
-        for (let c = init.node.getChild('ArgList')?.firstChild ?? null; c; c = c.nextSibling)
+      let initNode: SyntaxNode | null | undefined = init?.node;
+      while (initNode?.name === 'ParenthesizedExpression') initNode = initNode.firstChild?.nextSibling;
+      if (!shape && initNode?.name === 'CallExpression')
+        for (let c = initNode.getChild('ArgList')?.firstChild ?? null; c; c = c.nextSibling)
           if (c.name === 'VariableName' && this.text(c) === 'shape' && c.nextSibling?.name === 'AssignOp' && c.nextSibling.nextSibling)
             shape = this.evalExpr(c.nextSibling.nextSibling, scope);
       shape ??= this.unknownNode(init?.node ?? node, "it is a variable's initial value whose shape LayerLens cannot work out");

@@ -373,7 +373,8 @@ function runCustom(
   const graph = {
     name: '',
     explicitName: false,
-    inputs: trace.inputs,
+    // The constants its code made (weights, `tf.range`, noise) are inputs of the graph too, with their shapes given.
+    inputs: [...trace.inputs, ...[...trace.given.keys()].filter((n) => !trace.inputs.includes(n))],
     outputs: [trace.output],
     outputIndices: [trace.index],
     from: call.from,
