@@ -57,7 +57,7 @@ function tfjsChain(shape: number[], make: (tf: ReturnType<typeof tfjs>) => Layer
   const layers = make(tf);
   let x: SymbolicTensor = input;
   for (const l of layers) x = l.apply(x) as SymbolicTensor;
-  const count = (ws: { shape: number[] }[]) => ws.reduce((a, w) => a + w.shape.reduce((p, d) => p * d, 1), 0);
+  const count = (ws: { shape: (number | null)[] }[]) => ws.reduce((a, w) => a + w.shape.reduce<number>((p, d) => p * (d ?? NaN), 1), 0);
   return {
     outputShape: x.shape,
     params: layers.reduce((a, l) => a + l.countParams(), 0),
@@ -210,7 +210,11 @@ model = keras.Model(inputs, outputs)
       ['conv_block', block(16, 32, 3)],
       ['conv_block_1', block(32, 32, 5)],
     ] as const)
-      assert.deepEqual(numbers(row(model, name)), { outputShape: want.outputShape, params: want.params, trainable: want.trainable, nonTrainable: want.nonTrainable }, name);
+      assert.deepEqual(
+        numbers(row(model, name)),
+        { outputShape: want.outputShape, params: want.params, trainable: want.trainable, nonTrainable: want.nonTrainable },
+        name,
+      );
     assert.deepEqual(warnings(model, 'custom-layer'), []);
   });
 
@@ -284,7 +288,12 @@ model = keras.Model(x, layers.MultiHeadAttention(num_heads=2, key_dim=32)(x, x))
       ]);
       const block = row(model, 'transformer_block');
       assert.equal(block.type, 'TransformerBlock');
-      assert.deepEqual(numbers(block), { outputShape: [null, 200, 32], params: (mha.params ?? NaN) + rest.params, trainable: (mha.params ?? NaN) + rest.params, nonTrainable: 0 });
+      assert.deepEqual(numbers(block), {
+        outputShape: [null, 200, 32],
+        params: (mha.params ?? NaN) + rest.params,
+        trainable: (mha.params ?? NaN) + rest.params,
+        nonTrainable: 0,
+      });
       assert.equal(block.params, 10656);
       assert.equal(model.totalParams, 657758);
       // The FFN Sequential made in __init__ is a sublayer, not a model of the file.
@@ -309,7 +318,9 @@ class TokenAndPositionEmbedding(layers.Layer):
         positions = self.pos_emb(positions)
         x = self.token_emb(x)
         return x + positions`;
-      const want = tfjsChain([200], (tf) => [tf.layers.embedding({ inputDim: 20000, outputDim: 32 })]).params + tfjsChain([200], (tf) => [tf.layers.embedding({ inputDim: 200, outputDim: 32 })]).params;
+      const want =
+        tfjsChain([200], (tf) => [tf.layers.embedding({ inputDim: 20000, outputDim: 32 })]).params +
+        tfjsChain([200], (tf) => [tf.layers.embedding({ inputDim: 200, outputDim: 32 })]).params;
       for (const embedding of [keras3Embedding, tfEmbedding]) {
         const model = only(run(source(embedding)));
         assert.deepEqual(numbers(row(model, 'token_and_position_embedding')), { outputShape: [null, 200, 32], params: want, trainable: want, nonTrainable: 0 });
@@ -347,7 +358,11 @@ seq = keras.Sequential([keras.Input(shape=(5,)), Linear(6), layers.Dense(2)])
         ['linear_1', 8, 3],
       ] as const) {
         const dense = tfjsChain([inDim], (tf) => [tf.layers.dense({ units })]);
-        assert.deepEqual(numbers(row(model, name)), { outputShape: dense.outputShape, params: dense.params + 1, trainable: dense.params, nonTrainable: 1 }, name);
+        assert.deepEqual(
+          numbers(row(model, name)),
+          { outputShape: dense.outputShape, params: dense.params + 1, trainable: dense.params, nonTrainable: 1 },
+          name,
+        );
       }
       const seq = only(result, 'seq');
       const dense = tfjsChain([5], (tf) => [tf.layers.dense({ units: 6 })]);

@@ -2551,13 +2551,15 @@ export class Interpreter {
     }
     const branch = this.uncertainLog[mark];
     if (branch)
-      return fail(`it takes \`${branch.keyword}\` on something LayerLens cannot decide${branch.why ? ` (${branch.why})` : ''}, so its output depends on how it runs`);
+      return fail(
+        `it takes \`${branch.keyword}\` on something LayerLens cannot decide${branch.why ? ` (${branch.why})` : ''}, so its output depends on how it runs`,
+      );
     if (out.kind === 'seq' && out.items.length > 1 && out.items.every((i) => this.asNode(i))) return fail('its `call` returns several tensors');
     const result = this.asNode(out);
     if (!result) return fail(out.kind === 'unknown' ? cannotResolve(out) : 'its `call` does not return a Keras tensor');
     const given = new Map<GraphNode, (number | null)[]>();
     const seen = new Set<GraphNode>();
-    for (const stack = [result]; stack.length; ) {
+    for (const stack = [result]; stack.length;) {
       const n = stack.pop() as GraphNode;
       if (seen.has(n)) continue;
       seen.add(n);
@@ -3230,14 +3232,21 @@ const CUSTOM_LAYER_BASE = /^keras(?:\.layers)?(?:\.(?:engine\.)?base_layer)?\.La
 const WEIGHT_METHODS = new Set(['add_weight', 'add_variable']);
 const VARIABLE = /^(?:tensorflow|keras)\.Variable$/;
 const STATIC_SHAPE = /^(?:tensorflow|keras\.ops|keras\.backend)\.(?:shape|int_shape)$/;
-const CONSTANT_MAKER = /^(?:tensorflow\.random\.(?:normal|uniform|truncated_normal)|keras\.random\.(?:normal|uniform|truncated_normal)|keras\.backend\.random_(?:normal|uniform)|tensorflow\.(?:zeros|ones)|keras\.ops\.(?:zeros|ones))$/;
+const CONSTANT_MAKER =
+  /^(?:tensorflow\.random\.(?:normal|uniform|truncated_normal)|keras\.random\.(?:normal|uniform|truncated_normal)|keras\.backend\.random_(?:normal|uniform)|tensorflow\.(?:zeros|ones)|keras\.ops\.(?:zeros|ones))$/;
 const RANGE = /^(?:tensorflow\.range|keras\.ops(?:\.numpy)?\.arange)$/;
 
 /** A shape as Python sees it: a tuple, None for an open dimension, unknown for one LayerLens could not work out. */
 function shapeAsValue(shape: (number | null)[]): Value {
   return {
     kind: 'seq',
-    items: shape.map((d): Value => (d === null ? NONE : Number.isNaN(d) ? unknown('dimension', 0, 0, 'LayerLens could not work out this dimension') : { kind: 'number', value: d, isInt: true })),
+    items: shape.map((d): Value =>
+      d === null
+        ? NONE
+        : Number.isNaN(d)
+          ? unknown('dimension', 0, 0, 'LayerLens could not work out this dimension')
+          : { kind: 'number', value: d, isInt: true },
+    ),
     tuple: true,
   };
 }

@@ -394,7 +394,8 @@ function runCustom(
     else nonTrainable = add(nonTrainable, w.params);
   // `Block(trainable=False)`: every weight is non-trainable.
   const frozen = call.args.get('trainable');
-  if (frozen?.kind === 'bool' && !frozen.value) [trainable, nonTrainable] = [trainable === null || nonTrainable === null ? null : 0, add(trainable, nonTrainable)];
+  if (frozen?.kind === 'bool' && !frozen.value)
+    [trainable, nonTrainable] = [trainable === null || nonTrainable === null ? null : 0, add(trainable, nonTrainable)];
   const params = add(trainable, nonTrainable);
   const macs = rows.reduce<number | null>((a, r) => add(a, r.macs), 0);
   Object.assign(result, { outputShape: toShape(output), params, trainableParams: trainable, nonTrainableParams: nonTrainable, macs });
