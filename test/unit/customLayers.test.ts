@@ -485,6 +485,54 @@ model = keras.Model(inputs, [a, b])
     });
   });
 
+  it('sublayers made in build(), a subclass of a custom layer, blocks made in a loop (numbered), trainable=False: as tfjs counts Dense + BatchNormalization', () => {
+    const model = only(
+      run(`${K3}
+class Block(layers.Layer):
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        self.dense = layers.Dense(self.units)
+        self.norm = layers.BatchNormalization()
+        super().build(input_shape)
+
+    def call(self, x):
+        return self.norm(self.dense(x))
+
+class Residual(Block):
+    def call(self, x):
+        return x + self.norm(self.dense(x))
+
+inputs = keras.Input(shape=(8,))
+x = inputs
+for i in range(2):
+    x = Block(8)(x)
+x = Residual(8)(x)
+x = Block(4, trainable=False)(x)
+model = keras.Model(inputs, x)
+`),
+    );
+    const want = (units: number) => tfjsChain([8], (tf) => [tf.layers.dense({ units }), tf.layers.batchNormalization()]);
+    assert.deepEqual(
+      model.layers.map((l) => [l.name, l.type]),
+      [
+        ['input_layer', 'InputLayer'],
+        ['block', 'Block'],
+        ['block_1', 'Block'],
+        ['residual', 'Residual'],
+        ['block_2', 'Block'],
+      ],
+    );
+    for (const name of ['block', 'block_1', 'residual']) {
+      const w = want(8);
+      assert.deepEqual(numbers(row(model, name)), { outputShape: w.outputShape, params: w.params, trainable: w.trainable, nonTrainable: w.nonTrainable }, name);
+    }
+    const frozen = want(4);
+    assert.deepEqual(numbers(row(model, 'block_2')), { outputShape: frozen.outputShape, params: frozen.params, trainable: 0, nonTrainable: frozen.params });
+  });
+
   it('a custom layer called twice is one row, its weights counted once, as Keras shares it', () => {
     const model = only(
       run(`${TF}
