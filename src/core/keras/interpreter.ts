@@ -27,6 +27,7 @@ import {
   truthOf,
   unknown,
   type AddedLayer,
+  type CustomTrace,
   type FunctionalBuilder,
   type FunctionDefinition,
   type GraphNode,
@@ -550,6 +551,7 @@ export class Interpreter {
    */
   private execUncertain(keyword: string, why: string | undefined, branches: SyntaxNode[][], exhaustive: boolean, scope: Scope, before?: () => void): void {
     this.conditional.push({ keyword, why });
+    this.uncertainLog.push({ keyword, why });
     const start = new Map(scope.vars);
     const outcomes: Map<string, Binding>[] = [];
     const mutated = new Map<Extract<Value, { kind: 'seq' }>, number>();
@@ -1141,6 +1143,9 @@ export class Interpreter {
       const type = parent?.kind === 'layer' ? parent.type : v.kind === 'local' ? v.layerBase?.type : undefined;
       if (type) cls.layerBase = { type, overrides: [...overrides, ...(v.kind === 'local' ? (v.layerBase?.overrides ?? []) : [])] };
     }
+    // A subclass of `keras.layers.Layer` itself (`class Sampling(layers.Layer)`): its `call()` may be followed.
+    if (!cls.layerBase && baseValues.some((v) => (v.kind === 'symbol' && CUSTOM_LAYER_BASE.test(v.path)) || (v.kind === 'local' && v.customLayer)))
+      cls.customLayer = true;
     const classScope = new Scope(scope, name);
     this.classScopes.set(classScope, cls);
     this.classRanges.set(cls, { from: this.abs(node.from), to: this.abs(node.to) });
@@ -1221,6 +1226,9 @@ export class Interpreter {
       this.callSites.pop();
       this.constructing.pop();
     }
+    // A Sequential a custom layer makes in `__init__` (a transformer block's feed-forward part) is one of its
+    // sublayers, summed into its row, not a model of the file.
+    if (cls.customLayer) this.models.splice(before);
     for (const m of this.models.slice(before)) m.builtBy ??= { function: cls.name, call: this.runningDefaults ? null : call };
     return record;
   }
@@ -1280,6 +1288,9 @@ export class Interpreter {
     if (value.kind === 'layer' && record) {
       this.instances.set(value.layer, record);
       if (this.plainClasses.has(cls)) value.layer.truthy = true;
+      const layer = value.layer;
+      if (cls.customLayer && !cls.layerBase && classAttribute(cls, 'call')?.kind === 'local')
+        layer.custom = (shapes, form) => this.traceCustom(layer, record, shapes, form);
     }
     return value;
   }
@@ -1817,6 +1828,8 @@ export class Interpreter {
     const node = this.newNode(layer, [...known, ...keywordTensors], this.abs(call.from), this.abs(call.to));
     if (keywordTensors.length) node.keywordInputs = keywordTensors.length;
     if (separate || input?.kind === 'seq') node.called = { form: separate ? 'arguments' : input?.kind === 'seq' && input.tuple ? 'tuple' : 'list', unknown };
+    // A custom layer's `call()` is followed here, for these inputs' shapes, so that what it reads is read while the file runs.
+    if (layer.custom) this.tensorShape(node, call);
     return { kind: 'symbolic', node };
   }
 
@@ -1868,7 +1881,8 @@ export class Interpreter {
       to: tensor.to,
       notes: [],
     };
-    const [shape] = runFunctional(graph, this.program.source, this.program.kerasVersion).outputs;
+    const given = new Map([...inputs].flatMap((n) => (this.constants.has(n) ? [[n, this.constants.get(n) as (number | null)[]] as const] : [])));
+    const [shape] = runFunctional(graph, this.program.source, this.program.kerasVersion, given.size ? given : undefined).outputs;
     const value: Value = shape
       ? {
           kind: 'seq',
@@ -2198,7 +2212,8 @@ export class Interpreter {
     collect(cls);
     let sites = this.attributeSites.get(name);
     if (!sites) {
-      const pattern = new RegExp(`\\.\\s*${name}\\s*(?:\\*\\*|//|>>|<<|[-+*/%@&|^])?=(?!=)|\\bsetattr\\s*\\(`, 'g');
+      // `self.w = ...` in another class's method sets that class's instance, not this one's.
+      const pattern = new RegExp(`(?<!(?<![\\w.])self\\s*)\\.\\s*${name}\\s*(?:\\*\\*|//|>>|<<|[-+*/%@&|^])?=(?!=)|\\bsetattr\\s*\\(`, 'g');
       this.attributeSites.set(name, (sites = [...this.program.source.text.matchAll(pattern)].map((m) => m.index)));
     }
     return sites.find((at) => !ranges.some((r) => at >= r.from && at < r.to)) ?? null;
@@ -2478,6 +2493,187 @@ export class Interpreter {
     layer.traced = { input: placeholder, output: result, index: out.kind === 'symbolic' ? (out.output ?? 0) : 0 };
   }
 
+  /** Tensors a custom layer's code makes without inputs (its placeholders, weights, `tf.range`, noise), with their shapes. */
+  private readonly constants = new Map<GraphNode, (number | null)[]>();
+  /** Every undecided branch or loop, in order: a custom layer's `call()` that takes one is not followed. */
+  private readonly uncertainLog: { keyword: string; why?: string }[] = [];
+  /** The custom layers whose `build` / `call` run now (innermost last). */
+  private readonly tracing: Instance[] = [];
+  /** Each custom layer's traces, by its inputs' shapes and how it is called. */
+  private readonly customTraces = new WeakMap<LayerCall, Map<string, CustomTrace | null>>();
+
+  /**
+   * `Sampling()([z_mean, z_log_var])`, `TransformerBlock(...)(x)`: the custom layer's `build` (once, with the input's
+   * shape, as Keras runs it at the first call) and `call` run on placeholders of these shapes, so that its row has
+   * the shape `call` returns and the weights its sublayers, `add_weight` and `tf.Variable` make (issue 21 §4).
+   */
+  private traceCustom(layer: LayerCall, record: Instance, shapes: (number | null)[][], form: 'one' | 'list' | 'tuple' | 'arguments'): CustomTrace | null {
+    const key = `${form}:${JSON.stringify(shapes.map((s) => s.map((d) => (d !== null && Number.isNaN(d) ? 'nan' : d))))}`;
+    let cache = this.customTraces.get(layer);
+    if (!cache) this.customTraces.set(layer, (cache = new Map()));
+    if (cache.has(key)) return cache.get(key) ?? null;
+    cache.set(key, null);
+    const trace = this.runCustomTrace(layer, record, shapes, form);
+    cache.set(key, trace);
+    return trace;
+  }
+
+  private runCustomTrace(layer: LayerCall, record: Instance, shapes: (number | null)[][], form: 'one' | 'list' | 'tuple' | 'arguments'): CustomTrace {
+    const cls = record.cls;
+    const [from, to] = [layer.calleeFrom, layer.calleeTo];
+    const shapeValue: Value =
+      form === 'one' || form === 'arguments' ? shapeAsValue(shapes[0]) : { kind: 'seq', items: shapes.map(shapeAsValue), tuple: form === 'tuple' };
+    const fail = (why: string): CustomTrace => {
+      const declared = this.declaredShape(record, shapeValue);
+      return { why, from, to, ...(declared ? { declared } : {}) };
+    };
+    const callFn = classAttribute(cls, 'call');
+    if (callFn?.kind !== 'local' || !callFn.definition) return fail('its `call` is not a method LayerLens can read');
+    if (this.callDepth >= MAX_CALL_DEPTH) return fail(`its calls go deeper than LayerLens follows (${MAX_CALL_DEPTH} calls)`);
+    const mark = this.uncertainLog.length;
+    const placeholders = shapes.map((shape) => {
+      const n = this.newNode(operationCall('CustomInput', 'keras', from, to), [], from, to);
+      this.constants.set(n, shape);
+      return n;
+    });
+    const tensors: Value[] = placeholders.map((node) => ({ kind: 'symbolic', node }));
+    const args: Value[] = form === 'one' ? tensors.slice(0, 1) : form === 'arguments' ? tensors : [{ kind: 'seq', items: tensors, tuple: form === 'tuple' }];
+    let out: Value;
+    this.tracing.push(record);
+    try {
+      const build = classAttribute(cls, 'build');
+      if (!record.built && build?.kind === 'local' && build.definition) {
+        record.built = true;
+        build.definition.calls++;
+        this.runFunction(build, [record.self, shapeValue], new Map(), null);
+      }
+      callFn.definition.calls++;
+      out = this.runFunction(callFn, [record.self, ...args], new Map(), null);
+    } finally {
+      this.tracing.pop();
+    }
+    const branch = this.uncertainLog[mark];
+    if (branch)
+      return fail(
+        `it takes \`${branch.keyword}\` on something LayerLens cannot decide${branch.why ? ` (${branch.why})` : ''}, so its output depends on how it runs`,
+      );
+    if (out.kind === 'seq' && out.items.length > 1 && out.items.every((i) => this.asNode(i))) return fail('its `call` returns several tensors');
+    const result = this.asNode(out);
+    if (!result) return fail(out.kind === 'unknown' ? cannotResolve(out) : 'its `call` does not return a Keras tensor');
+    const given = new Map<GraphNode, (number | null)[]>();
+    const seen = new Set<GraphNode>();
+    for (const stack = [result]; stack.length;) {
+      const n = stack.pop() as GraphNode;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      if (n.inputs.length === 0) {
+        const shape = this.constants.get(n);
+        if (!shape) return fail('its `call` uses a Keras tensor other than its inputs');
+        given.set(n, shape);
+      }
+      stack.push(...n.inputs);
+    }
+    const weights = (record.weights ?? []).map((w) => {
+      const dims = dimsOf(w.shape);
+      const t = w.trainable;
+      return {
+        params: dims ? dims.reduce<number>((a, d) => a * (d ?? NaN), 1) : NaN,
+        trainable: t === undefined || t.kind === 'none' ? true : t.kind === 'bool' ? t.value : t.kind === 'number' ? t.value !== 0 : null,
+      };
+    });
+    return { inputs: placeholders, output: result, index: out.kind === 'symbolic' ? (out.output ?? 0) : 0, given, weights };
+  }
+
+  /** `compute_output_shape(self, input_shape)` of a custom layer, where it returns a shape LayerLens knows in full. */
+  private declaredShape(record: Instance, shapeValue: Value): (number | null)[] | null {
+    const fn = classAttribute(record.cls, 'compute_output_shape');
+    if (fn?.kind !== 'local' || !fn.definition || this.callDepth >= MAX_CALL_DEPTH) return null;
+    const mark = this.uncertainLog.length;
+    fn.definition.calls++;
+    const out = this.runFunction(fn, [record.self, shapeValue], new Map(), null);
+    const dims = out.kind === 'seq' ? dimsOf(out) : null;
+    return this.uncertainLog.length === mark && dims && !dims.some((d) => d !== null && Number.isNaN(d)) ? dims : null;
+  }
+
+  /** A tensor a custom layer's code makes without inputs (a weight, `tf.range(10)`, noise of a known shape). */
+  private constantNode(dims: (number | null)[], node: SyntaxNode): Value {
+    const [from, to] = [this.abs(node.from), this.abs(node.to)];
+    const made = this.newNode(operationCall('Constant', 'keras', from, to), [], from, to);
+    this.constants.set(made, dims);
+    return { kind: 'symbolic', node: made };
+  }
+
+  /** `self.add_weight(shape=(input_shape[-1], self.units), trainable=True)` in a custom layer: a weight of the instance. */
+  private addWeight(node: SyntaxNode, calleeNode: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value | null {
+    if (calleeNode.name !== 'MemberExpression') return null;
+    const prop = calleeNode.getChild('PropertyName');
+    const objNode = calleeNode.firstChild;
+    if (!prop || !objNode || objNode.name !== 'VariableName' || !WEIGHT_METHODS.has(this.text(prop))) return null;
+    const owner = this.evalExpr(objNode, scope);
+    const record = owner.kind === 'unknown' || owner.kind === 'layer' ? this.instances.get(owner.kind === 'layer' ? owner.layer : owner) : undefined;
+    if (!record?.cls.customLayer) return null;
+    const { positional, keywords } = this.parseArgs(argList, scope);
+    // Keras 2's `add_weight(name, shape, ...)`, Keras 3's `add_weight(shape, initializer, ...)`; no shape: a scalar.
+    const first = positional[0]?.value;
+    const shape: Value = keywords.get('shape')?.value ?? (first?.kind === 'string' ? positional[1]?.value : first) ?? { kind: 'seq', items: [], tuple: true };
+    (record.weights ??= []).push({ shape, trainable: keywords.get('trainable')?.value });
+    const dims = dimsOf(shape);
+    return dims ? this.constantNode(dims, node) : this.unknownNode(node, 'it is a weight whose shape LayerLens cannot work out');
+  }
+
+  /**
+   * Calls a custom layer's code makes: `tf.Variable(...)` (a weight of the layer being made or built), and, inside
+   * its `build` / `call`, `tf.shape(x)` / `ops.shape(x)` (the static shape), noise and constants of a known shape
+   * (`tf.random.normal(shape=...)`, `keras.random.normal`, `tf.zeros`), and `tf.range` / `ops.arange`.
+   */
+  private customLayerCall(path: string, args: ParsedArgs, node: SyntaxNode, scope: Scope): Value | null {
+    const arg = (name: string, i: number) => args.keywords.get(name) ?? args.positional[i];
+    if (VARIABLE.test(path)) {
+      const owner = this.tracing[this.tracing.length - 1] ?? this.constructing[this.constructing.length - 1];
+      if (!owner?.cls.customLayer) return null;
+      const init = arg('initial_value', 0);
+      const tensor = init ? this.asNode(init.value) : null;
+      let shape: Value | undefined =
+        tensor && this.constants.has(tensor)
+          ? shapeAsValue(this.constants.get(tensor) as (number | null)[])
+          : init?.value.kind === 'tensor'
+            ? init.value.shape
+            : undefined;
+      // `tf.Variable(initial_value=w_init(shape=(input_dim, units)))`: the shape its initializer is called with.
+      let initNode: SyntaxNode | null | undefined = init?.node;
+      while (initNode?.name === 'ParenthesizedExpression') initNode = initNode.firstChild?.nextSibling;
+      if (!shape && initNode?.name === 'CallExpression')
+        for (let c = initNode.getChild('ArgList')?.firstChild ?? null; c; c = c.nextSibling)
+          if (c.name === 'VariableName' && this.text(c) === 'shape' && c.nextSibling?.name === 'AssignOp' && c.nextSibling.nextSibling)
+            shape = this.evalExpr(c.nextSibling.nextSibling, scope);
+      shape ??= this.unknownNode(init?.node ?? node, "it is a variable's initial value whose shape LayerLens cannot work out");
+      (owner.weights ??= []).push({ shape, trainable: args.keywords.get('trainable')?.value });
+      const dims = dimsOf(shape);
+      return dims ? this.constantNode(dims, node) : this.unknownNode(node, 'it is a variable whose shape LayerLens cannot work out');
+    }
+    if (!this.tracing.length) return null;
+    if (STATIC_SHAPE.test(path)) {
+      const x = arg('x', 0)?.value;
+      const tensor = x ? this.asNode(x) : null;
+      return tensor ? this.tensorShape(tensor, node, x?.kind === 'symbolic' ? (x.output ?? 0) : 0) : null;
+    }
+    if (CONSTANT_MAKER.test(path)) {
+      const dims = dimsOf(arg('shape', 0)?.value);
+      return dims ? this.constantNode(dims, node) : null;
+    }
+    if (RANGE.test(path)) {
+      const tf = path.startsWith('tensorflow');
+      const [startArg, limitArg, deltaArg] = [arg('start', 0), arg(tf ? 'limit' : 'stop', 1), arg(tf ? 'delta' : 'step', 2)];
+      const num = (v: Value | undefined, fallback: number) => (v === undefined ? fallback : v.kind === 'number' ? v.value : NaN);
+      let [start, limit] = [num(startArg?.value, 0), num(limitArg?.value, NaN)];
+      if (!limitArg || limitArg.value.kind === 'none') [start, limit] = [0, start];
+      const delta = num(deltaArg?.value, 1);
+      const n = Number.isNaN(start + limit + delta) || delta === 0 ? NaN : Math.max(0, Math.ceil((limit - start) / delta));
+      return this.constantNode([n], node);
+    }
+    return null;
+  }
+
   private sliceBounds(objNode: SyntaxNode, scope: Scope): [number | null, number | null] | null {
     const bounds: [number | null, number | null] = [null, null];
     let side = 0;
@@ -2544,6 +2740,8 @@ export class Interpreter {
       const done = this.superInit(node, calleeNode, argList, scope);
       if (done) return done;
     }
+    const weight = this.addWeight(node, calleeNode, argList, scope);
+    if (weight) return weight;
     const callee = this.evalExpr(calleeNode, scope);
     if (callee.kind === 'method') return this.callModelMethod(callee.model, callee.method, node, argList, scope);
     if (callee.kind === 'bound' && (callee.self.kind === 'layer' || callee.self.kind === 'model' || callee.self.kind === 'functional'))
@@ -2613,6 +2811,8 @@ export class Interpreter {
             );
             if (operation) return operation;
           }
+          const made = this.customLayerCall(callee.path, args, node, scope);
+          if (made) return made;
           // `tf.expand_dims(x, -1)`, `ops.mean(x, axis=1)`, `preprocess_input(inputs)`: operations LayerLens evaluates (tensorOps.ts).
           const site = { from: this.abs(node.from), to: this.abs(node.to), calleeFrom: this.abs(calleeNode.from), calleeTo: this.abs(calleeNode.to) };
           const op = tensorOpFor(callee.path, this.text(calleeNode).replace(/\s+/g, ''));
@@ -3030,6 +3230,37 @@ export class Interpreter {
 }
 
 /** Keras Tuner's search space (`hp` in a model-building function; `kt.HyperParameters()`), and its methods that give a value. */
+/** `keras.layers.Layer` (or `keras.Layer`): a class subclassing it is a custom layer whose `call()` may be followed. */
+const CUSTOM_LAYER_BASE = /^keras(?:\.layers)?(?:\.(?:engine\.)?base_layer)?\.Layer$/;
+const WEIGHT_METHODS = new Set(['add_weight', 'add_variable']);
+const VARIABLE = /^(?:tensorflow|keras)\.Variable$/;
+const STATIC_SHAPE = /^(?:tensorflow|keras\.ops|keras\.backend)\.(?:shape|int_shape)$/;
+const CONSTANT_MAKER =
+  /^(?:tensorflow\.random\.(?:normal|uniform|truncated_normal)|keras\.random\.(?:normal|uniform|truncated_normal)|keras\.backend\.random_(?:normal|uniform)|tensorflow\.(?:zeros|ones)|keras\.ops\.(?:zeros|ones))$/;
+const RANGE = /^(?:tensorflow\.range|keras\.ops(?:\.numpy)?\.arange)$/;
+
+/** A shape as Python sees it: a tuple, None for an open dimension, unknown for one LayerLens could not work out. */
+function shapeAsValue(shape: (number | null)[]): Value {
+  return {
+    kind: 'seq',
+    items: shape.map((d): Value =>
+      d === null
+        ? NONE
+        : Number.isNaN(d)
+          ? unknown('dimension', 0, 0, 'LayerLens could not work out this dimension')
+          : { kind: 'number', value: d, isInt: true },
+    ),
+    tuple: true,
+  };
+}
+
+/** A shape value's dimensions (an int is one): None an open one, NaN one not known; null where it is no shape. */
+function dimsOf(v: Value | undefined): (number | null)[] | null {
+  if (v?.kind === 'number' && v.isInt) return [v.value];
+  if (v?.kind !== 'seq' || v.unknownLength) return null;
+  return v.items.map((d) => (d.kind === 'number' && d.isInt ? d.value : d.kind === 'none' ? null : NaN));
+}
+
 const HYPERPARAMETERS = 'keras_tuner.HyperParameters';
 const HYPERPARAMETER_METHOD = /^keras_tuner\.HyperParameters\.(Int|Float|Choice|Boolean|Fixed)$/;
 

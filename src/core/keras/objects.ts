@@ -21,6 +21,10 @@ export interface Instance {
   tried?: boolean;
   /** The value that stands for it as `self` in its methods. */
   self: Value;
+  /** For a custom layer: the weights `self.add_weight(...)` and `tf.Variable(...)` made for it so far. */
+  weights?: { shape: Value; trainable: Value | undefined }[];
+  /** For a custom layer: its `build()` has run (Keras runs it once, at the first call). */
+  built?: boolean;
 }
 
 /** A class's attribute, its own or its bases' (Python's order for single inheritance; depth first for several). */

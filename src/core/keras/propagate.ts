@@ -234,6 +234,8 @@ export function runLayer(
   if (!rule) {
     const result = blank(call.type, name);
     result.config = configOf(call, undefined);
+    // A custom `Layer` subclass whose `call()` LayerLens follows: one row, its weights summed (issue 21 §4).
+    if (call.custom) return runCustom(call, call.custom, inputs ?? (input ? [input] : null), called, walk, result);
     // A Lambda given `output_shape=(...)`: Keras takes that shape (batch added) instead of tracing the function.
     let declared = call.type === 'Lambda' ? lambdaOutput(call, input) : null;
     // A Lambda whose function LayerLens followed (tensorOps.ts): its operations run on this input.
@@ -335,6 +337,80 @@ function runTraced(call: LayerCall, input: InternalShape | null, called: CallFor
     result.diagnostics.find((d) => d.severity !== 'information' && d.code !== 'incomplete-model') ??
     result.diagnostics.find((d) => d.code !== 'incomplete-model');
   return warn(first ? first.message.replace(/\.$/, '') : "its output's shape could not be worked out", call.calleeFrom, call.calleeTo);
+}
+
+/**
+ * A custom layer (`class Sampling(layers.Layer)`) called on tensors of these shapes: its `call()` run on
+ * placeholders (the interpreter's traceCustom), whose graph runs here for the row's output shape and its sublayers'
+ * weights, plus what `add_weight` and `tf.Variable` made; as Keras' summary shows it, one row. Where `call()` cannot
+ * be followed, the `custom-layer` warning says why, and `compute_output_shape`'s shape is used where it gives one.
+ */
+function runCustom(
+  call: LayerCall,
+  custom: NonNullable<LayerCall['custom']>,
+  inputs: InternalShape[] | null,
+  called: CallForm | undefined,
+  walk: Walk,
+  result: LayerResult,
+): LayerRun {
+  const unknown = { result, output: null, field: null };
+  if (!inputs || inputs.some((s) => !s)) return unknown;
+  const trace = custom(inputs, called?.form ?? 'one');
+  if (!trace) return unknown;
+  const warn = (why: string, from = call.calleeFrom, to = call.calleeTo) =>
+    report(
+      walk,
+      'warning',
+      'custom-layer',
+      `\`${call.type}\` is a custom layer defined in this file: LayerLens follows its \`call()\`, but not here: ${why}. ${
+        'why' in trace && trace.declared ? 'Its shape is the one its `compute_output_shape` returns; its weights are unknown.' : 'Shapes after it are unknown.'
+      }`,
+      from,
+      to,
+    );
+  if ('why' in trace) {
+    warn(trace.why);
+    if (!trace.declared) return unknown;
+    Object.assign(result, { outputShape: toShape(trace.declared) });
+    return { result, output: trace.declared, field: null };
+  }
+  const graph = {
+    name: '',
+    explicitName: false,
+    // The constants its code made (weights, `tf.range`, noise) are inputs of the graph too, with their shapes given.
+    inputs: [...trace.inputs, ...[...trace.given.keys()].filter((n) => !trace.inputs.includes(n))],
+    outputs: [trace.output],
+    outputIndices: [trace.index],
+    from: call.from,
+    to: call.to,
+    notes: [],
+  };
+  const run = runFunctional(graph, walk.source, walk.kerasVersion, trace.given);
+  const output = run.outputs[0];
+  const rows = run.result.layers;
+  const add = (a: number | null, b: number | null) => (a === null || b === null || Number.isNaN(a) || Number.isNaN(b) ? null : a + b);
+  let trainable: number | null = 0;
+  let nonTrainable: number | null = 0;
+  for (const r of rows) [trainable, nonTrainable] = [add(trainable, r.trainableParams), add(nonTrainable, r.nonTrainableParams)];
+  for (const w of trace.weights)
+    if (w.trainable === null) [trainable, nonTrainable] = [null, null];
+    else if (w.trainable) trainable = add(trainable, w.params);
+    else nonTrainable = add(nonTrainable, w.params);
+  // `Block(trainable=False)`: every weight is non-trainable.
+  const frozen = call.args.get('trainable');
+  if (frozen?.kind === 'bool' && !frozen.value)
+    [trainable, nonTrainable] = [trainable === null || nonTrainable === null ? null : 0, add(trainable, nonTrainable)];
+  const params = add(trainable, nonTrainable);
+  const macs = rows.reduce<number | null>((a, r) => add(a, r.macs), 0);
+  Object.assign(result, { outputShape: toShape(output), params, trainableParams: trainable, nonTrainableParams: nonTrainable, macs });
+  if (!output || params === null) {
+    const first =
+      run.result.diagnostics.find((d) => d.severity !== 'information' && d.code !== 'incomplete-model') ??
+      run.result.diagnostics.find((d) => d.code !== 'incomplete-model');
+    const what = !output ? "its output's shape" : 'its weights';
+    warn(first ? `${what} could not be worked out (${first.message.replace(/\.$/, '')})` : `${what} could not be worked out`);
+  }
+  return { result, output, field: null };
 }
 
 /** `Lambda(fn, output_shape=(7, 7, 64))`: the declared shape with the input's batch; null when not a known tuple. */

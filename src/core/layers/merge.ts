@@ -86,6 +86,9 @@ function makeOperationRule(type: string): Rule {
     outputShape(ctx) {
       const inputs = calledInputs(ctx);
       if (inputs.length === 1) return inputs[0];
+      // Tensors of different ranks (a custom layer's `x + positions`, `inputs @ w + b`): NumPy's broadcasting of the
+      // whole shapes, as Keras 3's operations and TensorFlow's apply it.
+      if (inputs.some((s) => s.length !== inputs[0].length)) return inputs.reduce((a, b) => broadcastShapes(a, b));
       const batch = inputs.map((s) => s[0]).find((d) => d !== null) ?? null;
       return [batch, ...inputs.map((s) => s.slice(1)).reduce((a, b) => broadcastShapes(a, b))];
     },

@@ -41,6 +41,8 @@ export type Value =
        * graph to Keras (`super().__init__(inputs, outputs)`), so that each instance is a Functional model.
        */
       modelBase?: { functionalInit: boolean };
+      /** A class subclassing `keras.layers.Layer` itself (directly or through classes of the file): its `call()` may be followed. */
+      customLayer?: true;
     }
   /** `functools.partial(fn, *args, **kwargs)`: calling it calls `fn` with these arguments first. */
   | { kind: 'partial'; fn: Value; positional: Value[]; keywords: Map<string, Value> }
@@ -120,7 +122,29 @@ export interface LayerCall {
    * operations only, whose shape follows the layer's input; or why the function could not be followed.
    */
   traced?: { input: GraphNode; output: GraphNode; index: number } | { why: string; from: number; to: number };
+  /**
+   * An instance of a custom `Layer` subclass whose `call()` LayerLens may follow: runs `build` and `call` for the
+   * shapes of the tensors it is called on (how it is called: one tensor, a list or tuple, several arguments); null
+   * where an input's shape is unknown.
+   */
+  custom?: (inputs: (number | null)[][], form: 'one' | 'list' | 'tuple' | 'arguments') => CustomTrace | null;
 }
+
+/**
+ * A custom layer's `call()` run on placeholders: its graph from them (`given` holds the shapes of the placeholders
+ * and of the constants it made: weights, `tf.range`, random noise) and the weights `add_weight` / `tf.Variable`
+ * made (NaN where a size is unknown; trainable null where unknown); or why it could not be followed, with the shape
+ * `compute_output_shape` gives, where it does.
+ */
+export type CustomTrace =
+  | {
+      inputs: GraphNode[];
+      output: GraphNode;
+      index: number;
+      given: Map<GraphNode, (number | null)[]>;
+      weights: { params: number; trainable: boolean | null }[];
+    }
+  | { why: string; from: number; to: number; declared?: (number | null)[] };
 
 /** A `def` as the interpreter keeps it: where its body is, the scope it closes over, its defaults, its calls. */
 export interface FunctionDefinition {
