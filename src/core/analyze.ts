@@ -22,8 +22,8 @@ import { ambientChunks, clearGroupCaches, interpret, runWhole, type GroupRecord,
 import { wordsOf } from './python/words';
 import { clearApplicationCaches } from './keras/applications';
 import type { EditShift } from './keras/movedResults';
-import type { Program } from './keras/interpreter';
-import { DEFAULT_KERAS_VERSION, keras2ModuleNotes } from './keras/versions';
+import { clearAttributeSites, type Program } from './keras/interpreter';
+import { clearOldModules, DEFAULT_KERAS_VERSION, keras2ModuleNotes } from './keras/versions';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, KerasVersion, Range } from './types';
 
 /** `def name` and `class name` at the start of a statement, after its decorators (see `withoutDecorators`). */
@@ -150,6 +150,8 @@ export function clearParseCache(): void {
   clearGroupCaches();
   factsCache.clear();
   clearApplicationCaches();
+  clearAttributeSites();
+  clearOldModules();
   lastVersions.clear();
   byFileName.clear();
 }

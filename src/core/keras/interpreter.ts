@@ -2212,9 +2212,16 @@ export class Interpreter {
     collect(cls);
     let sites = this.attributeSites.get(name);
     if (!sites) {
-      // `self.w = ...` in another class's method sets that class's instance, not this one's.
-      const pattern = new RegExp(`(?<!(?<![\\w.])self\\s*)\\.\\s*${name}\\s*(?:\\*\\*|//|>>|<<|[-+*/%@&|^])?=(?!=)|\\bsetattr\\s*\\(`, 'g');
-      this.attributeSites.set(name, (sites = [...this.program.source.text.matchAll(pattern)].map((m) => m.index)));
+      // Each statement's sites are found once per its text (cached): a keystroke's group run asks again.
+      sites = [];
+      for (const chunk of this.program.chunks) {
+        // A statement not read before is read only if it holds the name (or `setattr`): a cold analysis asks few names.
+        const found = attributeSetsCache.get(chunk.text) ?? (chunk.text.includes(name) || chunk.text.includes('setattr') ? attributeSetsIn(chunk.text) : null);
+        if (!found) continue;
+        for (const at of found.names.get(name) ?? []) sites.push(chunkToSource(chunk, at));
+        for (const at of found.setattr) sites.push(chunkToSource(chunk, at));
+      }
+      this.attributeSites.set(name, sites);
     }
     return sites.find((at) => !ranges.some((r) => at >= r.from && at < r.to)) ?? null;
   }
@@ -2606,9 +2613,10 @@ export class Interpreter {
   /** `self.add_weight(shape=(input_shape[-1], self.units), trainable=True)` in a custom layer: a weight of the instance. */
   private addWeight(node: SyntaxNode, calleeNode: SyntaxNode, argList: SyntaxNode | null, scope: Scope): Value | null {
     if (calleeNode.name !== 'MemberExpression') return null;
-    const prop = calleeNode.getChild('PropertyName');
+    // Asked of every call: the node's last child is its property, without getChild's array.
+    const prop = calleeNode.lastChild;
     const objNode = calleeNode.firstChild;
-    if (!prop || !objNode || objNode.name !== 'VariableName' || !WEIGHT_METHODS.has(this.text(prop))) return null;
+    if (prop?.name !== 'PropertyName' || !objNode || objNode.name !== 'VariableName' || !WEIGHT_METHODS.has(this.text(prop))) return null;
     const owner = this.evalExpr(objNode, scope);
     const record = owner.kind === 'unknown' || owner.kind === 'layer' ? this.instances.get(owner.kind === 'layer' ? owner.layer : owner) : undefined;
     if (!record?.cls.customLayer) return null;
@@ -2735,7 +2743,9 @@ export class Interpreter {
   private evalCall(node: SyntaxNode, scope: Scope): Value {
     const calleeNode = node.firstChild;
     if (!calleeNode) return this.unknownNode(node);
-    const argList = node.getChild('ArgList');
+    // A call's argument list is its last child (getChild would allocate an array and a cursor, on every call).
+    const last = node.lastChild;
+    const argList = last?.name === 'ArgList' ? last : null;
     if (this.constructing.length && isSuperInit(calleeNode, (n) => this.text(n))) {
       const done = this.superInit(node, calleeNode, argList, scope);
       if (done) return done;
@@ -3233,6 +3243,38 @@ export class Interpreter {
 /** `keras.layers.Layer` (or `keras.Layer`): a class subclassing it is a custom layer whose `call()` may be followed. */
 const CUSTOM_LAYER_BASE = /^keras(?:\.layers)?(?:\.(?:engine\.)?base_layer)?\.Layer$/;
 const WEIGHT_METHODS = new Set(['add_weight', 'add_variable']);
+
+/**
+ * Where a statement's text sets an attribute (`x.name = ...`, `x.name += ...`; `self.w = ...` is the instance's own,
+ * left out), by name, and where it calls `setattr(`: offsets in the text, cached by text.
+ */
+function attributeSetsIn(text: string): { names: Map<string, number[]>; setattr: number[] } {
+  let found = attributeSetsCache.get(text);
+  if (!found) {
+    found = { names: new Map(), setattr: [] };
+    if (text.includes('=') || text.includes('setattr')) {
+      ATTRIBUTE_SET.lastIndex = 0;
+      for (let m = ATTRIBUTE_SET.exec(text); m; m = ATTRIBUTE_SET.exec(text)) {
+        if (m[1] === undefined) found.setattr.push(m.index);
+        else {
+          const list = found.names.get(m[1]);
+          if (list) list.push(m.index);
+          else found.names.set(m[1], [m.index]);
+        }
+      }
+    }
+    if (attributeSetsCache.size >= 20000) attributeSetsCache.clear();
+    attributeSetsCache.set(text, found);
+  }
+  return found;
+}
+const attributeSetsCache = new Map<string, { names: Map<string, number[]>; setattr: number[] }>();
+
+/** Forgets the statements' attribute sites (a cold analysis, as `clearParseCache` asks). */
+export function clearAttributeSites(): void {
+  attributeSetsCache.clear();
+}
+const ATTRIBUTE_SET = /(?<!(?<![\w.])self\s*)\.\s*([A-Za-z_]\w*)\s*(?:\*\*|\/\/|>>|<<|[-+*/%@&|^])?=(?!=)|\bsetattr\s*\(/g;
 const VARIABLE = /^(?:tensorflow|keras)\.Variable$/;
 const STATIC_SHAPE = /^(?:tensorflow|keras\.ops|keras\.backend)\.(?:shape|int_shape)$/;
 const CONSTANT_MAKER =

@@ -18,7 +18,7 @@
  * - Keras 1 argument names and Keras 1/2 module paths (`keras.layers.convolutional`): only Keras 2 reads them
  *   (layers/legacy.ts; the imports are reported by `keras2ModuleNotes`).
  */
-import type { Chunk } from '../python/chunks';
+import { chunkToSource, type Chunk } from '../python/chunks';
 import type { SourceText } from '../python/sourceText';
 import type { Diagnostic, KerasVersion } from '../types';
 
@@ -64,8 +64,35 @@ const IMPORTS = /(?:^|[;\n])[ \t]*(?:from\s+([\w.]+)\s+import\b|import\s+([\w.]+
 export function keras2ModuleNotes(source: SourceText, chunks: readonly Chunk[], version: KerasVersion): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const chunk of chunks) {
-    const text = chunk.text;
-    if (!text.includes('import')) continue;
+    for (const m of oldModulesIn(chunk.text)) {
+      const start = chunkToSource(chunk, m.at);
+      out.push({
+        severity: version === '3' ? 'warning' : 'information',
+        code: 'keras-version',
+        message: `\`${m.name}\` is a Keras 1/2 module path: valid in Keras 2 only (Keras 3 has no \`${m.old}\`)${
+          version === '3' ? '; the numbers are for Keras 3 (the setting layerlens.kerasVersion, or --keras 2, reads the file as Keras 2)' : ''
+        }.`,
+        range: source.range(start, start + m.name.length),
+      });
+    }
+  }
+  return out;
+}
+
+const NO_MODULES: { name: string; at: number; old: string }[] = [];
+const oldModulesCache = new Map<string, { name: string; at: number; old: string }[]>();
+
+/** Forgets the statements' module paths (a cold analysis, as `clearParseCache` asks). */
+export function clearOldModules(): void {
+  oldModulesCache.clear();
+}
+
+/** The Keras 1/2 module paths a statement imports, with their offsets in its text: cached by text (asked on every keystroke). */
+function oldModulesIn(text: string): { name: string; at: number; old: string }[] {
+  let found = oldModulesCache.get(text);
+  if (found) return found;
+  if (!text.includes('import')) found = NO_MODULES;
+  else {
     const modules: { name: string; at: number }[] = [];
     for (const match of text.matchAll(IMPORTS)) {
       const at = match.index + match[0].length;
@@ -80,19 +107,14 @@ export function keras2ModuleNotes(source: SourceText, chunks: readonly Chunk[], 
         }
       }
     }
+    found = [];
     for (const m of modules) {
       const old = KERAS2_MODULE.exec(m.name);
-      if (!old) continue;
-      const start = chunk.start + m.at;
-      out.push({
-        severity: version === '3' ? 'warning' : 'information',
-        code: 'keras-version',
-        message: `\`${m.name}\` is a Keras 1/2 module path: valid in Keras 2 only (Keras 3 has no \`${old[0]}\`)${
-          version === '3' ? '; the numbers are for Keras 3 (the setting layerlens.kerasVersion, or --keras 2, reads the file as Keras 2)' : ''
-        }.`,
-        range: source.range(start, start + m.name.length),
-      });
+      if (old) found.push({ ...m, old: old[0] });
     }
+    if (found.length === 0) found = NO_MODULES;
   }
-  return out;
+  if (oldModulesCache.size >= 20000) oldModulesCache.clear();
+  oldModulesCache.set(text, found);
+  return found;
 }
