@@ -21,14 +21,15 @@ import type { ControllerDeps, Host } from './deps';
 import { greyPlane, initialInput } from './input';
 import { TRAINING_SEED, TrainingSession } from './training';
 import { CLOTHES_SET, DIGITS_SET, digitsMismatch, folderInput, folderSet, datasetMismatch, type DatasetName, type DatasetSpec } from '../train/fit';
-import { folderDataset, folderImageCap, fromBase64, toPixels, type DecodedImage } from '../train/folder';
+import { folderImageCap } from '../train/folder';
+import { decodeFolderBatch, emptyFolder, finishFolder, type FolderState } from './folder';
 import type { Digits } from '../train/digits';
-import { firstFew } from '../../src/imageFolder';
 import { buildWhatIf, disposeWhatIf, runWhatIf, trainVariants, type WhatIfState } from './whatIf';
 
 export type { ControllerDeps, Host, View } from './deps';
 export type { WhatIfState } from './whatIf';
 export type { TrainingSession } from './training';
+export type { FolderState } from './folder';
 
 /** A run slower than this is taken to be slow again next time, and gets the progress bar before it starts. */
 export const SLOW_RUN_MS = 250;
@@ -634,66 +635,17 @@ export class PreviewController {
   /** Decodes a batch of the folder's images at the model's input size; after the last, makes the dataset. */
   private async decodeFolderImages(folder: FolderState, m: Extract<HostMessage, { type: 'folderImages' }>): Promise<void> {
     if (this.folder !== folder || !folder.geometry) return;
-    const g = folder.geometry;
-    for (const im of m.images) {
-      if (im.label >= folder.classes.length) {
-        folder.failed.push(im.name);
-        continue;
-      }
-      try {
-        if (!this.deps.decodeImageBytes) throw new Error('no image decoder');
-        const rgba = await this.deps.decodeImageBytes(fromBase64(im.data), im.mime, g);
-        const { pixels, coloured } = toPixels(rgba, g.channels);
-        if (coloured && g.channels === 1) folder.toGrey++;
-        if (!coloured && g.channels === 3) folder.toRgb++;
-        folder.images.push({ label: im.label, pixels });
-      } catch {
-        folder.failed.push(im.name);
-      }
-      folder.received++;
-    }
+    await decodeFolderBatch(folder, folder.geometry, m.images, this.deps.decodeImageBytes);
     if (m.last) this.folderRead(folder);
     else this.changed();
   }
 
-  /** All of the folder's images came: the notes on conversions and failures, and the dataset, or why there is none. */
+  /** All of the folder's images came: its dataset is made (Train then uses it), or it says why there is none. */
   private folderRead(folder: FolderState): void {
     if (this.folder !== folder || !folder.geometry) return;
-    const g = folder.geometry;
-    if (folder.failed.length)
-      folder.notes.push(
-        `${folder.failed.length} image${folder.failed.length === 1 ? '' : 's'} did not decode and ${folder.failed.length === 1 ? 'was' : 'were'} skipped: ${firstFew(folder.failed)}.`,
-      );
-    if (folder.toGrey)
-      folder.notes.push(
-        `${folder.toGrey} colour image${folder.toGrey === 1 ? ' was' : 's were'} converted to grey for the model's 1-channel input (0.2989 R + 0.5870 G + 0.1140 B, as Keras' color_mode="grayscale").`,
-      );
-    if (folder.toRgb)
-      folder.notes.push(
-        `${folder.toRgb} grey image${folder.toRgb === 1 ? ' was' : 's were'} given as RGB, the grey repeated in each channel, for the model's 3-channel input (as Keras' color_mode="rgb").`,
-      );
-    const rescales = this.model?.layers.some((l) => l.type === 'Rescaling') ?? false;
-    folder.notes.push(
-      rescales
-        ? `Pixels are given as 0-255, as image_dataset_from_directory gives them: the model's Rescaling layer scales them.`
-        : `Pixels are given in [0, 1] (divided by 255), as the digits are: the model has no Rescaling layer.`,
-    );
-    try {
-      const data = folderDataset(folder.images, folder.classes, g, TRAINING_SEED, rescales ? 1 : 1 / 255);
-      folder.images = [];
-      folder.data = data;
-      folder.spec = folderSet(folder.name, folder.classes);
-      folder.status = 'ready';
-      folder.notes.unshift(
-        `${(data.train.count + data.validation.count).toLocaleString('en-US')} images in ${folder.classes.length} classes, resized to ${g.height}×${g.width}${g.channels === 3 ? ' RGB' : ' grey'}: ${data.train.count.toLocaleString('en-US')} to train, ${data.validation.count.toLocaleString('en-US')} held out (20% of each class).`,
-      );
-      this.folder = { ...folder };
-      this.chooseDataset('folder');
-    } catch (e) {
-      folder.images = [];
-      this.folder = { ...folder, status: 'failed', problem: (e as Error).message };
-      this.changed();
-    }
+    this.folder = finishFolder(folder, folder.geometry, this.model?.layers.some((l) => l.type === 'Rescaling') ?? false);
+    if (this.folder.status === 'ready') this.chooseDataset('folder');
+    else this.changed();
   }
 
   /**
@@ -767,48 +719,6 @@ export class PreviewController {
     this.closeWhatIf();
     this.runner.dispose();
   }
-}
-
-/** A folder of the user's images, as the webview receives and decodes it. */
-export interface FolderState {
-  name: string;
-  status: 'loading' | 'ready' | 'failed';
-  classes: string[];
-  /** Images the host sends, and those decoded (or failed) so far. */
-  total: number;
-  received: number;
-  /** The model's input the images are resized to, when they were asked for. */
-  geometry: { height: number; width: number; channels: 1 | 3 } | null;
-  images: DecodedImage[];
-  /** Names of the images that did not decode. */
-  failed: string[];
-  toGrey: number;
-  toRgb: number;
-  /** What was read, skipped and converted. */
-  notes: string[];
-  /** Why the folder cannot be trained on; null when it can. */
-  problem: string | null;
-  data: Digits | null;
-  spec: DatasetSpec | null;
-}
-
-function emptyFolder(name: string): FolderState {
-  return {
-    name,
-    status: 'loading',
-    classes: [],
-    total: 0,
-    received: 0,
-    geometry: null,
-    images: [],
-    failed: [],
-    toGrey: 0,
-    toRgb: 0,
-    notes: [],
-    problem: null,
-    data: null,
-    spec: null,
-  };
 }
 
 /** Whether every value of every tensor (a model used as a layer's too) is a finite number. */
