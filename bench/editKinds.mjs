@@ -24,8 +24,8 @@ const PASTED = [
   '',
 ].join('\n');
 
-/** 1-based line of each offset of `text`, by binary search over its line starts. */
-function lineOf(text) {
+/** 1-based line of each offset of `text`, by binary search over its line starts (bench/run.mjs uses it too). */
+export function lineOf(text) {
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return (offset) => {
@@ -96,6 +96,7 @@ export function timeEditKinds({ analyze, clearParseCache, flat }, label, source,
   const lineStartOf = (line) => starts[line - 1];
   const n = models.length;
   const mid = n >> 1;
+  const lineAt = lineOf(source);
   for (const kind of ['enter', 'delete', 'comment', 'paste']) {
     for (let i = 0; i < edits && n > 0; i++) {
       const model = models[(mid + (n >= edits ? Math.floor((i * n) / edits) : i)) % n];
@@ -106,7 +107,7 @@ export function timeEditKinds({ analyze, clearParseCache, flat }, label, source,
       const r = analyze(edited, { fileName });
       times[kind].push(performance.now() - s);
       // The lines of the models after the edit moved by the lines it added or removed.
-      const editLine = lineOf(source)(e.at);
+      const editLine = lineAt(e.at);
       const added = (e.insert.match(/\n/g) ?? []).length - (source.slice(e.at, e.at + e.remove).match(/\n/g) ?? []).length;
       const atEnd = kind === 'enter' ? 1 : 0; // Enter at a line's end: that line's model stays where it was.
       const want = firstLines

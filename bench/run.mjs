@@ -33,7 +33,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { timeEditKinds } from './editKinds.mjs';
+import { lineOf, timeEditKinds } from './editKinds.mjs';
 import { DEFAULT_MENTIONS, generate } from './generate.mjs';
 
 const require = createRequire(import.meta.url);
@@ -189,21 +189,6 @@ if (text !== gen.text) fail('the generated file does not read back as written');
 const expected = gen.models;
 /** Models analyze must find: one per Sequential call written, one per iteration for a call in a loop. */
 const expectedCount = expected.reduce((s, m) => s + m.count, 0);
-/** 1-based line of an offset in `source`. */
-function lineIndex(source) {
-  const starts = [0];
-  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-}
 
 /** Every model the generator wrote is found, at its line, and nothing else; no syntax error on valid Python. */
 function checkModels(label, result, expected) {
@@ -225,7 +210,7 @@ function checkModels(label, result, expected) {
  */
 function timeEdits(label, source, expected) {
   const expectedCount = expected.reduce((s, m) => s + m.count, 0);
-  const lineOf = lineIndex(source);
+  const lineOfEdit = lineOf(source);
   const times = [];
   const edited = new Set();
   clearParseCache();
@@ -256,7 +241,7 @@ function timeEdits(label, source, expected) {
     let start = m.editOffset;
     while (start > 0 && /\d/.test(current[start - 1])) start--;
     const units = Number(current.slice(start, m.editOffset + 1));
-    const editLine = lineOf(m.editOffset);
+    const editLine = lineOfEdit(m.editOffset);
     const model = r.models.find((x) => x.line === m.line);
     const layer = model?.layers.find((l) => l.range.start.line <= editLine && l.range.end.line >= editLine);
     if (r.models.length !== expectedCount)

@@ -4,55 +4,12 @@
  * the graph all the same. What is known of one without evaluating it: whether it returns its input's shape (an
  * elementwise function) and whether it can make weights (a library's plain functions cannot).
  */
-
-/** Elementwise functions: the output has the input's shape, whatever the values. */
-const ELEMENTWISE = new Set([
-  'relu',
-  'relu6',
-  'elu',
-  'selu',
-  'gelu',
-  'silu',
-  'swish',
-  'mish',
-  'sigmoid',
-  'hard_sigmoid',
-  'hard_silu',
-  'hard_swish',
-  'tanh',
-  'softplus',
-  'softsign',
-  'leaky_relu',
-  'softmax',
-  'log_softmax',
-  'exp',
-  'log',
-  'log1p',
-  'expm1',
-  'sqrt',
-  'rsqrt',
-  'square',
-  'abs',
-  'negative',
-  'reciprocal',
-  'sign',
-  'sin',
-  'cos',
-  'erf',
-  'floor',
-  'ceil',
-  'round',
-  'identity',
-  'stop_gradient',
-  'cast',
-  'dropout',
-  'l2_normalize',
-]);
+import { ELEMENTWISE_FUNCTIONS } from '../layers/ops';
 
 /** Namespaces of plain functions: none of them makes a layer or a weight (`tf.keras` is read as `keras`). */
 const WEIGHTLESS_NAMESPACE = /^(?:tensorflow|numpy|jax|keras\.ops|keras\.activations|keras\.backend)\./;
 
-/** Namespaces whose elementwise-named functions are the elementwise functions above (`tf.nn.relu`, `keras.ops.sigmoid`). */
+/** Namespaces whose functions named in ELEMENTWISE_FUNCTIONS (layers/ops.ts) are elementwise (`tf.nn.relu`, `keras.ops.sigmoid`). */
 const ELEMENTWISE_NAMESPACE = /^(?:tensorflow(?:\.nn|\.math)?|keras\.ops(?:\.nn|\.numpy)?|keras\.activations|keras\.backend)\.(\w+)$/;
 
 /** `keras.applications.<family>.preprocess_input`: scales or reorders channels, keeping the shape. */
@@ -63,5 +20,5 @@ export function tensorFunction(path: string | null): { keepsShape: boolean; weig
   if (!path) return { keepsShape: false, weightless: false };
   if (PREPROCESS_INPUT.test(path)) return { keepsShape: true, weightless: true };
   const elementwise = ELEMENTWISE_NAMESPACE.exec(path);
-  return { keepsShape: !!elementwise && ELEMENTWISE.has(elementwise[1]), weightless: WEIGHTLESS_NAMESPACE.test(path) };
+  return { keepsShape: !!elementwise && ELEMENTWISE_FUNCTIONS.has(elementwise[1]), weightless: WEIGHTLESS_NAMESPACE.test(path) };
 }

@@ -61,7 +61,11 @@ export interface OpSpec {
   tf: boolean;
 }
 
-const ELEMENTWISE = new Set([
+/**
+ * Elementwise functions of tf / tf.nn / tf.math / keras.ops / keras.activations / keras.backend: the output has the
+ * input's shape, whatever the values (also what keras/tensorFunctions.ts knows of one it does not evaluate).
+ */
+export const ELEMENTWISE_FUNCTIONS: ReadonlySet<string> = new Set([
   'relu',
   'relu6',
   'elu',
@@ -88,7 +92,6 @@ const ELEMENTWISE = new Set([
   'rsqrt',
   'square',
   'abs',
-  'absolute',
   'negative',
   'reciprocal',
   'sign',
@@ -103,9 +106,10 @@ const ELEMENTWISE = new Set([
   'cast',
   'dropout',
   'l2_normalize',
-  'clip_by_value',
-  'clip',
 ]);
+
+/** Evaluated here: the shared set, and ops whose extra arguments are scalars (`clip(x, 0, 1)`) or aliases. */
+const ELEMENTWISE = new Set([...ELEMENTWISE_FUNCTIONS, 'absolute', 'clip_by_value', 'clip']);
 
 /** Functions of two tensors (or a tensor and a number) that broadcast. */
 const BINARY = new Set([
