@@ -1,7 +1,10 @@
 /**
- * The kernel the preview adds to tfjs' WASM backend so that it can train convolutions (webview/tfjs/wasmKernels.ts:
- * Conv2DBackpropFilter, as one convolution of the backend's own): the kernel's gradient equals tfjs' CPU backend's
- * for strides 1 to 3, valid and same padding, non-square kernels and the book's first layer at batch 64; and the
+ * The kernels the preview adds to tfjs' WASM backend, or replaces there, to train (webview/tfjs/wasmKernels.ts):
+ * each result equals tfjs' CPU backend's, for the cases the kernel handles itself and for those it hands back to
+ * the backend's own kernel. A convolution's gradients with respect to its kernel (Conv2DBackpropFilter) and its
+ * input (Conv2DBackpropInput) for strides 1 to 3, valid and same padding, non-square kernels and the book's
+ * layers (the first at batch 64); max pooling's gradient (MaxPoolGrad) with overlapping windows, padding and ties (a ReLU's
+ * zeros); matrix products with either operand transposed (BatchMatMul); sums over leading axes (Sum). And the
  * book's convnet trains on WASM in Node (the loss falls) with as many tensors after each epoch as before.
  */
 import { strict as assert } from 'node:assert';
@@ -17,7 +20,7 @@ import { decodeDigits, gunzip } from '../../webview/train/digits';
 import { toPreviewModel } from '../../src/panel/previewModel';
 import { example, modelNamed } from './support/fixtures';
 
-describe("tfjs' WASM backend: the training kernel the preview adds", () => {
+describe("tfjs' WASM backend: the training kernels the preview adds or replaces", () => {
   // Registered here, not when mocha loads the files: the WASM backend outranks the CPU one, and a test that never
   // sets a backend would otherwise get it. Removed again afterwards, the CPU backend set.
   before(async () => {
@@ -31,33 +34,127 @@ describe("tfjs' WASM backend: the training kernel the preview adds", () => {
   });
 
   type Shape4 = [number, number, number, number];
-  const cases: [string, Shape4, Shape4, number, 'valid' | 'same'][] = [
+
+  /** `f` on the CPU backend and on WASM, the largest difference relative to 1 + |CPU's value|, and the shapes. */
+  async function compare(f: () => tf.Tensor, tolerance = 1e-3): Promise<void> {
+    const on = async (backend: string) => {
+      await tf.setBackend(backend);
+      const t = f();
+      const result = { shape: t.shape, values: t.dataSync().slice() };
+      t.dispose();
+      return result;
+    };
+    const cpu = await on('cpu');
+    const wasm = await on('wasm');
+    assert.deepEqual(wasm.shape, cpu.shape);
+    assert.equal(wasm.values.length, cpu.values.length);
+    let worst = 0;
+    cpu.values.forEach((c, i) => (worst = Math.max(worst, Math.abs(wasm.values[i] - c) / (1 + Math.abs(c)))));
+    assert.ok(worst < tolerance, `largest relative difference ${worst}`);
+    // Both backends ran: the values are not all zero (a kernel that wrote nothing would pass a comparison of zeros).
+    assert.ok(cpu.values.some((v) => v !== 0));
+  }
+
+  const convCases: [string, Shape4, Shape4, number, 'valid' | 'same'][] = [
     ['stride 1, valid', [2, 8, 8, 3], [3, 3, 3, 4], 1, 'valid'],
+    ['stride 1, same', [2, 8, 7, 3], [3, 3, 3, 4], 1, 'same'],
     ['stride 2, valid (the stride does not divide the size)', [2, 9, 9, 3], [3, 3, 3, 4], 2, 'valid'],
     ['stride 2, same', [2, 9, 9, 3], [3, 3, 3, 4], 2, 'same'],
+    ['stride 2, same, an even size', [2, 8, 8, 3], [3, 3, 3, 4], 2, 'same'],
     ['stride 3, same, a 5×2 kernel on a 10×7 input', [3, 10, 7, 2], [5, 2, 2, 3], 3, 'same'],
+    ['a 1×1 kernel', [2, 5, 5, 6], [1, 1, 6, 4], 1, 'valid'],
     ["the book's first convolution, batch 64", [64, 28, 28, 1], [3, 3, 1, 32], 1, 'valid'],
+    // At batch 4: the CPU backend takes a minute for the second at batch 64.
+    ["the book's second convolution, batch 4", [4, 13, 13, 32], [3, 3, 32, 64], 1, 'valid'],
+    ["the book's third convolution, batch 4", [4, 5, 5, 64], [3, 3, 64, 64], 1, 'valid'],
   ];
-  for (const [what, xShape, kShape, stride, pad] of cases)
-    it(`Conv2DBackpropFilter equals the CPU backend's: ${what}`, async () => {
-      const x = tf.randomNormal(xShape, 0, 1, 'float32', 1) as tf.Tensor4D;
-      const k = tf.randomNormal(kShape, 0, 1, 'float32', 2) as tf.Tensor4D;
-      const grad = async (backend: string) => {
-        await tf.setBackend(backend);
-        const g = tf.grad((kernel: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, kernel as tf.Tensor4D, stride, pad))))(k);
-        const values = g.dataSync().slice();
-        assert.deepEqual(g.shape, kShape);
-        g.dispose();
-        return values;
-      };
-      const cpu = await grad('cpu');
-      const wasm = await grad('wasm');
-      let worst = 0;
-      cpu.forEach((c, i) => (worst = Math.max(worst, Math.abs(wasm[i] - c) / (1 + Math.abs(c)))));
-      assert.ok(worst < 1e-3, `largest relative difference ${worst}`);
-      x.dispose();
-      k.dispose();
-    });
+  for (const [what, xShape, kShape, stride, pad] of convCases) {
+    const loss = (x: tf.Tensor, k: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, stride, pad)));
+    const inputs = () => [tf.randomNormal(xShape, 0, 1, 'float32', 1), tf.randomNormal(kShape, 0, 1, 'float32', 2)];
+    it(`Conv2DBackpropFilter equals the CPU backend's: ${what}`, () =>
+      compare(() => {
+        const [x, k] = inputs();
+        return tf.tidy(() => tf.grad((kernel: tf.Tensor) => loss(x, kernel))(k));
+      }));
+    it(`Conv2DBackpropInput equals the CPU backend's: ${what}`, () =>
+      compare(() => {
+        const [x, k] = inputs();
+        return tf.tidy(() => tf.grad((input: tf.Tensor) => loss(input, k))(x));
+      }));
+  }
+
+  it("Conv2DBackpropInput with padding wider than the kernel (explicit) is the backend's own, and equal", () =>
+    compare(() =>
+      tf.conv2dTranspose(
+        tf.randomNormal([2, 6, 6, 4], 0, 1, 'float32', 3) as tf.Tensor4D,
+        tf.randomNormal([3, 3, 2, 4], 0, 1, 'float32', 4) as tf.Tensor4D,
+        [2, 4, 4, 2],
+        1,
+        // conv2dTranspose's padding is the forward convolution's: 3 above, more than the kernel's 3 - 1.
+        [
+          [0, 0],
+          [3, 0],
+          [0, 0],
+          [0, 0],
+        ] as never,
+      ),
+    ));
+
+  const poolCases: [string, Shape4, [number, number], number, 'valid' | 'same'][] = [
+    ['2×2, stride 2', [2, 8, 8, 3], [2, 2], 2, 'valid'],
+    ['2×2, stride 2, an odd size (the last row and column unused)', [2, 9, 7, 3], [2, 2], 2, 'valid'],
+    ['3×3, stride 2, same (windows overlap, padding)', [2, 9, 9, 3], [3, 3], 2, 'same'],
+    ['3×2, stride 1, same', [2, 6, 5, 4], [3, 2], 1, 'same'],
+    ["the book's first pooling, batch 64", [64, 26, 26, 32], [2, 2], 2, 'valid'],
+  ];
+  for (const [what, xShape, size, stride, pad] of poolCases) {
+    it(`MaxPoolGrad equals the CPU backend's: ${what}`, () =>
+      compare(() => {
+        const x = tf.randomNormal(xShape, 0, 1, 'float32', 5);
+        const dy = tf.randomNormal(tf.maxPool(x as tf.Tensor4D, size, stride, pad).shape, 0, 1, 'float32', 6);
+        return tf.tidy(() => tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, size, stride, pad), dy)))(x));
+      }));
+    it(`MaxPoolGrad equals the CPU backend's after a ReLU (ties of zeros go to the first): ${what}`, () =>
+      compare(() => {
+        const x = tf.randomNormal(xShape, 0, 1, 'float32', 7);
+        const dy = tf.randomNormal(tf.maxPool(x as tf.Tensor4D, size, stride, pad).shape, 0, 1, 'float32', 8);
+        return tf.tidy(() =>
+          tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(tf.relu(input) as tf.Tensor4D, size, stride, pad), dy)))(
+            // Whole windows of negative values: equal zeros after the ReLU.
+            tf.sub(x, 1),
+          ),
+        );
+      }));
+  }
+
+  const matMulCases: [string, number[], number[], boolean, boolean][] = [
+    ['a · b', [5, 7], [7, 3], false, false],
+    ['aᵀ · b', [7, 5], [7, 3], true, false],
+    ['a · bᵀ', [5, 7], [3, 7], false, true],
+    ['aᵀ · bᵀ', [7, 5], [3, 7], true, true],
+    ['aᵀ · b with one batch', [1, 7, 5], [1, 7, 3], true, false],
+    ['a · bᵀ batched (the backend kernel)', [2, 5, 7], [2, 3, 7], false, true],
+    ["a Dense layer's gradients (576 → 64, batch 64): xᵀ · dy", [64, 576], [64, 64], true, false],
+    ["a Dense layer's gradients (576 → 64, batch 64): dy · Wᵀ", [64, 64], [576, 64], false, true],
+  ];
+  for (const [what, aShape, bShape, ta, tb] of matMulCases)
+    it(`BatchMatMul equals the CPU backend's: ${what}`, () =>
+      compare(() => tf.matMul(tf.randomNormal(aShape, 0, 1, 'float32', 9), tf.randomNormal(bShape, 0, 1, 'float32', 10), ta, tb)));
+
+  const sumCases: [string, number[], number[], boolean][] = [
+    ["a bias's gradient: the leading three axes", [4, 5, 6, 7], [0, 1, 2], false],
+    ['the leading two axes, kept', [4, 5, 6, 7], [1, 0], true],
+    ['the first axis, as a negative one', [4, 3], [-2], false],
+    ['inner axes (the backend kernel)', [4, 5, 6], [1, 2], false],
+    ['every axis (the backend kernel)', [4, 5], [0, 1], false],
+  ];
+  for (const [what, shape, axes, keep] of sumCases)
+    it(`Sum equals the CPU backend's: ${what}`, () => compare(() => tf.sum(tf.randomNormal(shape, 0, 1, 'float32', 11), axes, keep), 1e-5));
+
+  it('registering again changes nothing (the replaced kernels keep the originals underneath)', async () => {
+    registerWasmTrainingKernels();
+    await compare(() => tf.matMul(tf.randomNormal([6, 4], 0, 1, 'float32', 12), tf.randomNormal([6, 3], 0, 1, 'float32', 13), true, false));
+  });
 
   it("trains the book's convnet on WASM: the loss falls, and no tensor is left behind after an epoch", async () => {
     await tf.setBackend('wasm');

@@ -1,75 +1,107 @@
 /**
- * What tfjs' WASM backend lacks to train the preview's models: Conv2DBackpropFilter, the gradient of a convolution
- * with respect to its kernel (tfjs-backend-wasm 4.22 has Conv2D and Conv2DBackpropInput but not this one, so
- * `model.fit` of any Conv2D stops with "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'").
- *
- * It is made of the backend's own kernels (XNNPACK's convolution, transposes, a slice), as one convolution:
- *   dW[i, j, c, o] = Σ_{n, y, x} xpadded[n, y·s + i, x·s + j, c] · dy[n, y, x, o]
- * which is Conv2D of x transposed to [c, H, W, n] (channels as the batch, the batch as channels), with dy
- * transposed to [y, x, n, o] as the kernel, dilated by the forward convolution's stride, on x padded as the
- * forward convolution padded it; its output [c, kh', kw', o] is cut to the kernel's size (kh' > kh where the
- * stride does not divide the padded size) and transposed to [kh, kw, c, o]. tfjs' gradient of conv2d refuses
- * dilated kernels, so the forward convolution's dilation is always 1 here.
+ * What tfjs' WASM backend lacks, or does slowly, to train the preview's models. Measured on the book's convnet at
+ * batch 64 (`npx tsx bench/preview.ts --training`, README's Speed), tfjs-backend-wasm 4.22:
+ * - Conv2DBackpropFilter, the gradient of a convolution with respect to its kernel, is missing (`model.fit` of any
+ *   Conv2D stopped with "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'");
+ * - Conv2DBackpropInput is a direct loop, 40% of a step; MaxPoolGrad visits every window of every pixel, 12%;
+ * - BatchMatMul sends only its untransposed form to XNNPACK, and a Dense layer's gradients are the transposed ones;
+ * - Sum over a tensor's leading axes (a bias's gradient) transposes the whole tensor first.
+ * The kernels below replace those, for the WASM backend only, with the backend's own fast kernels (XNNPACK's
+ * convolution and GEMM) or one pass over the WebAssembly heap; where a case falls outside what they do, the
+ * backend's own kernel runs. Each equals tfjs' CPU backend's result (test/unit/wasmKernels.test.ts).
  */
-import { backend_util, Conv2D, Conv2DBackpropFilter, getKernel, registerKernel, Slice, Transpose } from '@tensorflow/tfjs-core';
-import type { Conv2DBackpropFilterAttrs, KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  BatchMatMul,
+  Conv2DBackpropFilter,
+  Conv2DBackpropInput,
+  getKernel,
+  MaxPoolGrad,
+  registerKernel,
+  Sum,
+  Transpose,
+  unregisterKernel,
+  util,
+} from '@tensorflow/tfjs-core';
+import type { BatchMatMulAttrs, KernelConfig, KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { conv2DBackpropFilter, conv2DBackpropInput } from './wasmConvGrads';
+import { maxPoolGrad } from './wasmPoolGrad';
+import { BACKEND, heapF32, reshaped, Scratch, type KernelArgs } from './wasmHeap';
 
-const BACKEND = 'wasm';
+/** Marks the kernels registered here, so that registering twice keeps the backend's originals underneath. */
+const REPLACED = Symbol('layerlens replaced');
 
-/** Runs one of the WASM backend's own kernels on backend data (TensorInfo), as its kernels call each other. */
-function run(name: string, inputs: NamedTensorInfoMap, backend: KernelBackend, attrs: NamedAttrMap): TensorInfo {
-  const kernel = getKernel(name, BACKEND);
-  if (!kernel) throw new Error(`the WASM backend has no ${name} kernel`);
-  return kernel.kernelFunc({ inputs, backend, attrs }) as TensorInfo;
-}
-
-function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs?: NamedAttrMap }): TensorInfo {
-  const { x, dy } = inputs;
-  if (!x || !dy) throw new Error('Conv2DBackpropFilter needs x and dy');
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    backend_util.convertConv2DDataFormat(dataFormat),
-  );
-  if (info.dataFormat !== 'channelsLast') throw new Error(`Conv2DBackpropFilter on WASM: dataFormat ${dataFormat} is not supported, only NHWC`);
-  const [kh, kw, cin, cout] = filterShape;
-  const made: TensorInfo[] = [];
-  const step = (name: string, given: NamedTensorInfoMap, a: NamedAttrMap) => {
-    const out = run(name, given, backend, a);
-    made.push(out);
-    return out;
-  };
-  try {
-    const xT = step(Transpose, { x }, { perm: [3, 1, 2, 0] });
-    const dyT = step(Transpose, { x: dy }, { perm: [1, 2, 0, 3] });
-    const { top, bottom, left, right } = info.padInfo;
-    const full = step(Conv2D, { x: xT, filter: dyT }, {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [top, bottom],
-        [left, right],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-      dilations: [info.strideHeight, info.strideWidth],
-    } as unknown as NamedAttrMap);
-    const cut = full.shape[1] === kh && full.shape[2] === kw ? full : step(Slice, { x: full }, { begin: [0, 0, 0, 0], size: [cin, kh, kw, cout] });
-    // The result is returned, not freed with the steps.
-    return run(Transpose, { x: cut }, backend, { perm: [1, 2, 0, 3] });
-  } finally {
-    for (const t of made) backend.disposeData(t.dataId);
-  }
-}
-
-/** Registers the kernels above for the WASM backend (once; before or after it starts). */
+/**
+ * Registers the kernels above for the WASM backend (once; after `@tensorflow/tfjs-backend-wasm` is imported, before
+ * or after the backend starts). A replaced kernel keeps the original's setup, which binds its WebAssembly function.
+ */
 export function registerWasmTrainingKernels(): void {
-  if (getKernel(Conv2DBackpropFilter, BACKEND)) return;
-  registerKernel({ kernelName: Conv2DBackpropFilter, backendName: BACKEND, kernelFunc: conv2DBackpropFilter as never });
+  if (!getKernel(Conv2DBackpropFilter, BACKEND))
+    registerKernel({ kernelName: Conv2DBackpropFilter, backendName: BACKEND, kernelFunc: conv2DBackpropFilter as never });
+  replace(Conv2DBackpropInput, (own) => conv2DBackpropInput(own));
+  replace(MaxPoolGrad, () => maxPoolGrad as never);
+  replace(BatchMatMul, untransposedMatMul);
+  replace(Sum, leadingAxesSum);
+}
+
+function replace(name: string, make: (own: KernelFunc) => KernelFunc | ((args: KernelArgs) => TensorInfo)): void {
+  const own = getKernel(name, BACKEND) as (KernelConfig & { [REPLACED]?: true }) | undefined;
+  if (!own || own[REPLACED]) return;
+  unregisterKernel(name, BACKEND);
+  registerKernel({ ...own, kernelFunc: make(own.kernelFunc) as KernelFunc, [REPLACED]: true } as KernelConfig);
+}
+
+/**
+ * BatchMatMul with a transposed operand as the untransposed product of the operand transposed first (by the
+ * backend's Transpose): the WASM backend hands only `a · b` with one batch to XNNPACK's GEMM, and runs every other
+ * form as a plain blocked loop. Batched products go to the backend's own kernel.
+ */
+function untransposedMatMul(own: KernelFunc): KernelFunc {
+  return (({ inputs, backend, attrs }: KernelArgs) => {
+    const { a, b } = inputs;
+    const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
+    const single = (t: TensorInfo) => t.shape.length >= 2 && util.sizeFromShape(t.shape.slice(0, -2)) === 1;
+    if (!a || !b || (!transposeA && !transposeB) || !single(a) || !single(b) || a.dtype !== 'float32' || b.dtype !== 'float32')
+      return own({ inputs, backend, attrs: attrs ?? {} });
+    const s = new Scratch(backend);
+    try {
+      const flat = (t: TensorInfo, transposed: boolean) => {
+        const [r, c] = t.shape.slice(-2);
+        return transposed ? s.step(Transpose, { x: reshaped(t, [r, c]) }, { perm: [1, 0] }) : reshaped(t, [r, c]);
+      };
+      const product = own({
+        inputs: { a: flat(a, transposeA), b: flat(b, transposeB) },
+        backend,
+        attrs: { ...attrs, transposeA: false, transposeB: false },
+      }) as TensorInfo;
+      const rank = Math.max(a.shape.length, b.shape.length);
+      return reshaped(product, [...Array<number>(rank - 2).fill(1), ...product.shape.slice(-2)]);
+    } finally {
+      s.free();
+    }
+  }) as KernelFunc;
+}
+
+/**
+ * Sum of float32 values over a tensor's leading axes (the gradient of a bias added to every pixel of a batch) in
+ * one pass over the heap, summing whole rows into a row of doubles; the backend's own kernel transposes the
+ * tensor to put those axes last first. Other sums go to the backend's kernel.
+ */
+function leadingAxesSum(own: KernelFunc): KernelFunc {
+  return (({ inputs, backend, attrs }: KernelArgs) => {
+    const { x } = inputs;
+    const { axis, keepDims } = attrs as unknown as SumAttrs;
+    const axes = x ? util.parseAxisParam(axis, x.shape).sort((p, q) => p - q) : [];
+    const leading = axes.length > 0 && axes.every((a, i) => a === i);
+    if (!x || x.dtype !== 'float32' || !leading || axes.length === x.shape.length) return own({ inputs, backend, attrs: attrs ?? {} });
+    const rows = util.sizeFromShape(x.shape.slice(0, axes.length));
+    const inner = x.shape.slice(axes.length);
+    const width = util.sizeFromShape(inner);
+    const out = (backend as BackendWasm).makeOutput(keepDims ? [...axes.map(() => 1), ...inner] : inner, 'float32');
+    const sums = new Float64Array(width);
+    const values = heapF32(backend, x);
+    for (let r = 0, at = 0; r < rows; r++) for (let k = 0; k < width; k++, at++) sums[k] += values[at];
+    heapF32(backend, out).set(sums);
+    return out;
+  }) as KernelFunc;
 }
