@@ -4,6 +4,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../webview/tfjs/wasmKernels';
+import { registerBaselineWasmKernels } from './wasmBaseline';
+import { TRAINING_SEED } from '../webview/app/training';
+import { trainingPlan } from '../webview/train/fit';
 import type { PreviewModel } from '../src/protocol';
 import { colormapTable, paintChannel } from '../webview/render/colormap';
 import { inputGeometry, patternPlane, toChannels } from '../webview/tfjs/inputs';
@@ -31,11 +34,15 @@ function paintAll(maps: { shape: number[]; values: Float32Array }[]): void {
   }
 }
 
-/** The WASM backend as the webview sets it up (webview/main.ts): binaries from `base`, one thread, the training kernel it lacks. */
-(window as unknown as Record<string, unknown>).useWasmFrom = (base: string) => {
+/**
+ * The WASM backend as the webview sets it up (webview/main.ts): binaries from `base`, one thread, the preview's
+ * training kernels; or, for `baseline`, the kernels as they were before them (bench/wasmBaseline.ts).
+ */
+(window as unknown as Record<string, unknown>).useWasmFrom = (base: string, kernels: 'preview' | 'baseline' = 'preview') => {
   setWasmPaths(base);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  registerWasmTrainingKernels();
+  if (kernels === 'baseline') registerBaselineWasmKernels();
+  else registerWasmTrainingKernels();
 };
 
 /** What the WASM backend can use in this page: SIMD, threads, cross-origin isolation. */
@@ -173,4 +180,55 @@ function paintAll(maps: { shape: number[]; values: Float32Array }[]): void {
   timed.dispose();
   runner.dispose();
   return { backend: tf.getBackend(), samplesPerSecond: timed.samplesPerSecond, loss: timed.batches.map((b) => b.loss) };
+};
+
+/**
+ * How long the model takes to reach `target` validation accuracy on all the held-out digits, checked at each
+ * epoch's end as the preview does, trained as the preview trains it: the plan from the source's compile/fit
+ * (`setup`, the core's reading; its defaults where the source says nothing), the preview's seed, no drawing. At
+ * most `maxEpochs` epochs. Seconds of training alone (validation left out) and of the whole run.
+ */
+(window as unknown as Record<string, unknown>).timeToAccuracy = async (
+  model: PreviewModel,
+  backend: string,
+  digitsBase64: string,
+  target: number,
+  maxEpochs: number,
+) => {
+  await tf.setBackend(backend);
+  const bytes = Uint8Array.from(atob(digitsBase64), (c) => c.charCodeAt(0));
+  const digits = decodeDigits(await gunzip(bytes));
+  const runner = new ModelRunner();
+  runner.build(model);
+  const plan = trainingPlan(model, model.training!);
+  const t0 = performance.now();
+  let reached: { epochs: number; trainingSeconds: number; seconds: number; accuracy: number } | null = null;
+  const trainer: Trainer = new Trainer({
+    model: runner.trainingModel()!,
+    inputShape: (model.inputShape ?? []).slice(1) as number[],
+    digits,
+    settings: { ...plan.settings, epochs: maxEpochs },
+    seed: TRAINING_SEED,
+    now: () => performance.now(),
+    yieldToPage: () => Promise.resolve(),
+    onProgress: () => {},
+    onEpoch: (epoch) => {
+      const accuracy = trainer.epochValidation[epoch].accuracy;
+      if (reached || accuracy < target) return;
+      reached = { epochs: epoch + 1, trainingSeconds: trainer.trainingMs / 1000, seconds: (performance.now() - t0) / 1000, accuracy };
+      trainer.stop();
+    },
+  });
+  await trainer.run();
+  const result = {
+    backend: tf.getBackend(),
+    settings: plan.settings,
+    reached,
+    accuracies: trainer.epochValidation.map((v) => v.accuracy),
+    samplesPerSecond: trainer.samplesPerSecond,
+    seconds: (performance.now() - t0) / 1000,
+  };
+  trainer.dispose();
+  runner.dispose();
+  return result;
 };
