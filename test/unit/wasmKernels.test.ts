@@ -4,7 +4,8 @@
  * the backend's own kernel. A convolution's gradients with respect to its kernel (Conv2DBackpropFilter) and its
  * input (Conv2DBackpropInput) for strides 1 to 3, valid and same padding, non-square kernels and the book's
  * layers (the first at batch 64); max pooling's gradient (MaxPoolGrad) with overlapping windows, padding and ties (a ReLU's
- * zeros); matrix products with either operand transposed (BatchMatMul); sums over leading axes (Sum). And the
+ * zeros); matrix products with either operand transposed (BatchMatMul); sums over leading axes (Sum); a clone
+ * that shares its values (Identity). And the
  * book's convnet trains on WASM in Node (the loss falls) with as many tensors after each epoch as before.
  */
 import { strict as assert } from 'node:assert';
@@ -83,14 +84,15 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
       }));
   }
 
-  it("Conv2DBackpropInput with padding wider than the kernel (explicit) is the backend's own, and equal", () =>
+  it("Conv2DBackpropInput with padding wider than the kernel (explicit; not as a convolution) equals the CPU backend's", () =>
     compare(() =>
       tf.conv2dTranspose(
-        tf.randomNormal([2, 6, 6, 4], 0, 1, 'float32', 3) as tf.Tensor4D,
+        tf.randomNormal([2, 5, 2, 4], 0, 1, 'float32', 3) as tf.Tensor4D,
         tf.randomNormal([3, 3, 2, 4], 0, 1, 'float32', 4) as tf.Tensor4D,
         [2, 4, 4, 2],
         1,
-        // conv2dTranspose's padding is the forward convolution's: 3 above, more than the kernel's 3 - 1.
+        // conv2dTranspose's padding is the forward convolution's: 3 above, more than the kernel's 3 - 1, so that
+        // the forward convolution of a 4×4 input gives the 5×2 taken here.
         [
           [0, 0],
           [3, 0],
@@ -150,6 +152,18 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
   ];
   for (const [what, shape, axes, keep] of sumCases)
     it(`Sum equals the CPU backend's: ${what}`, () => compare(() => tf.sum(tf.randomNormal(shape, 0, 1, 'float32', 11), axes, keep), 1e-5));
+
+  it('Identity (tf.clone) shares the values, which outlive the original', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const before = tf.memory().numDataBuffers;
+    const y = tf.clone(x);
+    assert.equal(tf.memory().numDataBuffers, before, 'no copy: the same data');
+    x.dispose();
+    assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3, 4]);
+    assert.deepEqual(y.shape, [2, 2]);
+    y.dispose();
+  });
 
   it('registering again changes nothing (the replaced kernels keep the originals underneath)', async () => {
     registerWasmTrainingKernels();

@@ -9,21 +9,20 @@
  * The patches of x are written straight onto the heap as Pᵀ [(i, j, c), (n, y, x)], one row of Pᵀ a run of x
  * with its channels first, and dy is already [(n, y, x), o]: `Pᵀ · dy` is the form the WASM BatchMatMul sends to
  * XNNPACK's GEMM (its transposed forms are a plain loop), and the product is the kernel's layout [kh, kw, c, o].
- * XNNPACK packs the right-hand matrix on every call (it takes it for a layer's weights): dy is the smaller one
- * here (the book's convnet: 64 output channels against 288 patch values); P · dy the other way round measured
- * two to three times slower.
+ * XNNPACK packs the right-hand matrix on every call (it takes it for a layer's weights): packing dy, and not the
+ * patches (dyᵀ · P), measured two to three times faster on each of the book's three layers.
  *
- * Conv2DBackpropInput, as the convolution it is: dy, with s - 1 zeros between its pixels where the stride s > 1,
- * convolved with the kernel turned by 180° and its in and out channels swapped ([kh, kw, o, c]), padded by
- * kh - 1 - top above and by what makes the output the input's height below (the same across). Where the forward
- * convolution's padding exceeds kh - 1 (explicit padding only), the backend's own kernel runs instead.
+ * Conv2DBackpropInput, either as the convolution it is (dy convolved with the kernel turned by 180° and its
+ * channels swapped) or as a product and a scatter (col2im), whichever spends fewer
+ * multiply-accumulates (`conv2DBackpropInput` says when).
  *
  * tfjs' gradient of conv2d refuses dilated kernels, so the forward convolution's dilation is always 1 here. Only
  * NHWC: the WASM backend's Conv2D refuses NCHW.
  */
 import { backend_util, BatchMatMul, Conv2D, Reverse, Transpose } from '@tensorflow/tfjs-core';
-import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, reshaped, run, Scratch, type KernelArgs } from './wasmHeap';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 function convInfo(
   xShape: number[],
@@ -85,55 +84,90 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): Te
   }
 }
 
-/** Conv2DBackpropInput as a convolution; `own` is the backend's kernel, for padding wider than the kernel. */
-export function conv2DBackpropInput(own: KernelFunc) {
-  return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
-    const { dy, filter } = inputs;
-    if (!dy || !filter) throw new Error('Conv2DBackpropInput needs dy and filter');
-    const a = attrs as unknown as Conv2DBackpropInputAttrs;
-    const info = convInfo(a.inputShape, filter.shape, a.strides, a);
-    const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, outChannels: o } = info;
-    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-    // dy spread out by the stride: (oh - 1)·sh + 1 rows.
-    const dh = (oh - 1) * sh + 1;
-    const dw = (ow - 1) * sw + 1;
-    const top = kh - 1 - info.padInfo.top;
-    const left = kw - 1 - info.padInfo.left;
-    const bottom = h + kh - 1 - dh - top;
-    const right = w + kw - 1 - dw - left;
-    if (top < 0 || left < 0 || bottom < 0 || right < 0 || n * oh * ow === 0) return own({ inputs, backend, attrs: attrs ?? {} }) as TensorInfo;
-    const s = new Scratch(backend);
-    try {
-      const swapped = s.step(Transpose, { x: filter }, { perm: [0, 1, 3, 2] });
-      const turned = s.step(Reverse, { x: swapped }, { dims: [0, 1] });
-      let spread = dy;
-      if (sh > 1 || sw > 1) {
-        spread = s.alloc([n, dh, dw, o]);
-        const out = heapF32(backend, spread);
-        const src = heapF32(backend, dy);
-        out.fill(0);
-        for (let b = 0; b < n; b++)
-          for (let y = 0; y < oh; y++)
-            for (let x = 0; x < ow; x++) {
-              const from = ((b * oh + y) * ow + x) * o;
-              out.set(src.subarray(from, from + o), ((b * dh + y * sh) * dw + x * sw) * o);
+/**
+ * Conv2DBackpropInput, the cheaper of two ways: as a convolution (XNNPACK's), which computes every input pixel
+ * from a window of dy, and as a product and its scatter (col2im), which spends multiply-accumulates only on dy's
+ * pixels: h·w against oh·ow of them. The convolution wins while the two counts are close (the book's second
+ * layer: 13×13 against 11×11) and the product where the input has at least twice dy's pixels (its third layer,
+ * 5×5 against 3×3; any stride of 2 or more), measured on this machine.
+ */
+export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo {
+  const { dy, filter } = inputs;
+  if (!dy || !filter) throw new Error('Conv2DBackpropInput needs dy and filter');
+  const a = attrs as unknown as Conv2DBackpropInputAttrs;
+  const info = convInfo(a.inputShape, filter.shape, a.strides, a);
+  if (info.inHeight * info.inWidth < 2 * info.outHeight * info.outWidth) {
+    const dx = asConvolution(dy, filter, info, backend);
+    if (dx) return dx;
+  }
+  return asColumns(dy, filter, info, backend);
+}
+
+type ConvInfo = ReturnType<typeof convInfo>;
+
+/**
+ * dx as the convolution of dy (stride 1) with the kernel turned by 180° and its channels swapped, padded by
+ * kh - 1 - top above and kh - 1 - bottom below (the same across); null where the forward convolution's padding
+ * exceeds kh - 1 (explicit padding only). A stride of 2 or more always goes to the product (h·w ≥ 2·oh·ow).
+ */
+function asConvolution(dy: TensorInfo, filter: TensorInfo, info: ConvInfo, backend: KernelArgs['backend']): TensorInfo | null {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const { top, bottom, left, right } = info.padInfo;
+  const pads = [kh - 1 - top, kh - 1 - bottom, kw - 1 - left, kw - 1 - right];
+  if (sh !== 1 || sw !== 1 || pads.some((p) => p < 0)) return null;
+  const s = new Scratch(backend);
+  try {
+    const swapped = s.step(Transpose, { x: filter }, { perm: [0, 1, 3, 2] });
+    const turned = s.step(Reverse, { x: swapped }, { dims: [0, 1] });
+    const conv = {
+      strides: [1, 1],
+      pad: [[0, 0], pads.slice(0, 2), pads.slice(2), [0, 0]],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+    } as unknown as NamedAttrMap;
+    // The result, not freed with the scratch.
+    return run(Conv2D, { x: dy, filter: turned }, backend, conv);
+  } finally {
+    s.free();
+  }
+}
+
+/**
+ * dx by col2im: the columns C = dy [(n, y, x), o] · Wᵀ [o, (i, j, c)] (XNNPACK's GEMM; Wᵀ, the small one, packed),
+ * then each row of C added into the input pixels its window covers.
+ */
+function asColumns(dy: TensorInfo, filter: TensorInfo, info: ConvInfo, backend: KernelArgs['backend']): TensorInfo {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, outChannels: o } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const rows = n * oh * ow;
+  const k = kh * kw * c;
+  const s = new Scratch(backend);
+  try {
+    const filterT = s.step(Transpose, { x: reshaped(filter, [k, o]) }, { perm: [1, 0] });
+    const cols = s.step(BatchMatMul, { a: reshaped(dy, [rows, o]), b: filterT }, { transposeA: false, transposeB: false });
+    const out = (backend as BackendWasm).makeOutput([n, h, w, c], 'float32');
+    const dx = heapF32(backend, out);
+    const p = heapF32(backend, cols);
+    dx.fill(0);
+    let at = 0;
+    for (let b = 0; b < n; b++)
+      for (let y = 0; y < oh; y++)
+        for (let xo = 0; xo < ow; xo++)
+          for (let i = 0; i < kh; i++) {
+            const iy = y * sh + i - top;
+            if (iy < 0 || iy >= h) {
+              at += kw * c;
+              continue;
             }
-      }
-      const conv = {
-        strides: [1, 1],
-        pad: [
-          [0, 0],
-          [top, bottom],
-          [left, right],
-          [0, 0],
-        ],
-        dataFormat: 'NHWC',
-        dilations: [1, 1],
-      } as unknown as NamedAttrMap;
-      // The result, not freed with the scratch.
-      return run(Conv2D, { x: spread, filter: turned }, backend, conv);
-    } finally {
-      s.free();
-    }
-  };
+            for (let j = 0; j < kw; j++, at += c) {
+              const ix = xo * sw + j - left;
+              if (ix < 0 || ix >= w) continue;
+              for (let ch = 0, to = ((b * h + iy) * w + ix) * c; ch < c; ch++) dx[to + ch] += p[at + ch];
+            }
+          }
+    return out;
+  } finally {
+    s.free();
+  }
 }

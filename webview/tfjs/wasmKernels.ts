@@ -5,13 +5,16 @@
  *   Conv2D stopped with "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'");
  * - Conv2DBackpropInput is a direct loop, 40% of a step; MaxPoolGrad visits every window of every pixel, 12%;
  * - BatchMatMul sends only its untransposed form to XNNPACK, and a Dense layer's gradients are the transposed ones;
- * - Sum over a tensor's leading axes (a bias's gradient) transposes the whole tensor first.
+ * - Sum over a tensor's leading axes (a bias's gradient) transposes the whole tensor first;
+ * - Identity (tf.clone, which the gradients call on every activation) copies the values, where the CPU backend
+ *   shares them: tensors never change in place.
  * The kernels below replace those, for the WASM backend only, with the backend's own fast kernels (XNNPACK's
  * convolution and GEMM) or one pass over the WebAssembly heap; where a case falls outside what they do, the
  * backend's own kernel runs. Each equals tfjs' CPU backend's result (test/unit/wasmKernels.test.ts).
  */
 import {
   BatchMatMul,
+  Identity,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
   getKernel,
@@ -38,10 +41,11 @@ const REPLACED = Symbol('layerlens replaced');
 export function registerWasmTrainingKernels(): void {
   if (!getKernel(Conv2DBackpropFilter, BACKEND))
     registerKernel({ kernelName: Conv2DBackpropFilter, backendName: BACKEND, kernelFunc: conv2DBackpropFilter as never });
-  replace(Conv2DBackpropInput, (own) => conv2DBackpropInput(own));
+  replace(Conv2DBackpropInput, () => conv2DBackpropInput as never);
   replace(MaxPoolGrad, () => maxPoolGrad as never);
   replace(BatchMatMul, untransposedMatMul);
   replace(Sum, leadingAxesSum);
+  replace(Identity, sharedIdentity);
 }
 
 function replace(name: string, make: (own: KernelFunc) => KernelFunc | ((args: KernelArgs) => TensorInfo)): void {
@@ -103,5 +107,15 @@ function leadingAxesSum(own: KernelFunc): KernelFunc {
     for (let r = 0, at = 0; r < rows; r++) for (let k = 0; k < width; k++, at++) sums[k] += values[at];
     heapF32(backend, out).set(sums);
     return out;
+  }) as KernelFunc;
+}
+
+/** Identity as the CPU backend's: one more reference to the same values (strings, which the heap does not hold, to the backend's kernel). */
+function sharedIdentity(own: KernelFunc): KernelFunc {
+  return (({ inputs, backend, attrs }: KernelArgs) => {
+    const { x } = inputs;
+    if (!x || x.dtype === 'string') return own({ inputs, backend, attrs: attrs ?? {} });
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   }) as KernelFunc;
 }
