@@ -64,18 +64,24 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): Te
     const xs = heapF32(backend, xT);
     let at = 0;
     for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++)
+      for (let j = 0; j < kw; j++) {
+        // The output columns whose pixel (x·sw + j - left) is inside the input.
+        const first = Math.min(ow, Math.max(0, Math.ceil((left - j) / sw)));
+        const last = Math.max(first, Math.min(ow, Math.floor((w - 1 + left - j) / sw) + 1));
         for (let ch = 0; ch < c; ch++)
           for (let b = 0; b < n; b++)
             for (let y = 0; y < oh; y++) {
               const iy = y * sh + i - top;
-              if (iy < 0 || iy >= h) {
-                for (let xo = 0; xo < ow; xo++) p[at++] = 0;
-                continue;
+              const end = at + ow;
+              if (iy >= 0 && iy < h) {
+                // Inside the input: columns [first, last) of this row of Pᵀ; padding on either side.
+                const row = ((ch * n + b) * h + iy) * w;
+                while (at < end - ow + first) p[at++] = 0;
+                for (let xo = first, ix = first * sw + j - left; xo < last; xo++, ix += sw) p[at++] = xs[row + ix];
               }
-              const row = ((ch * n + b) * h + iy) * w;
-              for (let xo = 0, ix = j - left; xo < ow; xo++, ix += sw) p[at++] = ix < 0 || ix >= w ? 0 : xs[row + ix];
+              while (at < end) p[at++] = 0;
             }
+      }
     // The result, not freed with the scratch: [(i, j, c), o] is the kernel's layout.
     const dw = run(BatchMatMul, { a: patchesT, b: reshaped(dy, [rows, o]) }, backend, { transposeA: false, transposeB: false });
     return reshaped(dw, [kh, kw, c, o]);

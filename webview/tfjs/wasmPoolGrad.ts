@@ -24,8 +24,6 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo 
   const x = heapF32(backend, input);
   const g = heapF32(backend, dy);
   dx.fill(0);
-  const best = new Float32Array(c);
-  const where = new Int32Array(c);
   let at = 0;
   for (let b = 0; b < n; b++)
     for (let y = 0; y < oh; y++) {
@@ -34,20 +32,19 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo 
       for (let xo = 0; xo < ow; xo++, at += c) {
         const x0 = Math.max(0, xo * sw - left);
         const x1 = Math.min(w, xo * sw - left + fw);
-        best.fill(-Infinity);
-        where.fill(-1);
-        for (let iy = y0; iy < y1; iy++)
-          for (let ix = x0; ix < x1; ix++) {
-            const base = ((b * h + iy) * w + ix) * c;
-            for (let ch = 0; ch < c; ch++) {
-              const v = x[base + ch];
-              if (v > best[ch]) {
-                best[ch] = v;
-                where[ch] = base + ch;
+        for (let ch = 0; ch < c; ch++) {
+          let most = -Infinity;
+          let where = -1;
+          for (let iy = y0; iy < y1; iy++)
+            for (let ix = x0, i = ((b * h + iy) * w + x0) * c + ch; ix < x1; ix++, i += c) {
+              const v = x[i];
+              if (v > most) {
+                most = v;
+                where = i;
               }
             }
-          }
-        for (let ch = 0; ch < c; ch++) if (where[ch] >= 0) dx[where[ch]] += g[at + ch];
+          if (where >= 0) dx[where] += g[at + ch];
+        }
       }
     }
   return out;
