@@ -140,18 +140,15 @@ function paintAll(maps: { shape: number[]; values: Float32Array }[]): void {
   return { backend: tf.getBackend(), buildMs, firstMs, allMs, peakBytes, heap };
 };
 
+/** The model being trained for `timedTraining`, built and warmed by `prepareTraining`. */
+let training: { runner: ModelRunner; trainer: (trainSamples: number, size: number) => Trainer; batchSize: number } | null = null;
+
 /**
- * Training speed: the model trained on the bundled digits (given as the gzipped file's base64) in batches of
- * `batchSize` with Adam, as the preview trains it. A first small batch compiles the backend's kernels (WebGL's
- * shaders) and is not timed; then `batches` batches are, training steps only (no validation, no drawing).
+ * Training speed, in two steps so that the page's CPU time can be read around the timed part alone: the model
+ * built for the bundled digits (given as the gzipped file's base64), Adam as the preview trains, and a first small
+ * batch, not timed, which compiles the backend's kernels (WebGL's shaders).
  */
-(window as unknown as Record<string, unknown>).train = async (
-  model: PreviewModel,
-  backend: string,
-  digitsBase64: string,
-  batchSize: number,
-  batches: number,
-) => {
+(window as unknown as Record<string, unknown>).prepareTraining = async (model: PreviewModel, backend: string, digitsBase64: string, batchSize: number) => {
   await tf.setBackend(backend);
   const bytes = Uint8Array.from(atob(digitsBase64), (c) => c.charCodeAt(0));
   const digits = decodeDigits(await gunzip(bytes));
@@ -175,11 +172,19 @@ function paintAll(maps: { shape: number[]; values: Float32Array }[]): void {
   const warm = trainer(8, 8);
   await warm.run();
   warm.dispose();
+  training = { runner, trainer, batchSize };
+  return tf.getBackend();
+};
+
+/** Then `batches` batches, timed: training steps only (no validation, no drawing). */
+(window as unknown as Record<string, unknown>).timedTraining = async (batches: number) => {
+  const { runner, trainer, batchSize } = training!;
   const timed = trainer(batchSize * batches, batchSize);
   await timed.run();
   timed.dispose();
   runner.dispose();
-  return { backend: tf.getBackend(), samplesPerSecond: timed.samplesPerSecond, loss: timed.batches.map((b) => b.loss) };
+  training = null;
+  return { samples: timed.seen, samplesPerSecond: timed.samplesPerSecond, loss: timed.batches.map((b) => b.loss) };
 };
 
 /**

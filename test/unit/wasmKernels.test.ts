@@ -129,6 +129,28 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
       }));
   }
 
+  it("MaxPoolGrad equals the CPU backend's where the input has NaNs (a window of NaNs gets no gradient)", () =>
+    compare(() => {
+      const values = tf.randomNormal([1, 4, 4, 2], 0, 1, 'float32', 14).dataSync().slice();
+      // The first window of channel 0 all NaN; channel 1's first window NaN but one value.
+      for (const [y, x] of [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ])
+        values[(y * 4 + x) * 2] = NaN;
+      for (const [y, x] of [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+      ])
+        values[(y * 4 + x) * 2 + 1] = NaN;
+      const input = tf.tensor(values, [1, 4, 4, 2]);
+      const dy = tf.randomNormal([1, 2, 2, 2], 0, 1, 'float32', 15);
+      return tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), dy)))(input));
+    }));
+
   const matMulCases: [string, number[], number[], boolean, boolean][] = [
     ['a · b', [5, 7], [7, 3], false, false],
     ['aᵀ · b', [7, 5], [7, 3], true, false],
