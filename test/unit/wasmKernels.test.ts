@@ -64,6 +64,9 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
     ['stride 2, same, an even size', [2, 8, 8, 3], [3, 3, 3, 4], 2, 'same'],
     ['stride 3, same, a 5×2 kernel on a 10×7 input', [3, 10, 7, 2], [5, 2, 2, 3], 3, 'same'],
     ['a 1×1 kernel', [2, 5, 5, 6], [1, 1, 6, 4], 1, 'valid'],
+    // More output channels than patch values (2·2·2 = 8 < 16): the kernel's gradient as dyᵀ · P.
+    ['stride 2, same, 16 filters of 2×2×2', [2, 9, 9, 2], [2, 2, 2, 16], 2, 'same'],
+    ['stride 1, same, 16 filters of 3×1×2', [2, 6, 5, 2], [3, 1, 2, 16], 1, 'same'],
     ["the book's first convolution, batch 64", [64, 28, 28, 1], [3, 3, 1, 32], 1, 'valid'],
     // At batch 4: the CPU backend takes a minute for the second at batch 64.
     ["the book's second convolution, batch 4", [4, 13, 13, 32], [3, 3, 32, 64], 1, 'valid'],
