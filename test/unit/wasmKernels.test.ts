@@ -172,6 +172,8 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
     ["a bias's gradient: the leading three axes", [4, 5, 6, 7], [0, 1, 2], false],
     ['the leading two axes, kept', [4, 5, 6, 7], [1, 0], true],
     ['the first axis, as a negative one', [4, 3], [-2], false],
+    ['rows not a multiple of four (15)', [3, 5, 2], [0, 1], false],
+    ["the book's first bias gradient", [64, 26, 26, 32], [0, 1, 2], false],
     ['inner axes (the backend kernel)', [4, 5, 6], [1, 2], false],
     ['every axis (the backend kernel)', [4, 5], [0, 1], false],
   ];

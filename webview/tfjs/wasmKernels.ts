@@ -104,7 +104,11 @@ function leadingAxesSum(own: KernelFunc): KernelFunc {
     const out = (backend as BackendWasm).makeOutput(keepDims ? [...axes.map(() => 1), ...inner] : inner, 'float32');
     const sums = new Float64Array(width);
     const values = heapF32(backend, x);
-    for (let r = 0, at = 0; r < rows; r++) for (let k = 0; k < width; k++, at++) sums[k] += values[at];
+    // Four rows at a time: a quarter of the writes to `sums`, which cost more than the additions.
+    let r = 0;
+    for (const w2 = 2 * width, w3 = 3 * width; r + 4 <= rows; r += 4)
+      for (let k = 0, at = r * width; k < width; k++, at++) sums[k] += values[at] + values[at + width] + (values[at + w2] + values[at + w3]);
+    for (; r < rows; r++) for (let k = 0, at = r * width; k < width; k++, at++) sums[k] += values[at];
     heapF32(backend, out).set(sums);
     return out;
   }) as KernelFunc;
