@@ -1,12 +1,12 @@
 /**
  * The kernels the preview adds to tfjs' WASM backend, or replaces there, to train (webview/tfjs/wasmKernels.ts):
- * each result equals tfjs' CPU backend's, for the cases the kernel handles itself and for those it hands back to
- * the backend's own kernel. A convolution's gradients with respect to its kernel (Conv2DBackpropFilter) and its
- * input (Conv2DBackpropInput) for strides 1 to 3, valid and same padding, non-square kernels and the book's
- * layers (the first at batch 64); max pooling's gradient (MaxPoolGrad) with overlapping windows, padding and ties (a ReLU's
- * zeros); matrix products with either operand transposed (BatchMatMul); sums over leading axes (Sum); a clone
- * that shares its values (Identity). And the
- * book's convnet trains on WASM in Node (the loss falls) with as many tensors after each epoch as before.
+ * each result equals tfjs' CPU backend's, for the cases the kernel handles itself and for those it hands back to the
+ * backend's own kernel. A convolution's gradients with respect to its kernel (Conv2DBackpropFilter) and its input
+ * (Conv2DBackpropInput) for strides 1 to 3, valid and same padding, non-square kernels and the book's layers (the
+ * first at batch 64); max pooling's gradient (MaxPoolGrad) with overlapping windows, padding, ties (a ReLU's zeros)
+ * and NaNs; matrix products with either operand transposed (BatchMatMul); sums over leading axes (Sum); a clone and
+ * a cast to the same type that share their values (Identity, Cast). And the book's convnet trains on WASM in Node
+ * (the loss falls) with as many tensors after each epoch as before.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
@@ -190,6 +190,21 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
     assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3, 4]);
     assert.deepEqual(y.shape, [2, 2]);
     y.dispose();
+  });
+
+  it('Cast to the same type shares the values; to another type it converts them (to bool: not 0, as on the CPU backend)', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor([1.5, -2, 0, 3.25]);
+    const before = tf.memory().numDataBuffers;
+    const same = tf.cast(x, 'float32');
+    assert.equal(tf.memory().numDataBuffers, before, 'no copy: the same data');
+    const whole = tf.cast(x, 'int32');
+    const truth = tf.cast(x, 'bool');
+    x.dispose();
+    assert.deepEqual(Array.from(same.dataSync()), [1.5, -2, 0, 3.25]);
+    assert.deepEqual(Array.from(whole.dataSync()), [1, -2, 0, 3]);
+    assert.deepEqual(Array.from(truth.dataSync()), [1, 1, 0, 1]);
+    tf.dispose([same, whole, truth]);
   });
 
   it('registering again changes nothing (the replaced kernels keep the originals underneath)', async () => {

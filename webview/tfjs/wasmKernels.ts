@@ -6,14 +6,16 @@
  * - Conv2DBackpropInput is a direct loop, 40% of a step; MaxPoolGrad visits every window of every pixel, 12%;
  * - BatchMatMul sends only its untransposed form to XNNPACK, and a Dense layer's gradients are the transposed ones;
  * - Sum over a tensor's leading axes (a bias's gradient) transposes the whole tensor first;
- * - Identity (tf.clone, which the gradients call on every activation) copies the values, where the CPU backend
- *   shares them: tensors never change in place.
+ * - Identity (tf.clone, which the gradients call on every activation) and Cast to the same type (a ReLU's gradient
+ *   casts its float mask to float) copy the values, where the CPU backend shares them: tensors never change in place;
+ *   and its Cast of numbers to bool copies bytes (-2 became 254).
  * The kernels below replace those, for the WASM backend only, with the backend's own fast kernels (XNNPACK's
  * convolution and GEMM) or one pass over the WebAssembly heap; where a case falls outside what they do, the
  * backend's own kernel runs. Each equals tfjs' CPU backend's result (test/unit/wasmKernels.test.ts).
  */
 import {
   BatchMatMul,
+  Cast,
   Identity,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
@@ -25,7 +27,7 @@ import {
   unregisterKernel,
   util,
 } from '@tensorflow/tfjs-core';
-import type { BatchMatMulAttrs, KernelConfig, KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BatchMatMulAttrs, CastAttrs, KernelConfig, KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilter, conv2DBackpropInput } from './wasmConvGrads';
 import { maxPoolGrad } from './wasmPoolGrad';
@@ -46,6 +48,7 @@ export function registerWasmTrainingKernels(): void {
   replace(BatchMatMul, untransposedMatMul);
   replace(Sum, leadingAxesSum);
   replace(Identity, sharedIdentity);
+  replace(Cast, sameTypeCast);
 }
 
 function replace(name: string, make: (own: KernelFunc) => KernelFunc | ((args: KernelArgs) => TensorInfo)): void {
@@ -121,5 +124,27 @@ function sharedIdentity(own: KernelFunc): KernelFunc {
     if (!x || x.dtype === 'string') return own({ inputs, backend, attrs: attrs ?? {} });
     backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  }) as KernelFunc;
+}
+
+/**
+ * Cast as the CPU backend's: to the type a tensor already has, the same values shared; numbers to bool, whether
+ * each is not 0 (the backend's own kernel copies the bytes over, so -2 became 254); any other cast, the backend's.
+ */
+function sameTypeCast(own: KernelFunc): KernelFunc {
+  return (({ inputs, backend, attrs }: KernelArgs) => {
+    const { x } = inputs;
+    const { dtype } = attrs as unknown as CastAttrs;
+    if (!x || dtype === 'string' || x.dtype === 'string') return own({ inputs, backend, attrs: attrs ?? {} });
+    if (x.dtype === dtype) {
+      backend.incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype };
+    }
+    if (dtype !== 'bool') return own({ inputs, backend, attrs: attrs ?? {} });
+    const out = (backend as BackendWasm).makeOutput(x.shape, 'bool');
+    const values = (backend as BackendWasm).typedArrayFromHeap(x);
+    const truth = (backend as BackendWasm).typedArrayFromHeap(out);
+    for (let i = 0; i < values.length; i++) truth[i] = values[i] !== 0 ? 1 : 0;
+    return out;
   }) as KernelFunc;
 }
