@@ -9,7 +9,8 @@ import { applicationSource } from '../applications';
 import { chunkSource, type Chunk } from '../python/chunks';
 import { chunkInfo, readChunk } from './chunkInfo';
 import { SourceText } from '../python/sourceText';
-import type { FunctionalBuilder, GraphNode, LayerCall, Value } from '../python/values';
+import type { Value } from '../python/values';
+import type { FunctionalBuilder, GraphNode, LayerCall } from './values';
 import type { Program } from './interpreter';
 
 /** `raise ValueError(message)` in an architecture's Python: Keras rejects the arguments. */

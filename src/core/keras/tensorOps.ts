@@ -8,7 +8,8 @@
  */
 import { GET_ITEM, opFor, preprocessMode, type OpSpec } from '../layers/ops';
 import type { PyDefault } from '../layers/rule';
-import { type GraphNode, type LayerCall, type Value } from '../python/values';
+import type { Value } from '../python/values';
+import type { GraphNode, LayerCall } from './values';
 
 /** What the interpreter lends: its Keras tensors, and making a node of the graph. */
 export interface OpHost {
