@@ -13,6 +13,7 @@ import { MAX_CALL_DEPTH, MAX_STATEMENTS, type ParsedArgs, type Scope } from '../
 import { NONE, unknown, type FunctionDefinition, type Value } from '../python/values';
 import { CustomLayers } from './customLayers';
 import { isGraphInit, superInitCalls } from './objects';
+import { codeMayTouchModels } from './chunkInfo';
 import { classifySymbol } from './symbols';
 import { MAX_MODELS } from './tensorGraph';
 import type { LayerCall, ModelBuilder } from './values';
@@ -153,9 +154,10 @@ export abstract class ModelClasses extends CustomLayers {
   private runUncalledFunctions(): void {
     /** Models each function built with its defaults, to name where the file passes it on (one scan for all). */
     const byDefaults: { fn: Extract<Value, { kind: 'local' }>; made: ModelBuilder[] }[] = [];
+    const callables = new Set(this.functions.map((f) => f.name).concat(this.classNames));
     for (let i = this.functions.length - 1; i >= 0; i--) {
       const fn = this.functions[i];
-      if (!fn.definition || fn.definition.calls > 0) continue;
+      if (!fn.definition || fn.definition.calls > 0 || !mayBuildModels(fn.definition, callables)) continue;
       // The bounds hold here too: a file that already made this much is not run further.
       if (this.modelCount() >= MAX_MODELS || this.statements >= MAX_STATEMENTS) break;
       const before = this.models.length;
@@ -257,8 +259,12 @@ export abstract class ModelClasses extends CustomLayers {
 
   // ---- the evaluator's hooks for classes and calls --------------------------------------------
 
+  /** The names of the file's classes, for the calls a function nothing calls may make (runUncalledFunctions). */
+  private readonly classNames: string[] = [];
+
   /** A subclass of a Keras layer keeps its parent's rules unless it overrides how its shape or weights are made; one of `keras.layers.Layer` itself is a custom layer. */
   protected classHeader(cls: LocalClass, bases: Value[], body: SyntaxNode | null): void {
+    this.classNames.push(cls.name);
     // A subclass of a Keras layer (`class StandardizedConv2D(layers.Conv2D)`) keeps its parent's rules unless it overrides how its shape or weights are made.
     const overrides: string[] = [];
     for (let c = body?.firstChild ?? null; c; c = c.nextSibling) {
@@ -341,3 +347,23 @@ const CUSTOM_LAYER_BASE = /^keras(?:\.layers)?(?:\.(?:engine\.)?base_layer)?\.La
 /** Keras Tuner's search space (`hp` in a model-building function; `kt.HyperParameters()`), and its methods that give a value. */
 export const HYPERPARAMETERS = 'keras_tuner.HyperParameters';
 export const HYPERPARAMETER_METHOD = /^keras_tuner\.HyperParameters\.(Int|Float|Choice|Boolean|Fixed)$/;
+
+/**
+ * Whether running a function nothing calls, with its defaults, may show a model: its text may touch one (the test
+ * statements pass to be walked), or it calls a function or class of the file (which then runs with this call's
+ * arguments, not alone with its defaults). Any other function is not run: in Python it never runs, and running it
+ * here would only follow code no model depends on (a trainer's `for epoch in range(self.epochs)`).
+ */
+function mayBuildModels(def: FunctionDefinition, callables: Set<string>): boolean {
+  const text = def.chunk.text.slice(def.node.from, def.node.to);
+  if (codeMayTouchModels(text)) return true;
+  // Its body only: the `def name(` line is no call.
+  const body = def.node.lastChild;
+  if (!body) return false;
+  CALLED_NAME.lastIndex = body.from - def.node.from;
+  for (let m = CALLED_NAME.exec(text); m; m = CALLED_NAME.exec(text)) if (callables.has(m[1])) return true;
+  return false;
+}
+
+/** A name called (`f(`, `self.f(`, `Cls (`). */
+const CALLED_NAME = /([A-Za-z_]\w*)\s*\(/g;
