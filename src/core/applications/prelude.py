@@ -1,21 +1,20 @@
-/**
- * Python shared by every architecture of `keras.applications` written here: Keras' checks of the
- * arguments (with Keras' own messages, so that an invalid input size is a diagnostic in Keras' words),
- * the input, and the classifier or pooling on top. It is prepended to each family's source, both when
- * LayerLens interprets it and when `scripts/keras-oracle/check_source.py` runs it in real Keras.
- *
- * Only `channels_last` is written: it is Keras' default image data format.
- */
-export const prelude = `
+"""Python shared by every architecture of keras.applications written here: Keras' checks of the arguments (with
+Keras' own messages, so that an invalid input size is a diagnostic in Keras' words), the input, and the classifier
+or pooling on top. index.ts puts it before each family's source, both when LayerLens interprets it and when
+scripts/keras-oracle/check_source.py runs it in real Keras.
+
+Only channels_last is written: it is Keras' default image data format.
+"""
+
 import keras
 from keras import layers
 
 
 def validate_weights(weights, include_top, classes, message=None):
-    # Keras also rejects a \`weights\` path that does not exist; whether it does is known only when the code runs.
+    # Keras also rejects a `weights` path that does not exist; whether it does is known only when the code runs.
     if weights == "imagenet" and include_top and classes != 1000:
         if message is None:
-            message = "If using \`weights='imagenet'\` with \`include_top=True\`, \`classes\` should be 1000.  Received classes=" + str(classes)
+            message = "If using `weights='imagenet'` with `include_top=True`, `classes` should be 1000.  Received classes=" + str(classes)
         raise ValueError(message)
 
 
@@ -27,13 +26,13 @@ def obtain_input_shape(input_shape, default_size, min_size, require_flatten, wei
     if weights == "imagenet" and require_flatten:
         if input_shape is not None:
             if tuple(input_shape) != default_shape:
-                raise ValueError("When setting \`include_top=True\` and loading \`imagenet\` weights, \`input_shape\` should be " + str(default_shape) + ".  Received: input_shape=" + str(input_shape))
+                raise ValueError("When setting `include_top=True` and loading `imagenet` weights, `input_shape` should be " + str(default_shape) + ".  Received: input_shape=" + str(input_shape))
         return default_shape
     if input_shape:
         if len(input_shape) != 3:
-            raise ValueError("\`input_shape\` must be a tuple of three integers.")
+            raise ValueError("`input_shape` must be a tuple of three integers.")
         if input_shape[-1] != 3 and weights == "imagenet":
-            raise ValueError("The input must have 3 channels; Received \`input_shape=" + str(input_shape) + "\`")
+            raise ValueError("The input must have 3 channels; Received `input_shape=" + str(input_shape) + "`")
         if (input_shape[0] is not None and input_shape[0] < min_size) or (input_shape[1] is not None and input_shape[1] < min_size):
             raise ValueError("Input size must be at least " + str(min_size) + "x" + str(min_size) + "; Received: input_shape=" + str(input_shape))
     else:
@@ -43,7 +42,7 @@ def obtain_input_shape(input_shape, default_size, min_size, require_flatten, wei
             input_shape = (None, None, 3)
     if require_flatten:
         if None in input_shape:
-            raise ValueError("If \`include_top\` is True, you should specify a static \`input_shape\`. Received: input_shape=" + str(input_shape))
+            raise ValueError("If `include_top` is True, you should specify a static `input_shape`. Received: input_shape=" + str(input_shape))
     return input_shape
 
 
@@ -98,4 +97,3 @@ def classifier_or_pooling(x, include_top, pooling, classes, classifier_activatio
     if pooling == "max":
         return layers.GlobalMaxPooling2D(name="max_pool")(x)
     return x
-`;

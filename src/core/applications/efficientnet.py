@@ -1,23 +1,17 @@
-/**
- * EfficientNetB0 to B7 (Tan & Le, "EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks",
- * 2019), written here from the published structure: the B0 baseline (Table 1 of the paper) is a 3×3 stem of 32
- * filters, seven stages of mobile inverted bottlenecks (MBConv, with squeeze-and-excitation at ratio 0.25) and a
- * 1×1 head of 1280 filters; B1 to B7 scale its width and depth by compound coefficients and take larger images.
- * The model starts with its own preprocessing (Rescaling to [0, 1] and a Normalization layer). Layer names are
- * Keras'.
- */
-export const architectures = [
-  'EfficientNetB0',
-  'EfficientNetB1',
-  'EfficientNetB2',
-  'EfficientNetB3',
-  'EfficientNetB4',
-  'EfficientNetB5',
-  'EfficientNetB6',
-  'EfficientNetB7',
-];
+"""EfficientNetB0 to B7 (Tan & Le, "EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks",
+2019), written here from the published structure: the B0 baseline (Table 1 of the paper) is a 3×3 stem of 32
+filters, seven stages of mobile inverted bottlenecks (MBConv, with squeeze-and-excitation at ratio 0.25) and a
+1×1 head of 1280 filters; B1 to B7 scale its width and depth by compound coefficients and take larger images.
+The model starts with its own preprocessing (Rescaling to [0, 1] and a Normalization layer). Layer names are
+Keras'.
 
-export const source = `
+Runs after prelude.py (index.ts joins the two), which imports keras and layers and defines the helpers
+every family uses.
+"""
+
+__all__ = ["EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3", "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7"]
+
+
 def round_filters(filters, width_coefficient):
     # Channels scaled by the width coefficient, rounded to a multiple of 8, never more than 10% down.
     filters *= width_coefficient
@@ -57,7 +51,7 @@ def mbconv(inputs, activation, drop_rate, name, filters_in, filters_out, kernel_
 
 
 def efficientnet(width_coefficient, depth_coefficient, default_size, dropout_rate, name, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation):
-    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top\` as true, \`classes\` should be 1000')
+    validate_weights(weights, include_top, classes, 'If using `weights="imagenet"` with `include_top` as true, `classes` should be 1000')
     input_shape = obtain_input_shape(input_shape, default_size, 32, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
     drop_connect_rate = 0.2
@@ -139,4 +133,3 @@ def EfficientNetB6(include_top=True, weights="imagenet", input_tensor=None, inpu
 
 def EfficientNetB7(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="efficientnetb7"):
     return efficientnet(2.0, 3.1, 600, 0.5, name, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation)
-`;
