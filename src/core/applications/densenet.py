@@ -50,7 +50,7 @@ def densenet(blocks, include_top, weights, input_tensor, input_shape, pooling, c
 
     x = layers.BatchNormalization(axis=3, epsilon=1.001e-5, name="bn")(x)
     x = layers.Activation("relu", name="relu")(x)
-    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, top_pool_name="avg_pool", named_pooling=True)
     return keras.Model(img_input, x, name=name)
 
 

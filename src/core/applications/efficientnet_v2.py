@@ -19,14 +19,6 @@ def round_filters(filters, width_coefficient):
     return int(max(8, int(filters + 4) // 8 * 8))
 
 
-def squeeze_excite(x, name, filters, filters_se, activation):
-    se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
-    se = layers.Reshape((1, 1, filters), name=f"{name}se_reshape")(se)
-    se = layers.Conv2D(filters_se, 1, padding="same", activation=activation, name=f"{name}se_reduce")(se)
-    se = layers.Conv2D(filters, 1, padding="same", activation="sigmoid", name=f"{name}se_expand")(se)
-    return layers.Multiply(name=f"{name}se_excite")([x, se])
-
-
 def mbconv(inputs, name, fused, input_filters, output_filters, expand_ratio, strides, survival_probability):
     # MBConv: 1×1 expansion, 3×3 depthwise convolution, squeeze-and-excitation, 1×1 projection.
     # Fused-MBConv: a 3×3 convolution does the expansion (and the stride), then the 1×1 projection; without
@@ -50,9 +42,7 @@ def mbconv(inputs, name, fused, input_filters, output_filters, expand_ratio, str
     if project_3x3:
         x = layers.Activation(activation, name=f"{name}project_activation")(x)
     if strides == 1 and input_filters == output_filters:
-        if survival_probability > 0:
-            x = layers.Dropout(survival_probability, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
-        x = layers.Add(name=f"{name}add")([x, inputs])
+        x = drop_connect_add(x, inputs, survival_probability, name)
     return x
 
 
@@ -105,7 +95,7 @@ def efficientnet_v2(variant, width_coefficient, depth_coefficient, default_size,
     x = layers.Conv2D(round_filters(1280, width_coefficient), 1, padding="same", use_bias=False, name="top_conv")(x)
     x = layers.BatchNormalization(axis=3, momentum=0.9, name="top_bn")(x)
     x = layers.Activation("swish", name="top_activation")(x)
-    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, 0.2)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, 0.2, "avg_pool", named_pooling=True)
     return keras.Model(img_input, x, name=name)
 
 

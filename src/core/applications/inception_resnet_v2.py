@@ -100,9 +100,5 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
     # Final 1x1 convolution: 8x8x1536
     x = conv2d_bn(x, 1536, 1, name="conv_7b")
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pool(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, top_pool_name="avg_pool")
     return keras.Model(img_input, x, name=name)

@@ -79,9 +79,5 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
         branch3x3dbl = layers.Concatenate(axis=3)([tower(branch3x3dbl, [(384, 1, 3)]), tower(branch3x3dbl, [(384, 3, 1)])])
         x = layers.Concatenate(axis=3, name=f"mixed{9 + i}")([branch1x1, branch3x3, branch3x3dbl, pool_branch(x, 192)])
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pool(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, top_pool_name="avg_pool")
     return keras.Model(img_input, x, name=name)

@@ -119,7 +119,7 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
             rows = 224
     img_input = image_input(input_tensor, input_shape)
     # the spatial size of the input, tracked through the strides for the padding of strided blocks
-    size = [input_shape[0], input_shape[1]] if input_tensor is None else [input_tensor.shape[1], input_tensor.shape[2]]
+    size = spatial_size(input_tensor, input_shape)
     # 3x3 convolution, stride 2
     channels = make_divisible(32 * alpha, 8)
     x = layers.Conv2D(channels, kernel_size=3, strides=(2, 2), padding="same", use_bias=False, name="Conv1")(img_input)
@@ -141,11 +141,7 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     x = layers.Conv2D(last_block_filters, kernel_size=1, use_bias=False, name="Conv_1")(x)
     x = layers.BatchNormalization(epsilon=1e-3, momentum=0.999, name="Conv_1_bn")(x)
     x = layers.ReLU(6.0, name="out_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pool(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation)
     if name is None:
         name = f"mobilenetv2_{two_decimals(alpha)}_{rows}"
     return keras.Model(img_input, x, name=name)

@@ -69,7 +69,7 @@ def mobilenet_v3(blocks, last_point_ch, input_shape, alpha, minimalistic, includ
         raise ValueError("If imagenet weights are being loaded, alpha can be one of `0.75`, `1.0` for non minimalistic or `1.0` for minimalistic only.")
     img_input = image_input(input_tensor, input_shape)
     # the spatial size of the input, tracked through the strides for the padding of strided blocks
-    size = [input_shape[0], input_shape[1]] if input_tensor is None else [input_tensor.shape[1], input_tensor.shape[2]]
+    size = spatial_size(input_tensor, input_shape)
     se_ratio = None if minimalistic else 0.25
     x = img_input
     if include_preprocessing:
@@ -107,10 +107,8 @@ def mobilenet_v3(blocks, last_point_ch, input_shape, alpha, minimalistic, includ
         x = layers.Conv2D(classes, kernel_size=1, padding="same", name="logits")(x)
         x = layers.Flatten()(x)
         x = layers.Activation(activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D(name="max_pool")(x)
+    else:
+        x = global_pool(x, pooling, named=True)
     return keras.Model(img_input, x, name=name)
 
 

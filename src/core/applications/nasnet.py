@@ -159,11 +159,7 @@ def nasnet(input_shape, penultimate_filters, num_blocks, stem_block_filters, ski
         filters = filters * 2
 
     x = layers.Activation("relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pool(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation)
     return keras.Model(img_input, x, name=name)
 
 

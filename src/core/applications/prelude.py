@@ -1,7 +1,8 @@
 """Python shared by every architecture of keras.applications written here: Keras' checks of the arguments (with
-Keras' own messages, so that an invalid input size is a diagnostic in Keras' words), the input, and the classifier
-or pooling on top. index.ts puts it before each family's source, both when LayerLens interprets it and when
-scripts/keras-oracle/check_source.py runs it in real Keras.
+Keras' own messages, so that an invalid input size is a diagnostic in Keras' words), the input, the code several
+families write alike (channel rounding, padding, EfficientNet's blocks' squeeze-and-excitation and residual), and
+the classifier or pooling on top. index.ts puts it before each family's source, both when LayerLens interprets it
+and when scripts/keras-oracle/check_source.py runs it in real Keras.
 
 Only channels_last is written: it is Keras' default image data format.
 """
@@ -66,9 +67,34 @@ def downsample(size):
     return [None if n is None else (n + 1) // 2 for n in size]
 
 
+def spatial_size(input_tensor, input_shape):
+    # the input's rows and columns: an input_tensor's own, which input_shape need not match (MobileNet V2/V3)
+    if input_tensor is None:
+        return [input_shape[0], input_shape[1]]
+    return [input_tensor.shape[1], input_tensor.shape[2]]
+
+
 def round_repeats(repeats, depth_coefficient):
     # EfficientNet's repeats scaled by the depth coefficient, rounded up (-(-x // 1) is the ceiling of x)
     return int(-(-(depth_coefficient * repeats) // 1))
+
+
+def squeeze_excite(x, name, filters, filters_se, activation):
+    # EfficientNet's and EfficientNetV2's squeeze-and-excitation: global pooling, a 1x1 reduction to filters_se,
+    # a 1x1 expansion with a sigmoid, and the rescaling of x
+    se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
+    se = layers.Reshape((1, 1, filters), name=f"{name}se_reshape")(se)
+    se = layers.Conv2D(filters_se, 1, padding="same", activation=activation, name=f"{name}se_reduce")(se)
+    se = layers.Conv2D(filters, 1, padding="same", activation="sigmoid", name=f"{name}se_expand")(se)
+    return layers.Multiply(name=f"{name}se_excite")([x, se])
+
+
+def drop_connect_add(x, inputs, drop_rate, name):
+    # EfficientNet's and EfficientNetV2's residual: the block's output, dropped per sample (drop-connect) at
+    # drop_rate, added to its input
+    if drop_rate > 0:
+        x = layers.Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
+    return layers.Add(name=f"{name}add")([x, inputs])
 
 
 def image_input(input_tensor, input_shape):
@@ -77,23 +103,25 @@ def image_input(input_tensor, input_shape):
     return input_tensor
 
 
-def global_pool(x, pooling):
-    # Keras' pooling=, unnamed (the families whose own code does not name it): "avg", "max", or None for the map itself
+def global_pool(x, pooling, named=False):
+    # Keras' pooling=: "avg", "max", or None for the map itself. The layer is named "avg_pool" or "max_pool" in the
+    # families whose Keras code names it (named), else Keras generates its name (no name=, as their code writes it).
     if pooling == "avg":
-        return layers.GlobalAveragePooling2D()(x)
+        pool = layers.GlobalAveragePooling2D(name="avg_pool") if named else layers.GlobalAveragePooling2D()
+        return pool(x)
     if pooling == "max":
-        return layers.GlobalMaxPooling2D()(x)
+        pool = layers.GlobalMaxPooling2D(name="max_pool") if named else layers.GlobalMaxPooling2D()
+        return pool(x)
     return x
 
 
-def classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, dropout=None):
+def classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, dropout=None, top_pool_name=None, named_pooling=False):
+    # The ending most families share. With include_top: global average pooling (named top_pool_name, else Keras
+    # generates its name), a dropout where the family has one, and the classifier; without: pooling= (global_pool).
     if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        pool = layers.GlobalAveragePooling2D(name=top_pool_name) if top_pool_name else layers.GlobalAveragePooling2D()
+        x = pool(x)
         if dropout:
             x = layers.Dropout(dropout, name="top_dropout")(x)
         return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    if pooling == "avg":
-        return layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    if pooling == "max":
-        return layers.GlobalMaxPooling2D(name="max_pool")(x)
-    return x
+    return global_pool(x, pooling, named_pooling)

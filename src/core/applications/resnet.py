@@ -78,7 +78,7 @@ def resnet(preact, depths, include_top, weights, input_tensor, input_shape, pool
     if preact:
         x = layers.BatchNormalization(axis=3, epsilon=1.001e-5, name="post_bn")(x)
         x = layers.Activation("relu", name="post_relu")(x)
-    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, top_pool_name="avg_pool", named_pooling=True)
     return keras.Model(img_input, x, name=name)
 
 

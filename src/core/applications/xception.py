@@ -59,9 +59,5 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
         x = layers.BatchNormalization(axis=-1, name=f"block14_sepconv{i + 1}_bn")(x)
         x = layers.Activation("relu", name=f"block14_sepconv{i + 1}_act")(x)
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pool(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, top_pool_name="avg_pool")
     return keras.Model(img_input, x, name=name)
