@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { isHostMessage, type BackendName, type PersistedState, type WebviewMessage } from '../src/protocol';
+import { HostMessageSchema, isHostMessage, whyMalformed, type BackendName, type PersistedState, type WebviewMessage } from '../src/protocol';
 import { restoreState } from './state';
 import type { BackendInfo } from './app/deps';
 import { registerWasmTrainingKernels } from './tfjs/wasmKernels';
@@ -161,7 +161,11 @@ async function boot(): Promise<void> {
   });
   window.addEventListener('message', (e: MessageEvent) => {
     if (isHostMessage(e.data)) element.receive(e.data);
-    else post({ type: 'error', message: `dropped a malformed message from the host: ${JSON.stringify(e.data)?.slice(0, 200)}` });
+    else
+      post({
+        type: 'error',
+        message: `dropped a malformed message from the host (${whyMalformed(HostMessageSchema, e.data)}): ${JSON.stringify(e.data)?.slice(0, 200)}`,
+      });
   });
   post({ type: 'ready' });
 }
