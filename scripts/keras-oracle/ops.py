@@ -74,6 +74,14 @@ KERAS_CASES = [
         "(10,)",
     ),
     model_of("l1 = layers.Lambda(lambda t: ops.abs(t[0] - t[1]))\nout = layers.Dense(1)(l1((a, b)))\n", "(32,)", "(32,)"),
+    # A gated linear unit: a custom layer's call() splitting its Dense's output in two.
+    model_of(
+        "class GLU(layers.Layer):\n    def __init__(self, units, **kwargs):\n        super().__init__(**kwargs)\n"
+        "        self.proj = layers.Dense(units * 2)\n\n    def call(self, x):\n"
+        "        value, gate = ops.split(self.proj(x), 2, axis=-1)\n        return value * ops.sigmoid(gate)\n\n"
+        "out = GLU(16)(a)\n",
+        "(10, 8)",
+    ),
 ]
 
 TF_CASES = [

@@ -515,6 +515,12 @@ model = get_model(upscale_factor=3, channels=1)
     );
   });
 
+  it("K.gather(x, [1, 2]) is tf.gather's first axis (the fixture's `tf.gather(x, [1, 2])`: (2, 10, 8))", () => {
+    const tf = fixture.cases.find((c): c is TfCase => c.kind === 'tf' && c.call === 'tf.gather(x, [1, 2])');
+    const m = model('out = K.gather(x, [1, 2])', '(10, 8)');
+    assert.deepEqual([m.layers[1].name, m.layers[1].type, m.layers[1].outputShape], ['gather', 'K.gather', tf?.outputs?.[0]]);
+  });
+
   it('a Lambda given output_shape= on a list keeps the declared shape (Keras takes it)', () => {
     const m = model('out = layers.Lambda(lambda t: t[0] * t[1], output_shape=(3,))([x, y])', '(8,)', '(8,)');
     assert.deepEqual(m.layers.find((l) => l.type === 'Lambda')?.outputShape, [null, 3]);
