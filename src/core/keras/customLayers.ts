@@ -5,9 +5,11 @@
  * makes, as tensors of known shapes.
  */
 import type { SyntaxNode } from '@lezer/common';
+import { chunkToSource } from '../python/chunks';
 import { classAttribute, type Instance } from '../python/objects';
 import { MAX_CALL_DEPTH, Scope, type ParsedArgs } from '../python/scope';
 import { cannotResolve, NONE, unknown, type Value } from '../python/values';
+import { runFunctional } from './graph';
 import { KerasGraph, operationCall } from './tensorGraph';
 import type { CustomTrace, GraphNode, LayerCall } from './values';
 
@@ -26,49 +28,175 @@ export abstract class CustomLayers extends KerasGraph {
         c = c.nextSibling.nextSibling ?? c;
       } else if (c.name !== '(' && c.name !== ',' && c.name !== ')' && !c.type.isError) fnNode = c;
     if (!fnNode || fnNode.name === '*' || fnNode.name === '**') return;
+    const fn = { node: fnNode, scope, cur: this.cur };
+    this.lambdaFunctions.set(layer, fn);
     const [from, to] = [this.abs(fnNode.from), this.abs(fnNode.to)];
-    const fail = (why: string): void => void (layer.traced = { why, from, to });
     const placeholder = this.newNode(operationCall('LambdaInput', 'keras', from, to), [], from, to);
-    const input: Value = { kind: 'symbolic', node: placeholder };
-    let out: Value;
-    if (this.callDepth >= MAX_CALL_DEPTH) return fail(`its calls go deeper than LayerLens follows (${MAX_CALL_DEPTH} calls)`);
-    if (fnNode.name === 'LambdaExpression') {
-      const body = fnNode.lastChild;
-      if (!body || body.name === ':' || body.type.isError) return fail('its body cannot be read');
-      const fnScope = new Scope(scope, 'lambda');
-      this.parameters(fnNode).forEach((p, i) =>
+    const out = this.applyLambda(fn, { kind: 'symbolic', node: placeholder });
+    const why = typeof out === 'string' ? out : this.onlyOperations(out, [placeholder]);
+    layer.traced = why !== null ? { why, from, to } : { input: placeholder, output: this.asNode(out as Value) as GraphNode, index: indexOf(out as Value) };
+  }
+
+  /** Each Lambda's function, as written where the layer is made (its statement's cursor too), for its calls on a list of tensors. */
+  private readonly lambdaFunctions = new WeakMap<LayerCall, LambdaFunction>();
+
+  /** A Lambda's function applied to `input` (a placeholder, or a list of them): what it returns, or why it could not run. */
+  private applyLambda(fn: LambdaFunction, input: Value): Value | string {
+    if (this.callDepth >= MAX_CALL_DEPTH) return `its calls go deeper than LayerLens follows (${MAX_CALL_DEPTH} calls)`;
+    // The function may be applied from a later statement (`l1 = Lambda(...)`, then `l1([a, b])`): its nodes are read in its own.
+    const saved = this.cur;
+    this.cur = fn.cur;
+    try {
+      return this.applyIn(fn, input);
+    } finally {
+      this.cur = saved;
+    }
+  }
+
+  private applyIn(fn: LambdaFunction, input: Value): Value | string {
+    if (fn.node.name === 'LambdaExpression') {
+      const body = fn.node.lastChild;
+      if (!body || body.name === ':' || body.type.isError) return 'its body cannot be read';
+      const fnScope = new Scope(fn.scope, 'lambda');
+      this.parameters(fn.node).forEach((p, i) =>
         this.bind(
           fnScope,
           p.name,
-          i === 0 ? input : p.defaultNode ? this.evalExpr(p.defaultNode, scope) : this.unknownNode(p.node, 'it is a parameter of a lambda without a default'),
+          i === 0
+            ? input
+            : p.defaultNode
+              ? this.evalExpr(p.defaultNode, fn.scope)
+              : this.unknownNode(p.node, 'it is a parameter of a lambda without a default'),
           this.abs(p.node.from),
         ),
       );
       this.callDepth++;
       try {
-        out = this.evalExpr(body, fnScope);
+        return this.evalExpr(body, fnScope);
       } finally {
         this.callDepth--;
       }
-    } else {
-      const fn = this.evalExpr(fnNode, scope);
-      if (fn.kind !== 'local' || fn.what !== 'function' || !fn.definition) return fail('it is not a function of this file or a lambda');
-      out = this.runFunction(fn, [input], new Map(), null);
     }
+    const value = this.evalExpr(fn.node, fn.scope);
+    if (value.kind !== 'local' || value.what !== 'function' || !value.definition) return 'it is not a function of this file or a lambda';
+    const mark = this.uncertainLog.length;
+    const out = this.runFunction(value, [input], new Map(), null);
+    const branch = this.uncertainLog[mark];
+    return branch
+      ? `it takes \`${branch.keyword}\` on something LayerLens cannot decide${branch.why ? ` (${branch.why})` : ''}, so its output depends on how it runs`
+      : out;
+  }
+
+  /**
+   * Null where `out` is a Keras tensor made of operations only, from the placeholders; else why not: a layer
+   * called inside a Lambda, or a tensor it takes from outside, is not what Keras' Lambda row shows.
+   */
+  private onlyOperations(out: Value, placeholders: GraphNode[]): string | null {
     const result = this.asNode(out);
-    if (!result) return fail(out.kind === 'unknown' ? cannotResolve(out) : 'it does not return one Keras tensor');
-    // Only operations between the placeholder and the result: a layer called inside a Lambda, or a tensor it takes
-    // from outside, is not what Keras' Lambda row shows.
+    if (!result) return out.kind === 'unknown' ? cannotResolve(out) : 'it does not return one Keras tensor';
     const seen = new Set<GraphNode>();
     for (const stack = [result]; stack.length;) {
       const n = stack.pop() as GraphNode;
-      if (n === placeholder || seen.has(n)) continue;
+      if (placeholders.includes(n) || seen.has(n)) continue;
       seen.add(n);
       if (!('type' in n.layer) || !n.layer.operation || !n.inputs.length)
-        return fail(n.inputs.length ? 'it calls a layer or a model' : 'it uses a tensor other than its input');
+        return n.inputs.length ? 'it calls a layer or a model' : 'it uses a tensor other than its input';
       stack.push(...n.inputs);
     }
-    layer.traced = { input: placeholder, output: result, index: out.kind === 'symbolic' ? (out.output ?? 0) : 0 };
+    return null;
+  }
+
+  /**
+   * `Lambda(lambda t: t[0] * t[1])([a, b])`, `Lambda(lambda xs: tf.concat(xs, -1))(parts)`: a Lambda called on a
+   * list or tuple of tensors runs its function on that list (Keras passes it whole). Its function is run on
+   * placeholders of these tensors' shapes here, at the call, so that a function it cannot follow is named at
+   * once (a note, with the Lambda's warning); where it can be followed, the layer's row runs it for its inputs'
+   * shapes (`LayerCall.custom`, as a custom layer's `call()`: one row, no weights). A Lambda given
+   * `output_shape=` keeps Keras' declared shape.
+   */
+  protected override callLayerOnTensors(layer: LayerCall, input: Value | undefined, call: SyntaxNode, separate = false, keywordTensors: Value[] = []): Value {
+    if (layer.type === 'Lambda' && input?.kind === 'seq' && !separate && !layer.custom && !layer.args.has('output_shape') && this.lambdaFunctions.has(layer))
+      this.traceLambdaOnList(layer, input);
+    return super.callLayerOnTensors(layer, input, call, separate, keywordTensors);
+  }
+
+  private traceLambdaOnList(layer: LayerCall, list: Value & { kind: 'seq' }): void {
+    if (list.unknownLength || !list.items.length || !list.items.every((v) => this.asNode(v))) return;
+    const shapes = list.items.map((v) => this.staticShape(this.asNode(v) as GraphNode, v.kind === 'symbolic' ? (v.output ?? 0) : 0));
+    const form = list.tuple ? 'tuple' : 'list';
+    if (shapes.every((s) => s)) {
+      const trace = this.traceLambdaOn(layer, shapes as (number | null)[][], form);
+      const why = 'why' in trace ? trace.why : this.traceFails(trace);
+      if (why !== null) {
+        const fn = this.lambdaFunctions.get(layer) as LambdaFunction;
+        (layer.notes ??= []).push({
+          severity: 'information',
+          code: 'lambda-layer',
+          message: `This Lambda's function, run on the ${form} of ${shapes.length} tensors it is called on, cannot be followed: ${why}.`,
+          from: chunkToSource(fn.cur.chunk, fn.node.from),
+          to: chunkToSource(fn.cur.chunk, fn.node.to),
+        });
+        return;
+      }
+    }
+    layer.custom = (given, calledAs) => this.traceLambdaOn(layer, given, calledAs);
+  }
+
+  /** Why a traced function's graph gives no output shape for its inputs' shapes (its first diagnostic); null where it gives one. */
+  private traceFails(trace: Extract<CustomTrace, { inputs: GraphNode[] }>): string | null {
+    const graph = {
+      name: '',
+      explicitName: false,
+      inputs: trace.inputs,
+      outputs: [trace.output],
+      outputIndices: [trace.index],
+      from: trace.output.from,
+      to: trace.output.to,
+      notes: [],
+    };
+    const { result, outputs } = runFunctional(graph, this.program.source, this.program.kerasVersion, trace.given);
+    if (outputs[0]) return null;
+    const first =
+      result.diagnostics.find((d) => d.severity !== 'information' && d.code !== 'incomplete-model') ??
+      result.diagnostics.find((d) => d.code !== 'incomplete-model');
+    return first ? first.message.replace(/\.$/, '') : "its output's shape could not be worked out";
+  }
+
+  /** Each Lambda's runs on a list, by its inputs' shapes and how it is called. */
+  private readonly lambdaTraces = new WeakMap<LayerCall, Map<string, CustomTrace>>();
+
+  private traceLambdaOn(layer: LayerCall, shapes: (number | null)[][], form: 'one' | 'list' | 'tuple' | 'arguments'): CustomTrace {
+    const fn = this.lambdaFunctions.get(layer) as LambdaFunction;
+    const [from, to] = [chunkToSource(fn.cur.chunk, fn.node.from), chunkToSource(fn.cur.chunk, fn.node.to)];
+    const key = `${form}:${JSON.stringify(shapes.map((s) => s.map((d) => (d !== null && Number.isNaN(d) ? 'nan' : d))))}`;
+    let cache = this.lambdaTraces.get(layer);
+    if (!cache) this.lambdaTraces.set(layer, (cache = new Map()));
+    const cached = cache.get(key);
+    if (cached) return cached;
+    let trace: CustomTrace;
+    if (form === 'arguments') trace = { why: 'it is called on tensors as separate arguments (Keras takes the second as a mask)', from, to };
+    else {
+      const placeholders = shapes.map((shape) => {
+        const n = this.newNode(operationCall('LambdaInput', 'keras', from, to), [], from, to);
+        this.constants.set(n, shape);
+        return n;
+      });
+      const tensors: Value[] = placeholders.map((node) => ({ kind: 'symbolic', node }));
+      const out = this.applyLambda(fn, form === 'one' ? tensors[0] : { kind: 'seq', items: tensors, tuple: form === 'tuple' });
+      const why = typeof out === 'string' ? out : this.onlyOperations(out, placeholders);
+      trace =
+        why !== null
+          ? { why, from, to }
+          : {
+              inputs: placeholders,
+              output: this.asNode(out as Value) as GraphNode,
+              index: indexOf(out as Value),
+              given: new Map(placeholders.map((n, i) => [n, shapes[i]])),
+              weights: [],
+            };
+    }
+    cache.set(key, trace);
+    return trace;
   }
 
   /** The custom layers whose `build` / `call` run now (innermost last). */
@@ -257,6 +385,18 @@ const STATIC_SHAPE = /^(?:tensorflow|keras\.ops|keras\.backend)\.(?:shape|int_sh
 const CONSTANT_MAKER =
   /^(?:tensorflow\.random\.(?:normal|uniform|truncated_normal)|keras\.random\.(?:normal|uniform|truncated_normal)|keras\.backend\.random_(?:normal|uniform)|tensorflow\.(?:zeros|ones)|keras\.ops\.(?:zeros|ones))$/;
 const RANGE = /^(?:tensorflow\.range|keras\.ops(?:\.numpy)?\.arange)$/;
+
+/** A Lambda's function: its node, the scope it is made in, and its statement (the evaluator's cursor there). */
+interface LambdaFunction {
+  node: SyntaxNode;
+  scope: Scope;
+  cur: CustomLayers['cur'];
+}
+
+/** Which output of its node a Keras tensor is (a layer's several outputs). */
+function indexOf(v: Value): number {
+  return v.kind === 'symbolic' ? (v.output ?? 0) : 0;
+}
 
 /** A shape as Python sees it: a tuple, None for an open dimension, unknown for one LayerLens could not work out. */
 function shapeAsValue(shape: (number | null)[]): Value {

@@ -6,6 +6,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { ruleFor } from '../layers/catalogue';
+import { opOutputCount } from '../layers/ops';
 import { Args } from '../layers/rule';
 import { Evaluator } from '../python/evaluator';
 import { MAX_STATEMENTS, type ParsedArgs, type Scope } from '../python/scope';
@@ -16,6 +17,9 @@ import { tensorFunction } from './tensorFunctions';
 import { ELLIPSIS, getItemOp, sliceItem, type OpHost } from './tensorOps';
 import type { FunctionalBuilder, GraphNode, LayerCall, ModelBuilder } from './values';
 import type { Program } from './interpreter';
+
+/** Tensors a list operation may return as a Python list (`tf.unstack` of a long axis stays one value, its outputs unknown). */
+const MAX_LIST_OUTPUTS = 1_000;
 
 /** Models a file may make: a loop or recursion making one per iteration stops here (a file of a few hundred model functions is ordinary). */
 export const MAX_MODELS = 2_000;
@@ -144,6 +148,26 @@ export abstract class KerasGraph extends Evaluator {
   protected tensorShape(tensor: GraphNode, at: SyntaxNode, output = 0): Value {
     const cached = output === 0 ? this.shapes.get(tensor) : undefined;
     if (cached) return cached;
+    const shape = this.staticShape(tensor, output);
+    const value: Value = shape
+      ? {
+          kind: 'seq',
+          items: shape.map((d) =>
+            d === null
+              ? NONE
+              : Number.isNaN(d)
+                ? this.unknownNode(at, 'LayerLens could not work out this dimension')
+                : { kind: 'number', value: d, isInt: true },
+          ),
+          tuple: true,
+        }
+      : this.unknownNode(at, "LayerLens could not work out this tensor's shape");
+    if (output === 0) this.shapes.set(tensor, value);
+    return value;
+  }
+
+  /** Output `output` of a tensor's node, its shape as the graph that makes it gives it (NaN: a dimension not known); null where unknown. */
+  protected staticShape(tensor: GraphNode, output: number): (number | null)[] | null {
     const inputs = new Set<GraphNode>();
     const seen = new Set<GraphNode>();
     const stack = [tensor];
@@ -164,22 +188,7 @@ export abstract class KerasGraph extends Evaluator {
       notes: [],
     };
     const given = new Map([...inputs].flatMap((n) => (this.constants.has(n) ? [[n, this.constants.get(n) as (number | null)[]] as const] : [])));
-    const [shape] = runFunctional(graph, this.program.source, this.program.kerasVersion, given.size ? given : undefined).outputs;
-    const value: Value = shape
-      ? {
-          kind: 'seq',
-          items: shape.map((d) =>
-            d === null
-              ? NONE
-              : Number.isNaN(d)
-                ? this.unknownNode(at, 'LayerLens could not work out this dimension')
-                : { kind: 'number', value: d, isInt: true },
-          ),
-          tuple: true,
-        }
-      : this.unknownNode(at, "LayerLens could not work out this tensor's shape");
-    if (output === 0) this.shapes.set(tensor, value);
-    return value;
+    return runFunctional(graph, this.program.source, this.program.kerasVersion, given.size ? given : undefined).outputs[0];
   }
 
   /**
@@ -388,6 +397,12 @@ export abstract class KerasGraph extends Evaluator {
   protected sliceTensor(obj: Value, node: SyntaxNode, objNode: SyntaxNode, scope: Scope): Value | null {
     const tensor = this.asNode(obj);
     if (!tensor || (obj.kind === 'symbolic' && obj.output === undefined && this.severalOutputs(tensor))) return null;
+    // `tf.split(x, n)[0]` where LayerLens does not know n: the list's first tensor, its shape unknown.
+    if (obj.kind === 'symbolic' && obj.output === undefined && listOperation(tensor)) {
+      const index = objNode.nextSibling?.nextSibling;
+      const i = index && index.nextSibling?.name === ']' ? this.evalExpr(index, scope) : null;
+      return i?.kind === 'number' && i.isInt && i.value >= 0 ? { ...obj, output: i.value } : null;
+    }
     const layer = tensor.layer;
     if (!('type' in layer) || (layer.origin !== 'keras' && layer.type !== 'InputLayer') || (layer.unknownCall && !layer.unknownCall.keepsShape)) return null;
     const groups: SyntaxNode[][] = [[]];
@@ -415,7 +430,8 @@ export abstract class KerasGraph extends Evaluator {
     node: (call, inputs, called) => {
       const node = this.newNode(call, inputs, call.from, call.to);
       if (called) node.called = called;
-      return { kind: 'symbolic', node };
+      // `tf.split(x, 2)`, `ops.unstack(x, axis=1)` return a Python list, of as many tensors as they split into.
+      return (listOperation(node) && this.listOutputs(node)) || { kind: 'symbolic', node };
     },
   };
 
@@ -429,14 +445,17 @@ export abstract class KerasGraph extends Evaluator {
     const several = this.severalOutputs(value.node);
     if (several?.kind === 'seq') return several.items[i];
     const layer = value.node.layer;
-    const opaque = 'type' in layer && (layer.unknownCall ? !layer.unknownCall.keepsShape : layer.origin === 'custom' || layer.origin === 'unknown');
+    // An operation returning a list whose length LayerLens does not know (`tf.split(x, n)`): its outputs' shapes are unknown too.
+    const opaque =
+      'type' in layer &&
+      (layer.unknownCall ? !layer.unknownCall.keepsShape : layer.origin === 'custom' || layer.origin === 'unknown' || listOperation(value.node));
     return opaque ? { ...value, output: i } : undefined;
   }
 
   /** The outputs of a layer's call that returns several (`LSTM(8, return_state=True)`), as a list; null for one output. */
   protected severalOutputs(node: GraphNode): Value | null {
     const call = 'type' in node.layer ? node.layer : null;
-    const rule = call?.origin === 'keras' ? ruleFor(call.type) : undefined;
+    const rule = call?.origin === 'keras' && !call.op ? ruleFor(call.type) : undefined;
     if (!call || !rule?.outputCount) return null;
     let count = 1;
     try {
@@ -445,6 +464,25 @@ export abstract class KerasGraph extends Evaluator {
       return null;
     }
     return count > 1 ? { kind: 'seq', items: Array.from({ length: count }, (_x, output) => ({ kind: 'symbolic', node, output })), tuple: false } : null;
+  }
+
+  /**
+   * The list an operation returning several tensors gives (`tf.split(x, 3)`: its 3 outputs; `ops.unstack(x,
+   * axis=1)`: one per item of axis 1, layers/ops.ts counts them); null where the count is not known (`tf.split(x,
+   * n)`), and the call stays one tensor of its outputs, unknown.
+   */
+  private listOutputs(node: GraphNode): Value | null {
+    const op = 'type' in node.layer ? node.layer.op : undefined;
+    if (!op) return null;
+    const count = opOutputCount(op.kind, op.tf, (node.layer as LayerCall).args, () =>
+      node.inputs[0] ? this.staticShape(node.inputs[0], node.inputOutputs?.[0] ?? 0) : null,
+    );
+    if (count === null || count < 1 || count > MAX_LIST_OUTPUTS) return null;
+    return {
+      kind: 'seq',
+      items: Array.from({ length: count }, (_x, output): Value => (output ? { kind: 'symbolic', node, output } : { kind: 'symbolic', node })),
+      tuple: false,
+    };
   }
 
   /** The Keras tensors in a value: itself, or the items of a list, tuple or dict (as Keras flattens a call's arguments). */
@@ -541,6 +579,12 @@ export abstract class KerasGraph extends Evaluator {
 export function modelOutput(model: FunctionalBuilder, i: number): Value {
   const output = model.outputIndices?.[i];
   return output ? { kind: 'symbolic', node: model.outputs[i], output } : { kind: 'symbolic', node: model.outputs[i] };
+}
+
+/** An operation that returns a list of tensors (`tf.split`, `unstack`): indexing it picks a tensor, never slices one. */
+function listOperation(node: GraphNode): boolean {
+  const op = 'type' in node.layer ? node.layer.op : undefined;
+  return op?.kind === 'split' || op?.kind === 'unstack';
 }
 
 /** A model's tensors, as attributes (`base.output`). */

@@ -43,7 +43,25 @@ const KEYWORD_ALIASES: Record<string, string> = {
 };
 
 /** Keyword names of the tensor argument(s). */
-const TENSOR_KEYWORDS = ['x', 'input', 'input_tensor', 'tensor', 'a', 'features', 'logits', 'values', 'tensors', 'xs', 'x1', 'y', 'b', 'x2'];
+const TENSOR_KEYWORDS = [
+  'x',
+  'input',
+  'input_tensor',
+  'tensor',
+  'a',
+  'features',
+  'logits',
+  'value',
+  'values',
+  'params',
+  'reference',
+  'tensors',
+  'xs',
+  'x1',
+  'y',
+  'b',
+  'x2',
+];
 
 /** The operation a call is, by the callee's canonical path and text; null where LayerLens does not evaluate it. */
 export function tensorOpFor(path: string | null, written: string): OpSpec | null {
