@@ -4,6 +4,7 @@
  * It holds no truth about the model — it builds and runs what the host sends. No DOM here: what it needs from the
  * browser (animation frames, the painted busy bar, image decoding, the page) is given to it, so it runs under Node.
  */
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { formatCount } from '../../src/core/format';
 import {
   assertNever,
@@ -198,8 +199,12 @@ export class PreviewController {
     }
   }
 
-  /** The backend changed (the user's choice, or the WebGL context was lost): rebuild what it shows on the new one. */
-  backendChanged(): Promise<void> {
+  /**
+   * The backend changed (the user's choice, or `lost`: the WebGL context was lost): rebuild what it shows on the new
+   * one. Training on the lost context goes on from its copy instead, and has the model built again (rebuildForTraining).
+   */
+  backendChanged(lost: string | null = null): Promise<void> {
+    if (lost && this.training?.backendLost(lost)) return Promise.resolve();
     if (this.model) return this.setModel(this.model);
     this.changed();
     return Promise.resolve();
@@ -565,10 +570,34 @@ export class PreviewController {
           this.weights = weights;
           this.weightsSource = source;
         },
+        backend: () => {
+          const b = this.backend();
+          return { name: b.name, webglLost: b.webglLost ?? false };
+        },
+        rebuild: () => this.rebuildForTraining(),
+        switched: (r) => {
+          const copy = r.batches - r.retrained;
+          this.trainingBackendNote = `${r.why} after ${r.batches} batch${r.batches === 1 ? '' : 'es'}: training goes on on ${backendLabel(this.backend().name)} from the weights and optimizer state ${copy ? `of batch ${copy}` : 'it started with'}${r.retrained ? ` (the ${r.retrained} batch${r.retrained === 1 ? '' : 'es'} since ${r.retrained === 1 ? 'is' : 'are'} trained again)` : ''}.`;
+          this.changed();
+        },
       },
       model,
       this.dataset,
     );
+  }
+
+  /**
+   * Training's backend was lost: the model is built again on the one that took over (its weights then come from
+   * training's copy), the comparison's runners (on the lost one too) closed, and the maps drawn again.
+   */
+  private rebuildForTraining(): tfl.LayersModel | null {
+    const model = this.model;
+    if (!model) return null;
+    this.closeWhatIf();
+    this.stopReason = this.runner.build(model).stopReason;
+    this.lastRunMs = null;
+    this.schedule();
+    return this.runner.trainingModel();
   }
 
   /** The chosen dataset's images: a bundled set fetched (once per load), or the folder's decoded images. */
