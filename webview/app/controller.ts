@@ -203,11 +203,21 @@ export class PreviewController {
    * The backend changed (the user's choice, or `lost`: the WebGL context was lost): rebuild what it shows on the new
    * one. Training on the lost context goes on from its copy instead, and has the model built again (rebuildForTraining).
    */
-  backendChanged(lost: string | null = null): Promise<void> {
-    if (lost && this.training?.backendLost(lost)) return Promise.resolve();
-    if (this.model) return this.setModel(this.model);
+  async backendChanged(lost: string | null = null): Promise<void> {
+    if (lost && this.training?.backendLost(lost)) return;
+    if (!this.model) return this.changed();
+    // The comparison open under a pooling layer is built again there too (the pooling experiment moves it to WASM).
+    const comparison = this.whatIf && { index: this.whatIf.index, variants: this.whatIf.variants.map((v) => v.variant) };
+    const model = this.model;
+    await this.setModel(model);
+    if (!comparison || this.model !== model || this.whatIf) return;
+    try {
+      this.whatIf = buildWhatIf(comparison.index, comparison.variants, this.createRunner);
+    } catch (e) {
+      this.message = `Building the comparison failed: ${(e as Error).message}`;
+    }
     this.changed();
-    return Promise.resolve();
+    this.schedule();
   }
 
   /** The user's choice of backend, kept for the next time the panel opens. */
@@ -683,6 +693,9 @@ export class PreviewController {
    * then show their trained weights. Closing the comparison stops it.
    */
   async trainWhatIf(): Promise<void> {
+    if (!this.whatIf || this.whatIfTraining || !this.training?.plan || this.training.plan.mismatch || this.training.busy) return;
+    // Where the host says another backend trains faster (trainOn), the model and the comparison move there first.
+    await this.moveToTrain();
     const w = this.whatIf;
     const plan = this.training?.plan;
     if (!w || this.whatIfTraining || !plan || plan.mismatch || !this.model || this.training?.busy) return;
@@ -719,15 +732,21 @@ export class PreviewController {
     const session = this.training;
     if (!session) return;
     if (session.busy) return session.start();
+    if (session.unavailable() === null) await this.moveToTrain();
+    return this.training?.start();
+  }
+
+  /**
+   * Moves the model (and the comparison) to the backend the host says trains faster (trainOn: WASM where the model
+   * runs on tfjs' plain JavaScript or on a WebGL drawn in software), with the weights it has, and says so.
+   */
+  private async moveToTrain(): Promise<void> {
     const backend = this.backend();
     const target = backend.trainOn;
-    if (target && target !== backend.name && session.unavailable() === null) {
-      const from = backend.name;
-      await this.deps.host.useBackend(target);
-      if (this.backend().name === target)
-        this.trainingBackendNote = `Training on ${backendLabel(target)}, which trains faster here than ${backendLabel(from)}.`;
-    }
-    return this.training?.start();
+    if (!target || target === backend.name) return;
+    await this.deps.host.useBackend(target);
+    if (this.backend().name === target)
+      this.trainingBackendNote = `Training on ${backendLabel(target)}, which trains faster here than ${backendLabel(backend.name)}.`;
   }
 
   pauseTraining(): void {
