@@ -14,7 +14,7 @@ import type { Browser } from 'playwright-core';
 import { analyze, readTraining } from '../../src/core';
 import { toPreviewModel } from '../../src/panel/previewModel';
 import type { HostMessage } from '../../src/protocol';
-import { launch, openWebview, RECORD_WEBGL } from './support/webviewPage';
+import { HARDWARE_RENDERER, launch, openWebview, RECORD_WEBGL } from './support/webviewPage';
 
 const SOURCE = `from keras import layers
 from keras import models
@@ -28,15 +28,6 @@ model.add(layers.Dense(10, activation='softmax'))
 model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
 model.fit(train_images, train_labels, epochs=2, batch_size=64)
 `;
-
-/** The renderer's name as a GPU's would read, in place of SwiftShader's. */
-const HARDWARE_RENDERER = `for (const C of [WebGLRenderingContext, WebGL2RenderingContext]) {
-  const original = C.prototype.getParameter;
-  C.prototype.getParameter = function (p) {
-    const v = original.call(this, p);
-    return typeof v === 'string' && /SwiftShader/i.test(v) ? 'ANGLE (Test GPU)' : v;
-  };
-}`;
 
 interface Seen {
   status: string;

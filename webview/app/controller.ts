@@ -21,6 +21,7 @@ import { ModelRunner, type LayerMap } from '../tfjs/runner';
 import type { ControllerDeps, Host } from './deps';
 import { greyPlane, initialInput } from './input';
 import { TRAINING_SEED, TrainingSession } from './training';
+import { lossSignal } from '../train/trainer';
 import { CLOTHES_SET, DIGITS_SET, digitsMismatch, folderInput, folderSet, datasetMismatch, type DatasetName, type DatasetSpec } from '../train/fit';
 import { folderImageCap } from '../train/folder';
 import { decodeFolderBatch, emptyFolder, finishFolder, type FolderState } from './folder';
@@ -76,6 +77,8 @@ export class PreviewController {
   trainingBackendNote: string | null = null;
   /** The pooling experiment is training the comparison's variants, one after another. */
   whatIfTraining = false;
+  /** While the pooling experiment trains on WebGL: tells its trainers the context was lost. */
+  private whatIfLost: ((why: string) => void) | null = null;
   /** Training the model on the bundled digits: its plan, its run and curves; null before a model is built. */
   training: TrainingSession | null = null;
   /** The dataset Train uses: the bundled digits or clothes (the user's choice, kept), or the folder last read. */
@@ -205,6 +208,11 @@ export class PreviewController {
    */
   async backendChanged(lost: string | null = null): Promise<void> {
     if (lost && this.training?.backendLost(lost)) return;
+    if (lost && this.whatIfLost) {
+      // The variants' trainers give up (their weights went with the context); the comparison is built again below.
+      this.whatIfLost(lost);
+      this.message = `${lost} during the pooling experiment, which stopped: Train each trains the variants again, on ${backendLabel(this.backend().name)}.`;
+    }
     if (!this.model) return this.changed();
     // The comparison open under a pooling layer is built again there too (the pooling experiment moves it to WASM).
     const comparison = this.whatIf && { index: this.whatIf.index, variants: this.whatIf.variants.map((v) => v.variant) };
@@ -701,6 +709,9 @@ export class PreviewController {
     if (!w || this.whatIfTraining || !plan || plan.mismatch || !this.model || this.training?.busy) return;
     this.whatIfTraining = true;
     this.changed();
+    // On WebGL a lost context ends the variants' training (backendChanged announces it) rather than leaving it waiting.
+    const loss = this.backend().name === 'webgl' ? lossSignal(() => this.backend().webglLost ?? false) : null;
+    this.whatIfLost = loss?.announce ?? null;
     // A run of the variants replaces the comparison's state with a copy: the same variants are the same comparison.
     const same = () => this.whatIf?.variants === w.variants;
     try {
@@ -713,10 +724,12 @@ export class PreviewController {
         now: this.now,
         yieldToPage: this.yieldToPage,
         onProgress: () => this.changed(),
+        recovery: loss?.recovery,
       });
     } catch (e) {
       this.message = `The pooling experiment failed: ${(e as Error).message}`;
     } finally {
+      this.whatIfLost = null;
       this.whatIfTraining = false;
       if (same()) this.schedule();
       this.changed();

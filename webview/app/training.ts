@@ -8,7 +8,7 @@ import type { LayerWeights, PreviewModel } from '../../src/protocol';
 import type { ModelRunner } from '../tfjs/runner';
 import type { Digits } from '../train/digits';
 import { DIGITS_SET, trainingPlan, trainingRefusal, type DatasetSpec, type TrainingPlan } from '../train/fit';
-import { Trainer, type Recovered, type Recovery } from '../train/trainer';
+import { lossSignal, Trainer, type Recovered, type Recovery } from '../train/trainer';
 
 /** The maps and kernels are redrawn at most this often while training (each redraw is a run of the model). */
 export const TRAINING_REDRAW_MS = 400;
@@ -152,15 +152,13 @@ export class TrainingSession {
    */
   private recovery(): Recovery | undefined {
     if (this.host.backend().name !== 'webgl') return undefined;
-    let announced = false;
-    let announce: (why: string) => void = () => undefined;
-    const lost = new Promise<string>((resolve) => (announce = resolve));
-    this.announceLoss = (why) => {
-      announced = true;
-      announce(why);
-    };
+    const signal = lossSignal(
+      () => this.host.backend().webglLost,
+      async () => this.host.rebuild(),
+    );
+    this.announceLoss = signal.announce;
     this.switchTold = false;
-    return { lost, isLost: () => announced || this.host.backend().webglLost, rebuild: async () => this.host.rebuild() };
+    return signal.recovery;
   }
 
   /**

@@ -52,6 +52,8 @@ export interface TrainerOptions {
   onEpoch?: (epoch: number) => void;
   /** Where the backend can be lost (WebGL): how the trainer learns of it and goes on elsewhere. */
   recovery?: Recovery;
+  /** Copy the state after every this many batches instead of by time (SNAPSHOT_RATIO): the tests' fixed points. */
+  snapshotEvery?: number;
 }
 
 /** Validation on this many held-out digits every VALIDATE_EVERY batches, as well as on all of them after each epoch. */
@@ -78,8 +80,28 @@ export interface Recovery {
   lost: Promise<string>;
   /** Whether it is lost now: a step failing right after the loss, before `lost` resolves, failed because of it. */
   isLost(): boolean;
-  /** The model built again on the backend that took over (its weights are then replaced by the copy's); null if it cannot be. */
-  rebuild(): Promise<tfl.LayersModel | null>;
+  /**
+   * The model built again on the backend that took over (its weights are then replaced by the copy's); null if it
+   * cannot be. Absent: the loss ends training with an error (nothing is copied; the pooling experiment's variants).
+   */
+  rebuild?: () => Promise<tfl.LayersModel | null>;
+}
+
+/**
+ * A Recovery whose `lost` resolves when `announce` is called (the page's fallback after a loss: main.ts calls the
+ * controller's backendChanged); `isLost` also asks `lostNow` (the context, lost before its event comes).
+ */
+export function lossSignal(lostNow: () => boolean, rebuild?: Recovery['rebuild']): { recovery: Recovery; announce(why: string): void } {
+  let announced = false;
+  let resolve: (why: string) => void = () => undefined;
+  const lost = new Promise<string>((r) => (resolve = r));
+  return {
+    recovery: { lost, isLost: () => announced || lostNow(), rebuild },
+    announce(why) {
+      announced = true;
+      resolve(why);
+    },
+  };
 }
 
 /** What a recovery did: what was lost, where training was, and the batches it trained again from the copy. */
@@ -206,7 +228,7 @@ export class Trainer {
   async run(): Promise<TrainerEnd> {
     const { settings } = this.o;
     let at: Position = { epoch: 0, start: 0, step: 0, lossSum: 0, accuracySum: 0, counted: 0 };
-    if (this.recovery && (await this.snapshot(at)) === LOST) at = await this.recover();
+    if (this.recovery?.rebuild && (await this.snapshot(at)) === LOST) at = await this.recover();
     while (at.epoch < settings.epochs) {
       this.epoch = at.epoch;
       const order = this.orderOf(at.epoch);
@@ -221,6 +243,7 @@ export class Trainer {
         this.epochValidation.push({ seen: this.seen, ...all });
         this.validation.push({ seen: this.seen, ...all });
         this.o.onProgress();
+        // An epoch's end trained again after a loss (its copy from before it) is told again.
         this.o.onEpoch?.(at.epoch);
         at = { epoch: at.epoch + 1, start: 0, step: 0, lossSum: 0, accuracySum: 0, counted: 0 };
         continue;
@@ -267,7 +290,7 @@ export class Trainer {
         }
         this.validation.push({ seen: this.seen, ...quick });
       }
-      if (this.recovery && this.activeMs - this.snapshotAt >= SNAPSHOT_RATIO * this.snapshotMs && (await this.snapshot(at)) === LOST) {
+      if (this.recovery?.rebuild && this.copyDue() && (await this.snapshot(at)) === LOST) {
         at = await this.recover();
         continue;
       }
@@ -276,6 +299,13 @@ export class Trainer {
     }
     this.epoch = settings.epochs;
     return 'done';
+  }
+
+  /** Whether to copy the state after this batch: once training since the last copy is SNAPSHOT_RATIO times what it took. */
+  private copyDue(): boolean {
+    const every = this.o.snapshotEvery;
+    if (every) return this.batches.length % every === 0;
+    return this.activeMs - this.snapshotAt >= SNAPSHOT_RATIO * this.snapshotMs;
   }
 
   /**
@@ -342,8 +372,10 @@ export class Trainer {
   private async recover(): Promise<Position> {
     const r = this.recovery;
     const saved = this.saved;
-    if (!r || !saved) throw new Error('the backend was lost before training had a copy of its state');
+    if (!r) throw new Error('no recovery');
     const why = await r.lost;
+    if (!r.rebuild) throw new Error(`${why}: training stopped`);
+    if (!saved) throw new Error(`${why} before training had a copy of its state`);
     // The backend that took over (WASM or the CPU) is not lost: no more copies are needed.
     this.recovery = null;
     this.lostSignal = null;
