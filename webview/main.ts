@@ -101,6 +101,7 @@ async function chooseBackend(preferred: BackendName): Promise<void> {
  */
 async function fallBack(why: string, lost = false): Promise<void> {
   webglLost = why;
+  if (lost) stopPollingLostContext();
   // A lost WebGL context does not touch a model on WASM or the CPU: only the choices change. (The engine's
   // backendName, not tf.getBackend(), which would start the best backend when none is set.)
   const now = tf.engine().backendName;
@@ -111,6 +112,17 @@ async function fallBack(why: string, lost = false): Promise<void> {
   if (!lost || !(await startWasm())) await tf.setBackend('cpu');
   // The model's weights lived on the lost context: build and run it again (training goes on from its own copy).
   await app?.backendChanged(lost ? why : null);
+}
+
+/**
+ * A read that was under way when the context was lost waits on a fence that never passes, and tfjs polls it on a
+ * zero timer for ever (about 2% of a core, measured here, for as long as the panel is open): its list of fences to
+ * poll (a field of tfjs' WebGL backend, which offers no way to cancel them) is emptied, which ends the polling. What
+ * waited on them is given up already (training goes on from its copy).
+ */
+function stopPollingLostContext(): void {
+  const gpgpu = (tf.findBackend('webgl') as unknown as { gpgpu?: { itemsToPoll?: unknown[] } } | undefined)?.gpgpu;
+  if (Array.isArray(gpgpu?.itemsToPoll)) gpgpu.itemsToPoll.length = 0;
 }
 
 /** The user's choice (or training's, trainOn): rebuild and run the model on the other backend; resolves once it has. */
