@@ -4,7 +4,7 @@
 // host reads the images, the preview decodes them at the model's input size, holds out 20% of each class, and trains
 // on them (on WASM: this machine's WebGL is software); the curves are drawn and the validation accuracy is printed,
 // over chance (50%) by a stated margin. Then a folder that cannot be trained on (one class with 3 images, one file
-// that is no image) gets its message. No time is asserted: the waits only bound a stuck run.
+// that is no image) gets its message, and Train goes back to the digits. No time is asserted: the waits only bound a stuck run.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -196,6 +196,10 @@ describe('Train on a folder… in code-server: class subfolders of PNGs picked i
     console.log(`      ${said}`);
     assert.match(said, /^Too few images: each class needs at least 5 readable images \(some to train on, at least one held out\); vertical\/ has 3\./);
     assert.match(said, /1 file was unreadable and skipped: horizontal\/broken\.png \(not a PNG, JPEG, BMP or GIF image\)\./);
+    // The folder read before went with the new read: Train is back on the digits, which this model's input does not fit.
+    await frame.locator('.training .row', { hasText: 'Train on MNIST digits' }).first().waitFor({ timeout: 10_000 });
+    assert.equal(await frame.locator('button.dataset', { hasText: 'Folder' }).count(), 0);
+    await frame.locator('.training-unavailable').waitFor({ timeout: 10_000 });
     await wb.screenshot('preview-training-folder-problem');
   });
 

@@ -194,7 +194,7 @@ export class PreviewController {
       }
       case 'folderError':
         this.folder = { ...emptyFolder(''), status: 'failed', problem: m.message };
-        this.changed();
+        this.folderFailed();
         return;
       default:
         // Every message type is handled above: one more in the protocol makes this fail to compile.
@@ -588,10 +588,7 @@ export class PreviewController {
           this.weights = weights;
           this.weightsSource = source;
         },
-        backend: () => {
-          const b = this.backend();
-          return { name: b.name, webglLost: b.webglLost ?? false };
-        },
+        backend: () => ({ name: this.backend().name, webglLost: this.backend().webglLost ?? false }),
         rebuild: () => this.rebuildForTraining(),
         switched: (r) => {
           const copy = r.batches - r.retrained;
@@ -692,7 +689,13 @@ export class PreviewController {
     if (this.folder !== folder || !folder.geometry) return;
     this.folder = finishFolder(folder, folder.geometry, this.model?.layers.some((l) => l.type === 'Rescaling') ?? false);
     if (this.folder.status === 'ready') this.chooseDataset('folder');
-    else this.changed();
+    else this.folderFailed();
+  }
+
+  /** A folder could not be read: the one read before is gone with it, so Train goes back to the bundled set chosen last. */
+  private folderFailed(): void {
+    if (this.dataset.name === 'folder') this.chooseDataset(this.ui.dataset === 'clothes' ? 'clothes' : 'digits');
+    this.changed();
   }
 
   /**
