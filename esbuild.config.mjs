@@ -18,7 +18,10 @@ const executable = (file) => ({
     }),
 });
 
-const node = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning' };
+// The Python of keras.applications (src/core/applications/*.py) is bundled as its text (src/core/applications/python.d.ts).
+export const loader = { '.py': 'text' };
+
+const node = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning', loader };
 
 export const builds = [
   { ...node, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
@@ -37,6 +40,7 @@ if (existsSync('webview/main.ts'))
     minify: true,
     sourcemap: !production,
     logLevel: 'warning',
+    loader,
   });
 
 // tfjs' WASM backend loads its binary at run time from the webview's resources (setWasmPaths in webview/main.ts):

@@ -46,14 +46,21 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: ['vscode'], patterns: ['../*'] }] },
   },
   // Issue 19: the Python evaluator does not know Keras. What reads statements for their models (keras/chunkInfo.ts),
-  // the layer catalogue, the applications, TF Hub and tfjs are the Keras side's. (python/values.ts still defines the
-  // Keras kinds of a value: src/ARCHITECTURE.md §5.)
+  // the layer catalogue, the applications, TF Hub and tfjs are the Keras side's; the Keras kinds of a value are added
+  // by keras/values.ts (module augmentation), and python/ never names them: it hands them to its host's protocol.
   {
     files: ['src/core/python/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         { patterns: ['../keras', '../keras/*', '../layers', '../layers/*', '../applications', '../applications/*', '../hub/*', '../tfjs/*'] },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/^(layer|symbolic|functional|model|method)$/]',
+          message: "A Keras kind of value: python/ hands the host's objects to its protocol (python/evaluator.ts) instead of naming them.",
+        },
       ],
     },
   },

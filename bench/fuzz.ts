@@ -4,6 +4,7 @@
  * ran, how many threw or failed inside (must be 0), and p50 / p99 / max time per input. Reproducible: the seed is
  * printed with every failure. Usage: tsx bench/fuzz.ts [count=100000] [seed=1]
  */
+import '../test/support/pythonText'; // first: src/core imports its keras.applications as .py text
 import { readdirSync } from 'node:fs';
 import { analyze } from '../src/core';
 import { EXAMPLES, example } from '../test/unit/support/fixtures';

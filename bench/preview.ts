@@ -12,6 +12,7 @@ const KERAS_JAX_CPU_SAMPLES_PER_S = 2400;
  * - training the book's convnet on the bundled digits: samples per second at batch size 64, on each backend.
  * Prints a table; never fails on a time.
  */
+import '../test/support/pythonText'; // first: src/core imports its keras.applications as .py text
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, readTraining } from '../src/core';

@@ -1,61 +1,211 @@
 /**
  * The one message protocol between the extension host and the activation webview, imported by both sides.
- * Each direction is a discriminated union, and each side's handler ends in `assertNever`, so a message type that
- * either side does not handle fails to compile (test/unit/protocol.test.ts compiles both against one more type).
- * Messages from the other side are checked in depth with `isHostMessage` / `isWebviewMessage` on arrival:
- * anything else is dropped and logged.
+ *
+ * Each message is one valibot schema, and its TypeScript type is inferred from that schema, so a field exists in the
+ * type only if the schema checks it. Each direction is a `v.variant` over `type`, and each side's handler ends in
+ * `assertNever`, so a message type that either side does not handle fails to compile (test/unit/protocol.test.ts
+ * compiles both against one more schema). Messages from the other side are checked in depth with `isHostMessage` /
+ * `isWebviewMessage` on arrival: anything else is dropped and logged, with `whyMalformed`'s first problem. Objects
+ * are strict: a field that no schema names is refused too, so nothing arrives unchecked.
  */
-import type { ReceptiveField, Shape } from './core/types';
+import * as v from 'valibot';
+import type { Position, Range, ReceptiveField, Shape } from './core/types';
 import type { TrainingSetup } from './core/keras/training';
 import { callKey, type GraphCall } from './core/tfjs/graph';
-import type { TfjsConversion } from './core/tfjs/toTfjs';
+import type { TfjsLayerConfig, TfjsUnsupported } from './core/tfjs/toTfjs';
 
-export interface PreviewLayer {
-  index: number;
-  name: string;
-  type: string;
-  inputShape: Shape | null;
-  outputShape: Shape | null;
-  params: number | null;
-  receptiveField: ReceptiveField | null;
+// ---------------------------------------------------------------------------------------------------------------
+// Numbers and the core's small types
+
+/** A size, a count or an index: an integer ≥ 0. */
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
+/** valibot's number() already refuses NaN; finite() refuses ±Infinity too (JSON has neither; structuredClone keeps both). */
+const Finite = v.pipe(v.number(), v.finite());
+const NonNegative = v.pipe(v.number(), v.finite(), v.minValue(0));
+const Positive = v.pipe(v.number(), v.finite(), v.gtValue(0));
+const PositiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
+const unique = (xs: string[]) => new Set(xs).size === xs.length;
+
+/** A Keras shape: a list of sizes, `null` where a size is unknown. */
+const ShapeSchema = v.array(v.nullable(Count));
+const ReceptiveFieldSchema = v.strictObject({
+  size: v.array(v.nullable(Finite)),
+  jump: v.array(v.nullable(Finite)),
+  offset: v.array(v.nullable(Finite)),
+});
+/** How tfjs builds a layer (a class and its config, whose keys are tfjs' business), or why it cannot. */
+const TfjsUnsupportedSchema = v.strictObject({ unsupported: v.string() });
+const TfjsLayerConfigSchema = v.strictObject({
+  className: v.string(),
+  // valibot's record() takes an array too; a config is a plain object.
+  config: v.pipe(
+    v.record(v.string(), v.unknown()),
+    v.check((c) => !Array.isArray(c), 'a config is an object'),
+  ),
+});
+const PositionSchema = v.strictObject({ line: Count, column: Count });
+const RangeSchema = v.strictObject({ start: PositionSchema, end: PositionSchema, cell: v.optional(Count) });
+/** How the source compiles and fits the model: keras/training.ts' TrainingSetup, checked. */
+const TrainingSetupSchema = v.strictObject({
+  optimizer: v.string(),
+  learningRate: Positive,
+  momentum: Finite,
+  loss: v.nullable(v.string()),
+  fromLogits: v.boolean(),
+  metrics: v.array(v.string()),
+  epochs: PositiveInt,
+  batchSize: PositiveInt,
+  defaults: v.array(v.string()),
+  compile: v.nullable(RangeSchema),
+  fit: v.nullable(RangeSchema),
+  notes: v.array(v.string()),
+});
+const GraphCallSchema = v.strictObject({ layer: Count, call: Count, inputs: v.array(v.strictObject({ layer: Count, call: Count })) });
+
+/**
+ * The core's types that the protocol carries are interfaces of the core, which does not know valibot. These lines
+ * compile only while each schema's type is the core's, field for field (names and types, optional ones included):
+ * a field added to the core's type without its check here is a compile error.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
+function sameType<A, B>(_proof: Same<A, B>): void {}
+sameType<Shape, v.InferOutput<typeof ShapeSchema>>(true);
+sameType<ReceptiveField, v.InferOutput<typeof ReceptiveFieldSchema>>(true);
+sameType<TfjsUnsupported, v.InferOutput<typeof TfjsUnsupportedSchema>>(true);
+sameType<TfjsLayerConfig, v.InferOutput<typeof TfjsLayerConfigSchema>>(true);
+sameType<Position, v.InferOutput<typeof PositionSchema>>(true);
+sameType<Range, v.InferOutput<typeof RangeSchema>>(true);
+sameType<TrainingSetup, v.InferOutput<typeof TrainingSetupSchema>>(true);
+sameType<GraphCall, v.InferOutput<typeof GraphCallSchema>>(true);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The model the preview shows
+
+/**
+ * A layer's fields but `nested`: a model inside a layer makes the type recursive, which TypeScript cannot infer, so
+ * `nested` alone is written in the type, and PreviewLayerSchema's annotation checks that the schema gives that type.
+ */
+const PreviewLayerFields = v.strictObject({
+  index: Count,
+  name: v.string(),
+  type: v.string(),
+  inputShape: v.nullable(ShapeSchema),
+  outputShape: v.nullable(ShapeSchema),
+  params: v.nullable(Count),
+  receptiveField: v.nullable(ReceptiveFieldSchema),
   /** How tfjs builds this layer, or why it cannot. */
-  tfjs: TfjsConversion;
+  tfjs: v.union([TfjsLayerConfigSchema, TfjsUnsupportedSchema]),
   /** The layer's activation argument, when it has one (`softmax`, `sigmoid`…), for the class bars. */
-  activation: string | null;
+  activation: v.nullable(v.string()),
   /** Whether the downsampling what-if can replace this layer (a pooling layer): the host decides. */
-  comparable: boolean;
+  comparable: v.boolean(),
   /** Functional models: the layers this one takes its inputs from, and those that take its output (the graph, in names). */
-  from: string[];
-  to: string[];
+  from: v.array(v.string()),
+  to: v.array(v.string()),
+});
+export type PreviewLayer = v.InferOutput<typeof PreviewLayerFields> & {
   /** A model used as a layer (a pretrained base, a nested Sequential): built as a model of its own and applied as one layer. */
   nested?: PreviewModel;
-}
+};
+const PreviewLayerSchema: v.GenericSchema<PreviewLayer> = v.strictObject({
+  ...PreviewLayerFields.entries,
+  nested: v.optional(v.lazy(() => PreviewModelSchema)),
+});
 
 /** A Functional model's graph: its layers' calls in an order tfjs can apply them (`graphCalls` in the core). */
 export type PreviewGraph = GraphCall[];
 
-export interface PreviewModel {
-  /** Identifies the model for state that survives re-analysis: the file's or notebook's URI and the model's id (`uri#model#1`). */
-  key: string;
-  name: string;
-  inputShape: Shape | null;
-  layers: PreviewLayer[];
-  /** Functional models: how the layers connect; null for a Sequential model (a chain, built with tf.sequential). */
-  graph: PreviewGraph | null;
-  /** Estimated float32 bytes of weights plus one sample's activations. */
-  estimatedBytes: number | null;
-  /** The model's parameters and its deepest receptive field, as the core counts them (the webview shows them as they are). */
-  totalParams: number | null;
-  deepestField: ReceptiveField | null;
-  /** Multiply-accumulates of one run, as the core counts them: how long a run will take, before the first one. */
-  macs: number | null;
-  /** A `keras.applications` model: its architecture (`VGG16`), whose pretrained weights LayerLens does not download. */
-  application: string | null;
-  /** How the source compiles and fits it (the core's reading, defaults marked); absent for a model used as a layer. */
-  training?: TrainingSetup;
+/** A graph whose calls name layers of the model (`size` of them) and take only calls placed before them. */
+function graphFits(graph: PreviewGraph, size: number): boolean {
+  const placed = new Set<string>();
+  return graph.every((c) => {
+    const ok = c.layer < size && c.inputs.every((i) => i.layer < size && placed.has(callKey(i)));
+    placed.add(callKey(c));
+    return ok;
+  });
 }
 
-/** What the webview keeps across hiding and re-showing the panel (vscode.setState). */
+/** A PreviewModel in every field; each layer's index is its place in the list (the webview looks layers up by it). */
+const PreviewModelSchema = v.pipe(
+  v.strictObject({
+    /** Identifies the model for state that survives re-analysis: the file's or notebook's URI and the model's id (`uri#model#1`). */
+    key: v.string(),
+    name: v.string(),
+    inputShape: v.nullable(ShapeSchema),
+    layers: v.pipe(
+      v.array(PreviewLayerSchema),
+      v.check((layers) => layers.every((l, i) => l.index === i), "each layer's index is its place"),
+    ),
+    /** Functional models: how the layers connect; null for a Sequential model (a chain, built with tf.sequential). */
+    graph: v.nullable(v.array(GraphCallSchema)),
+    /** Estimated float32 bytes of weights plus one sample's activations. */
+    estimatedBytes: v.nullable(NonNegative),
+    /** The model's parameters and its deepest receptive field, as the core counts them (the webview shows them as they are). */
+    totalParams: v.nullable(Count),
+    deepestField: v.nullable(ReceptiveFieldSchema),
+    /** Multiply-accumulates of one run, as the core counts them: how long a run will take, before the first one. */
+    macs: v.nullable(Count),
+    /** A `keras.applications` model: its architecture (`VGG16`), whose pretrained weights LayerLens does not download. */
+    application: v.nullable(v.string()),
+    /** How the source compiles and fits it (the core's reading, defaults marked); absent for a model used as a layer. */
+    training: v.optional(TrainingSetupSchema),
+  }),
+  v.check((m) => m.graph === null || graphFits(m.graph, m.layers.length), 'each graph call names a layer of the model and takes calls placed before it'),
+);
+export type PreviewModel = v.InferOutput<typeof PreviewModelSchema>;
+
+/** One way to downsample at a pooling layer, with the whole model re-analysed with it in place. */
+const DownsamplingVariantSchema = v.strictObject({
+  label: v.string(),
+  /** The call that would stand in the source (the source itself is never changed). */
+  code: v.string(),
+  model: PreviewModelSchema,
+});
+export type DownsamplingVariant = v.InferOutput<typeof DownsamplingVariantSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Weights
+
+/**
+ * A tensor's values: numbers, checked in one pass and not copied (valibot's array() would check and copy each of
+ * a pretrained model's millions one by one). A file's weights may hold NaN; weights to be saved are finite.
+ */
+const Numbers = v.custom<number[]>((x) => Array.isArray(x) && x.every((n) => typeof n === 'number'), 'numbers');
+const FiniteNumbers = v.custom<number[]>((x) => Array.isArray(x) && x.every(Number.isFinite), 'finite numbers');
+/** A tensor whose values fill its shape: as many numbers as the product of its sizes. */
+const tensor = (values: v.GenericSchema<number[]>) =>
+  v.pipe(
+    v.strictObject({ shape: v.array(Count), values }),
+    v.check((t) => t.values.length === t.shape.reduce((a, b) => a * b, 1), 'the values fill the shape'),
+  );
+
+/** Weights for the model, by layer name, in Keras' order (kernel, bias, …); `layers` is recursive, so written in the type. */
+const LayerWeightsFields = v.strictObject({ layer: v.string(), tensors: v.array(tensor(Numbers)) });
+export type LayerWeights = v.InferOutput<typeof LayerWeightsFields> & {
+  /** A model used as a layer (a pretrained base): its own layers' weights, by their names in that model. */
+  layers?: LayerWeights[];
+};
+const LayerWeightsSchema: v.GenericSchema<LayerWeights> = v.strictObject({
+  ...LayerWeightsFields.entries,
+  layers: v.optional(v.array(v.lazy(() => LayerWeightsSchema))),
+});
+/** Weights to be written to a file: as LayerWeights, every value finite, and each layer named once (a file has one group per layer). */
+const WeightsListToSave: v.GenericSchema<LayerWeights[]> = v.pipe(
+  v.array(
+    v.strictObject({
+      ...LayerWeightsFields.entries,
+      layer: v.pipe(v.string(), v.nonEmpty()),
+      tensors: v.array(tensor(FiniteNumbers)),
+      layers: v.optional(v.lazy(() => WeightsListToSave)),
+    }),
+  ),
+  v.check((ws) => unique(ws.map((w) => w.layer)), 'each layer once'),
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The webview's own state and choices
+
+/** What the webview keeps across hiding and re-showing the panel (vscode.setState); webview/state.ts restores it field by field. */
 export interface PersistedState {
   inputKind: InputKind;
   pattern: PatternName;
@@ -72,15 +222,6 @@ export interface PersistedState {
 export type BundledDataset = 'digits' | 'clothes';
 export const BUNDLED_DATASETS: BundledDataset[] = ['digits', 'clothes'];
 
-/** One image of a folder the host read (`Train on a folder…`): its class's index, its path under the folder, its bytes. */
-export interface FolderImageMessage {
-  label: number;
-  name: string;
-  mime: 'image/png' | 'image/jpeg' | 'image/bmp' | 'image/gif';
-  /** The file's bytes, base64. */
-  data: string;
-}
-
 /** tfjs' backends the preview offers: WebGL, WebAssembly (SIMD, one thread) and plain JavaScript. */
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
 export const BACKENDS: BackendName[] = ['webgl', 'wasm', 'cpu'];
@@ -91,225 +232,84 @@ export const PATTERNS: PatternName[] = ['vertical-edges', 'horizontal-edges', 'c
 export type ColormapName = 'viridis' | 'magma' | 'gray';
 export const COLORMAPS: ColormapName[] = ['viridis', 'magma', 'gray'];
 
-/** Weights for the model, by layer name, in Keras' order (kernel, bias, …). */
-export interface LayerWeights {
-  layer: string;
-  tensors: { shape: number[]; values: number[] }[];
-  /** A model used as a layer (a pretrained base): its own layers' weights, by their names in that model. */
-  layers?: LayerWeights[];
-}
+/** One image of a folder the host read (`Train on a folder…`): its class's index, its path under the folder, its bytes. */
+const FolderImageSchema = v.strictObject({
+  label: Count,
+  name: v.string(),
+  mime: v.picklist(['image/png', 'image/jpeg', 'image/bmp', 'image/gif']),
+  /** The file's bytes, base64. */
+  data: v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/)),
+});
+export type FolderImageMessage = v.InferOutput<typeof FolderImageSchema>;
 
-/** One way to downsample at a pooling layer, with the whole model re-analysed with it in place. */
-export interface DownsamplingVariant {
-  label: string;
-  /** The call that would stand in the source (the source itself is never changed). */
-  code: string;
-  model: PreviewModel;
-}
+// ---------------------------------------------------------------------------------------------------------------
+// The messages: one schema each
 
-export type HostMessage =
-  | { type: 'model'; model: PreviewModel; memoryLimitMB: number }
+/** The host's messages to the webview. */
+export const HostMessageSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('model'), model: PreviewModelSchema, memoryLimitMB: Positive }),
   /** The downsampling variants at layer `index` of the model whose key is `model`. */
-  | { type: 'whatIf'; model: string; index: number; variants: DownsamplingVariant[] }
-  | { type: 'refused'; message: string }
-  | { type: 'selectLayer'; index: number | null }
-  | { type: 'weights'; source: string; layers: LayerWeights[] }
-  | { type: 'weightsError'; message: string }
-  | { type: 'image'; name: string; dataUrl: string }
+  v.strictObject({ type: v.literal('whatIf'), model: v.string(), index: Count, variants: v.array(DownsamplingVariantSchema) }),
+  v.strictObject({ type: v.literal('refused'), message: v.string() }),
+  v.strictObject({ type: v.literal('selectLayer'), index: v.nullable(Count) }),
+  v.strictObject({ type: v.literal('weights'), source: v.string(), layers: v.array(LayerWeightsSchema) }),
+  v.strictObject({ type: v.literal('weightsError'), message: v.string() }),
+  v.strictObject({ type: v.literal('image'), name: v.string(), dataUrl: v.pipe(v.string(), v.regex(/^data:image\/(png|jpeg);base64,/)) }),
   /**
    * Train on a folder…: the folder read (its name, its classes sorted as Keras sorts them, how many images follow,
    * and notes on what was skipped), then its images in batches (`last` on the final one), or why it cannot be used.
    */
-  | { type: 'folderStart'; folder: string; classes: string[]; total: number; notes: string[] }
-  | { type: 'folderImages'; folder: string; images: FolderImageMessage[]; last: boolean }
-  | { type: 'folderError'; message: string };
+  v.strictObject({
+    type: v.literal('folderStart'),
+    folder: v.string(),
+    classes: v.pipe(v.array(v.string()), v.check(unique, 'each class once')),
+    total: Count,
+    notes: v.array(v.string()),
+  }),
+  v.strictObject({ type: v.literal('folderImages'), folder: v.string(), images: v.array(FolderImageSchema), last: v.boolean() }),
+  v.strictObject({ type: v.literal('folderError'), message: v.string() }),
+]);
+export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
 
-/** `model` in a message about a layer is the key of the model the webview shows: the host ignores one about another. */
-export type WebviewMessage =
-  | { type: 'ready' }
-  | { type: 'revealLayer'; model: string; index: number }
-  | { type: 'whatIf'; model: string; index: number }
-  | { type: 'pickImage' }
+/** The webview's messages to the host. `model` in a message about a layer is the key of the model the webview shows: the host ignores one about another. */
+export const WebviewMessageSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('ready') }),
+  v.strictObject({ type: v.literal('revealLayer'), model: v.string(), index: Count }),
+  v.strictObject({ type: v.literal('whatIf'), model: v.string(), index: Count }),
+  v.strictObject({ type: v.literal('pickImage') }),
   /** Train on a folder…: the host asks which and reads at most `maxImages` of its images (what the webview can hold decoded). */
-  | { type: 'pickFolder'; maxImages: number }
-  | { type: 'pickWeights' }
-  | { type: 'resetWeights' }
+  v.strictObject({ type: v.literal('pickFolder'), maxImages: PositiveInt }),
+  v.strictObject({ type: v.literal('pickWeights') }),
+  v.strictObject({ type: v.literal('resetWeights') }),
   /**
    * Save weights…: the weights the preview's model `model` runs with, by layer name, each layer's tensors in Keras'
    * order (as writeWeights' modelToSave takes them); the host asks where and writes a Keras 3 `.weights.h5`.
    */
-  | { type: 'saveWeights'; model: string; layers: LayerWeights[] }
-  | { type: 'status'; backend: string; layersShown: number; runMs: number; notice: string | null }
-  | { type: 'error'; message: string };
+  v.strictObject({ type: v.literal('saveWeights'), model: v.string(), layers: v.pipe(WeightsListToSave, v.nonEmpty()) }),
+  v.strictObject({ type: v.literal('status'), backend: v.string(), layersShown: Count, runMs: NonNegative, notice: v.nullable(v.string()) }),
+  v.strictObject({ type: v.literal('error'), message: v.string() }),
+]);
+export type WebviewMessage = v.InferOutput<typeof WebviewMessageSchema>;
 
 export function assertNever(x: never): never {
   throw new Error(`unhandled message: ${JSON.stringify(x)}`);
 }
 
-type Fields = Record<string, unknown>;
-type Check = (x: unknown) => boolean;
-
-const isObject = (x: unknown): x is Fields => typeof x === 'object' && x !== null && !Array.isArray(x);
-const isString = (x: unknown): x is string => typeof x === 'string';
-const isNumber = (x: unknown): x is number => typeof x === 'number';
-const isFinite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
-const isCount = (x: unknown): x is number => isInt(x) && x >= 0;
-const orNull =
-  (check: Check): Check =>
-  (x) =>
-    x === null || check(x);
-const arrayOf =
-  (check: Check): Check =>
-  (x) =>
-    Array.isArray(x) && x.every(check);
-
-/** A Keras shape: a list of sizes, `null` where a size is unknown. */
-const isShape = arrayOf(orNull(isCount));
-const isReceptiveField: Check = (x) => isObject(x) && ['size', 'jump', 'offset'].every((k) => arrayOf(orNull(isFinite))(x[k]));
-const isTfjs: Check = (x) => isObject(x) && (isString(x.unsupported) || (isString(x.className) && isObject(x.config)));
-
-function isPreviewLayer(x: unknown, place: number): boolean {
-  return (
-    isObject(x) &&
-    x.index === place &&
-    isString(x.name) &&
-    isString(x.type) &&
-    orNull(isShape)(x.inputShape) &&
-    orNull(isShape)(x.outputShape) &&
-    orNull(isCount)(x.params) &&
-    orNull(isReceptiveField)(x.receptiveField) &&
-    isTfjs(x.tfjs) &&
-    orNull(isString)(x.activation) &&
-    typeof x.comparable === 'boolean' &&
-    arrayOf(isString)(x.from) &&
-    arrayOf(isString)(x.to) &&
-    (x.nested === undefined || isPreviewModel(x.nested))
-  );
-}
-
-/** A graph whose calls name layers of the model (`size` of them) and take only calls placed before them. */
-function isPreviewGraph(x: unknown, size: number): boolean {
-  if (!Array.isArray(x)) return false;
-  const placed = new Set<string>();
-  const isRow = (n: unknown): n is number => isCount(n) && n < size;
-  return x.every((c: unknown) => {
-    if (!isObject(c) || !isRow(c.layer) || !isCount(c.call) || !Array.isArray(c.inputs)) return false;
-    const ok = c.inputs.every((i: unknown) => isObject(i) && isRow(i.layer) && isCount(i.call) && placed.has(callKey(i as { layer: number; call: number })));
-    placed.add(callKey(c as { layer: number; call: number }));
-    return ok;
-  });
-}
-
-/** A PreviewModel in every field; each layer's index is its place in the list (the webview looks layers up by it). */
-export function isPreviewModel(x: unknown): x is PreviewModel {
-  return (
-    isObject(x) &&
-    isString(x.key) &&
-    isString(x.name) &&
-    orNull(isShape)(x.inputShape) &&
-    Array.isArray(x.layers) &&
-    x.layers.every((l, i) => isPreviewLayer(l, i)) &&
-    (x.graph === null || isPreviewGraph(x.graph, x.layers.length)) &&
-    orNull((b) => isFinite(b) && b >= 0)(x.estimatedBytes) &&
-    orNull(isCount)(x.totalParams) &&
-    orNull(isCount)(x.macs) &&
-    orNull(isString)(x.application) &&
-    orNull(isReceptiveField)(x.deepestField) &&
-    (x.training === undefined || isTrainingSetup(x.training))
-  );
-}
-
-/** A tensor whose values fill its shape: as many numbers as the product of its sizes. */
-const isTensor: Check = (x) =>
-  isObject(x) &&
-  isShape(x.shape) &&
-  !(x.shape as unknown[]).includes(null) &&
-  arrayOf(isNumber)(x.values) &&
-  (x.values as number[]).length === (x.shape as number[]).reduce((a, b) => a * b, 1);
-const isLayerWeights: Check = (x) =>
-  isObject(x) && isString(x.layer) && arrayOf(isTensor)(x.tensors) && (x.layers === undefined || arrayOf(isLayerWeights)(x.layers));
-/** Weights to be written to a file: as isLayerWeights, every value finite, and each layer named once (a file has one group per layer). */
-const isFiniteTensor: Check = (x) => isTensor(x) && (x as { values: number[] }).values.every(Number.isFinite);
-const isWeightsToSave: Check = (x) =>
-  isObject(x) && isString(x.layer) && x.layer.length > 0 && arrayOf(isFiniteTensor)(x.tensors) && (x.layers === undefined || isWeightsListToSave(x.layers));
-const isWeightsListToSave: Check = (x) =>
-  arrayOf(isWeightsToSave)(x) && new Set((x as { layer: string }[]).map((l) => l.layer)).size === (x as unknown[]).length;
-const isRange: Check = (x) =>
-  isObject(x) && [x.start, x.end].every((p) => isObject(p) && isCount(p.line) && isCount(p.column)) && (x.cell === undefined || isCount(x.cell));
-const isTrainingSetup: Check = (x) =>
-  isObject(x) &&
-  isString(x.optimizer) &&
-  isFinite(x.learningRate) &&
-  x.learningRate > 0 &&
-  isFinite(x.momentum) &&
-  orNull(isString)(x.loss) &&
-  typeof x.fromLogits === 'boolean' &&
-  arrayOf(isString)(x.metrics) &&
-  isInt(x.epochs) &&
-  x.epochs > 0 &&
-  isInt(x.batchSize) &&
-  x.batchSize > 0 &&
-  arrayOf(isString)(x.defaults) &&
-  orNull(isRange)(x.compile) &&
-  orNull(isRange)(x.fit) &&
-  arrayOf(isString)(x.notes);
-const FOLDER_MIMES = new Set(['image/png', 'image/jpeg', 'image/bmp', 'image/gif']);
-const isFolderImage: Check = (x) =>
-  isObject(x) &&
-  isCount(x.label) &&
-  isString(x.name) &&
-  isString(x.mime) &&
-  FOLDER_MIMES.has(x.mime) &&
-  isString(x.data) &&
-  /^[A-Za-z0-9+/]*={0,2}$/.test(x.data);
-const isVariant: Check = (x) => isObject(x) && isString(x.label) && isString(x.code) && isPreviewModel(x.model);
-
-/**
- * One check per message type, of every field in depth. A mapped type over the union: a message type added to the
- * protocol without its check does not compile.
- */
-const HOST_CHECKS: { [T in HostMessage['type']]: (x: Fields) => boolean } = {
-  model: (x) => isPreviewModel(x.model) && isFinite(x.memoryLimitMB) && x.memoryLimitMB > 0,
-  whatIf: (x) => isString(x.model) && isCount(x.index) && arrayOf(isVariant)(x.variants),
-  refused: (x) => isString(x.message),
-  selectLayer: (x) => orNull(isCount)(x.index),
-  weights: (x) => isString(x.source) && arrayOf(isLayerWeights)(x.layers),
-  weightsError: (x) => isString(x.message),
-  image: (x) => isString(x.name) && isString(x.dataUrl) && /^data:image\/(png|jpeg);base64,/.test(x.dataUrl),
-  folderStart: (x) =>
-    isString(x.folder) &&
-    arrayOf(isString)(x.classes) &&
-    new Set(x.classes as string[]).size === (x.classes as string[]).length &&
-    isCount(x.total) &&
-    arrayOf(isString)(x.notes),
-  folderImages: (x) => isString(x.folder) && arrayOf(isFolderImage)(x.images) && typeof x.last === 'boolean',
-  folderError: (x) => isString(x.message),
-};
-
-const WEBVIEW_CHECKS: { [T in WebviewMessage['type']]: (x: Fields) => boolean } = {
-  ready: () => true,
-  revealLayer: (x) => isString(x.model) && isCount(x.index),
-  whatIf: (x) => isString(x.model) && isCount(x.index),
-  pickImage: () => true,
-  pickFolder: (x) => isInt(x.maxImages) && x.maxImages > 0,
-  pickWeights: () => true,
-  resetWeights: () => true,
-  saveWeights: (x) => isString(x.model) && isWeightsListToSave(x.layers) && (x.layers as unknown[]).length > 0,
-  status: (x) => isString(x.backend) && isCount(x.layersShown) && isFinite(x.runMs) && x.runMs >= 0 && orNull(isString)(x.notice),
-  error: (x) => isString(x.message),
-};
-
-function checkWith(checks: Record<string, (x: Fields) => boolean>, x: unknown): boolean {
-  return isObject(x) && isString(x.type) && Object.prototype.hasOwnProperty.call(checks, x.type) && checks[x.type](x);
-}
-
 /** Checks a message from the extension host, in depth, before the webview acts on it. */
 export function isHostMessage(x: unknown): x is HostMessage {
-  return checkWith(HOST_CHECKS, x);
+  return v.is(HostMessageSchema, x);
 }
 
 /** Checks a message from the webview, in depth, before the host acts on it. */
 export function isWebviewMessage(x: unknown): x is WebviewMessage {
-  return checkWith(WEBVIEW_CHECKS, x);
+  return v.is(WebviewMessageSchema, x);
+}
+
+/** Why `x` is not a message of `schema`, for the log of a dropped one: the first problem and where (`model.layers.3.params: …`). */
+export function whyMalformed(schema: typeof HostMessageSchema | typeof WebviewMessageSchema, x: unknown): string {
+  const result = v.safeParse(schema, x, { abortEarly: true });
+  if (result.success) return 'well-formed';
+  const issue = result.issues[0];
+  const path = v.getDotPath(issue);
+  return `${path ? `${path}: ` : ''}${issue.message}`;
 }

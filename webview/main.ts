@@ -1,7 +1,7 @@
 /**
- * Boot: pick the backend (WebGL, else CPU with a visible notice; the one the user chose if they switched), mount
- * the app, then the handshake: the webview says `ready`, the host answers with the model. Messages are validated on
- * arrival.
+ * Boot: pick the backend (WebGL, else CPU with a visible notice; WASM, else CPU, once a WebGL context is lost; the one
+ * the user chose if they switched), mount the app, then the handshake: the webview says `ready`, the host answers
+ * with the model. Messages are validated on arrival.
  *
  * Backends: WebGL; WASM (tfjs' WebAssembly backend, XNNPACK kernels with SIMD, one thread: threads need
  * SharedArrayBuffer, which needs cross-origin isolation, which a VS Code webview does not have); and tfjs' plain
@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { isHostMessage, type BackendName, type PersistedState, type WebviewMessage } from '../src/protocol';
+import { HostMessageSchema, isHostMessage, whyMalformed, type BackendName, type PersistedState, type WebviewMessage } from '../src/protocol';
 import { restoreState } from './state';
 import type { BackendInfo } from './app/deps';
 import { registerWasmTrainingKernels } from './tfjs/wasmKernels';
@@ -30,6 +30,8 @@ let wasmFailed: string | null = typeof WebAssembly === 'object' ? null : 'this b
 let wasmDetail: string | null = null;
 /** The WebGL renderer when it is software (SwiftShader, llvmpipe): there the CPU backend is often faster. */
 let softwareRenderer: string | null = null;
+/** WebGL's context, to ask whether it is lost: true at once, while its event comes a moment later. */
+let glContext: WebGLRenderingContext | null = null;
 
 /** The renderer's name if it draws in software, from WEBGL_debug_renderer_info where the browser exposes it. */
 function softwareRendererOf(gl: WebGLRenderingContext): string | null {
@@ -80,7 +82,8 @@ async function chooseBackend(preferred: BackendName): Promise<void> {
     if (await tf.setBackend('webgl')) {
       const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
       if (gl) softwareRenderer = softwareRendererOf(gl);
-      gl?.canvas.addEventListener('webglcontextlost', () => void fallBack('WebGL context was lost'));
+      glContext = gl ?? null;
+      gl?.canvas.addEventListener('webglcontextlost', () => void fallBack('WebGL context was lost', true));
       if (preferred === 'cpu') await tf.setBackend('cpu');
       if (preferred === 'wasm' && !(await startWasm())) await tf.setBackend('webgl');
       return;
@@ -91,8 +94,14 @@ async function chooseBackend(preferred: BackendName): Promise<void> {
   await fallBack('WebGL is not available');
 }
 
-async function fallBack(why: string): Promise<void> {
+/**
+ * WebGL cannot be used: `why`. Where its context was lost (`lost`), WASM takes over if it starts (it runs and
+ * trains far faster than tfjs' plain JavaScript), else the CPU backend; where WebGL never started, the CPU backend
+ * (WASM is fetched only when chosen or when training asks for it).
+ */
+async function fallBack(why: string, lost = false): Promise<void> {
   webglLost = why;
+  if (lost) stopPollingLostContext();
   // A lost WebGL context does not touch a model on WASM or the CPU: only the choices change. (The engine's
   // backendName, not tf.getBackend(), which would start the best backend when none is set.)
   const now = tf.engine().backendName;
@@ -100,9 +109,20 @@ async function fallBack(why: string): Promise<void> {
     app?.requestUpdate();
     return;
   }
-  await tf.setBackend('cpu');
-  // The model's weights lived on the lost context: build and run it again on the CPU.
-  await app?.backendChanged();
+  if (!lost || !(await startWasm())) await tf.setBackend('cpu');
+  // The model's weights lived on the lost context: build and run it again (training goes on from its own copy).
+  await app?.backendChanged(lost ? why : null);
+}
+
+/**
+ * A read that was under way when the context was lost waits on a fence that never passes, and tfjs polls it on a
+ * zero timer for ever (about 2% of a core, measured here, for as long as the panel is open): its list of fences to
+ * poll (a field of tfjs' WebGL backend, which offers no way to cancel them) is emptied, which ends the polling. What
+ * waited on them is given up already (training goes on from its copy).
+ */
+function stopPollingLostContext(): void {
+  const gpgpu = (tf.findBackend('webgl') as unknown as { gpgpu?: { itemsToPoll?: unknown[] } } | undefined)?.gpgpu;
+  if (Array.isArray(gpgpu?.itemsToPoll)) gpgpu.itemsToPoll.length = 0;
 }
 
 /** The user's choice (or training's, trainOn): rebuild and run the model on the other backend; resolves once it has. */
@@ -121,6 +141,7 @@ async function useBackend(name: BackendName): Promise<void> {
 function backendNotice(): string | null {
   const now = tf.getBackend();
   if (webglLost && now === 'cpu') return `${webglLost}: running on the CPU backend, which is slower.`;
+  if (webglLost && now === 'wasm') return `${webglLost}: running on WASM.`;
   if (wasmFailed && typeof WebAssembly === 'object' && now !== 'wasm' && wasmFailed.startsWith('the WASM backend did not start'))
     return `${wasmFailed}: running on ${now === 'cpu' ? 'the CPU backend' : 'WebGL'}.`;
   if (softwareRenderer && now === 'webgl')
@@ -140,6 +161,7 @@ function backendInfo(): BackendInfo {
     choices,
     detail: name === 'wasm' ? (wasmDetail ?? undefined) : name === 'webgl' && softwareRenderer ? `WebGL drawn in software (${softwareRenderer})` : undefined,
     trainOn: slow && !wasmFailed ? 'wasm' : null,
+    webglLost: webglLost !== null || (glContext?.isContextLost() ?? false),
   };
 }
 
@@ -161,7 +183,11 @@ async function boot(): Promise<void> {
   });
   window.addEventListener('message', (e: MessageEvent) => {
     if (isHostMessage(e.data)) element.receive(e.data);
-    else post({ type: 'error', message: `dropped a malformed message from the host: ${JSON.stringify(e.data)?.slice(0, 200)}` });
+    else
+      post({
+        type: 'error',
+        message: `dropped a malformed message from the host (${whyMalformed(HostMessageSchema, e.data)}): ${JSON.stringify(e.data)?.slice(0, 200)}`,
+      });
   });
   post({ type: 'ready' });
 }

@@ -1,5 +1,6 @@
-"""Runs the Python that LayerLens interprets for a keras.applications family in real Keras, and compares the
-model it builds, layer by layer (name, class, output shape, parameters), with keras.applications' own.
+"""Runs the Python that LayerLens interprets for a keras.applications family (src/core/applications/<family>.py,
+after prelude.py) in real Keras, and compares the model it builds, layer by layer (name, class, output shape,
+parameters), with keras.applications' own.
 
     python scripts/keras-oracle/check_source.py vgg VGG16 '{"include_top": false, "input_shape": [150, 150, 3]}'
 
@@ -8,7 +9,6 @@ the fixtures that applications.py writes. Exit 1 on the first difference.
 """
 import json
 import os
-import subprocess
 import sys
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -31,9 +31,12 @@ def main():
     kwargs.setdefault("weights", None)
     if "input_shape" in kwargs and kwargs["input_shape"] is not None:
         kwargs["input_shape"] = tuple(kwargs["input_shape"])
-    source = subprocess.run(
-        ["npx", "tsx", "scripts/keras-oracle/print_source.ts", family], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout
+    # The very text LayerLens interprets: the prelude, then the family (src/core/applications/index.ts joins them so).
+    applications = os.path.join(ROOT, "src", "core", "applications")
+    with open(os.path.join(applications, "prelude.py"), encoding="utf-8") as f:
+        prelude = f.read()
+    with open(os.path.join(applications, family + ".py"), encoding="utf-8") as f:
+        source = prelude + "\n" + f.read()
     namespace = {}
     exec(compile(source, f"<{family}>", "exec"), namespace)
     # Each model in a fresh session, so that names Keras generates (`input_layer`) are numbered alike.

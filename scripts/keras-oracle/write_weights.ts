@@ -3,6 +3,7 @@
 // source (as the preview holds them: by layer name), written again with LayerLens' writer into OUT_DIR for Keras to
 // load. test/unit/writeWeights.test.ts makes the same bytes with `writtenForKeras`.
 //   npx tsx scripts/keras-oracle/write_weights.ts OUT_DIR
+import '../../test/support/pythonText'; // first: src/core imports its keras.applications as .py text
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../src/core';

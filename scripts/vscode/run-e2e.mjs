@@ -49,6 +49,8 @@ const args = [
   '--no-package', // not the unit tests' .mocharc.json
   '--require',
   'tsx/cjs',
+  '--require',
+  './test/support/pythonText.ts', // src/core's keras.applications are .py files imported as text
   '--reporter',
   './test/support/countingReporter.js',
   '--timeout',

@@ -22,7 +22,8 @@ import { ambientChunks, clearGroupCaches, interpret, runWhole, type GroupRecord,
 import { wordsOf } from './python/words';
 import { clearApplicationCaches } from './keras/applications';
 import type { EditShift } from './keras/movedResults';
-import { clearAttributeSites, type Program } from './keras/interpreter';
+import { clearAttributeSites } from './python/functions';
+import type { Program } from './keras/interpreter';
 import { clearOldModules, DEFAULT_KERAS_VERSION, keras2ModuleNotes } from './keras/versions';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, KerasVersion, Range } from './types';
 

@@ -7,7 +7,7 @@ import { inDocument, modelId, modelIdOf, modelIndexOf, modelsAt, notebookOf, toR
 import { readTraining, type CellSource, type ModelResult } from '../core';
 import { config } from '../config';
 import { logError, logInfo } from '../log';
-import { assertNever, isWebviewMessage, type HostMessage, type LayerWeights, type WebviewMessage } from '../protocol';
+import { assertNever, isWebviewMessage, whyMalformed, WebviewMessageSchema, type HostMessage, type LayerWeights, type WebviewMessage } from '../protocol';
 import { downsamplingVariants } from './downsampling';
 import { describeShown, isPooling, memoryRefusal, toPreviewModel, type ShownModel } from './previewModel';
 import { newNonce, webviewHtml } from './webviewHtml';
@@ -354,7 +354,10 @@ export class ActivationPanel implements vscode.Disposable {
    */
   async receive(message: unknown): Promise<void> {
     if (!isWebviewMessage(message)) {
-      logError('webview message', new Error(`dropped a malformed message: ${JSON.stringify(message)?.slice(0, 200)}`));
+      logError(
+        'webview message',
+        new Error(`dropped a malformed message (${whyMalformed(WebviewMessageSchema, message)}): ${JSON.stringify(message)?.slice(0, 200)}`),
+      );
       return;
     }
     try {

@@ -458,7 +458,7 @@ describe('activation webview in Chromium', function () {
     }
   });
 
-  it('a lost WebGL context (WEBGL_lose_context) falls back to the CPU backend with a notice, and the maps come back', async () => {
+  it('a lost WebGL context (WEBGL_lose_context) falls back to WASM with a notice, and the maps come back', async () => {
     const w = await openConvnet(browser, { initScript: RECORD_WEBGL });
     const first = await w.waitForPosted('status');
     assert.equal(first.backend, 'webgl');
@@ -470,8 +470,8 @@ describe('activation webview in Chromium', function () {
     });
     assert.ok(lost > 0, 'tfjs made a WebGL context');
     const after = await w.waitForPosted('status', n);
-    assert.equal(after.backend, 'cpu');
-    assert.match(after.notice ?? '', /WebGL context was lost: running on the CPU backend/);
+    assert.equal(after.backend, 'wasm');
+    assert.match(after.notice ?? '', /WebGL context was lost: running on WASM\./);
     assert.equal(after.layersShown, 8);
     await w.page.close();
   });

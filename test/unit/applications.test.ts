@@ -213,6 +213,28 @@ model = keras.Model(inputs, outputs)
     );
   });
 
+  it("every row is placed at the user's call, the rows of models the architecture nests too (ConvNeXt's stem and downsampling Sequentials)", () => {
+    const source = `import keras\n\nbase = keras.applications.ConvNeXtTiny(include_top=False, weights=None, input_shape=(64, 64, 3))\n`;
+    const [model] = analyzeOnce(source).models;
+    assert.ok(model);
+    const rows: { name: string; range: { start: { line: number; column: number }; end: { line: number; column: number } } }[] = [];
+    const walk = (layers: typeof model.layers) => {
+      for (const l of layers) {
+        rows.push(l as (typeof rows)[number]);
+        if (l.nested) walk(l.nested);
+      }
+    };
+    walk(model.layers);
+    const nested = model.layers.filter((l) => l.nested?.length);
+    assert.ok(nested.length >= 4, `ConvNeXt nests its stem and three downsampling blocks: ${nested.map((l) => l.name).join(', ')}`);
+    // Line 3 holds the call from column 8 (`keras.applications...`) to its end.
+    const outside = rows.filter((l) => l.range.start.line !== 3 || l.range.start.column !== 8 || l.range.end.line !== 3);
+    assert.deepEqual(
+      outside.map((l) => [l.name, l.range.start.line, l.range.start.column]),
+      [],
+    );
+  });
+
   it("says in Keras' words why the arguments are rejected, at the call", () => {
     const result = analyzeOnce(`from tensorflow.keras.applications import VGG16\n\nbase = VGG16(weights="imagenet", input_shape=(150, 150, 3))\n`);
     assert.deepEqual(

@@ -433,7 +433,32 @@ model = keras.Model(inputs, [a, b, c])
       assert.match(messages[1], /`Head`.*`tf\.reduce_mean\(x\) > 0`.*`compute_output_shape`/);
     });
 
-    it('an op LayerLens does not evaluate (PixelShuffle calling tf.nn.depth_to_space): the warning names the call, the rows after it stay', () => {
+    it('an op LayerLens does not evaluate (Upscale calling tf.image.resize): the warning names the call, the rows after it stay', () => {
+      const model = only(
+        run(`import keras
+import tensorflow as tf
+
+@keras.saving.register_keras_serializable()
+class Upscale(keras.Layer):
+    def call(self, x):
+        return tf.image.resize(x, (32, 32))
+
+inputs = keras.Input(shape=(16, 16, 12))
+x = Upscale()(inputs)
+x = keras.layers.Conv2D(4, 3, padding="same")(x)
+model = keras.Model(inputs, x)
+`),
+      );
+      assert.deepEqual(
+        model.layers.map((l) => l.name),
+        ['input_layer', 'upscale', 'conv2d'],
+      );
+      assert.equal(row(model, 'upscale').outputShape, null);
+      const [message] = warnings(model, 'custom-layer');
+      assert.match(message, /`Upscale`.*`tf\.image\.resize\(x, \(32, 32\)\)`/);
+    });
+
+    it("PixelShuffle calling tf.nn.depth_to_space (TF's shape function, test/fixtures/ops.json): exact, and the Conv2D after it", () => {
       const model = only(
         run(`import keras
 import tensorflow as tf
@@ -449,13 +474,9 @@ x = keras.layers.Conv2D(4, 3, padding="same")(x)
 model = keras.Model(inputs, x)
 `),
       );
-      assert.deepEqual(
-        model.layers.map((l) => l.name),
-        ['input_layer', 'pixel_shuffle', 'conv2d'],
-      );
-      assert.equal(row(model, 'pixel_shuffle').outputShape, null);
-      const [message] = warnings(model, 'custom-layer');
-      assert.match(message, /`PixelShuffle`.*`tf\.nn\.depth_to_space\(x, 2\)`/);
+      assert.deepEqual(numbers(row(model, 'pixel_shuffle')), { outputShape: [null, 32, 32, 3], params: 0, trainable: 0, nonTrainable: 0 });
+      assert.deepEqual(numbers(row(model, 'conv2d')), { outputShape: [null, 32, 32, 4], params: 3 * 3 * 3 * 4 + 4, trainable: 112, nonTrainable: 0 });
+      assert.deepEqual(warnings(model, 'custom-layer'), []);
     });
 
     it('a call() that uses a tensor from outside, or returns no tensor: unknown, with the custom-layer warning saying so', () => {

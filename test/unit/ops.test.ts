@@ -6,6 +6,8 @@
  * issue 18: an operation LayerLens cannot follow is unknown, named, and local.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyze, type ModelResult } from '../../src/core';
 import { tfjs } from './support/tfjsOracle';
 
@@ -308,8 +310,219 @@ model = keras.Sequential([
     }
   });
 
-  it('a Lambda on a list of tensors is not traced (its function takes the list): unknown, as before', () => {
+  it('a Lambda on a list of tensors runs its function on the list: `lambda t: t[0] - t[1]` is exact', () => {
     const m = model('out = layers.Lambda(lambda t: t[0] - t[1])([x, y])', '(8,)', '(8,)');
-    assert.equal(lambdaRow(m)?.outputShape, null);
+    assert.deepEqual(lambdaRow(m)?.outputShape, [null, 8]);
+    assert.equal(lambdaRow(m)?.params, 0);
+  });
+});
+
+/**
+ * Operations that return several tensors (`split`, `unstack`), gather constant indices (`take`, `tf.gather`) or
+ * rearrange blocks (`depth_to_space`, `space_to_depth`), and Lambdas called on a list of tensors. Truth:
+ * test/fixtures/ops.json, written by scripts/keras-oracle/ops.py (CI needs no Python): real Keras 3 (JAX) building
+ * each model, its operations' rows; and TensorFlow's own shape functions for the `tf.*` functions, traced by
+ * tf.function on an input whose batch is None (Keras 3 refuses TF functions on its tensors; tf.keras 2.x wrapped
+ * them in TFOpLambda rows of TF's shapes). LayerLens names a TF function's row as it names any library call:
+ * `split (tf.split)`.
+ */
+interface KerasCase {
+  kind: 'keras';
+  source: string;
+  rows?: [string, string, Dims[], number][];
+  error?: string;
+}
+interface TfCase {
+  kind: 'tf';
+  call: string;
+  input: Dims;
+  outputs?: Dims[];
+  error?: string;
+}
+const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'ops.json'), 'utf8')) as { cases: (KerasCase | TfCase)[] };
+
+const rowsOf = (m: ModelResult) => m.layers.map((l) => [l.name, l.type, l.outputShapes ?? [l.outputShape], l.params]);
+
+describe('split, unstack, take / gather, depth_to_space and Lambdas on a list: as real Keras 3 and TensorFlow give them (fixtures/ops.json)', () => {
+  for (const c of fixture.cases.filter((k): k is KerasCase => k.kind === 'keras')) {
+    const line = c.source
+      .split('\n')
+      .filter((l) => l && !l.startsWith('import') && !l.startsWith('from') && !/^\w+ = keras\.Input/.test(l) && !l.startsWith('model ='));
+    it(`Keras 3: ${line.join('; ')}`, () => {
+      const [m] = analyze(c.source).models;
+      assert.ok(m, c.source);
+      if (c.rows) {
+        assert.deepEqual(rowsOf(m), c.rows);
+        assert.deepEqual(
+          m.diagnostics.filter((d) => d.severity !== 'information'),
+          [],
+        );
+      } else {
+        // Keras refuses it: its error, in its words, and no shape made up after it.
+        assert.ok(
+          m.diagnostics.some((d) => d.severity === 'error' && d.message.includes(c.error as string)),
+          `${c.error}\n${m.diagnostics.map((d) => d.message).join('\n')}`,
+        );
+        assert.equal(m.layers[m.layers.length - 1].outputShape, null);
+      }
+    });
+  }
+
+  for (const c of fixture.cases.filter((k): k is TfCase => k.kind === 'tf')) {
+    const shape = `(${c.input
+      .slice(1)
+      .map((d) => (d === null ? 'None' : String(d)))
+      .join(', ')}${c.input.length === 2 ? ',' : ''})`;
+    it(`TensorFlow: ${c.call} on ${shape}`, () => {
+      const m = model(`out = ${c.call}`, shape);
+      const row = m.layers[m.layers.length - 1];
+      const fn = /^(tf(?:\.\w+)*?\.(\w+))\(/.exec(c.call) as RegExpExecArray;
+      assert.deepEqual([row.name, row.type, row.params], [fn[2], fn[1], 0]);
+      if (c.outputs) {
+        assert.deepEqual(row.outputShapes ?? [row.outputShape], c.outputs);
+        assert.deepEqual(
+          m.diagnostics.filter((d) => d.severity !== 'information'),
+          [],
+        );
+      } else {
+        // TensorFlow's words, without the graph node it names.
+        const words = (c.error as string).split(" for '")[0];
+        assert.equal(row.outputShape, null);
+        assert.ok(
+          m.diagnostics.some((d) => d.severity === 'error' && d.message.includes(words)),
+          `${words}\n${m.diagnostics.map((d) => d.message).join('\n')}`,
+        );
+      }
+    });
+  }
+});
+
+describe('the idioms real code writes with them: numbers from printed summaries, unknowns named', () => {
+  // keras.io's "Image Super-Resolution using an Efficient Sub-Pixel CNN" (tf.keras era), written here in our words:
+  // its printed summary has conv2d..conv2d_3 at 1664, 36928, 18464, 2601 parameters and
+  // `tf.nn.depth_to_space (TFOpLambda)  (None, None, None, 1)  0`, 59,657 in all; built on (100, 100, 1) it printed
+  // `[(None, 300, 300, 1)]`.
+  const espcn = (shape: string) => `import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import layers
+
+def get_model(upscale_factor=3, channels=1):
+    conv_args = {"activation": "relu", "kernel_initializer": "Orthogonal", "padding": "same"}
+    inputs = keras.Input(shape=${shape})
+    x = layers.Conv2D(64, 5, **conv_args)(inputs)
+    x = layers.Conv2D(64, 3, **conv_args)(x)
+    x = layers.Conv2D(32, 3, **conv_args)(x)
+    x = layers.Conv2D(channels * (upscale_factor ** 2), 3, **conv_args)(x)
+    outputs = tf.nn.depth_to_space(x, upscale_factor)
+    return keras.Model(inputs, outputs)
+
+model = get_model(upscale_factor=3, channels=1)
+`;
+  it("keras.io's ESPCN: the printed parameters, and depth_to_space's (None, None, None, 1)", () => {
+    const [m] = analyze(espcn('(None, None, channels)')).models;
+    assert.deepEqual(
+      m.layers.map((l) => [l.type, l.outputShape, l.params]),
+      [
+        ['InputLayer', [null, null, null, 1], 0],
+        ['Conv2D', [null, null, null, 64], 1664],
+        ['Conv2D', [null, null, null, 64], 36928],
+        ['Conv2D', [null, null, null, 32], 18464],
+        ['Conv2D', [null, null, null, 9], 2601],
+        ['tf.nn.depth_to_space', [null, null, null, 1], 0],
+      ],
+    );
+    assert.equal(m.totalParams, 59657);
+    assert.deepEqual(
+      m.diagnostics.filter((d) => d.severity !== 'information'),
+      [],
+    );
+  });
+  it('the same on (100, 100, 1): (None, 300, 300, 1), as printed', () => {
+    const [m] = analyze(espcn('(100, 100, channels)')).models;
+    assert.deepEqual(m.layers[m.layers.length - 1].outputShape, [null, 300, 300, 1]);
+    assert.equal(m.totalParams, 59657);
+  });
+
+  it('depth_to_space in a Lambda, and a Conv2D after it exact', () => {
+    const m = model('h = layers.Lambda(lambda t: tf.nn.depth_to_space(t, 2))(x)\nout = layers.Conv2D(3, 3, padding="same")(h)', '(16, 16, 12)');
+    assert.deepEqual(
+      m.layers.map((l) => [l.name, l.outputShape, l.params]),
+      [
+        ['input_layer', [null, 16, 16, 12], 0],
+        ['lambda', [null, 32, 32, 3], 0],
+        ['conv2d', [null, 32, 32, 3], 3 * 3 * 3 * 3 + 3],
+      ],
+    );
+  });
+
+  it('a channel split unpacked and each part through its own layer (tf.split(x, 3, axis=3), as a printed summary shows it)', () => {
+    const m = model(
+      'r, g, b = tf.split(x, 3, axis=3)\nmerged = layers.Concatenate()([layers.Conv2D(8, 3)(r), layers.Conv2D(8, 3)(g), layers.Conv2D(8, 3)(b)])\nout = merged',
+      '(32, 32, 3)',
+    );
+    const split = m.layers.find((l) => l.type === 'tf.split');
+    assert.deepEqual(split?.outputShapes, [
+      [null, 32, 32, 1],
+      [null, 32, 32, 1],
+      [null, 32, 32, 1],
+    ]);
+    assert.deepEqual(m.layers[m.layers.length - 1].outputShape, [null, 30, 30, 24]);
+    assert.equal(m.totalParams, 3 * (9 * 8 + 8));
+  });
+
+  it('a split LayerLens cannot count (the number comes from a config): unknown shapes, the number named, the layers after it kept', () => {
+    const m = model('a, b = tf.split(x, cfg["heads"], axis=-1)\nout = layers.Dense(4)(a)', '(10, 8)');
+    assert.deepEqual(
+      m.layers.map((l) => [l.name, l.outputShape]),
+      [
+        ['input_layer', [null, 10, 8]],
+        ['split', null],
+        ['dense', null],
+      ],
+    );
+    assert.ok(
+      m.diagnostics.some((d) => d.code === 'unresolved-value' && d.message.includes('cfg["heads"]')),
+      m.diagnostics.map((d) => d.message).join('\n'),
+    );
+  });
+
+  it('what LayerLens does not follow is named: unsorted split indices, indices that are a tensor, batch_dims', () => {
+    for (const [op, named] of [
+      ['ops.split(x, [7, 2], axis=1)[0]', '`Split` with the indices [7, 2]'],
+      ['tf.gather(x, [0, 1], axis=1, batch_dims=1)', '`tf.gather` with batch_dims=1'],
+    ] as const) {
+      const m = model(`out = ${op}`, '(10, 8)');
+      assert.equal(m.layers[m.layers.length - 1].outputShape, null, op);
+      assert.ok(
+        m.diagnostics.some((d) => d.code === 'unevaluated-call' && d.message.startsWith(named)),
+        `${op}: ${m.diagnostics.map((d) => d.message).join('\n')}`,
+      );
+    }
+    // Indices that are a Keras tensor: the call is not evaluated, and says so.
+    const m = model('out = tf.gather(x, tf.argmax(x, axis=-1), axis=1)', '(10, 8)');
+    assert.equal(m.layers[m.layers.length - 1].outputShape, null);
+    assert.ok(m.diagnostics.some((d) => d.code === 'unevaluated-call' && d.message.includes('tf.gather(x, tf.argmax(x, axis=-1), axis=1)')));
+  });
+
+  it("a Lambda on a list whose function LayerLens cannot follow: unknown, the Lambda's warning, and a note saying why", () => {
+    const m = model('out = layers.Lambda(lambda t: tf.image.resize(t[0], (4, 4)))([x, y])', '(8, 8, 3)', '(8, 8, 3)');
+    const lambda = m.layers.find((l) => l.type === 'Lambda');
+    assert.equal(lambda?.outputShape, null);
+    assert.ok(m.diagnostics.some((d) => d.code === 'lambda-layer' && d.severity === 'warning'));
+    assert.ok(
+      m.diagnostics.some((d) => d.code === 'lambda-layer' && d.severity === 'information' && d.message.includes('`tf.image.resize(t[0], (4, 4))`')),
+      m.diagnostics.map((d) => d.message).join('\n'),
+    );
+  });
+
+  it("K.gather(x, [1, 2]) is tf.gather's first axis (the fixture's `tf.gather(x, [1, 2])`: (2, 10, 8))", () => {
+    const tf = fixture.cases.find((c): c is TfCase => c.kind === 'tf' && c.call === 'tf.gather(x, [1, 2])');
+    const m = model('out = K.gather(x, [1, 2])', '(10, 8)');
+    assert.deepEqual([m.layers[1].name, m.layers[1].type, m.layers[1].outputShape], ['gather', 'K.gather', tf?.outputs?.[0]]);
+  });
+
+  it('a Lambda given output_shape= on a list keeps the declared shape (Keras takes it)', () => {
+    const m = model('out = layers.Lambda(lambda t: t[0] * t[1], output_shape=(3,))([x, y])', '(8,)', '(8,)');
+    assert.deepEqual(m.layers.find((l) => l.type === 'Lambda')?.outputShape, [null, 3]);
   });
 });

@@ -4,7 +4,7 @@
  * and parameter counts must agree (support/tfjsOracle.ts). tfjs is the oracle; nothing here computes an
  * expected number.
  *
- * Reproduce a failure with its seed: `LAYERLENS_SEED=<seed> LAYERLENS_MODELS=1 npx mocha --no-config -r tsx/cjs test/unit/randomModels.test.ts`.
+ * Reproduce a failure with its seed: `LAYERLENS_SEED=<seed> LAYERLENS_MODELS=1 npx mocha --no-config -r tsx/cjs -r ./test/support/pythonText.ts test/unit/randomModels.test.ts`.
  * Run more or fewer models with LAYERLENS_MODELS=<count> (default 1000).
  */
 import assert from 'node:assert/strict';
@@ -45,7 +45,7 @@ function describeFailure(g: GeneratedModel, found: string[]): string {
   return [
     `seed ${g.seed}: ${g.family} model (${g.style})`,
     ...found.map((p) => `  - ${p}`),
-    `  reproduce: LAYERLENS_SEED=${g.seed} LAYERLENS_MODELS=1 npx mocha --no-config -r tsx/cjs test/unit/randomModels.test.ts`,
+    `  reproduce: LAYERLENS_SEED=${g.seed} LAYERLENS_MODELS=1 npx mocha --no-config -r tsx/cjs -r ./test/support/pythonText.ts test/unit/randomModels.test.ts`,
     '--- source ---',
     g.source,
   ].join('\n');

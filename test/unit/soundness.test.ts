@@ -8,7 +8,7 @@
  * - every number printed with the unknown in place is the truth (or unknown): it holds for every value;
  * - the rows written before the unknown are exact.
  *
- * Reproduce one: `LAYERLENS_SEED=<seed> LAYERLENS_MODELS=1 npx mocha --no-config -r tsx/cjs test/unit/soundness.test.ts`.
+ * Reproduce one: `LAYERLENS_SEED=<seed> LAYERLENS_MODELS=1 npx mocha --no-config -r tsx/cjs -r ./test/support/pythonText.ts test/unit/soundness.test.ts`.
  */
 import { strict as assert } from 'node:assert';
 import { analyze } from '../../src/core';

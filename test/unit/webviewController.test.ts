@@ -794,6 +794,40 @@ model.fit(x_train, y_train, epochs=1, batch_size=32)
       h.controller.dispose();
     });
 
+    it('the pooling experiment moves the model and its comparison to the backend that trains faster (trainOn) first, and trains every variant there', async () => {
+      const h = harness({ trainOnWasm: true, trainSamples: 32 });
+      const analysed = modelNamed(TINY, 'model');
+      const model = tiny();
+      h.controller.receive(modelMessage(model));
+      await until('the first status', () => h.statuses().length === 1);
+      const pool = analysed.layers[1];
+      h.controller.receive({ type: 'whatIf', model: model.key, index: 1, variants: downsamplingVariants(analysed, pool, callSpan(TINY, pool), model.key) });
+      await until('the comparison runs', () => h.statuses().length === 2);
+      const before = h.controller.whatIf!;
+      await h.controller.trainWhatIf();
+      assert.equal(h.backendName, 'wasm');
+      assert.deepEqual(
+        h.log.filter((l) => l.startsWith('use ')),
+        ['use wasm'],
+      );
+      assert.equal(h.controller.trainingBackendNote, 'Training on WASM, which trains faster here than the CPU backend.');
+      const w = h.controller.whatIf!;
+      assert.notEqual(w.variants[0].runner, before.variants[0].runner, 'the comparison was built again');
+      // Every variant's runner was built after the switch, and trained the same budget there.
+      const switched = h.log.indexOf('use wasm');
+      for (const v of w.variants) assert.ok(h.log.indexOf(`${h.runners.indexOf(v.runner as RecordingRunner)} build model`) > switched, v.variant.label);
+      assert.deepEqual(
+        w.variants.map((v) => [v.variant.label, v.training?.error, v.training?.trainer?.seen]),
+        [
+          ['Max pooling', null, 64],
+          ['Average pooling', null, 64],
+          ['Strided convolution', null, 64],
+          ['No downsampling', null, 64],
+        ],
+      );
+      h.controller.dispose();
+    });
+
     it('Save weights… posts the weights the model runs with, by layer name in Keras order, which writeWeights writes and reads back equal', async () => {
       const h = harness();
       const model = tiny(GLOBAL);

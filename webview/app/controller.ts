@@ -4,6 +4,7 @@
  * It holds no truth about the model — it builds and runs what the host sends. No DOM here: what it needs from the
  * browser (animation frames, the painted busy bar, image decoding, the page) is given to it, so it runs under Node.
  */
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { formatCount } from '../../src/core/format';
 import {
   assertNever,
@@ -20,6 +21,7 @@ import { ModelRunner, type LayerMap } from '../tfjs/runner';
 import type { ControllerDeps, Host } from './deps';
 import { greyPlane, initialInput } from './input';
 import { TRAINING_SEED, TrainingSession } from './training';
+import { lossSignal } from '../train/trainer';
 import { CLOTHES_SET, DIGITS_SET, digitsMismatch, folderInput, folderSet, datasetMismatch, type DatasetName, type DatasetSpec } from '../train/fit';
 import { folderImageCap } from '../train/folder';
 import { decodeFolderBatch, emptyFolder, finishFolder, type FolderState } from './folder';
@@ -75,6 +77,8 @@ export class PreviewController {
   trainingBackendNote: string | null = null;
   /** The pooling experiment is training the comparison's variants, one after another. */
   whatIfTraining = false;
+  /** While the pooling experiment trains on WebGL: tells its trainers the context was lost. */
+  private whatIfLost: ((why: string) => void) | null = null;
   /** Training the model on the bundled digits: its plan, its run and curves; null before a model is built. */
   training: TrainingSession | null = null;
   /** The dataset Train uses: the bundled digits or clothes (the user's choice, kept), or the folder last read. */
@@ -190,7 +194,7 @@ export class PreviewController {
       }
       case 'folderError':
         this.folder = { ...emptyFolder(''), status: 'failed', problem: m.message };
-        this.changed();
+        this.folderFailed();
         return;
       default:
         // Every message type is handled above: one more in the protocol makes this fail to compile.
@@ -198,11 +202,30 @@ export class PreviewController {
     }
   }
 
-  /** The backend changed (the user's choice, or the WebGL context was lost): rebuild what it shows on the new one. */
-  backendChanged(): Promise<void> {
-    if (this.model) return this.setModel(this.model);
+  /**
+   * The backend changed (the user's choice, or `lost`: the WebGL context was lost): rebuild what it shows on the new
+   * one. Training on the lost context goes on from its copy instead, and has the model built again (rebuildForTraining).
+   */
+  async backendChanged(lost: string | null = null): Promise<void> {
+    if (lost && this.training?.backendLost(lost)) return;
+    if (lost && this.whatIfLost) {
+      // The variants' trainers give up (their weights went with the context); the comparison is built again below.
+      this.whatIfLost(lost);
+      this.message = `${lost} during the pooling experiment, which stopped: Train each trains the variants again, on ${backendLabel(this.backend().name)}.`;
+    }
+    if (!this.model) return this.changed();
+    // The comparison open under a pooling layer is built again there too (the pooling experiment moves it to WASM).
+    const comparison = this.whatIf && { index: this.whatIf.index, variants: this.whatIf.variants.map((v) => v.variant) };
+    const model = this.model;
+    await this.setModel(model);
+    if (!comparison || this.model !== model || this.whatIf) return;
+    try {
+      this.whatIf = buildWhatIf(comparison.index, comparison.variants, this.createRunner);
+    } catch (e) {
+      this.message = `Building the comparison failed: ${(e as Error).message}`;
+    }
     this.changed();
-    return Promise.resolve();
+    this.schedule();
   }
 
   /** The user's choice of backend, kept for the next time the panel opens. */
@@ -565,10 +588,31 @@ export class PreviewController {
           this.weights = weights;
           this.weightsSource = source;
         },
+        backend: () => ({ name: this.backend().name, webglLost: this.backend().webglLost ?? false }),
+        rebuild: () => this.rebuildForTraining(),
+        switched: (r) => {
+          const copy = r.batches - r.retrained;
+          this.trainingBackendNote = `${r.why} after ${r.batches} batch${r.batches === 1 ? '' : 'es'}: training goes on on ${backendLabel(this.backend().name)} from the weights and optimizer state ${copy ? `of batch ${copy}` : 'it started with'}${r.retrained ? ` (the ${r.retrained} batch${r.retrained === 1 ? '' : 'es'} since ${r.retrained === 1 ? 'is' : 'are'} trained again)` : ''}.`;
+          this.changed();
+        },
       },
       model,
       this.dataset,
     );
+  }
+
+  /**
+   * Training's backend was lost: the model is built again on the one that took over (its weights then come from
+   * training's copy), the comparison's runners (on the lost one too) closed, and the maps drawn again.
+   */
+  private rebuildForTraining(): tfl.LayersModel | null {
+    const model = this.model;
+    if (!model) return null;
+    this.closeWhatIf();
+    this.stopReason = this.runner.build(model).stopReason;
+    this.lastRunMs = null;
+    this.schedule();
+    return this.runner.trainingModel();
   }
 
   /** The chosen dataset's images: a bundled set fetched (once per load), or the folder's decoded images. */
@@ -645,7 +689,13 @@ export class PreviewController {
     if (this.folder !== folder || !folder.geometry) return;
     this.folder = finishFolder(folder, folder.geometry, this.model?.layers.some((l) => l.type === 'Rescaling') ?? false);
     if (this.folder.status === 'ready') this.chooseDataset('folder');
-    else this.changed();
+    else this.folderFailed();
+  }
+
+  /** A folder could not be read: the one read before is gone with it, so Train goes back to the bundled set chosen last. */
+  private folderFailed(): void {
+    if (this.dataset.name === 'folder') this.chooseDataset(this.ui.dataset === 'clothes' ? 'clothes' : 'digits');
+    this.changed();
   }
 
   /**
@@ -654,11 +704,17 @@ export class PreviewController {
    * then show their trained weights. Closing the comparison stops it.
    */
   async trainWhatIf(): Promise<void> {
+    if (!this.whatIf || this.whatIfTraining || !this.training?.plan || this.training.plan.mismatch || this.training.busy) return;
+    // Where the host says another backend trains faster (trainOn), the model and the comparison move there first.
+    await this.moveToTrain();
     const w = this.whatIf;
     const plan = this.training?.plan;
     if (!w || this.whatIfTraining || !plan || plan.mismatch || !this.model || this.training?.busy) return;
     this.whatIfTraining = true;
     this.changed();
+    // On WebGL a lost context ends the variants' training (backendChanged announces it) rather than leaving it waiting.
+    const loss = this.backend().name === 'webgl' ? lossSignal(() => this.backend().webglLost ?? false) : null;
+    this.whatIfLost = loss?.announce ?? null;
     // A run of the variants replaces the comparison's state with a copy: the same variants are the same comparison.
     const same = () => this.whatIf?.variants === w.variants;
     try {
@@ -671,10 +727,12 @@ export class PreviewController {
         now: this.now,
         yieldToPage: this.yieldToPage,
         onProgress: () => this.changed(),
+        recovery: loss?.recovery,
       });
     } catch (e) {
       this.message = `The pooling experiment failed: ${(e as Error).message}`;
     } finally {
+      this.whatIfLost = null;
       this.whatIfTraining = false;
       if (same()) this.schedule();
       this.changed();
@@ -690,15 +748,21 @@ export class PreviewController {
     const session = this.training;
     if (!session) return;
     if (session.busy) return session.start();
+    if (session.unavailable() === null) await this.moveToTrain();
+    return this.training?.start();
+  }
+
+  /**
+   * Moves the model (and the comparison) to the backend the host says trains faster (trainOn: WASM where the model
+   * runs on tfjs' plain JavaScript or on a WebGL drawn in software), with the weights it has, and says so.
+   */
+  private async moveToTrain(): Promise<void> {
     const backend = this.backend();
     const target = backend.trainOn;
-    if (target && target !== backend.name && session.unavailable() === null) {
-      const from = backend.name;
-      await this.deps.host.useBackend(target);
-      if (this.backend().name === target)
-        this.trainingBackendNote = `Training on ${backendLabel(target)}, which trains faster here than ${backendLabel(from)}.`;
-    }
-    return this.training?.start();
+    if (!target || target === backend.name) return;
+    await this.deps.host.useBackend(target);
+    if (this.backend().name === target)
+      this.trainingBackendNote = `Training on ${backendLabel(target)}, which trains faster here than ${backendLabel(backend.name)}.`;
   }
 
   pauseTraining(): void {

@@ -16,6 +16,8 @@ export interface BackendInfo {
    * the model runs.
    */
   trainOn?: BackendName | null;
+  /** WebGL's context is lost (true from the moment it is, before its event): training on it goes on elsewhere. */
+  webglLost?: boolean;
 }
 
 /** VS Code's side: messages, saved state, and the tfjs backend (main.ts makes it). */

@@ -3,11 +3,12 @@
  * starting, the trainer's run with the maps and the first convolution's kernels redrawn as it goes, pause, resume
  * and stop, and the trained weights kept as the preview's weights when it ends. No DOM: it runs under Node.
  */
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerWeights, PreviewModel } from '../../src/protocol';
 import type { ModelRunner } from '../tfjs/runner';
 import type { Digits } from '../train/digits';
 import { DIGITS_SET, trainingPlan, trainingRefusal, type DatasetSpec, type TrainingPlan } from '../train/fit';
-import { Trainer } from '../train/trainer';
+import { lossSignal, Trainer, type Recovered, type Recovery } from '../train/trainer';
 
 /** The maps and kernels are redrawn at most this often while training (each redraw is a run of the model). */
 export const TRAINING_REDRAW_MS = 400;
@@ -32,6 +33,12 @@ export interface TrainingHost {
   redraw(): void;
   /** Training ended: its weights are the preview's now (kept across edits where the layers still fit). */
   trained(weights: LayerWeights[], source: string): void;
+  /** The active backend, and whether WebGL's context is lost now (true as soon as it is, before its event comes). */
+  backend(): { name: string; webglLost: boolean };
+  /** Builds the model again on the active backend, the one it trained on being lost: the model to train on, or null. */
+  rebuild(): tfl.LayersModel | null;
+  /** Training went on on the active backend from its copy, after its own was lost: for the panel to say so. */
+  switched(recovered: Recovered): void;
 }
 
 export class TrainingSession {
@@ -52,6 +59,10 @@ export class TrainingSession {
   private stopping = false;
   /** Whether the weights training reached are kept when it stops (not when other weights replace them). */
   private keep = true;
+  /** Training on WebGL: tells the trainer its backend was lost and another took over. */
+  private announceLoss: ((why: string) => void) | null = null;
+  /** The switch after a loss was told to the host. */
+  private switchTold = false;
 
   constructor(host: TrainingHost, model: PreviewModel, dataset: DatasetSpec = DIGITS_SET) {
     this.host = host;
@@ -113,6 +124,7 @@ export class TrainingSession {
       now: () => this.host.now(),
       yieldToPage: () => this.host.yieldToPage(),
       onProgress: () => this.progressed(),
+      recovery: this.recovery(),
     });
     this.trainer = trainer;
     this.status = 'running';
@@ -127,10 +139,37 @@ export class TrainingSession {
       this.status = 'failed';
       this.message = `Training failed: ${(e as Error).message}`;
     } finally {
+      this.announceLoss = null;
       trainer.dispose();
       this.host.redraw();
       this.host.changed();
     }
+  }
+
+  /**
+   * On WebGL, whose context can be lost (a GPU reset, the browser reclaiming it), the trainer keeps a copy of its
+   * state and goes on from it on the backend that takes over (main.ts: WASM, else the CPU). Null on WASM and the CPU.
+   */
+  private recovery(): Recovery | undefined {
+    if (this.host.backend().name !== 'webgl') return undefined;
+    const signal = lossSignal(
+      () => this.host.backend().webglLost,
+      async () => this.host.rebuild(),
+    );
+    this.announceLoss = signal.announce;
+    this.switchTold = false;
+    return signal.recovery;
+  }
+
+  /**
+   * The backend was lost and another took over: true when training was on it and goes on from its copy (the model is
+   * built again through the host's `rebuild`), false when it was not training there.
+   */
+  backendLost(why: string): boolean {
+    if (!this.busy || !this.announceLoss) return false;
+    this.announceLoss(why);
+    this.announceLoss = null;
+    return true;
   }
 
   private fail(message: string): void {
@@ -141,6 +180,11 @@ export class TrainingSession {
 
   /** After a batch: the panel shows the curves; the maps and kernels follow the weights at most every TRAINING_REDRAW_MS. */
   private progressed(): void {
+    const recovered = this.trainer?.recovered;
+    if (recovered && !this.switchTold) {
+      this.switchTold = true;
+      this.host.switched(recovered);
+    }
     const now = this.host.now();
     if (now - this.lastRedraw >= TRAINING_REDRAW_MS) {
       this.lastRedraw = now;

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { seeded } from '../tfjs/inputs';
 import type { Digits, DigitSet } from './digits';
+import { disposeOptimizer, readOptimizerState, writeOptimizerState, type SavedTensor } from './optimizerState';
 
 export interface TrainerSettings {
   /** Keras' name of an optimizer tfjs has (TFJS_OPTIMIZERS). */
@@ -49,14 +50,91 @@ export interface TrainerOptions {
   onProgress: () => void;
   /** After each epoch (the tests count tensors there). */
   onEpoch?: (epoch: number) => void;
+  /** Where the backend can be lost (WebGL): how the trainer learns of it and goes on elsewhere. */
+  recovery?: Recovery;
+  /** Copy the state after every this many batches instead of by time (SNAPSHOT_RATIO): the tests' fixed points. */
+  snapshotEvery?: number;
 }
 
 /** Validation on this many held-out digits every VALIDATE_EVERY batches, as well as on all of them after each epoch. */
 const QUICK_VALIDATION = 200;
 const VALIDATE_EVERY = 25;
 const PREDICT_BATCH = 250;
+/**
+ * A copy of training's state is taken after a batch once the training time since the last copy is this many times
+ * what that copy took: reading the weights back costs at most about 1/20 of the training time, and the batches trained
+ * again after a loss are those of the last twentieth or so.
+ */
+const SNAPSHOT_RATIO = 20;
 
 export type TrainerEnd = 'done' | 'stopped' | 'nan';
+
+/**
+ * The backend the model trains on can be lost (a WebGL context, when the GPU resets or the browser reclaims it):
+ * its weights and the optimizer's slots are gone with it. With a Recovery, the trainer keeps a copy of its state in
+ * CPU memory (taken after a batch), gives up the batch under way when the loss comes, and goes on from that copy on
+ * the model rebuilt on the backend that took over.
+ */
+export interface Recovery {
+  /** Resolves, saying what happened, once the backend is lost and another has taken over; never while it holds. */
+  lost: Promise<string>;
+  /** Whether it is lost now: a step failing right after the loss, before `lost` resolves, failed because of it. */
+  isLost(): boolean;
+  /**
+   * The model built again on the backend that took over (its weights are then replaced by the copy's); null if it
+   * cannot be. Absent: the loss ends training with an error (nothing is copied; the pooling experiment's variants).
+   */
+  rebuild?: () => Promise<tfl.LayersModel | null>;
+}
+
+/**
+ * A Recovery whose `lost` resolves when `announce` is called (the page's fallback after a loss: main.ts calls the
+ * controller's backendChanged); `isLost` also asks `lostNow` (the context, lost before its event comes).
+ */
+export function lossSignal(lostNow: () => boolean, rebuild?: Recovery['rebuild']): { recovery: Recovery; announce(why: string): void } {
+  let announced = false;
+  let resolve: (why: string) => void = () => undefined;
+  const lost = new Promise<string>((r) => (resolve = r));
+  return {
+    recovery: { lost, isLost: () => announced || lostNow(), rebuild },
+    announce(why) {
+      announced = true;
+      resolve(why);
+    },
+  };
+}
+
+/** What a recovery did: what was lost, where training was, and the batches it trained again from the copy. */
+export interface Recovered {
+  why: string;
+  epoch: number;
+  /** Batches trained before the loss, and those of them trained again (after the copy). */
+  batches: number;
+  retrained: number;
+}
+
+/** Where training is in its epochs, and the epoch's running sums for its mean loss and accuracy. */
+interface Position {
+  epoch: number;
+  /** The next batch's first sample in the epoch's order. */
+  start: number;
+  step: number;
+  lossSum: number;
+  accuracySum: number;
+  counted: number;
+}
+
+/** A copy of training's state in CPU memory: the position, the curves' lengths, the weights and the optimizer's state. */
+interface Snapshot {
+  at: Position;
+  seen: number;
+  curves: [number, number, number, number];
+  weights: { shape: number[]; dtype: tf.DataType; values: Float32Array | Int32Array }[];
+  optimizer: SavedTensor[];
+}
+
+/** The batch under way was given up: the backend was lost. */
+const LOST = Symbol('lost');
 
 export class Trainer {
   readonly batches: CurvePoint[] = [];
@@ -71,28 +149,53 @@ export class Trainer {
   /** Why it stopped early, for the panel. */
   message: string | null = null;
   paused = false;
+  /** The backend was lost and training went on from its copy on another: what happened. */
+  recovered: Recovered | null = null;
 
   private readonly o: TrainerOptions;
-  private readonly optimizer: tf.Optimizer;
+  private model: tfl.LayersModel;
+  private optimizer: tf.Optimizer;
   private readonly trainCount: number;
   private readonly validationCount: number;
   private stopping = false;
   private resumed: (() => void) | null = null;
   /** Time spent training (pauses left out), for the speed. */
   private activeMs = 0;
+  /** The epoch's order of the training samples, and the generator that shuffles them epoch after epoch. */
+  private order: number[] = [];
+  private orderEpoch = -1;
+  private random: () => number = () => 0;
+  private recovery: Recovery | null;
+  /** Resolves to LOST once the backend is lost (made once: every wait races it). */
+  private lostSignal: Promise<typeof LOST> | null;
+  private saved: Snapshot | null = null;
+  /** What the last copy took, and the training time when it was taken. */
+  private snapshotMs = 0;
+  private snapshotAt = 0;
+  /** The batch under way's inputs and labels: freed by the step, or by a recovery when the step never ends. */
+  private batchTensors: tf.Tensor[] = [];
 
   constructor(o: TrainerOptions) {
     this.o = o;
     this.trainCount = Math.min(o.trainSamples ?? o.digits.train.count, o.digits.train.count);
     this.validationCount = Math.min(o.validationSamples ?? o.digits.validation.count, o.digits.validation.count);
     this.total = this.trainCount * o.settings.epochs;
-    this.optimizer = makeOptimizer(o.settings);
-    const logits = o.settings.logits;
-    o.model.compile({
-      optimizer: this.optimizer,
+    this.recovery = o.recovery ?? null;
+    this.lostSignal = this.recovery ? this.recovery.lost.then(() => LOST) : null;
+    this.model = o.model;
+    this.optimizer = this.compile(o.model);
+  }
+
+  /** Compiles `model` with a new optimizer of the settings' kind and the settings' loss; returns the optimizer. */
+  private compile(model: tfl.LayersModel): tf.Optimizer {
+    const optimizer = makeOptimizer(this.o.settings);
+    const logits = this.o.settings.logits;
+    model.compile({
+      optimizer,
       loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => crossentropy(yTrue, yPred, logits),
       metrics: [accuracy],
     });
+    return optimizer;
   }
 
   /** Milliseconds spent training, pauses and validation left out. */
@@ -124,55 +227,197 @@ export class Trainer {
   /** Trains every epoch unless stopped; resolves how it ended. Call `dispose` after. */
   async run(): Promise<TrainerEnd> {
     const { settings } = this.o;
-    const random = seeded(this.o.seed);
-    const order = Array.from({ length: this.trainCount }, (_, i) => i);
-    for (this.epoch = 0; this.epoch < settings.epochs; this.epoch++) {
-      shuffle(order, random);
-      let lossSum = 0;
-      let accuracySum = 0;
-      let counted = 0;
-      for (let start = 0, step = 0; start < order.length; start += settings.batchSize, step++) {
-        if (this.paused) await new Promise<void>((resolve) => (this.resumed = resolve));
-        if (this.stopping) return 'stopped';
-        const t0 = this.o.now();
-        const indices = order.slice(start, start + settings.batchSize);
-        const [loss, accuracy] = await this.step(indices);
-        this.activeMs += this.o.now() - t0;
-        if (!Number.isFinite(loss)) {
-          this.message = `The loss became ${loss} at batch ${step + 1} of epoch ${this.epoch + 1}: the learning rate (${settings.learningRate}) is probably too high for this model. Try a smaller one in model.compile(optimizer=…), such as ${settings.learningRate / 10}.`;
-          this.o.onProgress();
-          return 'nan';
+    let at: Position = { epoch: 0, start: 0, step: 0, lossSum: 0, accuracySum: 0, counted: 0 };
+    if (this.recovery?.rebuild && (await this.snapshot(at)) === LOST) at = await this.recover();
+    while (at.epoch < settings.epochs) {
+      this.epoch = at.epoch;
+      const order = this.orderOf(at.epoch);
+      if (at.start >= order.length) {
+        // The epoch's end: its mean loss and accuracy, and validation on all the held-out samples.
+        const all = await this.guard(this.validate(this.validationCount));
+        if (all === LOST) {
+          at = await this.recover();
+          continue;
         }
-        this.seen += indices.length;
-        this.samplesPerSecond = this.activeMs > 0 ? (this.seen / this.activeMs) * 1000 : null;
-        this.batches.push({ seen: this.seen, loss, accuracy });
-        lossSum += loss * indices.length;
-        accuracySum += accuracy * indices.length;
-        counted += indices.length;
-        if ((step + 1) % VALIDATE_EVERY === 0)
-          this.validation.push({ seen: this.seen, ...(await this.validate(Math.min(QUICK_VALIDATION, this.validationCount))) });
+        this.epochs.push({ seen: this.seen, loss: at.lossSum / at.counted, accuracy: at.accuracySum / at.counted });
+        this.epochValidation.push({ seen: this.seen, ...all });
+        this.validation.push({ seen: this.seen, ...all });
         this.o.onProgress();
-        await this.o.yieldToPage();
+        // An epoch's end trained again after a loss (its copy from before it) is told again.
+        this.o.onEpoch?.(at.epoch);
+        at = { epoch: at.epoch + 1, start: 0, step: 0, lossSum: 0, accuracySum: 0, counted: 0 };
+        continue;
       }
-      this.epochs.push({ seen: this.seen, loss: lossSum / counted, accuracy: accuracySum / counted });
-      const all = await this.validate(this.validationCount);
-      this.epochValidation.push({ seen: this.seen, ...all });
-      this.validation.push({ seen: this.seen, ...all });
+      if (this.paused) {
+        const resumed = new Promise<void>((resolve) => (this.resumed = resolve));
+        // Lost while paused: the model is rebuilt from the copy at once (the maps need it), and stays paused.
+        if ((await Promise.race([resumed, this.lostSignal ?? resumed])) === LOST) {
+          at = await this.recover();
+          continue;
+        }
+      }
+      if (this.stopping) return 'stopped';
+      const t0 = this.o.now();
+      const indices = order.slice(at.start, at.start + settings.batchSize);
+      const result = await this.guard(this.step(indices));
+      if (result === LOST) {
+        at = await this.recover();
+        continue;
+      }
+      const [loss, accuracy] = result;
+      this.activeMs += this.o.now() - t0;
+      if (!Number.isFinite(loss)) {
+        this.message = `The loss became ${loss} at batch ${at.step + 1} of epoch ${at.epoch + 1}: the learning rate (${settings.learningRate}) is probably too high for this model. Try a smaller one in model.compile(optimizer=…), such as ${settings.learningRate / 10}.`;
+        this.o.onProgress();
+        return 'nan';
+      }
+      this.seen += indices.length;
+      this.samplesPerSecond = this.activeMs > 0 ? (this.seen / this.activeMs) * 1000 : null;
+      this.batches.push({ seen: this.seen, loss, accuracy });
+      at = {
+        epoch: at.epoch,
+        start: at.start + settings.batchSize,
+        step: at.step + 1,
+        lossSum: at.lossSum + loss * indices.length,
+        accuracySum: at.accuracySum + accuracy * indices.length,
+        counted: at.counted + indices.length,
+      };
+      if (at.step % VALIDATE_EVERY === 0) {
+        const quick = await this.guard(this.validate(Math.min(QUICK_VALIDATION, this.validationCount)));
+        if (quick === LOST) {
+          at = await this.recover();
+          continue;
+        }
+        this.validation.push({ seen: this.seen, ...quick });
+      }
+      if (this.recovery?.rebuild && this.copyDue() && (await this.snapshot(at)) === LOST) {
+        at = await this.recover();
+        continue;
+      }
       this.o.onProgress();
-      this.o.onEpoch?.(this.epoch);
+      await this.o.yieldToPage();
     }
+    this.epoch = settings.epochs;
     return 'done';
+  }
+
+  /** Whether to copy the state after this batch: once training since the last copy is SNAPSHOT_RATIO times what it took. */
+  private copyDue(): boolean {
+    const every = this.o.snapshotEvery;
+    if (every) return this.batches.length % every === 0;
+    return this.activeMs - this.snapshotAt >= SNAPSHOT_RATIO * this.snapshotMs;
+  }
+
+  /**
+   * The epoch's order of the training samples: one array shuffled epoch after epoch by one seeded generator. Going
+   * back to an earlier epoch (after a loss) shuffles again from the start, which gives the same orders.
+   */
+  private orderOf(epoch: number): number[] {
+    if (epoch === this.orderEpoch) return this.order;
+    if (epoch < this.orderEpoch || this.orderEpoch < 0) {
+      this.random = seeded(this.o.seed);
+      this.order = Array.from({ length: this.trainCount }, (_, i) => i);
+      this.orderEpoch = -1;
+    }
+    while (this.orderEpoch < epoch) {
+      shuffle(this.order, this.random);
+      this.orderEpoch++;
+    }
+    return this.order;
+  }
+
+  /**
+   * Waits for `work` unless the backend is lost first (a lost WebGL context leaves tfjs' reads waiting for ever, or
+   * makes them throw): then LOST, and whatever `work` does later is ignored.
+   */
+  private async guard<T>(work: Promise<T>): Promise<T | typeof LOST> {
+    const r = this.recovery;
+    if (!r || !this.lostSignal) return work;
+    work.catch(() => undefined);
+    try {
+      const out = await Promise.race([work, this.lostSignal]);
+      return r.isLost() ? LOST : out;
+    } catch (e) {
+      if (r.isLost()) return LOST;
+      throw e;
+    }
+  }
+
+  /** Copies the weights and the optimizer's state to CPU memory, with where training is; LOST if the backend went meanwhile. */
+  private async snapshot(at: Position): Promise<void | typeof LOST> {
+    const t0 = this.o.now();
+    const variables = this.model.weights.map((w) => w.read());
+    const read = await this.guard(Promise.all([Promise.all(variables.map((v) => v.data())), readOptimizerState(this.optimizer)]));
+    if (read === LOST) return LOST;
+    const [values, optimizer] = read;
+    this.saved = {
+      at: { ...at },
+      seen: this.seen,
+      curves: [this.batches.length, this.epochs.length, this.validation.length, this.epochValidation.length],
+      weights: variables.map((v, i) => ({
+        shape: v.shape.slice(),
+        dtype: v.dtype,
+        values: values[i] instanceof Int32Array ? (values[i] as Int32Array).slice() : Float32Array.from(values[i] as Float32Array),
+      })),
+      optimizer,
+    };
+    this.snapshotMs = this.o.now() - t0;
+    this.snapshotAt = this.activeMs;
+  }
+
+  /**
+   * The backend was lost: waits for the one that took over, has the model built again there, gives it the copy's
+   * weights and a new optimizer the copy's state, and takes the curves back to the copy. Returns where to go on from.
+   */
+  private async recover(): Promise<Position> {
+    const r = this.recovery;
+    const saved = this.saved;
+    if (!r) throw new Error('no recovery');
+    const why = await r.lost;
+    if (!r.rebuild) throw new Error(`${why}: training stopped`);
+    if (!saved) throw new Error(`${why} before training had a copy of its state`);
+    // The backend that took over (WASM or the CPU) is not lost: no more copies are needed.
+    this.recovery = null;
+    this.lostSignal = null;
+    const batches = this.batches.length;
+    const model = await r.rebuild();
+    if (!model) throw new Error(`${why}, and the model could not be built again on another backend`);
+    try {
+      // The optimizer's variables and the given-up batch were on the lost backend: nothing to read, only to let go of.
+      disposeOptimizer(this.optimizer);
+      this.batchTensors.forEach((t) => t.dispose());
+    } catch {
+      // Already gone with the context.
+    }
+    this.batchTensors = [];
+    this.model = model;
+    this.optimizer = this.compile(model);
+    const tensors = saved.weights.map((w) => tf.tensor(w.values, w.shape, w.dtype));
+    model.weights.forEach((w, i) => w.write(tensors[i]));
+    tensors.forEach((t) => t.dispose());
+    await writeOptimizerState(this.optimizer, saved.optimizer);
+    const [b, e, v, ev] = saved.curves;
+    this.batches.length = b;
+    this.epochs.length = e;
+    this.validation.length = v;
+    this.epochValidation.length = ev;
+    this.seen = saved.seen;
+    this.recovered = { why, epoch: saved.at.epoch, batches, retrained: batches - b };
+    this.o.onProgress();
+    return { ...saved.at };
   }
 
   /** One batch: its tensors made, trained on and freed; the loss and accuracy read back. */
   private async step(indices: number[]): Promise<[number, number]> {
     const { xs, ys } = batch(this.o.digits, this.o.digits.train, indices, this.o.inputShape);
+    this.batchTensors = [xs, ys];
     try {
-      const out = (await this.o.model.trainOnBatch(xs, ys)) as number[];
+      const out = (await this.model.trainOnBatch(xs, ys)) as number[];
       return [out[0], out[1]];
     } finally {
       xs.dispose();
       ys.dispose();
+      if (this.batchTensors[0] === xs) this.batchTensors = [];
     }
   }
 
@@ -184,7 +429,7 @@ export class Trainer {
       const indices = Array.from({ length: Math.min(PREDICT_BATCH, count - start) }, (_, i) => start + i);
       const sums = tf.tidy(() => {
         const { xs, ys } = batch(this.o.digits, this.o.digits.validation, indices, this.o.inputShape);
-        const predicted = this.o.model.predict(xs) as tf.Tensor;
+        const predicted = this.model.predict(xs) as tf.Tensor;
         return tf.stack([tf.sum(crossentropy(ys, predicted, this.o.settings.logits)), tf.sum(accuracy(ys, predicted))]);
       });
       const [l, c] = await sums.data();
@@ -197,7 +442,7 @@ export class Trainer {
 
   /** Frees the optimizer's state (the model's weights stay: they are the preview's). */
   dispose(): void {
-    this.optimizer.dispose();
+    disposeOptimizer(this.optimizer);
   }
 }
 

@@ -1,27 +1,25 @@
 /**
- * The architectures of `keras.applications` that LayerLens knows: each family's Python (written here from the
- * published structure, see vgg.ts) and the names of the architectures it defines.
+ * The architectures of `keras.applications` that LayerLens knows: each family's Python (`<family>.py`, written here
+ * from the published structure, see vgg.py) after the prelude every family shares (prelude.py), and the names of the
+ * architectures each family defines (its `__all__`). The files are imported as text (python.d.ts).
  */
-import { prelude } from './prelude';
-import * as convnext from './convnext';
-import * as densenet from './densenet';
-import * as efficientnet from './efficientnet';
-import * as efficientnet_v2 from './efficientnet_v2';
-import * as inception_resnet_v2 from './inception_resnet_v2';
-import * as inception_v3 from './inception_v3';
-import * as mobilenet from './mobilenet';
-import * as mobilenet_v3 from './mobilenet_v3';
-import * as nasnet from './nasnet';
-import * as resnet from './resnet';
-import * as vgg from './vgg';
-import * as xception from './xception';
+/// <reference path="./python.d.ts" />
+import prelude from './prelude.py';
+import convnext from './convnext.py';
+import densenet from './densenet.py';
+import efficientnet from './efficientnet.py';
+import efficientnet_v2 from './efficientnet_v2.py';
+import inception_resnet_v2 from './inception_resnet_v2.py';
+import inception_v3 from './inception_v3.py';
+import mobilenet from './mobilenet.py';
+import mobilenet_v3 from './mobilenet_v3.py';
+import nasnet from './nasnet.py';
+import resnet from './resnet.py';
+import vgg from './vgg.py';
+import xception from './xception.py';
 
-interface Family {
-  architectures: string[];
-  source: string;
-}
-
-const FAMILIES: Record<string, Family> = {
+/** Each family's Python, by its file's name. */
+export const FAMILY_SOURCES: Readonly<Record<string, string>> = {
   convnext,
   densenet,
   efficientnet,
@@ -36,7 +34,16 @@ const FAMILIES: Record<string, Family> = {
   xception,
 };
 
-const FAMILY_OF = new Map(Object.entries(FAMILIES).flatMap(([family, f]) => f.architectures.map((a) => [a, family] as const)));
+/** The Python every family's runs after. */
+export const PRELUDE_SOURCE: string = prelude;
+
+/** The architectures a family's Python defines: the names of its `__all__ = ["VGG16", "VGG19"]` (one line). */
+export function familyArchitectures(source: string): string[] {
+  const all = /^__all__ = \[(.*)\]$/m.exec(source);
+  return all ? [...all[1].matchAll(/"(\w+)"/g)].map((m) => m[1]) : [];
+}
+
+const FAMILY_OF = new Map(Object.entries(FAMILY_SOURCES).flatMap(([family, source]) => familyArchitectures(source).map((a) => [a, family] as const)));
 
 /** Every architecture LayerLens analyses, by Keras' name (`VGG16`). */
 export const APPLICATIONS: readonly string[] = [...FAMILY_OF.keys()];
@@ -49,5 +56,5 @@ export function isApplication(name: string): boolean {
 /** The Python that defines an architecture (the prelude and its family's source), or null for one LayerLens does not know. */
 export function applicationSource(architecture: string): { family: string; text: string } | null {
   const family = FAMILY_OF.get(architecture);
-  return family ? { family, text: `${prelude}\n${FAMILIES[family].source}` } : null;
+  return family ? { family, text: `${prelude}\n${FAMILY_SOURCES[family]}` } : null;
 }

@@ -9,7 +9,8 @@ import { applicationSource } from '../applications';
 import { chunkSource, type Chunk } from '../python/chunks';
 import { chunkInfo, readChunk } from './chunkInfo';
 import { SourceText } from '../python/sourceText';
-import type { FunctionalBuilder, GraphNode, LayerCall, Value } from '../python/values';
+import type { Value } from '../python/values';
+import type { FunctionalBuilder, GraphNode, LayerCall, ModelBuilder } from './values';
 import type { Program } from './interpreter';
 
 /** `raise ValueError(message)` in an architecture's Python: Keras rejects the arguments. */
@@ -147,7 +148,9 @@ function placedCopy(model: FunctionalBuilder, created: GraphNode[], at: { from: 
         ? { ...v, items: v.items.map(placeValue) }
         : v.kind === 'dict'
           ? { ...v, entries: new Map([...v.entries].map(([k, x]) => [k, placeValue(x)])) }
-          : v;
+          : v.kind === 'layer'
+            ? { kind: 'layer', layer: placeCall(v.layer) }
+            : v;
   const calls = new Map<LayerCall, LayerCall>();
   const placeCall = (call: LayerCall): LayerCall => {
     let copy = calls.get(call);
@@ -166,15 +169,28 @@ function placedCopy(model: FunctionalBuilder, created: GraphNode[], at: { from: 
   };
   const nodes = new Map<GraphNode, GraphNode>();
   const placed = (n: GraphNode) => nodes.get(n) ?? n;
-  // Creation order: a node's inputs are copied before it.
+  // A model the architecture uses as a layer (ConvNeXt's stem and downsampling blocks are Sequential models): its
+  // layers are placed too, not left at offsets of the architecture's own text.
+  const models = new Map<object, ModelBuilder | FunctionalBuilder>();
+  const placeModel = (m: ModelBuilder | FunctionalBuilder): ModelBuilder | FunctionalBuilder => {
+    const known = models.get(m);
+    if (known) return known;
+    const notes = m.notes.map((n) => ({ ...n, ...at }));
+    const copy: ModelBuilder | FunctionalBuilder =
+      'layers' in m
+        ? {
+            ...m,
+            ...at,
+            notes,
+            layers: m.layers.map((e) => ({ ...e, ...at, value: placeValue(e.value) })),
+            ...(m.build ? { build: { ...m.build, ...at } } : {}),
+          }
+        : ({ ...m, ...at, notes, inputs: m.inputs.map(placed), outputs: m.outputs.map(placed), tensors: [] } as FunctionalBuilder);
+    models.set(m, copy);
+    return copy;
+  };
+  // Creation order: a node's inputs (and a nested model's nodes) are copied before it.
   for (const node of created)
-    nodes.set(node, { ...node, ...at, inputs: node.inputs.map(placed), layer: 'type' in node.layer ? placeCall(node.layer) : node.layer });
-  return {
-    ...model,
-    ...at,
-    inputs: model.inputs.map(placed),
-    outputs: model.outputs.map(placed),
-    notes: model.notes.map((n) => ({ ...n, ...at })),
-    tensors: [],
-  } as FunctionalBuilder;
+    nodes.set(node, { ...node, ...at, inputs: node.inputs.map(placed), layer: 'type' in node.layer ? placeCall(node.layer) : placeModel(node.layer) });
+  return placeModel(model) as FunctionalBuilder;
 }

@@ -7,7 +7,8 @@
  */
 import type { InternalShape } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
-import { cannotResolve, type AddedLayer, type FunctionalBuilder, type GraphNode, type LayerCall } from '../python/values';
+import { cannotResolve } from '../python/values';
+import type { AddedLayer, FunctionalBuilder, GraphNode, LayerCall } from './values';
 import type { KerasVersion, LayerResult, ModelResult, TensorResult } from '../types';
 import { findInputShape } from './inputShape';
 import { freeze, initialField, isFrozen, modelResult, newWalk, report, runLayer, toShape, type FieldState, type Walk } from './propagate';

@@ -6,7 +6,8 @@
 import type { InternalShape } from '../layers/rule';
 import { shapeRepr } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
-import { cannotResolve, type LayerCall, type ModelBuilder, type Value } from '../python/values';
+import { cannotResolve, type Value } from '../python/values';
+import type { LayerCall, ModelBuilder } from './values';
 import type { Severity } from '../types';
 
 type Report = (severity: Severity, code: string, message: string, from: number, to: number) => void;

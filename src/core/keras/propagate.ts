@@ -22,7 +22,8 @@ import {
   type Rule,
 } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
-import { cannotResolve, toJson, type AddedLayer, type FunctionalBuilder, type LayerCall, type ModelBuilder, type Value } from '../python/values';
+import { cannotResolve, toJson, type Value } from '../python/values';
+import { kerasJson, type AddedLayer, type FunctionalBuilder, type LayerCall, type ModelBuilder } from './values';
 import { runFunctional } from './graph';
 import type { Diagnostic, KerasVersion, LayerResult, ModelResult, ReceptiveField, Severity, Shape } from '../types';
 import { findInputShape } from './inputShape';
@@ -494,7 +495,7 @@ function runRule(
       walk,
       'error',
       'invalid-argument',
-      `Unrecognized keyword arguments passed to ${rule.type}: {'${key}': ${pyRepr(toJson(value) as PyDefault)}} (did you mean \`${meant}\`?)`,
+      `Unrecognized keyword arguments passed to ${rule.type}: {'${key}': ${pyRepr(toJson(value, kerasJson) as PyDefault)}} (did you mean \`${meant}\`?)`,
       call.calleeFrom,
       call.to,
     );
@@ -739,7 +740,7 @@ function layerName(call: LayerCall, walk: Walk): string {
 function configOf(call: LayerCall, rule: Rule | undefined): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   if (rule) for (const name of rule.signature) config[name] = name in rule.defaults ? rule.defaults[name] : null;
-  for (const [k, v] of call.args) config[k] = toJson(v as Value);
+  for (const [k, v] of call.args) config[k] = toJson(v as Value, kerasJson);
   for (const [name, spec] of Object.entries(rule?.tuples ?? {})) if (name in config) config[name] = normalizeTuple(config[name], spec);
   return config;
 }

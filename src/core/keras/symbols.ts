@@ -88,25 +88,3 @@ export function conventionalBinding(name: string): string | null {
 
 /** Functions that make an array of a literal shape: `shape=` or the first argument (`rand`/`randn`: every argument is a side). */
 export const TENSOR_MAKER = /^(?:numpy|tensorflow|keras|jax)(?:\.\w+)*\.(ones|zeros|empty|full|normal|uniform|truncated_normal|rand|randn)$/;
-
-/** Builtins the evaluator can compute. */
-export const BUILTINS = new Set([
-  'int',
-  'float',
-  'bool',
-  'str',
-  'dict',
-  'tuple',
-  'list',
-  'len',
-  'max',
-  'min',
-  'abs',
-  'round',
-  'sum',
-  'range',
-  'enumerate',
-  'zip',
-  'reversed',
-  'sorted',
-]);

@@ -8,7 +8,8 @@
  */
 import { GET_ITEM, opFor, preprocessMode, type OpSpec } from '../layers/ops';
 import type { PyDefault } from '../layers/rule';
-import { type GraphNode, type LayerCall, type Value } from '../python/values';
+import type { Value } from '../python/values';
+import type { GraphNode, LayerCall } from './values';
 
 /** What the interpreter lends: its Keras tensors, and making a node of the graph. */
 export interface OpHost {
@@ -42,7 +43,25 @@ const KEYWORD_ALIASES: Record<string, string> = {
 };
 
 /** Keyword names of the tensor argument(s). */
-const TENSOR_KEYWORDS = ['x', 'input', 'input_tensor', 'tensor', 'a', 'features', 'logits', 'values', 'tensors', 'xs', 'x1', 'y', 'b', 'x2'];
+const TENSOR_KEYWORDS = [
+  'x',
+  'input',
+  'input_tensor',
+  'tensor',
+  'a',
+  'features',
+  'logits',
+  'value',
+  'values',
+  'params',
+  'reference',
+  'tensors',
+  'xs',
+  'x1',
+  'y',
+  'b',
+  'x2',
+];
 
 /** The operation a call is, by the callee's canonical path and text; null where LayerLens does not evaluate it. */
 export function tensorOpFor(path: string | null, written: string): OpSpec | null {

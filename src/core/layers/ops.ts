@@ -44,7 +44,12 @@ export type OpKind =
   | 'matmul'
   | 'getitem'
   | 'flatten'
-  | 'batch_flatten';
+  | 'batch_flatten'
+  | 'depth_to_space'
+  | 'space_to_depth'
+  | 'split'
+  | 'unstack'
+  | 'gather';
 
 /** What the interpreter needs to make a call of an operation: its kind, the names of its arguments after the tensors, and their defaults. */
 export interface OpSpec {
@@ -203,6 +208,28 @@ export function opFor(path: string | null, written: string): OpSpec | null {
       return space === 'K' ? spec('flatten', 'first', []) : null;
     case 'batch_flatten':
       return space === 'K' ? spec('batch_flatten', 'first', []) : null;
+    case 'depth_to_space':
+    case 'space_to_depth':
+      // TF's third positional is `name`; Keras 3's is `data_format`.
+      if (space === 'K') return null;
+      return tf
+        ? spec(fn === 'depth_to_space' ? 'depth_to_space' : 'space_to_depth', 'first', ['block_size', 'name', 'data_format'], { data_format: 'NHWC' })
+        : spec(fn === 'depth_to_space' ? 'depth_to_space' : 'space_to_depth', 'first', ['block_size', 'data_format'], { data_format: 'channels_last' });
+    case 'split':
+      // TF's list is of sizes (`[2, -1]`); Keras 3's, as NumPy's, of the indices it splits at.
+      if (space === 'K') return null;
+      return tf
+        ? spec('split', 'first', ['num_or_size_splits', 'axis', 'num'], { axis: 0 })
+        : spec('split', 'first', ['indices_or_sections', 'axis'], { axis: 0 });
+    case 'unstack':
+      return space === 'K' ? null : spec('unstack', 'first', ['num', 'axis'], { num: null, axis: 0 });
+    case 'gather':
+      // `tf.gather`'s axis None is 0; `K.gather(reference, indices)` gathers along the first axis.
+      if (tf) return spec('gather', 'first', ['indices', 'validate_indices', 'axis', 'batch_dims'], { axis: null, batch_dims: 0 });
+      return space === 'K' ? spec('gather', 'first', ['indices'], { axis: 0 }) : null;
+    case 'take':
+      // Keras 3's axis None takes from the flattened tensor.
+      return space === 'ops' ? spec('gather', 'first', ['indices', 'axis'], { axis: null }) : null;
   }
   return null;
 }
@@ -234,6 +261,8 @@ function makeRule(kind: OpKind, type: string, tf: boolean): Rule {
     outputShape: (ctx) => shape(ctx, type, tf),
     receptiveField: kind === 'elementwise' || kind === 'broadcast' ? () => 'keep' : () => null,
     tfjs: noTfjs(type),
+    // `tf.split` and `unstack` return several tensors: the row's first output is the first of them.
+    ...(kind === 'split' || kind === 'unstack' ? { moreOutputs: (ctx: LayerContext) => LIST_SHAPES[kind](ctx, type, tf).slice(1) } : {}),
   };
 }
 
@@ -283,6 +312,11 @@ function merged(a: Dim, b: Dim, fail: () => LayerError): Dim {
 }
 
 const SHAPES: Record<OpKind, ShapeFn> = {
+  depth_to_space: (ctx, type, tf) => blocks(ctx, type, tf, 'depth_to_space'),
+  space_to_depth: (ctx, type, tf) => blocks(ctx, type, tf, 'space_to_depth'),
+  split: (ctx, type, tf) => LIST_SHAPES.split(ctx, type, tf)[0],
+  unstack: (ctx, type, tf) => LIST_SHAPES.unstack(ctx, type, tf)[0],
+  gather: (ctx, type, tf) => gather(ctx, type, tf),
   elementwise: (ctx) => one(ctx),
   broadcast: (ctx) => {
     const inputs = calledInputs(ctx);
@@ -430,6 +464,172 @@ const SHAPES: Record<OpKind, ShapeFn> = {
     return [input[0], product(input.slice(1))];
   },
 };
+
+/** A dimension whose size is known: neither None nor NaN (unknown to LayerLens). */
+function sized(d: Dim): d is number {
+  return d !== null && !Number.isNaN(d);
+}
+
+/** An integer argument as the library checks it; unknown (reported) where it cannot be read. */
+function intArg(ctx: LayerContext, name: string, type: string): number {
+  const v = arg(ctx, name);
+  if (typeof v !== 'number' || !Number.isInteger(v)) return notFollowed(ctx, type, `${name}=${pyRepr(v ?? null)}`);
+  return v;
+}
+
+/**
+ * `tf.nn.depth_to_space(x, r)` / `space_to_depth` (TF's DepthToSpace/SpaceToDepth shape functions, and Keras 3's
+ * `compute_output_spec`, which agree): a 4D tensor whose channels (depth_to_space) or height and width
+ * (space_to_depth) the block size must divide; NHWC / channels_last by default, NCHW / channels_first on request.
+ */
+function blocks(ctx: LayerContext, type: string, tf: boolean, kind: 'depth_to_space' | 'space_to_depth'): InternalShape {
+  const input = one(ctx);
+  const r = intArg(ctx, 'block_size', type);
+  const format = arg(ctx, 'data_format') ?? (tf ? 'NHWC' : 'channels_last');
+  const first = format === 'NCHW' || format === 'channels_first';
+  if (!first && format !== 'NHWC' && format !== 'channels_last') return notFollowed(ctx, type, `data_format=${pyRepr(format)}`);
+  if (r < 2) throw new LayerError('invalid-argument', `\`${type}\`: \`block_size\` must be at least 2. Received: block_size=${r}`);
+  if (input.length !== 4) throw new LayerError('invalid-argument', `\`${type}\` requires a 4D input tensor. Received: shape ${shapeRepr(input)}`);
+  const [b, h, w, c] = first ? [input[0], input[2], input[3], input[1]] : input;
+  // In each library's words: TF's shape function, Keras 3's compute_output_spec.
+  const divisible = (d: Dim, by: number, keras: string) => {
+    if (sized(d) && d % by !== 0)
+      throw new LayerError('invalid-argument', `\`${type}\`: ${tf ? `Dimension size must be evenly divisible by ${by} but is ${d}.` : keras}`);
+  };
+  let out: Dim[];
+  if (kind === 'depth_to_space') {
+    divisible(c, r * r, `The number of channels (${c}) must be divisible by block_size**2 (${r * r}).`);
+    out = [b, h === null ? null : h * r, w === null ? null : w * r, c === null ? null : c / (r * r)];
+  } else {
+    divisible(h, r, `Height (${h}) must be divisible by block_size (${r}).`);
+    divisible(w, r, `Width (${w}) must be divisible by block_size (${r}).`);
+    out = [b, h === null ? null : h / r, w === null ? null : w / r, c === null ? null : c * r * r];
+  }
+  return first ? [out[0], out[3], out[1], out[2]] : out;
+}
+
+/** The shape of a constant index list (`[0, 2, 4]`, `[[0, 1], [2, 3]]`, `np.array(...)`, an int: a scalar); null where it is no such constant. */
+function indexShape(v: Value | undefined): number[] | null {
+  if (!v) return null;
+  if (v.kind === 'number' && v.isInt) return [];
+  if (v.kind === 'tensor') {
+    const dims = v.shape.kind === 'seq' ? v.shape.items.map((d) => (d.kind === 'number' && d.isInt ? d.value : NaN)) : [NaN];
+    return dims.some((d) => Number.isNaN(d)) ? null : dims;
+  }
+  if (v.kind !== 'seq' || v.unknownLength) return null;
+  const inner = v.items.map(indexShape);
+  if (inner.some((s) => s === null)) return null;
+  const first = JSON.stringify(inner[0] ?? []);
+  if (inner.some((s) => JSON.stringify(s) !== first)) return null; // ragged: NumPy refuses it
+  return [v.items.length, ...(inner[0] ?? [])];
+}
+
+/**
+ * `tf.gather(x, [0, 2], axis=1)`, `K.gather(x, idx)`, `ops.take(x, [0, 2], axis=1)` with constant indices: the
+ * axis replaced by the indices' shape (TF's GatherV2 with batch_dims 0, NumPy's take); Keras 3's take without an
+ * axis takes from the flattened tensor, so its output is the indices' shape. Indices that are a tensor, or TF's
+ * `batch_dims`, are not followed.
+ */
+function gather(ctx: LayerContext, type: string, tf: boolean): InternalShape {
+  const input = one(ctx);
+  const written = ctx.args.call.args.get('indices');
+  if (written?.kind === 'unknown') {
+    ctx.args.unresolvedRead.add(written);
+    throw new Unresolved(written);
+  }
+  const indices = indexShape(written);
+  if (!indices) return notFollowed(ctx, type, 'indices that are not a constant list of integers');
+  if (tf && ctx.args.has('batch_dims') && arg(ctx, 'batch_dims') !== 0) return notFollowed(ctx, type, `batch_dims=${pyRepr(arg(ctx, 'batch_dims') ?? null)}`);
+  const raw = arg(ctx, 'axis');
+  if ((raw === null || raw === undefined) && !tf) return indices;
+  const axis = axisOf(raw ?? 0, input.length, type, ctx);
+  return [...input.slice(0, axis), ...indices, ...input.slice(axis + 1)];
+}
+
+/** The operations that return several tensors, each output's shape. */
+const LIST_SHAPES: Record<'split' | 'unstack', (ctx: LayerContext, type: string, tf: boolean) => InternalShape[]> = {
+  split: (ctx, type, tf) => {
+    const input = one(ctx);
+    const axis = axisOf(arg(ctx, 'axis'), input.length, type, ctx);
+    const name = tf ? 'num_or_size_splits' : 'indices_or_sections';
+    const raw = arg(ctx, name);
+    const d = input[axis];
+    const withSize = (size: Dim) => input.map((x, i) => (i === axis ? size : x));
+    if (typeof raw === 'number' && Number.isInteger(raw)) {
+      if (raw < 1) throw new LayerError('invalid-argument', `\`${type}\`: the number of splits must be at least 1. Received: ${raw}`);
+      if (sized(d) && d % raw !== 0)
+        throw new LayerError(
+          'invalid-argument',
+          `\`${type}\`: ${
+            tf
+              ? `Dimension size must be evenly divisible by ${raw} but is ${d}.`
+              : `\`x\` size on given \`axis\` must be divisible by \`indices_or_sections\` when \`indices_or_sections\` is an int. But received ${d} and ${raw}.`
+          }`,
+        );
+      return Array.from({ length: raw }, () => withSize(d === null ? null : d / raw));
+    }
+    if (!Array.isArray(raw) || !raw.length || raw.some((v) => typeof v !== 'number' || !Number.isInteger(v)))
+      return notFollowed(ctx, type, `${name}=${pyRepr(raw ?? null)}`);
+    const list = raw as number[];
+    if (tf) {
+      // Sizes, one of which may be -1 (the rest of the axis); they must add up to the axis' size.
+      const rest = list.filter((s) => s === -1).length;
+      if (rest > 1 || list.some((s) => s < -1))
+        throw new LayerError('invalid-argument', `\`${type}\`: the sizes ${pyRepr(list)} may hold one -1 and no other negative size.`);
+      const known = list.filter((s) => s !== -1).reduce((a, b) => a + b, 0);
+      if (sized(d) && (rest ? known > d : known !== d))
+        throw new LayerError(
+          'invalid-argument',
+          `\`${type}\`: can't split axis of size ${d} into pieces of size [${list.join(',')}] (input shape ${shapeRepr(input)}).`,
+        );
+      return list.map((s) => withSize(s === -1 ? (d === null ? null : d - known) : s));
+    }
+    // Keras 3 (NumPy): the indices the axis is cut at; LayerLens follows sorted ones within the axis.
+    if (list.some((v, i) => v < 0 || (sized(d) && v > d) || (i > 0 && v < list[i - 1])))
+      return notFollowed(ctx, type, `the indices ${ctx.args.repr(name)}, not sorted within the axis' size`);
+    const cuts: Dim[] = [0, ...list, d];
+    return cuts.slice(1).map((end, i) => withSize(end === null ? null : end - (cuts[i] as number)));
+  },
+  unstack: (ctx, type) => {
+    const input = one(ctx);
+    const axis = axisOf(arg(ctx, 'axis'), input.length, type, ctx);
+    const num = arg(ctx, 'num');
+    const count = num === null || num === undefined ? input[axis] : num;
+    if (count === null)
+      throw new LayerError(
+        'invalid-argument',
+        `\`${type}\`: Cannot infer argument \`num\` from shape ${shapeRepr(input)}. Either provide a tensor with a concrete shape in the \`axis\` dimension or explicitly pass the \`num\` argument.`,
+      );
+    // The axis' size unknown (NaN): so is the count; reported where it became unknown.
+    if (typeof count === 'number' && Number.isNaN(count)) throw new Unresolved();
+    if (typeof count !== 'number' || !Number.isInteger(count)) return notFollowed(ctx, type, `num=${pyRepr(num ?? null)}`);
+    if (sized(input[axis]) && count !== input[axis])
+      throw new LayerError('invalid-argument', `\`${type}\`: num=${count} does not match the size of axis ${axis} (${input[axis]}).`);
+    const out = input.filter((_x, i) => i !== axis);
+    return Array.from({ length: count }, () => out);
+  },
+};
+
+/**
+ * How many tensors an operation returns: `tf.split(x, 3)` 3, `ops.split(x, [2, 5])` 3, `tf.unstack(x, axis=1)` the
+ * size of axis 1 (`input`: the shape of its input, asked only there); 1 for any other; null where not known.
+ */
+export function opOutputCount(kind: string, tf: boolean, args: ReadonlyMap<string, Value>, input: () => InternalShape | null): number | null {
+  const int = (v: Value | undefined) => (v?.kind === 'number' && v.isInt ? v.value : null);
+  if (kind === 'split') {
+    const v = args.get(tf ? 'num_or_size_splits' : 'indices_or_sections');
+    if (v?.kind === 'seq' && !v.unknownLength) return tf ? v.items.length : v.items.length + 1;
+    return int(v);
+  }
+  if (kind !== 'unstack') return 1;
+  const num = int(args.get('num'));
+  if (num !== null) return num;
+  const shape = input();
+  const axis = int(args.get('axis'));
+  if (!shape || axis === null || axis < -shape.length || axis >= shape.length) return null;
+  const d = shape[axis < 0 ? axis + shape.length : axis];
+  return d === null || Number.isNaN(d) ? null : d;
+}
 
 /**
  * `x[key]` with basic indexing: integers (the axis goes), slices (its length, None where the axis is None),

@@ -2,7 +2,7 @@
  * Preprocessing layers: Rescaling, Resizing, CenterCrop, Normalization, the Random* augmentations, and the text and
  * category lookups TextVectorization, StringLookup and IntegerLookup.
  */
-import type { LayerCall } from '../python/values';
+import type { LayerCall } from '../keras/values';
 import {
   Args,
   LayerError,

@@ -6,7 +6,7 @@
  */
 import { Args, LayerError, noTfjs, requireInput, toSnakeCase, type LayerContext, type Rule } from './rule';
 import { ruleFor } from './registry';
-import type { LayerCall } from '../python/values';
+import type { LayerCall } from '../keras/values';
 
 const CELLS: Record<string, string> = { SimpleRNNCell: 'SimpleRNN', LSTMCell: 'LSTM', GRUCell: 'GRU' };
 const RNN_ARGUMENTS = ['return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll'];

@@ -6,7 +6,8 @@
  * Unknown numbers: a dimension Keras itself leaves open is `null` (None); a number that cannot be
  * resolved statically is `NaN` inside the core, so arithmetic carries it, and it leaves the core as `null`.
  */
-import type { LayerCall, Value } from '../python/values';
+import type { Value } from '../python/values';
+import type { LayerCall } from '../keras/values';
 import type { Reader, TfjsLayerConfig, TfjsUnsupported } from '../tfjs/toTfjs';
 import { pyRepr, shapeRepr } from '../repr';
 import { reprOf } from '../python/operators';

@@ -355,3 +355,25 @@ export function reprOf(v: Value): string | null {
       return null;
   }
 }
+
+/** Builtins the evaluator can compute (`builtin` above), bound where the file does not bind their names. */
+export const BUILTINS = new Set([
+  'int',
+  'float',
+  'bool',
+  'str',
+  'dict',
+  'tuple',
+  'list',
+  'len',
+  'max',
+  'min',
+  'abs',
+  'round',
+  'sum',
+  'range',
+  'enumerate',
+  'zip',
+  'reversed',
+  'sorted',
+]);

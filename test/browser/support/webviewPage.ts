@@ -54,6 +54,18 @@ for (const C of [HTMLCanvasElement, globalThis.OffscreenCanvas].filter(Boolean))
   };
 }`;
 
+/**
+ * Page script that tells the page its WebGL is drawn by a GPU ("ANGLE (Test GPU)" where SwiftShader's name would be),
+ * so that it trains on WebGL as on a machine with one (it leaves a software WebGL for WASM to train).
+ */
+export const HARDWARE_RENDERER = `for (const C of [WebGLRenderingContext, WebGL2RenderingContext]) {
+  const original = C.prototype.getParameter;
+  C.prototype.getParameter = function (p) {
+    const v = original.call(this, p);
+    return typeof v === 'string' && /SwiftShader/i.test(v) ? 'ANGLE (Test GPU)' : v;
+  };
+}`;
+
 export async function openWebview(browser: Browser, savedState: unknown = undefined, initScript?: string): Promise<WebviewPage> {
   const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
   if (initScript) await page.addInitScript({ content: initScript });

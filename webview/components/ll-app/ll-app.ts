@@ -57,8 +57,8 @@ export class AppElement extends LitElement {
   }
 
   /** The backend changed (the user's choice, or the WebGL context was lost): rebuild what it shows on the new one. */
-  backendChanged(): Promise<void> {
-    return this.controller?.backendChanged() ?? Promise.resolve();
+  backendChanged(lost: string | null = null): Promise<void> {
+    return this.controller?.backendChanged(lost) ?? Promise.resolve();
   }
 
   /** The maps on show, by layer index (the browser tests compare them across backends). */

@@ -1,12 +1,15 @@
-/**
- * VGG16 and VGG19 (Simonyan & Zisserman, "Very Deep Convolutional Networks for Large-Scale Image Recognition",
- * 2014), written here from the published structure: five blocks of 3×3 convolutions (64, 128, 256, 512, 512
- * filters; 2, 2, 3, 3, 3 of them in VGG16 and 2, 2, 4, 4, 4 in VGG19), each closed by a 2×2 max pooling, then
- * two Dense(4096) and the classifier. Layer names are Keras'.
- */
-export const architectures = ['VGG16', 'VGG19'];
+"""VGG16 and VGG19 (Simonyan & Zisserman, "Very Deep Convolutional Networks for Large-Scale Image Recognition",
+2014), written here from the published structure: five blocks of 3×3 convolutions (64, 128, 256, 512, 512
+filters; 2, 2, 3, 3, 3 of them in VGG16 and 2, 2, 4, 4, 4 in VGG19), each closed by a 2×2 max pooling, then
+two Dense(4096) and the classifier. Layer names are Keras'.
 
-export const source = `
+Runs after prelude.py (index.ts joins the two), which imports keras and layers and defines the helpers
+every family uses.
+"""
+
+__all__ = ["VGG16", "VGG19"]
+
+
 def vgg(depths, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name):
     validate_weights(weights, include_top, classes)
     input_shape = obtain_input_shape(input_shape, 224, 32, include_top, weights)
@@ -32,4 +35,3 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
 
 def VGG19(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="vgg19"):
     return vgg([2, 2, 4, 4, 4], include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
-`;

@@ -1,16 +1,19 @@
-/**
- * InceptionResNetV2 (Szegedy et al., "Inception-v4, Inception-ResNet and the Impact of Residual Connections on
- * Learning", 2016), written here from the published structure: the Inception stem down to 35×35, an Inception-A
- * module (mixed_5b), 10 Inception-ResNet-A blocks (block35, residual scale 0.17), a reduction (mixed_6a),
- * 20 Inception-ResNet-B blocks (block17, scale 0.1), a reduction (mixed_7a), 10 Inception-ResNet-C blocks
- * (block8, scale 0.2, the last one 1.0 and without ReLU) and a final 1×1 convolution of 1536 filters (conv_7b).
- * In each residual block the concatenated branches are projected back to the block's width by a biased 1×1
- * convolution `up`, and Keras adds `x + scale * up` with its own layer class CustomScaleLayer (unnamed, so
- * Keras numbers it custom_scale_layer, custom_scale_layer_1, ...). Layer names are Keras'.
- */
-export const architectures = ['InceptionResNetV2'];
+"""InceptionResNetV2 (Szegedy et al., "Inception-v4, Inception-ResNet and the Impact of Residual Connections on
+Learning", 2016), written here from the published structure: the Inception stem down to 35×35, an Inception-A
+module (mixed_5b), 10 Inception-ResNet-A blocks (block35, residual scale 0.17), a reduction (mixed_6a),
+20 Inception-ResNet-B blocks (block17, scale 0.1), a reduction (mixed_7a), 10 Inception-ResNet-C blocks
+(block8, scale 0.2, the last one 1.0 and without ReLU) and a final 1×1 convolution of 1536 filters (conv_7b).
+In each residual block the concatenated branches are projected back to the block's width by a biased 1×1
+convolution `up`, and Keras adds `x + scale * up` with its own layer class CustomScaleLayer (unnamed, so
+Keras numbers it custom_scale_layer, custom_scale_layer_1, ...). Layer names are Keras'.
 
-export const source = `
+Runs after prelude.py (index.ts joins the two), which imports keras and layers and defines the helpers
+every family uses.
+"""
+
+__all__ = ["InceptionResNetV2"]
+
+
 def conv2d_bn(x, filters, kernel_size, strides=1, padding="same", activation="relu", use_bias=False, name=None):
     # Conv -> BN (no scale; only without bias) -> activation; names {name}, {name}_bn, {name}_ac when named
     x = layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, use_bias=use_bias, name=name)(x)
@@ -50,7 +53,7 @@ def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
 
 
 def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="inception_resnet_v2"):
-    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top=True\`, \`classes\` should be 1000. Received classes=' + str(classes))
+    validate_weights(weights, include_top, classes, 'If using `weights="imagenet"` with `include_top=True`, `classes` should be 1000. Received classes=' + str(classes))
     input_shape = obtain_input_shape(input_shape, 299, 75, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
 
@@ -97,10 +100,5 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
     # Final 1x1 convolution: 8x8x1536
     x = conv2d_bn(x, 1536, 1, name="conv_7b")
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pool(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, top_pool_name="avg_pool")
     return keras.Model(img_input, x, name=name)
-`;

@@ -1,14 +1,17 @@
-/**
- * Xception (Chollet, "Xception: Deep Learning with Depthwise Separable Convolutions", 2017), written here from the
- * published structure: an entry flow (two 3×3 convolutions, then three blocks of two separable convolutions and a
- * strided max pooling, each added to a strided 1×1 convolution shortcut), a middle flow of eight residual blocks of
- * three 728-filter separable convolutions, and an exit flow (one more shortcut block, then separable convolutions
- * of 1536 and 2048 filters). Every convolution is followed by BatchNormalization; Keras leaves the shortcut
- * convolutions and their BatchNormalization unnamed. Layer names are Keras'.
- */
-export const architectures = ['Xception'];
+"""Xception (Chollet, "Xception: Deep Learning with Depthwise Separable Convolutions", 2017), written here from the
+published structure: an entry flow (two 3×3 convolutions, then three blocks of two separable convolutions and a
+strided max pooling, each added to a strided 1×1 convolution shortcut), a middle flow of eight residual blocks of
+three 728-filter separable convolutions, and an exit flow (one more shortcut block, then separable convolutions
+of 1536 and 2048 filters). Every convolution is followed by BatchNormalization; Keras leaves the shortcut
+convolutions and their BatchNormalization unnamed. Layer names are Keras'.
 
-export const source = `
+Runs after prelude.py (index.ts joins the two), which imports keras and layers and defines the helpers
+every family uses.
+"""
+
+__all__ = ["Xception"]
+
+
 def sepconv_bn(x, filters, prefix, i, relu_first):
     # [ReLU] -> 3x3 separable conv (no bias) -> BN, named {prefix}_sepconv{i}
     if relu_first:
@@ -29,7 +32,7 @@ def shortcut_block(x, filters1, filters2, block, relu_first):
 
 
 def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="xception"):
-    validate_weights(weights, include_top, classes, "If using \`weights='imagenet'\` with \`include_top=True\`, \`classes\` should be 1000.  Received classes=" + str(classes))
+    validate_weights(weights, include_top, classes, "If using `weights='imagenet'` with `include_top=True`, `classes` should be 1000.  Received classes=" + str(classes))
     input_shape = obtain_input_shape(input_shape, 299, 71, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
 
@@ -56,10 +59,5 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
         x = layers.BatchNormalization(axis=-1, name=f"block14_sepconv{i + 1}_bn")(x)
         x = layers.Activation("relu", name=f"block14_sepconv{i + 1}_act")(x)
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pool(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, top_pool_name="avg_pool")
     return keras.Model(img_input, x, name=name)
-`;

@@ -1,15 +1,18 @@
-/**
- * MobileNetV3Small and MobileNetV3Large (Howard et al., "Searching for MobileNetV3", 2019), written here from the
- * published structure (Tables 1 and 2 of the paper): a strided 3×3 convolution, inverted residual bottlenecks
- * (1×1 expansion, 3×3 or 5×5 depthwise, optional squeeze-and-excite, linear 1×1 projection, a residual connection
- * where shapes allow) with ReLU or hard-swish, a 1×1 convolution to 6× the last width, and a head of global
- * pooling and two 1×1 convolutions. `minimalistic` drops squeeze-and-excite, hard-swish and 5×5 kernels. Layer
- * names, argument checks and their messages are Keras'. As in Keras, the hard sigmoid of squeeze-and-excite is
- * tensor arithmetic around a ReLU(6): `ReLU(6)(x + 3) * (1 / 6)`.
- */
-export const architectures = ['MobileNetV3Small', 'MobileNetV3Large'];
+"""MobileNetV3Small and MobileNetV3Large (Howard et al., "Searching for MobileNetV3", 2019), written here from the
+published structure (Tables 1 and 2 of the paper): a strided 3×3 convolution, inverted residual bottlenecks
+(1×1 expansion, 3×3 or 5×5 depthwise, optional squeeze-and-excite, linear 1×1 projection, a residual connection
+where shapes allow) with ReLU or hard-swish, a 1×1 convolution to 6× the last width, and a head of global
+pooling and two 1×1 convolutions. `minimalistic` drops squeeze-and-excite, hard-swish and 5×5 kernels. Layer
+names, argument checks and their messages are Keras'. As in Keras, the hard sigmoid of squeeze-and-excite is
+tensor arithmetic around a ReLU(6): `ReLU(6)(x + 3) * (1 / 6)`.
 
-export const source = `
+Runs after prelude.py (index.ts joins the two), which imports keras and layers and defines the helpers
+every family uses.
+"""
+
+__all__ = ["MobileNetV3Small", "MobileNetV3Large"]
+
+
 def activation(x, hard_swish):
     # the nonlinearity of a block: hard-swish ("HS" in the paper) or ReLU ("RE")
     if hard_swish:
@@ -50,8 +53,8 @@ def inverted_res_block(x, infilters, size, expansion, filters, kernel_size, stri
 
 def mobilenet_v3(blocks, last_point_ch, input_shape, alpha, minimalistic, include_top, weights, input_tensor, classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name):
     if not (weights in ["imagenet", None] or weights == str(weights)):
-        raise ValueError("The \`weights\` argument should be either \`None\` (random initialization), \`imagenet\` (pre-training on ImageNet), or the path to the weights file to be loaded.  Received weights=" + str(weights))
-    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top\` as true, \`classes\` should be 1000.  Received classes=' + str(classes))
+        raise ValueError("The `weights` argument should be either `None` (random initialization), `imagenet` (pre-training on ImageNet), or the path to the weights file to be loaded.  Received weights=" + str(weights))
+    validate_weights(weights, include_top, classes, 'If using `weights="imagenet"` with `include_top` as true, `classes` should be 1000.  Received classes=' + str(classes))
     if input_shape is not None and input_tensor is not None and input_tensor.shape[2] != input_shape[1]:
         raise ValueError("input_shape[1] must equal input_tensor.shape[2].  Received input_shape=" + str(input_shape) + ", input_tensor.shape=" + str(input_tensor.shape))
     if input_shape is None and input_tensor is not None:
@@ -61,12 +64,12 @@ def mobilenet_v3(blocks, last_point_ch, input_shape, alpha, minimalistic, includ
         input_shape = (None, None, 3)
     rows, cols = input_shape[0], input_shape[1]
     if rows and cols and (rows < 32 or cols < 32):
-        raise ValueError("Input size must be at least 32x32; Received \`input_shape=" + str(input_shape) + "\`")
+        raise ValueError("Input size must be at least 32x32; Received `input_shape=" + str(input_shape) + "`")
     if weights == "imagenet" and (not minimalistic and alpha not in [0.75, 1.0] or minimalistic and alpha != 1.0):
-        raise ValueError("If imagenet weights are being loaded, alpha can be one of \`0.75\`, \`1.0\` for non minimalistic or \`1.0\` for minimalistic only.")
+        raise ValueError("If imagenet weights are being loaded, alpha can be one of `0.75`, `1.0` for non minimalistic or `1.0` for minimalistic only.")
     img_input = image_input(input_tensor, input_shape)
     # the spatial size of the input, tracked through the strides for the padding of strided blocks
-    size = [input_shape[0], input_shape[1]] if input_tensor is None else [input_tensor.shape[1], input_tensor.shape[2]]
+    size = spatial_size(input_tensor, input_shape)
     se_ratio = None if minimalistic else 0.25
     x = img_input
     if include_preprocessing:
@@ -104,10 +107,8 @@ def mobilenet_v3(blocks, last_point_ch, input_shape, alpha, minimalistic, includ
         x = layers.Conv2D(classes, kernel_size=1, padding="same", name="logits")(x)
         x = layers.Flatten()(x)
         x = layers.Activation(activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D(name="max_pool")(x)
+    else:
+        x = global_pool(x, pooling, named=True)
     return keras.Model(img_input, x, name=name)
 
 
@@ -149,4 +150,3 @@ def MobileNetV3Large(input_shape=None, alpha=1.0, minimalistic=False, include_to
         (6, 160, 5, 1, True, "HS"),
     ]
     return mobilenet_v3(blocks, 1280, input_shape, alpha, minimalistic, include_top, weights, input_tensor, classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name)
-`;

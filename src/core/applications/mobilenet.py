@@ -1,15 +1,18 @@
-/**
- * MobileNet (Howard et al., "MobileNets: Efficient Convolutional Neural Networks for Mobile Vision Applications",
- * 2017) and MobileNetV2 (Sandler et al., "MobileNetV2: Inverted Residuals and Linear Bottlenecks", 2018), written
- * here from the published structure. MobileNet: a strided 3×3 convolution, then 13 depthwise separable
- * convolutions (3×3 depthwise, 1×1 pointwise, each with batch normalization and ReLU6), widths scaled by the
- * width multiplier `alpha`. MobileNetV2: a strided 3×3 convolution, 17 inverted residual bottlenecks (1×1
- * expansion, 3×3 depthwise, linear 1×1 projection, a residual connection where shapes allow) and a 1×1
- * convolution to 1280 channels. Layer names, argument checks and their messages are Keras'.
- */
-export const architectures = ['MobileNet', 'MobileNetV2'];
+"""MobileNet (Howard et al., "MobileNets: Efficient Convolutional Neural Networks for Mobile Vision Applications",
+2017) and MobileNetV2 (Sandler et al., "MobileNetV2: Inverted Residuals and Linear Bottlenecks", 2018), written
+here from the published structure. MobileNet: a strided 3×3 convolution, then 13 depthwise separable
+convolutions (3×3 depthwise, 1×1 pointwise, each with batch normalization and ReLU6), widths scaled by the
+width multiplier `alpha`. MobileNetV2: a strided 3×3 convolution, 17 inverted residual bottlenecks (1×1
+expansion, 3×3 depthwise, linear 1×1 projection, a residual connection where shapes allow) and a 1×1
+convolution to 1280 channels. Layer names, argument checks and their messages are Keras'.
 
-export const source = `
+Runs after prelude.py (index.ts joins the two), which imports keras and layers and defines the helpers
+every family uses.
+"""
+
+__all__ = ["MobileNet", "MobileNetV2"]
+
+
 def two_decimals(v):
     # v as Python's f"{v:0.2f}" writes it (halves to even), for the model's name
     cents = int(v * 100)
@@ -28,8 +31,8 @@ def size_with_weights(rows, cols, sizes):
 
 def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, include_top=True, weights="imagenet", input_tensor=None, pooling=None, classes=1000, classifier_activation="softmax", name=None):
     if not (weights in ["imagenet", None] or weights == str(weights)):
-        raise ValueError("The \`weights\` argument should be either \`None\` (random initialization), 'imagenet' (pre-training on ImageNet), or the path to the weights file to be loaded. Received weights=" + str(weights))
-    validate_weights(weights, include_top, classes, "If using \`weights='imagenet'\` with \`include_top=True\`, \`classes\` should be 1000.  Received classes=" + str(classes))
+        raise ValueError("The `weights` argument should be either `None` (random initialization), 'imagenet' (pre-training on ImageNet), or the path to the weights file to be loaded. Received weights=" + str(weights))
+    validate_weights(weights, include_top, classes, "If using `weights='imagenet'` with `include_top=True`, `classes` should be 1000.  Received classes=" + str(classes))
     sizes = [128, 160, 192, 224]
     default_size = 224 if input_shape is None else size_with_weights(input_shape[0], input_shape[1], sizes)
     input_shape = obtain_input_shape(input_shape, default_size, 32, include_top, weights)
@@ -38,7 +41,7 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
         if depth_multiplier != 1:
             raise ValueError("If imagenet weights are being loaded, depth multiplier must be 1.  Received depth_multiplier=" + str(depth_multiplier))
         if alpha not in [0.25, 0.50, 0.75, 1.0]:
-            raise ValueError("If imagenet weights are being loaded, alpha can be one of\`0.25\`, \`0.50\`, \`0.75\` or \`1.0\` only.  Received alpha=" + str(alpha))
+            raise ValueError("If imagenet weights are being loaded, alpha can be one of`0.25`, `0.50`, `0.75` or `1.0` only.  Received alpha=" + str(alpha))
         if rows != cols or rows not in sizes:
             rows = 224
     img_input = image_input(input_tensor, input_shape)
@@ -96,10 +99,10 @@ def inverted_res_block(x, in_channels, size, expansion, stride, alpha, filters, 
 
 def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet", input_tensor=None, pooling=None, classes=1000, classifier_activation="softmax", name=None):
     if not (weights in ["imagenet", None] or weights == str(weights)):
-        raise ValueError("The \`weights\` argument should be either \`None\` (random initialization), \`imagenet\` (pre-training on ImageNet), or the path to the weights file to be loaded.  Received \`weights=" + str(weights) + "\`")
-    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top\` as true, \`classes\` should be 1000. Received \`classes=' + str(classes) + "\`")
+        raise ValueError("The `weights` argument should be either `None` (random initialization), `imagenet` (pre-training on ImageNet), or the path to the weights file to be loaded.  Received `weights=" + str(weights) + "`")
+    validate_weights(weights, include_top, classes, 'If using `weights="imagenet"` with `include_top` as true, `classes` should be 1000. Received `classes=' + str(classes) + "`")
     if input_shape is not None and input_tensor is not None and input_tensor.shape[2] != input_shape[1]:
-        raise ValueError("input_tensor.shape[2] must equal input_shape[1]; Received \`input_tensor.shape=" + str(input_tensor.shape) + "\`, \`input_shape=" + str(input_shape) + "\`")
+        raise ValueError("input_tensor.shape[2] must equal input_shape[1]; Received `input_tensor.shape=" + str(input_tensor.shape) + "`, `input_shape=" + str(input_shape) + "`")
     sizes = [96, 128, 160, 192, 224]
     if input_shape is not None:
         default_size = size_with_weights(input_shape[0], input_shape[1], sizes)
@@ -111,12 +114,12 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     rows, cols = input_shape[0], input_shape[1]
     if weights == "imagenet":
         if alpha not in [0.35, 0.50, 0.75, 1.0, 1.3, 1.4]:
-            raise ValueError("If imagenet weights are being loaded, alpha must be one of \`0.35\`, \`0.50\`, \`0.75\`, \`1.0\`, \`1.3\` or \`1.4\` only; Received \`alpha=" + str(alpha) + "\`")
+            raise ValueError("If imagenet weights are being loaded, alpha must be one of `0.35`, `0.50`, `0.75`, `1.0`, `1.3` or `1.4` only; Received `alpha=" + str(alpha) + "`")
         if rows != cols or rows not in sizes:
             rows = 224
     img_input = image_input(input_tensor, input_shape)
     # the spatial size of the input, tracked through the strides for the padding of strided blocks
-    size = [input_shape[0], input_shape[1]] if input_tensor is None else [input_tensor.shape[1], input_tensor.shape[2]]
+    size = spatial_size(input_tensor, input_shape)
     # 3x3 convolution, stride 2
     channels = make_divisible(32 * alpha, 8)
     x = layers.Conv2D(channels, kernel_size=3, strides=(2, 2), padding="same", use_bias=False, name="Conv1")(img_input)
@@ -138,12 +141,7 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     x = layers.Conv2D(last_block_filters, kernel_size=1, use_bias=False, name="Conv_1")(x)
     x = layers.BatchNormalization(epsilon=1e-3, momentum=0.999, name="Conv_1_bn")(x)
     x = layers.ReLU(6.0, name="out_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pool(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation)
     if name is None:
         name = f"mobilenetv2_{two_decimals(alpha)}_{rows}"
     return keras.Model(img_input, x, name=name)
-`;

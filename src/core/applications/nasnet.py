@@ -1,20 +1,23 @@
-/**
- * NASNetMobile and NASNetLarge (Zoph et al., "Learning Transferable Architectures for Scalable Image Recognition",
- * CVPR 2018), written here from the published NASNet-A structure: a 3×3/2 convolution stem, two reduction cells,
- * then three stacks of N normal cells separated by reduction cells (NASNet-A 4 @ 1056 for Mobile, 6 @ 4032 for
- * Large: N cells, P filters in the penultimate layer, filters doubling at each reduction). Each cell combines its
- * input and the previous cell's output (the "hidden states" h and p) through five pairs of operations (separable
- * convolutions, average and max poolings, identity) whose sums are concatenated; p is first brought to h's
- * resolution and width (factorized reduction or a 1×1 projection). Layer names are Keras', including the names
- * Keras generates for unnamed layers, which follow the order in which the layers are made.
- *
- * Shapes are tracked here as (height, width, channels) triples because the graph depends on them: the padding
- * before each stride-2 window depends on the parity of the size (Keras' `correct_pad`), and p is reduced only when
- * its width differs from h's, which never happens when the size is unknown (None).
- */
-export const architectures = ['NASNetMobile', 'NASNetLarge'];
+"""NASNetMobile and NASNetLarge (Zoph et al., "Learning Transferable Architectures for Scalable Image Recognition",
+CVPR 2018), written here from the published NASNet-A structure: a 3×3/2 convolution stem, two reduction cells,
+then three stacks of N normal cells separated by reduction cells (NASNet-A 4 @ 1056 for Mobile, 6 @ 4032 for
+Large: N cells, P filters in the penultimate layer, filters doubling at each reduction). Each cell combines its
+input and the previous cell's output (the "hidden states" h and p) through five pairs of operations (separable
+convolutions, average and max poolings, identity) whose sums are concatenated; p is first brought to h's
+resolution and width (factorized reduction or a 1×1 projection). Layer names are Keras', including the names
+Keras generates for unnamed layers, which follow the order in which the layers are made.
 
-export const source = `
+Shapes are tracked here as (height, width, channels) triples because the graph depends on them: the padding
+before each stride-2 window depends on the parity of the size (Keras' `correct_pad`), and p is reduced only when
+its width differs from h's, which never happens when the size is unknown (None).
+
+Runs after prelude.py (index.ts joins the two), which imports keras and layers and defines the helpers
+every family uses.
+"""
+
+__all__ = ["NASNetMobile", "NASNetLarge"]
+
+
 def nasnet_half(size):
     # size after a stride-2 window with the padding below: ceil(size / 2)
     return None if size is None else (size + 1) // 2
@@ -125,10 +128,10 @@ def nasnet_reduction_cell(ip, ip_shape, p, p_shape, filters, block_id):
 
 
 def nasnet(input_shape, penultimate_filters, num_blocks, stem_block_filters, skip_reduction, include_top, weights, input_tensor, pooling, classes, default_size, classifier_activation, name):
-    validate_weights(weights, include_top, classes, 'If using \`weights\` as \`"imagenet"\` with \`include_top\` as true, \`classes\` should be 1000')
+    validate_weights(weights, include_top, classes, 'If using `weights` as `"imagenet"` with `include_top` as true, `classes` should be 1000')
     # (Keras checks this for a tuple input_shape only)
     if input_shape is not None and None in input_shape and weights == "imagenet":
-        raise ValueError("When specifying the input shape of a NASNet and loading \`ImageNet\` weights, the input_shape argument must be static (no None entries). Got: \`input_shape=" + str(input_shape) + "\`.")
+        raise ValueError("When specifying the input shape of a NASNet and loading `ImageNet` weights, the input_shape argument must be static (no None entries). Got: `input_shape=" + str(input_shape) + "`.")
     input_shape = obtain_input_shape(input_shape, default_size, 32, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
     filters = penultimate_filters // 24
@@ -156,11 +159,7 @@ def nasnet(input_shape, penultimate_filters, num_blocks, stem_block_filters, ski
         filters = filters * 2
 
     x = layers.Activation("relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pool(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation)
     return keras.Model(img_input, x, name=name)
 
 
@@ -174,4 +173,3 @@ def NASNetMobile(input_shape=None, include_top=True, weights="imagenet", input_t
 def NASNetLarge(input_shape=None, include_top=True, weights="imagenet", input_tensor=None, pooling=None, classes=1000, classifier_activation="softmax", name="nasnet_large"):
     # NASNet-A (6 @ 4032), 331x331
     return nasnet(input_shape, 4032, 6, 96, True, include_top, weights, input_tensor, pooling, classes, 331, classifier_activation, name)
-`;

@@ -1,15 +1,18 @@
-/**
- * ResNet50, ResNet101 and ResNet152 (He et al., "Deep Residual Learning for Image Recognition", 2015) and their
- * pre-activation versions ResNet50V2, ResNet101V2 and ResNet152V2 (He et al., "Identity Mappings in Deep Residual
- * Networks", 2016), written here from the published structure: a 7×7/2 stem convolution and a 3×3/2 max pooling,
- * then four stages of bottleneck blocks (1×1 reduce, 3×3, 1×1 expand to 4× the width) of widths 64, 128, 256, 512,
- * with 3, 4, 6, 3 blocks (50 layers), 3, 4, 23, 3 (101) or 3, 8, 36, 3 (152). Version 1 normalises and activates
- * after each convolution and after the addition; version 2 normalises and activates before each block (and once
- * after the last stage) and downsamples in the last block of a stage instead of the first. Layer names are Keras'.
- */
-export const architectures = ['ResNet50', 'ResNet101', 'ResNet152', 'ResNet50V2', 'ResNet101V2', 'ResNet152V2'];
+"""ResNet50, ResNet101 and ResNet152 (He et al., "Deep Residual Learning for Image Recognition", 2015) and their
+pre-activation versions ResNet50V2, ResNet101V2 and ResNet152V2 (He et al., "Identity Mappings in Deep Residual
+Networks", 2016), written here from the published structure: a 7×7/2 stem convolution and a 3×3/2 max pooling,
+then four stages of bottleneck blocks (1×1 reduce, 3×3, 1×1 expand to 4× the width) of widths 64, 128, 256, 512,
+with 3, 4, 6, 3 blocks (50 layers), 3, 4, 23, 3 (101) or 3, 8, 36, 3 (152). Version 1 normalises and activates
+after each convolution and after the addition; version 2 normalises and activates before each block (and once
+after the last stage) and downsamples in the last block of a stage instead of the first. Layer names are Keras'.
 
-export const source = `
+Runs after prelude.py (index.ts joins the two), which imports keras and layers and defines the helpers
+every family uses.
+"""
+
+__all__ = ["ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2"]
+
+
 def resnet_block_v1(x, filters, stride, conv_shortcut, name):
     # Projection shortcut (1x1 convolution) where the shape changes, identity otherwise.
     if conv_shortcut:
@@ -75,7 +78,7 @@ def resnet(preact, depths, include_top, weights, input_tensor, input_shape, pool
     if preact:
         x = layers.BatchNormalization(axis=3, epsilon=1.001e-5, name="post_bn")(x)
         x = layers.Activation("relu", name="post_relu")(x)
-    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, top_pool_name="avg_pool", named_pooling=True)
     return keras.Model(img_input, x, name=name)
 
 
@@ -101,4 +104,3 @@ def ResNet101V2(include_top=True, weights="imagenet", input_tensor=None, input_s
 
 def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="resnet152v2"):
     return resnet(True, [3, 8, 36, 3], include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
-`;

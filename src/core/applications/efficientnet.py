@@ -1,30 +1,21 @@
-/**
- * EfficientNetB0 to B7 (Tan & Le, "EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks",
- * 2019), written here from the published structure: the B0 baseline (Table 1 of the paper) is a 3×3 stem of 32
- * filters, seven stages of mobile inverted bottlenecks (MBConv, with squeeze-and-excitation at ratio 0.25) and a
- * 1×1 head of 1280 filters; B1 to B7 scale its width and depth by compound coefficients and take larger images.
- * The model starts with its own preprocessing (Rescaling to [0, 1] and a Normalization layer). Layer names are
- * Keras'.
- */
-export const architectures = [
-  'EfficientNetB0',
-  'EfficientNetB1',
-  'EfficientNetB2',
-  'EfficientNetB3',
-  'EfficientNetB4',
-  'EfficientNetB5',
-  'EfficientNetB6',
-  'EfficientNetB7',
-];
+"""EfficientNetB0 to B7 (Tan & Le, "EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks",
+2019), written here from the published structure: the B0 baseline (Table 1 of the paper) is a 3×3 stem of 32
+filters, seven stages of mobile inverted bottlenecks (MBConv, with squeeze-and-excitation at ratio 0.25) and a
+1×1 head of 1280 filters; B1 to B7 scale its width and depth by compound coefficients and take larger images.
+The model starts with its own preprocessing (Rescaling to [0, 1] and a Normalization layer). Layer names are
+Keras'.
 
-export const source = `
+Runs after prelude.py (index.ts joins the two), which imports keras and layers and defines the helpers
+every family uses.
+"""
+
+__all__ = ["EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3", "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7"]
+
+
 def round_filters(filters, width_coefficient):
-    # Channels scaled by the width coefficient, rounded to a multiple of 8, never more than 10% down.
-    filters *= width_coefficient
-    new_filters = max(8, int(filters + 4) // 8 * 8)
-    if new_filters < 0.9 * filters:
-        new_filters += 8
-    return int(new_filters)
+    # Channels scaled by the width coefficient, rounded to a multiple of 8, never more than 10% down (Keras'
+    # EfficientNet rounds as MobileNet does).
+    return make_divisible(filters * width_coefficient)
 
 
 def mbconv(inputs, activation, drop_rate, name, filters_in, filters_out, kernel_size, strides, expand_ratio, se_ratio):
@@ -42,22 +33,16 @@ def mbconv(inputs, activation, drop_rate, name, filters_in, filters_out, kernel_
     x = layers.BatchNormalization(axis=3, name=f"{name}bn")(x)
     x = layers.Activation(activation, name=f"{name}activation")(x)
     if 0 < se_ratio <= 1:
-        se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
-        se = layers.Reshape((1, 1, filters), name=f"{name}se_reshape")(se)
-        se = layers.Conv2D(max(1, int(filters_in * se_ratio)), 1, padding="same", activation=activation, name=f"{name}se_reduce")(se)
-        se = layers.Conv2D(filters, 1, padding="same", activation="sigmoid", name=f"{name}se_expand")(se)
-        x = layers.Multiply(name=f"{name}se_excite")([x, se])
+        x = squeeze_excite(x, name, filters, max(1, int(filters_in * se_ratio)), activation)
     x = layers.Conv2D(filters_out, 1, padding="same", use_bias=False, name=f"{name}project_conv")(x)
     x = layers.BatchNormalization(axis=3, name=f"{name}project_bn")(x)
     if strides == 1 and filters_in == filters_out:
-        if drop_rate > 0:
-            x = layers.Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
-        x = layers.Add(name=f"{name}add")([x, inputs])
+        x = drop_connect_add(x, inputs, drop_rate, name)
     return x
 
 
 def efficientnet(width_coefficient, depth_coefficient, default_size, dropout_rate, name, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation):
-    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top\` as true, \`classes\` should be 1000')
+    validate_weights(weights, include_top, classes, 'If using `weights="imagenet"` with `include_top` as true, `classes` should be 1000')
     input_shape = obtain_input_shape(input_shape, default_size, 32, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
     drop_connect_rate = 0.2
@@ -105,7 +90,7 @@ def efficientnet(width_coefficient, depth_coefficient, default_size, dropout_rat
     x = layers.Conv2D(round_filters(1280, width_coefficient), 1, padding="same", use_bias=False, name="top_conv")(x)
     x = layers.BatchNormalization(axis=3, name="top_bn")(x)
     x = layers.Activation(activation, name="top_activation")(x)
-    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, dropout_rate)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, dropout_rate, "avg_pool", named_pooling=True)
     return keras.Model(img_input, x, name=name)
 
 
@@ -139,4 +124,3 @@ def EfficientNetB6(include_top=True, weights="imagenet", input_tensor=None, inpu
 
 def EfficientNetB7(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="efficientnetb7"):
     return efficientnet(2.0, 3.1, 600, 0.5, name, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation)
-`;

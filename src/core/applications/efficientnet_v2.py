@@ -1,35 +1,22 @@
-/**
- * EfficientNetV2 B0 to B3, S, M and L (Tan & Le, "EfficientNetV2: Smaller Models and Faster Training", 2021),
- * written here from the published structure: a 3×3 stride-2 stem, stages of Fused-MBConv blocks (a full 3×3
- * convolution in place of the expansion and the depthwise convolution, no squeeze-and-excitation) followed by
- * stages of MBConv blocks (squeeze-and-excitation at ratio 0.25), and a 1×1 head of 1280 filters. Every kernel
- * is 3×3. S, M and L have their own stage tables (Table 4 of the paper for S); B0 to B3 share a smaller table and
- * scale its width and depth like EfficientNet B0 to B3. With include_preprocessing the model starts with its own
- * preprocessing layers. Layer names are Keras'.
- */
-export const architectures = [
-  'EfficientNetV2B0',
-  'EfficientNetV2B1',
-  'EfficientNetV2B2',
-  'EfficientNetV2B3',
-  'EfficientNetV2S',
-  'EfficientNetV2M',
-  'EfficientNetV2L',
-];
+"""EfficientNetV2 B0 to B3, S, M and L (Tan & Le, "EfficientNetV2: Smaller Models and Faster Training", 2021),
+written here from the published structure: a 3×3 stride-2 stem, stages of Fused-MBConv blocks (a full 3×3
+convolution in place of the expansion and the depthwise convolution, no squeeze-and-excitation) followed by
+stages of MBConv blocks (squeeze-and-excitation at ratio 0.25), and a 1×1 head of 1280 filters. Every kernel
+is 3×3. S, M and L have their own stage tables (Table 4 of the paper for S); B0 to B3 share a smaller table and
+scale its width and depth like EfficientNet B0 to B3. With include_preprocessing the model starts with its own
+preprocessing layers. Layer names are Keras'.
 
-export const source = `
+Runs after prelude.py (index.ts joins the two), which imports keras and layers and defines the helpers
+every family uses.
+"""
+
+__all__ = ["EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2", "EfficientNetV2B3", "EfficientNetV2S", "EfficientNetV2M", "EfficientNetV2L"]
+
+
 def round_filters(filters, width_coefficient):
     # Channels scaled by the width coefficient and rounded to a multiple of 8 (at least 8).
     filters *= width_coefficient
     return int(max(8, int(filters + 4) // 8 * 8))
-
-
-def squeeze_excite(x, name, filters, filters_se, activation):
-    se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
-    se = layers.Reshape((1, 1, filters), name=f"{name}se_reshape")(se)
-    se = layers.Conv2D(filters_se, 1, padding="same", activation=activation, name=f"{name}se_reduce")(se)
-    se = layers.Conv2D(filters, 1, padding="same", activation="sigmoid", name=f"{name}se_expand")(se)
-    return layers.Multiply(name=f"{name}se_excite")([x, se])
 
 
 def mbconv(inputs, name, fused, input_filters, output_filters, expand_ratio, strides, survival_probability):
@@ -55,9 +42,7 @@ def mbconv(inputs, name, fused, input_filters, output_filters, expand_ratio, str
     if project_3x3:
         x = layers.Activation(activation, name=f"{name}project_activation")(x)
     if strides == 1 and input_filters == output_filters:
-        if survival_probability > 0:
-            x = layers.Dropout(survival_probability, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
-        x = layers.Add(name=f"{name}add")([x, inputs])
+        x = drop_connect_add(x, inputs, survival_probability, name)
     return x
 
 
@@ -73,7 +58,7 @@ def stage_table(variant):
 
 
 def efficientnet_v2(variant, width_coefficient, depth_coefficient, default_size, name, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, include_preprocessing):
-    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top\` as true, \`classes\` should be 1000')
+    validate_weights(weights, include_top, classes, 'If using `weights="imagenet"` with `include_top` as true, `classes` should be 1000')
     input_shape = obtain_input_shape(input_shape, default_size, 32, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
     x = img_input
@@ -110,7 +95,7 @@ def efficientnet_v2(variant, width_coefficient, depth_coefficient, default_size,
     x = layers.Conv2D(round_filters(1280, width_coefficient), 1, padding="same", use_bias=False, name="top_conv")(x)
     x = layers.BatchNormalization(axis=3, momentum=0.9, name="top_bn")(x)
     x = layers.Activation("swish", name="top_activation")(x)
-    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, 0.2)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, 0.2, "avg_pool", named_pooling=True)
     return keras.Model(img_input, x, name=name)
 
 
@@ -140,4 +125,3 @@ def EfficientNetV2M(include_top=True, weights="imagenet", input_tensor=None, inp
 
 def EfficientNetV2L(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", include_preprocessing=True, name="efficientnetv2-l"):
     return efficientnet_v2("l", 1.0, 1.0, 480, name, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, include_preprocessing)
-`;

@@ -1,15 +1,18 @@
-/**
- * ConvNeXt Tiny, Small, Base, Large and XLarge (Liu et al., "A ConvNet for the 2020s", CVPR 2022), written here
- * from the published structure: an optional ImageNet normalisation, a 4×4 stride-4 "patchify" stem, four stages
- * of ConvNeXt blocks (3, 3, 9, 3 blocks in Tiny, 3, 3, 27, 3 in the others) separated by LayerNorm + 2×2
- * stride-2 downsampling convolutions, and a head of global average pooling, LayerNorm and the classifier.
- * A block is a 7×7 depthwise convolution (a Conv2D with one group per channel), LayerNorm, an inverted
- * bottleneck of two pointwise Dense layers (4× expansion, GELU), layer scale, and stochastic depth (an identity
- * when its rate is 0) on the residual branch, added to the block's input. Layer names are Keras'.
- */
-export const architectures = ['ConvNeXtTiny', 'ConvNeXtSmall', 'ConvNeXtBase', 'ConvNeXtLarge', 'ConvNeXtXLarge'];
+"""ConvNeXt Tiny, Small, Base, Large and XLarge (Liu et al., "A ConvNet for the 2020s", CVPR 2022), written here
+from the published structure: an optional ImageNet normalisation, a 4×4 stride-4 "patchify" stem, four stages
+of ConvNeXt blocks (3, 3, 9, 3 blocks in Tiny, 3, 3, 27, 3 in the others) separated by LayerNorm + 2×2
+stride-2 downsampling convolutions, and a head of global average pooling, LayerNorm and the classifier.
+A block is a 7×7 depthwise convolution (a Conv2D with one group per channel), LayerNorm, an inverted
+bottleneck of two pointwise Dense layers (4× expansion, GELU), layer scale, and stochastic depth (an identity
+when its rate is 0) on the residual branch, added to the block's input. Layer names are Keras'.
 
-export const source = `
+Runs after prelude.py (index.ts joins the two), which imports keras and layers and defines the helpers
+every family uses.
+"""
+
+__all__ = ["ConvNeXtTiny", "ConvNeXtSmall", "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtXLarge"]
+
+
 def convnext_block(x, projection_dim, drop_path_rate, layer_scale_init_value, name):
     # 7x7 depthwise conv, LayerNorm, inverted bottleneck (4x, GELU), layer scale, stochastic depth, residual
     inputs = x
@@ -31,8 +34,8 @@ def convnext_block(x, projection_dim, drop_path_rate, layer_scale_init_value, na
 
 def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value=1e-6, default_size=224, name="convnext", include_preprocessing=True, include_top=True, weights=None, input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", weights_name=None):
     if not (weights in ["imagenet", None] or isinstance(weights, str)):
-        raise ValueError("The \`weights\` argument should be either \`None\` (random initialization), \`imagenet\` (pre-training on ImageNet), or the path to the weights file to be loaded.")
-    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top=True\`, \`classes\` should be 1000. Received classes=' + str(classes))
+        raise ValueError("The `weights` argument should be either `None` (random initialization), `imagenet` (pre-training on ImageNet), or the path to the weights file to be loaded.")
+    validate_weights(weights, include_top, classes, 'If using `weights="imagenet"` with `include_top=True`, `classes` should be 1000. Received classes=' + str(classes))
     input_shape = obtain_input_shape(input_shape, default_size, 32, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
     x = img_input
@@ -64,7 +67,7 @@ def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value
     if include_top:
         # head: global average pooling, LayerNorm, classifier
         if weights is not None and classifier_activation not in [None, "softmax", "linear"]:
-            raise ValueError("Only \`None\` and \`softmax\` activations are allowed for the \`classifier_activation\` argument when using pretrained weights, with \`include_top=True\`; Received: classifier_activation=" + str(classifier_activation))
+            raise ValueError("Only `None` and `softmax` activations are allowed for the `classifier_activation` argument when using pretrained weights, with `include_top=True`; Received: classifier_activation=" + str(classifier_activation))
         x = layers.GlobalAveragePooling2D(name=f"{name}_head_gap")(x)
         x = layers.LayerNormalization(epsilon=1e-6, name=f"{name}_head_layernorm")(x)
         x = layers.Dense(classes, activation=classifier_activation, name=f"{name}_head_dense")(x)
@@ -96,4 +99,3 @@ def ConvNeXtLarge(include_top=True, include_preprocessing=True, weights="imagene
 
 def ConvNeXtXLarge(include_top=True, include_preprocessing=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="convnext_xlarge"):
     return ConvNeXt([3, 3, 27, 3], [256, 512, 1024, 2048], 0.0, 1e-6, 224, name, include_preprocessing, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, "convnext_xlarge")
-`;

@@ -1,13 +1,16 @@
-/**
- * InceptionV3 (Szegedy et al., "Rethinking the Inception Architecture for Computer Vision", 2015), written here
- * from the published structure: a stem of five convolutions and two max poolings down to 35×35, three
- * Inception-A modules (mixed0–2), a grid reduction (mixed3), four Inception-B modules with factorised 1×7 / 7×1
- * convolutions (mixed4–7), a second reduction (mixed8) and two Inception-C modules with split 1×3 / 3×1 outputs
- * (mixed9–10). Every convolution is Conv2D (no bias) + BatchNormalization (no scale) + ReLU. Layer names are Keras'.
- */
-export const architectures = ['InceptionV3'];
+"""InceptionV3 (Szegedy et al., "Rethinking the Inception Architecture for Computer Vision", 2015), written here
+from the published structure: a stem of five convolutions and two max poolings down to 35×35, three
+Inception-A modules (mixed0–2), a grid reduction (mixed3), four Inception-B modules with factorised 1×7 / 7×1
+convolutions (mixed4–7), a second reduction (mixed8) and two Inception-C modules with split 1×3 / 3×1 outputs
+(mixed9–10). Every convolution is Conv2D (no bias) + BatchNormalization (no scale) + ReLU. Layer names are Keras'.
 
-export const source = `
+Runs after prelude.py (index.ts joins the two), which imports keras and layers and defines the helpers
+every family uses.
+"""
+
+__all__ = ["InceptionV3"]
+
+
 def conv2d_bn(x, filters, num_row, num_col, padding="same", strides=(1, 1), name=None):
     # Conv (no bias) + BN (no scale) + ReLU; only the stem's unnamed rows get Keras' generated names
     x = layers.Conv2D(filters, (num_row, num_col), strides=strides, padding=padding, use_bias=False, name=None if name is None else name + "_conv")(x)
@@ -29,7 +32,7 @@ def pool_branch(x, filters):
 
 
 def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="inception_v3"):
-    validate_weights(weights, include_top, classes, 'If using \`weights="imagenet"\` with \`include_top=True\`, \`classes\` should be 1000. Received classes=' + str(classes))
+    validate_weights(weights, include_top, classes, 'If using `weights="imagenet"` with `include_top=True`, `classes` should be 1000. Received classes=' + str(classes))
     input_shape = obtain_input_shape(input_shape, 299, 75, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
 
@@ -76,10 +79,5 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
         branch3x3dbl = layers.Concatenate(axis=3)([tower(branch3x3dbl, [(384, 1, 3)]), tower(branch3x3dbl, [(384, 3, 1)])])
         x = layers.Concatenate(axis=3, name=f"mixed{9 + i}")([branch1x1, branch3x3, branch3x3dbl, pool_branch(x, 192)])
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pool(x, pooling)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, top_pool_name="avg_pool")
     return keras.Model(img_input, x, name=name)
-`;

@@ -1,21 +1,24 @@
-/**
- * DenseNet121, DenseNet169 and DenseNet201 (Huang et al., "Densely Connected Convolutional Networks", CVPR 2017),
- * written here from the published structure: a 7×7/2 convolution stem and a 3×3/2 max pooling, then four dense
- * blocks (6, 12, 24, 16 layers in DenseNet121; 6, 12, 32, 32 in DenseNet169; 6, 12, 48, 32 in DenseNet201) with
- * growth rate 32, separated by transition layers that halve the channels (compression 0.5) and the resolution.
- * Each dense layer is the bottleneck BN-ReLU-Conv1×1(4k)-BN-ReLU-Conv3×3(k) whose k new channels are concatenated
- * to its input. Layer names are Keras'.
- */
-export const architectures = ['DenseNet121', 'DenseNet169', 'DenseNet201'];
+"""DenseNet121, DenseNet169 and DenseNet201 (Huang et al., "Densely Connected Convolutional Networks", CVPR 2017),
+written here from the published structure: a 7×7/2 convolution stem and a 3×3/2 max pooling, then four dense
+blocks (6, 12, 24, 16 layers in DenseNet121; 6, 12, 32, 32 in DenseNet169; 6, 12, 48, 32 in DenseNet201) with
+growth rate 32, separated by transition layers that halve the channels (compression 0.5) and the resolution.
+Each dense layer is the bottleneck BN-ReLU-Conv1×1(4k)-BN-ReLU-Conv3×3(k) whose k new channels are concatenated
+to its input. Layer names are Keras'.
 
-export const source = `
+Runs after prelude.py (index.ts joins the two), which imports keras and layers and defines the helpers
+every family uses.
+"""
+
+__all__ = ["DenseNet121", "DenseNet169", "DenseNet201"]
+
+
 def densenet_bn_relu(x, name):
     x = layers.BatchNormalization(axis=3, epsilon=1.001e-5, name=f"{name}_bn")(x)
     return layers.Activation("relu", name=f"{name}_relu")(x)
 
 
 def densenet(blocks, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name):
-    validate_weights(weights, include_top, classes, 'If using \`weights\` as \`"imagenet"\` with \`include_top\` as true, \`classes\` should be 1000')
+    validate_weights(weights, include_top, classes, 'If using `weights` as `"imagenet"` with `include_top` as true, `classes` should be 1000')
     input_shape = obtain_input_shape(input_shape, 224, 32, include_top, weights)
     img_input = image_input(input_tensor, input_shape)
 
@@ -47,7 +50,7 @@ def densenet(blocks, include_top, weights, input_tensor, input_shape, pooling, c
 
     x = layers.BatchNormalization(axis=3, epsilon=1.001e-5, name="bn")(x)
     x = layers.Activation("relu", name="relu")(x)
-    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation)
+    x = classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, top_pool_name="avg_pool", named_pooling=True)
     return keras.Model(img_input, x, name=name)
 
 
@@ -61,4 +64,3 @@ def DenseNet169(include_top=True, weights="imagenet", input_tensor=None, input_s
 
 def DenseNet201(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", name="densenet201"):
     return densenet([6, 12, 48, 32], include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
-`;
