@@ -45,6 +45,12 @@ export interface LayerResult {
   baseType?: string;
   /** Functional models: the layers whose outputs this layer is called on, in order, one list per call (a shared layer has several). */
   inbound?: string[][];
+  /**
+   * Functional models: the same edges by place, parallel to `inbound`: each inbound layer's row, its index in this
+   * model's `layers` (-1 for a layer that is no row of it: one before an intermediate tensor the model takes as an
+   * input). With `inboundCalls` and `inboundTensors` it says which tensor each call takes, without matching names.
+   */
+  inboundRows?: number[][];
   /** Functional models: the shapes of those inputs, parallel to `inbound` (a shared layer's output differs per call). */
   inboundShapes?: (Shape | null)[][];
   /**

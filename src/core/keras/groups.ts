@@ -21,11 +21,10 @@ import type { Diagnostic, ModelResult } from '../types';
 import { callRuns, callsName, isIdentifier, type CalledNames } from '../python/calls';
 import { chunkInfo } from './chunkInfo';
 import { clearWordsCache, wordsOf } from '../python/words';
-import { analyzeFunctional } from './graph';
+import { analyzeFunctional, analyzeModel } from './propagate';
 import { Interpreter, underFileBounds, type Program } from './interpreter';
 import { warnIfIncomplete } from './completeness';
 import { movedDiagnostic, movedModel, type EditShift } from './movedResults';
-import { analyzeModel } from './propagate';
 import { DEFAULT_KERAS_VERSION } from './versions';
 
 /** One group's run: what it made, and what it depends on. */

@@ -1,60 +1,276 @@
 /**
- * Runs a model's layers through the catalogue's rules: input shape, then for each layer its output shape,
- * parameters, MACs and receptive field, with diagnostics in Keras' words. A layer that fails leaves the
- * layers after it unknown, but the summary always covers the layers before it.
+ * The one propagation: a model's graph (modelGraph.ts), whatever the model, walked node by node in the order it
+ * runs, each layer through its rule (layerRun.ts) with the shapes of the tensors it takes. A layer that fails leaves
+ * what depends on it unknown, but the summary always covers the rest. Rows are layers, as Keras prints them: a layer
+ * called twice (shared weights) is one row, its parameters counted once, with each call's inbound layers; a
+ * Functional model's Inputs have rows of their own, a Sequential model's Input has none. A model used as a layer is
+ * one row whose own graph runs here too.
  */
-import { didYouMean, OPAQUE_LAYERS, ruleFor, UNSIZED_LAYERS } from '../layers/catalogue';
-import {
-  Args,
-  LayerError,
-  Unresolved,
-  inputSpecError,
-  normalizeTuple,
-  product,
-  pyRepr,
-  shapeRepr,
-  toSnakeCase,
-  type CallForm,
-  type FieldStep,
-  type InternalShape,
-  type ParamPart,
-  type PyDefault,
-  type Rule,
-} from '../layers/rule';
+import type { InternalShape } from '../layers/rule';
+import { product, pyRepr, shapeRepr } from '../layers/rule';
 import type { SourceText } from '../python/sourceText';
-import { cannotResolve, toJson, type Value } from '../python/values';
-import { kerasJson, type AddedLayer, type FunctionalBuilder, type LayerCall, type ModelBuilder } from './values';
-import { runFunctional } from './graph';
-import type { Diagnostic, KerasVersion, LayerResult, ModelResult, ReceptiveField, Severity, Shape } from '../types';
-import { findInputShape } from './inputShape';
-import { largeDenseWarning } from './warnings';
-import { misspeltKeyword } from '../layers/keywords';
-import { operationRule } from '../layers/merge';
-import { opRule, type OpKind } from '../layers/ops';
-import { DEFAULT_KERAS_VERSION, modelName } from './versions';
-
+import { cannotResolve } from '../python/values';
+import type { AddedLayer, FunctionalBuilder, GraphNode, LayerCall, ModelBuilder } from './values';
+import type { KerasVersion, LayerResult, ModelResult, TensorResult } from '../types';
 import { BYTES_PER_PARAM } from '../format';
-
-/** Receptive field state along the spatial axes of the model's input. */
-export interface FieldState {
-  size: number[];
-  jump: number[];
-  offset: number[];
-}
-
-export interface Walk {
-  source: SourceText;
-  diagnostics: Diagnostic[];
-  /** How many layers of each default name so far (`dense`, `dense_1`…). */
-  names: Map<string, number>;
-  reported: Set<string>;
-  /** The Keras whose defaults and names the walk follows (keras/versions.ts). */
-  kerasVersion: KerasVersion;
-}
+import { findInputShape } from './inputShape';
+import { blankRow, initialField, report, runLayer, toShape, type FieldState, type GraphRun, type LayerRun, type Walk } from './layerRun';
+import { functionalGraph, sequentialGraph, type FunctionalGraph, type InputNode, type LayerNode, type ModelGraph, type RowKey } from './modelGraph';
+import { largeDenseWarning } from './warnings';
+import { DEFAULT_KERAS_VERSION, inputLayerName, modelName } from './versions';
 
 /** A fresh walk over one model: its diagnostics, and the default names given so far. */
 export function newWalk(source: SourceText, kerasVersion: KerasVersion = DEFAULT_KERAS_VERSION): Walk {
-  return { source, diagnostics: [], names: new Map(), reported: new Set(), kerasVersion };
+  return {
+    source,
+    diagnostics: [],
+    names: new Map(),
+    reported: new Set(),
+    kerasVersion,
+    runGraph: (graph, given) => runFunctional(graph, source, kerasVersion, given),
+  };
+}
+
+export function analyzeModel(model: ModelBuilder, source: SourceText, kerasVersion: KerasVersion = DEFAULT_KERAS_VERSION): ModelResult {
+  const walk = newWalk(source, kerasVersion);
+  for (const n of model.notes) report(walk, n.severity, n.code, n.message, n.from, n.to);
+  const { runs, layers } = propagate(sequentialGraph(model), walk);
+  if (isFrozen(model)) layers.forEach(freeze);
+  const result = modelResult('sequential', model, runs[0]?.shape ?? null, layers, walk);
+  const warning = largeDenseWarning(result);
+  if (warning) walk.diagnostics.push(warning);
+  return result;
+}
+
+export function analyzeFunctional(model: FunctionalGraph, source: SourceText, kerasVersion: KerasVersion = DEFAULT_KERAS_VERSION): ModelResult {
+  return runFunctional(model, source, kerasVersion).result;
+}
+
+/** A Functional model's result, and the shape of each of its outputs (what a model that calls this one as a layer gets). */
+export function runFunctional(
+  model: FunctionalGraph,
+  source: SourceText,
+  kerasVersion: KerasVersion = DEFAULT_KERAS_VERSION,
+  /** Shapes given for input nodes (a Lambda's placeholder: its function's operations run on the layer's input). */
+  given?: Map<GraphNode, InternalShape>,
+): GraphRun {
+  const walk = newWalk(source, kerasVersion);
+  for (const n of model.notes) report(walk, n.severity, n.code, n.message, n.from, n.to);
+  const graph = functionalGraph(model);
+  for (const n of graph.disconnected)
+    report(
+      walk,
+      'error',
+      'graph-disconnected',
+      `Graph disconnected: cannot find parent for the Input at this line, which the outputs depend on; it is not among the model's \`inputs\`.`,
+      n.from,
+      n.to,
+    );
+  const { runs, made, layers } = propagate(graph, walk, given);
+  if (isFrozen(model)) layers.forEach(freeze);
+  const first = graph.inputs.length ? runs[graph.inputs[0]] : undefined;
+  const result = modelResult('functional', model, first?.shape ?? null, layers, walk);
+  result.inputs = graph.inputs.map((i) => ({ name: made[i]?.row.name ?? '?', shape: toShape(runs[i]?.shape ?? null) }));
+  if (model.application) result.application = model.application;
+  const tensors = tensorsOf(model, graph, made, source);
+  if (tensors.length) result.tensors = tensors;
+  return { result, outputs: graph.outputs.map((o) => outputShape(runs[o.node], o.output)) };
+}
+
+/** A node's run: its output's shape and receptive field. */
+interface NodeRun {
+  shape: InternalShape | null;
+  field: FieldState | null;
+  /** The outputs after the first, for a layer that returns several (`LSTM(return_state=True)`: its states). */
+  more?: (InternalShape | null)[];
+}
+
+/** What a node made: its layer's row, its own output's shape (a shared layer's calls differ) and which call of the row's layer it is (Keras' node index). */
+interface NodeOutput {
+  row: LayerResult;
+  shape: LayerResult['outputShape'];
+  call: number;
+}
+
+/** The shape of output `k` of a node's run (unknown when the run has no such output). */
+function outputShape(run: NodeRun | undefined, k: number): InternalShape | null {
+  if (!run) return null;
+  return k === 0 ? run.shape : (run.more?.[k - 1] ?? null);
+}
+
+/**
+ * Every node of the graph in order: each layer on the shapes of the tensors it takes. Returns each node's run and
+ * what it made (by node index), and the rows in the model's order, each with its index; a Functional model's rows
+ * carry their edges (`inbound`, by name for the summary, and `inboundRows`, by row).
+ */
+function propagate(
+  graph: ModelGraph,
+  walk: Walk,
+  given?: Map<GraphNode, InternalShape>,
+): { runs: (NodeRun | undefined)[]; made: (NodeOutput | undefined)[]; layers: LayerResult[] } {
+  const runs: (NodeRun | undefined)[] = [];
+  const made: (NodeOutput | undefined)[] = [];
+  const rows = new Map<RowKey, LayerResult>();
+  /** Each row's inbound nodes, one list per call, parallel to its `inbound`: its `inboundRows` once the rows are in order. */
+  const inboundNodes = new Map<LayerResult, number[][]>();
+  const functional = graph.kind === 'functional';
+  graph.nodes.forEach((node, i) => {
+    const { run, result } = node.kind === 'input' ? runInput(node, walk, given) : runNode(node, walk, runs, rows);
+    runs[i] = run;
+    if (!result) return;
+    const key = node.row as RowKey;
+    const inputs = node.kind === 'layer' ? node.inputs : [];
+    if (!functional) {
+      rows.set(key, result);
+      made[i] = { row: result, shape: result.outputShape, call: 0 };
+      return;
+    }
+    const inbound = inputs.map((e) => made[e.node]?.row.name ?? '?');
+    const inboundCalls = inputs.map((e) => made[e.node]?.call ?? 0);
+    const inboundTensors = inputs.map((e) => e.output);
+    const inboundShapes = inputs.map((e) => toShape(outputShape(runs[e.node], e.output)));
+    const keywords = node.kind === 'layer' ? node.keywordInputs : 0;
+    const listsOutputs = node.kind === 'layer' && node.listsOutputs;
+    const row = rows.get(key);
+    const call = {
+      range: walk.source.range(node.kind === 'layer' ? node.entry.from : node.from, node.kind === 'layer' ? node.entry.to : node.to),
+      inputShape: result.inputShape,
+      outputShape: result.outputShape,
+    };
+    if (row) {
+      // A shared layer: one row, its weights once, its MACs for every call; each call's inbound layers, place and shapes listed.
+      row.inbound = [...(row.inbound ?? []), inbound];
+      row.inboundShapes = [...(row.inboundShapes ?? []), inboundShapes];
+      row.inboundCalls = [...(row.inboundCalls ?? []), inboundCalls];
+      if (row.inboundKeywords || keywords) row.inboundKeywords = [...(row.inboundKeywords ?? row.inbound.slice(0, -1).map(() => 0)), keywords];
+      if (row.inboundTensors || listsOutputs)
+        row.inboundTensors = [...(row.inboundTensors ?? row.inbound.slice(0, -1).map((c) => c.map(() => 0))), inboundTensors];
+      inboundNodes.get(row)?.push(inputs.map((e) => e.node));
+      row.macs = row.macs === null || result.macs === null ? null : row.macs + result.macs;
+      row.calls ??= [{ range: row.range, inputShape: row.inputShape, outputShape: row.outputShape }];
+      row.calls.push(call);
+      made[i] = { row, shape: call.outputShape, call: row.calls.length - 1 };
+      return;
+    }
+    result.inbound = inputs.length ? [inbound] : [];
+    result.inboundShapes = inputs.length ? [inboundShapes] : [];
+    result.inboundCalls = inputs.length ? [inboundCalls] : [];
+    if (listsOutputs) result.inboundTensors = [inboundTensors];
+    if (keywords) result.inboundKeywords = [keywords];
+    inboundNodes.set(result, inputs.length ? [inputs.map((e) => e.node)] : []);
+    rows.set(key, result);
+    made[i] = { row: result, shape: result.outputShape, call: 0 };
+  });
+  const layers = graph.rows.flatMap((key) => rows.get(key) ?? []);
+  layers.forEach((l, i) => (l.index = i));
+  if (functional) {
+    // Edges as rows of this list: -1 where the layer taken is no row of it (a tensor made before one of the model's Inputs).
+    const rowIndex = new Map(layers.map((l, i) => [l, i]));
+    for (const l of layers) l.inboundRows = (inboundNodes.get(l) ?? []).map((call) => call.map((n) => rowIndex.get(made[n]?.row as LayerResult) ?? -1));
+  }
+  return { runs, made, layers };
+}
+
+/** An Input: its shape, and for a Functional model a row of its own (as Keras prints Functional models). */
+function runInput(node: InputNode, walk: Walk, given?: Map<GraphNode, InternalShape>): { run: NodeRun; result: LayerResult | null } {
+  const report_ = (sev: Parameters<typeof report>[1], code: string, msg: string, from: number, to: number) => report(walk, sev, code, msg, from, to);
+  const source = node.shape;
+  const shape =
+    'given' in source
+      ? source.given
+      : 'model' in source
+        ? findInputShape(source.model, walk.source, report_).shape
+        : ((node.tensor && given?.get(node.tensor)) ??
+          findInputShape(
+            {
+              name: '',
+              explicitName: false,
+              from: node.from,
+              to: node.to,
+              layers: [source.entry],
+              statementFrom: source.statementFrom,
+              conditionalDepth: 0,
+              notes: [],
+            },
+            walk.source,
+            report_,
+          ).shape);
+  const run = { shape, field: initialField(shape) };
+  if (!node.row) return { run, result: null };
+  const result: LayerResult = {
+    index: 0,
+    type: 'InputLayer',
+    name: inputName(walk, node.row),
+    range: walk.source.range(node.from, node.to),
+    inputShape: toShape(shape),
+    outputShape: toShape(shape),
+    params: 0,
+    trainableParams: 0,
+    nonTrainableParams: 0,
+    macs: 0,
+    receptiveField: null,
+    config: {},
+  };
+  return { run, result };
+}
+
+/**
+ * A layer (or a model used as a layer) on the tensors it takes: its own inputs (tensors given by keyword, such as
+ * `initial_state=`, come after them and only connect the graph), and, for a Functional model's node, how it was called.
+ */
+function runNode(node: LayerNode, walk: Walk, runs: (NodeRun | undefined)[], rows: Map<RowKey, LayerResult>): { run: NodeRun; result: LayerResult } {
+  const own = node.inputs.length - node.keywordInputs;
+  const inputs = node.inputs.slice(0, own).map((e) => ({
+    shape: outputShape(runs[e.node], e.output),
+    field: e.output === 0 ? (runs[e.node]?.field ?? null) : null,
+  }));
+  // Values among the call's tensors that LayerLens could not follow: tensors of unknown shape.
+  const called = node.onTensors?.called;
+  const unknown = called?.unknown ?? [];
+  for (const u of unknown) report(walk, 'information', 'unresolved-value', `${cannotResolve(u)}: shapes after it are unknown.`, u.from, u.to);
+  const known = unknown.length === 0 && inputs.every((i) => i.shape);
+  const field = unknown.length ? null : mergeFields(inputs.map((i) => i.field));
+  // A shared layer's later calls run for their shapes, but must not take a new name.
+  const names = rows.has(node.row) ? new Map(walk.names) : null;
+  const form = node.onTensors ? ({ form: called?.form ?? 'one', tensors: inputs.length + unknown.length } as const) : undefined;
+  const several = node.onTensors && known && (called || inputs.length > 1);
+  const layerRun = runEntry(node.entry, inputs[0].shape, field, walk, rows.size, several ? (inputs.map((i) => i.shape) as InternalShape[]) : undefined, form);
+  if (names) walk.names = names;
+  const single = (form?.tensors ?? 1) === 1;
+  const run: NodeRun = { shape: known || single ? layerRun.output : null, field: layerRun.field };
+  if (layerRun.more) run.more = known || single ? layerRun.more : layerRun.more.map(() => null);
+  const entry = node.entry;
+  if (entry.conditional) {
+    // Added where LayerLens cannot tell whether or how often it runs: what follows it is unknown.
+    layerRun.result.timesUnknown = true;
+    report(
+      walk,
+      'warning',
+      'conditional-layer',
+      `This layer is added inside \`${entry.conditionalKeyword ?? 'if'}\`: whether or how often it runs cannot be known statically${entry.conditionalWhy ? ` (${entry.conditionalWhy})` : ''}, so shapes after it are unknown.`,
+      entry.from,
+      entry.to,
+    );
+    return { run: { shape: null, field: null }, result: layerRun.result };
+  }
+  return { run, result: layerRun.result };
+}
+
+/** An entry on its input: a model used as a layer runs its own graph; anything else is one layer (layerRun.ts). */
+function runEntry(
+  entry: AddedLayer,
+  input: InternalShape | null,
+  field: FieldState | null,
+  walk: Walk,
+  index: number,
+  inputs?: InternalShape[],
+  called?: Parameters<typeof runLayer>[6],
+): LayerRun {
+  const value = entry.value;
+  const blank = (type: string, name: string) => blankRow(entry, input, walk, index, type, name);
+  if (value.kind === 'model') return runNested(value.model, input, walk, blank);
+  if (value.kind === 'functional') return runNestedFunctional(value.model, input, walk, blank, entry);
+  return runLayer(entry, input, field, walk, index, inputs, called);
 }
 
 /** A model's result from its rows: totals, activation memory and where it was built, the same for Sequential and Functional models. */
@@ -99,19 +315,6 @@ export function modelResult(
   return result;
 }
 
-export function analyzeModel(model: ModelBuilder, source: SourceText, kerasVersion: KerasVersion = DEFAULT_KERAS_VERSION): ModelResult {
-  const walk = newWalk(source, kerasVersion);
-  for (const n of model.notes) report(walk, n.severity, n.code, n.message, n.from, n.to);
-  const input = findInputShape(model, source, (sev, code, msg, from, to) => report(walk, sev, code, msg, from, to));
-  const entries = input.consumedFirst ? model.layers.slice(1) : model.layers;
-  const { layers } = runLayers(entries, input.shape, walk);
-  if (isFrozen(model)) layers.forEach(freeze);
-  const result = modelResult('sequential', model, input.shape, layers, walk);
-  const warning = largeDenseWarning(result);
-  if (warning) walk.diagnostics.push(warning);
-  return result;
-}
-
 /** The sum over layers of a number, null as soon as one layer's is unknown. */
 export function sumOf(layers: LayerResult[], f: (l: LayerResult) => number | null): number | null {
   let total = 0;
@@ -123,481 +326,9 @@ export function sumOf(layers: LayerResult[], f: (l: LayerResult) => number | nul
   return total;
 }
 
-export function report(walk: Walk, severity: Severity, code: string, message: string, from: number, to: number): void {
-  const key = `${code}:${from}:${to}:${message}`;
-  if (walk.reported.has(key)) return;
-  walk.reported.add(key);
-  walk.diagnostics.push({ severity, code, message, range: walk.source.range(from, to) });
+function nullIfNaN(x: number | null): number | null {
+  return x === null || Number.isNaN(x) ? null : x;
 }
-
-function runLayers(entries: AddedLayer[], input: InternalShape | null, walk: Walk): { layers: LayerResult[]; output: InternalShape | null } {
-  let shape = input;
-  let field = initialField(input);
-  const layers: LayerResult[] = [];
-  for (const entry of entries) {
-    const r = runLayer(entry, shape, field, walk, layers.length);
-    layers.push(r.result);
-    shape = r.output;
-    field = r.field;
-    if (entry.conditional) {
-      r.result.timesUnknown = true;
-      report(
-        walk,
-        'warning',
-        'conditional-layer',
-        `This layer is added inside \`${entry.conditionalKeyword ?? 'if'}\`: whether or how often it runs cannot be known statically${entry.conditionalWhy ? ` (${entry.conditionalWhy})` : ''}, so shapes after it are unknown.`,
-        entry.from,
-        entry.to,
-      );
-      shape = null;
-      field = null;
-    }
-  }
-  return { layers, output: shape };
-}
-
-/** Each input pixel sees itself: the field before any layer, over the input's spatial axes (batch and channels excluded). */
-export function initialField(input: InternalShape | null): FieldState | null {
-  if (!input || input.length < 3) return null;
-  const n = input.length - 2;
-  return { size: new Array(n).fill(1), jump: new Array(n).fill(1), offset: new Array(n).fill(0) };
-}
-
-interface LayerRun {
-  result: LayerResult;
-  output: InternalShape | null;
-  field: FieldState | null;
-  /** The outputs after the first, for a layer that returns several (`LSTM(return_state=True)`: its states). */
-  more?: (InternalShape | null)[];
-}
-
-export function runLayer(
-  entry: AddedLayer,
-  input: InternalShape | null,
-  field: FieldState | null,
-  walk: Walk,
-  index: number,
-  inputs?: InternalShape[],
-  called?: CallForm,
-): LayerRun {
-  const value = entry.value;
-  const blank = (type: string, name: string): LayerResult => ({
-    index,
-    type,
-    name,
-    range: walk.source.range(entry.from, entry.to),
-    ...(value.kind === 'layer' && value.layer.via
-      ? { via: { function: value.layer.via.function, call: walk.source.range(value.layer.via.from, value.layer.via.to) } }
-      : {}),
-    inputShape: toShape(input),
-    outputShape: null,
-    params: null,
-    trainableParams: null,
-    nonTrainableParams: null,
-    macs: null,
-    receptiveField: null,
-    config: {},
-  });
-  if (value.kind === 'model') return runNested(value.model, input, walk, blank);
-  if (value.kind === 'functional') return runNestedFunctional(value.model, input, walk, blank, entry);
-  if (value.kind !== 'layer') {
-    if (value.kind === 'unknown')
-      report(walk, 'information', 'unresolved-value', `${cannotResolve(value)}: shapes after it are unknown.`, value.from, value.to);
-    else report(walk, 'warning', 'not-a-layer', `This is not a layer LayerLens can read: shapes after it are unknown.`, entry.from, entry.to);
-    return { result: blank('?', '?'), output: null, field: null };
-  }
-  const call = value.layer;
-  for (const n of call.notes ?? []) report(walk, n.severity, n.code, n.message, n.from, n.to);
-  if (call.unknownCall) return runUnknownCall(call, call.unknownCall, input, field, walk, blank, called);
-  const name = layerName(call, walk);
-  const rule = call.op
-    ? opRule(call.op.kind as OpKind, call.type, call.op.tf)
-    : call.operation
-      ? operationRule(call.type)
-      : call.origin === 'keras'
-        ? ruleFor(call.type)
-        : undefined;
-  if (call.type === 'InputLayer') {
-    report(
-      walk,
-      'warning',
-      'misplaced-input',
-      'An Input can only be the first layer of a Sequential model; LayerLens ignores this one.',
-      call.calleeFrom,
-      call.calleeTo,
-    );
-    return {
-      result: { ...blank('InputLayer', name), outputShape: toShape(input), params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 },
-      output: input,
-      field,
-    };
-  }
-  if (!rule) {
-    const result = blank(call.type, name);
-    result.config = configOf(call, undefined);
-    // A custom `Layer` subclass whose `call()` LayerLens follows: one row, its weights summed (issue 21 §4).
-    if (call.custom) return runCustom(call, call.custom, inputs ?? (input ? [input] : null), called, walk, result);
-    // A Lambda given `output_shape=(...)`: Keras takes that shape (batch added) instead of tracing the function.
-    let declared = call.type === 'Lambda' ? lambdaOutput(call, input) : null;
-    // A Lambda whose function LayerLens followed (tensorOps.ts): its operations run on this input.
-    const traced = call.type === 'Lambda' && !declared ? runTraced(call, input, called, walk) : null;
-    if (traced === 'reported') return { result, output: null, field: null };
-    declared ??= traced;
-    if (declared) {
-      Object.assign(result, { outputShape: toShape(declared), params: 0, trainableParams: 0, nonTrainableParams: 0, macs: 0 });
-      return { result, output: declared, field: null };
-    }
-    unknownLayer(call, walk);
-    return { result, output: null, field: null };
-  }
-  const run = runRule(rule, call, entry, input, field, walk, blank(call.subclass ?? rule.type, name), inputs, called);
-  if (call.subclass) run.result.baseType = rule.type;
-  if (call.operation) run.result.operation = true;
-  return run;
-}
-
-/**
- * A call LayerLens does not evaluate, on Keras tensors (`tf.nn.swish(x)`): a row named after the function, whose
- * output is its input's shape where the function is elementwise and unknown otherwise; no weights where the
- * function is a library's plain function, unknown weights otherwise. The diagnostic names the call.
- */
-function runUnknownCall(
-  call: LayerCall,
-  unknownCall: NonNullable<LayerCall['unknownCall']>,
-  input: InternalShape | null,
-  field: FieldState | null,
-  walk: Walk,
-  blank: (type: string, name: string) => LayerResult,
-  called?: CallForm,
-): LayerRun {
-  const base = /(\w+)$/.exec(call.type)?.[1] ?? call.type;
-  const n = walk.names.get(base) ?? 0;
-  walk.names.set(base, n + 1);
-  const result = blank(call.type, n === 0 ? base : `${base}_${n}`);
-  result.operation = true;
-  const weights = unknownCall.weightless ? 0 : null;
-  Object.assign(result, { params: weights, trainableParams: weights, nonTrainableParams: weights });
-  const output = unknownCall.keepsShape && (called?.tensors ?? 1) === 1 ? input : null;
-  const text = unknownCall.text.length > 80 ? `${unknownCall.text.slice(0, 77)}...` : unknownCall.text;
-  if (unknownCall.keepsShape && (called?.tensors ?? 1) === 1)
-    report(
-      walk,
-      'information',
-      'unevaluated-call',
-      `\`${text}\` is a call LayerLens does not evaluate; it is elementwise, so its output has its input's shape.`,
-      call.from,
-      call.to,
-    );
-  else
-    report(
-      walk,
-      'warning',
-      'unevaluated-call',
-      `\`${text}\` is a call LayerLens does not evaluate: its output's shape is unknown${unknownCall.weightless ? '' : ', and so are its weights'}, so the numbers that depend on it are unknown.`,
-      call.from,
-      call.to,
-    );
-  if (output) Object.assign(result, { outputShape: toShape(output), macs: 0, receptiveField: field ? toField(field) : null });
-  return { result, output, field: output ? field : null };
-}
-
-/**
- * A Lambda whose function LayerLens ran on a placeholder (interpreter's traceLambda): the operations it applied,
- * run on this input; null where there is no such trace or the layer was called on several tensors (the trace took
- * one); 'reported' where the function could not be followed, or its output's shape could not be worked out, and a
- * warning names why.
- */
-function runTraced(call: LayerCall, input: InternalShape | null, called: CallForm | undefined, walk: Walk): InternalShape | null | 'reported' {
-  const trace = call.traced;
-  if (!trace || !input || (called && (called.form !== 'one' || called.tensors !== 1))) return null;
-  const warn = (why: string, from: number, to: number): 'reported' => {
-    report(
-      walk,
-      'warning',
-      'lambda-layer',
-      `A Lambda layer runs its function, which LayerLens follows through the operations it applies to its input, but not here: ${why}. Shapes after it are unknown.`,
-      from,
-      to,
-    );
-    return 'reported';
-  };
-  if ('why' in trace) return warn(trace.why, trace.from, trace.to);
-  const graph = {
-    name: '',
-    explicitName: false,
-    inputs: [trace.input],
-    outputs: [trace.output],
-    outputIndices: [trace.index],
-    from: call.from,
-    to: call.to,
-    notes: [],
-  };
-  const { result, outputs } = runFunctional(graph, walk.source, walk.kerasVersion, new Map([[trace.input, input]]));
-  if (outputs[0]) return outputs[0];
-  const first =
-    result.diagnostics.find((d) => d.severity !== 'information' && d.code !== 'incomplete-model') ??
-    result.diagnostics.find((d) => d.code !== 'incomplete-model');
-  return warn(first ? first.message.replace(/\.$/, '') : "its output's shape could not be worked out", call.calleeFrom, call.calleeTo);
-}
-
-/**
- * A custom layer (`class Sampling(layers.Layer)`) called on tensors of these shapes: its `call()` run on
- * placeholders (the interpreter's traceCustom), whose graph runs here for the row's output shape and its sublayers'
- * weights, plus what `add_weight` and `tf.Variable` made; as Keras' summary shows it, one row. Where `call()` cannot
- * be followed, the `custom-layer` warning says why, and `compute_output_shape`'s shape is used where it gives one.
- */
-function runCustom(
-  call: LayerCall,
-  custom: NonNullable<LayerCall['custom']>,
-  inputs: InternalShape[] | null,
-  called: CallForm | undefined,
-  walk: Walk,
-  result: LayerResult,
-): LayerRun {
-  const unknown = { result, output: null, field: null };
-  if (!inputs || inputs.some((s) => !s)) return unknown;
-  const trace = custom(inputs, called?.form ?? 'one');
-  if (!trace) return unknown;
-  const warn = (why: string, from = call.calleeFrom, to = call.calleeTo) =>
-    report(
-      walk,
-      'warning',
-      'custom-layer',
-      `\`${call.type}\` is a custom layer defined in this file: LayerLens follows its \`call()\`, but not here: ${why}. ${
-        'why' in trace && trace.declared ? 'Its shape is the one its `compute_output_shape` returns; its weights are unknown.' : 'Shapes after it are unknown.'
-      }`,
-      from,
-      to,
-    );
-  if ('why' in trace) {
-    warn(trace.why);
-    if (!trace.declared) return unknown;
-    Object.assign(result, { outputShape: toShape(trace.declared) });
-    return { result, output: trace.declared, field: null };
-  }
-  const graph = {
-    name: '',
-    explicitName: false,
-    // The constants its code made (weights, `tf.range`, noise) are inputs of the graph too, with their shapes given.
-    inputs: [...trace.inputs, ...[...trace.given.keys()].filter((n) => !trace.inputs.includes(n))],
-    outputs: [trace.output],
-    outputIndices: [trace.index],
-    from: call.from,
-    to: call.to,
-    notes: [],
-  };
-  const run = runFunctional(graph, walk.source, walk.kerasVersion, trace.given);
-  const output = run.outputs[0];
-  const rows = run.result.layers;
-  const add = (a: number | null, b: number | null) => (a === null || b === null || Number.isNaN(a) || Number.isNaN(b) ? null : a + b);
-  let trainable: number | null = 0;
-  let nonTrainable: number | null = 0;
-  for (const r of rows) [trainable, nonTrainable] = [add(trainable, r.trainableParams), add(nonTrainable, r.nonTrainableParams)];
-  for (const w of trace.weights)
-    if (w.trainable === null) [trainable, nonTrainable] = [null, null];
-    else if (w.trainable) trainable = add(trainable, w.params);
-    else nonTrainable = add(nonTrainable, w.params);
-  // `Block(trainable=False)`: every weight is non-trainable.
-  const frozen = call.args.get('trainable');
-  if (frozen?.kind === 'bool' && !frozen.value)
-    [trainable, nonTrainable] = [trainable === null || nonTrainable === null ? null : 0, add(trainable, nonTrainable)];
-  const params = add(trainable, nonTrainable);
-  const macs = rows.reduce<number | null>((a, r) => add(a, r.macs), 0);
-  Object.assign(result, { outputShape: toShape(output), params, trainableParams: trainable, nonTrainableParams: nonTrainable, macs });
-  if (!output || params === null) {
-    const first =
-      run.result.diagnostics.find((d) => d.severity !== 'information' && d.code !== 'incomplete-model') ??
-      run.result.diagnostics.find((d) => d.code !== 'incomplete-model');
-    const what = !output ? "its output's shape" : 'its weights';
-    warn(first ? `${what} could not be worked out (${first.message.replace(/\.$/, '')})` : `${what} could not be worked out`);
-  }
-  return { result, output, field: null };
-}
-
-/** `Lambda(fn, output_shape=(7, 7, 64))`: the declared shape with the input's batch; null when not a known tuple. */
-function lambdaOutput(call: LayerCall, input: InternalShape | null): InternalShape | null {
-  const declared = call.args.get('output_shape');
-  if (declared?.kind !== 'seq') return null;
-  const dims = declared.items.map((v) => (v.kind === 'number' && v.isInt ? v.value : v.kind === 'none' ? null : undefined));
-  if (dims.some((d) => d === undefined)) return null;
-  return [input ? input[0] : null, ...(dims as (number | null)[])];
-}
-
-function unknownLayer(call: LayerCall, walk: Walk): void {
-  if (call.type === 'Lambda' || OPAQUE_LAYERS.has(call.type))
-    report(
-      walk,
-      'warning',
-      'lambda-layer',
-      `A ${call.type} layer runs arbitrary code: LayerLens cannot know its output, so shapes after it are unknown.`,
-      call.calleeFrom,
-      call.calleeTo,
-    );
-  else if (call.origin === 'custom')
-    report(
-      walk,
-      'warning',
-      'custom-layer',
-      call.customWhy ?? `\`${call.type}\` is a custom layer defined in this file: LayerLens does not run its code, so shapes after it are unknown.`,
-      call.calleeFrom,
-      call.calleeTo,
-    );
-  else
-    report(
-      walk,
-      'warning',
-      'unknown-layer',
-      UNSIZED_LAYERS.has(call.type)
-        ? `LayerLens does not size the layer \`${call.type}\`: ${UNSIZED_LAYERS.get(call.type)}. Shapes after it are unknown.`
-        : `LayerLens does not know the layer \`${call.type}\`${didYouMean(call.type)}: shapes after it are unknown.`,
-      call.calleeFrom,
-      call.calleeTo,
-    );
-}
-
-function runRule(
-  rule: Rule,
-  call: LayerCall,
-  entry: AddedLayer,
-  input: InternalShape | null,
-  field: FieldState | null,
-  walk: Walk,
-  result: LayerResult,
-  inputs?: InternalShape[],
-  called?: CallForm,
-): LayerRun {
-  const args = new Args(rule, call);
-  const ctx = {
-    args,
-    input,
-    inputs,
-    called,
-    kerasVersion: walk.kerasVersion,
-    warn: (code: string, message: string) => report(walk, 'warning', code, message, call.calleeFrom, call.to),
-    note: (code: string, message: string) => report(walk, 'information', code, message, call.calleeFrom, call.to),
-  };
-  result.config = configOf(call, rule);
-  const inner = rule.wraps ? call.args.get('layer') : undefined;
-  if (inner?.kind === 'layer') {
-    const innerRule = ruleFor(inner.layer.type);
-    result.inner = { type: innerRule?.type ?? inner.layer.type, config: configOf(inner.layer, innerRule) };
-  }
-  const fail = (e: unknown): null => {
-    if (e instanceof LayerError) report(walk, 'error', e.code, e.message, call.calleeFrom, call.to);
-    else if (!(e instanceof Unresolved)) throw e;
-    return null;
-  };
-  // A misspelt keyword (`actiavtion=`): Keras refuses the layer, so its output is unknown.
-  for (const [key, value] of call.args) {
-    const meant = misspeltKeyword(rule, key);
-    if (!meant) continue;
-    report(
-      walk,
-      'error',
-      'invalid-argument',
-      `Unrecognized keyword arguments passed to ${rule.type}: {'${key}': ${pyRepr(toJson(value, kerasJson) as PyDefault)}} (did you mean \`${meant}\`?)`,
-      call.calleeFrom,
-      call.to,
-    );
-    return { result, output: null, field: null };
-  }
-
-  // Keras' Sequential.add: a layer whose call needs several tensors (`mha(query, value)`) cannot be one of its layers.
-  if (!called && (rule.callRequires ?? 1) > 1) {
-    const required = (rule.callInputs ?? []).slice(0, rule.callRequires).map((n) => `<Parameter "${n}">`);
-    report(
-      walk,
-      'error',
-      'invalid-argument',
-      `Layers added to a Sequential model can only have a single required positional argument, the input tensor. Layer ${rule.type} has multiple required positional arguments: [${required.join(', ')}]`,
-      call.calleeFrom,
-      call.to,
-    );
-    return { result, output: null, field: null };
-  }
-
-  let output: InternalShape | null = null;
-  const rankError = input && !rule.multiInput ? inputSpecError(rule, input, result.name) : null;
-  if (rankError) report(walk, 'error', 'incompatible-rank', rankError, call.calleeFrom, call.to);
-  else {
-    try {
-      output = rule.outputShape(ctx);
-    } catch (e) {
-      output = fail(e);
-    }
-  }
-
-  let parts: ParamPart[] | null = null;
-  if (!rankError) {
-    try {
-      parts = rule.params?.(ctx) ?? [];
-    } catch (e) {
-      parts = fail(e);
-    }
-  }
-  if (parts) {
-    const count = (p: ParamPart) => p.factors.reduce((a, b) => a * b, 1);
-    const frozen = call.args.get('trainable');
-    const allFrozen = frozen?.kind === 'bool' && !frozen.value;
-    // `layer.trainable = ...` where LayerLens cannot tell whether it ran (or to what): which weights train is unknown.
-    const unsure = frozen?.kind === 'unknown' && parts.some((p) => p.trainable);
-    const trainable = unsure ? NaN : parts.filter((p) => p.trainable && !allFrozen).reduce((s, p) => s + count(p), 0);
-    const total = parts.reduce((s, p) => s + count(p), 0);
-    result.params = nullIfNaN(total);
-    result.trainableParams = nullIfNaN(trainable);
-    result.nonTrainableParams = nullIfNaN(total - trainable);
-    if (parts.length && result.params !== null) result.paramsBreakdown = parts.map((p) => `${p.factors.join('×')} ${p.label}`).join(' + ');
-  }
-
-  if (output) {
-    try {
-      result.macs = nullIfNaN(rule.macs ? rule.macs(ctx, output) : 0);
-    } catch (e) {
-      result.macs = fail(e);
-    }
-  }
-
-  let nextField: FieldState | null = null;
-  if (field && output) {
-    let step: FieldStep = null;
-    try {
-      step = rule.receptiveField ? rule.receptiveField(ctx, output) : null;
-    } catch (e) {
-      step = fail(e);
-    }
-    nextField = applyField(field, step);
-  }
-  result.receptiveField = nextField ? toField(nextField) : null;
-  result.outputShape = toShape(output);
-  let more: (InternalShape | null)[] | undefined;
-  if (output && rule.moreOutputs) {
-    try {
-      more = rule.moreOutputs(ctx, output);
-    } catch (e) {
-      fail(e);
-    }
-    if (more?.length) result.outputShapes = [result.outputShape, ...more.map(toShape)];
-    else more = undefined;
-  }
-
-  checkRepeatedInputShape(call, entry, input, walk);
-  for (const u of args.unresolvedRead)
-    report(walk, 'information', 'unresolved-value', `${cannotResolve(u)}: the numbers that depend on it are unknown.`, u.from, u.to);
-  return more ? { result, output, field: nextField, more } : { result, output, field: nextField };
-}
-
-/** A nested Sequential used as a layer: its layers run on this input and show as one row. */
-/**
- * A nested model's numbers for an input shape, computed once: models nested in models nested in models (code
- * that builds each from the last) would otherwise be walked again at every level. ModelBuilders are made anew
- * by each analysis, so the cache lives as long as the analysis does.
- */
-const nestedRuns = new WeakMap<
-  ModelBuilder,
-  Map<string, { output: InternalShape | null; layers: LayerResult[]; totals: Pick<LayerResult, 'params' | 'trainableParams' | 'nonTrainableParams' | 'macs'> }>
->();
-/** Models being walked as layers right now: a model added to itself (or to a model inside it) is not walked again. */
-const walkingNested = new Set<ModelBuilder | FunctionalBuilder>();
 
 /** `model.trainable = False`. */
 export function isFrozen(model: ModelBuilder | FunctionalBuilder): boolean {
@@ -611,6 +342,19 @@ export function freeze(layer: LayerResult): void {
   layer.nonTrainableParams = layer.params;
 }
 
+/**
+ * A nested model's numbers for an input shape, computed once: models nested in models nested in models (code
+ * that builds each from the last) would otherwise be walked again at every level. ModelBuilders are made anew
+ * by each analysis, so the cache lives as long as the analysis does.
+ */
+const nestedRuns = new WeakMap<
+  ModelBuilder,
+  Map<string, { output: InternalShape | null; layers: LayerResult[]; totals: Pick<LayerResult, 'params' | 'trainableParams' | 'nonTrainableParams' | 'macs'> }>
+>();
+/** Models being walked as layers right now: a model added to itself (or to a model inside it) is not walked again. */
+const walkingNested = new Set<ModelBuilder | FunctionalBuilder>();
+
+/** A nested Sequential used as a layer: its layers run on this input (its graph's Input takes it) and show as one row. */
 function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk, blank: (t: string, n: string) => LayerResult): LayerRun {
   const result = blank('Sequential', modelName(model, 'sequential', walk.kerasVersion));
   if (walkingNested.has(model)) return { result, output: null, field: null };
@@ -621,10 +365,12 @@ function runNested(model: ModelBuilder, input: InternalShape | null, walk: Walk,
   if (!run) {
     walkingNested.add(model);
     try {
-      const inner = runLayers(model.layers, input, newWalk(walk.source, walk.kerasVersion));
+      const graph = sequentialGraph(model, { shape: input });
+      const inner = propagate(graph, newWalk(walk.source, walk.kerasVersion));
       const sum = (f: (l: LayerResult) => number | null) => sumOf(inner.layers, f);
+      const [last] = graph.outputs;
       run = {
-        output: inner.output,
+        output: outputShape(inner.runs[last.node], last.output),
         layers: inner.layers,
         totals: {
           params: sum((l) => l.params),
@@ -654,7 +400,7 @@ function runNestedFunctional(
   model: FunctionalBuilder,
   input: InternalShape | null,
   walk: Walk,
-  blank: (t: string, n: string) => LayerRun['result'],
+  blank: (t: string, n: string) => LayerResult,
   at: AddedLayer,
 ): LayerRun {
   const name = modelName(model, 'functional', walk.kerasVersion);
@@ -690,65 +436,51 @@ function runNestedFunctional(
 }
 
 /** A Functional model's own run, once per analysis (it does not depend on what it is called on). */
-const functionalRuns = new WeakMap<FunctionalBuilder, ReturnType<typeof runFunctional>>();
+const functionalRuns = new WeakMap<FunctionalBuilder, GraphRun>();
 
-/** Keras 2 ignored `input_shape` on any layer but the first; one that disagrees is worth a word. */
-function checkRepeatedInputShape(call: LayerCall, entry: AddedLayer, input: InternalShape | null, walk: Walk): void {
-  const given = call.args.get('input_shape');
-  if (!given || given.kind !== 'seq' || !input) return;
-  const dims = given.items.map((v) => (v.kind === 'number' ? v.value : v.kind === 'none' ? null : NaN));
-  const actual = input.slice(1);
-  const same = dims.length === actual.length && dims.every((d, i) => d === actual[i] || Number.isNaN(d as number));
-  if (!same)
-    report(
-      walk,
-      'warning',
-      'input-shape-conflict',
-      `This layer's input_shape=${pyRepr(dims)} is ignored: its input is ${shapeRepr(input)}.`,
-      entry.from,
-      entry.to,
-    );
+/** The variables assigned this model's tensors, in source order (one per assignment and tensor: a loop's are several). */
+function tensorsOf(model: FunctionalGraph, graph: ModelGraph, made: (NodeOutput | undefined)[], source: SourceText): TensorResult[] {
+  if (!model.tensors?.length) return [];
+  const byTensor = new Map<GraphNode | LayerCall, number>();
+  graph.nodes.forEach((n, i) => n.tensor && byTensor.set(n.tensor, i));
+  // An Input is known by its InputLayer call: the binding saw the call, the graph made the node later.
+  graph.nodes.forEach((n, i) => n.kind === 'input' && n.tensor && 'type' in n.tensor.layer && byTensor.set(n.tensor.layer, i));
+  const seen = new Set<string>();
+  const out: { from: number; tensor: TensorResult }[] = [];
+  for (const b of model.tensors) {
+    const i = byTensor.get(b.tensor);
+    const node = i === undefined ? undefined : graph.nodes[i];
+    const output = i === undefined ? undefined : made[i];
+    if (!node?.tensor || !output) continue;
+    const key = `${b.from}:${node.tensor.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ from: b.from, tensor: { name: b.name, range: source.range(b.from, b.to), layer: output.row.name, shape: output.shape } });
+  }
+  return out.sort((a, b) => a.from - b.from).map((t) => t.tensor);
 }
 
-function applyField(field: FieldState, step: FieldStep): FieldState | null {
-  if (step === null) return null;
-  if (step === 'keep') return field;
-  if (step.kernel.length !== field.size.length) return null;
-  return {
-    size: field.size.map((s, i) => s + (step.kernel[i] - 1) * step.dilation[i] * field.jump[i]),
-    offset: field.offset.map((o, i) => (step.padBefore[i] === null ? NaN : o - (step.padBefore[i] as number) * field.jump[i])),
-    jump: field.jump.map((j, i) => j * step.stride[i]),
-  };
-}
-
-function toField(f: FieldState): ReceptiveField {
-  const clean = (xs: number[]) => xs.map((x) => nullIfNaN(x));
-  return { size: clean(f.size), jump: clean(f.jump), offset: clean(f.offset) };
-}
-
-/** Keras' default layer name: the class in snake case, numbered per model from the second on. */
-function layerName(call: LayerCall, walk: Walk): string {
+/** Keras 3 names Inputs `input_layer`, `input_layer_1`…, Keras 2 `input_1`, `input_2`…, unless `name=` is given. */
+function inputName(walk: Walk, call: LayerCall): string {
   const given = call.args.get('name');
   if (given?.kind === 'string') return given.value;
-  const base = call.op?.name ?? toSnakeCase(call.subclass ?? ruleFor(call.type)?.type ?? call.type);
-  const n = walk.names.get(base) ?? 0;
-  walk.names.set(base, n + 1);
-  return n === 0 ? base : `${base}_${n}`;
+  const key = inputLayerName(0, walk.kerasVersion);
+  const n = walk.names.get(key) ?? 0;
+  walk.names.set(key, n + 1);
+  return inputLayerName(n, walk.kerasVersion);
 }
 
-/** The layer's arguments by name with Keras' defaults filled in, as plain JSON, tuples as Keras normalises them. */
-function configOf(call: LayerCall, rule: Rule | undefined): Record<string, unknown> {
-  const config: Record<string, unknown> = {};
-  if (rule) for (const name of rule.signature) config[name] = name in rule.defaults ? rule.defaults[name] : null;
-  for (const [k, v] of call.args) config[k] = toJson(v as Value, kerasJson);
-  for (const [name, spec] of Object.entries(rule?.tuples ?? {})) if (name in config) config[name] = normalizeTuple(config[name], spec);
-  return config;
-}
-
-function nullIfNaN(x: number | null): number | null {
-  return x === null || Number.isNaN(x) ? null : x;
-}
-
-export function toShape(shape: InternalShape | null): Shape | null {
-  return shape ? shape.map((d) => nullIfNaN(d)) : null;
+/**
+ * The receptive field where branches meet: the union of the inputs' windows when their jumps agree (one window
+ * covers both), else unknown.
+ */
+function mergeFields(fields: (FieldState | null)[]): FieldState | null {
+  if (fields.length === 1) return fields[0];
+  if (fields.some((f) => !f)) return null;
+  const fs = fields as FieldState[];
+  const axes = fs[0].size.length;
+  if (fs.some((f) => f.size.length !== axes || f.jump.some((j, i) => j !== fs[0].jump[i]))) return null;
+  const offset = fs[0].offset.map((_, i) => Math.min(...fs.map((f) => f.offset[i])));
+  const end = fs[0].offset.map((_, i) => Math.max(...fs.map((f) => f.offset[i] + f.size[i])));
+  return { size: end.map((e, i) => e - offset[i]), jump: fs[0].jump.slice(), offset };
 }
