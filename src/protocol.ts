@@ -11,7 +11,7 @@
 import * as v from 'valibot';
 import type { Position, Range, ReceptiveField, Shape } from './core/types';
 import type { TrainingSetup } from './core/keras/training';
-import { callKey, type GraphCall } from './core/tfjs/graph';
+import { callKey, IMPLICIT_INPUT, type GraphCall } from './core/tfjs/graph';
 import type { TfjsLayerConfig, TfjsUnsupported } from './core/tfjs/toTfjs';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -60,7 +60,9 @@ const TrainingSetupSchema = v.strictObject({
   fit: v.nullable(RangeSchema),
   notes: v.array(v.string()),
 });
-const GraphCallSchema = v.strictObject({ layer: Count, call: Count, inputs: v.array(v.strictObject({ layer: Count, call: Count })) });
+/** A row, or a Sequential model's implicit Input (IMPLICIT_INPUT), which has none. */
+const GraphRow = v.union([Count, v.literal(IMPLICIT_INPUT)]);
+const GraphCallSchema = v.strictObject({ layer: GraphRow, call: Count, inputs: v.array(v.strictObject({ layer: GraphRow, call: Count })) });
 
 /**
  * The core's types that the protocol carries are interfaces of the core, which does not know valibot. These lines
@@ -112,13 +114,18 @@ const PreviewLayerSchema: v.GenericSchema<PreviewLayer> = v.strictObject({
   nested: v.optional(v.lazy(() => PreviewModelSchema)),
 });
 
-/** A Functional model's graph: its layers' calls in an order tfjs can apply them (`graphCalls` in the core). */
+/** A model's graph: its layers' calls in an order tfjs can apply them (`graphCalls` in the core); a Sequential model's is a chain from its implicit Input. */
 export type PreviewGraph = GraphCall[];
 
-/** A graph whose calls name layers of the model (`size` of them) and take only calls placed before them. */
+/**
+ * A graph whose calls name layers of the model (`size` of them) and take only calls placed before them; only the
+ * first call may be the implicit Input, which takes nothing.
+ */
 function graphFits(graph: PreviewGraph, size: number): boolean {
   const placed = new Set<string>();
-  return graph.every((c) => {
+  return graph.every((c, k) => {
+    const implicit = c.layer === IMPLICIT_INPUT;
+    if (implicit && (k > 0 || c.inputs.length > 0)) return false;
     const ok = c.layer < size && c.inputs.every((i) => i.layer < size && placed.has(callKey(i)));
     placed.add(callKey(c));
     return ok;
@@ -136,8 +143,8 @@ const PreviewModelSchema = v.pipe(
       v.array(PreviewLayerSchema),
       v.check((layers) => layers.every((l, i) => l.index === i), "each layer's index is its place"),
     ),
-    /** Functional models: how the layers connect; null for a Sequential model (a chain, built with tf.sequential). */
-    graph: v.nullable(v.array(GraphCallSchema)),
+    /** How the layers connect, for every model (a Sequential model is a chain): the runner builds it from this. */
+    graph: v.array(GraphCallSchema),
     /** Estimated float32 bytes of weights plus one sample's activations. */
     estimatedBytes: v.nullable(NonNegative),
     /** The model's parameters and its deepest receptive field, as the core counts them (the webview shows them as they are). */
@@ -150,7 +157,7 @@ const PreviewModelSchema = v.pipe(
     /** How the source compiles and fits it (the core's reading, defaults marked); absent for a model used as a layer. */
     training: v.optional(TrainingSetupSchema),
   }),
-  v.check((m) => m.graph === null || graphFits(m.graph, m.layers.length), 'each graph call names a layer of the model and takes calls placed before it'),
+  v.check((m) => graphFits(m.graph, m.layers.length), 'each graph call names a layer of the model and takes calls placed before it'),
 );
 export type PreviewModel = v.InferOutput<typeof PreviewModelSchema>;
 

@@ -7,6 +7,7 @@ import '../../test/support/pythonText'; // first: src/core imports its keras.app
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../src/core';
+import { isChain } from '../../src/core/tfjs/graph';
 import { toPreviewModel } from '../../src/panel/previewModel';
 import { matchLayers, readKerasWeights } from '../../src/weights/readWeights';
 import { modelToSave, writeKeras3Weights } from '../../src/weights/writeWeights';
@@ -41,7 +42,7 @@ export function writtenForKeras(c: SavedCase): Uint8Array {
   if (!found) throw new Error(`LayerLens finds no model "${c.model}" in the source.`);
   const model = toPreviewModel(found, 'oracle');
   const weights = matchLayers(readKerasWeights(new Uint8Array(readFileSync(join(FIXTURES, c.file))), c.file), model.layers);
-  return writeKeras3Weights(modelToSave(model.graph ? 'functional' : 'sequential', model.layers, weights));
+  return writeKeras3Weights(modelToSave(isChain(model.graph) ? 'sequential' : 'functional', model.layers, weights));
 }
 
 if (require.main === module) {

@@ -16,10 +16,9 @@ export function isPooling(type: string): boolean {
 export function toPreviewModel(model: ModelResult, key: string): PreviewModel {
   const params = model.totalParams;
   const activations = model.activationBytes;
-  const functional = model.kind === 'functional';
-  /** Functional models: the names of the layers that take each layer's output. */
-  const feeds = new Map<string, string[]>();
-  if (functional) for (const l of model.layers) for (const name of new Set(l.inbound?.flat() ?? [])) feeds.set(name, [...(feeds.get(name) ?? []), l.name]);
+  /** Functional models: the names of the layers that take each row's output, found by the rows' edges (`inboundRows`). */
+  const feeds = model.layers.map((): string[] => []);
+  for (const l of model.layers) for (const row of new Set(l.inboundRows?.flat() ?? [])) feeds[row]?.push(l.name);
   return {
     key,
     name: model.name,
@@ -36,10 +35,10 @@ export function toPreviewModel(model: ModelResult, key: string): PreviewModel {
       activation: typeof l.config.activation === 'string' ? l.config.activation : l.type === 'Softmax' ? 'softmax' : null,
       comparable: isPooling(l.type),
       from: [...new Set(l.inbound?.flat() ?? [])],
-      to: feeds.get(l.name) ?? [],
+      to: feeds[i],
       ...(l.nested ? { nested: toPreviewModel(nestedModel(l), `${key}/${l.name}`) } : {}),
     })),
-    graph: functional ? graphCalls(model) : null,
+    graph: graphCalls(model),
     estimatedBytes: params === null || activations === null ? null : params * BYTES_PER_PARAM + activations,
     totalParams: params,
     deepestField: modelField(model),

@@ -5,13 +5,14 @@
  * fit the model are refused (WeightsError) before the user picks a place for them.
  */
 import * as vscode from 'vscode';
+import { isChain } from '../core/tfjs/graph';
 import type { LayerWeights, PreviewModel } from '../protocol';
 import { defaultWeightsName, modelToSave, withWeightsSuffix, writeKeras3Weights } from '../weights/writeWeights';
 
 /** Asks where to save and writes the file; the file's URI, or undefined when the user cancels. */
 export async function saveWeightsFile(sourceUri: vscode.Uri, model: PreviewModel, weights: LayerWeights[]): Promise<vscode.Uri | undefined> {
   // Keras names a model by its kind unless `name=` says otherwise; the name is only recorded, never checked.
-  const bytes = writeKeras3Weights(modelToSave(model.graph ? 'functional' : 'sequential', model.layers, weights));
+  const bytes = writeKeras3Weights(modelToSave(isChain(model.graph) ? 'sequential' : 'functional', model.layers, weights));
   const chosen = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.joinPath(sourceUri, '..', defaultWeightsName(sourceUri.path)),
     filters: { 'Keras 3 weights (.weights.h5)': ['h5'] },

@@ -7,9 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { RANDOM_INITIALIZERS } from '../../src/core/tfjs/initializers';
-import { callKey } from '../../src/core/tfjs/graph';
+import { callKey, IMPLICIT_INPUT, isChain } from '../../src/core/tfjs/graph';
 import type { TfjsLayerConfig } from '../../src/core/tfjs/toTfjs';
-import type { LayerWeights, PreviewGraph, PreviewModel } from '../../src/protocol';
+import type { LayerWeights, PreviewModel } from '../../src/protocol';
 import { resampleInput } from './inputs';
 
 export interface LayerMap {
@@ -85,17 +85,15 @@ export class ModelRunner {
   private children: ModelRunner[] = [];
 
   /**
-   * Builds what tfjs can build: a Sequential model's layers in order, stopping at the first it cannot; a
-   * Functional model's calls in graph order, leaving out a layer it cannot build and every call that depends on it.
-   */
-  /**
-   * `carry`: the weights are those of the model before an edit, not a file's: each layer whose name and shapes still
-   * fit takes its weights, the others keep their initial ones (BuildResult.carried says which). Without it, weights
-   * that do not fit every layer throw, and none are loaded.
+   * Builds what tfjs can build, following the model's graph (a Sequential model's is a chain from its implicit
+   * Input): each call in order, leaving out a layer tfjs cannot build and every call that depends on it (in a chain,
+   * every layer after it). `carry`: the weights are those of the model before an edit, not a file's: each layer whose
+   * name and shapes still fit takes its weights, the others keep their initial ones (BuildResult.carried says which).
+   * Without it, weights that do not fit every layer throw, and none are loaded.
    */
   build(preview: PreviewModel, weights: LayerWeights[] | null = null, carry = false): BuildResult {
     this.dispose();
-    const stopReason = preview.graph ? this.buildGraph(preview, preview.graph) : this.buildSequential(preview);
+    const stopReason = this.buildGraph(preview);
     if (weights && this.built.length) {
       const carried = this.loadWeights(preview, weights, carry);
       if (carry) return { built: this.indices.length, stopReason, carried };
@@ -103,47 +101,23 @@ export class ModelRunner {
     return { built: this.indices.length, stopReason };
   }
 
-  private buildSequential(preview: PreviewModel): string | null {
-    const seq = tfl.sequential({ name: modelName(preview) });
-    let stopReason: string | null = null;
-    for (const layer of preview.layers) {
-      try {
-        const built = this.make(layer);
-        const made = built.layer;
-        seq.add(made);
-        this.built.push(built);
-        this.indices.push(layer.index);
-        this.plan.push({
-          key: `${layer.index}`,
-          layer: made,
-          inputs: this.plan.length ? [this.plan[this.plan.length - 1].key] : ['input'],
-          index: layer.index,
-        });
-      } catch (e) {
-        stopReason = `${layer.name} (${layer.type}): ${(e as Error).message}`;
-        break;
-      }
-    }
-    if (this.indices.length > 0) {
-      this.model = tfl.model({ inputs: seq.inputs, outputs: seq.layers.map((l) => l.output as tfl.SymbolicTensor) });
-      if (!stopReason) this.finals = [seq.layers[seq.layers.length - 1].output as tfl.SymbolicTensor];
-    }
-    return stopReason;
-  }
-
-  private buildGraph(preview: PreviewModel, graph: PreviewGraph): string | null {
+  private buildGraph(preview: PreviewModel): string | null {
     const tensors = new Map<string, tfl.SymbolicTensor>();
     const made = new Map<number, tfl.layers.Layer>();
     const inputs: tfl.SymbolicTensor[] = [];
     const outputs: tfl.SymbolicTensor[] = [];
+    const finals = finalRows(preview);
+    const chain = isChain(preview.graph);
     let stopReason: string | null = null;
-    for (const call of graph) {
+    for (const call of preview.graph) {
+      if (call.layer === IMPLICIT_INPUT) continue; // made with the first layer, as tf.sequential makes it
       const layer = preview.layers[call.layer];
+      const implicit = call.inputs.some((i) => i.layer === IMPLICIT_INPUT);
       const args = call.inputs.map((i) => tensors.get(callKey(i)));
       // A call on the output of a layer that could not be built is left out with it.
-      if (args.some((a) => !a)) continue;
+      if (!implicit && args.some((a) => !a)) continue;
       try {
-        if (layer.type === 'InputLayer') {
+        if (layer.type === 'InputLayer' && !implicit) {
           if ('unsupported' in layer.tfjs) throw new Error(layer.tfjs.unsupported);
           const shape = layer.tfjs.config.batchInputShape as (number | null)[];
           const input = tfl.input({ batchShape: shape, name: `l${layer.index}_${layer.name}` });
@@ -161,9 +135,10 @@ export class ModelRunner {
           this.built.push(built);
         }
         const given = args as tfl.SymbolicTensor[];
-        const out = tfLayer.apply(given.length === 1 ? given[0] : given) as tfl.SymbolicTensor;
+        const out = implicit ? chainStart(tfLayer, inputs) : (tfLayer.apply(given.length === 1 ? given[0] : given) as tfl.SymbolicTensor);
+        if (chain) checkChained(tfLayer, out);
         tensors.set(callKey(call), out);
-        if (layer.to.length === 0) this.finals.push(out);
+        if (finals.has(call.layer)) this.finals.push(out);
         this.plan.push({ key: callKey(call), layer: tfLayer, inputs: call.inputs.map(callKey), index: call.call === 0 ? layer.index : null });
         if (call.call === 0) {
           outputs.push(out);
@@ -171,6 +146,13 @@ export class ModelRunner {
         }
       } catch (e) {
         stopReason ??= `${layer.name} (${layer.type}): ${(e as Error).message}`;
+        // A layer whose first call failed is no layer of the built model (its weights are not the model's).
+        const failed = this.built[this.built.length - 1];
+        if (failed?.index === layer.index && !this.indices.includes(layer.index) && made.get(call.layer) === failed.layer) {
+          this.built.pop();
+          made.delete(call.layer);
+          release(failed.layer);
+        }
       }
     }
     if (outputs.length > 0) this.model = tfl.model({ inputs, outputs, name: modelName(preview) });
@@ -334,7 +316,7 @@ export class ModelRunner {
     const values = new Map<string, tf.Tensor>();
     let lastYield = performance.now();
     try {
-      if (this.inputs.length === 0) values.set('input', tf.tensor(input, [1, ...inputShape], 'float32'));
+      if (this.inputs.length === 0) values.set(callKey({ layer: IMPLICIT_INPUT, call: 0 }), tf.tensor(input, [1, ...inputShape], 'float32'));
       let k = 0;
       for (const step of this.plan) {
         if (cancelled()) return false;
@@ -402,6 +384,33 @@ function release(layer: tfl.layers.Layer): void {
   } catch {
     // Not built, or already freed.
   }
+}
+
+/**
+ * A Sequential model's first layer on its implicit Input, as tf.sequential adds it: applied to an Input made for it,
+ * of its input shape (a model used as the first layer: its own Input's) and named after it; without a shape, tfjs'
+ * own refusal. The Input joins `inputs`. (A Sequential row that is an InputLayer has no tfjs conversion: toTfjs.)
+ */
+function chainStart(first: tfl.layers.Layer, inputs: tfl.SymbolicTensor[]): tfl.SymbolicTensor {
+  const shape = first instanceof tfl.LayersModel ? first.inputs[0]?.shape : first.batchInputShape;
+  if (!shape) throw new Error('The first layer in a Sequential model must get an `inputShape` or `batchInputShape` argument.');
+  const input = tfl.input({ batchShape: shape, dtype: first.dtype, name: `${first.name}_input` });
+  inputs.push(input);
+  return first.apply(input) as tfl.SymbolicTensor;
+}
+
+/** tf.sequential's checks on each layer it adds: one output tensor, and no negative dimension. */
+function checkChained(layer: tfl.layers.Layer, out: tfl.SymbolicTensor | tfl.SymbolicTensor[]): void {
+  if (Array.isArray(out))
+    throw new Error('All layers in a Sequential model should have a single output tensor. For multi-output layers, use the functional API.');
+  if (out.shape.some((d) => d !== null && d < 0))
+    throw new Error(`Negative dimension size caused by adding layer ${layer.name} with input shape [${layer.inboundNodes[0].inputTensors[0].shape}]`);
+}
+
+/** The rows whose output no row takes (none by the graph, none by an edge it leaves out): the model's own outputs, a chain's last layer. */
+function finalRows(preview: PreviewModel): Set<number> {
+  const taken = new Set(preview.graph.flatMap((c) => c.inputs.map((i) => i.layer)));
+  return new Set(preview.layers.flatMap((l, i) => (l.to.length === 0 && !taken.has(i) ? [i] : [])));
 }
 
 function modelName(preview: PreviewModel): string {

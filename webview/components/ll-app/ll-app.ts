@@ -4,6 +4,7 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { formatShape } from '../../../src/core/format';
+import { isChain } from '../../../src/core/tfjs/graph';
 import type { HostMessage } from '../../../src/protocol';
 import { PreviewController, type Host, type TrainingSession } from '../../app/controller';
 import type { LayerMap } from '../../tfjs/runner';
@@ -116,7 +117,8 @@ export class AppElement extends LitElement {
       ${
         c.stopReason
           ? html`<div class="message">
-              ${model.graph ? 'No maps for' : 'Maps stop before'} ${c.stopReason}${model.graph ? ', nor for the layers that depend on it' : ''}
+              ${isChain(model.graph) ? 'Maps stop before' : 'No maps for'}
+              ${c.stopReason}${isChain(model.graph) ? '' : ', nor for the layers that depend on it'}
             </div>`
           : nothing
       }
