@@ -111,8 +111,6 @@ function propagate(
   const runs: (NodeRun | undefined)[] = [];
   const made: (NodeOutput | undefined)[] = [];
   const rows = new Map<RowKey, LayerResult>();
-  /** Each row's inbound nodes, one list per call, parallel to its `inbound`: its `inboundRows` once the rows are in order. */
-  const inboundNodes = new Map<LayerResult, number[][]>();
   const functional = graph.kind === 'functional';
   graph.nodes.forEach((node, i) => {
     const { run, result } = node.kind === 'input' ? runInput(node, walk, given) : runNode(node, walk, runs, rows);
@@ -145,7 +143,8 @@ function propagate(
       if (row.inboundKeywords || keywords) row.inboundKeywords = [...(row.inboundKeywords ?? row.inbound.slice(0, -1).map(() => 0)), keywords];
       if (row.inboundTensors || listsOutputs)
         row.inboundTensors = [...(row.inboundTensors ?? row.inbound.slice(0, -1).map((c) => c.map(() => 0))), inboundTensors];
-      inboundNodes.get(row)?.push(inputs.map((e) => e.node));
+      // Node indices until the rows are in order, then row indices (below).
+      row.inboundRows?.push(inputs.map((e) => e.node));
       row.macs = row.macs === null || result.macs === null ? null : row.macs + result.macs;
       row.calls ??= [{ range: row.range, inputShape: row.inputShape, outputShape: row.outputShape }];
       row.calls.push(call);
@@ -157,7 +156,7 @@ function propagate(
     result.inboundCalls = inputs.length ? [inboundCalls] : [];
     if (listsOutputs) result.inboundTensors = [inboundTensors];
     if (keywords) result.inboundKeywords = [keywords];
-    inboundNodes.set(result, inputs.length ? [inputs.map((e) => e.node)] : []);
+    result.inboundRows = inputs.length ? [inputs.map((e) => e.node)] : [];
     rows.set(key, result);
     made[i] = { row: result, shape: result.outputShape, call: 0 };
   });
@@ -165,8 +164,13 @@ function propagate(
   layers.forEach((l, i) => (l.index = i));
   if (functional) {
     // Edges as rows of this list: -1 where the layer taken is no row of it (a tensor made before one of the model's Inputs).
-    const rowIndex = new Map(layers.map((l, i) => [l, i]));
-    for (const l of layers) l.inboundRows = (inboundNodes.get(l) ?? []).map((call) => call.map((n) => rowIndex.get(made[n]?.row as LayerResult) ?? -1));
+    const listed = new Set(layers);
+    for (const l of layers)
+      for (const call of l.inboundRows ?? [])
+        call.forEach((n, k) => {
+          const row = made[n]?.row;
+          call[k] = row && listed.has(row) ? row.index : -1;
+        });
   }
   return { runs, made, layers };
 }
@@ -267,10 +271,9 @@ function runEntry(
   called?: Parameters<typeof runLayer>[6],
 ): LayerRun {
   const value = entry.value;
+  if (value.kind !== 'model' && value.kind !== 'functional') return runLayer(entry, input, field, walk, index, inputs, called);
   const blank = (type: string, name: string) => blankRow(entry, input, walk, index, type, name);
-  if (value.kind === 'model') return runNested(value.model, input, walk, blank);
-  if (value.kind === 'functional') return runNestedFunctional(value.model, input, walk, blank, entry);
-  return runLayer(entry, input, field, walk, index, inputs, called);
+  return value.kind === 'model' ? runNested(value.model, input, walk, blank) : runNestedFunctional(value.model, input, walk, blank, entry);
 }
 
 /** A model's result from its rows: totals, activation memory and where it was built, the same for Sequential and Functional models. */
