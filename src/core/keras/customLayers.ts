@@ -9,7 +9,7 @@ import { chunkToSource } from '../python/chunks';
 import { classAttribute, type Instance } from '../python/objects';
 import { MAX_CALL_DEPTH, Scope, type ParsedArgs } from '../python/scope';
 import { cannotResolve, NONE, unknown, type Value } from '../python/values';
-import { runFunctional } from './graph';
+import { runFunctional } from './propagate';
 import { KerasGraph, operationCall } from './tensorGraph';
 import type { CustomTrace, GraphNode, LayerCall } from './values';
 
