@@ -118,6 +118,8 @@ interface TextFacts {
   definesCallable: boolean;
   /** Bits: 1 if it holds `<<<<<<<`, 2 if `>>>>>>>` (a version-control conflict's markers). */
   conflictMarkers: number;
+  /** It holds `import`: it may import a Keras 1/2 module path (keras2ModuleNotes reads only such statements). */
+  mayImport: boolean;
   /** The distinct names written just before a `(` (spaces between allowed), asked for by walkCallers. */
   callHeads?: string[];
   /** The names it changes in place (`names.append(`, `.extend(`, `.insert(`, `names +=`), asked for by walkMutations. */
@@ -138,6 +140,7 @@ function textFacts(text: string): TextFacts {
       names: definedNames(text),
       definesCallable: DEFINES.some((re) => re.test(withoutDecorators(text))),
       conflictMarkers: (text.includes('<<<<<<<') ? 1 : 0) | (text.includes('>>>>>>>') ? 2 : 0),
+      mayImport: text.includes('import'),
     };
     factsCache.set(text, facts);
   }
@@ -548,7 +551,14 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   const conflict = facts.some((f) => f.conflictMarkers & 1) && facts.some((f) => f.conflictMarkers & 2);
   return withFileDiagnostics(
     run,
-    fileDiagnostics(source, chunks, (i) => (walked[i] ? chunkInfo(chunks[i].text).syntaxError : null), conflict, prepared.kerasVersion),
+    fileDiagnostics(
+      source,
+      chunks,
+      (i) => (walked[i] ? chunkInfo(chunks[i].text).syntaxError : null),
+      conflict,
+      prepared.kerasVersion,
+      (i) => facts[i].mayImport,
+    ),
   );
 }
 
@@ -593,10 +603,12 @@ function fileDiagnostics(
   syntaxError: (index: number) => ChunkInfo['syntaxError'],
   conflictPossible: boolean,
   kerasVersion: KerasVersion,
+  /** Whether statement `i` may import (its cached text facts, on a keystroke); every statement is read without it. */
+  mayImport?: (index: number) => boolean,
 ): { diagnostics: Diagnostic[]; broken: Range[] } {
   const { diagnostics, broken } = syntaxErrors(source, chunks, syntaxError);
   // Imports of Keras 1/2 module paths: code valid in Keras 2 only, said whichever version is chosen.
-  diagnostics.push(...keras2ModuleNotes(source, chunks, kerasVersion));
+  diagnostics.push(...keras2ModuleNotes(source, mayImport ? chunks.filter((_c, i) => mayImport(i)) : chunks, kerasVersion));
   // Version-control conflict markers: Python cannot run the file, even where no model statement holds one. Both
   // ends must be there (a lone `=======` line is more likely a heading's underline in a docstring).
   const markers = conflictPossible ? [...source.text.matchAll(CONFLICT_MARKER)] : [];
