@@ -6,6 +6,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { toSnakeCase } from '../layers/rule';
+import { callHeads } from '../python/calls';
 import { chunkToSource } from '../python/chunks';
 import { classAttribute, defines, type Instance, type LocalClass } from '../python/objects';
 import { iterate } from '../python/operators';
@@ -359,11 +360,5 @@ function mayBuildModels(def: FunctionDefinition, callables: Set<string>): boolea
   if (codeMayTouchModels(text)) return true;
   // Its body only: the `def name(` line is no call.
   const body = def.node.lastChild;
-  if (!body) return false;
-  CALLED_NAME.lastIndex = body.from - def.node.from;
-  for (let m = CALLED_NAME.exec(text); m; m = CALLED_NAME.exec(text)) if (callables.has(m[1])) return true;
-  return false;
+  return body !== null && callHeads(def.chunk.text.slice(body.from, def.node.to)).some((name) => callables.has(name));
 }
-
-/** A name called (`f(`, `self.f(`, `Cls (`). */
-const CALLED_NAME = /([A-Za-z_]\w*)\s*\(/g;
