@@ -535,7 +535,7 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   const ambient = ambientChunks(program);
   // A file opened (no previous version) runs as one program: no slower than before groups. From the first edit on,
   // it runs in groups, whose runs the next edit can keep (the first edit pays for them: about a cold analysis).
-  const run = interpret(program, previousRun(prepared, walked, ambient), prepared.edit !== undefined);
+  const run = interpret(program, ambient, previousRun(prepared, walked, ambient), prepared.edit !== undefined);
   if (prepared.owner)
     lastVersions.set(prepared.owner, {
       source,

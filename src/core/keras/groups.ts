@@ -24,7 +24,7 @@ import { clearWordsCache, wordsOf } from '../python/words';
 import { analyzeFunctional, analyzeModel } from './propagate';
 import { Interpreter, underFileBounds, type Program } from './interpreter';
 import { warnIfIncomplete } from './completeness';
-import { movedDiagnostic, movedModel, type EditShift } from './movedResults';
+import { movedDiagnostic, movedModel, type EditShift, type Placed } from './movedResults';
 import { DEFAULT_KERAS_VERSION } from './versions';
 
 /** One group's run: what it made, and what it depends on. */
@@ -39,8 +39,11 @@ export interface GroupRecord {
   models: number;
   graphNodes: number;
   starFromGroup: boolean;
-  /** Models and file notes with the offset they sort by, in the order one whole run gives them. */
-  results: { from: number; model: ModelResult }[];
+  /**
+   * Models and file notes with the offset they sort by, in the order one whole run gives them; a model an edit moved
+   * keeps how it was made and moved (see movedResults.ts).
+   */
+  results: { from: number; model: ModelResult; placed?: Placed }[];
   notes: { from: number; diagnostic: Diagnostic }[];
 }
 
@@ -316,9 +319,13 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): G
   const move = (from: number) => (from >= oldEditEnd ? from + delta : from);
   const results: GroupRecord['results'] = [];
   for (const r of old.results) {
-    const model = shift ? movedModel(r.model, shift) : r.model;
-    if (!model) return null;
-    results.push({ from: move(r.from), model });
+    if (!shift) {
+      results.push({ from: move(r.from), model: r.model, placed: r.placed });
+      continue;
+    }
+    const moved = movedModel(r.placed ?? { made: r.model, shifts: [] }, shift);
+    if (!moved) return null;
+    results.push({ from: move(r.from), ...moved });
   }
   const notes: GroupRecord['notes'] = [];
   for (const n of old.notes) {
@@ -391,9 +398,9 @@ function touchingAll(records: GroupRecord[], union: Union): boolean {
 
 const MAX_ROUNDS = 4;
 
-export function interpret(program: Program, previous: PreviousRun | null, grouped: boolean): Interpretation {
+/** Runs `program` in groups (`grouped`) or whole; `ambient` is `ambientChunks(program)`. */
+export function interpret(program: Program, ambient: boolean[], previous: PreviousRun | null, grouped: boolean): Interpretation {
   const { chunks, walked, chunkNames } = program;
-  const ambient = ambientChunks(program);
   if (!grouped) return whole(program, ambient, '');
   const ambientParts: string[] = [];
   const ambientOrder: number[] = [];
