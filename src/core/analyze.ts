@@ -270,6 +270,7 @@ function previousRun(prepared: Prepared, walked: boolean[], ambient: boolean[]):
     changedLazy,
     lineDelta: prepared.source.lineIndex(prepared.source.text.length) - previous.source.lineIndex(oldText.length),
     shift: editShift(previous.source, prepared.source, oldText.length - ends.suffix, prepared.source.text.length - ends.suffix),
+    shiftsAfter: new Map(),
     wordGroups: sameWords ? run.wordGroups : null,
     editStart: ends.prefix,
     oldEditEnd: oldText.length - ends.suffix,

@@ -24,7 +24,7 @@ import { clearWordsCache, wordsOf } from '../python/words';
 import { analyzeFunctional, analyzeModel } from './propagate';
 import { Interpreter, underFileBounds, type Program } from './interpreter';
 import { warnIfIncomplete } from './completeness';
-import { movedDiagnostic, movedModel, type EditShift, type Placed } from './movedResults';
+import { movedDiagnostic, movedModel, NO_SHIFTS, type EditShift, type Placed } from './movedResults';
 import { DEFAULT_KERAS_VERSION } from './versions';
 
 /** One group's run: what it made, and what it depends on. */
@@ -68,6 +68,8 @@ export interface PreviousRun {
   lineDelta: number;
   /** Where the edit ended, before and after it, for moving results' positions; null where they cannot be moved (notebooks). */
   shift: EditShift | null;
+  /** Each list of shifts a kept model had, with `shift` after it (see movedResults.ts), filled as models move. */
+  shiftsAfter: Map<readonly EditShift[], readonly EditShift[]>;
   /**
    * The groups the statements' names and words made in the previous run (`Interpretation.wordGroups`), where the edit
    * left every statement's index, walked and import-only status, names and words as they were (most keystrokes):
@@ -323,7 +325,11 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): G
       results.push({ from: move(r.from), model: r.model, placed: r.placed });
       continue;
     }
-    const moved = movedModel(r.placed ?? { made: r.model, shifts: [] }, shift);
+    const { made, shifts } = r.placed ?? { made: r.model, shifts: NO_SHIFTS };
+    // Models moved by the same edits share their list of shifts, and so do they after this one.
+    let after = previous.shiftsAfter.get(shifts);
+    if (!after) previous.shiftsAfter.set(shifts, (after = [...shifts, shift]));
+    const moved = movedModel(made, after);
     if (!moved) return null;
     results.push({ from: move(r.from), ...moved });
   }
