@@ -24,7 +24,7 @@ import { clearWordsCache, wordsOf } from '../python/words';
 import { analyzeFunctional, analyzeModel } from './propagate';
 import { Interpreter, underFileBounds, type Program } from './interpreter';
 import { warnIfIncomplete } from './completeness';
-import { movedDiagnostic, movedModel, NO_SHIFTS, type EditShift, type Placed } from './movedResults';
+import { movedDiagnostic, movedModel, NO_SHIFTS, rowsExtent, type EditShift, type Placed } from './movedResults';
 import { DEFAULT_KERAS_VERSION } from './versions';
 
 /** One group's run: what it made, and what it depends on. */
@@ -325,11 +325,11 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): G
       results.push({ from: move(r.from), model: r.model, placed: r.placed });
       continue;
     }
-    const { made, shifts } = r.placed ?? { made: r.model, shifts: NO_SHIFTS };
+    const placed = r.placed ?? { made: r.model, shifts: NO_SHIFTS, extent: rowsExtent(r.model) };
     // Models moved by the same edits share their list of shifts, and so do they after this one.
-    let after = previous.shiftsAfter.get(shifts);
-    if (!after) previous.shiftsAfter.set(shifts, (after = [...shifts, shift]));
-    const moved = movedModel(made, after);
+    let after = previous.shiftsAfter.get(placed.shifts);
+    if (!after) previous.shiftsAfter.set(placed.shifts, (after = [...placed.shifts, shift]));
+    const moved = movedModel(placed, after);
     if (!moved) return null;
     results.push({ from: move(r.from), ...moved });
   }

@@ -17,10 +17,11 @@ export interface EditShift {
   newEnd: Position;
 }
 
-/** A model as its group's run made it, and the shifts of the edits since, oldest first. */
+/** A model as its group's run made it, the shifts of the edits since (oldest first), and where its rows lay when made. */
 export interface Placed {
   made: ModelResult;
   shifts: readonly EditShift[];
+  extent: RowsExtent | null;
 }
 
 /** A model's shifts before any edit moved it. */
@@ -129,7 +130,7 @@ const ROWS: Record<'layers' | 'tensors', PropertyDescriptor> = {
  * messages names a line. Every field of the result types that holds a range is moved here: the differential test
  * along chains of edits (test/unit/reference.test.ts) fails on one left out.
  */
-export function movedModel(made: ModelResult, shifts: readonly EditShift[]): { model: ModelResult; placed: Placed } | null {
+export function movedModel({ made, extent }: Omit<Placed, 'shifts'>, shifts: readonly EditShift[]): { model: ModelResult; placed: Placed } | null {
   const diagnostics: Diagnostic[] = [];
   for (const d of made.diagnostics) {
     if (NAMES_A_LINE.test(d.message)) return null;
@@ -156,13 +157,12 @@ export function movedModel(made: ModelResult, shifts: readonly EditShift[]): { m
   if (eager) {
     model.layers = made.layers.map((l) => moveLayer(l, shifts));
     if (made.tensors) model.tensors = made.tensors.map((t) => ({ ...t, range: moveRange(t.range, shifts) }));
-    return { model, placed: { made: model, shifts: NO_SHIFTS } };
+    return { model, placed: { made: model, shifts: NO_SHIFTS, extent: rowsExtent(model) } };
   }
-  const extent = rowsExtent(made);
   // A position moves monotonically (one after another stays after it): the extent's ends move to the moved rows' ends.
   const pending: Pending = { made, shifts, extent: extent && { first: moveThrough(extent.first, shifts), last: moveThrough(extent.last, shifts) } };
   Object.defineProperty(model, PENDING, { value: pending });
-  return { model, placed: { made, shifts } };
+  return { model, placed: { made, shifts, extent } };
 }
 
 function moveDiagnostic(diagnostic: Diagnostic, shifts: readonly EditShift[]): Diagnostic {
