@@ -113,8 +113,12 @@ function importOnly(text: string): boolean {
   return only;
 }
 
-/** Import-only walked statements, per chunk. */
-export function ambientChunks(program: Program): boolean[] {
+/**
+ * Import-only walked statements, per chunk. Given the previous version's, for the same walked statements (a
+ * keystroke), only the statements the edit changed are asked again.
+ */
+export function ambientChunks(program: Program, previous?: { ambient: boolean[]; changed: number[] }): boolean[] {
+  if (previous && previous.changed.every((i) => previous.ambient[i] === (program.walked[i] && importOnly(program.chunks[i].text)))) return previous.ambient;
   return program.chunks.map((c, i) => program.walked[i] && importOnly(c.text));
 }
 
@@ -345,28 +349,39 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): G
 /**
  * Pairs of groups that touch: one read or bound what another bound, or both made something at one place. Groups
  * kept from the previous run or round did not touch one another then and hold what they held: only pairs with a
- * group that ran (`fresh`) can touch now. When few ran (a keystroke), each is tested against every group, which
- * allocates nothing; otherwise every group's names go into maps.
+ * group that ran (`fresh`) can touch now. When few ran (a keystroke), the names each read or bound are looked up
+ * among the binders of every group (a name or two per group), and each group's reads, results and notes are asked
+ * about the few it bound and made; otherwise every group's names go into maps.
  */
 function touching(records: GroupRecord[], union: Union, fresh: boolean[]): boolean {
   const ran = records.filter((_r, g) => fresh[g]);
   if (ran.length === 0) return false;
   if (ran.length > FEW_FRESH) return touchingAll(records, union);
+  const binders = new Map<string, GroupRecord[]>();
+  for (const r of records)
+    for (const name of r.binds) {
+      const list = binders.get(name);
+      if (list) list.push(r);
+      else binders.set(name, [r]);
+    }
   let merged = false;
+  const join = (f: GroupRecord, r: GroupRecord) => {
+    if (r !== f) merged = union.union(f.members[0], r.members[0]) || merged;
+  };
   for (const f of ran) {
+    for (const name of f.reads) for (const r of binders.get(name) ?? []) join(f, r);
     const binds = [...f.binds];
-    const reads = [...f.reads];
+    for (const name of binds) for (const r of binders.get(name) ?? []) join(f, r);
     const places = new Set<number>();
     for (const x of f.results) places.add(x.from);
     for (const x of f.notes) places.add(x.from);
     for (const r of records) {
       if (r === f) continue;
       let touches = false;
-      for (let k = 0; k < binds.length && !touches; k++) touches = r.binds.has(binds[k]) || r.reads.has(binds[k]);
-      for (let k = 0; k < reads.length && !touches; k++) touches = r.binds.has(reads[k]);
+      for (let k = 0; k < binds.length && !touches; k++) touches = r.reads.has(binds[k]);
       for (let k = 0; k < r.results.length && !touches; k++) touches = places.has(r.results[k].from);
       for (let k = 0; k < r.notes.length && !touches; k++) touches = places.has(r.notes[k].from);
-      if (touches) merged = union.union(f.members[0], r.members[0]) || merged;
+      if (touches) join(f, r);
     }
   }
   return merged;
