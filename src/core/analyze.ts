@@ -25,6 +25,8 @@ import type { EditShift } from './keras/movedResults';
 import { clearAttributeSites } from './python/functions';
 import type { Program } from './keras/interpreter';
 import { clearOldModules, DEFAULT_KERAS_VERSION, keras2ModuleNotes } from './keras/versions';
+import { clearSymbolCaches } from './keras/symbols';
+import { clearSnakeCases } from './layers/rule';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, KerasVersion, Range } from './types';
 
 /** `def name` and `class name` at the start of a statement, after its decorators (see `withoutDecorators`). */
@@ -158,6 +160,8 @@ export function clearParseCache(): void {
   clearApplicationCaches();
   clearAttributeSites();
   clearOldModules();
+  clearSymbolCaches();
+  clearSnakeCases();
   lastVersions.clear();
   byFileName.clear();
 }

@@ -426,3 +426,8 @@ export function toSnakeCase(name: string): string {
 
 /** toSnakeCase's answers: every layer without a name takes one from its class name, thousands per file. */
 const snakeCases = new Map<string, string>();
+
+/** Forgets them (clearParseCache: a cold analysis starts without them, as the editor's first one does). */
+export function clearSnakeCases(): void {
+  snakeCases.clear();
+}
