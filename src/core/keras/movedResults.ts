@@ -80,7 +80,9 @@ interface Pending {
 const PENDING = Symbol('rows moved when first read');
 type Moved = ModelResult & { [PENDING]?: Pending };
 
-function settle<K extends 'layers' | 'tensors'>(model: Moved, key: K, value: ModelResult[K]): ModelResult[K] {
+type RowsKey = 'layers' | 'tensors';
+
+function settle<K extends RowsKey>(model: Moved, key: K, value: ModelResult[K]): ModelResult[K] {
   Object.defineProperty(model, key, { value, writable: true, enumerable: true, configurable: true });
   return value;
 }
@@ -92,38 +94,27 @@ function settle<K extends 'layers' | 'tensors'>(model: Moved, key: K, value: Mod
  * share their shape and stay small (closures per model made each one a dictionary, and the scavenges that copy them
  * twice as long).
  */
-const ROWS: Record<'layers' | 'tensors', PropertyDescriptor> = {
-  layers: {
-    enumerable: true,
-    configurable: true,
-    get(this: Moved) {
-      const { made, shifts } = this[PENDING] as Pending;
-      return settle(
-        this,
-        'layers',
-        made.layers.map((l) => moveLayer(l, shifts)),
-      );
-    },
-    set(this: Moved, value: LayerResult[]) {
-      settle(this, 'layers', value);
-    },
-  },
-  tensors: {
-    enumerable: true,
-    configurable: true,
-    get(this: Moved) {
-      const { made, shifts } = this[PENDING] as Pending;
-      return settle(
-        this,
-        'tensors',
-        made.tensors?.map((t) => ({ ...t, range: moveRange(t.range, shifts) })),
-      );
-    },
-    set(this: Moved, value: ModelResult['tensors']) {
-      settle(this, 'tensors', value);
-    },
-  },
+const ROWS = { layers: rowsAccessor('layers'), tensors: rowsAccessor('tensors') };
+
+/** A model's rows of each kind, moved from the made model's by the shifts. */
+const MOVE_ROWS: { [K in RowsKey]: (made: ModelResult, shifts: readonly EditShift[]) => ModelResult[K] } = {
+  layers: (made, shifts) => made.layers.map((l) => moveLayer(l, shifts)),
+  tensors: (made, shifts) => made.tensors?.map((t) => ({ ...t, range: moveRange(t.range, shifts) })),
 };
+
+function rowsAccessor<K extends RowsKey>(key: K): PropertyDescriptor {
+  return {
+    enumerable: true,
+    configurable: true,
+    get(this: Moved) {
+      const { made, shifts } = this[PENDING] as Pending;
+      return settle(this, key, MOVE_ROWS[key](made, shifts));
+    },
+    set(this: Moved, value: ModelResult[K]) {
+      settle(this, key, value);
+    },
+  };
+}
 
 /**
  * The model `made` moved by `shifts` (those it had, and the last edit's), with every range in it (and its line) moved, or null where one of its
@@ -155,8 +146,8 @@ export function movedModel({ made, extent }: Omit<Placed, 'shifts'>, shifts: rea
     if (passed) model.builtBy.passed = moveRange(passed, shifts);
   }
   if (eager) {
-    model.layers = made.layers.map((l) => moveLayer(l, shifts));
-    if (made.tensors) model.tensors = made.tensors.map((t) => ({ ...t, range: moveRange(t.range, shifts) }));
+    model.layers = MOVE_ROWS.layers(made, shifts);
+    if (made.tensors) model.tensors = MOVE_ROWS.tensors(made, shifts);
     return { model, placed: { made: model, shifts: NO_SHIFTS, extent: rowsExtent(model) } };
   }
   // A position moves monotonically (one after another stays after it): the extent's ends move to the moved rows' ends.
