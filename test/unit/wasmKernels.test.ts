@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels } from '../../webview/tfjs/wasmKernels';
+import { wasmLoops } from '../../webview/tfjs/wasmLoops';
 import { ModelRunner } from '../../webview/tfjs/runner';
 import { Trainer } from '../../webview/train/trainer';
 import { decodeDigits, gunzip } from '../../webview/train/digits';
@@ -108,6 +109,7 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
   const poolCases: [string, Shape4, [number, number], number, 'valid' | 'same'][] = [
     ['2×2, stride 2', [2, 8, 8, 3], [2, 2], 2, 'valid'],
     ['2×2, stride 2, an odd size (the last row and column unused)', [2, 9, 7, 3], [2, 2], 2, 'valid'],
+    ['2×2, stride 2, an odd size, 8 channels (the WebAssembly loop)', [2, 9, 7, 8], [2, 2], 2, 'valid'],
     ['3×3, stride 2, same (windows overlap, padding)', [2, 9, 9, 3], [3, 3], 2, 'same'],
     ['3×2, stride 1, same', [2, 6, 5, 4], [3, 2], 1, 'same'],
     ["the book's first pooling, batch 64", [64, 26, 26, 32], [2, 2], 2, 'valid'],
@@ -132,27 +134,52 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
       }));
   }
 
-  it("MaxPoolGrad equals the CPU backend's where the input has NaNs (a window of NaNs gets no gradient)", () =>
-    compare(() => {
-      const values = tf.randomNormal([1, 4, 4, 2], 0, 1, 'float32', 14).dataSync().slice();
-      // The first window of channel 0 all NaN; channel 1's first window NaN but one value.
-      for (const [y, x] of [
-        [0, 0],
-        [0, 1],
-        [1, 0],
-        [1, 1],
-      ])
-        values[(y * 4 + x) * 2] = NaN;
-      for (const [y, x] of [
-        [0, 0],
-        [1, 0],
-        [1, 1],
-      ])
-        values[(y * 4 + x) * 2 + 1] = NaN;
-      const input = tf.tensor(values, [1, 4, 4, 2]);
-      const dy = tf.randomNormal([1, 2, 2, 2], 0, 1, 'float32', 15);
-      return tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), dy)))(input));
-    }));
+  it("LayerLens' WebAssembly loops compile here (with SIMD) and share the backend's heap, so the cases below run them", async () => {
+    await tf.setBackend('wasm');
+    assert.ok(wasmLoops(tf.backend()), 'the loops, not the JavaScript fallback');
+  });
+
+  // Four channels and more, in fours, go to LayerLens' WebAssembly loop (wasmLoops.ts); others to JavaScript.
+  for (const channels of [2, 4])
+    it(`MaxPoolGrad equals the CPU backend's where the input has NaNs and -Infinity (a window of them gets no gradient), ${channels} channels`, () =>
+      compare(() => {
+        const values = tf.randomNormal([1, 4, 4, channels], 0, 1, 'float32', 14).dataSync().slice();
+        const set = (channel: number, pixels: [number, number, number][]) => pixels.forEach(([y, x, v]) => (values[(y * 4 + x) * channels + channel] = v));
+        // Channel 0's first window all NaN; channel 1's NaN but one value.
+        set(0, [
+          [0, 0, NaN],
+          [0, 1, NaN],
+          [1, 0, NaN],
+          [1, 1, NaN],
+        ]);
+        set(1, [
+          [0, 0, NaN],
+          [1, 0, NaN],
+          [1, 1, NaN],
+        ]);
+        if (channels === 4) {
+          // Channel 2's first window all -Infinity, its second a NaN, -Infinity and +Infinity; channel 3's first NaN
+          // then two equal values.
+          set(2, [
+            [0, 0, -Infinity],
+            [0, 1, -Infinity],
+            [1, 0, -Infinity],
+            [1, 1, -Infinity],
+            [0, 2, NaN],
+            [0, 3, -Infinity],
+            [1, 3, Infinity],
+          ]);
+          set(3, [
+            [0, 0, NaN],
+            [0, 1, 2],
+            [1, 0, 2],
+            [1, 1, 1],
+          ]);
+        }
+        const input = tf.tensor(values, [1, 4, 4, channels]);
+        const dy = tf.randomNormal([1, 2, 2, channels], 0, 1, 'float32', 15);
+        return tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), dy)))(input));
+      }));
 
   const matMulCases: [string, number[], number[], boolean, boolean][] = [
     ['a · b', [5, 7], [7, 3], false, false],

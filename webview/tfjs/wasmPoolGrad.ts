@@ -8,6 +8,7 @@
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, type KernelArgs } from './wasmHeap';
+import { wasmLoops } from './wasmLoops';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
@@ -24,7 +25,10 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo 
   const x = heapF32(backend, input);
   const g = heapF32(backend, dy);
   dx.fill(0);
-  if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0) pairsGrad(x, g, dx, n, h, w, c, oh, ow);
+  const pairs = fh === 2 && fw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0;
+  const loops = pairs && c % 4 === 0 ? wasmLoops(backend) : null;
+  if (loops) loops.maxPoolGrad2x2(x.byteOffset, g.byteOffset, dx.byteOffset, n, h, w, c, oh, ow);
+  else if (pairs) pairsGrad(x, g, dx, n, h, w, c, oh, ow);
   else
     for (let b = 0, at = 0; b < n; b++)
       for (let y = 0; y < oh; y++) {
@@ -63,9 +67,9 @@ function pairsGrad(x: Float32Array, g: Float32Array, dx: Float32Array, n: number
           pick[2] = a2;
           pick[3] = a3;
           // The larger of each row's two (the first where equal), then the larger of those (the top one where equal).
-          const upper = (a1 > a0) | 0;
-          const lower = ((a3 > a2) | 0) + 2;
-          const k = upper + ((pick[lower] > pick[upper]) | 0) * (lower - upper);
+          const upper = +(a1 > a0);
+          const lower = +(a3 > a2) + 2;
+          const k = upper + +(pick[lower] > pick[upper]) * (lower - upper);
           // A NaN or a -Infinity in the window (the sum is not above -Infinity; one test for both): `windowGrad`,
           // which skips NaNs and gives a window of NaNs or of -Infinity no gradient.
           const sum = a0 + a1 + a2 + a3;

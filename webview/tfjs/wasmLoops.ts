@@ -1,0 +1,141 @@
+/**
+ * LayerLens' own WebAssembly loops over the WASM backend's heap, for the training kernels' passes that JavaScript
+ * does slowly: a loop whose every step branches on the data (which of a pooling window's values is largest) costs
+ * a wrong guess of the processor every other step, and JavaScript has no vectors. Written with SIMD (four float32
+ * lanes; branches become masks), assembled at run time (wasmAssembler.ts) into a module that shares the backend's
+ * memory, so the loops read and write tensors where they are.
+ *
+ * Where WebAssembly SIMD is missing (the backend then runs its plain binary), `wasmLoops` returns null and the
+ * kernels use their JavaScript loops. The module compiles under the webview's CSP for the reason the backend does:
+ * 'wasm-unsafe-eval' (README, the preview's Security).
+ */
+import type { KernelBackend } from '@tensorflow/tfjs-core';
+import { assemble, type WasmFunction } from './wasmAssembler';
+
+/**
+ * The part of the WebAssembly API used here, typed here: the unit tests compile the webview's kernels with the
+ * core's settings, which have no DOM library (where WebAssembly's types are).
+ */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: { env: { memory: object } }) => { exports: unknown };
+};
+
+/** The loops, each on byte addresses in the backend's heap. */
+export interface WasmLoops {
+  /**
+   * MaxPoolGrad for 2×2 windows with a stride of 2 and no padding, four channels at a time (`c` a multiple of 4):
+   * each window's gradient to its largest input, the first in row-major order where several are equal, none for a
+   * window of NaNs or of -Infinity (as tfjs' CPU backend). Writes every pixel of a window; `dx` must be zero
+   * elsewhere (an odd last row or column).
+   */
+  maxPoolGrad2x2(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number): void;
+}
+
+/** Four steps of the running maximum over a window's values $a0…$a3, strictly greater than the best so far. */
+const largest = [0, 1, 2, 3]
+  .map(
+    (k) => `
+    local.get $a${k} local.get $most f32x4.gt local.set $above
+    local.get $a${k} local.get $most local.get $above v128.bitselect local.set $most
+    i32.const ${k} i32x4.splat local.get $where local.get $above v128.bitselect local.set $where`,
+  )
+  .join('');
+
+/** The window's four pixels' addresses, in row-major order: `$i`, the next pixel, and those two a row below. */
+const pixel = ['', 'local.get $pixel i32.add', 'local.get $row i32.add', 'local.get $row i32.add local.get $pixel i32.add'];
+
+const MAX_POOL_GRAD_2X2: WasmFunction = {
+  name: 'maxPoolGrad2x2',
+  params: ['$x', '$dy', '$dx', '$n', '$h', '$w', '$c', '$oh', '$ow'],
+  locals: {
+    $pixel: 'i32',
+    $row: 'i32',
+    $b: 'i32',
+    $y: 'i32',
+    $xo: 'i32',
+    $ch: 'i32',
+    $top: 'i32',
+    $i: 'i32',
+    $at: 'i32',
+    $a0: 'v128',
+    $a1: 'v128',
+    $a2: 'v128',
+    $a3: 'v128',
+    $most: 'v128',
+    $where: 'v128',
+    $above: 'v128',
+    $grad: 'v128',
+  },
+  body: `
+    ;; Bytes per pixel and per row; $at walks dy, which is in the loops' order.
+    local.get $c i32.const 2 i32.shl local.set $pixel
+    local.get $w local.get $pixel i32.mul local.set $row
+    local.get $dy local.set $at
+    i32.const 0 local.set $b
+    block $batchesDone loop $batches
+      local.get $b local.get $n i32.ge_s br_if $batchesDone
+      i32.const 0 local.set $y
+      block $rowsDone loop $rows
+        local.get $y local.get $oh i32.ge_s br_if $rowsDone
+        ;; $top: the window row's first byte, input row b·h + 2y.
+        local.get $b local.get $h i32.mul local.get $y i32.const 1 i32.shl i32.add local.get $row i32.mul local.set $top
+        i32.const 0 local.set $xo
+        block $columnsDone loop $columns
+          local.get $xo local.get $ow i32.ge_s br_if $columnsDone
+          i32.const 0 local.set $ch
+          block $channelsDone loop $channels
+            local.get $ch local.get $pixel i32.ge_s br_if $channelsDone
+            ;; $i: the window's top-left pixel, channels ch to ch + 3, from the tensors' start.
+            local.get $top local.get $xo i32.const 1 i32.shl local.get $pixel i32.mul i32.add local.get $ch i32.add local.set $i
+            ${[0, 1, 2, 3].map((k) => `local.get $x local.get $i i32.add ${pixel[k]} v128.load local.set $a${k}`).join('\n            ')}
+            f32.const -Infinity f32x4.splat local.set $most
+            i32.const -1 i32x4.splat local.set $where
+            ${largest}
+            ;; 0 + dy, as the CPU backend adds the gradient to zeros (-0 lands as 0).
+            local.get $at v128.load f32.const 0 f32x4.splat f32x4.add local.set $grad
+            ${[0, 1, 2, 3]
+              .map(
+                (k) =>
+                  `local.get $dx local.get $i i32.add ${pixel[k]} local.get $grad local.get $where i32.const ${k} i32x4.splat i32x4.eq v128.and v128.store`,
+              )
+              .join('\n            ')}
+            local.get $at i32.const 16 i32.add local.set $at
+            local.get $ch i32.const 16 i32.add local.set $ch
+            br $channels
+          end end
+          local.get $xo i32.const 1 i32.add local.set $xo
+          br $columns
+        end end
+        local.get $y i32.const 1 i32.add local.set $y
+        br $rows
+      end end
+      local.get $b i32.const 1 i32.add local.set $b
+      br $batches
+    end end`,
+};
+
+/** The module, compiled once (small: under the 4 KB a page may compile synchronously); null without SIMD. */
+let compiled: object | null | undefined;
+const instances = new WeakMap<object, WasmLoops>();
+
+/** The loops on `backend`'s heap, or null where this WebAssembly has no SIMD. */
+export function wasmLoops(backend: KernelBackend): WasmLoops | null {
+  const memory = (backend as unknown as { wasm?: { asm?: { memory?: object } } }).wasm?.asm?.memory;
+  if (!memory) return null;
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(assemble([MAX_POOL_GRAD_2X2]));
+    } catch {
+      // No SIMD (a validation error); the kernels' JavaScript loops do the work.
+      compiled = null;
+    }
+  }
+  if (!compiled) return null;
+  let loops = instances.get(memory);
+  if (!loops) {
+    loops = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as WasmLoops;
+    instances.set(memory, loops);
+  }
+  return loops;
+}
