@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels } from '../../webview/tfjs/wasmKernels';
-import { wasmLoops } from '../../webview/tfjs/wasmLoops';
+import { useWasmLoops, wasmLoops } from '../../webview/tfjs/wasmLoops';
 import { ModelRunner } from '../../webview/tfjs/runner';
 import { Trainer } from '../../webview/train/trainer';
 import { decodeDigits, gunzip } from '../../webview/train/digits';
@@ -57,6 +57,17 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
     assert.ok(cpu.values.some((v) => v !== 0));
   }
 
+  /** Runs `check` with LayerLens' WebAssembly loops on or off (off: the kernels' JavaScript, as where SIMD is missing). */
+  async function withLoops(on: boolean, check: () => Promise<void>): Promise<void> {
+    useWasmLoops(on);
+    try {
+      await check();
+    } finally {
+      useWasmLoops(true);
+    }
+  }
+  const jsOnly = (on: boolean) => (on ? '' : ' (JavaScript only)');
+
   const convCases: [string, Shape4, Shape4, number, 'valid' | 'same'][] = [
     ['stride 1, valid', [2, 8, 8, 3], [3, 3, 3, 4], 1, 'valid'],
     ['stride 1, same', [2, 8, 7, 3], [3, 3, 3, 4], 1, 'same'],
@@ -73,20 +84,25 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
     ["the book's second convolution, batch 4", [4, 13, 13, 32], [3, 3, 32, 64], 1, 'valid'],
     ["the book's third convolution, batch 4", [4, 5, 5, 64], [3, 3, 64, 64], 1, 'valid'],
   ];
-  for (const [what, xShape, kShape, stride, pad] of convCases) {
-    const loss = (x: tf.Tensor, k: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, stride, pad)));
-    const inputs = () => [tf.randomNormal(xShape, 0, 1, 'float32', 1), tf.randomNormal(kShape, 0, 1, 'float32', 2)];
-    it(`Conv2DBackpropFilter equals the CPU backend's: ${what}`, () =>
-      compare(() => {
-        const [x, k] = inputs();
-        return tf.tidy(() => tf.grad((kernel: tf.Tensor) => loss(x, kernel))(k));
-      }));
-    it(`Conv2DBackpropInput equals the CPU backend's: ${what}`, () =>
-      compare(() => {
-        const [x, k] = inputs();
-        return tf.tidy(() => tf.grad((input: tf.Tensor) => loss(input, k))(x));
-      }));
-  }
+  for (const loops of [true, false])
+    for (const [what, xShape, kShape, stride, pad] of convCases) {
+      const loss = (x: tf.Tensor, k: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, stride, pad)));
+      const inputs = () => [tf.randomNormal(xShape, 0, 1, 'float32', 1), tf.randomNormal(kShape, 0, 1, 'float32', 2)];
+      it(`Conv2DBackpropFilter equals the CPU backend's: ${what}${jsOnly(loops)}`, () =>
+        withLoops(loops, () =>
+          compare(() => {
+            const [x, k] = inputs();
+            return tf.tidy(() => tf.grad((kernel: tf.Tensor) => loss(x, kernel))(k));
+          }),
+        ));
+      it(`Conv2DBackpropInput equals the CPU backend's: ${what}${jsOnly(loops)}`, () =>
+        withLoops(loops, () =>
+          compare(() => {
+            const [x, k] = inputs();
+            return tf.tidy(() => tf.grad((input: tf.Tensor) => loss(input, k))(x));
+          }),
+        ));
+    }
 
   it("Conv2DBackpropInput with padding wider than the kernel (explicit; not as a convolution) equals the CPU backend's", () =>
     compare(() =>
@@ -114,72 +130,80 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
     ['3×2, stride 1, same', [2, 6, 5, 4], [3, 2], 1, 'same'],
     ["the book's first pooling, batch 64", [64, 26, 26, 32], [2, 2], 2, 'valid'],
   ];
-  for (const [what, xShape, size, stride, pad] of poolCases) {
-    it(`MaxPoolGrad equals the CPU backend's: ${what}`, () =>
-      compare(() => {
-        const x = tf.randomNormal(xShape, 0, 1, 'float32', 5);
-        const dy = tf.randomNormal(tf.maxPool(x as tf.Tensor4D, size, stride, pad).shape, 0, 1, 'float32', 6);
-        return tf.tidy(() => tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, size, stride, pad), dy)))(x));
-      }));
-    it(`MaxPoolGrad equals the CPU backend's after a ReLU (ties of zeros go to the first): ${what}`, () =>
-      compare(() => {
-        const x = tf.randomNormal(xShape, 0, 1, 'float32', 7);
-        const dy = tf.randomNormal(tf.maxPool(x as tf.Tensor4D, size, stride, pad).shape, 0, 1, 'float32', 8);
-        return tf.tidy(() =>
-          tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(tf.relu(input) as tf.Tensor4D, size, stride, pad), dy)))(
-            // Whole windows of negative values: equal zeros after the ReLU.
-            tf.sub(x, 1),
-          ),
-        );
-      }));
-  }
+  for (const loops of [true, false])
+    for (const [what, xShape, size, stride, pad] of poolCases) {
+      it(`MaxPoolGrad equals the CPU backend's: ${what}${jsOnly(loops)}`, () =>
+        withLoops(loops, () =>
+          compare(() => {
+            const x = tf.randomNormal(xShape, 0, 1, 'float32', 5);
+            const dy = tf.randomNormal(tf.maxPool(x as tf.Tensor4D, size, stride, pad).shape, 0, 1, 'float32', 6);
+            return tf.tidy(() => tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, size, stride, pad), dy)))(x));
+          }),
+        ));
+      it(`MaxPoolGrad equals the CPU backend's after a ReLU (ties of zeros go to the first): ${what}${jsOnly(loops)}`, () =>
+        withLoops(loops, () =>
+          compare(() => {
+            const x = tf.randomNormal(xShape, 0, 1, 'float32', 7);
+            const dy = tf.randomNormal(tf.maxPool(x as tf.Tensor4D, size, stride, pad).shape, 0, 1, 'float32', 8);
+            return tf.tidy(() =>
+              tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(tf.relu(input) as tf.Tensor4D, size, stride, pad), dy)))(
+                // Whole windows of negative values: equal zeros after the ReLU.
+                tf.sub(x, 1),
+              ),
+            );
+          }),
+        ));
+    }
 
   it("LayerLens' WebAssembly loops compile here (with SIMD) and share the backend's heap, so the cases below run them", async () => {
     await tf.setBackend('wasm');
     assert.ok(wasmLoops(tf.backend()), 'the loops, not the JavaScript fallback');
   });
 
-  // Four channels and more, in fours, go to LayerLens' WebAssembly loop (wasmLoops.ts); others to JavaScript.
-  for (const channels of [2, 4])
-    it(`MaxPoolGrad equals the CPU backend's where the input has NaNs and -Infinity (a window of them gets no gradient), ${channels} channels`, () =>
-      compare(() => {
-        const values = tf.randomNormal([1, 4, 4, channels], 0, 1, 'float32', 14).dataSync().slice();
-        const set = (channel: number, pixels: [number, number, number][]) => pixels.forEach(([y, x, v]) => (values[(y * 4 + x) * channels + channel] = v));
-        // Channel 0's first window all NaN; channel 1's NaN but one value.
-        set(0, [
-          [0, 0, NaN],
-          [0, 1, NaN],
-          [1, 0, NaN],
-          [1, 1, NaN],
-        ]);
-        set(1, [
-          [0, 0, NaN],
-          [1, 0, NaN],
-          [1, 1, NaN],
-        ]);
-        if (channels === 4) {
-          // Channel 2's first window all -Infinity, its second a NaN, -Infinity and +Infinity; channel 3's first NaN
-          // then two equal values.
-          set(2, [
-            [0, 0, -Infinity],
-            [0, 1, -Infinity],
-            [1, 0, -Infinity],
-            [1, 1, -Infinity],
-            [0, 2, NaN],
-            [0, 3, -Infinity],
-            [1, 3, Infinity],
-          ]);
-          set(3, [
-            [0, 0, NaN],
-            [0, 1, 2],
-            [1, 0, 2],
-            [1, 1, 1],
-          ]);
-        }
-        const input = tf.tensor(values, [1, 4, 4, channels]);
-        const dy = tf.randomNormal([1, 2, 2, channels], 0, 1, 'float32', 15);
-        return tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), dy)))(input));
-      }));
+  // With the loops on, four channels and more, in fours, go to LayerLens' WebAssembly loop; others to JavaScript.
+  for (const loops of [true, false])
+    for (const channels of [2, 4])
+      it(`MaxPoolGrad equals the CPU backend's where the input has NaNs and -Infinity (a window of them gets no gradient), ${channels} channels${jsOnly(loops)}`, () =>
+        withLoops(loops, () =>
+          compare(() => {
+            const values = tf.randomNormal([1, 4, 4, channels], 0, 1, 'float32', 14).dataSync().slice();
+            const set = (channel: number, pixels: [number, number, number][]) => pixels.forEach(([y, x, v]) => (values[(y * 4 + x) * channels + channel] = v));
+            // Channel 0's first window all NaN; channel 1's NaN but one value.
+            set(0, [
+              [0, 0, NaN],
+              [0, 1, NaN],
+              [1, 0, NaN],
+              [1, 1, NaN],
+            ]);
+            set(1, [
+              [0, 0, NaN],
+              [1, 0, NaN],
+              [1, 1, NaN],
+            ]);
+            if (channels === 4) {
+              // Channel 2's first window all -Infinity, its second a NaN, -Infinity and +Infinity; channel 3's first NaN
+              // then two equal values.
+              set(2, [
+                [0, 0, -Infinity],
+                [0, 1, -Infinity],
+                [1, 0, -Infinity],
+                [1, 1, -Infinity],
+                [0, 2, NaN],
+                [0, 3, -Infinity],
+                [1, 3, Infinity],
+              ]);
+              set(3, [
+                [0, 0, NaN],
+                [0, 1, 2],
+                [1, 0, 2],
+                [1, 1, 1],
+              ]);
+            }
+            const input = tf.tensor(values, [1, 4, 4, channels]);
+            const dy = tf.randomNormal([1, 2, 2, channels], 0, 1, 'float32', 15);
+            return tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), dy)))(input));
+          }),
+        ));
 
   const matMulCases: [string, number[], number[], boolean, boolean][] = [
     ['a · b', [5, 7], [7, 3], false, false],

@@ -36,6 +36,7 @@ const OPCODES: Record<string, number[]> = {
   'i32.gt_s': [0x4a],
   'i32.le_s': [0x4c],
   'i32.ge_s': [0x4e],
+  'i32.ge_u': [0x4f],
   'f32.gt': [0x5e],
   'i32.add': [0x6a],
   'i32.sub': [0x6b],

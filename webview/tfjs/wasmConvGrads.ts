@@ -7,7 +7,7 @@
  * Conv2DBackpropFilter, as one matrix product (im2col):
  *   dW[(i, j, c), o] = Σ_{n, y, x} xpadded[n, y·s + i, x·s + j, c] · dy[n, y, x, o] = (Pᵀ · dy)[(i, j, c), o]
  * The patches of x are written straight onto the heap, as Pᵀ [(i, j, c), (n, y, x)] (one row a run of x with its
- * channels first) or as P [(n, y, x), (i, j, c)], and the product is formed as the WASM BatchMatMul hands it to
+ * channels first; by wasmLoops' patchRows, else a JavaScript loop) or as P [(n, y, x), (i, j, c)], and the product is formed as the WASM BatchMatMul hands it to
  * XNNPACK's GEMM (untransposed; its transposed forms are a plain loop): Pᵀ · dy, or dyᵀ · P transposed after.
  * XNNPACK packs the right-hand matrix on every call (it takes it for a layer's weights), so the smaller of dy and P
  * goes there: measured with a new dy each call, as in training, on the book's layers at batch 64 (Node, CPU time),
@@ -15,8 +15,7 @@
  * 21 ms with dy packed against 32 ms with P, its third 3.0 against 3.5 ms.
  *
  * Conv2DBackpropInput, either as the convolution it is (dy convolved with the kernel turned by 180° and its
- * channels swapped) or as a product and a scatter (col2im), whichever spends fewer
- * multiply-accumulates (`conv2DBackpropInput` says when).
+ * channels swapped) or as a product and a scatter (col2im), whichever is faster (`conv2DBackpropInput` says when).
  *
  * tfjs' gradient of conv2d refuses dilated kernels, so the forward convolution's dilation is always 1 here. Only
  * NHWC: the WASM backend's Conv2D refuses NCHW.
@@ -24,6 +23,7 @@
 import { backend_util, BatchMatMul, Conv2D, Reverse, Transpose } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, reshaped, run, Scratch, type KernelArgs } from './wasmHeap';
+import { wasmLoops } from './wasmLoops';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 function convInfo(
@@ -72,12 +72,18 @@ function patchesTimesDy(x: TensorInfo, dy: TensorInfo, info: ConvInfo, backend: 
     // Views after the last allocation on the heap.
     const p = heapF32(backend, patchesT);
     const xs = heapF32(backend, xT);
+    const loops = wasmLoops(backend);
     let at = 0;
     for (let i = 0; i < kh; i++)
       for (let j = 0; j < kw; j++) {
-        // The output columns whose pixel (x·sw + j - left) is inside the input.
+        // The output columns whose pixel (x·sw + j - left) is inside the input: [first, last); padding on either side.
         const first = Math.min(ow, Math.max(0, Math.ceil((left - j) / sw)));
         const last = Math.max(first, Math.min(ow, Math.floor((w - 1 + left - j) / sw) + 1));
+        if (loops) {
+          loops.patchRows(p.byteOffset + 4 * at, xs.byteOffset, c * n, h, w, oh, ow, sh, sw, i - top, j - left, first, last);
+          at += c * n * oh * ow;
+          continue;
+        }
         for (let ch = 0; ch < c; ch++)
           for (let b = 0; b < n; b++)
             for (let y = 0; y < oh; y++) {
@@ -137,16 +143,19 @@ function dyTimesPatches(x: TensorInfo, dy: TensorInfo, info: ConvInfo, backend: 
 /**
  * Conv2DBackpropInput, the cheaper of two ways: as a convolution (XNNPACK's), which computes every input pixel
  * from a window of dy, and as a product and its scatter (col2im), which spends multiply-accumulates only on dy's
- * pixels: h·w against oh·ow of them. The convolution wins while the two counts are close (the book's second
- * layer: 13×13 against 11×11) and the product where the input has at least twice dy's pixels (its third layer,
- * 5×5 against 3×3; any stride of 2 or more), measured on this machine.
+ * pixels: h·w against oh·ow of them. With LayerLens' WebAssembly scatter (wasmLoops.ts) the product always wins:
+ * on the book's second layer at batch 64 (13×13 against 11×11) 9.9 ms of CPU time against the convolution's 13.3
+ * (Node). Where SIMD is missing the scatter is JavaScript's, and the convolution wins while the two counts are close
+ * (that layer), the product where the input has at least twice dy's pixels (its third layer, 5×5 against 3×3; any
+ * stride of 2 or more), measured on this machine.
  */
 export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs;
   if (!dy || !filter) throw new Error('Conv2DBackpropInput needs dy and filter');
   const a = attrs as unknown as Conv2DBackpropInputAttrs;
   const info = convInfo(a.inputShape, filter.shape, a.strides, a);
-  if (info.inHeight * info.inWidth < 2 * info.outHeight * info.outWidth) {
+  // With LayerLens' WebAssembly scatter (wasmLoops.ts) the product always wins: it spends no more multiplications.
+  if (!wasmLoops(backend) && info.inHeight * info.inWidth < 2 * info.outHeight * info.outWidth) {
     const dx = asConvolution(dy, filter, info, backend);
     if (dx) return dx;
   }
@@ -182,7 +191,8 @@ function asConvolution(dy: TensorInfo, filter: TensorInfo, info: ConvInfo, backe
 
 /**
  * dx by col2im: the columns C = dy [(n, y, x), o] · Wᵀ [o, (i, j, c)] (XNNPACK's GEMM; Wᵀ, the small one, packed),
- * then each row of C added into the input pixels its window covers.
+ * then each row of C added into the input pixels its window covers (by wasmLoops' addColumns, four channels at a
+ * time, else a JavaScript loop).
  */
 function asColumns(dy: TensorInfo, filter: TensorInfo, info: ConvInfo, backend: KernelArgs['backend']): TensorInfo {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, outChannels: o } = info;
@@ -198,6 +208,11 @@ function asColumns(dy: TensorInfo, filter: TensorInfo, info: ConvInfo, backend: 
     const dx = heapF32(backend, out);
     const p = heapF32(backend, cols);
     dx.fill(0);
+    const loops = wasmLoops(backend);
+    if (loops) {
+      loops.addColumns(dx.byteOffset, p.byteOffset, n, h, w, c, oh, ow, kh, kw, sh, sw, top, left);
+      return out;
+    }
     let at = 0;
     for (let b = 0; b < n; b++)
       for (let y = 0; y < oh; y++)

@@ -30,6 +30,47 @@ export interface WasmLoops {
    * elsewhere (an odd last row or column).
    */
   maxPoolGrad2x2(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number): void;
+  /**
+   * One kernel offset's rows of a convolution's transposed patches (Conv2DBackpropFilter's Pᵀ): for each of
+   * `planes` planes of h × w values from `src` (the input with its channels first) and each output row y, `ow` values
+   * to `dst`, one after another: the plane's row y·sh + `rowStart`, columns `colStart` + x·sw for x in [first, last),
+   * zeros outside those columns and for a row outside the plane (the padding).
+   */
+  patchRows(
+    dst: number,
+    src: number,
+    planes: number,
+    h: number,
+    w: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    rowStart: number,
+    colStart: number,
+    first: number,
+    last: number,
+  ): void;
+  /**
+   * col2im, Conv2DBackpropInput's scatter: each row (b, y, x) of `cols` [(b, y, x), (i, j, c)] added into the
+   * pixels of dx [b, h, w, c] its window covers, (y·sh + i - top, x·sw + j - left) where inside. `dx` must hold zeros.
+   */
+  addColumns(
+    dx: number,
+    cols: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    top: number,
+    left: number,
+  ): void;
 }
 
 /** Four steps of the running maximum over a window's values $a0…$a3, strictly greater than the best so far. */
@@ -115,17 +156,158 @@ const MAX_POOL_GRAD_2X2: WasmFunction = {
     end end`,
 };
 
+const PATCH_ROWS: WasmFunction = {
+  name: 'patchRows',
+  params: ['$dst', '$src', '$planes', '$h', '$w', '$oh', '$ow', '$sh', '$sw', '$rowStart', '$colStart', '$first', '$last'],
+  locals: { $plane: 'i32', $y: 'i32', $iy: 'i32', $q: 'i32', $from: 'i32', $to: 'i32', $end: 'i32' },
+  body: `
+    ;; $to walks dst in the order it is written; $end is the current row's end.
+    local.get $dst local.set $to
+    i32.const 0 local.set $plane
+    block $planesDone loop $planes
+      local.get $plane local.get $planes i32.ge_s br_if $planesDone
+      i32.const 0 local.set $y
+      block $rowsDone loop $rows
+        local.get $y local.get $oh i32.ge_s br_if $rowsDone
+        local.get $to local.get $ow i32.const 2 i32.shl i32.add local.set $end
+        local.get $y local.get $sh i32.mul local.get $rowStart i32.add local.set $iy
+        local.get $iy i32.const 0 i32.ge_s local.get $iy local.get $h i32.lt_s i32.and
+        if $inside
+          ;; Zeros before the first column inside the input.
+          local.get $to local.get $first i32.const 2 i32.shl i32.add local.set $q
+          block $headDone loop $head
+            local.get $to local.get $q i32.ge_u br_if $headDone
+            local.get $to f32.const 0 f32.store
+            local.get $to i32.const 4 i32.add local.set $to
+            br $head
+          end end
+          ;; $from: the plane's value at (iy, colStart + first·sw), in bytes; $q counts the columns left.
+          local.get $plane local.get $h i32.mul local.get $iy i32.add local.get $w i32.mul
+          local.get $colStart i32.add local.get $first local.get $sw i32.mul i32.add
+          i32.const 2 i32.shl local.get $src i32.add local.set $from
+          local.get $last local.get $first i32.sub local.set $q
+          local.get $sw i32.const 1 i32.eq
+          if $contiguous
+            ;; Four at a time while four are left.
+            block $fourDone loop $fours
+              local.get $q i32.const 4 i32.lt_s br_if $fourDone
+              local.get $to local.get $from v128.load v128.store
+              local.get $to i32.const 16 i32.add local.set $to
+              local.get $from i32.const 16 i32.add local.set $from
+              local.get $q i32.const 4 i32.sub local.set $q
+              br $fours
+            end end
+          end
+          block $oneDone loop $ones
+            local.get $q i32.const 1 i32.lt_s br_if $oneDone
+            local.get $to local.get $from f32.load f32.store
+            local.get $to i32.const 4 i32.add local.set $to
+            local.get $from local.get $sw i32.const 2 i32.shl i32.add local.set $from
+            local.get $q i32.const 1 i32.sub local.set $q
+            br $ones
+          end end
+        end
+        ;; Zeros to the row's end: after the last column inside, or the whole row outside the input.
+        block $tailDone loop $tail
+          local.get $to local.get $end i32.ge_u br_if $tailDone
+          local.get $to f32.const 0 f32.store
+          local.get $to i32.const 4 i32.add local.set $to
+          br $tail
+        end end
+        local.get $y i32.const 1 i32.add local.set $y
+        br $rows
+      end end
+      local.get $plane i32.const 1 i32.add local.set $plane
+      br $planes
+    end end`,
+};
+
+const ADD_COLUMNS: WasmFunction = {
+  name: 'addColumns',
+  params: ['$dx', '$cols', '$n', '$h', '$w', '$c', '$oh', '$ow', '$kh', '$kw', '$sh', '$sw', '$top', '$left'],
+  locals: { $b: 'i32', $y: 'i32', $xo: 'i32', $i: 'i32', $j: 'i32', $iy: 'i32', $ix: 'i32', $from: 'i32', $to: 'i32', $q: 'i32' },
+  body: `
+    ;; $from walks cols in its order: c values for each (b, y, x, i, j).
+    local.get $cols local.set $from
+    i32.const 0 local.set $b
+    block $batchesDone loop $batches
+      local.get $b local.get $n i32.ge_s br_if $batchesDone
+      i32.const 0 local.set $y
+      block $rowsDone loop $rows
+        local.get $y local.get $oh i32.ge_s br_if $rowsDone
+        i32.const 0 local.set $xo
+        block $columnsDone loop $columns
+          local.get $xo local.get $ow i32.ge_s br_if $columnsDone
+          i32.const 0 local.set $i
+          block $windowRowsDone loop $windowRows
+            local.get $i local.get $kh i32.ge_s br_if $windowRowsDone
+            local.get $y local.get $sh i32.mul local.get $i i32.add local.get $top i32.sub local.set $iy
+            i32.const 0 local.set $j
+            block $windowColumnsDone loop $windowColumns
+              local.get $j local.get $kw i32.ge_s br_if $windowColumnsDone
+              local.get $xo local.get $sw i32.mul local.get $j i32.add local.get $left i32.sub local.set $ix
+              local.get $iy i32.const 0 i32.ge_s local.get $iy local.get $h i32.lt_s i32.and
+              local.get $ix i32.const 0 i32.ge_s i32.and local.get $ix local.get $w i32.lt_s i32.and
+              if $inside
+                ;; $to: dx's pixel (b, iy, ix), in bytes; $q counts the channels left.
+                local.get $b local.get $h i32.mul local.get $iy i32.add local.get $w i32.mul local.get $ix i32.add
+                local.get $c i32.mul i32.const 2 i32.shl local.get $dx i32.add local.set $to
+                local.get $c local.set $q
+                block $fourDone loop $fours
+                  local.get $q i32.const 4 i32.lt_s br_if $fourDone
+                  local.get $to local.get $to v128.load local.get $from v128.load f32x4.add v128.store
+                  local.get $to i32.const 16 i32.add local.set $to
+                  local.get $from i32.const 16 i32.add local.set $from
+                  local.get $q i32.const 4 i32.sub local.set $q
+                  br $fours
+                end end
+                block $oneDone loop $ones
+                  local.get $q i32.const 1 i32.lt_s br_if $oneDone
+                  local.get $to local.get $to f32.load local.get $from f32.load f32.add f32.store
+                  local.get $to i32.const 4 i32.add local.set $to
+                  local.get $from i32.const 4 i32.add local.set $from
+                  local.get $q i32.const 1 i32.sub local.set $q
+                  br $ones
+                end end
+              else
+                local.get $from local.get $c i32.const 2 i32.shl i32.add local.set $from
+              end
+              local.get $j i32.const 1 i32.add local.set $j
+              br $windowColumns
+            end end
+            local.get $i i32.const 1 i32.add local.set $i
+            br $windowRows
+          end end
+          local.get $xo i32.const 1 i32.add local.set $xo
+          br $columns
+        end end
+        local.get $y i32.const 1 i32.add local.set $y
+        br $rows
+      end end
+      local.get $b i32.const 1 i32.add local.set $b
+      br $batches
+    end end`,
+};
+
 /** The module, compiled once (small: under the 4 KB a page may compile synchronously); null without SIMD. */
 let compiled: object | null | undefined;
 const instances = new WeakMap<object, WasmLoops>();
 
-/** The loops on `backend`'s heap, or null where this WebAssembly has no SIMD. */
+let enabled = true;
+
+/** Whether the kernels use the loops: the tests and the benchmark also run the kernels' JavaScript, as where SIMD is missing. */
+export function useWasmLoops(on: boolean): void {
+  enabled = on;
+}
+
+/** The loops on `backend`'s heap, or null where this WebAssembly has no SIMD (or `useWasmLoops(false)`). */
 export function wasmLoops(backend: KernelBackend): WasmLoops | null {
+  if (!enabled) return null;
   const memory = (backend as unknown as { wasm?: { asm?: { memory?: object } } }).wasm?.asm?.memory;
   if (!memory) return null;
   if (compiled === undefined) {
     try {
-      compiled = new WebAssembly.Module(assemble([MAX_POOL_GRAD_2X2]));
+      compiled = new WebAssembly.Module(assemble([MAX_POOL_GRAD_2X2, PATCH_ROWS, ADD_COLUMNS]));
     } catch {
       // No SIMD (a validation error); the kernels' JavaScript loops do the work.
       compiled = null;
