@@ -224,12 +224,15 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
     ['the leading two axes, kept', [4, 5, 6, 7], [1, 0], true],
     ['the first axis, as a negative one', [4, 3], [-2], false],
     ['rows not a multiple of four (15)', [3, 5, 2], [0, 1], false],
+    ['an odd width (the JavaScript loop)', [6, 5, 3], [0, 1], false],
     ["the book's first bias gradient", [64, 26, 26, 32], [0, 1, 2], false],
     ['inner axes (the backend kernel)', [4, 5, 6], [1, 2], false],
     ['every axis (the backend kernel)', [4, 5], [0, 1], false],
   ];
-  for (const [what, shape, axes, keep] of sumCases)
-    it(`Sum equals the CPU backend's: ${what}`, () => compare(() => tf.sum(tf.randomNormal(shape, 0, 1, 'float32', 11), axes, keep), 1e-5));
+  for (const loops of [true, false])
+    for (const [what, shape, axes, keep] of sumCases)
+      it(`Sum equals the CPU backend's: ${what}${jsOnly(loops)}`, () =>
+        withLoops(loops, () => compare(() => tf.sum(tf.randomNormal(shape, 0, 1, 'float32', 11), axes, keep), 1e-5)));
 
   it('Identity (tf.clone) shares the values, which outlive the original', async () => {
     await tf.setBackend('wasm');

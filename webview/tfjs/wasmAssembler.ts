@@ -25,8 +25,10 @@ const OPCODES: Record<string, number[]> = {
   'local.tee': [0x22],
   'i32.load': [0x28],
   'f32.load': [0x2a],
+  'f64.load': [0x2b],
   'i32.store': [0x36],
   'f32.store': [0x38],
+  'f64.store': [0x39],
   'i32.const': [0x41],
   'f32.const': [0x43],
   'i32.eqz': [0x45],
@@ -50,6 +52,7 @@ const OPCODES: Record<string, number[]> = {
   'f64.promote_f32': [0xbb],
   'v128.load': [0xfd, 0x00],
   'v128.store': [0xfd, 0x0b],
+  'v128.load64_zero': [0xfd, 0x5d],
   'i32x4.splat': [0xfd, 0x11],
   'f32x4.splat': [0xfd, 0x13],
   'i32x4.eq': [0xfd, 0x37],
@@ -57,6 +60,7 @@ const OPCODES: Record<string, number[]> = {
   'v128.and': [0xfd, 0x4e],
   'v128.bitselect': [0xfd, 0x52],
   'f32x4.add': [0xfd, 0xe4],
+  'f32x4.mul': [0xfd, 0xe6],
   'f64x2.add': [0xfd, 0xf0],
   'f64x2.promote_low_f32x4': [0xfd, 0x5f],
 };
@@ -127,7 +131,7 @@ function body(f: WasmFunction): number[] {
     } else if (t.startsWith('local.')) out.push(...u32(index.get(next()) ?? fail(`no local ${tokens[i]}`)));
     else if (t === 'i32.const') out.push(...s32(Number(next())));
     else if (t === 'f32.const') out.push(...new Uint8Array(new Float32Array([Number(next())]).buffer));
-    else if (/\.(load|store)$/.test(t)) {
+    else if (/^\w+\.(load|store)/.test(t)) {
       const offset = tokens[i + 1]?.startsWith('offset=') ? Number(next().slice(7)) : 0;
       // The alignment hint: 4 bytes for scalars, none (1 byte) for vectors, which may be unaligned here.
       out.push(t.startsWith('v128') ? 0 : 2, ...u32(offset));

@@ -23,7 +23,7 @@
 import { backend_util, BatchMatMul, Conv2D, Reverse, Transpose } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, reshaped, run, Scratch, type KernelArgs } from './wasmHeap';
-import { wasmLoops } from './wasmLoops';
+import { wasmLoops, type WasmLoops } from './wasmLoops';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 function convInfo(
@@ -54,8 +54,41 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): Te
   const a = attrs as unknown as Conv2DBackpropFilterAttrs;
   const info = convInfo(x.shape, a.filterShape, a.strides, a);
   const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const loops = wasmLoops(backend);
+  if (loops && k <= FEW_TAPS && info.outChannels % 16 === 0) return byTaps(x, dy, info, backend, loops);
   // XNNPACK packs the right-hand matrix anew on every call: the smaller of dy [rows, o] and P [rows, k] goes there.
   return info.outChannels <= k ? patchesTimesDy(x, dy, info, backend) : dyTimesPatches(x, dy, info, backend);
+}
+
+/**
+ * A kernel of at most this many taps (kh·kw·c: a first layer's 3×3 on one or three channels) gets its gradient
+ * summed directly (wasmLoops' filterGradTaps): its product's right-hand matrix, P or dy, has a row per output pixel
+ * of the batch and a handful of columns, and XNNPACK's packing of it cost more than the product. The book's first
+ * layer at batch 64 (9 taps, 32 filters): 6.6 ms of CPU time as dyᵀ · P, now 2.2 (Node).
+ */
+const FEW_TAPS = 32;
+
+function byTaps(x: TensorInfo, dy: TensorInfo, info: ConvInfo, backend: KernelArgs['backend'], loops: WasmLoops): TensorInfo {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, outChannels: o } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const taps = kh * kw * c;
+  const s = new Scratch(backend);
+  try {
+    // The sums as doubles (two float32's bytes each) and one image's block of float32.
+    const sums = s.alloc([2 * taps * o]);
+    const block = s.alloc([taps * o]);
+    const out = (backend as BackendWasm).makeOutput([kh, kw, c, o], 'float32');
+    // Views after the last allocation on the heap.
+    const doubles = heapF32(backend, sums);
+    doubles.fill(0);
+    const at = (t: TensorInfo) => heapF32(backend, t).byteOffset;
+    loops.filterGradTaps(at(x), at(dy), doubles.byteOffset, at(block), n, h, w, c, oh, ow, kh, kw, sh, sw, top, left, o);
+    heapF32(backend, out).set(new Float64Array(doubles.buffer, doubles.byteOffset, taps * o));
+    return out;
+  } finally {
+    s.free();
+  }
 }
 
 /** dW = Pᵀ · dy, dy packed: Pᵀ [(i, j, c), (n, y, x)] written row by row from x with its channels first. */

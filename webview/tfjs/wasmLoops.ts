@@ -71,6 +71,36 @@ export interface WasmLoops {
     top: number,
     left: number,
   ): void;
+  /**
+   * Sums `rows` rows of `width` float32 values (`width` even) into `width` doubles at `sums`, which must hold zeros:
+   * four rows at a time, sums[k] += (r0[k] + r1[k]) + (r2[k] + r3[k]) in double precision, then the rows left one
+   * by one (the order of wasmKernels' JavaScript, so either gives the same sums).
+   */
+  sumRows(x: number, sums: number, rows: number, width: number): void;
+  /**
+   * Conv2DBackpropFilter for a kernel of few taps (kh·kw·c, the first layer's): dW[(i, j, ch), o] summed straight
+   * from x and dy, 16 output channels at a time (`o` a multiple of 16), in float32 over each image into `block`
+   * (taps × o float32), then added to `sums` (taps × o doubles, which must hold zeros).
+   */
+  filterGradTaps(
+    x: number,
+    dy: number,
+    sums: number,
+    block: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    top: number,
+    left: number,
+    o: number,
+  ): void;
 }
 
 /** Four steps of the running maximum over a window's values $a0…$a3, strictly greater than the best so far. */
@@ -289,6 +319,168 @@ const ADD_COLUMNS: WasmFunction = {
     end end`,
 };
 
+/** Two of a row's values, at $p plus `offset` bytes, as two doubles. */
+const pair = (offset: string) => `local.get $p ${offset} v128.load64_zero f64x2.promote_low_f32x4`;
+
+const SUM_ROWS: WasmFunction = {
+  name: 'sumRows',
+  params: ['$x', '$sums', '$rows', '$width'],
+  locals: { $row: 'i32', $r: 'i32', $p: 'i32', $s: 'i32', $end: 'i32' },
+  body: `
+    local.get $width i32.const 2 i32.shl local.set $row
+    ;; $end: the sums' end; $p walks x.
+    local.get $sums local.get $width i32.const 3 i32.shl i32.add local.set $end
+    local.get $x local.set $p
+    i32.const 0 local.set $r
+    block $foursDone loop $fours
+      local.get $r i32.const 4 i32.add local.get $rows i32.gt_s br_if $foursDone
+      local.get $sums local.set $s
+      block $rowDone loop $pairs
+        local.get $s local.get $end i32.ge_u br_if $rowDone
+        local.get $s
+        local.get $s v128.load
+        ${pair('')} ${pair('local.get $row i32.add')} f64x2.add
+        ${pair('local.get $row i32.const 1 i32.shl i32.add')} ${pair('local.get $row i32.const 3 i32.mul i32.add')} f64x2.add
+        f64x2.add f64x2.add v128.store
+        local.get $s i32.const 16 i32.add local.set $s
+        local.get $p i32.const 8 i32.add local.set $p
+        br $pairs
+      end end
+      ;; $p is at the second of the four rows: on to the next four.
+      local.get $p local.get $row i32.const 3 i32.mul i32.add local.set $p
+      local.get $r i32.const 4 i32.add local.set $r
+      br $fours
+    end end
+    block $onesDone loop $ones
+      local.get $r local.get $rows i32.ge_s br_if $onesDone
+      local.get $sums local.set $s
+      block $rowDone loop $pairs
+        local.get $s local.get $end i32.ge_u br_if $rowDone
+        local.get $s local.get $s v128.load ${pair('')} f64x2.add v128.store
+        local.get $s i32.const 16 i32.add local.set $s
+        local.get $p i32.const 8 i32.add local.set $p
+        br $pairs
+      end end
+      local.get $r i32.const 1 i32.add local.set $r
+      br $ones
+    end end`,
+};
+
+/** block[t + q…] += value × dy[d + q…] for 16 channels from byte q (four vectors). */
+const tapTimesRow = [0, 16, 32, 48]
+  .map(
+    (at) =>
+      `local.get $t local.get $q i32.add local.get $t local.get $q i32.add v128.load offset=${at} local.get $value local.get $d local.get $q i32.add v128.load offset=${at} f32x4.mul f32x4.add v128.store offset=${at}`,
+  )
+  .join('\n                ');
+
+const FILTER_GRAD_TAPS: WasmFunction = {
+  name: 'filterGradTaps',
+  params: ['$x', '$dy', '$sums', '$block', '$n', '$h', '$w', '$c', '$oh', '$ow', '$kh', '$kw', '$sh', '$sw', '$top', '$left', '$o'],
+  locals: {
+    $tapBytes: 'i32',
+    $blockEnd: 'i32',
+    $b: 'i32',
+    $y: 'i32',
+    $xo: 'i32',
+    $i: 'i32',
+    $j: 'i32',
+    $ch: 'i32',
+    $iy: 'i32',
+    $ix: 'i32',
+    $d: 'i32',
+    $t: 'i32',
+    $px: 'i32',
+    $q: 'i32',
+    $s: 'i32',
+    $value: 'v128',
+  },
+  body: `
+    ;; Bytes of o float32 (one tap's row of the block, one row of dy); the block's end.
+    local.get $o i32.const 2 i32.shl local.set $tapBytes
+    local.get $kh local.get $kw i32.mul local.get $c i32.mul local.get $tapBytes i32.mul local.get $block i32.add local.set $blockEnd
+    local.get $dy local.set $d
+    i32.const 0 local.set $b
+    block $batchesDone loop $batches
+      local.get $b local.get $n i32.ge_s br_if $batchesDone
+      ;; A new image: the block back to zeros.
+      local.get $block local.set $t
+      block $zeroDone loop $zero
+        local.get $t local.get $blockEnd i32.ge_u br_if $zeroDone
+        local.get $t f32.const 0 f32x4.splat v128.store
+        local.get $t i32.const 16 i32.add local.set $t
+        br $zero
+      end end
+      i32.const 0 local.set $y
+      block $rowsDone loop $rows
+        local.get $y local.get $oh i32.ge_s br_if $rowsDone
+        i32.const 0 local.set $xo
+        block $columnsDone loop $columns
+          local.get $xo local.get $ow i32.ge_s br_if $columnsDone
+          ;; $d: dy's row for (b, y, xo), walked in order; $t: the block's row for tap (i, j, ch).
+          local.get $block local.set $t
+          i32.const 0 local.set $i
+          block $windowRowsDone loop $windowRows
+            local.get $i local.get $kh i32.ge_s br_if $windowRowsDone
+            local.get $y local.get $sh i32.mul local.get $i i32.add local.get $top i32.sub local.set $iy
+            i32.const 0 local.set $j
+            block $windowColumnsDone loop $windowColumns
+              local.get $j local.get $kw i32.ge_s br_if $windowColumnsDone
+              local.get $xo local.get $sw i32.mul local.get $j i32.add local.get $left i32.sub local.set $ix
+              local.get $iy i32.const 0 i32.ge_s local.get $iy local.get $h i32.lt_s i32.and
+              local.get $ix i32.const 0 i32.ge_s i32.and local.get $ix local.get $w i32.lt_s i32.and
+              if $inside
+                ;; $px: x's pixel (b, iy, ix), channel by channel.
+                local.get $b local.get $h i32.mul local.get $iy i32.add local.get $w i32.mul local.get $ix i32.add
+                local.get $c i32.mul i32.const 2 i32.shl local.get $x i32.add local.set $px
+                i32.const 0 local.set $ch
+                block $channelsDone loop $channels
+                  local.get $ch local.get $c i32.ge_s br_if $channelsDone
+                  local.get $px f32.load f32x4.splat local.set $value
+                  i32.const 0 local.set $q
+                  block $outputsDone loop $outputs
+                    local.get $q local.get $tapBytes i32.ge_s br_if $outputsDone
+                    ${tapTimesRow}
+                    local.get $q i32.const 64 i32.add local.set $q
+                    br $outputs
+                  end end
+                  local.get $t local.get $tapBytes i32.add local.set $t
+                  local.get $px i32.const 4 i32.add local.set $px
+                  local.get $ch i32.const 1 i32.add local.set $ch
+                  br $channels
+                end end
+              else
+                ;; Padding: these taps add nothing.
+                local.get $t local.get $c local.get $tapBytes i32.mul i32.add local.set $t
+              end
+              local.get $j i32.const 1 i32.add local.set $j
+              br $windowColumns
+            end end
+            local.get $i i32.const 1 i32.add local.set $i
+            br $windowRows
+          end end
+          local.get $d local.get $tapBytes i32.add local.set $d
+          local.get $xo i32.const 1 i32.add local.set $xo
+          br $columns
+        end end
+        local.get $y i32.const 1 i32.add local.set $y
+        br $rows
+      end end
+      ;; The image's sums into the doubles, two at a time.
+      local.get $block local.set $t
+      local.get $sums local.set $s
+      block $addDone loop $add
+        local.get $t local.get $blockEnd i32.ge_u br_if $addDone
+        local.get $s local.get $s v128.load local.get $t v128.load64_zero f64x2.promote_low_f32x4 f64x2.add v128.store
+        local.get $t i32.const 8 i32.add local.set $t
+        local.get $s i32.const 16 i32.add local.set $s
+        br $add
+      end end
+      local.get $b i32.const 1 i32.add local.set $b
+      br $batches
+    end end`,
+};
+
 /** The module, compiled once (small: under the 4 KB a page may compile synchronously); null without SIMD. */
 let compiled: object | null | undefined;
 const instances = new WeakMap<object, WasmLoops>();
@@ -307,7 +499,7 @@ export function wasmLoops(backend: KernelBackend): WasmLoops | null {
   if (!memory) return null;
   if (compiled === undefined) {
     try {
-      compiled = new WebAssembly.Module(assemble([MAX_POOL_GRAD_2X2, PATCH_ROWS, ADD_COLUMNS]));
+      compiled = new WebAssembly.Module(assemble([MAX_POOL_GRAD_2X2, PATCH_ROWS, ADD_COLUMNS, SUM_ROWS, FILTER_GRAD_TAPS]));
     } catch {
       // No SIMD (a validation error); the kernels' JavaScript loops do the work.
       compiled = null;
