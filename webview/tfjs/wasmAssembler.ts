@@ -61,6 +61,8 @@ const OPCODES: Record<string, number[]> = {
   'v128.bitselect': [0xfd, 0x52],
   'f32x4.add': [0xfd, 0xe4],
   'f32x4.mul': [0xfd, 0xe6],
+  'f32x4.div': [0xfd, 0xe7],
+  'f32x4.sqrt': [0xfd, 0xe3],
   'f64x2.add': [0xfd, 0xf0],
   'f64x2.promote_low_f32x4': [0xfd, 0x5f],
 };

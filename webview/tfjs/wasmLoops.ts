@@ -101,6 +101,13 @@ export interface WasmLoops {
     left: number,
     o: number,
   ): void;
+  /**
+   * Adam's update of `count` values (a multiple of 4), four at a time, as tfjs' kernels compute it in float32 and in
+   * the same order (wasmAdam.ts): from the variable, its moments and its gradient at `value`, `m`, `v`, `g`, to new
+   * ones at `newValue`, `newM`, `newV`. `constants`: 8 float32, beta1, 1 - beta1, beta2, 1 - beta2, 1 - beta1^t,
+   * 1 - beta2^t, epsilon and -learningRate.
+   */
+  adam(value: number, m: number, v: number, g: number, newValue: number, newM: number, newV: number, count: number, constants: number): void;
 }
 
 /** Four steps of the running maximum over a window's values $a0…$a3, strictly greater than the best so far. */
@@ -481,6 +488,37 @@ const FILTER_GRAD_TAPS: WasmFunction = {
     end end`,
 };
 
+const ADAM_CONSTANTS = ['$beta1', '$oneMinusBeta1', '$beta2', '$oneMinusBeta2', '$correction1', '$correction2', '$epsilon', '$step'];
+
+const ADAM: WasmFunction = {
+  name: 'adam',
+  params: ['$value', '$m', '$v', '$g', '$newValue', '$newM', '$newV', '$count', '$constants'],
+  locals: { $at: 'i32', $end: 'i32', $grad: 'v128', $m1: 'v128', $v1: 'v128', ...Object.fromEntries(ADAM_CONSTANTS.map((c) => [c, 'v128'])) },
+  body: `
+    ${ADAM_CONSTANTS.map((c, i) => `local.get $constants f32.load offset=${4 * i} f32x4.splat local.set ${c}`).join('\n    ')}
+    local.get $count i32.const 2 i32.shl local.set $end
+    i32.const 0 local.set $at
+    block $done loop $values
+      local.get $at local.get $end i32.ge_u br_if $done
+      local.get $g local.get $at i32.add v128.load local.set $grad
+      ;; m1 = m·beta1 + g·(1 - beta1); v1 = v·beta2 + g²·(1 - beta2)
+      local.get $m local.get $at i32.add v128.load local.get $beta1 f32x4.mul local.get $grad local.get $oneMinusBeta1 f32x4.mul f32x4.add local.set $m1
+      local.get $v local.get $at i32.add v128.load local.get $beta2 f32x4.mul
+      local.get $grad local.get $grad f32x4.mul local.get $oneMinusBeta2 f32x4.mul f32x4.add local.set $v1
+      local.get $newM local.get $at i32.add local.get $m1 v128.store
+      local.get $newV local.get $at i32.add local.get $v1 v128.store
+      ;; value + (m1 / (1 - beta1^t)) / (sqrt(v1 / (1 - beta2^t)) + epsilon) · -learningRate
+      local.get $newValue local.get $at i32.add
+      local.get $m1 local.get $correction1 f32x4.div
+      local.get $v1 local.get $correction2 f32x4.div f32x4.sqrt local.get $epsilon f32x4.add
+      f32x4.div local.get $step f32x4.mul
+      local.get $value local.get $at i32.add v128.load f32x4.add
+      v128.store
+      local.get $at i32.const 16 i32.add local.set $at
+      br $values
+    end end`,
+};
+
 /** The module, compiled once (small: under the 4 KB a page may compile synchronously); null without SIMD. */
 let compiled: object | null | undefined;
 const instances = new WeakMap<object, WasmLoops>();
@@ -499,7 +537,7 @@ export function wasmLoops(backend: KernelBackend): WasmLoops | null {
   if (!memory) return null;
   if (compiled === undefined) {
     try {
-      compiled = new WebAssembly.Module(assemble([MAX_POOL_GRAD_2X2, PATCH_ROWS, ADD_COLUMNS, SUM_ROWS, FILTER_GRAD_TAPS]));
+      compiled = new WebAssembly.Module(assemble([MAX_POOL_GRAD_2X2, PATCH_ROWS, ADD_COLUMNS, SUM_ROWS, FILTER_GRAD_TAPS, ADAM]));
     } catch {
       // No SIMD (a validation error); the kernels' JavaScript loops do the work.
       compiled = null;

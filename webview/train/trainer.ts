@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { seeded } from '../tfjs/inputs';
+import { WasmAdamOptimizer } from '../tfjs/wasmAdam';
 import type { Digits, DigitSet } from './digits';
 import { disposeOptimizer, readOptimizerState, writeOptimizerState, type SavedTensor } from './optimizerState';
 
@@ -460,8 +461,8 @@ function makeOptimizer(s: TrainerSettings): tf.Optimizer {
     case 'adadelta':
       return tf.train.adadelta(s.learningRate, 0.95, 1e-7);
     default:
-      // Keras' Adam: beta 0.9 and 0.999, epsilon 1e-7.
-      return tf.train.adam(s.learningRate, 0.9, 0.999, 1e-7);
+      // Keras' Adam: beta 0.9 and 0.999, epsilon 1e-7. tfjs' own, its update one pass per variable on WASM.
+      return new WasmAdamOptimizer(s.learningRate, 0.9, 0.999, 1e-7);
   }
 }
 
