@@ -16,7 +16,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels } from '../../webview/tfjs/wasmKernels';
 import { useWasmLoops, wasmLoops } from '../../webview/tfjs/wasmLoops';
-import { WasmAdamOptimizer } from '../../webview/tfjs/wasmAdam';
+import { WasmAdamOptimizer, WasmRmsPropOptimizer } from '../../webview/tfjs/wasmOptimizers';
 import { ModelRunner } from '../../webview/tfjs/runner';
 import { Trainer } from '../../webview/train/trainer';
 import { decodeDigits, gunzip } from '../../webview/train/digits';
@@ -267,49 +267,49 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
     await compare(() => tf.matMul(tf.randomNormal([6, 4], 0, 1, 'float32', 12), tf.randomNormal([6, 3], 0, 1, 'float32', 13), true, false));
   });
 
-  it("Adam's update in one pass per variable (WasmAdamOptimizer) equals tfjs' Adam bit for bit on WASM, and within 1e-6 on the CPU backend, step after step", async () => {
-    // Sizes with and without a remainder of four (the loop takes four values at a time, JavaScript the rest).
-    const shapes = [[3, 3, 2, 4], [5], [7, 5]];
-    const steps = 5;
-    // The variables after `steps` updates with the same gradients, and the optimizer's state (tfjs' layout).
-    const train = async (backend: string, label: string, make: () => tf.Optimizer) => {
-      await tf.setBackend(backend);
-      const variables = shapes.map((s, i) => tf.variable(tf.randomNormal(s, 0, 1, 'float32', 20 + i), true, `adam-${label}-${i}`));
-      const optimizer = make();
-      for (let step = 0; step < steps; step++) {
-        // Seeds from 1: tfjs draws an unseeded sequence for a seed of 0.
-        const grads = variables.map((v, i) => ({ name: v.name, tensor: tf.randomNormal(v.shape, 0, 1 + step, 'float32', 100 * step + i + 1) }));
-        optimizer.applyGradients(grads);
-        tf.dispose(grads.map((g) => g.tensor));
-      }
-      const values = variables.map((v) => Array.from(v.dataSync()));
-      const state = await optimizer.getWeights();
-      const stateValues = state.map((w) => Array.from(w.tensor.dataSync()));
-      tf.dispose(state.map((w) => w.tensor));
-      optimizer.dispose();
-      tf.dispose(variables);
-      return { values, stateValues };
-    };
-    const adam = () => tf.train.adam(0.01, 0.9, 0.999, 1e-7);
-    const onCpu = await train('cpu', 'cpu', adam);
-    const onWasm = await train('wasm', 'wasm', adam);
-    const fused = await train('wasm', 'fused', () => new WasmAdamOptimizer(0.01, 0.9, 0.999, 1e-7));
-    assert.deepEqual(fused.values, onWasm.values);
-    assert.deepEqual(fused.stateValues, onWasm.stateValues);
-    fused.values.forEach((vs, i) =>
-      vs.forEach((v, k) => assert.ok(Math.abs(v - onCpu.values[i][k]) < 1e-6, `variable ${i}[${k}]: ${v} against ${onCpu.values[i][k]}`)),
-    );
-    // tfjs' layout: the step count, then each variable's first moments, then its second.
-    assert.equal(fused.stateValues.length, 1 + 2 * shapes.length);
-    assert.deepEqual(fused.stateValues[0], [steps]);
-    // Without the loops, tfjs' own update runs: the same values.
-    useWasmLoops(false);
-    try {
-      assert.deepEqual((await train('wasm', 'unfused', () => new WasmAdamOptimizer(0.01, 0.9, 0.999, 1e-7))).values, onWasm.values);
-    } finally {
-      useWasmLoops(true);
-    }
-  });
+  const optimizers: [string, () => tf.Optimizer, () => tf.Optimizer][] = [
+    ['Adam', () => tf.train.adam(0.01, 0.9, 0.999, 1e-7), () => new WasmAdamOptimizer(0.01, 0.9, 0.999, 1e-7)],
+    ['RMSprop', () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7), () => new WasmRmsPropOptimizer(0.01, 0.9, 0, 1e-7)],
+    ['RMSprop with momentum', () => tf.train.rmsprop(0.01, 0.9, 0.5, 1e-7), () => new WasmRmsPropOptimizer(0.01, 0.9, 0.5, 1e-7)],
+  ];
+  for (const [what, tfjs, fused] of optimizers)
+    it(`${what}'s update in one pass per variable equals tfjs' bit for bit on WASM, its state too, and the CPU backend's within 1e-6, step after step`, async () => {
+      // Sizes with and without a remainder of four (the loop takes four values at a time, JavaScript the rest).
+      const shapes = [[3, 3, 2, 4], [5], [7, 5]];
+      const steps = 5;
+      // The variables after `steps` updates with the same gradients, and the optimizer's state (tfjs' layout).
+      const train = async (backend: string, label: string, make: () => tf.Optimizer) => {
+        await tf.setBackend(backend);
+        const variables = shapes.map((s, i) => tf.variable(tf.randomNormal(s, 0, 1, 'float32', 20 + i), true, `${what}-${label}-${i}`));
+        const optimizer = make();
+        for (let step = 0; step < steps; step++) {
+          // Seeds from 1: tfjs draws an unseeded sequence for a seed of 0.
+          const grads = variables.map((v, i) => ({ name: v.name, tensor: tf.randomNormal(v.shape, 0, 1 + step, 'float32', 100 * step + i + 1) }));
+          optimizer.applyGradients(grads);
+          tf.dispose(grads.map((g) => g.tensor));
+        }
+        const values = variables.map((v) => Array.from(v.dataSync()));
+        const state = await optimizer.getWeights();
+        const stateValues = state.map((w) => Array.from(w.tensor.dataSync()));
+        tf.dispose(state.map((w) => w.tensor));
+        optimizer.dispose();
+        tf.dispose(variables);
+        return { values, stateValues };
+      };
+      const onCpu = await train('cpu', 'cpu', tfjs);
+      const onWasm = await train('wasm', 'wasm', tfjs);
+      const ours = await train('wasm', 'fused', fused);
+      assert.deepEqual(ours.values, onWasm.values);
+      assert.deepEqual(ours.stateValues, onWasm.stateValues);
+      ours.values.forEach((vs, i) =>
+        vs.forEach((v, k) => assert.ok(Math.abs(v - onCpu.values[i][k]) < 1e-6, `variable ${i}[${k}]: ${v} against ${onCpu.values[i][k]}`)),
+      );
+      // tfjs' layout: the step count, then each variable's two slots.
+      assert.equal(ours.stateValues.length, 1 + 2 * shapes.length);
+      assert.deepEqual(ours.stateValues[0], [steps]);
+      // Without the loops, tfjs' own update runs: the same values.
+      await withLoops(false, async () => assert.deepEqual((await train('wasm', 'unfused', fused)).values, onWasm.values));
+    });
 
   it("trains the book's convnet on WASM: the loss falls, and no tensor is left behind after an epoch", async () => {
     await tf.setBackend('wasm');

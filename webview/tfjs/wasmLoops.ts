@@ -103,11 +103,27 @@ export interface WasmLoops {
   ): void;
   /**
    * Adam's update of `count` values (a multiple of 4), four at a time, as tfjs' kernels compute it in float32 and in
-   * the same order (wasmAdam.ts): from the variable, its moments and its gradient at `value`, `m`, `v`, `g`, to new
+   * the same order (wasmOptimizers.ts): from the variable, its moments and its gradient at `value`, `m`, `v`, `g`, to new
    * ones at `newValue`, `newM`, `newV`. `constants`: 8 float32, beta1, 1 - beta1, beta2, 1 - beta2, 1 - beta1^t,
    * 1 - beta2^t, epsilon and -learningRate.
    */
   adam(value: number, m: number, v: number, g: number, newValue: number, newM: number, newV: number, count: number, constants: number): void;
+  /**
+   * RMSprop's update (not centered) of `count` values (a multiple of 4), as tfjs' kernels compute it: the mean
+   * square and the moment from `square` and `moment`, the variable less the new moment. `constants`: 5 float32,
+   * decay, 1 - decay, momentum, learningRate and epsilon.
+   */
+  rmsprop(
+    value: number,
+    square: number,
+    moment: number,
+    g: number,
+    newValue: number,
+    newSquare: number,
+    newMoment: number,
+    count: number,
+    constants: number,
+  ): void;
 }
 
 /** Four steps of the running maximum over a window's values $a0…$a3, strictly greater than the best so far. */
@@ -519,6 +535,34 @@ const ADAM: WasmFunction = {
     end end`,
 };
 
+const RMSPROP_CONSTANTS = ['$decay', '$oneMinusDecay', '$momentum', '$learningRate', '$epsilon'];
+
+const RMSPROP: WasmFunction = {
+  name: 'rmsprop',
+  params: ['$value', '$square', '$moment', '$g', '$newValue', '$newSquare', '$newMoment', '$count', '$constants'],
+  locals: { $at: 'i32', $end: 'i32', $grad: 'v128', $square1: 'v128', $moment1: 'v128', ...Object.fromEntries(RMSPROP_CONSTANTS.map((c) => [c, 'v128'])) },
+  body: `
+    ${RMSPROP_CONSTANTS.map((c, i) => `local.get $constants f32.load offset=${4 * i} f32x4.splat local.set ${c}`).join('\n    ')}
+    local.get $count i32.const 2 i32.shl local.set $end
+    i32.const 0 local.set $at
+    block $done loop $values
+      local.get $at local.get $end i32.ge_u br_if $done
+      local.get $g local.get $at i32.add v128.load local.set $grad
+      ;; square1 = square·decay + g²·(1 - decay)
+      local.get $square local.get $at i32.add v128.load local.get $decay f32x4.mul
+      local.get $grad local.get $grad f32x4.mul local.get $oneMinusDecay f32x4.mul f32x4.add local.set $square1
+      ;; moment1 = moment·momentum + g·learningRate / sqrt(square1 + epsilon)
+      local.get $moment local.get $at i32.add v128.load local.get $momentum f32x4.mul
+      local.get $grad local.get $learningRate f32x4.mul local.get $square1 local.get $epsilon f32x4.add f32x4.sqrt f32x4.div
+      f32x4.add local.set $moment1
+      local.get $newSquare local.get $at i32.add local.get $square1 v128.store
+      local.get $newMoment local.get $at i32.add local.get $moment1 v128.store
+      local.get $newValue local.get $at i32.add local.get $value local.get $at i32.add v128.load local.get $moment1 f32x4.sub v128.store
+      local.get $at i32.const 16 i32.add local.set $at
+      br $values
+    end end`,
+};
+
 /** The module, compiled once (small: under the 4 KB a page may compile synchronously); null without SIMD. */
 let compiled: object | null | undefined;
 const instances = new WeakMap<object, WasmLoops>();
@@ -537,7 +581,7 @@ export function wasmLoops(backend: KernelBackend): WasmLoops | null {
   if (!memory) return null;
   if (compiled === undefined) {
     try {
-      compiled = new WebAssembly.Module(assemble([MAX_POOL_GRAD_2X2, PATCH_ROWS, ADD_COLUMNS, SUM_ROWS, FILTER_GRAD_TAPS, ADAM]));
+      compiled = new WebAssembly.Module(assemble([MAX_POOL_GRAD_2X2, PATCH_ROWS, ADD_COLUMNS, SUM_ROWS, FILTER_GRAD_TAPS, ADAM, RMSPROP]));
     } catch {
       // No SIMD (a validation error); the kernels' JavaScript loops do the work.
       compiled = null;
