@@ -10,8 +10,9 @@
  *   casts its float mask to float) copy the values, where the CPU backend shares them: tensors never change in place;
  *   and its Cast of numbers to bool copies bytes (-2 became 254).
  * The kernels below replace those, for the WASM backend only, with the backend's own fast kernels (XNNPACK's
- * convolution and GEMM) or one pass over the WebAssembly heap; where a case falls outside what they do, the
- * backend's own kernel runs. Each equals tfjs' CPU backend's result (test/unit/wasmKernels.test.ts).
+ * convolution and GEMM) or one pass over the WebAssembly heap (LayerLens' own WebAssembly loops, wasmLoops.ts, where
+ * WebAssembly has SIMD; JavaScript otherwise); where a case falls outside what they do, the backend's own kernel
+ * runs. Each equals tfjs' CPU backend's result (test/unit/wasmKernels.test.ts).
  */
 import {
   BatchMatMul,
