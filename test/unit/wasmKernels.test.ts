@@ -17,6 +17,7 @@ import '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels } from '../../webview/tfjs/wasmKernels';
 import { useWasmLoops, wasmLoops } from '../../webview/tfjs/wasmLoops';
 import { WasmAdamOptimizer, WasmRmsPropOptimizer } from '../../webview/tfjs/wasmOptimizers';
+import { RELU_GRAD } from '../../webview/tfjs/wasmReluGrad';
 import { ModelRunner } from '../../webview/tfjs/runner';
 import { Trainer } from '../../webview/train/trainer';
 import { decodeDigits, gunzip } from '../../webview/train/digits';
@@ -266,6 +267,39 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
     registerWasmTrainingKernels();
     await compare(() => tf.matMul(tf.randomNormal([6, 4], 0, 1, 'float32', 12), tf.randomNormal([6, 3], 0, 1, 'float32', 13), true, false));
   });
+
+  for (const loops of [true, false])
+    it(`a ReLU's gradient (one pass on WASM) equals the CPU backend's exactly, NaN, zeros and infinities included${jsOnly(loops)}`, () =>
+      withLoops(loops, async () => {
+        // 2·3·5·7 = 210 values: not a multiple of 4, so the loop's last values are JavaScript's.
+        const shape = [2, 3, 5, 7];
+        const special = [NaN, 0, -0, 1e-30, -1e-30, Infinity, -Infinity, 3, -3];
+        const x = tf
+          .randomNormal(shape, 0, 1, 'float32', 30)
+          .dataSync()
+          .map((v, i) => (i < special.length ? special[i] : v));
+        // dy: infinities and a NaN where x is negative or zero, where 0 · ∞ is NaN.
+        const dy = tf
+          .randomNormal(shape, 0, 1, 'float32', 31)
+          .dataSync()
+          .map((v, i) => (i === 1 ? Infinity : i === 4 ? NaN : i === 6 ? -Infinity : v));
+        const on = async (backend: string) => {
+          await tf.setBackend(backend);
+          const g = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.tensor(dy, shape))))(tf.tensor(x, shape)));
+          const values = Array.from(g.dataSync());
+          g.dispose();
+          return values;
+        };
+        const cpu = await on('cpu');
+        const wasm = await on('wasm');
+        assert.equal(wasm.length, cpu.length);
+        wasm.forEach((v, i) => assert.ok(Object.is(v, cpu[i]) || (Number.isNaN(v) && Number.isNaN(cpu[i])), `[${i}]: ${v} against ${cpu[i]}`));
+        assert.ok(cpu.some((v) => v !== 0 && Number.isFinite(v)));
+        // With the loops, WASM runs the one pass in place of Step and its product.
+        const kernels = (await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(tf.relu(t)))(tf.tensor(x, shape)))).kernels.map((k) => k.name);
+        assert.equal(kernels.includes(RELU_GRAD), loops, kernels.join(', '));
+        assert.equal(kernels.includes('Step'), !loops, kernels.join(', '));
+      }));
 
   const optimizers: [string, () => tf.Optimizer, () => tf.Optimizer][] = [
     ['Adam', () => tf.train.adam(0.01, 0.9, 0.999, 1e-7), () => new WasmAdamOptimizer(0.01, 0.9, 0.999, 1e-7)],

@@ -34,6 +34,7 @@ import { conv2DBackpropFilter, conv2DBackpropInput } from './wasmConvGrads';
 import { maxPoolGrad } from './wasmPoolGrad';
 import { BACKEND, heapF32, reshaped, Scratch, type KernelArgs } from './wasmHeap';
 import { wasmLoops } from './wasmLoops';
+import { registerWasmReluGradient } from './wasmReluGrad';
 
 /** Marks the kernels registered here, so that registering twice keeps the backend's originals underneath. */
 const REPLACED = Symbol('layerlens replaced');
@@ -51,6 +52,7 @@ export function registerWasmTrainingKernels(): void {
   replace(Sum, leadingAxesSum);
   replace(Identity, sharedIdentity);
   replace(Cast, sameTypeCast);
+  registerWasmReluGradient();
 }
 
 function replace(name: string, make: (own: KernelFunc) => KernelFunc | ((args: KernelArgs) => TensorInfo)): void {

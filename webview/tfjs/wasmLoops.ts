@@ -124,6 +124,11 @@ export interface WasmLoops {
     count: number,
     constants: number,
   ): void;
+  /**
+   * A ReLU's gradient for `count` values (a multiple of 4): dy · step(x), step being 1 above 0, 0 elsewhere and NaN
+   * for NaN, as tfjs' CPU backend computes it (mul(dy, step(x))).
+   */
+  reluGrad(dy: number, x: number, dx: number, count: number): void;
 }
 
 /** Four steps of the running maximum over a window's values $a0…$a3, strictly greater than the best so far. */
@@ -563,6 +568,25 @@ const RMSPROP: WasmFunction = {
     end end`,
 };
 
+const RELU_GRAD: WasmFunction = {
+  name: 'reluGrad',
+  params: ['$dy', '$x', '$dx', '$count'],
+  locals: { $at: 'i32', $end: 'i32', $value: 'v128', $step: 'v128' },
+  body: `
+    local.get $count i32.const 2 i32.shl local.set $end
+    i32.const 0 local.set $at
+    block $done loop $values
+      local.get $at local.get $end i32.ge_u br_if $done
+      local.get $x local.get $at i32.add v128.load local.set $value
+      ;; step: 1 where x > 0, else 0; x itself (NaN) where x is NaN.
+      f32.const 1 f32x4.splat f32.const 0 f32x4.splat local.get $value f32.const 0 f32x4.splat f32x4.gt v128.bitselect local.set $step
+      local.get $value local.get $step local.get $value local.get $value f32x4.ne v128.bitselect local.set $step
+      local.get $dx local.get $at i32.add local.get $dy local.get $at i32.add v128.load local.get $step f32x4.mul v128.store
+      local.get $at i32.const 16 i32.add local.set $at
+      br $values
+    end end`,
+};
+
 /** The module, compiled once (small: under the 4 KB a page may compile synchronously); null without SIMD. */
 let compiled: object | null | undefined;
 const instances = new WeakMap<object, WasmLoops>();
@@ -581,7 +605,7 @@ export function wasmLoops(backend: KernelBackend): WasmLoops | null {
   if (!memory) return null;
   if (compiled === undefined) {
     try {
-      compiled = new WebAssembly.Module(assemble([MAX_POOL_GRAD_2X2, PATCH_ROWS, ADD_COLUMNS, SUM_ROWS, FILTER_GRAD_TAPS, ADAM, RMSPROP]));
+      compiled = new WebAssembly.Module(assemble([MAX_POOL_GRAD_2X2, PATCH_ROWS, ADD_COLUMNS, SUM_ROWS, FILTER_GRAD_TAPS, ADAM, RMSPROP, RELU_GRAD]));
     } catch {
       // No SIMD (a validation error); the kernels' JavaScript loops do the work.
       compiled = null;
