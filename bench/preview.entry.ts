@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../webview/tfjs/wasmKernels';
+import { wasmLoops } from '../webview/tfjs/wasmLoops';
 import { registerBaselineWasmKernels } from './wasmBaseline';
 import { TRAINING_SEED } from '../webview/app/training';
 import { trainingPlan } from '../webview/train/fit';
@@ -184,7 +185,8 @@ let training: { runner: ModelRunner; trainer: (trainSamples: number, size: numbe
   timed.dispose();
   runner.dispose();
   training = null;
-  return { samples: timed.seen, samplesPerSecond: timed.samplesPerSecond, loss: timed.batches.map((b) => b.loss) };
+  const loops = tf.getBackend() === 'wasm' ? wasmLoops(tf.backend()) !== null : undefined;
+  return { samples: timed.seen, samplesPerSecond: timed.samplesPerSecond, loss: timed.batches.map((b) => b.loss), wasmLoops: loops };
 };
 
 /**

@@ -14,7 +14,7 @@ const KERAS_JAX_CPU_SAMPLES_PER_S = 2400;
  */
 import '../test/support/pythonText'; // first: src/core imports its keras.applications as .py text
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { analyze, readTraining } from '../src/core';
 import { toPreviewModel } from '../src/panel/previewModel';
 import type { PreviewModel } from '../src/protocol';
@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   const browser = await launch(['--enable-precise-memory-info']);
   const convnet = toPreviewModel(modelNamed(example('mnist_convnet.py'), 'model'), 'bench#model');
   const rows: string[][] = [];
-  // `--training`: only the training rows (a minute or two, not the whole benchmark).
+  // `--training`: only the training rows (a minute or two, not the whole benchmark); `--against DIR`, `--rounds N`: see
+  // WASM_ROUNDS.
   if (process.argv.includes('--training')) {
     await trainingRows(browser, convnet, rows);
     await browser.close();
@@ -198,8 +199,13 @@ function print(rows: string[][]): void {
   for (const r of rows) console.log(`${r[0].padEnd(width[0])}  ${r[1].padStart(width[1])}  ${r[2]}`);
 }
 
-/** The preview's kernels against the WASM backend before them: this many rounds, each one run of each, alternated. */
-const WASM_ROUNDS = 3;
+/**
+ * The preview's kernels against the WASM backend before them: this many rounds (`--rounds N`), each one run of
+ * each, alternated; with `--against DIR` (another checkout of LayerLens, as bench/compare.mjs takes), a run of that
+ * checkout's preview kernels in each round as well, so that a change to them is measured against the same machine.
+ */
+const WASM_ROUNDS = Number(argument('rounds') ?? 3);
+const AGAINST = argument('against');
 /** The validation accuracy to reach on the held-out digits, and the most epochs to try. */
 const TARGET_ACCURACY = 0.97;
 const MAX_EPOCHS = 8;
@@ -218,14 +224,15 @@ async function trainingRows(browser: Awaited<ReturnType<typeof launch>>, convnet
   type Features = { simd: boolean; sharedArrayBuffer: boolean; crossOriginIsolated: boolean };
   type BenchWindow = {
     prepareTraining(...a: unknown[]): Promise<string>;
-    timedTraining(batches: number): Promise<{ samples: number; samplesPerSecond: number }>;
+    timedTraining(batches: number): Promise<{ samples: number; samplesPerSecond: number; wasmLoops?: boolean }>;
     timeToAccuracy(...a: unknown[]): Promise<TimeToAccuracy>;
     useWasmFrom(base: string, kernels: 'preview' | 'baseline'): void;
     wasmFeatures(): Promise<Features>;
   };
   let features: Features | null = null;
-  const open = async (backend: string, kernels: 'preview' | 'baseline') => {
-    const page = await openBundlePage(browser, entry);
+  let loops: boolean | undefined;
+  const open = async (backend: string, kernels: 'preview' | 'baseline', from = entry) => {
+    const page = await openBundlePage(browser, from);
     if (backend === 'wasm') {
       await page.evaluate(([base, k]) => (window as unknown as BenchWindow).useWasmFrom(base, k), [WASM_BASE, kernels] as const);
       features = await page.evaluate(() => (window as unknown as BenchWindow).wasmFeatures());
@@ -239,25 +246,30 @@ async function trainingRows(browser: Awaited<ReturnType<typeof launch>>, convnet
     const { processInfo } = (await cpu.send('SystemInfo.getProcessInfo' as never)) as { processInfo: { type: string; id: number }[] };
     return processInfo.filter((p) => p.type === 'renderer').reduce((sum, p) => sum + cpuSeconds(p.id), 0);
   };
-  const samplesPerSecond = async (backend: string, batches: number, kernels: 'preview' | 'baseline' = 'preview') => {
-    const page = await open(backend, kernels);
+  const samplesPerSecond = async (backend: string, batches: number, kernels: 'preview' | 'baseline' = 'preview', from = entry) => {
+    const page = await open(backend, kernels, from);
     await page.evaluate(([m, b, d]) => (window as unknown as BenchWindow).prepareTraining(m, b, d, 64), [convnet, backend, digits] as const);
     const c0 = await rendererSeconds();
     const r = await page.evaluate((n) => (window as unknown as BenchWindow).timedTraining(n), batches);
     const cpuSecondsUsed = (await rendererSeconds()) - c0;
+    if (backend === 'wasm' && kernels === 'preview' && from === entry) loops = r.wasmLoops;
     await page.close();
     return { wall: r.samplesPerSecond, cpu: cpuSecondsUsed > 0 ? r.samples / cpuSecondsUsed : NaN, share: r.samplesPerSecond * (cpuSecondsUsed / r.samples) };
   };
 
   const before: Speed[] = [];
   const after: Speed[] = [];
+  const other: Speed[] = [];
+  const otherEntry = AGAINST ? resolve(AGAINST, 'bench', 'preview.entry.ts') : null;
   for (let round = 0; round < WASM_ROUNDS; round++) {
     before.push(await samplesPerSecond('wasm', 10, 'baseline'));
     after.push(await samplesPerSecond('wasm', 10));
+    if (otherEntry) other.push(await samplesPerSecond('wasm', 10, 'preview', otherEntry));
   }
   const mid = (xs: Speed[]): Speed => ({ wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)), share: median(xs.map((x) => x.share)) });
   const results = [
     { name: "wasm, the preview's kernels", speed: mid(after), batches: `${WASM_ROUNDS} runs of 10 timed batches, median` },
+    ...(AGAINST ? [{ name: `wasm, the preview's kernels in ${AGAINST}`, speed: mid(other), batches: `${WASM_ROUNDS} runs of 10, median` }] : []),
     { name: 'wasm, before them (bench/wasmBaseline.ts)', speed: mid(before), batches: `${WASM_ROUNDS} runs of 10, median` },
     { name: 'webgl', speed: await samplesPerSecond('webgl', 1), batches: '1 timed batch' },
     { name: 'cpu', speed: await samplesPerSecond('cpu', 1), batches: '1 timed batch' },
@@ -284,6 +296,12 @@ async function trainingRows(browser: Awaited<ReturnType<typeof launch>>, convnet
     `${(mid(after).wall / mid(before).wall).toFixed(2)}×`,
     `before ${list(before, 'wall')}; after ${list(after, 'wall')} samples/s (by CPU time: ${(mid(after).cpu / mid(before).cpu).toFixed(2)}×, before ${list(before, 'cpu')}; after ${list(after, 'cpu')})`,
   ]);
+  if (AGAINST)
+    rows.push([
+      `  wasm: this checkout's kernels against ${AGAINST}'s (alternated in this run)`,
+      `${(mid(after).wall / mid(other).wall).toFixed(2)}×`,
+      `${AGAINST} ${list(other, 'wall')}; this ${list(after, 'wall')} samples/s (by CPU time: ${(mid(after).cpu / mid(other).cpu).toFixed(2)}×, ${AGAINST} ${list(other, 'cpu')}; this ${list(after, 'cpu')})`,
+    ]);
   rows.push([
     '  Keras 3 on JAX, CPU, same model, batch 64 (measured once from the oracle, a constant)',
     `${KERAS_JAX_CPU_SAMPLES_PER_S} samples/s`,
@@ -294,7 +312,7 @@ async function trainingRows(browser: Awaited<ReturnType<typeof launch>>, convnet
     rows.push([
       '  WASM in this Chromium page',
       f.simd ? 'SIMD' : 'no SIMD',
-      `SharedArrayBuffer ${f.sharedArrayBuffer ? 'yes' : 'no'}, cross-origin isolated ${f.crossOriginIsolated ? 'yes' : 'no'} (threads need both)`,
+      `SharedArrayBuffer ${f.sharedArrayBuffer ? 'yes' : 'no'}, cross-origin isolated ${f.crossOriginIsolated ? 'yes' : 'no'} (threads need both); LayerLens' WebAssembly loops ${loops === undefined ? 'unknown' : loops ? 'on' : 'off (no SIMD)'}`,
     ]);
 
   // Time to 97% on the held-out digits, trained as the preview trains the book's convnet (no compile/fit in the
@@ -342,6 +360,12 @@ interface TimeToAccuracy {
   accuracies: number[];
   samplesPerSecond: number | null;
   seconds: number;
+}
+
+/** The value after `--name` on the command line, if given. */
+function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
 }
 
 function median(xs: number[]): number {

@@ -15,6 +15,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels } from '../../webview/tfjs/wasmKernels';
+import { useWasmLoops, wasmLoops } from '../../webview/tfjs/wasmLoops';
+import { WasmAdamOptimizer, WasmRmsPropOptimizer } from '../../webview/tfjs/wasmOptimizers';
+import { RELU_GRAD } from '../../webview/tfjs/wasmReluGrad';
 import { ModelRunner } from '../../webview/tfjs/runner';
 import { Trainer } from '../../webview/train/trainer';
 import { decodeDigits, gunzip } from '../../webview/train/digits';
@@ -56,6 +59,17 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
     assert.ok(cpu.values.some((v) => v !== 0));
   }
 
+  /** Runs `check` with LayerLens' WebAssembly loops on or off (off: the kernels' JavaScript, as where SIMD is missing). */
+  async function withLoops(on: boolean, check: () => Promise<void>): Promise<void> {
+    useWasmLoops(on);
+    try {
+      await check();
+    } finally {
+      useWasmLoops(true);
+    }
+  }
+  const jsOnly = (on: boolean) => (on ? '' : ' (JavaScript only)');
+
   const convCases: [string, Shape4, Shape4, number, 'valid' | 'same'][] = [
     ['stride 1, valid', [2, 8, 8, 3], [3, 3, 3, 4], 1, 'valid'],
     ['stride 1, same', [2, 8, 7, 3], [3, 3, 3, 4], 1, 'same'],
@@ -72,20 +86,25 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
     ["the book's second convolution, batch 4", [4, 13, 13, 32], [3, 3, 32, 64], 1, 'valid'],
     ["the book's third convolution, batch 4", [4, 5, 5, 64], [3, 3, 64, 64], 1, 'valid'],
   ];
-  for (const [what, xShape, kShape, stride, pad] of convCases) {
-    const loss = (x: tf.Tensor, k: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, stride, pad)));
-    const inputs = () => [tf.randomNormal(xShape, 0, 1, 'float32', 1), tf.randomNormal(kShape, 0, 1, 'float32', 2)];
-    it(`Conv2DBackpropFilter equals the CPU backend's: ${what}`, () =>
-      compare(() => {
-        const [x, k] = inputs();
-        return tf.tidy(() => tf.grad((kernel: tf.Tensor) => loss(x, kernel))(k));
-      }));
-    it(`Conv2DBackpropInput equals the CPU backend's: ${what}`, () =>
-      compare(() => {
-        const [x, k] = inputs();
-        return tf.tidy(() => tf.grad((input: tf.Tensor) => loss(input, k))(x));
-      }));
-  }
+  for (const loops of [true, false])
+    for (const [what, xShape, kShape, stride, pad] of convCases) {
+      const loss = (x: tf.Tensor, k: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, stride, pad)));
+      const inputs = () => [tf.randomNormal(xShape, 0, 1, 'float32', 1), tf.randomNormal(kShape, 0, 1, 'float32', 2)];
+      it(`Conv2DBackpropFilter equals the CPU backend's: ${what}${jsOnly(loops)}`, () =>
+        withLoops(loops, () =>
+          compare(() => {
+            const [x, k] = inputs();
+            return tf.tidy(() => tf.grad((kernel: tf.Tensor) => loss(x, kernel))(k));
+          }),
+        ));
+      it(`Conv2DBackpropInput equals the CPU backend's: ${what}${jsOnly(loops)}`, () =>
+        withLoops(loops, () =>
+          compare(() => {
+            const [x, k] = inputs();
+            return tf.tidy(() => tf.grad((input: tf.Tensor) => loss(input, k))(x));
+          }),
+        ));
+    }
 
   it("Conv2DBackpropInput with padding wider than the kernel (explicit; not as a convolution) equals the CPU backend's", () =>
     compare(() =>
@@ -108,51 +127,85 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
   const poolCases: [string, Shape4, [number, number], number, 'valid' | 'same'][] = [
     ['2×2, stride 2', [2, 8, 8, 3], [2, 2], 2, 'valid'],
     ['2×2, stride 2, an odd size (the last row and column unused)', [2, 9, 7, 3], [2, 2], 2, 'valid'],
+    ['2×2, stride 2, an odd size, 8 channels (the WebAssembly loop)', [2, 9, 7, 8], [2, 2], 2, 'valid'],
     ['3×3, stride 2, same (windows overlap, padding)', [2, 9, 9, 3], [3, 3], 2, 'same'],
     ['3×2, stride 1, same', [2, 6, 5, 4], [3, 2], 1, 'same'],
     ["the book's first pooling, batch 64", [64, 26, 26, 32], [2, 2], 2, 'valid'],
   ];
-  for (const [what, xShape, size, stride, pad] of poolCases) {
-    it(`MaxPoolGrad equals the CPU backend's: ${what}`, () =>
-      compare(() => {
-        const x = tf.randomNormal(xShape, 0, 1, 'float32', 5);
-        const dy = tf.randomNormal(tf.maxPool(x as tf.Tensor4D, size, stride, pad).shape, 0, 1, 'float32', 6);
-        return tf.tidy(() => tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, size, stride, pad), dy)))(x));
-      }));
-    it(`MaxPoolGrad equals the CPU backend's after a ReLU (ties of zeros go to the first): ${what}`, () =>
-      compare(() => {
-        const x = tf.randomNormal(xShape, 0, 1, 'float32', 7);
-        const dy = tf.randomNormal(tf.maxPool(x as tf.Tensor4D, size, stride, pad).shape, 0, 1, 'float32', 8);
-        return tf.tidy(() =>
-          tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(tf.relu(input) as tf.Tensor4D, size, stride, pad), dy)))(
-            // Whole windows of negative values: equal zeros after the ReLU.
-            tf.sub(x, 1),
-          ),
-        );
-      }));
-  }
+  for (const loops of [true, false])
+    for (const [what, xShape, size, stride, pad] of poolCases) {
+      it(`MaxPoolGrad equals the CPU backend's: ${what}${jsOnly(loops)}`, () =>
+        withLoops(loops, () =>
+          compare(() => {
+            const x = tf.randomNormal(xShape, 0, 1, 'float32', 5);
+            const dy = tf.randomNormal(tf.maxPool(x as tf.Tensor4D, size, stride, pad).shape, 0, 1, 'float32', 6);
+            return tf.tidy(() => tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, size, stride, pad), dy)))(x));
+          }),
+        ));
+      it(`MaxPoolGrad equals the CPU backend's after a ReLU (ties of zeros go to the first): ${what}${jsOnly(loops)}`, () =>
+        withLoops(loops, () =>
+          compare(() => {
+            const x = tf.randomNormal(xShape, 0, 1, 'float32', 7);
+            const dy = tf.randomNormal(tf.maxPool(x as tf.Tensor4D, size, stride, pad).shape, 0, 1, 'float32', 8);
+            return tf.tidy(() =>
+              tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(tf.relu(input) as tf.Tensor4D, size, stride, pad), dy)))(
+                // Whole windows of negative values: equal zeros after the ReLU.
+                tf.sub(x, 1),
+              ),
+            );
+          }),
+        ));
+    }
 
-  it("MaxPoolGrad equals the CPU backend's where the input has NaNs (a window of NaNs gets no gradient)", () =>
-    compare(() => {
-      const values = tf.randomNormal([1, 4, 4, 2], 0, 1, 'float32', 14).dataSync().slice();
-      // The first window of channel 0 all NaN; channel 1's first window NaN but one value.
-      for (const [y, x] of [
-        [0, 0],
-        [0, 1],
-        [1, 0],
-        [1, 1],
-      ])
-        values[(y * 4 + x) * 2] = NaN;
-      for (const [y, x] of [
-        [0, 0],
-        [1, 0],
-        [1, 1],
-      ])
-        values[(y * 4 + x) * 2 + 1] = NaN;
-      const input = tf.tensor(values, [1, 4, 4, 2]);
-      const dy = tf.randomNormal([1, 2, 2, 2], 0, 1, 'float32', 15);
-      return tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), dy)))(input));
-    }));
+  it("LayerLens' WebAssembly loops compile here (with SIMD) and share the backend's heap, so the cases below run them", async () => {
+    await tf.setBackend('wasm');
+    assert.ok(wasmLoops(tf.backend()), 'the loops, not the JavaScript fallback');
+  });
+
+  // With the loops on, four channels and more, in fours, go to LayerLens' WebAssembly loop; others to JavaScript.
+  for (const loops of [true, false])
+    for (const channels of [2, 4])
+      it(`MaxPoolGrad equals the CPU backend's where the input has NaNs and -Infinity (a window of them gets no gradient), ${channels} channels${jsOnly(loops)}`, () =>
+        withLoops(loops, () =>
+          compare(() => {
+            const values = tf.randomNormal([1, 4, 4, channels], 0, 1, 'float32', 14).dataSync().slice();
+            const set = (channel: number, pixels: [number, number, number][]) => pixels.forEach(([y, x, v]) => (values[(y * 4 + x) * channels + channel] = v));
+            // Channel 0's first window all NaN; channel 1's NaN but one value.
+            set(0, [
+              [0, 0, NaN],
+              [0, 1, NaN],
+              [1, 0, NaN],
+              [1, 1, NaN],
+            ]);
+            set(1, [
+              [0, 0, NaN],
+              [1, 0, NaN],
+              [1, 1, NaN],
+            ]);
+            if (channels === 4) {
+              // Channel 2's first window all -Infinity, its second a NaN, -Infinity and +Infinity; channel 3's first NaN
+              // then two equal values.
+              set(2, [
+                [0, 0, -Infinity],
+                [0, 1, -Infinity],
+                [1, 0, -Infinity],
+                [1, 1, -Infinity],
+                [0, 2, NaN],
+                [0, 3, -Infinity],
+                [1, 3, Infinity],
+              ]);
+              set(3, [
+                [0, 0, NaN],
+                [0, 1, 2],
+                [1, 0, 2],
+                [1, 1, 1],
+              ]);
+            }
+            const input = tf.tensor(values, [1, 4, 4, channels]);
+            const dy = tf.randomNormal([1, 2, 2, channels], 0, 1, 'float32', 15);
+            return tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), dy)))(input));
+          }),
+        ));
 
   const matMulCases: [string, number[], number[], boolean, boolean][] = [
     ['a · b', [5, 7], [7, 3], false, false],
@@ -173,12 +226,15 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
     ['the leading two axes, kept', [4, 5, 6, 7], [1, 0], true],
     ['the first axis, as a negative one', [4, 3], [-2], false],
     ['rows not a multiple of four (15)', [3, 5, 2], [0, 1], false],
+    ['an odd width (the JavaScript loop)', [6, 5, 3], [0, 1], false],
     ["the book's first bias gradient", [64, 26, 26, 32], [0, 1, 2], false],
     ['inner axes (the backend kernel)', [4, 5, 6], [1, 2], false],
     ['every axis (the backend kernel)', [4, 5], [0, 1], false],
   ];
-  for (const [what, shape, axes, keep] of sumCases)
-    it(`Sum equals the CPU backend's: ${what}`, () => compare(() => tf.sum(tf.randomNormal(shape, 0, 1, 'float32', 11), axes, keep), 1e-5));
+  for (const loops of [true, false])
+    for (const [what, shape, axes, keep] of sumCases)
+      it(`Sum equals the CPU backend's: ${what}${jsOnly(loops)}`, () =>
+        withLoops(loops, () => compare(() => tf.sum(tf.randomNormal(shape, 0, 1, 'float32', 11), axes, keep), 1e-5)));
 
   it('Identity (tf.clone) shares the values, which outlive the original', async () => {
     await tf.setBackend('wasm');
@@ -211,6 +267,83 @@ describe("tfjs' WASM backend: the training kernels the preview adds or replaces"
     registerWasmTrainingKernels();
     await compare(() => tf.matMul(tf.randomNormal([6, 4], 0, 1, 'float32', 12), tf.randomNormal([6, 3], 0, 1, 'float32', 13), true, false));
   });
+
+  for (const loops of [true, false])
+    it(`a ReLU's gradient (one pass on WASM) equals the CPU backend's exactly, NaN, zeros and infinities included${jsOnly(loops)}`, () =>
+      withLoops(loops, async () => {
+        // 2·3·5·7 = 210 values: not a multiple of 4, so the loop's last values are JavaScript's.
+        const shape = [2, 3, 5, 7];
+        const special = [NaN, 0, -0, 1e-30, -1e-30, Infinity, -Infinity, 3, -3];
+        const x = tf
+          .randomNormal(shape, 0, 1, 'float32', 30)
+          .dataSync()
+          .map((v, i) => (i < special.length ? special[i] : v));
+        // dy: infinities and a NaN where x is negative or zero, where 0 · ∞ is NaN.
+        const dy = tf
+          .randomNormal(shape, 0, 1, 'float32', 31)
+          .dataSync()
+          .map((v, i) => (i === 1 ? Infinity : i === 4 ? NaN : i === 6 ? -Infinity : v));
+        const on = async (backend: string) => {
+          await tf.setBackend(backend);
+          const g = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.tensor(dy, shape))))(tf.tensor(x, shape)));
+          const values = Array.from(g.dataSync());
+          g.dispose();
+          return values;
+        };
+        const cpu = await on('cpu');
+        const wasm = await on('wasm');
+        assert.equal(wasm.length, cpu.length);
+        wasm.forEach((v, i) => assert.ok(Object.is(v, cpu[i]) || (Number.isNaN(v) && Number.isNaN(cpu[i])), `[${i}]: ${v} against ${cpu[i]}`));
+        assert.ok(cpu.some((v) => v !== 0 && Number.isFinite(v)));
+        // With the loops, WASM runs the one pass in place of Step and its product.
+        const kernels = (await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(tf.relu(t)))(tf.tensor(x, shape)))).kernels.map((k) => k.name);
+        assert.equal(kernels.includes(RELU_GRAD), loops, kernels.join(', '));
+        assert.equal(kernels.includes('Step'), !loops, kernels.join(', '));
+      }));
+
+  const optimizers: [string, () => tf.Optimizer, () => tf.Optimizer][] = [
+    ['Adam', () => tf.train.adam(0.01, 0.9, 0.999, 1e-7), () => new WasmAdamOptimizer(0.01, 0.9, 0.999, 1e-7)],
+    ['RMSprop', () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7), () => new WasmRmsPropOptimizer(0.01, 0.9, 0, 1e-7)],
+    ['RMSprop with momentum', () => tf.train.rmsprop(0.01, 0.9, 0.5, 1e-7), () => new WasmRmsPropOptimizer(0.01, 0.9, 0.5, 1e-7)],
+  ];
+  for (const [what, tfjs, fused] of optimizers)
+    it(`${what}'s update in one pass per variable equals tfjs' bit for bit on WASM, its state too, and the CPU backend's within 1e-6, step after step`, async () => {
+      // Sizes with and without a remainder of four (the loop takes four values at a time, JavaScript the rest).
+      const shapes = [[3, 3, 2, 4], [5], [7, 5]];
+      const steps = 5;
+      // The variables after `steps` updates with the same gradients, and the optimizer's state (tfjs' layout).
+      const train = async (backend: string, label: string, make: () => tf.Optimizer) => {
+        await tf.setBackend(backend);
+        const variables = shapes.map((s, i) => tf.variable(tf.randomNormal(s, 0, 1, 'float32', 20 + i), true, `${what}-${label}-${i}`));
+        const optimizer = make();
+        for (let step = 0; step < steps; step++) {
+          // Seeds from 1: tfjs draws an unseeded sequence for a seed of 0.
+          const grads = variables.map((v, i) => ({ name: v.name, tensor: tf.randomNormal(v.shape, 0, 1 + step, 'float32', 100 * step + i + 1) }));
+          optimizer.applyGradients(grads);
+          tf.dispose(grads.map((g) => g.tensor));
+        }
+        const values = variables.map((v) => Array.from(v.dataSync()));
+        const state = await optimizer.getWeights();
+        const stateValues = state.map((w) => Array.from(w.tensor.dataSync()));
+        tf.dispose(state.map((w) => w.tensor));
+        optimizer.dispose();
+        tf.dispose(variables);
+        return { values, stateValues };
+      };
+      const onCpu = await train('cpu', 'cpu', tfjs);
+      const onWasm = await train('wasm', 'wasm', tfjs);
+      const ours = await train('wasm', 'fused', fused);
+      assert.deepEqual(ours.values, onWasm.values);
+      assert.deepEqual(ours.stateValues, onWasm.stateValues);
+      ours.values.forEach((vs, i) =>
+        vs.forEach((v, k) => assert.ok(Math.abs(v - onCpu.values[i][k]) < 1e-6, `variable ${i}[${k}]: ${v} against ${onCpu.values[i][k]}`)),
+      );
+      // tfjs' layout: the step count, then each variable's two slots.
+      assert.equal(ours.stateValues.length, 1 + 2 * shapes.length);
+      assert.deepEqual(ours.stateValues[0], [steps]);
+      // Without the loops, tfjs' own update runs: the same values.
+      await withLoops(false, async () => assert.deepEqual((await train('wasm', 'unfused', fused)).values, onWasm.values));
+    });
 
   it("trains the book's convnet on WASM: the loss falls, and no tensor is left behind after an epoch", async () => {
     await tf.setBackend('wasm');

@@ -8,6 +8,7 @@
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, type KernelArgs } from './wasmHeap';
+import { wasmLoops } from './wasmLoops';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
@@ -24,56 +25,91 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo 
   const x = heapF32(backend, input);
   const g = heapF32(backend, dy);
   dx.fill(0);
-  let at = 0;
-  for (let b = 0; b < n; b++)
-    for (let y = 0; y < oh; y++) {
-      const y0 = Math.max(0, y * sh - top);
-      const y1 = Math.min(h, y * sh - top + fh);
-      for (let xo = 0; xo < ow; xo++, at += c) {
-        const x0 = Math.max(0, xo * sw - left);
-        const x1 = Math.min(w, xo * sw - left + fw);
-        if (y1 - y0 === 2 && x1 - x0 === 2) {
-          // A whole 2×2 window (MaxPooling2D's default), unrolled: a third faster here than the loop below.
-          const base = ((b * h + y0) * w + x0) * c;
-          for (let ch = 0; ch < c; ch++) {
-            const i0 = base + ch;
-            const i1 = i0 + c;
-            const i2 = i0 + w * c;
-            const i3 = i2 + c;
-            // As the loop below: -Infinity first, so that a window of NaNs gets no gradient.
-            let most = -Infinity;
-            let where = -1;
-            if (x[i0] > most) {
-              most = x[i0];
-              where = i0;
-            }
-            if (x[i1] > most) {
-              most = x[i1];
-              where = i1;
-            }
-            if (x[i2] > most) {
-              most = x[i2];
-              where = i2;
-            }
-            if (x[i3] > most) where = i3;
-            if (where >= 0) dx[where] += g[at + ch];
-          }
-          continue;
+  const pairs = fh === 2 && fw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0;
+  const loops = pairs && c % 4 === 0 ? wasmLoops(backend) : null;
+  if (loops) loops.maxPoolGrad2x2(x.byteOffset, g.byteOffset, dx.byteOffset, n, h, w, c, oh, ow);
+  else if (pairs) pairsGrad(x, g, dx, n, h, w, c, oh, ow);
+  else
+    for (let b = 0, at = 0; b < n; b++)
+      for (let y = 0; y < oh; y++) {
+        const y0 = Math.max(0, y * sh - top);
+        const y1 = Math.min(h, y * sh - top + fh);
+        for (let xo = 0; xo < ow; xo++, at += c) {
+          const x0 = Math.max(0, xo * sw - left);
+          const x1 = Math.min(w, xo * sw - left + fw);
+          for (let ch = 0; ch < c; ch++) windowGrad(x, dx, g[at + ch], ((b * h + y0) * w + x0) * c + ch, y1 - y0, x1 - x0, w * c, c);
         }
-        for (let ch = 0; ch < c; ch++) {
-          let most = -Infinity;
-          let where = -1;
-          for (let iy = y0; iy < y1; iy++)
-            for (let ix = x0, i = ((b * h + iy) * w + x0) * c + ch; ix < x1; ix++, i += c) {
-              const v = x[i];
-              if (v > most) {
-                most = v;
-                where = i;
-              }
-            }
-          if (where >= 0) dx[where] += g[at + ch];
+      }
+  return out;
+}
+
+/**
+ * MaxPooling2D's default, 2×2 windows with a stride of 2 and no padding (the input's odd last row or column in no
+ * window), without a branch on the values: which of four is largest is a coin toss to the processor, and its wrong
+ * guesses cost more than the rest of the loop (this form takes 40% of the time of `windowGrad`'s loop here).
+ */
+function pairsGrad(x: Float32Array, g: Float32Array, dx: Float32Array, n: number, h: number, w: number, c: number, oh: number, ow: number): void {
+  const row = w * c;
+  for (let b = 0, at = 0; b < n; b++)
+    for (let y = 0; y < oh; y++) {
+      const top = (b * h + 2 * y) * row;
+      for (let xo = 0; xo < ow; xo++) {
+        // The window's four pixels: p and p + c in its top row, q and q + c below.
+        const p = top + 2 * xo * c;
+        const q = p + row;
+        for (let ch = 0; ch < c; ch++, at++) {
+          const a0 = x[p + ch];
+          const a1 = x[p + c + ch];
+          const a2 = x[q + ch];
+          const a3 = x[q + c + ch];
+          pick[0] = a0;
+          pick[1] = a1;
+          pick[2] = a2;
+          pick[3] = a3;
+          // The larger of each row's two (the first where equal), then the larger of those (the top one where equal).
+          const upper = +(a1 > a0);
+          const lower = +(a3 > a2) + 2;
+          const k = upper + +(pick[lower] > pick[upper]) * (lower - upper);
+          // A NaN or a -Infinity in the window (the sum is not above -Infinity; one test for both): `windowGrad`,
+          // which skips NaNs and gives a window of NaNs or of -Infinity no gradient.
+          const sum = a0 + a1 + a2 + a3;
+          if (!(sum > -Infinity)) {
+            windowGrad(x, dx, g[at], p + ch, 2, 2, row, c);
+            continue;
+          }
+          pick[4] = 0;
+          pick[5] = 0;
+          pick[6] = 0;
+          pick[7] = 0;
+          pick[4 + k] = g[at];
+          // Windows do not overlap: each pixel's gradient is written once.
+          dx[p + ch] = pick[4];
+          dx[p + c + ch] = pick[5];
+          dx[q + ch] = pick[6];
+          dx[q + c + ch] = pick[7];
         }
       }
     }
-  return out;
+}
+
+/** A window's four values, then its four gradients (one of them the window's, the others 0). */
+const pick = new Float32Array(8);
+
+/**
+ * One window of `rows` × `cols` pixels from `first` (rows `rowStep` apart, pixels `step`): its gradient `dy` to its
+ * largest value, the first in row-major order where several are equal; -Infinity first, so that a window of NaNs
+ * (or of -Infinity) gets no gradient, as on tfjs' CPU backend.
+ */
+function windowGrad(x: Float32Array, dx: Float32Array, dy: number, first: number, rows: number, cols: number, rowStep: number, step: number): void {
+  let most = -Infinity;
+  let where = -1;
+  for (let r = 0, row = first; r < rows; r++, row += rowStep)
+    for (let q = 0, i = row; q < cols; q++, i += step) {
+      const v = x[i];
+      if (v > most) {
+        most = v;
+        where = i;
+      }
+    }
+  if (where >= 0) dx[where] += dy;
 }

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { seeded } from '../tfjs/inputs';
+import { WasmAdamOptimizer, WasmRmsPropOptimizer } from '../tfjs/wasmOptimizers';
 import type { Digits, DigitSet } from './digits';
 import { disposeOptimizer, readOptimizerState, writeOptimizerState, type SavedTensor } from './optimizerState';
 
@@ -451,8 +452,8 @@ function makeOptimizer(s: TrainerSettings): tf.Optimizer {
     case 'sgd':
       return s.momentum > 0 ? tf.train.momentum(s.learningRate, s.momentum) : tf.train.sgd(s.learningRate);
     case 'rmsprop':
-      // Keras' RMSprop: rho 0.9, epsilon 1e-7.
-      return tf.train.rmsprop(s.learningRate, 0.9, 0, 1e-7);
+      // Keras' RMSprop: rho 0.9, epsilon 1e-7. tfjs' own, its update one pass per variable on WASM.
+      return new WasmRmsPropOptimizer(s.learningRate, 0.9, 0, 1e-7);
     case 'adamax':
       return tf.train.adamax(s.learningRate, 0.9, 0.999, 1e-7);
     case 'adagrad':
@@ -460,8 +461,8 @@ function makeOptimizer(s: TrainerSettings): tf.Optimizer {
     case 'adadelta':
       return tf.train.adadelta(s.learningRate, 0.95, 1e-7);
     default:
-      // Keras' Adam: beta 0.9 and 0.999, epsilon 1e-7.
-      return tf.train.adam(s.learningRate, 0.9, 0.999, 1e-7);
+      // Keras' Adam: beta 0.9 and 0.999, epsilon 1e-7. tfjs' own, its update one pass per variable on WASM.
+      return new WasmAdamOptimizer(s.learningRate, 0.9, 0.999, 1e-7);
   }
 }
 
