@@ -13,7 +13,7 @@
  */
 import type { Tree } from '@lezer/common';
 import { callHeads, clearCallsCache } from './python/calls';
-import { chunkInfo, clearChunkCache, codeMayTouchModels, readChunk, sequentialAliases, type ChunkInfo } from './keras/chunkInfo';
+import { chunkInfo, classMethods, clearChunkCache, codeMayTouchModels, readChunk, sequentialAliases, type ChunkInfo } from './keras/chunkInfo';
 import { chunkSource, commonEnds, rechunk, type Chunk } from './python/chunks';
 import { isDigit, isNameChar, withoutDecorators } from './python/lexical';
 import { syntaxErrors, withoutFollowUps } from './python/syntaxErrors';
@@ -126,6 +126,8 @@ interface TextFacts {
   mutated?: string[];
   /** A class statement's bases, as names (`class Fast(Trainer):`: `Trainer`), asked for by walkCallers. */
   bases?: string[];
+  /** A class statement's methods (`holder.grow()` runs `grow`), asked for by walkCallers. */
+  methods?: string[];
 }
 const factsCache = new Map<string, TextFacts>();
 const FACTS_LIMIT = 20000;
@@ -348,19 +350,25 @@ function walkCallers(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): vo
   // allocates brings the next minor collection nearer (one of the pauses a keystroke's p95 meets).
   let builders = new Set<string>();
   for (let i = 0; i < facts.length; i++) if (walked[i] && facts[i].definesCallable) for (const n of facts[i].names) builders.add(n);
-  while (builders.size > 0) {
+  // A call of a method of any class of the file (`holder.grow()`, `b.build(3)`) runs it with that instance, which
+  // may make a model or change what an instance holds: such statements are walked (in the first round).
+  const methods = new Set<string>();
+  for (let i = 0; i < facts.length; i++) if (facts[i].definesCallable) for (const m of (facts[i].methods ??= classMethods(chunks[i].text))) methods.add(m);
+  for (let round = 0; builders.size > 0 || (round === 0 && methods.size > 0); round++) {
     const found = new Set<string>();
     for (let i = 0; i < chunks.length; i++) {
       if (walked[i]) continue;
       const heads = (facts[i].callHeads ??= callHeads(chunks[i].text));
       let mentions = false;
-      for (let k = 0; k < heads.length && !mentions; k++) mentions = builders.has(heads[k]);
+      for (let k = 0; k < heads.length && !mentions; k++) mentions = builders.has(heads[k]) || (round === 0 && methods.has(heads[k]));
       // `class Fast(Trainer):` is a builder too: creating it runs Trainer's `__init__`.
       if (!mentions && facts[i].definesCallable) {
         const bases = (facts[i].bases ??= classBases(chunks[i].text));
         for (let k = 0; k < bases.length && !mentions; k++) mentions = builders.has(bases[k]);
       }
-      if (!mentions || !callsAnyOf(chunkInfo(chunks[i].text).calledNames, builders)) continue;
+      if (!mentions) continue;
+      const info = chunkInfo(chunks[i].text);
+      if (!callsAnyOf(info.calledNames, builders) && !(round === 0 && callsAnyOf(info.calledMethods, methods))) continue;
       walked[i] = true;
       if (facts[i].definesCallable) for (const n of facts[i].names) found.add(n);
     }

@@ -212,6 +212,8 @@ function builtByLine(model: ModelResult): string | null {
   if (!by || by.call) return null;
   const cellOf = (r: Range) => (r.cell !== undefined ? `cell ${r.cell + 1}, ` : '');
   const passed = by.passed ? `; it is passed on at ${cellOf(by.passed)}line ${by.passed.start.line}, to code LayerLens does not run` : '';
+  const calledOn = by.calledOn ? `; it is called at ${cellOf(by.calledOn)}line ${by.calledOn.start.line} on an object LayerLens cannot follow` : '';
   const tuner = by.tuner ? "; hp.* values are Keras Tuner's first (default=, else the least or first)" : '';
-  return `Built with the defaults of ${by.function}(): nothing in this file calls it${passed}${tuner}.`;
+  const nothing = by.calledOn ? 'nothing LayerLens follows calls it' : 'nothing in this file calls it';
+  return `Built with the defaults of ${by.function}(): ${nothing}${passed}${calledOn}${tuner}.`;
 }

@@ -144,9 +144,10 @@ export interface ModelResult {
   diagnostics: Diagnostic[];
   /**
    * For a model a function in the file builds: the function, and the call that built this one (each call site is
-   * a model of its own). Without `call`, nothing in the file calls the function and its defaults were used.
+   * a model of its own). Without `call`, nothing in the file calls the function and its defaults were used: `passed`
+   * is where the file passes it on, `calledOn` where it calls the method on an object LayerLens cannot follow.
    */
-  builtBy?: { function: string; call?: Range; passed?: Range; tuner?: true };
+  builtBy?: { function: string; call?: Range; passed?: Range; calledOn?: Range; tuner?: true };
   /**
    * A `keras.applications` architecture (`VGG16`) built by the call at `range`: its layers are the architecture's,
    * all placed at that call, so the editor shows the model as one thing there (its output, totals and stages).

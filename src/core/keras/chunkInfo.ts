@@ -5,6 +5,7 @@
 import { parser } from '@lezer/python';
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { withoutStrings } from '../python/chunks';
+import { withoutDecorators } from '../python/lexical';
 import { APPLICATIONS, isApplication } from '../applications';
 
 export interface ChunkInfo {
@@ -16,6 +17,8 @@ export interface ChunkInfo {
   touchesModels: boolean;
   /** Plain names called in it (`S(...)`), to find aliases of Sequential. */
   calledNames: Set<string>;
+  /** Names called as a method of something (`b.build(3)`: `build`), to find calls of the file's classes' methods. */
+  calledMethods: Set<string>;
   /** The first syntax error, in offsets of the chunk's text. */
   syntaxError: { from: number; to: number; snippet: string } | null;
 }
@@ -55,6 +58,19 @@ function onSelfAttribute(node: SyntaxNode, text: string): boolean {
   return root?.name === 'VariableName' && text.slice(root.from, root.to) === 'self';
 }
 
+/**
+ * The methods a class statement defines, from its text (a statement calling one is walked; a function calling one may
+ * build a model), but Python's own (`__init__`, `__call__`: no statement calls them by name).
+ */
+export function classMethods(text: string): string[] {
+  const head = withoutDecorators(text);
+  if (!head.startsWith('class')) return [];
+  const names = new Set<string>();
+  for (const m of head.matchAll(METHOD_DEF)) if (!m[1].startsWith('__')) names.add(m[1]);
+  return [...names];
+}
+const METHOD_DEF = /\n[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/g;
+
 /** Cheap text test that any statement that touches models passes (strings and comments may pass it too). */
 const MAY_TOUCH_MODELS = new RegExp(
   `Sequential|Model\\b|Functional|load_model|from_preset|applications|import|\\.add\\s*\\(|\\.build\\s*\\(|\\.pop\\s*\\(|\\.trainable\\b|\\b(?:${APPLICATIONS.join('|')})\\b`,
@@ -83,6 +99,7 @@ export function readChunk(text: string): ChunkInfo {
   const tree = parser.parse(text);
   let touchesModels = false;
   const calledNames = new Set<string>();
+  const calledMethods = new Set<string>();
   let syntaxError: ChunkInfo['syntaxError'] = null;
   tree.iterate({
     enter: (n) => {
@@ -99,7 +116,11 @@ export function readChunk(text: string): ChunkInfo {
           const name = text.slice(n.from, n.to);
           if (name === 'Sequential' || UNANALYSED_MODEL_NAMES.has(name) || isApplication(name)) touchesModels = true;
           else if (n.name === 'PropertyName' && MODEL_METHODS.has(name) && !onSelfAttribute(n.node, text)) touchesModels = true;
-          if (n.name !== 'VariableName') return;
+          if (n.name !== 'VariableName') {
+            const member = n.node.parent;
+            if (member?.name === 'MemberExpression' && member.parent?.name === 'CallExpression' && member.prevSibling === null) calledMethods.add(name);
+            return;
+          }
           const node = n.node;
           const parent = node.parent;
           if (parent?.name === 'CallExpression' && node.prevSibling === null) calledNames.add(name);
@@ -112,7 +133,7 @@ export function readChunk(text: string): ChunkInfo {
       }
     },
   });
-  return { tree, touchesModels, calledNames, syntaxError };
+  return { tree, touchesModels, calledNames, calledMethods, syntaxError };
 }
 
 /** Whether a name whose parent is `parent` is a class's base (`class Fast(Trainer):`, `class Fast((Trainer)):`). */

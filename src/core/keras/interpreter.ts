@@ -14,6 +14,7 @@ import { OPERATIONS, OPS_FUNCTIONS } from '../layers/merge';
 import { MATMUL } from '../layers/ops';
 import { lookupVocabularySize } from '../layers/preprocessing';
 import { libraryCall } from '../python/library';
+import { methodUsage } from '../python/functions';
 import type { CallSite, Group, ParsedArgs, PythonProgram, Scope } from '../python/scope';
 import { NONE, type Value } from '../python/values';
 import { ApplicationError } from './applications';
@@ -196,6 +197,13 @@ export class Interpreter extends ModelClasses {
    */
   protected callHost(callee: Value, site: CallSite): Value {
     const { node, calleeNode, argList, scope } = site;
+    // `obj.build_model()` on an object LayerLens cannot follow: if a method of that name then runs with its
+    // defaults, its model names this call (runUncalledFunctions).
+    if (callee.kind === 'unknown' && calleeNode.name === 'MemberExpression' && calleeNode.lastChild?.name === 'PropertyName') {
+      const name = this.text(calleeNode.lastChild);
+      this.unfollowedMethodCalls.push({ name, from: this.abs(calleeNode.from), to: this.abs(node.to) });
+      this.usage?.reads.add(methodUsage(name));
+    }
     if (callee.kind === 'method') return this.callModelMethod(callee.model, callee.method, node, argList, scope);
     if (callee.kind === 'bound') return this.objectMethod(callee.self, callee.method, node, argList, scope);
     if (callee.kind === 'symbol') {

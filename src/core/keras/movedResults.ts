@@ -60,10 +60,11 @@ export function movedModel(model: ModelResult, shift: EditShift): ModelResult | 
   };
   if (model.tensors) moved.tensors = model.tensors.map((t) => ({ ...t, range: moveRange(t.range, shift) }));
   if (model.builtBy) {
-    const { call, passed } = model.builtBy;
+    const { call, passed, calledOn } = model.builtBy;
     moved.builtBy = { ...model.builtBy };
     if (call) moved.builtBy.call = moveRange(call, shift);
     if (passed) moved.builtBy.passed = moveRange(passed, shift);
+    if (calledOn) moved.builtBy.calledOn = moveRange(calledOn, shift);
   }
   return moved;
 }

@@ -132,6 +132,8 @@ export interface ModelBuilder {
     call: { from: number; to: number } | null;
     /** For a function nothing calls: where the file passes it on (`RandomSearch(build_model, ...)`), to code LayerLens does not run. */
     passed?: { from: number; to: number };
+    /** For a method no followed call runs: where the file calls it on an object LayerLens cannot follow (`make().build()`). */
+    calledOn?: { from: number; to: number };
     /** The search space's first values stood in for `hp.Int(...)` and the like (a Keras Tuner model-building function). */
     tuner?: true;
   };
