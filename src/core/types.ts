@@ -41,7 +41,10 @@ export interface LayerResult {
   index: number;
   /** The Keras class name (for a subclass of a Keras layer that keeps its rules, the subclass's name). */
   type: string;
-  /** For such a subclass: the Keras class whose rules (and tfjs equivalent) it follows. */
+  /**
+   * For such a subclass: the Keras class whose rules (and tfjs equivalent) it follows; for an operation tf.keras 2
+   * prints as a `TFOpLambda` row (`kerasVersion` '2'), the operation LayerLens runs it as (`Add` for `x + y`).
+   */
   baseType?: string;
   /** Functional models: the layers whose outputs this layer is called on, in order, one list per call (a shared layer has several). */
   inbound?: string[][];

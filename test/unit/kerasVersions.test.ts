@@ -220,6 +220,147 @@ m = keras.Sequential([layers.Dense(2, input_shape=(3,))])
   });
 });
 
+/**
+ * tf.keras 2 wraps a TensorFlow function called on a Keras tensor, and each Python operator, in a `TFOpLambda` row
+ * named `"tf." +` the function's canonical name, counted `_1`, `_2` (keras/layers/core/tf_op_layer.py in
+ * keras-team/keras 2.x: `name = "tf." + self.symbol`, `unique_object_name(name, zero_based=True)`); slicing is a
+ * `SlicingOpLambda` named `tf.__operators__.getitem`. Every name below is one a printed tf.keras 2 summary shows
+ * (found in public notebooks and READMEs by the code index, quoted here as printed):
+ * - `tf.math.truediv (TFOpLambda)` then `tf.math.subtract (TFOpLambda)` in front of `mobilenetv2_1.00_160
+ *   (Functional)`: the TensorFlow transfer-learning tutorial's model as notebooks print it (MobileNetV2's
+ *   preprocess_input), also in front of `xception (Functional)`;
+ * - `tf.__operators__.getitem (Sl…` then `tf.nn.bias_add (TFOpLambda)` in front of `vgg16 (Functional)` and of
+ *   `resnet50 (Functional)` (preprocess_input of VGG16 / ResNet50);
+ * - `tf.__operators__.add (TFOpLambda)` (a residual `x + y` of two BatchNormalization outputs, and a transformer's
+ *   `dropout + embedding`), `tf.math.multiply (TFOpLambda)`, `tf.math.subtract_2`, `tf.math.exp`, `tf.math.square`,
+ *   `tf.math.reduce_sum`, `tf.math.reduce_mean` (VAE losses written on Keras tensors);
+ * - `tf.nn.silu (TFOpLambda)` (an EfficientNet-style block), `tf.nn.relu (TFOpLambda)`, `tf.concat (TFOpLambda)`
+ *   (an Inception-style merge of three Conv2D outputs, `(None, 14, 14, 112)`), `tf.expand_dims`, `tf.tile`,
+ *   `tf.reshape`, `tf.stack`, `tf.split`, `tf.nn.softmax`, `tf.linalg.matmul (TFOpLambda)` (an attention product);
+ * - numbering: `tf.math.truediv`, `tf.math.truediv_1`, `tf.math.truediv_2` (three divisions in one model).
+ */
+describe("Keras versions: tf.keras 2's TFOpLambda rows for operations on Keras tensors", () => {
+  const TF = 'import tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
+  const rows = (m: { layers: { name: string; type: string; outputShape: unknown; params: number | null }[] }) =>
+    m.layers.map((l) => [l.name, l.type, l.outputShape, l.params]);
+
+  it("MobileNetV2's preprocess_input: tf.math.truediv and tf.math.subtract under Keras 2, Keras 3's rows under Keras 3", () => {
+    const source = `${TF}inputs = keras.Input(shape=(160, 160, 3))
+x = keras.applications.mobilenet_v2.preprocess_input(inputs)
+outputs = layers.GlobalAveragePooling2D()(x)
+model = keras.Model(inputs, outputs)
+`;
+    assert.deepEqual(rows(model(source, '2').model).slice(1, 3), [
+      ['tf.math.truediv', 'TFOpLambda', [null, 160, 160, 3], 0],
+      ['tf.math.subtract', 'TFOpLambda', [null, 160, 160, 3], 0],
+    ]);
+    assert.deepEqual(
+      rows(model(source, '3').model)
+        .slice(1, 3)
+        .map((r) => r.slice(0, 2)),
+      [
+        ['true_divide', 'TrueDivide'],
+        ['subtract', 'Subtract'],
+      ],
+    );
+  });
+
+  it("ResNet50's and VGG16's preprocess_input: tf.__operators__.getitem (SlicingOpLambda) then tf.nn.bias_add, same shapes", () => {
+    for (const family of ['resnet50', 'vgg16']) {
+      const source = `${TF}inputs = keras.Input(shape=(224, 224, 3))
+x = keras.applications.${family}.preprocess_input(inputs)
+outputs = layers.Conv2D(4, 3)(x)
+model = keras.Model(inputs, outputs)
+`;
+      const two = model(source, '2').model;
+      assert.deepEqual(rows(two), [
+        ['input_1', 'InputLayer', [null, 224, 224, 3], 0],
+        ['tf.__operators__.getitem', 'SlicingOpLambda', [null, 224, 224, 3], 0],
+        ['tf.nn.bias_add', 'TFOpLambda', [null, 224, 224, 3], 0],
+        ['conv2d', 'Conv2D', [null, 222, 222, 4], 112],
+      ]);
+      const three = model(source, '3').model;
+      assert.deepEqual(
+        three.layers.map((l) => l.type),
+        ['InputLayer', 'GetItem', 'GetItem', 'GetItem', 'Stack', 'Add', 'Conv2D'],
+      );
+      assert.equal(two.totalParams, three.totalParams);
+    }
+  });
+
+  it('operators, slicing and tf functions on Keras tensors: the names tf.keras 2 prints, counted per model', () => {
+    const source = `${TF}inputs = keras.Input(shape=(14, 14, 3))
+a = layers.Conv2D(64, 1)(inputs)
+b = layers.Conv2D(32, 1)(inputs)
+c = layers.Conv2D(16, 1)(inputs)
+x = tf.concat([a, b, c], axis=-1)
+x = tf.nn.silu(x)
+x = tf.nn.relu(x) + x
+x = x * 0.5
+x = x - 1.0
+x = x / 2.0
+x = x / 3.0
+s = tf.reduce_mean(tf.exp(tf.square(x)), axis=[1, 2])
+first = x[:, 0]
+e = tf.expand_dims(s, 1)
+t = tf.tile(e, [1, 4, 1])
+r = tf.reshape(t, (-1, 448))
+p = tf.matmul(e, t, transpose_b=True)
+model = keras.Model(inputs, [first, r, tf.nn.softmax(p), tf.math.reduce_sum(s, axis=1)])
+`;
+    const two = model(source, '2').model;
+    const byName = new Map(two.layers.map((l) => [l.name, [l.type, l.outputShape]]));
+    const expect: [string, string, (number | null)[]][] = [
+      ['tf.concat', 'TFOpLambda', [null, 14, 14, 112]],
+      ['tf.nn.silu', 'TFOpLambda', [null, 14, 14, 112]],
+      ['tf.nn.relu', 'TFOpLambda', [null, 14, 14, 112]],
+      ['tf.__operators__.add', 'TFOpLambda', [null, 14, 14, 112]],
+      ['tf.math.multiply', 'TFOpLambda', [null, 14, 14, 112]],
+      ['tf.math.subtract', 'TFOpLambda', [null, 14, 14, 112]],
+      ['tf.math.truediv', 'TFOpLambda', [null, 14, 14, 112]],
+      ['tf.math.truediv_1', 'TFOpLambda', [null, 14, 14, 112]],
+      ['tf.math.square', 'TFOpLambda', [null, 14, 14, 112]],
+      ['tf.math.exp', 'TFOpLambda', [null, 14, 14, 112]],
+      ['tf.math.reduce_mean', 'TFOpLambda', [null, 112]],
+      ['tf.__operators__.getitem', 'SlicingOpLambda', [null, 14, 112]],
+      ['tf.expand_dims', 'TFOpLambda', [null, 1, 112]],
+      ['tf.tile', 'TFOpLambda', [null, 4, 112]],
+      ['tf.reshape', 'TFOpLambda', [null, 448]],
+      ['tf.linalg.matmul', 'TFOpLambda', [null, 1, 4]],
+      ['tf.nn.softmax', 'TFOpLambda', [null, 1, 4]],
+      ['tf.math.reduce_sum', 'TFOpLambda', [null]],
+    ];
+    for (const [name, type, shape] of expect) assert.deepEqual(byName.get(name), [type, shape], name);
+    // Shapes and parameters do not change with the version; Keras 3 keeps its own rows.
+    const three = model(source, '3').model;
+    assert.deepEqual(
+      three.layers.map((l) => [l.outputShape, l.params]),
+      two.layers.map((l) => [l.outputShape, l.params]),
+    );
+    assert.ok(!three.layers.some((l) => l.type === 'TFOpLambda' || l.name.startsWith('tf.')));
+    assert.ok(three.layers.some((l) => l.name === 'add' && l.type === 'Add'));
+    // The preview builds `x + y` as tfjs' Add, whatever the row's name.
+    assert.equal(two.layers.find((l) => l.name === 'tf.__operators__.add')?.baseType, 'Add');
+  });
+
+  it("the op's own name= does not name the row (TFOpLambda's call drops it); a TF function LayerLens knows no tf.keras 2 name for keeps LayerLens' row", () => {
+    const source = `${TF}inputs = keras.Input(shape=(8,))
+x = tf.expand_dims(inputs, -1, name="widen")
+y = tf.math.sigmoid(inputs)
+model = keras.Model(inputs, [x, y])
+`;
+    const two = model(source, '2').model;
+    assert.deepEqual(
+      two.layers.map((l) => [l.name, l.type]),
+      [
+        ['input_1', 'InputLayer'],
+        ['tf.expand_dims', 'TFOpLambda'],
+        ['sigmoid', 'tf.math.sigmoid'],
+      ],
+    );
+  });
+});
+
 describe('Keras versions: the CLI flag --keras', () => {
   function run(...args: string[]): { code: number; out: string; err: string } {
     let out = '';

@@ -21,6 +21,7 @@ import { ApplicationError } from './applications';
 import { ModelClasses, HYPERPARAMETERS, HYPERPARAMETER_METHOD } from './modelClasses';
 import { isSuperInit } from './objects';
 import { canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
+import { DEFAULT_KERAS_VERSION } from './versions';
 import { KerasGraph, MODEL_TENSORS, modelOutput } from './tensorGraph';
 import { callOp, preprocessInput, tensorOpFor } from './tensorOps';
 import { kerasTruth, type AddedLayer, type FunctionalBuilder, type GraphNode, type LayerCall, type ModelBuilder } from './values';
@@ -115,13 +116,14 @@ export class Interpreter extends ModelClasses {
     if (op === '@') {
       const site = { from: this.abs(node.from), to: this.abs(node.to), calleeFrom: this.abs(node.from), calleeTo: this.abs(node.to) };
       const product = callOp(this.opHost, MATMUL, { positional: [{ value: a }, { value: b }], keywords: new Map(), starArgs: false, starKwargs: false }, site);
+      if (product?.kind === 'symbolic' && 'type' in product.node.layer) product.node.layer.operator = '@';
       if (product) return product;
     }
-    return OPERATIONS[op] ? this.tensorOperation(OPERATIONS[op], [a, b], node) : null;
+    return OPERATIONS[op] ? this.tensorOperation(OPERATIONS[op], [a, b], node, op) : null;
   }
 
   protected unaryHost(op: string, v: Value, node: SyntaxNode): Value | null {
-    return op === '-' ? this.tensorOperation('Negative', [v], node) : null;
+    return op === '-' ? this.tensorOperation('Negative', [v], node, 'neg') : null;
   }
 
   protected indexHost(obj: Value, node: SyntaxNode, objNode: SyntaxNode, scope: Scope): Value | null {
@@ -258,7 +260,8 @@ export class Interpreter extends ModelClasses {
           // `tf.expand_dims(x, -1)`, `ops.mean(x, axis=1)`, `preprocess_input(inputs)`: operations LayerLens evaluates (tensorOps.ts).
           const at = { from: this.abs(node.from), to: this.abs(node.to), calleeFrom: this.abs(calleeNode.from), calleeTo: this.abs(calleeNode.to) };
           const op = tensorOpFor(callee.path, this.text(calleeNode).replace(/\s+/g, ''));
-          const evaluated = op ? callOp(this.opHost, op, args, at) : preprocessInput(this.opHost, callee.path, args, at);
+          const version = (this.program as Program).kerasVersion ?? DEFAULT_KERAS_VERSION;
+          const evaluated = op ? callOp(this.opHost, op, args, at) : preprocessInput(this.opHost, callee.path, args, at, version);
           if (evaluated) return evaluated;
           if (callee.path === 'keras.backend.epsilon') return { kind: 'number', value: 1e-7, isInt: false };
           if (callee.path === HYPERPARAMETERS) return callee;
