@@ -24,8 +24,8 @@ import { clearApplicationCaches } from './keras/applications';
 import type { EditShift } from './keras/movedResults';
 import { clearAttributeSites } from './python/functions';
 import type { Program } from './keras/interpreter';
-import { clearOldModules, DEFAULT_KERAS_VERSION, keras2ModuleNotes } from './keras/versions';
-import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, KerasVersion, Range } from './types';
+import { chooseVersion, clearOldModules, DEFAULT_KERAS_VERSION, keras2ModuleNotes } from './keras/versions';
+import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, KerasVersion, KerasVersionChoice, Range } from './types';
 
 /** `def name` and `class name` at the start of a statement, after its decorators (see `withoutDecorators`). */
 const DEFINES = [/^(?:async\s+)?def\s+([A-Za-z_]\w*)/, /^class\s+([A-Za-z_]\w*)/];
@@ -67,12 +67,16 @@ interface Version {
  * name for the last few files. Caches keyed by a statement's text alone (parse trees, facts, words) are shared.
  */
 export class Analyzer {
-  analyze(text: string, kerasVersion: KerasVersion = DEFAULT_KERAS_VERSION): AnalysisResult {
-    try {
-      return analyzeSource(prepareFile(text, this, kerasVersion));
-    } catch (e) {
-      return failure(e);
-    }
+  analyze(text: string, kerasVersion: KerasVersionChoice = DEFAULT_KERAS_VERSION): AnalysisResult {
+    const run = (version: KerasVersion) => {
+      try {
+        return analyzeSource(prepareFile(text, this, version));
+      } catch (e) {
+        return failure(e);
+      }
+    };
+    // 'auto' first tries the version this document's last analysis chose (keras/versions.ts).
+    return kerasVersion === 'auto' ? chooseVersion(run, lastVersions.get(this)?.kerasVersion) : run(kerasVersion);
   }
 
   /** Forgets the last version: the next analysis is a cold one. */
@@ -658,21 +662,29 @@ function failure(e: unknown): AnalysisResult {
  */
 export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisResult {
   const notebook = options.notebook ?? options.fileName?.toLowerCase().endsWith('.ipynb') ?? false;
-  const version = options.kerasVersion ?? DEFAULT_KERAS_VERSION;
-  try {
-    if (options.reference) return analyzeReference(notebook ? joinCells(readNotebook(source)) : new SourceText(source), version);
-    if (notebook) return analyzeSource(prepareCells(joinCells(readNotebook(source)), version));
-    return analyzeSource(prepareFile(source, options.fileName === undefined ? undefined : analyzerFor(options.fileName), version));
-  } catch (e) {
-    return failure(e);
-  }
+  const choice = options.kerasVersion ?? DEFAULT_KERAS_VERSION;
+  const owner = options.fileName === undefined || options.reference || notebook ? undefined : analyzerFor(options.fileName);
+  const run = (version: KerasVersion) => {
+    try {
+      if (options.reference) return analyzeReference(notebook ? joinCells(readNotebook(source)) : new SourceText(source), version);
+      if (notebook) return analyzeSource(prepareCells(joinCells(readNotebook(source)), version));
+      return analyzeSource(prepareFile(source, owner, version));
+    } catch (e) {
+      return failure(e);
+    }
+  };
+  return choice === 'auto' ? chooseVersion(run, owner && lastVersions.get(owner)?.kerasVersion) : run(choice);
 }
 
 /** Analyses a notebook's code cells, in order, as one program; ranges carry the cell index. */
 export function analyzeCells(cells: CellSource[], options: Pick<AnalyzeOptions, 'kerasVersion'> = {}): AnalysisResult {
-  try {
-    return analyzeSource(prepareCells(joinCells(cells), options.kerasVersion ?? DEFAULT_KERAS_VERSION));
-  } catch (e) {
-    return failure(e);
-  }
+  const run = (version: KerasVersion) => {
+    try {
+      return analyzeSource(prepareCells(joinCells(cells), version));
+    } catch (e) {
+      return failure(e);
+    }
+  };
+  const choice = options.kerasVersion ?? DEFAULT_KERAS_VERSION;
+  return choice === 'auto' ? chooseVersion(run) : run(choice);
 }

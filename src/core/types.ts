@@ -123,10 +123,19 @@ export interface TensorResult {
  */
 export type KerasVersion = '2' | '3';
 
+/**
+ * How the version is chosen: one of them, or `'auto'`: Keras 2 where the file shows a sign only Keras 2 accepts (a
+ * `keras-version` or `legacy-spelling` diagnostic: a Keras 1/2 module path, a Keras 1 argument name,
+ * `AveragePooling2D()` without `pool_size`), else Keras 3 (keras/versions.ts `chooseVersion`).
+ */
+export type KerasVersionChoice = KerasVersion | 'auto';
+
 export interface ModelResult {
   name: string;
   /** The Keras version its numbers and names are for (AnalyzeOptions.kerasVersion). */
   kerasVersion?: KerasVersion;
+  /** Where `'auto'` chose Keras 2: the file's first sign of it (`keras.layers.convolutional`, `border_mode=`) and where it is. */
+  kerasVersionFrom?: { sign: string; range: Range };
   /** `functional` for `keras.Model(inputs, outputs)`: its layers are in topological order, with `inbound`, Input rows included. */
   kind?: 'sequential' | 'functional';
   /** 1-based line of the `Sequential(` call. */
@@ -175,10 +184,10 @@ export interface AnalyzeOptions {
    */
   reference?: boolean;
   /**
-   * Where Keras 2 and Keras 3 differ (a default, a name), the one to follow: '3' when omitted. A construct only one
-   * version accepts gets a diagnostic saying which, whichever is chosen.
+   * Where Keras 2 and Keras 3 differ (a default, a name), the one to follow, or `'auto'` (see KerasVersionChoice):
+   * '3' when omitted. A construct only one version accepts gets a diagnostic saying which, whichever is chosen.
    */
-  kerasVersion?: KerasVersion;
+  kerasVersion?: KerasVersionChoice;
 }
 
 /** One code cell of a notebook, as an editor hands it over. */

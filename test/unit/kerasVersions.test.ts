@@ -11,7 +11,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze as analyzeAny, formatMarkdown, formatTable, type KerasVersion } from '../../src/core';
+import { analyze as analyzeAny, analyzeCells, formatMarkdown, formatTable, kerasVersionText, type KerasVersion } from '../../src/core';
 import { main } from '../../src/cli';
 import { analyze } from './support/metamorphic';
 
@@ -210,13 +210,112 @@ m = keras.Sequential([layers.Dense(2, input_shape=(3,))])
     assert.deepEqual(analyzeAny(POOLING, { reference: true, kerasVersion: '2' }).models, cold2.models);
   });
 
-  it('the setting layerlens.kerasVersion offers "3" (the default) and "2"', () => {
+  it('the setting layerlens.kerasVersion offers "auto" (the default), "3" and "2"', () => {
     const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
       contributes: { configuration: { properties: Record<string, { default: unknown; enum?: unknown[] }> } };
     };
     const setting = manifest.contributes.configuration.properties['layerlens.kerasVersion'];
-    assert.equal(setting.default, '3');
-    assert.deepEqual(setting.enum, ['3', '2']);
+    assert.equal(setting.default, 'auto');
+    assert.deepEqual(setting.enum, ['auto', '3', '2']);
+  });
+});
+
+/**
+ * 'auto' (issue 21 item 10: "old signals can" tell the version): Keras 2 where the file shows a sign only Keras 2
+ * accepts, the ones the `keras-version` and `legacy-spelling` diagnostics find (a Keras 1/2 module path, a Keras 1
+ * argument name, `AveragePooling2D()` without `pool_size`), else Keras 3. Each case is written the way old notebooks
+ * and the book's Keras 1 code write it; the numbers under 'auto' must be those of the version it says.
+ */
+describe("Keras versions: 'auto' reads the file's signs", () => {
+  const KERAS1 = `from keras.models import Sequential
+from keras.layers import Dense, Flatten
+from keras.layers import Convolution2D
+
+model = Sequential()
+model.add(Convolution2D(32, 3, 3, border_mode="same", input_shape=(28, 28, 1)))
+model.add(Flatten())
+model.add(Dense(10))
+`;
+  const MODULE_PATH = `import keras
+from keras.layers.convolutional import Conv2D
+
+inputs = keras.Input(shape=(8, 8, 3))
+x = Conv2D(4, 3)(inputs)
+x = x / 2.0
+model = keras.Model(inputs, x)
+`;
+
+  it('a Keras 1/2 module path: Keras 2, and the header says which line and sign chose it', () => {
+    const auto = analyzeAny(MODULE_PATH, { kerasVersion: 'auto' });
+    const two = analyzeAny(MODULE_PATH, { kerasVersion: '2' });
+    const [m] = auto.models;
+    assert.equal(m.kerasVersion, '2');
+    assert.deepEqual(m.kerasVersionFrom, { sign: 'keras.layers.convolutional', range: { start: { line: 2, column: 6 }, end: { line: 2, column: 32 } } });
+    assert.deepEqual(
+      m.layers.map((l) => [l.name, l.type, l.outputShape, l.params]),
+      two.models[0].layers.map((l) => [l.name, l.type, l.outputShape, l.params]),
+    );
+    assert.equal(m.layers[2].name, 'tf.math.truediv');
+    assert.match(formatTable(m).split('\n')[0], /^Model: "model"  \(line 7, input \(None, 8, 8, 3\), Keras 2 \(from line 2: keras\.layers\.convolutional\)\)$/);
+    assert.match(formatMarkdown(m, 'f.py').split('\n')[0], /\(f\.py:7, Keras 2 \(from line 2: keras\.layers\.convolutional\)\)$/);
+    assert.equal(kerasVersionText(m), 'Keras 2 (from line 2: keras.layers.convolutional)');
+  });
+
+  it('Keras 1 argument names (the first sign counts: Convolution2D(32, 3, 3) before border_mode=)', () => {
+    const [m] = analyzeAny(KERAS1, { kerasVersion: 'auto' }).models;
+    assert.equal(m.kerasVersion, '2');
+    assert.equal(m.kerasVersionFrom?.range.start.line, 6);
+    assert.match(m.kerasVersionFrom?.sign ?? '', /^Convolution2D\(/);
+    assert.deepEqual(
+      m.layers.map((l) => l.params),
+      analyzeAny(KERAS1, { kerasVersion: '2' }).models[0].layers.map((l) => l.params),
+    );
+  });
+
+  it('AveragePooling2D() without pool_size: Keras 2, where it pools 2×2 (Keras 3 would refuse it)', () => {
+    const [m] = analyzeAny(POOLING, { kerasVersion: 'auto' }).models;
+    assert.equal(m.kerasVersion, '2');
+    assert.equal(m.kerasVersionFrom?.sign, 'AveragePooling2D()');
+    assert.equal(m.kerasVersionFrom?.range.start.line, 5);
+    assert.deepEqual(m.layers.find((l) => l.type === 'AveragePooling2D')?.outputShape, [null, 13, 13, 8]);
+  });
+
+  it('no sign: Keras 3, and nothing claims a sign; an explicit version is kept whatever the signs', () => {
+    const plain = `${HEAD}inputs = keras.Input(shape=(4,))\nmodel = keras.Model(inputs, layers.Dense(2)(inputs) / 2.0)\n`;
+    const [m] = analyzeAny(plain, { kerasVersion: 'auto' }).models;
+    assert.equal(m.kerasVersion, '3');
+    assert.equal(m.kerasVersionFrom, undefined);
+    assert.deepEqual(analyzeAny(plain, { kerasVersion: 'auto' }), analyzeAny(plain, { kerasVersion: '3' }));
+    assert.equal(analyzeAny(MODULE_PATH, { kerasVersion: '3' }).models[0].kerasVersion, '3');
+    assert.equal(analyzeAny(MODULE_PATH, { kerasVersion: '3' }).models[0].kerasVersionFrom, undefined);
+    assert.equal(analyzeAny(MODULE_PATH).models[0].kerasVersion, '3', "the core's default stays '3'");
+  });
+
+  it('a notebook: the sign is named by its cell', () => {
+    const cells = [
+      { index: 0, text: 'import keras\nfrom keras.layers.core import Dense\n' },
+      { index: 1, text: 'model = keras.Sequential([keras.Input(shape=(3,)), Dense(2)])\n' },
+    ];
+    const [m] = analyzeCells(cells, { kerasVersion: 'auto' }).models;
+    assert.equal(m.kerasVersion, '2');
+    assert.equal(m.kerasVersionFrom?.range.cell, 0);
+    assert.match(formatTable(m).split('\n')[0], /Keras 2 \(from cell 1, line 2: keras\.layers\.core\)\)$/);
+  });
+
+  it('edits that add or remove the sign switch the version, and every edit equals a cold analysis', () => {
+    const file = 'versions-auto.py';
+    const texts = [
+      MODULE_PATH,
+      MODULE_PATH.replace('from keras.layers.convolutional import Conv2D', 'from keras.layers import Conv2D'),
+      `${MODULE_PATH}\n`,
+      MODULE_PATH.replace('x / 2.0', 'x / 4.0'),
+    ];
+    for (const text of [...texts, ...texts.reverse()]) {
+      const edited = analyzeAny(text, { fileName: file, kerasVersion: 'auto' });
+      assert.deepStrictEqual(edited, analyzeAny(text, { kerasVersion: 'auto' }), text);
+      assert.equal(edited.models[0].kerasVersion, text.includes('convolutional') ? '2' : '3');
+    }
+    assert.deepStrictEqual(analyzeAny(MODULE_PATH, { reference: true, kerasVersion: 'auto' }).models, analyzeAny(MODULE_PATH, { kerasVersion: 'auto' }).models);
   });
 });
 
@@ -377,12 +476,15 @@ describe('Keras versions: the CLI flag --keras', () => {
   }
   const file = join(__dirname, '..', 'fixtures', 'kerasVersions.py');
 
-  it('--keras 2 and --keras 3 (the default) choose the version; the header says which', () => {
-    const three = run('summary', file);
+  it('--keras auto (the default) reads the signs; --keras 2 and --keras 3 choose the version; the header says which', () => {
+    const auto = run('summary', file);
+    assert.equal(auto.code, 0, auto.err);
+    assert.match(auto.out, /^Model: "model"  \(line 8, input \(None, 28, 28, 3\), Keras 2 \(from line 5: AveragePooling2D\(\)\)\)$/m);
+    assert.equal(run('summary', file, '--keras', 'auto').out, auto.out);
+    const three = run('summary', file, '--keras', '3');
     assert.equal(three.code, 0, three.err);
     assert.match(three.out, /^Model: "functional"  \(line 8, input \(None, 28, 28, 3\), Keras 3\)$/m);
     assert.match(three.out, /error: AveragePooling2D\.__init__\(\) missing 1 required positional argument: 'pool_size'/);
-    assert.equal(run('summary', file, '--keras', '3').out, three.out);
     const two = run('summary', file, '--keras=2');
     assert.equal(two.code, 0, two.err);
     assert.match(two.out, /^Model: "model"  \(line 8, input \(None, 28, 28, 3\), Keras 2\)$/m);
@@ -395,11 +497,11 @@ describe('Keras versions: the CLI flag --keras', () => {
   });
 
   it('any other version exits 2 with the usage', () => {
-    for (const args of [['--keras', '4'], ['--keras', 'auto'], ['--keras']]) {
+    for (const args of [['--keras', '4'], ['--keras', 'Auto'], ['--keras']]) {
       const r = run('summary', file, ...args);
       assert.equal(r.code, 2, args.join(' '));
-      assert.match(r.err, /^layerlens: --keras takes 3 or 2/, args.join(' '));
+      assert.match(r.err, /^layerlens: --keras takes auto, 3 or 2/, args.join(' '));
     }
-    assert.match(run('--help').out, /--keras 3\|2/);
+    assert.match(run('--help').out, /--keras auto\|3\|2/);
   });
 });

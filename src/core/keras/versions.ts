@@ -26,7 +26,7 @@
  */
 import { chunkToSource, type Chunk } from '../python/chunks';
 import type { SourceText } from '../python/sourceText';
-import type { Diagnostic, KerasVersion } from '../types';
+import type { AnalysisResult, Diagnostic, KerasVersion } from '../types';
 import type { LayerCall } from './values';
 
 export const DEFAULT_KERAS_VERSION: KerasVersion = '3';
@@ -179,4 +179,39 @@ export function keras2OpRow(call: LayerCall): { name: string; type: 'TFOpLambda'
   const symbol = call.operator ? OPERATOR_SYMBOLS[call.operator] : call.op?.tfName ? TF_SYMBOLS[call.op.tfName] : undefined;
   if (!symbol) return null;
   return { name: `tf.${symbol}`, type: call.operator === '[]' ? 'SlicingOpLambda' : 'TFOpLambda' };
+}
+
+/** Diagnostics that show code only Keras 2 accepts, under either version (`keras2ModuleNotes`, legacy.ts, pooling.ts). */
+const KERAS2_SIGNS = new Set(['keras-version', 'legacy-spelling']);
+
+/** The file's first sign of Keras 2 in an analysis (by position), with the code its message quotes first; null if none. */
+function firstKeras2Sign(result: AnalysisResult): { sign: string; range: Diagnostic['range'] } | null {
+  let first: Diagnostic | null = null;
+  const before = (a: Diagnostic['range'], b: Diagnostic['range']) =>
+    (a.cell ?? 0) !== (b.cell ?? 0) ? (a.cell ?? 0) < (b.cell ?? 0) : a.start.line !== b.start.line ? a.start.line < b.start.line : a.start.column < b.start.column;
+  for (const d of [...result.diagnostics, ...result.models.flatMap((m) => m.diagnostics)])
+    if (KERAS2_SIGNS.has(d.code) && (!first || before(d.range, first.range))) first = d;
+  if (!first) return null;
+  const quoted = /`([^`]+)`/.exec(first.message)?.[1] ?? first.code;
+  return { sign: quoted.length > 48 ? `${quoted.slice(0, 45)}...` : quoted, range: first.range };
+}
+
+/**
+ * `'auto'`: Keras 2 where the file shows a sign only Keras 2 accepts, else Keras 3. The signs are diagnostics either
+ * version's analysis gives, so one analysis decides: run as `first` (the version this document's last analysis
+ * chose, so that an edit that keeps the choice analyses once), and again as the other where it decides otherwise.
+ * Each model of a Keras 2 file says which sign chose it (`kerasVersionFrom`).
+ */
+export function chooseVersion(run: (version: KerasVersion) => AnalysisResult, first: KerasVersion = DEFAULT_KERAS_VERSION): AnalysisResult {
+  let result = run(first);
+  let sign = firstKeras2Sign(result);
+  const wanted: KerasVersion = sign ? '2' : '3';
+  if (wanted !== first) {
+    result = run(wanted);
+    sign = firstKeras2Sign(result);
+  }
+  if (!sign) return result;
+  // New model objects: a document's next analysis may reuse these results (statement groups), which must not change.
+  const from = { sign: sign.sign, range: sign.range };
+  return { ...result, models: result.models.map((m) => (m.kerasVersion === '2' ? { ...m, kerasVersionFrom: from } : m)) };
 }
