@@ -347,6 +347,42 @@ for layer in other.layers:
       assert.equal(only(result, 'other').trainableParams, null);
     });
 
+    it('get_layer of a name Keras gives by itself (dense_1) is unknown, and a note names the call and says why: Keras counts such names across the session', () => {
+      // In one Python session `dense_1` is the second Dense made in any model, so the same code names other layers
+      // once another model was made first (a notebook re-run, an earlier cell); LayerLens does not guess which.
+      const result = run(`${HEAD}inputs = keras.Input(shape=(8,))
+x = layers.Dense(16)(inputs)
+x = layers.Dense(4)(x)
+base = keras.Model(inputs, x)
+features = base.get_layer("dense_1").output
+head = keras.Model(base.input, layers.Dense(2)(features))
+`);
+      const note = notes(result).find((d) => d.code === 'unresolved-value' && d.message.includes('base.get_layer("dense_1")'));
+      assert.ok(
+        note,
+        notes(result)
+          .map((d) => d.message)
+          .join('\n'),
+      );
+      assert.equal(note.range.start.line, 7);
+      assert.match(note.message, /`dense_1` is a name Keras gives a Dense by itself, counting every Dense made before in the Python session/);
+      assert.ok(!result.models.some((m) => m.name === 'head'), 'no model made up for the head');
+      // A name given with name= is found as before, whatever its form.
+      const given = run(`${HEAD}inputs = keras.Input(shape=(8,))
+x = layers.Dense(16, name="dense_1")(inputs)
+base = keras.Model(inputs, layers.Dense(4)(x))
+head = keras.Model(base.input, layers.Dense(2)(base.get_layer("dense_1").output))
+`);
+      assert.deepEqual(
+        only(given, 'head').layers.map((l) => l.outputShape),
+        [
+          [null, 8],
+          [null, 16],
+          [null, 2],
+        ],
+      );
+    });
+
     it('get_layer of a name the model does not have is unknown, named', () => {
       const result = run(`${HEAD}base = keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False, weights=None)
 x = base.get_layer("block_99_relu").output

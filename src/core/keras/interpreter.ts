@@ -22,6 +22,7 @@ import { ModelClasses, HYPERPARAMETERS, HYPERPARAMETER_METHOD } from './modelCla
 import { isSuperInit } from './objects';
 import { canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
 import { DEFAULT_KERAS_VERSION } from './versions';
+import { automaticNameClass } from './layerRun';
 import { KerasGraph, MODEL_TENSORS, modelOutput } from './tensorGraph';
 import { callOp, preprocessInput, tensorOpFor } from './tensorOps';
 import { kerasTruth, type AddedLayer, type FunctionalBuilder, type GraphNode, type LayerCall, type ModelBuilder } from './values';
@@ -442,9 +443,17 @@ export class Interpreter extends ModelClasses {
       const name = (keywords.get('name') ?? positional[0])?.value;
       if (name?.kind !== 'string') return name?.kind === 'unknown' ? name : this.unknownNode(node, 'LayerLens finds a layer by its name only');
       const layer = this.layerNamed(self, name.value);
-      return layer
-        ? { kind: 'layer', layer }
-        : this.unknownNode(node, `LayerLens finds no layer given \`name="${name.value}"\` in this model (it finds layers by the \`name=\` they were given)`);
+      if (layer) return { kind: 'layer', layer };
+      // `get_layer("dense_1")`: a name Keras gives by itself, counted across the session, not one LayerLens can match.
+      const automatic = automaticNameClass(name.value);
+      if (automatic) {
+        const why = `\`${name.value}\` is a name Keras gives a ${automatic} by itself, counting every ${automatic} made before in the Python session (other models' too), so LayerLens cannot tell which layer it is; give the layer \`name="${name.value}"\``;
+        const [from, to] = [this.abs(node.from), this.abs(node.to)];
+        if (!this.notes.some((n) => n.code === 'unresolved-value' && n.from === from))
+          this.notes.push({ code: 'unresolved-value', severity: 'information', message: `Cannot resolve \`${this.text(node)}\` statically (${why}): what depends on it is unknown.`, from, to });
+        return this.unknownNode(node, why);
+      }
+      return this.unknownNode(node, `LayerLens finds no layer given \`name="${name.value}"\` in this model (it finds layers by the \`name=\` they were given)`);
     }
     return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
   }

@@ -4,7 +4,7 @@
  * code is a graph (a custom layer's `call()`, a Lambda's function) runs it through `Walk.runGraph`, which
  * propagate.ts provides, so that this module does not import it.
  */
-import { didYouMean, OPAQUE_LAYERS, ruleFor, UNSIZED_LAYERS } from '../layers/catalogue';
+import { allRules, didYouMean, OPAQUE_LAYERS, ruleFor, UNSIZED_LAYERS } from '../layers/catalogue';
 import {
   Args,
   LayerError,
@@ -539,6 +539,20 @@ function applyField(field: FieldState, step: FieldStep): FieldState | null {
 function toField(f: FieldState): ReceptiveField {
   const clean = (xs: number[]) => xs.map((x) => nullIfNaN(x));
   return { size: clean(f.size), jump: clean(f.jump), offset: clean(f.offset) };
+}
+
+/**
+ * The Keras class whose default name `name` is (`dense_1`: Dense; `input_2`, `input_layer_1`: InputLayer; a tf.keras 2
+ * op's `tf.math.truediv_1`: TFOpLambda), or null. Keras numbers these names across a Python session (every layer of
+ * the class made before, in any model, counts), not per model as LayerLens shows them: a name of this form cannot
+ * say which layer it is unless it was given (`get_layer`, interpreter.ts).
+ */
+export function automaticNameClass(name: string): string | null {
+  if (/^input_(?:\d+|layer(?:_\d+)?)$/.test(name)) return 'InputLayer';
+  if (/^tf\.[\w.]+$/.test(name)) return 'TFOpLambda';
+  const base = name.replace(/_\d+$/, '');
+  for (const rule of allRules()) if (toSnakeCase(rule.type) === base) return rule.type;
+  return null;
 }
 
 /** Keras' default layer name: the class in snake case, numbered per model from the second on. */
