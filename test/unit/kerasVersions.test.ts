@@ -387,6 +387,49 @@ model = keras.Model(inputs, outputs)
     }
   });
 
+  it('the transfer-learning model on ResNet50 as a tf.keras 2 notebook prints it: getitem, bias_add, resnet50 (Functional) 23,587,712', () => {
+    // Printed (tf.keras 2.x): `tf.__operators__.getitem (SlicingOpLambda)  (None, 224, 224, 3)  0`,
+    // `tf.nn.bias_add (TFOpLambda)  (None, 224, 224, 3)  0`, `resnet50 (Functional)  (None, 7, 7, 2048)  23587712`,
+    // then global_average_pooling2d, dropout and a Dense head.
+    const source = `${TF}base_model = keras.applications.ResNet50(input_shape=(224, 224, 3), include_top=False, weights=None)
+base_model.trainable = False
+inputs = keras.Input(shape=(224, 224, 3))
+x = keras.applications.resnet50.preprocess_input(inputs)
+x = base_model(x, training=False)
+x = layers.GlobalAveragePooling2D()(x)
+x = layers.Dropout(0.2)(x)
+outputs = layers.Dense(5)(x)
+model = keras.Model(inputs, outputs)
+`;
+    const two = model(source, '2', 1).model;
+    assert.equal(two.name, 'model');
+    assert.deepEqual(rows(two), [
+      ['input_1', 'InputLayer', [null, 224, 224, 3], 0],
+      ['tf.__operators__.getitem', 'SlicingOpLambda', [null, 224, 224, 3], 0],
+      ['tf.nn.bias_add', 'TFOpLambda', [null, 224, 224, 3], 0],
+      ['resnet50', 'Functional', [null, 7, 7, 2048], 23587712],
+      ['global_average_pooling2d', 'GlobalAveragePooling2D', [null, 2048], 0],
+      ['dropout', 'Dropout', [null, 2048], 0],
+      ['dense', 'Dense', [null, 5], 10245],
+    ]);
+    assert.equal(two.totalParams, 23597957);
+    assert.equal(two.trainableParams, 10245);
+  });
+
+  it("DenseNet's preprocess_input (torch mode) under Keras 2: truediv, bias_add, truediv_1, as tf.keras 2's source runs it", () => {
+    // keras/applications/imagenet_utils.py (tf.keras 2.x) `_preprocess_symbolic_input`: `x /= 255.`, then
+    // `backend.bias_add(x, mean_tensor, data_format)`, then `x /= std_tensor`.
+    const source = `${TF}inputs = keras.Input(shape=(64, 64, 3))
+x = keras.applications.densenet.preprocess_input(inputs)
+model = keras.Model(inputs, layers.Flatten()(x))
+`;
+    assert.deepEqual(rows(model(source, '2').model).slice(1, 4), [
+      ['tf.math.truediv', 'TFOpLambda', [null, 64, 64, 3], 0],
+      ['tf.nn.bias_add', 'TFOpLambda', [null, 64, 64, 3], 0],
+      ['tf.math.truediv_1', 'TFOpLambda', [null, 64, 64, 3], 0],
+    ]);
+  });
+
   it('operators, slicing and tf functions on Keras tensors: the names tf.keras 2 prints, counted per model', () => {
     const source = `${TF}inputs = keras.Input(shape=(14, 14, 3))
 a = layers.Conv2D(64, 1)(inputs)
