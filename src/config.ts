@@ -26,7 +26,9 @@ export const config = {
   /** 'auto', '3' or '2': anything else a user writes in settings.json is read as the manifest's default. */
   kerasVersion: (): KerasVersionChoice => {
     const value: string = setting('kerasVersion')();
-    return value === 'auto' || value === '3' || value === '2' ? value : (contributes.configuration.properties['layerlens.kerasVersion'].default as KerasVersionChoice);
+    return value === 'auto' || value === '3' || value === '2'
+      ? value
+      : (contributes.configuration.properties['layerlens.kerasVersion'].default as KerasVersionChoice);
   },
 };
 

@@ -23,6 +23,7 @@ import { wordsOf } from './python/words';
 import { clearApplicationCaches } from './keras/applications';
 import type { EditShift } from './keras/movedResults';
 import { clearAttributeSites } from './python/functions';
+import { clearModelMethods } from './keras/modelClasses';
 import type { Program } from './keras/interpreter';
 import { chooseVersion, clearOldModules, DEFAULT_KERAS_VERSION, keras2ModuleNotes } from './keras/versions';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, KerasVersion, KerasVersionChoice, Range } from './types';
@@ -130,8 +131,9 @@ interface TextFacts {
   mutated?: string[];
   /** A class statement's bases, as names (`class Fast(Trainer):`: `Trainer`), asked for by walkCallers. */
   bases?: string[];
-  /** A class statement's methods (`holder.grow()` runs `grow`), asked for by walkCallers. */
+  /** A class statement's methods (`holder.grow()` runs `grow`), and those that change its instance, asked for by walkCallers. */
   methods?: string[];
+  changing?: string[];
 }
 const factsCache = new Map<string, TextFacts>();
 const FACTS_LIMIT = 20000;
@@ -161,6 +163,7 @@ export function clearParseCache(): void {
   factsCache.clear();
   clearApplicationCaches();
   clearAttributeSites();
+  clearModelMethods();
   clearOldModules();
   lastVersions.clear();
   byFileName.clear();
@@ -354,17 +357,27 @@ function walkCallers(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): vo
   // allocates brings the next minor collection nearer (one of the pauses a keystroke's p95 meets).
   let builders = new Set<string>();
   for (let i = 0; i < facts.length; i++) if (walked[i] && facts[i].definesCallable) for (const n of facts[i].names) builders.add(n);
-  // A call of a method of any class of the file (`holder.grow()`, `b.build(3)`) runs it with that instance, which
-  // may make a model or change what an instance holds: such statements are walked (in the first round).
-  const methods = new Set<string>();
-  for (let i = 0; i < facts.length; i++) if (facts[i].definesCallable) for (const m of (facts[i].methods ??= classMethods(chunks[i].text))) methods.add(m);
-  for (let round = 0; builders.size > 0 || (round === 0 && methods.size > 0); round++) {
+  // A call of a method (`b.build(3)`, `holder.grow()`) runs it with that instance: a statement calling a method of a
+  // walked class (which may make a model), or one that changes its instance (`cfg.double()`), is walked too; a class
+  // walked in a round adds its methods for the next.
+  let methods = new Set<string>();
+  for (let i = 0; i < facts.length; i++)
+    if (facts[i].definesCallable)
+      for (const m of walked[i]
+        ? (facts[i].methods ??= classMethods(chunks[i].text, true))
+        : (facts[i].changing ??= classMethods(chunks[i].text, facts[i].mayTouchModels)))
+        methods.add(m);
+  while (builders.size > 0 || methods.size > 0) {
     const found = new Set<string>();
+    const foundMethods = new Set<string>();
     for (let i = 0; i < chunks.length; i++) {
       if (walked[i]) continue;
       const heads = (facts[i].callHeads ??= callHeads(chunks[i].text));
       let mentions = false;
-      for (let k = 0; k < heads.length && !mentions; k++) mentions = builders.has(heads[k]) || (round === 0 && methods.has(heads[k]));
+      // (A class's own methods are no call of it: `def push(` and a docstring's `manager.push(`.)
+      const own = facts[i].definesCallable ? (facts[i].methods ??= classMethods(chunks[i].text, true)) : undefined;
+      for (let k = 0; k < heads.length && !mentions; k++)
+        mentions = builders.has(heads[k]) || (methods.has(heads[k]) && !own?.includes(heads[k]) && callsMethod(chunks[i].text, heads[k]));
       // `class Fast(Trainer):` is a builder too: creating it runs Trainer's `__init__`.
       if (!mentions && facts[i].definesCallable) {
         const bases = (facts[i].bases ??= classBases(chunks[i].text));
@@ -372,11 +385,15 @@ function walkCallers(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): vo
       }
       if (!mentions) continue;
       const info = chunkInfo(chunks[i].text);
-      if (!callsAnyOf(info.calledNames, builders) && !(round === 0 && callsAnyOf(info.calledMethods, methods))) continue;
+      if (!callsAnyOf(info.calledNames, builders) && !callsAnyOf(info.calledMethods, methods)) continue;
       walked[i] = true;
-      if (facts[i].definesCallable) for (const n of facts[i].names) found.add(n);
+      if (facts[i].definesCallable) {
+        for (const n of facts[i].names) found.add(n);
+        for (const m of (facts[i].methods ??= classMethods(chunks[i].text, true))) foundMethods.add(m);
+      }
     }
     builders = found;
+    methods = foundMethods;
   }
 }
 
@@ -456,6 +473,16 @@ const CLASS_BASES = /^class\s+[A-Za-z_]\w*\s*\(([^)]*)\)/;
 function classBases(text: string): string[] {
   const bases = CLASS_BASES.exec(withoutDecorators(text));
   return bases ? bases[1].split(',').map((base) => base.replace(/[\s()]/g, '')) : [];
+}
+
+/** Whether `text` has `.name(` (a method call; the class's own `def name(` is none), as a cheap test before parsing. */
+function callsMethod(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    let before = at - 1;
+    while (before >= 0 && isSpace(text.charCodeAt(before))) before--;
+    if (text.charCodeAt(before) === 46 /* . */) return true;
+  }
+  return false;
 }
 
 function callsAnyOf(called: Set<string>, names: Set<string>): boolean {

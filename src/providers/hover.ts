@@ -4,7 +4,16 @@
  * `Sequential(` call, or the call of the function that built it): its summary.
  */
 import * as vscode from 'vscode';
-import { applicationMarkdown, formatShape, kerasVersionText, layerMarkdown, modelLensTitle, modelMarkdownTable, type LayerResult, type ModelResult } from '../core';
+import {
+  applicationMarkdown,
+  formatShape,
+  kerasVersionText,
+  layerMarkdown,
+  modelLensTitle,
+  modelMarkdownTable,
+  type LayerResult,
+  type ModelResult,
+} from '../core';
 import { inboundMarkdown, tensorMarkdown } from '../core/describe';
 import { documentOf, inDocument, modelId, toRange, type AnalysisCache, type DocumentAnalysis } from '../analysisCache';
 import { COMMANDS } from '../commandIds';

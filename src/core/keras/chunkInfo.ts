@@ -59,17 +59,35 @@ function onSelfAttribute(node: SyntaxNode, text: string): boolean {
 }
 
 /**
- * The methods a class statement defines, from its text (a statement calling one is walked; a function calling one may
- * build a model), but Python's own (`__init__`, `__call__`: no statement calls them by name).
+ * The methods of a class statement whose call can change what LayerLens shows, from its text: every method of a
+ * class that may touch a model, else those that change the instance (`self.units *= 2`, `self.blocks.append(...)`,
+ * or call such a method on `self`). A statement calling one is walked (analyze.ts `walkCallers`). Python's own
+ * (`__init__`, `__call__`) are left out: no statement calls them by name. A method of a class that changes nothing
+ * (`summary(self)` that formats rows) is left out too: calling it changes no number, and walking every statement that
+ * calls a method so named would cost a keystroke for nothing.
  */
-export function classMethods(text: string): string[] {
+export function classMethods(text: string, touchesModels?: boolean): string[] {
   const head = withoutDecorators(text);
   if (!head.startsWith('class')) return [];
-  const names = new Set<string>();
-  for (const m of head.matchAll(METHOD_DEF)) if (!m[1].startsWith('__')) names.add(m[1]);
-  return [...names];
+  const all = touchesModels ?? codeMayTouchModels(head);
+  const defs = [...head.matchAll(METHOD_DEF)];
+  const bodies = defs.map((m, i) => ({ name: m[1], body: head.slice(m.index, defs[i + 1]?.index ?? head.length) }));
+  const names = new Set(bodies.filter((d) => all || CHANGES_SELF.test(d.body)).map((d) => d.name));
+  // A method that calls such a method on `self` changes the instance too.
+  for (let grown = true; grown && !all;) {
+    grown = false;
+    for (const d of bodies)
+      if (!names.has(d.name) && [...names].some((n) => new RegExp(`\\bself\\s*\\.\\s*${n}\\s*\\(`).test(d.body))) {
+        names.add(d.name);
+        grown = true;
+      }
+  }
+  return [...names].filter((n) => !n.startsWith('__'));
 }
 const METHOD_DEF = /\n[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/g;
+/** Code that changes what `self` holds: an attribute set (also augmented, or an item of it), one changed in place, `setattr`. */
+const CHANGES_SELF =
+  /\bself\s*\.\s*[A-Za-z_]\w*\s*(?:\[[^\]\n]*\]\s*)?(?:[-+*/%@&|^]|\*\*|\/\/|<<|>>)?=(?!=)|\bself\s*\.\s*[A-Za-z_]\w*\s*\.\s*(?:append|extend|insert|pop|add|update|remove|clear|setdefault|discard)\s*\(|\bsetattr\s*\(/;
 
 /** Cheap text test that any statement that touches models passes (strings and comments may pass it too). */
 const MAY_TOUCH_MODELS = new RegExp(

@@ -450,7 +450,13 @@ export class Interpreter extends ModelClasses {
         const why = `\`${name.value}\` is a name Keras gives a ${automatic} by itself, counting every ${automatic} made before in the Python session (other models' too), so LayerLens cannot tell which layer it is; give the layer \`name="${name.value}"\``;
         const [from, to] = [this.abs(node.from), this.abs(node.to)];
         if (!this.notes.some((n) => n.code === 'unresolved-value' && n.from === from))
-          this.notes.push({ code: 'unresolved-value', severity: 'information', message: `Cannot resolve \`${this.text(node)}\` statically (${why}): what depends on it is unknown.`, from, to });
+          this.notes.push({
+            code: 'unresolved-value',
+            severity: 'information',
+            message: `Cannot resolve \`${this.text(node)}\` statically (${why}): what depends on it is unknown.`,
+            from,
+            to,
+          });
         return this.unknownNode(node, why);
       }
       return this.unknownNode(node, `LayerLens finds no layer given \`name="${name.value}"\` in this model (it finds layers by the \`name=\` they were given)`);

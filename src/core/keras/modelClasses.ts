@@ -7,7 +7,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { toSnakeCase } from '../layers/rule';
 import { callHeads } from '../python/calls';
-import { chunkToSource } from '../python/chunks';
+import { chunkToSource, type Chunk } from '../python/chunks';
 import { methodUsage } from '../python/functions';
 import { classAttribute, defines, type Instance, type LocalClass } from '../python/objects';
 import { iterate } from '../python/operators';
@@ -159,10 +159,10 @@ export abstract class ModelClasses extends CustomLayers {
   private runUncalledFunctions(): void {
     /** Models each function built with its defaults, to name where the file passes it on (one scan for all). */
     const byDefaults: { fn: Extract<Value, { kind: 'local' }>; made: ModelBuilder[] }[] = [];
-    // The methods of every class of the file, not only of this run's: a group's run decides as the whole file's does.
+    // The methods of every class of the file that may make a model, not only of this run's classes: a group's run
+    // decides as the whole file's does.
     const callables = new Set(this.functions.map((f) => f.name).concat(this.classNames));
-    for (const chunk of this.program.chunks)
-      if (chunk.text.startsWith('class') || chunk.text.startsWith('@')) for (const m of classMethods(chunk.text)) callables.add(m);
+    for (const m of modelMethods(this.program.chunks)) callables.add(m);
     for (let i = this.functions.length - 1; i >= 0; i--) {
       const fn = this.functions[i];
       if (!fn.definition || fn.definition.calls > 0 || !mayBuildModels(fn.definition, callables)) continue;
@@ -379,4 +379,33 @@ function mayBuildModels(def: FunctionDefinition, callables: Set<string>): boolea
   // Its body only: the `def name(` line is no call.
   const body = def.node.lastChild;
   return body !== null && callHeads(def.chunk.text.slice(body.from, def.node.to)).some((name) => callables.has(name));
+}
+
+/** Per program (its chunks), the methods of its classes that may make a model: asked by every group's run. */
+const modelMethodsCache = new WeakMap<readonly Chunk[], Set<string>>();
+/** Per class statement's text, its methods if it may make a model. */
+const modelMethodsByText = new Map<string, string[]>();
+
+/** Forgets the classes' methods (a cold analysis, as `clearParseCache` asks). */
+export function clearModelMethods(): void {
+  modelMethodsByText.clear();
+}
+
+function modelMethods(chunks: readonly Chunk[]): Set<string> {
+  let found = modelMethodsCache.get(chunks);
+  if (found) return found;
+  found = new Set();
+  for (const chunk of chunks) {
+    const text = chunk.text;
+    if (!text.startsWith('class') && !text.startsWith('@')) continue;
+    let methods = modelMethodsByText.get(text);
+    if (!methods) {
+      if (modelMethodsByText.size >= 20000) modelMethodsByText.clear();
+      const touches = codeMayTouchModels(text);
+      modelMethodsByText.set(text, (methods = touches ? classMethods(text, touches) : []));
+    }
+    for (const m of methods) found.add(m);
+  }
+  modelMethodsCache.set(chunks, found);
+  return found;
 }

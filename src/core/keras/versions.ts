@@ -188,7 +188,11 @@ const KERAS2_SIGNS = new Set(['keras-version', 'legacy-spelling']);
 function firstKeras2Sign(result: AnalysisResult): { sign: string; range: Diagnostic['range'] } | null {
   let first: Diagnostic | null = null;
   const before = (a: Diagnostic['range'], b: Diagnostic['range']) =>
-    (a.cell ?? 0) !== (b.cell ?? 0) ? (a.cell ?? 0) < (b.cell ?? 0) : a.start.line !== b.start.line ? a.start.line < b.start.line : a.start.column < b.start.column;
+    (a.cell ?? 0) !== (b.cell ?? 0)
+      ? (a.cell ?? 0) < (b.cell ?? 0)
+      : a.start.line !== b.start.line
+        ? a.start.line < b.start.line
+        : a.start.column < b.start.column;
   for (const d of [...result.diagnostics, ...result.models.flatMap((m) => m.diagnostics)])
     if (KERAS2_SIGNS.has(d.code) && (!first || before(d.range, first.range))) first = d;
   if (!first) return null;
