@@ -1,7 +1,11 @@
 // Side by side: this build's analysis against another build's, in one process, runs alternated, so that both meet the
 // same machine (these machines are noisy: two separate bench runs minutes apart differ by more than 10%).
 //
-//   node bench/compare.mjs --against DIR [--rounds N]
+//   node bench/compare.mjs --against DIR [--rounds N] [--cpu]
+//
+// --cpu times each analysis by the CPU time of this process (process.cpuUsage: its threads, the garbage collector's
+// included) rather than the wall clock: on a machine other jobs load, the time this process waited for a core then
+// stays out of the figures (what it spends competing for caches does not).
 //
 // DIR is another checkout of LayerLens with its dist/ built (`git worktree add DIR <ref> && cd DIR && npm ci`). For
 // each bench file (Sequential, Functional, model-dense: bench/generate.mjs, the same seeds as bench/run.mjs) it times
@@ -23,6 +27,14 @@ if (!against) {
   process.exit(2);
 }
 const ROUNDS = Number(arg('rounds', 6));
+const CPU = process.argv.includes('--cpu');
+/** Milliseconds since an arbitrary start: the wall clock, or this process' CPU time (--cpu). */
+const now = CPU
+  ? () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    }
+  : () => performance.now();
 const builds = [
   ['this', require(resolve('dist/core.js'))],
   ['other', require(resolve(against, 'dist/core.js'))],
@@ -47,9 +59,9 @@ const files = [
 /** One cold analysis. */
 function cold({ analyze, clearParseCache }, text) {
   clearParseCache();
-  const t = performance.now();
+  const t = now();
   analyze(text);
-  return performance.now() - t;
+  return now() - t;
 }
 
 /** One-character edits at `count` models from `start`, warm cache (as bench/run.mjs times them). */
@@ -62,9 +74,9 @@ function edits({ analyze, clearParseCache }, text, models, start, count) {
     const m = models[(start + i * 7) % models.length];
     const ch = current[m.editOffset] === '9' ? '8' : String((Number(current[m.editOffset]) + 1) % 10 || 1);
     current = flat(current.slice(0, m.editOffset) + ch + current.slice(m.editOffset + 1));
-    const t = performance.now();
+    const t = now();
     analyze(current, { fileName: 'compare.py' });
-    times.push(performance.now() - t);
+    times.push(now() - t);
   }
   return times;
 }
@@ -91,7 +103,7 @@ for (const [label, gen] of files) {
 }
 
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
-console.log(`this build (${process.cwd()}) against ${resolve(against)}, ${ROUNDS} rounds alternated:`);
+console.log(`this build (${process.cwd()}) against ${resolve(against)}, ${ROUNDS} rounds alternated${CPU ? ', CPU time' : ''}:`);
 console.log(
   `${'measurement'.padEnd(28)} ${'this'.padStart(9)} ${'other'.padStart(9)} ${'ratio'.padStart(6)}   ${'p95 this'.padStart(9)} ${'other'.padStart(9)} ${'ratio'.padStart(6)}`,
 );

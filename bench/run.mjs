@@ -37,7 +37,7 @@ import { lineOf, timeEditKinds } from './editKinds.mjs';
 import { DEFAULT_MENTIONS, generate } from './generate.mjs';
 
 const require = createRequire(import.meta.url);
-const { analyze, clearParseCache } = require('../dist/core.js');
+const { analyze, clearParseCache, rowsExtent } = require('../dist/core.js');
 const { parser: lezerPython } = require('@lezer/python');
 
 const TARGET_RATIO = 0.5; // analyze (cold) / ast.parse
@@ -355,7 +355,7 @@ const denseEdit = denseEdits.times.length ? stats(denseEdits.times) : null;
 // 8. The other edits people make (Enter, deleting a line, a comment line, a pasted block, and undo), which move every
 // statement after them; warmed up on the warm-up files like the keystrokes above.
 const KIND_EDITS = Math.max(10, Math.round(EDITS / 2));
-const kindArgs = { analyze, clearParseCache, flat };
+const kindArgs = { analyze, clearParseCache, flat, rowsExtent };
 for (const [label, g] of [
   ['warm-up Sequential file', generate({ lines: LINES, seed: SEED + 100, mentions: MENTIONS })],
   ['warm-up model-dense file', generate({ lines: LINES, seed: SEED + 101, mentions: MENTIONS, minGap: 6, maxGap: 24 })],

@@ -134,6 +134,8 @@ interface TextFacts {
   /** A class statement's methods (`holder.grow()` runs `grow`), and those that change its instance, asked for by walkCallers. */
   methods?: string[];
   changing?: string[];
+  /** What the parser says is wrong with it (`chunkInfo(text).syntaxError`), asked of walked statements on each analysis. */
+  syntaxError?: ChunkInfo['syntaxError'];
 }
 const factsCache = new Map<string, TextFacts>();
 const FACTS_LIMIT = 20000;
@@ -279,6 +281,7 @@ function previousRun(prepared: Prepared, walked: boolean[], ambient: boolean[]):
     changedLazy,
     lineDelta: prepared.source.lineIndex(prepared.source.text.length) - previous.source.lineIndex(oldText.length),
     shift: editShift(previous.source, prepared.source, oldText.length - ends.suffix, prepared.source.text.length - ends.suffix),
+    shiftsAfter: new Map(),
     wordGroups: sameWords ? run.wordGroups : null,
     editStart: ends.prefix,
     oldEditEnd: oldText.length - ends.suffix,
@@ -554,13 +557,49 @@ function statementFacts(prepared: Prepared): { facts: TextFacts[]; touches: bool
   return { facts, touches, aliasKey };
 }
 
+/** The indices of the previous version's statements that the edit changed (where it left the number of statements). */
+function changedStatements(edit: NonNullable<Prepared['edit']>): number[] {
+  const changed: number[] = [];
+  for (let i = 0; i < edit.oldToNew.length; i++) if (edit.oldToNew[i] < 0) changed.push(i);
+  return changed;
+}
+
+/**
+ * The previous version's walked statements, where the edit cannot have changed them (most keystrokes): it changed
+ * only statements that touch a model by themselves, before and after, and bind the same names as before. Such a
+ * statement is walked either way; the passes that walk more (walkCallers, walkMutations) read of it only its names
+ * and whether it defines a function, and of every other statement what the edit left as it was.
+ */
+function walkedAsBefore(prepared: Prepared, facts: TextFacts[], touches: boolean[]): boolean[] | null {
+  const { edit, chunks } = prepared;
+  const run = edit?.previous.run;
+  const before = edit?.previous.statements;
+  if (!edit || !run || !before || edit.previous.chunks.length !== chunks.length) return null;
+  for (const i of changedStatements(edit)) {
+    // Same number of statements: the changed one is at the same index.
+    if (!before.touches[i] || !touches[i]) return null;
+    const was = before.facts[i];
+    const now = facts[i];
+    if (was.definesCallable !== now.definesCallable || was.names.length !== now.names.length || was.names.some((n, k) => n !== now.names[k])) return null;
+    // A class's methods decide which calls walkCallers walks (`holder.grow()`): the same ones, in the same order.
+    if (now.definesCallable) {
+      const had = (was.methods ??= classMethods(edit.previous.chunks[i].text, true));
+      const has = (now.methods ??= classMethods(chunks[i].text, true));
+      if (had.length !== has.length || had.some((m, k) => m !== has[k])) return null;
+    }
+  }
+  return run.walked;
+}
+
 function analyzeSource(prepared: Prepared): AnalysisResult {
   const { source, chunks } = prepared;
   const { facts, touches, aliasKey } = statementFacts(prepared);
-  const walked = touches.slice();
+  const walked = walkedAsBefore(prepared, facts, touches) ?? touches.slice();
   const chunkNames = facts.map((f) => f.names);
-  walkCallers(chunks, walked, facts);
-  walkMutations(chunks, walked, facts);
+  if (walked !== prepared.edit?.previous.run?.walked) {
+    walkCallers(chunks, walked, facts);
+    walkMutations(chunks, walked, facts);
+  }
   const definitions = definitionsIndex(chunkNames, prepared.edit?.previous.run);
   const program: Program = {
     source,
@@ -571,10 +610,16 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
     chunkNames,
     tree: (index): Tree => chunkInfo(chunks[index].text).tree,
   };
-  const ambient = ambientChunks(program);
+  const { edit } = prepared;
+  const before = edit?.previous.run;
+  // The same walked statements as before (walkedAsBefore): only the changed ones can have become imports or stopped being.
+  const ambient = ambientChunks(
+    program,
+    edit && before && walked === before.walked ? { ambient: before.ambient, changed: changedStatements(edit) } : undefined,
+  );
   // A file opened (no previous version) runs as one program: no slower than before groups. From the first edit on,
   // it runs in groups, whose runs the next edit can keep (the first edit pays for them: about a cold analysis).
-  const run = interpret(program, previousRun(prepared, walked, ambient), prepared.edit !== undefined);
+  const run = interpret(program, ambient, previousRun(prepared, walked, ambient), prepared.edit !== undefined);
   if (prepared.owner)
     lastVersions.set(prepared.owner, {
       source,
@@ -593,7 +638,12 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
     fileDiagnostics(
       source,
       chunks,
-      (i) => (walked[i] ? chunkInfo(chunks[i].text).syntaxError : null),
+      (i) => {
+        if (!walked[i]) return null;
+        // Null (no error) is an answer too: `??=` would ask again.
+        if (facts[i].syntaxError === undefined) facts[i].syntaxError = chunkInfo(chunks[i].text).syntaxError;
+        return facts[i].syntaxError ?? null;
+      },
       conflict,
       prepared.kerasVersion,
       (i) => facts[i].mayImport,

@@ -16,3 +16,4 @@ export {
   outputBytes,
 } from './describe';
 export { readTraining, type TrainingSetup } from './keras/training';
+export { rowsExtent, type RowsExtent } from './keras/movedResults';

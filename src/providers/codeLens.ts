@@ -42,9 +42,9 @@ export class CodeLensProvider extends Refreshable implements vscode.CodeLensProv
         for (const index of indices) {
           const model = models[index];
           const args = [doc.uri.toString(), modelId(models, index), null];
-          const title = `${indices.length > 1 ? `${lensName(models, indices, index)}: ` : ''}${modelLensTitle(model)}${model.builtBy && !model.builtBy.call ? ` · defaults of ${model.builtBy.function}()` : ''}`;
+          const named = indices.length > 1 ? `${lensName(models, indices, index)}: ` : '';
           lenses.push(
-            new vscode.CodeLens(at, { title, command: COMMANDS.showSummary, arguments: args, tooltip: `Show the summary of "${model.name}"` }),
+            new ModelLens(at, model, named, args),
             new vscode.CodeLens(at, { title: 'Preview activations', command: COMMANDS.previewActivations, arguments: args }),
             new vscode.CodeLens(at, { title: 'Summary', command: COMMANDS.showSummary, arguments: args }),
           );
@@ -52,6 +52,34 @@ export class CodeLensProvider extends Refreshable implements vscode.CodeLensProv
       }
       return lenses;
     });
+  }
+
+  /**
+   * The model's lens gets its title (layers, parameters, receptive field) only when VS Code shows it: the title reads
+   * the model's rows, and reading the rows of a model an edit moved moves them (see the core's rowsExtent); a large
+   * file holds hundreds of models, of which a screen shows a few.
+   */
+  resolveCodeLens(lens: vscode.CodeLens): vscode.CodeLens {
+    return guard('code lenses', lens, () => {
+      if (!(lens instanceof ModelLens)) return lens;
+      const { model, named, args } = lens;
+      const title = `${named}${modelLensTitle(model)}${model.builtBy && !model.builtBy.call ? ` · defaults of ${model.builtBy.function}()` : ''}`;
+      lens.command = { title, command: COMMANDS.showSummary, arguments: args, tooltip: `Show the summary of "${model.name}"` };
+      return lens;
+    });
+  }
+}
+
+/** A model's first lens, before VS Code asks for its title (see resolveCodeLens). */
+class ModelLens extends vscode.CodeLens {
+  constructor(
+    range: vscode.Range,
+    readonly model: ModelResult,
+    /** `name: ` where models share the lens line, else empty. */
+    readonly named: string,
+    readonly args: unknown[],
+  ) {
+    super(range);
   }
 }
 

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { inDocument, toRange, type AnalysisCache } from '../analysisCache';
 import { config } from '../config';
-import { formatCount, formatShape } from '../core';
+import { formatCount, formatShape, rowsExtent, type ModelResult } from '../core';
 import { guard } from '../log';
 import { groupLayersByRange, hintLabel, hintTooltip } from './layerGroups';
 import { Refreshable } from './refreshable';
@@ -23,6 +23,18 @@ export function hintPosition(doc: vscode.TextDocument, callEnd: vscode.Position,
     .replace(/\s*#.*$/, '')
     .trimEnd();
   return new vscode.Position(callEnd.line, callEnd.character + code.length);
+}
+
+/**
+ * Whether a model's rows may lie in the editor's `range` (the lines in view): the models whose rows lie elsewhere are
+ * left out before their rows are read, because reading the rows of a model an edit moved moves them (see the core's
+ * rowsExtent), and a large file holds hundreds of models. A hint sits on its call's last line; a model whose rows
+ * cannot be placed (a notebook's cells) is kept.
+ */
+function mayHaveRowsIn(model: ModelResult, range: vscode.Range): boolean {
+  if (model.application) return true;
+  const extent = rowsExtent(model);
+  return !extent || (extent.first.line - 1 <= range.end.line && extent.last.line - 1 >= range.start.line);
 }
 
 export class InlayHintsProvider extends Refreshable implements vscode.InlayHintsProvider {
@@ -52,7 +64,10 @@ export class InlayHintsProvider extends Refreshable implements vscode.InlayHints
         maxLength: vscode.workspace.getConfiguration('editor', doc).get<number>('inlayHints.maximumLength', 43),
       };
       // One hint per layer call: a call a loop runs (or a function called several times) made several layers.
-      const groups = groupLayersByRange(analysis.result.models, (l) => inDocument(l.range, doc, analysis));
+      const groups = groupLayersByRange(
+        analysis.result.models.filter((m) => mayHaveRowsIn(m, range)),
+        (l) => inDocument(l.range, doc, analysis),
+      );
       const ends = groups.map((g) => toRange(g.range).end);
       const hints: vscode.InlayHint[] = [];
       groups.forEach((group, i) => {
@@ -69,8 +84,9 @@ export class InlayHintsProvider extends Refreshable implements vscode.InlayHints
       });
       // A keras.applications call (`VGG16(...)`): the model's output, as a layer call shows its own.
       for (const model of analysis.result.models) {
+        if (!model.application) continue;
         const last = model.layers[model.layers.length - 1];
-        if (!model.application || !last?.outputShape || !inDocument(model.range, doc, analysis)) continue;
+        if (!last?.outputShape || !inDocument(model.range, doc, analysis)) continue;
         const at = hintPosition(doc, toRange(model.range).end, ends);
         if (!range.contains(at)) continue;
         const params = options.params ? ` · ${formatCount(model.totalParams)} params` : '';

@@ -24,7 +24,7 @@ import { clearWordsCache, wordsOf } from '../python/words';
 import { analyzeFunctional, analyzeModel } from './propagate';
 import { Interpreter, underFileBounds, type Program } from './interpreter';
 import { warnIfIncomplete } from './completeness';
-import { movedDiagnostic, movedModel, type EditShift } from './movedResults';
+import { movedDiagnostic, movedModel, NO_SHIFTS, rowsExtent, type EditShift, type Placed } from './movedResults';
 import { DEFAULT_KERAS_VERSION } from './versions';
 
 /** One group's run: what it made, and what it depends on. */
@@ -39,8 +39,11 @@ export interface GroupRecord {
   models: number;
   graphNodes: number;
   starFromGroup: boolean;
-  /** Models and file notes with the offset they sort by, in the order one whole run gives them. */
-  results: { from: number; model: ModelResult }[];
+  /**
+   * Models and file notes with the offset they sort by, in the order one whole run gives them; a model an edit moved
+   * keeps how it was made and moved (see movedResults.ts).
+   */
+  results: { from: number; model: ModelResult; placed?: Placed }[];
   notes: { from: number; diagnostic: Diagnostic }[];
 }
 
@@ -65,6 +68,8 @@ export interface PreviousRun {
   lineDelta: number;
   /** Where the edit ended, before and after it, for moving results' positions; null where they cannot be moved (notebooks). */
   shift: EditShift | null;
+  /** Each list of shifts a kept model had, with `shift` after it (see movedResults.ts), filled as models move. */
+  shiftsAfter: Map<readonly EditShift[], readonly EditShift[]>;
   /**
    * The groups the statements' names and words made in the previous run (`Interpretation.wordGroups`), where the edit
    * left every statement's index, walked and import-only status, names and words as they were (most keystrokes):
@@ -108,8 +113,12 @@ function importOnly(text: string): boolean {
   return only;
 }
 
-/** Import-only walked statements, per chunk. */
-export function ambientChunks(program: Program): boolean[] {
+/**
+ * Import-only walked statements, per chunk. Given the previous version's, for the same walked statements (a
+ * keystroke), only the statements the edit changed are asked again.
+ */
+export function ambientChunks(program: Program, previous?: { ambient: boolean[]; changed: number[] }): boolean[] {
+  if (previous && previous.changed.every((i) => previous.ambient[i] === (program.walked[i] && importOnly(program.chunks[i].text)))) return previous.ambient;
   return program.chunks.map((c, i) => program.walked[i] && importOnly(c.text));
 }
 
@@ -316,9 +325,17 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): G
   const move = (from: number) => (from >= oldEditEnd ? from + delta : from);
   const results: GroupRecord['results'] = [];
   for (const r of old.results) {
-    const model = shift ? movedModel(r.model, shift) : r.model;
-    if (!model) return null;
-    results.push({ from: move(r.from), model });
+    if (!shift) {
+      results.push({ from: move(r.from), model: r.model, placed: r.placed });
+      continue;
+    }
+    const placed = r.placed ?? { made: r.model, shifts: NO_SHIFTS, extent: rowsExtent(r.model) };
+    // Models moved by the same edits share their list of shifts, and so do they after this one.
+    let after = previous.shiftsAfter.get(placed.shifts);
+    if (!after) previous.shiftsAfter.set(placed.shifts, (after = [...placed.shifts, shift]));
+    const moved = movedModel(placed, after);
+    if (!moved) return null;
+    results.push({ from: move(r.from), ...moved });
   }
   const notes: GroupRecord['notes'] = [];
   for (const n of old.notes) {
@@ -332,28 +349,39 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): G
 /**
  * Pairs of groups that touch: one read or bound what another bound, or both made something at one place. Groups
  * kept from the previous run or round did not touch one another then and hold what they held: only pairs with a
- * group that ran (`fresh`) can touch now. When few ran (a keystroke), each is tested against every group, which
- * allocates nothing; otherwise every group's names go into maps.
+ * group that ran (`fresh`) can touch now. When few ran (a keystroke), the names each read or bound are looked up
+ * among the binders of every group (a name or two per group), and each group's reads, results and notes are asked
+ * about the few it bound and made; otherwise every group's names go into maps.
  */
 function touching(records: GroupRecord[], union: Union, fresh: boolean[]): boolean {
   const ran = records.filter((_r, g) => fresh[g]);
   if (ran.length === 0) return false;
   if (ran.length > FEW_FRESH) return touchingAll(records, union);
+  const binders = new Map<string, GroupRecord[]>();
+  for (const r of records)
+    for (const name of r.binds) {
+      const list = binders.get(name);
+      if (list) list.push(r);
+      else binders.set(name, [r]);
+    }
   let merged = false;
+  const join = (f: GroupRecord, r: GroupRecord) => {
+    if (r !== f) merged = union.union(f.members[0], r.members[0]) || merged;
+  };
   for (const f of ran) {
+    for (const name of f.reads) for (const r of binders.get(name) ?? []) join(f, r);
     const binds = [...f.binds];
-    const reads = [...f.reads];
+    for (const name of binds) for (const r of binders.get(name) ?? []) join(f, r);
     const places = new Set<number>();
     for (const x of f.results) places.add(x.from);
     for (const x of f.notes) places.add(x.from);
     for (const r of records) {
       if (r === f) continue;
       let touches = false;
-      for (let k = 0; k < binds.length && !touches; k++) touches = r.binds.has(binds[k]) || r.reads.has(binds[k]);
-      for (let k = 0; k < reads.length && !touches; k++) touches = r.binds.has(reads[k]);
+      for (let k = 0; k < binds.length && !touches; k++) touches = r.reads.has(binds[k]);
       for (let k = 0; k < r.results.length && !touches; k++) touches = places.has(r.results[k].from);
       for (let k = 0; k < r.notes.length && !touches; k++) touches = places.has(r.notes[k].from);
-      if (touches) merged = union.union(f.members[0], r.members[0]) || merged;
+      if (touches) join(f, r);
     }
   }
   return merged;
@@ -391,9 +419,9 @@ function touchingAll(records: GroupRecord[], union: Union): boolean {
 
 const MAX_ROUNDS = 4;
 
-export function interpret(program: Program, previous: PreviousRun | null, grouped: boolean): Interpretation {
+/** Runs `program` in groups (`grouped`) or whole; `ambient` is `ambientChunks(program)`. */
+export function interpret(program: Program, ambient: boolean[], previous: PreviousRun | null, grouped: boolean): Interpretation {
   const { chunks, walked, chunkNames } = program;
-  const ambient = ambientChunks(program);
   if (!grouped) return whole(program, ambient, '');
   const ambientParts: string[] = [];
   const ambientOrder: number[] = [];

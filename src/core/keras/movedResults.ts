@@ -3,6 +3,11 @@
  * block move every statement after them, and re-running every group after the edit made such an edit cost as much
  * as a cold analysis). A result's positions lie in statements the edit left alone, which begin and end at line
  * starts: a position at or after the end of the edited text moves as that end moved, one before it stays.
+ *
+ * A model's own positions (its line, range, diagnostics, `builtBy`) move at once. Its rows (`layers`, `tensors`) are
+ * most of what an edit would copy (a 20,000-line file's models hold thousands), and an editor reads the rows of the
+ * few models in view: they are moved when first read, from the rows as the group's run made them and the shifts of
+ * the edits since (`Placed`), so that a row is copied once however many edits moved it unread.
  */
 import type { Diagnostic, LayerResult, ModelResult, Position, Range } from '../types';
 
@@ -12,65 +17,189 @@ export interface EditShift {
   newEnd: Position;
 }
 
+/** A model as its group's run made it, the shifts of the edits since (oldest first), and where its rows lay when made. */
+export interface Placed {
+  made: ModelResult;
+  shifts: readonly EditShift[];
+  extent: RowsExtent | null;
+}
+
+/** A model's shifts before any edit moved it. */
+export const NO_SHIFTS: readonly EditShift[] = [];
+
+/** Where a model's rows lie: the first and last position of their calls (see rowsExtent). */
+export interface RowsExtent {
+  first: Position;
+  last: Position;
+}
+
+/** Shifts kept unapplied, at most: past them, the rows are moved at once and the model becomes the one made. */
+const MAX_SHIFTS = 32;
+
 /** A message that names a line (`re-assigned at line 12`) says it in words that moving its range does not change. */
 const NAMES_A_LINE = /\bline \d/;
 
-function movePosition(p: Position, shift: EditShift): Position {
-  const { oldEnd, newEnd } = shift;
-  if (p.line < oldEnd.line || (p.line === oldEnd.line && p.column < oldEnd.column)) return p;
-  if (p.line === oldEnd.line) return { line: newEnd.line, column: newEnd.column + (p.column - oldEnd.column) };
-  return { line: p.line + (newEnd.line - oldEnd.line), column: p.column };
+/**
+ * `p` moved by each shift in turn (one object made at the end, not one per shift: a model waits for its rows to be
+ * read through many edits, and its own positions go through all of their shifts on each one).
+ */
+function moveThrough(p: Position, shifts: readonly EditShift[]): Position {
+  let { line, column } = p;
+  for (const { oldEnd, newEnd } of shifts) {
+    if (line < oldEnd.line || (line === oldEnd.line && column < oldEnd.column)) continue;
+    if (line === oldEnd.line) column = newEnd.column + (column - oldEnd.column);
+    line += newEnd.line - oldEnd.line;
+  }
+  return line === p.line && column === p.column ? p : { line, column };
 }
 
-function moveRange<R extends Range>(r: R, shift: EditShift): R {
-  const start = movePosition(r.start, shift);
-  const end = movePosition(r.end, shift);
+function moveRange<R extends Range>(r: R, shifts: readonly EditShift[]): R {
+  const start = moveThrough(r.start, shifts);
+  const end = moveThrough(r.end, shifts);
   return start === r.start && end === r.end ? r : { ...r, start, end };
 }
 
-function moveLayer(layer: LayerResult, shift: EditShift): LayerResult {
-  const range = moveRange(layer.range, shift);
+function moveLayer(layer: LayerResult, shifts: readonly EditShift[]): LayerResult {
+  const range = moveRange(layer.range, shifts);
   if (range === layer.range && !layer.nested && !layer.via && !layer.calls) return layer;
   const moved: LayerResult = { ...layer, range };
-  if (layer.via) moved.via = { ...layer.via, call: moveRange(layer.via.call, shift) };
-  if (layer.calls) moved.calls = layer.calls.map((c) => ({ ...c, range: moveRange(c.range, shift) }));
-  if (layer.nested) moved.nested = layer.nested.map((l) => moveLayer(l, shift));
+  if (layer.via) moved.via = { ...layer.via, call: moveRange(layer.via.call, shifts) };
+  if (layer.calls) moved.calls = layer.calls.map((c) => ({ ...c, range: moveRange(c.range, shifts) }));
+  if (layer.nested) moved.nested = layer.nested.map((l) => moveLayer(l, shifts));
   return moved;
+}
+
+/** What a moved model's rows wait on until first read: the rows as made, the shifts since, and where they will lie. */
+interface Pending {
+  made: ModelResult;
+  shifts: readonly EditShift[];
+  extent: RowsExtent | null;
+}
+
+/** A moved model's pending rows: a property no enumeration, JSON, spread or deep comparison sees. */
+const PENDING = Symbol('rows moved when first read');
+type Moved = ModelResult & { [PENDING]?: Pending };
+
+function settle<K extends 'layers' | 'tensors'>(model: Moved, key: K, value: ModelResult[K]): ModelResult[K] {
+  Object.defineProperty(model, key, { value, writable: true, enumerable: true, configurable: true });
+  return value;
 }
 
 /**
- * The model with every range in it (and its line) moved, or null where one of its messages names a line. Every field
- * of the result types that holds a range is moved here: the differential test along chains of edits (test/unit/
- * reference.test.ts) fails on one left out.
+ * `layers` and `tensors` of a moved model: own, enumerable accessors that move the rows when first read and then
+ * become the plain values (so that JSON, structured clones, spreads and deep comparisons see plain data); assigning
+ * one first just sets it. One getter and setter for every model, not closures per model: objects that share them
+ * share their shape and stay small (closures per model made each one a dictionary, and the scavenges that copy them
+ * twice as long).
  */
-export function movedModel(model: ModelResult, shift: EditShift): ModelResult | null {
+const ROWS: Record<'layers' | 'tensors', PropertyDescriptor> = {
+  layers: {
+    enumerable: true,
+    configurable: true,
+    get(this: Moved) {
+      const { made, shifts } = this[PENDING] as Pending;
+      return settle(
+        this,
+        'layers',
+        made.layers.map((l) => moveLayer(l, shifts)),
+      );
+    },
+    set(this: Moved, value: LayerResult[]) {
+      settle(this, 'layers', value);
+    },
+  },
+  tensors: {
+    enumerable: true,
+    configurable: true,
+    get(this: Moved) {
+      const { made, shifts } = this[PENDING] as Pending;
+      return settle(
+        this,
+        'tensors',
+        made.tensors?.map((t) => ({ ...t, range: moveRange(t.range, shifts) })),
+      );
+    },
+    set(this: Moved, value: ModelResult['tensors']) {
+      settle(this, 'tensors', value);
+    },
+  },
+};
+
+/**
+ * The model `made` moved by `shifts` (those it had, and the last edit's), with every range in it (and its line) moved, or null where one of its
+ * messages names a line. Every field of the result types that holds a range is moved here: the differential test
+ * along chains of edits (test/unit/reference.test.ts) fails on one left out.
+ */
+export function movedModel({ made, extent }: Omit<Placed, 'shifts'>, shifts: readonly EditShift[]): { model: ModelResult; placed: Placed } | null {
   const diagnostics: Diagnostic[] = [];
-  for (const d of model.diagnostics) {
-    const m = movedDiagnostic(d, shift);
-    if (!m) return null;
-    diagnostics.push(m);
+  for (const d of made.diagnostics) {
+    if (NAMES_A_LINE.test(d.message)) return null;
+    diagnostics.push(moveDiagnostic(d, shifts));
   }
-  const range = moveRange(model.range, shift);
-  const moved: ModelResult = {
-    ...model,
-    line: model.line + (range.start.line - model.range.start.line),
-    range,
-    layers: model.layers.map((l) => moveLayer(l, shift)),
-    diagnostics,
-  };
-  if (model.tensors) moved.tensors = model.tensors.map((t) => ({ ...t, range: moveRange(t.range, shift) }));
-  if (model.builtBy) {
-    const { call, passed, calledOn } = model.builtBy;
-    moved.builtBy = { ...model.builtBy };
-    if (call) moved.builtBy.call = moveRange(call, shift);
-    if (passed) moved.builtBy.passed = moveRange(passed, shift);
-    if (calledOn) moved.builtBy.calledOn = moveRange(calledOn, shift);
+  const range = moveRange(made.range, shifts);
+  const eager = shifts.length > MAX_SHIFTS;
+  // The made model's fields in their order, the rows as accessors (see ROWS) unless moved at once.
+  const model = {} as Moved;
+  for (const key in made) {
+    const k = key as keyof ModelResult;
+    if ((k === 'layers' || k === 'tensors') && !eager) Object.defineProperty(model, k, ROWS[k]);
+    else (model as unknown as Record<string, unknown>)[k] = made[k];
   }
-  return moved;
+  model.line = made.line + (range.start.line - made.range.start.line);
+  model.range = range;
+  model.diagnostics = diagnostics;
+  if (made.builtBy) {
+    const { call, passed, calledOn } = made.builtBy;
+    model.builtBy = { ...made.builtBy };
+    if (call) model.builtBy.call = moveRange(call, shifts);
+    if (passed) model.builtBy.passed = moveRange(passed, shifts);
+    if (calledOn) model.builtBy.calledOn = moveRange(calledOn, shifts);
+  }
+  if (eager) {
+    model.layers = made.layers.map((l) => moveLayer(l, shifts));
+    if (made.tensors) model.tensors = made.tensors.map((t) => ({ ...t, range: moveRange(t.range, shifts) }));
+    return { model, placed: { made: model, shifts: NO_SHIFTS, extent: rowsExtent(model) } };
+  }
+  // A position moves monotonically (one after another stays after it): the extent's ends move to the moved rows' ends.
+  const pending: Pending = { made, shifts, extent: extent && { first: moveThrough(extent.first, shifts), last: moveThrough(extent.last, shifts) } };
+  Object.defineProperty(model, PENDING, { value: pending });
+  return { model, placed: { made, shifts, extent } };
+}
+
+function moveDiagnostic(diagnostic: Diagnostic, shifts: readonly EditShift[]): Diagnostic {
+  const range = moveRange(diagnostic.range, shifts);
+  return range === diagnostic.range ? diagnostic : { ...diagnostic, range };
 }
 
 export function movedDiagnostic(diagnostic: Diagnostic, shift: EditShift): Diagnostic | null {
-  if (NAMES_A_LINE.test(diagnostic.message)) return null;
-  const range = moveRange(diagnostic.range, shift);
-  return range === diagnostic.range ? diagnostic : { ...diagnostic, range };
+  return NAMES_A_LINE.test(diagnostic.message) ? null : moveDiagnostic(diagnostic, [shift]);
+}
+
+const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.column < b.column);
+
+/**
+ * The first and last position of a model's rows (each layer's call, and each call of a shared layer), without reading
+ * the rows of a model an edit moved: an editor asks it of every model to find the few in view (inlay hints), and
+ * reading a moved model's rows moves them. Null where the model has no rows or they lie in a notebook's cells (lines
+ * count per cell there, so positions in two cells do not compare).
+ */
+export function rowsExtent(model: ModelResult): RowsExtent | null {
+  const pending = (model as Moved)[PENDING];
+  if (pending) return pending.extent;
+  let extent: RowsExtent | null = null;
+  const add = (r: Range) => {
+    if (r.cell !== undefined) return false;
+    if (!extent) extent = { first: r.start, last: r.end };
+    else {
+      if (before(r.start, extent.first)) extent.first = r.start;
+      if (before(extent.last, r.end)) extent.last = r.end;
+    }
+    return true;
+  };
+  let plain = true;
+  for (const layer of model.layers) {
+    plain &&= add(layer.range);
+    for (const call of layer.calls ?? []) plain &&= add(call.range);
+  }
+  return plain ? extent : null;
 }

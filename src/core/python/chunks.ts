@@ -287,8 +287,11 @@ export function commonEnds(a: string, b: string): { prefix: number; suffix: numb
 /** A chunk moved by `delta` characters: the same text (and string object), shifted offsets. */
 function shifted(c: Chunk, delta: number): Chunk {
   if (delta === 0) return c;
+  // Every field written out, not spread: an edit that adds a line moves every statement after it, thousands of them,
+  // and a literal of one shape is several times faster to make than a spread.
   return {
-    ...c,
+    text: c.text,
+    segment: c.segment,
     start: c.start + delta,
     end: c.end + delta,
     // Most statements have none of these: the empty arrays are kept (an edit that adds a line moves every statement after it).

@@ -29,7 +29,7 @@ describe('restricted mode (an untrusted workspace)', function () {
       ['(None, 26, 26, 32)', '(None, 13, 13, 32)', '(None, 11, 11, 64)', '(None, 5, 5, 64)', '(None, 3, 3, 64)', '(None, 576)', '(None, 64)', '(None, 10)'],
     );
     assert.match(await hoverAt(document, 4, 12), /Total params: \*\*93,322\*\*/);
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 10);
     assert.ok(
       (lenses ?? []).some((l) => /93,322 params/.test(l.command?.title ?? '')),
       'the model lens',
