@@ -536,6 +536,19 @@ ${builder.slice(HEAD.length)}net = make_builder("mlp").build_model(dropout=0.2)
         `${HEAD}from helpers import make_builder\n\n${builder.slice(HEAD.length)}\nother = 5\n\nnet = make_builder("mlp").build_model()\n`,
         `${HEAD}class Net:\n    def __init__(self, n=4):\n        self.model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(n)])\n\n    def grow(self):\n        self.model.add(layers.Dense(2))\n\nholder = Net(5)\n\nother = 5\n\nholder.grow()\n`,
       ];
+      // An edit inside a class that gives it the method a later statement calls: that call is walked from then on.
+      const grown = sources[2];
+      const ungrown = grown.replace('def grow(self):', 'def shrink(self):');
+      for (const [from, to] of [
+        [ungrown, grown],
+        [grown, ungrown],
+      ]) {
+        const fileName = `methods-grown-${fileKey++}.py`;
+        analyzeCore(from, { fileName });
+        assert.deepStrictEqual(analyzeCore(to, { fileName }), analyzeCore(to, { fileName: `methods-cold-${fileKey++}.py` }), to);
+      }
+      assert.equal(analyzeCore(grown).models[0].layers.length, 2);
+      assert.equal(analyzeCore(ungrown).models[0].layers.length, 1);
       for (const [k, text] of sources.entries()) {
         const fileName = `methods-edited-${k}.py`;
         analyzeCore(text, { fileName });
