@@ -26,6 +26,8 @@ import { clearAttributeSites } from './python/functions';
 import { clearModelMethods } from './keras/modelClasses';
 import type { Program } from './keras/interpreter';
 import { chooseVersion, clearOldModules, DEFAULT_KERAS_VERSION, keras2ModuleNotes } from './keras/versions';
+import { clearSymbolCaches } from './keras/symbols';
+import { clearSnakeCases } from './layers/rule';
 import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, KerasVersion, KerasVersionChoice, Range } from './types';
 
 /** `def name` and `class name` at the start of a statement, after its decorators (see `withoutDecorators`). */
@@ -167,6 +169,8 @@ export function clearParseCache(): void {
   clearAttributeSites();
   clearModelMethods();
   clearOldModules();
+  clearSymbolCaches();
+  clearSnakeCases();
   lastVersions.clear();
   byFileName.clear();
 }

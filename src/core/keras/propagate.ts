@@ -15,7 +15,16 @@ import type { KerasVersion, LayerResult, ModelResult, TensorResult } from '../ty
 import { BYTES_PER_PARAM } from '../format';
 import { findInputShape } from './inputShape';
 import { blankRow, initialField, report, runLayer, toShape, type FieldState, type GraphRun, type LayerRun, type Walk } from './layerRun';
-import { functionalGraph, sequentialGraph, type FunctionalGraph, type InputNode, type LayerNode, type ModelGraph, type RowKey } from './modelGraph';
+import {
+  functionalGraph,
+  sequentialGraph,
+  type FunctionalGraph,
+  type InputNode,
+  type LayerNode,
+  type ModelGraph,
+  type RowKey,
+  type TensorBinding,
+} from './modelGraph';
 import { largeDenseWarning } from './warnings';
 import { DEFAULT_KERAS_VERSION, inputLayerName, modelName } from './versions';
 
@@ -442,16 +451,41 @@ function runNestedFunctional(
 /** A Functional model's own run, once per analysis (it does not depend on what it is called on). */
 const functionalRuns = new WeakMap<FunctionalBuilder, GraphRun>();
 
+/**
+ * The file's tensor assignments by the tensor assigned, each with its place in the list: every Functional model of
+ * the file shares the list, and a model asks it only about its own nodes (scanning it for each model cost a file of
+ * many small models as much as their propagation). The list is whole by the time a model's result is made.
+ */
+const bindingsByTensor = new WeakMap<readonly TensorBinding[], { length: number; index: Map<GraphNode | LayerCall, number[]> }>();
+
+function bindingsIndex(all: readonly TensorBinding[]): Map<GraphNode | LayerCall, number[]> {
+  const known = bindingsByTensor.get(all);
+  if (known && known.length === all.length) return known.index;
+  const index = new Map<GraphNode | LayerCall, number[]>();
+  all.forEach((b, k) => {
+    const list = index.get(b.tensor);
+    if (list) list.push(k);
+    else index.set(b.tensor, [k]);
+  });
+  bindingsByTensor.set(all, { length: all.length, index });
+  return index;
+}
+
 /** The variables assigned this model's tensors, in source order (one per assignment and tensor: a loop's are several). */
 function tensorsOf(model: FunctionalGraph, graph: ModelGraph, made: (NodeOutput | undefined)[], source: SourceText): TensorResult[] {
-  if (!model.tensors?.length) return [];
+  const all = model.tensors;
+  if (!all?.length) return [];
   const byTensor = new Map<GraphNode | LayerCall, number>();
   graph.nodes.forEach((n, i) => n.tensor && byTensor.set(n.tensor, i));
   // An Input is known by its InputLayer call: the binding saw the call, the graph made the node later.
   graph.nodes.forEach((n, i) => n.kind === 'input' && n.tensor && 'type' in n.tensor.layer && byTensor.set(n.tensor.layer, i));
+  // The assignments of this graph's tensors, in the order they ran.
+  const index = bindingsIndex(all);
+  const mine = [...byTensor.keys()].flatMap((t) => index.get(t) ?? []).sort((a, b) => a - b);
   const seen = new Set<string>();
   const out: { from: number; tensor: TensorResult }[] = [];
-  for (const b of model.tensors) {
+  for (const k of mine) {
+    const b = all[k];
     const i = byTensor.get(b.tensor);
     const node = i === undefined ? undefined : graph.nodes[i];
     const output = i === undefined ? undefined : made[i];

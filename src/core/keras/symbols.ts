@@ -7,6 +7,10 @@ import { HUB_LAYERS } from '../layers/hub';
 
 /** Maps the many spellings of the Keras package to one: `tensorflow.keras.layers` → `keras.layers`. */
 export function canonicalPath(path: string): string {
+  return remembered(canonicalPaths, path, spellOut);
+}
+
+function spellOut(path: string): string {
   return path
     .replace(/^kerastuner(?=\.|$)/, 'keras_tuner')
     .replace(/^keras_tuner\.engine\.hyperparameters(?:\.hyperparameters)?(?=\.|$)/, 'keras_tuner')
@@ -36,6 +40,34 @@ export type SymbolKind =
   | { kind: 'other' };
 
 export function classifySymbol(path: string): SymbolKind {
+  return remembered(symbolKinds, path, classify);
+}
+
+/**
+ * canonicalPath's and classifySymbol's answers, by path: the evaluator asks them on every call and attribute of an
+ * imported name (each call nine regular expressions, or a split and the catalogue), for a few hundred paths a file.
+ * The answers are shared: nothing changes them.
+ */
+const canonicalPaths = new Map<string, string>();
+const symbolKinds = new Map<string, SymbolKind>();
+
+/** Forgets them (clearParseCache: a cold analysis starts without them, as the editor's first one does). */
+export function clearSymbolCaches(): void {
+  canonicalPaths.clear();
+  symbolKinds.clear();
+}
+
+function remembered<T>(cache: Map<string, T>, path: string, answer: (path: string) => T): T {
+  let known = cache.get(path);
+  if (known === undefined) {
+    if (cache.size >= 5000) cache.clear();
+    known = answer(path);
+    cache.set(path, known);
+  }
+  return known;
+}
+
+function classify(path: string): SymbolKind {
   const segments = path.split('.');
   const last = segments[segments.length - 1];
   if (last === 'from_preset') return { kind: 'unanalysed-model', what: `\`${segments.slice(-2).join('.')}(...)\` loads a preset when the code runs` };

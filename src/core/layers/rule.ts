@@ -410,9 +410,24 @@ export function ndimError(ctx: LayerContext, ndim: number): LayerError {
 
 /** Keras' `to_snake_case`: the default layer name of a class (`MaxPooling2D` → `max_pooling2d`). */
 export function toSnakeCase(name: string): string {
-  const s = name
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-  return s.startsWith('_') ? `private${s}` : s;
+  let snake = snakeCases.get(name);
+  if (snake === undefined) {
+    const s = name
+      .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .toLowerCase();
+    snake = s.startsWith('_') ? `private${s}` : s;
+    // Class names: the catalogue's and the file's, a few hundred at most (cleared past that, should a file hold more).
+    if (snakeCases.size >= 1000) snakeCases.clear();
+    snakeCases.set(name, snake);
+  }
+  return snake;
+}
+
+/** toSnakeCase's answers: every layer without a name takes one from its class name, thousands per file. */
+const snakeCases = new Map<string, string>();
+
+/** Forgets them (clearParseCache: a cold analysis starts without them, as the editor's first one does). */
+export function clearSnakeCases(): void {
+  snakeCases.clear();
 }
