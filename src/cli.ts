@@ -1,5 +1,5 @@
 /**
- * `layerlens summary FILE... [--json | --markdown] [--expand-nested] [--fail-on error|warning] [--keras 3|2]`: the analysis of .py and
+ * `layerlens summary FILE... [--json | --markdown] [--expand-nested] [--fail-on error|warning] [--keras auto|3|2]`: the analysis of .py and
  * .ipynb files, without TensorFlow. A FILE may be a glob (with `**`, `*`, `?`, `[...]` or `{a,b}`), expanded here, so
  * that a quoted glob works in CI whatever the shell.
  * Exit codes: 0 on success (also with no model, or with diagnostics; a notebook with no code cells adds a
@@ -14,14 +14,14 @@ import { version } from '../package.json';
 import { analyze, analyzeCells, diagnosticLine, formatMarkdown, formatTable, type AnalysisResult } from './core';
 import { sortedDiagnostics } from './core/format';
 import { summaryJson, type SummaryJson } from './core/summaryJson';
-import type { Diagnostic, KerasVersion, Severity } from './core/types';
+import type { Diagnostic, KerasVersionChoice, Severity } from './core/types';
 import { NotebookFormatError, readNotebook } from './core/python/sourceText';
 import { globFiles, isGlob } from './glob';
 
 /** Larger files are refused: no model definition is that long, and reading one would stall a CI job. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-const USAGE = 'usage: layerlens summary FILE... [--json | --markdown] [--expand-nested] [--fail-on error|warning] [--keras 3|2]';
+const USAGE = 'usage: layerlens summary FILE... [--json | --markdown] [--expand-nested] [--fail-on error|warning] [--keras auto|3|2]';
 
 const HELP = `${USAGE}
 
@@ -36,8 +36,10 @@ diagnostics in source order. A FILE may be a glob, quoted so that the shell leav
   --expand-nested           list the layers of a model used as a layer (a pretrained base) under its row
   --fail-on error|warning   exit 1 when a file has a diagnostic of that severity or worse
                             (error > warning > information)
-  --keras 3|2               where Keras 2 (tf.keras 2.x) and Keras 3 differ (a default, a name), follow this
-                            one (default 3: what pip install keras gives, and tf.keras from TensorFlow 2.16)
+  --keras auto|3|2          where Keras 2 (tf.keras 2.x) and Keras 3 differ (a default, a name), follow this
+                            one; auto (the default): Keras 2 where the file shows a sign only Keras 2 accepts
+                            (a Keras 1 argument name, keras.layers.convolutional), else Keras 3 (what pip install
+                            keras gives, and tf.keras from TensorFlow 2.16); the header says which sign
 
 Exit status, one for all the files: 2 for bad arguments, or when a file cannot be read or a glob matches no file
 (the others are still summarised); else 1 when --fail-on finds a diagnostic at its level in any file; else 0, also
@@ -110,7 +112,7 @@ const OPTIONS = {
 function argumentError(e: unknown): string {
   const { code, message } = e as { code?: string; message: string };
   if (message.includes("'--fail-on")) return '--fail-on takes error or warning';
-  if (message.includes("'--keras")) return '--keras takes 3 or 2';
+  if (message.includes("'--keras")) return '--keras takes auto, 3 or 2';
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${/'([^']+)'/.exec(message)?.[1] ?? ''}`;
   return message;
 }
@@ -143,7 +145,7 @@ export function expandFiles(args: string[]): { files: string[]; errors: string[]
 }
 
 /** One file's analysis, or the one line saying why it cannot be read. */
-function analyzeFile(file: string, kerasVersion: KerasVersion): { result: AnalysisResult } | { error: string } {
+function analyzeFile(file: string, kerasVersion: KerasVersionChoice): { result: AnalysisResult } | { error: string } {
   let text: string;
   try {
     text = readSource(file);
@@ -186,9 +188,9 @@ export function main(argv: string[]): number {
     process.stderr.write(`layerlens: --fail-on takes error or warning, not '${failOn}'; ${USAGE}\n`);
     return 2;
   }
-  const keras = values.keras ?? '3';
-  if (keras !== '3' && keras !== '2') {
-    process.stderr.write(`layerlens: --keras takes 3 or 2, not '${keras}'; ${USAGE}\n`);
+  const keras = values.keras ?? 'auto';
+  if (keras !== 'auto' && keras !== '3' && keras !== '2') {
+    process.stderr.write(`layerlens: --keras takes auto, 3 or 2, not '${keras}'; ${USAGE}\n`);
     return 2;
   }
   const [command, ...args] = positionals;

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { contributes } from '../package.json';
-import type { KerasVersion } from './core';
+import type { KerasVersionChoice } from './core';
 
 type Properties = typeof contributes.configuration.properties;
 /** `inlayHints.enabled` for `layerlens.inlayHints.enabled`: a setting the manifest declares, without its section. */
@@ -23,8 +23,13 @@ export const config = {
   codeLensEnabled: setting('codeLens.enabled'),
   diagnosticsEnabled: setting('diagnostics.enabled'),
   previewMemoryLimitMB: setting('preview.memoryLimitMB'),
-  /** '3' or '2': anything else a user writes in settings.json is read as the default, '3'. */
-  kerasVersion: (): KerasVersion => (setting('kerasVersion')() === '2' ? '2' : '3'),
+  /** 'auto', '3' or '2': anything else a user writes in settings.json is read as the manifest's default. */
+  kerasVersion: (): KerasVersionChoice => {
+    const value: string = setting('kerasVersion')();
+    return value === 'auto' || value === '3' || value === '2'
+      ? value
+      : (contributes.configuration.properties['layerlens.kerasVersion'].default as KerasVersionChoice);
+  },
 };
 
 /** Calls `listener` when any LayerLens setting changes. */

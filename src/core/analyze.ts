@@ -13,7 +13,7 @@
  */
 import type { Tree } from '@lezer/common';
 import { callHeads, clearCallsCache } from './python/calls';
-import { chunkInfo, clearChunkCache, codeMayTouchModels, readChunk, sequentialAliases, type ChunkInfo } from './keras/chunkInfo';
+import { chunkInfo, classMethods, clearChunkCache, codeMayTouchModels, readChunk, sequentialAliases, type ChunkInfo } from './keras/chunkInfo';
 import { chunkSource, commonEnds, rechunk, type Chunk } from './python/chunks';
 import { isDigit, isNameChar, withoutDecorators } from './python/lexical';
 import { syntaxErrors, withoutFollowUps } from './python/syntaxErrors';
@@ -23,11 +23,12 @@ import { wordsOf } from './python/words';
 import { clearApplicationCaches } from './keras/applications';
 import type { EditShift } from './keras/movedResults';
 import { clearAttributeSites } from './python/functions';
+import { clearModelMethods } from './keras/modelClasses';
 import type { Program } from './keras/interpreter';
-import { clearOldModules, DEFAULT_KERAS_VERSION, keras2ModuleNotes } from './keras/versions';
+import { chooseVersion, clearOldModules, DEFAULT_KERAS_VERSION, keras2ModuleNotes } from './keras/versions';
 import { clearSymbolCaches } from './keras/symbols';
 import { clearSnakeCases } from './layers/rule';
-import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, KerasVersion, Range } from './types';
+import type { AnalysisResult, AnalyzeOptions, CellSource, Diagnostic, KerasVersion, KerasVersionChoice, Range } from './types';
 
 /** `def name` and `class name` at the start of a statement, after its decorators (see `withoutDecorators`). */
 const DEFINES = [/^(?:async\s+)?def\s+([A-Za-z_]\w*)/, /^class\s+([A-Za-z_]\w*)/];
@@ -69,12 +70,16 @@ interface Version {
  * name for the last few files. Caches keyed by a statement's text alone (parse trees, facts, words) are shared.
  */
 export class Analyzer {
-  analyze(text: string, kerasVersion: KerasVersion = DEFAULT_KERAS_VERSION): AnalysisResult {
-    try {
-      return analyzeSource(prepareFile(text, this, kerasVersion));
-    } catch (e) {
-      return failure(e);
-    }
+  analyze(text: string, kerasVersion: KerasVersionChoice = DEFAULT_KERAS_VERSION): AnalysisResult {
+    const run = (version: KerasVersion) => {
+      try {
+        return analyzeSource(prepareFile(text, this, version));
+      } catch (e) {
+        return failure(e);
+      }
+    };
+    // 'auto' first tries the version this document's last analysis chose (keras/versions.ts).
+    return kerasVersion === 'auto' ? chooseVersion(run, lastVersions.get(this)?.kerasVersion) : run(kerasVersion);
   }
 
   /** Forgets the last version: the next analysis is a cold one. */
@@ -128,6 +133,9 @@ interface TextFacts {
   mutated?: string[];
   /** A class statement's bases, as names (`class Fast(Trainer):`: `Trainer`), asked for by walkCallers. */
   bases?: string[];
+  /** A class statement's methods (`holder.grow()` runs `grow`), and those that change its instance, asked for by walkCallers. */
+  methods?: string[];
+  changing?: string[];
   /** What the parser says is wrong with it (`chunkInfo(text).syntaxError`), asked of walked statements on each analysis. */
   syntaxError?: ChunkInfo['syntaxError'];
 }
@@ -159,6 +167,7 @@ export function clearParseCache(): void {
   factsCache.clear();
   clearApplicationCaches();
   clearAttributeSites();
+  clearModelMethods();
   clearOldModules();
   clearSymbolCaches();
   clearSnakeCases();
@@ -355,23 +364,43 @@ function walkCallers(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): vo
   // allocates brings the next minor collection nearer (one of the pauses a keystroke's p95 meets).
   let builders = new Set<string>();
   for (let i = 0; i < facts.length; i++) if (walked[i] && facts[i].definesCallable) for (const n of facts[i].names) builders.add(n);
-  while (builders.size > 0) {
+  // A call of a method (`b.build(3)`, `holder.grow()`) runs it with that instance: a statement calling a method of a
+  // walked class (which may make a model), or one that changes its instance (`cfg.double()`), is walked too; a class
+  // walked in a round adds its methods for the next.
+  let methods = new Set<string>();
+  for (let i = 0; i < facts.length; i++)
+    if (facts[i].definesCallable)
+      for (const m of walked[i]
+        ? (facts[i].methods ??= classMethods(chunks[i].text, true))
+        : (facts[i].changing ??= classMethods(chunks[i].text, facts[i].mayTouchModels)))
+        methods.add(m);
+  while (builders.size > 0 || methods.size > 0) {
     const found = new Set<string>();
+    const foundMethods = new Set<string>();
     for (let i = 0; i < chunks.length; i++) {
       if (walked[i]) continue;
       const heads = (facts[i].callHeads ??= callHeads(chunks[i].text));
       let mentions = false;
-      for (let k = 0; k < heads.length && !mentions; k++) mentions = builders.has(heads[k]);
+      // (A class's own methods are no call of it: `def push(` and a docstring's `manager.push(`.)
+      const own = facts[i].definesCallable ? (facts[i].methods ??= classMethods(chunks[i].text, true)) : undefined;
+      for (let k = 0; k < heads.length && !mentions; k++)
+        mentions = builders.has(heads[k]) || (methods.has(heads[k]) && !own?.includes(heads[k]) && callsMethod(chunks[i].text, heads[k]));
       // `class Fast(Trainer):` is a builder too: creating it runs Trainer's `__init__`.
       if (!mentions && facts[i].definesCallable) {
         const bases = (facts[i].bases ??= classBases(chunks[i].text));
         for (let k = 0; k < bases.length && !mentions; k++) mentions = builders.has(bases[k]);
       }
-      if (!mentions || !callsAnyOf(chunkInfo(chunks[i].text).calledNames, builders)) continue;
+      if (!mentions) continue;
+      const info = chunkInfo(chunks[i].text);
+      if (!callsAnyOf(info.calledNames, builders) && !callsAnyOf(info.calledMethods, methods)) continue;
       walked[i] = true;
-      if (facts[i].definesCallable) for (const n of facts[i].names) found.add(n);
+      if (facts[i].definesCallable) {
+        for (const n of facts[i].names) found.add(n);
+        for (const m of (facts[i].methods ??= classMethods(chunks[i].text, true))) foundMethods.add(m);
+      }
     }
     builders = found;
+    methods = foundMethods;
   }
 }
 
@@ -451,6 +480,16 @@ const CLASS_BASES = /^class\s+[A-Za-z_]\w*\s*\(([^)]*)\)/;
 function classBases(text: string): string[] {
   const bases = CLASS_BASES.exec(withoutDecorators(text));
   return bases ? bases[1].split(',').map((base) => base.replace(/[\s()]/g, '')) : [];
+}
+
+/** Whether `text` has `.name(` (a method call; the class's own `def name(` is none), as a cheap test before parsing. */
+function callsMethod(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    let before = at - 1;
+    while (before >= 0 && isSpace(text.charCodeAt(before))) before--;
+    if (text.charCodeAt(before) === 46 /* . */) return true;
+  }
+  return false;
 }
 
 function callsAnyOf(called: Set<string>, names: Set<string>): boolean {
@@ -546,6 +585,12 @@ function walkedAsBefore(prepared: Prepared, facts: TextFacts[], touches: boolean
     const was = before.facts[i];
     const now = facts[i];
     if (was.definesCallable !== now.definesCallable || was.names.length !== now.names.length || was.names.some((n, k) => n !== now.names[k])) return null;
+    // A class's methods decide which calls walkCallers walks (`holder.grow()`): the same ones, in the same order.
+    if (now.definesCallable) {
+      const had = (was.methods ??= classMethods(edit.previous.chunks[i].text, true));
+      const has = (now.methods ??= classMethods(chunks[i].text, true));
+      if (had.length !== has.length || had.some((m, k) => m !== has[k])) return null;
+    }
   }
   return run.walked;
 }
@@ -698,21 +743,29 @@ function failure(e: unknown): AnalysisResult {
  */
 export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisResult {
   const notebook = options.notebook ?? options.fileName?.toLowerCase().endsWith('.ipynb') ?? false;
-  const version = options.kerasVersion ?? DEFAULT_KERAS_VERSION;
-  try {
-    if (options.reference) return analyzeReference(notebook ? joinCells(readNotebook(source)) : new SourceText(source), version);
-    if (notebook) return analyzeSource(prepareCells(joinCells(readNotebook(source)), version));
-    return analyzeSource(prepareFile(source, options.fileName === undefined ? undefined : analyzerFor(options.fileName), version));
-  } catch (e) {
-    return failure(e);
-  }
+  const choice = options.kerasVersion ?? DEFAULT_KERAS_VERSION;
+  const owner = options.fileName === undefined || options.reference || notebook ? undefined : analyzerFor(options.fileName);
+  const run = (version: KerasVersion) => {
+    try {
+      if (options.reference) return analyzeReference(notebook ? joinCells(readNotebook(source)) : new SourceText(source), version);
+      if (notebook) return analyzeSource(prepareCells(joinCells(readNotebook(source)), version));
+      return analyzeSource(prepareFile(source, owner, version));
+    } catch (e) {
+      return failure(e);
+    }
+  };
+  return choice === 'auto' ? chooseVersion(run, owner && lastVersions.get(owner)?.kerasVersion) : run(choice);
 }
 
 /** Analyses a notebook's code cells, in order, as one program; ranges carry the cell index. */
 export function analyzeCells(cells: CellSource[], options: Pick<AnalyzeOptions, 'kerasVersion'> = {}): AnalysisResult {
-  try {
-    return analyzeSource(prepareCells(joinCells(cells), options.kerasVersion ?? DEFAULT_KERAS_VERSION));
-  } catch (e) {
-    return failure(e);
-  }
+  const run = (version: KerasVersion) => {
+    try {
+      return analyzeSource(prepareCells(joinCells(cells), version));
+    } catch (e) {
+      return failure(e);
+    }
+  };
+  const choice = options.kerasVersion ?? DEFAULT_KERAS_VERSION;
+  return choice === 'auto' ? chooseVersion(run) : run(choice);
 }

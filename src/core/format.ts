@@ -144,7 +144,15 @@ export interface FormatOptions {
 
 /** `, Keras 3`: the Keras version whose defaults and names the numbers follow, where the analysis says. */
 function versionText(model: ModelResult): string {
-  return model.kerasVersion ? `, Keras ${model.kerasVersion}` : '';
+  return model.kerasVersion ? `, ${kerasVersionText(model)}` : '';
+}
+
+/** `Keras 3`, or where 'auto' chose Keras 2 from a sign in the file, `Keras 2 (from line 3: keras.layers.convolutional)`. */
+export function kerasVersionText(model: ModelResult): string {
+  const from = model.kerasVersionFrom;
+  if (!from) return `Keras ${model.kerasVersion}`;
+  const cell = from.range.cell !== undefined ? `cell ${from.range.cell + 1}, ` : '';
+  return `Keras ${model.kerasVersion} (from ${cell}line ${from.range.start.line}: ${from.sign})`;
 }
 
 /** A summary table in the style of Keras' `model.summary()`, with receptive field and MACs columns. */
@@ -188,7 +196,7 @@ export function formatMarkdown(model: ModelResult, file?: string, options: Forma
   const cell = model.range.cell !== undefined ? `cell ${model.range.cell + 1}:` : '';
   const columns = columnsFor(model);
   const lines = [
-    `### Model \`${model.name}\`${file ? ` (${file}:${cell}${model.line}${versionText(model)})` : model.kerasVersion ? ` (Keras ${model.kerasVersion})` : ''}`,
+    `### Model \`${model.name}\`${file ? ` (${file}:${cell}${model.line}${versionText(model)})` : model.kerasVersion ? ` (${kerasVersionText(model)})` : ''}`,
     '',
   ];
   const origin = builtByLine(model);
@@ -212,6 +220,8 @@ function builtByLine(model: ModelResult): string | null {
   if (!by || by.call) return null;
   const cellOf = (r: Range) => (r.cell !== undefined ? `cell ${r.cell + 1}, ` : '');
   const passed = by.passed ? `; it is passed on at ${cellOf(by.passed)}line ${by.passed.start.line}, to code LayerLens does not run` : '';
+  const calledOn = by.calledOn ? `; it is called at ${cellOf(by.calledOn)}line ${by.calledOn.start.line} on an object LayerLens cannot follow` : '';
   const tuner = by.tuner ? "; hp.* values are Keras Tuner's first (default=, else the least or first)" : '';
-  return `Built with the defaults of ${by.function}(): nothing in this file calls it${passed}${tuner}.`;
+  const nothing = by.calledOn ? 'nothing LayerLens follows calls it' : 'nothing in this file calls it';
+  return `Built with the defaults of ${by.function}(): ${nothing}${passed}${calledOn}${tuner}.`;
 }

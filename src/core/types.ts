@@ -41,7 +41,10 @@ export interface LayerResult {
   index: number;
   /** The Keras class name (for a subclass of a Keras layer that keeps its rules, the subclass's name). */
   type: string;
-  /** For such a subclass: the Keras class whose rules (and tfjs equivalent) it follows. */
+  /**
+   * For such a subclass: the Keras class whose rules (and tfjs equivalent) it follows; for an operation tf.keras 2
+   * prints as a `TFOpLambda` row (`kerasVersion` '2'), the operation LayerLens runs it as (`Add` for `x + y`).
+   */
   baseType?: string;
   /** Functional models: the layers whose outputs this layer is called on, in order, one list per call (a shared layer has several). */
   inbound?: string[][];
@@ -120,10 +123,19 @@ export interface TensorResult {
  */
 export type KerasVersion = '2' | '3';
 
+/**
+ * How the version is chosen: one of them, or `'auto'`: Keras 2 where the file shows a sign only Keras 2 accepts (a
+ * `keras-version` or `legacy-spelling` diagnostic: a Keras 1/2 module path, a Keras 1 argument name,
+ * `AveragePooling2D()` without `pool_size`), else Keras 3 (keras/versions.ts `chooseVersion`).
+ */
+export type KerasVersionChoice = KerasVersion | 'auto';
+
 export interface ModelResult {
   name: string;
   /** The Keras version its numbers and names are for (AnalyzeOptions.kerasVersion). */
   kerasVersion?: KerasVersion;
+  /** Where `'auto'` chose Keras 2: the file's first sign of it (`keras.layers.convolutional`, `border_mode=`) and where it is. */
+  kerasVersionFrom?: { sign: string; range: Range };
   /** `functional` for `keras.Model(inputs, outputs)`: its layers are in topological order, with `inbound`, Input rows included. */
   kind?: 'sequential' | 'functional';
   /** 1-based line of the `Sequential(` call. */
@@ -144,9 +156,10 @@ export interface ModelResult {
   diagnostics: Diagnostic[];
   /**
    * For a model a function in the file builds: the function, and the call that built this one (each call site is
-   * a model of its own). Without `call`, nothing in the file calls the function and its defaults were used.
+   * a model of its own). Without `call`, nothing in the file calls the function and its defaults were used: `passed`
+   * is where the file passes it on, `calledOn` where it calls the method on an object LayerLens cannot follow.
    */
-  builtBy?: { function: string; call?: Range; passed?: Range; tuner?: true };
+  builtBy?: { function: string; call?: Range; passed?: Range; calledOn?: Range; tuner?: true };
   /**
    * A `keras.applications` architecture (`VGG16`) built by the call at `range`: its layers are the architecture's,
    * all placed at that call, so the editor shows the model as one thing there (its output, totals and stages).
@@ -171,10 +184,10 @@ export interface AnalyzeOptions {
    */
   reference?: boolean;
   /**
-   * Where Keras 2 and Keras 3 differ (a default, a name), the one to follow: '3' when omitted. A construct only one
-   * version accepts gets a diagnostic saying which, whichever is chosen.
+   * Where Keras 2 and Keras 3 differ (a default, a name), the one to follow, or `'auto'` (see KerasVersionChoice):
+   * '3' when omitted. A construct only one version accepts gets a diagnostic saying which, whichever is chosen.
    */
-  kerasVersion?: KerasVersion;
+  kerasVersion?: KerasVersionChoice;
 }
 
 /** One code cell of a notebook, as an editor hands it over. */

@@ -4,7 +4,16 @@
  * `Sequential(` call, or the call of the function that built it): its summary.
  */
 import * as vscode from 'vscode';
-import { applicationMarkdown, formatShape, layerMarkdown, modelLensTitle, modelMarkdownTable, type LayerResult, type ModelResult } from '../core';
+import {
+  applicationMarkdown,
+  formatShape,
+  kerasVersionText,
+  layerMarkdown,
+  modelLensTitle,
+  modelMarkdownTable,
+  type LayerResult,
+  type ModelResult,
+} from '../core';
 import { inboundMarkdown, tensorMarkdown } from '../core/describe';
 import { documentOf, inDocument, modelId, toRange, type AnalysisCache, type DocumentAnalysis } from '../analysisCache';
 import { COMMANDS } from '../commandIds';
@@ -94,8 +103,8 @@ export function hoverProvider(cache: AnalysisCache): vscode.HoverProvider {
 
 /** Which Keras the numbers are for, where Keras 2 and 3 differ (the setting `layerlens.kerasVersion`): one short line. */
 function versionLine(models: ModelResult[]): string[] {
-  const versions = [...new Set(models.map((m) => m.kerasVersion).filter((v) => v !== undefined))];
-  return versions.length ? ['', `_Keras ${versions.join(', ')} (setting \`layerlens.kerasVersion\`)_`] : [];
+  const versions = [...new Set(models.filter((m) => m.kerasVersion !== undefined).map((m) => kerasVersionText(m)))];
+  return versions.length ? ['', `_${versions.join(', ')} (setting \`layerlens.kerasVersion\`)_`] : [];
 }
 
 /** One layer: its full description; several: a row each, then the links of each model. */

@@ -239,10 +239,12 @@ export function defaultsNote(model: ModelResult): string | undefined {
   const by = model.builtBy;
   if (!by || by.call) return undefined;
   const passed = by.passed ? ` It is passed on at ${whereText(by.passed)}, to code that calls it with arguments LayerLens cannot see.` : '';
+  const calledOn = by.calledOn ? ` It is called at ${whereText(by.calledOn)} on an object LayerLens cannot follow.` : '';
   const tuner = by.tuner
     ? " Its `hp` values are the search space's first (each `default=`, else the least or first value), as Keras Tuner builds its first model."
     : '';
-  return `The numbers use the defaults of ${codeSpan(by.function)}'s parameters: nothing in this file calls it.${passed}${tuner}`;
+  const nothing = by.calledOn ? 'nothing LayerLens follows calls it' : 'nothing in this file calls it';
+  return `The numbers use the defaults of ${codeSpan(by.function)}'s parameters: ${nothing}.${passed}${calledOn}${tuner}`;
 }
 
 /** The "Built by" cell of a model's rows: its call, or the defaults it was built with, or just its name. */

@@ -409,7 +409,10 @@ describe('CLI: layerlens summary', () => {
     it('--help names the option and the exit codes', () => {
       const r = cli('--help');
       assert.equal(r.code, 0);
-      assert.match(r.out, /^usage: layerlens summary FILE\.\.\. \[--json \| --markdown\] \[--expand-nested\] \[--fail-on error\|warning\] \[--keras 3\|2\]$/m);
+      assert.match(
+        r.out,
+        /^usage: layerlens summary FILE\.\.\. \[--json \| --markdown\] \[--expand-nested\] \[--fail-on error\|warning\] \[--keras auto\|3\|2\]$/m,
+      );
       assert.match(r.out, /--fail-on/);
       assert.match(r.out, /exit (status|code)/i);
       assert.match(r.out, /\b1\b.*--fail-on|--fail-on.*\b1\b/);

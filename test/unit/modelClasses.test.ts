@@ -12,6 +12,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze as analyzeCore, type AnalysisResult, type ModelResult } from '../../src/core';
+import { formatTable } from '../../src/core/format';
+import { defaultsNote } from '../../src/providers/layerGroups';
 import { analyze, comparableModel } from './support/metamorphic';
 import { tfjs } from './support/tfjsOracle';
 
@@ -345,12 +347,229 @@ for layer in other.layers:
       assert.equal(only(result, 'other').trainableParams, null);
     });
 
+    it('get_layer of a name Keras gives by itself (dense_1) is unknown, and a note names the call and says why: Keras counts such names across the session', () => {
+      // In one Python session `dense_1` is the second Dense made in any model, so the same code names other layers
+      // once another model was made first (a notebook re-run, an earlier cell); LayerLens does not guess which.
+      const result = run(`${HEAD}inputs = keras.Input(shape=(8,))
+x = layers.Dense(16)(inputs)
+x = layers.Dense(4)(x)
+base = keras.Model(inputs, x)
+features = base.get_layer("dense_1").output
+head = keras.Model(base.input, layers.Dense(2)(features))
+`);
+      const note = notes(result).find((d) => d.code === 'unresolved-value' && d.message.includes('base.get_layer("dense_1")'));
+      assert.ok(
+        note,
+        notes(result)
+          .map((d) => d.message)
+          .join('\n'),
+      );
+      assert.equal(note.range.start.line, 7);
+      assert.match(note.message, /`dense_1` is a name Keras gives a Dense by itself, counting every Dense made before in the Python session/);
+      assert.ok(!result.models.some((m) => m.name === 'head'), 'no model made up for the head');
+      // A name given with name= is found as before, whatever its form.
+      const given = run(`${HEAD}inputs = keras.Input(shape=(8,))
+x = layers.Dense(16, name="dense_1")(inputs)
+base = keras.Model(inputs, layers.Dense(4)(x))
+head = keras.Model(base.input, layers.Dense(2)(base.get_layer("dense_1").output))
+`);
+      assert.deepEqual(
+        only(given, 'head').layers.map((l) => l.outputShape),
+        [
+          [null, 8],
+          [null, 16],
+          [null, 2],
+        ],
+      );
+    });
+
     it('get_layer of a name the model does not have is unknown, named', () => {
       const result = run(`${HEAD}base = keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False, weights=None)
 x = base.get_layer("block_99_relu").output
 model = keras.Model(base.input, x)
 `);
       assert.ok(notes(result).some((d) => /block_99_relu/.test(d.message)));
+    });
+  });
+  describe('methods called on an instance from outside the class', () => {
+    /** tfjs' Sequential of Dense layers of these units on an input of `features`. */
+    const denses = (features: number, ...units: number[]): LayersModel => {
+      const tf = tfjs();
+      return tf.sequential({ layers: units.map((u, i) => tf.layers.dense({ units: u, ...(i === 0 ? { inputShape: [features] } : {}) })) });
+    };
+
+    // The builder-class idiom of public code (a `ModelBuilder` holding `input_shape` and `num_classes` from its
+    // `__init__`, whose `build_model()` the script calls on the instance it made).
+    const builder = `${HEAD}class ModelBuilder:
+    def __init__(self, input_shape, num_classes, hidden=8):
+        self.input_shape = input_shape
+        self.num_classes = num_classes
+        self.hidden = hidden
+
+    def build_model(self, dropout=None):
+        model = keras.Sequential()
+        model.add(layers.Dense(self.hidden, activation="relu", input_shape=self.input_shape))
+        if dropout:
+            model.add(layers.Dropout(dropout))
+        model.add(layers.Dense(self.num_classes, activation="softmax"))
+        return model
+
+`;
+
+    it('b.build_model() runs with that instance and that call: no defaults, each call its own model', () => {
+      const result = run(`${builder}builder = ModelBuilder((20,), 3, hidden=16)
+model = builder.build_model()
+wide = ModelBuilder((10,), 5, 64).build_model()
+`);
+      const model = only(result, 'model');
+      sameAsTfjs(model, denses(20, 16, 3));
+      assert.ok(model.builtBy?.call, 'built by the call, not with the defaults');
+      sameAsTfjs(only(result, 'wide'), denses(10, 64, 5));
+      assert.ok(
+        !notes(result).some((d) => d.code === 'unresolved-value'),
+        notes(result)
+          .map((d) => d.message)
+          .join('\n'),
+      );
+    });
+
+    it("a method's own arguments count too, and a method of an object held on self (self.builder.build_model())", () => {
+      const result = run(`${builder}class Experiment:
+    def __init__(self, classes):
+        self.builder = ModelBuilder((12,), classes)
+
+    def model(self):
+        return self.builder.build_model(dropout=0.5)
+
+experiment = Experiment(4)
+net = experiment.model()
+`);
+      const net = only(result, 'net');
+      assert.deepEqual(
+        net.layers.map((l) => [l.type, l.outputShape, l.params]),
+        [
+          ['Dense', [null, 8], 12 * 8 + 8],
+          ['Dropout', [null, 8], 0],
+          ['Dense', [null, 4], 8 * 4 + 4],
+        ],
+      );
+    });
+
+    it('what a method called through the instance sets on self is what later code reads, in the order the file runs', () => {
+      const result = run(`${HEAD}class Config:
+    def __init__(self):
+        self.units = 8
+
+    def double(self):
+        self.units = self.units * 2
+
+cfg = Config()
+before = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(cfg.units)])
+cfg.double()
+after = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(cfg.units)])
+`);
+      sameAsTfjs(only(result, 'before'), denses(4, 8));
+      sameAsTfjs(only(result, 'after'), denses(4, 16));
+    });
+
+    it('a model held by an instance and grown by its method (holder.grow()) has the layer the method adds', () => {
+      const result = run(`${HEAD}class Net:
+    def __init__(self, n=4):
+        self.model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(n)])
+
+    def grow(self):
+        self.model.add(layers.Dense(2))
+
+holder = Net(5)
+holder.grow()
+`);
+      sameAsTfjs(result.models[0], denses(3, 5, 2));
+    });
+
+    it('@staticmethod takes no instance, @classmethod takes the class (Factory.create(...), also through an instance)', () => {
+      const result = run(`${HEAD}class Factory:
+    base = 4
+
+    @staticmethod
+    def mlp(n):
+        return keras.Sequential([keras.Input(shape=(3,)), layers.Dense(n)], name="static_mlp")
+
+    @classmethod
+    def create(cls, n):
+        return keras.Sequential([keras.Input(shape=(3,)), layers.Dense(cls.base * n)], name="class_mlp")
+
+a = Factory.mlp(5)
+b = Factory.create(2)
+c = Factory().create(3)
+`);
+      sameAsTfjs(only(result, 'static_mlp'), denses(3, 5));
+      const made = result.models.filter((m) => m.name === 'class_mlp');
+      assert.deepEqual(
+        made.map((m) => m.layers[0].outputShape),
+        [
+          [null, 8],
+          [null, 12],
+        ],
+      );
+    });
+
+    it('a method called only on an object LayerLens cannot follow: its defaults, and that call is named', () => {
+      const source = `${HEAD}from helpers import make_builder
+
+${builder.slice(HEAD.length)}net = make_builder("mlp").build_model(dropout=0.2)
+`;
+      const result = run(source);
+      assert.equal(result.models.length, 1);
+      const model = result.models[0];
+      assert.equal(model.builtBy?.call, undefined, 'no call LayerLens follows: the defaults');
+      assert.equal(model.builtBy?.calledOn?.start.line, 19);
+      assert.match(
+        formatTable(model),
+        /Built with the defaults of build_model\(\): nothing LayerLens follows calls it; it is called at line 19 on an object LayerLens cannot follow\./,
+      );
+      assert.match(defaultsNote(model) ?? '', /nothing LayerLens follows calls it\. It is called at line 19 on an object LayerLens cannot follow\./);
+    });
+
+    it('an edit re-analyses the same as a cold analysis (the statement groups run a method with its call)', () => {
+      const sources = [
+        `${builder}builder = ModelBuilder((20,), 3, hidden=16)\n\nother = 5\n\nmodel = builder.build_model()\n`,
+        `${HEAD}from helpers import make_builder\n\n${builder.slice(HEAD.length)}\nother = 5\n\nnet = make_builder("mlp").build_model()\n`,
+        `${HEAD}class Net:\n    def __init__(self, n=4):\n        self.model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(n)])\n\n    def grow(self):\n        self.model.add(layers.Dense(2))\n\nholder = Net(5)\n\nother = 5\n\nholder.grow()\n`,
+      ];
+      // An edit inside a class that gives it the method a later statement calls: that call is walked from then on.
+      const grown = sources[2];
+      const ungrown = grown.replace('def grow(self):', 'def shrink(self):');
+      for (const [from, to] of [
+        [ungrown, grown],
+        [grown, ungrown],
+      ]) {
+        const fileName = `methods-grown-${fileKey++}.py`;
+        analyzeCore(from, { fileName });
+        assert.deepStrictEqual(analyzeCore(to, { fileName }), analyzeCore(to, { fileName: `methods-cold-${fileKey++}.py` }), to);
+      }
+      assert.equal(analyzeCore(grown).models[0].layers.length, 2);
+      assert.equal(analyzeCore(ungrown).models[0].layers.length, 1);
+      for (const [k, text] of sources.entries()) {
+        const fileName = `methods-edited-${k}.py`;
+        analyzeCore(text, { fileName });
+        for (const next of [text.replace('other = 5', 'other = 6'), text.replace('other = 5', 'other = 6\n'), text.replace('hidden=8', 'hidden=9')]) {
+          const edited = analyzeCore(next, { fileName });
+          assert.deepStrictEqual(edited, analyzeCore(next, { fileName: `methods-cold-${fileKey++}.py` }), next);
+        }
+      }
+    });
+
+    it('a method behind another decorator (@property) is not applied: its value is unknown, named, never a guess', () => {
+      const result = run(`${HEAD}class Sizes:
+    @property
+    def units(self):
+        return 8
+
+model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(Sizes().units)])
+`);
+      const model = only(result, 'model');
+      assert.equal(model.layers[0].params, null);
+      assert.ok(notes(result).some((d) => d.code === 'unresolved-value' && /Sizes\(\)\.units/.test(d.message) && /decorator/.test(d.message)));
     });
   });
 });

@@ -148,6 +148,16 @@ describe('what the differential test found, fixed in the fast path', () => {
   /** Files whose model the normal analysis got wrong (the reference got it right), and the model written plainly. */
   const CASES_FOUND: { what: string; source: string; plain: string; model?: string }[] = [
     {
+      what: 'a method called through an instance changes what a later model reads (the class makes no model; issue 21)',
+      source: `${HEAD}class Cfg:\n    def __init__(self):\n        self.units = 4\n\n    def double(self):\n        self.units *= 2\n\n\ncfg = Cfg()\ncfg.double()\nmodel = keras.Sequential([layers.Input(shape=(4,)), layers.Dense(cfg.units)])\n`,
+      plain: `${HEAD}model = keras.Sequential([layers.Input(shape=(4,)), layers.Dense(8)])\n`,
+    },
+    {
+      what: 'a method called through an instance inside a function the file calls (issue 21)',
+      source: `${HEAD}class Cfg:\n    def __init__(self):\n        self.units = 4\n\n    def double(self):\n        self.units = self.units * 2\n\n\ndef prepare(c):\n    c.double()\n    c.double()\n\n\ncfg = Cfg()\nprepare(cfg)\nmodel = keras.Sequential([layers.Input(shape=(4,)), layers.Dense(cfg.units)])\n`,
+      plain: `${HEAD}model = keras.Sequential([layers.Input(shape=(4,)), layers.Dense(16)])\n`,
+    },
+    {
       what: 'a list extended with += at module level (issue 18, case 5)',
       source: `${HEAD}blocks = [layers.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3)]\nblocks += [layers.Flatten(), layers.Dense(10)]\nmodel = keras.Sequential(blocks)\n`,
       plain: `${HEAD}model = keras.Sequential([layers.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3), layers.Flatten(), layers.Dense(10)])\n`,

@@ -5,6 +5,7 @@
 import { parser } from '@lezer/python';
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { withoutStrings } from '../python/chunks';
+import { withoutDecorators } from '../python/lexical';
 import { APPLICATIONS, isApplication } from '../applications';
 
 export interface ChunkInfo {
@@ -16,6 +17,8 @@ export interface ChunkInfo {
   touchesModels: boolean;
   /** Plain names called in it (`S(...)`), to find aliases of Sequential. */
   calledNames: Set<string>;
+  /** Names called as a method of something (`b.build(3)`: `build`), to find calls of the file's classes' methods. */
+  calledMethods: Set<string>;
   /** The first syntax error, in offsets of the chunk's text. */
   syntaxError: { from: number; to: number; snippet: string } | null;
 }
@@ -55,6 +58,37 @@ function onSelfAttribute(node: SyntaxNode, text: string): boolean {
   return root?.name === 'VariableName' && text.slice(root.from, root.to) === 'self';
 }
 
+/**
+ * The methods of a class statement whose call can change what LayerLens shows, from its text: every method of a
+ * class that may touch a model, else those that change the instance (`self.units *= 2`, `self.blocks.append(...)`,
+ * or call such a method on `self`). A statement calling one is walked (analyze.ts `walkCallers`). Python's own
+ * (`__init__`, `__call__`) are left out: no statement calls them by name. A method of a class that changes nothing
+ * (`summary(self)` that formats rows) is left out too: calling it changes no number, and walking every statement that
+ * calls a method so named would cost a keystroke for nothing.
+ */
+export function classMethods(text: string, touchesModels?: boolean): string[] {
+  const head = withoutDecorators(text);
+  if (!head.startsWith('class')) return [];
+  const all = touchesModels ?? codeMayTouchModels(head);
+  const defs = [...head.matchAll(METHOD_DEF)];
+  const bodies = defs.map((m, i) => ({ name: m[1], body: head.slice(m.index, defs[i + 1]?.index ?? head.length) }));
+  const names = new Set(bodies.filter((d) => all || CHANGES_SELF.test(d.body)).map((d) => d.name));
+  // A method that calls such a method on `self` changes the instance too.
+  for (let grown = true; grown && !all;) {
+    grown = false;
+    for (const d of bodies)
+      if (!names.has(d.name) && [...names].some((n) => new RegExp(`\\bself\\s*\\.\\s*${n}\\s*\\(`).test(d.body))) {
+        names.add(d.name);
+        grown = true;
+      }
+  }
+  return [...names].filter((n) => !n.startsWith('__'));
+}
+const METHOD_DEF = /\n[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/g;
+/** Code that changes what `self` holds: an attribute set (also augmented, or an item of it), one changed in place, `setattr`. */
+const CHANGES_SELF =
+  /\bself\s*\.\s*[A-Za-z_]\w*\s*(?:\[[^\]\n]*\]\s*)?(?:[-+*/%@&|^]|\*\*|\/\/|<<|>>)?=(?!=)|\bself\s*\.\s*[A-Za-z_]\w*\s*\.\s*(?:append|extend|insert|pop|add|update|remove|clear|setdefault|discard)\s*\(|\bsetattr\s*\(/;
+
 /** Cheap text test that any statement that touches models passes (strings and comments may pass it too). */
 const MAY_TOUCH_MODELS = new RegExp(
   `Sequential|Model\\b|Functional|load_model|from_preset|applications|import|\\.add\\s*\\(|\\.build\\s*\\(|\\.pop\\s*\\(|\\.trainable\\b|\\b(?:${APPLICATIONS.join('|')})\\b`,
@@ -83,6 +117,7 @@ export function readChunk(text: string): ChunkInfo {
   const tree = parser.parse(text);
   let touchesModels = false;
   const calledNames = new Set<string>();
+  const calledMethods = new Set<string>();
   let syntaxError: ChunkInfo['syntaxError'] = null;
   tree.iterate({
     enter: (n) => {
@@ -99,7 +134,11 @@ export function readChunk(text: string): ChunkInfo {
           const name = text.slice(n.from, n.to);
           if (name === 'Sequential' || UNANALYSED_MODEL_NAMES.has(name) || isApplication(name)) touchesModels = true;
           else if (n.name === 'PropertyName' && MODEL_METHODS.has(name) && !onSelfAttribute(n.node, text)) touchesModels = true;
-          if (n.name !== 'VariableName') return;
+          if (n.name !== 'VariableName') {
+            const member = n.node.parent;
+            if (member?.name === 'MemberExpression' && member.parent?.name === 'CallExpression' && member.prevSibling === null) calledMethods.add(name);
+            return;
+          }
           const node = n.node;
           const parent = node.parent;
           if (parent?.name === 'CallExpression' && node.prevSibling === null) calledNames.add(name);
@@ -112,7 +151,7 @@ export function readChunk(text: string): ChunkInfo {
       }
     },
   });
-  return { tree, touchesModels, calledNames, syntaxError };
+  return { tree, touchesModels, calledNames, calledMethods, syntaxError };
 }
 
 /** Whether a name whose parent is `parent` is a class's base (`class Fast(Trainer):`, `class Fast((Trainer)):`). */

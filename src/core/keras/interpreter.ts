@@ -14,12 +14,15 @@ import { OPERATIONS, OPS_FUNCTIONS } from '../layers/merge';
 import { MATMUL } from '../layers/ops';
 import { lookupVocabularySize } from '../layers/preprocessing';
 import { libraryCall } from '../python/library';
+import { methodUsage } from '../python/functions';
 import type { CallSite, Group, ParsedArgs, PythonProgram, Scope } from '../python/scope';
 import { NONE, type Value } from '../python/values';
 import { ApplicationError } from './applications';
 import { ModelClasses, HYPERPARAMETERS, HYPERPARAMETER_METHOD } from './modelClasses';
 import { isSuperInit } from './objects';
 import { canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
+import { DEFAULT_KERAS_VERSION } from './versions';
+import { automaticNameClass } from './layerRun';
 import { KerasGraph, MODEL_TENSORS, modelOutput } from './tensorGraph';
 import { callOp, preprocessInput, tensorOpFor } from './tensorOps';
 import { kerasTruth, type AddedLayer, type FunctionalBuilder, type GraphNode, type LayerCall, type ModelBuilder } from './values';
@@ -114,13 +117,14 @@ export class Interpreter extends ModelClasses {
     if (op === '@') {
       const site = { from: this.abs(node.from), to: this.abs(node.to), calleeFrom: this.abs(node.from), calleeTo: this.abs(node.to) };
       const product = callOp(this.opHost, MATMUL, { positional: [{ value: a }, { value: b }], keywords: new Map(), starArgs: false, starKwargs: false }, site);
+      if (product?.kind === 'symbolic' && 'type' in product.node.layer) product.node.layer.operator = '@';
       if (product) return product;
     }
-    return OPERATIONS[op] ? this.tensorOperation(OPERATIONS[op], [a, b], node) : null;
+    return OPERATIONS[op] ? this.tensorOperation(OPERATIONS[op], [a, b], node, op) : null;
   }
 
   protected unaryHost(op: string, v: Value, node: SyntaxNode): Value | null {
-    return op === '-' ? this.tensorOperation('Negative', [v], node) : null;
+    return op === '-' ? this.tensorOperation('Negative', [v], node, 'neg') : null;
   }
 
   protected indexHost(obj: Value, node: SyntaxNode, objNode: SyntaxNode, scope: Scope): Value | null {
@@ -196,6 +200,13 @@ export class Interpreter extends ModelClasses {
    */
   protected callHost(callee: Value, site: CallSite): Value {
     const { node, calleeNode, argList, scope } = site;
+    // `obj.build_model()` on an object LayerLens cannot follow: if a method of that name then runs with its
+    // defaults, its model names this call (runUncalledFunctions).
+    if (callee.kind === 'unknown' && calleeNode.name === 'MemberExpression' && calleeNode.lastChild?.name === 'PropertyName') {
+      const name = this.text(calleeNode.lastChild);
+      this.unfollowedMethodCalls.push({ name, from: this.abs(calleeNode.from), to: this.abs(node.to) });
+      this.usage?.reads.add(methodUsage(name));
+    }
     if (callee.kind === 'method') return this.callModelMethod(callee.model, callee.method, node, argList, scope);
     if (callee.kind === 'bound') return this.objectMethod(callee.self, callee.method, node, argList, scope);
     if (callee.kind === 'symbol') {
@@ -250,7 +261,8 @@ export class Interpreter extends ModelClasses {
           // `tf.expand_dims(x, -1)`, `ops.mean(x, axis=1)`, `preprocess_input(inputs)`: operations LayerLens evaluates (tensorOps.ts).
           const at = { from: this.abs(node.from), to: this.abs(node.to), calleeFrom: this.abs(calleeNode.from), calleeTo: this.abs(calleeNode.to) };
           const op = tensorOpFor(callee.path, this.text(calleeNode).replace(/\s+/g, ''));
-          const evaluated = op ? callOp(this.opHost, op, args, at) : preprocessInput(this.opHost, callee.path, args, at);
+          const version = (this.program as Program).kerasVersion ?? DEFAULT_KERAS_VERSION;
+          const evaluated = op ? callOp(this.opHost, op, args, at) : preprocessInput(this.opHost, callee.path, args, at, version);
           if (evaluated) return evaluated;
           if (callee.path === 'keras.backend.epsilon') return { kind: 'number', value: 1e-7, isInt: false };
           if (callee.path === HYPERPARAMETERS) return callee;
@@ -431,9 +443,23 @@ export class Interpreter extends ModelClasses {
       const name = (keywords.get('name') ?? positional[0])?.value;
       if (name?.kind !== 'string') return name?.kind === 'unknown' ? name : this.unknownNode(node, 'LayerLens finds a layer by its name only');
       const layer = this.layerNamed(self, name.value);
-      return layer
-        ? { kind: 'layer', layer }
-        : this.unknownNode(node, `LayerLens finds no layer given \`name="${name.value}"\` in this model (it finds layers by the \`name=\` they were given)`);
+      if (layer) return { kind: 'layer', layer };
+      // `get_layer("dense_1")`: a name Keras gives by itself, counted across the session, not one LayerLens can match.
+      const automatic = automaticNameClass(name.value);
+      if (automatic) {
+        const why = `\`${name.value}\` is a name Keras gives a ${automatic} by itself, counting every ${automatic} made before in the Python session (other models' too), so LayerLens cannot tell which layer it is; give the layer \`name="${name.value}"\``;
+        const [from, to] = [this.abs(node.from), this.abs(node.to)];
+        if (!this.notes.some((n) => n.code === 'unresolved-value' && n.from === from))
+          this.notes.push({
+            code: 'unresolved-value',
+            severity: 'information',
+            message: `Cannot resolve \`${this.text(node)}\` statically (${why}): what depends on it is unknown.`,
+            from,
+            to,
+          });
+        return this.unknownNode(node, why);
+      }
+      return this.unknownNode(node, `LayerLens finds no layer given \`name="${name.value}"\` in this model (it finds layers by the \`name=\` they were given)`);
     }
     return this.unknownNode(node, 'it is a call LayerLens does not evaluate');
   }

@@ -4,7 +4,7 @@
  * code is a graph (a custom layer's `call()`, a Lambda's function) runs it through `Walk.runGraph`, which
  * propagate.ts provides, so that this module does not import it.
  */
-import { didYouMean, OPAQUE_LAYERS, ruleFor, UNSIZED_LAYERS } from '../layers/catalogue';
+import { allRules, didYouMean, OPAQUE_LAYERS, ruleFor, UNSIZED_LAYERS } from '../layers/catalogue';
 import {
   Args,
   LayerError,
@@ -28,6 +28,7 @@ import type { Diagnostic, KerasVersion, LayerResult, ModelResult, ReceptiveField
 import { misspeltKeyword } from '../layers/keywords';
 import { operationRule } from '../layers/merge';
 import { opRule, type OpKind } from '../layers/ops';
+import { keras2OpRow } from './versions';
 
 /** Receptive field state along the spatial axes of the model's input. */
 export interface FieldState {
@@ -126,7 +127,9 @@ export function runLayer(
   const call = value.layer;
   for (const n of call.notes ?? []) report(walk, n.severity, n.code, n.message, n.from, n.to);
   if (call.unknownCall) return runUnknownCall(call, call.unknownCall, input, field, walk, blank, called);
-  const name = layerName(call, walk);
+  // Under Keras 2, an operation on Keras tensors is the TFOpLambda row tf.keras 2 prints (keras/versions.ts).
+  const tfOp = walk.kerasVersion === '2' ? keras2OpRow(call) : null;
+  const name = layerName(call, walk, tfOp?.name);
   const rule = call.op
     ? opRule(call.op.kind as OpKind, call.type, call.op.tf)
     : call.operation
@@ -167,8 +170,9 @@ export function runLayer(
     unknownLayer(call, walk);
     return { result, output: null, field: null };
   }
-  const run = runRule(rule, call, entry, input, field, walk, blank(call.subclass ?? rule.type, name), inputs, called);
-  if (call.subclass) run.result.baseType = rule.type;
+  const run = runRule(rule, call, entry, input, field, walk, blank(tfOp?.type ?? call.subclass ?? rule.type, name), inputs, called);
+  // A subclass's row, or tf.keras 2's TFOpLambda row, is its rule's layer or operation for the preview (toTfjs).
+  if (call.subclass || tfOp) run.result.baseType = rule.type;
   if (call.operation) run.result.operation = true;
   return run;
 }
@@ -537,11 +541,25 @@ function toField(f: FieldState): ReceptiveField {
   return { size: clean(f.size), jump: clean(f.jump), offset: clean(f.offset) };
 }
 
+/**
+ * The Keras class whose default name `name` is (`dense_1`: Dense; `input_2`, `input_layer_1`: InputLayer; a tf.keras 2
+ * op's `tf.math.truediv_1`: TFOpLambda), or null. Keras numbers these names across a Python session (every layer of
+ * the class made before, in any model, counts), not per model as LayerLens shows them: a name of this form cannot
+ * say which layer it is unless it was given (`get_layer`, interpreter.ts).
+ */
+export function automaticNameClass(name: string): string | null {
+  if (/^input_(?:\d+|layer(?:_\d+)?)$/.test(name)) return 'InputLayer';
+  if (/^tf\.[\w.]+$/.test(name)) return 'TFOpLambda';
+  const base = name.replace(/_\d+$/, '');
+  for (const rule of allRules()) if (toSnakeCase(rule.type) === base) return rule.type;
+  return null;
+}
+
 /** Keras' default layer name: the class in snake case, numbered per model from the second on. */
-function layerName(call: LayerCall, walk: Walk): string {
+function layerName(call: LayerCall, walk: Walk, keras2Name?: string): string {
   const given = call.args.get('name');
   if (given?.kind === 'string') return given.value;
-  const base = call.op?.name ?? toSnakeCase(call.subclass ?? ruleFor(call.type)?.type ?? call.type);
+  const base = keras2Name ?? call.op?.name ?? toSnakeCase(call.subclass ?? ruleFor(call.type)?.type ?? call.type);
   const n = walk.names.get(base) ?? 0;
   walk.names.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;

@@ -7,19 +7,23 @@
 import type { SyntaxNode } from '@lezer/common';
 import { toSnakeCase } from '../layers/rule';
 import { callHeads } from '../python/calls';
-import { chunkToSource } from '../python/chunks';
+import { chunkToSource, type Chunk } from '../python/chunks';
+import { methodUsage } from '../python/functions';
 import { classAttribute, defines, type Instance, type LocalClass } from '../python/objects';
 import { iterate } from '../python/operators';
 import { MAX_CALL_DEPTH, MAX_STATEMENTS, type ParsedArgs, type Scope } from '../python/scope';
 import { NONE, unknown, type FunctionDefinition, type Value } from '../python/values';
 import { CustomLayers } from './customLayers';
 import { isGraphInit, superInitCalls } from './objects';
-import { codeMayTouchModels } from './chunkInfo';
+import { classMethods, codeMayTouchModels } from './chunkInfo';
 import { classifySymbol } from './symbols';
 import { MAX_MODELS } from './tensorGraph';
 import type { LayerCall, ModelBuilder } from './values';
 
 export abstract class ModelClasses extends CustomLayers {
+  /** `obj.name(...)` calls whose object LayerLens could not follow, in the order they ran (see callHost). */
+  protected readonly unfollowedMethodCalls: { name: string; from: number; to: number }[] = [];
+
   /** Set when an `hp.Int(...)`-like call gave Keras Tuner's first value (see hyperParameter). */
   private tunerDefaults = false;
 
@@ -155,7 +159,10 @@ export abstract class ModelClasses extends CustomLayers {
   private runUncalledFunctions(): void {
     /** Models each function built with its defaults, to name where the file passes it on (one scan for all). */
     const byDefaults: { fn: Extract<Value, { kind: 'local' }>; made: ModelBuilder[] }[] = [];
+    // The methods of every class of the file that may make a model, not only of this run's classes: a group's run
+    // decides as the whole file's does.
     const callables = new Set(this.functions.map((f) => f.name).concat(this.classNames));
+    for (const m of modelMethods(this.program.chunks)) callables.add(m);
     for (let i = this.functions.length - 1; i >= 0; i--) {
       const fn = this.functions[i];
       if (!fn.definition || fn.definition.calls > 0 || !mayBuildModels(fn.definition, callables)) continue;
@@ -179,7 +186,10 @@ export abstract class ModelClasses extends CustomLayers {
           this.constructing.pop();
         }
         if (record.functional) record.functional.model.builtBy ??= { function: cls.name, call: null, ...(this.tunerDefaults ? { tuner: true as const } : {}) };
-      } else this.runFunction(fn, [], new Map(), null);
+      } else {
+        if (this.classScopes.has(fn.definition.closure as Scope)) this.usage?.binds.add(methodUsage(fn.name));
+        this.runFunction(fn, [], new Map(), null);
+      }
       this.runningDefaults = saved;
       const made = this.models.slice(before);
       const tuner = this.tunerDefaults ? { tuner: true as const } : {};
@@ -190,6 +200,9 @@ export abstract class ModelClasses extends CustomLayers {
     for (const { fn, made } of byDefaults) {
       const at = passed.get(fn);
       if (at) for (const m of made) if (m.builtBy && !m.builtBy.call) m.builtBy.passed = at;
+      // A method the file calls on an object LayerLens could not follow (`make_builder().build_model()`): that call.
+      const method = this.classScopes.has(fn.definition?.closure as Scope) ? this.unfollowedMethodCalls.find((c) => c.name === fn.name) : undefined;
+      if (method) for (const m of made) if (m.builtBy && !m.builtBy.call) m.builtBy.calledOn = { from: method.from, to: method.to };
     }
   }
 
@@ -293,6 +306,11 @@ export abstract class ModelClasses extends CustomLayers {
     return path.startsWith('keras.');
   }
 
+  /** Methods called from outside the class are followed for plain classes, not for Keras layers and models (Keras runs `build` and `call`). */
+  protected followsMethods(cls: LocalClass): boolean {
+    return !cls.customLayer && !cls.layerBase && !cls.modelBase;
+  }
+
   /** An instance of the file's classes is a layer call (`Cfg()`), by which its record is found. */
   protected instanceKey(v: Value): object | undefined {
     return v.kind === 'layer' ? v.layer : undefined;
@@ -361,4 +379,33 @@ function mayBuildModels(def: FunctionDefinition, callables: Set<string>): boolea
   // Its body only: the `def name(` line is no call.
   const body = def.node.lastChild;
   return body !== null && callHeads(def.chunk.text.slice(body.from, def.node.to)).some((name) => callables.has(name));
+}
+
+/** Per program (its chunks), the methods of its classes that may make a model: asked by every group's run. */
+const modelMethodsCache = new WeakMap<readonly Chunk[], Set<string>>();
+/** Per class statement's text, its methods if it may make a model. */
+const modelMethodsByText = new Map<string, string[]>();
+
+/** Forgets the classes' methods (a cold analysis, as `clearParseCache` asks). */
+export function clearModelMethods(): void {
+  modelMethodsByText.clear();
+}
+
+function modelMethods(chunks: readonly Chunk[]): Set<string> {
+  let found = modelMethodsCache.get(chunks);
+  if (found) return found;
+  found = new Set();
+  for (const chunk of chunks) {
+    const text = chunk.text;
+    if (!text.startsWith('class') && !text.startsWith('@')) continue;
+    let methods = modelMethodsByText.get(text);
+    if (!methods) {
+      if (modelMethodsByText.size >= 20000) modelMethodsByText.clear();
+      const touches = codeMayTouchModels(text);
+      modelMethodsByText.set(text, (methods = touches ? classMethods(text, touches) : []));
+    }
+    for (const m of methods) found.add(m);
+  }
+  modelMethodsCache.set(chunks, found);
+  return found;
 }

@@ -140,10 +140,11 @@ export function movedModel({ made, extent }: Omit<Placed, 'shifts'>, shifts: rea
   model.range = range;
   model.diagnostics = diagnostics;
   if (made.builtBy) {
-    const { call, passed } = made.builtBy;
+    const { call, passed, calledOn } = made.builtBy;
     model.builtBy = { ...made.builtBy };
     if (call) model.builtBy.call = moveRange(call, shifts);
     if (passed) model.builtBy.passed = moveRange(passed, shifts);
+    if (calledOn) model.builtBy.calledOn = moveRange(calledOn, shifts);
   }
   if (eager) {
     model.layers = MOVE_ROWS.layers(made, shifts);

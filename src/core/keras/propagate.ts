@@ -322,6 +322,7 @@ export function modelResult(
       function: model.builtBy.function,
       ...(model.builtBy.call ? { call: source.range(model.builtBy.call.from, model.builtBy.call.to) } : {}),
       ...(model.builtBy.passed ? { passed: source.range(model.builtBy.passed.from, model.builtBy.passed.to) } : {}),
+      ...(model.builtBy.calledOn ? { calledOn: source.range(model.builtBy.calledOn.from, model.builtBy.calledOn.to) } : {}),
       ...(model.builtBy.tuner ? { tuner: true as const } : {}),
     };
   return result;

@@ -124,7 +124,7 @@ export abstract class KerasGraph extends Evaluator {
    * `x + y`, `x * 0.5`, `-x`, `ops.add(x, y)` with a Keras tensor among the operands: a node of an operation that
    * Keras prints as a row (`add (Add)`), on the tensors among them; null when no operand is a Keras tensor.
    */
-  protected tensorOperation(type: string, operands: Value[], node: SyntaxNode): Value | null {
+  protected tensorOperation(type: string, operands: Value[], node: SyntaxNode, operator?: string): Value | null {
     const tensors = operands.map((v) => this.asNode(v));
     if (!tensors.some((t) => t)) return null;
     // An unknown operand (`x * scale`, `x + pos(x)`) leaves the result unknown, as a node, so that the model is still analysed.
@@ -133,6 +133,7 @@ export abstract class KerasGraph extends Evaluator {
       return this.unknownNode(node, 'it is arithmetic on a Keras tensor and a value LayerLens cannot follow');
     const [from, to] = [this.abs(node.from), this.abs(node.to)];
     const call = operationCall(type, 'keras', from, to);
+    if (operator) call.operator = operator;
     const made = this.newNode(
       call,
       operands.filter((_v, i) => tensors[i] !== null),

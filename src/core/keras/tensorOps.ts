@@ -8,6 +8,7 @@
  */
 import { GET_ITEM, opFor, preprocessMode, type OpSpec } from '../layers/ops';
 import type { PyDefault } from '../layers/rule';
+import type { KerasVersion } from '../types';
 import type { Value } from '../python/values';
 import type { GraphNode, LayerCall } from './values';
 
@@ -83,7 +84,7 @@ function opCall(op: OpSpec, site: OpSite, args: Map<string, Value>): LayerCall {
     type: op.type,
     origin: 'keras',
     operation: true,
-    op: { kind: op.kind, name: op.name, tf: op.tf },
+    op: { kind: op.kind, name: op.name, tf: op.tf, ...(op.tfName ? { tfName: op.tfName } : {}) },
     args,
     extraPositional: 0,
     hasStarKwargs: false,
@@ -139,10 +140,13 @@ export function callOp(host: OpHost, op: OpSpec, parsed: OpArgs, site: OpSite): 
 
 /** `x[key]` on a Keras tensor: Keras 3's GetItem, the key's items as the rule reads them (see layers/ops.ts). */
 export function getItemOp(host: OpHost, tensor: Value, key: Value[], site: OpSite): Value {
-  return host.node(opCall(GET_ITEM, site, new Map([['key', { kind: 'seq', items: key, tuple: true }]])), [tensor]);
+  const call = opCall(GET_ITEM, site, new Map([['key', { kind: 'seq', items: key, tuple: true }]]));
+  call.operator = '[]';
+  return host.node(call, [tensor]);
 }
 
 const number = (value: number): Value => ({ kind: 'number', value, isInt: true });
+const NONE_VALUE: Value = { kind: 'none' };
 
 /** A slice `start:stop:step` as a key item. */
 export function sliceItem(start: Value, stop: Value, step: Value): Value {
@@ -163,16 +167,19 @@ export const ELLIPSIS: Value = { kind: 'string', value: '...' };
  * (`imagenet_utils._preprocess_tensor_input`): `tf` mode `x / 127.5 - 1` (true_divide, subtract); `torch`
  * `x / 255`, plus the negated mean, over the std (true_divide, add, true_divide); `caffe` the channels reversed
  * by three slices stacked on the last axis, plus the negated mean (get_item ×3, stack, add); the families that
- * rescale inside the model return `x` itself. Null: a family, or arguments (`data_format=`, `mode=`), it does not follow.
+ * rescale inside the model return `x` itself. Under Keras 2, as tf.keras 2 runs it (`_preprocess_symbolic_input`):
+ * `x /= 127.5; x -= 1.` (truediv, subtract); `torch` `x /= 255.`, `backend.bias_add` of the negated mean, `x /=
+ * std` (truediv, bias_add, truediv); `caffe` `x[..., ::-1]` then `bias_add` (getitem, bias_add). Null: a family, or
+ * arguments (`data_format=`, `mode=`), it does not follow.
  */
-export function preprocessInput(host: OpHost, path: string, parsed: OpArgs, site: OpSite): Value | null {
+export function preprocessInput(host: OpHost, path: string, parsed: OpArgs, site: OpSite, kerasVersion: KerasVersion): Value | null {
   const mode = preprocessMode(path);
   if (!mode || parsed.starArgs || parsed.starKwargs || parsed.positional.length !== 1 || parsed.keywords.size) return null;
   const x = parsed.positional[0].value;
   if (!host.asNode(x)) return null;
   if (mode === 'none') return x;
   // The other operand is a number or a constant tensor (the mean, the std), not a Keras tensor: the node has one input.
-  const binary = (type: string, a: Value): Value => {
+  const binary = (type: string, a: Value, operator?: string): Value => {
     const op: OpSpec = {
       kind: 'broadcast',
       type,
@@ -182,8 +189,17 @@ export function preprocessInput(host: OpHost, path: string, parsed: OpArgs, site
       defaults: {},
       tf: false,
     };
-    return host.node(opCall(op, site, new Map()), [a]);
+    const call = opCall(op, site, new Map());
+    if (operator) call.operator = operator;
+    else if (type === 'BiasAdd') call.op = { kind: 'broadcast', name: 'bias_add', tf: true, tfName: 'bias_add' };
+    return host.node(call, [a]);
   };
+  if (kerasVersion === '2') {
+    if (mode === 'tf') return binary('Subtract', binary('TrueDivide', x, '/'), '-');
+    if (mode === 'torch') return binary('TrueDivide', binary('BiasAdd', binary('TrueDivide', x, '/')), '/');
+    const reversed = getItemOp(host, x, [ELLIPSIS, sliceItem(NONE_VALUE, NONE_VALUE, number(-1))], site);
+    return binary('BiasAdd', reversed);
+  }
   if (mode === 'tf') return binary('Subtract', binary('TrueDivide', x));
   if (mode === 'torch') return binary('TrueDivide', binary('Add', binary('TrueDivide', x)));
   const channels = [2, 1, 0].map((i) => getItemOp(host, x, [ELLIPSIS, number(i)], site));

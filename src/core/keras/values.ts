@@ -71,6 +71,11 @@ export interface LayerCall {
   /** Arithmetic on Keras tensors (`x + y`): an operation Keras prints as a row, not a layer. */
   operation?: boolean;
   /**
+   * The Python operator that made the operation (`+`, `-` for negation `neg`, `@`, `[]` for slicing): tf.keras 2
+   * names its row after the TensorFlow function the operator calls (keras/versions.ts `keras2OpRow`).
+   */
+  operator?: string;
+  /**
    * A call LayerLens does not evaluate, on Keras tensors (`tf.nn.swish(x)`, `ops.tile(x, ...)`): the call's text,
    * whether the function is known to keep its input's shape (elementwise) and known to make no weights.
    */
@@ -79,7 +84,7 @@ export interface LayerCall {
    * An operation LayerLens evaluates (`tf.expand_dims(x, -1)`, `x[:, -1]`, `ops.mean(x, axis=1)`): its shape rule's
    * kind (layers/ops.ts), the base of its row's name, and whether TensorFlow's rules apply (else NumPy's, Keras 3's).
    */
-  op?: { kind: string; name: string; tf: boolean };
+  op?: { kind: string; name: string; tf: boolean; tfName?: string };
   /**
    * A `Lambda` whose function LayerLens ran on a placeholder tensor (`input`): the tensor it returned, made of
    * operations only, whose shape follows the layer's input; or why the function could not be followed.
@@ -132,6 +137,8 @@ export interface ModelBuilder {
     call: { from: number; to: number } | null;
     /** For a function nothing calls: where the file passes it on (`RandomSearch(build_model, ...)`), to code LayerLens does not run. */
     passed?: { from: number; to: number };
+    /** For a method no followed call runs: where the file calls it on an object LayerLens cannot follow (`make().build()`). */
+    calledOn?: { from: number; to: number };
     /** The search space's first values stood in for `hp.Int(...)` and the like (a Keras Tuner model-building function). */
     tuner?: true;
   };

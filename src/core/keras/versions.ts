@@ -17,10 +17,17 @@
  *   versions agree; Keras before 2.3 defaulted to False and is not modelled (give `reset_after=False`).
  * - Keras 1 argument names and Keras 1/2 module paths (`keras.layers.convolutional`): only Keras 2 reads them
  *   (layers/legacy.ts; the imports are reported by `keras2ModuleNotes`).
+ * - Operations on Keras tensors: tf.keras 2 wraps each TensorFlow function called on a Keras tensor, and each Python
+ *   operator (which calls one), in a `TFOpLambda` layer (`SlicingOpLambda` for `x[...]`) named `"tf." +` the
+ *   function's canonical TF API name, counted from the second (keras/layers/core/tf_op_layer.py: `name = "tf." +
+ *   self.symbol`, `unique_object_name(name, zero_based=True)`): `x / 255.` is `tf.math.truediv`, `x[:, 0]`
+ *   `tf.__operators__.getitem`; Keras 3 makes rows of its own operations (`true_divide`, `get_item`) and refuses TF
+ *   functions. See `keras2OpRow`.
  */
 import { chunkToSource, type Chunk } from '../python/chunks';
 import type { SourceText } from '../python/sourceText';
-import type { Diagnostic, KerasVersion } from '../types';
+import type { AnalysisResult, Diagnostic, KerasVersion } from '../types';
+import type { LayerCall } from './values';
 
 export const DEFAULT_KERAS_VERSION: KerasVersion = '3';
 
@@ -117,4 +124,98 @@ function oldModulesIn(text: string): { name: string; at: number; old: string }[]
   if (oldModulesCache.size >= 20000) oldModulesCache.clear();
   oldModulesCache.set(text, found);
   return found;
+}
+
+/**
+ * The TensorFlow function each Python operator on a Keras tensor calls in tf.keras 2, as its `TFOpLambda` row is
+ * named. Each name is one printed tf.keras 2 summaries show (test/unit/kerasVersions.test.ts cites them).
+ */
+const OPERATOR_SYMBOLS: Record<string, string> = {
+  '+': '__operators__.add',
+  '-': 'math.subtract',
+  '*': 'math.multiply',
+  '/': 'math.truediv',
+  '@': 'linalg.matmul',
+  '[]': '__operators__.getitem',
+};
+
+/**
+ * TF functions LayerLens evaluates, by their own name, to their canonical API name (the first of their
+ * `tf_export` names, which `get_canonical_name_for_symbol` gives): `tf.reduce_mean` is `math.reduce_mean`,
+ * `tf.nn.swish` `nn.silu` (`@tf_export("nn.silu", "nn.swish")`). Only names printed tf.keras 2 summaries show,
+ * or the same function under another of its names; another function's row keeps LayerLens' name (README Limits).
+ */
+const TF_SYMBOLS: Record<string, string> = {
+  relu: 'nn.relu',
+  silu: 'nn.silu',
+  swish: 'nn.silu',
+  softmax: 'nn.softmax',
+  exp: 'math.exp',
+  log: 'math.log',
+  square: 'math.square',
+  cast: 'cast',
+  reduce_sum: 'math.reduce_sum',
+  reduce_mean: 'math.reduce_mean',
+  reshape: 'reshape',
+  expand_dims: 'expand_dims',
+  tile: 'tile',
+  concat: 'concat',
+  stack: 'stack',
+  split: 'split',
+  matmul: 'linalg.matmul',
+  depth_to_space: 'nn.depth_to_space',
+  bias_add: 'nn.bias_add',
+  subtract: 'math.subtract',
+  multiply: 'math.multiply',
+  truediv: 'math.truediv',
+};
+
+/**
+ * The row tf.keras 2 prints for an operation on Keras tensors, where LayerLens knows its name: the name's base
+ * (numbered per model as any row) and its type. Null: not such an operation, or one whose tf.keras 2 name
+ * LayerLens does not know (a `keras.ops` / `keras.backend` function, a TF function outside TF_SYMBOLS).
+ */
+export function keras2OpRow(call: LayerCall): { name: string; type: 'TFOpLambda' | 'SlicingOpLambda' } | null {
+  const symbol = call.operator ? OPERATOR_SYMBOLS[call.operator] : call.op?.tfName ? TF_SYMBOLS[call.op.tfName] : undefined;
+  if (!symbol) return null;
+  return { name: `tf.${symbol}`, type: call.operator === '[]' ? 'SlicingOpLambda' : 'TFOpLambda' };
+}
+
+/** Diagnostics that show code only Keras 2 accepts, under either version (`keras2ModuleNotes`, legacy.ts, pooling.ts). */
+const KERAS2_SIGNS = new Set(['keras-version', 'legacy-spelling']);
+
+/** The file's first sign of Keras 2 in an analysis (by position), with the code its message quotes first; null if none. */
+function firstKeras2Sign(result: AnalysisResult): { sign: string; range: Diagnostic['range'] } | null {
+  let first: Diagnostic | null = null;
+  const before = (a: Diagnostic['range'], b: Diagnostic['range']) =>
+    (a.cell ?? 0) !== (b.cell ?? 0)
+      ? (a.cell ?? 0) < (b.cell ?? 0)
+      : a.start.line !== b.start.line
+        ? a.start.line < b.start.line
+        : a.start.column < b.start.column;
+  for (const d of [...result.diagnostics, ...result.models.flatMap((m) => m.diagnostics)])
+    if (KERAS2_SIGNS.has(d.code) && (!first || before(d.range, first.range))) first = d;
+  if (!first) return null;
+  const quoted = /`([^`]+)`/.exec(first.message)?.[1] ?? first.code;
+  return { sign: quoted.length > 48 ? `${quoted.slice(0, 45)}...` : quoted, range: first.range };
+}
+
+/**
+ * `'auto'`: Keras 2 where the file shows a sign only Keras 2 accepts, else Keras 3. The signs are diagnostics either
+ * version's analysis gives, so one analysis decides: run as `first` (the version this document's last analysis
+ * chose, so that an edit that keeps the choice analyses once), and again as the other where it decides otherwise.
+ * Each model of a Keras 2 file says which sign chose it (`kerasVersionFrom`).
+ */
+export function chooseVersion(run: (version: KerasVersion) => AnalysisResult, first: KerasVersion = DEFAULT_KERAS_VERSION): AnalysisResult {
+  let result = run(first);
+  let sign = firstKeras2Sign(result);
+  const wanted: KerasVersion = sign ? '2' : '3';
+  if (wanted !== first) {
+    result = run(wanted);
+    sign = firstKeras2Sign(result);
+  }
+  if (!sign) return result;
+  // New model objects: a document's next analysis may reuse these results (statement groups), which must not change.
+  const from = { sign: sign.sign, range: sign.range };
+  return { ...result, models: result.models.map((m) => (m.kerasVersion === '2' ? { ...m, kerasVersionFrom: from } : m)) };
 }

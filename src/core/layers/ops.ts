@@ -64,6 +64,8 @@ export interface OpSpec {
   defaults: Record<string, PyDefault>;
   /** TensorFlow's rules where they differ from NumPy's (Keras 3's ops): `tf.squeeze(x)` of a None dimension. */
   tf: boolean;
+  /** A TensorFlow function's own name (`reduce_mean` of `tf.reduce_mean`), by which tf.keras 2 names its row. */
+  tfName?: string;
 }
 
 /**
@@ -171,6 +173,7 @@ export function opFor(path: string | null, written: string): OpSpec | null {
     signature,
     defaults,
     tf,
+    ...(tf ? { tfName: m[2] } : {}),
   });
   if (ELEMENTWISE.has(fn)) return spec('elementwise', 'first', []);
   if (BINARY.has(fn)) return spec('broadcast', 'two', []);

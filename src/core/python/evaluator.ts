@@ -351,7 +351,7 @@ export abstract class Evaluator extends FunctionEvaluator {
       const outside = this.setOutside(obj, name);
       if (outside !== null) return this.unknownNode(node, `it is set at line ${this.program.source.position(outside).line}, outside \`${obj.name}\``);
       const found = classAttribute(obj, name);
-      if (found) return found;
+      if (found) return this.classMember(obj, found);
     }
     return this.attributeAfter(obj, name, node) ?? this.unknownNode(node);
   }

@@ -244,9 +244,9 @@ export abstract class FunctionEvaluator extends StatementEvaluator {
 
   /**
    * `obj.name` of an instance: what was set on it (`self.units = units`; set where LayerLens cannot decide whether it
-   * runs: unknown), else its class's (with its bases'). A name one of the class's methods sets on `self` is unknown:
-   * LayerLens does not follow methods called through an instance, so it cannot tell whether one ran. A method read
-   * through an instance is not followed either.
+   * runs: unknown), else its class's (with its bases'). A name one of the class's methods sets on `self`, and no method
+   * that ran has set yet, is unknown: a method may run where LayerLens cannot see it (a callback a library calls).
+   * A method read through an instance is bound to it (`boundMethod`).
    */
   protected instanceAttribute(record: Instance, name: string, node: SyntaxNode, self: boolean): Value | undefined {
     // Set outside the class (`cfg.units = 9`, in a function or a statement the analysis may read lazily): unknown.
@@ -256,15 +256,36 @@ export abstract class FunctionEvaluator extends StatementEvaluator {
     if (set) return set;
     const found = classAttribute(record.cls, name);
     if (!found) return undefined;
+    if (found.kind === 'local' && found.what === 'function') return this.boundMethod(found, record, node, self);
     const changing = this.methodSet.get(record.cls);
-    if ((changing?.has(name) || changing?.has('*')) && !(found.kind === 'local' && found.what === 'function'))
-      return this.unknownNode(node, `a method of \`${record.cls.name}\` sets it, and LayerLens does not follow methods called through an instance`);
-    // A method called on `self` in the class's methods is bound to it: `self.build_generator()` runs with `self` (not
-    // a decorated one: `@staticmethod`, `@property`). One called on an instance from outside is not followed.
-    if (found.kind === 'local' && found.what === 'function')
-      return self && found.definition && found.definition.node.parent?.name !== 'DecoratedStatement'
-        ? { kind: 'partial', fn: found, positional: [record.self], keywords: new Map() }
-        : this.unknownNode(node, 'it is a method, and LayerLens follows methods only where the class calls them on `self`');
+    if (changing?.has(name) || changing?.has('*'))
+      return this.unknownNode(node, `a method of \`${record.cls.name}\` sets it, and LayerLens cannot tell whether that method ran first`);
+    return found;
+  }
+
+  /**
+   * A method read through an instance, as Python binds it: a plain one gets the instance as `self`, so that
+   * `b.build(3)`, `self.builder.build(3)` and `Builder(16).build(3)` run `build` with that instance and that call's
+   * arguments (each call builds its own model); a `@staticmethod` is its function, a `@classmethod` gets the class.
+   * Another decorator (`@property`, a library's) is not applied, so its value is unknown. Outside the class's own
+   * methods, only where the host follows the class's methods (not a Keras layer's, whose `build` and `call` Keras runs).
+   */
+  private boundMethod(fn: LocalFunction, record: Instance, node: SyntaxNode, self: boolean): Value {
+    const kind = methodKind(fn);
+    if (kind === 'static') return fn;
+    if (kind === 'class') return { kind: 'partial', fn, positional: [record.cls], keywords: new Map() };
+    if (kind === 'decorated') return this.unknownNode(node, 'it is a method with a decorator, which LayerLens does not apply');
+    if (!self && !this.followsMethods(record.cls))
+      return this.unknownNode(node, `it is a method of a Keras class, which LayerLens follows only where \`${record.cls.name}\` calls it on \`self\``);
+    // A statement group that calls a method is run with the one whose class's method would otherwise run alone.
+    if (!self) this.usage?.reads.add(methodUsage(fn.name));
+    return { kind: 'partial', fn, positional: [record.self], keywords: new Map() };
+  }
+
+  /** `Factory.create` of a class: a `@classmethod` gets the class as its first argument; anything else is as written. */
+  protected classMember(cls: LocalClass, found: Value): Value {
+    if (found.kind === 'local' && found.what === 'function' && methodKind(found) === 'class')
+      return { kind: 'partial', fn: found, positional: [cls], keywords: new Map() };
     return found;
   }
 
@@ -344,6 +365,8 @@ export abstract class FunctionEvaluator extends StatementEvaluator {
   protected abstract classDefined(cls: LocalClass, bases: Value[], localBases: LocalClass[], nameNode: SyntaxNode | null, body: SyntaxNode | null): void;
   /** Host: whether a library class at `path` is known to define neither `__bool__` nor `__len__` (its instances are true). */
   protected abstract knownClass(path: string): boolean;
+  /** Host: whether methods of the class called on its instances from outside it are followed (not a Keras layer's). */
+  protected abstract followsMethods(cls: LocalClass): boolean;
   /** Host: the object that stands for an instance of the file's classes in one of its values (a layer's call). */
   protected abstract instanceKey(v: Value): object | undefined;
 }
@@ -379,3 +402,27 @@ export function clearAttributeSites(): void {
   attributeSetsCache.clear();
 }
 const ATTRIBUTE_SET = /(?<!(?<![\w.])self\s*)\.\s*([A-Za-z_]\w*)\s*(?:\*\*|\/\/|>>|<<|[-+*/%@&|^])?=(?!=)|\bsetattr\s*\(/g;
+
+/**
+ * The name under which a statement group's run notes that it calls a method through an instance, or runs one with its
+ * defaults (`.build`: no Python name starts with a dot): two such groups are run together, as one run of the file
+ * would run them, so that a method called in one is not also run alone with its defaults in the other.
+ */
+export function methodUsage(name: string): string {
+  return `.${name}`;
+}
+
+/**
+ * How a method binds: a plain `def`, `@staticmethod`, `@classmethod`, or another decorator (not applied). The
+ * decorators are read from the method's own statement (the text is its chunk's, which may not be the current one).
+ */
+function methodKind(fn: LocalFunction): 'plain' | 'static' | 'class' | 'decorated' {
+  const def = fn.definition;
+  const parent = def?.node.parent;
+  if (!def || parent?.name !== 'DecoratedStatement') return 'plain';
+  const decorators: string[] = [];
+  for (let c = parent.firstChild; c; c = c.nextSibling)
+    if (c.name === 'Decorator') decorators.push(def.chunk.text.slice(c.from, c.to).replace(/^@\s*|\s+$/g, ''));
+  if (decorators.length !== 1) return 'decorated';
+  return decorators[0] === 'staticmethod' ? 'static' : decorators[0] === 'classmethod' ? 'class' : 'decorated';
+}

@@ -407,7 +407,19 @@ export abstract class StatementEvaluator extends ModuleEvaluator {
     const target = node.firstChild;
     const op = node.getChild('UpdateOp');
     const valueNode = node.lastChild;
-    if (!target || !op || !valueNode || target.name !== 'VariableName') return;
+    if (!target || !op || !valueNode) return;
+    // `self.units *= 2`: the attribute read, then set as an assignment sets it (a list's `+=` extends it in place).
+    if (target.name === 'MemberExpression') {
+      const left = this.evalExpr(target, scope);
+      const right = this.evalExpr(valueNode, scope);
+      if (this.text(op) === '+=' && left.kind === 'seq' && !left.tuple && iterate(right) !== null) {
+        this.noteListChange(left);
+        callMethod(left, 'extend', [right]);
+        this.assignTarget(target, left, scope);
+      } else this.assignTarget(target, this.arith(this.text(op).slice(0, -1), left, right, node), scope);
+      return;
+    }
+    if (target.name !== 'VariableName') return;
     const name = this.text(target);
     const left = this.lookup(name, scope, this.abs(target.from), target);
     const right = this.evalExpr(valueNode, scope);

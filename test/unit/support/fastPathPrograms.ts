@@ -156,6 +156,26 @@ function piece(r: Rng, s: Style): Piece {
   return pick(r, choices)();
 }
 
+/** A builder class whose method the file calls through an instance, on a chain, on an object it cannot follow, or not at all. */
+function methodPiece(r: Rng, s: Style): Piece {
+  // Names of their own: a name of MODELS re-bound by a statement that is not walked meets a known difference (README Limits).
+  const m = pick(r, ['made', 'built', 'trained']);
+  const choices: (() => Piece)[] = [
+    () => ({
+      phase: 2,
+      text: `class Maker:\n    def __init__(self, n=${num(r)}):\n        self.n = n\n\n    def make(self, k=${num(r)}):\n        return ${s.seq}([${input(r, s)}, ${s.L}Dense(self.n), ${s.L}Dense(k)])\n\n    def widen(self):\n        self.n = self.n * 2`,
+    }),
+    () => ({ phase: 3, text: `maker = Maker(${num(r)})` }),
+    () => ({ phase: 4, text: `${m} = maker.make(${pick(r, ['', num(r)])})` }),
+    () => ({ phase: pick(r, [3, 4, 5]), text: 'maker.widen()' }),
+    () => ({ phase: 4, text: `${m} = Maker().make(${num(r)})` }),
+    () => ({ phase: 4, text: `${m} = get_maker().make()` }),
+    () => ({ phase: 4, text: `def train(mk):\n    return mk.make(${num(r)})` }),
+    () => ({ phase: 5, text: `${m} = train(maker)` }),
+  ];
+  return pick(r, choices)();
+}
+
 /** One program: imports, then pieces in their natural order, with some swapped (a name read before it is set). */
 export function fastPathProgram(seed: number): string {
   const r = rng(seed * 104729 + 7);
@@ -163,6 +183,14 @@ export function fastPathProgram(seed: number): string {
   const pieces = Array.from({ length: int(r, 4, 14) }, () => piece(r, head.style));
   pieces.sort((a, b) => a.phase - b.phase);
   for (let i = 0; i + 1 < pieces.length; i++) if (r() < 0.2) [pieces[i], pieces[i + 1]] = [pieces[i + 1], pieces[i]];
+  // Methods called through an instance (issue 21), from a generator of their own, so that the programs above stay
+  // as they were: each piece goes in after the last piece of its phase.
+  const r2 = rng(seed * 7727 + 3);
+  for (const extra of Array.from({ length: int(r2, 0, 3) }, () => methodPiece(r2, head.style))) {
+    let at = pieces.length;
+    while (at > 0 && pieces[at - 1].phase > extra.phase) at--;
+    pieces.splice(at, 0, extra);
+  }
   const parts = [['import numpy as np', ...head.lines].join('\n'), ...pieces.map((p) => p.text)];
   // Blank lines between statements, as people leave them (none, one or two).
   return `${parts.map((p, i) => (i === 0 ? p : `${'\n'.repeat(int(r, 0, 2))}${p}`)).join('\n')}\n`;
