@@ -18,7 +18,7 @@ import { methodUsage } from '../python/functions';
 import type { CallSite, Group, ParsedArgs, PythonProgram, Scope } from '../python/scope';
 import { NONE, type Value } from '../python/values';
 import { ApplicationError } from './applications';
-import { ModelClasses, HYPERPARAMETERS, HYPERPARAMETER_METHOD } from './modelClasses';
+import { ModelClasses, HYPERPARAMETERS, HYPERPARAMETER_METHOD, methodOwners } from './modelClasses';
 import { isSuperInit } from './objects';
 import { canonicalPath, classifySymbol, conventionalBinding, TENSOR_MAKER } from './symbols';
 import { DEFAULT_KERAS_VERSION } from './versions';
@@ -205,7 +205,7 @@ export class Interpreter extends ModelClasses {
     if (callee.kind === 'unknown' && calleeNode.name === 'MemberExpression' && calleeNode.lastChild?.name === 'PropertyName') {
       const name = this.text(calleeNode.lastChild);
       this.unfollowedMethodCalls.push({ name, from: this.abs(calleeNode.from), to: this.abs(node.to) });
-      this.usage?.reads.add(methodUsage(name));
+      for (const owner of methodOwners(this.program.chunks).get(name) ?? []) this.usage?.reads.add(methodUsage(name, { name: owner }));
     }
     if (callee.kind === 'method') return this.callModelMethod(callee.model, callee.method, node, argList, scope);
     if (callee.kind === 'bound') return this.objectMethod(callee.self, callee.method, node, argList, scope);

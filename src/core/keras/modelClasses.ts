@@ -8,6 +8,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { toSnakeCase } from '../layers/rule';
 import { callHeads } from '../python/calls';
 import { chunkToSource, type Chunk } from '../python/chunks';
+import { withoutDecorators } from '../python/lexical';
 import { methodUsage } from '../python/functions';
 import { classAttribute, defines, type Instance, type LocalClass } from '../python/objects';
 import { iterate } from '../python/operators';
@@ -187,7 +188,10 @@ export abstract class ModelClasses extends CustomLayers {
         }
         if (record.functional) record.functional.model.builtBy ??= { function: cls.name, call: null, ...(this.tunerDefaults ? { tuner: true as const } : {}) };
       } else {
-        if (this.classScopes.has(fn.definition.closure as Scope)) this.usage?.binds.add(methodUsage(fn.name));
+        // Noted as the class's method: a call of it through an instance, or on an object LayerLens cannot follow
+        // (which may be any class's of that name), reads that (runs of other classes' methods of the name stay apart).
+        const owner = this.classScopes.get(fn.definition.closure as Scope);
+        if (owner) this.usage?.binds.add(methodUsage(fn.name, owner));
         this.runFunction(fn, [], new Map(), null);
       }
       this.runningDefaults = saved;
@@ -389,6 +393,7 @@ const modelMethodsByText = new Map<string, string[]>();
 /** Forgets the classes' methods (a cold analysis, as `clearParseCache` asks). */
 export function clearModelMethods(): void {
   modelMethodsByText.clear();
+  classDefsByText.clear();
 }
 
 function modelMethods(chunks: readonly Chunk[]): Set<string> {
@@ -408,4 +413,36 @@ function modelMethods(chunks: readonly Chunk[]): Set<string> {
   }
   modelMethodsCache.set(chunks, found);
   return found;
+}
+
+/** Per program (its chunks), the classes of the file by the methods they define (see methodOwners). */
+const methodOwnersCache = new WeakMap<readonly Chunk[], Map<string, string[]>>();
+/** Per class statement's text, its name and the names of the functions defined in it. */
+const classDefsByText = new Map<string, { name: string; methods: string[] } | null>();
+const CLASS_NAME = /^class\s+([A-Za-z_]\w*)/;
+const DEF_IN_CLASS = /\n[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/g;
+
+/**
+ * The top-level classes of the program that define a method of each name: a call of `obj.name()` on an object
+ * LayerLens cannot follow may be a call of any of theirs (`.name` of each is what such a call notes it reads).
+ */
+export function methodOwners(chunks: readonly Chunk[]): Map<string, string[]> {
+  let owners = methodOwnersCache.get(chunks);
+  if (owners) return owners;
+  owners = new Map();
+  for (const chunk of chunks) {
+    const text = chunk.text;
+    if (!text.startsWith('class') && !text.startsWith('@')) continue;
+    let defs = classDefsByText.get(text);
+    if (defs === undefined) {
+      if (classDefsByText.size >= 20000) classDefsByText.clear();
+      const name = CLASS_NAME.exec(withoutDecorators(text))?.[1];
+      defs = name ? { name, methods: [...new Set([...text.matchAll(DEF_IN_CLASS)].map((m) => m[1]))] } : null;
+      classDefsByText.set(text, defs);
+    }
+    if (!defs) continue;
+    for (const m of defs.methods) owners.set(m, [...(owners.get(m) ?? []), defs.name]);
+  }
+  methodOwnersCache.set(chunks, owners);
+  return owners;
 }

@@ -278,7 +278,7 @@ export abstract class FunctionEvaluator extends StatementEvaluator {
     if (!self && !this.followsMethods(record.cls))
       return this.unknownNode(node, `it is a method of a Keras class, which LayerLens follows only where \`${record.cls.name}\` calls it on \`self\``);
     // A statement group that calls a method is run with the one whose class's method would otherwise run alone.
-    if (!self) this.usage?.reads.add(methodUsage(fn.name));
+    if (!self) this.usage?.reads.add(methodUsage(fn.name, this.classScopes.get(fn.definition?.closure as Scope) ?? record.cls));
     return { kind: 'partial', fn, positional: [record.self], keywords: new Map() };
   }
 
@@ -404,12 +404,14 @@ export function clearAttributeSites(): void {
 const ATTRIBUTE_SET = /(?<!(?<![\w.])self\s*)\.\s*([A-Za-z_]\w*)\s*(?:\*\*|\/\/|>>|<<|[-+*/%@&|^])?=(?!=)|\bsetattr\s*\(/g;
 
 /**
- * The name under which a statement group's run notes that it calls a method through an instance, or runs one with its
- * defaults (`.build`: no Python name starts with a dot): two such groups are run together, as one run of the file
- * would run them, so that a method called in one is not also run alone with its defaults in the other.
+ * The names under which a statement group's run notes that it calls a method, or runs one with its defaults (no
+ * Python name starts with a dot): two such groups are run together, as one run of the file would run them, so that a
+ * method called in one is not also run alone with its defaults in the other. A method of a class LayerLens knows is
+ * noted with that class (`.Manager.push`: another class's `push` is another method); a call on an object LayerLens
+ * cannot follow notes every class of the file that defines a method of that name (keras/modelClasses.ts).
  */
-export function methodUsage(name: string): string {
-  return `.${name}`;
+export function methodUsage(name: string, cls: { name: string }): string {
+  return `.${cls.name}.${name}`;
 }
 
 /**
