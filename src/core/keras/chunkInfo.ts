@@ -67,22 +67,61 @@ function onSelfAttribute(node: SyntaxNode, text: string): boolean {
  * calls a method so named would cost a keystroke for nothing.
  */
 export function classMethods(text: string, touchesModels?: boolean): string[] {
+  const defs = classDefs(text);
+  if (!defs) return [];
+  return (touchesModels ?? codeMayTouchModels(withoutDecorators(text))) ? defs.methods : defs.changing;
+}
+
+/** What a class statement's text says of its methods (null for another statement): read once per text. */
+export interface ClassDefs {
+  name: string;
+  /** Every function defined in it, at any depth (`def` after a line break and indentation), in order, once each. */
+  defs: string[];
+  /** Those not Python's own (`__init__`): what a statement may call by name. */
+  methods: string[];
+  /** Of those, the ones that change the instance, or call such a method on `self` (see classMethods). */
+  changing: string[];
+}
+
+const classDefsCache = new Map<string, ClassDefs | null>();
+
+export function classDefs(text: string): ClassDefs | null {
+  let found = classDefsCache.get(text);
+  if (found !== undefined) return found;
   const head = withoutDecorators(text);
-  if (!head.startsWith('class')) return [];
-  const all = touchesModels ?? codeMayTouchModels(head);
-  const defs = [...head.matchAll(METHOD_DEF)];
-  const bodies = defs.map((m, i) => ({ name: m[1], body: head.slice(m.index, defs[i + 1]?.index ?? head.length) }));
-  const names = new Set(bodies.filter((d) => all || CHANGES_SELF.test(d.body)).map((d) => d.name));
-  // A method that calls such a method on `self` changes the instance too.
-  for (let grown = true; grown && !all;) {
-    grown = false;
-    for (const d of bodies)
-      if (!names.has(d.name) && [...names].some((n) => new RegExp(`\\bself\\s*\\.\\s*${n}\\s*\\(`).test(d.body))) {
-        names.add(d.name);
-        grown = true;
-      }
+  const name = CLASS_NAME.exec(head)?.[1];
+  found = null;
+  if (name) {
+    const matches = [...head.matchAll(METHOD_DEF)];
+    const bodies = matches.map((m, i) => ({ name: m[1], body: head.slice(m.index, matches[i + 1]?.index ?? head.length) }));
+    const changing = new Set(bodies.filter((d) => CHANGES_SELF.test(d.body)).map((d) => d.name));
+    // A method that calls such a method on `self` changes the instance too.
+    for (let grown = true; grown;) {
+      grown = false;
+      for (const d of bodies)
+        if (!changing.has(d.name) && [...changing].some((n) => callsOnSelf(d.body, n))) {
+          changing.add(d.name);
+          grown = true;
+        }
+    }
+    const defs = [...new Set(bodies.map((d) => d.name))];
+    const own = (n: string) => !n.startsWith('__');
+    found = { name, defs, methods: defs.filter(own), changing: [...changing].filter(own) };
   }
-  return [...names].filter((n) => !n.startsWith('__'));
+  if (classDefsCache.size >= CACHE_LIMIT) classDefsCache.clear();
+  classDefsCache.set(text, found);
+  return found;
+}
+
+const CLASS_NAME = /^class\s+([A-Za-z_]\w*)/;
+
+/** `self.name(` in `body`, spaces allowed around the dot. */
+function callsOnSelf(body: string, name: string): boolean {
+  for (let at = body.indexOf(name); at >= 0; at = body.indexOf(name, at + 1)) {
+    if (!/^\s*\(/.test(body.slice(at + name.length, at + name.length + 20)) || /\w/.test(body[at + name.length] ?? '')) continue;
+    if (/\bself\s*\.\s*$/.test(body.slice(Math.max(0, at - 40), at))) return true;
+  }
+  return false;
 }
 const METHOD_DEF = /\n[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/g;
 /** Code that changes what `self` holds: an attribute set (also augmented, or an item of it), one changed in place, `setattr`. */
@@ -100,6 +139,7 @@ const CACHE_LIMIT = 20000;
 /** Forgets every cached statement (benchmarks use it to time a cold analysis). */
 export function clearChunkCache(): void {
   cache.clear();
+  classDefsCache.clear();
 }
 
 /** A statement's facts, cached by its text. */

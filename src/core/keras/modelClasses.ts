@@ -8,7 +8,6 @@ import type { SyntaxNode } from '@lezer/common';
 import { toSnakeCase } from '../layers/rule';
 import { callHeads } from '../python/calls';
 import { chunkToSource, type Chunk } from '../python/chunks';
-import { withoutDecorators } from '../python/lexical';
 import { methodUsage } from '../python/functions';
 import { classAttribute, defines, type Instance, type LocalClass } from '../python/objects';
 import { iterate } from '../python/operators';
@@ -16,7 +15,7 @@ import { MAX_CALL_DEPTH, MAX_STATEMENTS, type ParsedArgs, type Scope } from '../
 import { NONE, unknown, type FunctionDefinition, type Value } from '../python/values';
 import { CustomLayers } from './customLayers';
 import { isGraphInit, superInitCalls } from './objects';
-import { classMethods, codeMayTouchModels } from './chunkInfo';
+import { classDefs, classMethods, codeMayTouchModels } from './chunkInfo';
 import { classifySymbol } from './symbols';
 import { MAX_MODELS } from './tensorGraph';
 import type { LayerCall, ModelBuilder } from './values';
@@ -393,7 +392,6 @@ const modelMethodsByText = new Map<string, string[]>();
 /** Forgets the classes' methods (a cold analysis, as `clearParseCache` asks). */
 export function clearModelMethods(): void {
   modelMethodsByText.clear();
-  classDefsByText.clear();
 }
 
 function modelMethods(chunks: readonly Chunk[]): Set<string> {
@@ -417,10 +415,6 @@ function modelMethods(chunks: readonly Chunk[]): Set<string> {
 
 /** Per program (its chunks), the classes of the file by the methods they define (see methodOwners). */
 const methodOwnersCache = new WeakMap<readonly Chunk[], Map<string, string[]>>();
-/** Per class statement's text, its name and the names of the functions defined in it. */
-const classDefsByText = new Map<string, { name: string; methods: string[] } | null>();
-const CLASS_NAME = /^class\s+([A-Za-z_]\w*)/;
-const DEF_IN_CLASS = /\n[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/g;
 
 /**
  * The top-level classes of the program that define a method of each name: a call of `obj.name()` on an object
@@ -433,15 +427,8 @@ export function methodOwners(chunks: readonly Chunk[]): Map<string, string[]> {
   for (const chunk of chunks) {
     const text = chunk.text;
     if (!text.startsWith('class') && !text.startsWith('@')) continue;
-    let defs = classDefsByText.get(text);
-    if (defs === undefined) {
-      if (classDefsByText.size >= 20000) classDefsByText.clear();
-      const name = CLASS_NAME.exec(withoutDecorators(text))?.[1];
-      defs = name ? { name, methods: [...new Set([...text.matchAll(DEF_IN_CLASS)].map((m) => m[1]))] } : null;
-      classDefsByText.set(text, defs);
-    }
-    if (!defs) continue;
-    for (const m of defs.methods) owners.set(m, [...(owners.get(m) ?? []), defs.name]);
+    const defs = classDefs(text);
+    if (defs) for (const m of defs.defs) owners.set(m, [...(owners.get(m) ?? []), defs.name]);
   }
   methodOwnersCache.set(chunks, owners);
   return owners;
