@@ -69,7 +69,7 @@ function onSelfAttribute(node: SyntaxNode, text: string): boolean {
 export function classMethods(text: string, touchesModels?: boolean): string[] {
   const defs = classDefs(text);
   if (!defs) return [];
-  return (touchesModels ?? codeMayTouchModels(withoutDecorators(text))) ? defs.methods : defs.changing;
+  return (touchesModels ?? codeMayTouchModels(withoutDecorators(text))) ? defs.methods : changingMethods(defs);
 }
 
 /** What a class statement's text says of its methods (null for another statement): read once per text. */
@@ -79,8 +79,10 @@ export interface ClassDefs {
   defs: string[];
   /** Those not Python's own (`__init__`): what a statement may call by name. */
   methods: string[];
-  /** Of those, the ones that change the instance, or call such a method on `self` (see classMethods). */
-  changing: string[];
+  /** Each def's name and text up to the next def. */
+  bodies: { name: string; body: string }[];
+  /** Of the methods, those that change the instance, or call such a method on `self`: found when first asked. */
+  changing?: string[];
 }
 
 const classDefsCache = new Map<string, ClassDefs | null>();
@@ -94,23 +96,29 @@ export function classDefs(text: string): ClassDefs | null {
   if (name) {
     const matches = [...head.matchAll(METHOD_DEF)];
     const bodies = matches.map((m, i) => ({ name: m[1], body: head.slice(m.index, matches[i + 1]?.index ?? head.length) }));
-    const changing = new Set(bodies.filter((d) => CHANGES_SELF.test(d.body)).map((d) => d.name));
-    // A method that calls such a method on `self` changes the instance too.
-    for (let grown = true; grown;) {
-      grown = false;
-      for (const d of bodies)
-        if (!changing.has(d.name) && [...changing].some((n) => callsOnSelf(d.body, n))) {
-          changing.add(d.name);
-          grown = true;
-        }
-    }
     const defs = [...new Set(bodies.map((d) => d.name))];
-    const own = (n: string) => !n.startsWith('__');
-    found = { name, defs, methods: defs.filter(own), changing: [...changing].filter(own) };
+    found = { name, defs, methods: defs.filter(isOwnMethod), bodies };
   }
   if (classDefsCache.size >= CACHE_LIMIT) classDefsCache.clear();
   classDefsCache.set(text, found);
   return found;
+}
+
+const isOwnMethod = (name: string) => !name.startsWith('__');
+
+/** The methods that change the instance (`self.units *= 2`, `self.blocks.append(...)`), or call such a method on `self`. */
+function changingMethods(defs: ClassDefs): string[] {
+  if (defs.changing) return defs.changing;
+  const changing = new Set(defs.bodies.filter((d) => CHANGES_SELF.test(d.body)).map((d) => d.name));
+  for (let grown = changing.size > 0; grown;) {
+    grown = false;
+    for (const d of defs.bodies)
+      if (!changing.has(d.name) && [...changing].some((n) => callsOnSelf(d.body, n))) {
+        changing.add(d.name);
+        grown = true;
+      }
+  }
+  return (defs.changing = [...changing].filter(isOwnMethod));
 }
 
 const CLASS_NAME = /^class\s+([A-Za-z_]\w*)/;
