@@ -23,7 +23,6 @@ import { wordsOf } from './python/words';
 import { clearApplicationCaches } from './keras/applications';
 import type { EditShift } from './keras/movedResults';
 import { clearAttributeSites } from './python/functions';
-import { clearModelMethods } from './keras/modelClasses';
 import type { Program } from './keras/interpreter';
 import { chooseVersion, clearOldModules, DEFAULT_KERAS_VERSION, keras2ModuleNotes } from './keras/versions';
 import { clearSymbolCaches } from './keras/symbols';
@@ -167,7 +166,6 @@ export function clearParseCache(): void {
   factsCache.clear();
   clearApplicationCaches();
   clearAttributeSites();
-  clearModelMethods();
   clearOldModules();
   clearSymbolCaches();
   clearSnakeCases();
@@ -561,8 +559,13 @@ function statementFacts(prepared: Prepared): { facts: TextFacts[]; touches: bool
   return { facts, touches, aliasKey };
 }
 
-/** The indices of the previous version's statements that the edit changed (where it left the number of statements). */
-function changedStatements(edit: NonNullable<Prepared['edit']>): number[] {
+/**
+ * The indices of the previous version's statements that the edit changed, where it left the number of statements
+ * (each changed one is then at the same index); null where there is no previous version or the number changed.
+ */
+function changedStatements(prepared: Prepared): number[] | null {
+  const { edit, chunks } = prepared;
+  if (!edit || edit.previous.chunks.length !== chunks.length) return null;
   const changed: number[] = [];
   for (let i = 0; i < edit.oldToNew.length; i++) if (edit.oldToNew[i] < 0) changed.push(i);
   return changed;
@@ -574,13 +577,12 @@ function changedStatements(edit: NonNullable<Prepared['edit']>): number[] {
  * statement is walked either way; the passes that walk more (walkCallers, walkMutations) read of it only its names
  * and whether it defines a function, and of every other statement what the edit left as it was.
  */
-function walkedAsBefore(prepared: Prepared, facts: TextFacts[], touches: boolean[]): boolean[] | null {
+function walkedAsBefore(prepared: Prepared, changed: number[] | null, facts: TextFacts[], touches: boolean[]): boolean[] | null {
   const { edit, chunks } = prepared;
   const run = edit?.previous.run;
   const before = edit?.previous.statements;
-  if (!edit || !run || !before || edit.previous.chunks.length !== chunks.length) return null;
-  for (const i of changedStatements(edit)) {
-    // Same number of statements: the changed one is at the same index.
+  if (!edit || !run || !before || !changed) return null;
+  for (const i of changed) {
     if (!before.touches[i] || !touches[i]) return null;
     const was = before.facts[i];
     const now = facts[i];
@@ -598,7 +600,8 @@ function walkedAsBefore(prepared: Prepared, facts: TextFacts[], touches: boolean
 function analyzeSource(prepared: Prepared): AnalysisResult {
   const { source, chunks } = prepared;
   const { facts, touches, aliasKey } = statementFacts(prepared);
-  const walked = walkedAsBefore(prepared, facts, touches) ?? touches.slice();
+  const changed = changedStatements(prepared);
+  const walked = walkedAsBefore(prepared, changed, facts, touches) ?? touches.slice();
   const chunkNames = facts.map((f) => f.names);
   if (walked !== prepared.edit?.previous.run?.walked) {
     walkCallers(chunks, walked, facts);
@@ -614,13 +617,9 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
     chunkNames,
     tree: (index): Tree => chunkInfo(chunks[index].text).tree,
   };
-  const { edit } = prepared;
-  const before = edit?.previous.run;
+  const before = prepared.edit?.previous.run;
   // The same walked statements as before (walkedAsBefore): only the changed ones can have become imports or stopped being.
-  const ambient = ambientChunks(
-    program,
-    edit && before && walked === before.walked ? { ambient: before.ambient, changed: changedStatements(edit) } : undefined,
-  );
+  const ambient = ambientChunks(program, changed && before && walked === before.walked ? { ambient: before.ambient, changed } : undefined);
   // A file opened (no previous version) runs as one program: no slower than before groups. From the first edit on,
   // it runs in groups, whose runs the next edit can keep (the first edit pays for them: about a cold analysis).
   const run = interpret(program, ambient, previousRun(prepared, walked, ambient), prepared.edit !== undefined);

@@ -79,6 +79,8 @@ export interface ClassDefs {
   defs: string[];
   /** Those not Python's own (`__init__`): what a statement may call by name. */
   methods: string[];
+  /** Whether its text may touch a model (codeMayTouchModels, decorators included): its methods may make one. */
+  mayTouchModels: boolean;
   /** Each def's name and text up to the next def. */
   bodies: { name: string; body: string }[];
   /** Of the methods, those that change the instance, or call such a method on `self`: found when first asked. */
@@ -97,7 +99,7 @@ export function classDefs(text: string): ClassDefs | null {
     const matches = [...head.matchAll(METHOD_DEF)];
     const bodies = matches.map((m, i) => ({ name: m[1], body: head.slice(m.index, matches[i + 1]?.index ?? head.length) }));
     const defs = [...new Set(bodies.map((d) => d.name))];
-    found = { name, defs, methods: defs.filter(isOwnMethod), bodies };
+    found = { name, defs, methods: defs.filter(isOwnMethod), mayTouchModels: codeMayTouchModels(text), bodies };
   }
   if (classDefsCache.size >= CACHE_LIMIT) classDefsCache.clear();
   classDefsCache.set(text, found);

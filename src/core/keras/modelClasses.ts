@@ -15,7 +15,7 @@ import { MAX_CALL_DEPTH, MAX_STATEMENTS, type ParsedArgs, type Scope } from '../
 import { NONE, unknown, type FunctionDefinition, type Value } from '../python/values';
 import { CustomLayers } from './customLayers';
 import { isGraphInit, superInitCalls } from './objects';
-import { classDefs, classMethods, codeMayTouchModels } from './chunkInfo';
+import { classDefs, codeMayTouchModels, type ClassDefs } from './chunkInfo';
 import { classifySymbol } from './symbols';
 import { MAX_MODELS } from './tensorGraph';
 import type { LayerCall, ModelBuilder } from './values';
@@ -384,36 +384,35 @@ function mayBuildModels(def: FunctionDefinition, callables: Set<string>): boolea
   return body !== null && callHeads(def.chunk.text.slice(body.from, def.node.to)).some((name) => callables.has(name));
 }
 
-/** Per program (its chunks), the methods of its classes that may make a model: asked by every group's run. */
-const modelMethodsCache = new WeakMap<readonly Chunk[], Set<string>>();
-/** Per class statement's text, its methods if it may make a model. */
-const modelMethodsByText = new Map<string, string[]>();
+/** Per program (its chunks), what its top-level class statements define (chunkInfo's classDefs). */
+const fileClassesCache = new WeakMap<readonly Chunk[], ClassDefs[]>();
 
-/** Forgets the classes' methods (a cold analysis, as `clearParseCache` asks). */
-export function clearModelMethods(): void {
-  modelMethodsByText.clear();
+function fileClasses(chunks: readonly Chunk[]): ClassDefs[] {
+  let classes = fileClassesCache.get(chunks);
+  if (!classes) {
+    classes = [];
+    for (const chunk of chunks) {
+      const defs = chunk.text.startsWith('class') || chunk.text.startsWith('@') ? classDefs(chunk.text) : null;
+      if (defs) classes.push(defs);
+    }
+    fileClassesCache.set(chunks, classes);
+  }
+  return classes;
 }
+
+/** Per program, the methods of its classes that may make a model: asked by every group's run. */
+const modelMethodsCache = new WeakMap<readonly Chunk[], Set<string>>();
 
 function modelMethods(chunks: readonly Chunk[]): Set<string> {
   let found = modelMethodsCache.get(chunks);
-  if (found) return found;
-  found = new Set();
-  for (const chunk of chunks) {
-    const text = chunk.text;
-    if (!text.startsWith('class') && !text.startsWith('@')) continue;
-    let methods = modelMethodsByText.get(text);
-    if (!methods) {
-      if (modelMethodsByText.size >= 20000) modelMethodsByText.clear();
-      const touches = codeMayTouchModels(text);
-      modelMethodsByText.set(text, (methods = touches ? classMethods(text, touches) : []));
-    }
-    for (const m of methods) found.add(m);
+  if (!found) {
+    found = new Set(fileClasses(chunks).flatMap((c) => (c.mayTouchModels ? c.methods : [])));
+    modelMethodsCache.set(chunks, found);
   }
-  modelMethodsCache.set(chunks, found);
   return found;
 }
 
-/** Per program (its chunks), the classes of the file by the methods they define (see methodOwners). */
+/** Per program, the classes of the file by the methods they define (see methodOwners). */
 const methodOwnersCache = new WeakMap<readonly Chunk[], Map<string, string[]>>();
 
 /**
@@ -422,14 +421,10 @@ const methodOwnersCache = new WeakMap<readonly Chunk[], Map<string, string[]>>()
  */
 export function methodOwners(chunks: readonly Chunk[]): Map<string, string[]> {
   let owners = methodOwnersCache.get(chunks);
-  if (owners) return owners;
-  owners = new Map();
-  for (const chunk of chunks) {
-    const text = chunk.text;
-    if (!text.startsWith('class') && !text.startsWith('@')) continue;
-    const defs = classDefs(text);
-    if (defs) for (const m of defs.defs) owners.set(m, [...(owners.get(m) ?? []), defs.name]);
+  if (!owners) {
+    owners = new Map();
+    for (const c of fileClasses(chunks)) for (const m of c.defs) owners.set(m, [...(owners.get(m) ?? []), c.name]);
+    methodOwnersCache.set(chunks, owners);
   }
-  methodOwnersCache.set(chunks, owners);
   return owners;
 }
