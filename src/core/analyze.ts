@@ -15,7 +15,7 @@ import type { Tree } from '@lezer/common';
 import { callHeads, clearCallsCache } from './python/calls';
 import { chunkInfo, classMethods, clearChunkCache, codeMayTouchModels, readChunk, sequentialAliases, type ChunkInfo } from './keras/chunkInfo';
 import { chunkSource, commonEnds, rechunk, type Chunk } from './python/chunks';
-import { isDigit, isNameChar, withoutDecorators } from './python/lexical';
+import { CodeReader, isDigit, isNameChar, withoutDecorators } from './python/lexical';
 import { syntaxErrors, withoutFollowUps } from './python/syntaxErrors';
 import { joinCells, NotebookFormatError, readNotebook, SourceText } from './python/sourceText';
 import { ambientChunks, clearGroupCaches, interpret, runWhole, type GroupRecord, type PreviousRun } from './keras/groups';
@@ -128,7 +128,7 @@ interface TextFacts {
   mayImport: boolean;
   /** The distinct names written just before a `(` (spaces between allowed), asked for by walkCallers. */
   callHeads?: string[];
-  /** The names it changes in place (`names.append(`, `.extend(`, `.insert(`, `names +=`), asked for by walkMutations. */
+  /** The names it changes in place (`names.append(`, `.extend(`, `.insert(`, `names +=`), asked for by walkMutations; none for a `def`. */
   mutated?: string[];
   /** A class statement's bases, as names (`class Fast(Trainer):`: `Trainer`), asked for by walkCallers. */
   bases?: string[];
@@ -464,7 +464,9 @@ function walkMutations(chunks: Chunk[], walked: boolean[], facts: TextFacts[]): 
     if (!walked[i]) {
       if (bound === null) continue;
       const text = chunks[i].text;
-      const changed = (facts[i].mutated ??= MUTATION.test(text) ? mutatedNames(text) : []);
+      // A function's changes run where it is called (walking its `def` only binds its name): none are the def's.
+      const changed = (facts[i].mutated ??=
+        MUTATION.test(text) && !(facts[i].definesCallable && DEFINES[0].test(withoutDecorators(text))) ? mutatedNames(text) : []);
       for (let k = 0; k < changed.length && !walked[i]; k++) walked[i] = bound.has(changed[k]);
       if (!walked[i]) continue;
     }
@@ -480,12 +482,16 @@ function classBases(text: string): string[] {
   return bases ? bases[1].split(',').map((base) => base.replace(/[\s()]/g, '')) : [];
 }
 
-/** Whether `text` has `.name(` (a method call; the class's own `def name(` is none), as a cheap test before parsing. */
+/**
+ * Whether `text` has `.name(` in code (a method call; the class's own `def name(` is none, and a docstring's example
+ * `manager.push(x)` is no call either), as a cheap test before parsing.
+ */
 function callsMethod(text: string, name: string): boolean {
+  let reader: CodeReader | undefined;
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     let before = at - 1;
     while (before >= 0 && isSpace(text.charCodeAt(before))) before--;
-    if (text.charCodeAt(before) === 46 /* . */) return true;
+    if (text.charCodeAt(before) === 46 /* . */ && (reader ??= new CodeReader(text)).inCode(at)) return true;
   }
   return false;
 }

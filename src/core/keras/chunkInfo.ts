@@ -4,8 +4,7 @@
  */
 import { parser } from '@lezer/python';
 import type { SyntaxNode, Tree } from '@lezer/common';
-import { withoutStrings } from '../python/chunks';
-import { withoutDecorators } from '../python/lexical';
+import { CodeReader, isNameChar, withoutDecorators } from '../python/lexical';
 import { APPLICATIONS, isApplication } from '../applications';
 
 export interface ChunkInfo {
@@ -27,28 +26,74 @@ export interface ChunkInfo {
 const MODEL_METHODS = new Set(['add', 'build', 'pop', 'trainable']);
 /** Names that make a model LayerLens does not analyse: their statements are walked so that they say so. */
 const UNANALYSED_MODEL_NAMES = new Set(['Model', 'Functional', 'load_model', 'from_preset', 'applications']);
-/** `import Sequential as S`, or `S = keras.Sequential` as a statement of its own (after a `;` or a backslash too). */
-const SEQUENTIAL_ALIAS = /\bSequential\s+as\s+([A-Za-z_]\w*)|(?:^|;)[ \t]*([A-Za-z_]\w*)\s*=(?:\s|\\\r?\n)*[\w.]*\bSequential[ \t]*(?:#.*)?(?=;|$)/gm;
+/** `import Sequential as S` (its `as` may follow on the next line, inside an import's brackets), read at a `Sequential`. */
+const IMPORT_ALIAS = /Sequential\s+as\s+([A-Za-z_]\w*)/y;
+/** `S = keras.Sequential` as a statement of its own (after a `;` or a backslash too), in the lines that end at a `Sequential`. */
+const ASSIGNED_ALIAS = /(?:^|;)[ \t]*([A-Za-z_]\w*)\s*=(?:\s|\\\r?\n)*[\w.]*\bSequential[ \t]*(?:#.*)?(?=;|$)/gm;
 
-/** Names a statement makes other names for Sequential (`import Sequential as S`, `S = keras.Sequential`), from its text alone. */
+/**
+ * Names a statement makes other names for Sequential (`import Sequential as S`, `S = keras.Sequential`), from its text
+ * alone. Each alias holds the word `Sequential`: the patterns are tried where it is written (a docstring mentions it
+ * in many statements), on its line and the lines a backslash joins to it, not at every line of the statement.
+ */
 export function sequentialAliases(text: string): string[] {
-  return text.includes('Sequential') ? [...text.matchAll(SEQUENTIAL_ALIAS)].map((m) => m[1] ?? m[2]) : [];
+  const aliases: string[] = [];
+  let linesDone = 0;
+  for (let at = text.indexOf('Sequential'); at >= 0; at = text.indexOf('Sequential', at + 10)) {
+    if (at > 0 && isNameChar(text.charCodeAt(at - 1))) continue;
+    IMPORT_ALIAS.lastIndex = at;
+    const imported = IMPORT_ALIAS.exec(text);
+    if (imported) aliases.push(imported[1]);
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    if (end <= linesDone) continue;
+    let start = text.lastIndexOf('\n', at - 1) + 1;
+    // Lines a backslash continues into this one belong to its statement.
+    while (start > linesDone && /\\\r?$/.test(text.slice(Math.max(0, start - 3), start - 1))) start = text.lastIndexOf('\n', start - 2) + 1;
+    for (const m of text.slice(start, end).matchAll(ASSIGNED_ALIAS)) aliases.push(m[1]);
+    linesDone = end;
+  }
+  return aliases;
 }
 
 /**
  * `self.seen.add(key)`, `self.stack.pop()`: a method of an attribute of `self` is a set's, a list's or a dict's far
  * more often than a model's, and the analysis does not follow a model through an instance's attributes from one
  * method to another (a class that makes its model, `self.model = Sequential(...)`, names Sequential and is walked
- * for that). Such a call alone does not make a statement worth parsing and running.
+ * for that). Such a call alone does not make a statement worth parsing and running: this is what precedes its `.`.
  */
-const SELF_ATTRIBUTE_METHOD = /\bself\s*\.\s*[A-Za-z_]\w*\s*\.\s*(?:add|build|pop|trainable)\b/g;
+const SELF_ATTRIBUTE_BEFORE = /\bself\s*\.\s*[A-Za-z_]\w*\s*$/;
 
-/** The text test on a statement's code: its strings left out (a docstring's mention counts for nothing), and `self.x.add(`. */
+/**
+ * The text test on a statement's code: its strings left out (a docstring's mention counts for nothing), and `self.x.add(`.
+ * Asked of each statement's text, then again of each class statement's (classDefs): the answers are kept by text.
+ */
 export function codeMayTouchModels(text: string): boolean {
-  if (!MAY_TOUCH_MODELS.test(text)) return false;
-  const code = withoutStrings(text);
-  return MAY_TOUCH_MODELS.test(code.includes('self') ? code.replace(SELF_ATTRIBUTE_METHOD, '') : code);
+  let may = mayTouchCache.get(text);
+  if (may === undefined) {
+    may = mentionInCode(text);
+    if (mayTouchCache.size >= CACHE_LIMIT) mayTouchCache.clear();
+    mayTouchCache.set(text, may);
+  }
+  return may;
 }
+
+/**
+ * Whether a mention (MENTIONS) is in code: not in a string other than an f-string, nor a method of an attribute of
+ * `self`. The mentions are found first and the strings read only up to the last of them.
+ */
+function mentionInCode(text: string): boolean {
+  const reader = new CodeReader(text);
+  MENTIONS.lastIndex = 0;
+  for (let m = MENTIONS.exec(text); m; m = MENTIONS.exec(text)) {
+    const at = m.index;
+    if (!reader.inCode(at)) MENTIONS.lastIndex = reader.at;
+    else if (!(m[0].charCodeAt(0) === 46 /* . */ && SELF_ATTRIBUTE_BEFORE.test(text.slice(Math.max(0, at - 80), at)))) return true;
+  }
+  return false;
+}
+
+const mayTouchCache = new Map<string, boolean>();
 
 /** `obj.attr.<method>` where obj is `self`: the member expression `node` (a PropertyName) belongs to. */
 function onSelfAttribute(node: SyntaxNode, text: string): boolean {
@@ -138,9 +183,10 @@ const METHOD_DEF = /\n[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/g;
 const CHANGES_SELF =
   /\bself\s*\.\s*[A-Za-z_]\w*\s*(?:\[[^\]\n]*\]\s*)?(?:[-+*/%@&|^]|\*\*|\/\/|<<|>>)?=(?!=)|\bself\s*\.\s*[A-Za-z_]\w*\s*\.\s*(?:append|extend|insert|pop|add|update|remove|clear|setdefault|discard)\s*\(|\bsetattr\s*\(/;
 
-/** Cheap text test that any statement that touches models passes (strings and comments may pass it too). */
-const MAY_TOUCH_MODELS = new RegExp(
-  `Sequential|Model\\b|Functional|load_model|from_preset|applications|import|\\.add\\s*\\(|\\.build\\s*\\(|\\.pop\\s*\\(|\\.trainable\\b|\\b(?:${APPLICATIONS.join('|')})\\b`,
+/** What any statement that touches models mentions (in strings and comments too: codeMayTouchModels looks where). */
+const MENTIONS = new RegExp(
+  `Sequential|Model\\b|Functional|load_model|from_preset|applications|import|\\.\\s*(?:add|build|pop)\\s*\\(|\\.\\s*trainable\\b|\\b(?:${APPLICATIONS.join('|')})\\b`,
+  'g',
 );
 
 const cache = new Map<string, ChunkInfo>();
@@ -150,6 +196,7 @@ const CACHE_LIMIT = 20000;
 export function clearChunkCache(): void {
   cache.clear();
   classDefsCache.clear();
+  mayTouchCache.clear();
 }
 
 /** A statement's facts, cached by its text. */

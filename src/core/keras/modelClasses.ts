@@ -423,7 +423,12 @@ export function methodOwners(chunks: readonly Chunk[]): Map<string, string[]> {
   let owners = methodOwnersCache.get(chunks);
   if (!owners) {
     owners = new Map();
-    for (const c of fileClasses(chunks)) for (const m of c.defs) owners.set(m, [...(owners.get(m) ?? []), c.name]);
+    for (const c of fileClasses(chunks))
+      for (const m of c.defs) {
+        const named = owners.get(m);
+        if (named) named.push(c.name);
+        else owners.set(m, [c.name]);
+      }
     methodOwnersCache.set(chunks, owners);
   }
   return owners;

@@ -15,12 +15,46 @@ export function isNameChar(c: number): boolean {
 }
 
 /** The quote at `i` opens an f-string: its prefix (one or two letters right before it, `f`, `rf`, `Fr`…) holds an f. */
-function isFormatted(src: string, i: number): boolean {
+export function isFormatted(src: string, i: number): boolean {
   let p = i;
   while (p > 0 && i - p < 3 && isNameChar(src.charCodeAt(p - 1))) p--;
   if (p === i || i - p > 2 || (p > 0 && isNameChar(src.charCodeAt(p - 1)))) return false;
   const prefix = src.slice(p, i);
   return /^[rRbBuU]?[fF][rR]?$/.test(prefix);
+}
+
+/**
+ * Reads a statement's text in order, over its string literals, to tell whether offsets (asked in increasing order) are
+ * in code: an offset inside a string other than an f-string is not (an f-string's fields are code, and what names a
+ * model there is worth reading). Reads only as far as it is asked: a mention in a class's docstring, at its top, costs
+ * a scan of the class's first lines.
+ */
+export class CodeReader {
+  /** Every string before this offset has been read (the last one may run past the offset last asked). */
+  at = 0;
+  /** The last string read, other than an f-string: [start, end). */
+  private stringStart = 0;
+  private stringEnd = 0;
+
+  constructor(private readonly text: string) {}
+
+  inCode(offset: number): boolean {
+    const text = this.text;
+    while (this.at <= offset) {
+      const c = text.charCodeAt(this.at);
+      if (c !== 34 /* " */ && c !== 39 /* ' */) {
+        this.at++;
+        continue;
+      }
+      const start = this.at;
+      this.at = skipString(text, start, text.length);
+      if (!isFormatted(text, start)) {
+        this.stringStart = start;
+        this.stringEnd = this.at;
+      }
+    }
+    return offset < this.stringStart || offset >= this.stringEnd;
+  }
 }
 
 /** Length of a backslash escape at `k`: a backslash-CRLF is one line continuation, not an escape of the CR. */
