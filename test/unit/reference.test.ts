@@ -254,6 +254,39 @@ describe('what the differential test found, fixed in the fast path', () => {
     );
   });
 
+  it('models appended to one list by several groups, and a model reading the list after them, along edits', () => {
+    // Each loop is a group of its own (it only appends to CANDIDATES); the model reading len(CANDIDATES) joins them all.
+    const loop = (i: number) =>
+      `for rate_${i} in (0.1, 0.2):\n    cand_${i} = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(${i + 2}), layers.Dropout(rate_${i})])\n    CANDIDATES.append(cand_${i})\n\n`;
+    const reader = 'reader = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(len(CANDIDATES))])\n';
+    const early = 'early = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(len(CANDIDATES) + 1)])\n\n';
+    let text = `${HEAD}CANDIDATES = []\n\n${loop(1)}${early}${loop(2)}${loop(3)}${reader}`;
+    const fileName = `appends-${fileKey++}.py`;
+    const units = (got: AnalysisResult, name: string) => got.models.find((m) => m.name === name)?.layers.at(-1)?.outputShape;
+    const edits: [string, (t: string) => string][] = [
+      ['start', (t) => t],
+      ['a number in the second loop', (t) => t.replace('layers.Dense(4)', 'layers.Dense(14)')],
+      ['a line added in the first loop', (t) => t.replace('    CANDIDATES.append(cand_1)', '\n    CANDIDATES.append(cand_1)')],
+      ['the third loop appends twice', (t) => t.replace('    CANDIDATES.append(cand_3)', '    CANDIDATES.append(cand_3)\n    CANDIDATES.append(cand_3)')],
+      ['the reader edited', (t) => t.replace('len(CANDIDATES))])', 'len(CANDIDATES) * 2)])')],
+      ['the list made anew', (t) => t.replace('CANDIDATES = []', 'CANDIDATES = [None]')],
+    ];
+    const expected = [
+      [6, 3],
+      [6, 3],
+      [6, 3],
+      [8, 3],
+      [16, 3],
+      [18, 4],
+    ];
+    edits.forEach(([label, change], k) => {
+      text = change(text);
+      const got = analyze(text, { fileName });
+      assertSameAsReference(got, text, label, fileName);
+      assert.deepEqual([units(got, 'reader')?.[1], units(got, 'early')?.[1]], expected[k], label);
+    });
+  });
+
   it('a star import between a list and a change of it is seen by the change', () => {
     const source = `${HEAD}blocks = [layers.Input(shape=(8,))]\nfrom tensorflow.keras.layers import *\nblocks.append(Dense(3))\nmodel = keras.Sequential(blocks)\n`;
     const got = normal(source);

@@ -7,7 +7,9 @@
  * and the import-only ones (which every group runs; what they bind is no group's), with the statements that are not
  * walked read lazily as usual. The run notes which module names it read and bound. The groups' results, put
  * together, are what one run of the whole program gives when no group read or bound a name another group bound
- * (a lazily found list, layer or function counts as bound by each reader: it is shared and may be changed), no two
+ * (a lazily found list, layer or function counts as bound by each reader: it is shared and may be changed; a list a
+ * group only appends to, `CANDIDATES.append(m)`, counts as appended to, which joins it to a group that reads or binds
+ * the list but not to another that appends to it too), no two
  * groups made a model or note at the same place, no group added a star import, and the counts summed over the
  * groups stay under the file-wide bounds. Where groups do touch, they are merged and run again; where that does
  * not settle, the whole program runs once, as before.
@@ -33,6 +35,8 @@ export interface GroupRecord {
   members: number[];
   reads: Set<string>;
   binds: Set<string>;
+  /** Lists it only appended to (Usage.appends): another group appending to one too is no part of it. */
+  appends: Set<string>;
   /** Largest end offset of a statement the run read (walked, read lazily, or an import). */
   lastTouched: number;
   statements: number;
@@ -273,6 +277,7 @@ function runGroup(program: Program, members: number[] | null, ambient: boolean[]
     members: members ?? [],
     reads: interpreter.usage?.reads ?? new Set(),
     binds: interpreter.usage?.binds ?? new Set(),
+    appends: interpreter.usage?.appends ?? new Set(),
     lastTouched,
     statements: interpreter.statementCount,
     models: interpreter.modelCount(),
@@ -311,13 +316,16 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): G
   const moves = previous.lineDelta !== 0 && old.lastTouched > previous.editStart;
   if (moves && !previous.shift) return null;
   const shift = moves ? previous.shift : null;
-  for (const w of previous.changedNames) if (old.reads.has(w) || old.binds.has(w)) return null;
+  for (const w of previous.changedNames) if (old.reads.has(w) || old.binds.has(w) || old.appends.has(w)) return null;
   if (previous.changedLazy.length > 0) {
     const called = (previous.calledInChanged ??= calledSuffixes(previous.changedLazy));
-    for (const b of old.binds) if (isIdentifier(b) ? called.has(b) : previous.changedLazy.some((text) => callsName(text, b))) return null;
+    const calls = (b: string) => (isIdentifier(b) ? called.has(b) : previous.changedLazy.some((text) => callsName(text, b)));
+    for (const b of old.binds) if (calls(b)) return null;
+    for (const b of old.appends) if (calls(b)) return null;
   }
   const { oldEditEnd, delta } = previous;
-  if (delta === 0 && !shift) {
+  // Nothing it looked at lies after the edit (every result and note is in a statement it read): nothing moves.
+  if ((delta === 0 || old.lastTouched <= oldEditEnd) && !shift) {
     let same = true;
     for (let k = 0; k < members.length && same; k++) same = old.members[k] === members[k];
     return same ? old : { ...old, members };
@@ -358,27 +366,39 @@ function touching(records: GroupRecord[], union: Union, fresh: boolean[]): boole
   if (ran.length === 0) return false;
   if (ran.length > FEW_FRESH) return touchingAll(records, union);
   const binders = new Map<string, GroupRecord[]>();
-  for (const r of records)
-    for (const name of r.binds) {
-      const list = binders.get(name);
-      if (list) list.push(r);
-      else binders.set(name, [r]);
-    }
+  const appenders = new Map<string, GroupRecord[]>();
+  const add = (map: Map<string, GroupRecord[]>, name: string, r: GroupRecord) => {
+    const list = map.get(name);
+    if (list) list.push(r);
+    else map.set(name, [r]);
+  };
+  for (const r of records) {
+    for (const name of r.binds) add(binders, name, r);
+    for (const name of r.appends) add(appenders, name, r);
+  }
   let merged = false;
   const join = (f: GroupRecord, r: GroupRecord) => {
     if (r !== f) merged = union.union(f.members[0], r.members[0]) || merged;
   };
   for (const f of ran) {
-    for (const name of f.reads) for (const r of binders.get(name) ?? []) join(f, r);
+    // What it read or bound, a group bound or appended to; what it appended to, a group bound.
     const binds = [...f.binds];
-    for (const name of binds) for (const r of binders.get(name) ?? []) join(f, r);
+    const appends = [...f.appends];
+    for (const names of [f.reads, binds])
+      for (const name of names) {
+        for (const r of binders.get(name) ?? NO_GROUPS) join(f, r);
+        for (const r of appenders.get(name) ?? NO_GROUPS) join(f, r);
+      }
+    for (const name of appends) for (const r of binders.get(name) ?? NO_GROUPS) join(f, r);
     const places = new Set<number>();
     for (const x of f.results) places.add(x.from);
     for (const x of f.notes) places.add(x.from);
     for (const r of records) {
       if (r === f) continue;
+      // What it bound or appended to, a group read.
       let touches = false;
       for (let k = 0; k < binds.length && !touches; k++) touches = r.reads.has(binds[k]);
+      for (let k = 0; k < appends.length && !touches; k++) touches = r.reads.has(appends[k]);
       for (let k = 0; k < r.results.length && !touches; k++) touches = places.has(r.results[k].from);
       for (let k = 0; k < r.notes.length && !touches; k++) touches = places.has(r.notes[k].from);
       if (touches) join(f, r);
@@ -386,6 +406,8 @@ function touching(records: GroupRecord[], union: Union, fresh: boolean[]): boole
   }
   return merged;
 }
+
+const NO_GROUPS: readonly GroupRecord[] = [];
 
 /** Groups that ran, up to which `touching` tests each against every group rather than building maps of all names. */
 const FEW_FRESH = 4;
@@ -408,11 +430,24 @@ function touchingAll(records: GroupRecord[], union: Union): boolean {
     for (const x of r.results) at(x.from);
     for (const x of r.notes) at(x.from);
   });
+  // A list appended to by several groups joins none of them; a group binding or reading it joins them all.
+  const appenders = new Map<string, GroupRecord[]>();
+  records.forEach((r) => {
+    for (const name of r.appends) {
+      const other = binder.get(name);
+      if (other !== undefined && records[other] !== r) merged = union.union(r.members[0], records[other].members[0]) || merged;
+      const list = appenders.get(name);
+      if (list) list.push(r);
+      else appenders.set(name, [r]);
+    }
+  });
   records.forEach((r) => {
     for (const name of r.reads) {
       const other = binder.get(name);
       if (other !== undefined && records[other] !== r) merged = union.union(r.members[0], records[other].members[0]) || merged;
     }
+    for (const name of [...r.reads, ...r.binds])
+      for (const other of appenders.get(name) ?? []) if (other !== r) merged = union.union(r.members[0], other.members[0]) || merged;
   });
   return merged;
 }

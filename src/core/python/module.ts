@@ -73,6 +73,11 @@ export abstract class ModuleEvaluator {
   protected pendingName: string | null = null;
 
   protected statementFrom = 0;
+  /**
+   * Where (source offset) the name a statement of its own appends to is written (`CANDIDATES` in
+   * `CANDIDATES.append(m)`): its lookup notes an append, not a read (see `Usage.appends`); -1 when none.
+   */
+  protected appendedAt = -1;
 
   private readonly lazyCache = new Map<string, Binding | null>();
 
@@ -93,7 +98,7 @@ export abstract class ModuleEvaluator {
     protected readonly library = false,
     protected readonly group: Group | null = null,
   ) {
-    this.usage = group ? { reads: new Set(), binds: new Set() } : null;
+    this.usage = group ? { reads: new Set(), binds: new Set(), appends: new Set() } : null;
   }
 
   /** Statements run so far (with modelCount and graphNodes: the file-wide bounds a group's run counts towards). */
@@ -230,6 +235,19 @@ export abstract class ModuleEvaluator {
 
   /** A module-level name: the latest binding before `at`, walked or found through the definitions index. */
   private lookupGlobal(name: string, module: Scope, at: number, node: SyntaxNode | null): Value {
+    const usage = this.usage;
+    if (!usage || !node || this.appendedAt < 0 || this.abs(node.from) !== this.appendedAt) return this.lookupModuleName(name, module, at, node, false);
+    // The list a statement appends to is noted as appended to, not read or bound (see Usage.appends); what its lazy
+    // definition reads, and any other name, is noted as usual.
+    this.appendedAt = -1;
+    const read = usage.reads.has(name);
+    const value = this.lookupModuleName(name, module, at, node, true);
+    if (!read) usage.reads.delete(name);
+    usage.appends.add(name);
+    return value;
+  }
+
+  private lookupModuleName(name: string, module: Scope, at: number, node: SyntaxNode | null, appending: boolean): Value {
     const walked = module.vars.get(name);
     // The latest definition before now, unless a walked binding comes after it. One that did not bind the name on the
     // path it took (`if not b: m = 5`) leaves the binding before it.
@@ -239,7 +257,7 @@ export abstract class ModuleEvaluator {
       const value = binding.value;
       // A lazily found value is made once per run and shared by every later reader: a list, a layer or a function
       // one group reads may be changed by another (`CANDIDATES.append(m)`), so such a read counts as a binding.
-      if (this.usage && !immutable(value)) this.usage.binds.add(name);
+      if (this.usage && !immutable(value) && !appending) this.usage.binds.add(name);
       if (walked) {
         const start = this.program.chunks[lazyChunk].start;
         this.rebound(name, walked.value, null, { from: start, to: start + name.length, line: this.program.source.position(start).line });

@@ -34,6 +34,12 @@ export interface Binding {
 export interface Usage {
   reads: Set<string>;
   binds: Set<string>;
+  /**
+   * Lazily found module names the run only appended to (`CANDIDATES.append(model)` as a statement of its own): it
+   * changed them but read nothing of them, so another run that did the same is no part of it (only a run reading
+   * or binding the name is).
+   */
+  appends: Set<string>;
 }
 
 /** The module's variables, noting reads and (changed) bindings while `usage` is set. */
