@@ -34,8 +34,11 @@ const FIRST_CHANNEL = (layer: number) => `(() => {
  * WebGL on a loaded machine), so how long it takes is not fixed; 45 s without a change fails, naming `what`.
  */
 async function mapChanged(frame: Frame, layer: number, before: string, what: string): Promise<string> {
-  await frame.waitForFunction(`${FIRST_CHANNEL(layer)} !== ${JSON.stringify(before)}`, undefined, { timeout: 45_000 }).catch(() => {
-    throw new Error(`the maps of layer ${layer} did not change within 45 s ${what}`);
+  // While new weights rebuild the model, its layers are drawn without maps for a moment: no canvas yet is no change
+  // (a predicate that threw would end the wait at once).
+  const changed = `(() => { try { return ${FIRST_CHANNEL(layer)} !== ${JSON.stringify(before)}; } catch { return false; } })()`;
+  await frame.waitForFunction(changed, undefined, { timeout: 45_000 }).catch((e: Error) => {
+    throw new Error(`the maps of layer ${layer} did not change within 45 s ${what} (${e.message.split('\n')[0]})`);
   });
   return (await frame.evaluate(FIRST_CHANNEL(layer))) as string;
 }
