@@ -3,7 +3,7 @@
  * must be what its code says (a docstring's mention is no mention), whatever order or number of questions.
  */
 import { strict as assert } from 'node:assert';
-import { codeMayTouchModels, sequentialAliases } from '../../src/core/keras/chunkInfo';
+import { classDefs, codeMayTouchModels, sequentialAliases } from '../../src/core/keras/chunkInfo';
 import { CodeReader } from '../../src/core/python/lexical';
 import { withoutStrings } from '../../src/core/python/chunks';
 import { rng } from './support/random';
@@ -58,5 +58,12 @@ describe('text tests before parsing', () => {
     assert.deepEqual(sequentialAliases('S = \\\n  keras.Sequential\nT = Sequential; U = tf.keras.Sequential'), ['S', 'T', 'U']);
     assert.deepEqual(sequentialAliases('MySequential = 1\nS = MySequential'), []);
     assert.deepEqual(sequentialAliases('model = Sequential([Dense(2)])'), []);
+  });
+  it("classDefs: a class's methods are the defs that start an indented line, async ones too", () => {
+    const text =
+      'class A:\n    async  def f(self): pass\n\tdef g(): pass\n    asyncdef h(): pass\n    xdef i(): pass\n    def\tj2(): pass\n    def 3k(): pass\n  async\tdef l(): pass\n    "def s(): pass"\n';
+    assert.deepEqual(classDefs(text)?.defs, ['f', 'g', 'j2', 'l']);
+    assert.equal(classDefs('def f():\n    def g(): pass\n'), null);
+    assert.equal(classDefs(text)?.bodies[1].body, '\n\tdef g(): pass\n    asyncdef h(): pass\n    xdef i(): pass');
   });
 });

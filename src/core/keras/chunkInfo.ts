@@ -4,7 +4,7 @@
  */
 import { parser } from '@lezer/python';
 import type { SyntaxNode, Tree } from '@lezer/common';
-import { CodeReader, isNameChar, withoutDecorators } from '../python/lexical';
+import { CodeReader, isDigit, isNameChar, withoutDecorators } from '../python/lexical';
 import { APPLICATIONS, isApplication } from '../applications';
 
 export interface ChunkInfo {
@@ -141,8 +141,8 @@ export function classDefs(text: string): ClassDefs | null {
   const name = CLASS_NAME.exec(head)?.[1];
   found = null;
   if (name) {
-    const matches = [...head.matchAll(METHOD_DEF)];
-    const bodies = matches.map((m, i) => ({ name: m[1], body: head.slice(m.index, matches[i + 1]?.index ?? head.length) }));
+    const matches = methodDefs(head);
+    const bodies = matches.map((m, i) => ({ name: m.name, body: head.slice(m.at, matches[i + 1]?.at ?? head.length) }));
     const defs = [...new Set(bodies.map((d) => d.name))];
     found = { name, defs, methods: defs.filter(isOwnMethod), mayTouchModels: codeMayTouchModels(text), bodies };
   }
@@ -178,7 +178,38 @@ function callsOnSelf(body: string, name: string): boolean {
   }
   return false;
 }
-const METHOD_DEF = /\n[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/g;
+/**
+ * Each `def` that starts an indented line (`async def` too: `\n[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)`), with
+ * where its line break is: found from each `def` written, not by a pattern tried at every line of the class.
+ */
+function methodDefs(text: string): { name: string; at: number }[] {
+  const found: { name: string; at: number }[] = [];
+  for (let at = text.indexOf('def'); at >= 0; at = text.indexOf('def', at + 3)) {
+    let end = at + 3;
+    if (!isBlank(text.charCodeAt(end))) continue;
+    while (isBlank(text.charCodeAt(end))) end++;
+    const start = end;
+    if (!isNameStart(text.charCodeAt(end))) continue;
+    while (isNameStart(text.charCodeAt(end)) || isDigit(text.charCodeAt(end))) end++;
+    let before = blanksBefore(text, at);
+    if (before === at) continue;
+    if (text.charCodeAt(before - 1) !== 10 && text.startsWith('async', before - 5)) {
+      const asyncAt = blanksBefore(text, before - 5);
+      if (asyncAt < before - 5) before = asyncAt;
+    }
+    if (text.charCodeAt(before - 1) === 10 /* \n */) found.push({ name: text.slice(start, end), at: before - 1 });
+  }
+  return found;
+}
+
+const isBlank = (c: number) => c === 32 || c === 9;
+const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** Where the spaces and tabs just before `at` start. */
+function blanksBefore(text: string, at: number): number {
+  while (at > 0 && isBlank(text.charCodeAt(at - 1))) at--;
+  return at;
+}
 /** Code that changes what `self` holds: an attribute set (also augmented, or an item of it), one changed in place, `setattr`. */
 const CHANGES_SELF =
   /\bself\s*\.\s*[A-Za-z_]\w*\s*(?:\[[^\]\n]*\]\s*)?(?:[-+*/%@&|^]|\*\*|\/\/|<<|>>)?=(?!=)|\bself\s*\.\s*[A-Za-z_]\w*\s*\.\s*(?:append|extend|insert|pop|add|update|remove|clear|setdefault|discard)\s*\(|\bsetattr\s*\(/;

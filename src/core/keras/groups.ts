@@ -325,7 +325,7 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): G
   }
   const { oldEditEnd, delta } = previous;
   // Nothing it looked at lies after the edit (every result and note is in a statement it read): nothing moves.
-  if ((delta === 0 || old.lastTouched <= oldEditEnd) && !shift) {
+  if ((delta === 0 || old.lastTouched < oldEditEnd) && !shift) {
     let same = true;
     for (let k = 0; k < members.length && same; k++) same = old.members[k] === members[k];
     return same ? old : { ...old, members };
