@@ -3,8 +3,18 @@
  * Activations) and the preview's cursor sync. Pure, no `vscode`, so that the unit tests can run it; positions are
  * the core's (1-based lines and columns, a notebook cell's lines counted from its top).
  */
-import type { ModelResult, Range } from './core';
+import { rowsExtent, type ModelResult, type Range } from './core';
 import { rangeContains } from './providers/layerGroups';
+
+/**
+ * Whether `line` may lie in a model's call or its span: between the first and the last line of its call and rows,
+ * read without reading the rows (rowsExtent); a model whose rows it cannot place (in notebook cells) may hold any.
+ */
+function mayHold(model: ModelResult, line: number): boolean {
+  const extent = rowsExtent(model);
+  if (!extent) return true;
+  return line >= Math.min(model.range.start.line, extent.first.line) && line <= Math.max(model.range.end.line, extent.last.line);
+}
 
 const startsBefore = (a: Range, b: Range) => a.start.line < b.start.line || (a.start.line === b.start.line && a.start.column <= b.start.column);
 
@@ -30,7 +40,10 @@ export function modelSpan(model: ModelResult): { start: Range; end: Range } {
  * written between a Functional model's Input and its `keras.Model(` call). `here` says whether a range lies in the
  * document the position is in (a notebook's other cells do not).
  */
-export function modelAtPosition(models: ModelResult[], here: (r: Range) => boolean, line: number, column: number): ModelResult | undefined {
+export function modelAtPosition(all: ModelResult[], here: (r: Range) => boolean, line: number, column: number): ModelResult | undefined {
+  // Only the models whose call and rows reach the line: the rows of a model an edit moved are moved when first read,
+  // and a large file holds hundreds of models (a hover, or the cursor moving under the preview, asks this).
+  const models = all.filter((m) => mayHold(m, line));
   const hits = (r: Range) => here(r) && rangeContains(r, line, column);
   const direct = models.find((m) => hits(m.range) || m.layers.some((l) => hits(l.range)));
   if (direct) return direct;

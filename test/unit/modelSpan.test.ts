@@ -111,4 +111,26 @@ model = keras.Model(inputs, out)
     assert.equal(name(modelAtPosition([m], inCell(0), 3, 10)), 'model');
     assert.equal(name(modelAtPosition([m], inCell(0), 1, 1)), 'none');
   });
+  it('after an edit that moves the models, finds the same model on every line, reading only the rows of those near it', () => {
+    // SOURCE's two models five times over, their names made distinct, below one header; a line added before the
+    // second copy moves the eight models after it (their rows are moved when first read, see movedResults.ts).
+    const [header, body] = [SOURCE.split('\n').slice(0, 2).join('\n'), SOURCE.split('\n').slice(2).join('\n')];
+    const copy = (k: number) => body.replace(/\b(seq|inputs|x|skip|y|out|model|after)\b/g, `$1_${k}`);
+    const text = `${header}\n${[1, 2, 3, 4, 5].map(copy).join('\n')}`;
+    const edited = text.replace('seq_2 = ', '# a line\nseq_2 = ');
+    const fileName = `modelSpan-${Date.now()}.py`;
+    // The first edit after a file is opened runs every group; the next keeps them, moved.
+    analyze(text, { fileName });
+    analyze(`${text}\n`, { fileName });
+    const moved = analyze(`${edited}\n`, { fileName }).models;
+    const plain = analyze(`${edited}\n`).models;
+    const unread = () => moved.filter((m) => Object.getOwnPropertyDescriptor(m, 'layers')?.get).length;
+    assert.equal(unread(), 8, 'the moved models, rows not read yet');
+    assert.equal(name(modelAtPosition(moved, everywhere, lineOf(edited, 'skip_1 = x_1'), 1)), 'model_1');
+    assert.equal(unread(), 8);
+    assert.equal(name(modelAtPosition(moved, everywhere, lineOf(edited, 'skip_3 = x_3'), 1)), 'model_3');
+    assert.ok(unread() >= 6, `${unread()} moved models unread`);
+    const lines = edited.split('\n').length;
+    for (let l = 1; l <= lines; l++) assert.equal(name(modelAtPosition(moved, everywhere, l, 5)), name(modelAtPosition(plain, everywhere, l, 5)), `line ${l}`);
+  });
 });
