@@ -5,6 +5,8 @@
 //   delete   deleting a blank line between two top-level statements before a model;
 //   comment  typing a comment line (`# …`) above a layer's line, whole, as a paste of one line;
 //   paste    pasting a block of ordinary code (a function of eleven lines) before a model's statement;
+//   imports  typing a comment line just below the file's imports (every statement group runs them: the same place
+//            each time, whatever the model);
 // and the undo of each (the editor hands back the earlier text), timed as its own kind.
 //
 // Every kind moves every statement after it: the lines of every model after the edit change. Each result is checked:
@@ -43,6 +45,19 @@ export function lineOf(text) {
 /** The offset of the start of the line holding `offset`. */
 const lineStart = (text, offset) => text.lastIndexOf('\n', offset - 1) + 1;
 
+/** The start of the line after the last `import` / `from` line of the file's first 60 lines (0 when there is none). */
+function belowImports(text) {
+  let at = 0;
+  let below = 0;
+  for (let line = 0; line < 60 && at < text.length; line++) {
+    const end = text.indexOf('\n', at);
+    if (end < 0) break;
+    if (/^(?:import|from)\s/.test(text.slice(at, end))) below = end + 1;
+    at = end + 1;
+  }
+  return below;
+}
+
 /** The edit of each kind at one model: where it goes and what it inserts or removes. */
 function editAt(kind, text, model, lineStartOf) {
   const editLine = lineStart(text, model.editOffset);
@@ -55,6 +70,8 @@ function editAt(kind, text, model, lineStartOf) {
     }
     case 'comment':
       return { at: editLine, remove: 0, insert: `${indent}# wider here? try 128 units\n` };
+    case 'imports':
+      return { at: belowImports(text), remove: 0, insert: '# the data: 28x28 grey digits\n' };
     case 'paste':
     case 'delete': {
       // The closest empty line before the model's first line whose next line starts a top-level statement (column 0):
@@ -99,7 +116,7 @@ export function timeEditKinds({ analyze: analyzeOnly, clearParseCache, flat, row
       }
     return result;
   };
-  const times = { enter: [], delete: [], comment: [], paste: [], undo: [] };
+  const times = { enter: [], delete: [], comment: [], paste: [], imports: [], undo: [] };
   clearParseCache();
   const fileName = `${label}.py`;
   const first = analyze(source, { fileName });
@@ -110,7 +127,7 @@ export function timeEditKinds({ analyze: analyzeOnly, clearParseCache, flat, row
   const n = models.length;
   const mid = n >> 1;
   const lineAt = lineOf(source);
-  for (const kind of ['enter', 'delete', 'comment', 'paste']) {
+  for (const kind of ['enter', 'delete', 'comment', 'paste', 'imports']) {
     for (let i = 0; i < edits && n > 0; i++) {
       const model = models[(mid + (n >= edits ? Math.floor((i * n) / edits) : i)) % n];
       const e = editAt(kind, source, model, lineStartOf);
