@@ -7,6 +7,7 @@
 //   paste    pasting a block of ordinary code (a function of eleven lines) before a model's statement;
 //   imports  typing a comment line just below the file's imports (every statement group runs them: the same place
 //            each time, whatever the model);
+//   top      typing a comment line at the top of the file, above its imports (as in its docstring);
 // and the undo of each (the editor hands back the earlier text), timed as its own kind.
 //
 // Every kind moves every statement after it: the lines of every model after the edit change. Each result is checked:
@@ -72,6 +73,8 @@ function editAt(kind, text, model, lineStartOf) {
       return { at: editLine, remove: 0, insert: `${indent}# wider here? try 128 units\n` };
     case 'imports':
       return { at: belowImports(text), remove: 0, insert: '# the data: 28x28 grey digits\n' };
+    case 'top':
+      return { at: 0, remove: 0, insert: '# Experiments with small convnets.\n' };
     case 'paste':
     case 'delete': {
       // The closest empty line before the model's first line whose next line starts a top-level statement (column 0):
@@ -116,7 +119,7 @@ export function timeEditKinds({ analyze: analyzeOnly, clearParseCache, flat, row
       }
     return result;
   };
-  const times = { enter: [], delete: [], comment: [], paste: [], imports: [], undo: [] };
+  const times = { enter: [], delete: [], comment: [], paste: [], imports: [], top: [], undo: [] };
   clearParseCache();
   const fileName = `${label}.py`;
   const first = analyze(source, { fileName });
@@ -127,7 +130,7 @@ export function timeEditKinds({ analyze: analyzeOnly, clearParseCache, flat, row
   const n = models.length;
   const mid = n >> 1;
   const lineAt = lineOf(source);
-  for (const kind of ['enter', 'delete', 'comment', 'paste', 'imports']) {
+  for (const kind of ['enter', 'delete', 'comment', 'paste', 'imports', 'top']) {
     for (let i = 0; i < edits && n > 0; i++) {
       const model = models[(mid + (n >= edits ? Math.floor((i * n) / edits) : i)) % n];
       const e = editAt(kind, source, model, lineStartOf);

@@ -287,22 +287,29 @@ describe('what the differential test found, fixed in the fast path', () => {
     });
   });
 
-  it('lines typed below the imports keep the groups (moved, not run again) and equal the reference', () => {
+  it('lines typed below, above and between the imports keep the groups (moved, not run again) and equal the reference', () => {
     const text = `${HEAD}\nsmall = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3)])\n\nlarge = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(5), layers.Dense(2)])\n`;
     const fileName = `below-imports-${fileKey++}.py`;
     analyze(text, { fileName });
     let current = `${text}\n`;
     analyze(current, { fileName });
-    for (const typed of ['# a comment\n', '\n', '# another\n# and one more\n']) {
-      current = current.replace(HEAD, `${HEAD}${typed}`);
+    const edits: [string, (t: string) => string][] = [
+      ['a comment below the imports', (t) => t.replace(HEAD, `${HEAD}# a comment\n`)],
+      ['a blank line below them', (t) => t.replace(HEAD, `${HEAD}\n`)],
+      ['two comment lines below them', (t) => t.replace(HEAD, `${HEAD}# another\n# and one more\n`)],
+      ['a line above them', (t) => `# the first line\n${t}`],
+      ['a blank line between two of them', (t) => t.replace('import os\n', 'import os\n\n')],
+    ];
+    for (const [typed, change] of edits) {
+      current = change(current);
       const got = analyze(current, { fileName });
       // Kept and moved: the rows of a moved model are moved when first read (an accessor until then; the comparison
       // with the reference reads them).
       assert.ok(
         got.models.every((m) => Object.getOwnPropertyDescriptor(m, 'layers')?.get),
-        `every group kept after ${JSON.stringify(typed)}`,
+        `every group kept after ${typed}`,
       );
-      assertSameAsReference(got, current, `typed ${JSON.stringify(typed)}`, fileName);
+      assertSameAsReference(got, current, typed, fileName);
     }
   });
 

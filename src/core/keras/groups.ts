@@ -460,11 +460,12 @@ export function interpret(program: Program, ambient: boolean[], previous: Previo
   if (!grouped) return whole(program, ambient, '');
   const ambientParts: string[] = [];
   const ambientOrder: number[] = [];
-  // Each import-only statement's line and code: its text less what trails it (the blank lines and comments, blanked,
-  // up to the next statement, which a line typed below the imports changes: it must not re-run every group).
+  // Each import-only statement's code, in order: its text less what trails it (the blank lines and comments, blanked,
+  // up to the next statement, which a line typed below the imports changes), and not its line (a line added above it
+  // moves the groups' results, as for any other statement: it must not re-run every group).
   for (let i = 0; i < chunks.length; i++)
     if (ambient[i]) {
-      ambientParts.push(`${program.source.lineIndex(chunks[i].start)}:${chunks[i].text.trimEnd()}`);
+      ambientParts.push(chunks[i].text.trimEnd());
       ambientOrder.push(i);
     }
   const ambientKey = ambientParts.join('\u0000');
