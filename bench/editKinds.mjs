@@ -8,6 +8,7 @@
 //   imports  typing a comment line just below the file's imports (every statement group runs them: the same place
 //            each time, whatever the model);
 //   top      typing a comment line at the top of the file, above its imports (as in its docstring);
+//   import   an import line added below the others (`import numpy as np`, whole, as a paste of one line);
 // and the undo of each (the editor hands back the earlier text), timed as its own kind.
 //
 // Every kind moves every statement after it: the lines of every model after the edit change. Each result is checked:
@@ -75,6 +76,8 @@ function editAt(kind, text, model, lineStartOf) {
       return { at: belowImports(text), remove: 0, insert: '# the data: 28x28 grey digits\n' };
     case 'top':
       return { at: 0, remove: 0, insert: '# Experiments with small convnets.\n' };
+    case 'import':
+      return { at: belowImports(text), remove: 0, insert: 'import numpy as np\n' };
     case 'paste':
     case 'delete': {
       // The closest empty line before the model's first line whose next line starts a top-level statement (column 0):
@@ -119,7 +122,7 @@ export function timeEditKinds({ analyze: analyzeOnly, clearParseCache, flat, row
       }
     return result;
   };
-  const times = { enter: [], delete: [], comment: [], paste: [], imports: [], top: [], undo: [] };
+  const times = { enter: [], delete: [], comment: [], paste: [], imports: [], top: [], import: [], undo: [] };
   clearParseCache();
   const fileName = `${label}.py`;
   const first = analyze(source, { fileName });
@@ -130,7 +133,7 @@ export function timeEditKinds({ analyze: analyzeOnly, clearParseCache, flat, row
   const n = models.length;
   const mid = n >> 1;
   const lineAt = lineOf(source);
-  for (const kind of ['enter', 'delete', 'comment', 'paste', 'imports', 'top']) {
+  for (const kind of ['enter', 'delete', 'comment', 'paste', 'imports', 'top', 'import']) {
     for (let i = 0; i < edits && n > 0; i++) {
       const model = models[(mid + (n >= edits ? Math.floor((i * n) / edits) : i)) % n];
       const e = editAt(kind, source, model, lineStartOf);

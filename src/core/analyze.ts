@@ -255,6 +255,13 @@ function previousRun(prepared: Prepared, walked: boolean[], ambient: boolean[]):
     // A change in place reaches a group through the names in what it changes (`blocks`, `cfg["layers"]`).
     if (mayMutate(text)) for (const e of mutatedExpressions(text)) for (const w of wordsOf(e)) changedNames.add(w);
   };
+  // Import-only statements run in every group, kept or not: one the edit changed (typed, removed, added) reaches a
+  // group through the names in it that the group read (`import numpy as np`: `np`, `numpy`); a star import, or an
+  // import-only status that changed without its text, through any name (no group is kept). Their code, as
+  // interpret's key of them reads it (what trails a statement's code is no part of it).
+  const importsBefore: string[] = [];
+  const importsAfter: string[] = [];
+  let anyName = false;
   const hit = new Uint8Array(prepared.chunks.length);
   const changedOld: number[] = [];
   const changedNew: number[] = [];
@@ -262,17 +269,47 @@ function previousRun(prepared: Prepared, walked: boolean[], ambient: boolean[]):
     const j = oldToNew[i];
     if (j < 0) {
       add(c.text, run.walked[i]);
+      if (run.ambient[i]) importsBefore.push(c.text.trimEnd());
       changedOld.push(i);
     } else {
       hit[j] = 1;
       if (run.walked[i] !== walked[j] || run.ambient[i] !== ambient[j]) add(c.text, false);
+      if (run.ambient[i] !== ambient[j]) anyName = true;
     }
   });
   prepared.chunks.forEach((c, j) => {
     if (hit[j]) return;
     add(c.text, walked[j]);
+    if (ambient[j]) importsAfter.push(c.text.trimEnd());
     changedNew.push(j);
   });
+  // An import whose code the edit left as it was (the one above a line typed, whose text ran to it) reaches no group,
+  // unless the edit moved it past another (the later binding of a name wins): then every group may read otherwise.
+  const unmatched = new Map<string, number>();
+  for (const text of importsBefore) unmatched.set(text, (unmatched.get(text) ?? 0) + 1);
+  const edited: string[] = [];
+  const keptAfter: string[] = [];
+  for (const text of importsAfter) {
+    const left = unmatched.get(text) ?? 0;
+    if (left > 0) {
+      unmatched.set(text, left - 1);
+      keptAfter.push(text);
+    } else edited.push(text);
+  }
+  const keptBefore: string[] = [];
+  for (const text of importsBefore) {
+    const left = unmatched.get(text) ?? 0;
+    if (left > 0) {
+      unmatched.set(text, left - 1);
+      edited.push(text);
+    } else keptBefore.push(text);
+  }
+  if (keptBefore.some((text, k) => text !== keptAfter[k])) anyName = true;
+  const importsEdited = edited.length > 0;
+  for (const text of edited) {
+    if (text.includes('*')) anyName = true;
+    for (const w of wordsOf(text)) changedNames.add(w);
+  }
   // An edited statement stays in the group it was in (as the next version of it, where as many statements changed
   // as were there): otherwise its group would run split, find that it touches, and run again merged.
   const successor = Int32Array.from(oldToNew);
@@ -282,6 +319,7 @@ function previousRun(prepared: Prepared, walked: boolean[], ambient: boolean[]):
   return {
     records: run.records,
     ambientKey: run.ambientKey,
+    importsEdited: importsEdited && !anyName,
     oldToNew,
     successor,
     changedNames,

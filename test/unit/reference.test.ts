@@ -313,6 +313,46 @@ describe('what the differential test found, fixed in the fast path', () => {
     }
   });
 
+  it('an import typed character by character: the groups that read none of its names are kept, and each step equals the reference', () => {
+    const text = `${HEAD}\nwide = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(int(np.prod((2, 3))))])\n\nplain = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(5)])\n`;
+    const fileName = `typed-import-${fileKey++}.py`;
+    analyze(text, { fileName });
+    let before = analyze(`${text}\n`, { fileName });
+    const line = 'import numpy as np\n';
+    for (let k = 1; k <= line.length; k++) {
+      const current = `${text.replace(HEAD, `${HEAD}${line.slice(0, k)}`)}\n`;
+      const got = analyze(current, { fileName });
+      // Kept: the same model as before (an edit within a line moves no row), or moved (an accessor until its rows are read).
+      const kept = (name: string) => {
+        const model = got.models.find((m) => m.name === name);
+        return model !== undefined && (model === before.models.find((m) => m.name === name) || Boolean(Object.getOwnPropertyDescriptor(model, 'layers')?.get));
+      };
+      // Once the statement is an import, the model that reads none of its words is kept (compared where this step and
+      // the one before parse: a syntax error in the file gives its models a note, so new objects).
+      const parses = (r: AnalysisResult) => !r.diagnostics.some((d) => d.code === 'syntax-error');
+      if (k > 'import'.length && parses(got) && parses(before)) assert.ok(kept('plain'), `plain kept at ${JSON.stringify(line.slice(0, k))}`);
+      assertSameAsReference(got, current, `typed ${JSON.stringify(line.slice(0, k))}`, fileName);
+      before = got;
+    }
+    // Imports that bind one name in another order, with one more added by the same edit: the later binding wins, so
+    // every group may read otherwise (equal to the reference is what counts here).
+    const aliases = (order: string) => `${text.replace(HEAD, `${HEAD}${order}`)}\nlm = keras.Sequential([keras.Input(shape=(4,)), L.Dense(3)])\n`;
+    analyze(aliases('import os as L\nfrom tensorflow.keras import layers as L\n'), { fileName });
+    analyze(`${aliases('import os as L\nfrom tensorflow.keras import layers as L\n')}\n`, { fileName });
+    const swapped = `${aliases('from tensorflow.keras import layers as L\nimport os as L\nimport sys\n')}\n`;
+    const reordered = analyze(swapped, { fileName });
+    assertSameAsReference(reordered, swapped, 'two imports of one name swapped, one added', fileName);
+    assert.equal(reordered.models.find((m) => m.name === 'lm')?.layers.at(-1)?.outputShape, null, 'L is os now: its Dense is unknown');
+    // A star import reaches every group: none is kept.
+    const star = `${text.replace(HEAD, `${HEAD}from numpy import *\n`)}\n`;
+    const got = analyze(star, { fileName });
+    assert.ok(
+      got.models.every((m) => !Object.getOwnPropertyDescriptor(m, 'layers')?.get),
+      'a star import runs every group again',
+    );
+    assertSameAsReference(got, star, 'a star import', fileName);
+  });
+
   it('a star import between a list and a change of it is seen by the change', () => {
     const source = `${HEAD}blocks = [layers.Input(shape=(8,))]\nfrom tensorflow.keras.layers import *\nblocks.append(Dense(3))\nmodel = keras.Sequential(blocks)\n`;
     const got = normal(source);

@@ -55,6 +55,11 @@ export interface GroupRecord {
 export interface PreviousRun {
   records: GroupRecord[];
   ambientKey: string;
+  /**
+   * The edit changed import-only statements (typed one, removed one), none a star import, and nothing else of them:
+   * their words are among `changedNames`, and the groups that read none of them are kept though `ambientKey` differs.
+   */
+  importsEdited: boolean;
   /** Old chunk index → new chunk index, or -1 where the edit changed the statement. */
   oldToNew: Int32Array;
   /** The same, with a changed statement mapped to its next version where that is clear: to keep groups together. */
@@ -469,7 +474,7 @@ export function interpret(program: Program, ambient: boolean[], previous: Previo
       ambientOrder.push(i);
     }
   const ambientKey = ambientParts.join('\u0000');
-  const usable = previous && previous.ambientKey === ambientKey ? previous : null;
+  const usable = previous && (previous.ambientKey === ambientKey || previous.importsEdited) ? previous : null;
 
   // Groups: walked statements joined by the names they bind and mention, and as the previous run found them.
   const own: number[] = [];
