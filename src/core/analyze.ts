@@ -289,21 +289,10 @@ function previousRun(prepared: Prepared, walked: boolean[], ambient: boolean[]):
   for (const text of importsBefore) unmatched.set(text, (unmatched.get(text) ?? 0) + 1);
   const edited: string[] = [];
   const keptAfter: string[] = [];
-  for (const text of importsAfter) {
-    const left = unmatched.get(text) ?? 0;
-    if (left > 0) {
-      unmatched.set(text, left - 1);
-      keptAfter.push(text);
-    } else edited.push(text);
-  }
   const keptBefore: string[] = [];
-  for (const text of importsBefore) {
-    const left = unmatched.get(text) ?? 0;
-    if (left > 0) {
-      unmatched.set(text, left - 1);
-      edited.push(text);
-    } else keptBefore.push(text);
-  }
+  takeCounted(importsAfter, unmatched, keptAfter, edited);
+  // What is left counted is what the edit removed or changed.
+  takeCounted(importsBefore, unmatched, edited, keptBefore);
   if (keptBefore.some((text, k) => text !== keptAfter[k])) anyName = true;
   const importsEdited = edited.length > 0;
   for (const text of edited) {
@@ -332,6 +321,17 @@ function previousRun(prepared: Prepared, walked: boolean[], ambient: boolean[]):
     oldEditEnd: oldText.length - ends.suffix,
     delta: prepared.source.text.length - oldText.length,
   };
+}
+
+/** Each of `texts` goes to `counted` while `counts` has it (taking one each time), else to `others`. */
+function takeCounted(texts: string[], counts: Map<string, number>, counted: string[], others: string[]): void {
+  for (const text of texts) {
+    const left = counts.get(text) ?? 0;
+    if (left > 0) {
+      counts.set(text, left - 1);
+      counted.push(text);
+    } else others.push(text);
+  }
 }
 
 /** Where the edited text ended before and after the edit, in a one-segment source (a notebook's lines count per cell). */
