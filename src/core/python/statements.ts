@@ -16,14 +16,14 @@ const APPENDS = new Set(['append', 'extend', 'insert']);
  * `names.append(x)` (or `.extend`, `.insert`) as a statement of its own, on a plain name: where the name is written
  * (offset in `text`), else -1. Its value is changed, and nothing of it is read (the call gives None).
  */
-function appendedName(statement: SyntaxNode, text: (node: SyntaxNode) => string): number {
+function appendedName(statement: SyntaxNode, text: string): number {
   const call = statement.name === 'ExpressionStatement' ? statement.firstChild : null;
   if (call?.name !== 'CallExpression' || call.nextSibling) return -1;
   const member = call.firstChild;
   const object = member?.name === 'MemberExpression' ? member.firstChild : null;
   const method = member?.lastChild;
   if (object?.name !== 'VariableName' || object.nextSibling?.name !== '.' || method?.name !== 'PropertyName') return -1;
-  return APPENDS.has(text(method)) ? object.from : -1;
+  return APPENDS.has(text.slice(method.from, method.to)) ? object.from : -1;
 }
 
 export abstract class StatementEvaluator extends ModuleEvaluator {
@@ -92,7 +92,7 @@ export abstract class StatementEvaluator extends ModuleEvaluator {
       }
       default:
         if (EXPRESSION_STATEMENTS.has(node.name) || node.type.isError) {
-          const appended = this.usage ? appendedName(node, (n) => this.text(n)) : -1;
+          const appended = this.usage ? appendedName(node, this.cur.text) : -1;
           this.appendedAt = appended >= 0 ? this.abs(appended) : -1;
           for (let c = node.firstChild; c; c = c.nextSibling) if (!c.type.isError || c.firstChild) this.evalExpr(c, scope);
           this.appendedAt = -1;
