@@ -19,9 +19,17 @@ const AUGMENTED = /^([A-Za-z_]\w*)\s*(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)=/;
 /** What replayMutations looks for after a list's definition: `.append(`, `.extend(`, `.insert(`, `+=`. */
 const MUTATION = /\.\s*(?:append|extend|insert)\s*\(|\+=/;
 
-/** MUTATION's test, its words looked for first (a search for a word is far quicker than a pattern tried at every character). */
+/**
+ * Whether MUTATION may match: its words, looked for instead of the pattern (tried at every character, it is far
+ * slower), the methods among the names before a `(` (callHeads, which walkCallers reads of the same statements).
+ * mutatedExpressions then finds each match.
+ */
 export function mayMutate(text: string): boolean {
-  return (text.includes('+=') || text.includes('append') || text.includes('extend') || text.includes('insert')) && MUTATION.test(text);
+  return text.includes('+=') || callHeads(text).some(isMutatingMethod);
+}
+
+function isMutatingMethod(head: string): boolean {
+  return head === 'append' || head === 'extend' || head === 'insert';
 }
 const COMPOUND = /^(?:if|try|for|while|with|async)\b/;
 /** Inside a block: an assignment (augmented too) at the start of any line or after a `;` (`a = 1; b = 2`), or a `for` loop's targets. */
@@ -224,7 +232,7 @@ export function walkMutations(chunks: Chunk[], walked: boolean[], facts: TextFac
       const text = chunks[i].text;
       // A function's changes run where it is called (walking its `def` only binds its name): none are the def's.
       const changed = (facts[i].mutated ??=
-        mayMutate(text) && !(facts[i].definesCallable && DEFINES[0].test(withoutDecorators(text))) ? mutatedNames(text) : []);
+        !(facts[i].definesCallable && DEFINES[0].test(withoutDecorators(text))) && mayMutate(text) ? mutatedNames(text) : []);
       for (let k = 0; k < changed.length && !walked[i]; k++) walked[i] = bound.has(changed[k]);
       if (!walked[i]) continue;
     }

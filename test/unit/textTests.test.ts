@@ -4,9 +4,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { classDefs, codeMayTouchModels, sequentialAliases } from '../../src/core/keras/chunkInfo';
+import { callHeads, callRuns } from '../../src/core/python/calls';
 import { CodeReader } from '../../src/core/python/lexical';
 import { withoutStrings } from '../../src/core/python/chunks';
-import { rng } from './support/random';
+import { int, pick, rng } from './support/random';
 
 describe('text tests before parsing', () => {
   it('CodeReader: offsets in strings are not code, in f-strings they are, asked in any increasing order', () => {
@@ -65,5 +66,22 @@ describe('text tests before parsing', () => {
     assert.deepEqual(classDefs(text)?.defs, ['f', 'g', 'j2', 'l']);
     assert.equal(classDefs('def f():\n    def g(): pass\n'), null);
     assert.equal(classDefs(text)?.bodies[1].body, '\n\tdef g(): pass\n    asyncdef h(): pass\n    xdef i(): pass');
+  });
+
+  it('callRuns and callHeads (one pass for both): the runs of identifier characters before a `(`, tight or after spaces, in order, once each', () => {
+    // What each means, as patterns tried at every `(`: its run of identifier characters (Unicode letters too), with or without the spaces before.
+    const runsBefore = (text: string, spaced: boolean) => [
+      ...new Set([...text.matchAll(spaced ? /([\p{L}\p{N}_]+)[ \t\r\n]*(?=\()/gu : /([\p{L}\p{N}_]+)(?=\()/gu)].map((m) => m[1])),
+    ];
+    const random = rng(7);
+    const pieces = ['f', 'g1', 'é', '𝑥', ' ', '\n', '\t', '(', ')', '.', ',', 'x', '_', '9', '"'];
+    for (let n = 0; n < 2000; n++) {
+      let text = '';
+      for (let k = int(random, 0, 14); k > 0; k--) text += pick(random, pieces);
+      assert.deepEqual(callRuns(text), runsBefore(text, false), JSON.stringify(text));
+      assert.deepEqual(callHeads(text), runsBefore(text, true), JSON.stringify(text));
+    }
+    assert.deepEqual(callHeads('a = f (x) + g(y) + f(z)'), ['f', 'g']);
+    assert.deepEqual(callRuns('a = f (x) + g(y) + f(z)'), ['g', 'f']);
   });
 });

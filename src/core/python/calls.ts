@@ -5,7 +5,7 @@
  * identifier characters can only match at the end of a run of them just before a `(`, so the runs are found once
  * per statement text (cached by text, like parse trees) and the test is an `endsWith` on a few short strings.
  */
-const runsCache = new Map<string, string[]>();
+const runsCache = new Map<string, Runs>();
 const CACHE_LIMIT = 20000;
 const IDENTIFIER_CHAR = /^[\p{L}\p{N}_]$/u;
 const IDENTIFIER = /^[\p{L}\p{N}_]+$/u;
@@ -30,33 +30,52 @@ function runCharBefore(text: string, end: number): number {
   return IDENTIFIER_CHAR.test(text.slice(end - width, end)) ? width : 0;
 }
 
+/** Space, tab, carriage return and line feed: what may stand between a name and its call's `(`. */
+function isSpaceBeforeCall(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10;
+}
+
+/** A statement text's runs before a `(`: `runs` tight against it, `heads` with spaces between allowed (the same array when no `(` follows a space). */
+interface Runs {
+  runs: string[];
+  heads: string[];
+}
+
+/** Start of the run of identifier characters that ends at `end` (`end` itself when there is none). */
+function runStart(text: string, end: number): number {
+  let start = end;
+  for (let w = start > 0 ? runCharBefore(text, start) : 0; w > 0; w = start > 0 ? runCharBefore(text, start) : 0) start -= w;
+  return start;
+}
+
 /**
  * Walks back from each `(` over identifier characters (a pass over the brackets, not a regular expression over every
- * character: a cold analysis asks this of most statements of the file). With `spaced`, over spaces, tabs and line
- * breaks first (`build_model (x)`).
+ * character: a cold analysis asks this of most statements of the file), and for `heads` over spaces, tabs and line
+ * breaks first (`build_model (x)`). One pass for both: the interpreter asks for the runs and walkCallers for the
+ * heads of nearly every statement of a cold analysis.
  */
-/** Space, tab, carriage return and line feed: what may stand between a name and its call's `(`. */
-const SPACE_BEFORE_CALL = new Set([32, 9, 13, 10]);
-
-function findRuns(text: string, spaced = false): string[] {
+function findRuns(text: string): Runs {
   const runs = new Set<string>();
+  let heads: Set<string> | undefined;
   for (let p = text.indexOf('('); p >= 0; p = text.indexOf('(', p + 1)) {
+    const start = runStart(text, p);
+    if (start < p) {
+      const run = text.slice(start, p);
+      runs.add(run);
+      heads?.add(run);
+      continue;
+    }
     let end = p;
-    if (spaced) while (end > 0 && SPACE_BEFORE_CALL.has(text.charCodeAt(end - 1))) end--;
-    let start = end;
-    for (let w = start > 0 ? runCharBefore(text, start) : 0; w > 0; w = start > 0 ? runCharBefore(text, start) : 0) start -= w;
-    if (start < end) runs.add(text.slice(start, end));
+    while (end > 0 && isSpaceBeforeCall(text.charCodeAt(end - 1))) end--;
+    if (end === p) continue;
+    const spaced = runStart(text, end);
+    if (spaced < end) (heads ??= new Set(runs)).add(text.slice(spaced, end));
   }
-  return [...runs];
+  const tight = [...runs];
+  return { runs: tight, heads: heads ? [...heads] : tight };
 }
 
-/** The distinct names written just before a `(`, spaces between allowed: the names a statement may call. */
-export function callHeads(text: string): string[] {
-  return findRuns(text, true);
-}
-
-/** The distinct runs of identifier characters just before a `(` in `text`. */
-export function callRuns(text: string): string[] {
+function cachedRuns(text: string): Runs {
   let runs = runsCache.get(text);
   if (!runs) {
     if (runsCache.size >= CACHE_LIMIT) runsCache.clear();
@@ -64,6 +83,16 @@ export function callRuns(text: string): string[] {
     runsCache.set(text, runs);
   }
   return runs;
+}
+
+/** The distinct names written just before a `(`, spaces between allowed: the names a statement may call. */
+export function callHeads(text: string): string[] {
+  return cachedRuns(text).heads;
+}
+
+/** The distinct runs of identifier characters just before a `(` in `text`. */
+export function callRuns(text: string): string[] {
+  return cachedRuns(text).runs;
 }
 
 /**
