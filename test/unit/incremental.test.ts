@@ -124,6 +124,31 @@ describe('incremental re-analysis equals a cold analysis', function () {
     });
     assert.ok(edits > 300, `${edits} edits`);
   });
+
+  // A moved model's own positions move from the model the last analysis gave, its rows from the rows as last read:
+  // through more edits than movedResults.ts keeps unapplied (then the rows move at once), some models' rows read
+  // between edits (a Functional model's layers read and its tensors not), the result equals a cold analysis.
+  it('lines typed one by one above many models, rows read now and then, equal a cold analysis after each', () => {
+    const text = generated[1]; // Functional models: rows of two kinds, layers and tensors
+    const fileName = 'many-moves.py';
+    analyze(text, { fileName });
+    let current = text;
+    for (let step = 1; step <= 45; step++) {
+      const at = current.indexOf('\n', current.length >> 1) + 1;
+      current = `${current.slice(0, at)}# note ${step}\n${current.slice(at)}`;
+      const got = analyze(current, { fileName });
+      const want = cold(current);
+      assert.deepStrictEqual(got.models.map(rowsExtent), want.models.map(rowsExtent), `step ${step}: rows' extents`);
+      assert.deepStrictEqual(
+        got.models.map((m) => [m.line, m.range, m.diagnostics, m.builtBy]),
+        want.models.map((m) => [m.line, m.range, m.diagnostics, m.builtBy]),
+        `step ${step}: the models' own positions`,
+      );
+      if (step === 3) assert.ok(got.models.filter((m) => Object.getOwnPropertyDescriptor(m, 'layers')?.get).length >= 3, 'models moved, rows unread');
+      if (step % 7 === 0) got.models.forEach((m, i) => i % 3 === 0 && assert.deepStrictEqual(m.layers, want.models[i].layers, `step ${step}, model ${i}`));
+    }
+    assert.deepStrictEqual(analyze(current, { fileName }), cold(current));
+  });
 });
 
 describe('callsName (the cached test of whether a statement calls a model)', () => {

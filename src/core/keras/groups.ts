@@ -26,7 +26,7 @@ import { clearWordsCache, wordsOf } from '../python/words';
 import { analyzeFunctional, analyzeModel } from './propagate';
 import { Interpreter, underFileBounds, type Program } from './interpreter';
 import { warnIfIncomplete } from './completeness';
-import { movedDiagnostic, movedModel, NO_SHIFTS, rowsExtent, type EditShift, type Placed } from './movedResults';
+import { movedDiagnostic, movedModel, type EditShift, type ShiftsAfter } from './movedResults';
 import { DEFAULT_KERAS_VERSION } from './versions';
 
 /** One group's run: what it made, and what it depends on. */
@@ -47,7 +47,7 @@ export interface GroupRecord {
    * Models and file notes with the offset they sort by, in the order one whole run gives them; a model an edit moved
    * keeps how it was made and moved (see movedResults.ts).
    */
-  results: { from: number; model: ModelResult; placed?: Placed }[];
+  results: { from: number; model: ModelResult }[];
   notes: { from: number; diagnostic: Diagnostic }[];
 }
 
@@ -77,8 +77,8 @@ export interface PreviousRun {
   lineDelta: number;
   /** Where the edit ended, before and after it, for moving results' positions; null where they cannot be moved (notebooks). */
   shift: EditShift | null;
-  /** Each list of shifts a kept model had, with `shift` after it (see movedResults.ts), filled as models move. */
-  shiftsAfter: Map<readonly EditShift[], readonly EditShift[]>;
+  /** Each list of shifts a kept model's rows waited on, with `shift` after it (see movedResults.ts), filled as models move. */
+  shiftsAfter: ShiftsAfter;
   /**
    * The groups the statements' names and words made in the previous run (`Interpretation.wordGroups`), where the edit
    * left every statement's index, walked and import-only status, names and words as they were (most keystrokes):
@@ -333,30 +333,48 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): G
   if ((delta === 0 || old.lastTouched < oldEditEnd) && !shift) {
     let same = true;
     for (let k = 0; k < members.length && same; k++) same = old.members[k] === members[k];
-    return same ? old : { ...old, members };
+    return same ? old : keptRecord(old, members, old.lastTouched, old.results, old.notes);
   }
   const move = (from: number) => (from >= oldEditEnd ? from + delta : from);
   const results: GroupRecord['results'] = [];
   for (const r of old.results) {
     if (!shift) {
-      results.push({ from: move(r.from), model: r.model, placed: r.placed });
+      results.push({ from: move(r.from), model: r.model });
       continue;
     }
-    const placed = r.placed ?? { made: r.model, shifts: NO_SHIFTS, extent: rowsExtent(r.model) };
-    // Models moved by the same edits share their list of shifts, and so do they after this one.
-    let after = previous.shiftsAfter.get(placed.shifts);
-    if (!after) previous.shiftsAfter.set(placed.shifts, (after = [...placed.shifts, shift]));
-    const moved = movedModel(placed, after);
-    if (!moved) return null;
-    results.push({ from: move(r.from), ...moved });
+    const model = movedModel(r.model, shift, previous.shiftsAfter);
+    if (!model) return null;
+    results.push({ from: move(r.from), model });
   }
-  const notes: GroupRecord['notes'] = [];
+  // Most groups have no notes: their empty list is kept.
+  const notes: GroupRecord['notes'] = old.notes.length === 0 ? old.notes : [];
   for (const n of old.notes) {
     const diagnostic = shift ? movedDiagnostic(n.diagnostic, shift) : n.diagnostic;
     if (!diagnostic) return null;
     notes.push({ from: move(n.from), diagnostic });
   }
-  return { ...old, members, lastTouched: move(old.lastTouched), results, notes };
+  return keptRecord(old, members, move(old.lastTouched), results, notes);
+}
+
+/**
+ * A record kept from the previous run, its statements and results where the edit put them. Every field written out,
+ * not spread: an edit that adds a line moves every group after it, hundreds of them, and a literal of one shape is
+ * several times faster to make than a spread of one with fields replaced.
+ */
+function keptRecord(old: GroupRecord, members: number[], lastTouched: number, results: GroupRecord['results'], notes: GroupRecord['notes']): GroupRecord {
+  return {
+    members,
+    reads: old.reads,
+    binds: old.binds,
+    appends: old.appends,
+    lastTouched,
+    statements: old.statements,
+    models: old.models,
+    graphNodes: old.graphNodes,
+    starFromGroup: old.starFromGroup,
+    results,
+    notes,
+  };
 }
 
 /**

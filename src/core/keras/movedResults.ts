@@ -4,10 +4,11 @@
  * as a cold analysis). A result's positions lie in statements the edit left alone, which begin and end at line
  * starts: a position at or after the end of the edited text moves as that end moved, one before it stays.
  *
- * A model's own positions (its line, range, diagnostics, `builtBy`) move at once. Its rows (`layers`, `tensors`) are
- * most of what an edit would copy (a 20,000-line file's models hold thousands), and an editor reads the rows of the
- * few models in view: they are moved when first read, from the rows as the group's run made them and the shifts of
- * the edits since (`Placed`), so that a row is copied once however many edits moved it unread.
+ * A model's own positions (its line, range, diagnostics, `builtBy`) move at once, from the model as the last analysis
+ * gave it, by the last edit's shift alone. Its rows (`layers`, `tensors`) are most of what an edit would copy (a
+ * 20,000-line file's models hold thousands), and an editor reads the rows of the few models in view: they are moved
+ * when first read, from the rows as last read (or as the group's run made them) and the shifts of the edits since
+ * (`Pending`), so that a row is copied once however many edits moved it unread.
  */
 import type { Diagnostic, LayerResult, ModelResult, Position, Range } from '../types';
 
@@ -17,15 +18,11 @@ export interface EditShift {
   newEnd: Position;
 }
 
-/** A model as its group's run made it, the shifts of the edits since (oldest first), and where its rows lay when made. */
-export interface Placed {
-  made: ModelResult;
-  shifts: readonly EditShift[];
-  extent: RowsExtent | null;
-}
-
 /** A model's shifts before any edit moved it. */
-export const NO_SHIFTS: readonly EditShift[] = [];
+const NO_SHIFTS: readonly EditShift[] = [];
+
+/** Each list of shifts some model's rows wait on, with the last edit's shift after it: models moved by the same edits share one. */
+export type ShiftsAfter = Map<readonly EditShift[], readonly EditShift[]>;
 
 /** Where a model's rows lie: the first and last position of their calls (see rowsExtent). */
 export interface RowsExtent {
@@ -69,11 +66,18 @@ function moveLayer(layer: LayerResult, shifts: readonly EditShift[]): LayerResul
   return moved;
 }
 
-/** What a moved model's rows wait on until first read: the rows as made, the shifts since, and where they will lie. */
+/**
+ * What a moved model's rows wait on until first read: the model whose rows they are moved from (as made, or as last
+ * read), the shifts since (oldest first), where they lie now, and which of them were read since (see settle).
+ */
 interface Pending {
-  made: ModelResult;
+  base: ModelResult;
   shifts: readonly EditShift[];
   extent: RowsExtent | null;
+  /** Bits: 1 once `layers` was read (or set), 2 once `tensors` was. */
+  read: number;
+  /** The model's fields in their order, read once from the model its group's run made (not enumerated per edit). */
+  keys: readonly (keyof ModelResult)[];
 }
 
 /** A moved model's pending rows: a property no enumeration, JSON, spread or deep comparison sees. */
@@ -84,6 +88,7 @@ type RowsKey = 'layers' | 'tensors';
 
 function settle<K extends RowsKey>(model: Moved, key: K, value: ModelResult[K]): ModelResult[K] {
   Object.defineProperty(model, key, { value, writable: true, enumerable: true, configurable: true });
+  (model[PENDING] as Pending).read |= key === 'layers' ? 1 : 2;
   return value;
 }
 
@@ -107,8 +112,8 @@ function rowsAccessor<K extends RowsKey>(key: K): PropertyDescriptor {
     enumerable: true,
     configurable: true,
     get(this: Moved) {
-      const { made, shifts } = this[PENDING] as Pending;
-      return settle(this, key, MOVE_ROWS[key](made, shifts));
+      const { base, shifts } = this[PENDING] as Pending;
+      return settle(this, key, MOVE_ROWS[key](base, shifts));
     },
     set(this: Moved, value: ModelResult[K]) {
       settle(this, key, value);
@@ -117,44 +122,74 @@ function rowsAccessor<K extends RowsKey>(key: K): PropertyDescriptor {
 }
 
 /**
- * The model `made` moved by `shifts` (those it had, and the last edit's), with every range in it (and its line) moved, or null where one of its
- * messages names a line. Every field of the result types that holds a range is moved here: the differential test
- * along chains of edits (test/unit/reference.test.ts) fails on one left out.
+ * An empty plain object (its prototype Object.prototype, as a literal's) made by a constructor: V8 sizes the objects a
+ * constructor makes to the fields they are given (slack tracking), so a moved model's dozen fields lie in the object
+ * itself, where `{}` has room for four and puts the rest in a separate array, grown as they are added.
  */
-export function movedModel({ made, extent }: Omit<Placed, 'shifts'>, shifts: readonly EditShift[]): { model: ModelResult; placed: Placed } | null {
-  const diagnostics: Diagnostic[] = [];
-  for (const d of made.diagnostics) {
-    if (NAMES_A_LINE.test(d.message)) return null;
-    diagnostics.push(moveDiagnostic(d, shifts));
+const ModelShell = function ModelShell() {} as unknown as new () => object;
+ModelShell.prototype = Object.prototype;
+
+/** The descriptor of PENDING's value, reused: a property defined per moved model should allocate nothing more. */
+const pendingDescriptor: PropertyDescriptor = { value: undefined };
+
+/**
+ * `model` (as the last analysis gave it) moved by the last edit's `shift`, with every range in it (and its line)
+ * moved, or null where one of its messages names a line. Every field of the result types that holds a range is moved
+ * here: the differential test along chains of edits (test/unit/reference.test.ts) fails on one left out. An edit
+ * moves every model after it, hundreds in a large file: this makes one object per model, and a few per range moved.
+ */
+export function movedModel(model: ModelResult, shift: EditShift, shiftsAfter: ShiftsAfter): ModelResult | null {
+  const one = [shift];
+  let diagnostics = model.diagnostics;
+  if (diagnostics.length > 0) {
+    diagnostics = [];
+    for (const d of model.diagnostics) {
+      if (NAMES_A_LINE.test(d.message)) return null;
+      diagnostics.push(moveDiagnostic(d, one));
+    }
   }
-  const range = moveRange(made.range, shifts);
+  const range = moveRange(model.range, one);
+  // The rows wait on the shifts since they were last read: a model whose rows were all read is their base.
+  const pending = (model as Moved)[PENDING];
+  const read = !pending || pending.read === (pending.base.tensors === undefined ? 1 : 3);
+  const base = read ? model : pending.base;
+  const since = read ? NO_SHIFTS : pending.shifts;
+  let shifts = shiftsAfter.get(since);
+  if (!shifts) shiftsAfter.set(since, (shifts = [...since, shift]));
   const eager = shifts.length > MAX_SHIFTS;
-  // The made model's fields in their order, the rows as accessors (see ROWS) unless moved at once.
-  const model = {} as Moved;
-  for (const key in made) {
-    const k = key as keyof ModelResult;
-    if ((k === 'layers' || k === 'tensors') && !eager) Object.defineProperty(model, k, ROWS[k]);
-    else (model as unknown as Record<string, unknown>)[k] = made[k];
+  // The fields in their order, the rows as accessors (see ROWS) unless moved at once. (Not a copy whose rows are then
+  // made accessors: changing a field's kind makes the object a dictionary, twice the size.)
+  const moved = new ModelShell() as Moved;
+  const keys = pending?.keys ?? (Object.keys(model) as (keyof ModelResult)[]);
+  for (const k of keys) {
+    if (k === 'layers' || k === 'tensors') {
+      if (eager) (moved as unknown as Record<string, unknown>)[k] = MOVE_ROWS[k](base, shifts);
+      else Object.defineProperty(moved, k, ROWS[k]);
+    } else (moved as unknown as Record<string, unknown>)[k] = model[k];
   }
-  model.line = made.line + (range.start.line - made.range.start.line);
-  model.range = range;
-  model.diagnostics = diagnostics;
-  if (made.builtBy) {
-    const { call, passed, calledOn } = made.builtBy;
-    model.builtBy = { ...made.builtBy };
-    if (call) model.builtBy.call = moveRange(call, shifts);
-    if (passed) model.builtBy.passed = moveRange(passed, shifts);
-    if (calledOn) model.builtBy.calledOn = moveRange(calledOn, shifts);
+  moved.line = model.line + (range.start.line - model.range.start.line);
+  moved.range = range;
+  moved.diagnostics = diagnostics;
+  if (model.builtBy) {
+    const { call, passed, calledOn } = model.builtBy;
+    moved.builtBy = { ...model.builtBy };
+    if (call) moved.builtBy.call = moveRange(call, one);
+    if (passed) moved.builtBy.passed = moveRange(passed, one);
+    if (calledOn) moved.builtBy.calledOn = moveRange(calledOn, one);
   }
-  if (eager) {
-    model.layers = MOVE_ROWS.layers(made, shifts);
-    if (made.tensors) model.tensors = MOVE_ROWS.tensors(made, shifts);
-    return { model, placed: { made: model, shifts: NO_SHIFTS, extent: rowsExtent(model) } };
-  }
+  if (eager) return moved;
   // A position moves monotonically (one after another stays after it): the extent's ends move to the moved rows' ends.
-  const pending: Pending = { made, shifts, extent: extent && { first: moveThrough(extent.first, shifts), last: moveThrough(extent.last, shifts) } };
-  Object.defineProperty(model, PENDING, { value: pending });
-  return { model, placed: { made, shifts, extent } };
+  const extent = rowsExtent(model);
+  pendingDescriptor.value = {
+    base,
+    shifts,
+    extent: extent && { first: moveThrough(extent.first, one), last: moveThrough(extent.last, one) },
+    read: 0,
+    keys,
+  } satisfies Pending;
+  Object.defineProperty(moved, PENDING, pendingDescriptor);
+  pendingDescriptor.value = undefined;
+  return moved;
 }
 
 function moveDiagnostic(diagnostic: Diagnostic, shifts: readonly EditShift[]): Diagnostic {
