@@ -8,8 +8,13 @@
 //   imports  typing a comment line just below the file's imports (every statement group runs them: the same place
 //            each time, whatever the model);
 //   top      typing a comment line at the top of the file, above its imports (as in its docstring);
-//   import   an import line added below the others (`import numpy as np`, whole, as a paste of one line);
-// and the undo of each (the editor hands back the earlier text), timed as its own kind.
+//   import   an import line added below the others (`import numpy as np`, whole, as a paste of one line; another
+//            import each time, in turn);
+//   typing   a comment line typed key by key after a layer's line (Enter, then each character: each keystroke one
+//            analysis, none undone in between, as a person types);
+// and the undo of each (the editor hands back the earlier text: the typed line undone at once), timed as its own kind.
+// An undo gives back the text of the version before the last, whose analysis is kept (src/core/analyze.ts `undone`):
+// every kind but typing is timed as an edit followed by its undo, and typing shows edits that follow one another.
 //
 // Every kind moves every statement after it: the lines of every model after the edit change. Each result is checked:
 // every model is found, at its line after the edit, and nothing else, and the undo gives back the first result's lines.
@@ -27,6 +32,9 @@ const PASTED = [
   '',
   '',
 ].join('\n');
+
+/** The import lines the `import` kind adds, in turn (`import numpy as np` first). */
+const IMPORTS = ['import numpy as np', 'import pandas as pd', 'import matplotlib.pyplot as plt', 'from pathlib import Path', 'import json', 'import os'];
 
 /** 1-based line of each offset of `text`, by binary search over its line starts (bench/run.mjs uses it too). */
 export function lineOf(text) {
@@ -61,7 +69,7 @@ function belowImports(text) {
 }
 
 /** The edit of each kind at one model: where it goes and what it inserts or removes. */
-function editAt(kind, text, model, lineStartOf) {
+function editAt(kind, text, model, lineStartOf, i) {
   const editLine = lineStart(text, model.editOffset);
   const indent = /^[ \t]*/.exec(text.slice(editLine, editLine + 200))[0];
   const modelLine = lineStartOf(model.line);
@@ -70,14 +78,17 @@ function editAt(kind, text, model, lineStartOf) {
       const end = text.indexOf('\n', model.editOffset);
       return { at: end, remove: 0, insert: `\n${indent}` };
     }
+    case 'typing':
+      // Enter (the editor indents the new line), then each character.
+      return { at: text.indexOf('\n', model.editOffset), remove: 0, insert: `\n${indent}# wider? ${i}`, first: 1 + indent.length };
     case 'comment':
       return { at: editLine, remove: 0, insert: `${indent}# wider here? try 128 units\n` };
     case 'imports':
-      return { at: belowImports(text), remove: 0, insert: '# the data: 28x28 grey digits\n' };
+      return { at: belowImports(text), remove: 0, insert: `# the data: 28x28 grey digits, run ${i}\n` };
     case 'top':
-      return { at: 0, remove: 0, insert: '# Experiments with small convnets.\n' };
+      return { at: 0, remove: 0, insert: `# Experiments with small convnets, take ${i}.\n` };
     case 'import':
-      return { at: belowImports(text), remove: 0, insert: 'import numpy as np\n' };
+      return { at: belowImports(text), remove: 0, insert: `${IMPORTS[i % IMPORTS.length]}\n` };
     case 'paste':
     case 'delete': {
       // The closest empty line before the model's first line whose next line starts a top-level statement (column 0):
@@ -122,7 +133,7 @@ export function timeEditKinds({ analyze: analyzeOnly, clearParseCache, flat, row
       }
     return result;
   };
-  const times = { enter: [], delete: [], comment: [], paste: [], imports: [], top: [], import: [], undo: [] };
+  const times = { enter: [], delete: [], comment: [], paste: [], imports: [], top: [], import: [], typing: [], undo: [] };
   clearParseCache();
   const fileName = `${label}.py`;
   const first = analyze(source, { fileName });
@@ -133,20 +144,25 @@ export function timeEditKinds({ analyze: analyzeOnly, clearParseCache, flat, row
   const n = models.length;
   const mid = n >> 1;
   const lineAt = lineOf(source);
-  for (const kind of ['enter', 'delete', 'comment', 'paste', 'imports', 'top', 'import']) {
+  for (const kind of ['enter', 'delete', 'comment', 'paste', 'imports', 'top', 'import', 'typing']) {
     for (let i = 0; i < edits && n > 0; i++) {
       const model = models[(mid + (n >= edits ? Math.floor((i * n) / edits) : i)) % n];
-      const e = editAt(kind, source, model, lineStartOf);
+      const e = editAt(kind, source, model, lineStartOf, i);
       if (!e) continue;
-      const edited = flat(source.slice(0, e.at) + e.insert + source.slice(e.at + e.remove));
       viewLine = lineAt(e.at);
-      let s = performance.now();
-      const r = analyze(edited, { fileName });
-      times[kind].push(performance.now() - s);
+      // Typing: the text after each keystroke, the line typed so far (every other kind: the edit at once).
+      let r;
+      let s;
+      for (let k = e.first ?? e.insert.length; k <= e.insert.length; k++) {
+        const edited = flat(source.slice(0, e.at) + e.insert.slice(0, k) + source.slice(e.at + e.remove));
+        s = performance.now();
+        r = analyze(edited, { fileName });
+        times[kind].push(performance.now() - s);
+      }
       // The lines of the models after the edit moved by the lines it added or removed.
       const editLine = lineAt(e.at);
       const added = (e.insert.match(/\n/g) ?? []).length - (source.slice(e.at, e.at + e.remove).match(/\n/g) ?? []).length;
-      const atEnd = kind === 'enter' ? 1 : 0; // Enter at a line's end: that line's model stays where it was.
+      const atEnd = kind === 'enter' || kind === 'typing' ? 1 : 0; // Enter at a line's end: that line's model stays where it was.
       const want = firstLines
         .split(',')
         .map(Number)

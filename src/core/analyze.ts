@@ -48,6 +48,15 @@ interface Version {
     definitions: Map<string, number[]>;
     wordGroups: Int32Array | null;
   };
+  /** What the analysis gave. */
+  result?: AnalysisResult;
+  /** It ran in statement groups (an edit's analysis does; a file just opened runs as one program, see interpret). */
+  grouped?: boolean;
+  /**
+   * The version analysed before it, kept one edit long (its own `before` dropped): an undo, or a character typed and
+   * deleted, hands back that text, whose result is then given again at once (see `undone`).
+   */
+  before?: Version;
 }
 
 /**
@@ -60,7 +69,7 @@ export class Analyzer {
   analyze(text: string, kerasVersion: KerasVersionChoice = DEFAULT_KERAS_VERSION): AnalysisResult {
     const run = (version: KerasVersion) => {
       try {
-        return analyzeSource(prepareFile(text, this, version));
+        return analyzeFile(text, this, version);
       } catch (e) {
         return failure(e);
       }
@@ -429,20 +438,28 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
   // A file opened (no previous version) runs as one program: no slower than before groups. From the first edit on,
   // it runs in groups, whose runs the next edit can keep (the first edit pays for them: about a cold analysis).
   const run = interpret(program, ambient, previousRun(prepared, walked, ambient), prepared.edit !== undefined);
-  if (prepared.owner)
-    lastVersions.set(prepared.owner, {
-      source,
-      kerasVersion: prepared.kerasVersion,
-      chunks,
-      statements: { facts, touches, aliasKey },
-      run: { records: run.records, ambientKey: run.ambientKey, walked, ambient: run.ambient, chunkNames, definitions, wordGroups: run.wordGroups },
-    });
+  const version: Version | undefined = prepared.owner && {
+    source,
+    kerasVersion: prepared.kerasVersion,
+    chunks,
+    statements: { facts, touches, aliasKey },
+    run: { records: run.records, ambientKey: run.ambientKey, walked, ambient: run.ambient, chunkNames, definitions, wordGroups: run.wordGroups },
+    grouped: prepared.edit !== undefined,
+  };
+  if (prepared.owner && version) {
+    const last = lastVersions.get(prepared.owner);
+    if (last) {
+      last.before = undefined;
+      version.before = last;
+    }
+    lastVersions.set(prepared.owner, version);
+  }
 
   // Both kinds of conflict marker must be there: without `<<<<<<<` and `>>>>>>>` in the statements' texts (every line
   // that is not blank or a comment is in one; asked of each text once, not of the whole file on each keystroke), the
   // line-by-line scan is skipped.
   const conflict = facts.some((f) => f.conflictMarkers & 1) && facts.some((f) => f.conflictMarkers & 2);
-  return withFileDiagnostics(
+  const result = withFileDiagnostics(
     run,
     fileDiagnostics(
       source,
@@ -458,6 +475,31 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
       (i) => facts[i].mayImport,
     ),
   );
+  if (version) version.result = result;
+  return result;
+}
+
+/**
+ * The result for `text` where it is the text of the version before the owner's last (an undo, or a character typed
+ * and deleted: the editor hands back the earlier text), analysed for the same Keras: that version becomes the last
+ * again, the last its `before` (a redo is as quick), and its result is given again, the same objects. Else undefined.
+ * The text is compared whole (lengths first): an undo gives back exactly the earlier text, and another text of the
+ * same length differs somewhere. Not a version that ran as one program (the file as opened): the next edit from it
+ * would run every group, where one from the last version keeps them.
+ */
+function undone(owner: Analyzer | undefined, text: string, kerasVersion: KerasVersion): AnalysisResult | undefined {
+  const last = owner && lastVersions.get(owner);
+  const before = last?.before;
+  if (!owner || !last || !before?.result || !before.grouped || before.kerasVersion !== kerasVersion || before.source.text !== text) return undefined;
+  before.before = last;
+  last.before = undefined;
+  lastVersions.set(owner, before);
+  return before.result;
+}
+
+/** A plain file's analysis: the previous version's again (an undo), or one that reuses what that version left. */
+function analyzeFile(text: string, owner: Analyzer | undefined, kerasVersion: KerasVersion): AnalysisResult {
+  return undone(owner, text, kerasVersion) ?? analyzeSource(prepareFile(text, owner, kerasVersion));
 }
 
 /**
@@ -554,7 +596,7 @@ export function analyze(source: string, options: AnalyzeOptions = {}): AnalysisR
     try {
       if (options.reference) return analyzeReference(notebook ? joinCells(readNotebook(source)) : new SourceText(source), version);
       if (notebook) return analyzeSource(prepareCells(joinCells(readNotebook(source)), version));
-      return analyzeSource(prepareFile(source, owner, version));
+      return analyzeFile(source, owner, version);
     } catch (e) {
       return failure(e);
     }

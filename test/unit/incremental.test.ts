@@ -125,6 +125,29 @@ describe('incremental re-analysis equals a cold analysis', function () {
     assert.ok(edits > 300, `${edits} edits`);
   });
 
+  // An undo hands back the text of the version before the last: its result is given again, the same objects (the
+  // file as opened, which ran as one program, is analysed again instead: an edit from it would run every group).
+  it('an undo and a redo give back the earlier results, the same objects, equal to a cold analysis', () => {
+    const text = generated[2];
+    const fileName = 'undo.py';
+    const at = text.indexOf('\n', text.length >> 1) + 1;
+    const typed = (s: string) => `${text.slice(0, at)}${s}\n${text.slice(at)}`;
+    const opened = analyze(text, { fileName });
+    const a = analyze(typed('# a'), { fileName });
+    const back = analyze(text, { fileName });
+    assert.notEqual(back, opened, 'the file as opened is analysed again');
+    const b = analyze(typed('# ab'), { fileName });
+    assert.equal(analyze(text, { fileName }), back, 'undo');
+    assert.equal(analyze(typed('# ab'), { fileName }), b, 'redo');
+    assert.notEqual(analyze(typed('# a'), { fileName }), a, 'two versions back: analysed again');
+    assert.deepStrictEqual(analyze(text, { fileName }), cold(text));
+    assert.deepStrictEqual(
+      analyze(typed('# a'), { fileName, kerasVersion: '2' }),
+      analyze(typed('# a'), { fileName: `cold-${coldKey++}.py`, kerasVersion: '2' }),
+      'another Keras: analysed again',
+    );
+  });
+
   // A moved model's own positions move from the model the last analysis gave, its rows from the rows as last read:
   // through more edits than movedResults.ts keeps unapplied (then the rows move at once), some models' rows read
   // between edits (a Functional model's layers read and its tensors not), the result equals a cold analysis.
