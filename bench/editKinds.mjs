@@ -33,8 +33,8 @@ const PASTED = [
   '',
 ].join('\n');
 
-/** The import lines the `import` kind adds, in turn (`import numpy as np` first). */
-const IMPORTS = ['import numpy as np', 'import pandas as pd', 'import matplotlib.pyplot as plt', 'from pathlib import Path', 'import json', 'import os'];
+/** The import lines the `import` kind adds, in turn (`import numpy as np` first): modules the bench files do not use. */
+const IMPORTS = ['import numpy as np', 'import pandas as pd', 'import matplotlib.pyplot as plt', 'from pathlib import Path', 'import random', 'import math'];
 
 /** 1-based line of each offset of `text`, by binary search over its line starts (bench/run.mjs uses it too). */
 export function lineOf(text) {

@@ -336,22 +336,21 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): G
     return same ? old : keptRecord(old, members, old.lastTouched, old.results, old.notes);
   }
   const move = (from: number) => (from >= oldEditEnd ? from + delta : from);
-  const results: GroupRecord['results'] = [];
-  for (const r of old.results) {
-    if (!shift) {
-      results.push({ from: move(r.from), model: r.model });
-      continue;
-    }
-    const model = movedModel(r.model, shift, previous.shiftsAfter);
+  // Lists of their final length (an edit moves hundreds of groups: `push` onto `[]` makes room for 17 at once).
+  const results: GroupRecord['results'] = new Array(old.results.length);
+  for (let k = 0; k < old.results.length; k++) {
+    const r = old.results[k];
+    const model = shift ? movedModel(r.model, shift, previous.shiftsAfter) : r.model;
     if (!model) return null;
-    results.push({ from: move(r.from), model });
+    results[k] = { from: move(r.from), model };
   }
   // Most groups have no notes: their empty list is kept.
-  const notes: GroupRecord['notes'] = old.notes.length === 0 ? old.notes : [];
-  for (const n of old.notes) {
+  const notes: GroupRecord['notes'] = old.notes.length === 0 ? old.notes : new Array(old.notes.length);
+  for (let k = 0; k < old.notes.length; k++) {
+    const n = old.notes[k];
     const diagnostic = shift ? movedDiagnostic(n.diagnostic, shift) : n.diagnostic;
     if (!diagnostic) return null;
-    notes.push({ from: move(n.from), diagnostic });
+    notes[k] = { from: move(n.from), diagnostic };
   }
   return keptRecord(old, members, move(old.lastTouched), results, notes);
 }
@@ -531,17 +530,24 @@ export function interpret(program: Program, ambient: boolean[], previous: Previo
     }
 
   const groupOfRoot = new Int32Array(chunks.length);
+  // Each group's members, ascending: counted first, then written into lists of their final length (hundreds of groups
+  // on each keystroke; `push` onto a list of one makes room for 17).
   const groupsOf = (): number[][] => {
-    const groups: number[][] = [];
+    const sizes: number[] = [];
     groupOfRoot.fill(-1);
     for (let k = 0; k < own.length; k++) {
       const root = union.find(own[k]);
-      const g = groupOfRoot[root];
-      if (g >= 0) groups[g].push(own[k]);
+      if (groupOfRoot[root] >= 0) sizes[groupOfRoot[root]]++;
       else {
-        groupOfRoot[root] = groups.length;
-        groups.push([own[k]]);
+        groupOfRoot[root] = sizes.length;
+        sizes.push(1);
       }
+    }
+    const groups = sizes.map((n) => new Array<number>(n));
+    const filled = new Int32Array(sizes.length);
+    for (let k = 0; k < own.length; k++) {
+      const g = groupOfRoot[union.find(own[k])];
+      groups[g][filled[g]++] = own[k];
     }
     return groups;
   };

@@ -139,13 +139,16 @@ const pendingDescriptor: PropertyDescriptor = { value: undefined };
  * moves every model after it, hundreds in a large file: this makes one object per model, and a few per range moved.
  */
 export function movedModel(model: ModelResult, shift: EditShift, shiftsAfter: ShiftsAfter): ModelResult | null {
-  const one = [shift];
+  // The last shift alone: the list of a model no edit moved before (one list per edit).
+  let one = shiftsAfter.get(NO_SHIFTS);
+  if (!one) shiftsAfter.set(NO_SHIFTS, (one = [shift]));
   let diagnostics = model.diagnostics;
   if (diagnostics.length > 0) {
-    diagnostics = [];
-    for (const d of model.diagnostics) {
+    diagnostics = new Array(model.diagnostics.length);
+    for (let k = 0; k < model.diagnostics.length; k++) {
+      const d = model.diagnostics[k];
       if (NAMES_A_LINE.test(d.message)) return null;
-      diagnostics.push(moveDiagnostic(d, one));
+      diagnostics[k] = moveDiagnostic(d, one);
     }
   }
   const range = moveRange(model.range, one);

@@ -289,13 +289,14 @@ function shifted(c: Chunk, delta: number): Chunk {
   if (delta === 0) return c;
   // Every field written out, not spread: an edit that adds a line moves every statement after it, thousands of them,
   // and a literal of one shape is several times faster to make than a spread.
+  // The fields in the order chunkSegment writes them: chunks of one shape, whichever made them.
   return {
-    text: c.text,
-    segment: c.segment,
     start: c.start + delta,
     end: c.end + delta,
+    text: c.text,
     // Most statements have none of these: the empty arrays are kept (an edit that adds a line moves every statement after it).
     insertions: c.insertions.length === 0 ? c.insertions : c.insertions.map((i) => ({ at: i.at + delta, length: i.length })),
+    segment: c.segment,
     bracketErrors:
       c.bracketErrors.length === 0
         ? c.bracketErrors
@@ -344,9 +345,15 @@ export function rechunk(previous: { text: string; chunks: Chunk[] }, text: strin
     }
     return lo < oldChunks.length && oldChunks[lo].start === at && at > oldSuffixStart ? lo : -1;
   };
-  const chunks = oldChunks.slice(0, first);
-  const stoppedAt = chunkSegment(text, restart, text.length, 0, chunks, (offset) => syncIndex(offset) >= 0);
-  if (stoppedAt !== null) for (const c of oldChunks.slice(syncIndex(stoppedAt))) chunks.push(shifted(c, delta));
+  const fresh: Chunk[] = [];
+  const stoppedAt = chunkSegment(text, restart, text.length, 0, fresh, (offset) => syncIndex(offset) >= 0);
+  // One list of its final length: the chunks kept before, those chunked again, those kept after, moved (thousands of
+  // statements: pushed one by one onto a copy, the list was copied again and again as it grew).
+  const sync = stoppedAt === null ? oldChunks.length : syncIndex(stoppedAt);
+  const chunks = new Array<Chunk>(first + fresh.length + oldChunks.length - sync);
+  for (let k = 0; k < first; k++) chunks[k] = oldChunks[k];
+  for (let k = 0; k < fresh.length; k++) chunks[first + k] = fresh[k];
+  for (let k = sync, at = first + fresh.length; k < oldChunks.length; k++, at++) chunks[at] = shifted(oldChunks[k], delta);
   return { chunks };
 }
 
