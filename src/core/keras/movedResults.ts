@@ -30,15 +30,15 @@ export interface RowsExtent {
   last: Position;
 }
 
-/** Shifts kept unapplied, at most: past them, the rows are moved at once and the model becomes the one made. */
+/** Shifts kept unapplied, at most: past them, the rows are moved at once and the moved model is their next base. */
 const MAX_SHIFTS = 32;
 
 /** A message that names a line (`re-assigned at line 12`) says it in words that moving its range does not change. */
 const NAMES_A_LINE = /\bline \d/;
 
 /**
- * `p` moved by each shift in turn (one object made at the end, not one per shift: a model waits for its rows to be
- * read through many edits, and its own positions go through all of their shifts on each one).
+ * `p` moved by each shift in turn (one object made at the end, not one per shift: a model's rows wait to be read
+ * through many edits, and go through all of their shifts when they are).
  */
 function moveThrough(p: Position, shifts: readonly EditShift[]): Position {
   let { line, column } = p;
