@@ -84,6 +84,14 @@ export function textFacts(text: string): TextFacts {
       definesCallable: DEFINES.some((re) => re.test(withoutDecorators(text))),
       conflictMarkers: (text.includes('<<<<<<<') ? 1 : 0) | (text.includes('>>>>>>>') ? 2 : 0),
       mayImport: text.includes('import'),
+      // The facts found when first asked, there from the start: every statement's facts of one shape, whichever were
+      // asked in which order (objects that grow fields in different orders make the passes over them polymorphic).
+      callHeads: undefined,
+      mutated: undefined,
+      bases: undefined,
+      methods: undefined,
+      changing: undefined,
+      syntaxError: undefined,
     };
     factsCache.set(text, facts);
   }

@@ -336,23 +336,24 @@ function reuse(members: number[], previous: PreviousRun, byFirst: Int32Array): G
     return same ? old : keptRecord(old, members, old.lastTouched, old.results, old.notes);
   }
   const move = (from: number) => (from >= oldEditEnd ? from + delta : from);
-  // Lists of their final length (an edit moves hundreds of groups: `push` onto `[]` makes room for 17 at once).
-  const results: GroupRecord['results'] = new Array(old.results.length);
-  for (let k = 0; k < old.results.length; k++) {
-    const r = old.results[k];
+  // Lists mapped, of their final length (an edit moves hundreds of groups: `push` onto `[]` makes room for 17 at once).
+  let stays = true;
+  const results = old.results.map((r) => {
     const model = shift ? movedModel(r.model, shift, previous.shiftsAfter) : r.model;
-    if (!model) return null;
-    results[k] = { from: move(r.from), model };
-  }
+    stays &&= model !== null;
+    return { from: move(r.from), model: model as ModelResult };
+  });
   // Most groups have no notes: their empty list is kept.
-  const notes: GroupRecord['notes'] = old.notes.length === 0 ? old.notes : new Array(old.notes.length);
-  for (let k = 0; k < old.notes.length; k++) {
-    const n = old.notes[k];
-    const diagnostic = shift ? movedDiagnostic(n.diagnostic, shift) : n.diagnostic;
-    if (!diagnostic) return null;
-    notes[k] = { from: move(n.from), diagnostic };
-  }
-  return keptRecord(old, members, move(old.lastTouched), results, notes);
+  const notes =
+    old.notes.length === 0
+      ? old.notes
+      : old.notes.map((n) => {
+          const diagnostic = shift ? movedDiagnostic(n.diagnostic, shift) : n.diagnostic;
+          stays &&= diagnostic !== null;
+          return { from: move(n.from), diagnostic: diagnostic as Diagnostic };
+        });
+  // A message names a line: the group runs again.
+  return stays ? keptRecord(old, members, move(old.lastTouched), results, notes) : null;
 }
 
 /**
@@ -530,8 +531,8 @@ export function interpret(program: Program, ambient: boolean[], previous: Previo
     }
 
   const groupOfRoot = new Int32Array(chunks.length);
-  // Each group's members, ascending: counted first, then written into lists of their final length (hundreds of groups
-  // on each keystroke; `push` onto a list of one makes room for 17).
+  // Each group's members, ascending: counted first, then put in order in one list, each group's a slice of it, of its
+  // final length (hundreds of groups on each keystroke; `push` onto a list of one makes room for 17).
   const groupsOf = (): number[][] => {
     const sizes: number[] = [];
     groupOfRoot.fill(-1);
@@ -543,13 +544,12 @@ export function interpret(program: Program, ambient: boolean[], previous: Previo
         sizes.push(1);
       }
     }
-    const groups = sizes.map((n) => new Array<number>(n));
-    const filled = new Int32Array(sizes.length);
-    for (let k = 0; k < own.length; k++) {
-      const g = groupOfRoot[union.find(own[k])];
-      groups[g][filled[g]++] = own[k];
-    }
-    return groups;
+    const starts = new Int32Array(sizes.length + 1);
+    for (let g = 0; g < sizes.length; g++) starts[g + 1] = starts[g] + sizes[g];
+    const filled = starts.slice(0, sizes.length);
+    const ordered = own.slice();
+    for (let k = 0; k < own.length; k++) ordered[filled[groupOfRoot[union.find(own[k])]]++] = own[k];
+    return sizes.map((_n, g) => ordered.slice(starts[g], starts[g + 1]));
   };
 
   let done = new Map<number, GroupRecord>(); // by first member

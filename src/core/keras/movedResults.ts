@@ -142,15 +142,8 @@ export function movedModel(model: ModelResult, shift: EditShift, shiftsAfter: Sh
   // The last shift alone: the list of a model no edit moved before (one list per edit).
   let one = shiftsAfter.get(NO_SHIFTS);
   if (!one) shiftsAfter.set(NO_SHIFTS, (one = [shift]));
-  let diagnostics = model.diagnostics;
-  if (diagnostics.length > 0) {
-    diagnostics = new Array(model.diagnostics.length);
-    for (let k = 0; k < model.diagnostics.length; k++) {
-      const d = model.diagnostics[k];
-      if (NAMES_A_LINE.test(d.message)) return null;
-      diagnostics[k] = moveDiagnostic(d, one);
-    }
-  }
+  if (model.diagnostics.some((d) => NAMES_A_LINE.test(d.message))) return null;
+  const diagnostics = model.diagnostics.length === 0 ? model.diagnostics : model.diagnostics.map((d) => moveDiagnostic(d, one));
   const range = moveRange(model.range, one);
   // The rows wait on the shifts since they were last read: a model whose rows were all read is their base.
   const pending = (model as Moved)[PENDING];

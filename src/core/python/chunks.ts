@@ -347,13 +347,14 @@ export function rechunk(previous: { text: string; chunks: Chunk[] }, text: strin
   };
   const fresh: Chunk[] = [];
   const stoppedAt = chunkSegment(text, restart, text.length, 0, fresh, (offset) => syncIndex(offset) >= 0);
-  // One list of its final length: the chunks kept before, those chunked again, those kept after, moved (thousands of
-  // statements: pushed one by one onto a copy, the list was copied again and again as it grew).
+  // The old list copied once, the chunks chunked again put in place of the old ones there, those after them moved in
+  // place (thousands of statements: pushed one by one onto a copy, the list was copied again and again as it grew).
+  // A copy, not a list made at its length: that one has holes as far as the engine knows (another elements kind than
+  // chunkSource's list), and the passes over the chunks would meet two kinds of list.
   const sync = stoppedAt === null ? oldChunks.length : syncIndex(stoppedAt);
-  const chunks = new Array<Chunk>(first + fresh.length + oldChunks.length - sync);
-  for (let k = 0; k < first; k++) chunks[k] = oldChunks[k];
-  for (let k = 0; k < fresh.length; k++) chunks[first + k] = fresh[k];
-  for (let k = sync, at = first + fresh.length; k < oldChunks.length; k++, at++) chunks[at] = shifted(oldChunks[k], delta);
+  const chunks = oldChunks.slice();
+  chunks.splice(first, sync - first, ...fresh);
+  for (let k = first + fresh.length; k < chunks.length; k++) chunks[k] = shifted(chunks[k], delta);
   return { chunks };
 }
 
