@@ -355,7 +355,7 @@ const denseEdit = denseEdits.times.length ? stats(denseEdits.times) : null;
 
 // 8. The other edits people make (Enter, deleting a line, a comment line, a pasted block, typing, and undo), which move every
 // statement after them; warmed up on the warm-up files like the keystrokes above.
-const KIND_EDITS = Math.max(10, Math.round(EDITS / 2));
+const KIND_EDITS = Math.max(10, EDITS * 2);
 const kindArgs = { analyze, clearParseCache, flat, rowsExtent };
 for (const [label, g] of [
   ['warm-up Sequential file', generate({ lines: LINES, seed: SEED + 100, mentions: MENTIONS })],
@@ -467,12 +467,15 @@ console.log(
 const kindRows = [['file', 'edit', 'median', 'p95', 'max', `p95 < ${TARGET_EDIT_MS} ms`]];
 for (const [label, times] of editKinds)
   for (const [kind, t] of Object.entries(times)) {
-    if (!t.length) continue;
+    if (!t.length || kind === 'opened') continue;
     const st = stats(t);
     kindRows.push([label, kind, ms(st.median), ms(st.p95), ms(st.max), st.p95 < TARGET_EDIT_MS ? 'met' : 'MISSED']);
   }
 const kindWidths = kindRows[0].map((_, c) => Math.max(...kindRows.map((r) => r[c].length)));
 for (const r of kindRows) console.log(`  ${r.map((cell, c) => (c < 2 ? cell.padEnd(kindWidths[c]) : cell.padStart(kindWidths[c]))).join('  ')}`);
+console.log(
+  `  the first edit after a file is opened, which runs every statement group once (not a kind, not in the figures above): ${editKinds.map(([label, times]) => `${ms(times.opened[0])} (${label})`).join(', ')}`,
+);
 // keras.applications: a file that builds a pretrained base, analysed after an edit elsewhere in the file (the graph
 // kept by its arguments) and with the graph built anew (a new argument), side by side with the book's convnet.
 const convnet = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'examples', 'mnist_convnet.py'), 'utf8');

@@ -480,8 +480,9 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
 }
 
 /**
- * The result for `text` where it is the text of the version before the owner's last (an undo, or a character typed
- * and deleted: the editor hands back the earlier text), analysed for the same Keras: that version becomes the last
+ * The result for `text` where it is the text of the owner's last version, or of the version before it (an undo, or a
+ * character typed and deleted: the editor hands back the earlier text), analysed for the same Keras. For the one
+ * before: that version becomes the last
  * again, the last its `before` (a redo is as quick), and its result is given again, the same objects. Else undefined.
  * The text is compared whole (lengths first): an undo gives back exactly the earlier text, and another text of the
  * same length differs somewhere. Not a version that ran as one program (the file as opened): the next edit from it
@@ -489,6 +490,8 @@ function analyzeSource(prepared: Prepared): AnalysisResult {
  */
 function undone(owner: Analyzer | undefined, text: string, kerasVersion: KerasVersion): AnalysisResult | undefined {
   const last = owner && lastVersions.get(owner);
+  // The text analysed last, again (the editor asks again without an edit): its result.
+  if (last?.result && last.kerasVersion === kerasVersion && last.source.text === text) return last.result;
   const before = last?.before;
   if (!owner || !last || !before?.result || !before.grouped || before.kerasVersion !== kerasVersion || before.source.text !== text) return undefined;
   before.before = last;

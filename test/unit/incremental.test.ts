@@ -127,7 +127,7 @@ describe('incremental re-analysis equals a cold analysis', function () {
 
   // An undo hands back the text of the version before the last: its result is given again, the same objects (the
   // file as opened, which ran as one program, is analysed again instead: an edit from it would run every group).
-  it('an undo and a redo give back the earlier results, the same objects, equal to a cold analysis', () => {
+  it('an undo, a redo and the same text again give back the earlier results, the same objects, equal to a cold analysis', () => {
     const text = generated[2];
     const fileName = 'undo.py';
     const at = text.indexOf('\n', text.length >> 1) + 1;
@@ -137,6 +137,7 @@ describe('incremental re-analysis equals a cold analysis', function () {
     const back = analyze(text, { fileName });
     assert.notEqual(back, opened, 'the file as opened is analysed again');
     const b = analyze(typed('# ab'), { fileName });
+    assert.equal(analyze(typed('# ab'), { fileName }), b, 'the same text again');
     assert.equal(analyze(text, { fileName }), back, 'undo');
     assert.equal(analyze(typed('# ab'), { fileName }), b, 'redo');
     assert.notEqual(analyze(typed('# a'), { fileName }), a, 'two versions back: analysed again');
