@@ -388,49 +388,30 @@ function touching(records: GroupRecord[], union: Union, fresh: boolean[]): boole
   const ran = records.filter((_r, g) => fresh[g]);
   if (ran.length === 0) return false;
   if (ran.length > FEW_FRESH) return touchingAll(records, union);
-  const binders = new Map<string, GroupRecord[]>();
-  const appenders = new Map<string, GroupRecord[]>();
-  const add = (map: Map<string, GroupRecord[]>, name: string, r: GroupRecord) => {
-    const list = map.get(name);
-    if (list) list.push(r);
-    else map.set(name, [r]);
-  };
-  for (const r of records) {
-    for (const name of r.binds) add(binders, name, r);
-    for (const name of r.appends) add(appenders, name, r);
-  }
   let merged = false;
-  const join = (f: GroupRecord, r: GroupRecord) => {
-    if (r !== f) merged = union.union(f.members[0], r.members[0]) || merged;
-  };
   for (const f of ran) {
-    // What it read or bound, a group bound or appended to; what it appended to, a group bound.
     const binds = [...f.binds];
     const appends = [...f.appends];
-    for (const names of [f.reads, binds])
-      for (const name of names) {
-        for (const r of binders.get(name) ?? NO_GROUPS) join(f, r);
-        for (const r of appenders.get(name) ?? NO_GROUPS) join(f, r);
-      }
-    for (const name of appends) for (const r of binders.get(name) ?? NO_GROUPS) join(f, r);
     const places = new Set<number>();
     for (const x of f.results) places.add(x.from);
     for (const x of f.notes) places.add(x.from);
     for (const r of records) {
       if (r === f) continue;
-      // What it bound or appended to, a group read.
+      // What it read or bound, a group bound or appended to; what it appended to, a group bound (asked name by name of
+      // the other group's few bound and appended names: no map of every group's names on each keystroke).
       let touches = false;
+      for (const name of r.binds) if (!touches) touches = f.reads.has(name) || f.binds.has(name) || f.appends.has(name);
+      for (const name of r.appends) if (!touches) touches = f.reads.has(name) || f.binds.has(name);
+      // What it bound or appended to, a group read.
       for (let k = 0; k < binds.length && !touches; k++) touches = r.reads.has(binds[k]);
       for (let k = 0; k < appends.length && !touches; k++) touches = r.reads.has(appends[k]);
       for (let k = 0; k < r.results.length && !touches; k++) touches = places.has(r.results[k].from);
       for (let k = 0; k < r.notes.length && !touches; k++) touches = places.has(r.notes[k].from);
-      if (touches) join(f, r);
+      if (touches) merged = union.union(f.members[0], r.members[0]) || merged;
     }
   }
   return merged;
 }
-
-const NO_GROUPS: readonly GroupRecord[] = [];
 
 /** Groups that ran, up to which `touching` tests each against every group rather than building maps of all names. */
 const FEW_FRESH = 4;
