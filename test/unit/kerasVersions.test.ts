@@ -245,6 +245,23 @@ x = x / 2.0
 model = keras.Model(inputs, x)
 `;
 
+  // Each model of a Keras 2 file is a copy that says which sign chose it: a line typed above the models moves them,
+  // and their rows still wait to be moved until read (see movedResults.ts withFields), equal to a cold analysis.
+  it('a line typed above the models of a Keras 2 file: kerasVersionFrom on each, rows moved when read, as a cold analysis', () => {
+    const models = Array.from({ length: 6 }, (_, i) => `m${i} = keras.Sequential([keras.Input(shape=(8, 8, 3)), Conv2D(4, 3), layers.Dense(${i + 2})])\n`).join(
+      '\n',
+    );
+    const head = 'import keras\nfrom keras import layers\nfrom keras.layers.convolutional import Conv2D\n\n';
+    const fileName = 'keras2-moves.py';
+    analyzeAny(head + models, { fileName, kerasVersion: 'auto' });
+    analyzeAny(`${head}${models}\n`, { fileName, kerasVersion: 'auto' });
+    const edited = `${head}# the six models\n${models}\n`;
+    const moved = analyzeAny(edited, { fileName, kerasVersion: 'auto' });
+    assert.equal(moved.models.filter((m) => Object.getOwnPropertyDescriptor(m, 'layers')?.get).length, 6, 'rows not read yet');
+    assert.ok(moved.models.every((m) => m.kerasVersion === '2' && m.kerasVersionFrom?.sign === 'keras.layers.convolutional'));
+    assert.deepStrictEqual(moved, analyzeAny(edited, { fileName: 'keras2-cold.py', kerasVersion: 'auto' }));
+  });
+
   it('a Keras 1/2 module path: Keras 2, and the header says which line and sign chose it', () => {
     const auto = analyzeAny(MODULE_PATH, { kerasVersion: 'auto' });
     const two = analyzeAny(MODULE_PATH, { kerasVersion: '2' });

@@ -188,6 +188,33 @@ export function movedModel(model: ModelResult, shift: EditShift, shiftsAfter: Sh
   return moved;
 }
 
+/**
+ * `model` with `fields` set (chooseVersion's `kerasVersionFrom`), as a spread would make it, but the rows of a moved
+ * model that wait to be moved still wait: a spread reads them (their accessors), and so moved every model's rows on
+ * each keystroke of a Keras 2 file.
+ */
+export function withFields(model: ModelResult, fields: Partial<ModelResult>): ModelResult {
+  const pending = (model as Moved)[PENDING];
+  if (!pending) return { ...model, ...fields };
+  const copy = new ModelShell() as Moved;
+  let read = 0;
+  for (const k of pending.keys) {
+    const bit = k === 'layers' ? 1 : k === 'tensors' ? 2 : 0;
+    if (bit && !(pending.read & bit)) Object.defineProperty(copy, k, ROWS[k as RowsKey]);
+    else {
+      // A field, or rows already read (plain data now).
+      (copy as unknown as Record<string, unknown>)[k] = model[k];
+      read |= bit;
+    }
+  }
+  Object.assign(copy, fields);
+  const added = (Object.keys(fields) as (keyof ModelResult)[]).filter((k) => !pending.keys.includes(k));
+  pendingDescriptor.value = { ...pending, read, keys: added.length ? [...pending.keys, ...added] : pending.keys } satisfies Pending;
+  Object.defineProperty(copy, PENDING, pendingDescriptor);
+  pendingDescriptor.value = undefined;
+  return copy;
+}
+
 function moveDiagnostic(diagnostic: Diagnostic, shifts: readonly EditShift[]): Diagnostic {
   const range = moveRange(diagnostic.range, shifts);
   return range === diagnostic.range ? diagnostic : { ...diagnostic, range };

@@ -28,6 +28,7 @@ import { chunkToSource, type Chunk } from '../python/chunks';
 import type { SourceText } from '../python/sourceText';
 import type { AnalysisResult, Diagnostic, KerasVersion } from '../types';
 import type { LayerCall } from './values';
+import { withFields } from './movedResults';
 
 export const DEFAULT_KERAS_VERSION: KerasVersion = '3';
 
@@ -217,5 +218,5 @@ export function chooseVersion(run: (version: KerasVersion) => AnalysisResult, fi
   if (!sign) return result;
   // New model objects: a document's next analysis may reuse these results (statement groups), which must not change.
   const from = { sign: sign.sign, range: sign.range };
-  return { ...result, models: result.models.map((m) => (m.kerasVersion === '2' ? { ...m, kerasVersionFrom: from } : m)) };
+  return { ...result, models: result.models.map((m) => (m.kerasVersion === '2' ? withFields(m, { kerasVersionFrom: from }) : m)) };
 }
