@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { classDefs, codeMayTouchModels, sequentialAliases } from '../../src/core/keras/chunkInfo';
-import { callHeads, callRuns } from '../../src/core/python/calls';
+import { callHeads, callHeadsOnce, callRuns } from '../../src/core/python/calls';
 import { CodeReader } from '../../src/core/python/lexical';
 import { withoutStrings } from '../../src/core/python/chunks';
 import { int, pick, rng } from './support/random';
@@ -80,6 +80,7 @@ describe('text tests before parsing', () => {
       for (let k = int(random, 0, 14); k > 0; k--) text += pick(random, pieces);
       assert.deepEqual(callRuns(text), runsBefore(text, false), JSON.stringify(text));
       assert.deepEqual(callHeads(text), runsBefore(text, true), JSON.stringify(text));
+      assert.deepEqual(callHeadsOnce(text), runsBefore(text, true), JSON.stringify(text));
     }
     assert.deepEqual(callHeads('a = f (x) + g(y) + f(z)'), ['f', 'g']);
     assert.deepEqual(callRuns('a = f (x) + g(y) + f(z)'), ['g', 'f']);

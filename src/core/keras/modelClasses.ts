@@ -6,7 +6,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { toSnakeCase } from '../layers/rule';
-import { callHeads } from '../python/calls';
+import { callHeadsOnce } from '../python/calls';
 import { chunkToSource, type Chunk } from '../python/chunks';
 import { methodUsage } from '../python/functions';
 import { classAttribute, defines, type Instance, type LocalClass } from '../python/objects';
@@ -381,7 +381,7 @@ function mayBuildModels(def: FunctionDefinition, callables: Set<string>): boolea
   if (codeMayTouchModels(text)) return true;
   // Its body only: the `def name(` line is no call.
   const body = def.node.lastChild;
-  return body !== null && callHeads(def.chunk.text.slice(body.from, def.node.to)).some((name) => callables.has(name));
+  return body !== null && callHeadsOnce(def.chunk.text.slice(body.from, def.node.to)).some((name) => callables.has(name));
 }
 
 /** Per program (its chunks), what its top-level class statements define (chunkInfo's classDefs). */

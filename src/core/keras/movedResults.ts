@@ -132,6 +132,30 @@ ModelShell.prototype = Object.prototype;
 /** The descriptor of PENDING's value, reused: a property defined per moved model should allocate nothing more. */
 const pendingDescriptor: PropertyDescriptor = { value: undefined };
 
+function setPending(model: Moved, pending: Pending): Moved {
+  pendingDescriptor.value = pending;
+  Object.defineProperty(model, PENDING, pendingDescriptor);
+  pendingDescriptor.value = undefined;
+  return model;
+}
+
+/**
+ * `model`'s fields, in the order `keys` gives, copied into a ModelShell: the rows whose bit is in `waiting` (1 layers,
+ * 2 tensors) as accessors (see ROWS), the others moved from `moveFrom` at once or, without it, copied. (Not a copy
+ * whose rows are then made accessors: changing a field's kind makes the object a dictionary, twice the size.)
+ */
+function shellOf(model: ModelResult, keys: readonly (keyof ModelResult)[], waiting: number, moveFrom?: Pick<Pending, 'base' | 'shifts'>): Moved {
+  const copy = new ModelShell() as Moved;
+  const fields = copy as unknown as Record<string, unknown>;
+  for (const k of keys) {
+    const bit = k === 'layers' ? 1 : k === 'tensors' ? 2 : 0;
+    if (bit & waiting) Object.defineProperty(copy, k, ROWS[k as RowsKey]);
+    else if (bit && moveFrom) fields[k] = MOVE_ROWS[k as RowsKey](moveFrom.base, moveFrom.shifts);
+    else fields[k] = model[k];
+  }
+  return copy;
+}
+
 /**
  * `model` (as the last analysis gave it) moved by the last edit's `shift`, with every range in it (and its line)
  * moved, or null where one of its messages names a line. Every field of the result types that holds a range is moved
@@ -153,16 +177,9 @@ export function movedModel(model: ModelResult, shift: EditShift, shiftsAfter: Sh
   let shifts = shiftsAfter.get(since);
   if (!shifts) shiftsAfter.set(since, (shifts = [...since, shift]));
   const eager = shifts.length > MAX_SHIFTS;
-  // The fields in their order, the rows as accessors (see ROWS) unless moved at once. (Not a copy whose rows are then
-  // made accessors: changing a field's kind makes the object a dictionary, twice the size.)
-  const moved = new ModelShell() as Moved;
+  // The fields in their order, the rows as accessors unless moved at once.
   const keys = pending?.keys ?? (Object.keys(model) as (keyof ModelResult)[]);
-  for (const k of keys) {
-    if (k === 'layers' || k === 'tensors') {
-      if (eager) (moved as unknown as Record<string, unknown>)[k] = MOVE_ROWS[k](base, shifts);
-      else Object.defineProperty(moved, k, ROWS[k]);
-    } else (moved as unknown as Record<string, unknown>)[k] = model[k];
-  }
+  const moved = eager ? shellOf(model, keys, 0, { base, shifts }) : shellOf(model, keys, 3);
   moved.line = model.line + (range.start.line - model.range.start.line);
   moved.range = range;
   moved.diagnostics = diagnostics;
@@ -176,16 +193,13 @@ export function movedModel(model: ModelResult, shift: EditShift, shiftsAfter: Sh
   if (eager) return moved;
   // A position moves monotonically (one after another stays after it): the extent's ends move to the moved rows' ends.
   const extent = rowsExtent(model);
-  pendingDescriptor.value = {
+  return setPending(moved, {
     base,
     shifts,
     extent: extent && { first: moveThrough(extent.first, one), last: moveThrough(extent.last, one) },
     read: 0,
     keys,
-  } satisfies Pending;
-  Object.defineProperty(moved, PENDING, pendingDescriptor);
-  pendingDescriptor.value = undefined;
-  return moved;
+  });
 }
 
 /**
@@ -196,23 +210,10 @@ export function movedModel(model: ModelResult, shift: EditShift, shiftsAfter: Sh
 export function withFields(model: ModelResult, fields: Partial<ModelResult>): ModelResult {
   const pending = (model as Moved)[PENDING];
   if (!pending) return { ...model, ...fields };
-  const copy = new ModelShell() as Moved;
-  let read = 0;
-  for (const k of pending.keys) {
-    const bit = k === 'layers' ? 1 : k === 'tensors' ? 2 : 0;
-    if (bit && !(pending.read & bit)) Object.defineProperty(copy, k, ROWS[k as RowsKey]);
-    else {
-      // A field, or rows already read (plain data now).
-      (copy as unknown as Record<string, unknown>)[k] = model[k];
-      read |= bit;
-    }
-  }
-  Object.assign(copy, fields);
+  // The rows already read are plain data now: copied, and read in the copy too.
+  const copy = Object.assign(shellOf(model, pending.keys, 3 & ~pending.read), fields);
   const added = (Object.keys(fields) as (keyof ModelResult)[]).filter((k) => !pending.keys.includes(k));
-  pendingDescriptor.value = { ...pending, read, keys: added.length ? [...pending.keys, ...added] : pending.keys } satisfies Pending;
-  Object.defineProperty(copy, PENDING, pendingDescriptor);
-  pendingDescriptor.value = undefined;
-  return copy;
+  return setPending(copy, { ...pending, keys: added.length ? [...pending.keys, ...added] : pending.keys });
 }
 
 function moveDiagnostic(diagnostic: Diagnostic, shifts: readonly EditShift[]): Diagnostic {

@@ -90,6 +90,11 @@ export function callHeads(text: string): string[] {
   return cachedRuns(text).heads;
 }
 
+/** callHeads of a text made for one question (a slice of a statement): not kept, as no later analysis asks it again. */
+export function callHeadsOnce(text: string): string[] {
+  return findRuns(text).heads;
+}
+
 /** The distinct runs of identifier characters just before a `(` in `text`. */
 export function callRuns(text: string): string[] {
   return cachedRuns(text).runs;
